@@ -1,0 +1,66 @@
+// Package buycard holds Buycard's domain: the nouns (merchants, products,
+// widgets, publishers, placements, orders, money), the service interfaces the
+// adapters implement, one error type with codes, and placement tokens.
+//
+// It imports the standard library only, because it is compiled into the
+// client WASM as well as the server.
+package buycard
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each maps to one HTTP status in backend/api.
+const (
+	EINVALID      = "invalid"      // bad input from the caller
+	ENOTFOUND     = "not_found"    // the named thing does not exist
+	ECONFLICT     = "conflict"     // the state forbids it (sold out, already paid)
+	EUNAUTHORIZED = "unauthorized" // missing or bad credentials or token
+	EFORBIDDEN    = "forbidden"    // authenticated but not allowed
+	EPAYMENT      = "payment"      // the payment provider refused
+	EINTERNAL     = "internal"     // anything unexpected
+)
+
+// Error is an error meant to be shown to the caller: a code and a message
+// safe for end users. Unexpected failures are plain errors and surface as
+// EINTERNAL with the message "internal error".
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("buycard error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, or EINTERNAL.
+// It returns "" for a nil error.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the first *Error in err's chain, or
+// "internal error" for anything else.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

@@ -1,0 +1,3 @@
+module github.com/buycard/buycard
+
+go 1.26.8

@@ -1,0 +1,167 @@
+package buycard
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Money is an amount in the minor unit of its currency (cents for USD, yen
+// for JPY, fils for KWD). Amounts are never floats.
+type Money struct {
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"` // ISO 4217, upper case
+}
+
+// currency describes how a currency is written.
+type currency struct {
+	exponent int    // digits after the decimal point
+	symbol   string // symbol used by locales that write one; "" means the code
+}
+
+// currencies is the table of supported ISO 4217 currencies. The exponent is
+// what Stripe and ISO use; for three-decimal currencies Stripe also wants the
+// last digit to be 0 (see MinorUnitStep).
+var currencies = map[string]currency{
+	"USD": {2, "$"},
+	"EUR": {2, "€"},
+	"GBP": {2, "£"},
+	"CAD": {2, "CA$"},
+	"AUD": {2, "A$"},
+	"CHF": {2, ""},
+	"SEK": {2, "kr"},
+	"JPY": {0, "¥"},
+	"KRW": {0, "₩"},
+	"KWD": {3, ""},
+	"BHD": {3, ""},
+	"JOD": {3, ""},
+}
+
+// CurrencyExponent returns the number of minor-unit digits of code and
+// whether the currency is supported.
+func CurrencyExponent(code string) (int, bool) {
+	c, ok := currencies[code]
+	return c.exponent, ok
+}
+
+// ValidCurrency reports whether code is a supported ISO 4217 code.
+func ValidCurrency(code string) bool {
+	_, ok := currencies[code]
+	return ok
+}
+
+// MinorUnitStep is the smallest amount step the payment provider accepts for
+// code: 10 for three-decimal currencies (Stripe requires a trailing 0), else 1.
+func MinorUnitStep(code string) int64 {
+	if e, _ := CurrencyExponent(code); e == 3 {
+		return 10
+	}
+	return 1
+}
+
+// Times returns m multiplied by n, or an EINVALID error on overflow or a
+// negative n.
+func (m Money) Times(n int64) (Money, error) {
+	if n < 0 {
+		return Money{}, Errorf(EINVALID, "Quantity must not be negative.")
+	}
+	if n != 0 && (m.Amount > math.MaxInt64/n || m.Amount < math.MinInt64/n) {
+		return Money{}, Errorf(EINVALID, "Amount is too large.")
+	}
+	return Money{Amount: m.Amount * n, Currency: m.Currency}, nil
+}
+
+// locale describes how a locale writes numbers and places the currency.
+type locale struct {
+	group, decimal string
+	symbolAfter    bool // "12,50 €" rather than "€12.50"
+	useSymbol      bool // write the symbol rather than the ISO code
+	yen            string
+}
+
+// locales maps a language or language-region tag to its number format. A
+// lookup tries the full tag, then the language, then falls back to "en".
+var locales = map[string]locale{
+	"en":    {group: ",", decimal: ".", useSymbol: true},
+	"en-IN": {group: ",", decimal: ".", useSymbol: true},
+	"de":    {group: ".", decimal: ",", symbolAfter: true, useSymbol: true},
+	"fr":    {group: "\u202f", decimal: ",", symbolAfter: true, useSymbol: true},
+	"es":    {group: ".", decimal: ",", symbolAfter: true, useSymbol: true},
+	"it":    {group: ".", decimal: ",", symbolAfter: true, useSymbol: true},
+	"nl":    {group: ".", decimal: ",", useSymbol: true},
+	"ja":    {group: ",", decimal: ".", useSymbol: true, yen: "￥"},
+	"ar":    {group: ",", decimal: ".", useSymbol: false},
+}
+
+func lookupLocale(tag string) locale {
+	tag = strings.ReplaceAll(strings.TrimSpace(tag), "_", "-")
+	if l, ok := locales[tag]; ok {
+		return l
+	}
+	lang, _, _ := strings.Cut(strings.ToLower(tag), "-")
+	if l, ok := locales[lang]; ok {
+		return l
+	}
+	return locales["en"]
+}
+
+// Format writes m for people reading localeTag (a BCP 47 tag such as
+// "en-US", "de-DE" or "ja"): the currency's own number of decimals (JPY
+// none, KWD three), the locale's separators, and its symbol placement.
+// Unknown locales format as English; unknown currencies as their code with
+// two decimals.
+func (m Money) Format(localeTag string) string {
+	loc := lookupLocale(localeTag)
+	cur, ok := currencies[m.Currency]
+	if !ok {
+		cur = currency{exponent: 2}
+	}
+	number := formatNumber(m.Amount, cur.exponent, loc)
+	symbol := cur.symbol
+	if m.Currency == "JPY" && loc.yen != "" {
+		symbol = loc.yen
+	}
+	if symbol == "" || !loc.useSymbol {
+		if loc.symbolAfter {
+			return number + "\u00a0" + m.Currency
+		}
+		return m.Currency + "\u00a0" + number
+	}
+	if loc.symbolAfter {
+		return number + "\u00a0" + symbol
+	}
+	return symbol + number
+}
+
+// formatNumber writes a minor-unit amount with exp decimals and the
+// locale's separators. It works on the digits, never on floats.
+func formatNumber(amount int64, exp int, loc locale) string {
+	neg := amount < 0
+	digits := strconv.FormatUint(absUint(amount), 10)
+	if len(digits) <= exp {
+		digits = strings.Repeat("0", exp-len(digits)+1) + digits
+	}
+	whole, frac := digits[:len(digits)-exp], digits[len(digits)-exp:]
+	var b strings.Builder
+	if neg {
+		b.WriteString("-")
+	}
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(loc.group)
+		}
+		b.WriteRune(r)
+	}
+	if exp > 0 {
+		b.WriteString(loc.decimal)
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+func absUint(v int64) uint64 {
+	if v < 0 {
+		return uint64(-(v + 1)) + 1
+	}
+	return uint64(v)
+}

@@ -1,0 +1,112 @@
+package buycard
+
+import (
+	"strings"
+	"time"
+)
+
+// Product is something a merchant sells. Every product has at least one
+// variant; a product without options has exactly one.
+type Product struct {
+	ID          string `json:"id"` // "prd_…"
+	MerchantID  string `json:"merchant_id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Image       Image  `json:"image"`
+	Currency    string `json:"currency"`
+	// OptionName labels the variant picker ("Size", "Colour"); empty when
+	// the product has a single variant.
+	OptionName string    `json:"option_name,omitempty"`
+	Variants   []Variant `json:"variants"`
+	// MaxPerOrder caps the quantity a shopper can buy at once.
+	MaxPerOrder int `json:"max_per_order"`
+	// PriceVersion increases whenever a variant price changes; placement
+	// tokens name it so a checkout can tell the shopper the price moved.
+	PriceVersion int64     `json:"price_version"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// Image is a product picture with its intrinsic size, so cards can reserve
+// the box before the image arrives.
+type Image struct {
+	URL    string `json:"url"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Alt    string `json:"alt"`
+}
+
+// Variant is one purchasable version of a product (a size, a colour).
+type Variant struct {
+	ID    string `json:"id"` // "var_…"
+	Name  string `json:"name"`
+	Price int64  `json:"price"` // minor units of the product currency
+	// Stock is the number of units still available, reservations of
+	// pending orders already taken off.
+	Stock int `json:"stock"`
+}
+
+// Variant returns the variant with id, or nil.
+func (p *Product) Variant(id string) *Variant {
+	for i := range p.Variants {
+		if p.Variants[i].ID == id {
+			return &p.Variants[i]
+		}
+	}
+	return nil
+}
+
+// InStock reports whether any variant has stock left.
+func (p *Product) InStock() bool {
+	for _, v := range p.Variants {
+		if v.Stock > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// FromPrice is the lowest price among variants in stock, or among all
+// variants when none is in stock.
+func (p *Product) FromPrice() Money {
+	best, found := int64(0), false
+	for _, inStockOnly := range []bool{true, false} {
+		for _, v := range p.Variants {
+			if inStockOnly && v.Stock <= 0 {
+				continue
+			}
+			if !found || v.Price < best {
+				best, found = v.Price, true
+			}
+		}
+		if found {
+			break
+		}
+	}
+	return Money{Amount: best, Currency: p.Currency}
+}
+
+// Validate checks a product before it is stored.
+func (p *Product) Validate() error {
+	switch {
+	case strings.TrimSpace(p.Title) == "":
+		return Errorf(EINVALID, "Product title is required.")
+	case !ValidCurrency(p.Currency):
+		return Errorf(EINVALID, "Currency %q is not supported.", p.Currency)
+	case len(p.Variants) == 0:
+		return Errorf(EINVALID, "A product needs at least one variant.")
+	case p.MaxPerOrder < 1:
+		return Errorf(EINVALID, "Maximum per order must be at least 1.")
+	}
+	step := MinorUnitStep(p.Currency)
+	for _, v := range p.Variants {
+		switch {
+		case v.Price <= 0:
+			return Errorf(EINVALID, "Variant %q needs a positive price.", v.Name)
+		case v.Price%step != 0:
+			return Errorf(EINVALID, "Variant %q: %s prices must end in 0.", v.Name, p.Currency)
+		case v.Stock < 0:
+			return Errorf(EINVALID, "Variant %q: stock must not be negative.", v.Name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package buycard
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// PlacementClaims is what a card's placement token vouches for: which
+// widget and product, which publisher placement gets the credit, and the
+// price version the card showed.
+type PlacementClaims struct {
+	WidgetID     string    `json:"w"`
+	ProductID    string    `json:"p"`
+	PublisherID  string    `json:"pub,omitempty"`
+	PlacementID  string    `json:"plc,omitempty"`
+	PriceVersion int64     `json:"pv"`
+	ExpiresAt    time.Time `json:"exp"`
+}
+
+// OrderClaims is what an order token vouches for: the bearer may pay for
+// and read the receipt of one order, until it expires.
+type OrderClaims struct {
+	OrderID   string    `json:"o"`
+	ExpiresAt time.Time `json:"exp"`
+}
+
+// Token purposes, part of the signed text so that a token of one kind can
+// never be used as another.
+const (
+	purposePlacement = "p"
+	purposeOrder     = "o"
+	tokenVersion     = "bc1"
+)
+
+// TokenSigner signs and verifies tokens with HMAC-SHA256. It holds several
+// keys by id so keys can rotate: new tokens use the current key, and tokens
+// signed with any key still listed verify.
+type TokenSigner struct {
+	current string
+	keys    map[string][]byte
+}
+
+// NewTokenSigner returns a signer that signs with keys[current]. Every key
+// must be at least 32 bytes and ids must not contain dots.
+func NewTokenSigner(current string, keys map[string][]byte) (*TokenSigner, error) {
+	if _, ok := keys[current]; !ok {
+		return nil, Errorf(EINVALID, "Signing key %q is not among the keys.", current)
+	}
+	for id, k := range keys {
+		if id == "" || strings.Contains(id, ".") {
+			return nil, Errorf(EINVALID, "Key id %q must be non-empty and have no dot.", id)
+		}
+		if len(k) < 32 {
+			return nil, Errorf(EINVALID, "Key %q is shorter than 32 bytes.", id)
+		}
+	}
+	return &TokenSigner{current: current, keys: keys}, nil
+}
+
+// SignPlacement returns a placement token for c.
+func (s *TokenSigner) SignPlacement(c PlacementClaims) string {
+	return s.sign(purposePlacement, c)
+}
+
+// VerifyPlacement checks a placement token's signature and expiry at now.
+// Errors: EUNAUTHORIZED for a malformed, tampered, unknown-key or expired
+// token.
+func (s *TokenSigner) VerifyPlacement(token string, now time.Time) (PlacementClaims, error) {
+	var c PlacementClaims
+	if err := s.verify(purposePlacement, token, &c); err != nil {
+		return c, err
+	}
+	if !now.Before(c.ExpiresAt) {
+		return c, Errorf(EUNAUTHORIZED, "This checkout link has expired. Reload the page and try again.")
+	}
+	if c.WidgetID == "" || c.ProductID == "" {
+		return c, errBadToken
+	}
+	return c, nil
+}
+
+// SignOrder returns an order token for c.
+func (s *TokenSigner) SignOrder(c OrderClaims) string {
+	return s.sign(purposeOrder, c)
+}
+
+// VerifyOrder checks an order token. Errors: EUNAUTHORIZED.
+func (s *TokenSigner) VerifyOrder(token string, now time.Time) (OrderClaims, error) {
+	var c OrderClaims
+	if err := s.verify(purposeOrder, token, &c); err != nil {
+		return c, err
+	}
+	if !now.Before(c.ExpiresAt) {
+		return c, Errorf(EUNAUTHORIZED, "This checkout has expired. Start again from the card.")
+	}
+	if c.OrderID == "" {
+		return c, errBadToken
+	}
+	return c, nil
+}
+
+var errBadToken = Errorf(EUNAUTHORIZED, "The checkout token is not valid.")
+
+var b64 = base64.RawURLEncoding
+
+func (s *TokenSigner) sign(purpose string, claims any) string {
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		panic("buycard: marshal token claims: " + err.Error()) // claims are plain structs
+	}
+	head := tokenVersion + "." + purpose + "." + s.current + "." + b64.EncodeToString(payload)
+	return head + "." + b64.EncodeToString(mac(s.keys[s.current], head))
+}
+
+func (s *TokenSigner) verify(purpose, token string, into any) error {
+	if len(token) > 2048 {
+		return errBadToken
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 5 || parts[0] != tokenVersion || parts[1] != purpose {
+		return errBadToken
+	}
+	key, ok := s.keys[parts[2]]
+	if !ok {
+		return errBadToken
+	}
+	sig, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return errBadToken
+	}
+	head := strings.Join(parts[:4], ".")
+	if !hmac.Equal(sig, mac(key, head)) {
+		return errBadToken
+	}
+	payload, err := b64.DecodeString(parts[3])
+	if err != nil || json.Unmarshal(payload, into) != nil {
+		return errBadToken
+	}
+	return nil
+}
+
+func mac(key []byte, text string) []byte {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(text))
+	return h.Sum(nil)
+}
