@@ -165,3 +165,14 @@ func absUint(v int64) uint64 {
 	}
 	return uint64(v)
 }
+
+// Decimal writes m as a plain decimal number with the currency's number of
+// decimals and no grouping ("1234.50", "4800", "12.500"), as schema.org
+// and other machine readers want it.
+func (m Money) Decimal() string {
+	exp, ok := CurrencyExponent(m.Currency)
+	if !ok {
+		exp = 2
+	}
+	return formatNumber(m.Amount, exp, locale{decimal: "."})
+}

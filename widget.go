@@ -1,9 +1,13 @@
 package buycard
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
+
+// domainPattern is a host name, optionally with a leading "*." wildcard.
+var domainPattern = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
 // Widget is a merchant's buy card for one product: what publishers embed.
 type Widget struct {
@@ -33,4 +37,23 @@ func (w *Widget) FrameAncestors() string {
 		sources = append(sources, "http://"+d+":*", "https://"+d+":*", "https://"+d, "http://"+d)
 	}
 	return strings.Join(sources, " ")
+}
+
+// Validate checks a widget before it is stored. Allowed domains end up in a
+// CSP header, so anything but a plain host name is refused.
+func (w *Widget) Validate() error {
+	switch {
+	case w.MerchantID == "" || w.ProductID == "":
+		return Errorf(EINVALID, "A widget needs a merchant and a product.")
+	case w.PublisherShareBPS < 0 || w.PublisherShareBPS > 10000:
+		return Errorf(EINVALID, "Publisher share must be between 0 and 10000 basis points.")
+	case len(w.CTA) > 40:
+		return Errorf(EINVALID, "The button label must be at most 40 characters.")
+	}
+	for _, d := range w.AllowedDomains {
+		if len(d) > 253 || !domainPattern.MatchString(d) {
+			return Errorf(EINVALID, "%q is not a domain name (use example.com or *.example.com).", d)
+		}
+	}
+	return nil
 }

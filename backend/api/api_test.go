@@ -1,0 +1,136 @@
+package api_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/api"
+	"github.com/buycard/buycard/backend/demo"
+	"github.com/buycard/buycard/backend/sandbox"
+	"github.com/buycard/buycard/backend/sqlite"
+	"github.com/buycard/buycard/embed"
+	"github.com/buycard/buycard/widget"
+)
+
+const publicURL = "http://localhost:8080"
+
+// testServer is the API on a fresh SQLite database seeded with the demo.
+type testServer struct {
+	*api.Server
+	db     *sqlite.DB
+	tokens *buycard.TokenSigner
+	now    time.Time
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "api.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(t.Context(), db); err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := buycard.NewTokenSigner("k1", map[string][]byte{"k1": []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loader, err := embed.NewLoader(widget.CardCSS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{db: db, tokens: tokens, now: time.Now()}
+	payments := sandbox.New([]byte("sandbox key for the api tests...."), time.Now)
+	ts.Server = api.New(api.Config{
+		PublicURL: publicURL, CardTTL: time.Minute, TokenTTL: 24 * time.Hour, OrderTTL: 30 * time.Minute,
+	}, api.Services{
+		Catalog: db, Publishers: db, Orders: db, Payments: payments, TestPayments: payments,
+		Tokens: tokens, Loader: loader, Wasm: embed.NewAsset("application/wasm", []byte("\x00asm fake")),
+		Static: api.StaticAssets(widget.StaticFiles()),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return ts.now },
+	})
+	return ts
+}
+
+// do sends a request through Fiber's app.Test and returns status and body.
+func (ts *testServer) do(t *testing.T, method, path, contentType, body string, headers ...string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := ts.App().Test(req, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// cardToken fetches a placement token the way the loader does.
+func (ts *testServer) cardToken(t *testing.T, ref string) string {
+	t.Helper()
+	_, body := ts.do(t, "GET", "/v1/cards?ids="+ref, "", "")
+	var cards struct {
+		Cards map[string]struct{ Token string }
+	}
+	if err := json.Unmarshal([]byte(body), &cards); err != nil || cards.Cards[ref].Token == "" {
+		t.Fatalf("no token for %s in %s", ref, body)
+	}
+	return cards.Cards[ref].Token
+}
+
+func (ts *testServer) variantID(t *testing.T, widgetID string, i int) string {
+	t.Helper()
+	card, err := ts.db.FindCard(t.Context(), widgetID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return card.Product.Variants[i].ID
+}
+
+func (ts *testServer) stock(t *testing.T, widgetID string, i int) int {
+	t.Helper()
+	card, err := ts.db.FindCard(t.Context(), widgetID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return card.Product.Variants[i].Stock
+}
+
+// wantError checks a JSON error response.
+func wantError(t *testing.T, resp *http.Response, body string, status int, code, message string) {
+	t.Helper()
+	if resp.StatusCode != status {
+		t.Fatalf("status = %d, want %d; body %s", resp.StatusCode, status, body)
+	}
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	if err := json.Unmarshal([]byte(body), &e); err != nil {
+		t.Fatalf("error body is not JSON: %s", body)
+	}
+	if e.Error.Code != code || (message != "" && e.Error.Message != message) {
+		t.Errorf("error = %+v, want code %q message %q", e.Error, code, message)
+	}
+}
+
+func jsonBody(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

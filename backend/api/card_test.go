@@ -1,0 +1,101 @@
+package api_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestGetCards(t *testing.T) {
+	ts := newTestServer(t)
+	resp, body := ts.do(t, "GET", "/v1/cards?ids=wgt_notebook:plc_feednotebook,wgt_print,wgt_mug,wgt_nope,wgt_notebook:plc_feedmatcha&lang=en-US", "", "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "*" {
+		t.Errorf("CORS header = %q", got)
+	}
+	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "public") {
+		t.Errorf("Cache-Control = %q, want public", cc)
+	}
+	var got struct {
+		Cards   map[string]struct{ HTML, Token, State string }
+		Missing []string
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{"wgt_notebook:plc_feednotebook": "buyable", "wgt_print": "sold_out", "wgt_mug": "unavailable"}
+	for ref, state := range states {
+		c := got.Cards[ref]
+		if c.State != state || c.Token == "" || !strings.Contains(c.HTML, `class="bc-card"`) {
+			t.Errorf("%s = %+v, want state %s with html and token", ref, c, state)
+		}
+	}
+	if !strings.Contains(got.Cards["wgt_notebook:plc_feednotebook"].HTML, "$24.00") {
+		t.Errorf("notebook card lacks its price: %s", got.Cards["wgt_notebook:plc_feednotebook"].HTML)
+	}
+	// An unknown widget and a placement of another widget are both missing.
+	if strings.Join(got.Missing, ",") != "wgt_nope,wgt_notebook:plc_feedmatcha" {
+		t.Errorf("missing = %v", got.Missing)
+	}
+}
+
+func TestGetCardsLocalizedPrices(t *testing.T) {
+	ts := newTestServer(t)
+	tests := []struct{ ref, lang, want string }{
+		{"wgt_matcha", "ja-JP", "￥4,800"},
+		{"wgt_matcha", "en-US", "¥4,800"},
+		{"wgt_oud", "en", "KWD\u00a012.500"},
+		{"wgt_tee", "en", "$28.00"},
+	}
+	for _, tt := range tests {
+		_, body := ts.do(t, "GET", "/v1/cards?ids="+tt.ref+"&lang="+tt.lang, "", "")
+		var got struct {
+			Cards map[string]struct{ HTML string }
+		}
+		json.Unmarshal([]byte(body), &got)
+		if !strings.Contains(got.Cards[tt.ref].HTML, tt.want) {
+			t.Errorf("%s in %s: want %q in %s", tt.ref, tt.lang, tt.want, got.Cards[tt.ref].HTML)
+		}
+	}
+}
+
+func TestGetCardsETag(t *testing.T) {
+	ts := newTestServer(t)
+	resp, _ := ts.do(t, "GET", "/v1/cards?ids=wgt_notebook", "", "")
+	etag := resp.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	resp, body := ts.do(t, "GET", "/v1/cards?ids=wgt_notebook", "", "", "If-None-Match", etag)
+	if resp.StatusCode != 304 || body != "" {
+		t.Errorf("revalidation = %d %q, want 304 and no body", resp.StatusCode, body)
+	}
+}
+
+func TestGetCardsBadInput(t *testing.T) {
+	ts := newTestServer(t)
+	tests := []struct{ name, query, message string }{
+		{"no ids", "", "Give the cards to load in ids, e.g. ids=wgt_abc,wgt_def:plc_xyz."},
+		{"bad id", "ids=wgt_ABC", `"wgt_ABC" is not a card reference (wgt_… or wgt_…:plc_…).`},
+		{"injection", "ids=wgt_a%27%3B--", `"wgt_a';--" is not a card reference (wgt_… or wgt_…:plc_…).`},
+		{"empty ref", "ids=wgt_a,,wgt_b", `"" is not a card reference (wgt_… or wgt_…:plc_…).`},
+		{"too many", "ids=" + strings.Repeat("wgt_a,", 100) + "wgt_b", "At most 100 cards per request."},
+		{"bad lang", "ids=wgt_a&lang=%3Cscript%3E", "lang must be a language tag such as en-US."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := ts.do(t, "GET", "/v1/cards?"+tt.query, "", "")
+			wantError(t, resp, body, 400, "invalid", tt.message)
+			if resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+				t.Error("error responses of public endpoints need CORS too, or the loader cannot read them")
+			}
+		})
+	}
+}
+
+func TestUnknownEndpoint(t *testing.T) {
+	resp, body := newTestServer(t).do(t, "GET", "/v1/nope", "", "")
+	wantError(t, resp, body, 404, "not_found", "No such API endpoint: GET /v1/nope.")
+}

@@ -1,0 +1,81 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/buycard/buycard"
+)
+
+type checkoutRequest struct {
+	Token     string `json:"token"`
+	VariantID string `json:"variant_id"`
+	Quantity  int    `json:"quantity"`
+}
+
+type paymentJSON struct {
+	Provider     string `json:"provider"`
+	SessionID    string `json:"session_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+type checkoutResponse struct {
+	Order      *buycard.Order `json:"order"`
+	OrderToken string         `json:"order_token"`
+	Payment    paymentJSON    `json:"payment"`
+}
+
+// postCheckout turns a placement token, a variant and a quantity into a
+// pending order with reserved stock and an open payment session. The price
+// comes from the store; the client never sends an amount.
+func (s *Server) postCheckout(c *fiber.Ctx) error {
+	var req checkoutRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	now := s.Now()
+	claims, err := s.Tokens.VerifyPlacement(req.Token, now)
+	if err != nil {
+		return err
+	}
+	order, err := s.Orders.CreateOrder(c.UserContext(), buycard.NewOrder{
+		Claims:    claims,
+		VariantID: req.VariantID,
+		Quantity:  req.Quantity,
+		Now:       now,
+		ExpiresAt: now.Add(s.OrderTTL),
+	})
+	if err != nil {
+		return err
+	}
+	session, err := s.openSession(c.UserContext(), order)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(checkoutResponse{
+		Order:      order,
+		OrderToken: s.Tokens.SignOrder(buycard.OrderClaims{OrderID: order.ID, ExpiresAt: now.Add(s.OrderTTL + time.Hour)}),
+		Payment:    paymentJSON{Provider: s.Payments.Name(), SessionID: session.ID, ClientSecret: session.ClientSecret},
+	})
+}
+
+// openSession asks the provider for a session and records it on the order.
+// If either step fails the order is canceled so its stock is released.
+func (s *Server) openSession(ctx context.Context, order *buycard.Order) (*buycard.PaymentSession, error) {
+	session, err := s.Payments.CreateSession(ctx, order)
+	if err == nil {
+		err = s.Orders.AttachPaymentSession(ctx, order.ID, s.Payments.Name(), session.ID)
+	}
+	if err != nil {
+		if cerr := s.Orders.CancelOrder(ctx, order.ID); cerr != nil {
+			return nil, fmt.Errorf("open session: %w (and cancel order: %v)", err, cerr)
+		}
+		return nil, err
+	}
+	order.Provider, order.ProviderSessionID = s.Payments.Name(), session.ID
+	return session, nil
+}

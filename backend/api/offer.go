@@ -1,0 +1,42 @@
+package api
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/buycard/buycard"
+)
+
+// getOffer returns what the overlay shows for a card the shopper tapped,
+// with a freshly signed token that carries the current price version.
+func (s *Server) getOffer(c *fiber.Ctx) error {
+	offer, err := s.loadOffer(c.UserContext(), c.Params("widget"), c.Query("t"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(offer)
+}
+
+// loadOffer verifies a placement token for widgetID and builds the offer.
+// The checkout page's prerender calls it too.
+func (s *Server) loadOffer(ctx context.Context, widgetID, token string) (*buycard.Offer, error) {
+	claims, err := s.Tokens.VerifyPlacement(token, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	if claims.WidgetID != widgetID {
+		return nil, buycard.Errorf(buycard.EUNAUTHORIZED, "The checkout token is for another card.")
+	}
+	card, err := s.Catalog.FindCard(ctx, widgetID)
+	if err != nil {
+		return nil, err
+	}
+	if card.Product.ID != claims.ProductID {
+		return nil, buycard.Errorf(buycard.ECONFLICT, "This card is out of date. Reload the page.")
+	}
+	claims.PriceVersion = card.Product.PriceVersion
+	claims.ExpiresAt = s.tokenExpiry()
+	return buycard.NewOffer(s.withPublicImage(card), s.Tokens.SignPlacement(claims)), nil
+}

@@ -1,0 +1,129 @@
+package api
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/widget"
+)
+
+// productPage is the hosted product page: what a pasted /p/ link shows
+// without JavaScript, and what social networks read for link previews.
+var productPage = template.Must(template.New("product").Parse(`<!doctype html>
+<html lang="{{.Lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} · {{.Merchant}}</title>
+<meta name="description" content="{{.Description}}">
+<link rel="canonical" href="{{.URL}}">
+<meta property="og:type" content="product">
+<meta property="og:url" content="{{.URL}}">
+<meta property="og:title" content="{{.Title}}">
+<meta property="og:description" content="{{.Description}}">
+<meta property="og:image" content="{{.Image}}">
+<meta property="og:site_name" content="{{.Merchant}}">
+<meta property="product:price:amount" content="{{.Amount}}">
+<meta property="product:price:currency" content="{{.Currency}}">
+<meta name="twitter:card" content="summary_large_image">
+<meta name="twitter:title" content="{{.Title}}">
+<meta name="twitter:description" content="{{.Description}}">
+<meta name="twitter:image" content="{{.Image}}">
+<link rel="stylesheet" href="/web/product.css">
+<script type="application/ld+json">{{.JSONLD}}</script>
+<script async src="/buycard.js"></script>
+</head>
+<body>{{.Body}}</body>
+</html>`))
+
+type productPageData struct {
+	Lang, Title, Merchant, Description, URL, Image, Amount, Currency string
+	JSONLD                                                           template.JS
+	Body                                                             template.HTML
+}
+
+// getProductPage renders /p/{widget}: the product with its own Buy link,
+// Open Graph and Twitter Card tags, and schema.org Product/Offer JSON-LD.
+func (s *Server) getProductPage(c *fiber.Ctx) error {
+	card, err := s.Catalog.FindCard(c.UserContext(), c.Params("widget"))
+	if err != nil {
+		return err
+	}
+	card = s.withPublicImage(card)
+	placement := s.findPlacement(c, card.Widget.ID)
+	token := s.Tokens.SignPlacement(placementClaims(card, placement, s.tokenExpiry()))
+	lang := "en"
+	offer := buycard.NewOffer(card, token)
+	price := card.Product.FromPrice()
+	pageURL := s.PublicURL + "/p/" + card.Widget.ID
+	jsonLD, err := productJSONLD(card, pageURL)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	return productPage.Execute(c.Response().BodyWriter(), productPageData{
+		Lang: lang, Title: card.Product.Title, Merchant: card.Merchant.Name,
+		Description: card.Product.Description, URL: pageURL, Image: card.Product.Image.URL,
+		Amount: price.Decimal(), Currency: price.Currency,
+		JSONLD: template.JS(jsonLD),
+		Body: template.HTML(widget.ProductPageHTML(widget.ProductView{
+			Offer: offer, Lang: lang, PriceText: price.Format(lang),
+			CheckoutURL: "/checkout/" + card.Widget.ID + "?t=" + url.QueryEscape(token),
+		})),
+	})
+}
+
+// findPlacement returns the placement named by ?pl= when it belongs to the
+// widget. A missing or foreign placement only means no publisher credit:
+// the page still shows the product.
+func (s *Server) findPlacement(c *fiber.Ctx, widgetID string) *buycard.Placement {
+	id := c.Query("pl")
+	if !strings.HasPrefix(id, "plc_") || len(id) > 44 {
+		return nil
+	}
+	found, err := s.Publishers.FindPlacements(c.UserContext(), []string{id})
+	if p := found[id]; err == nil && p != nil && p.WidgetID == widgetID {
+		return p
+	}
+	return nil
+}
+
+// productJSONLD is the schema.org Product with one Offer per variant.
+// json.Marshal escapes <, > and &, so the result is safe inside <script>.
+func productJSONLD(card *buycard.Card, pageURL string) (string, error) {
+	type offer struct {
+		Type         string `json:"@type"`
+		Name         string `json:"name,omitempty"`
+		Price        string `json:"price"`
+		Currency     string `json:"priceCurrency"`
+		Availability string `json:"availability"`
+		URL          string `json:"url"`
+		Seller       any    `json:"seller"`
+	}
+	p := card.Product
+	seller := map[string]string{"@type": "Organization", "name": card.Merchant.Name}
+	offers := make([]offer, 0, len(p.Variants))
+	for _, v := range p.Variants {
+		availability := "https://schema.org/InStock"
+		if v.Stock <= 0 || !card.Merchant.ChargesEnabled {
+			availability = "https://schema.org/OutOfStock"
+		}
+		offers = append(offers, offer{
+			Type: "Offer", Name: v.Name, URL: pageURL, Seller: seller, Availability: availability,
+			Price: buycard.Money{Amount: v.Price, Currency: p.Currency}.Decimal(), Currency: p.Currency,
+		})
+	}
+	b, err := json.Marshal(map[string]any{
+		"@context": "https://schema.org", "@type": "Product",
+		"name": p.Title, "description": p.Description, "image": p.Image.URL,
+		"sku": p.ID, "brand": map[string]string{"@type": "Brand", "name": card.Merchant.Name},
+		"offers": offers,
+	})
+	return string(b), err
+}

@@ -1,0 +1,147 @@
+// Package api is Buycard's HTTP surface on Fiber: the JSON API under /v1,
+// the loader and WASM assets, the go-app checkout pages, the hosted product
+// page and the demo publisher page. It depends on the domain's service
+// interfaces only; backend/cmd/buycard wires the implementations in.
+package api
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/embed"
+)
+
+// TestPayments is the shopper-facing side of the sandbox provider: it
+// verifies the client secret the overlay holds and turns a test card into
+// a payment event. Nil when a real provider is configured.
+type TestPayments interface {
+	VerifySecret(secret string) (orderID, sessionID string, err error)
+	Charge(o *buycard.Order, cardNumber string) (buycard.PaymentEvent, error)
+}
+
+// Config is what the server needs besides its services.
+type Config struct {
+	// PublicURL is the origin shoppers' browsers reach the server at, with
+	// no trailing slash ("http://localhost:8080").
+	PublicURL string
+	// CardTTL is how long card data may be cached by browsers and CDNs.
+	CardTTL time.Duration
+	// TokenTTL is how long a placement token stays valid.
+	TokenTTL time.Duration
+	// OrderTTL is how long a pending order holds its stock reservation.
+	OrderTTL time.Duration
+}
+
+// Services are the implementations the server calls.
+type Services struct {
+	Catalog    buycard.CatalogService
+	Publishers buycard.PublisherService
+	Orders     buycard.OrderService
+	Payments   buycard.PaymentProvider
+	// TestPayments is set only with the sandbox provider.
+	TestPayments TestPayments
+	Tokens       *buycard.TokenSigner
+	Loader       *embed.Loader
+	// Wasm is the client app, served under a content-hashed URL.
+	Wasm *embed.Asset
+	// Static are the files served under /web/, keyed by name ("checkout.css").
+	Static map[string]*embed.Asset
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Server is the Fiber app with its dependencies.
+type Server struct {
+	Config
+	Services
+	app      *fiber.App
+	wasmPath string
+}
+
+// New builds the server and its routes.
+func New(cfg Config, svc Services) *Server {
+	s := &Server{Config: cfg, Services: svc}
+	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
+	s.wasmPath = "/web/app." + svc.Wasm.Hash + ".wasm"
+	s.app = fiber.New(fiber.Config{
+		AppName:               "buycard",
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		BodyLimit:             64 << 10,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	s.app.Use(recover.New(), requestid.New(), s.logRequests)
+	s.routes()
+	return s
+}
+
+// App returns the Fiber app, for app.Test in tests.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve serves on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	err := s.app.Listener(ln)
+	if err == http.ErrServerClosed {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests up
+// to timeout.
+func (s *Server) Shutdown(timeout time.Duration) error {
+	return s.app.ShutdownWithTimeout(timeout)
+}
+
+func (s *Server) routes() {
+	s.app.Get("/healthz", s.getHealth)
+
+	v1 := s.app.Group("/v1")
+	v1.Get("/cards", s.getCards)
+	v1.Get("/offers/:widget", s.getOffer)
+	v1.Post("/checkout", s.postCheckout)
+	v1.Post("/sandbox/pay", s.postSandboxPay)
+	v1.Get("/orders/:id", s.getOrder)
+	v1.Use(func(c *fiber.Ctx) error {
+		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
+	})
+
+	s.assetRoutes()
+	s.app.Get("/p/:widget", s.getProductPage)
+	s.app.Get("/demo", s.getDemo)
+	s.pageRoutes()
+}
+
+func (s *Server) getHealth(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+// logRequests writes one line per request. It logs the path without the
+// query string: queries carry tokens.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.app.ErrorHandler(c, err); herr != nil {
+			return herr
+		}
+	}
+	s.Logger.Info("request",
+		"id", c.Locals(requestid.ConfigDefault.ContextKey),
+		"method", c.Method(),
+		"path", c.Path(),
+		"status", c.Response().StatusCode(),
+		"duration", time.Since(start).Round(time.Microsecond),
+	)
+	return nil
+}

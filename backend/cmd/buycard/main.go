@@ -1,0 +1,91 @@
+// Command buycard runs a Buycard node.
+//
+//	buycard [serve]        migrate, seed the demo on first start, serve
+//	buycard migrate        apply database migrations and exit
+//	buycard seed-demo      seed the demo data if missing and exit
+//	buycard precompress F… write F.br and F.gz beside each file (build step)
+//
+// Configuration comes from the environment; see the README.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/buycard/buycard/backend/server"
+	"github.com/buycard/buycard/embed"
+)
+
+func main() {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(logger, os.Args[1:]); err != nil {
+		logger.Error("buycard", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(logger *slog.Logger, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "precompress" {
+		return embed.Precompress(args...)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m, err := server.NewMain(os.Getenv, logger)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	switch cmd {
+	case "serve":
+		return serve(ctx, m)
+	case "migrate":
+		return m.Open(ctx)
+	case "seed-demo":
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		return m.SeedDemo(ctx)
+	}
+	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress)", cmd)
+}
+
+func serve(ctx context.Context, m *server.Main) error {
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	public := m.Config.PublicURL
+	fmt.Printf("Buycard is running.\n  widget host:  %s\n  demo feed:    %s/demo   (a publisher page on another origin)\n  product page: %s/p/wgt_notebook\n  health:       %s/healthz\n",
+		public, publisherOrigin(public, m.Addr().Port), public, public)
+	select {
+	case <-ctx.Done():
+		m.Logger.Info("shutting down")
+		return nil
+	case err := <-waitErr(m):
+		return err
+	}
+}
+
+// publisherOrigin is the demo's "publisher site": the same server reached
+// through another host name, so the browser treats it as another site.
+func publisherOrigin(public string, port int) string {
+	u, err := url.Parse(public)
+	if err == nil && u.Hostname() == "localhost" {
+		return fmt.Sprintf("http://127.0.0.1:%d", port)
+	}
+	return fmt.Sprintf("http://localhost:%d", port)
+}
+
+func waitErr(m *server.Main) <-chan error {
+	ch := make(chan error, 1)
+	go func() { ch <- m.Wait() }()
+	return ch
+}

@@ -1,0 +1,203 @@
+package e2e
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	_ "modernc.org/sqlite"
+)
+
+// openDemo opens the demo feed, waits for its cards, and records the
+// buycard:purchase events the page receives.
+func openDemo(t *testing.T) *tab {
+	t.Helper()
+	tb := newTab(t)
+	tb.do(navigate(demoURL()))
+	tb.renderedCards(demoCards)
+	eval[bool](t, tb.ctx, `(window.purchases = [], document.addEventListener('buycard:purchase',
+		e => purchases.push({target: e.target.dataset.buycard, ...e.detail})), true)`)
+	return tb
+}
+
+// buy taps a card's Buy button and returns the overlay's frame once it
+// shows the product.
+func (tb *tab) buy(widget string) context.Context {
+	tb.t.Helper()
+	tb.clickBuy(widget)
+	waitFor(tb.t, tb.ctx, overlayJS+`?.open`)
+	frame := tb.frame()
+	waitFor(tb.t, frame, `document.querySelector('#bc-title')`)
+	return frame
+}
+
+func text(t *testing.T, ctx context.Context, selector string) string {
+	t.Helper()
+	return eval[string](t, ctx, `document.querySelector('`+selector+`')?.textContent ?? ''`)
+}
+
+// appReady waits until the WASM app has taken over the prerendered page.
+func appReady(t *testing.T, frame context.Context) {
+	t.Helper()
+	waitFor(t, frame, `!document.getElementById('app-wasm-loader')`)
+}
+
+func TestBuyOpensOverlayWithProductAndPrice(t *testing.T) {
+	tb := openDemo(t)
+	frame := tb.buy("wgt_oud")
+	if got := text(t, frame, "#bc-title"); got != "Oud & amber eau de parfum" {
+		t.Errorf("title = %q", got)
+	}
+	if got := text(t, frame, ".bc-total-amount"); got != "KWD\u00a012.500" {
+		t.Errorf("total = %q, want KWD 12.500", got)
+	}
+	// One overlay per page, reused for the next card.
+	tb.press(kb.Escape)
+	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
+	frame = tb.buy("wgt_matcha")
+	waitFor(t, frame, `document.querySelector('#bc-title')?.textContent === 'Uji matcha starter set'`)
+	if n := eval[int](t, tb.ctx, `document.querySelectorAll('[data-buycard-overlay]').length`); n != 1 {
+		t.Errorf("%d overlays, want 1", n)
+	}
+	tb.noErrors()
+}
+
+func TestPurchaseShowsReceiptAndFiresEvent(t *testing.T) {
+	tb := openDemo(t)
+	before := paidOrders(t)
+	tb.do(chromedp.Evaluate[chromedp.Void](cardJS("wgt_notebook") + `.scrollIntoView({block: 'center'})`))
+	scrollY := eval[float64](t, tb.ctx, `scrollY`)
+	frame := tb.buy("wgt_notebook")
+	appReady(t, frame)
+	clickIn(t, frame, "#bc-primary") // Continue to payment
+	waitFor(t, frame, `document.querySelector('[data-card="4242 4242 4242 4242"]')`)
+	clickIn(t, frame, `[data-card="4242 4242 4242 4242"]`)
+	clickIn(t, frame, "#bc-primary") // Pay
+	waitFor(t, frame, `document.querySelector('.bc-order-number-value')?.textContent.startsWith('BC-')`)
+	number := text(t, frame, ".bc-order-number-value")
+
+	waitFor(t, tb.ctx, `purchases.length === 1`)
+	got := eval[map[string]any](t, tb.ctx, `purchases[0]`)
+	order, _ := got["order"].(map[string]any)
+	if got["target"] != "wgt_notebook" || got["widget"] != "wgt_notebook" || order["number"] != number {
+		t.Errorf("buycard:purchase = %v, want on wgt_notebook with order %s", got, number)
+	}
+	clickIn(t, frame, "#bc-primary") // Done
+	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
+	if y := eval[float64](t, tb.ctx, `scrollY`); y != scrollY {
+		t.Errorf("page scrolled from %v to %v", scrollY, y)
+	}
+	if after := paidOrders(t); after != before+1 {
+		t.Errorf("paid orders %d → %d, want one more", before, after)
+	}
+	tb.noErrors()
+}
+
+func TestDeclinedCardShowsMessageAndPaysNothing(t *testing.T) {
+	tb := openDemo(t)
+	before := paidOrders(t)
+	frame := tb.buy("wgt_notebook")
+	appReady(t, frame)
+	clickIn(t, frame, "#bc-primary")
+	waitFor(t, frame, `document.querySelector('#bc-card')`)
+	if err := chromedp.Do(frame, chromedp.SendKeys(chromedp.CSS("#bc-card"), "4000 0000 0000 0002")); err != nil {
+		t.Fatal(err)
+	}
+	clickIn(t, frame, "#bc-primary")
+	waitFor(t, frame, `document.querySelector('[role=alert]')?.textContent.includes('declined')`)
+	if got := text(t, frame, "[role=alert]"); got != "Your card was declined. Try another card." {
+		t.Errorf("alert = %q", got)
+	}
+	if after := paidOrders(t); after != before {
+		t.Errorf("paid orders %d → %d after a decline", before, after)
+	}
+	if n := eval[int](t, tb.ctx, `purchases.length`); n != 0 {
+		t.Errorf("%d purchase events after a decline", n)
+	}
+}
+
+func TestKeyboardOnlyPurchase(t *testing.T) {
+	tb := openDemo(t)
+	focusedBuy := func(widget string) string {
+		return `document.activeElement === ` + cardJS(widget) + ` && ` + cardJS(widget) + `.shadowRoot.activeElement === ` + buyJS(widget)
+	}
+	tb.tabTo(tb.ctx, focusedBuy("wgt_notebook"))
+	tb.press(kb.Enter)
+	waitFor(t, tb.ctx, overlayJS+`?.open`)
+	frame := tb.frame()
+	appReady(t, frame)
+
+	// Esc closes and gives focus back to the Buy button.
+	waitFor(t, frame, `document.hasFocus()`)
+	tb.press(kb.Escape)
+	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
+	waitFor(t, tb.ctx, focusedBuy("wgt_notebook"))
+
+	tb.press(kb.Enter)
+	waitFor(t, tb.ctx, overlayJS+`?.open`)
+	waitFor(t, frame, `document.hasFocus()`)
+	tb.tabTo(frame, `document.activeElement?.id === 'bc-primary'`)
+	tb.press(kb.Enter) // Continue to payment
+	tb.tabTo(frame, `document.activeElement?.dataset.card === '4242 4242 4242 4242'`)
+	tb.press(kb.Enter)
+	tb.tabTo(frame, `document.activeElement?.id === 'bc-primary'`)
+	tb.press(kb.Enter) // Pay
+	waitFor(t, frame, `document.querySelector('.bc-order-number-value')`)
+	tb.tabTo(frame, `document.activeElement?.id === 'bc-primary'`)
+	tb.press(kb.Enter) // Done
+	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
+	waitFor(t, tb.ctx, focusedBuy("wgt_notebook"))
+	if n := eval[int](t, tb.ctx, `purchases.length`); n != 1 {
+		t.Errorf("%d purchase events, want 1", n)
+	}
+	tb.noErrors()
+}
+
+func TestForeignMessagesChangeNothing(t *testing.T) {
+	tb := openDemo(t)
+	frame := tb.buy("wgt_notebook")
+	appReady(t, frame)
+	// The page itself (not Buycard's origin) forges overlay messages.
+	eval[bool](t, tb.ctx, `(postMessage({bc: 1, type: 'purchase', order: {id: 'ord_x', number: 'BC-FAKE-0000', quantity: 1,
+		total: {amount: 1, currency: 'USD'}}}, '*'), postMessage({bc: 1, type: 'close'}, '*'), true)`)
+	// The overlay's own window (not its parent) asks it to open another card.
+	eval[bool](t, frame, `(postMessage({bc: 1, type: 'open', widget: 'wgt_oud', token: 'x', lang: 'en'}, '*'), true)`)
+	tb.do(chromedp.Sleep(300 * time.Millisecond))
+	if !eval[bool](t, tb.ctx, overlayJS+`.open`) {
+		t.Error("a forged close message closed the overlay")
+	}
+	if n := eval[int](t, tb.ctx, `purchases.length`); n != 0 {
+		t.Errorf("a forged purchase message fired %d events", n)
+	}
+	if got := text(t, frame, "#bc-title"); got != "Leather field notebook" {
+		t.Errorf("a forged open message changed the overlay to %q", got)
+	}
+}
+
+// clickIn clicks an element inside a frame.
+func clickIn(t *testing.T, frame context.Context, selector string) {
+	t.Helper()
+	if err := chromedp.Do(frame, chromedp.WaitEnabled(chromedp.CSS(selector)), chromedp.Click(chromedp.CSS(selector))); err != nil {
+		t.Fatalf("click %s: %v", selector, err)
+	}
+}
+
+// paidOrders counts paid orders in the server's database.
+func paidOrders(t *testing.T) int {
+	t.Helper()
+	path, _ := h.main.Config.SQLitePath()
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM orders WHERE status = 'paid'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -1,0 +1,129 @@
+// Package sandbox is Buycard's offline payment provider, used in
+// development and tests when no Stripe key is set. It opens sessions,
+// accepts two test cards, and turns each payment attempt into the same
+// buycard.PaymentEvent a Stripe webhook produces, so the whole order flow
+// runs without any external service. Production mode refuses it.
+package sandbox
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"strings"
+	"time"
+
+	"github.com/buycard/buycard"
+)
+
+// Name is the provider name stored on orders and events.
+const Name = "sandbox"
+
+// Test cards. Any other number is rejected as not a test card.
+const (
+	CardSucceeds = "4242424242424242"
+	CardDeclined = "4000000000000002"
+)
+
+// DeclineMessage is shown to the shopper when the declined card is used.
+const DeclineMessage = "Your card was declined. Try another card."
+
+// Provider implements buycard.PaymentProvider offline. Client secrets are
+// MACed with the provider's key, so a secret names its session and order
+// and cannot be forged; the provider itself keeps no state.
+type Provider struct {
+	key []byte
+	now func() time.Time
+}
+
+var _ buycard.PaymentProvider = (*Provider)(nil)
+
+// New returns a provider that MACs client secrets with key (≥ 32 bytes).
+func New(key []byte, now func() time.Time) *Provider {
+	return &Provider{key: key, now: now}
+}
+
+// Name returns "sandbox".
+func (p *Provider) Name() string { return Name }
+
+// CreateSession opens a session for a pending order.
+func (p *Provider) CreateSession(_ context.Context, o *buycard.Order) (*buycard.PaymentSession, error) {
+	if o.Status != buycard.OrderPending {
+		return nil, buycard.Errorf(buycard.EPAYMENT, "This order cannot be paid.")
+	}
+	id := "sbx_cs_" + random()
+	return &buycard.PaymentSession{
+		ID:           id,
+		ClientSecret: id + "." + o.ID + "." + p.mac(id, o.ID),
+		ExpiresAt:    o.ExpiresAt,
+	}, nil
+}
+
+// VerifySecret checks a client secret and returns the order and session it
+// names. Errors: EUNAUTHORIZED.
+func (p *Provider) VerifySecret(secret string) (orderID, sessionID string, err error) {
+	parts := strings.Split(secret, ".")
+	if len(secret) > 512 || len(parts) != 3 || !hmac.Equal([]byte(parts[2]), []byte(p.mac(parts[0], parts[1]))) {
+		return "", "", buycard.Errorf(buycard.EUNAUTHORIZED, "The payment session is not valid.")
+	}
+	return parts[1], parts[0], nil
+}
+
+// Charge attempts a payment of o with a test card and returns the event the
+// attempt produced: PaymentSucceeded for CardSucceeds, PaymentFailed for
+// CardDeclined. Errors: EINVALID for any other number, ECONFLICT when the
+// order is not waiting for payment.
+func (p *Provider) Charge(o *buycard.Order, cardNumber string) (buycard.PaymentEvent, error) {
+	e := buycard.PaymentEvent{
+		ID:         "sbx_evt_" + random(),
+		Provider:   Name,
+		SessionID:  o.ProviderSessionID,
+		OccurredAt: p.now(),
+	}
+	if o.Status != buycard.OrderPending {
+		return e, buycard.Errorf(buycard.ECONFLICT, "This order is %s and cannot be paid.", o.Status)
+	}
+	switch normalizeCard(cardNumber) {
+	case CardSucceeds:
+		e.Type, e.Amount = buycard.PaymentSucceeded, o.Total
+	case CardDeclined:
+		e.Type, e.Message = buycard.PaymentFailed, DeclineMessage
+	default:
+		return e, buycard.Errorf(buycard.EINVALID, "Use a test card: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.")
+	}
+	return e, nil
+}
+
+// Expire returns the event for a session that ran out before payment.
+func (p *Provider) Expire(o *buycard.Order) buycard.PaymentEvent {
+	return buycard.PaymentEvent{
+		ID:         "sbx_evt_expired_" + o.ProviderSessionID,
+		Provider:   Name,
+		Type:       buycard.SessionExpired,
+		SessionID:  o.ProviderSessionID,
+		OccurredAt: p.now(),
+	}
+}
+
+// normalizeCard drops the spaces and dashes people type in card numbers.
+func normalizeCard(s string) string {
+	if len(s) > 32 {
+		return ""
+	}
+	return strings.NewReplacer(" ", "", "-", "").Replace(s)
+}
+
+func (p *Provider) mac(sessionID, orderID string) string {
+	h := hmac.New(sha256.New, p.key)
+	h.Write([]byte(sessionID + "|" + orderID))
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil))
+}
+
+func random() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic("sandbox: crypto/rand failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,146 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is the server's configuration, read from the environment (see the
+// README's table). Every secret can also come from NAME_FILE.
+type Config struct {
+	Addr        string // BUYCARD_ADDR
+	PublicURL   string // BUYCARD_PUBLIC_URL; empty means "http://localhost:PORT" of the listener
+	DatabaseURL string // BUYCARD_DATABASE_URL, "sqlite:PATH"
+	Env         string // BUYCARD_ENV: development or production
+	WebDir      string // BUYCARD_WEB_DIR: where the build put app.wasm
+	Secret      string // BUYCARD_SECRET: signs placement and order tokens
+	// PreviousSecrets (BUYCARD_PREVIOUS_SECRETS, comma-separated) still
+	// verify tokens signed before a rotation.
+	PreviousSecrets []string
+	StripeSecretKey string // STRIPE_SECRET_KEY
+	NoSeed          bool   // BUYCARD_NO_SEED=1 skips the demo seed
+}
+
+// getenv is os.Getenv, replaceable in tests.
+type getenv func(string) string
+
+// LoadConfig reads the configuration from env.
+func LoadConfig(env getenv) (Config, error) {
+	c := Config{
+		Addr:            or(env("BUYCARD_ADDR"), "127.0.0.1:8080"),
+		PublicURL:       strings.TrimRight(env("BUYCARD_PUBLIC_URL"), "/"),
+		DatabaseURL:     or(env("BUYCARD_DATABASE_URL"), "sqlite:./data/buycard.db"),
+		Env:             or(env("BUYCARD_ENV"), "development"),
+		WebDir:          or(env("BUYCARD_WEB_DIR"), "./bin/web"),
+		PreviousSecrets: splitList(env("BUYCARD_PREVIOUS_SECRETS")),
+		NoSeed:          env("BUYCARD_NO_SEED") == "1",
+	}
+	var err error
+	if c.Secret, err = secret(env, "BUYCARD_SECRET"); err != nil {
+		return c, err
+	}
+	if c.StripeSecretKey, err = secret(env, "STRIPE_SECRET_KEY"); err != nil {
+		return c, err
+	}
+	return c, c.validate()
+}
+
+func (c *Config) validate() error {
+	if c.Env != "development" && c.Env != "production" {
+		return fmt.Errorf("BUYCARD_ENV must be development or production, not %q", c.Env)
+	}
+	u, err := url.Parse(c.PublicURL)
+	if c.PublicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "") {
+		return fmt.Errorf("BUYCARD_PUBLIC_URL must be an origin such as https://buy.example.com, not %q", c.PublicURL)
+	}
+	if c.Production() {
+		switch {
+		case u == nil || u.Scheme != "https":
+			return errors.New("production needs an https BUYCARD_PUBLIC_URL")
+		case len(c.Secret) < 32:
+			return errors.New("production needs BUYCARD_SECRET (at least 32 characters)")
+		case c.StripeSecretKey == "":
+			return errors.New("production refuses the sandbox payment provider: set STRIPE_SECRET_KEY")
+		}
+	}
+	if c.StripeSecretKey != "" {
+		return errors.New("the Stripe provider is not built yet (issue 5): unset STRIPE_SECRET_KEY to use the sandbox")
+	}
+	return nil
+}
+
+// Production reports whether BUYCARD_ENV=production.
+func (c *Config) Production() bool { return c.Env == "production" }
+
+// SQLitePath returns the database path of a sqlite: URL.
+func (c *Config) SQLitePath() (string, error) {
+	path, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:")
+	if !ok || path == "" {
+		return "", fmt.Errorf("BUYCARD_DATABASE_URL must be sqlite:PATH (PostgreSQL arrives with the ledger), not %q", c.DatabaseURL)
+	}
+	return path, nil
+}
+
+// DevSecret returns the development signing secret kept beside the
+// database, creating it on first use, so tokens survive restarts.
+func DevSecret(dbPath string) (string, error) {
+	path := filepath.Join(filepath.Dir(dbPath), "secret.key")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	s := hex.EncodeToString(b)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", err
+	}
+	return s, os.WriteFile(path, []byte(s+"\n"), 0o600)
+}
+
+// keyID names a secret without revealing it.
+func keyID(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:4])
+}
+
+// secret reads NAME, or the file named by NAME_FILE.
+func secret(env getenv, name string) (string, error) {
+	if v := env(name); v != "" {
+		return v, nil
+	}
+	path := env(name + "_FILE")
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read %s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,204 @@
+// Package server wires a Buycard node together: configuration, the store,
+// the payment provider, the token signer, the assets and the API. Main is
+// what the buycard binary runs and what end-to-end tests start on port 0.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"time"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/api"
+	"github.com/buycard/buycard/backend/demo"
+	"github.com/buycard/buycard/backend/sandbox"
+	"github.com/buycard/buycard/backend/sqlite"
+	"github.com/buycard/buycard/embed"
+	"github.com/buycard/buycard/widget"
+)
+
+// Main is one running Buycard node.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	DB      *sqlite.DB
+	Server  *api.Server
+	sandbox *sandbox.Provider
+	ln      net.Listener
+	stop    context.CancelFunc
+	done    chan error
+}
+
+// NewMain returns a Main configured from env.
+func NewMain(env func(string) string, logger *slog.Logger) (*Main, error) {
+	cfg, err := LoadConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	return &Main{Config: cfg, Logger: logger}, nil
+}
+
+// Open opens and migrates the database.
+func (m *Main) Open(ctx context.Context) error {
+	path, err := m.Config.SQLitePath()
+	if err != nil {
+		return err
+	}
+	if m.DB, err = sqlite.Open(path); err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	if err := m.DB.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// SeedDemo seeds the demo data unless it is there already.
+func (m *Main) SeedDemo(ctx context.Context) error {
+	seeded, err := demo.Seeded(ctx, m.DB)
+	if err != nil || seeded {
+		return err
+	}
+	m.Logger.Info("seeding demo data")
+	return demo.Seed(ctx, m.DB)
+}
+
+// Run opens the store, seeds the demo on first start, listens and serves
+// in the background. Use URL for the address and Close to stop.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	if !m.Config.NoSeed {
+		if err := m.SeedDemo(ctx); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
+	}
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return err
+	}
+	m.ln = ln
+	if m.Config.PublicURL == "" {
+		m.Config.PublicURL = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+	}
+	if m.Server, err = m.newServer(); err != nil {
+		ln.Close()
+		return err
+	}
+	sweepCtx, stop := context.WithCancel(context.Background())
+	m.stop, m.done = stop, make(chan error, 1)
+	go m.sweepExpiredOrders(sweepCtx, 30*time.Second)
+	go func() { m.done <- m.Server.Serve(ln) }()
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (m *Main) Addr() *net.TCPAddr { return m.ln.Addr().(*net.TCPAddr) }
+
+// Wait blocks until the server stops on its own.
+func (m *Main) Wait() error { return <-m.done }
+
+// Close shuts the server down gracefully and closes the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.stop != nil {
+		m.stop()
+	}
+	if m.Server != nil {
+		errs = append(errs, m.Server.Shutdown(10*time.Second))
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (m *Main) newServer() (*api.Server, error) {
+	tokens, err := m.tokenSigner()
+	if err != nil {
+		return nil, err
+	}
+	loader, err := embed.NewLoader(widget.CardCSS)
+	if err != nil {
+		return nil, fmt.Errorf("build loader: %w", err)
+	}
+	wasm, err := embed.LoadAsset("application/wasm", filepath.Join(m.Config.WebDir, "app.wasm"))
+	if err != nil {
+		return nil, fmt.Errorf("load client WASM (run make build): %w", err)
+	}
+	static := widget.StaticFiles()
+	for name, data := range demo.Files() {
+		static[name] = data
+	}
+	m.sandbox = sandbox.New([]byte("sandbox|"+m.Config.Secret), time.Now)
+	return api.New(api.Config{
+		PublicURL: m.Config.PublicURL,
+		CardTTL:   60 * time.Second,
+		TokenTTL:  24 * time.Hour,
+		OrderTTL:  30 * time.Minute,
+	}, api.Services{
+		Catalog: m.DB, Publishers: m.DB, Orders: m.DB,
+		Payments: m.sandbox, TestPayments: m.sandbox,
+		Tokens: tokens, Loader: loader, Wasm: wasm,
+		Static: api.StaticAssets(static),
+		Logger: m.Logger, Now: time.Now,
+	}), nil
+}
+
+// tokenSigner builds the signer from BUYCARD_SECRET (in development, a
+// secret kept beside the database) and any previous secrets.
+func (m *Main) tokenSigner() (*buycard.TokenSigner, error) {
+	if m.Config.Secret == "" {
+		path, _ := m.Config.SQLitePath()
+		s, err := DevSecret(path)
+		if err != nil {
+			return nil, fmt.Errorf("development secret: %w", err)
+		}
+		m.Config.Secret = s
+	}
+	keys := map[string][]byte{keyID(m.Config.Secret): []byte(m.Config.Secret)}
+	for _, s := range m.Config.PreviousSecrets {
+		keys[keyID(s)] = []byte(s)
+	}
+	return buycard.NewTokenSigner(keyID(m.Config.Secret), keys)
+}
+
+// sweepExpiredOrders releases the stock of orders whose payment session ran
+// out, through the same event path a provider's expiry event takes.
+func (m *Main) sweepExpiredOrders(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := m.expireOrders(ctx); err != nil {
+				m.Logger.Error("expire orders", "err", err)
+			}
+		}
+	}
+}
+
+func (m *Main) expireOrders(ctx context.Context) error {
+	orders, err := m.DB.ExpiredOrders(ctx, time.Now())
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, o := range orders {
+		if o.ProviderSessionID == "" {
+			errs = append(errs, m.DB.CancelOrder(ctx, o.ID))
+			continue
+		}
+		_, err := m.DB.ApplyPaymentEvent(ctx, m.sandbox.Expire(o))
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}

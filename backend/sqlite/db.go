@@ -1,0 +1,290 @@
+// Package sqlite is Buycard's store on SQLite, the single-node default. It
+// implements buycard.CatalogService, buycard.PublisherService and
+// buycard.OrderService with plain SQL on the pure-Go modernc.org/sqlite
+// driver, and migrates its schema with embedded goose migrations.
+//
+// Writes share one connection and run in BEGIN IMMEDIATE transactions, so
+// a read-then-write (reserving stock, applying a payment event) never
+// fails halfway with SQLITE_BUSY; reads use a pool of connections that WAL
+// lets run beside the writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/buycard/buycard"
+)
+
+// DB is the SQLite store.
+type DB struct {
+	write *sql.DB // one connection: SQLite has one writer at a time anyway
+	read  *sql.DB
+
+	// orderNumbers makes order numbers; tests replace it to force
+	// collisions.
+	orderNumbers func() string
+}
+
+var (
+	_ buycard.CatalogService   = (*DB)(nil)
+	_ buycard.PublisherService = (*DB)(nil)
+	_ buycard.OrderService     = (*DB)(nil)
+)
+
+// Connection parameters understood by modernc.org/sqlite. Pragmas run on
+// every new connection.
+const (
+	commonParams = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	writeParams  = commonParams + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	readParams   = commonParams + "&_pragma=query_only(1)"
+)
+
+// Open opens the database at path, creating the file and its directory
+// when missing. Call Migrate before using it.
+func Open(path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("open sqlite: empty path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	// The writer connects first so the file exists in WAL mode before any
+	// query-only reader opens it.
+	write, err := openPool(path, writeParams, 1)
+	if err != nil {
+		return nil, err
+	}
+	read, err := openPool(path, readParams, max(4, runtime.NumCPU()))
+	if err != nil {
+		return nil, errors.Join(err, write.Close())
+	}
+	return &DB{write: write, read: read, orderNumbers: buycard.NewOrderNumber}, nil
+}
+
+func openPool(path, params string, conns int) (*sql.DB, error) {
+	pool, err := sql.Open("sqlite", path+"?"+params)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	pool.SetMaxOpenConns(conns)
+	pool.SetMaxIdleConns(conns)
+	if err := pool.Ping(); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), pool.Close())
+	}
+	return pool, nil
+}
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrate applies the migrations the database has not seen yet. It is safe
+// to call on every start.
+func (db *DB) Migrate(ctx context.Context) error {
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	// The provider is not closed: Close would close db.write.
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.write, dir, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// inWrite runs fn in a BEGIN IMMEDIATE transaction on the write
+// connection, committing when fn returns nil.
+func (db *DB) inWrite(ctx context.Context, fn func(*sql.Tx) error) error {
+	_, err := writeTx(ctx, db, func(tx *sql.Tx) (struct{}, error) { return struct{}{}, fn(tx) })
+	return err
+}
+
+// writeTx is inWrite for a function with a result.
+func writeTx[T any](ctx context.Context, db *DB, fn func(*sql.Tx) (T, error)) (T, error) {
+	return transact(ctx, db.write, nil, fn)
+}
+
+// readTx runs fn in a read-only transaction, so that every query fn makes
+// sees the same snapshot.
+func readTx[T any](ctx context.Context, db *DB, fn func(*sql.Tx) (T, error)) (T, error) {
+	return transact(ctx, db.read, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+// transact runs fn in a transaction on pool, committing when fn succeeds.
+// On failure it returns the zero T.
+func transact[T any](ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) (T, error)) (T, error) {
+	var zero T
+	tx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return zero, err
+	}
+	v, err := fn(tx)
+	if err != nil {
+		return zero, errors.Join(err, ignoreDone(tx.Rollback()))
+	}
+	if err := tx.Commit(); err != nil {
+		return zero, err
+	}
+	return v, nil
+}
+
+// ignoreDone drops the error of rolling back a transaction the driver has
+// already ended (a failed COMMIT, a canceled context).
+func ignoreDone(err error) error {
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
+	}
+	return err
+}
+
+// wrap prefixes a non-nil *errp with the operation that failed, as
+// pkgsite's derrors.Wrap does. Codes of *buycard.Error survive wrapping.
+func wrap(errp *error, op string) {
+	if *errp != nil {
+		*errp = fmt.Errorf("%s: %w", op, *errp)
+	}
+}
+
+// hasCode reports whether err is an SQLite error with one of the extended
+// result codes.
+func hasCode(err error, codes ...int) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && slices.Contains(codes, e.Code())
+}
+
+func isUniqueViolation(err error) bool {
+	return hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+func isForeignKeyViolation(err error) bool {
+	return hasCode(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
+// insert runs an INSERT of the row what (a "Merchant") with id, turning a
+// unique violation into ECONFLICT.
+func insert(ctx context.Context, tx *sql.Tx, what, id, query string, args ...any) error {
+	_, err := tx.ExecContext(ctx, query, args...)
+	if isUniqueViolation(err) {
+		return buycard.Errorf(buycard.ECONFLICT, "%s id %q is already taken.", what, id)
+	}
+	return err
+}
+
+// requireRow returns ENOTFOUND unless table has a row with id. table is
+// always a constant of this package.
+func requireRow(ctx context.Context, tx *sql.Tx, table, what, id string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return buycard.Errorf(buycard.ENOTFOUND, "%s %q not found.", what, id)
+	}
+	return err
+}
+
+// newID returns id, or a fresh id with prefix when id is empty.
+func newID(id, prefix string) string {
+	if id == "" {
+		return buycard.NewID(prefix)
+	}
+	return id
+}
+
+// createdAt returns t, or now when t is zero, in UTC.
+func createdAt(t time.Time) time.Time {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t.UTC()
+}
+
+// timeLayout is RFC 3339 in UTC with a fixed nine-digit fraction, so the
+// text order of stored times is their time order.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func formatTime(t time.Time) string {
+	return t.UTC().Format(timeLayout)
+}
+
+// formatNullTime stores a nil *time.Time as NULL.
+func formatNullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return formatTime(*t)
+}
+
+// nullIfEmpty stores "" as NULL, so that optional references and unique
+// pairs ignore it.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// timeColumn scans a stored time.
+type timeColumn struct{ dst *time.Time }
+
+func (c timeColumn) Scan(src any) error {
+	s, ok := src.(string)
+	if !ok {
+		return fmt.Errorf("scan time: want text, got %T", src)
+	}
+	t, err := time.Parse(timeLayout, s)
+	*c.dst = t
+	return err
+}
+
+// nullTimeColumn scans a stored time that may be NULL.
+type nullTimeColumn struct{ dst **time.Time }
+
+func (c nullTimeColumn) Scan(src any) error {
+	if src == nil {
+		*c.dst = nil
+		return nil
+	}
+	var t time.Time
+	if err := (timeColumn{&t}).Scan(src); err != nil {
+		return err
+	}
+	*c.dst = &t
+	return nil
+}
+
+// jsonList encodes a list as a JSON array, nil as "[]". Queries take ids
+// as "IN (SELECT value FROM json_each(?))": any number in one parameter.
+func jsonList(list []string) string {
+	if list == nil {
+		list = []string{}
+	}
+	b, _ := json.Marshal(list) // a []string always encodes
+	return string(b)
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface {
+	Scan(dest ...any) error
+}

@@ -1,0 +1,126 @@
+package sqlite
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/storetest"
+)
+
+// openTest opens and migrates a database in a fresh directory.
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "buycard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store { return openTest(t) })
+}
+
+// TestOpenAndMigrate checks that Open creates the file and its directory,
+// and that migrating again, in the same process or after a restart, is a
+// no-op that keeps the data.
+func TestOpenAndMigrate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "nested", "buycard.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database file: %v", err)
+	}
+	for range 2 {
+		if err := db.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := storetest.Seed(t, db)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FindCard(t.Context(), f.Widget.ID); err != nil {
+		t.Fatalf("card after reopening: %v", err)
+	}
+}
+
+// TestOrderNumberTaken checks that a taken order number is drawn again,
+// and that a store that cannot find a free one gives up cleanly.
+func TestOrderNumberTaken(t *testing.T) {
+	db := openTest(t)
+	f := storetest.Seed(t, db)
+	numbers := []string{"BC-AAAA-AAAA", "BC-AAAA-AAAA", "BC-BBBB-BBBB"}
+	db.orderNumbers = func() string {
+		n := numbers[0]
+		numbers = numbers[1:]
+		return n
+	}
+	for _, want := range []string{"BC-AAAA-AAAA", "BC-BBBB-BBBB"} {
+		o, err := db.CreateOrder(t.Context(), f.NewOrder(0, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Number != want {
+			t.Errorf("number %q, want %q", o.Number, want)
+		}
+	}
+
+	db.orderNumbers = func() string { return "BC-AAAA-AAAA" }
+	_, err := db.CreateOrder(t.Context(), f.NewOrder(0, 1))
+	if code := buycard.ErrorCode(err); code != buycard.EINTERNAL {
+		t.Errorf("error %v (code %s), want an internal error", err, code)
+	}
+	if stock := f.Stock(t, db, 0); stock != 8 {
+		t.Errorf("stock = %d, want 8: the failed order must not keep its reservation", stock)
+	}
+}
+
+// TestPragmas checks the connection settings the store relies on: WAL,
+// a busy timeout and foreign keys on every connection, and readers that
+// cannot write.
+func TestPragmas(t *testing.T) {
+	db := openTest(t)
+	for _, tt := range []struct {
+		pool   *sql.DB
+		pragma string
+		want   string
+	}{
+		{db.write, "journal_mode", "wal"},
+		{db.write, "busy_timeout", "10000"},
+		{db.write, "foreign_keys", "1"},
+		{db.read, "busy_timeout", "10000"},
+		{db.read, "foreign_keys", "1"},
+		{db.read, "query_only", "1"},
+	} {
+		var got string
+		if err := tt.pool.QueryRowContext(t.Context(), "PRAGMA "+tt.pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.pragma, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,191 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/buycard/buycard"
+)
+
+// CreateWidget stores w, setting ID and CreatedAt when empty. The product
+// must belong to the widget's merchant.
+func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
+	defer wrap(&err, "create widget")
+	if err := validateWidget(w); err != nil {
+		return err
+	}
+	w.ID, w.CreatedAt = newID(w.ID, "wgt"), createdAt(w.CreatedAt)
+	return db.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := requireProductOf(ctx, tx, w.MerchantID, w.ProductID); err != nil {
+			return err
+		}
+		return insert(ctx, tx, "Widget", w.ID, `
+			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			w.ID, w.MerchantID, w.ProductID, w.CTA, w.PublisherShareBPS,
+			jsonList(w.AllowedDomains), formatTime(w.CreatedAt))
+	})
+}
+
+func validateWidget(w *buycard.Widget) error {
+	switch {
+	case w.MerchantID == "":
+		return buycard.Errorf(buycard.EINVALID, "Widget merchant is required.")
+	case w.ProductID == "":
+		return buycard.Errorf(buycard.EINVALID, "Widget product is required.")
+	case strings.TrimSpace(w.CTA) == "":
+		return buycard.Errorf(buycard.EINVALID, "Button label is required.")
+	case w.PublisherShareBPS < 0 || w.PublisherShareBPS > 10000:
+		return buycard.Errorf(buycard.EINVALID, "Publisher share must be between 0 and 10000 basis points.")
+	}
+	for _, d := range w.AllowedDomains {
+		if !validDomain(d) {
+			return buycard.Errorf(buycard.EINVALID, "Allowed domain %q is not a host name.", d)
+		}
+	}
+	return nil
+}
+
+// hostChars are the characters of a host name label.
+const hostChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+
+// validDomain reports whether d is a host name, optionally starting with
+// "*.". Domains end up in the checkout's CSP header, so nothing else may
+// pass.
+func validDomain(d string) bool {
+	d = strings.TrimPrefix(d, "*.")
+	if d == "" || len(d) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(d, ".") {
+		if label == "" || len(label) > 63 || strings.Trim(label, hostChars) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// requireProductOf checks that product exists and belongs to merchant.
+func requireProductOf(ctx context.Context, tx *sql.Tx, merchantID, productID string) error {
+	var owner string
+	err := tx.QueryRowContext(ctx, `SELECT merchant_id FROM products WHERE id = ?`, productID).Scan(&owner)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return buycard.Errorf(buycard.ENOTFOUND, "Product %q not found.", productID)
+	case err != nil:
+		return err
+	case owner != merchantID:
+		return buycard.Errorf(buycard.EINVALID, "Product %q does not belong to merchant %q.", productID, merchantID)
+	}
+	return nil
+}
+
+// domainsColumn scans allowed_domains; no domains reads as nil.
+type domainsColumn struct{ dst *[]string }
+
+func (c domainsColumn) Scan(src any) error {
+	s, ok := src.(string)
+	if !ok {
+		return fmt.Errorf("scan allowed domains: want text, got %T", src)
+	}
+	var domains []string
+	if err := json.Unmarshal([]byte(s), &domains); err != nil {
+		return fmt.Errorf("scan allowed domains: %w", err)
+	}
+	if len(domains) == 0 {
+		domains = nil
+	}
+	*c.dst = domains
+	return nil
+}
+
+// FindCards returns the cards of the widgets, keyed by widget id, in two
+// queries whatever the number of ids. Unknown ids are absent.
+func (db *DB) FindCards(ctx context.Context, widgetIDs []string) (_ map[string]*buycard.Card, err error) {
+	defer wrap(&err, "find cards")
+	return readTx(ctx, db, func(tx *sql.Tx) (map[string]*buycard.Card, error) {
+		return findCards(ctx, tx, widgetIDs)
+	})
+}
+
+// FindCard returns the card of one widget.
+func (db *DB) FindCard(ctx context.Context, widgetID string) (_ *buycard.Card, err error) {
+	defer wrap(&err, "find card")
+	return readTx(ctx, db, func(tx *sql.Tx) (*buycard.Card, error) {
+		return findCard(ctx, tx, widgetID)
+	})
+}
+
+func findCard(ctx context.Context, tx *sql.Tx, widgetID string) (*buycard.Card, error) {
+	cards, err := findCards(ctx, tx, []string{widgetID})
+	if err != nil {
+		return nil, err
+	}
+	card, ok := cards[widgetID]
+	if !ok {
+		return nil, buycard.Errorf(buycard.ENOTFOUND, "Widget %q not found.", widgetID)
+	}
+	return card, nil
+}
+
+// findCards reads widgets, products and merchants in one query and the
+// variants of all the products in a second.
+func findCards(ctx context.Context, tx *sql.Tx, widgetIDs []string) (map[string]*buycard.Card, error) {
+	cards := make(map[string]*buycard.Card, len(widgetIDs))
+	if len(widgetIDs) == 0 {
+		return cards, nil
+	}
+	if err := scanCards(ctx, tx, widgetIDs, cards); err != nil {
+		return nil, err
+	}
+	productIDs := make([]string, 0, len(cards))
+	for _, c := range cards {
+		productIDs = append(productIDs, c.Product.ID)
+	}
+	variants, err := findVariants(ctx, tx, productIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cards {
+		// Cards of one product get their own copy to change freely.
+		c.Product.Variants = slices.Clone(variants[c.Product.ID])
+	}
+	return cards, nil
+}
+
+const cardQuery = `SELECT ` + widgetColumns + `, ` + productColumns + `, ` + merchantColumns + `
+	FROM widgets w
+	JOIN products p ON p.id = w.product_id
+	JOIN merchants m ON m.id = w.merchant_id
+	WHERE w.id IN (SELECT value FROM json_each(?))`
+
+// scanCards adds the cards of widgetIDs, without variants, to cards.
+func scanCards(ctx context.Context, tx *sql.Tx, widgetIDs []string, cards map[string]*buycard.Card) error {
+	rows, err := tx.QueryContext(ctx, cardQuery, jsonList(widgetIDs))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c := new(buycard.Card)
+		fields := slices.Concat(widgetFields(&c.Widget), productFields(&c.Product), merchantFields(&c.Merchant))
+		if err := rows.Scan(fields...); err != nil {
+			return err
+		}
+		cards[c.Widget.ID] = c
+	}
+	return rows.Err()
+}
+
+// widgetColumns are read with widgetFields; w is the widgets alias.
+const widgetColumns = `w.id, w.merchant_id, w.product_id, w.cta, w.publisher_share_bps, w.allowed_domains, w.created_at`
+
+func widgetFields(w *buycard.Widget) []any {
+	return []any{&w.ID, &w.MerchantID, &w.ProductID, &w.CTA, &w.PublisherShareBPS,
+		domainsColumn{&w.AllowedDomains}, timeColumn{&w.CreatedAt}}
+}

@@ -1,0 +1,289 @@
+package storetest
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/buycard/buycard"
+)
+
+func testCreateOrder(t *testing.T, s Store) {
+	f := Seed(t, s)
+	n := f.NewOrder(1, 2)
+	o, err := s.CreateOrder(t.Context(), n)
+	must(t, err)
+	if !strings.HasPrefix(o.ID, "ord_") || !strings.HasPrefix(o.Number, "BC-") {
+		t.Errorf("id %q, number %q: want ord_… and BC-…", o.ID, o.Number)
+	}
+	wantEqual(t, "order", o, &buycard.Order{
+		ID:                o.ID,
+		Number:            o.Number,
+		Status:            buycard.OrderPending,
+		WidgetID:          f.Widget.ID,
+		ProductID:         f.Product.ID,
+		VariantID:         f.Product.Variants[1].ID,
+		MerchantID:        f.Merchant.ID,
+		PublisherID:       f.Publisher.ID,
+		PlacementID:       f.Placement.ID,
+		ProductTitle:      "Field notebook",
+		VariantName:       "A4",
+		Quantity:          2,
+		UnitPrice:         buycard.Money{Amount: 3100, Currency: "USD"},
+		Total:             buycard.Money{Amount: 6200, Currency: "USD"},
+		PublisherShareBPS: 1000,
+		CreatedAt:         n.Now,
+		ExpiresAt:         n.ExpiresAt,
+	})
+	found, err := s.FindOrder(t.Context(), o.ID)
+	must(t, err)
+	wantEqual(t, "found order", found, o)
+	if got := f.Stock(t, s, 1); got != 1 {
+		t.Errorf("stock = %d, want 3 - 2 = 1", got)
+	}
+	_, err = s.FindOrder(t.Context(), "ord_unknown")
+	wantError(t, err, buycard.ENOTFOUND, `Order "ord_unknown" not found.`)
+}
+
+// testCreateOrderWithoutPublisher buys through a card no publisher placed:
+// nobody gets a share.
+func testCreateOrderWithoutPublisher(t *testing.T, s Store) {
+	f := Seed(t, s)
+	n := f.NewOrder(0, 1)
+	n.Claims.PublisherID, n.Claims.PlacementID = "", ""
+	o, err := s.CreateOrder(t.Context(), n)
+	must(t, err)
+	if o.PublisherID != "" || o.PlacementID != "" || o.PublisherShareBPS != 0 {
+		t.Errorf("publisher %q, placement %q, share %d: want none", o.PublisherID, o.PlacementID, o.PublisherShareBPS)
+	}
+	found, err := s.FindOrder(t.Context(), o.ID)
+	must(t, err)
+	wantEqual(t, "found order", found, o)
+}
+
+// testCreateOrderRejected checks every reason to refuse an order, and that
+// a refused order reserves nothing.
+func testCreateOrderRejected(t *testing.T, s Store) {
+	f, other := Seed(t, s), Seed(t, s)
+	noCharges := Seed(t, s, func(f *Fixture) { f.Merchant.ChargesEnabled = false })
+	soldOut := Seed(t, s, func(f *Fixture) { f.Product.Variants[0].Stock = 0 })
+	fixtures := []Fixture{f, other, noCharges, soldOut}
+
+	const stale = "This card is out of date. Reload the page."
+	tests := []struct {
+		name          string
+		order         buycard.NewOrder
+		edit          func(n *buycard.NewOrder)
+		code, message string
+	}{
+		{"zero quantity", f.NewOrder(0, 0), nil, buycard.EINVALID, "Quantity must be at least 1."},
+		{"negative quantity", f.NewOrder(0, -1), nil, buycard.EINVALID, "Quantity must be at least 1."},
+		{"above the maximum per order", f.NewOrder(0, 6), nil, buycard.EINVALID, "You can buy at most 5 at a time."},
+		{"unknown variant", f.NewOrder(0, 1), func(n *buycard.NewOrder) { n.VariantID = "var_unknown" },
+			buycard.EINVALID, "Choose one of the listed options."},
+		{"variant of another product", f.NewOrder(0, 1), func(n *buycard.NewOrder) { n.VariantID = other.Product.Variants[0].ID },
+			buycard.EINVALID, "Choose one of the listed options."},
+		{"stale price version", f.NewOrder(0, 1), func(n *buycard.NewOrder) { n.Claims.PriceVersion = 0 },
+			buycard.ECONFLICT, "The price changed. Review the new price and try again."},
+		{"merchant without charges", noCharges.NewOrder(0, 1), nil,
+			buycard.ECONFLICT, "This merchant cannot take payments right now."},
+		{"widget and product mismatch", f.NewOrder(0, 1), func(n *buycard.NewOrder) { n.Claims.ProductID = other.Product.ID },
+			buycard.EINVALID, stale},
+		{"unknown widget", f.NewOrder(0, 1), func(n *buycard.NewOrder) { n.Claims.WidgetID = "wgt_unknown" },
+			buycard.ENOTFOUND, stale},
+		{"unknown placement", f.NewOrder(0, 1), func(n *buycard.NewOrder) { n.Claims.PlacementID = "plc_unknown" },
+			buycard.ENOTFOUND, stale},
+		{"more than in stock", f.NewOrder(1, 4), nil, buycard.ECONFLICT, "Only 3 left."},
+		{"sold out", soldOut.NewOrder(0, 1), nil, buycard.ECONFLICT, "Sold out."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.edit != nil {
+				tt.edit(&tt.order)
+			}
+			o, err := s.CreateOrder(t.Context(), tt.order)
+			wantError(t, err, tt.code, tt.message)
+			if o != nil {
+				t.Errorf("order %+v, want nil", o)
+			}
+			for _, f := range fixtures {
+				wantFixtureUnchanged(t, s, f)
+				wantNoOrders(t, s, f)
+			}
+		})
+	}
+}
+
+// wantNoOrders checks that no pending order of f's widget exists.
+func wantNoOrders(t *testing.T, s Store, f Fixture) {
+	t.Helper()
+	if orders := pendingOrders(t, s, f); len(orders) > 0 {
+		t.Errorf("%d pending orders for %s, want none", len(orders), f.Widget.ID)
+	}
+}
+
+// pendingOrders returns the pending orders of f's widget, seen as expired
+// a year from now.
+func pendingOrders(t *testing.T, s Store, f Fixture) []*buycard.Order {
+	t.Helper()
+	return expiredOrders(t, s, f, time.Now().AddDate(1, 0, 0))
+}
+
+// expiredOrders returns the orders of f's widget that ExpiredOrders(at)
+// lists.
+func expiredOrders(t *testing.T, s Store, f Fixture, at time.Time) []*buycard.Order {
+	t.Helper()
+	all, err := s.ExpiredOrders(t.Context(), at)
+	must(t, err)
+	var mine []*buycard.Order
+	for _, o := range all {
+		if o.WidgetID == f.Widget.ID {
+			mine = append(mine, o)
+		}
+	}
+	return mine
+}
+
+// testConcurrentBuyers has 100 shoppers race for 5 units: exactly 5 get an
+// order and the stock ends at zero, never below.
+func testConcurrentBuyers(t *testing.T, s Store) {
+	const buyers, stock = 100, 5
+	f := Seed(t, s, func(f *Fixture) {
+		f.Product.Variants = []buycard.Variant{{Name: "Signed print", Price: 6000, Stock: stock}}
+	})
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		numbers = make(map[string]bool)
+		refused = make(map[string]int) // code and message → count
+	)
+	for range buyers {
+		wg.Go(func() {
+			o, err := s.CreateOrder(t.Context(), f.NewOrder(0, 1))
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				refused[buycard.ErrorCode(err)+": "+buycard.ErrorMessage(err)]++
+				return
+			}
+			numbers[o.Number] = true
+		})
+	}
+	wg.Wait()
+	if len(numbers) != stock {
+		t.Errorf("%d orders with distinct numbers, want %d", len(numbers), stock)
+	}
+	wantEqual(t, "refusals", refused, map[string]int{buycard.ECONFLICT + ": Sold out.": buyers - stock})
+	if got := f.Stock(t, s, 0); got != 0 {
+		t.Errorf("stock = %d, want 0", got)
+	}
+}
+
+func testAttachPaymentSession(t *testing.T, s Store) {
+	ctx := t.Context()
+	f := Seed(t, s)
+	order := func() *buycard.Order {
+		o, err := s.CreateOrder(ctx, f.NewOrder(0, 1))
+		must(t, err)
+		return o
+	}
+	first, second, canceled := order(), order(), order()
+	must(t, s.CancelOrder(ctx, canceled.ID))
+	session := buycard.NewID("cs")
+
+	must(t, s.AttachPaymentSession(ctx, first.ID, "sandbox", session))
+	got, err := s.FindOrder(ctx, first.ID)
+	must(t, err)
+	if got.Provider != "sandbox" || got.ProviderSessionID != session {
+		t.Fatalf("provider %q, session %q: want sandbox, %q", got.Provider, got.ProviderSessionID, session)
+	}
+
+	tests := []struct {
+		name                         string
+		orderID, provider, sessionID string
+		code, message                string
+	}{
+		{"twice", first.ID, "sandbox", buycard.NewID("cs"),
+			buycard.ECONFLICT, "This order already has a payment session."},
+		{"session of another order", second.ID, "sandbox", session,
+			buycard.ECONFLICT, fmt.Sprintf("Payment session %q belongs to another order.", session)},
+		{"canceled order", canceled.ID, "sandbox", buycard.NewID("cs"),
+			buycard.ECONFLICT, "This order is canceled, not pending."},
+		{"unknown order", "ord_unknown", "sandbox", buycard.NewID("cs"),
+			buycard.ENOTFOUND, `Order "ord_unknown" not found.`},
+		{"no session id", second.ID, "sandbox", "",
+			buycard.EINVALID, "Payment provider and session id are required."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.AttachPaymentSession(ctx, tt.orderID, tt.provider, tt.sessionID)
+			wantError(t, err, tt.code, tt.message)
+		})
+	}
+	got, err = s.FindOrder(ctx, second.ID)
+	must(t, err)
+	wantEqual(t, "second order", got, second)
+
+	// Session ids are unique per provider only.
+	must(t, s.AttachPaymentSession(ctx, second.ID, "stripe", session))
+}
+
+func testCancelOrder(t *testing.T, s Store) {
+	ctx := t.Context()
+	f := Seed(t, s)
+	o, err := s.CreateOrder(ctx, f.NewOrder(0, 4))
+	must(t, err)
+	must(t, s.CancelOrder(ctx, o.ID))
+	got, err := s.FindOrder(ctx, o.ID)
+	must(t, err)
+	if got.Status != buycard.OrderCanceled {
+		t.Errorf("status %q, want canceled", got.Status)
+	}
+	if stock := f.Stock(t, s, 0); stock != 10 {
+		t.Errorf("stock = %d, want 10 again", stock)
+	}
+
+	withSession, err := s.CreateOrder(ctx, f.NewOrder(0, 1))
+	must(t, err)
+	must(t, s.AttachPaymentSession(ctx, withSession.ID, "sandbox", buycard.NewID("cs")))
+	tests := []struct {
+		name, orderID string
+		code, message string
+	}{
+		{"twice", o.ID, buycard.ECONFLICT, "This order is canceled, not pending."},
+		{"with a payment session", withSession.ID, buycard.ECONFLICT, "This order already has a payment session."},
+		{"unknown order", "ord_unknown", buycard.ENOTFOUND, `Order "ord_unknown" not found.`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantError(t, s.CancelOrder(ctx, tt.orderID), tt.code, tt.message)
+			if stock := f.Stock(t, s, 0); stock != 9 {
+				t.Errorf("stock = %d, want 9", stock)
+			}
+		})
+	}
+}
+
+func testExpiredOrders(t *testing.T, s Store) {
+	ctx := t.Context()
+	f := Seed(t, s)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	order := func(expiresIn time.Duration) *buycard.Order {
+		n := f.NewOrder(0, 1)
+		n.ExpiresAt = now.Add(expiresIn)
+		o, err := s.CreateOrder(ctx, n)
+		must(t, err)
+		return o
+	}
+	older, old, _ := order(-2*time.Minute), order(-time.Minute), order(time.Minute)
+	canceled := order(-3 * time.Minute)
+	must(t, s.CancelOrder(ctx, canceled.ID))
+	paid := order(-4 * time.Minute)
+	payOrder(t, s, paid)
+	atNow := order(0)
+
+	wantEqual(t, "expired orders", expiredOrders(t, s, f, now), []*buycard.Order{older, old})
+	wantEqual(t, "expired a second later", expiredOrders(t, s, f, now.Add(time.Second)), []*buycard.Order{older, old, atNow})
+}

@@ -1,0 +1,78 @@
+// Package storetest is the conformance suite every Buycard store passes:
+// the SQLite store always, the PostgreSQL store when a test database is
+// configured. A store's tests call Run with a function that opens an
+// empty, migrated store.
+//
+// The tests create their own rows with fresh ids and look only at those,
+// so a store may also hand every test the same database.
+package storetest
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/buycard/buycard"
+)
+
+// Store is everything a Buycard store implements.
+type Store interface {
+	buycard.CatalogService
+	buycard.PublisherService
+	buycard.OrderService
+}
+
+// Run runs the suite, opening a store for each test with open.
+func Run(t *testing.T, open func(t *testing.T) Store) {
+	tests := []struct {
+		name string
+		test func(t *testing.T, s Store)
+	}{
+		{"CatalogRoundTrip", testCatalogRoundTrip},
+		{"ExplicitIDsAndTimes", testExplicitIDsAndTimes},
+		{"FindCards", testFindCards},
+		{"FindPlacements", testFindPlacements},
+		{"CreateRejected", testCreateRejected},
+		{"FailedProductLeavesNoTrace", testFailedProductLeavesNoTrace},
+		{"CreateOrder", testCreateOrder},
+		{"CreateOrderWithoutPublisher", testCreateOrderWithoutPublisher},
+		{"CreateOrderRejected", testCreateOrderRejected},
+		{"ConcurrentBuyers", testConcurrentBuyers},
+		{"AttachPaymentSession", testAttachPaymentSession},
+		{"CancelOrder", testCancelOrder},
+		{"PaymentEvents", testPaymentEvents},
+		{"PaymentEventReplayed", testPaymentEventReplayed},
+		{"PaidAfterStockWasSoldAgain", testPaidAfterStockWasSoldAgain},
+		{"PaymentEventRejected", testPaymentEventRejected},
+		{"ExpiredOrders", testExpiredOrders},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
+	}
+}
+
+// must stops the test on an unexpected error.
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantError checks the code and the user-facing message of err.
+func wantError(t testing.TB, err error, code, message string) {
+	t.Helper()
+	if got := buycard.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q, want %q (error: %v)", got, code, err)
+	}
+	if got := buycard.ErrorMessage(err); got != message {
+		t.Fatalf("error message = %q, want %q", got, message)
+	}
+}
+
+// wantEqual compares values deeply, pointers by what they point to.
+func wantEqual(t testing.TB, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s:\n got %+v\nwant %+v", what, got, want)
+	}
+}

@@ -1,0 +1,143 @@
+package embed
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+)
+
+var compressible = []byte(strings.Repeat("buycard puts a buy button inside content cards. ", 200))
+
+func TestBody(t *testing.T) {
+	a := NewAsset("text/plain", compressible)
+	tests := []struct {
+		name, acceptEncoding, want string
+	}{
+		{"br preferred", "gzip, deflate, br, zstd", "br"},
+		{"gzip only", "gzip", "gzip"},
+		{"br;q=0", "gzip, br;q=0", "gzip"},
+		{"identity", "identity", ""},
+		{"empty", "", ""},
+		{"higher q wins", "br;q=0.5, gzip;q=0.9", "gzip"},
+		{"equal q prefers br", "gzip;q=0.5, br;q=0.5", "br"},
+		{"star", "*", "br"},
+		{"star but br refused", "br;q=0, *", "gzip"},
+		{"all refused", "br;q=0.000, gzip;q=0", ""},
+		{"identity preferred", "identity;q=1, gzip;q=0.5", ""},
+		{"case and spaces", " GZIP ; Q=1 ", "gzip"},
+		{"x-gzip", "x-gzip", "gzip"},
+		{"bad q", "br;q=high, gzip", "gzip"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, enc := a.Body(tt.acceptEncoding)
+			if enc != tt.want {
+				t.Fatalf("Body(%q) encoding = %q, want %q", tt.acceptEncoding, enc, tt.want)
+			}
+			if got := decode(t, enc, body); !bytes.Equal(got, compressible) {
+				t.Fatalf("Body(%q) does not decode to the raw bytes", tt.acceptEncoding)
+			}
+		})
+	}
+}
+
+func TestBodyIncompressible(t *testing.T) {
+	a := NewAsset("text/plain", []byte("x"))
+	if a.Gzip != nil || a.Brotli != nil {
+		t.Fatal("a 1-byte asset kept compressed forms larger than itself")
+	}
+	if body, enc := a.Body("br, gzip"); enc != "" || string(body) != "x" {
+		t.Fatalf("Body = %q, %q; want identity", body, enc)
+	}
+}
+
+func TestAssetHash(t *testing.T) {
+	a := NewAsset("text/plain", []byte("hello"))
+	// sha256("hello") = 2cf24dba5fb0a30e26e83b2ac5b9e29e…
+	if a.Hash != "2cf24dba5fb0a30e" || a.ETag != `"2cf24dba5fb0a30e"` {
+		t.Fatalf("Hash, ETag = %s, %s", a.Hash, a.ETag)
+	}
+}
+
+func TestLoadAsset(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.wasm")
+	write(t, path, compressible)
+
+	t.Run("compresses without siblings", func(t *testing.T) {
+		a, err := LoadAsset("application/wasm", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.ContentType != "application/wasm" || !bytes.Equal(decode(t, "br", a.Brotli), compressible) ||
+			!bytes.Equal(decode(t, "gzip", a.Gzip), compressible) {
+			t.Fatal("asset does not decode to the file")
+		}
+	})
+
+	t.Run("uses fresh siblings", func(t *testing.T) {
+		br := brotliBytes(compressible, 1)
+		write(t, path+".br", br)
+		gz := gzipBytes(compressible, 1)
+		write(t, path+".gz", gz)
+		a, err := LoadAsset("application/wasm", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Brotli, br) || !bytes.Equal(a.Gzip, gz) {
+			t.Fatal("precompressed siblings not used")
+		}
+	})
+
+	t.Run("ignores stale siblings", func(t *testing.T) {
+		write(t, path+".br", brotliBytes([]byte("old build"), 1))
+		write(t, path+".gz", []byte("not gzip"))
+		a, err := LoadAsset("application/wasm", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(decode(t, "br", a.Brotli), compressible) || !bytes.Equal(decode(t, "gzip", a.Gzip), compressible) {
+			t.Fatal("stale sibling served")
+		}
+	})
+
+	t.Run("missing file", func(t *testing.T) {
+		if _, err := LoadAsset("application/wasm", filepath.Join(dir, "nope")); err == nil {
+			t.Fatal("no error for a missing file")
+		}
+	})
+}
+
+func write(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// decode undoes a Content-Encoding.
+func decode(t *testing.T, encoding string, body []byte) []byte {
+	t.Helper()
+	var r io.Reader = bytes.NewReader(body)
+	switch encoding {
+	case "br":
+		r = brotli.NewReader(r)
+	case "gzip":
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

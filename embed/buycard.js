@@ -1,0 +1,247 @@
+// Buycard loader: turns <div data-buycard> elements and HOST/p/wgt_… links
+// into server-rendered cards in shadow roots, and opens one checkout overlay
+// per page. Contract: docs/contracts.md.
+//
+// The embed Go package serves this file after dropping lines that are only
+// // comments and all leading indentation, and after replacing
+// "__CARD_CSS__" with the card CSS. So keep comments on their own lines and
+// never continue a string or template literal over a line break.
+(() => {
+  "use strict";
+  const w = window, d = document, html = d.documentElement;
+  if (w.Buycard) return;
+  const me = d.currentScript || [...d.scripts].filter((s) => /\/buycard(\.\w+)?\.js([?#]|$)/.test(s.src)).pop();
+  if (!me) return;
+  const HOST = new URL(me.src).origin;
+  const ID = "_[0-9a-z]{1,40}";
+  const WGT = RegExp(`^wgt${ID}$`), PLC = RegExp(`^plc${ID}$`), LINK = RegExp(`^/p/(wgt${ID})$`);
+  const LANG = /^[A-Za-z0-9-]{1,35}$/.test(navigator.language) ? navigator.language : "en";
+  // data-buycard-open names a widget on open links; data-buycard-lock on <html> locks scrolling while the overlay is open.
+  const BUY = "[data-buycard-buy]", OPEN_ATTR = "data-buycard-open", OPENER = "[data-buycard-open^=wgt_]", LOCK = "data-buycard-lock";
+  const enc = encodeURIComponent;
+  const parse = (u) => {
+    try {
+      return new URL(u, location.href);
+    } catch {}
+  };
+  const sheet = (css) => {
+    const s = new CSSStyleSheet();
+    s.replaceSync(css);
+    return s;
+  };
+  const cardSheet = sheet("__CARD_CSS__");
+  const warned = new Set();
+  const warn = (key, ...msg) => warned.has(key) || (warned.add(key), console.warn("Buycard:", ...msg));
+
+  // ---- Cards ----
+  // cards maps every element we have handled to {el, ref, widget, root, token}.
+  const cards = new WeakMap();
+  // queue holds the refs found in this task: ref → [card…].
+  let queue = new Map(), pending = false;
+
+  const scan = (root = d) => {
+    const all = (sel) => [...(root.matches?.(sel) ? [root] : []), ...root.querySelectorAll(sel)];
+    for (const el of all("[data-buycard]")) mount(el);
+    for (const a of all(`a[href]:not(${OPENER})`)) {
+      const u = parse(a.href), m = u?.origin === HOST && LINK.exec(u.pathname);
+      // A link inside a card host is that card's no-JS fallback.
+      if (!m || a.isContentEditable || a.closest("[data-buycard]")) continue;
+      const el = d.createElement("div");
+      el.dataset.buycard = m[1];
+      const pl = u.searchParams.get("pl");
+      if (PLC.test(pl)) el.dataset.placement = pl;
+      const label = a.textContent.trim();
+      if (label) {
+        el.setAttribute("role", "group");
+        el.setAttribute("aria-label", label);
+      }
+      a.replaceWith(el);
+      mount(el);
+    }
+  };
+
+  const mount = (el) => {
+    if (cards.has(el)) return;
+    const widget = el.dataset.buycard.trim(), pl = el.dataset.placement?.trim();
+    const ref = pl ? `${widget}:${pl}` : widget;
+    const c = { el, ref, widget };
+    cards.set(el, c);
+    if (!WGT.test(widget) || (pl && !PLC.test(pl))) return warn(ref, "bad widget or placement id", ref);
+    try {
+      c.root = el.attachShadow({ mode: "open" });
+    } catch (e) {
+      return warn(ref, "cannot attach a card to", el, e);
+    }
+    c.root.adoptedStyleSheets = [cardSheet];
+    c.root.innerHTML = '<div class="bc-card bc-skeleton"></div>';
+    listen(c);
+    (queue.get(ref) || queue.set(ref, []).get(ref)).push(c);
+    if (pending) return;
+    pending = true;
+    // While the page parses, wait for all of it so the first screen makes one request.
+    if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", flush, { once: true });
+    else queueMicrotask(flush);
+  };
+
+  const listen = (c) => {
+    const r = c.root, buy = (e) => c.token && e.target.closest?.(BUY);
+    r.addEventListener("click", (e) => {
+      const b = buy(e);
+      if (!b || b.disabled) return;
+      // The card may sit in a clickable feed item: Buy must not also open the post.
+      e.preventDefault();
+      e.stopPropagation();
+      open(c, b);
+    });
+    const intent = (e) => buy(e) && prefetch(c);
+    r.addEventListener("pointerover", intent);
+    r.addEventListener("focusin", intent);
+  };
+
+  const flush = () => {
+    pending = false;
+    const batch = queue, refs = [...batch.keys()];
+    queue = new Map();
+    for (let i = 0; i < refs.length; i += 100) load(refs.slice(i, i + 100), batch);
+  };
+
+  const load = async (refs, batch) => {
+    let data;
+    try {
+      const res = await fetch(`${HOST}/v1/cards?ids=${refs.join()}&lang=${enc(LANG)}`, { mode: "cors", credentials: "omit" });
+      if (!res.ok) throw Error(`HTTP ${res.status}`);
+      data = await res.json();
+    } catch (e) {
+      console.warn("Buycard: loading cards failed", e);
+    }
+    for (const ref of refs) for (const c of batch.get(ref)) show(c, data?.cards?.[ref], data);
+  };
+
+  // show renders one card, or nothing when the server has none for its ref.
+  const show = (c, card, data) => {
+    if (typeof card?.html === "string" && typeof card.token === "string") {
+      c.root.innerHTML = card.html;
+      c.token = card.token;
+      return;
+    }
+    c.root.replaceChildren();
+    // A failed request has warned already.
+    if (data) warn(c.ref, "no card for widget", c.widget, c.ref);
+  };
+
+  // ---- Overlay ----
+  let host, dialog, frame, ready = false, frameKey, opener, scroll;
+  const prefetched = new Set();
+  const src = (widget, token) => `${HOST}/checkout/${widget}?t=${enc(token)}&o=${enc(location.origin)}&lang=${enc(LANG)}`;
+  const OVERLAY_CSS = ":host{display:contents!important}" +
+    "dialog{box-sizing:border-box;width:calc(100% - 32px);max-width:460px;height:min(720px,calc(100vh - 32px));" +
+    "height:min(720px,calc(100dvh - 32px));max-height:none;margin:auto;padding:0;border:0;border-radius:12px;" +
+    "overflow:hidden;background:#fff;box-shadow:0 24px 64px #0006;overscroll-behavior:contain}" +
+    "dialog::backdrop{background:#0f1219b3}" +
+    "iframe{display:block;width:100%;height:100%;border:0;outline:0}" +
+    "@media(max-width:520px){dialog{width:100%;max-width:none;height:100%;border-radius:0}}";
+
+  // prefetch loads the overlay page on Buy intent (hover or focus), once.
+  const prefetch = (c) => {
+    const u = src(c.widget, c.token);
+    if (frame || prefetched.has(u)) return;
+    prefetched.add(u);
+    const l = d.createElement("link");
+    l.rel = "prefetch";
+    l.href = u;
+    d.head.append(l);
+  };
+
+  const build = () => {
+    host = d.createElement("div");
+    host.setAttribute("data-buycard-overlay", "");
+    const r = host.attachShadow({ mode: "open" });
+    r.adoptedStyleSheets = [sheet(OVERLAY_CSS)];
+    dialog = d.createElement("dialog");
+    dialog.className = "bc-dialog";
+    dialog.setAttribute("aria-label", "Checkout");
+    frame = d.createElement("iframe");
+    frame.allow = "payment";
+    frame.title = "Checkout";
+    dialog.append(frame);
+    r.append(dialog);
+    // A constructed sheet, not an inline style: works under a strict CSP.
+    d.adoptedStyleSheets = [...d.adoptedStyleSheets, sheet(`html[${LOCK}]{overflow:hidden}`)];
+    dialog.addEventListener("cancel", (e) => {
+      e.preventDefault();
+      close();
+    });
+    dialog.addEventListener("close", closed);
+    dialog.addEventListener("click", (e) => {
+      const b = frame.getBoundingClientRect(), x = e.clientX, y = e.clientY;
+      if (e.target === dialog && (x < b.left || x > b.right || y < b.top || y > b.bottom)) close();
+    });
+  };
+
+  // open shows the overlay for c ({el, widget, token}); btn gets focus back on close.
+  const open = (c, btn) => {
+    if (!host) build();
+    // A page that re-renders <body> may have dropped the overlay; re-adding reloads the iframe.
+    if (!host.isConnected) {
+      ready = false;
+      d.body.append(host);
+    }
+    const { widget, token } = c, key = `${widget} ${token}`;
+    if (ready) frame.contentWindow.postMessage({ bc: 1, type: "open", widget, token, lang: LANG }, HOST);
+    else if (key !== frameKey) {
+      frameKey = key;
+      frame.src = src(widget, token);
+    }
+    opener = { c, btn };
+    if (!dialog.open) {
+      scroll = [scrollX, scrollY];
+      html.setAttribute(LOCK, "");
+      dialog.showModal();
+    }
+    frame.focus();
+  };
+
+  const close = () => dialog?.open && dialog.close();
+
+  // closed runs however the dialog was closed, Esc included.
+  const closed = () => {
+    html.removeAttribute(LOCK);
+    const [x, y] = scroll;
+    if (scrollX !== x || scrollY !== y) scrollTo({ left: x, top: y, behavior: "instant" });
+    if (opener.btn.isConnected) opener.btn.focus({ preventScroll: true });
+  };
+
+  // Links on the hosted product page: <a data-buycard-open="wgt_…" href="…?t=TOKEN">.
+  d.addEventListener("click", (e) => {
+    const a = e.target.closest?.(OPENER);
+    if (!a || e.defaultPrevented || e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    const widget = a.getAttribute(OPEN_ATTR), token = parse(a.getAttribute("href"))?.searchParams.get("t");
+    if (!WGT.test(widget) || !token) return;
+    e.preventDefault();
+    open({ el: a, widget, token }, a);
+  });
+
+  // ---- Messages from the overlay ----
+  const int = Number.isSafeInteger, str = (v) => typeof v === "string";
+  const order = (o) => {
+    const t = o?.total;
+    if (str(o?.id) && str(o.number) && int(o.quantity) && int(t?.amount) && str(t.currency) && /^[A-Z]{3}$/.test(t.currency))
+      return { id: o.id, number: o.number, quantity: o.quantity, total: { amount: t.amount, currency: t.currency } };
+  };
+  w.addEventListener("message", (e) => {
+    const m = e.data;
+    if (e.origin !== HOST || !frame || e.source !== frame.contentWindow || m?.bc !== 1) return;
+    if (m.type === "ready") ready = true;
+    else if (m.type === "close") close();
+    else if (m.type === "purchase" && opener) {
+      const detail = { widget: opener.c.widget, order: order(m.order) };
+      if (detail.order) opener.c.el.dispatchEvent(new CustomEvent("buycard:purchase", { bubbles: true, composed: true, detail }));
+    }
+  });
+
+  w.Buycard = Object.freeze({ scan, version: "1" });
+  scan();
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) scan(n);
+  }).observe(html, { childList: true, subtree: true });
+})();

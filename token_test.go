@@ -1,0 +1,136 @@
+package buycard_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/buycard/buycard"
+)
+
+var (
+	keyA = []byte("0123456789abcdef0123456789abcdef")
+	keyB = []byte("fedcba9876543210fedcba9876543210")
+	now  = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+)
+
+func newSigner(t *testing.T, current string, keys map[string][]byte) *buycard.TokenSigner {
+	t.Helper()
+	s, err := buycard.NewTokenSigner(current, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func claims() buycard.PlacementClaims {
+	return buycard.PlacementClaims{
+		WidgetID: "wgt_a", ProductID: "prd_a", PublisherID: "pub_a", PlacementID: "plc_a",
+		PriceVersion: 3, ExpiresAt: now.Add(time.Hour),
+	}
+}
+
+func TestPlacementTokenRoundTrip(t *testing.T) {
+	s := newSigner(t, "a", map[string][]byte{"a": keyA})
+	got, err := s.VerifyPlacement(s.SignPlacement(claims()), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != claims() {
+		t.Errorf("claims = %+v, want %+v", got, claims())
+	}
+}
+
+func TestPlacementTokenRejected(t *testing.T) {
+	s := newSigner(t, "a", map[string][]byte{"a": keyA})
+	good := s.SignPlacement(claims())
+	other := newSigner(t, "a", map[string][]byte{"a": keyB}).SignPlacement(claims())
+	expired := claims()
+	expired.ExpiresAt = now
+	parts := strings.Split(good, ".")
+	tampered := claims()
+	tampered.PriceVersion = 1
+	forged := strings.Join(append(parts[:3:3], b64(t, tampered), parts[4]), ".")
+
+	tests := []struct {
+		name, token, wantMessage string
+	}{
+		{"empty", "", "The checkout token is not valid."},
+		{"garbage", "not-a-token", "The checkout token is not valid."},
+		{"other key", other, "The checkout token is not valid."},
+		{"tampered payload", forged, "The checkout token is not valid."},
+		{"flipped signature", good[:len(good)-2] + flip(good[len(good)-2:]), "The checkout token is not valid."},
+		{"order token as placement", s.SignOrder(buycard.OrderClaims{OrderID: "ord_a", ExpiresAt: now.Add(time.Hour)}), "The checkout token is not valid."},
+		{"unknown key id", strings.Replace(good, ".a.", ".z.", 1), "The checkout token is not valid."},
+		{"expired", s.SignPlacement(expired), "This checkout link has expired. Reload the page and try again."},
+		{"huge", strings.Repeat("a", 5000), "The checkout token is not valid."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.VerifyPlacement(tt.token, now)
+			if code := buycard.ErrorCode(err); code != buycard.EUNAUTHORIZED {
+				t.Fatalf("code = %q, want unauthorized (err %v)", code, err)
+			}
+			if msg := buycard.ErrorMessage(err); msg != tt.wantMessage {
+				t.Errorf("message = %q, want %q", msg, tt.wantMessage)
+			}
+		})
+	}
+}
+
+func TestTokenKeyRotation(t *testing.T) {
+	old := newSigner(t, "a", map[string][]byte{"a": keyA})
+	rotated := newSigner(t, "b", map[string][]byte{"a": keyA, "b": keyB})
+	if _, err := rotated.VerifyPlacement(old.SignPlacement(claims()), now); err != nil {
+		t.Errorf("token from the previous key rejected after rotation: %v", err)
+	}
+	if _, err := old.VerifyPlacement(rotated.SignPlacement(claims()), now); err == nil {
+		t.Error("token signed with a key the verifier does not hold was accepted")
+	}
+}
+
+func TestOrderToken(t *testing.T) {
+	s := newSigner(t, "a", map[string][]byte{"a": keyA})
+	tok := s.SignOrder(buycard.OrderClaims{OrderID: "ord_a", ExpiresAt: now.Add(time.Minute)})
+	if c, err := s.VerifyOrder(tok, now); err != nil || c.OrderID != "ord_a" {
+		t.Fatalf("VerifyOrder = %+v, %v", c, err)
+	}
+	if _, err := s.VerifyOrder(tok, now.Add(time.Minute)); buycard.ErrorCode(err) != buycard.EUNAUTHORIZED {
+		t.Errorf("expired order token: err = %v", err)
+	}
+	if _, err := s.VerifyOrder(s.SignPlacement(claims()), now); buycard.ErrorCode(err) != buycard.EUNAUTHORIZED {
+		t.Errorf("placement token accepted as order token: err = %v", err)
+	}
+}
+
+func TestNewTokenSignerRejectsWeakKeys(t *testing.T) {
+	for name, keys := range map[string]map[string][]byte{
+		"short key":       {"a": []byte("short")},
+		"dot in key id":   {"a.b": keyA},
+		"missing current": {"b": keyA},
+	} {
+		current := "a"
+		if name == "dot in key id" {
+			current = "a.b"
+		}
+		if _, err := buycard.NewTokenSigner(current, keys); buycard.ErrorCode(err) != buycard.EINVALID {
+			t.Errorf("%s: err = %v, want invalid", name, err)
+		}
+	}
+}
+
+func FuzzVerifyPlacement(f *testing.F) {
+	s, _ := buycard.NewTokenSigner("a", map[string][]byte{"a": keyA})
+	f.Add(s.SignPlacement(claims()))
+	f.Add("bc1.p.a.e30.")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, token string) {
+		c, err := s.VerifyPlacement(token, now)
+		if err == nil && (c.WidgetID == "" || !now.Before(c.ExpiresAt)) {
+			t.Fatalf("accepted invalid claims %+v", c)
+		}
+		if err != nil && buycard.ErrorCode(err) != buycard.EUNAUTHORIZED {
+			t.Fatalf("code = %q", buycard.ErrorCode(err))
+		}
+	})
+}

@@ -1,0 +1,146 @@
+package widget
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/buycard/buycard"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run go test -update to accept):\ngot:  %s\nwant: %s", name, got, want)
+	}
+}
+
+func TestCardHTMLGolden(t *testing.T) {
+	got := CardHTML(NewCardView(testCard(), "en-US")) + "\n"
+	golden(t, "card.golden", got)
+}
+
+func TestCardHTMLIsStable(t *testing.T) {
+	v := NewCardView(testCard(), "en-US")
+	first := CardHTML(v)
+	for range 20 {
+		if got := CardHTML(v); got != first {
+			t.Fatalf("output changed between renders:\n%s\n%s", first, got)
+		}
+	}
+}
+
+func TestCardAvailability(t *testing.T) {
+	soldOut := testCard()
+	for i := range soldOut.Product.Variants {
+		soldOut.Product.Variants[i].Stock = 0
+	}
+	unavailable := testCard()
+	unavailable.Merchant.ChargesEnabled = false
+
+	tests := []struct {
+		name     string
+		card     *buycard.Card
+		state    string
+		note     string
+		disabled bool
+	}{
+		{"buyable", testCard(), "buyable", "", false},
+		{"sold out", soldOut, "sold_out", "Sold out", true},
+		{"unavailable", unavailable, "unavailable", "Not available right now", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			html := CardHTML(NewCardView(tt.card, "en"))
+			if want := `data-state="` + tt.state + `"`; !strings.Contains(html, want) {
+				t.Errorf("missing %s in %s", want, html)
+			}
+			if got := strings.Contains(html, " disabled>"); got != tt.disabled {
+				t.Errorf("button disabled = %v, want %v: %s", got, tt.disabled, html)
+			}
+			if strings.Contains(html, `disabled="`) {
+				t.Errorf("disabled must be a bare attribute: %s", html)
+			}
+			hasNote := strings.Contains(html, `<p class="bc-note">`+tt.note+`</p>`)
+			if tt.note != "" && !hasNote || tt.note == "" && strings.Contains(html, "bc-note") {
+				t.Errorf("note: want %q in %s", tt.note, html)
+			}
+		})
+	}
+}
+
+func TestCardPrice(t *testing.T) {
+	single := func(currency string, price int64) *buycard.Card {
+		c := testCard()
+		c.Product.Currency = currency
+		c.Product.Variants = []buycard.Variant{{ID: "var_1", Name: "One", Price: price, Stock: 1}}
+		return c
+	}
+	tests := []struct {
+		name string
+		card *buycard.Card
+		lang string
+		want string
+	}{
+		{"USD en-US", single("USD", 2400), "en-US", "$24.00"},
+		{"JPY ja has no decimals", single("JPY", 4800), "ja", "￥4,800"},
+		{"KWD has three decimals", single("KWD", 12500), "en", "KWD\u00a012.500"},
+		{"different variant prices", testCard(), "en-US", "From $24.00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NewCardView(tt.card, tt.lang).Price; got != tt.want {
+				t.Errorf("Price = %q, want %q", got, tt.want)
+			}
+			if html := CardHTML(NewCardView(tt.card, tt.lang)); !strings.Contains(html, ">"+tt.want+"<") {
+				t.Errorf("card HTML lacks %q: %s", tt.want, html)
+			}
+		})
+	}
+}
+
+func TestCardCTA(t *testing.T) {
+	c := testCard()
+	c.Widget.CTA = ""
+	if got := NewCardView(c, "en").CTA; got != "Buy" {
+		t.Errorf("default CTA = %q, want Buy", got)
+	}
+	c.Widget.CTA = "Pre-order"
+	if got := NewCardView(c, "en").CTA; got != "Pre-order" {
+		t.Errorf("CTA = %q, want Pre-order", got)
+	}
+}
+
+// Merchant-controlled text must not break out of attributes or elements.
+func TestCardEscapesMerchantText(t *testing.T) {
+	c := testCard()
+	c.Product.Title = `<script>alert(1)</script>`
+	c.Product.Image.Alt = `x" onerror="alert(1)`
+	c.Product.Image.URL = `https://img.example/a.jpg?w=1&copy=2`
+	html := CardHTML(NewCardView(c, "en"))
+	for _, bad := range []string{"<script>", `" onerror`, `\"`, "&copy="} {
+		if strings.Contains(html, bad) {
+			t.Errorf("card HTML contains %q: %s", bad, html)
+		}
+	}
+	for _, want := range []string{`alt="x&#34; onerror=&#34;alert(1)"`, `src="https://img.example/a.jpg?w=1&amp;copy=2"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("card HTML lacks %s: %s", want, html)
+		}
+	}
+}

@@ -1,0 +1,185 @@
+package widget
+
+import (
+	"testing"
+
+	"github.com/buycard/buycard"
+)
+
+func startedFlow(lang string) flow {
+	f := newFlow(lang)
+	f.start(testOffer())
+	return f
+}
+
+func TestFlowStartsWithDefaultVariant(t *testing.T) {
+	f := startedFlow("en-US")
+	if f.step != stepChoose || f.variantID != "var_a5" || f.quantity != 1 {
+		t.Fatalf("start: step %v, variant %q, quantity %d", f.step, f.variantID, f.quantity)
+	}
+	if got := f.totalText(); got != "$24.00" {
+		t.Errorf("total = %q, want $24.00", got)
+	}
+}
+
+func TestFlowTotal(t *testing.T) {
+	tests := []struct {
+		name     string
+		currency string
+		lang     string
+		price    int64
+		quantity int
+		want     string
+	}{
+		{"USD", "USD", "en-US", 2400, 3, "$72.00"},
+		{"JPY", "JPY", "ja", 4800, 3, "￥14,400"},
+		{"KWD", "KWD", "en", 12500, 3, "KWD\u00a037.500"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := startedFlow(tt.lang)
+			f.offer.Currency = tt.currency
+			f.offer.Variants[0].Price = tt.price
+			f.setQuantity(tt.quantity)
+			if got := f.totalText(); got != tt.want {
+				t.Errorf("%d × %d %s = %q, want %q", tt.quantity, tt.price, tt.currency, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFlowQuantityIsClamped(t *testing.T) {
+	tests := []struct {
+		name string
+		set  int
+		want int
+	}{
+		{"zero", 0, 1},
+		{"negative", -4, 1},
+		{"in range", 4, 4},
+		{"above available", 7, 5}, // 7 in stock, at most 5 per order
+		{"far above", 1000, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := startedFlow("en")
+			f.setQuantity(tt.set)
+			if f.quantity != tt.want {
+				t.Errorf("setQuantity(%d) = %d, want %d", tt.set, f.quantity, tt.want)
+			}
+		})
+	}
+}
+
+func TestFlowSelectVariant(t *testing.T) {
+	o := testOffer()
+	o.Variants[1].Available = 2
+	f := newFlow("en")
+	f.start(o)
+	f.setQuantity(4)
+	f.selectVariant("var_a4")
+	if f.variantID != "var_a4" || f.quantity != 2 {
+		t.Errorf("after choosing A4: variant %q quantity %d, want var_a4 and 2 (clamped)", f.variantID, f.quantity)
+	}
+	f.selectVariant("var_nope")
+	if f.variantID != "var_a4" {
+		t.Errorf("an unknown variant was selected: %q", f.variantID)
+	}
+}
+
+func TestFlowIgnoresSoldOutVariant(t *testing.T) {
+	f := startedFlow("en")
+	f.selectVariant("var_a4")
+	if f.variantID != "var_a5" {
+		t.Errorf("sold-out variant selected: %q", f.variantID)
+	}
+}
+
+func TestFlowUnavailableReason(t *testing.T) {
+	tests := []struct {
+		name         string
+		availability buycard.Availability
+		want         string
+	}{
+		{"buyable", buycard.Buyable, ""},
+		{"sold out", buycard.SoldOut, "Sold out"},
+		{"unavailable", buycard.Unavailable, "Not available right now"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := testOffer()
+			o.Availability = tt.availability
+			f := newFlow("en")
+			f.start(o)
+			if got := f.unavailableReason(); got != tt.want {
+				t.Errorf("unavailableReason = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFlowNoDoubleSubmit(t *testing.T) {
+	f := startedFlow("en")
+	if !f.begin() {
+		t.Fatal("first begin refused")
+	}
+	if f.begin() {
+		t.Fatal("second begin accepted while a request is in flight")
+	}
+	f.fail(buycard.Errorf(buycard.ECONFLICT, "This option is sold out."))
+	if f.busy || f.err != "This option is sold out." {
+		t.Errorf("after fail: busy %v err %q", f.busy, f.err)
+	}
+	if !f.begin() || f.err != "" {
+		t.Errorf("begin after fail: busy %v err %q", f.busy, f.err)
+	}
+}
+
+func TestFlowPayment(t *testing.T) {
+	f := startedFlow("en")
+	f.checkoutStarted(&checkoutSession{Payment: paymentSession{Provider: "sandbox", ClientSecret: "sec_1"}})
+	if f.step != stepPay {
+		t.Fatalf("step = %v, want stepPay", f.step)
+	}
+	if _, ok := f.payRequest(); ok || f.err != msgNoCardNumber {
+		t.Errorf("empty card number: ok %v err %q", ok, f.err)
+	}
+	f.cardNumber = " 4000 0000 0000 0002 "
+	r, ok := f.payRequest()
+	if !ok || r != (payRequest{ClientSecret: "sec_1", CardNumber: "4000 0000 0000 0002"}) {
+		t.Fatalf("payRequest = %+v, %v", r, ok)
+	}
+	f.begin()
+	f.fail(buycard.Errorf(buycard.EPAYMENT, "Your card was declined. Try another card."))
+	if f.step != stepPay || f.err != "Your card was declined. Try another card." {
+		t.Errorf("declined: step %v err %q, want to stay on the payment step", f.step, f.err)
+	}
+	f.begin()
+	f.paid(&buycard.Order{Number: "BC-1234-5678"})
+	if f.step != stepReceipt || f.busy {
+		t.Errorf("paid: step %v busy %v", f.step, f.busy)
+	}
+}
+
+func TestFlowRefusesOtherProviders(t *testing.T) {
+	f := startedFlow("en")
+	f.begin()
+	f.checkoutStarted(&checkoutSession{Payment: paymentSession{Provider: "stripe"}})
+	if f.step != stepChoose || f.err != msgNoTestPayments || f.busy {
+		t.Errorf("stripe session: step %v err %q busy %v", f.step, f.err, f.busy)
+	}
+}
+
+func TestFlowLoadFailed(t *testing.T) {
+	f := newFlow("en")
+	f.load()
+	f.loadFailed(errUnreachable)
+	if f.step != stepFailed || f.err != msgUnreachable || !f.retry {
+		t.Errorf("network failure: step %v err %q retry %v", f.step, f.err, f.retry)
+	}
+	f.load()
+	f.loadFailed(buycard.Errorf(buycard.EUNAUTHORIZED, "The checkout token is for another card."))
+	if f.err != msgInvalidLink || f.retry {
+		t.Errorf("bad token: err %q retry %v", f.err, f.retry)
+	}
+}

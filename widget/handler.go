@@ -1,0 +1,72 @@
+//go:build !wasm
+
+package widget
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// HandlerOptions are what the server knows about the build it serves.
+type HandlerOptions struct {
+	// WasmPath is the content-hashed URL of the client WASM
+	// ("/web/app.3f2a….wasm").
+	WasmPath string
+	// Version identifies the build (a content hash); go-app uses it as
+	// the pages' ETag and in its service worker.
+	Version string
+}
+
+// NewHandler returns the go-app handler for the checkout pages and go-app's
+// own files (/app.js, /wasm_exec.js, /app-worker.js, /manifest.webmanifest,
+// /app.css). The server serves /web/ itself, from StaticFiles and the
+// WASM.
+func NewHandler(o HandlerOptions) *app.Handler {
+	return &app.Handler{
+		Name:        "Buycard checkout",
+		ShortName:   "Buycard",
+		Title:       "Buycard checkout",
+		Description: "Buy without leaving the page.",
+		Icon: app.Icon{
+			Default:  "/web/icon.png",
+			Large:    "/web/icon-512.png",
+			Maskable: "/web/icon-512.png",
+			SVG:      "/web/icon.svg",
+		},
+		BackgroundColor:       "#ffffff",
+		ThemeColor:            "#ffffff",
+		Styles:                []string{"/web/checkout.css"},
+		RawHeaders:            []string{`<meta name="robots" content="noindex">`},
+		Resources:             wasmResolver{wasmPath: o.WasmPath},
+		ServiceWorkerTemplate: serviceWorkerJS,
+		Version:               o.Version,
+	}
+}
+
+// wasmResolver points go-app at the hashed WASM URL and leaves every other
+// path alone. It is not an http.Handler, so go-app never serves /web/.
+type wasmResolver struct {
+	wasmPath string
+}
+
+func (r wasmResolver) Resolve(path string) string {
+	switch path {
+	case "/web/app.wasm":
+		if r.wasmPath != "" {
+			return r.wasmPath
+		}
+	case "":
+		return "/"
+	}
+	return path
+}
+
+// serviceWorkerJS replaces go-app's worker, which would precache the WASM
+// and every page resource: this one caches nothing and handles no fetch,
+// so the browser's HTTP cache and the immutable hashed URLs do the work.
+// It does not claim open pages either: with nothing to intercept that
+// gains nothing, and go-app would log a bogus "has been updated, reload"
+// on the first visit. The version comment makes each build's worker
+// byte-different.
+const serviceWorkerJS = `// Buycard checkout worker {{.Version}}: caches nothing.
+self.addEventListener("install", () => self.skipWaiting());
+`

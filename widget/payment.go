@@ -1,0 +1,76 @@
+package widget
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// cardNumberID is the card number input's id.
+const cardNumberID = "bc-card"
+
+// Test cards of the sandbox provider (docs/contracts.md).
+var testCards = []struct{ number, outcome string }{
+	{"4242 4242 4242 4242", "succeeds"},
+	{"4000 0000 0000 0002", "is declined"},
+}
+
+// paymentStep is the sandbox provider's test payment: a card number field,
+// buttons that fill in the test cards, and the Pay button. No real money
+// moves, and the step says so.
+type paymentStep struct {
+	app.Compo
+	Total        string // formatted, as the order's total
+	CardNumber   string
+	Busy         bool
+	Error        string
+	OnCardNumber func(ctx app.Context, number string)
+	OnPay        func(ctx app.Context)
+}
+
+func newPaymentStep(total, cardNumber string, busy bool, errorText string,
+	onCardNumber func(app.Context, string), onPay func(app.Context)) *paymentStep {
+	return &paymentStep{
+		Total: total, CardNumber: cardNumber, Busy: busy, Error: errorText,
+		OnCardNumber: onCardNumber, OnPay: onPay,
+	}
+}
+
+func (p *paymentStep) Render() app.UI {
+	payLabel := "Pay " + p.Total
+	if p.Busy {
+		payLabel = "Processing…"
+	}
+	return app.Div().Class("bc-pay").Body(
+		app.H2().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text("Test payment — no real money moves"),
+		app.P().Class("bc-hint").Text("This checkout runs in test mode. Use a test card; nothing is charged."),
+		app.Label().For(cardNumberID).Text("Card number"),
+		app.Input().Type("text").ID(cardNumberID).Class("bc-input").
+			Attr("inputmode", "numeric").Attr("autocomplete", "off").
+			Placeholder("4242 4242 4242 4242").Value(attr(p.CardNumber)).OnInput(p.onInput),
+		app.Div().Class("bc-testcards").Body(
+			app.Range(testCards).Slice(p.renderTestCard),
+		),
+		errorLine(p.Error),
+		primaryButton(payLabel, p.Busy, p.onPay),
+	)
+}
+
+func (p *paymentStep) renderTestCard(i int) app.UI {
+	c := testCards[i]
+	return app.Button().Type("button").Class("bc-secondary").DataSet("card", c.number).
+		OnClick(p.useTestCard).Text("Use " + c.number + " (" + c.outcome + ")")
+}
+
+func (p *paymentStep) onInput(ctx app.Context, e app.Event) {
+	p.OnCardNumber(ctx, ctx.JSSrc().Get("value").String())
+}
+
+// useTestCard fills in the card of the pressed button.
+func (p *paymentStep) useTestCard(ctx app.Context, e app.Event) {
+	number := ctx.JSSrc().Get("dataset").Get("card").String()
+	setInputValue(cardNumberID, number)
+	p.OnCardNumber(ctx, number)
+}
+
+func (p *paymentStep) onPay(ctx app.Context, e app.Event) {
+	p.OnPay(ctx)
+}
