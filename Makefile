@@ -19,9 +19,11 @@ $(SERVER): $(GOFILES) $(WEBFILES) go.mod go.sum
 	$(GO) build -trimpath -o $@ ./backend/cmd/buycard
 
 # The client WASM, then its brotli and gzip siblings, served precompressed.
+# -gcflags=all=-l (no inlining) trades a little speed for a smaller brotli
+# download: about 70 KB less, which keeps it inside the 1.45 MB budget.
 $(WASM): $(GOFILES) go.mod go.sum
 	@mkdir -p $(WEB)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -gcflags=all=-l -o $@ ./wasm
 
 $(WASM).br: $(WASM) $(SERVER)
 	$(SERVER) precompress $(WASM)

@@ -131,7 +131,6 @@
 
   // ---- Overlay ----
   let host, dialog, frame, ready = false, frameKey, opener, scroll;
-  const prefetched = new Set();
   const src = (widget, token) => `${HOST}/checkout/${widget}?t=${enc(token)}&o=${enc(location.origin)}&lang=${enc(LANG)}`;
   const OVERLAY_CSS = ":host{display:contents!important}" +
     "dialog{box-sizing:border-box;width:calc(100% - 32px);max-width:460px;height:min(720px,calc(100vh - 32px));" +
@@ -141,16 +140,12 @@
     "iframe{display:block;width:100%;height:100%;border:0;outline:0}" +
     "@media(max-width:520px){dialog{width:100%;max-width:none;height:100%;border-radius:0}}";
 
-  // prefetch loads the overlay page on Buy intent (hover or focus), once.
-  const prefetch = (c) => {
-    const u = src(c.widget, c.token);
-    if (frame || prefetched.has(u)) return;
-    prefetched.add(u);
-    const l = d.createElement("link");
-    l.rel = "prefetch";
-    l.href = u;
-    d.head.append(l);
-  };
+  // prefetch starts the overlay for c, still hidden, on the first Buy intent
+  // (hover or focus): its prerendered page and the WASM load while the
+  // shopper moves to click. Nothing loads before any intent. (A <link
+  // rel=prefetch> would not help: the HTTP cache is partitioned, so the
+  // iframe could not use what this page fetched.)
+  const prefetch = (c) => frameKey || point(c);
 
   const build = () => {
     host = d.createElement("div");
@@ -172,14 +167,23 @@
       close();
     });
     dialog.addEventListener("close", closed);
+    // Focus given to the frame before its page loaded does not reach that
+    // page; hand it over again once it has.
+    frame.addEventListener("load", () => {
+      if (dialog.open) {
+        frame.blur();
+        frame.focus();
+      }
+    });
     dialog.addEventListener("click", (e) => {
       const b = frame.getBoundingClientRect(), x = e.clientX, y = e.clientY;
       if (e.target === dialog && (x < b.left || x > b.right || y < b.top || y > b.bottom)) close();
     });
   };
 
-  // open shows the overlay for c ({el, widget, token}); btn gets focus back on close.
-  const open = (c, btn) => {
+  // point aims the overlay at c ({el, widget, token}): a message when the
+  // app runs and can switch cards itself, else a new page.
+  const point = (c) => {
     if (!host) build();
     // A page that re-renders <body> may have dropped the overlay; re-adding reloads the iframe.
     if (!host.isConnected) {
@@ -192,6 +196,11 @@
       frameKey = key;
       frame.src = src(widget, token);
     }
+  };
+
+  // open shows the overlay for c; btn gets focus back on close.
+  const open = (c, btn) => {
+    point(c);
     opener = { c, btn };
     if (!dialog.open) {
       scroll = [scrollX, scrollY];

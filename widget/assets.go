@@ -25,6 +25,8 @@ var (
 	checkoutCSS []byte
 	//go:embed web/icon.svg
 	iconSVG []byte
+	//go:embed web/checkout.js
+	checkoutJS []byte
 )
 
 var (
@@ -37,7 +39,8 @@ var (
 )
 
 // StaticFiles returns the files the server serves under /web/, by name:
-// checkout.css, product.css, icon.svg, icon.png (192 px) and icon-512.png.
+// checkout.css, checkout.js, product.css, icon.svg, icon.png (192 px) and
+// icon-512.png.
 func StaticFiles() map[string][]byte {
 	return maps.Clone(staticFiles())
 }
@@ -45,6 +48,7 @@ func StaticFiles() map[string][]byte {
 var staticFiles = sync.OnceValue(func() map[string][]byte {
 	return map[string][]byte{
 		"checkout.css": checkoutCSS,
+		"checkout.js":  checkoutJS,
 		"product.css":  []byte(productCSS),
 		"icon.svg":     iconSVG,
 		"icon.png":     iconPNG(192),

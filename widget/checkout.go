@@ -114,8 +114,11 @@ func (c *checkout) OnMount(ctx app.Context) {
 	)
 	if c.flow.offer == nil {
 		c.fetchOffer(ctx)
-	} else if c.focusID != "" {
-		ctx.Defer(func(app.Context) { focusElement(c.focusID) })
+	} else {
+		// Keep the control the shopper was on in the prerendered page, or
+		// start at the product title so keyboard users land in the overlay.
+		focusID := cmp.Or(c.focusID, productTitleID)
+		ctx.Defer(func(app.Context) { focusElement(focusID) })
 	}
 	c.messenger.post(map[string]any{"type": "ready"})
 }

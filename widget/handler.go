@@ -14,6 +14,8 @@ type HandlerOptions struct {
 	// Version identifies the build (a content hash); go-app uses it as
 	// the pages' ETag and in its service worker.
 	Version string
+	// Domain is the public host name, for go-app's og:url.
+	Domain string
 }
 
 // NewHandler returns the go-app handler for the checkout pages and go-app's
@@ -35,10 +37,12 @@ func NewHandler(o HandlerOptions) *app.Handler {
 		BackgroundColor:       "#ffffff",
 		ThemeColor:            "#ffffff",
 		Styles:                []string{"/web/checkout.css"},
+		Scripts:               []string{"/web/checkout.js defer"},
 		RawHeaders:            []string{`<meta name="robots" content="noindex">`},
 		Resources:             wasmResolver{wasmPath: o.WasmPath},
 		ServiceWorkerTemplate: serviceWorkerJS,
 		Version:               o.Version,
+		Domain:                o.Domain,
 	}
 }
 

@@ -60,8 +60,8 @@ func TestCheckoutBadInputChangesNothing(t *testing.T) {
 	ts := newTestServer(t)
 	token := ts.cardToken(t, "wgt_notebook")
 	variant := ts.variantID(t, "wgt_notebook", 0)
-	expired, _ := ts.tokens.VerifyPlacement(token, time.Now())
-	expired.ExpiresAt = time.Now().Add(-time.Second)
+	expired, _ := ts.tokens.VerifyPlacement(token, ts.now)
+	expired.ExpiresAt = ts.now.Add(-time.Second)
 	teeVariant := ts.variantID(t, "wgt_tee", 0)
 	body := func(token, variant string, qty any) string {
 		return jsonBody(map[string]any{"token": token, "variant_id": variant, "quantity": qty})

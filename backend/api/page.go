@@ -21,6 +21,7 @@ func (s *Server) pageRoutes() {
 	goapp := adaptor.HTTPHandler(widget.NewHandler(widget.HandlerOptions{
 		WasmPath: s.wasmPath,
 		Version:  s.Wasm.Hash,
+		Domain:   strings.TrimPrefix(strings.TrimPrefix(s.PublicURL, "https://"), "http://"),
 	}))
 	for _, p := range goAppResources {
 		s.app.Get(p, goapp)
@@ -55,7 +56,8 @@ func checkoutCSP(frameAncestors string) string {
 		"default-src 'self'",
 		"script-src 'self' 'wasm-unsafe-eval'",
 		"style-src 'self'",
-		"img-src 'self' data:",
+		// Merchants may host product images anywhere on https.
+		"img-src 'self' data: https:",
 		"connect-src 'self'",
 		"base-uri 'none'",
 		"form-action 'self'",

@@ -57,7 +57,7 @@ func (s *Server) getProductPage(c *fiber.Ctx) error {
 	card = s.withPublicImage(card)
 	placement := s.findPlacement(c, card.Widget.ID)
 	token := s.Tokens.SignPlacement(placementClaims(card, placement, s.tokenExpiry()))
-	lang := "en"
+	lang := pageLang(c.Get(fiber.HeaderAcceptLanguage))
 	offer := buycard.NewOffer(card, token)
 	price := card.Product.FromPrice()
 	pageURL := s.PublicURL + "/p/" + card.Widget.ID
@@ -73,7 +73,7 @@ func (s *Server) getProductPage(c *fiber.Ctx) error {
 		Amount: price.Decimal(), Currency: price.Currency,
 		JSONLD: template.JS(jsonLD),
 		Body: template.HTML(widget.ProductPageHTML(widget.ProductView{
-			Offer: offer, Lang: lang, PriceText: price.Format(lang),
+			Offer: offer, Lang: lang, PriceText: widget.PriceText(&card.Product, lang),
 			CheckoutURL: "/checkout/" + card.Widget.ID + "?t=" + url.QueryEscape(token),
 		})),
 	})
@@ -126,4 +126,15 @@ func productJSONLD(card *buycard.Card, pageURL string) (string, error) {
 		"offers": offers,
 	})
 	return string(b), err
+}
+
+// pageLang is the first language of an Accept-Language header when it is a
+// plain language tag, else "en".
+func pageLang(acceptLanguage string) string {
+	first, _, _ := strings.Cut(acceptLanguage, ",")
+	first, _, _ = strings.Cut(first, ";")
+	if lang, err := parseLang(strings.TrimSpace(first)); err == nil {
+		return lang
+	}
+	return "en"
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
@@ -80,7 +81,9 @@ func New(cfg Config, svc Services) *Server {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
-	s.app.Use(recover.New(), requestid.New(), s.logRequests)
+	// compress skips responses that already carry a Content-Encoding (the
+	// precompressed assets) and bodies too small to gain.
+	s.app.Use(recover.New(), requestid.New(), s.logRequests, compress.New())
 	s.routes()
 	return s
 }

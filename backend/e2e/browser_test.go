@@ -156,6 +156,7 @@ func (tb *tab) clickBuy(widget string) {
 // iframe is its own target), once it shows the prerendered product.
 func (tb *tab) frame() context.Context {
 	tb.t.Helper()
+	page := chromedp.FromContext(tb.ctx).Target.TargetID
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		infos, err := chromedp.Targets(tb.ctx)
@@ -163,7 +164,7 @@ func (tb *tab) frame() context.Context {
 			tb.t.Fatal(err)
 		}
 		for _, info := range infos {
-			if info.Type == "iframe" && strings.HasPrefix(info.URL, h.host+"/checkout/") {
+			if info.Type == "iframe" && info.ParentID == page && strings.HasPrefix(info.URL, h.host+"/checkout/") {
 				ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(info.TargetID))
 				tb.t.Cleanup(cancel)
 				return ctx
@@ -203,3 +204,5 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 func navigate(url string) chromedp.Action[chromedp.Void] { return chromedp.Navigate(url) }
 
 func clickCSS(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+
+func contains(s, substr string) bool { return strings.Contains(s, substr) }

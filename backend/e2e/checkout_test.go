@@ -55,9 +55,21 @@ func TestBuyOpensOverlayWithProductAndPrice(t *testing.T) {
 	if got := text(t, frame, ".bc-total-amount"); got != "KWD\u00a012.500" {
 		t.Errorf("total = %q, want KWD 12.500", got)
 	}
-	// One overlay per page, reused for the next card.
+	// The page behind cannot scroll while the overlay is open.
+	if got := eval[string](t, tb.ctx, `getComputedStyle(document.documentElement).overflow`); got != "hidden" {
+		t.Errorf("page overflow while open = %q, want hidden", got)
+	}
+	// Esc closes, even before the WASM has taken over.
 	tb.press(kb.Escape)
 	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
+	if got := eval[string](t, tb.ctx, `getComputedStyle(document.documentElement).overflow`); got == "hidden" {
+		t.Error("page still locked after close")
+	}
+	// A tap on the backdrop closes too.
+	tb.buy("wgt_oud")
+	tb.do(chromedp.MouseClickXY(5, 5))
+	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
+	// One overlay per page, reused for the next card.
 	frame = tb.buy("wgt_matcha")
 	waitFor(t, frame, `document.querySelector('#bc-title')?.textContent === 'Uji matcha starter set'`)
 	if n := eval[int](t, tb.ctx, `document.querySelectorAll('[data-buycard-overlay]').length`); n != 1 {
