@@ -95,22 +95,22 @@ func (ts *testServer) cardToken(t *testing.T, ref string) string {
 	return cards.Cards[ref].Token
 }
 
-func (ts *testServer) variantID(t *testing.T, widgetID string, i int) string {
+// variant reads the variant at index i of a widget's product from the store.
+func (ts *testServer) variant(t *testing.T, widgetID string, i int) buycard.Variant {
 	t.Helper()
 	card, err := ts.db.FindCard(t.Context(), widgetID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return card.Product.Variants[i].ID
+	return card.Product.Variants[i]
+}
+
+func (ts *testServer) variantID(t *testing.T, widgetID string, i int) string {
+	return ts.variant(t, widgetID, i).ID
 }
 
 func (ts *testServer) stock(t *testing.T, widgetID string, i int) int {
-	t.Helper()
-	card, err := ts.db.FindCard(t.Context(), widgetID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return card.Product.Variants[i].Stock
+	return ts.variant(t, widgetID, i).Stock
 }
 
 // wantError checks a JSON error response.
