@@ -38,5 +38,15 @@ vet:
 test: build vet
 	BUYCARD_WEB_DIR=$(CURDIR)/$(WEB) $(GO) test -race -count=1 ./...
 
+# Benchmarks (bench/): Buycard measured beside baselines run in the same
+# invocation. bench writes BENCHMARKS.md and fails when a DESIGN.md budget
+# is missed; bench-quick runs a subset and only prints. Both need Chromium,
+# and npm for the Shopify Buy Button comparison.
+bench: build
+	$(GO) run ./bench -web $(WEB) -out BENCHMARKS.md
+
+bench-quick: build
+	$(GO) run ./bench -web $(WEB) -quick
+
 clean:
 	rm -rf $(BIN)

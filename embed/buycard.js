@@ -215,6 +215,8 @@
   // closed runs however the dialog was closed, Esc included.
   const closed = () => {
     html.removeAttribute(LOCK);
+    // Without the app the overlay may have gone on to another step's page: reopen from the start.
+    if (!ready) frameKey = "";
     const [x, y] = scroll;
     if (scrollX !== x || scrollY !== y) scrollTo({ left: x, top: y, behavior: "instant" });
     if (opener.btn.isConnected) opener.btn.focus({ preventScroll: true });
@@ -237,6 +239,8 @@
     if (str(o?.id) && str(o.number) && int(o.quantity) && int(t?.amount) && str(t.currency) && /^[A-Z]{3}$/.test(t.currency))
       return { id: o.id, number: o.number, quantity: o.quantity, total: { amount: t.amount, currency: t.currency } };
   };
+  // Both the app and the page script before it may announce an order: the page hears of it once.
+  const announced = new Set();
   w.addEventListener("message", (e) => {
     const m = e.data;
     if (e.origin !== HOST || !frame || e.source !== frame.contentWindow || m?.bc !== 1) return;
@@ -244,7 +248,9 @@
     else if (m.type === "close") close();
     else if (m.type === "purchase" && opener) {
       const detail = { widget: opener.c.widget, order: order(m.order) };
-      if (detail.order) opener.c.el.dispatchEvent(new CustomEvent("buycard:purchase", { bubbles: true, composed: true, detail }));
+      if (!detail.order || announced.has(detail.order.id)) return;
+      announced.add(detail.order.id);
+      opener.c.el.dispatchEvent(new CustomEvent("buycard:purchase", { bubbles: true, composed: true, detail }));
     }
   });
 

@@ -3,6 +3,7 @@ package widget
 import (
 	"cmp"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -22,22 +23,40 @@ const (
 // goroutine (see checkout.request).
 const actionReply = "buycard/checkout-reply"
 
+// Pages of the checkout under /checkout/{widget}: the choose step has no
+// suffix.
+const (
+	pagePay     = "pay"
+	pageReceipt = "receipt"
+)
+
 // checkoutParams is what the overlay URL says:
-// /checkout/WIDGET?t=TOKEN&o=PARENT_ORIGIN&lang=LANG.
+// /checkout/WIDGET?t=TOKEN&o=PARENT_ORIGIN&lang=LANG, or
+// /checkout/WIDGET/pay?order=ID&ot=ORDER_TOKEN&cs=CLIENT_SECRET&o=…&lang=…,
+// or /checkout/WIDGET/receipt?order=ID&ot=ORDER_TOKEN&o=…&lang=….
 type checkoutParams struct {
-	widgetID, token, parentOrigin, lang string
+	widgetID, page, token, parentOrigin, lang string
+	orderID, orderToken, clientSecret         string
 }
 
 func parseCheckoutURL(u *url.URL) checkoutParams {
 	q := u.Query()
+	widgetID, page, _ := strings.Cut(strings.TrimPrefix(u.Path, "/checkout/"), "/")
 	p := checkoutParams{
-		widgetID:     strings.TrimPrefix(u.Path, "/checkout/"),
+		widgetID:     widgetID,
+		page:         page,
 		token:        q.Get("t"),
 		parentOrigin: q.Get("o"),
 		lang:         langOrDefault(q.Get("lang")),
+		orderID:      q.Get("order"),
+		orderToken:   q.Get("ot"),
+		clientSecret: q.Get("cs"),
+	}
+	if !validParentOrigin(p.parentOrigin) {
+		p.parentOrigin = ""
 	}
 	if !widgetIDPattern.MatchString(p.widgetID) || len(p.token) > maxTokenLength {
-		p.widgetID, p.token = "", ""
+		p = checkoutParams{lang: p.lang}
 	}
 	return p
 }
@@ -61,12 +80,39 @@ func newCheckout() *checkout {
 	return &checkout{}
 }
 
-// OnPreRender loads the offer on the server so the page shows it at once,
-// with the offer as JSON for the client to start from.
+// OnPreRender loads the offer, or the order of the pay and receipt pages,
+// on the server so the page shows it at once, with the data as JSON for
+// the client to start from.
 func (c *checkout) OnPreRender(ctx app.Context) {
-	c.params = parseCheckoutURL(ctx.Page().URL())
+	u := ctx.Page().URL()
+	c.params = parseCheckoutURL(u)
 	c.flow = newFlow(c.params.lang)
 	ctx.Page().SetLang(c.flow.lang)
+	formError := u.Query().Get(FormErrorParam)
+	switch c.params.page {
+	case pagePay, pageReceipt:
+		c.prerenderOrder(ctx)
+	default:
+		c.prerenderOffer(ctx)
+		c.restoreChoice(u.Query())
+	}
+	if formError != "" && c.flow.step != stepFailed {
+		c.flow.err = formError
+	}
+}
+
+// restoreChoice shows the variant and quantity a rejected form sent.
+func (c *checkout) restoreChoice(q url.Values) {
+	if c.flow.offer == nil {
+		return
+	}
+	c.flow.selectVariant(q.Get("variant_id"))
+	if n, err := strconv.Atoi(q.Get("quantity")); err == nil {
+		c.flow.setQuantity(n)
+	}
+}
+
+func (c *checkout) prerenderOffer(ctx app.Context) {
 	if loadOffer == nil || c.params.widgetID == "" {
 		c.flow.loadFailed(buycard.Errorf(buycard.EINVALID, msgInvalidLink))
 		return
@@ -79,7 +125,25 @@ func (c *checkout) OnPreRender(ctx app.Context) {
 	c.showOffer(ctx, offer)
 }
 
-// OnInit starts the client from the prerendered offer when there is one,
+func (c *checkout) prerenderOrder(ctx app.Context) {
+	if loadOrder == nil || c.params.widgetID == "" {
+		c.flow.loadFailed(buycard.Errorf(buycard.EINVALID, msgInvalidLink))
+		return
+	}
+	p := c.params
+	view, err := loadOrder(ctx, OrderRequest{
+		WidgetID: p.widgetID, OrderID: p.orderID, OrderToken: p.orderToken, ClientSecret: p.clientSecret,
+	})
+	if err != nil {
+		c.flow.loadFailed(err)
+		c.flow.err = userMessage(err)
+		return
+	}
+	c.flow.resume(view.Offer, view.Order, p.orderToken, p.clientSecret)
+	ctx.Page().SetTitle("%s · Checkout", view.Offer.Title)
+}
+
+// OnInit starts the client from the prerendered page when there is one,
 // so the first client render matches the page it replaces.
 func (c *checkout) OnInit() {
 	if app.IsServer {
@@ -87,14 +151,34 @@ func (c *checkout) OnInit() {
 	}
 	c.params = parseCheckoutURL(app.Window().URL())
 	c.flow = newFlow(c.params.lang)
-	p, ok := takePrerendered(c.params.widgetID)
-	if !ok {
-		return
+	if p, ok := takePrerendered(c.params.widgetID); ok {
+		c.resume(p)
 	}
-	c.flow.start(p.offer)
-	c.flow.selectVariant(p.variantID)
-	c.flow.setQuantity(p.quantity)
+}
+
+// resume takes over what the prerendered page showed. After a form post
+// the URL holds no query, so the page's JSON says where the overlay is.
+func (c *checkout) resume(p prerenderedState) {
+	s := p.page
+	c.params.parentOrigin, c.params.lang = s.Origin, langOrDefault(s.Lang)
+	c.flow = newFlow(c.params.lang)
 	c.focusID = p.focusID
+	switch {
+	case p.offer == nil:
+		c.flow.step = stepFailed
+	case s.Order != nil:
+		c.flow.resume(p.offer, s.Order, s.OrderToken, s.ClientSecret)
+		c.flow.cardNumber = p.cardNumber
+	default:
+		c.params.token = p.offer.Token
+		c.flow.start(p.offer)
+		c.flow.selectVariant(p.variantID)
+		c.flow.setQuantity(p.quantity)
+	}
+	c.flow.err = s.Error
+	if c.flow.step == stepFailed && s.Error == "" {
+		c.flow.err = msgInvalidLink
+	}
 }
 
 func (c *checkout) OnMount(ctx app.Context) {
@@ -112,7 +196,11 @@ func (c *checkout) OnMount(ctx app.Context) {
 			}
 		}),
 	)
-	if c.flow.offer == nil {
+	if c.flow.step == stepReceipt {
+		// checkout.js may have announced it already; the loader drops repeats.
+		c.messenger.post(purchaseMessage(c.flow.order))
+	}
+	if c.flow.step == stepLoading {
 		c.fetchOffer(ctx)
 	} else {
 		// Keep the control the shopper was on in the prerendered page, or
@@ -200,7 +288,7 @@ func (c *checkout) setCardNumber(ctx app.Context, number string) {
 	c.flow.cardNumber = number
 }
 
-func (c *checkout) continueToPayment(ctx app.Context, e app.Event) {
+func (c *checkout) continueToPayment(ctx app.Context) {
 	if !c.flow.begin() {
 		return
 	}
@@ -256,7 +344,8 @@ func (c *checkout) close(ctx app.Context) {
 		c.messenger.post(map[string]any{"type": "close"})
 		return
 	}
-	leavePage(c.params.widgetID)
+	// Back from a receipt would lead to the paid order's forms.
+	leavePage(c.params.widgetID, c.flow.step == stepReceipt)
 }
 
 // focusStep moves focus after a request: to the new step's heading, or
@@ -296,6 +385,9 @@ func (c *checkout) Render() app.UI {
 		app.Span().Class("bc-sentinel").TabIndex(0).OnFocus(c.onEndSentinel),
 		app.If(app.IsServer && c.flow.offer != nil, func() app.UI {
 			return offerScript(c.flow.offer)
+		}),
+		app.If(app.IsServer, func() app.UI {
+			return jsonScript(stateScriptID, newPageState(c.params, &c.flow))
 		}),
 	)
 }
@@ -338,11 +430,23 @@ func (c *checkout) renderCurrentStep() app.UI {
 	switch f.step {
 	case stepPay:
 		return newPaymentStep(f.session.Order.Total.Format(f.lang), f.cardNumber, f.busy, f.err,
-			c.setCardNumber, c.pay)
+			c.payForm(), c.setCardNumber, c.pay)
 	case stepReceipt:
-		return newReceipt(f.order, f.offer.OptionName, f.lang, c.close)
+		return newReceipt(f.order, f.offer.OptionName, f.lang, c.params.widgetID, c.close)
 	}
 	return c.renderChoose()
+}
+
+// payForm is where the payment step posts without the WASM.
+func (c *checkout) payForm() stepForm {
+	p, s := c.params, c.flow.session
+	return stepForm{
+		action: "/checkout/" + p.widgetID + "/pay",
+		fields: []field{
+			{"order", s.Order.ID}, {"ot", s.OrderToken}, {"cs", s.Payment.ClientSecret},
+			{"o", p.parentOrigin}, {"lang", c.flow.lang},
+		},
+	}
 }
 
 // renderProduct sums up what is being bought; it stays on top of every
@@ -362,12 +466,19 @@ func (c *checkout) renderProduct() app.UI {
 	)
 }
 
+// unitPriceText is the chosen variant's price, or the order's once there
+// is one: the catalog price may have changed since.
 func (c *checkout) unitPriceText() string {
-	v := c.flow.variant()
-	if v == nil {
-		return ""
+	f := &c.flow
+	switch v := f.variant(); {
+	case f.order != nil:
+		return f.order.UnitPrice.Format(f.lang)
+	case f.session != nil:
+		return f.session.Order.UnitPrice.Format(f.lang)
+	case v != nil:
+		return buycard.Money{Amount: v.Price, Currency: f.offer.Currency}.Format(f.lang)
 	}
-	return buycard.Money{Amount: v.Price, Currency: c.flow.offer.Currency}.Format(c.flow.lang)
+	return ""
 }
 
 func (c *checkout) renderChoose() app.UI {
@@ -375,7 +486,15 @@ func (c *checkout) renderChoose() app.UI {
 	if reason := f.unavailableReason(); reason != "" {
 		return app.P().Class("bc-note").Attr("role", "status").Text(reason)
 	}
-	return app.Div().Class("bc-choose").Body(
+	form := stepForm{
+		class:  "bc-choose",
+		action: "/checkout/" + c.params.widgetID,
+		fields: []field{{"t", f.offer.Token}, {"o", c.params.parentOrigin}, {"lang", f.lang}},
+	}
+	if len(f.offer.Variants) == 1 {
+		form.fields = append(form.fields, field{"variant_id", f.variantID})
+	}
+	return form.render(c.continueToPayment,
 		app.If(len(f.offer.Variants) > 1, func() app.UI {
 			return newVariantPicker(f.offer, f.variantID, f.lang, c.selectVariant)
 		}),
@@ -385,23 +504,6 @@ func (c *checkout) renderChoose() app.UI {
 			app.Span().Class("bc-total-amount").Text(f.totalText()),
 		),
 		errorLine(f.err),
-		primaryButton("Continue to payment", f.busy, c.continueToPayment),
+		submitButton("Continue to payment", f.busy),
 	)
-}
-
-// errorLine is the step's inline error. It is always rendered, empty when
-// there is no error, so screen readers announce the text when it appears.
-func errorLine(text string) app.UI {
-	return app.P().Class("bc-error").Attr("role", "alert").Text(text)
-}
-
-// primaryButton is a step's main action, disabled while a request is in
-// flight.
-func primaryButton(label string, busy bool, onClick app.EventHandler) app.UI {
-	b := app.Button().Type("button").ID(primaryID).Class("bc-primary").OnClick(onClick).Text(label)
-	if busy {
-		// Only ever true: go-app's server encoder writes false as disabled="false".
-		b = b.Disabled(true).Aria("busy", "true")
-	}
-	return b
 }

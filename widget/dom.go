@@ -65,9 +65,9 @@ func onDocument(kind string, handle func(event app.Value)) (stop func()) {
 }
 
 // leavePage returns from a full-page checkout: back where the shopper came
-// from, or to the product page when there is no history.
-func leavePage(widgetID string) {
-	if app.Window().Get("history").Get("length").Int() > 1 || widgetID == "" {
+// from, or to the product page when there is no history or toProduct.
+func leavePage(widgetID string, toProduct bool) {
+	if !toProduct && app.Window().Get("history").Get("length").Int() > 1 || widgetID == "" {
 		app.Window().Get("history").Call("back")
 		return
 	}

@@ -76,6 +76,23 @@ func (f *flow) start(offer *buycard.Offer) {
 	}
 }
 
+// resume shows an order made before the client ran: its receipt when it
+// is paid, else the payment step of the session clientSecret opens.
+func (f *flow) resume(offer *buycard.Offer, o *buycard.Order, orderToken, clientSecret string) {
+	f.start(offer)
+	// Set directly: the order's variant may have sold out since.
+	f.variantID, f.quantity = o.VariantID, o.Quantity
+	if o.Status == buycard.OrderPaid {
+		f.step, f.order = stepReceipt, o
+		return
+	}
+	f.step = stepPay
+	f.session = &checkoutSession{
+		Order: *o, OrderToken: orderToken,
+		Payment: paymentSession{Provider: "sandbox", ClientSecret: clientSecret},
+	}
+}
+
 func (f *flow) variant() *buycard.OfferVariant {
 	return f.offer.Variant(f.variantID)
 }

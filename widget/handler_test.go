@@ -51,7 +51,7 @@ func TestCheckoutPrerender(t *testing.T) {
 		`Paper &amp; Co</p>`,
 		`>$24.00</p>`,           // unit price
 		`>$24.00</span>`,        // total
-		`name="bc-variant"`,     // variant picker
+		`name="variant_id"`,     // variant picker
 		`id="bc-qty"`,           // quantity stepper
 		`>Continue to payment<`, // next step
 		`<script type="application/json" id="bc-offer">`,

@@ -22,14 +22,16 @@ type paymentStep struct {
 	CardNumber   string
 	Busy         bool
 	Error        string
+	Form         stepForm // where the step posts without the WASM
 	OnCardNumber func(ctx app.Context, number string)
 	OnPay        func(ctx app.Context)
 }
 
-func newPaymentStep(total, cardNumber string, busy bool, errorText string,
+func newPaymentStep(total, cardNumber string, busy bool, errorText string, form stepForm,
 	onCardNumber func(app.Context, string), onPay func(app.Context)) *paymentStep {
+	form.class = "bc-pay"
 	return &paymentStep{
-		Total: total, CardNumber: cardNumber, Busy: busy, Error: errorText,
+		Total: total, CardNumber: cardNumber, Busy: busy, Error: errorText, Form: form,
 		OnCardNumber: onCardNumber, OnPay: onPay,
 	}
 }
@@ -39,18 +41,18 @@ func (p *paymentStep) Render() app.UI {
 	if p.Busy {
 		payLabel = "Processing…"
 	}
-	return app.Div().Class("bc-pay").Body(
+	return p.Form.render(p.OnPay,
 		app.H2().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text("Test payment — no real money moves"),
 		app.P().Class("bc-hint").Text("This checkout runs in test mode. Use a test card; nothing is charged."),
 		app.Label().For(cardNumberID).Text("Card number"),
-		app.Input().Type("text").ID(cardNumberID).Class("bc-input").
+		app.Input().Type("text").ID(cardNumberID).Name("card_number").Class("bc-input").
 			Attr("inputmode", "numeric").Attr("autocomplete", "off").
 			Placeholder("4242 4242 4242 4242").Value(attr(p.CardNumber)).OnInput(p.onInput),
 		app.Div().Class("bc-testcards").Body(
 			app.Range(testCards).Slice(p.renderTestCard),
 		),
 		errorLine(p.Error),
-		primaryButton(payLabel, p.Busy, p.onPay),
+		submitButton(payLabel, p.Busy),
 	)
 }
 
@@ -69,8 +71,4 @@ func (p *paymentStep) useTestCard(ctx app.Context, e app.Event) {
 	number := ctx.JSSrc().Get("dataset").Get("card").String()
 	setInputValue(cardNumberID, number)
 	p.OnCardNumber(ctx, number)
-}
-
-func (p *paymentStep) onPay(ctx app.Context, e app.Event) {
-	p.OnPay(ctx)
 }

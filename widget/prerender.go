@@ -10,21 +10,51 @@ import (
 	"github.com/buycard/buycard"
 )
 
-// The checkout is prerendered on the server so product, price, pickers and
-// total show before the WASM arrives. When the WASM starts, go-app replaces
-// the prerendered DOM with its own; CapturePrerender reads what that DOM
-// held first, so the app starts from the same offer and the choices the
-// shopper already made.
+// The checkout is prerendered on the server so each step shows, and works
+// as a plain HTML form, before the WASM arrives. When the WASM starts,
+// go-app replaces the prerendered DOM with its own; CapturePrerender reads
+// what that DOM held first, so the app starts from the same step, data and
+// the choices and typing the shopper already did.
 
-// offerScriptID is the id of the prerendered offer's JSON script.
-const offerScriptID = "bc-offer"
+// Ids of the prerendered JSON scripts: the offer, and the page's state.
+const (
+	offerScriptID = "bc-offer"
+	stateScriptID = "bc-state"
+)
+
+// FormErrorParam is the query parameter through which the server hands a
+// rejected form's message to the prerender. The server builds every query
+// the prerender sees, so a link can never set it.
+const FormErrorParam = "e"
 
 // OfferLoader returns the offer a placement token opens for widgetID, as
 // GET /v1/offers/{widget} does. Errors: EUNAUTHORIZED (bad token),
 // ENOTFOUND, ECONFLICT.
 type OfferLoader func(ctx context.Context, widgetID, token string) (*buycard.Offer, error)
 
-var loadOffer OfferLoader
+// OrderRequest names the order of a pay or receipt page.
+type OrderRequest struct {
+	WidgetID, OrderID, OrderToken string
+	// ClientSecret is set on the pay page: the order's sandbox session.
+	ClientSecret string
+}
+
+// OrderView is an order with the offer it was bought from (whose token is
+// empty): what the pay and receipt pages show.
+type OrderView struct {
+	Order *buycard.Order
+	Offer *buycard.Offer
+}
+
+// OrderLoader returns the order a pay or receipt page names. Errors:
+// EUNAUTHORIZED (bad token), EFORBIDDEN (another order's token or card),
+// ECONFLICT (not payable or not paid), ENOTFOUND.
+type OrderLoader func(ctx context.Context, r OrderRequest) (*OrderView, error)
+
+var (
+	loadOffer OfferLoader
+	loadOrder OrderLoader
+)
 
 // SetOfferLoader sets the loader the checkout prerender uses. The server
 // calls it once at start; without a loader the prerender shows the
@@ -33,45 +63,116 @@ func SetOfferLoader(l OfferLoader) {
 	loadOffer = l
 }
 
-// offerScript embeds offer as JSON for the client. encoding/json escapes
-// <, > and &, so the data cannot end the script element.
+// SetOrderLoader sets the loader the pay and receipt prerenders use; the
+// server calls it once at start.
+func SetOrderLoader(l OrderLoader) {
+	loadOrder = l
+}
+
+// offerScript embeds offer as JSON for the client.
 func offerScript(offer *buycard.Offer) app.UI {
-	data, err := json.Marshal(offer)
+	return jsonScript(offerScriptID, offer)
+}
+
+// jsonScript embeds v as a JSON script element. encoding/json escapes <, >
+// and &, so the data cannot end the script element.
+func jsonScript(id string, v any) app.UI {
+	data, err := json.Marshal(v)
 	if err != nil {
 		return nil
 	}
-	return app.Raw(`<script type="application/json" id="` + offerScriptID + `">` + string(data) + `</script>`)
+	return app.Raw(`<script type="application/json" id="` + id + `">` + string(data) + `</script>`)
+}
+
+// pageState is the prerendered page's JSON besides the offer: where the
+// checkout is, for the WASM and for web/checkout.js before it.
+type pageState struct {
+	Widget       string         `json:"widget"`
+	Step         string         `json:"step"` // choose, pay, receipt or failed
+	Origin       string         `json:"o,omitempty"`
+	Lang         string         `json:"lang"`
+	Error        string         `json:"error,omitempty"`
+	OrderToken   string         `json:"ot,omitempty"`
+	ClientSecret string         `json:"cs,omitempty"`
+	Order        *buycard.Order `json:"order,omitempty"`
+	// Prices are the formatted prices of each variant in stock, so that
+	// checkout.js shows the total live without formatting money itself.
+	Prices map[string]variantPrices `json:"prices,omitempty"`
+}
+
+// variantPrices are a variant's unit price and its totals for quantities
+// 1, 2, … up to the most the shopper may buy.
+type variantPrices struct {
+	Unit   string   `json:"unit"`
+	Totals []string `json:"totals"`
+}
+
+var stepNames = map[step]string{
+	stepLoading: "loading", stepFailed: "failed", stepChoose: "choose", stepPay: "pay", stepReceipt: "receipt",
+}
+
+func newPageState(p checkoutParams, f *flow) pageState {
+	s := pageState{Widget: p.widgetID, Step: stepNames[f.step], Origin: p.parentOrigin, Lang: f.lang, Error: f.err}
+	switch f.step {
+	case stepChoose:
+		s.Prices = offerPrices(f.offer, f.lang)
+	case stepPay:
+		s.Order, s.OrderToken, s.ClientSecret = &f.session.Order, f.session.OrderToken, f.session.Payment.ClientSecret
+	case stepReceipt:
+		s.Order = f.order
+	}
+	return s
+}
+
+func offerPrices(o *buycard.Offer, lang string) map[string]variantPrices {
+	prices := make(map[string]variantPrices)
+	for _, v := range o.Variants {
+		p := variantPrices{Unit: buycard.Money{Amount: v.Price, Currency: o.Currency}.Format(lang)}
+		for q := 1; q <= v.Available; q++ {
+			if total, err := o.Total(v.ID, q); err == nil {
+				p.Totals = append(p.Totals, total.Format(lang))
+			}
+		}
+		if len(p.Totals) > 0 {
+			prices[v.ID] = p
+		}
+	}
+	return prices
 }
 
 // prerenderedState is what the prerendered page held when the WASM started.
 type prerenderedState struct {
-	offer     *buycard.Offer
-	variantID string
-	quantity  int
-	focusID   string
+	page       pageState
+	offer      *buycard.Offer // nil when the page shows an error
+	variantID  string
+	quantity   int
+	cardNumber string
+	focusID    string
 }
 
 var prerendered *prerenderedState
 
-// CapturePrerender reads the prerendered offer and the shopper's choices
-// from the page. The WASM main calls it before app.RunWhenOnBrowser, while
-// the prerendered DOM is still there.
+// CapturePrerender reads the prerendered data and what the shopper chose
+// or typed from the page. The WASM main calls it before
+// app.RunWhenOnBrowser, while the prerendered DOM is still there.
 func CapturePrerender() {
 	doc := app.Window().Get("document")
-	script := doc.Call("getElementById", offerScriptID)
-	if !script.Truthy() {
+	state := &prerenderedState{}
+	if !readJSONScript(doc, stateScriptID, &state.page) {
 		return
 	}
 	var offer buycard.Offer
-	if json.Unmarshal([]byte(script.Get("textContent").String()), &offer) != nil {
-		return
+	if readJSONScript(doc, offerScriptID, &offer) {
+		state.offer = &offer
 	}
-	state := &prerenderedState{offer: &offer}
-	if checked := doc.Call("querySelector", `input[name="bc-variant"]:checked`); checked.Truthy() {
+	if checked := doc.Call("querySelector", `input[name="variant_id"]:checked`); checked.Truthy() {
 		state.variantID = checked.Get("value").String()
 	}
 	if qty := doc.Call("getElementById", quantityID); qty.Truthy() {
 		state.quantity, _ = strconv.Atoi(qty.Get("value").String())
+	}
+	if card := doc.Call("getElementById", cardNumberID); card.Truthy() {
+		state.cardNumber = card.Get("value").String()
 	}
 	if active := doc.Get("activeElement"); active.Truthy() {
 		state.focusID = active.Get("id").String()
@@ -79,12 +180,17 @@ func CapturePrerender() {
 	prerendered = state
 }
 
+func readJSONScript(doc app.Value, id string, v any) bool {
+	script := doc.Call("getElementById", id)
+	return script.Truthy() && json.Unmarshal([]byte(script.Get("textContent").String()), v) == nil
+}
+
 // takePrerendered hands the captured state to the checkout of widgetID,
 // once.
 func takePrerendered(widgetID string) (prerenderedState, bool) {
 	p := prerendered
 	prerendered = nil
-	if p == nil || p.offer.WidgetID != widgetID {
+	if p == nil || p.page.Widget != widgetID {
 		return prerenderedState{}, false
 	}
 	return *p, true

@@ -14,11 +14,12 @@ type receipt struct {
 	Order      *buycard.Order
 	OptionName string // the offer's option label; "" for products without options
 	Lang       string
+	WidgetID   string // Done leads to its product page when nothing else can run
 	OnDone     func(ctx app.Context)
 }
 
-func newReceipt(order *buycard.Order, optionName, lang string, onDone func(app.Context)) *receipt {
-	return &receipt{Order: order, OptionName: optionName, Lang: lang, OnDone: onDone}
+func newReceipt(order *buycard.Order, optionName, lang, widgetID string, onDone func(app.Context)) *receipt {
+	return &receipt{Order: order, OptionName: optionName, Lang: lang, WidgetID: widgetID, OnDone: onDone}
 }
 
 func (r *receipt) Render() app.UI {
@@ -29,7 +30,9 @@ func (r *receipt) Render() app.UI {
 			app.Span().Class("bc-order-number-value").Text(r.Order.Number),
 		),
 		app.Dl().Class("bc-summary").Body(r.summary()...),
-		app.Button().Type("button").ID(primaryID).Class("bc-primary").OnClick(r.onDone).Text("Done"),
+		stepForm{class: "bc-done", method: "get", action: "/p/" + r.WidgetID}.render(r.OnDone,
+			submitButton("Done", false),
+		),
 	)
 }
 
@@ -49,8 +52,4 @@ func (r *receipt) summary() []app.UI {
 		items = append(items, app.Dt().Text(row[0]), app.Dd().Text(row[1]))
 	}
 	return items
-}
-
-func (r *receipt) onDone(ctx app.Context, e app.Event) {
-	r.OnDone(ctx)
 }

@@ -14,8 +14,10 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// checkoutRoute matches the overlay URL path /checkout/{widget}.
-const checkoutRoute = `^/checkout/wgt_[0-9a-z]{1,40}$`
+// checkoutRoute matches the overlay's pages: /checkout/{widget} (choose),
+// /checkout/{widget}/pay and /checkout/{widget}/receipt. One component
+// serves all three, starting at the step the path names.
+const checkoutRoute = `^/checkout/wgt_[0-9a-z]{1,40}(/pay|/receipt)?$`
 
 var registerOnce sync.Once
 

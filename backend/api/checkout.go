@@ -29,19 +29,30 @@ type checkoutResponse struct {
 }
 
 // postCheckout turns a placement token, a variant and a quantity into a
-// pending order with reserved stock and an open payment session. The price
-// comes from the store; the client never sends an amount.
+// pending order with reserved stock and an open payment session.
 func (s *Server) postCheckout(c *fiber.Ctx) error {
 	var req checkoutRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	now := s.Now()
-	claims, err := s.Tokens.VerifyPlacement(req.Token, now)
+	resp, err := s.startCheckout(c.UserContext(), req)
 	if err != nil {
 		return err
 	}
-	order, err := s.Orders.CreateOrder(c.UserContext(), buycard.NewOrder{
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(resp)
+}
+
+// startCheckout verifies the placement token, creates the order and opens
+// its payment session. The price comes from the store; the client never
+// sends an amount. POST /v1/checkout and the checkout form both call it.
+func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*checkoutResponse, error) {
+	now := s.Now()
+	claims, err := s.Tokens.VerifyPlacement(req.Token, now)
+	if err != nil {
+		return nil, err
+	}
+	order, err := s.Orders.CreateOrder(ctx, buycard.NewOrder{
 		Claims:    claims,
 		VariantID: req.VariantID,
 		Quantity:  req.Quantity,
@@ -49,18 +60,17 @@ func (s *Server) postCheckout(c *fiber.Ctx) error {
 		ExpiresAt: now.Add(s.OrderTTL),
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	session, err := s.openSession(c.UserContext(), order)
+	session, err := s.openSession(ctx, order)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(fiber.StatusCreated).JSON(checkoutResponse{
+	return &checkoutResponse{
 		Order:      order,
 		OrderToken: s.Tokens.SignOrder(buycard.OrderClaims{OrderID: order.ID, ExpiresAt: now.Add(s.OrderTTL + time.Hour)}),
 		Payment:    paymentJSON{Provider: s.Payments.Name(), SessionID: session.ID, ClientSecret: session.ClientSecret},
-	})
+	}, nil
 }
 
 // openSession asks the provider for a session and records it on the order.

@@ -22,12 +22,9 @@ func (s *Server) getOffer(c *fiber.Ctx) error {
 // loadOffer verifies a placement token for widgetID and builds the offer.
 // The checkout page's prerender calls it too.
 func (s *Server) loadOffer(ctx context.Context, widgetID, token string) (*buycard.Offer, error) {
-	claims, err := s.Tokens.VerifyPlacement(token, s.Now())
+	claims, err := s.verifyPlacement(widgetID, token)
 	if err != nil {
 		return nil, err
-	}
-	if claims.WidgetID != widgetID {
-		return nil, buycard.Errorf(buycard.EUNAUTHORIZED, "The checkout token is for another card.")
 	}
 	card, err := s.Catalog.FindCard(ctx, widgetID)
 	if err != nil {
@@ -39,4 +36,13 @@ func (s *Server) loadOffer(ctx context.Context, widgetID, token string) (*buycar
 	claims.PriceVersion = card.Product.PriceVersion
 	claims.ExpiresAt = s.tokenExpiry()
 	return buycard.NewOffer(s.withPublicImage(card), s.Tokens.SignPlacement(claims)), nil
+}
+
+// verifyPlacement verifies a placement token for widgetID.
+func (s *Server) verifyPlacement(widgetID, token string) (buycard.PlacementClaims, error) {
+	claims, err := s.Tokens.VerifyPlacement(token, s.Now())
+	if err == nil && claims.WidgetID != widgetID {
+		err = buycard.Errorf(buycard.EUNAUTHORIZED, "The checkout token is for another card.")
+	}
+	return claims, err
 }

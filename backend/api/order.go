@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,17 +16,24 @@ func (s *Server) getOrder(c *fiber.Ctx) error {
 	if !ok {
 		return buycard.Errorf(buycard.EUNAUTHORIZED, "Send the order token as Authorization: Bearer ….")
 	}
-	claims, err := s.Tokens.VerifyOrder(token, s.Now())
-	if err != nil {
-		return err
-	}
-	if claims.OrderID != c.Params("id") {
-		return buycard.Errorf(buycard.EFORBIDDEN, "The order token is for another order.")
-	}
-	order, err := s.Orders.FindOrder(c.UserContext(), claims.OrderID)
+	order, err := s.findOrderWithToken(c.UserContext(), c.Params("id"), token)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(orderResponse{Order: order})
+}
+
+// findOrderWithToken returns order orderID to the bearer of its order
+// token. Errors: EUNAUTHORIZED (bad token), EFORBIDDEN (another order's
+// token), ENOTFOUND.
+func (s *Server) findOrderWithToken(ctx context.Context, orderID, token string) (*buycard.Order, error) {
+	claims, err := s.Tokens.VerifyOrder(token, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	if claims.OrderID != orderID {
+		return nil, buycard.Errorf(buycard.EFORBIDDEN, "The order token is for another order.")
+	}
+	return s.Orders.FindOrder(ctx, orderID)
 }

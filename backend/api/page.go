@@ -1,54 +1,117 @@
 package api
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
+	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/widget"
 )
 
 // goAppResources are the files go-app's handler serves for its pages.
 var goAppResources = []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"}
 
-// pageRoutes mounts the go-app pages (the checkout overlay) and go-app's
-// own resources. widget.Register must declare the same routes the WASM
-// does, or go-app answers 404.
+// Query parameters of the checkout pages. Each page reads only its own;
+// the server rebuilds the query it hands to the prerender from these, so
+// nothing else in a URL (the form error above all) reaches it.
+var (
+	chooseParams  = []string{"t", "o", "lang"}
+	payParams     = []string{"order", "ot", "cs", "o", "lang"}
+	receiptParams = []string{"order", "ot", "o", "lang"}
+)
+
+// pageRoutes mounts the go-app checkout pages, their no-JS form posts
+// (checkout_form.go) and go-app's own resources. widget.Register must
+// declare the same routes the WASM does, or go-app answers 404.
 func (s *Server) pageRoutes() {
 	widget.SetOfferLoader(s.loadOffer)
+	widget.SetOrderLoader(s.loadOrderView)
 	widget.Register()
-	goapp := adaptor.HTTPHandler(widget.NewHandler(widget.HandlerOptions{
+	s.goapp = adaptor.HTTPHandler(widget.NewHandler(widget.HandlerOptions{
 		WasmPath: s.wasmPath,
 		Version:  s.Wasm.Hash,
 		Domain:   strings.TrimPrefix(strings.TrimPrefix(s.PublicURL, "https://"), "http://"),
 	}))
 	for _, p := range goAppResources {
-		s.app.Get(p, goapp)
+		s.app.Get(p, s.goapp)
 	}
-	s.app.Get("/checkout/:widget", s.checkoutPage(goapp))
+	s.app.Get("/checkout/:widget", s.getChoosePage)
+	s.app.Post("/checkout/:widget", s.postChooseForm)
+	s.app.Get("/checkout/:widget/pay", s.getPayPage)
+	s.app.Post("/checkout/:widget/pay", s.postPayForm)
+	s.app.Get("/checkout/:widget/receipt", s.getReceiptPage)
 }
 
-// checkoutPage serves the prerendered overlay under a strict CSP whose
-// frame-ancestors follow the widget's allowed domains.
-func (s *Server) checkoutPage(goapp fiber.Handler) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		card, err := s.Catalog.FindCard(c.UserContext(), c.Params("widget"))
-		if err != nil {
-			return err
+// getChoosePage is the overlay's first step: variant, quantity, total.
+func (s *Server) getChoosePage(c *fiber.Ctx) error {
+	q := pick(c.Query, chooseParams)
+	_, err := s.verifyPlacement(c.Params("widget"), q.Get("t"))
+	return s.renderCheckout(c, "", q, err)
+}
+
+// getPayPage is the test payment step of a pending order.
+func (s *Server) getPayPage(c *fiber.Ctx) error {
+	q := pick(c.Query, payParams)
+	_, err := s.loadOrderView(c.UserContext(), orderRequest(c.Params("widget"), q))
+	return s.renderCheckout(c, "/pay", q, err)
+}
+
+// getReceiptPage is the receipt of a paid order.
+func (s *Server) getReceiptPage(c *fiber.Ctx) error {
+	q := pick(c.Query, receiptParams)
+	_, err := s.loadOrderView(c.UserContext(), orderRequest(c.Params("widget"), q))
+	return s.renderCheckout(c, "/receipt", q, err)
+}
+
+// pick copies the named parameters that get returns into a query.
+func pick(get func(key string, defaultValue ...string) string, names []string) url.Values {
+	q := url.Values{}
+	for _, name := range names {
+		if v := get(name); v != "" {
+			q.Set(name, v)
 		}
-		c.Set(fiber.HeaderContentSecurityPolicy, checkoutCSP(card.Widget.FrameAncestors()))
-		c.Set(fiber.HeaderReferrerPolicy, "same-origin")
-		// go-app tags every page with the app version as ETag; a prerendered
-		// offer changes with the catalog, so never answer 304 from it.
-		c.Request().Header.Del(fiber.HeaderIfNoneMatch)
-		if err := goapp(c); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		c.Response().Header.Del(fiber.HeaderETag)
-		return nil
 	}
+	return q
+}
+
+// renderCheckout serves the prerendered checkout page
+// /checkout/{widget}{page}?q under a strict CSP whose frame-ancestors
+// follow the widget's allowed domains. pageErr is why the page shows an
+// error state (nil when it does not): it sets the status. The prerender
+// reaches the same verdict itself through the widget's loaders.
+func (s *Server) renderCheckout(c *fiber.Ctx, page string, q url.Values, pageErr error) error {
+	status := fiber.StatusOK
+	if pageErr != nil {
+		var code string
+		if status, code, _ = s.classify(pageErr); code == buycard.EINTERNAL {
+			return pageErr
+		}
+	}
+	widgetID := c.Params("widget")
+	card, err := s.Catalog.FindCard(c.UserContext(), widgetID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentSecurityPolicy, checkoutCSP(card.Widget.FrameAncestors()))
+	// Page URLs carry order tokens: never send them to another origin.
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	req := c.Request()
+	req.Header.SetMethod(fiber.MethodGet)
+	req.SetRequestURI("/checkout/" + widgetID + page + "?" + q.Encode())
+	req.ResetBody()
+	// go-app tags every page with the app version as ETag; a prerendered
+	// page changes with the catalog and the order, so never answer 304.
+	req.Header.Del(fiber.HeaderIfNoneMatch)
+	if err := s.goapp(c); err != nil {
+		return err
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Response().Header.Del(fiber.HeaderETag)
+	return nil
 }
 
 func checkoutCSP(frameAncestors string) string {

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
@@ -15,39 +17,60 @@ type orderResponse struct {
 	Order *buycard.Order `json:"order"`
 }
 
-// postSandboxPay is the sandbox provider's payment form submission. The
-// attempt becomes a payment event applied through the same path as a
-// Stripe webhook; a declined card answers 402 and leaves the order pending.
+// postSandboxPay is the sandbox provider's payment form submission as
+// JSON.
 func (s *Server) postSandboxPay(c *fiber.Ctx) error {
-	if s.TestPayments == nil {
-		return buycard.Errorf(buycard.ENOTFOUND, "Test payments are off: this server takes real payments.")
-	}
 	var req sandboxPayRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	orderID, sessionID, err := s.TestPayments.VerifySecret(req.ClientSecret)
+	order, err := s.payWithTestCard(c.UserContext(), req.ClientSecret, req.CardNumber)
 	if err != nil {
 		return err
-	}
-	order, err := s.Orders.FindOrder(c.UserContext(), orderID)
-	if err != nil {
-		return err
-	}
-	if order.ProviderSessionID != sessionID {
-		return buycard.Errorf(buycard.EUNAUTHORIZED, "The payment session is not valid.")
-	}
-	event, err := s.TestPayments.Charge(order, req.CardNumber)
-	if err != nil {
-		return err
-	}
-	order, err = s.Orders.ApplyPaymentEvent(c.UserContext(), event)
-	if err != nil {
-		return err
-	}
-	if event.Type == buycard.PaymentFailed {
-		return buycard.Errorf(buycard.EPAYMENT, "%s", event.Message)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(orderResponse{Order: order})
+}
+
+// payWithTestCard turns a test card into a payment event applied through
+// the same path as a Stripe webhook. A declined card is an EPAYMENT error
+// and leaves the order pending. POST /v1/sandbox/pay and the pay form both
+// call it.
+func (s *Server) payWithTestCard(ctx context.Context, clientSecret, cardNumber string) (*buycard.Order, error) {
+	order, err := s.findOrderBySecret(ctx, clientSecret)
+	if err != nil {
+		return nil, err
+	}
+	event, err := s.TestPayments.Charge(order, cardNumber)
+	if err != nil {
+		return nil, err
+	}
+	order, err = s.Orders.ApplyPaymentEvent(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	if event.Type == buycard.PaymentFailed {
+		return nil, buycard.Errorf(buycard.EPAYMENT, "%s", event.Message)
+	}
+	return order, nil
+}
+
+// findOrderBySecret returns the order a sandbox client secret pays for,
+// while the secret's session is still the order's.
+func (s *Server) findOrderBySecret(ctx context.Context, clientSecret string) (*buycard.Order, error) {
+	if s.TestPayments == nil {
+		return nil, buycard.Errorf(buycard.ENOTFOUND, "Test payments are off: this server takes real payments.")
+	}
+	orderID, sessionID, err := s.TestPayments.VerifySecret(clientSecret)
+	if err != nil {
+		return nil, err
+	}
+	order, err := s.Orders.FindOrder(ctx, orderID)
+	if err != nil {
+		return nil, err
+	}
+	if order.ProviderSessionID != sessionID {
+		return nil, buycard.Errorf(buycard.EUNAUTHORIZED, "The payment session is not valid.")
+	}
+	return order, nil
 }

@@ -65,6 +65,7 @@ type Server struct {
 	Services
 	app      *fiber.App
 	wasmPath string
+	goapp    fiber.Handler // go-app's handler: checkout pages and its resources
 }
 
 // New builds the server and its routes.

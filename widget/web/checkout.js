@@ -1,23 +1,98 @@
-// Before the WASM app runs, the prerendered checkout already answers Esc and
-// its close button, so a shopper on a slow link is never stuck in the
-// overlay. go-app removes #app-wasm-loader once the WASM runs; from then on
-// the app handles both itself and this script stands aside.
+// Before the WASM app runs, the prerendered checkout already works: its
+// steps are plain forms the browser posts, and this script adds what a form
+// cannot do on its own — Esc and the close button, Done, the test-card
+// buttons, −/+ with a live total, and telling the page about a purchase.
+// go-app removes #app-wasm-loader once the WASM runs; from then on the app
+// does all of it and this script stands aside. Money is never formatted
+// here: the page's JSON (#bc-state) holds every price it can show.
 (() => {
   "use strict";
-  const o = new URLSearchParams(location.search).get("o");
+  const d = document, $ = (id) => d.getElementById(id);
+  const wasm = () => !$("app-wasm-loader");
+  const state = (() => {
+    try {
+      return JSON.parse($("bc-state")?.textContent || "{}");
+    } catch {
+      return {};
+    }
+  })();
   const parentOrigin = (() => {
     try {
-      const u = new URL(o);
+      const o = state.o, u = new URL(o);
       return /^https?:$/.test(u.protocol) && u.origin === o ? o : "";
     } catch {
       return "";
     }
   })();
-  const close = () => {
-    if (!document.getElementById("app-wasm-loader")) return;
-    if (parent === window) history.back();
-    else if (parentOrigin) parent.postMessage({ bc: 1, type: "close" }, parentOrigin);
+  const framed = parent !== window;
+  const post = (m) => framed && parentOrigin && parent.postMessage({ bc: 1, ...m }, parentOrigin);
+  const close = () => (framed ? post({ type: "close" }) : history.back());
+
+  d.addEventListener("keydown", (e) => e.key === "Escape" && !wasm() && close());
+  d.addEventListener("click", (e) => {
+    if (wasm()) return;
+    const t = e.target;
+    if (t.closest?.(".bc-close")) close();
+    const card = t.closest?.("[data-card]");
+    if (card && $("bc-card")) {
+      $("bc-card").value = card.dataset.card;
+      $("bc-card").focus();
+    }
+    const adjust = t.closest?.(".bc-adjust");
+    if (adjust) showQuantity(+$("bc-qty").value + (adjust === d.querySelector(".bc-adjust") ? -1 : 1), true);
+  });
+
+  // Done closes the overlay; in a full page its form goes to the product page.
+  // Other forms post once: a second click must not create a second order.
+  d.addEventListener("submit", (e) => {
+    if (wasm()) return;
+    const form = e.target, button = form.querySelector("[type=submit]");
+    if (form.classList.contains("bc-done")) {
+      if (framed) {
+        e.preventDefault();
+        close();
+      }
+    } else if (button?.disabled) e.preventDefault();
+    else if (button) queueMicrotask(() => (button.disabled = true));
+  });
+  // Back to a page from the cache: its buttons work again.
+  addEventListener("pageshow", () => d.querySelectorAll("[type=submit]").forEach((b) => (b.disabled = false)));
+
+  // ---- Quantity and total on the choose step ----
+  const prices = () => {
+    const v = d.querySelector('input[name="variant_id"]:checked, input[type=hidden][name="variant_id"]');
+    return state.prices?.[v?.value];
   };
-  document.addEventListener("keydown", (e) => e.key === "Escape" && close());
-  document.addEventListener("click", (e) => e.target.closest?.(".bc-close") && close());
+  const setText = (selector, text) => {
+    const el = d.querySelector(selector);
+    if (el) el.textContent = text;
+  };
+  // showQuantity shows the total for n when it can be bought; with write it
+  // also clamps n and puts it in the field (on −/+, blur and option changes).
+  const showQuantity = (n, write) => {
+    const p = prices(), qty = $("bc-qty");
+    if (!p || !qty) return;
+    const max = p.totals.length, valid = Number.isInteger(n) && n >= 1 && n <= max;
+    if (!valid && !write) return;
+    if (!valid) n = Math.min(Math.max(Number.isInteger(n) ? n : 1, 1), max);
+    if (write) qty.value = n;
+    qty.max = max;
+    const [dec, inc] = d.querySelectorAll(".bc-adjust");
+    if (dec) dec.disabled = n <= 1;
+    if (inc) inc.disabled = n >= max;
+    setText(".bc-unit", p.unit);
+    setText(".bc-total-amount", p.totals[n - 1]);
+  };
+  const typed = (e, write) => !wasm() && e.target.id === "bc-qty" && showQuantity(+e.target.value, write);
+  d.addEventListener("input", (e) => typed(e, false));
+  d.addEventListener("change", (e) => {
+    if (typed(e, true) || wasm() || e.target.name !== "variant_id") return;
+    showQuantity(+$("bc-qty")?.value, true);
+  });
+
+  // ---- The receipt tells the page, once ----
+  const o = state.order;
+  if (state.step === "receipt" && o && !wasm()) {
+    post({ type: "purchase", order: { id: o.id, number: o.number, quantity: o.quantity, total: { amount: o.total.amount, currency: o.total.currency } } });
+  }
 })();

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/server"
+)
+
+// benchCards is how many widgets the harness seeds: the largest page.
+const benchCards = 50
+
+// env is the system under test: Buycard started in process the way the
+// binary starts it, and a publisher site on another origin.
+type env struct {
+	main *server.Main
+	// host is Buycard's origin (http://localhost:PORT); site is the
+	// publisher's (http://127.0.0.1:PORT2), another site for the browser.
+	host, site string
+	siteSrv    *httptest.Server
+	pages      sync.Map // path → page HTML
+	widgets    []string // wgt_bench00 …
+	variant    string   // the variant of wgt_bench00, for checkouts
+}
+
+// startEnv starts Buycard on 127.0.0.1:0 with a fresh SQLite database in
+// tmp, seeds the bench catalog, and starts the publisher site.
+func startEnv(ctx context.Context, tmp, webDir string) (*env, error) {
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	cfg := map[string]string{
+		"BUYCARD_ADDR":         "127.0.0.1:0",
+		"BUYCARD_DATABASE_URL": "sqlite:" + filepath.Join(tmp, "bench.db"),
+		"BUYCARD_WEB_DIR":      webDir,
+		"BUYCARD_NO_SEED":      "1",
+		"BUYCARD_SECRET":       hex.EncodeToString(secret),
+	}
+	m, err := server.NewMain(func(k string) string { return cfg[k] }, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Run(ctx); err != nil {
+		return nil, fmt.Errorf("start buycard: %w", err)
+	}
+	e := &env{main: m, host: m.Config.PublicURL}
+	if err := e.seed(ctx); err != nil {
+		m.Close()
+		return nil, err
+	}
+	e.siteSrv = httptest.NewServer(http.HandlerFunc(e.servePage))
+	e.site = e.siteSrv.URL
+	return e, nil
+}
+
+func (e *env) close() {
+	e.siteSrv.Close()
+	e.main.Close()
+}
+
+// seed creates a merchant with benchCards products, each with a widget.
+// Stock is huge so that checkout load never sells out.
+func (e *env) seed(ctx context.Context) error {
+	db := e.main.DB
+	merchant := buycard.Merchant{ID: "mer_bench", Name: "Northwind Goods", ChargesEnabled: true}
+	if err := db.CreateMerchant(ctx, &merchant); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	images := []string{"notebook", "tee", "matcha", "oud", "print", "mug"}
+	for i := range benchCards {
+		p := buycard.Product{
+			ID: fmt.Sprintf("prd_bench%02d", i), MerchantID: merchant.ID,
+			Title:       fmt.Sprintf("Leather field notebook no. %d", i+1),
+			Description: "A5, 192 dot-grid pages, vegetable-tanned leather cover that ages with you.",
+			Image:       buycard.Image{URL: "/web/demo/" + images[i%len(images)] + ".svg", Width: 400, Height: 400, Alt: "Notebook"},
+			Currency:    "USD", MaxPerOrder: 5, PriceVersion: 1,
+			Variants: []buycard.Variant{{Name: "Standard", Price: 2400, Stock: 1_000_000_000}},
+		}
+		if err := db.CreateProduct(ctx, &p); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		w := buycard.Widget{ID: fmt.Sprintf("wgt_bench%02d", i), MerchantID: merchant.ID, ProductID: p.ID, CTA: "Buy", PublisherShareBPS: 1000}
+		if err := db.CreateWidget(ctx, &w); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		e.widgets = append(e.widgets, w.ID)
+		if i == 0 {
+			e.variant = p.Variants[0].ID
+		}
+	}
+	return nil
+}
+
+// addPage registers a publisher page and returns its URL.
+func (e *env) addPage(name, html string) string {
+	e.pages.Store("/"+name, html)
+	return e.site + "/" + name
+}
+
+// servePage serves a registered page, gzipped when the browser accepts it
+// (as any publisher's server would), never cached.
+func (e *env) servePage(w http.ResponseWriter, r *http.Request) {
+	page, ok := e.pages.Load(r.URL.Path)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	var out io.Writer = w
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		defer zw.Close()
+		out = zw
+	}
+	io.WriteString(out, page.(string))
+}

@@ -1,0 +1,162 @@
+//go:build !wasm
+
+package widget
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/buycard/buycard"
+)
+
+// getOrderPage serves path with a prerender that loads orders with load.
+func getOrderPage(t *testing.T, load OrderLoader, path string) (int, string) {
+	t.Helper()
+	SetOrderLoader(load)
+	t.Cleanup(func() { SetOrderLoader(nil) })
+	return get(t, nil, path)
+}
+
+func testOrder(status buycard.OrderStatus) *buycard.Order {
+	return &buycard.Order{
+		ID: "ord_1", Number: "BC-7F3K-92QD", Status: status, WidgetID: "wgt_abc", VariantID: "var_a5",
+		ProductTitle: "Leather notebook", VariantName: "A5", Quantity: 2,
+		UnitPrice: buycard.Money{Amount: 2400, Currency: "USD"}, Total: buycard.Money{Amount: 4800, Currency: "USD"},
+		CreatedAt: time.Unix(0, 0),
+	}
+}
+
+func orderLoader(o *buycard.Order, got *OrderRequest) OrderLoader {
+	return func(_ context.Context, r OrderRequest) (*OrderView, error) {
+		*got = r
+		return &OrderView{Order: o, Offer: buycard.NewOffer(testCard(), "")}, nil
+	}
+}
+
+const payPath = "/checkout/wgt_abc/pay?order=ord_1&ot=bc1.o.k1.tok&cs=sbx.ord_1.mac&o=https%3A%2F%2Fa.example&lang=en-US"
+
+func TestPayPrerender(t *testing.T) {
+	var got OrderRequest
+	code, page := getOrderPage(t, orderLoader(testOrder(buycard.OrderPending), &got), payPath+"&"+FormErrorParam+"=Your+card+was+declined.")
+	want := OrderRequest{WidgetID: "wgt_abc", OrderID: "ord_1", OrderToken: "bc1.o.k1.tok", ClientSecret: "sbx.ord_1.mac"}
+	if code != 200 || got != want {
+		t.Fatalf("status %d, loader called with %+v", code, got)
+	}
+	for _, want := range []string{
+		`Leather notebook</h1>`, `Test payment — no real money moves`,
+		`action="/checkout/wgt_abc/pay"`, `method="post"`, `name="card_number"`,
+		`name="ot" value="bc1.o.k1.tok"`, `name="cs" value="sbx.ord_1.mac"`, `name="order" value="ord_1"`,
+		`name="o" value="https://a.example"`, `type="submit"`, `>Pay $48.00<`,
+		`Use 4242 4242 4242 4242 (succeeds)`,
+	} {
+		if !containsAttrs(page, want) {
+			t.Errorf("pay page lacks %s", want)
+		}
+	}
+	if !hasAlert(page, "Your card was declined.") {
+		t.Error("pay page does not show the form error as an alert")
+	}
+	state := pageStateOf(t, page)
+	if state.Step != "pay" || state.Order == nil || state.Order.ID != "ord_1" || state.ClientSecret != "sbx.ord_1.mac" || state.Origin != "https://a.example" {
+		t.Errorf("page state = %+v", state)
+	}
+}
+
+func TestReceiptPrerender(t *testing.T) {
+	var got OrderRequest
+	o := testOrder(buycard.OrderPaid)
+	o.ProductTitle = `Notebook </script><script>alert(1)</script>`
+	code, page := getOrderPage(t, orderLoader(o, &got), "/checkout/wgt_abc/receipt?order=ord_1&ot=bc1.o.k1.tok&lang=en")
+	if code != 200 || got.ClientSecret != "" {
+		t.Fatalf("status %d, loader called with %+v", code, got)
+	}
+	for _, want := range []string{
+		`Thank you! Your order is confirmed.`, `>BC-7F3K-92QD<`, `<dd>A5</dd>`, `<dd>2</dd>`, `<dd>$48.00</dd>`,
+		`&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;`, `action="/p/wgt_abc"`, `>Done<`,
+	} {
+		if !containsAttrs(page, want) {
+			t.Errorf("receipt lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "<script>alert(1)") || strings.Contains(page, "card_number") {
+		t.Error("receipt page is not escaped, or offers the payment form")
+	}
+	if s := pageStateOf(t, page); s.Step != "receipt" || s.Order == nil || s.Order.ProductTitle != o.ProductTitle || s.ClientSecret != "" {
+		t.Errorf("page state = %+v", s)
+	}
+}
+
+func TestOrderPrerenderRejected(t *testing.T) {
+	load := func(context.Context, OrderRequest) (*OrderView, error) {
+		return nil, buycard.Errorf(buycard.EFORBIDDEN, "The order token is for another order.")
+	}
+	_, page := getOrderPage(t, load, payPath)
+	if !strings.Contains(page, "The order token is for another order.") || strings.Contains(page, "card_number") || strings.Contains(page, `id="bc-offer"`) {
+		t.Errorf("rejected order page:\n%s", page)
+	}
+	if s := pageStateOf(t, page); s.Step != "failed" || s.Order != nil {
+		t.Errorf("page state = %+v", s)
+	}
+}
+
+func TestChoosePrerenderIsAForm(t *testing.T) {
+	_, page := get(t, func(context.Context, string, string) (*buycard.Offer, error) { return testOffer(), nil },
+		checkoutPath+"&quantity=3&variant_id=var_a5&"+FormErrorParam+"=Too+many.")
+	for _, want := range []string{
+		`action="/checkout/wgt_abc"`, `method="post"`, `name="t" value="bc1.p.k1.token"`, `name="lang" value="en-US"`,
+		`name="variant_id"`, `name="quantity"`, `value="3"`, `type="submit"`,
+	} {
+		if !containsAttrs(page, want) {
+			t.Errorf("choose step lacks %s", want)
+		}
+	}
+	if !hasAlert(page, "Too many.") {
+		t.Error("choose step does not show the form error as an alert")
+	}
+	s := pageStateOf(t, page)
+	if p := s.Prices["var_a5"]; p.Unit != "$24.00" || len(p.Totals) != 5 || p.Totals[2] != "$72.00" {
+		t.Errorf("prices = %+v", s.Prices)
+	}
+	if _, ok := s.Prices["var_a4"]; ok {
+		t.Error("a sold-out variant has prices")
+	}
+}
+
+// containsAttrs reports whether page holds want, or a start tag with all of
+// want's space-separated attributes: go-app writes them in any order.
+func containsAttrs(page, want string) bool {
+	if strings.Contains(page, want) {
+		return true
+	}
+	for _, tag := range startTag.FindAllString(page, -1) {
+		all := true
+		for _, a := range strings.Fields(want) {
+			all = all && strings.Contains(tag, " "+a)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+var startTag = regexp.MustCompile(`<[a-z]+ [^>]*>`)
+
+// hasAlert reports whether page shows message in a role=alert element.
+func hasAlert(page, message string) bool {
+	return regexp.MustCompile(`<p [^>]*role="alert"[^>]*>` + regexp.QuoteMeta(message) + `</p>`).MatchString(page)
+}
+
+func pageStateOf(t *testing.T, page string) pageState {
+	t.Helper()
+	m := regexp.MustCompile(`<script type="application/json" id="bc-state">(.*?)</script>`).FindStringSubmatch(page)
+	var s pageState
+	if m == nil || json.Unmarshal([]byte(m[1]), &s) != nil {
+		t.Fatalf("no page state in:\n%s", page)
+	}
+	return s
+}
