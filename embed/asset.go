@@ -41,6 +41,21 @@ func NewAsset(contentType string, raw []byte) *Asset {
 	return a
 }
 
+// NewResponseAsset makes an asset of a body built while serving, for
+// clients that accept coding (as PreferredCoding gives it): only that form
+// is made, at a level fit for the hot path (gzip 6, brotli 4), so a cache
+// miss costs one fast compression.
+func NewResponseAsset(contentType string, raw []byte, coding string) *Asset {
+	a := newAsset(contentType, raw)
+	switch coding {
+	case "br":
+		a.Brotli = smaller(raw, brotliBytes(raw, 4))
+	case "gzip":
+		a.Gzip = smaller(raw, gzipBytes(raw, gzip.DefaultCompression))
+	}
+	return a
+}
+
 // LoadAsset reads the file at path. It uses the precompressed siblings
 // path+".br" and path+".gz" when they exist and decompress to exactly the
 // file (a stale sibling is ignored); otherwise it compresses, faster for
@@ -76,15 +91,33 @@ func newAsset(contentType string, raw []byte) *Asset {
 // Content-Encoding to set with it ("" for identity). It prefers the coding
 // with the highest q-value, then br over gzip over identity.
 func (a *Asset) Body(acceptEncoding string) (body []byte, contentEncoding string) {
-	q := parseAcceptEncoding(acceptEncoding)
-	best, body, contentEncoding := q.identity, a.Raw, ""
-	if a.Gzip != nil && q.gzip > 0 && q.gzip >= best {
-		best, body, contentEncoding = q.gzip, a.Gzip, "gzip"
+	switch choose(parseAcceptEncoding(acceptEncoding), a.Gzip != nil, a.Brotli != nil) {
+	case "br":
+		return a.Brotli, "br"
+	case "gzip":
+		return a.Gzip, "gzip"
 	}
-	if a.Brotli != nil && q.br > 0 && q.br >= best {
-		body, contentEncoding = a.Brotli, "br"
+	return a.Raw, ""
+}
+
+// PreferredCoding returns the coding Body would choose for an
+// Accept-Encoding header if the asset had every form: "br", "gzip" or ""
+// (identity).
+func PreferredCoding(acceptEncoding string) string {
+	return choose(parseAcceptEncoding(acceptEncoding), true, true)
+}
+
+// choose picks among the forms an asset has: the highest q-value, then br
+// over gzip over identity.
+func choose(q codingWeights, haveGzip, haveBrotli bool) string {
+	best, coding := q.identity, ""
+	if haveGzip && q.gzip > 0 && q.gzip >= best {
+		best, coding = q.gzip, "gzip"
 	}
-	return body, contentEncoding
+	if haveBrotli && q.br > 0 && q.br >= best {
+		coding = "br"
+	}
+	return coding
 }
 
 // codingWeights are the q-values an Accept-Encoding header gives the

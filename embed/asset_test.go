@@ -141,3 +141,27 @@ func decode(t *testing.T, encoding string, body []byte) []byte {
 	}
 	return out
 }
+
+func TestResponseAssetMakesOnlyTheCodingAsked(t *testing.T) {
+	raw := []byte(strings.Repeat(`{"html":"<div class=\"bc-card\">card</div>"},`, 50))
+	for _, tt := range []struct{ accept, coding string }{
+		{"gzip, deflate, br", "br"},
+		{"gzip", "gzip"},
+		{"br;q=0.5, gzip", "gzip"},
+		{"", ""},
+		{"identity", ""},
+	} {
+		coding := PreferredCoding(tt.accept)
+		if coding != tt.coding {
+			t.Errorf("PreferredCoding(%q) = %q, want %q", tt.accept, coding, tt.coding)
+		}
+		a := NewResponseAsset("application/json", raw, coding)
+		body, got := a.Body(tt.accept)
+		if got != tt.coding || (coding != "" && len(body) >= len(raw)) {
+			t.Errorf("%q: served %q in %d bytes (raw %d), want %q compressed", tt.accept, got, len(body), len(raw), tt.coding)
+		}
+		if a.Brotli != nil && coding != "br" || a.Gzip != nil && coding != "gzip" {
+			t.Errorf("%q: made a form nobody asked for", tt.accept)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func newTestServer(t *testing.T) *testServer {
 	ts := &testServer{db: db, tokens: tokens, now: time.Now()}
 	payments := sandbox.New([]byte("sandbox key for the api tests...."), time.Now)
 	ts.Server = api.New(api.Config{
-		PublicURL: publicURL, CardTTL: time.Minute, TokenTTL: 24 * time.Hour, OrderTTL: 30 * time.Minute,
+		PublicURL: publicURL, CardTTL: time.Minute, ResponseCacheTTL: 5 * time.Second, TokenTTL: 24 * time.Hour, OrderTTL: 30 * time.Minute,
 	}, api.Services{
 		Catalog: db, Publishers: db, Orders: db, Payments: payments, TestPayments: payments,
 		Tokens: tokens, Loader: loader, Wasm: embed.NewAsset("application/wasm", []byte("\x00asm fake")),

@@ -43,22 +43,28 @@ func StaticAssets(files map[string][]byte) map[string]*embed.Asset {
 	return out
 }
 
-// assetHandler serves a with the best encoding the client accepts, its
-// ETag, and CORS open so publishers can use SRI (crossorigin) on it.
+// assetHandler serves a with its ETag, and CORS open so publishers can
+// use SRI (crossorigin) on it.
 func assetHandler(a *embed.Asset, cacheControl string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderCacheControl, cacheControl)
-		c.Set(fiber.HeaderETag, a.ETag)
-		c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
 		c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
-		if c.Get(fiber.HeaderIfNoneMatch) == a.ETag {
-			return c.SendStatus(fiber.StatusNotModified)
-		}
-		body, encoding := a.Body(c.Get(fiber.HeaderAcceptEncoding))
-		if encoding != "" {
-			c.Set(fiber.HeaderContentEncoding, encoding)
-		}
-		c.Set(fiber.HeaderContentType, a.ContentType)
-		return c.Send(body)
+		return sendAsset(c, a, cacheControl)
 	}
+}
+
+// sendAsset sends a with the best encoding the client accepts and a strong
+// ETag, or 304 Not Modified when the client already holds it.
+func sendAsset(c *fiber.Ctx, a *embed.Asset, cacheControl string) error {
+	c.Set(fiber.HeaderCacheControl, cacheControl)
+	c.Set(fiber.HeaderETag, a.ETag)
+	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	if c.Get(fiber.HeaderIfNoneMatch) == a.ETag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	body, encoding := a.Body(c.Get(fiber.HeaderAcceptEncoding))
+	if encoding != "" {
+		c.Set(fiber.HeaderContentEncoding, encoding)
+	}
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	return c.Send(body)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/widget"
 )
 
@@ -39,7 +40,8 @@ type cardsJSON struct {
 
 // getCards serves the data for every card on a publisher page in one
 // response: rendered card HTML, placement token and state per ref.
-// It is public, cross-origin and cacheable.
+// It is public, cross-origin and cacheable, and reused for a few seconds
+// across shoppers (see responseCache).
 func (s *Server) getCards(c *fiber.Ctx) error {
 	// Set first so the loader can also read error responses.
 	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
@@ -51,12 +53,19 @@ func (s *Server) getCards(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.cards(c.UserContext(), refs, lang)
+	coding := embed.PreferredCoding(c.Get(fiber.HeaderAcceptEncoding))
+	key := "cards\x00" + coding + "\x00" + lang + "\x00" + refKeys(refs)
+	e, err := s.responses.get(key, func() (*embed.Asset, error) {
+		body, err := s.cards(c.UserContext(), refs, lang)
+		if err != nil {
+			return nil, err
+		}
+		return jsonAsset(body, coding)
+	})
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(int(s.CardTTL.Seconds())))
-	return sendJSONWithETag(c, body)
+	return sendAsset(c, e.asset, "public, max-age="+strconv.Itoa(s.responses.maxAge(e, s.CardTTL)))
 }
 
 func (s *Server) cards(ctx context.Context, refs []cardRef, lang string) (*cardsJSON, error) {
@@ -146,6 +155,15 @@ func parseLang(lang string) (string, error) {
 		return "", buycard.Errorf(buycard.EINVALID, "lang must be a language tag such as en-US.")
 	}
 	return lang, nil
+}
+
+// refKeys joins the refs, in request order, into a cache key part.
+func refKeys(refs []cardRef) string {
+	keys := make([]string, len(refs))
+	for i, r := range refs {
+		keys[i] = r.key
+	}
+	return strings.Join(keys, ",")
 }
 
 func uniqueWidgetIDs(refs []cardRef) []string {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestGetCards(t *testing.T) {
@@ -98,4 +99,26 @@ func TestGetCardsBadInput(t *testing.T) {
 func TestUnknownEndpoint(t *testing.T) {
 	resp, body := newTestServer(t).do(t, "GET", "/v1/nope", "", "")
 	wantError(t, resp, body, 404, "not_found", "No such API endpoint: GET /v1/nope.")
+}
+
+func TestGetCardsReusedForAFewSeconds(t *testing.T) {
+	ts := newTestServer(t)
+	const url = "/v1/cards?ids=wgt_notebook,wgt_tee&lang=en"
+	first, firstBody := ts.do(t, "GET", url, "", "")
+	ts.now = ts.now.Add(3 * time.Second)
+	again, againBody := ts.do(t, "GET", url, "", "")
+	if againBody != firstBody || again.Header.Get("ETag") != first.Header.Get("ETag") {
+		t.Fatal("card data asked again within the reuse window must be the same response")
+	}
+	if got := again.Header.Get("Cache-Control"); got != "public, max-age=57" {
+		t.Errorf("Cache-Control 3 s after the response was built = %q, want max-age shortened to 57", got)
+	}
+	if got := again.Header.Get("Vary"); got != "Accept-Encoding" {
+		t.Errorf("Vary = %q", got)
+	}
+	ts.now = ts.now.Add(3 * time.Second)
+	later, _ := ts.do(t, "GET", url, "", "")
+	if got := later.Header.Get("Cache-Control"); got != "public, max-age=60" {
+		t.Errorf("Cache-Control after the reuse window = %q, want a freshly built response", got)
+	}
 }

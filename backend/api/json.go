@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/embed"
 )
 
 // maxJSONBody bounds every JSON request body.
@@ -63,4 +64,17 @@ func trimJSONPrefix(s string) string {
 		s = s[:120]
 	}
 	return s
+}
+
+// jsonAsset encodes v as a JSON response body, compressed with coding.
+// HTML in strings is not \u-escaped: the body is JSON, never HTML, and card
+// HTML would grow by a fifth.
+func jsonAsset(v any, coding string) (*embed.Asset, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return embed.NewResponseAsset(fiber.MIMEApplicationJSON, buf.Bytes(), coding), nil
 }

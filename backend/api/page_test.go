@@ -12,6 +12,9 @@ func TestProductPage(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
+	if got := resp.Header.Get("Vary"); got != "Accept-Encoding, Accept-Language" {
+		t.Errorf("Vary = %q: the page is in the shopper's language", got)
+	}
 	for _, want := range []string{
 		`<meta property="og:title" content="Leather field notebook">`,
 		`<meta name="twitter:card" content="summary_large_image">`,

@@ -1,14 +1,19 @@
 package api
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/widget"
 )
 
@@ -47,27 +52,45 @@ type productPageData struct {
 	Body                                                             template.HTML
 }
 
-// getProductPage renders /p/{widget}: the product with its own Buy link,
+// productPageTTL is how long browsers and CDNs may cache a product page.
+const productPageTTL = time.Minute
+
+// getProductPage serves /p/{widget}: the product with its own Buy link,
 // Open Graph and Twitter Card tags, and schema.org Product/Offer JSON-LD.
+// Pages are reused for a few seconds across shoppers (see responseCache).
 func (s *Server) getProductPage(c *fiber.Ctx) error {
-	card, err := s.Catalog.FindCard(c.UserContext(), c.Params("widget"))
+	widgetID, placementID := c.Params("widget"), placementParam(c.Query("pl"))
+	lang := pageLang(c.Get(fiber.HeaderAcceptLanguage))
+	coding := embed.PreferredCoding(c.Get(fiber.HeaderAcceptEncoding))
+	key := "page\x00" + coding + "\x00" + widgetID + "\x00" + placementID + "\x00" + lang
+	e, err := s.responses.get(key, func() (*embed.Asset, error) {
+		return s.renderProductPage(c.UserContext(), widgetID, placementID, lang, coding)
+	})
 	if err != nil {
 		return err
 	}
+	err = sendAsset(c, e.asset, "public, max-age="+strconv.Itoa(s.responses.maxAge(e, productPageTTL)))
+	c.Append(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
+	return err
+}
+
+func (s *Server) renderProductPage(ctx context.Context, widgetID, placementID, lang, coding string) (*embed.Asset, error) {
+	card, err := s.Catalog.FindCard(ctx, widgetID)
+	if err != nil {
+		return nil, err
+	}
 	card = s.withPublicImage(card)
-	placement := s.findPlacement(c, card.Widget.ID)
+	placement := s.findPlacement(ctx, placementID, card.Widget.ID)
 	token := s.Tokens.SignPlacement(placementClaims(card, placement, s.tokenExpiry()))
-	lang := pageLang(c.Get(fiber.HeaderAcceptLanguage))
 	offer := buycard.NewOffer(card, token)
 	price := card.Product.FromPrice()
 	pageURL := s.PublicURL + "/p/" + card.Widget.ID
 	jsonLD, err := productJSONLD(card, pageURL)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-	return productPage.Execute(c.Response().BodyWriter(), productPageData{
+	var page bytes.Buffer
+	err = productPage.Execute(&page, productPageData{
 		Lang: lang, Title: card.Product.Title, Merchant: card.Merchant.Name,
 		Description: card.Product.Description, URL: pageURL, Image: card.Product.Image.URL,
 		Amount: price.Decimal(), Currency: price.Currency,
@@ -77,17 +100,29 @@ func (s *Server) getProductPage(c *fiber.Ctx) error {
 			CheckoutURL: "/checkout/" + card.Widget.ID + "?t=" + url.QueryEscape(token),
 		})),
 	})
+	if err != nil {
+		return nil, err
+	}
+	return embed.NewResponseAsset(fiber.MIMETextHTMLCharsetUTF8, page.Bytes(), coding), nil
 }
 
-// findPlacement returns the placement named by ?pl= when it belongs to the
-// widget. A missing or foreign placement only means no publisher credit:
-// the page still shows the product.
-func (s *Server) findPlacement(c *fiber.Ctx, widgetID string) *buycard.Placement {
-	id := c.Query("pl")
+// placementParam is the ?pl= of a product page when it looks like a
+// placement id, else "".
+func placementParam(id string) string {
 	if !strings.HasPrefix(id, "plc_") || len(id) > 44 {
+		return ""
+	}
+	return id
+}
+
+// findPlacement returns the placement id when it belongs to the widget. A
+// missing or foreign placement only means no publisher credit: the page
+// still shows the product.
+func (s *Server) findPlacement(ctx context.Context, id, widgetID string) *buycard.Placement {
+	if id == "" {
 		return nil
 	}
-	found, err := s.Publishers.FindPlacements(c.UserContext(), []string{id})
+	found, err := s.Publishers.FindPlacements(ctx, []string{id})
 	if p := found[id]; err == nil && p != nil && p.WidgetID == widgetID {
 		return p
 	}

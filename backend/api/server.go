@@ -35,6 +35,11 @@ type Config struct {
 	PublicURL string
 	// CardTTL is how long card data may be cached by browsers and CDNs.
 	CardTTL time.Duration
+	// ResponseCacheTTL is how long the server reuses a built public response
+	// (card data, product pages) before building it again; 0 disables it.
+	// Clients' max-age is shortened by the reuse, so data is never staler
+	// than CardTTL.
+	ResponseCacheTTL time.Duration
 	// TokenTTL is how long a placement token stays valid.
 	TokenTTL time.Duration
 	// OrderTTL is how long a pending order holds its stock reservation.
@@ -66,6 +71,8 @@ type Server struct {
 	app      *fiber.App
 	wasmPath string
 	goapp    fiber.Handler // go-app's handler: checkout pages and its resources
+	// responses holds recent card data and product pages.
+	responses *responseCache
 }
 
 // New builds the server and its routes.
@@ -73,6 +80,7 @@ func New(cfg Config, svc Services) *Server {
 	s := &Server{Config: cfg, Services: svc}
 	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
 	s.wasmPath = "/web/app." + svc.Wasm.Hash + ".wasm"
+	s.responses = newResponseCache(cfg.ResponseCacheTTL, svc.Now)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "buycard",
 		ErrorHandler:          s.handleError,
