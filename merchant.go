@@ -1,6 +1,9 @@
 package buycard
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Merchant sells products through widgets and gets paid for each sale.
 type Merchant struct {
@@ -11,4 +14,12 @@ type Merchant struct {
 	// non-buyable state.
 	ChargesEnabled bool      `json:"charges_enabled"`
 	CreatedAt      time.Time `json:"created_at"`
+}
+
+// Validate checks a merchant before it is stored. Errors: EINVALID.
+func (m *Merchant) Validate() error {
+	if strings.TrimSpace(m.Name) == "" {
+		return Errorf(EINVALID, "Merchant name is required.")
+	}
+	return nil
 }

@@ -94,3 +94,116 @@ type OrderService interface {
 	// ExpiredOrders lists pending orders whose ExpiresAt is before t.
 	ExpiredOrders(ctx context.Context, t time.Time) ([]*Order, error)
 }
+
+// StaleCardMessage tells a shopper that the placement token no longer
+// matches the catalog (the widget, product or placement is gone or
+// changed).
+const StaleCardMessage = "This card is out of date. Reload the page."
+
+// CheckClaims checks that the claims of a placement token still describe
+// the card. Errors: EINVALID (another product), ECONFLICT (merchant
+// cannot take payments, price changed).
+func (c *Card) CheckClaims(claims PlacementClaims) error {
+	switch {
+	case c.Product.ID != claims.ProductID:
+		return Errorf(EINVALID, StaleCardMessage)
+	case !c.Merchant.ChargesEnabled:
+		return Errorf(ECONFLICT, "This merchant cannot take payments right now.")
+	case c.Product.PriceVersion != claims.PriceVersion:
+		return Errorf(ECONFLICT, "The price changed. Review the new price and try again.")
+	}
+	return nil
+}
+
+// Order prices the pending order n asks for from the card, and returns it
+// with the variant bought, whose stock the store is to reserve. The order
+// has a fresh id but no number; its times are in UTC, CreatedAt being
+// n.Now or now. Errors: as CheckClaims, EINVALID (variant, quantity).
+func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
+	if err := c.CheckClaims(n.Claims); err != nil {
+		return nil, nil, err
+	}
+	p := &c.Product
+	v := p.Variant(n.VariantID)
+	if v == nil {
+		return nil, nil, Errorf(EINVALID, "Choose one of the listed options.")
+	}
+	if err := ValidateQuantity(n.Quantity, p.MaxPerOrder); err != nil {
+		return nil, nil, err
+	}
+	unit := Money{Amount: v.Price, Currency: p.Currency}
+	total, err := unit.Times(int64(n.Quantity))
+	if err != nil {
+		return nil, nil, err
+	}
+	created := n.Now
+	if created.IsZero() {
+		created = time.Now()
+	}
+	o := &Order{
+		ID:           NewID("ord"),
+		Status:       OrderPending,
+		WidgetID:     c.Widget.ID,
+		ProductID:    p.ID,
+		VariantID:    v.ID,
+		MerchantID:   c.Merchant.ID,
+		PublisherID:  n.Claims.PublisherID,
+		PlacementID:  n.Claims.PlacementID,
+		ProductTitle: p.Title,
+		VariantName:  v.Name,
+		Quantity:     n.Quantity,
+		UnitPrice:    unit,
+		Total:        total,
+		CreatedAt:    created.UTC(),
+		ExpiresAt:    n.ExpiresAt.UTC(),
+	}
+	// A sale no publisher made shares nothing.
+	if o.PublisherID != "" {
+		o.PublisherShareBPS = c.Widget.PublisherShareBPS
+	}
+	return o, v, nil
+}
+
+// CheckOpen checks that o is pending without a payment session, as
+// attaching a session or canceling requires. Errors: ECONFLICT.
+func (o *Order) CheckOpen() error {
+	switch {
+	case o.Status != OrderPending:
+		return Errorf(ECONFLICT, "This order is %s, not pending.", o.Status)
+	case o.ProviderSessionID != "":
+		return Errorf(ECONFLICT, "This order already has a payment session.")
+	}
+	return nil
+}
+
+// Apply moves o as the payment event e says. It returns the units to put
+// back on the stock of the order's variant (negative: to take off again)
+// and whether o changed, which the store then saves. Events that do not
+// fit the order's state leave it as it is, except a payment: an order
+// that expired or was canceled meanwhile is paid all the same, for the
+// money was taken, and takes its stock again. Errors: EINVALID (the
+// amount paid is not the total).
+func (o *Order) Apply(e PaymentEvent) (stock int, changed bool, err error) {
+	switch {
+	case e.Type == PaymentSucceeded:
+		if e.Amount != o.Total {
+			return 0, false, Errorf(EINVALID, "The amount paid does not match the order total.")
+		}
+		switch o.Status {
+		case OrderPaid:
+			return 0, false, nil
+		case OrderExpired, OrderCanceled:
+			stock = -o.Quantity
+		}
+		paidAt := e.OccurredAt.UTC()
+		o.Status, o.PaidAt, o.PaymentError = OrderPaid, &paidAt, ""
+		return stock, true, nil
+	case o.Status != OrderPending:
+		return 0, false, nil
+	case e.Type == PaymentFailed:
+		o.PaymentError = e.Message
+		return 0, true, nil
+	}
+	o.Status = OrderExpired
+	return o.Quantity, true, nil
+}

@@ -2,6 +2,7 @@ package buycard
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -25,6 +26,23 @@ type PaymentEvent struct {
 	Amount     Money            // amount captured (PaymentSucceeded)
 	Message    string           // shopper-safe decline reason (PaymentFailed)
 	OccurredAt time.Time
+}
+
+// paymentEventTypes are the event types an order knows how to apply.
+var paymentEventTypes = []PaymentEventType{PaymentSucceeded, PaymentFailed, SessionExpired}
+
+// Validate checks an event before a store looks for its order.
+// Errors: EINVALID.
+func (e *PaymentEvent) Validate() error {
+	switch {
+	case e.ID == "" || e.Provider == "" || e.SessionID == "":
+		return Errorf(EINVALID, "Payment event id, provider and session id are required.")
+	case e.OccurredAt.IsZero():
+		return Errorf(EINVALID, "Payment event time is required.")
+	case !slices.Contains(paymentEventTypes, e.Type):
+		return Errorf(EINVALID, "Unknown payment event type %q.", e.Type)
+	}
+	return nil
 }
 
 // PaymentSession is what a provider returns when asked to collect payment

@@ -55,6 +55,15 @@ func (p *Product) Variant(id string) *Variant {
 	return nil
 }
 
+// OutOfStock is the error for an order of more units than a variant has
+// left. Errors: ECONFLICT.
+func OutOfStock(left int) *Error {
+	if left <= 0 {
+		return Errorf(ECONFLICT, "Sold out.")
+	}
+	return Errorf(ECONFLICT, "Only %d left.", left)
+}
+
 // InStock reports whether any variant has stock left.
 func (p *Product) InStock() bool {
 	for _, v := range p.Variants {

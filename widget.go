@@ -57,3 +57,45 @@ func (w *Widget) Validate() error {
 	}
 	return nil
 }
+
+// ValidateCreate checks w as every store checks it in
+// CatalogService.CreateWidget. Allowed domains end up in the checkout's CSP
+// header, so nothing but a host name, optionally starting with "*.", may
+// pass. Its rules and messages are not Validate's (a label is required,
+// hosts may use upper case): the stores and their conformance suite keep
+// these. Errors: EINVALID.
+func (w *Widget) ValidateCreate() error {
+	switch {
+	case w.MerchantID == "":
+		return Errorf(EINVALID, "Widget merchant is required.")
+	case w.ProductID == "":
+		return Errorf(EINVALID, "Widget product is required.")
+	case strings.TrimSpace(w.CTA) == "":
+		return Errorf(EINVALID, "Button label is required.")
+	case w.PublisherShareBPS < 0 || w.PublisherShareBPS > 10000:
+		return Errorf(EINVALID, "Publisher share must be between 0 and 10000 basis points.")
+	}
+	for _, d := range w.AllowedDomains {
+		if !validHost(d) {
+			return Errorf(EINVALID, "Allowed domain %q is not a host name.", d)
+		}
+	}
+	return nil
+}
+
+// hostChars are the characters of a host name label.
+const hostChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+
+// validHost reports whether d is a host name, optionally starting with "*.".
+func validHost(d string) bool {
+	d = strings.TrimPrefix(d, "*.")
+	if d == "" || len(d) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(d, ".") {
+		if label == "" || len(label) > 63 || strings.Trim(label, hostChars) != "" {
+			return false
+		}
+	}
+	return true
+}

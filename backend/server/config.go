@@ -17,7 +17,7 @@ import (
 type Config struct {
 	Addr        string // BUYCARD_ADDR
 	PublicURL   string // BUYCARD_PUBLIC_URL; empty means "http://localhost:PORT" of the listener
-	DatabaseURL string // BUYCARD_DATABASE_URL, "sqlite:PATH"
+	DatabaseURL string // BUYCARD_DATABASE_URL: "sqlite:PATH" or "postgres://…"
 	Env         string // BUYCARD_ENV: development or production
 	WebDir      string // BUYCARD_WEB_DIR: where the build put app.wasm
 	Secret      string // BUYCARD_SECRET: signs placement and order tokens
@@ -36,7 +36,7 @@ func LoadConfig(env getenv) (Config, error) {
 	c := Config{
 		Addr:            or(env("BUYCARD_ADDR"), "127.0.0.1:8080"),
 		PublicURL:       strings.TrimRight(env("BUYCARD_PUBLIC_URL"), "/"),
-		DatabaseURL:     or(env("BUYCARD_DATABASE_URL"), "sqlite:./data/buycard.db"),
+		DatabaseURL:     or(env("BUYCARD_DATABASE_URL"), "sqlite:"+defaultSQLitePath),
 		Env:             or(env("BUYCARD_ENV"), "development"),
 		WebDir:          or(env("BUYCARD_WEB_DIR"), "./bin/web"),
 		PreviousSecrets: splitList(env("BUYCARD_PREVIOUS_SECRETS")),
@@ -53,6 +53,9 @@ func LoadConfig(env getenv) (Config, error) {
 }
 
 func (c *Config) validate() error {
+	if _, err := c.DatabaseKind(); err != nil {
+		return err
+	}
 	if c.Env != "development" && c.Env != "production" {
 		return fmt.Errorf("BUYCARD_ENV must be development or production, not %q", c.Env)
 	}
@@ -79,13 +82,49 @@ func (c *Config) validate() error {
 // Production reports whether BUYCARD_ENV=production.
 func (c *Config) Production() bool { return c.Env == "production" }
 
+// defaultSQLitePath is the database of a node configured with nothing.
+const defaultSQLitePath = "./data/buycard.db"
+
+// Stores that BUYCARD_DATABASE_URL can name.
+const (
+	DatabaseSQLite   = "sqlite"   // sqlite:PATH
+	DatabasePostgres = "postgres" // postgres://… or postgresql://…
+)
+
+// DatabaseKind returns which store BUYCARD_DATABASE_URL names:
+// DatabaseSQLite or DatabasePostgres.
+func (c *Config) DatabaseKind() (string, error) {
+	scheme, _, _ := strings.Cut(c.DatabaseURL, ":")
+	switch scheme {
+	case "sqlite":
+		_, err := c.SQLitePath()
+		return DatabaseSQLite, err
+	case "postgres", "postgresql":
+		if strings.HasPrefix(c.DatabaseURL, scheme+"://") {
+			return DatabasePostgres, nil
+		}
+	}
+	return "", fmt.Errorf("BUYCARD_DATABASE_URL must be sqlite:PATH or a postgres:// URL, not %q", redactURL(c.DatabaseURL))
+}
+
 // SQLitePath returns the database path of a sqlite: URL.
 func (c *Config) SQLitePath() (string, error) {
 	path, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:")
 	if !ok || path == "" {
-		return "", fmt.Errorf("BUYCARD_DATABASE_URL must be sqlite:PATH (PostgreSQL arrives with the ledger), not %q", c.DatabaseURL)
+		return "", fmt.Errorf("BUYCARD_DATABASE_URL is not sqlite:PATH: %q", redactURL(c.DatabaseURL))
 	}
 	return path, nil
+}
+
+// redactURL hides the password of a database URL, for error messages.
+// A value that does not parse as a URL shows its scheme only.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		scheme, _, _ := strings.Cut(s, ":")
+		return scheme + ":…"
+	}
+	return u.Redacted()
 }
 
 // DevSecret returns the development signing secret kept beside the

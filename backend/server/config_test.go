@@ -1,8 +1,19 @@
 package server
 
 import (
+	"context"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/demo"
+	"github.com/buycard/buycard/backend/postgres"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -20,6 +31,8 @@ func TestLoadConfig(t *testing.T) {
 		{"production needs a secret", map[string]string{"BUYCARD_ENV": "production", "BUYCARD_PUBLIC_URL": "https://buy.example.com"}, "production needs BUYCARD_SECRET"},
 		{"production refuses sandbox", map[string]string{"BUYCARD_ENV": "production", "BUYCARD_PUBLIC_URL": "https://buy.example.com", "BUYCARD_SECRET": long}, "production refuses the sandbox payment provider"},
 		{"secret file missing", map[string]string{"BUYCARD_SECRET_FILE": "/nonexistent/secret"}, "read BUYCARD_SECRET_FILE"},
+		{"postgres database", map[string]string{"BUYCARD_DATABASE_URL": "postgres://buycard@db.internal:5432/buycard"}, ""},
+		{"unknown database", map[string]string{"BUYCARD_DATABASE_URL": "mysql://buycard@db.internal/buycard"}, "BUYCARD_DATABASE_URL must be sqlite:PATH or a postgres:// URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,6 +60,41 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+func TestDatabaseKind(t *testing.T) {
+	tests := []struct {
+		name, url string
+		kind      string
+		err       string // error text, "" for ok
+	}{
+		{"sqlite", "sqlite:./data/buycard.db", DatabaseSQLite, ""},
+		{"sqlite absolute path", "sqlite:/var/lib/buycard/buycard.db", DatabaseSQLite, ""},
+		{"postgres", "postgres://buycard:pw@db.internal:5432/buycard?sslmode=verify-full", DatabasePostgres, ""},
+		{"postgresql", "postgresql://buycard@db.internal/buycard", DatabasePostgres, ""},
+		{"postgres without host", "postgres:///buycard", DatabasePostgres, ""},
+		{"sqlite without path", "sqlite:", "", "BUYCARD_DATABASE_URL is not sqlite:PATH"},
+		{"postgres without slashes", "postgres:db.internal", "", "BUYCARD_DATABASE_URL must be sqlite:PATH or a postgres:// URL"},
+		{"mysql", "mysql://buycard:pw@db.internal/buycard", "", `not "mysql://buycard:xxxxx@db.internal/buycard"`},
+		{"no scheme", "./data/buycard.db", "", "BUYCARD_DATABASE_URL must be sqlite:PATH or a postgres:// URL"},
+		{"unparsable", "redis://:pw@[::1", "", `not "redis:…"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Config{DatabaseURL: tt.url}
+			kind, err := c.DatabaseKind()
+			switch {
+			case tt.err == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+				t.Fatalf("error = %v, want %q", err, tt.err)
+			case err != nil && strings.Contains(err.Error(), "pw"):
+				t.Fatalf("error = %v shows the password", err)
+			case err == nil && kind != tt.kind:
+				t.Fatalf("kind = %q, want %q", kind, tt.kind)
+			}
+		})
+	}
+}
+
 func TestDevSecretIsKeptAcrossRestarts(t *testing.T) {
 	db := t.TempDir() + "/data/buycard.db"
 	a, err := DevSecret(db)
@@ -56,5 +104,63 @@ func TestDevSecretIsKeptAcrossRestarts(t *testing.T) {
 	b, err := DevSecret(db)
 	if err != nil || a != b || len(a) < 32 {
 		t.Errorf("secrets %q and %q (err %v): want the same, at least 32 characters", a, b, err)
+	}
+}
+
+// TestOpenPostgres checks that a postgres:// BUYCARD_DATABASE_URL opens,
+// migrates and seeds the PostgreSQL store, here in a schema of its own,
+// and that a second start finds the data. It needs
+// BUYCARD_TEST_POSTGRES_URL, as the store's own tests do.
+func TestOpenPostgres(t *testing.T) {
+	base := os.Getenv("BUYCARD_TEST_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("BUYCARD_TEST_POSTGRES_URL is required in CI")
+		}
+		t.Skip("BUYCARD_TEST_POSTGRES_URL is not set")
+	}
+	schema := pgx.Identifier{strings.ToLower(buycard.NewID("test_server"))}
+	exec := func(ctx context.Context, sql string) {
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(t.Context(), "CREATE SCHEMA "+schema.Sanitize())
+	t.Cleanup(func() { exec(context.Background(), "DROP SCHEMA "+schema.Sanitize()+" CASCADE") })
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema[0])
+	u.RawQuery = q.Encode()
+	env := map[string]string{"BUYCARD_DATABASE_URL": u.String()}
+
+	for start := range 2 {
+		m, err := NewMain(func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Open(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := m.DB.(*postgres.DB); !ok {
+			t.Errorf("store %T, want *postgres.DB", m.DB)
+		}
+		seeded, err := demo.Seeded(t.Context(), m.DB)
+		if err != nil || seeded != (start > 0) {
+			t.Errorf("start %d: seeded %v (%v)", start, seeded, err)
+		}
+		if err := m.SeedDemo(t.Context()); err != nil {
+			t.Error(err)
+		}
+		if err := m.Close(); err != nil {
+			t.Error(err)
+		}
 	}
 }

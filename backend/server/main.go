@@ -15,10 +15,30 @@ import (
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/backend/demo"
+	"github.com/buycard/buycard/backend/postgres"
 	"github.com/buycard/buycard/backend/sandbox"
 	"github.com/buycard/buycard/backend/sqlite"
 	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/widget"
+)
+
+// Store is what a node needs of its database: the services, and the
+// migrating and closing that Main does. *sqlite.DB and *postgres.DB are
+// both one; BUYCARD_DATABASE_URL chooses.
+type Store interface {
+	buycard.CatalogService
+	buycard.PublisherService
+	buycard.OrderService
+
+	// Migrate applies the migrations the database has not seen yet.
+	Migrate(ctx context.Context) error
+	// Close releases the connections.
+	Close() error
+}
+
+var (
+	_ Store = (*sqlite.DB)(nil)
+	_ Store = (*postgres.DB)(nil)
 )
 
 // Main is one running Buycard node.
@@ -26,7 +46,7 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	DB      *sqlite.DB
+	DB      Store // set by Open
 	Server  *api.Server
 	sandbox *sandbox.Provider
 	ln      net.Listener
@@ -43,19 +63,42 @@ func NewMain(env func(string) string, logger *slog.Logger) (*Main, error) {
 	return &Main{Config: cfg, Logger: logger}, nil
 }
 
-// Open opens and migrates the database.
+// Open opens and migrates the database BUYCARD_DATABASE_URL names.
 func (m *Main) Open(ctx context.Context) error {
-	path, err := m.Config.SQLitePath()
+	db, err := m.openStore(ctx)
 	if err != nil {
-		return err
-	}
-	if m.DB, err = sqlite.Open(path); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
+	m.DB = db
 	if err := m.DB.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+func (m *Main) openStore(ctx context.Context) (Store, error) {
+	kind, err := m.Config.DatabaseKind()
+	if err != nil {
+		return nil, err
+	}
+	// Each case returns nil itself on failure: a nil *DB in a Store
+	// would not be a nil Store.
+	if kind == DatabasePostgres {
+		db, err := postgres.Open(ctx, m.Config.DatabaseURL)
+		if err != nil {
+			return nil, err
+		}
+		return db, nil
+	}
+	path, err := m.Config.SQLitePath()
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
 }
 
 // SeedDemo seeds the demo data unless it is there already.
@@ -140,8 +183,10 @@ func (m *Main) newServer() (*api.Server, error) {
 	return api.New(api.Config{
 		PublicURL: m.Config.PublicURL,
 		CardTTL:   60 * time.Second,
-		TokenTTL:  24 * time.Hour,
-		OrderTTL:  30 * time.Minute,
+		// Card data and product pages are reused for 5 s across shoppers.
+		ResponseCacheTTL: 5 * time.Second,
+		TokenTTL:         24 * time.Hour,
+		OrderTTL:         30 * time.Minute,
 	}, api.Services{
 		Catalog: m.DB, Publishers: m.DB, Orders: m.DB,
 		Payments: m.sandbox, TestPayments: m.sandbox,
@@ -152,10 +197,14 @@ func (m *Main) newServer() (*api.Server, error) {
 }
 
 // tokenSigner builds the signer from BUYCARD_SECRET (in development, a
-// secret kept beside the database) and any previous secrets.
+// secret kept beside the SQLite database, or where the default one would
+// be for PostgreSQL) and any previous secrets.
 func (m *Main) tokenSigner() (*buycard.TokenSigner, error) {
 	if m.Config.Secret == "" {
-		path, _ := m.Config.SQLitePath()
+		path, err := m.Config.SQLitePath()
+		if err != nil {
+			path = defaultSQLitePath
+		}
 		s, err := DevSecret(path)
 		if err != nil {
 			return nil, fmt.Errorf("development secret: %w", err)

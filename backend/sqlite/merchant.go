@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/buycard/buycard"
 )
@@ -11,8 +10,8 @@ import (
 // CreateMerchant stores m, setting ID and CreatedAt when empty.
 func (db *DB) CreateMerchant(ctx context.Context, m *buycard.Merchant) (err error) {
 	defer wrap(&err, "create merchant")
-	if strings.TrimSpace(m.Name) == "" {
-		return buycard.Errorf(buycard.EINVALID, "Merchant name is required.")
+	if err := m.Validate(); err != nil {
+		return err
 	}
 	m.ID, m.CreatedAt = newID(m.ID, "mer"), createdAt(m.CreatedAt)
 	return db.inWrite(ctx, func(tx *sql.Tx) error {

@@ -5,16 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/buycard/buycard"
 )
-
-// staleCard is the message for claims that no longer match the catalog.
-const staleCard = "This card is out of date. Reload the page."
 
 // orderNumberAttempts bounds the retries when a new order number is
 // taken; with 40 random bits a second attempt is already rare.
@@ -32,12 +28,12 @@ func (db *DB) CreateOrder(ctx context.Context, n buycard.NewOrder) (_ *buycard.O
 func (db *DB) createOrder(ctx context.Context, tx *sql.Tx, n buycard.NewOrder) (*buycard.Order, error) {
 	card, err := findCard(ctx, tx, n.Claims.WidgetID)
 	if buycard.ErrorCode(err) == buycard.ENOTFOUND {
-		return nil, buycard.Errorf(buycard.ENOTFOUND, staleCard)
+		return nil, buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
 	}
 	if err != nil {
 		return nil, err
 	}
-	o, v, err := newOrder(card, n)
+	o, v, err := card.Order(n)
 	if err != nil {
 		return nil, err
 	}
@@ -48,62 +44,6 @@ func (db *DB) createOrder(ctx context.Context, tx *sql.Tx, n buycard.NewOrder) (
 		return nil, err
 	}
 	return o, nil
-}
-
-// newOrder prices the order n asks for from card, and returns it with the
-// variant bought.
-func newOrder(card *buycard.Card, n buycard.NewOrder) (*buycard.Order, *buycard.Variant, error) {
-	if err := checkClaims(card, n.Claims); err != nil {
-		return nil, nil, err
-	}
-	p := &card.Product
-	v := p.Variant(n.VariantID)
-	if v == nil {
-		return nil, nil, buycard.Errorf(buycard.EINVALID, "Choose one of the listed options.")
-	}
-	if err := buycard.ValidateQuantity(n.Quantity, p.MaxPerOrder); err != nil {
-		return nil, nil, err
-	}
-	unit := buycard.Money{Amount: v.Price, Currency: p.Currency}
-	total, err := unit.Times(int64(n.Quantity))
-	if err != nil {
-		return nil, nil, err
-	}
-	o := &buycard.Order{
-		ID:           buycard.NewID("ord"),
-		Status:       buycard.OrderPending,
-		WidgetID:     card.Widget.ID,
-		ProductID:    p.ID,
-		VariantID:    v.ID,
-		MerchantID:   card.Merchant.ID,
-		PublisherID:  n.Claims.PublisherID,
-		PlacementID:  n.Claims.PlacementID,
-		ProductTitle: p.Title,
-		VariantName:  v.Name,
-		Quantity:     n.Quantity,
-		UnitPrice:    unit,
-		Total:        total,
-		CreatedAt:    createdAt(n.Now),
-		ExpiresAt:    n.ExpiresAt.UTC(),
-	}
-	// A sale no publisher made shares nothing.
-	if o.PublisherID != "" {
-		o.PublisherShareBPS = card.Widget.PublisherShareBPS
-	}
-	return o, v, nil
-}
-
-// checkClaims checks that the placement token still describes card.
-func checkClaims(card *buycard.Card, c buycard.PlacementClaims) error {
-	switch {
-	case card.Product.ID != c.ProductID:
-		return buycard.Errorf(buycard.EINVALID, staleCard)
-	case !card.Merchant.ChargesEnabled:
-		return buycard.Errorf(buycard.ECONFLICT, "This merchant cannot take payments right now.")
-	case card.Product.PriceVersion != c.PriceVersion:
-		return buycard.Errorf(buycard.ECONFLICT, "The price changed. Review the new price and try again.")
-	}
-	return nil
 }
 
 // reserveStock takes quantity units of v off its stock, or fails with
@@ -121,10 +61,8 @@ func reserveStock(ctx context.Context, tx *sql.Tx, v *buycard.Variant, quantity 
 		return err
 	case reserved == 1:
 		return nil
-	case v.Stock <= 0:
-		return buycard.Errorf(buycard.ECONFLICT, "Sold out.")
 	}
-	return buycard.Errorf(buycard.ECONFLICT, "Only %d left.", v.Stock)
+	return buycard.OutOfStock(v.Stock)
 }
 
 // addStock changes the stock of a variant by delta, never below zero.
@@ -151,7 +89,7 @@ func (db *DB) insertOrder(ctx context.Context, tx *sql.Tx, o *buycard.Order) err
 		case hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE): // the number is taken
 			continue
 		case isForeignKeyViolation(err): // the publisher or placement is gone
-			return buycard.Errorf(buycard.ENOTFOUND, staleCard)
+			return buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
 		}
 		return err
 	}
@@ -184,13 +122,11 @@ func (db *DB) AttachPaymentSession(ctx context.Context, orderID, provider, sessi
 // payment session yet.
 func findOpenOrder(ctx context.Context, tx *sql.Tx, id string) (*buycard.Order, error) {
 	o, err := findOrderByID(ctx, tx, id)
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, err
-	case o.Status != buycard.OrderPending:
-		return nil, buycard.Errorf(buycard.ECONFLICT, "This order is %s, not pending.", o.Status)
-	case o.ProviderSessionID != "":
-		return nil, buycard.Errorf(buycard.ECONFLICT, "This order already has a payment session.")
+	}
+	if err := o.CheckOpen(); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
@@ -230,7 +166,7 @@ func updateOrderState(ctx context.Context, tx *sql.Tx, o *buycard.Order) error {
 // nothing.
 func (db *DB) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) (_ *buycard.Order, err error) {
 	defer wrap(&err, "apply payment event")
-	if err := validateEvent(e); err != nil {
+	if err := e.Validate(); err != nil {
 		return nil, err
 	}
 	return writeTx(ctx, db, func(tx *sql.Tx) (*buycard.Order, error) {
@@ -246,20 +182,6 @@ func (db *DB) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) (_ 
 	})
 }
 
-var eventTypes = []buycard.PaymentEventType{buycard.PaymentSucceeded, buycard.PaymentFailed, buycard.SessionExpired}
-
-func validateEvent(e buycard.PaymentEvent) error {
-	switch {
-	case e.ID == "" || e.Provider == "" || e.SessionID == "":
-		return buycard.Errorf(buycard.EINVALID, "Payment event id, provider and session id are required.")
-	case e.OccurredAt.IsZero():
-		return buycard.Errorf(buycard.EINVALID, "Payment event time is required.")
-	case !slices.Contains(eventTypes, e.Type):
-		return buycard.Errorf(buycard.EINVALID, "Unknown payment event type %q.", e.Type)
-	}
-	return nil
-}
-
 // recordEvent stores the de-duplication record of e and reports whether
 // the event is new.
 func recordEvent(ctx context.Context, tx *sql.Tx, e buycard.PaymentEvent, orderID string) (bool, error) {
@@ -273,38 +195,18 @@ func recordEvent(ctx context.Context, tx *sql.Tx, e buycard.PaymentEvent, orderI
 	return err == nil, err
 }
 
-// applyEvent moves o according to e. Events that do not fit the order's
-// state leave it as it is.
+// applyEvent moves o according to e, as buycard.Order.Apply says, and
+// stores what changed.
 func applyEvent(ctx context.Context, tx *sql.Tx, o *buycard.Order, e buycard.PaymentEvent) error {
-	switch {
-	case e.Type == buycard.PaymentSucceeded:
-		return markPaid(ctx, tx, o, e)
-	case o.Status != buycard.OrderPending:
-		return nil
-	case e.Type == buycard.PaymentFailed:
-		o.PaymentError = e.Message
-		return updateOrderState(ctx, tx, o)
+	stock, changed, err := o.Apply(e)
+	if err != nil || !changed {
+		return err
 	}
-	return release(ctx, tx, o, buycard.OrderExpired)
-}
-
-// markPaid marks o paid at e.OccurredAt. An order that expired or was
-// canceled meanwhile is paid all the same, for the money was taken, and
-// takes its stock again.
-func markPaid(ctx context.Context, tx *sql.Tx, o *buycard.Order, e buycard.PaymentEvent) error {
-	if e.Amount != o.Total {
-		return buycard.Errorf(buycard.EINVALID, "The amount paid does not match the order total.")
-	}
-	switch o.Status {
-	case buycard.OrderPaid:
-		return nil
-	case buycard.OrderExpired, buycard.OrderCanceled:
-		if err := addStock(ctx, tx, o.VariantID, -o.Quantity); err != nil {
+	if stock != 0 {
+		if err := addStock(ctx, tx, o.VariantID, stock); err != nil {
 			return err
 		}
 	}
-	paidAt := e.OccurredAt.UTC()
-	o.Status, o.PaidAt, o.PaymentError = buycard.OrderPaid, &paidAt, ""
 	return updateOrderState(ctx, tx, o)
 }
 

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/buycard/buycard"
 )
@@ -11,8 +10,8 @@ import (
 // CreatePublisher stores p, setting ID and CreatedAt when empty.
 func (db *DB) CreatePublisher(ctx context.Context, p *buycard.Publisher) (err error) {
 	defer wrap(&err, "create publisher")
-	if strings.TrimSpace(p.Name) == "" {
-		return buycard.Errorf(buycard.EINVALID, "Publisher name is required.")
+	if err := p.Validate(); err != nil {
+		return err
 	}
 	p.ID, p.CreatedAt = newID(p.ID, "pub"), createdAt(p.CreatedAt)
 	return db.inWrite(ctx, func(tx *sql.Tx) error {
@@ -25,7 +24,7 @@ func (db *DB) CreatePublisher(ctx context.Context, p *buycard.Publisher) (err er
 // CreatePlacement stores p, setting ID and CreatedAt when empty.
 func (db *DB) CreatePlacement(ctx context.Context, p *buycard.Placement) (err error) {
 	defer wrap(&err, "create placement")
-	if err := validatePlacement(p); err != nil {
+	if err := p.Validate(); err != nil {
 		return err
 	}
 	p.ID, p.CreatedAt = newID(p.ID, "plc"), createdAt(p.CreatedAt)
@@ -40,18 +39,6 @@ func (db *DB) CreatePlacement(ctx context.Context, p *buycard.Placement) (err er
 			INSERT INTO placements (id, publisher_id, widget_id, name, created_at) VALUES (?, ?, ?, ?, ?)`,
 			p.ID, p.PublisherID, p.WidgetID, p.Name, formatTime(p.CreatedAt))
 	})
-}
-
-func validatePlacement(p *buycard.Placement) error {
-	switch {
-	case p.PublisherID == "":
-		return buycard.Errorf(buycard.EINVALID, "Placement publisher is required.")
-	case p.WidgetID == "":
-		return buycard.Errorf(buycard.EINVALID, "Placement widget is required.")
-	case strings.TrimSpace(p.Name) == "":
-		return buycard.Errorf(buycard.EINVALID, "Placement name is required.")
-	}
-	return nil
 }
 
 // FindPlacements returns placements by id; unknown ids are absent.

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/storetest"
 )
 
@@ -30,6 +29,11 @@ func openTest(t *testing.T) *DB {
 
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Store { return openTest(t) })
+}
+
+func TestOrderNumberTaken(t *testing.T) {
+	db := openTest(t)
+	storetest.OrderNumberTaken(t, db, func(next func() string) { db.orderNumbers = next })
 }
 
 // TestOpenAndMigrate checks that Open creates the file and its directory,
@@ -64,37 +68,6 @@ func TestOpenAndMigrate(t *testing.T) {
 	}
 	if _, err := db.FindCard(t.Context(), f.Widget.ID); err != nil {
 		t.Fatalf("card after reopening: %v", err)
-	}
-}
-
-// TestOrderNumberTaken checks that a taken order number is drawn again,
-// and that a store that cannot find a free one gives up cleanly.
-func TestOrderNumberTaken(t *testing.T) {
-	db := openTest(t)
-	f := storetest.Seed(t, db)
-	numbers := []string{"BC-AAAA-AAAA", "BC-AAAA-AAAA", "BC-BBBB-BBBB"}
-	db.orderNumbers = func() string {
-		n := numbers[0]
-		numbers = numbers[1:]
-		return n
-	}
-	for _, want := range []string{"BC-AAAA-AAAA", "BC-BBBB-BBBB"} {
-		o, err := db.CreateOrder(t.Context(), f.NewOrder(0, 1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if o.Number != want {
-			t.Errorf("number %q, want %q", o.Number, want)
-		}
-	}
-
-	db.orderNumbers = func() string { return "BC-AAAA-AAAA" }
-	_, err := db.CreateOrder(t.Context(), f.NewOrder(0, 1))
-	if code := buycard.ErrorCode(err); code != buycard.EINTERNAL {
-		t.Errorf("error %v (code %s), want an internal error", err, code)
-	}
-	if stock := f.Stock(t, db, 0); stock != 8 {
-		t.Errorf("stock = %d, want 8: the failed order must not keep its reservation", stock)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/buycard/buycard"
 )
@@ -16,7 +15,7 @@ import (
 // must belong to the widget's merchant.
 func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 	defer wrap(&err, "create widget")
-	if err := validateWidget(w); err != nil {
+	if err := w.ValidateCreate(); err != nil {
 		return err
 	}
 	w.ID, w.CreatedAt = newID(w.ID, "wgt"), createdAt(w.CreatedAt)
@@ -30,44 +29,6 @@ func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 			w.ID, w.MerchantID, w.ProductID, w.CTA, w.PublisherShareBPS,
 			jsonList(w.AllowedDomains), formatTime(w.CreatedAt))
 	})
-}
-
-func validateWidget(w *buycard.Widget) error {
-	switch {
-	case w.MerchantID == "":
-		return buycard.Errorf(buycard.EINVALID, "Widget merchant is required.")
-	case w.ProductID == "":
-		return buycard.Errorf(buycard.EINVALID, "Widget product is required.")
-	case strings.TrimSpace(w.CTA) == "":
-		return buycard.Errorf(buycard.EINVALID, "Button label is required.")
-	case w.PublisherShareBPS < 0 || w.PublisherShareBPS > 10000:
-		return buycard.Errorf(buycard.EINVALID, "Publisher share must be between 0 and 10000 basis points.")
-	}
-	for _, d := range w.AllowedDomains {
-		if !validDomain(d) {
-			return buycard.Errorf(buycard.EINVALID, "Allowed domain %q is not a host name.", d)
-		}
-	}
-	return nil
-}
-
-// hostChars are the characters of a host name label.
-const hostChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
-
-// validDomain reports whether d is a host name, optionally starting with
-// "*.". Domains end up in the checkout's CSP header, so nothing else may
-// pass.
-func validDomain(d string) bool {
-	d = strings.TrimPrefix(d, "*.")
-	if d == "" || len(d) > 253 {
-		return false
-	}
-	for label := range strings.SplitSeq(d, ".") {
-		if label == "" || len(label) > 63 || strings.Trim(label, hostChars) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // requireProductOf checks that product exists and belongs to merchant.

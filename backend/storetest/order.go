@@ -181,6 +181,59 @@ func testConcurrentBuyers(t *testing.T, s Store) {
 	}
 }
 
+// testConcurrentSessions attaches sessions to one order from many
+// requests at once: exactly one wins, the others are told why.
+func testConcurrentSessions(t *testing.T, s Store) {
+	f := Seed(t, s)
+	o, err := s.CreateOrder(t.Context(), f.NewOrder(0, 1))
+	must(t, err)
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		results = make(map[string]int)
+	)
+	for range 20 {
+		wg.Go(func() {
+			err := s.AttachPaymentSession(t.Context(), o.ID, "sandbox", buycard.NewID("cs"))
+			mu.Lock()
+			defer mu.Unlock()
+			results[buycard.ErrorMessage(err)]++
+		})
+	}
+	wg.Wait()
+	wantEqual(t, "results", results, map[string]int{"": 1, "This order already has a payment session.": 19})
+}
+
+// OrderNumberTaken checks that a taken order number is drawn again, and
+// that a store that cannot find a free one gives up cleanly, without
+// keeping the reservation. setNumbers replaces the store's source of
+// order numbers, which only the store's own tests can reach.
+func OrderNumberTaken(t *testing.T, s Store, setNumbers func(next func() string)) {
+	f := Seed(t, s)
+	numbers := []string{"BC-AAAA-AAAA", "BC-AAAA-AAAA", "BC-BBBB-BBBB"}
+	setNumbers(func() string {
+		n := numbers[0]
+		numbers = numbers[1:]
+		return n
+	})
+	for _, want := range []string{"BC-AAAA-AAAA", "BC-BBBB-BBBB"} {
+		o, err := s.CreateOrder(t.Context(), f.NewOrder(0, 1))
+		must(t, err)
+		if o.Number != want {
+			t.Errorf("number %q, want %q", o.Number, want)
+		}
+	}
+
+	setNumbers(func() string { return "BC-AAAA-AAAA" })
+	_, err := s.CreateOrder(t.Context(), f.NewOrder(0, 1))
+	if code := buycard.ErrorCode(err); code != buycard.EINTERNAL {
+		t.Errorf("error %v (code %s), want an internal error", err, code)
+	}
+	if stock := f.Stock(t, s, 0); stock != 8 {
+		t.Errorf("stock = %d, want 8: the failed order must not keep its reservation", stock)
+	}
+}
+
 func testAttachPaymentSession(t *testing.T, s Store) {
 	ctx := t.Context()
 	f := Seed(t, s)

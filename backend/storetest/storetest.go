@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"CreateOrderWithoutPublisher", testCreateOrderWithoutPublisher},
 		{"CreateOrderRejected", testCreateOrderRejected},
 		{"ConcurrentBuyers", testConcurrentBuyers},
+		{"ConcurrentSessions", testConcurrentSessions},
 		{"AttachPaymentSession", testAttachPaymentSession},
 		{"CancelOrder", testCancelOrder},
 		{"PaymentEvents", testPaymentEvents},

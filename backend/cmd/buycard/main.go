@@ -6,6 +6,8 @@
 //	buycard precompress F… write F.br and F.gz beside each file (build step)
 //
 // Configuration comes from the environment; see the README.
+// BUYCARD_DATABASE_URL chooses the store: sqlite:PATH (the default,
+// sqlite:./data/buycard.db) or a postgres:// URL.
 package main
 
 import (
@@ -48,7 +50,12 @@ func run(logger *slog.Logger, args []string) error {
 	case "serve":
 		return serve(ctx, m)
 	case "migrate":
-		return m.Open(ctx)
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		kind, _ := m.Config.DatabaseKind()
+		logger.Info("database migrated", "database", kind)
+		return nil
 	case "seed-demo":
 		if err := m.Open(ctx); err != nil {
 			return err

@@ -1,0 +1,257 @@
+// Package postgres is Buycard's store on PostgreSQL, for running many
+// nodes against one database. It implements buycard.CatalogService,
+// buycard.PublisherService and buycard.OrderService with the same
+// semantics, error codes and messages as package sqlite (storetest checks
+// both), in plain SQL on a pgx connection pool, and migrates its schema
+// with embedded goose migrations.
+//
+// The two stores mirror each other file for file on purpose: where their
+// code looks alike it differs in SQL dialect (placeholders, row locks,
+// ON CONFLICT, time and list columns) or in driver types, which a shared
+// helper would hide. What they share beyond SQL (validation, pricing an
+// order, the order's payment state machine, error messages) lives in
+// package buycard, so that both stores call one copy.
+//
+// Writes run in READ COMMITTED transactions and take row locks where they
+// read before writing: reserving stock locks the variant row (SELECT …
+// FOR NO KEY UPDATE) and checks the stock it sees, which is the latest
+// committed; paying, expiring, canceling and attaching a session lock the
+// order row (SELECT … FOR UPDATE) first. Uniqueness that protects money
+// (payment event ids, session ids, order numbers) is a constraint, met
+// with INSERT … ON CONFLICT DO NOTHING where a duplicate is expected, so a
+// replayed payment event is recognized in the transaction that would
+// apply it, even when two deliveries race. Every transaction runs under
+// retry, which runs it again on a serialization failure or a deadlock.
+//
+// Reads run in READ ONLY REPEATABLE READ transactions, so that the
+// queries of one read see one snapshot.
+//
+// The tables live in the connection's current schema: add
+// search_path=NAME to the URL to keep a store in its own schema.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/buycard/buycard"
+)
+
+// DB is the PostgreSQL store.
+type DB struct {
+	pool *pgxpool.Pool
+
+	// orderNumbers makes order numbers; tests replace it to force
+	// collisions.
+	orderNumbers func() string
+}
+
+var (
+	_ buycard.CatalogService   = (*DB)(nil)
+	_ buycard.PublisherService = (*DB)(nil)
+	_ buycard.OrderService     = (*DB)(nil)
+)
+
+// Open connects to the database at url, a postgres:// URL or key=value
+// connection string as pgx reads them (pool_max_conns and the like
+// included). Call Migrate before using it.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The error may quote the URL, password included.
+		return nil, errors.New("open postgres: cannot parse the database URL")
+	}
+	cfg.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
+		// Times come back in UTC, as the SQLite store returns them,
+		// whatever the zone of the server or of this process.
+		conn.TypeMap().RegisterType(&pgtype.Type{
+			Name: "timestamptz", OID: pgtype.TimestamptzOID,
+			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC},
+		})
+		return nil
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	return &DB{pool: pool, orderNumbers: buycard.NewOrderNumber}, nil
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrate applies the migrations the schema has not seen yet. It is safe
+// to call on every start, from many nodes at once: an advisory lock keyed
+// by the schema lets one node migrate while the others wait.
+func (db *DB) Migrate(ctx context.Context) (err error) {
+	defer wrap(&err, "migrate")
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	var schema string
+	if err := db.pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return err
+	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrationLockID(schema)), lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return err
+	}
+	sqlDB := stdlib.OpenDBFromPool(db.pool) // closing it leaves the pool open
+	defer sqlDB.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, dir,
+		goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker))
+	if err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}
+
+// migrationLockID is the advisory lock of migrations in schema, so that
+// stores in different schemas of one database migrate independently.
+func migrationLockID(schema string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("buycard migrate " + schema))
+	return int64(h.Sum64())
+}
+
+// Transaction options: see the package comment.
+var (
+	writeOptions = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
+	readOptions  = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+)
+
+// inWrite runs fn in a write transaction, committing when fn returns nil.
+func (db *DB) inWrite(ctx context.Context, fn func(pgx.Tx) error) error {
+	_, err := writeTx(ctx, db, func(tx pgx.Tx) (struct{}, error) { return struct{}{}, fn(tx) })
+	return err
+}
+
+// writeTx is inWrite for a function with a result.
+func writeTx[T any](ctx context.Context, db *DB, fn func(pgx.Tx) (T, error)) (T, error) {
+	return transact(ctx, db, writeOptions, fn)
+}
+
+// readTx runs fn in a read-only transaction, so that every query fn makes
+// sees the same snapshot.
+func readTx[T any](ctx context.Context, db *DB, fn func(pgx.Tx) (T, error)) (T, error) {
+	return transact(ctx, db, readOptions, fn)
+}
+
+// transact runs fn in a transaction, committing when fn succeeds, and runs
+// it all again when PostgreSQL aborts it for a serialization failure or a
+// deadlock. On failure it returns the zero T.
+func transact[T any](ctx context.Context, db *DB, opts pgx.TxOptions, fn func(pgx.Tx) (T, error)) (T, error) {
+	var v T
+	err := retry(ctx, func() error {
+		return pgx.BeginTxFunc(ctx, db.pool, opts, func(tx pgx.Tx) error {
+			var err error
+			v, err = fn(tx)
+			return err
+		})
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
+}
+
+// wrap prefixes a non-nil *errp with the operation that failed, as
+// pkgsite's derrors.Wrap does. Codes of *buycard.Error survive wrapping.
+func wrap(errp *error, op string) {
+	if *errp != nil {
+		*errp = fmt.Errorf("%s: %w", op, *errp)
+	}
+}
+
+// SQLSTATE codes of constraint violations.
+const (
+	uniqueViolation     = "23505"
+	foreignKeyViolation = "23503"
+)
+
+// hasCode reports whether err is a PostgreSQL error with one of the
+// SQLSTATE codes.
+func hasCode(err error, codes ...string) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && slices.Contains(codes, e.Code)
+}
+
+// insert runs an INSERT of the row what (a "Merchant") with id, turning a
+// unique violation into ECONFLICT.
+func insert(ctx context.Context, tx pgx.Tx, what, id, query string, args ...any) error {
+	_, err := tx.Exec(ctx, query, args...)
+	if hasCode(err, uniqueViolation) {
+		return buycard.Errorf(buycard.ECONFLICT, "%s id %q is already taken.", what, id)
+	}
+	return err
+}
+
+// requireRow returns ENOTFOUND unless table has a row with id. table is
+// always a constant of this package.
+func requireRow(ctx context.Context, tx pgx.Tx, table, what, id string) error {
+	var one int
+	err := tx.QueryRow(ctx, "SELECT 1 FROM "+table+" WHERE id = $1", id).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return buycard.Errorf(buycard.ENOTFOUND, "%s %q not found.", what, id)
+	}
+	return err
+}
+
+// newID returns id, or a fresh id with prefix when id is empty.
+func newID(id, prefix string) string {
+	if id == "" {
+		return buycard.NewID(prefix)
+	}
+	return id
+}
+
+// createdAt returns t, or now when t is zero, as it will read back.
+func createdAt(t time.Time) time.Time {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return storedTime(t)
+}
+
+// storedTime is t as a timestamptz keeps it: in microseconds, and read
+// back in UTC. Stores set times they return to this, so that what they
+// return equals what they later read.
+func storedTime(t time.Time) time.Time {
+	return t.Truncate(time.Microsecond).UTC()
+}
+
+// nullIfEmpty stores "" as NULL, so that optional references and unique
+// pairs ignore it.
+func nullIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,97 @@
+package postgres
+
+import (
+	"context"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/buycard/buycard"
+)
+
+// CreateProduct stores p and its variants, setting ids and CreatedAt when
+// empty. Variants keep their order.
+func (db *DB) CreateProduct(ctx context.Context, p *buycard.Product) (err error) {
+	defer wrap(&err, "create product")
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if p.MerchantID == "" {
+		return buycard.Errorf(buycard.EINVALID, "Product merchant is required.")
+	}
+	p.ID, p.CreatedAt = newID(p.ID, "prd"), createdAt(p.CreatedAt)
+	// A copy, so that filling in ids never writes to an array the caller
+	// shares with other products.
+	p.Variants = slices.Clone(p.Variants)
+	for i := range p.Variants {
+		p.Variants[i].ID = newID(p.Variants[i].ID, "var")
+	}
+	return db.inWrite(ctx, func(tx pgx.Tx) error {
+		if err := requireRow(ctx, tx, "merchants", "Merchant", p.MerchantID); err != nil {
+			return err
+		}
+		if err := insertProduct(ctx, tx, p); err != nil {
+			return err
+		}
+		return insertVariants(ctx, tx, p)
+	})
+}
+
+func insertProduct(ctx context.Context, tx pgx.Tx, p *buycard.Product) error {
+	return insert(ctx, tx, "Product", p.ID, `
+		INSERT INTO products (id, merchant_id, title, description,
+			image_url, image_width, image_height, image_alt,
+			currency, option_name, max_per_order, price_version, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		p.ID, p.MerchantID, p.Title, p.Description,
+		p.Image.URL, p.Image.Width, p.Image.Height, p.Image.Alt,
+		p.Currency, p.OptionName, p.MaxPerOrder, p.PriceVersion, p.CreatedAt)
+}
+
+func insertVariants(ctx context.Context, tx pgx.Tx, p *buycard.Product) error {
+	for i, v := range p.Variants {
+		err := insert(ctx, tx, "Variant", v.ID, `
+			INSERT INTO variants (id, product_id, position, name, price, stock)
+			VALUES ($1, $2, $3, $4, $5, $6)`,
+			v.ID, p.ID, i, v.Name, v.Price, v.Stock)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// productColumns are read with productFields; p is the products alias.
+// Variants are read separately with findVariants.
+const productColumns = `p.id, p.merchant_id, p.title, p.description,
+	p.image_url, p.image_width, p.image_height, p.image_alt,
+	p.currency, p.option_name, p.max_per_order, p.price_version, p.created_at`
+
+func productFields(p *buycard.Product) []any {
+	return []any{&p.ID, &p.MerchantID, &p.Title, &p.Description,
+		&p.Image.URL, &p.Image.Width, &p.Image.Height, &p.Image.Alt,
+		&p.Currency, &p.OptionName, &p.MaxPerOrder, &p.PriceVersion, &p.CreatedAt}
+}
+
+// findVariants returns the variants of the products, in their order,
+// keyed by product id.
+func findVariants(ctx context.Context, tx pgx.Tx, productIDs []string) (map[string][]buycard.Variant, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT product_id, id, name, price, stock FROM variants
+		WHERE product_id = ANY($1)
+		ORDER BY product_id, position`, productIDs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	variants := make(map[string][]buycard.Variant)
+	for rows.Next() {
+		var productID string
+		var v buycard.Variant
+		if err := rows.Scan(&productID, &v.ID, &v.Name, &v.Price, &v.Stock); err != nil {
+			return nil, err
+		}
+		variants[productID] = append(variants[productID], v)
+	}
+	return variants, rows.Err()
+}

@@ -1,0 +1,138 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/buycard/buycard"
+)
+
+// CreateWidget stores w, setting ID and CreatedAt when empty. The product
+// must belong to the widget's merchant.
+func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
+	defer wrap(&err, "create widget")
+	if err := w.ValidateCreate(); err != nil {
+		return err
+	}
+	w.ID, w.CreatedAt = newID(w.ID, "wgt"), createdAt(w.CreatedAt)
+	domains := w.AllowedDomains
+	if domains == nil {
+		domains = []string{} // nil would be NULL
+	}
+	return db.inWrite(ctx, func(tx pgx.Tx) error {
+		if err := requireProductOf(ctx, tx, w.MerchantID, w.ProductID); err != nil {
+			return err
+		}
+		return insert(ctx, tx, "Widget", w.ID, `
+			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			w.ID, w.MerchantID, w.ProductID, w.CTA, w.PublisherShareBPS, domains, w.CreatedAt)
+	})
+}
+
+// requireProductOf checks that product exists and belongs to merchant.
+func requireProductOf(ctx context.Context, tx pgx.Tx, merchantID, productID string) error {
+	var owner string
+	err := tx.QueryRow(ctx, `SELECT merchant_id FROM products WHERE id = $1`, productID).Scan(&owner)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return buycard.Errorf(buycard.ENOTFOUND, "Product %q not found.", productID)
+	case err != nil:
+		return err
+	case owner != merchantID:
+		return buycard.Errorf(buycard.EINVALID, "Product %q does not belong to merchant %q.", productID, merchantID)
+	}
+	return nil
+}
+
+// FindCards returns the cards of the widgets, keyed by widget id, in two
+// queries whatever the number of ids. Unknown ids are absent.
+func (db *DB) FindCards(ctx context.Context, widgetIDs []string) (_ map[string]*buycard.Card, err error) {
+	defer wrap(&err, "find cards")
+	return readTx(ctx, db, func(tx pgx.Tx) (map[string]*buycard.Card, error) {
+		return findCards(ctx, tx, widgetIDs)
+	})
+}
+
+// FindCard returns the card of one widget.
+func (db *DB) FindCard(ctx context.Context, widgetID string) (_ *buycard.Card, err error) {
+	defer wrap(&err, "find card")
+	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.Card, error) {
+		return findCard(ctx, tx, widgetID)
+	})
+}
+
+func findCard(ctx context.Context, tx pgx.Tx, widgetID string) (*buycard.Card, error) {
+	cards, err := findCards(ctx, tx, []string{widgetID})
+	if err != nil {
+		return nil, err
+	}
+	card, ok := cards[widgetID]
+	if !ok {
+		return nil, buycard.Errorf(buycard.ENOTFOUND, "Widget %q not found.", widgetID)
+	}
+	return card, nil
+}
+
+// findCards reads widgets, products and merchants in one query and the
+// variants of all the products in a second.
+func findCards(ctx context.Context, tx pgx.Tx, widgetIDs []string) (map[string]*buycard.Card, error) {
+	cards := make(map[string]*buycard.Card, len(widgetIDs))
+	if len(widgetIDs) == 0 {
+		return cards, nil
+	}
+	if err := scanCards(ctx, tx, widgetIDs, cards); err != nil {
+		return nil, err
+	}
+	productIDs := make([]string, 0, len(cards))
+	for _, c := range cards {
+		productIDs = append(productIDs, c.Product.ID)
+	}
+	variants, err := findVariants(ctx, tx, productIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cards {
+		// Cards of one product get their own copy to change freely.
+		c.Product.Variants = slices.Clone(variants[c.Product.ID])
+	}
+	return cards, nil
+}
+
+const cardQuery = `SELECT ` + widgetColumns + `, ` + productColumns + `, ` + merchantColumns + `
+	FROM widgets w
+	JOIN products p ON p.id = w.product_id
+	JOIN merchants m ON m.id = w.merchant_id
+	WHERE w.id = ANY($1)`
+
+// scanCards adds the cards of widgetIDs, without variants, to cards.
+func scanCards(ctx context.Context, tx pgx.Tx, widgetIDs []string, cards map[string]*buycard.Card) error {
+	rows, err := tx.Query(ctx, cardQuery, widgetIDs)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c := new(buycard.Card)
+		fields := slices.Concat(widgetFields(&c.Widget), productFields(&c.Product), merchantFields(&c.Merchant))
+		if err := rows.Scan(fields...); err != nil {
+			return err
+		}
+		if len(c.Widget.AllowedDomains) == 0 {
+			c.Widget.AllowedDomains = nil // as stored: no domains
+		}
+		cards[c.Widget.ID] = c
+	}
+	return rows.Err()
+}
+
+// widgetColumns are read with widgetFields; w is the widgets alias.
+const widgetColumns = `w.id, w.merchant_id, w.product_id, w.cta, w.publisher_share_bps, w.allowed_domains, w.created_at`
+
+func widgetFields(w *buycard.Widget) []any {
+	return []any{&w.ID, &w.MerchantID, &w.ProductID, &w.CTA, &w.PublisherShareBPS,
+		&w.AllowedDomains, &w.CreatedAt}
+}
