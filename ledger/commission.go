@@ -1,0 +1,143 @@
+package ledger
+
+import (
+	"github.com/buycard/buycard"
+)
+
+// BPSDenominator is 100% in basis points.
+const BPSDenominator = 10000
+
+// PlatformFee is the operator's fee: basis points of each sale plus an
+// optional fixed amount per currency, in minor units.
+type PlatformFee struct {
+	BPS   int              `json:"bps"`
+	Fixed map[string]int64 `json:"fixed,omitempty"`
+}
+
+// Validate returns an EINVALID error unless BPS is within [0, 10000] and
+// every fixed amount is for a supported currency, non-negative and a
+// multiple of its minor-unit step.
+func (f PlatformFee) Validate() error {
+	if f.BPS < 0 || f.BPS > BPSDenominator {
+		return buycard.Errorf(buycard.EINVALID, "Platform fee must be 0 to 10000 basis points.")
+	}
+	for cur, amount := range f.Fixed {
+		if !buycard.ValidCurrency(cur) {
+			return buycard.Errorf(buycard.EINVALID, "Unsupported currency %q.", cur)
+		}
+		if err := validateFixed(amount, cur); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Rates returns the rates to snapshot on an order in currency whose
+// publisher share is publisherBPS. Errors: EINVALID.
+func (f PlatformFee) Rates(currency string, publisherBPS int) (Rates, error) {
+	if err := f.Validate(); err != nil {
+		return Rates{}, err
+	}
+	r := Rates{PlatformBPS: f.BPS, PlatformFixed: f.Fixed[currency], PublisherBPS: publisherBPS}
+	return r, r.Validate(currency)
+}
+
+// Rates are the commission rates of one order, stored on the order when it
+// is created so that changing a rate never changes a past order.
+type Rates struct {
+	PlatformBPS   int   `json:"platform_bps"`
+	PlatformFixed int64 `json:"platform_fixed"` // minor units of the order's currency
+	PublisherBPS  int   `json:"publisher_bps"`
+}
+
+// Validate returns an EINVALID error unless both rates are within
+// [0, 10000], together at most 10000, and the fixed fee is a non-negative
+// multiple of currency's minor-unit step.
+func (r Rates) Validate(currency string) error {
+	if !buycard.ValidCurrency(currency) {
+		return buycard.Errorf(buycard.EINVALID, "Unsupported currency %q.", currency)
+	}
+	if r.PlatformBPS < 0 || r.PublisherBPS < 0 || r.PlatformBPS+r.PublisherBPS > BPSDenominator {
+		return buycard.Errorf(buycard.EINVALID, "Platform and publisher shares must be 0 to 10000 basis points together.")
+	}
+	return validateFixed(r.PlatformFixed, currency)
+}
+
+func validateFixed(amount int64, currency string) error {
+	step := buycard.MinorUnitStep(currency)
+	if amount < 0 || amount > MaxAmount || amount%step != 0 {
+		return buycard.Errorf(buycard.EINVALID, "Fixed %s fee must be a non-negative multiple of %d.", currency, step)
+	}
+	return nil
+}
+
+// Commission is how one order total is divided.
+type Commission struct {
+	Currency  string `json:"currency"`
+	Total     int64  `json:"total"`
+	Platform  int64  `json:"platform"`  // platform fee: revenue
+	Publisher int64  `json:"publisher"` // publisher share
+	Merchant  int64  `json:"merchant"`  // merchant net
+}
+
+// Party names used in commission splits; the names break the last ties.
+const (
+	shareMerchant  = "merchant"
+	sharePlatform  = "platform"
+	sharePublisher = "publisher"
+)
+
+// Commission divides total by the rates. First the whole total is split
+// by the largest-remainder method between platform (PlatformBPS), publisher
+// (PublisherBPS) and merchant (the rest of 10000). Then the fixed fee moves
+// from the merchant's part to the platform's, capped at the merchant's part
+// so the merchant net is never negative. The publisher share never pays the
+// fixed fee. Errors: EINVALID (rates, currency, a total that is negative,
+// above MaxAmount or not a multiple of the minor-unit step).
+func (r Rates) Commission(total buycard.Money) (Commission, error) {
+	if err := r.Validate(total.Currency); err != nil {
+		return Commission{}, err
+	}
+	if total.Amount > MaxAmount {
+		return Commission{}, buycard.Errorf(buycard.EINVALID, "Amount is too large.")
+	}
+	parts, err := Split(total.Amount, []Share{
+		{sharePlatform, int64(r.PlatformBPS)},
+		{sharePublisher, int64(r.PublisherBPS)},
+		{shareMerchant, int64(BPSDenominator - r.PlatformBPS - r.PublisherBPS)},
+	}, buycard.MinorUnitStep(total.Currency))
+	if err != nil {
+		return Commission{}, err
+	}
+	fixed := min(r.PlatformFixed, parts[2])
+	return Commission{
+		Currency:  total.Currency,
+		Total:     total.Amount,
+		Platform:  parts[0] + fixed,
+		Publisher: parts[1],
+		Merchant:  parts[2] - fixed,
+	}, nil
+}
+
+// shares returns c's parts as weights for Clawback.
+func (c Commission) shares() []Share {
+	return []Share{{sharePlatform, c.Platform}, {sharePublisher, c.Publisher}, {shareMerchant, c.Merchant}}
+}
+
+// Remaining returns what each party still holds of c after reversed
+// (refunds and lost disputes together) was clawed back by cumulative
+// allocation. A publisher release moves Remaining(...).Publisher.
+// Errors: EINVALID (reversed out of range).
+func (c Commission) Remaining(reversed int64) (Commission, error) {
+	back, err := Clawback(c.shares(), 0, reversed, buycard.MinorUnitStep(c.Currency))
+	if err != nil {
+		return Commission{}, err
+	}
+	return Commission{
+		Currency:  c.Currency,
+		Total:     c.Total - reversed,
+		Platform:  c.Platform - back[0],
+		Publisher: c.Publisher - back[1],
+		Merchant:  c.Merchant - back[2],
+	}, nil
+}

@@ -1,0 +1,176 @@
+package ledger
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Memory is a Store in memory: the reference model for the fuzz tests and
+// for the database stores' tests. It is safe for concurrent use.
+type Memory struct {
+	mu       sync.Mutex
+	links    []Link
+	digests  []string       // digest of links[i].Journal
+	byKey    map[string]int // journal key to index in links
+	balances map[AccountID]int64
+	entries  map[AccountID][]Entry
+}
+
+var _ Store = (*Memory)(nil)
+
+// NewMemory returns an empty ledger.
+func NewMemory() *Memory {
+	return &Memory{
+		byKey:    make(map[string]int),
+		balances: make(map[AccountID]int64),
+		entries:  make(map[AccountID][]Entry),
+	}
+}
+
+// Post implements Store.
+func (m *Memory) Post(ctx context.Context, j Journal) (PostResult, error) {
+	if err := ctx.Err(); err != nil {
+		return PostResult{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return Append(ctx, memoryTx{m}, j)
+}
+
+// memoryTx is the Memory as a Tx; Post holds its lock.
+type memoryTx struct{ m *Memory }
+
+func (tx memoryTx) JournalDigest(_ context.Context, key string) (string, bool, error) {
+	i, ok := tx.m.byKey[key]
+	if !ok {
+		return "", false, nil
+	}
+	return tx.m.digests[i], true, nil
+}
+
+func (tx memoryTx) Head(context.Context) (int64, string, error) {
+	n := len(tx.m.links)
+	if n == 0 {
+		return 0, "", nil
+	}
+	return int64(n), tx.m.links[n-1].Hash, nil
+}
+
+func (tx memoryTx) AccountBalance(_ context.Context, a AccountID) (int64, error) {
+	return tx.m.balances[a], nil
+}
+
+func (tx memoryTx) Insert(_ context.Context, r Record) error {
+	m, j := tx.m, r.Journal
+	m.links = append(m.links, Link{Journal: j, Hash: r.Hash})
+	m.digests = append(m.digests, r.Digest)
+	m.byKey[j.Key] = len(m.links) - 1
+	for _, p := range j.Postings {
+		m.balances[p.Account] = r.Balances[p.Account]
+		m.entries[p.Account] = append(m.entries[p.Account], Entry{
+			Seq:         r.Seq,
+			JournalKey:  j.Key,
+			Kind:        j.Kind,
+			OrderID:     j.OrderID,
+			EffectiveAt: j.EffectiveAt,
+			Memo:        p.Memo,
+			Amount:      p.NormalAmount(),
+			Balance:     r.Balances[p.Account],
+		})
+	}
+	return nil
+}
+
+// Balance implements Store.
+func (m *Memory) Balance(ctx context.Context, a AccountID) (Balance, error) {
+	if err := ctx.Err(); err != nil {
+		return Balance{}, err
+	}
+	if err := a.Validate(); err != nil {
+		return Balance{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return Balance{Account: a, Amount: m.balances[a]}, nil
+}
+
+// Balances implements Store.
+func (m *Memory) Balances(ctx context.Context, p Party) ([]Balance, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return m.balancesWhere(func(a AccountID) bool { return a.Party == p }), nil
+}
+
+// AllBalances returns the balance of every account ever posted to, sorted
+// by account id.
+func (m *Memory) AllBalances() []Balance {
+	return m.balancesWhere(func(AccountID) bool { return true })
+}
+
+func (m *Memory) balancesWhere(keep func(AccountID) bool) []Balance {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	type keyed struct {
+		text string
+		b    Balance
+	}
+	var found []keyed
+	for a, amount := range m.balances {
+		if keep(a) {
+			found = append(found, keyed{a.String(), Balance{Account: a, Amount: amount}})
+		}
+	}
+	slices.SortFunc(found, func(x, y keyed) int { return strings.Compare(x.text, y.text) })
+	out := make([]Balance, len(found))
+	for i, k := range found {
+		out[i] = k.b
+	}
+	return out
+}
+
+// Statement implements Store.
+func (m *Memory) Statement(ctx context.Context, q StatementQuery) ([]Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Entry
+	for _, e := range m.entries[q.Account] {
+		if e.Seq > q.After && (q.Limit == 0 || len(out) < q.Limit) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// Journals returns every journal with its chain hash, in append order.
+func (m *Memory) Journals() []Link {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Link, len(m.links))
+	for i, l := range m.links {
+		l.Journal.Postings = slices.Clone(l.Journal.Postings)
+		out[i] = l
+	}
+	return out
+}
+
+// Verify checks the chain and the balances, as the database stores do.
+func (m *Memory) Verify() Verification {
+	links := m.Journals()
+	m.mu.Lock()
+	balances := maps.Clone(m.balances)
+	m.mu.Unlock()
+	return Verify(links, balances)
+}
