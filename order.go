@@ -41,6 +41,10 @@ type Order struct {
 	UnitPrice         Money  `json:"unit_price"`
 	Total             Money  `json:"total"`
 	PublisherShareBPS int    `json:"publisher_share_bps"`
+	// PlatformFeeBPS and PlatformFeeFixed (minor units of Total's
+	// currency) are the operator's fee when the order was created.
+	PlatformFeeBPS   int   `json:"platform_fee_bps"`
+	PlatformFeeFixed int64 `json:"platform_fee_fixed"`
 
 	Provider          string `json:"provider,omitempty"`
 	ProviderSessionID string `json:"-"`
@@ -61,6 +65,8 @@ type NewOrder struct {
 	Quantity  int
 	Now       time.Time
 	ExpiresAt time.Time
+	// PlatformFee is the operator's fee, snapshotted on the order.
+	PlatformFee PlatformFee
 }
 
 // OrderService creates orders and moves them through their states.
@@ -160,6 +166,10 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 	// A sale no publisher made shares nothing.
 	if o.PublisherID != "" {
 		o.PublisherShareBPS = c.Widget.PublisherShareBPS
+	}
+	o.PlatformFeeBPS, o.PlatformFeeFixed = n.PlatformFee.BPS, n.PlatformFee.Fixed[p.Currency]
+	if o.PlatformFeeBPS+o.PublisherShareBPS > BPSDenominator {
+		return nil, nil, Errorf(ECONFLICT, "This product cannot be sold now: its commission rates exceed 100%%.")
 	}
 	return o, v, nil
 }

@@ -97,3 +97,20 @@ func nextBalances(ctx context.Context, tx Tx, j Journal) (map[AccountID]int64, e
 	}
 	return next, nil
 }
+
+// AppendSale appends, within tx, the sale journal of o when o has just
+// become paid, with the rates snapshotted on o; for any other state it
+// appends nothing. Stores call it in the transaction that marks the order
+// paid, so there is never a paid order without its journal nor a journal
+// without its paid order.
+func AppendSale(ctx context.Context, tx Tx, o *buycard.Order) error {
+	if o.Status != buycard.OrderPaid {
+		return nil
+	}
+	j, err := SalePaid(SaleOf(o, RatesOf(o)))
+	if err != nil {
+		return err
+	}
+	_, err = Append(ctx, tx, j)
+	return err
+}

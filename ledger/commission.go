@@ -5,41 +5,11 @@ import (
 )
 
 // BPSDenominator is 100% in basis points.
-const BPSDenominator = 10000
+const BPSDenominator = buycard.BPSDenominator
 
-// PlatformFee is the operator's fee: basis points of each sale plus an
-// optional fixed amount per currency, in minor units.
-type PlatformFee struct {
-	BPS   int              `json:"bps"`
-	Fixed map[string]int64 `json:"fixed,omitempty"`
-}
-
-// Validate returns an EINVALID error unless BPS is within [0, 10000] and
-// every fixed amount is for a supported currency, non-negative and a
-// multiple of its minor-unit step.
-func (f PlatformFee) Validate() error {
-	if f.BPS < 0 || f.BPS > BPSDenominator {
-		return buycard.Errorf(buycard.EINVALID, "Platform fee must be 0 to 10000 basis points.")
-	}
-	for cur, amount := range f.Fixed {
-		if !buycard.ValidCurrency(cur) {
-			return buycard.Errorf(buycard.EINVALID, "Unsupported currency %q.", cur)
-		}
-		if err := validateFixed(amount, cur); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Rates returns the rates to snapshot on an order in currency whose
-// publisher share is publisherBPS. Errors: EINVALID.
-func (f PlatformFee) Rates(currency string, publisherBPS int) (Rates, error) {
-	if err := f.Validate(); err != nil {
-		return Rates{}, err
-	}
-	r := Rates{PlatformBPS: f.BPS, PlatformFixed: f.Fixed[currency], PublisherBPS: publisherBPS}
-	return r, r.Validate(currency)
+// RatesOf returns the rates snapshotted on o when it was created.
+func RatesOf(o *buycard.Order) Rates {
+	return Rates{PlatformBPS: o.PlatformFeeBPS, PlatformFixed: o.PlatformFeeFixed, PublisherBPS: o.PublisherShareBPS}
 }
 
 // Rates are the commission rates of one order, stored on the order when it
@@ -60,15 +30,7 @@ func (r Rates) Validate(currency string) error {
 	if r.PlatformBPS < 0 || r.PublisherBPS < 0 || r.PlatformBPS+r.PublisherBPS > BPSDenominator {
 		return buycard.Errorf(buycard.EINVALID, "Platform and publisher shares must be 0 to 10000 basis points together.")
 	}
-	return validateFixed(r.PlatformFixed, currency)
-}
-
-func validateFixed(amount int64, currency string) error {
-	step := buycard.MinorUnitStep(currency)
-	if amount < 0 || amount > MaxAmount || amount%step != 0 {
-		return buycard.Errorf(buycard.EINVALID, "Fixed %s fee must be a non-negative multiple of %d.", currency, step)
-	}
-	return nil
+	return buycard.ValidateFixedFee(r.PlatformFixed, currency)
 }
 
 // Commission is how one order total is divided.

@@ -85,21 +85,12 @@ func TestRatesErrors(t *testing.T) {
 	wantErr(t, err, buycard.EINVALID, "Split total 15 is not a multiple of 10.")
 }
 
-func TestPlatformFeeRates(t *testing.T) {
-	fee := ledger.PlatformFee{BPS: 875, Fixed: map[string]int64{"USD": 30, "KWD": 100}}
-	got, err := fee.Rates("KWD", 375)
-	if err != nil {
-		t.Fatal(err)
+func TestRatesOfOrder(t *testing.T) {
+	o := &buycard.Order{PlatformFeeBPS: 875, PlatformFeeFixed: 100, PublisherShareBPS: 375}
+	if got, want := ledger.RatesOf(o), (ledger.Rates{PlatformBPS: 875, PlatformFixed: 100, PublisherBPS: 375}); got != want {
+		t.Errorf("RatesOf = %+v, want %+v", got, want)
 	}
-	if want := (ledger.Rates{PlatformBPS: 875, PlatformFixed: 100, PublisherBPS: 375}); got != want {
-		t.Errorf("Rates = %+v, want %+v", got, want)
-	}
-	got, _ = fee.Rates("JPY", 375)
-	if got.PlatformFixed != 0 {
-		t.Errorf("JPY fixed fee = %d, want 0 (none set)", got.PlatformFixed)
-	}
-	bad := ledger.PlatformFee{BPS: 100, Fixed: map[string]int64{"KWD": 5}}
+	bad := buycard.PlatformFee{BPS: 100, Fixed: map[string]int64{"KWD": 5}}
 	wantErr(t, bad.Validate(), buycard.EINVALID, "Fixed KWD fee must be a non-negative multiple of 10.")
-	_, err = fee.Rates("USD", 9500)
-	wantErr(t, err, buycard.EINVALID, "Platform and publisher shares must be 0 to 10000 basis points together.")
+	wantErr(t, ledger.Rates{PlatformBPS: 875, PublisherBPS: 9500}.Validate("USD"), buycard.EINVALID, "Platform and publisher shares must be 0 to 10000 basis points together.")
 }

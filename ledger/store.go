@@ -30,6 +30,31 @@ type Store interface {
 	Statement(ctx context.Context, q StatementQuery) ([]Entry, error)
 }
 
+// Books is a database store's whole ledger: Store plus what the
+// operator's jobs and tools read.
+type Books interface {
+	Store
+
+	// VerifyLedger reads every journal back and checks the hash chain and
+	// the stored balances (Verify).
+	VerifyLedger(ctx context.Context) (Verification, error)
+
+	// BalancesOfKind returns every balance of accounts of party kind pk
+	// and account kind k ("every publisher's available balance"), sorted
+	// by account.
+	BalancesOfKind(ctx context.Context, pk PartyKind, k AccountKind) ([]Balance, error)
+
+	// OrderJournals returns the journals about one order in append order:
+	// its split, and whatever happened to the money since.
+	OrderJournals(ctx context.Context, orderID string) ([]Journal, error)
+
+	// DueReleases returns, for sales effective before cutoff whose
+	// publisher share was not released yet, the release of what is still
+	// pending of each (the share less clawbacks, when positive), effective
+	// at now; at most 1000 at a time.
+	DueReleases(ctx context.Context, cutoff, now time.Time) ([]Release, error)
+}
+
 // PostResult says what Post did.
 type PostResult struct {
 	// Existed is true when a journal with the same key and content was

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Verification is what checking a store's ledger found.
@@ -68,49 +67,11 @@ func Verify(links []Link, balances map[AccountID]int64) Verification {
 	return v
 }
 
-// StoredPosting is one row a store reads back to verify: a posting with
-// its journal's columns. Effective times are Unix microseconds.
-type StoredPosting struct {
-	Seq         int64
-	Key         string
-	Kind        JournalKind
-	OrderID     string
-	Currency    string
-	EffectiveAt int64
-	Hash        string
-	Posting     Posting
-}
-
-// Fields returns pointers to r's fields in the order of the stores'
-// verify query, for Scan.
-func (r *StoredPosting) Fields() []any {
-	return []any{&r.Seq, &r.Key, &r.Kind, &r.OrderID, &r.Currency, &r.EffectiveAt, &r.Hash,
-		&r.Posting.Account, &r.Posting.Amount, &r.Posting.Memo}
-}
-
-// StoredPostingsQuery selects every posting as StoredPosting.Fields scans
-// it, in append order: the same SQL on SQLite and PostgreSQL. A journal
-// that lost its postings still comes back, with one empty row, so that
-// its digest fails.
-const StoredPostingsQuery = `
-	SELECT j.seq, j.key, j.kind, j.order_id, j.currency, j.effective_at, j.hash,
-	       COALESCE(p.account, ''), COALESCE(p.amount, 0), COALESCE(p.memo, '')
-	FROM ledger_journals j LEFT JOIN ledger_postings p ON p.journal_seq = j.seq
-	ORDER BY j.seq, p.account`
-
-// AddStored appends r to links, starting a new link when r begins a new
-// journal; rows must come in append order.
-func AddStored(links []Link, lastSeq *int64, r StoredPosting) []Link {
-	if len(links) == 0 || r.Seq != *lastSeq {
-		*lastSeq = r.Seq
-		links = append(links, Link{Hash: r.Hash, Journal: Journal{
-			Key: r.Key, Kind: r.Kind, OrderID: r.OrderID, Currency: r.Currency,
-			EffectiveAt: time.UnixMicro(r.EffectiveAt).UTC(),
-		}})
+// JournalsOf returns the journals of links.
+func JournalsOf(links []Link) []Journal {
+	out := make([]Journal, len(links))
+	for i, l := range links {
+		out[i] = l.Journal
 	}
-	if r.Posting.Account != (AccountID{}) {
-		last := &links[len(links)-1].Journal
-		last.Postings = append(last.Postings, r.Posting)
-	}
-	return links
+	return out
 }

@@ -20,7 +20,10 @@ import (
 	"github.com/buycard/buycard/widget"
 )
 
-const publicURL = "http://localhost:8080"
+const (
+	publicURL   = "http://localhost:8080"
+	operatorKey = "operator-key-for-the-api-tests"
+)
 
 // testServer is the API on a fresh SQLite database seeded with the demo.
 type testServer struct {
@@ -55,8 +58,9 @@ func newTestServer(t *testing.T) *testServer {
 	payments := sandbox.New([]byte("sandbox key for the api tests...."), time.Now)
 	ts.Server = api.New(api.Config{
 		PublicURL: publicURL, CardTTL: time.Minute, ResponseCacheTTL: 5 * time.Second, TokenTTL: 24 * time.Hour, OrderTTL: 30 * time.Minute,
+		PlatformFee: buycard.PlatformFee{BPS: 875, Fixed: map[string]int64{"USD": 30}}, OperatorKey: operatorKey,
 	}, api.Services{
-		Catalog: db, Publishers: db, Orders: db, Payments: payments, TestPayments: payments,
+		Catalog: db, Publishers: db, Orders: db, Ledger: db, Payments: payments, TestPayments: payments,
 		Tokens: tokens, Loader: loader, Wasm: embed.NewAsset("application/wasm", []byte("\x00asm fake")),
 		Static: api.StaticAssets(widget.StaticFiles()),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return ts.now },

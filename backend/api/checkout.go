@@ -53,11 +53,12 @@ func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*check
 		return nil, err
 	}
 	order, err := s.Orders.CreateOrder(ctx, buycard.NewOrder{
-		Claims:    claims,
-		VariantID: req.VariantID,
-		Quantity:  req.Quantity,
-		Now:       now,
-		ExpiresAt: now.Add(s.OrderTTL),
+		Claims:      claims,
+		VariantID:   req.VariantID,
+		Quantity:    req.Quantity,
+		Now:         now,
+		ExpiresAt:   now.Add(s.OrderTTL),
+		PlatformFee: s.PlatformFee,
 	})
 	if err != nil {
 		return nil, err

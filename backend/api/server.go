@@ -18,6 +18,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/embed"
+	"github.com/buycard/buycard/ledger"
 )
 
 // TestPayments is the shopper-facing side of the sandbox provider: it
@@ -44,6 +45,11 @@ type Config struct {
 	TokenTTL time.Duration
 	// OrderTTL is how long a pending order holds its stock reservation.
 	OrderTTL time.Duration
+	// PlatformFee is the operator's fee, snapshotted on each new order.
+	PlatformFee buycard.PlatformFee
+	// OperatorKey is the bearer token of the operator API under
+	// /v1/ledger; empty turns that API off.
+	OperatorKey string
 }
 
 // Services are the implementations the server calls.
@@ -51,6 +57,7 @@ type Services struct {
 	Catalog    buycard.CatalogService
 	Publishers buycard.PublisherService
 	Orders     buycard.OrderService
+	Ledger     ledger.Books
 	Payments   buycard.PaymentProvider
 	// TestPayments is set only with the sandbox provider.
 	TestPayments TestPayments
@@ -124,6 +131,7 @@ func (s *Server) routes() {
 	v1.Post("/checkout", s.postCheckout)
 	v1.Post("/sandbox/pay", s.postSandboxPay)
 	v1.Get("/orders/:id", s.getOrder)
+	s.ledgerRoutes(v1.Group("/ledger", s.requireOperator))
 	v1.Use(func(c *fiber.Ctx) error {
 		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
 	})

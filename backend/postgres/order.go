@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/ledger"
 )
 
 // orderNumberAttempts bounds the retries when a new order number is
@@ -78,12 +79,14 @@ func (db *DB) insertOrder(ctx context.Context, tx pgx.Tx, o *buycard.Order) erro
 		res, err := tx.Exec(ctx, `
 			INSERT INTO orders (id, number, status, widget_id, product_id, variant_id, merchant_id,
 				publisher_id, placement_id, product_title, variant_name, quantity,
-				currency, unit_price, total, publisher_share_bps, payment_error, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+				currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
+				payment_error, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
 			ON CONFLICT (number) DO NOTHING`,
 			o.ID, o.Number, o.Status, o.WidgetID, o.ProductID, o.VariantID, o.MerchantID,
 			nullIfEmpty(o.PublisherID), nullIfEmpty(o.PlacementID), o.ProductTitle, o.VariantName, o.Quantity,
-			o.Total.Currency, o.UnitPrice.Amount, o.Total.Amount, o.PublisherShareBPS, o.PaymentError,
+			o.Total.Currency, o.UnitPrice.Amount, o.Total.Amount, o.PublisherShareBPS, o.PlatformFeeBPS, o.PlatformFeeFixed,
+			o.PaymentError,
 			o.CreatedAt, o.ExpiresAt)
 		switch {
 		case hasCode(err, foreignKeyViolation): // the publisher or placement is gone
@@ -200,7 +203,8 @@ func recordEvent(ctx context.Context, tx pgx.Tx, e buycard.PaymentEvent, orderID
 }
 
 // applyEvent moves o according to e, as buycard.Order.Apply says, and
-// stores what changed.
+// stores what changed; a payment appends the sale journal in the same
+// transaction.
 func applyEvent(ctx context.Context, tx pgx.Tx, o *buycard.Order, e buycard.PaymentEvent) error {
 	stock, changed, err := o.Apply(e)
 	if err != nil || !changed {
@@ -215,7 +219,16 @@ func applyEvent(ctx context.Context, tx pgx.Tx, o *buycard.Order, e buycard.Paym
 			return err
 		}
 	}
-	return updateOrderState(ctx, tx, o)
+	if err := updateOrderState(ctx, tx, o); err != nil {
+		return err
+	}
+	if o.Status != buycard.OrderPaid {
+		return nil
+	}
+	if err := lockLedger(ctx, tx); err != nil {
+		return err
+	}
+	return ledger.AppendSale(ctx, ledgerTx{tx}, o)
 }
 
 // FindOrder returns an order by id.
@@ -238,7 +251,7 @@ func (db *DB) ExpiredOrders(ctx context.Context, t time.Time) (_ []*buycard.Orde
 const selectOrders = `
 	SELECT id, number, status, widget_id, product_id, variant_id, merchant_id,
 		COALESCE(publisher_id, ''), COALESCE(placement_id, ''), product_title, variant_name, quantity,
-		currency, unit_price, total, publisher_share_bps,
+		currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
 		COALESCE(provider, ''), COALESCE(provider_session_id, ''), payment_error,
 		created_at, expires_at, paid_at
 	FROM orders`
@@ -253,7 +266,7 @@ func scanOrder(row pgx.Row) (*buycard.Order, error) {
 	var currency string
 	err := row.Scan(&o.ID, &o.Number, &o.Status, &o.WidgetID, &o.ProductID, &o.VariantID, &o.MerchantID,
 		&o.PublisherID, &o.PlacementID, &o.ProductTitle, &o.VariantName, &o.Quantity,
-		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS,
+		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS, &o.PlatformFeeBPS, &o.PlatformFeeFixed,
 		&o.Provider, &o.ProviderSessionID, &o.PaymentError,
 		&o.CreatedAt, &o.ExpiresAt, &o.PaidAt)
 	if err != nil {

@@ -9,7 +9,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/buycard/buycard"
 )
 
 // Config is the server's configuration, read from the environment (see the
@@ -26,6 +30,20 @@ type Config struct {
 	PreviousSecrets []string
 	StripeSecretKey string // STRIPE_SECRET_KEY
 	NoSeed          bool   // BUYCARD_NO_SEED=1 skips the demo seed
+
+	// PlatformFee is BUYCARD_PLATFORM_FEE_BPS (default 875) and
+	// BUYCARD_PLATFORM_FEE_FIXED ("USD:30,EUR:25", minor units).
+	PlatformFee buycard.PlatformFee
+	// PublisherHold (BUYCARD_PUBLISHER_HOLD, default 168h) is how long a
+	// publisher share stays pending before it becomes available.
+	PublisherHold time.Duration
+	// PayoutMinimum (BUYCARD_PAYOUT_MINIMUM, "USD:1000,JPY:1000") is the
+	// smallest available balance a payout batch pays, per currency.
+	PayoutMinimum map[string]int64
+	// OperatorKey (BUYCARD_OPERATOR_KEY) is the bearer token of the
+	// operator API (/v1/ledger/…). In development it is kept in
+	// data/operator.key when unset; in production the API is off without it.
+	OperatorKey string
 }
 
 // getenv is os.Getenv, replaceable in tests.
@@ -47,6 +65,12 @@ func LoadConfig(env getenv) (Config, error) {
 		return c, err
 	}
 	if c.StripeSecretKey, err = secret(env, "STRIPE_SECRET_KEY"); err != nil {
+		return c, err
+	}
+	if c.OperatorKey, err = secret(env, "BUYCARD_OPERATOR_KEY"); err != nil {
+		return c, err
+	}
+	if err := c.loadMoney(env); err != nil {
 		return c, err
 	}
 	return c, c.validate()
@@ -77,6 +101,41 @@ func (c *Config) validate() error {
 		return errors.New("the Stripe provider is not built yet (issue 5): unset STRIPE_SECRET_KEY to use the sandbox")
 	}
 	return nil
+}
+
+// loadMoney reads the commission, hold and payout settings.
+func (c *Config) loadMoney(env getenv) error {
+	bps, err := strconv.Atoi(or(env("BUYCARD_PLATFORM_FEE_BPS"), "875"))
+	if err != nil {
+		return fmt.Errorf("BUYCARD_PLATFORM_FEE_BPS must be a whole number of basis points: %w", err)
+	}
+	c.PlatformFee.BPS = bps
+	if c.PlatformFee.Fixed, err = amountsByCurrency("BUYCARD_PLATFORM_FEE_FIXED", env("BUYCARD_PLATFORM_FEE_FIXED")); err != nil {
+		return err
+	}
+	if err := c.PlatformFee.Validate(); err != nil {
+		return fmt.Errorf("BUYCARD_PLATFORM_FEE_*: %s", buycard.ErrorMessage(err))
+	}
+	if c.PublisherHold, err = time.ParseDuration(or(env("BUYCARD_PUBLISHER_HOLD"), "168h")); err != nil || c.PublisherHold < 0 {
+		return fmt.Errorf("BUYCARD_PUBLISHER_HOLD must be a duration such as 168h, not %q", env("BUYCARD_PUBLISHER_HOLD"))
+	}
+	c.PayoutMinimum, err = amountsByCurrency("BUYCARD_PAYOUT_MINIMUM", env("BUYCARD_PAYOUT_MINIMUM"))
+	return err
+}
+
+// amountsByCurrency parses "USD:30,EUR:25": non-negative minor units of
+// supported currencies, each valid in its currency.
+func amountsByCurrency(name, s string) (map[string]int64, error) {
+	out := make(map[string]int64)
+	for _, item := range splitList(s) {
+		cur, amount, ok := strings.Cut(item, ":")
+		n, err := strconv.ParseInt(amount, 10, 64)
+		if !ok || err != nil || !buycard.ValidCurrency(cur) || buycard.ValidateFixedFee(n, cur) != nil {
+			return nil, fmt.Errorf("%s must list CURRENCY:MINOR_UNITS such as USD:30, not %q", name, item)
+		}
+		out[cur] = n
+	}
+	return out, nil
 }
 
 // Production reports whether BUYCARD_ENV=production.
@@ -130,7 +189,13 @@ func redactURL(s string) string {
 // DevSecret returns the development signing secret kept beside the
 // database, creating it on first use, so tokens survive restarts.
 func DevSecret(dbPath string) (string, error) {
-	path := filepath.Join(filepath.Dir(dbPath), "secret.key")
+	return devKey(dbPath, "secret.key")
+}
+
+// devKey returns the random key kept in the file name beside the database,
+// creating it on first use.
+func devKey(dbPath, name string) (string, error) {
+	path := filepath.Join(filepath.Dir(dbPath), name)
 	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
 		return strings.TrimSpace(string(b)), nil
 	}

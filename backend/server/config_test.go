@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -33,6 +34,13 @@ func TestLoadConfig(t *testing.T) {
 		{"secret file missing", map[string]string{"BUYCARD_SECRET_FILE": "/nonexistent/secret"}, "read BUYCARD_SECRET_FILE"},
 		{"postgres database", map[string]string{"BUYCARD_DATABASE_URL": "postgres://buycard@db.internal:5432/buycard"}, ""},
 		{"unknown database", map[string]string{"BUYCARD_DATABASE_URL": "mysql://buycard@db.internal/buycard"}, "BUYCARD_DATABASE_URL must be sqlite:PATH or a postgres:// URL"},
+		{"fee", map[string]string{"BUYCARD_PLATFORM_FEE_BPS": "500", "BUYCARD_PLATFORM_FEE_FIXED": "USD:30, KWD:100", "BUYCARD_PAYOUT_MINIMUM": "USD:1000"}, ""},
+		{"fee not a number", map[string]string{"BUYCARD_PLATFORM_FEE_BPS": "8.75%"}, "BUYCARD_PLATFORM_FEE_BPS must be a whole number of basis points"},
+		{"fee above 100%", map[string]string{"BUYCARD_PLATFORM_FEE_BPS": "10001"}, "Platform fee must be 0 to 10000 basis points."},
+		{"fixed fee in a bad step", map[string]string{"BUYCARD_PLATFORM_FEE_FIXED": "KWD:105"}, `BUYCARD_PLATFORM_FEE_FIXED must list CURRENCY:MINOR_UNITS such as USD:30, not "KWD:105"`},
+		{"fixed fee currency", map[string]string{"BUYCARD_PLATFORM_FEE_FIXED": "XXX:1"}, "BUYCARD_PLATFORM_FEE_FIXED must list"},
+		{"hold", map[string]string{"BUYCARD_PUBLISHER_HOLD": "7days"}, "BUYCARD_PUBLISHER_HOLD must be a duration such as 168h"},
+		{"payout minimum", map[string]string{"BUYCARD_PAYOUT_MINIMUM": "USD"}, "BUYCARD_PAYOUT_MINIMUM must list"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +62,9 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite:./data/buycard.db" || c.Env != "development" {
 		t.Errorf("defaults = %+v", c)
+	}
+	if c.PlatformFee.BPS != 875 || len(c.PlatformFee.Fixed) != 0 || c.PublisherHold != 7*24*time.Hour || len(c.PayoutMinimum) != 0 {
+		t.Errorf("money defaults: fee %+v, hold %v, payout minimum %v", c.PlatformFee, c.PublisherHold, c.PayoutMinimum)
 	}
 	if p, err := c.SQLitePath(); err != nil || p != "./data/buycard.db" {
 		t.Errorf("SQLitePath = %q, %v", p, err)

@@ -19,6 +19,7 @@ import (
 	"github.com/buycard/buycard/backend/sandbox"
 	"github.com/buycard/buycard/backend/sqlite"
 	"github.com/buycard/buycard/embed"
+	"github.com/buycard/buycard/ledger"
 	"github.com/buycard/buycard/widget"
 )
 
@@ -29,6 +30,7 @@ type Store interface {
 	buycard.CatalogService
 	buycard.PublisherService
 	buycard.OrderService
+	ledger.Books
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error
@@ -136,7 +138,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	sweepCtx, stop := context.WithCancel(context.Background())
 	m.stop, m.done = stop, make(chan error, 1)
-	go m.sweepExpiredOrders(sweepCtx, 30*time.Second)
+	go m.sweep(sweepCtx, 30*time.Second)
 	go func() { m.done <- m.Server.Serve(ln) }()
 	return nil
 }
@@ -180,6 +182,10 @@ func (m *Main) newServer() (*api.Server, error) {
 		static[name] = data
 	}
 	m.sandbox = sandbox.New([]byte("sandbox|"+m.Config.Secret), time.Now)
+	operatorKey, err := m.operatorKey()
+	if err != nil {
+		return nil, err
+	}
 	return api.New(api.Config{
 		PublicURL: m.Config.PublicURL,
 		CardTTL:   60 * time.Second,
@@ -187,8 +193,10 @@ func (m *Main) newServer() (*api.Server, error) {
 		ResponseCacheTTL: 5 * time.Second,
 		TokenTTL:         24 * time.Hour,
 		OrderTTL:         30 * time.Minute,
+		PlatformFee:      m.Config.PlatformFee,
+		OperatorKey:      operatorKey,
 	}, api.Services{
-		Catalog: m.DB, Publishers: m.DB, Orders: m.DB,
+		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB,
 		Payments: m.sandbox, TestPayments: m.sandbox,
 		Tokens: tokens, Loader: loader, Wasm: wasm,
 		Static: api.StaticAssets(static),
@@ -196,16 +204,34 @@ func (m *Main) newServer() (*api.Server, error) {
 	}), nil
 }
 
+// devKeyDir is the database path development keys are kept beside: the
+// SQLite database, or where the default one would be for PostgreSQL.
+func (m *Main) devKeyDir() string {
+	if path, err := m.Config.SQLitePath(); err == nil {
+		return path
+	}
+	return defaultSQLitePath
+}
+
+// operatorKey is BUYCARD_OPERATOR_KEY; in development, when unset, a key
+// kept in data/operator.key; in production, "" (the operator API is off).
+func (m *Main) operatorKey() (string, error) {
+	if m.Config.OperatorKey != "" || m.Config.Production() {
+		return m.Config.OperatorKey, nil
+	}
+	key, err := devKey(m.devKeyDir(), "operator.key")
+	if err != nil {
+		return "", fmt.Errorf("development operator key: %w", err)
+	}
+	return key, nil
+}
+
 // tokenSigner builds the signer from BUYCARD_SECRET (in development, a
 // secret kept beside the SQLite database, or where the default one would
 // be for PostgreSQL) and any previous secrets.
 func (m *Main) tokenSigner() (*buycard.TokenSigner, error) {
 	if m.Config.Secret == "" {
-		path, err := m.Config.SQLitePath()
-		if err != nil {
-			path = defaultSQLitePath
-		}
-		s, err := DevSecret(path)
+		s, err := DevSecret(m.devKeyDir())
 		if err != nil {
 			return nil, fmt.Errorf("development secret: %w", err)
 		}
@@ -218,9 +244,11 @@ func (m *Main) tokenSigner() (*buycard.TokenSigner, error) {
 	return buycard.NewTokenSigner(keyID(m.Config.Secret), keys)
 }
 
-// sweepExpiredOrders releases the stock of orders whose payment session ran
-// out, through the same event path a provider's expiry event takes.
-func (m *Main) sweepExpiredOrders(ctx context.Context, every time.Duration) {
+// sweep runs the periodic jobs every so often: expiring orders whose
+// payment session ran out, and releasing publisher shares whose hold
+// window has passed. Both are idempotent, so any number of nodes may run
+// them at once.
+func (m *Main) sweep(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -231,10 +259,15 @@ func (m *Main) sweepExpiredOrders(ctx context.Context, every time.Duration) {
 			if err := m.expireOrders(ctx); err != nil {
 				m.Logger.Error("expire orders", "err", err)
 			}
+			if _, err := m.ReleaseShares(ctx, time.Now()); err != nil {
+				m.Logger.Error("release publisher shares", "err", err)
+			}
 		}
 	}
 }
 
+// expireOrders releases the stock of orders whose payment session ran
+// out, through the same event path a provider's expiry event takes.
 func (m *Main) expireOrders(ctx context.Context) error {
 	orders, err := m.DB.ExpiredOrders(ctx, time.Now())
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/ledger"
 )
 
 // orderNumberAttempts bounds the retries when a new order number is
@@ -79,11 +80,13 @@ func (db *DB) insertOrder(ctx context.Context, tx *sql.Tx, o *buycard.Order) err
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO orders (id, number, status, widget_id, product_id, variant_id, merchant_id,
 				publisher_id, placement_id, product_title, variant_name, quantity,
-				currency, unit_price, total, publisher_share_bps, payment_error, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
+				payment_error, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, o.Number, o.Status, o.WidgetID, o.ProductID, o.VariantID, o.MerchantID,
 			nullIfEmpty(o.PublisherID), nullIfEmpty(o.PlacementID), o.ProductTitle, o.VariantName, o.Quantity,
-			o.Total.Currency, o.UnitPrice.Amount, o.Total.Amount, o.PublisherShareBPS, o.PaymentError,
+			o.Total.Currency, o.UnitPrice.Amount, o.Total.Amount, o.PublisherShareBPS, o.PlatformFeeBPS, o.PlatformFeeFixed,
+			o.PaymentError,
 			formatTime(o.CreatedAt), formatTime(o.ExpiresAt))
 		switch {
 		case hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE): // the number is taken
@@ -196,7 +199,8 @@ func recordEvent(ctx context.Context, tx *sql.Tx, e buycard.PaymentEvent, orderI
 }
 
 // applyEvent moves o according to e, as buycard.Order.Apply says, and
-// stores what changed.
+// stores what changed; a payment appends the sale journal in the same
+// transaction.
 func applyEvent(ctx context.Context, tx *sql.Tx, o *buycard.Order, e buycard.PaymentEvent) error {
 	stock, changed, err := o.Apply(e)
 	if err != nil || !changed {
@@ -207,7 +211,10 @@ func applyEvent(ctx context.Context, tx *sql.Tx, o *buycard.Order, e buycard.Pay
 			return err
 		}
 	}
-	return updateOrderState(ctx, tx, o)
+	if err := updateOrderState(ctx, tx, o); err != nil {
+		return err
+	}
+	return ledger.AppendSale(ctx, ledgerTx{tx}, o)
 }
 
 // FindOrder returns an order by id.
@@ -230,7 +237,7 @@ func (db *DB) ExpiredOrders(ctx context.Context, t time.Time) (_ []*buycard.Orde
 const selectOrders = `
 	SELECT id, number, status, widget_id, product_id, variant_id, merchant_id,
 		COALESCE(publisher_id, ''), COALESCE(placement_id, ''), product_title, variant_name, quantity,
-		currency, unit_price, total, publisher_share_bps,
+		currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
 		COALESCE(provider, ''), COALESCE(provider_session_id, ''), payment_error,
 		created_at, expires_at, paid_at
 	FROM orders`
@@ -240,7 +247,7 @@ func scanOrder(s scanner) (*buycard.Order, error) {
 	var currency string
 	err := s.Scan(&o.ID, &o.Number, &o.Status, &o.WidgetID, &o.ProductID, &o.VariantID, &o.MerchantID,
 		&o.PublisherID, &o.PlacementID, &o.ProductTitle, &o.VariantName, &o.Quantity,
-		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS,
+		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS, &o.PlatformFeeBPS, &o.PlatformFeeFixed,
 		&o.Provider, &o.ProviderSessionID, &o.PaymentError,
 		timeColumn{&o.CreatedAt}, timeColumn{&o.ExpiresAt}, nullTimeColumn{&o.PaidAt})
 	if err != nil {

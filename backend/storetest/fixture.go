@@ -84,11 +84,12 @@ func (f Fixture) Claims() buycard.PlacementClaims {
 func (f Fixture) NewOrder(variant, quantity int) buycard.NewOrder {
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	return buycard.NewOrder{
-		Claims:    f.Claims(),
-		VariantID: f.Product.Variants[variant].ID,
-		Quantity:  quantity,
-		Now:       now,
-		ExpiresAt: now.Add(15 * time.Minute),
+		Claims:      f.Claims(),
+		VariantID:   f.Product.Variants[variant].ID,
+		Quantity:    quantity,
+		Now:         now,
+		ExpiresAt:   now.Add(15 * time.Minute),
+		PlatformFee: buycard.PlatformFee{BPS: 875, Fixed: map[string]int64{"USD": 30, "JPY": 0}},
 	}
 }
 

@@ -14,12 +14,8 @@ import (
 	"github.com/buycard/buycard/ledger"
 )
 
-// LedgerStore is a store's ledger: ledger.Store plus the chain check that
-// `buycard ledger verify` runs.
-type LedgerStore interface {
-	ledger.Store
-	VerifyLedger(ctx context.Context) (ledger.Verification, error)
-}
+// LedgerStore is a store's ledger.
+type LedgerStore = ledger.Books
 
 // RunLedger runs the ledger suite, opening an empty, migrated store for
 // each test with open. Every test compares the store with ledger.Memory,
@@ -35,6 +31,7 @@ func RunLedger(t *testing.T, open func(t *testing.T) LedgerStore) {
 		{"ConcurrentSameJournal", testLedgerConcurrentSameJournal},
 		{"Bank", testLedgerBank},
 		{"ConcurrentPayouts", testLedgerConcurrentPayouts},
+		{"ReleasesAndPayouts", testLedgerReleasesAndPayouts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
@@ -377,4 +374,69 @@ func LedgerTamper(t *testing.T, s LedgerStore, tamper Tamper) {
 		t.Fatalf("verify after tampering with journal 4 (%s): %v", history[3].Key, v)
 	}
 	t.Log(v)
+}
+
+// testLedgerReleasesAndPayouts runs the publisher's side of two sales: one
+// partly refunded, one inside the hold window; releases are due only for
+// the first, for what is left of its share, once; a payout batch pays the
+// available balance once however often it runs.
+func testLedgerReleasesAndPayouts(t *testing.T, s LedgerStore) {
+	ctx := t.Context()
+	old, recent := sale("ord_rel_old", 10_000), sale("ord_rel_new", 10_000)
+	recent.EffectiveAt = ledgerT0.Add(7 * 24 * time.Hour)
+	refund, err := ledger.Refunded(ledger.Refund{Sale: old, RefundID: "re_rel", Amount: 2_000, EffectiveAt: ledgerT0})
+	must(t, err)
+	for _, j := range []func() (ledger.Journal, error){
+		func() (ledger.Journal, error) { return ledger.SalePaid(old) },
+		func() (ledger.Journal, error) { return ledger.SalePaid(recent) },
+		func() (ledger.Journal, error) { return refund, nil },
+	} {
+		j, err := j()
+		must(t, err)
+		_, err = s.Post(ctx, j)
+		must(t, err)
+	}
+	cutoff, now := ledgerT0.Add(24*time.Hour), ledgerT0.Add(8*24*time.Hour)
+	due, err := s.DueReleases(ctx, cutoff, now)
+	must(t, err)
+	// 10000 at 375 bps = 375; a refund of a fifth takes 75 back.
+	want := []ledger.Release{{OrderID: "ord_rel_old", PublisherID: "pub_ledger", Amount: buycard.Money{Amount: 300, Currency: "USD"}, EffectiveAt: now}}
+	wantEqual(t, "due releases", due, want)
+	for _, r := range due {
+		j, err := ledger.PublisherRelease(r)
+		must(t, err)
+		_, err = s.Post(ctx, j)
+		must(t, err)
+	}
+	due, err = s.DueReleases(ctx, cutoff, now)
+	must(t, err)
+	if len(due) != 0 {
+		t.Fatalf("releases due after releasing: %+v", due)
+	}
+	available, err := s.BalancesOfKind(ctx, ledger.PartyPublisher, ledger.Available)
+	must(t, err)
+	wantEqual(t, "available balances", available, []ledger.Balance{{Account: ledger.Account(ledger.Publisher("pub_ledger"), ledger.Available, "USD"), Amount: 300}})
+	for run := range 2 {
+		payouts, err := ledger.PublisherPayouts("batch_1", available, map[string]int64{"USD": 100}, now)
+		must(t, err)
+		for _, j := range payouts {
+			res, err := s.Post(ctx, j)
+			must(t, err)
+			if res.Existed != (run == 1) {
+				t.Fatalf("run %d of the batch: existed = %v", run, res.Existed)
+			}
+		}
+	}
+	paid, err := s.Balance(ctx, ledger.Account(ledger.Publisher("pub_ledger"), ledger.Paid, "USD"))
+	must(t, err)
+	if paid.Amount != 300 {
+		t.Errorf("paid = %d, want 300 (one payout of the whole available balance)", paid.Amount)
+	}
+	journals, err := s.OrderJournals(ctx, "ord_rel_old")
+	must(t, err)
+	var keys []string
+	for _, j := range journals {
+		keys = append(keys, j.Key)
+	}
+	wantEqual(t, "journals of the order", keys, []string{"sale:ord_rel_old", "refund:re_rel", "publisher_release:ord_rel_old"})
 }

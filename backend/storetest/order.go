@@ -34,6 +34,8 @@ func testCreateOrder(t *testing.T, s Store) {
 		UnitPrice:         buycard.Money{Amount: 3100, Currency: "USD"},
 		Total:             buycard.Money{Amount: 6200, Currency: "USD"},
 		PublisherShareBPS: 1000,
+		PlatformFeeBPS:    875,
+		PlatformFeeFixed:  30,
 		CreatedAt:         n.Now,
 		ExpiresAt:         n.ExpiresAt,
 	})

@@ -19,6 +19,7 @@ type Store interface {
 	buycard.CatalogService
 	buycard.PublisherService
 	buycard.OrderService
+	LedgerStore
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -45,6 +46,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"PaidAfterStockWasSoldAgain", testPaidAfterStockWasSoldAgain},
 		{"PaymentEventRejected", testPaymentEventRejected},
 		{"ExpiredOrders", testExpiredOrders},
+		{"SaleJournal", testSaleJournal},
+		{"SaleJournalRefusedLeavesOrderUnpaid", testSaleJournalRefusedLeavesOrderUnpaid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

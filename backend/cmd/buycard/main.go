@@ -4,6 +4,12 @@
 //	buycard migrate        apply database migrations and exit
 //	buycard seed-demo      seed the demo data if missing and exit
 //	buycard precompress F… write F.br and F.gz beside each file (build step)
+//	buycard ledger verify  check the ledger's hash chain and balances
+//	buycard statement [-csv] [-after N] [-limit N] ACCOUNT
+//	                       print an account's statement
+//	buycard release        release publisher shares past their hold window
+//	buycard payouts [-batch ID]
+//	                       pay publishers' available balances (ledger side)
 //
 // Configuration comes from the environment; see the README.
 // BUYCARD_DATABASE_URL chooses the store: sqlite:PATH (the default,
@@ -13,6 +19,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -25,13 +32,13 @@ import (
 
 func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(logger, os.Args[1:]); err != nil {
+	if err := run(logger, os.Args[1:], os.Stdout); err != nil {
 		logger.Error("buycard", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(logger *slog.Logger, args []string) error {
+func run(logger *slog.Logger, args []string, stdout io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -61,8 +68,13 @@ func run(logger *slog.Logger, args []string) error {
 			return err
 		}
 		return m.SeedDemo(ctx)
+	case "ledger", "statement", "release", "payouts":
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		return ledgerCommand(ctx, m, cmd, args, stdout)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts)", cmd)
 }
 
 func serve(ctx context.Context, m *server.Main) error {

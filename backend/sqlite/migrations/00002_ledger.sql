@@ -38,6 +38,16 @@ CREATE TABLE ledger_balances (
 
 CREATE INDEX ledger_balances_party ON ledger_balances (party);
 
+-- The last journal: appends read and move it (the one writer serializes
+-- them here; PostgreSQL locks this row).
+CREATE TABLE ledger_head (
+    one  INTEGER PRIMARY KEY CHECK (one = 1),
+    seq  INTEGER NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+
+INSERT INTO ledger_head (one, seq, hash) VALUES (1, 0, '');
+
 -- +goose StatementBegin
 CREATE TRIGGER ledger_journals_append_only_update BEFORE UPDATE ON ledger_journals
 BEGIN SELECT RAISE(ABORT, 'ledger journals are append-only'); END;

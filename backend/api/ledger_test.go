@@ -1,0 +1,102 @@
+package api_test
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/buycard/buycard/ledger"
+)
+
+var operator = []string{"Authorization", "Bearer " + operatorKey}
+
+// buyNotebook buys one notebook ($24.00) through the Daily Scroll's
+// placement with the sandbox's good test card, and returns the order id.
+func (ts *testServer) buyNotebook(t *testing.T) string {
+	t.Helper()
+	r := ts.checkout(t, "wgt_notebook:plc_feednotebook", 0, 1)
+	resp, body := ts.do(t, "POST", "/v1/sandbox/pay", "application/json",
+		jsonBody(map[string]string{"client_secret": r.Payment.ClientSecret, "card_number": "4242424242424242"}))
+	if resp.StatusCode != 200 {
+		t.Fatalf("pay = %d %s", resp.StatusCode, body)
+	}
+	return r.Order.ID
+}
+
+func TestLedgerAfterASale(t *testing.T) {
+	ts := newTestServer(t)
+	orderID := ts.buyNotebook(t)
+
+	// 2400 at 875 / 1000 bps: platform 210 + 30 fixed, publisher 240,
+	// merchant 1950 - 30.
+	resp, body := ts.do(t, "GET", "/v1/ledger/orders/"+orderID, "", "", operator...)
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("order ledger = %d %s", resp.StatusCode, body)
+	}
+	var got struct {
+		Split    ledger.Commission
+		Journals []ledger.Journal
+	}
+	json.Unmarshal([]byte(body), &got)
+	if want := (ledger.Commission{Currency: "USD", Total: 2400, Platform: 240, Publisher: 240, Merchant: 1920}); got.Split != want {
+		t.Errorf("split = %+v, want %+v", got.Split, want)
+	}
+	if len(got.Journals) != 1 || got.Journals[0].Key != "sale:"+orderID {
+		t.Errorf("journals = %+v, want the sale", got.Journals)
+	}
+
+	_, body = ts.do(t, "GET", "/v1/ledger/balances?party=publisher:pub_dailyscroll", "", "", operator...)
+	if !strings.Contains(body, `"USD":{"pending":240}`) {
+		t.Errorf("publisher balances = %s", body)
+	}
+
+	account := "publisher:pub_dailyscroll:pending:USD"
+	_, body = ts.do(t, "GET", "/v1/ledger/statement?account="+account, "", "", operator...)
+	var page struct {
+		Entries []ledger.Entry
+		Next    int64
+	}
+	json.Unmarshal([]byte(body), &page)
+	if len(page.Entries) != 1 || page.Entries[0].Amount != 240 || page.Entries[0].Balance != 240 || page.Entries[0].OrderID != orderID || page.Next != 0 {
+		t.Errorf("statement = %s", body)
+	}
+	resp, body = ts.do(t, "GET", "/v1/ledger/statement?format=csv&account="+account, "", "", operator...)
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || len(rows) != 2 ||
+		rows[1][2] != "sale:"+orderID || rows[1][4] != orderID || rows[1][6] != "2.40" || rows[1][7] != "2.40" {
+		t.Errorf("CSV statement = %q (%v)", body, err)
+	}
+
+	resp, body = ts.do(t, "GET", "/v1/ledger/verify", "", "", operator...)
+	if resp.StatusCode != 200 || !strings.Contains(body, `"journals":1`) {
+		t.Errorf("verify = %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestLedgerNeedsTheOperatorKey(t *testing.T) {
+	ts := newTestServer(t)
+	for _, auth := range [][]string{nil, {"Authorization", "Bearer wrong"}, {"Authorization", operatorKey}} {
+		resp, body := ts.do(t, "GET", "/v1/ledger/verify", "", "", auth...)
+		wantError(t, resp, body, 401, "unauthorized", "Send the operator key as a bearer token.")
+	}
+}
+
+func TestLedgerBadInput(t *testing.T) {
+	ts := newTestServer(t)
+	tests := []struct{ path, message string }{
+		{"/v1/ledger/balances?party=nobody", "party must be merchant:ID, publisher:ID, platform:platform or provider:NAME."},
+		{"/v1/ledger/statement?account=publisher:pub_x:cash:USD", "account must be PARTY:ID:KIND:CURRENCY, e.g. publisher:pub_x:available:USD."},
+		{"/v1/ledger/statement?account=publisher:pub_x:available:USD&limit=5000", "limit must be a whole number from 1 to 1000."},
+		{"/v1/ledger/statement?account=publisher:pub_x:available:USD&after=-1", "after must be a whole number from 0 to 4611686018427387904."},
+		{"/v1/ledger/statement?account=publisher:pub_x:available:USD&format=xml", "format must be json or csv."},
+	}
+	for _, tt := range tests {
+		resp, body := ts.do(t, "GET", tt.path, "", "", operator...)
+		wantError(t, resp, body, 400, "invalid", tt.message)
+	}
+	resp, body := ts.do(t, "GET", "/v1/ledger/orders/ord_nope", "", "", operator...)
+	if resp.StatusCode != 404 {
+		t.Errorf("unknown order = %d %s", resp.StatusCode, body)
+	}
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/server"
+	"github.com/buycard/buycard/ledger"
+)
+
+// ledgerCommand runs the operator's ledger commands against m's store.
+func ledgerCommand(ctx context.Context, m *server.Main, cmd string, args []string, out io.Writer) error {
+	switch cmd {
+	case "ledger":
+		if len(args) != 1 || args[0] != "verify" {
+			return errors.New("usage: buycard ledger verify")
+		}
+		return verifyLedger(ctx, m, out)
+	case "statement":
+		return statement(ctx, m, args, out)
+	case "release":
+		n, err := m.ReleaseShares(ctx, time.Now())
+		fmt.Fprintf(out, "released %d publisher shares\n", n)
+		return err
+	}
+	return payouts(ctx, m, args, out)
+}
+
+// verifyLedger prints what the check found and fails when the ledger does
+// not verify.
+func verifyLedger(ctx context.Context, m *server.Main, out io.Writer) error {
+	v, err := m.DB.VerifyLedger(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, v)
+	if !v.OK() {
+		return errors.New("the ledger does not verify")
+	}
+	return nil
+}
+
+func statement(ctx context.Context, m *server.Main, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("statement", flag.ContinueOnError)
+	asCSV := fs.Bool("csv", false, "write CSV")
+	after := fs.Int64("after", 0, "only entries after this position")
+	limit := fs.Int("limit", 0, "at most this many entries (0: all)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: buycard statement [-csv] [-after N] [-limit N] PARTY:ID:KIND:CURRENCY")
+	}
+	a, err := ledger.ParseAccountID(fs.Arg(0))
+	if err != nil {
+		return errors.New(buycard.ErrorMessage(err))
+	}
+	entries, err := m.DB.Statement(ctx, ledger.StatementQuery{Account: a, After: *after, Limit: *limit})
+	if err != nil {
+		return err
+	}
+	if *asCSV {
+		return ledger.WriteStatementCSV(out, a, entries)
+	}
+	return writeStatementTable(out, a, entries)
+}
+
+// writeStatementTable prints a statement for a terminal.
+func writeStatementTable(out io.Writer, a ledger.AccountID, entries []ledger.Entry) error {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "seq\teffective\tjournal\torder\tamount\tbalance\t\n")
+	money := func(amount int64) string { return buycard.Money{Amount: amount, Currency: a.Currency}.Decimal() }
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t\n", e.Seq, e.EffectiveAt.Format("2006-01-02 15:04"), e.JournalKey, e.OrderID, money(e.Amount), money(e.Balance))
+	}
+	fmt.Fprintf(tw, "\t\t\t%s\t\t%s\t\n", a, a.Currency)
+	return tw.Flush()
+}
+
+func payouts(ctx context.Context, m *server.Main, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("payouts", flag.ContinueOnError)
+	now := time.Now().UTC()
+	batch := fs.String("batch", "payouts-"+now.Format("20060102-150405"), "batch id; running a batch again pays nothing twice")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	b, err := m.RunPayouts(ctx, *batch, now)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(b)
+}

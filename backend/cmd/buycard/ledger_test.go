@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/server"
+	"github.com/buycard/buycard/ledger"
+)
+
+// TestLedgerCommands runs the operator's commands on a store holding one
+// sale: release (hold 0), statement, payouts twice, verify.
+func TestLedgerCommands(t *testing.T) {
+	t.Setenv("BUYCARD_DATABASE_URL", "sqlite:"+filepath.Join(t.TempDir(), "cli.db"))
+	t.Setenv("BUYCARD_PUBLISHER_HOLD", "0s")
+	t.Setenv("BUYCARD_PAYOUT_MINIMUM", "USD:100")
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m, err := server.NewMain(os.Getenv, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	sale, err := ledger.SalePaid(ledger.Sale{
+		OrderID: "ord_cli", MerchantID: "mer_cli", PublisherID: "pub_cli", Provider: "sandbox",
+		Total: buycard.Money{Amount: 10_000, Currency: "USD"}, Rates: ledger.Rates{PlatformBPS: 875, PublisherBPS: 1000},
+		EffectiveAt: time.Now().Add(-time.Hour),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.DB.Post(t.Context(), sale); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+
+	cli := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(logger, args, &out)
+		return out.String(), err
+	}
+	if out, err := cli("release"); err != nil || out != "released 1 publisher shares\n" {
+		t.Fatalf("release: %q, %v", out, err)
+	}
+	out, err := cli("statement", "-csv", "publisher:pub_cli:available:USD")
+	if err != nil || !strings.Contains(out, "publisher_release:ord_cli,publisher_release,ord_cli,,10.00,10.00,USD") {
+		t.Fatalf("statement -csv: %q, %v", out, err)
+	}
+	if out, err := cli("payouts", "-batch", "b1"); err != nil || !strings.Contains(out, `"key": "publisher_payout:b1/pub_cli/USD"`) {
+		t.Fatalf("payouts: %s, %v", out, err)
+	}
+	if out, err := cli("payouts", "-batch", "b1"); err != nil || !strings.Contains(out, `"payouts": null`) {
+		t.Fatalf("payouts again: %s, %v", out, err)
+	}
+	if out, err := cli("statement", "publisher:pub_cli:paid:USD"); err != nil || !strings.Contains(out, "publisher_payout:b1/pub_cli/USD") {
+		t.Fatalf("statement: %s, %v", out, err)
+	}
+	if out, err := cli("ledger", "verify"); err != nil || !strings.HasPrefix(out, "ledger ok: 3 journals") {
+		t.Fatalf("verify: %q, %v", out, err)
+	}
+	if _, err := cli("statement", "publisher:pub_cli:cash:USD"); err == nil {
+		t.Error("a bad account must fail")
+	}
+}
