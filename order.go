@@ -46,6 +46,12 @@ type Order struct {
 	PlatformFeeBPS   int   `json:"platform_fee_bps"`
 	PlatformFeeFixed int64 `json:"platform_fee_fixed"`
 
+	// After payment, in minor units of Total's currency: what refunds gave
+	// back, what an open dispute holds, and what lost disputes took.
+	Refunded    int64 `json:"refunded,omitempty"`
+	DisputeHeld int64 `json:"dispute_held,omitempty"`
+	DisputeLost int64 `json:"dispute_lost,omitempty"`
+
 	Provider          string `json:"provider,omitempty"`
 	ProviderSessionID string `json:"-"`
 	// PaymentError is the last decline message shown to the shopper.
@@ -174,6 +180,46 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 	return o, v, nil
 }
 
+// Reversed is what refunds and lost disputes took back of the payment.
+func (o *Order) Reversed() int64 { return o.Refunded + o.DisputeLost }
+
+// applyAfterPayment applies a refund or a dispute event to a paid order.
+// Errors: ECONFLICT (not paid, a second open dispute), EINVALID (amount).
+func (o *Order) applyAfterPayment(e PaymentEvent) error {
+	amount := e.Amount.Amount
+	left := o.Total.Amount - o.Reversed()
+	switch {
+	case o.Status != OrderPaid:
+		return Errorf(ECONFLICT, "This order is %s: only a paid order can be refunded or disputed.", o.Status)
+	case e.Amount.Currency != o.Total.Currency || amount <= 0:
+		return Errorf(EINVALID, "The amount must be positive, in the order's currency.")
+	}
+	switch e.Type {
+	case PaymentRefunded:
+		if amount > left-o.DisputeHeld {
+			return Errorf(EINVALID, "The refund exceeds what is left of the payment.")
+		}
+		o.Refunded += amount
+	case DisputeOpened:
+		if o.DisputeHeld != 0 {
+			return Errorf(ECONFLICT, "This order already has an open dispute.")
+		}
+		if amount > left {
+			return Errorf(EINVALID, "The dispute exceeds what is left of the payment.")
+		}
+		o.DisputeHeld = amount
+	default: // DisputeWon, DisputeLost
+		if o.DisputeHeld != amount {
+			return Errorf(EINVALID, "The dispute's outcome does not match the open dispute.")
+		}
+		o.DisputeHeld = 0
+		if e.Type == DisputeLost {
+			o.DisputeLost += amount
+		}
+	}
+	return nil
+}
+
 // CheckOpen checks that o is pending without a payment session, as
 // attaching a session or canceling requires. Errors: ECONFLICT.
 func (o *Order) CheckOpen() error {
@@ -194,6 +240,9 @@ func (o *Order) CheckOpen() error {
 // money was taken, and takes its stock again. Errors: EINVALID (the
 // amount paid is not the total).
 func (o *Order) Apply(e PaymentEvent) (stock int, changed bool, err error) {
+	if e.Type.afterPayment() {
+		return 0, true, o.applyAfterPayment(e)
+	}
 	switch {
 	case e.Type == PaymentSucceeded:
 		if e.Amount != o.Total {

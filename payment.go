@@ -13,23 +13,40 @@ const (
 	PaymentSucceeded PaymentEventType = "payment.succeeded"
 	PaymentFailed    PaymentEventType = "payment.failed"
 	SessionExpired   PaymentEventType = "session.expired"
+
+	// After payment: Amount is what the event moves, ObjectID the
+	// provider's refund or dispute id.
+	PaymentRefunded PaymentEventType = "payment.refunded" // one full or partial refund
+	DisputeOpened   PaymentEventType = "dispute.opened"   // the processor holds Amount
+	DisputeWon      PaymentEventType = "dispute.won"      // the held Amount comes back
+	DisputeLost     PaymentEventType = "dispute.lost"     // the held Amount goes to the shopper
 )
+
+// afterPayment reports whether t is about a paid order's money.
+func (t PaymentEventType) afterPayment() bool {
+	return t == PaymentRefunded || t == DisputeOpened || t == DisputeWon || t == DisputeLost
+}
 
 // PaymentEvent is a provider event translated to Buycard's terms. Stripe
 // webhooks and the sandbox provider both produce these, and both go through
 // OrderService.ApplyPaymentEvent.
 type PaymentEvent struct {
-	ID         string           // provider event id; unique per provider
-	Provider   string           // "sandbox", "stripe"
-	Type       PaymentEventType //
-	SessionID  string           // provider session the event is about
-	Amount     Money            // amount captured (PaymentSucceeded)
-	Message    string           // shopper-safe decline reason (PaymentFailed)
+	ID        string           // provider event id; unique per provider
+	Provider  string           // "sandbox", "stripe"
+	Type      PaymentEventType //
+	SessionID string           // provider session the event is about
+	Amount    Money            // amount captured (PaymentSucceeded), refunded or disputed
+	Message   string           // shopper-safe decline reason (PaymentFailed)
+	ObjectID  string           // the provider's refund or dispute id (after payment)
+	// Fee is the processor's fee on a payment, as the provider reports it;
+	// zero when it reports none.
+	Fee        Money
 	OccurredAt time.Time
 }
 
 // paymentEventTypes are the event types an order knows how to apply.
-var paymentEventTypes = []PaymentEventType{PaymentSucceeded, PaymentFailed, SessionExpired}
+var paymentEventTypes = []PaymentEventType{PaymentSucceeded, PaymentFailed, SessionExpired,
+	PaymentRefunded, DisputeOpened, DisputeWon, DisputeLost}
 
 // Validate checks an event before a store looks for its order.
 // Errors: EINVALID.
@@ -41,6 +58,10 @@ func (e *PaymentEvent) Validate() error {
 		return Errorf(EINVALID, "Payment event time is required.")
 	case !slices.Contains(paymentEventTypes, e.Type):
 		return Errorf(EINVALID, "Unknown payment event type %q.", e.Type)
+	case e.Type.afterPayment() && e.ObjectID == "":
+		return Errorf(EINVALID, "A %s event needs the provider's refund or dispute id.", e.Type)
+	case e.Fee.Amount < 0 || e.Fee.Amount > 0 && e.Fee.Currency != e.Amount.Currency:
+		return Errorf(EINVALID, "A processor fee must be positive, in the payment's currency.")
 	}
 	return nil
 }

@@ -2,8 +2,9 @@
 // invocation — sizes against the Shopify Buy Button, publisher pages and
 // the checkout overlay in headless Chromium against static HTML, memory
 // against static divs, and the backend's hot paths against a minimal Fiber
-// handler — and writes the medians, ratios and DESIGN.md budget checks as
-// Markdown. It exits 1 when a budget is missed.
+// handler, and the ledger's sale journals against plain INSERTs into the
+// same database — and writes the medians, ratios and DESIGN.md budget
+// checks as Markdown. It exits 1 when a budget is missed.
 //
 //	go run ./bench -out BENCHMARKS.md   # make bench: everything, a few minutes
 //	go run ./bench -quick               # make bench-quick: a subset, under 2 minutes
@@ -37,7 +38,7 @@ type options struct {
 	only     []string
 }
 
-var sectionNames = []string{"sizes", "pages", "overlay", "memory", "backend"}
+var sectionNames = []string{"sizes", "pages", "overlay", "memory", "backend", "ledger"}
 
 func parseFlags() (options, error) {
 	var o options
@@ -71,6 +72,7 @@ type plan struct {
 	taps       []tapCase
 	memoryRuns int
 	load       loadSettings
+	ledger     ledgerSettings
 }
 
 func newPlan(quick bool) plan {
@@ -80,6 +82,7 @@ func newPlan(quick bool) plan {
 			taps:       []tapCase{{runs: 3}, {link: slowLink, runs: 1}},
 			memoryRuns: 1,
 			load:       loadSettings{workers: 4, each: time.Second, reps: 3},
+			ledger:     ledgerSettings{each: 500 * time.Millisecond, reps: 3},
 		}
 	}
 	return plan{
@@ -87,6 +90,7 @@ func newPlan(quick bool) plan {
 		taps:       []tapCase{{runs: 5}, {warm: true, runs: 5}, {link: slowLink, runs: 3}, {warm: true, link: slowLink, runs: 3}},
 		memoryRuns: 3,
 		load:       loadSettings{workers: 4, each: 5 * time.Second, reps: 3},
+		ledger:     ledgerSettings{each: 2 * time.Second, reps: 3},
 	}
 }
 
@@ -133,14 +137,18 @@ func finish(o options, rep *Report) int {
 }
 
 // bench starts the system under test and runs the sections: the backend
-// first, while no browser runs beside it.
+// and the ledger first, while no browser runs beside it. The ledger opens
+// databases of its own, so it alone does not start Buycard.
 func bench(ctx context.Context, o options, tmp string) (*Report, error) {
 	p := newPlan(o.quick)
-	e, err := startEnv(ctx, tmp, o.web)
-	if err != nil {
-		return nil, err
+	var e *env
+	if slices.ContainsFunc(o.only, func(s string) bool { return s != "ledger" }) {
+		var err error
+		if e, err = startEnv(ctx, tmp, o.web); err != nil {
+			return nil, err
+		}
+		defer e.close()
 	}
-	defer e.close()
 	rep := &Report{Title: "Buycard benchmarks", Header: header(o, p)}
 	step := func(name string, f func() []Section) {
 		if !slices.Contains(o.only, name) {
@@ -152,13 +160,14 @@ func bench(ctx context.Context, o options, tmp string) (*Report, error) {
 	}
 	step("sizes", func() []Section { return []Section{measureSizes(ctx, e, tmp, o.web)} })
 	step("backend", func() []Section { return []Section{measureBackend(ctx, e, p.load)} })
+	step("ledger", func() []Section { return []Section{measureLedger(ctx, tmp, p.ledger)} })
 	if err := browserSections(ctx, o, p, e, tmp, rep, step); err != nil {
 		return nil, err
 	}
-	// The backend ran first, before the browser; it reads best last.
-	slices.SortStableFunc(rep.Sections, func(a, b Section) int {
-		return cmp.Compare(yes(a.Title == backendTitle), yes(b.Title == backendTitle))
-	})
+	// The backend and the ledger ran first, before the browser; they read
+	// best last.
+	last := func(s Section) int { return slices.Index([]string{backendTitle, ledgerTitle}, s.Title) }
+	slices.SortStableFunc(rep.Sections, func(a, b Section) int { return cmp.Compare(last(a), last(b)) })
 	return rep, nil
 }
 
@@ -209,6 +218,6 @@ func (p plan) describe() string {
 	for i, c := range p.taps {
 		taps[i] = fmt.Sprintf("%d %s", c.runs, strings.ReplaceAll(c.name(), ",", ""))
 	}
-	return fmt.Sprintf("every figure is a median, Buycard and baseline alternating: %d cold loads per page; taps: %s; %s of memory; %d runs of %v per endpoint",
-		p.pageRuns, strings.Join(taps, ", "), plural(p.memoryRuns, "browser"), p.load.reps, p.load.each)
+	return fmt.Sprintf("every figure is a median, Buycard and baseline alternating: %d cold loads per page; taps: %s; %s of memory; %d runs of %v per endpoint; %d runs of %v per ledger figure",
+		p.pageRuns, strings.Join(taps, ", "), plural(p.memoryRuns, "browser"), p.load.reps, p.load.each, p.ledger.reps, p.ledger.each)
 }

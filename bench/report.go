@@ -15,7 +15,8 @@ const (
 	msUnit
 	rpsUnit
 	countUnit
-	yesNoUnit // 1 is yes, 0 is no
+	yesNoUnit  // 1 is yes, 0 is no
+	perSecUnit // events per second of any kind: journals, inserts
 )
 
 // A Budget is a bound from DESIGN.md's "Performance budgets". A missed
@@ -205,6 +206,8 @@ func format(u unit, v float64) string {
 		return thousands(int64(math.Round(v))) + " ms"
 	case rpsUnit:
 		return thousands(int64(math.Round(v))) + " req/s"
+	case perSecUnit:
+		return thousands(int64(math.Round(v))) + " /s"
 	case yesNoUnit:
 		if v == 1 {
 			return "yes"

@@ -98,19 +98,65 @@ func nextBalances(ctx context.Context, tx Tx, j Journal) (map[AccountID]int64, e
 	return next, nil
 }
 
-// AppendSale appends, within tx, the sale journal of o when o has just
-// become paid, with the rates snapshotted on o; for any other state it
-// appends nothing. Stores call it in the transaction that marks the order
-// paid, so there is never a paid order without its journal nor a journal
-// without its paid order.
-func AppendSale(ctx context.Context, tx Tx, o *buycard.Order) error {
-	if o.Status != buycard.OrderPaid {
-		return nil
-	}
-	j, err := SalePaid(SaleOf(o, RatesOf(o)))
+// AppendPaymentEvent appends, within tx, the journals of provider event e
+// that was just applied to o (o is the order after the event): the sale
+// and the processor's fee when o became paid, a refund, or a dispute's
+// opening and outcome. Other events append nothing. Stores call it in the
+// transaction that changes the order, so the order and its journals commit
+// together or not at all.
+func AppendPaymentEvent(ctx context.Context, tx Tx, o *buycard.Order, e buycard.PaymentEvent) error {
+	journals, err := eventJournals(ctx, tx, o, e)
 	if err != nil {
 		return err
 	}
-	_, err = Append(ctx, tx, j)
-	return err
+	for _, j := range journals {
+		if _, err := Append(ctx, tx, j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eventJournals builds the journals of e applied to o.
+func eventJournals(ctx context.Context, tx Tx, o *buycard.Order, e buycard.PaymentEvent) ([]Journal, error) {
+	sale := SaleOf(o, RatesOf(o))
+	at := e.OccurredAt
+	switch e.Type {
+	case buycard.PaymentSucceeded:
+		if o.Status != buycard.OrderPaid {
+			return nil, nil
+		}
+		return saleJournals(sale, e)
+	case buycard.DisputeOpened, buycard.DisputeWon:
+		build := DisputeOpened
+		if e.Type == buycard.DisputeWon {
+			build = DisputeWon
+		}
+		j, err := build(Dispute{Sale: sale, DisputeID: e.ObjectID, Amount: e.Amount.Amount, EffectiveAt: at})
+		return []Journal{j}, err
+	case buycard.PaymentRefunded, buycard.DisputeLost:
+		_, released, err := tx.JournalDigest(ctx, string(KindPublisherRelease)+":"+o.ID)
+		if err != nil {
+			return nil, err
+		}
+		before := o.Reversed() - e.Amount.Amount
+		var j Journal
+		if e.Type == buycard.PaymentRefunded {
+			j, err = Refunded(Refund{Sale: sale, RefundID: e.ObjectID, Amount: e.Amount.Amount, ReversedBefore: before, Released: released, EffectiveAt: at})
+		} else {
+			j, err = DisputeLost(Dispute{Sale: sale, DisputeID: e.ObjectID, Amount: e.Amount.Amount, ReversedBefore: before, Released: released, EffectiveAt: at})
+		}
+		return []Journal{j}, err
+	}
+	return nil, nil
+}
+
+// saleJournals are the sale and, when the provider reported one, its fee.
+func saleJournals(sale Sale, e buycard.PaymentEvent) ([]Journal, error) {
+	j, err := SalePaid(sale)
+	if err != nil || e.Fee.Amount == 0 {
+		return []Journal{j}, err
+	}
+	fee, err := ProcessorFee(Fee{FeeID: e.ID, OrderID: sale.OrderID, Provider: sale.Provider, Amount: e.Fee, EffectiveAt: e.OccurredAt})
+	return []Journal{j, fee}, err
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +24,13 @@ import (
 const (
 	publicURL   = "http://localhost:8080"
 	operatorKey = "operator-key-for-the-api-tests"
+)
+
+// The loader and static files are the same for every test server and
+// costly to compress (brotli 11), so the tests share them.
+var (
+	sharedLoader = sync.OnceValues(func() (*embed.Loader, error) { return embed.NewLoader(widget.CardCSS) })
+	sharedStatic = sync.OnceValue(func() map[string]*embed.Asset { return api.StaticAssets(widget.StaticFiles()) })
 )
 
 // testServer is the API on a fresh SQLite database seeded with the demo.
@@ -50,7 +58,7 @@ func newTestServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loader, err := embed.NewLoader(widget.CardCSS)
+	loader, err := sharedLoader()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +70,7 @@ func newTestServer(t *testing.T) *testServer {
 	}, api.Services{
 		Catalog: db, Publishers: db, Orders: db, Ledger: db, Payments: payments, TestPayments: payments,
 		Tokens: tokens, Loader: loader, Wasm: embed.NewAsset("application/wasm", []byte("\x00asm fake")),
-		Static: api.StaticAssets(widget.StaticFiles()),
+		Static: sharedStatic(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return ts.now },
 	})
 	return ts

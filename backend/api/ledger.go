@@ -19,6 +19,8 @@ func (s *Server) ledgerRoutes(r fiber.Router) {
 	r.Get("/statement", s.getStatement)
 	r.Get("/orders/:id", s.getOrderLedger)
 	r.Get("/verify", s.getLedgerVerify)
+	r.Post("/orders/:id/refunds", s.postRefund)
+	r.Post("/orders/:id/disputes", s.postDispute)
 }
 
 // requireOperator lets a request through only with the operator key as its
@@ -193,4 +195,78 @@ func (s *Server) getLedgerVerify(c *fiber.Ctx) error {
 		c.Status(fiber.StatusConflict)
 	}
 	return c.JSON(v)
+}
+
+type refundRequest struct {
+	Amount int64 `json:"amount"` // minor units of the order's currency
+}
+
+// postRefund serves POST /v1/ledger/orders/{id}/refunds: the operator
+// refunds part or all of a paid order. The sandbox reports the refund as
+// a processor would, and the event takes the webhook's path, journal
+// included.
+func (s *Server) postRefund(c *fiber.Ctx) error {
+	var req refundRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	o, err := s.sandboxOrder(c)
+	if err != nil {
+		return err
+	}
+	return s.applyMoneyEvent(c, s.TestPayments.Refund(o, req.Amount))
+}
+
+type disputeRequest struct {
+	Amount    int64  `json:"amount"`
+	Outcome   string `json:"outcome"`    // opened, won or lost
+	DisputeID string `json:"dispute_id"` // the dispute a won or lost outcome ends
+}
+
+var disputeOutcomes = map[string]buycard.PaymentEventType{
+	"opened": buycard.DisputeOpened, "won": buycard.DisputeWon, "lost": buycard.DisputeLost,
+}
+
+// postDispute serves POST /v1/ledger/orders/{id}/disputes: in the sandbox,
+// the operator plays the shopper's bank, opening a dispute and deciding it.
+func (s *Server) postDispute(c *fiber.Ctx) error {
+	var req disputeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	typ, ok := disputeOutcomes[req.Outcome]
+	if !ok {
+		return buycard.Errorf(buycard.EINVALID, "outcome must be opened, won or lost.")
+	}
+	if typ != buycard.DisputeOpened && req.DisputeID == "" {
+		return buycard.Errorf(buycard.EINVALID, "Name the dispute_id this outcome ends.")
+	}
+	o, err := s.sandboxOrder(c)
+	if err != nil {
+		return err
+	}
+	return s.applyMoneyEvent(c, s.TestPayments.Dispute(o, typ, req.DisputeID, req.Amount))
+}
+
+// sandboxOrder is the order of the route, for the sandbox's refunds and
+// disputes.
+func (s *Server) sandboxOrder(c *fiber.Ctx) (*buycard.Order, error) {
+	if s.TestPayments == nil {
+		return nil, buycard.Errorf(buycard.ENOTFOUND, "Sandbox refunds and disputes are off: this server takes real payments.")
+	}
+	return s.Orders.FindOrder(c.UserContext(), c.Params("id"))
+}
+
+// moneyEventReply is an applied refund or dispute event.
+type moneyEventReply struct {
+	Order    *buycard.Order `json:"order"`
+	ObjectID string         `json:"object_id"` // the refund or dispute id
+}
+
+func (s *Server) applyMoneyEvent(c *fiber.Ctx, e buycard.PaymentEvent) error {
+	o, err := s.Orders.ApplyPaymentEvent(c.UserContext(), e)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(moneyEventReply{Order: o, ObjectID: e.ObjectID})
 }

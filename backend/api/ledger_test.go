@@ -42,8 +42,10 @@ func TestLedgerAfterASale(t *testing.T) {
 	if want := (ledger.Commission{Currency: "USD", Total: 2400, Platform: 240, Publisher: 240, Merchant: 1920}); got.Split != want {
 		t.Errorf("split = %+v, want %+v", got.Split, want)
 	}
-	if len(got.Journals) != 1 || got.Journals[0].Key != "sale:"+orderID {
-		t.Errorf("journals = %+v, want the sale", got.Journals)
+	// The sandbox processor charged 2.9%: 69.6 → 70.
+	if len(got.Journals) != 2 || got.Journals[0].Key != "sale:"+orderID || got.Journals[1].Kind != ledger.KindProcessorFee ||
+		got.Journals[1].Postings[0].Amount != 70 {
+		t.Errorf("journals = %+v, want the sale and the processor's fee", got.Journals)
 	}
 
 	_, body = ts.do(t, "GET", "/v1/ledger/balances?party=publisher:pub_dailyscroll", "", "", operator...)
@@ -69,7 +71,7 @@ func TestLedgerAfterASale(t *testing.T) {
 	}
 
 	resp, body = ts.do(t, "GET", "/v1/ledger/verify", "", "", operator...)
-	if resp.StatusCode != 200 || !strings.Contains(body, `"journals":1`) {
+	if resp.StatusCode != 200 || !strings.Contains(body, `"journals":2`) {
 		t.Errorf("verify = %d %s", resp.StatusCode, body)
 	}
 }
@@ -98,5 +100,48 @@ func TestLedgerBadInput(t *testing.T) {
 	resp, body := ts.do(t, "GET", "/v1/ledger/orders/ord_nope", "", "", operator...)
 	if resp.StatusCode != 404 {
 		t.Errorf("unknown order = %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestLedgerRefundsAndDisputes(t *testing.T) {
+	ts := newTestServer(t)
+	orderID := ts.buyNotebook(t) // 2400: publisher 240 pending
+	post := func(path string, body any) (int, string) {
+		resp, b := ts.do(t, "POST", "/v1/ledger/orders/"+orderID+path, "application/json", jsonBody(body), operator...)
+		return resp.StatusCode, b
+	}
+	if status, body := post("/refunds", map[string]any{"amount": 600}); status != 201 || !strings.Contains(body, `"refunded":600`) {
+		t.Fatalf("refund = %d %s", status, body)
+	}
+	status, body := post("/disputes", map[string]any{"amount": 1800, "outcome": "opened"})
+	var opened struct {
+		ObjectID string `json:"object_id"`
+	}
+	json.Unmarshal([]byte(body), &opened)
+	if status != 201 || opened.ObjectID == "" {
+		t.Fatalf("dispute opened = %d %s", status, body)
+	}
+	if status, body := post("/refunds", map[string]any{"amount": 1}); status != 400 || !strings.Contains(body, "The refund exceeds what is left of the payment.") {
+		t.Errorf("refund during a dispute of the rest = %d %s", status, body)
+	}
+	if status, body := post("/disputes", map[string]any{"amount": 1800, "outcome": "lost", "dispute_id": opened.ObjectID}); status != 201 {
+		t.Fatalf("dispute lost = %d %s", status, body)
+	}
+	_, body = ts.do(t, "GET", "/v1/ledger/balances?party=publisher:pub_dailyscroll", "", "", operator...)
+	if !strings.Contains(body, `"USD":{"pending":0}`) {
+		t.Errorf("publisher balances after a full reversal = %s", body)
+	}
+	_, body = ts.do(t, "GET", "/v1/ledger/orders/"+orderID, "", "", operator...)
+	for _, key := range []string{`"key":"sale:`, `"key":"processor_fee:`, `"key":"refund:sbx_re_`, `"key":"dispute_opened:sbx_dp_`, `"key":"dispute_lost:sbx_dp_`} {
+		if !strings.Contains(body, key) {
+			t.Errorf("order ledger lacks %s: %s", key, body)
+		}
+	}
+	if status, body := post("/disputes", map[string]any{"amount": 1, "outcome": "maybe"}); status != 400 || !strings.Contains(body, "outcome must be opened, won or lost.") {
+		t.Errorf("bad outcome = %d %s", status, body)
+	}
+	resp, body := ts.do(t, "GET", "/v1/ledger/verify", "", "", operator...)
+	if resp.StatusCode != 200 || !strings.Contains(body, `"journals":5`) {
+		t.Errorf("verify = %d %s", resp.StatusCode, body)
 	}
 }

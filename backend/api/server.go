@@ -27,6 +27,10 @@ import (
 type TestPayments interface {
 	VerifySecret(secret string) (orderID, sessionID string, err error)
 	Charge(o *buycard.Order, cardNumber string) (buycard.PaymentEvent, error)
+	// Refund and Dispute make the events a processor reports after
+	// payment.
+	Refund(o *buycard.Order, amount int64) buycard.PaymentEvent
+	Dispute(o *buycard.Order, typ buycard.PaymentEventType, disputeID string, amount int64) buycard.PaymentEvent
 }
 
 // Config is what the server needs besides its services.

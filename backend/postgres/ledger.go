@@ -17,26 +17,33 @@ var _ ledger.Books = (*DB)(nil)
 func (db *DB) Post(ctx context.Context, j ledger.Journal) (res ledger.PostResult, err error) {
 	defer wrap(&err, "post journal")
 	return writeTx(ctx, db, func(tx pgx.Tx) (ledger.PostResult, error) {
-		if err := lockLedger(ctx, tx); err != nil {
-			return ledger.PostResult{}, err
-		}
-		return ledger.Append(ctx, ledgerTx{tx}, j)
+		return ledger.Append(ctx, &ledgerTx{tx: tx}, j)
 	})
 }
 
-// lockLedger locks the ledger head until tx ends: appends are serialized,
-// and under READ COMMITTED every statement after the lock sees the
-// journals committed before it.
-func lockLedger(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `SELECT 1 FROM ledger_head FOR UPDATE`)
+// ledgerTx is a write transaction as ledger.Append sees it. Its first
+// query locks the ledger head until the transaction ends: appends are
+// serialized, and under READ COMMITTED every statement after the lock sees
+// the journals committed before it. Transactions that never touch the
+// ledger never take the lock.
+type ledgerTx struct {
+	tx     pgx.Tx
+	locked bool
+}
+
+func (t *ledgerTx) lock(ctx context.Context) error {
+	if t.locked {
+		return nil
+	}
+	_, err := t.tx.Exec(ctx, `SELECT 1 FROM ledger_head FOR UPDATE`)
+	t.locked = err == nil
 	return err
 }
 
-// ledgerTx is a write transaction holding the ledger lock, as
-// ledger.Append sees it.
-type ledgerTx struct{ tx pgx.Tx }
-
-func (t ledgerTx) JournalDigest(ctx context.Context, key string) (digest string, found bool, err error) {
+func (t *ledgerTx) JournalDigest(ctx context.Context, key string) (digest string, found bool, err error) {
+	if err := t.lock(ctx); err != nil {
+		return "", false, err
+	}
 	err = t.tx.QueryRow(ctx, ledgersql.JournalDigest, key).Scan(&digest)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, nil
@@ -44,17 +51,26 @@ func (t ledgerTx) JournalDigest(ctx context.Context, key string) (digest string,
 	return digest, err == nil, err
 }
 
-func (t ledgerTx) Head(ctx context.Context) (seq int64, hash string, err error) {
+func (t *ledgerTx) Head(ctx context.Context) (seq int64, hash string, err error) {
+	if err := t.lock(ctx); err != nil {
+		return 0, "", err
+	}
 	err = t.tx.QueryRow(ctx, ledgersql.Head).Scan(&seq, &hash)
 	return seq, hash, err
 }
 
-func (t ledgerTx) AccountBalance(ctx context.Context, a ledger.AccountID) (int64, error) {
+func (t *ledgerTx) AccountBalance(ctx context.Context, a ledger.AccountID) (int64, error) {
+	if err := t.lock(ctx); err != nil {
+		return 0, err
+	}
 	return accountBalance(ctx, t.tx, a)
 }
 
 // Insert sends the journal's statements in one round trip.
-func (t ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
+func (t *ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
+	if err := t.lock(ctx); err != nil {
+		return err
+	}
 	queries, args := ledgersql.InsertArgs(r)
 	batch := &pgx.Batch{}
 	for i, q := range queries {

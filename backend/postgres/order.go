@@ -161,8 +161,9 @@ func release(ctx context.Context, tx pgx.Tx, o *buycard.Order, status buycard.Or
 // updateOrderState stores the fields of o that payment events change.
 func updateOrderState(ctx context.Context, tx pgx.Tx, o *buycard.Order) error {
 	_, err := tx.Exec(ctx, `
-		UPDATE orders SET status = $1, payment_error = $2, paid_at = $3 WHERE id = $4`,
-		o.Status, o.PaymentError, o.PaidAt, o.ID)
+		UPDATE orders SET status = $1, payment_error = $2, paid_at = $3, refunded = $4, dispute_held = $5, dispute_lost = $6
+		WHERE id = $7`,
+		o.Status, o.PaymentError, o.PaidAt, o.Refunded, o.DisputeHeld, o.DisputeLost, o.ID)
 	return err
 }
 
@@ -222,13 +223,7 @@ func applyEvent(ctx context.Context, tx pgx.Tx, o *buycard.Order, e buycard.Paym
 	if err := updateOrderState(ctx, tx, o); err != nil {
 		return err
 	}
-	if o.Status != buycard.OrderPaid {
-		return nil
-	}
-	if err := lockLedger(ctx, tx); err != nil {
-		return err
-	}
-	return ledger.AppendSale(ctx, ledgerTx{tx}, o)
+	return ledger.AppendPaymentEvent(ctx, &ledgerTx{tx: tx}, o, e)
 }
 
 // FindOrder returns an order by id.
@@ -252,6 +247,7 @@ const selectOrders = `
 	SELECT id, number, status, widget_id, product_id, variant_id, merchant_id,
 		COALESCE(publisher_id, ''), COALESCE(placement_id, ''), product_title, variant_name, quantity,
 		currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
+		refunded, dispute_held, dispute_lost,
 		COALESCE(provider, ''), COALESCE(provider_session_id, ''), payment_error,
 		created_at, expires_at, paid_at
 	FROM orders`
@@ -267,6 +263,7 @@ func scanOrder(row pgx.Row) (*buycard.Order, error) {
 	err := row.Scan(&o.ID, &o.Number, &o.Status, &o.WidgetID, &o.ProductID, &o.VariantID, &o.MerchantID,
 		&o.PublisherID, &o.PlacementID, &o.ProductTitle, &o.VariantName, &o.Quantity,
 		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS, &o.PlatformFeeBPS, &o.PlatformFeeFixed,
+		&o.Refunded, &o.DisputeHeld, &o.DisputeLost,
 		&o.Provider, &o.ProviderSessionID, &o.PaymentError,
 		&o.CreatedAt, &o.ExpiresAt, &o.PaidAt)
 	if err != nil {

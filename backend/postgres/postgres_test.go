@@ -17,7 +17,7 @@ import (
 
 // testURL returns BUYCARD_TEST_POSTGRES_URL, skipping the test when it is
 // empty, except in CI, which must run every store.
-func testURL(t *testing.T) string {
+func testURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv("BUYCARD_TEST_POSTGRES_URL")
 	if u == "" {
@@ -31,7 +31,7 @@ func testURL(t *testing.T) string {
 
 // testSchema creates a fresh schema, dropped when the test ends, and
 // returns a URL whose connections use it.
-func testSchema(t *testing.T) string {
+func testSchema(t testing.TB) string {
 	t.Helper()
 	base := testURL(t)
 	schema := strings.ToLower(buycard.NewID("test"))
@@ -55,7 +55,7 @@ func testSchema(t *testing.T) string {
 	return u.String()
 }
 
-func dropSchema(t *testing.T, base, schema string) {
+func dropSchema(t testing.TB, base, schema string) {
 	// t.Context is done by now.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -71,7 +71,7 @@ func dropSchema(t *testing.T, base, schema string) {
 }
 
 // openTest opens and migrates a store in a fresh schema.
-func openTest(t *testing.T) *DB {
+func openTest(t testing.TB) *DB {
 	t.Helper()
 	db, err := Open(t.Context(), testSchema(t))
 	if err != nil {

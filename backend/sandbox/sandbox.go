@@ -86,13 +86,52 @@ func (p *Provider) Charge(o *buycard.Order, cardNumber string) (buycard.PaymentE
 	}
 	switch normalizeCard(cardNumber) {
 	case CardSucceeds:
-		e.Type, e.Amount = buycard.PaymentSucceeded, o.Total
+		e.Type, e.Amount, e.Fee = buycard.PaymentSucceeded, o.Total, Fee(o.Total)
 	case CardDeclined:
 		e.Type, e.Message = buycard.PaymentFailed, DeclineMessage
 	default:
 		return e, buycard.Errorf(buycard.EINVALID, "Use a test card: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.")
 	}
 	return e, nil
+}
+
+// FeeBPS is the sandbox processor's fee: 2.9% of each payment.
+const FeeBPS = 290
+
+// Fee is what the sandbox processor charges on a payment of m: FeeBPS of
+// it, rounded half up to the currency's minor-unit step.
+func Fee(m buycard.Money) buycard.Money {
+	step := buycard.MinorUnitStep(m.Currency)
+	units := (m.Amount*FeeBPS/step + 5000) / 10000
+	return buycard.Money{Amount: units * step, Currency: m.Currency}
+}
+
+// Refund returns the event of a refund of amount (minor units) of a paid
+// order, as the processor would report it; the order service checks the
+// amount against what is left.
+func (p *Provider) Refund(o *buycard.Order, amount int64) buycard.PaymentEvent {
+	return p.moneyEvent(o, buycard.PaymentRefunded, "sbx_re_"+random(), amount)
+}
+
+// Dispute returns the event of a shopper's dispute of amount about o:
+// opened (disputeID "" makes a new one), won or lost.
+func (p *Provider) Dispute(o *buycard.Order, typ buycard.PaymentEventType, disputeID string, amount int64) buycard.PaymentEvent {
+	if disputeID == "" {
+		disputeID = "sbx_dp_" + random()
+	}
+	return p.moneyEvent(o, typ, disputeID, amount)
+}
+
+func (p *Provider) moneyEvent(o *buycard.Order, typ buycard.PaymentEventType, objectID string, amount int64) buycard.PaymentEvent {
+	return buycard.PaymentEvent{
+		ID:         "sbx_evt_" + random(),
+		Provider:   Name,
+		Type:       typ,
+		SessionID:  o.ProviderSessionID,
+		Amount:     buycard.Money{Amount: amount, Currency: o.Total.Currency},
+		ObjectID:   objectID,
+		OccurredAt: p.now(),
+	}
 }
 
 // Expire returns the event for a session that ran out before payment.

@@ -84,3 +84,20 @@ func TestExpireIsStableForReplays(t *testing.T) {
 		t.Errorf("expiry events %q and %q: want one id per session, so a replay is de-duplicated", a.ID, b.ID)
 	}
 }
+
+func TestFee(t *testing.T) {
+	for _, tt := range []struct {
+		in   buycard.Money
+		want int64
+	}{
+		{buycard.Money{Amount: 2400, Currency: "USD"}, 70},   // 69.6
+		{buycard.Money{Amount: 1999, Currency: "USD"}, 58},   // 57.971
+		{buycard.Money{Amount: 4800, Currency: "JPY"}, 139},  // 139.2
+		{buycard.Money{Amount: 12500, Currency: "KWD"}, 360}, // 362.5 → steps of 10: 36.25 → 36
+		{buycard.Money{Amount: 12700, Currency: "KWD"}, 370}, // 368.3 → 36.83 → 37
+	} {
+		if got := sandbox.Fee(tt.in); got.Amount != tt.want || got.Currency != tt.in.Currency {
+			t.Errorf("Fee(%v) = %v, want %d", tt.in, got, tt.want)
+		}
+	}
+}

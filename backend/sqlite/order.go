@@ -159,8 +159,9 @@ func release(ctx context.Context, tx *sql.Tx, o *buycard.Order, status buycard.O
 // updateOrderState stores the fields of o that payment events change.
 func updateOrderState(ctx context.Context, tx *sql.Tx, o *buycard.Order) error {
 	_, err := tx.ExecContext(ctx, `
-		UPDATE orders SET status = ?, payment_error = ?, paid_at = ? WHERE id = ?`,
-		o.Status, o.PaymentError, formatNullTime(o.PaidAt), o.ID)
+		UPDATE orders SET status = ?, payment_error = ?, paid_at = ?, refunded = ?, dispute_held = ?, dispute_lost = ?
+		WHERE id = ?`,
+		o.Status, o.PaymentError, formatNullTime(o.PaidAt), o.Refunded, o.DisputeHeld, o.DisputeLost, o.ID)
 	return err
 }
 
@@ -214,7 +215,7 @@ func applyEvent(ctx context.Context, tx *sql.Tx, o *buycard.Order, e buycard.Pay
 	if err := updateOrderState(ctx, tx, o); err != nil {
 		return err
 	}
-	return ledger.AppendSale(ctx, ledgerTx{tx}, o)
+	return ledger.AppendPaymentEvent(ctx, ledgerTx{tx}, o, e)
 }
 
 // FindOrder returns an order by id.
@@ -238,6 +239,7 @@ const selectOrders = `
 	SELECT id, number, status, widget_id, product_id, variant_id, merchant_id,
 		COALESCE(publisher_id, ''), COALESCE(placement_id, ''), product_title, variant_name, quantity,
 		currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
+		refunded, dispute_held, dispute_lost,
 		COALESCE(provider, ''), COALESCE(provider_session_id, ''), payment_error,
 		created_at, expires_at, paid_at
 	FROM orders`
@@ -248,6 +250,7 @@ func scanOrder(s scanner) (*buycard.Order, error) {
 	err := s.Scan(&o.ID, &o.Number, &o.Status, &o.WidgetID, &o.ProductID, &o.VariantID, &o.MerchantID,
 		&o.PublisherID, &o.PlacementID, &o.ProductTitle, &o.VariantName, &o.Quantity,
 		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS, &o.PlatformFeeBPS, &o.PlatformFeeFixed,
+		&o.Refunded, &o.DisputeHeld, &o.DisputeLost,
 		&o.Provider, &o.ProviderSessionID, &o.PaymentError,
 		timeColumn{&o.CreatedAt}, timeColumn{&o.ExpiresAt}, nullTimeColumn{&o.PaidAt})
 	if err != nil {

@@ -48,6 +48,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ExpiredOrders", testExpiredOrders},
 		{"SaleJournal", testSaleJournal},
 		{"SaleJournalRefusedLeavesOrderUnpaid", testSaleJournalRefusedLeavesOrderUnpaid},
+		{"RefundsAndDisputes", testRefundsAndDisputes},
+		{"RefundRejected", testRefundRejected},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

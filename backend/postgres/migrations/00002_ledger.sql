@@ -67,3 +67,7 @@ CREATE TRIGGER ledger_postings_no_truncate BEFORE TRUNCATE ON ledger_postings
 -- Rates snapshotted on each order when it is created (ledger.Rates).
 ALTER TABLE orders ADD COLUMN platform_fee_bps INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN platform_fee_fixed BIGINT NOT NULL DEFAULT 0;
+-- What refunds and disputes did to a paid order's money.
+ALTER TABLE orders ADD COLUMN refunded BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN dispute_held BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN dispute_lost BIGINT NOT NULL DEFAULT 0;

@@ -68,3 +68,7 @@ BEGIN SELECT RAISE(ABORT, 'ledger postings are append-only'); END;
 -- Rates snapshotted on each order when it is created (ledger.Rates).
 ALTER TABLE orders ADD COLUMN platform_fee_bps INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN platform_fee_fixed INTEGER NOT NULL DEFAULT 0;
+-- What refunds and disputes did to a paid order's money.
+ALTER TABLE orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN dispute_held INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN dispute_lost INTEGER NOT NULL DEFAULT 0;
