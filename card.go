@@ -49,6 +49,11 @@ type CatalogService interface {
 	// CreateWidget stores w. Errors: EINVALID, ENOTFOUND (merchant or
 	// product), ECONFLICT.
 	CreateWidget(ctx context.Context, w *Widget) error
+	// SetPublisherContract creates or replaces the merchant's contract
+	// with the publisher, setting UpdatedAt when zero. New orders through
+	// that publisher take its share. Errors: EINVALID, ENOTFOUND
+	// (merchant or publisher).
+	SetPublisherContract(ctx context.Context, c *PublisherContract) error
 }
 
 // PublisherService reads and writes publishers and their placements.

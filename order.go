@@ -169,15 +169,26 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		CreatedAt:    created.UTC(),
 		ExpiresAt:    n.ExpiresAt.UTC(),
 	}
-	// A sale no publisher made shares nothing.
-	if o.PublisherID != "" {
-		o.PublisherShareBPS = c.Widget.PublisherShareBPS
-	}
 	o.PlatformFeeBPS, o.PlatformFeeFixed = n.PlatformFee.BPS, n.PlatformFee.Fixed[p.Currency]
-	if o.PlatformFeeBPS+o.PublisherShareBPS > BPSDenominator {
-		return nil, nil, Errorf(ECONFLICT, "This product cannot be sold now: its commission rates exceed 100%%.")
+	if err := o.SetPublisherShare(c.Widget.PublisherShareBPS); err != nil {
+		return nil, nil, err
 	}
 	return o, v, nil
+}
+
+// SetPublisherShare snapshots the publisher's share on a new order: the
+// widget's, or the merchant's contract with the publisher. A sale no
+// publisher made shares nothing. Errors: ECONFLICT (the platform fee and
+// the share together exceed 100%).
+func (o *Order) SetPublisherShare(bps int) error {
+	if o.PublisherID == "" {
+		bps = 0
+	}
+	if o.PlatformFeeBPS+bps > BPSDenominator {
+		return Errorf(ECONFLICT, "This product cannot be sold now: its commission rates exceed 100%%.")
+	}
+	o.PublisherShareBPS = bps
+	return nil
 }
 
 // Reversed is what refunds and lost disputes took back of the payment.

@@ -43,3 +43,25 @@ func (p *Placement) Validate() error {
 	}
 	return nil
 }
+
+// PublisherContract is a merchant's own terms with one publisher: the
+// publisher's share of every sale of the merchant's products it makes,
+// instead of each widget's share. Orders snapshot the share in force when
+// they are created, so changing a contract never changes a past order.
+type PublisherContract struct {
+	MerchantID  string    `json:"merchant_id"`
+	PublisherID string    `json:"publisher_id"`
+	ShareBPS    int       `json:"share_bps"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Validate checks a contract before a store writes it. Errors: EINVALID.
+func (c *PublisherContract) Validate() error {
+	switch {
+	case c.MerchantID == "" || c.PublisherID == "":
+		return Errorf(EINVALID, "A publisher contract names its merchant and its publisher.")
+	case c.ShareBPS < 0 || c.ShareBPS > BPSDenominator:
+		return Errorf(EINVALID, "The publisher's share must be 0 to 10000 basis points.")
+	}
+	return nil
+}

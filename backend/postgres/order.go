@@ -37,6 +37,9 @@ func (db *DB) createOrder(ctx context.Context, tx pgx.Tx, n buycard.NewOrder) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := applyContract(ctx, tx, o); err != nil {
+		return nil, err
+	}
 	// Return the times as timestamptz keeps them.
 	o.CreatedAt, o.ExpiresAt = storedTime(o.CreatedAt), storedTime(o.ExpiresAt)
 	if err := reserveStock(ctx, tx, v, o.Quantity); err != nil {

@@ -17,38 +17,64 @@ var _ ledger.Books = (*DB)(nil)
 func (db *DB) Post(ctx context.Context, j ledger.Journal) (res ledger.PostResult, err error) {
 	defer wrap(&err, "post journal")
 	return writeTx(ctx, db, func(tx *sql.Tx) (ledger.PostResult, error) {
-		return ledger.Append(ctx, ledgerTx{tx}, j)
+		return ledger.Append(ctx, db.ledgerTx(tx), j)
 	})
 }
 
-// ledgerTx is a write transaction as ledger.Append sees it.
-type ledgerTx struct{ tx *sql.Tx }
+// ledgerTx is a write transaction as ledger.Append sees it; its
+// statements are prepared once.
+type ledgerTx struct {
+	db *DB
+	tx *sql.Tx
+}
+
+func (db *DB) ledgerTx(tx *sql.Tx) ledgerTx { return ledgerTx{db: db, tx: tx} }
+
+// stmt is query prepared, within the transaction: Migrate's prepared
+// statement when there is one, else prepared for this transaction only.
+func (t ledgerTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if stmts := t.db.ledgerStmts.Load(); stmts != nil && (*stmts)[query] != nil {
+		return t.tx.StmtContext(ctx, (*stmts)[query]), nil
+	}
+	return t.tx.PrepareContext(ctx, query)
+}
+
+// queryRow runs a one-row query and scans it; found is false for no row.
+func (t ledgerTx) queryRow(ctx context.Context, query string, args []any, dest ...any) (found bool, err error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return false, err
+	}
+	err = st.QueryRowContext(ctx, args...).Scan(dest...)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, err
+}
 
 func (t ledgerTx) JournalDigest(ctx context.Context, key string) (digest string, found bool, err error) {
-	err = t.tx.QueryRowContext(ctx, ledgersql.JournalDigest, key).Scan(&digest)
-	if err == sql.ErrNoRows {
-		return "", false, nil
-	}
-	return digest, err == nil, err
+	found, err = t.queryRow(ctx, ledgersql.JournalDigest, []any{key}, &digest)
+	return digest, found, err
 }
 
 func (t ledgerTx) Head(ctx context.Context) (seq int64, hash string, err error) {
-	err = t.tx.QueryRowContext(ctx, ledgersql.Head).Scan(&seq, &hash)
+	_, err = t.queryRow(ctx, ledgersql.Head, nil, &seq, &hash)
 	return seq, hash, err
 }
 
 func (t ledgerTx) AccountBalance(ctx context.Context, a ledger.AccountID) (amount int64, err error) {
-	err = t.tx.QueryRowContext(ctx, ledgersql.AccountBalance, a.String()).Scan(&amount)
-	if err == sql.ErrNoRows {
-		return 0, nil
-	}
+	_, err = t.queryRow(ctx, ledgersql.AccountBalance, []any{a.String()}, &amount)
 	return amount, err
 }
 
 func (t ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
 	queries, args := ledgersql.InsertArgs(r)
 	for i, q := range queries {
-		if _, err := t.tx.ExecContext(ctx, q, args[i]...); err != nil {
+		st, err := t.stmt(ctx, q)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, args[i]...); err != nil {
 			return err
 		}
 	}

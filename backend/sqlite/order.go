@@ -38,6 +38,9 @@ func (db *DB) createOrder(ctx context.Context, tx *sql.Tx, n buycard.NewOrder) (
 	if err != nil {
 		return nil, err
 	}
+	if err := applyContract(ctx, tx, o); err != nil {
+		return nil, err
+	}
 	if err := reserveStock(ctx, tx, v, o.Quantity); err != nil {
 		return nil, err
 	}
@@ -182,7 +185,7 @@ func (db *DB) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) (_ 
 		if err != nil || !fresh {
 			return o, err
 		}
-		return o, applyEvent(ctx, tx, o, e)
+		return o, db.applyEvent(ctx, tx, o, e)
 	})
 }
 
@@ -202,7 +205,7 @@ func recordEvent(ctx context.Context, tx *sql.Tx, e buycard.PaymentEvent, orderI
 // applyEvent moves o according to e, as buycard.Order.Apply says, and
 // stores what changed; a payment appends the sale journal in the same
 // transaction.
-func applyEvent(ctx context.Context, tx *sql.Tx, o *buycard.Order, e buycard.PaymentEvent) error {
+func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, o *buycard.Order, e buycard.PaymentEvent) error {
 	stock, changed, err := o.Apply(e)
 	if err != nil || !changed {
 		return err
@@ -215,7 +218,7 @@ func applyEvent(ctx context.Context, tx *sql.Tx, o *buycard.Order, e buycard.Pay
 	if err := updateOrderState(ctx, tx, o); err != nil {
 		return err
 	}
-	return ledger.AppendPaymentEvent(ctx, ledgerTx{tx}, o, e)
+	return ledger.AppendPaymentEvent(ctx, db.ledgerTx(tx), o, e)
 }
 
 // FindOrder returns an order by id.

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"SaleJournalRefusedLeavesOrderUnpaid", testSaleJournalRefusedLeavesOrderUnpaid},
 		{"RefundsAndDisputes", testRefundsAndDisputes},
 		{"RefundRejected", testRefundRejected},
+		{"PublisherContract", testPublisherContract},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -29,6 +30,8 @@ func ledgerCommand(ctx context.Context, m *server.Main, cmd string, args []strin
 		n, err := m.ReleaseShares(ctx, time.Now())
 		fmt.Fprintf(out, "released %d publisher shares\n", n)
 		return err
+	case "contract":
+		return contract(ctx, m, args, out)
 	}
 	return payouts(ctx, m, args, out)
 }
@@ -98,4 +101,22 @@ func payouts(ctx context.Context, m *server.Main, args []string, out io.Writer) 
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(b)
+}
+
+// contract sets a merchant's share for one publisher over its widgets'
+// (until the console does it).
+func contract(ctx context.Context, m *server.Main, args []string, out io.Writer) error {
+	if len(args) != 3 {
+		return errors.New("usage: buycard contract MERCHANT_ID PUBLISHER_ID SHARE_BPS")
+	}
+	bps, err := strconv.Atoi(args[2])
+	if err != nil {
+		return errors.New("SHARE_BPS must be a whole number of basis points")
+	}
+	c := &buycard.PublisherContract{MerchantID: args[0], PublisherID: args[1], ShareBPS: bps}
+	if err := m.DB.SetPublisherContract(ctx, c); err != nil {
+		return errors.New(buycard.ErrorMessage(err))
+	}
+	fmt.Fprintf(out, "%s gives %s %d bps of each new sale\n", c.MerchantID, c.PublisherID, c.ShareBPS)
+	return nil
 }

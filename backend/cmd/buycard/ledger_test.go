@@ -66,6 +66,9 @@ func TestLedgerCommands(t *testing.T) {
 	if out, err := cli("ledger", "verify"); err != nil || !strings.HasPrefix(out, "ledger ok: 3 journals") {
 		t.Fatalf("verify: %q, %v", out, err)
 	}
+	if out, err := cli("contract", "mer_nope", "pub_cli", "500"); err == nil || err.Error() != `Merchant "mer_nope" not found.` {
+		t.Errorf("contract with an unknown merchant: %q, %v", out, err)
+	}
 	if _, err := cli("statement", "publisher:pub_cli:cash:USD"); err == nil {
 		t.Error("a bad account must fail")
 	}

@@ -10,6 +10,8 @@
 //	buycard release        release publisher shares past their hold window
 //	buycard payouts [-batch ID]
 //	                       pay publishers' available balances (ledger side)
+//	buycard contract MERCHANT PUBLISHER BPS
+//	                       set a merchant's share for one publisher
 //
 // Configuration comes from the environment; see the README.
 // BUYCARD_DATABASE_URL chooses the store: sqlite:PATH (the default,
@@ -68,13 +70,13 @@ func run(logger *slog.Logger, args []string, stdout io.Writer) error {
 			return err
 		}
 		return m.SeedDemo(ctx)
-	case "ledger", "statement", "release", "payouts":
+	case "ledger", "statement", "release", "payouts", "contract":
 		if err := m.Open(ctx); err != nil {
 			return err
 		}
 		return ledgerCommand(ctx, m, cmd, args, stdout)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts, contract)", cmd)
 }
 
 func serve(ctx context.Context, m *server.Main) error {

@@ -71,3 +71,12 @@ ALTER TABLE orders ADD COLUMN platform_fee_fixed BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN refunded BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN dispute_held BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN dispute_lost BIGINT NOT NULL DEFAULT 0;
+
+-- A merchant's own share for one publisher, over its widgets' shares.
+CREATE TABLE publisher_contracts (
+    merchant_id  TEXT NOT NULL REFERENCES merchants (id),
+    publisher_id TEXT NOT NULL REFERENCES publishers (id),
+    share_bps    INTEGER NOT NULL CHECK (share_bps BETWEEN 0 AND 10000),
+    updated_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (merchant_id, publisher_id)
+);

@@ -72,3 +72,12 @@ ALTER TABLE orders ADD COLUMN platform_fee_fixed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN dispute_held INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN dispute_lost INTEGER NOT NULL DEFAULT 0;
+
+-- A merchant's own share for one publisher, over its widgets' shares.
+CREATE TABLE publisher_contracts (
+    merchant_id  TEXT NOT NULL REFERENCES merchants (id),
+    publisher_id TEXT NOT NULL REFERENCES publishers (id),
+    share_bps    INTEGER NOT NULL CHECK (share_bps BETWEEN 0 AND 10000),
+    updated_at   TEXT NOT NULL,
+    PRIMARY KEY (merchant_id, publisher_id)
+) STRICT;

@@ -1,0 +1,50 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/buycard/buycard"
+)
+
+// SetPublisherContract creates or replaces a merchant's contract with a
+// publisher.
+func (db *DB) SetPublisherContract(ctx context.Context, c *buycard.PublisherContract) (err error) {
+	defer wrap(&err, "set publisher contract")
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	c.UpdatedAt = createdAt(c.UpdatedAt)
+	return db.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := requireRow(ctx, tx, "merchants", "Merchant", c.MerchantID); err != nil {
+			return err
+		}
+		if err := requireRow(ctx, tx, "publishers", "Publisher", c.PublisherID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO publisher_contracts (merchant_id, publisher_id, share_bps, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (merchant_id, publisher_id) DO UPDATE SET share_bps = excluded.share_bps, updated_at = excluded.updated_at`,
+			c.MerchantID, c.PublisherID, c.ShareBPS, formatTime(c.UpdatedAt))
+		return err
+	})
+}
+
+// applyContract gives o the share of its merchant's contract with its
+// publisher, if there is one.
+func applyContract(ctx context.Context, tx *sql.Tx, o *buycard.Order) error {
+	if o.PublisherID == "" {
+		return nil
+	}
+	var share int
+	err := tx.QueryRowContext(ctx, `SELECT share_bps FROM publisher_contracts WHERE merchant_id = ? AND publisher_id = ?`,
+		o.MerchantID, o.PublisherID).Scan(&share)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return o.SetPublisherShare(share)
+}
