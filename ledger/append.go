@@ -20,9 +20,9 @@ type Tx interface {
 	// Head returns the sequence number and chain hash of the last journal;
 	// 0 and "" for an empty ledger.
 	Head(ctx context.Context) (seq int64, hash string, err error)
-	// AccountBalance returns an account's balance on its normal side; 0
-	// for an account never posted to.
-	AccountBalance(ctx context.Context, a AccountID) (int64, error)
+	// AccountBalances returns the balances of accounts on their normal
+	// sides; an account never posted to is absent (its balance is 0).
+	AccountBalances(ctx context.Context, accounts []AccountID) (map[AccountID]int64, error)
 	// Insert writes the journal, its postings and the new balances.
 	Insert(ctx context.Context, r Record) error
 }
@@ -75,13 +75,17 @@ func Append(ctx context.Context, tx Tx, j Journal) (PostResult, error) {
 // nextBalances returns the balances of the accounts j touches after j, or
 // an error if one would overflow or go negative where it may not.
 func nextBalances(ctx context.Context, tx Tx, j Journal) (map[AccountID]int64, error) {
+	accounts := make([]AccountID, len(j.Postings))
+	for i, p := range j.Postings {
+		accounts[i] = p.Account
+	}
+	current, err := tx.AccountBalances(ctx, accounts)
+	if err != nil {
+		return nil, err
+	}
 	next := make(map[AccountID]int64, len(j.Postings))
 	for _, p := range j.Postings {
-		old, err := tx.AccountBalance(ctx, p.Account)
-		if err != nil {
-			return nil, err
-		}
-		change := p.NormalAmount()
+		old, change := current[p.Account], p.NormalAmount()
 		if change > 0 && old > math.MaxInt64-change || change < 0 && old < math.MinInt64-change {
 			return nil, buycard.Errorf(buycard.EINVALID, "Balance of %s would overflow.", p.Account)
 		}

@@ -59,8 +59,14 @@ func (tx memoryTx) Head(context.Context) (int64, string, error) {
 	return int64(n), tx.m.links[n-1].Hash, nil
 }
 
-func (tx memoryTx) AccountBalance(_ context.Context, a AccountID) (int64, error) {
-	return tx.m.balances[a], nil
+func (tx memoryTx) AccountBalances(_ context.Context, accounts []AccountID) (map[AccountID]int64, error) {
+	out := make(map[AccountID]int64, len(accounts))
+	for _, a := range accounts {
+		if b, ok := tx.m.balances[a]; ok {
+			out[a] = b
+		}
+	}
+	return out, nil
 }
 
 func (tx memoryTx) Insert(_ context.Context, r Record) error {

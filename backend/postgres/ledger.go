@@ -29,13 +29,16 @@ func (db *DB) Post(ctx context.Context, j ledger.Journal) (res ledger.PostResult
 type ledgerTx struct {
 	tx     pgx.Tx
 	locked bool
+	// seq and hash are the head read with the lock.
+	seq  int64
+	hash string
 }
 
 func (t *ledgerTx) lock(ctx context.Context) error {
 	if t.locked {
 		return nil
 	}
-	_, err := t.tx.Exec(ctx, `SELECT 1 FROM ledger_head FOR UPDATE`)
+	err := t.tx.QueryRow(ctx, ledgersql.Head+` FOR UPDATE`).Scan(&t.seq, &t.hash)
 	t.locked = err == nil
 	return err
 }
@@ -51,19 +54,27 @@ func (t *ledgerTx) JournalDigest(ctx context.Context, key string) (digest string
 	return digest, err == nil, err
 }
 
+// Head is the head the lock read: nobody else can have moved it since.
 func (t *ledgerTx) Head(ctx context.Context) (seq int64, hash string, err error) {
-	if err := t.lock(ctx); err != nil {
-		return 0, "", err
-	}
-	err = t.tx.QueryRow(ctx, ledgersql.Head).Scan(&seq, &hash)
-	return seq, hash, err
+	err = t.lock(ctx)
+	return t.seq, t.hash, err
 }
 
-func (t *ledgerTx) AccountBalance(ctx context.Context, a ledger.AccountID) (int64, error) {
+// AccountBalances reads every balance in one round trip.
+func (t *ledgerTx) AccountBalances(ctx context.Context, accounts []ledger.AccountID) (map[ledger.AccountID]int64, error) {
 	if err := t.lock(ctx); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return accountBalance(ctx, t.tx, a)
+	ids := make([]string, len(accounts))
+	for i, a := range accounts {
+		ids[i] = a.String()
+	}
+	rows, err := t.tx.Query(ctx, `SELECT account, amount FROM ledger_balances WHERE account = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return ledgersql.ScanBalanceMap(rows)
 }
 
 // Insert sends the journal's statements in one round trip.
@@ -76,7 +87,11 @@ func (t *ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
 	for i, q := range queries {
 		batch.Queue(q, args[i]...)
 	}
-	return t.tx.SendBatch(ctx, batch).Close()
+	if err := t.tx.SendBatch(ctx, batch).Close(); err != nil {
+		return err
+	}
+	t.seq, t.hash = r.Seq, r.Hash // the next append in this transaction follows it
+	return nil
 }
 
 // querier is the pool or a transaction.

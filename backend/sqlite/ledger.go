@@ -62,9 +62,21 @@ func (t ledgerTx) Head(ctx context.Context) (seq int64, hash string, err error) 
 	return seq, hash, err
 }
 
-func (t ledgerTx) AccountBalance(ctx context.Context, a ledger.AccountID) (amount int64, err error) {
-	_, err = t.queryRow(ctx, ledgersql.AccountBalance, []any{a.String()}, &amount)
-	return amount, err
+// AccountBalances reads each balance with the prepared statement: in
+// process, that is cheaper than one query with a list.
+func (t ledgerTx) AccountBalances(ctx context.Context, accounts []ledger.AccountID) (map[ledger.AccountID]int64, error) {
+	out := make(map[ledger.AccountID]int64, len(accounts))
+	for _, a := range accounts {
+		var amount int64
+		found, err := t.queryRow(ctx, ledgersql.AccountBalance, []any{a.String()}, &amount)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			out[a] = amount
+		}
+	}
+	return out, nil
 }
 
 func (t ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
