@@ -129,13 +129,14 @@ func TestWidgetValidate(t *testing.T) {
 		want    string
 	}{
 		{"ok", []string{"news.example", "*.blog.example", "localhost"}, 1000, ""},
-		{"csp injection", []string{"a.example; script-src *"}, 0, `"a.example; script-src *" is not a domain name (use example.com or *.example.com).`},
-		{"scheme", []string{"https://a.example"}, 0, `"https://a.example" is not a domain name (use example.com or *.example.com).`},
+		{"csp injection", []string{"a.example; script-src *"}, 0, `Allowed domain "a.example; script-src *" is not a host name.`},
+		{"scheme", []string{"https://a.example"}, 0, `Allowed domain "https://a.example" is not a host name.`},
+		{"empty label", []string{"a..example"}, 0, `Allowed domain "a..example" is not a host name.`},
 		{"share too high", nil, 10001, "Publisher share must be between 0 and 10000 basis points."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := buycard.Widget{MerchantID: "mer_a", ProductID: "prd_a", AllowedDomains: tt.domains, PublisherShareBPS: tt.bps}
+			w := buycard.Widget{MerchantID: "mer_a", ProductID: "prd_a", CTA: "Buy", AllowedDomains: tt.domains, PublisherShareBPS: tt.bps}
 			if got := buycard.ErrorMessage(w.Validate()); got != tt.want {
 				t.Errorf("Validate() = %q, want %q", got, tt.want)
 			}

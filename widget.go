@@ -1,13 +1,9 @@
 package buycard
 
 import (
-	"regexp"
 	"strings"
 	"time"
 )
-
-// domainPattern is a host name, optionally with a leading "*." wildcard.
-var domainPattern = regexp.MustCompile(`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
 // Widget is a merchant's buy card for one product: what publishers embed.
 type Widget struct {
@@ -39,32 +35,10 @@ func (w *Widget) FrameAncestors() string {
 	return strings.Join(sources, " ")
 }
 
-// Validate checks a widget before it is stored. Allowed domains end up in a
-// CSP header, so anything but a plain host name is refused.
+// Validate checks w as every store checks it in CatalogService.CreateWidget.
+// Allowed domains end up in the checkout's CSP header, so nothing but a
+// host name, optionally starting with "*.", may pass. Errors: EINVALID.
 func (w *Widget) Validate() error {
-	switch {
-	case w.MerchantID == "" || w.ProductID == "":
-		return Errorf(EINVALID, "A widget needs a merchant and a product.")
-	case w.PublisherShareBPS < 0 || w.PublisherShareBPS > 10000:
-		return Errorf(EINVALID, "Publisher share must be between 0 and 10000 basis points.")
-	case len(w.CTA) > 40:
-		return Errorf(EINVALID, "The button label must be at most 40 characters.")
-	}
-	for _, d := range w.AllowedDomains {
-		if len(d) > 253 || !domainPattern.MatchString(d) {
-			return Errorf(EINVALID, "%q is not a domain name (use example.com or *.example.com).", d)
-		}
-	}
-	return nil
-}
-
-// ValidateCreate checks w as every store checks it in
-// CatalogService.CreateWidget. Allowed domains end up in the checkout's CSP
-// header, so nothing but a host name, optionally starting with "*.", may
-// pass. Its rules and messages are not Validate's (a label is required,
-// hosts may use upper case): the stores and their conformance suite keep
-// these. Errors: EINVALID.
-func (w *Widget) ValidateCreate() error {
 	switch {
 	case w.MerchantID == "":
 		return Errorf(EINVALID, "Widget merchant is required.")
@@ -72,7 +46,9 @@ func (w *Widget) ValidateCreate() error {
 		return Errorf(EINVALID, "Widget product is required.")
 	case strings.TrimSpace(w.CTA) == "":
 		return Errorf(EINVALID, "Button label is required.")
-	case w.PublisherShareBPS < 0 || w.PublisherShareBPS > 10000:
+	case len(w.CTA) > 40:
+		return Errorf(EINVALID, "The button label must be at most 40 characters.")
+	case w.PublisherShareBPS < 0 || w.PublisherShareBPS > BPSDenominator:
 		return Errorf(EINVALID, "Publisher share must be between 0 and 10000 basis points.")
 	}
 	for _, d := range w.AllowedDomains {

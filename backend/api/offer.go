@@ -31,7 +31,7 @@ func (s *Server) loadOffer(ctx context.Context, widgetID, token string) (*buycar
 		return nil, err
 	}
 	if card.Product.ID != claims.ProductID {
-		return nil, buycard.Errorf(buycard.ECONFLICT, "This card is out of date. Reload the page.")
+		return nil, buycard.Errorf(buycard.ECONFLICT, buycard.StaleCardMessage)
 	}
 	claims.PriceVersion = card.Product.PriceVersion
 	claims.ExpiresAt = s.tokenExpiry()

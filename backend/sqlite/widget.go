@@ -15,7 +15,7 @@ import (
 // must belong to the widget's merchant.
 func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 	defer wrap(&err, "create widget")
-	if err := w.ValidateCreate(); err != nil {
+	if err := w.Validate(); err != nil {
 		return err
 	}
 	w.ID, w.CreatedAt = newID(w.ID, "wgt"), createdAt(w.CreatedAt)
