@@ -19,6 +19,7 @@ const (
 	EUNAUTHORIZED = "unauthorized" // missing or bad credentials or token
 	EFORBIDDEN    = "forbidden"    // authenticated but not allowed
 	EPAYMENT      = "payment"      // the payment provider refused
+	ERATELIMIT    = "rate_limited" // too many requests; try again later
 	EINTERNAL     = "internal"     // anything unexpected
 )
 

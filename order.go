@@ -54,6 +54,7 @@ type Order struct {
 
 	Provider          string `json:"provider,omitempty"`
 	ProviderSessionID string `json:"-"`
+	ProviderPaymentID string `json:"-"` // the provider's payment id, once paid
 	// PaymentError is the last decline message shown to the shopper.
 	PaymentError string `json:"payment_error,omitempty"`
 
@@ -264,6 +265,9 @@ func (o *Order) Apply(e PaymentEvent) (stock int, changed bool, err error) {
 			return 0, false, nil
 		case OrderExpired, OrderCanceled:
 			stock = -o.Quantity
+		}
+		if e.PaymentID != "" {
+			o.ProviderPaymentID = e.PaymentID
 		}
 		paidAt := e.OccurredAt.UTC()
 		o.Status, o.PaidAt, o.PaymentError = OrderPaid, &paidAt, ""

@@ -35,9 +35,13 @@ type PaymentEvent struct {
 	Provider  string           // "sandbox", "stripe"
 	Type      PaymentEventType //
 	SessionID string           // provider session the event is about
-	Amount    Money            // amount captured (PaymentSucceeded), refunded or disputed
-	Message   string           // shopper-safe decline reason (PaymentFailed)
-	ObjectID  string           // the provider's refund or dispute id (after payment)
+	// PaymentID is the provider's payment (Stripe: payment intent) id.
+	// A payment event records it on the order; later events (refunds,
+	// disputes) may name the order by it instead of SessionID.
+	PaymentID string
+	Amount    Money  // amount captured (PaymentSucceeded), refunded or disputed
+	Message   string // shopper-safe decline reason (PaymentFailed)
+	ObjectID  string // the provider's refund or dispute id (after payment)
 	// Fee is the processor's fee on a payment, as the provider reports it;
 	// zero when it reports none.
 	Fee        Money
@@ -52,8 +56,8 @@ var paymentEventTypes = []PaymentEventType{PaymentSucceeded, PaymentFailed, Sess
 // Errors: EINVALID.
 func (e *PaymentEvent) Validate() error {
 	switch {
-	case e.ID == "" || e.Provider == "" || e.SessionID == "":
-		return Errorf(EINVALID, "Payment event id, provider and session id are required.")
+	case e.ID == "" || e.Provider == "" || e.SessionID == "" && e.PaymentID == "":
+		return Errorf(EINVALID, "Payment event id, provider and session or payment id are required.")
 	case e.OccurredAt.IsZero():
 		return Errorf(EINVALID, "Payment event time is required.")
 	case !slices.Contains(paymentEventTypes, e.Type):

@@ -43,6 +43,13 @@ type testServer struct {
 
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
+	return newTestServerWith(t, nil)
+}
+
+// newTestServerWith is newTestServer with configure changing the config
+// and services before the server is built.
+func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services)) *testServer {
+	t.Helper()
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "api.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -64,15 +71,20 @@ func newTestServer(t *testing.T) *testServer {
 	}
 	ts := &testServer{db: db, tokens: tokens, now: time.Now()}
 	payments := sandbox.New([]byte("sandbox key for the api tests...."), time.Now)
-	ts.Server = api.New(api.Config{
+	cfg := api.Config{
 		PublicURL: publicURL, CardTTL: time.Minute, ResponseCacheTTL: 5 * time.Second, TokenTTL: 24 * time.Hour, OrderTTL: 30 * time.Minute,
 		PlatformFee: buycard.PlatformFee{BPS: 875, Fixed: map[string]int64{"USD": 30}}, OperatorKey: operatorKey,
-	}, api.Services{
+	}
+	svc := api.Services{
 		Catalog: db, Publishers: db, Orders: db, Ledger: db, Payments: payments, TestPayments: payments,
 		Tokens: tokens, Loader: loader, Wasm: embed.NewAsset("application/wasm", []byte("\x00asm fake")),
 		Static: sharedStatic(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return ts.now },
-	})
+	}
+	if configure != nil {
+		configure(&cfg, &svc)
+	}
+	ts.Server = api.New(cfg, svc)
 	return ts
 }
 

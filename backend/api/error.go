@@ -19,6 +19,7 @@ var statuses = map[string]int{
 	buycard.EUNAUTHORIZED: fiber.StatusUnauthorized,
 	buycard.EFORBIDDEN:    fiber.StatusForbidden,
 	buycard.EPAYMENT:      fiber.StatusPaymentRequired,
+	buycard.ERATELIMIT:    fiber.StatusTooManyRequests,
 	buycard.EINTERNAL:     fiber.StatusInternalServerError,
 }
 

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +56,16 @@ type Config struct {
 	// OperatorKey is the bearer token of the operator API under
 	// /v1/ledger; empty turns that API off.
 	OperatorKey string
+	// CheckoutsPerIP and CheckoutsPerPublisher bound how many checkouts
+	// (POST /v1/checkout and the checkout form) one client IP, and the
+	// placements of one publisher, may start per CheckoutWindow (default
+	// one minute); 0 turns that limit off. See ratelimit.go.
+	CheckoutsPerIP        int
+	CheckoutsPerPublisher int
+	CheckoutWindow        time.Duration
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client, for the per-IP limit. Empty: the peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Services are the implementations the server calls.
@@ -71,8 +83,11 @@ type Services struct {
 	Wasm *embed.Asset
 	// Static are the files served under /web/, keyed by name ("checkout.css").
 	Static map[string]*embed.Asset
-	Logger *slog.Logger
-	Now    func() time.Time
+	// RateLimits holds the checkout rate-limit counters, shared by all
+	// nodes (Redis); nil keeps them in this node's memory.
+	RateLimits fiber.Storage
+	Logger     *slog.Logger
+	Now        func() time.Time
 }
 
 // Server is the Fiber app with its dependencies.
@@ -132,7 +147,8 @@ func (s *Server) routes() {
 	v1 := s.app.Group("/v1")
 	v1.Get("/cards", s.getCards)
 	v1.Get("/offers/:widget", s.getOffer)
-	v1.Post("/checkout", s.postCheckout)
+	limits := s.checkoutLimits()
+	v1.Post("/checkout", append(slices.Clip(limits), s.postCheckout)...)
 	v1.Post("/sandbox/pay", s.postSandboxPay)
 	v1.Get("/orders/:id", s.getOrder)
 	s.ledgerRoutes(v1.Group("/ledger", s.requireOperator))
@@ -141,6 +157,11 @@ func (s *Server) routes() {
 	})
 
 	s.assetRoutes()
+	if len(limits) > 0 {
+		// Before pageRoutes' POST /checkout/:widget (postChooseForm),
+		// which the limiters pass on to.
+		s.app.Post("/checkout/:widget", limits...)
+	}
 	s.app.Get("/p/:widget", s.getProductPage)
 	s.app.Get("/demo", s.getDemo)
 	s.pageRoutes()

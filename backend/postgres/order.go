@@ -164,9 +164,10 @@ func release(ctx context.Context, tx pgx.Tx, o *buycard.Order, status buycard.Or
 // updateOrderState stores the fields of o that payment events change.
 func updateOrderState(ctx context.Context, tx pgx.Tx, o *buycard.Order) error {
 	_, err := tx.Exec(ctx, `
-		UPDATE orders SET status = $1, payment_error = $2, paid_at = $3, refunded = $4, dispute_held = $5, dispute_lost = $6
-		WHERE id = $7`,
-		o.Status, o.PaymentError, o.PaidAt, o.Refunded, o.DisputeHeld, o.DisputeLost, o.ID)
+		UPDATE orders SET status = $1, payment_error = $2, paid_at = $3, refunded = $4, dispute_held = $5, dispute_lost = $6,
+			provider_payment_id = $7
+		WHERE id = $8`,
+		o.Status, o.PaymentError, o.PaidAt, o.Refunded, o.DisputeHeld, o.DisputeLost, nullIfEmpty(o.ProviderPaymentID), o.ID)
 	return err
 }
 
@@ -179,7 +180,7 @@ func (db *DB) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) (_ 
 		return nil, err
 	}
 	return writeTx(ctx, db, func(tx pgx.Tx) (*buycard.Order, error) {
-		o, err := findOrderBySession(ctx, tx, e.Provider, e.SessionID, forUpdate)
+		o, err := findOrderForEvent(ctx, tx, e)
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +251,7 @@ const selectOrders = `
 	SELECT id, number, status, widget_id, product_id, variant_id, merchant_id,
 		COALESCE(publisher_id, ''), COALESCE(placement_id, ''), product_title, variant_name, quantity,
 		currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
-		refunded, dispute_held, dispute_lost,
+		refunded, dispute_held, dispute_lost, COALESCE(provider_payment_id, ''),
 		COALESCE(provider, ''), COALESCE(provider_session_id, ''), payment_error,
 		created_at, expires_at, paid_at
 	FROM orders`
@@ -266,7 +267,7 @@ func scanOrder(row pgx.Row) (*buycard.Order, error) {
 	err := row.Scan(&o.ID, &o.Number, &o.Status, &o.WidgetID, &o.ProductID, &o.VariantID, &o.MerchantID,
 		&o.PublisherID, &o.PlacementID, &o.ProductTitle, &o.VariantName, &o.Quantity,
 		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS, &o.PlatformFeeBPS, &o.PlatformFeeFixed,
-		&o.Refunded, &o.DisputeHeld, &o.DisputeLost,
+		&o.Refunded, &o.DisputeHeld, &o.DisputeLost, &o.ProviderPaymentID,
 		&o.Provider, &o.ProviderSessionID, &o.PaymentError,
 		&o.CreatedAt, &o.ExpiresAt, &o.PaidAt)
 	if err != nil {
@@ -280,6 +281,16 @@ func scanOrder(row pgx.Row) (*buycard.Order, error) {
 func findOrderByID(ctx context.Context, tx pgx.Tx, id, lock string) (*buycard.Order, error) {
 	notFound := buycard.Errorf(buycard.ENOTFOUND, "Order %q not found.", id)
 	return findOrder(ctx, tx, notFound, `id = $1`+lock, id)
+}
+
+// findOrderForEvent returns the order e is about, locked: by its session,
+// or by its payment id when the event names no session.
+func findOrderForEvent(ctx context.Context, tx pgx.Tx, e buycard.PaymentEvent) (*buycard.Order, error) {
+	if e.SessionID != "" {
+		return findOrderBySession(ctx, tx, e.Provider, e.SessionID, forUpdate)
+	}
+	notFound := buycard.Errorf(buycard.ENOTFOUND, "No order has payment %q.", e.PaymentID)
+	return findOrder(ctx, tx, notFound, `provider = $1 AND provider_payment_id = $2`+forUpdate, e.Provider, e.PaymentID)
 }
 
 // findOrderBySession returns the order with the session; lock is "" or

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -44,6 +45,14 @@ type Config struct {
 	// operator API (/v1/ledger/…). In development it is kept in
 	// data/operator.key when unset; in production the API is off without it.
 	OperatorKey string
+	// RedisURL (BUYCARD_REDIS_URL, redis:// or rediss://) is the Redis the
+	// nodes share checkout rate limits through; empty keeps them in each
+	// node's memory.
+	RedisURL string
+	// TrustedProxies (BUYCARD_TRUSTED_PROXIES, comma-separated addresses
+	// or CIDRs) are the load balancers whose X-Forwarded-For names the
+	// client for the per-IP checkout limit.
+	TrustedProxies []netip.Prefix
 }
 
 // getenv is os.Getenv, replaceable in tests.
@@ -70,6 +79,12 @@ func LoadConfig(env getenv) (Config, error) {
 	if c.OperatorKey, err = secret(env, "BUYCARD_OPERATOR_KEY"); err != nil {
 		return c, err
 	}
+	if c.RedisURL, err = secret(env, "BUYCARD_REDIS_URL"); err != nil {
+		return c, err
+	}
+	if c.TrustedProxies, err = prefixes("BUYCARD_TRUSTED_PROXIES", env("BUYCARD_TRUSTED_PROXIES")); err != nil {
+		return c, err
+	}
 	if err := c.loadMoney(env); err != nil {
 		return c, err
 	}
@@ -86,6 +101,11 @@ func (c *Config) validate() error {
 	u, err := url.Parse(c.PublicURL)
 	if c.PublicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "") {
 		return fmt.Errorf("BUYCARD_PUBLIC_URL must be an origin such as https://buy.example.com, not %q", c.PublicURL)
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			return fmt.Errorf("BUYCARD_REDIS_URL must be a redis:// or rediss:// URL, not %q", redactURL(c.RedisURL))
+		}
 	}
 	if c.Production() {
 		switch {
@@ -134,6 +154,22 @@ func amountsByCurrency(name, s string) (map[string]int64, error) {
 			return nil, fmt.Errorf("%s must list CURRENCY:MINOR_UNITS such as USD:30, not %q", name, item)
 		}
 		out[cur] = n
+	}
+	return out, nil
+}
+
+// prefixes parses a comma-separated list of addresses and CIDRs.
+func prefixes(name, s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range splitList(s) {
+		p, err := netip.ParsePrefix(item)
+		if a, aerr := netip.ParseAddr(item); aerr == nil {
+			p, err = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s must list addresses or CIDRs such as 10.0.0.0/8, not %q", name, item)
+		}
+		out = append(out, p.Masked())
 	}
 	return out, nil
 }

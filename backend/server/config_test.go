@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +43,14 @@ func TestLoadConfig(t *testing.T) {
 		{"fixed fee currency", map[string]string{"BUYCARD_PLATFORM_FEE_FIXED": "XXX:1"}, "BUYCARD_PLATFORM_FEE_FIXED must list"},
 		{"hold", map[string]string{"BUYCARD_PUBLISHER_HOLD": "7days"}, "BUYCARD_PUBLISHER_HOLD must be a duration such as 168h"},
 		{"payout minimum", map[string]string{"BUYCARD_PAYOUT_MINIMUM": "USD"}, "BUYCARD_PAYOUT_MINIMUM must list"},
+		{"redis", map[string]string{"BUYCARD_REDIS_URL": "redis://127.0.0.1:6379/0"}, ""},
+		{"redis over tls", map[string]string{"BUYCARD_REDIS_URL": "rediss://buycard:pw@cache.internal:6380/2"}, ""},
+		{"redis scheme", map[string]string{"BUYCARD_REDIS_URL": "http://cache.internal:6379"}, "BUYCARD_REDIS_URL must be a redis:// or rediss:// URL"},
+		{"redis without host", map[string]string{"BUYCARD_REDIS_URL": "redis:cache.internal"}, "BUYCARD_REDIS_URL must be a redis:// or rediss:// URL"},
+		{"redis unparsable", map[string]string{"BUYCARD_REDIS_URL": "redis://:pw@[::1"}, `not "redis:…"`},
+		{"redis url file missing", map[string]string{"BUYCARD_REDIS_URL_FILE": "/nonexistent/redis"}, "read BUYCARD_REDIS_URL_FILE"},
+		{"trusted proxies", map[string]string{"BUYCARD_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1, fd00::/8"}, ""},
+		{"trusted proxy not an address", map[string]string{"BUYCARD_TRUSTED_PROXIES": "10.0.0.0/8,lb.internal"}, `BUYCARD_TRUSTED_PROXIES must list addresses or CIDRs such as 10.0.0.0/8, not "lb.internal"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +78,41 @@ func TestDefaults(t *testing.T) {
 	}
 	if p, err := c.SQLitePath(); err != nil || p != "./data/buycard.db" {
 		t.Errorf("SQLitePath = %q, %v", p, err)
+	}
+}
+
+func TestRedisAndProxyConfig(t *testing.T) {
+	env := map[string]string{"BUYCARD_REDIS_URL": "rediss://:pw@cache.internal:6380/1", "BUYCARD_TRUSTED_PROXIES": "10.1.2.3/8, 192.0.2.1, ::ffff:198.51.100.1"}
+	c, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RedisURL != env["BUYCARD_REDIS_URL"] {
+		t.Errorf("RedisURL = %q", c.RedisURL)
+	}
+	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.1/32"), netip.MustParsePrefix("198.51.100.1/32")}
+	if !slices.Equal(c.TrustedProxies, want) {
+		t.Errorf("TrustedProxies = %v, want %v", c.TrustedProxies, want)
+	}
+	if c, _ := LoadConfig(func(string) string { return "" }); c.RedisURL != "" || c.TrustedProxies != nil {
+		t.Errorf("defaults: redis %q, proxies %v", c.RedisURL, c.TrustedProxies)
+	}
+}
+
+// TestUnreachableRedisDoesNotStopTheNode checks that a node starts while
+// its Redis is down: the limits fail open, with a warning.
+func TestUnreachableRedisDoesNotStopTheNode(t *testing.T) {
+	var logs strings.Builder
+	m := &Main{Config: Config{RedisURL: "redis://127.0.0.1:1/0"}, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	store, err := m.openRedis()
+	if err != nil || store == nil || m.redis == nil {
+		t.Fatalf("openRedis = %v, %v", store, err)
+	}
+	if err := m.Close(); err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(logs.String(), "redis unreachable") {
+		t.Errorf("no warning logged: %s", logs.String())
 	}
 }
 

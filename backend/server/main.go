@@ -12,10 +12,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+	fiberredis "github.com/gofiber/storage/redis/v3"
+
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/backend/demo"
 	"github.com/buycard/buycard/backend/postgres"
+	"github.com/buycard/buycard/backend/redisstore"
 	"github.com/buycard/buycard/backend/sandbox"
 	"github.com/buycard/buycard/backend/sqlite"
 	"github.com/buycard/buycard/embed"
@@ -30,6 +34,7 @@ type Store interface {
 	buycard.CatalogService
 	buycard.PublisherService
 	buycard.OrderService
+	buycard.AccountService
 	ledger.Books
 
 	// Migrate applies the migrations the database has not seen yet.
@@ -51,9 +56,12 @@ type Main struct {
 	DB      Store // set by Open
 	Server  *api.Server
 	sandbox *sandbox.Provider
-	ln      net.Listener
-	stop    context.CancelFunc
-	done    chan error
+	// redis holds the shared rate-limit counters when BUYCARD_REDIS_URL
+	// is set.
+	redis *fiberredis.Storage
+	ln    net.Listener
+	stop  context.CancelFunc
+	done  chan error
 }
 
 // NewMain returns a Main configured from env.
@@ -158,6 +166,9 @@ func (m *Main) Close() error {
 	if m.Server != nil {
 		errs = append(errs, m.Server.Shutdown(10*time.Second))
 	}
+	if m.redis != nil {
+		errs = append(errs, m.redis.Close())
+	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
@@ -186,6 +197,10 @@ func (m *Main) newServer() (*api.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	rateLimits, err := m.openRedis()
+	if err != nil {
+		return nil, err
+	}
 	return api.New(api.Config{
 		PublicURL: m.Config.PublicURL,
 		CardTTL:   60 * time.Second,
@@ -195,13 +210,41 @@ func (m *Main) newServer() (*api.Server, error) {
 		OrderTTL:         30 * time.Minute,
 		PlatformFee:      m.Config.PlatformFee,
 		OperatorKey:      operatorKey,
+		// Checkout rate limits, per minute: roomy for shoppers, many
+		// behind one NAT included, and tight for a script reserving
+		// stock in a loop.
+		CheckoutsPerIP:        20,
+		CheckoutsPerPublisher: 300,
+		CheckoutWindow:        time.Minute,
+		TrustedProxies:        m.Config.TrustedProxies,
 	}, api.Services{
 		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB,
 		Payments: m.sandbox, TestPayments: m.sandbox,
 		Tokens: tokens, Loader: loader, Wasm: wasm,
-		Static: api.StaticAssets(static),
-		Logger: m.Logger, Now: time.Now,
+		Static:     api.StaticAssets(static),
+		RateLimits: rateLimits,
+		Logger:     m.Logger, Now: time.Now,
 	}), nil
+}
+
+// openRedis opens BUYCARD_REDIS_URL for the shared rate limits, or returns
+// nil (each node counts in its memory) when it is unset. An unreachable
+// Redis is logged, not fatal: the limits fail open until it answers.
+func (m *Main) openRedis() (fiber.Storage, error) {
+	if m.Config.RedisURL == "" {
+		return nil, nil
+	}
+	store, err := redisstore.Open(m.Config.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("BUYCARD_REDIS_URL: %w", err)
+	}
+	m.redis = store
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := store.Conn().Ping(ctx).Err(); err != nil {
+		m.Logger.Warn("redis unreachable; checkout rate limits are off until it answers", "err", err)
+	}
+	return store, nil
 }
 
 // devKeyDir is the database path development keys are kept beside: the

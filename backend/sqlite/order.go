@@ -162,9 +162,11 @@ func release(ctx context.Context, tx *sql.Tx, o *buycard.Order, status buycard.O
 // updateOrderState stores the fields of o that payment events change.
 func updateOrderState(ctx context.Context, tx *sql.Tx, o *buycard.Order) error {
 	_, err := tx.ExecContext(ctx, `
-		UPDATE orders SET status = ?, payment_error = ?, paid_at = ?, refunded = ?, dispute_held = ?, dispute_lost = ?
+		UPDATE orders SET status = ?, payment_error = ?, paid_at = ?, refunded = ?, dispute_held = ?, dispute_lost = ?,
+			provider_payment_id = ?
 		WHERE id = ?`,
-		o.Status, o.PaymentError, formatNullTime(o.PaidAt), o.Refunded, o.DisputeHeld, o.DisputeLost, o.ID)
+		o.Status, o.PaymentError, formatNullTime(o.PaidAt), o.Refunded, o.DisputeHeld, o.DisputeLost,
+		nullIfEmpty(o.ProviderPaymentID), o.ID)
 	return err
 }
 
@@ -177,7 +179,7 @@ func (db *DB) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) (_ 
 		return nil, err
 	}
 	return writeTx(ctx, db, func(tx *sql.Tx) (*buycard.Order, error) {
-		o, err := findOrderBySession(ctx, tx, e.Provider, e.SessionID)
+		o, err := findOrderForEvent(ctx, tx, e)
 		if err != nil {
 			return nil, err
 		}
@@ -242,7 +244,7 @@ const selectOrders = `
 	SELECT id, number, status, widget_id, product_id, variant_id, merchant_id,
 		COALESCE(publisher_id, ''), COALESCE(placement_id, ''), product_title, variant_name, quantity,
 		currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
-		refunded, dispute_held, dispute_lost,
+		refunded, dispute_held, dispute_lost, COALESCE(provider_payment_id, ''),
 		COALESCE(provider, ''), COALESCE(provider_session_id, ''), payment_error,
 		created_at, expires_at, paid_at
 	FROM orders`
@@ -253,7 +255,7 @@ func scanOrder(s scanner) (*buycard.Order, error) {
 	err := s.Scan(&o.ID, &o.Number, &o.Status, &o.WidgetID, &o.ProductID, &o.VariantID, &o.MerchantID,
 		&o.PublisherID, &o.PlacementID, &o.ProductTitle, &o.VariantName, &o.Quantity,
 		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS, &o.PlatformFeeBPS, &o.PlatformFeeFixed,
-		&o.Refunded, &o.DisputeHeld, &o.DisputeLost,
+		&o.Refunded, &o.DisputeHeld, &o.DisputeLost, &o.ProviderPaymentID,
 		&o.Provider, &o.ProviderSessionID, &o.PaymentError,
 		timeColumn{&o.CreatedAt}, timeColumn{&o.ExpiresAt}, nullTimeColumn{&o.PaidAt})
 	if err != nil {
@@ -271,6 +273,16 @@ func findOrderByID(ctx context.Context, tx *sql.Tx, id string) (*buycard.Order, 
 func findOrderBySession(ctx context.Context, tx *sql.Tx, provider, sessionID string) (*buycard.Order, error) {
 	notFound := buycard.Errorf(buycard.ENOTFOUND, "No order has payment session %q.", sessionID)
 	return findOrder(ctx, tx, notFound, `provider = ? AND provider_session_id = ?`, provider, sessionID)
+}
+
+// findOrderForEvent returns the order e is about: by its session, or by
+// its payment id when the event names no session.
+func findOrderForEvent(ctx context.Context, tx *sql.Tx, e buycard.PaymentEvent) (*buycard.Order, error) {
+	if e.SessionID != "" {
+		return findOrderBySession(ctx, tx, e.Provider, e.SessionID)
+	}
+	notFound := buycard.Errorf(buycard.ENOTFOUND, "No order has payment %q.", e.PaymentID)
+	return findOrder(ctx, tx, notFound, `provider = ? AND provider_payment_id = ?`, e.Provider, e.PaymentID)
 }
 
 // findOrder returns the one order matching where, or notFound.

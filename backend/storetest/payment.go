@@ -175,7 +175,7 @@ func testPaymentEventRejected(t *testing.T, s Store) {
 		{"unknown type", func(e *buycard.PaymentEvent) { e.Type = "payment.maybe" },
 			buycard.EINVALID, `Unknown payment event type "payment.maybe".`},
 		{"no event id", func(e *buycard.PaymentEvent) { e.ID = "" },
-			buycard.EINVALID, "Payment event id, provider and session id are required."},
+			buycard.EINVALID, "Payment event id, provider and session or payment id are required."},
 		{"no time", func(e *buycard.PaymentEvent) { e.OccurredAt = time.Time{} },
 			buycard.EINVALID, "Payment event time is required."},
 	}

@@ -27,10 +27,13 @@ func testRefundsAndDisputes(t *testing.T, s Store) {
 	attachSession(t, s, o)
 	paid := event(o, buycard.PaymentSucceeded)
 	paid.Fee = buycard.Money{Amount: 210, Currency: "USD"}
+	paid.PaymentID = "pi_" + o.ID
 	o = applyEvent(t, s, paid)
 
+	byPayment := moneyEvent(o, buycard.PaymentRefunded, "re_1", 1000)
+	byPayment.SessionID, byPayment.PaymentID = "", paid.PaymentID // as Stripe's charge.refunded names it
 	steps := []buycard.PaymentEvent{
-		moneyEvent(o, buycard.PaymentRefunded, "re_1", 1000),
+		byPayment,
 		moneyEvent(o, buycard.DisputeOpened, "dp_1", 2000),
 		moneyEvent(o, buycard.DisputeLost, "dp_1", 2000),
 		moneyEvent(o, buycard.PaymentRefunded, "re_2", 3200),

@@ -19,6 +19,7 @@ type Store interface {
 	buycard.CatalogService
 	buycard.PublisherService
 	buycard.OrderService
+	buycard.AccountService
 	LedgerStore
 }
 
@@ -51,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"RefundsAndDisputes", testRefundsAndDisputes},
 		{"RefundRejected", testRefundRejected},
 		{"PublisherContract", testPublisherContract},
+		{"PaymentAccounts", testPaymentAccounts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

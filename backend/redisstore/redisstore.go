@@ -1,0 +1,39 @@
+// Package redisstore opens the Redis that Buycard nodes share short-lived
+// state through (today: the checkout rate-limit counters) as a
+// fiber.Storage, Fiber's key-value interface that its middleware use.
+package redisstore
+
+import (
+	"errors"
+	"net/url"
+	"time"
+
+	fiberredis "github.com/gofiber/storage/redis/v3"
+	"github.com/redis/go-redis/v9"
+)
+
+// Timeouts are short because a checkout waits on Redis, and the rate
+// limits fail open anyway: a slow Redis must not make a slow checkout.
+const (
+	dialTimeout = 500 * time.Millisecond
+	ioTimeout   = 250 * time.Millisecond
+)
+
+// Open returns the storage for rawURL (redis:// or rediss://, with user,
+// password and database number as go-redis reads them). It does not
+// connect: a node starts while Redis is down and connects when Redis
+// answers; Conn().Ping tells whether it does now.
+func Open(rawURL string) (*fiberredis.Storage, error) {
+	opts, err := redis.ParseURL(rawURL)
+	if err != nil {
+		// url.Parse errors quote the whole URL, password included.
+		if _, ok := errors.AsType[*url.Error](err); ok {
+			return nil, errors.New("redis URL does not parse")
+		}
+		return nil, err
+	}
+	opts.DialTimeout = dialTimeout
+	opts.ReadTimeout, opts.WriteTimeout = ioTimeout, ioTimeout
+	opts.MaxRetries = -1 // a retry would double the wait; the caller fails open instead
+	return fiberredis.NewFromConnection(redis.NewClient(opts)), nil
+}

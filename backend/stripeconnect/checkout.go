@@ -1,0 +1,170 @@
+package stripeconnect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/ledger"
+	"github.com/stripe/stripe-go/v76"
+)
+
+// Session lifetimes. Stripe accepts expires_at from 30 minutes to 24
+// hours after the session is created.
+const (
+	MinSessionTTL = 30 * time.Minute
+	MaxSessionTTL = 24 * time.Hour
+	// sessionSlack keeps expires_at above Stripe's minimum despite the
+	// time between creating the order and Stripe receiving the request,
+	// and clock skew.
+	sessionSlack = 2 * time.Minute
+)
+
+// ReturnPath is where Checkout sends the shopper back; Stripe replaces
+// {CHECKOUT_SESSION_ID}.
+const ReturnPath = "/checkout/return?session_id={CHECKOUT_SESSION_ID}"
+
+// CheckoutIdempotencyKey is the idempotency key of the session of order
+// orderID: a retry after a lost response, or a second node opening the
+// same order, gets the same session from Stripe for 24 hours.
+func CheckoutIdempotencyKey(orderID string) string { return "buycard-checkout-" + orderID }
+
+// SessionExpiry returns the expires_at CreateSession asks for: the order's
+// ExpiresAt, but at least MinSessionTTL (plus a little slack) and at most
+// MaxSessionTTL after the order was created. It depends on the order only,
+// because Stripe rejects an idempotency key reused with other parameters:
+// any retry, however late, must send the same value.
+//
+// A Stripe session may therefore outlive the order's stock reservation
+// when the order TTL is under about 32 minutes; the caller should let the
+// checkout.session.expired event, not its own clock, expire such orders.
+func SessionExpiry(o *buycard.Order, now time.Time) time.Time {
+	created := o.CreatedAt
+	if created.IsZero() {
+		created = now
+	}
+	exp := created.Add(MinSessionTTL + sessionSlack)
+	if o.ExpiresAt.After(exp) {
+		exp = o.ExpiresAt
+	}
+	if limit := created.Add(MaxSessionTTL - sessionSlack); exp.After(limit) {
+		exp = limit
+	}
+	return exp.Truncate(time.Second).UTC()
+}
+
+// CreateSession opens an embedded Checkout Session for a pending order: a
+// destination charge to the merchant's connected account, on behalf of
+// it, whose application fee is the platform fee plus the publisher share.
+// The idempotency key is CheckoutIdempotencyKey(o.ID), so calling again
+// for the same order (after a timeout, or concurrently) returns the same
+// session.
+//
+// Errors: EPAYMENT (order not pending, Stripe refused; with
+// ErrOutcomeUnknown when Stripe may have created the session anyway),
+// ECONFLICT (the merchant cannot take charges; Stripe is not called),
+// plain errors for an inconsistent order or a failed account lookup.
+func (p *Provider) CreateSession(ctx context.Context, o *buycard.Order) (*buycard.PaymentSession, error) {
+	if o.Status != buycard.OrderPending {
+		return nil, buycard.Errorf(buycard.EPAYMENT, "This order cannot be paid.")
+	}
+	params, err := p.sessionParams(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	var s *stripe.CheckoutSession
+	err = p.call(ctx, "create checkout session", func(ctx context.Context) error {
+		params.Context = ctx
+		var err error
+		s, err = p.api.sessions.New(params)
+		return err
+	})
+	if err != nil {
+		// A refused session is not the shopper's input: say so as a
+		// payment error and keep Stripe's details in the chain for logs.
+		if buycard.ErrorCode(err) == buycard.EINVALID {
+			err = fmt.Errorf("%w: %w", buycard.Errorf(buycard.EPAYMENT, "The payment could not be started. Try again later."), err)
+		}
+		return nil, err
+	}
+	if s.ID == "" || s.ClientSecret == "" {
+		return nil, errors.New("stripe create checkout session: response has no id or client secret")
+	}
+	return &buycard.PaymentSession{
+		ID:           s.ID,
+		ClientSecret: s.ClientSecret,
+		ExpiresAt:    time.Unix(s.ExpiresAt, 0).UTC(),
+	}, nil
+}
+
+// sessionParams builds the session request for o. Every field comes from
+// the order or the configuration, so retries send identical parameters.
+func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order) (*stripe.CheckoutSessionParams, error) {
+	if o.Quantity <= 0 || o.UnitPrice.Currency != o.Total.Currency || o.UnitPrice.Amount*int64(o.Quantity) != o.Total.Amount {
+		return nil, fmt.Errorf("stripe create checkout session: order %s: unit price × quantity ≠ total", o.ID)
+	}
+	c, err := ledger.SaleOf(o, ledger.RatesOf(o)).Commission()
+	if err != nil {
+		return nil, fmt.Errorf("stripe create checkout session: order %s: commission: %w", o.ID, err)
+	}
+	account, enabled, err := p.cfg.MerchantAccount(ctx, o.MerchantID)
+	if err != nil {
+		return nil, fmt.Errorf("stripe create checkout session: merchant account: %w", err)
+	}
+	if account == "" || !enabled {
+		return nil, buycard.Errorf(buycard.ECONFLICT, "This merchant cannot take payments right now.")
+	}
+
+	name := o.ProductTitle
+	if o.VariantName != "" {
+		name += " — " + o.VariantName
+	}
+	meta := orderMetadata(o)
+	params := &stripe.CheckoutSessionParams{
+		UIMode:            stripe.String(string(stripe.CheckoutSessionUIModeEmbedded)),
+		Mode:              stripe.String(string(stripe.CheckoutSessionModePayment)),
+		ReturnURL:         stripe.String(strings.TrimRight(p.cfg.BaseURL, "/") + ReturnPath),
+		ClientReferenceID: stripe.String(o.ID),
+		ExpiresAt:         stripe.Int64(SessionExpiry(o, p.cfg.Now()).Unix()),
+		LineItems: []*stripe.CheckoutSessionLineItemParams{{
+			PriceData: &stripe.CheckoutSessionLineItemPriceDataParams{
+				Currency:    stripe.String(strings.ToLower(o.UnitPrice.Currency)),
+				UnitAmount:  stripe.Int64(o.UnitPrice.Amount),
+				ProductData: &stripe.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripe.String(name)},
+			},
+			Quantity: stripe.Int64(int64(o.Quantity)),
+		}},
+		PaymentIntentData: &stripe.CheckoutSessionPaymentIntentDataParams{
+			OnBehalfOf:   stripe.String(account),
+			TransferData: &stripe.CheckoutSessionPaymentIntentDataTransferDataParams{Destination: stripe.String(account)},
+			// On the payment too, so refunds and disputes, which carry
+			// the payment intent rather than the session, lead back to
+			// the order.
+			Metadata: meta,
+		},
+		Metadata: meta,
+	}
+	if fee := c.Platform + c.Publisher; fee > 0 {
+		params.PaymentIntentData.ApplicationFeeAmount = stripe.Int64(fee)
+	}
+	if p.cfg.Locale != "" {
+		params.Locale = stripe.String(p.cfg.Locale)
+	}
+	params.SetIdempotencyKey(CheckoutIdempotencyKey(o.ID))
+	return params, nil
+}
+
+// orderMetadata names the order on Stripe objects. Empty values are left
+// out: Stripe treats an empty metadata value as "unset".
+func orderMetadata(o *buycard.Order) map[string]string {
+	m := map[string]string{"order_id": o.ID}
+	for k, v := range map[string]string{"widget_id": o.WidgetID, "publisher_id": o.PublisherID, "placement_id": o.PlacementID} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	return m
+}

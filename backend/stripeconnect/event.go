@@ -1,0 +1,288 @@
+package stripeconnect
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/buycard/buycard"
+	"github.com/stripe/stripe-go/v76"
+)
+
+// Kind says what a translated Stripe event asks of the caller.
+type Kind string
+
+const (
+	// KindPayment: apply Events, in order, to the order.
+	KindPayment Kind = "payment"
+	// KindAwaitingPayment: checkout.session.completed with an unpaid
+	// session (a delayed payment method). Nothing changes yet; an
+	// async_payment_succeeded or _failed event follows.
+	KindAwaitingPayment Kind = "awaiting_payment"
+	// KindRefundLookup: charge.refunded without its refunds (every
+	// 2023-10-16 event). List them with Provider.ChargeRefunds and apply
+	// RefundEvents(t, refunds).
+	KindRefundLookup Kind = "refund_lookup"
+	// KindAccount: account.updated; see AccountID and the *Enabled fields.
+	KindAccount Kind = "account"
+	// KindNoChange: understood, and nothing to do (a dispute inquiry,
+	// which holds no money).
+	KindNoChange Kind = "no_change"
+)
+
+// Translation is a Stripe event in Buycard's terms.
+//
+// Events about a charge (refunds, disputes) carry a payment intent and a
+// charge, not a Checkout Session, so their PaymentEvents have no
+// SessionID. Every PaymentEvent has PaymentID = the payment intent id
+// when Stripe names one: the PaymentSucceeded event records it on the
+// order, and refund and dispute events name the order by it. (OrderID,
+// when present, is another way to find the order.)
+type Translation struct {
+	Kind Kind
+	// Events are what to apply through OrderService.ApplyPaymentEvent.
+	// Their IDs are Stripe event ids for session events, and derived from
+	// the object for refunds ("re_…") and disputes ("dp_…:opened", ":won",
+	// ":lost"), because several Stripe events can report the same refund
+	// or dispute change and it must be applied once.
+	Events []buycard.PaymentEvent
+
+	EventID    string // Stripe event id (evt_…)
+	EventType  string // Stripe event type
+	Livemode   bool   // ignore events whose mode differs from the key's
+	OccurredAt time.Time
+
+	OrderID         string // from client_reference_id or metadata.order_id, when present
+	SessionID       string // cs_…, session events
+	PaymentIntentID string // pi_…
+	ChargeID        string // ch_… / py_…, charge and dispute events
+	// AccountID is the connected account an account.updated event is
+	// about, or the account a Connect event came from.
+	AccountID string
+
+	// account.updated only.
+	ChargesEnabled, PayoutsEnabled, DetailsSubmitted bool
+}
+
+// Messages shown to the shopper.
+const (
+	AsyncFailedMessage = "The payment did not go through. Try another payment method."
+)
+
+// Translate turns a verified Stripe event into a Translation. handled is
+// false for event types Buycard does not use (the caller acknowledges
+// them and does nothing). Errors: EINVALID for an event of a known type
+// whose object is not what Stripe documents.
+func Translate(ev stripe.Event) (t Translation, handled bool, err error) {
+	if ev.Data == nil || len(ev.Data.Raw) == 0 {
+		return t, false, buycard.Errorf(buycard.EINVALID, "Stripe event %s has no object.", ev.ID)
+	}
+	t = Translation{
+		EventID:    ev.ID,
+		EventType:  string(ev.Type),
+		Livemode:   ev.Livemode,
+		OccurredAt: time.Unix(ev.Created, 0).UTC(),
+		AccountID:  ev.Account,
+	}
+	switch ev.Type {
+	case stripe.EventTypeCheckoutSessionCompleted,
+		stripe.EventTypeCheckoutSessionAsyncPaymentSucceeded,
+		stripe.EventTypeCheckoutSessionAsyncPaymentFailed,
+		stripe.EventTypeCheckoutSessionExpired:
+		err = t.session(ev)
+	case stripe.EventTypeChargeRefunded:
+		err = t.chargeRefunded(ev)
+	case stripe.EventTypeChargeDisputeCreated,
+		stripe.EventTypeChargeDisputeFundsWithdrawn,
+		stripe.EventTypeChargeDisputeClosed:
+		err = t.dispute(ev)
+	case stripe.EventTypeAccountUpdated:
+		err = t.account(ev)
+	default:
+		return Translation{}, false, nil
+	}
+	if err != nil {
+		return Translation{}, true, err
+	}
+	return t, true, nil
+}
+
+func decode(ev stripe.Event, v any) error {
+	if err := json.Unmarshal(ev.Data.Raw, v); err != nil {
+		return buycard.Errorf(buycard.EINVALID, "Stripe event %s (%s) has an unexpected object.", ev.ID, ev.Type)
+	}
+	return nil
+}
+
+func (t *Translation) event(typ buycard.PaymentEventType, id string) buycard.PaymentEvent {
+	if id == "" {
+		id = t.EventID
+	}
+	return buycard.PaymentEvent{ID: id, Provider: Name, Type: typ, SessionID: t.SessionID, PaymentID: t.PaymentIntentID, OccurredAt: t.OccurredAt}
+}
+
+func money(amount int64, currency stripe.Currency) buycard.Money {
+	return buycard.Money{Amount: amount, Currency: strings.ToUpper(string(currency))}
+}
+
+func (t *Translation) session(ev stripe.Event) error {
+	var s stripe.CheckoutSession
+	if err := decode(ev, &s); err != nil {
+		return err
+	}
+	if s.ID == "" {
+		return buycard.Errorf(buycard.EINVALID, "Stripe event %s names no session.", ev.ID)
+	}
+	t.SessionID = s.ID
+	t.OrderID = s.ClientReferenceID
+	if t.OrderID == "" {
+		t.OrderID = s.Metadata["order_id"]
+	}
+	if s.PaymentIntent != nil {
+		t.PaymentIntentID = s.PaymentIntent.ID
+	}
+	t.Kind = KindPayment
+	switch ev.Type {
+	case stripe.EventTypeCheckoutSessionCompleted, stripe.EventTypeCheckoutSessionAsyncPaymentSucceeded:
+		switch s.PaymentStatus {
+		case stripe.CheckoutSessionPaymentStatusPaid:
+		case stripe.CheckoutSessionPaymentStatusUnpaid:
+			if ev.Type == stripe.EventTypeCheckoutSessionCompleted {
+				t.Kind = KindAwaitingPayment
+				return nil
+			}
+			fallthrough
+		default:
+			return buycard.Errorf(buycard.EINVALID, "Stripe event %s: session %s has payment status %q.", ev.ID, s.ID, s.PaymentStatus)
+		}
+		if s.AmountTotal <= 0 || s.Currency == "" {
+			return buycard.Errorf(buycard.EINVALID, "Stripe event %s: paid session %s has no amount.", ev.ID, s.ID)
+		}
+		e := t.event(buycard.PaymentSucceeded, "")
+		e.Amount = money(s.AmountTotal, s.Currency)
+		t.Events = []buycard.PaymentEvent{e}
+	case stripe.EventTypeCheckoutSessionAsyncPaymentFailed:
+		e := t.event(buycard.PaymentFailed, "")
+		e.Message = AsyncFailedMessage
+		t.Events = []buycard.PaymentEvent{e}
+	case stripe.EventTypeCheckoutSessionExpired:
+		t.Events = []buycard.PaymentEvent{t.event(buycard.SessionExpired, "")}
+	}
+	return nil
+}
+
+func (t *Translation) chargeRefunded(ev stripe.Event) error {
+	var c stripe.Charge
+	if err := decode(ev, &c); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return buycard.Errorf(buycard.EINVALID, "Stripe event %s names no charge.", ev.ID)
+	}
+	t.ChargeID = c.ID
+	t.OrderID = c.Metadata["order_id"]
+	if c.PaymentIntent != nil {
+		t.PaymentIntentID = c.PaymentIntent.ID
+	}
+	// Before API version 2022-11-15, or if Stripe ever embeds them again,
+	// the refunds come with the charge.
+	if c.Refunds != nil && !c.Refunds.HasMore && len(c.Refunds.Data) > 0 {
+		t.Kind = KindPayment
+		t.Events = RefundEvents(*t, c.Refunds.Data)
+		return nil
+	}
+	t.Kind = KindRefundLookup
+	return nil
+}
+
+// RefundEvents returns one PaymentRefunded per refund that took money back
+// (pending or succeeded; failed and canceled refunds are skipped), with
+// ID and ObjectID the refund id, so a refund reported twice is applied
+// once. SessionID is t's (empty for charge events); PaymentID is the
+// refund's payment intent, or t's.
+func RefundEvents(t Translation, refunds []*stripe.Refund) []buycard.PaymentEvent {
+	var events []buycard.PaymentEvent
+	for _, r := range refunds {
+		if r == nil || r.ID == "" || r.Amount <= 0 {
+			continue
+		}
+		if r.Status != stripe.RefundStatusSucceeded && r.Status != stripe.RefundStatusPending {
+			continue
+		}
+		e := t.event(buycard.PaymentRefunded, r.ID)
+		e.ObjectID = r.ID
+		if r.PaymentIntent != nil && r.PaymentIntent.ID != "" {
+			e.PaymentID = r.PaymentIntent.ID
+		}
+		e.Amount = money(r.Amount, r.Currency)
+		if r.Created != 0 {
+			e.OccurredAt = time.Unix(r.Created, 0).UTC()
+		}
+		events = append(events, e)
+	}
+	return events
+}
+
+func (t *Translation) dispute(ev stripe.Event) error {
+	var d stripe.Dispute
+	if err := decode(ev, &d); err != nil {
+		return err
+	}
+	if d.ID == "" || d.Amount <= 0 || d.Currency == "" {
+		return buycard.Errorf(buycard.EINVALID, "Stripe event %s: dispute without id or amount.", ev.ID)
+	}
+	if d.Charge != nil {
+		t.ChargeID = d.Charge.ID
+	}
+	if d.PaymentIntent != nil {
+		t.PaymentIntentID = d.PaymentIntent.ID
+	}
+	inquiry := strings.HasPrefix(string(d.Status), "warning_")
+	var typ buycard.PaymentEventType
+	switch ev.Type {
+	case stripe.EventTypeChargeDisputeCreated:
+		if inquiry {
+			t.Kind = KindNoChange // an inquiry withdraws no funds
+			return nil
+		}
+		typ = buycard.DisputeOpened
+	case stripe.EventTypeChargeDisputeFundsWithdrawn:
+		// Follows created for a dispute, or marks an inquiry turned into
+		// a dispute; the shared event id makes it count once.
+		typ = buycard.DisputeOpened
+	case stripe.EventTypeChargeDisputeClosed:
+		switch d.Status {
+		case stripe.DisputeStatusWon:
+			typ = buycard.DisputeWon
+		case stripe.DisputeStatusLost:
+			typ = buycard.DisputeLost
+		case stripe.DisputeStatusWarningClosed:
+			t.Kind = KindNoChange
+			return nil
+		default:
+			return buycard.Errorf(buycard.EINVALID, "Stripe event %s: closed dispute %s has status %q.", ev.ID, d.ID, d.Status)
+		}
+	}
+	suffix := map[buycard.PaymentEventType]string{buycard.DisputeOpened: "opened", buycard.DisputeWon: "won", buycard.DisputeLost: "lost"}[typ]
+	e := t.event(typ, fmt.Sprintf("%s:%s", d.ID, suffix))
+	e.ObjectID = d.ID
+	e.Amount = money(d.Amount, d.Currency)
+	t.Kind = KindPayment
+	t.Events = []buycard.PaymentEvent{e}
+	return nil
+}
+
+func (t *Translation) account(ev stripe.Event) error {
+	var a stripe.Account
+	if err := decode(ev, &a); err != nil {
+		return err
+	}
+	if a.ID == "" {
+		return buycard.Errorf(buycard.EINVALID, "Stripe event %s names no account.", ev.ID)
+	}
+	t.Kind = KindAccount
+	t.AccountID = a.ID
+	t.ChargesEnabled, t.PayoutsEnabled, t.DetailsSubmitted = a.ChargesEnabled, a.PayoutsEnabled, a.DetailsSubmitted
+	return nil
+}

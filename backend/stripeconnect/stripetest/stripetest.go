@@ -1,0 +1,297 @@
+// Package stripetest is a small stateful fake of the Stripe API endpoints
+// backend/stripeconnect calls, for tests. Unlike stripe-mock it keeps the
+// objects it creates, follows Stripe's documented idempotency rules, and
+// can inject faults, so retries and lost responses can be tested.
+//
+// Idempotency, as Stripe documents it: the first request with a key is
+// executed and its result stored; a later request with the same key and
+// the same parameters gets that result replayed; the same key with other
+// parameters is a 400 idempotency_error; a request whose key is still
+// being executed gets a 409 idempotency_error. Injected faults answer
+// before the idempotency layer (as a load balancer or rate limiter would),
+// except FaultLostResponse, which executes the request and then drops the
+// connection before replying.
+package stripetest
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault is a failure the server injects into one POST request.
+type Fault int
+
+const (
+	FaultNone         Fault = iota
+	Fault500                // 500 api_error
+	Fault503                // 503 api_error
+	Fault429                // 429 rate_limit
+	Fault409                // 409 idempotency_error (another request in flight)
+	FaultHang               // no answer until the client gives up
+	FaultLostResponse       // executed, then the connection is closed unanswered
+)
+
+func (f Fault) String() string {
+	return [...]string{"none", "500", "503", "429", "409", "hang", "lost response"}[f]
+}
+
+// Server is the fake. Use NewServer, and Close when done.
+type Server struct {
+	*httptest.Server
+
+	// Delay is how long executing a create takes, so that concurrent
+	// requests with one key overlap. Set before use.
+	Delay time.Duration
+
+	mu       sync.Mutex
+	faults   []Fault
+	keys     map[string]*result
+	objects  map[string][]url.Values // path → parameters of each object created
+	requests int
+	seq      int
+	closing  chan struct{}
+}
+
+type result struct {
+	params string
+	done   chan struct{}
+	status int
+	body   []byte
+}
+
+// NewServer starts a fake Stripe API.
+func NewServer() *Server {
+	s := &Server{keys: map[string]*result{}, objects: map[string][]url.Values{}, closing: make(chan struct{})}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Close stops the server, releasing hung requests.
+func (s *Server) Close() {
+	close(s.closing)
+	s.Server.Close()
+}
+
+// Inject queues faults for the next POST requests, one each, in order.
+func (s *Server) Inject(faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, faults...)
+}
+
+// Created returns the parameters of each object created at path (for
+// example "/v1/checkout/sessions").
+func (s *Server) Created(path string) []url.Values {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]url.Values(nil), s.objects[path]...)
+}
+
+// Requests returns how many requests the server received.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		writeError(w, 400, "invalid_request_error", "", "bad form body")
+		return
+	}
+	s.mu.Lock()
+	s.requests++
+	fault := FaultNone
+	if r.Method == http.MethodPost && len(s.faults) > 0 {
+		fault, s.faults = s.faults[0], s.faults[1:]
+	}
+	s.mu.Unlock()
+
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+		writeError(w, 401, "invalid_request_error", "", "You did not provide an API key.")
+		return
+	}
+	switch fault {
+	case Fault500:
+		writeError(w, 500, "api_error", "", "An unknown error occurred.")
+		return
+	case Fault503:
+		writeError(w, 503, "api_error", "", "Service unavailable.")
+		return
+	case Fault429:
+		writeError(w, 429, "invalid_request_error", "rate_limit", "Too many requests hit the API too quickly.")
+		return
+	case Fault409:
+		writeError(w, 409, "idempotency_error", "", "There is currently another in-progress request using this Idempotent Key.")
+		return
+	case FaultHang:
+		select {
+		case <-r.Context().Done():
+		case <-s.closing:
+		}
+		return
+	}
+
+	if r.Method != http.MethodPost {
+		s.list(w, r)
+		return
+	}
+	key := r.Header.Get("Idempotency-Key")
+	params := r.PostForm.Encode() // sorted, so order-insensitive
+	res, replay, status := s.claim(r.URL.Path, key, params)
+	if status != 0 {
+		if status == 409 {
+			writeError(w, 409, "idempotency_error", "", "There is currently another in-progress request using this Idempotent Key.")
+		} else {
+			writeError(w, 400, "idempotency_error", "", "Keys for idempotent requests can only be used with the same parameters they were first used with.")
+		}
+		return
+	}
+	if !replay {
+		if s.Delay > 0 {
+			time.Sleep(s.Delay)
+		}
+		res.status, res.body = s.create(r.URL.Path, r.PostForm)
+		close(res.done)
+	}
+	if fault == FaultLostResponse {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if key != "" {
+		w.Header().Set("Idempotency-Key", key)
+	}
+	if replay {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	w.WriteHeader(res.status)
+	w.Write(res.body)
+}
+
+// claim finds or starts the result for an idempotency key: replay is true
+// for a finished earlier request; status is 409 or 400 when the key is in
+// flight or was used with other parameters.
+func (s *Server) claim(path, key, params string) (res *result, replay bool, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	params = path + "?" + params
+	if key == "" {
+		return &result{done: make(chan struct{})}, false, 0
+	}
+	if old, ok := s.keys[key]; ok {
+		if old.params != params {
+			return nil, false, 400
+		}
+		select {
+		case <-old.done:
+			return old, true, 0
+		default:
+			return nil, false, 409
+		}
+	}
+	res = &result{params: params, done: make(chan struct{})}
+	s.keys[key] = res
+	return res, false, 0
+}
+
+func (s *Server) create(path string, f url.Values) (int, []byte) {
+	s.mu.Lock()
+	s.seq++
+	n := s.seq
+	s.objects[path] = append(s.objects[path], f)
+	s.mu.Unlock()
+	id := func(prefix string) string { return fmt.Sprintf("%s_fake%06d", prefix, n) }
+	num := func(k string) int64 { v, _ := strconv.ParseInt(f.Get(k), 10, 64); return v }
+	var obj map[string]any
+	switch path {
+	case "/v1/checkout/sessions":
+		qty, unit := num("line_items[0][quantity]"), num("line_items[0][price_data][unit_amount]")
+		obj = map[string]any{
+			"id": id("cs_test"), "object": "checkout.session", "client_secret": id("cs_test") + "_secret_fake",
+			"expires_at": num("expires_at"), "amount_total": qty * unit, "currency": f.Get("line_items[0][price_data][currency]"),
+			"client_reference_id": f.Get("client_reference_id"), "mode": f.Get("mode"), "ui_mode": f.Get("ui_mode"),
+			"payment_status": "unpaid", "status": "open", "livemode": false,
+		}
+	case "/v1/refunds":
+		obj = map[string]any{"id": id("re"), "object": "refund", "amount": num("amount"), "currency": "usd",
+			"status": "succeeded", "payment_intent": f.Get("payment_intent"), "charge": f.Get("charge")}
+	case "/v1/transfers":
+		obj = map[string]any{"id": id("tr"), "object": "transfer", "amount": num("amount"), "currency": f.Get("currency"),
+			"destination": f.Get("destination"), "source_transaction": f.Get("source_transaction")}
+	case "/v1/accounts":
+		obj = map[string]any{"id": id("acct"), "object": "account", "type": f.Get("type"), "country": f.Get("country"),
+			"email": f.Get("email"), "charges_enabled": false, "payouts_enabled": false}
+	case "/v1/account_links":
+		obj = map[string]any{"object": "account_link", "url": "https://connect.stripe.com/setup/e/" + f.Get("account") + "/" + id("link"),
+			"expires_at": time.Now().Add(5 * time.Minute).Unix()}
+	default:
+		return 404, errorBody("invalid_request_error", "", "Unrecognized request URL (POST: "+path+").")
+	}
+	b, _ := json.Marshal(obj)
+	return 200, b
+}
+
+// list answers GET /v1/refunds?charge= with the refunds created for it.
+func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/v1/refunds" {
+		writeError(w, 404, "invalid_request_error", "", "Unrecognized request URL.")
+		return
+	}
+	charge := r.Form.Get("charge")
+	var data []map[string]any
+	for i, f := range s.Created("/v1/refunds") {
+		if f.Get("charge") == charge && charge != "" {
+			amount, _ := strconv.ParseInt(f.Get("amount"), 10, 64)
+			data = append(data, map[string]any{"id": fmt.Sprintf("re_list%03d", i), "object": "refund", "amount": amount,
+				"currency": "usd", "status": "succeeded", "charge": charge})
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"object": "list", "url": "/v1/refunds", "has_more": false, "data": data})
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
+}
+
+func errorBody(typ, code, msg string) []byte {
+	e := map[string]any{"type": typ, "message": msg}
+	if code != "" {
+		e["code"] = code
+	}
+	b, _ := json.Marshal(map[string]any{"error": e})
+	return b
+}
+
+func writeError(w http.ResponseWriter, status int, typ, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(errorBody(typ, code, msg))
+}
+
+// Sign returns a Stripe-Signature header for payload signed with secret
+// at t, as Stripe signs webhooks.
+func Sign(payload []byte, secret string, t time.Time) string {
+	return fmt.Sprintf("t=%d,v1=%s", t.Unix(), Signature(payload, secret, t))
+}
+
+// Signature returns the hex v1 signature of payload with secret at t.
+func Signature(payload []byte, secret string, t time.Time) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "%d.", t.Unix())
+	mac.Write(payload)
+	return hex.EncodeToString(mac.Sum(nil))
+}
