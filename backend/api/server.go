@@ -75,6 +75,9 @@ type Services struct {
 	Orders     buycard.OrderService
 	Ledger     ledger.Books
 	Payments   buycard.PaymentProvider
+	// StripeWebhooks applies Stripe's deliveries to /v1/stripe/webhook;
+	// nil turns the endpoint off.
+	StripeWebhooks StripeWebhooks
 	// TestPayments is set only with the sandbox provider.
 	TestPayments TestPayments
 	Tokens       *buycard.TokenSigner
@@ -152,6 +155,9 @@ func (s *Server) routes() {
 	v1.Post("/sandbox/pay", s.postSandboxPay)
 	v1.Get("/orders/:id", s.getOrder)
 	s.ledgerRoutes(v1.Group("/ledger", s.requireOperator))
+	if s.StripeWebhooks != nil {
+		v1.Post("/stripe/webhook", s.postStripeWebhook)
+	}
 	v1.Use(func(c *fiber.Ctx) error {
 		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
 	})

@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stripe/stripe-go/v76"
+
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/ledger"
-	"github.com/stripe/stripe-go/v76"
 )
 
 // Session lifetimes. Stripe accepts expires_at from 30 minutes to 24

@@ -4,8 +4,9 @@ import (
 	"context"
 	"strings"
 
-	"github.com/buycard/buycard"
 	"github.com/stripe/stripe-go/v76"
+
+	"github.com/buycard/buycard"
 )
 
 // maxIdempotencyKey is Stripe's limit on Idempotency-Key.

@@ -12,8 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/buycard/buycard"
 	"github.com/stripe/stripe-go/v76"
+
+	"github.com/buycard/buycard"
 )
 
 const stripeMockModule = "github.com/stripe/stripe-mock@v0.180.0"

@@ -6,8 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/buycard/buycard"
 	"github.com/stripe/stripe-go/v76"
+
+	"github.com/buycard/buycard"
 )
 
 // Kind says what a translated Stripe event asks of the caller.

@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stripe/stripe-go/v76"
+
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/stripeconnect/stripetest"
-	"github.com/stripe/stripe-go/v76"
 )
 
 // loadEvent reads a fixture and takes it through VerifyWebhook, as the

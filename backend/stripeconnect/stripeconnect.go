@@ -63,9 +63,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/buycard/buycard"
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
+
+	"github.com/buycard/buycard"
 )
 
 // Name is the provider name stored on orders and events.

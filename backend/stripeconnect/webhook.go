@@ -10,8 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/buycard/buycard"
 	"github.com/stripe/stripe-go/v76"
+
+	"github.com/buycard/buycard"
 )
 
 // DefaultTolerance is how far a webhook's signed timestamp may be from
