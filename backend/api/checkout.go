@@ -20,6 +20,9 @@ type paymentJSON struct {
 	Provider     string `json:"provider"`
 	SessionID    string `json:"session_id"`
 	ClientSecret string `json:"client_secret"`
+	// PublishableKey is Stripe's pk_… when the provider is Stripe: with the
+	// client secret it mounts the embedded checkout.
+	PublishableKey string `json:"publishable_key,omitempty"`
 }
 
 type checkoutResponse struct {
@@ -70,7 +73,10 @@ func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*check
 	return &checkoutResponse{
 		Order:      order,
 		OrderToken: s.Tokens.SignOrder(buycard.OrderClaims{OrderID: order.ID, ExpiresAt: now.Add(s.OrderTTL + time.Hour)}),
-		Payment:    paymentJSON{Provider: s.Payments.Name(), SessionID: session.ID, ClientSecret: session.ClientSecret},
+		Payment: paymentJSON{
+			Provider: s.Payments.Name(), SessionID: session.ID, ClientSecret: session.ClientSecret,
+			PublishableKey: s.StripePublishableKey,
+		},
 	}, nil
 }
 

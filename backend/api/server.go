@@ -56,6 +56,10 @@ type Config struct {
 	// OperatorKey is the bearer token of the operator API under
 	// /v1/ledger; empty turns that API off.
 	OperatorKey string
+	// StripePublishableKey (pk_…) is set when the payment provider is
+	// Stripe: the overlay mounts Stripe's embedded checkout with it, and
+	// checkout pages allow Stripe's origins in their CSP.
+	StripePublishableKey string
 	// CheckoutsPerIP and CheckoutsPerPublisher bound how many checkouts
 	// (POST /v1/checkout and the checkout form) one client IP, and the
 	// placements of one publisher, may start per CheckoutWindow (default
