@@ -82,6 +82,9 @@ type Services struct {
 	// StripeWebhooks applies Stripe's deliveries to /v1/stripe/webhook;
 	// nil turns the endpoint off.
 	StripeWebhooks StripeWebhooks
+	// StripeReturns reads a Checkout Session back when the shopper returns
+	// from Stripe's checkout (/checkout/return); nil turns that off.
+	StripeReturns StripeReturns
 	// TestPayments is set only with the sandbox provider.
 	TestPayments TestPayments
 	Tokens       *buycard.TokenSigner
@@ -174,6 +177,10 @@ func (s *Server) routes() {
 	}
 	s.app.Get("/p/:widget", s.getProductPage)
 	s.app.Get("/demo", s.getDemo)
+	if s.StripeReturns != nil {
+		// Before the checkout pages, whose /checkout/:widget it would match.
+		s.app.Get("/checkout/return", s.getStripeReturn)
+	}
 	s.pageRoutes()
 }
 

@@ -62,6 +62,7 @@ func newStripeTest(t *testing.T) *stripeTest {
 			Orders: svc.Orders, Accounts: svc.Orders.(buycard.AccountService),
 			Logger: svc.Logger, Now: func() time.Time { return st.now },
 		}
+		svc.StripeReturns = provider
 	})
 	return st
 }
@@ -93,6 +94,17 @@ const notebookTotal = 2400
 // Stripe session cs_test_NAME to it.
 func (st *stripeTest) newOrder(t *testing.T, name string) stripeOrder {
 	t.Helper()
+	o := st.pendingOrder(t)
+	so := stripeOrder{ID: o.ID, SessionID: "cs_test_" + name, PaymentIntent: "pi_" + name, Charge: "ch_" + name}
+	if err := st.db.AttachPaymentSession(t.Context(), o.ID, stripeconnect.Name, so.SessionID); err != nil {
+		t.Fatal(err)
+	}
+	return so
+}
+
+// pendingOrder creates a pending order for one notebook, with no session.
+func (st *stripeTest) pendingOrder(t *testing.T) *buycard.Order {
+	t.Helper()
 	ctx := t.Context()
 	claims, err := st.tokens.VerifyPlacement(st.cardToken(t, "wgt_notebook:plc_feednotebook"), st.now)
 	if err != nil {
@@ -105,11 +117,7 @@ func (st *stripeTest) newOrder(t *testing.T, name string) stripeOrder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	so := stripeOrder{ID: o.ID, SessionID: "cs_test_" + name, PaymentIntent: "pi_" + name, Charge: "ch_" + name}
-	if err := st.db.AttachPaymentSession(ctx, o.ID, stripeconnect.Name, so.SessionID); err != nil {
-		t.Fatal(err)
-	}
-	return so
+	return o
 }
 
 // event is a Stripe event of API version 2023-10-16, in the shape of the

@@ -29,8 +29,17 @@ type Config struct {
 	// PreviousSecrets (BUYCARD_PREVIOUS_SECRETS, comma-separated) still
 	// verify tokens signed before a rotation.
 	PreviousSecrets []string
-	StripeSecretKey string // STRIPE_SECRET_KEY
-	NoSeed          bool   // BUYCARD_NO_SEED=1 skips the demo seed
+	StripeSecretKey string // STRIPE_SECRET_KEY: sk_… or rk_…; unset means the sandbox
+	// StripePublishableKey (STRIPE_PUBLISHABLE_KEY, pk_…) mounts the
+	// embedded checkout in the overlay.
+	StripePublishableKey string
+	// StripeWebhookSecrets (STRIPE_WEBHOOK_SECRET, comma-separated while
+	// one is rolled) sign the deliveries to /v1/stripe/webhook.
+	StripeWebhookSecrets []string
+	// StripeAPIURL (STRIPE_API_URL, development only) points the provider
+	// at another API: stripe-mock or a fake.
+	StripeAPIURL string
+	NoSeed       bool // BUYCARD_NO_SEED=1 skips the demo seed
 
 	// PlatformFee is BUYCARD_PLATFORM_FEE_BPS (default 875) and
 	// BUYCARD_PLATFORM_FEE_FIXED ("USD:30,EUR:25", minor units).
@@ -73,7 +82,7 @@ func LoadConfig(env getenv) (Config, error) {
 	if c.Secret, err = secret(env, "BUYCARD_SECRET"); err != nil {
 		return c, err
 	}
-	if c.StripeSecretKey, err = secret(env, "STRIPE_SECRET_KEY"); err != nil {
+	if err := c.loadStripe(env); err != nil {
 		return c, err
 	}
 	if c.OperatorKey, err = secret(env, "BUYCARD_OPERATOR_KEY"); err != nil {
@@ -115,12 +124,57 @@ func (c *Config) validate() error {
 			return errors.New("production needs BUYCARD_SECRET (at least 32 characters)")
 		case c.StripeSecretKey == "":
 			return errors.New("production refuses the sandbox payment provider: set STRIPE_SECRET_KEY")
+		case len(c.StripeWebhookSecrets) == 0:
+			return errors.New("production needs STRIPE_WEBHOOK_SECRET: payments are confirmed by Stripe's webhooks")
+		case c.StripeAPIURL != "":
+			return errors.New("STRIPE_API_URL is for development and tests only")
 		}
 	}
-	if c.StripeSecretKey != "" {
-		return errors.New("the Stripe provider is not built yet (issue 5): unset STRIPE_SECRET_KEY to use the sandbox")
+	return c.validateStripe()
+}
+
+// loadStripe reads the Stripe keys; every secret can come from NAME_FILE.
+func (c *Config) loadStripe(env getenv) error {
+	var err error
+	if c.StripeSecretKey, err = secret(env, "STRIPE_SECRET_KEY"); err != nil {
+		return err
+	}
+	if c.StripePublishableKey, err = secret(env, "STRIPE_PUBLISHABLE_KEY"); err != nil {
+		return err
+	}
+	webhookSecrets, err := secret(env, "STRIPE_WEBHOOK_SECRET")
+	c.StripeWebhookSecrets, c.StripeAPIURL = splitList(webhookSecrets), env("STRIPE_API_URL")
+	return err
+}
+
+// validateStripe checks that the Stripe keys fit together: a secret key
+// needs its publishable key of the same mode (test or live).
+func (c *Config) validateStripe() error {
+	if c.StripeSecretKey == "" {
+		if c.StripePublishableKey != "" || len(c.StripeWebhookSecrets) > 0 {
+			return errors.New("STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET need STRIPE_SECRET_KEY")
+		}
+		return nil
+	}
+	switch {
+	case !strings.HasPrefix(c.StripeSecretKey, "sk_") && !strings.HasPrefix(c.StripeSecretKey, "rk_"):
+		return errors.New("STRIPE_SECRET_KEY must be a secret (sk_…) or restricted (rk_…) key")
+	case !strings.HasPrefix(c.StripePublishableKey, "pk_"):
+		return errors.New("STRIPE_PUBLISHABLE_KEY (pk_…) is required with STRIPE_SECRET_KEY: the overlay mounts Stripe's checkout with it")
+	case c.StripeLivemode() != strings.HasPrefix(c.StripePublishableKey, "pk_live_"):
+		return errors.New("STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY must both be test keys or both live keys")
+	}
+	for _, s := range c.StripeWebhookSecrets {
+		if !strings.HasPrefix(s, "whsec_") {
+			return errors.New("STRIPE_WEBHOOK_SECRET must list webhook signing secrets (whsec_…)")
+		}
 	}
 	return nil
+}
+
+// StripeLivemode reports whether the Stripe key is a live one.
+func (c *Config) StripeLivemode() bool {
+	return strings.HasPrefix(c.StripeSecretKey, "sk_live_") || strings.HasPrefix(c.StripeSecretKey, "rk_live_")
 }
 
 // loadMoney reads the commission, hold and payout settings.

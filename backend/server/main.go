@@ -192,7 +192,6 @@ func (m *Main) newServer() (*api.Server, error) {
 	for name, data := range demo.Files() {
 		static[name] = data
 	}
-	m.sandbox = sandbox.New([]byte("sandbox|"+m.Config.Secret), time.Now)
 	operatorKey, err := m.operatorKey()
 	if err != nil {
 		return nil, err
@@ -201,7 +200,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return api.New(api.Config{
+	cfg := api.Config{
 		PublicURL: m.Config.PublicURL,
 		CardTTL:   60 * time.Second,
 		// Card data and product pages are reused for 5 s across shoppers.
@@ -217,14 +216,18 @@ func (m *Main) newServer() (*api.Server, error) {
 		CheckoutsPerPublisher: 300,
 		CheckoutWindow:        time.Minute,
 		TrustedProxies:        m.Config.TrustedProxies,
-	}, api.Services{
+	}
+	svc := api.Services{
 		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB,
-		Payments: m.sandbox, TestPayments: m.sandbox,
 		Tokens: tokens, Loader: loader, Wasm: wasm,
 		Static:     api.StaticAssets(static),
 		RateLimits: rateLimits,
 		Logger:     m.Logger, Now: time.Now,
-	}), nil
+	}
+	if err := m.payments(&cfg, &svc); err != nil {
+		return nil, err
+	}
+	return api.New(cfg, svc), nil
 }
 
 // openRedis opens BUYCARD_REDIS_URL for the shared rate limits, or returns
@@ -318,12 +321,15 @@ func (m *Main) expireOrders(ctx context.Context) error {
 	}
 	var errs []error
 	for _, o := range orders {
-		if o.ProviderSessionID == "" {
+		switch {
+		case o.ProviderSessionID == "":
 			errs = append(errs, m.DB.CancelOrder(ctx, o.ID))
-			continue
+		case o.Provider == sandbox.Name && m.sandbox != nil:
+			_, err := m.DB.ApplyPaymentEvent(ctx, m.sandbox.Expire(o))
+			errs = append(errs, err)
 		}
-		_, err := m.DB.ApplyPaymentEvent(ctx, m.sandbox.Expire(o))
-		errs = append(errs, err)
+		// A Stripe session expires at Stripe, which says so with
+		// checkout.session.expired; until then the shopper may still pay.
 	}
 	return errors.Join(errs...)
 }

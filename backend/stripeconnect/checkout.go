@@ -101,6 +101,35 @@ func (p *Provider) CreateSession(ctx context.Context, o *buycard.Order) (*buycar
 	}, nil
 }
 
+// SessionPayment reads a Checkout Session back from Stripe: for the
+// shopper's return from checkout, and for reconciliation. Once the session
+// is complete and paid it returns the payment event that
+// checkout.session.completed carries, under the id "session_paid:ID" so
+// that however often the session is read the event is recorded once
+// (applying it to a paid order changes nothing either). ok is false while
+// the session is not paid. Errors: as CreateSession's.
+func (p *Provider) SessionPayment(ctx context.Context, sessionID string) (e buycard.PaymentEvent, ok bool, err error) {
+	var s *stripe.CheckoutSession
+	err = p.call(ctx, "retrieve checkout session", func(ctx context.Context) error {
+		params := &stripe.CheckoutSessionParams{}
+		params.Context = ctx
+		var err error
+		s, err = p.api.sessions.Get(sessionID, params)
+		return err
+	})
+	if err != nil || s.Status != stripe.CheckoutSessionStatusComplete || s.PaymentStatus != stripe.CheckoutSessionPaymentStatusPaid {
+		return buycard.PaymentEvent{}, false, err
+	}
+	e = buycard.PaymentEvent{
+		ID: "session_paid:" + s.ID, Provider: Name, Type: buycard.PaymentSucceeded, SessionID: s.ID,
+		Amount: money(s.AmountTotal, s.Currency), OccurredAt: p.cfg.Now().UTC(),
+	}
+	if s.PaymentIntent != nil {
+		e.PaymentID = s.PaymentIntent.ID
+	}
+	return e, true, nil
+}
+
 // sessionParams builds the session request for o. Every field comes from
 // the order or the configuration, so retries send identical parameters.
 func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order) (*stripe.CheckoutSessionParams, error) {

@@ -292,3 +292,31 @@ func TestRefundAndTransferReplay(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { wantCode(t, tt.err, buycard.EINVALID) })
 	}
 }
+
+func TestSessionPayment(t *testing.T) {
+	fake := stripetest.NewServer()
+	t.Cleanup(fake.Close)
+	p := newTestProvider(t, fake.URL)
+	ctx := context.Background()
+	o := testOrder("ord_return")
+	s, err := p.CreateSession(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := p.SessionPayment(ctx, s.ID); err != nil || ok {
+		t.Fatalf("open session: ok %v, %v; want no payment yet", ok, err)
+	}
+	fake.PaySession(s.ID, "pi_return")
+	e, ok, err := p.SessionPayment(ctx, s.ID)
+	if err != nil || !ok {
+		t.Fatalf("paid session: ok %v, %v", ok, err)
+	}
+	want := buycard.PaymentEvent{ID: "session_paid:" + s.ID, Provider: Name, Type: buycard.PaymentSucceeded,
+		SessionID: s.ID, PaymentID: "pi_return", Amount: o.Total, OccurredAt: e.OccurredAt}
+	if e != want {
+		t.Errorf("event = %+v, want %+v", e, want)
+	}
+	if _, _, err := p.SessionPayment(ctx, "cs_test_unknown"); err == nil {
+		t.Error("an unknown session must be an error")
+	}
+}

@@ -140,6 +140,12 @@ func TestStripeMock(t *testing.T) {
 		_, err := p.api.sessions.New(params)
 		wantCode(t, p.failure("probe", err, false, nil), buycard.EINVALID)
 	})
+	t.Run("retrieve checkout session", func(t *testing.T) {
+		// stripe-mock's fixture session is open and unpaid: no event.
+		if _, ok, err := p.SessionPayment(ctx, "cs_test_123"); err != nil || ok {
+			t.Fatalf("SessionPayment = %v, %v", ok, err)
+		}
+	})
 	t.Run("refund by payment intent", func(t *testing.T) {
 		r, err := p.Refund(ctx, "pi_123", 500, "buycard-refund-ord_mock-1")
 		if err != nil || r.ID == "" {

@@ -17,6 +17,7 @@
 // is verified:
 //
 //	POST /v1/checkout/sessions  Provider.CreateSession   stripe-mock (request validation) and stripetest (retries, lost response, concurrency)
+//	GET  /v1/checkout/sessions/ID  Provider.SessionPayment  stripe-mock; stripetest (open, then paid)
 //	POST /v1/refunds            Provider.Refund          stripe-mock; stripetest (idempotent replay)
 //	GET  /v1/refunds?charge=    Provider.ChargeRefunds   stripe-mock
 //	POST /v1/transfers          Provider.Transfer        stripe-mock; stripetest (idempotent replay)
@@ -144,6 +145,7 @@ var _ buycard.PaymentProvider = (*Provider)(nil)
 type stripeAPI struct {
 	sessions interface {
 		New(*stripe.CheckoutSessionParams) (*stripe.CheckoutSession, error)
+		Get(string, *stripe.CheckoutSessionParams) (*stripe.CheckoutSession, error)
 	}
 	refunds interface {
 		New(*stripe.RefundParams) (*stripe.Refund, error)

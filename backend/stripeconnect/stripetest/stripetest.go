@@ -57,6 +57,7 @@ type Server struct {
 	faults   []Fault
 	keys     map[string]*result
 	objects  map[string][]url.Values // path → parameters of each object created
+	sessions map[string]map[string]any // Checkout Sessions by id, as GET returns them
 	requests int
 	seq      int
 	closing  chan struct{}
@@ -71,7 +72,7 @@ type result struct {
 
 // NewServer starts a fake Stripe API.
 func NewServer() *Server {
-	s := &Server{keys: map[string]*result{}, objects: map[string][]url.Values{}, closing: make(chan struct{})}
+	s := &Server{keys: map[string]*result{}, objects: map[string][]url.Values{}, sessions: map[string]map[string]any{}, closing: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -228,6 +229,9 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 			"client_reference_id": f.Get("client_reference_id"), "mode": f.Get("mode"), "ui_mode": f.Get("ui_mode"),
 			"payment_status": "unpaid", "status": "open", "livemode": false,
 		}
+		s.mu.Lock()
+		s.sessions[obj["id"].(string)] = obj
+		s.mu.Unlock()
 	case "/v1/refunds":
 		obj = map[string]any{"id": id("re"), "object": "refund", "amount": num("amount"), "currency": "usd",
 			"status": "succeeded", "payment_intent": f.Get("payment_intent"), "charge": f.Get("charge")}
@@ -247,8 +251,32 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 	return 200, b
 }
 
-// list answers GET /v1/refunds?charge= with the refunds created for it.
+// PaySession completes a Checkout Session as a shopper's payment does,
+// with the payment intent paymentIntent.
+func (s *Server) PaySession(id, paymentIntent string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if obj := s.sessions[id]; obj != nil {
+		obj["status"], obj["payment_status"], obj["payment_intent"] = "complete", "paid", paymentIntent
+	}
+}
+
+// list answers GET /v1/refunds?charge= with the refunds created for it,
+// and GET /v1/checkout/sessions/ID with the session.
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+	if id, ok := strings.CutPrefix(r.URL.Path, "/v1/checkout/sessions/"); ok {
+		s.mu.Lock()
+		b, err := json.Marshal(s.sessions[id])
+		found := s.sessions[id] != nil
+		s.mu.Unlock()
+		if !found || err != nil {
+			writeError(w, 404, "invalid_request_error", "resource_missing", "No such checkout.session: "+id)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b)
+		return
+	}
 	if r.URL.Path != "/v1/refunds" {
 		writeError(w, 404, "invalid_request_error", "", "Unrecognized request URL.")
 		return
