@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,14 +21,9 @@ func (m *Main) payments(cfg *api.Config, svc *api.Services) error {
 		svc.Payments, svc.TestPayments = m.sandbox, m.sandbox
 		return nil
 	}
-	provider, err := stripeconnect.New(stripeconnect.Config{
-		SecretKey:       m.Config.StripeSecretKey,
-		APIURL:          m.Config.StripeAPIURL,
-		BaseURL:         m.Config.PublicURL,
-		MerchantAccount: m.merchantAccount,
-	})
+	provider, err := m.stripeProvider()
 	if err != nil {
-		return fmt.Errorf("stripe: %w", err)
+		return err
 	}
 	svc.Payments, svc.StripeReturns, cfg.StripePublishableKey = provider, provider, m.Config.StripePublishableKey
 	if len(m.Config.StripeWebhookSecrets) == 0 {
@@ -39,6 +35,59 @@ func (m *Main) payments(cfg *api.Config, svc *api.Services) error {
 		Refunds: provider, Orders: m.DB, Accounts: m.DB, Logger: m.Logger, Now: time.Now,
 	}
 	return nil
+}
+
+// stripeProvider builds the Stripe provider from the configuration.
+func (m *Main) stripeProvider() (*stripeconnect.Provider, error) {
+	provider, err := stripeconnect.New(stripeconnect.Config{
+		SecretKey:       m.Config.StripeSecretKey,
+		APIURL:          m.Config.StripeAPIURL,
+		BaseURL:         m.Config.PublicURL,
+		MerchantAccount: m.merchantAccount,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stripe: %w", err)
+	}
+	return provider, nil
+}
+
+// Reconciliation is what Reconcile did.
+type Reconciliation struct {
+	Sessions int `json:"sessions"` // paid or expired sessions Stripe listed
+	Applied  int `json:"applied"`  // applied to their orders (a no-op when the webhook came)
+	Foreign  int `json:"foreign"`  // sessions of no order of ours
+}
+
+// Reconcile reads the Checkout Sessions created at Stripe since t and
+// applies what their state implies (paid, expired) to their orders: what a
+// missed webhook left behind is repaired, and the rest changes nothing, so
+// it is safe to run at any time, twice, or on two nodes at once.
+func (m *Main) Reconcile(ctx context.Context, t time.Time) (Reconciliation, error) {
+	var r Reconciliation
+	if m.Config.StripeSecretKey == "" {
+		return r, errors.New("reconcile needs STRIPE_SECRET_KEY: the sandbox has nothing to reconcile")
+	}
+	provider, err := m.stripeProvider()
+	if err != nil {
+		return r, err
+	}
+	events, err := provider.SessionEventsSince(ctx, t)
+	if err != nil {
+		return r, err
+	}
+	for _, e := range events {
+		r.Sessions++
+		_, err := m.DB.ApplyPaymentEvent(ctx, e)
+		switch {
+		case buycard.ErrorCode(err) == buycard.ENOTFOUND:
+			r.Foreign++
+		case err != nil:
+			return r, fmt.Errorf("reconcile session %s: %w", e.SessionID, err)
+		default:
+			r.Applied++
+		}
+	}
+	return r, nil
 }
 
 // merchantAccount is the merchant's Connect account and whether it can

@@ -151,3 +151,48 @@ func TestStripeNode(t *testing.T) {
 		t.Errorf("webhook signed with another secret = %d, want 401", status)
 	}
 }
+
+// TestReconcile repairs what missed webhooks left behind: a session paid
+// and one expired at Stripe whose events never came.
+func TestReconcile(t *testing.T) {
+	m, fake := startStripeNode(t)
+	ctx := t.Context()
+	card, _ := m.DB.FindCard(ctx, "wgt_notebook")
+	err := m.DB.LinkPaymentAccount(ctx, &buycard.PaymentAccount{
+		ID: "acct_northwind", PartyKind: buycard.PartyMerchant, PartyID: card.Merchant.ID, ChargesEnabled: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type started struct {
+		Order   buycard.Order
+		Payment struct {
+			SessionID string `json:"session_id"`
+		}
+	}
+	var paid, expired started
+	checkoutNotebook(t, m, &paid)
+	checkoutNotebook(t, m, &expired)
+	fake.PaySession(paid.Payment.SessionID, "pi_reconciled")
+	fake.ExpireSession(expired.Payment.SessionID)
+	stock := func() int { c, _ := m.DB.FindCard(ctx, "wgt_notebook"); return c.Product.Variants[0].Stock }
+	before := stock()
+
+	for run := range 2 { // running it again repairs nothing twice
+		r, err := m.Reconcile(ctx, time.Now().Add(-time.Hour))
+		if err != nil || r.Sessions != 2 || r.Applied != 2 || r.Foreign != 0 {
+			t.Fatalf("run %d: %+v, %v", run, r, err)
+		}
+	}
+	for id, want := range map[string]buycard.OrderStatus{paid.Order.ID: buycard.OrderPaid, expired.Order.ID: buycard.OrderExpired} {
+		if o, err := m.DB.FindOrder(ctx, id); err != nil || o.Status != want {
+			t.Errorf("order %s = %v, %v; want %s", id, o.Status, err, want)
+		}
+	}
+	if journals, _ := m.DB.OrderJournals(ctx, paid.Order.ID); len(journals) != 1 {
+		t.Errorf("%d journals for the reconciled sale, want 1", len(journals))
+	}
+	if got := stock(); got != before+1 {
+		t.Errorf("stock %d → %d, want the expired order's unit back", before, got)
+	}
+}

@@ -117,17 +117,52 @@ func (p *Provider) SessionPayment(ctx context.Context, sessionID string) (e buyc
 		s, err = p.api.sessions.Get(sessionID, params)
 		return err
 	})
-	if err != nil || s.Status != stripe.CheckoutSessionStatusComplete || s.PaymentStatus != stripe.CheckoutSessionPaymentStatusPaid {
+	if err != nil {
 		return buycard.PaymentEvent{}, false, err
 	}
-	e = buycard.PaymentEvent{
-		ID: "session_paid:" + s.ID, Provider: Name, Type: buycard.PaymentSucceeded, SessionID: s.ID,
-		Amount: money(s.AmountTotal, s.Currency), OccurredAt: p.cfg.Now().UTC(),
+	e, ok = p.sessionEvent(s)
+	return e, ok && e.Type == buycard.PaymentSucceeded, nil
+}
+
+// SessionEventsSince lists the Checkout Sessions created since t and
+// returns the event each one's state implies: paid ones as SessionPayment
+// does, expired ones as SessionExpired under "session_expired:ID". Open
+// sessions imply nothing yet. `buycard reconcile` applies them, repairing
+// whatever a missed webhook left behind; applying one twice changes
+// nothing.
+func (p *Provider) SessionEventsSince(ctx context.Context, t time.Time) ([]buycard.PaymentEvent, error) {
+	var sessions []*stripe.CheckoutSession
+	err := p.call(ctx, "list checkout sessions", func(ctx context.Context) error {
+		params := &stripe.CheckoutSessionListParams{CreatedRange: &stripe.RangeQueryParams{GreaterThanOrEqual: t.Unix()}}
+		params.Context = ctx
+		var err error
+		sessions, err = p.api.listSessions(params)
+		return err
+	})
+	var events []buycard.PaymentEvent
+	for _, s := range sessions {
+		if e, ok := p.sessionEvent(s); ok {
+			events = append(events, e)
+		}
 	}
+	return events, err
+}
+
+// sessionEvent is the payment event a session's state implies, if any.
+func (p *Provider) sessionEvent(s *stripe.CheckoutSession) (buycard.PaymentEvent, bool) {
+	e := buycard.PaymentEvent{Provider: Name, SessionID: s.ID, OccurredAt: p.cfg.Now().UTC()}
 	if s.PaymentIntent != nil {
 		e.PaymentID = s.PaymentIntent.ID
 	}
-	return e, true, nil
+	switch {
+	case s.Status == stripe.CheckoutSessionStatusComplete && s.PaymentStatus == stripe.CheckoutSessionPaymentStatusPaid:
+		e.ID, e.Type, e.Amount = "session_paid:"+s.ID, buycard.PaymentSucceeded, money(s.AmountTotal, s.Currency)
+	case s.Status == stripe.CheckoutSessionStatusExpired:
+		e.ID, e.Type = "session_expired:"+s.ID, buycard.SessionExpired
+	default:
+		return e, false
+	}
+	return e, true
 }
 
 // sessionParams builds the session request for o. Every field comes from

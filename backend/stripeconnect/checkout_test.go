@@ -320,3 +320,32 @@ func TestSessionPayment(t *testing.T) {
 		t.Error("an unknown session must be an error")
 	}
 }
+
+func TestSessionEventsSince(t *testing.T) {
+	fake := stripetest.NewServer()
+	t.Cleanup(fake.Close)
+	p := newTestProvider(t, fake.URL)
+	ctx := context.Background()
+	var ids []string
+	for _, name := range []string{"ord_paid", "ord_expired", "ord_open"} {
+		s, err := p.CreateSession(ctx, testOrder(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	fake.PaySession(ids[0], "pi_paid")
+	fake.ExpireSession(ids[1])
+	events, err := p.SessionEventsSince(ctx, testNow.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]buycard.PaymentEventType{}
+	for _, e := range events {
+		got[e.ID] = e.Type
+	}
+	want := map[string]buycard.PaymentEventType{"session_paid:" + ids[0]: buycard.PaymentSucceeded, "session_expired:" + ids[1]: buycard.SessionExpired}
+	if len(got) != len(want) || got["session_paid:"+ids[0]] != want["session_paid:"+ids[0]] || got["session_expired:"+ids[1]] != want["session_expired:"+ids[1]] {
+		t.Errorf("events = %v, want %v (the open session implies none)", got, want)
+	}
+}

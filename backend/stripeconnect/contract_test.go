@@ -146,6 +146,11 @@ func TestStripeMock(t *testing.T) {
 			t.Fatalf("SessionPayment = %v, %v", ok, err)
 		}
 	})
+	t.Run("list checkout sessions", func(t *testing.T) {
+		if _, err := p.SessionEventsSince(ctx, time.Now().Add(-24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("refund by payment intent", func(t *testing.T) {
 		r, err := p.Refund(ctx, "pi_123", 500, "buycard-refund-ord_mock-1")
 		if err != nil || r.ID == "" {

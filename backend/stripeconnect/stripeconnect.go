@@ -18,6 +18,7 @@
 //
 //	POST /v1/checkout/sessions  Provider.CreateSession   stripe-mock (request validation) and stripetest (retries, lost response, concurrency)
 //	GET  /v1/checkout/sessions/ID  Provider.SessionPayment  stripe-mock; stripetest (open, then paid)
+//	GET  /v1/checkout/sessions  Provider.SessionEventsSince  stripe-mock; stripetest (paid, expired, open)
 //	POST /v1/refunds            Provider.Refund          stripe-mock; stripetest (idempotent replay)
 //	GET  /v1/refunds?charge=    Provider.ChargeRefunds   stripe-mock
 //	POST /v1/transfers          Provider.Transfer        stripe-mock; stripetest (idempotent replay)
@@ -150,8 +151,9 @@ type stripeAPI struct {
 	refunds interface {
 		New(*stripe.RefundParams) (*stripe.Refund, error)
 	}
-	listRefunds func(*stripe.RefundListParams) ([]*stripe.Refund, error)
-	transfers   interface {
+	listRefunds  func(*stripe.RefundListParams) ([]*stripe.Refund, error)
+	listSessions func(*stripe.CheckoutSessionListParams) ([]*stripe.CheckoutSession, error)
+	transfers    interface {
 		New(*stripe.TransferParams) (*stripe.Transfer, error)
 	}
 	accounts interface {
@@ -226,6 +228,14 @@ func New(cfg Config) (*Provider, error) {
 			it := sc.Refunds.List(p)
 			for it.Next() {
 				out = append(out, it.Refund())
+			}
+			return out, it.Err()
+		},
+		listSessions: func(p *stripe.CheckoutSessionListParams) ([]*stripe.CheckoutSession, error) {
+			var out []*stripe.CheckoutSession
+			it := sc.CheckoutSessions.List(p)
+			for it.Next() {
+				out = append(out, it.CheckoutSession())
 			}
 			return out, it.Err()
 		},

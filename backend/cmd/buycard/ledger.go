@@ -32,6 +32,8 @@ func ledgerCommand(ctx context.Context, m *server.Main, cmd string, args []strin
 		return err
 	case "contract":
 		return contract(ctx, m, args, out)
+	case "reconcile":
+		return reconcile(ctx, m, args, out)
 	}
 	return payouts(ctx, m, args, out)
 }
@@ -118,5 +120,21 @@ func contract(ctx context.Context, m *server.Main, args []string, out io.Writer)
 		return errors.New(buycard.ErrorMessage(err))
 	}
 	fmt.Fprintf(out, "%s gives %s %d bps of each new sale\n", c.MerchantID, c.PublisherID, c.ShareBPS)
+	return nil
+}
+
+// reconcile repairs what missed Stripe webhooks left behind.
+func reconcile(ctx context.Context, m *server.Main, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	since := fs.Duration("since", 48*time.Hour, "how far back to read Checkout Sessions")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	r, err := m.Reconcile(ctx, time.Now().Add(-*since))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d paid or expired sessions since %s: %d applied (no-ops where the webhook came), %d not ours\n",
+		r.Sessions, since, r.Applied, r.Foreign)
 	return nil
 }

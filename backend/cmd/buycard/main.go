@@ -12,6 +12,9 @@
 //	                       pay publishers' available balances (ledger side)
 //	buycard contract MERCHANT PUBLISHER BPS
 //	                       set a merchant's share for one publisher
+//	buycard reconcile [-since 48h]
+//	                       apply Stripe Checkout Sessions' state that missed
+//	                       webhooks left behind
 //
 // Configuration comes from the environment; see the README.
 // BUYCARD_DATABASE_URL chooses the store: sqlite:PATH (the default,
@@ -70,13 +73,13 @@ func run(logger *slog.Logger, args []string, stdout io.Writer) error {
 			return err
 		}
 		return m.SeedDemo(ctx)
-	case "ledger", "statement", "release", "payouts", "contract":
+	case "ledger", "statement", "release", "payouts", "contract", "reconcile":
 		if err := m.Open(ctx); err != nil {
 			return err
 		}
 		return ledgerCommand(ctx, m, cmd, args, stdout)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts, contract)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts, contract, reconcile)", cmd)
 }
 
 func serve(ctx context.Context, m *server.Main) error {

@@ -56,7 +56,7 @@ type Server struct {
 	mu       sync.Mutex
 	faults   []Fault
 	keys     map[string]*result
-	objects  map[string][]url.Values // path → parameters of each object created
+	objects  map[string][]url.Values   // path → parameters of each object created
 	sessions map[string]map[string]any // Checkout Sessions by id, as GET returns them
 	requests int
 	seq      int
@@ -261,9 +261,32 @@ func (s *Server) PaySession(id, paymentIntent string) {
 	}
 }
 
+// ExpireSession expires an open Checkout Session, as Stripe does at its
+// expires_at.
+func (s *Server) ExpireSession(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if obj := s.sessions[id]; obj != nil {
+		obj["status"] = "expired"
+	}
+}
+
 // list answers GET /v1/refunds?charge= with the refunds created for it,
-// and GET /v1/checkout/sessions/ID with the session.
+// GET /v1/checkout/sessions/ID with the session and GET
+// /v1/checkout/sessions with every session (filters are ignored).
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/v1/checkout/sessions" {
+		s.mu.Lock()
+		data := make([]map[string]any, 0, len(s.sessions))
+		for _, obj := range s.sessions {
+			data = append(data, obj)
+		}
+		b, _ := json.Marshal(map[string]any{"object": "list", "url": r.URL.Path, "has_more": false, "data": data})
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b)
+		return
+	}
 	if id, ok := strings.CutPrefix(r.URL.Path, "/v1/checkout/sessions/"); ok {
 		s.mu.Lock()
 		b, err := json.Marshal(s.sessions[id])
