@@ -195,6 +195,21 @@ func (o *Order) SetPublisherShare(bps int) error {
 // Reversed is what refunds and lost disputes took back of the payment.
 func (o *Order) Reversed() int64 { return o.Refunded + o.DisputeLost }
 
+// CheckRefund checks that amount can be refunded now: the order is paid and
+// the amount is positive and at most what is left of the payment, less
+// what an open dispute holds. Errors: ECONFLICT, EINVALID.
+func (o *Order) CheckRefund(amount int64) error {
+	switch {
+	case o.Status != OrderPaid:
+		return Errorf(ECONFLICT, "This order is %s: only a paid order can be refunded or disputed.", o.Status)
+	case amount <= 0:
+		return Errorf(EINVALID, "The amount must be positive, in the order's currency.")
+	case amount > o.Total.Amount-o.Reversed()-o.DisputeHeld:
+		return Errorf(EINVALID, "The refund exceeds what is left of the payment.")
+	}
+	return nil
+}
+
 // applyAfterPayment applies a refund or a dispute event to a paid order.
 // Errors: ECONFLICT (not paid, a second open dispute), EINVALID (amount).
 func (o *Order) applyAfterPayment(e PaymentEvent) error {
@@ -208,8 +223,8 @@ func (o *Order) applyAfterPayment(e PaymentEvent) error {
 	}
 	switch e.Type {
 	case PaymentRefunded:
-		if amount > left-o.DisputeHeld {
-			return Errorf(EINVALID, "The refund exceeds what is left of the payment.")
+		if err := o.CheckRefund(amount); err != nil {
+			return err
 		}
 		o.Refunded += amount
 	case DisputeOpened:

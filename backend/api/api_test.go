@@ -76,7 +76,7 @@ func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services))
 		PlatformFee: buycard.PlatformFee{BPS: 875, Fixed: map[string]int64{"USD": 30}}, OperatorKey: operatorKey,
 	}
 	svc := api.Services{
-		Catalog: db, Publishers: db, Orders: db, Ledger: db, Payments: payments, TestPayments: payments,
+		Catalog: db, Publishers: db, Orders: db, Ledger: db, Payments: payments, TestPayments: payments, Refunds: payments,
 		Tokens: tokens, Loader: loader, Wasm: embed.NewAsset("application/wasm", []byte("\x00asm fake")),
 		Static: sharedStatic(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return ts.now },

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/subtle"
 	"strconv"
 	"strings"
@@ -201,20 +202,43 @@ type refundRequest struct {
 	Amount int64 `json:"amount"` // minor units of the order's currency
 }
 
+// Refunds gives money back through the payment provider (the sandbox, or
+// Stripe with refund_application_fee and reverse_transfer) and reports the
+// refund as the event the provider's webhook delivers, under the same id,
+// so that whichever comes first applies it once.
+type Refunds interface {
+	RefundOrder(ctx context.Context, o *buycard.Order, amount int64, idempotencyKey string) (buycard.PaymentEvent, error)
+}
+
+// maxIdempotencyKey bounds the Idempotency-Key header.
+const maxIdempotencyKey = 200
+
 // postRefund serves POST /v1/ledger/orders/{id}/refunds: the operator
-// refunds part or all of a paid order. The sandbox reports the refund as
-// a processor would, and the event takes the webhook's path, journal
-// included.
+// refunds part or all of a paid order. The request must carry an
+// Idempotency-Key header: a retried request refunds once. What is left to
+// refund is checked before the provider is asked, and the refund's event
+// takes the webhook's path, journal included.
 func (s *Server) postRefund(c *fiber.Ctx) error {
+	key := c.Get("Idempotency-Key")
+	if key == "" || len(key) > maxIdempotencyKey {
+		return buycard.Errorf(buycard.EINVALID, "Send an Idempotency-Key header (1 to %d characters): a retried refund must not pay twice.", maxIdempotencyKey)
+	}
 	var req refundRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	o, err := s.sandboxOrder(c)
+	o, err := s.Orders.FindOrder(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	return s.applyMoneyEvent(c, s.TestPayments.Refund(o, req.Amount))
+	if err := o.CheckRefund(req.Amount); err != nil {
+		return err
+	}
+	e, err := s.Refunds.RefundOrder(c.UserContext(), o, req.Amount, key)
+	if err != nil {
+		return err
+	}
+	return s.applyMoneyEvent(c, e)
 }
 
 type disputeRequest struct {

@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -106,13 +107,23 @@ func TestLedgerBadInput(t *testing.T) {
 func TestLedgerRefundsAndDisputes(t *testing.T) {
 	ts := newTestServer(t)
 	orderID := ts.buyNotebook(t) // 2400: publisher 240 pending
+	refunds := 0
 	post := func(path string, body any) (int, string) {
-		resp, b := ts.do(t, "POST", "/v1/ledger/orders/"+orderID+path, "application/json", jsonBody(body), operator...)
+		refunds++
+		headers := append([]string{"Idempotency-Key", fmt.Sprintf("test-%d", refunds)}, operator...)
+		resp, b := ts.do(t, "POST", "/v1/ledger/orders/"+orderID+path, "application/json", jsonBody(body), headers...)
 		return resp.StatusCode, b
 	}
 	if status, body := post("/refunds", map[string]any{"amount": 600}); status != 201 || !strings.Contains(body, `"refunded":600`) {
 		t.Fatalf("refund = %d %s", status, body)
 	}
+	// The same request again (same Idempotency-Key) refunds once.
+	refunds--
+	if status, body := post("/refunds", map[string]any{"amount": 600}); status != 201 || !strings.Contains(body, `"refunded":600`) {
+		t.Fatalf("refund retried = %d %s", status, body)
+	}
+	resp, body := ts.do(t, "POST", "/v1/ledger/orders/"+orderID+"/refunds", "application/json", jsonBody(map[string]any{"amount": 1}), operator...)
+	wantError(t, resp, body, 400, "invalid", "Send an Idempotency-Key header (1 to 200 characters): a retried refund must not pay twice.")
 	status, body := post("/disputes", map[string]any{"amount": 1800, "outcome": "opened"})
 	var opened struct {
 		ObjectID string `json:"object_id"`
@@ -140,7 +151,7 @@ func TestLedgerRefundsAndDisputes(t *testing.T) {
 	if status, body := post("/disputes", map[string]any{"amount": 1, "outcome": "maybe"}); status != 400 || !strings.Contains(body, "outcome must be opened, won or lost.") {
 		t.Errorf("bad outcome = %d %s", status, body)
 	}
-	resp, body := ts.do(t, "GET", "/v1/ledger/verify", "", "", operator...)
+	resp, body = ts.do(t, "GET", "/v1/ledger/verify", "", "", operator...)
 	if resp.StatusCode != 200 || !strings.Contains(body, `"journals":5`) {
 		t.Errorf("verify = %d %s", resp.StatusCode, body)
 	}

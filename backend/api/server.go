@@ -29,9 +29,7 @@ import (
 type TestPayments interface {
 	VerifySecret(secret string) (orderID, sessionID string, err error)
 	Charge(o *buycard.Order, cardNumber string) (buycard.PaymentEvent, error)
-	// Refund and Dispute make the events a processor reports after
-	// payment.
-	Refund(o *buycard.Order, amount int64) buycard.PaymentEvent
+	// Dispute makes the events a processor reports about a dispute.
 	Dispute(o *buycard.Order, typ buycard.PaymentEventType, disputeID string, amount int64) buycard.PaymentEvent
 }
 
@@ -79,6 +77,8 @@ type Services struct {
 	Orders     buycard.OrderService
 	Ledger     ledger.Books
 	Payments   buycard.PaymentProvider
+	// Refunds gives money back through the payment provider.
+	Refunds Refunds
 	// StripeWebhooks applies Stripe's deliveries to /v1/stripe/webhook;
 	// nil turns the endpoint off.
 	StripeWebhooks StripeWebhooks

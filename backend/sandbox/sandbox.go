@@ -106,11 +106,17 @@ func Fee(m buycard.Money) buycard.Money {
 	return buycard.Money{Amount: units * step, Currency: m.Currency}
 }
 
-// Refund returns the event of a refund of amount (minor units) of a paid
-// order, as the processor would report it; the order service checks the
-// amount against what is left.
-func (p *Provider) Refund(o *buycard.Order, amount int64) buycard.PaymentEvent {
-	return p.moneyEvent(o, buycard.PaymentRefunded, "sbx_re_"+random(), amount)
+// RefundOrder refunds amount (minor units) of a paid order and returns the
+// event the processor reports for it; the order service checks the amount
+// against what is left when it applies it. The refund's id is derived
+// from idempotencyKey, so a retried request reports the same refund and is
+// applied once.
+func (p *Provider) RefundOrder(_ context.Context, o *buycard.Order, amount int64, idempotencyKey string) (buycard.PaymentEvent, error) {
+	sum := sha256.Sum256([]byte(o.ID + "|" + idempotencyKey))
+	id := "sbx_re_" + base64.RawURLEncoding.EncodeToString(sum[:12])
+	e := p.moneyEvent(o, buycard.PaymentRefunded, id, amount)
+	e.ID = "sbx_evt_" + id
+	return e, nil
 }
 
 // Dispute returns the event of a shopper's dispute of amount about o:

@@ -18,14 +18,15 @@ import (
 func (m *Main) payments(cfg *api.Config, svc *api.Services) error {
 	if m.Config.StripeSecretKey == "" {
 		m.sandbox = sandbox.New([]byte("sandbox|"+m.Config.Secret), time.Now)
-		svc.Payments, svc.TestPayments = m.sandbox, m.sandbox
+		svc.Payments, svc.TestPayments, svc.Refunds = m.sandbox, m.sandbox, m.sandbox
 		return nil
 	}
 	provider, err := m.stripeProvider()
 	if err != nil {
 		return err
 	}
-	svc.Payments, svc.StripeReturns, cfg.StripePublishableKey = provider, provider, m.Config.StripePublishableKey
+	svc.Payments, svc.Refunds, svc.StripeReturns = provider, provider, provider
+	cfg.StripePublishableKey = m.Config.StripePublishableKey
 	if len(m.Config.StripeWebhookSecrets) == 0 {
 		m.Logger.Warn("STRIPE_WEBHOOK_SECRET is not set: payments will not be confirmed until it is")
 		return nil

@@ -17,7 +17,10 @@ import (
 	"github.com/buycard/buycard/backend/stripeconnect/stripetest"
 )
 
-const testWebhookSecret = "whsec_server_tests"
+const (
+	testWebhookSecret = "whsec_server_tests"
+	testOperatorKey   = "operator-key-of-the-server-tests"
+)
 
 // startStripeNode runs a node configured for Stripe, its API pointed at a
 // stripetest fake, with the demo seeded.
@@ -32,6 +35,7 @@ func startStripeNode(t *testing.T) (*Main, *stripetest.Server) {
 		"BUYCARD_DATABASE_URL": "sqlite:" + filepath.Join(dir, "t.db"),
 		"STRIPE_SECRET_KEY":    "sk_test_server", "STRIPE_PUBLISHABLE_KEY": "pk_test_server",
 		"STRIPE_WEBHOOK_SECRET": testWebhookSecret, "STRIPE_API_URL": fake.URL,
+		"BUYCARD_OPERATOR_KEY": testOperatorKey,
 	}
 	m, err := NewMain(func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -149,6 +153,24 @@ func TestStripeNode(t *testing.T) {
 	header["Stripe-Signature"] = stripetest.Sign(payload, "whsec_someone_else", time.Now())
 	if status := post(t, m, "/v1/stripe/webhook", payload, header, nil); status != http.StatusUnauthorized {
 		t.Errorf("webhook signed with another secret = %d, want 401", status)
+	}
+
+	// The operator refunds part of it at Stripe; a retry refunds once.
+	refund := map[string]string{"Authorization": "Bearer " + testOperatorKey, "Idempotency-Key": "refund-1"}
+	for range 2 {
+		var refunded struct{ Order buycard.Order }
+		status := post(t, m, "/v1/ledger/orders/"+o.ID+"/refunds", []byte(`{"amount":600}`), refund, &refunded)
+		if status != http.StatusCreated || refunded.Order.Refunded != 600 {
+			t.Fatalf("refund = %d %+v", status, refunded.Order)
+		}
+	}
+	refunds := fake.Created("/v1/refunds")
+	if len(refunds) != 1 || refunds[0].Get("payment_intent") != "pi_server" ||
+		refunds[0].Get("refund_application_fee") != "true" || refunds[0].Get("reverse_transfer") != "true" {
+		t.Fatalf("refunds at Stripe: %v", refunds)
+	}
+	if journals, _ := m.DB.OrderJournals(ctx, o.ID); len(journals) != 2 || journals[1].Kind != "refund" {
+		t.Errorf("journals after the refund: %+v", journals)
 	}
 }
 

@@ -2,6 +2,7 @@ package stripeconnect
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/stripe/stripe-go/v76"
@@ -174,4 +175,25 @@ func (p *Provider) AccountLink(ctx context.Context, accountID, refreshURL, retur
 		return err
 	})
 	return l, err
+}
+
+// RefundOrder refunds amount of a paid order at Stripe, giving back the
+// application fee in proportion and reversing the share transferred, and
+// returns the refund as the event charge.refunded leads to (same id: the
+// refund's), so that this reply and the webhook apply it once. The Stripe
+// idempotency key is derived from the order and idempotencyKey. Errors:
+// ECONFLICT (no payment recorded on the order), as Refund's.
+func (p *Provider) RefundOrder(ctx context.Context, o *buycard.Order, amount int64, idempotencyKey string) (buycard.PaymentEvent, error) {
+	if o.ProviderPaymentID == "" {
+		return buycard.PaymentEvent{}, buycard.Errorf(buycard.ECONFLICT, "This order has no recorded Stripe payment to refund.")
+	}
+	r, err := p.Refund(ctx, o.ProviderPaymentID, amount, "buycard-refund-"+o.ID+"-"+idempotencyKey)
+	if err != nil {
+		return buycard.PaymentEvent{}, err
+	}
+	events := RefundEvents(Translation{OccurredAt: p.cfg.Now().UTC(), PaymentIntentID: o.ProviderPaymentID}, []*stripe.Refund{r})
+	if len(events) != 1 {
+		return buycard.PaymentEvent{}, fmt.Errorf("stripe refund %s of %s: status %q", r.ID, o.ID, r.Status)
+	}
+	return events[0], nil
 }
