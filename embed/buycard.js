@@ -130,7 +130,7 @@
   };
 
   // ---- Overlay ----
-  let host, dialog, frame, ready = false, frameKey, opener, scroll;
+  let host, dialog, frame, ready = false, loading = false, frameKey, opener, scroll;
   const src = (widget, token) => `${HOST}/checkout/${widget}?t=${enc(token)}&o=${enc(location.origin)}&lang=${enc(LANG)}`;
   const OVERLAY_CSS = ":host{display:contents!important}" +
     "dialog{box-sizing:border-box;width:calc(100% - 32px);max-width:460px;height:min(720px,calc(100vh - 32px));" +
@@ -170,6 +170,7 @@
     // Focus given to the frame before its page loaded does not reach that
     // page; hand it over again once it has.
     frame.addEventListener("load", () => {
+      loading = false;
       if (dialog.open) {
         frame.blur();
         frame.focus();
@@ -195,6 +196,9 @@
     else if (key !== frameKey) {
       frameKey = key;
       frame.src = src(widget, token);
+      // The page being replaced may still announce "ready": ignore it until the new page has loaded.
+      ready = false;
+      loading = true;
     }
   };
 
@@ -244,7 +248,7 @@
   w.addEventListener("message", (e) => {
     const m = e.data;
     if (e.origin !== HOST || !frame || e.source !== frame.contentWindow || m?.bc !== 1) return;
-    if (m.type === "ready") ready = true;
+    if (m.type === "ready") ready = !loading;
     else if (m.type === "close") close();
     else if (m.type === "purchase" && opener) {
       const detail = { widget: opener.c.widget, order: order(m.order) };

@@ -56,6 +56,8 @@ type paymentSession struct {
 	Provider     string `json:"provider"`
 	SessionID    string `json:"session_id"`
 	ClientSecret string `json:"client_secret"`
+	// PublishableKey is Stripe's pk_…, set when the provider is Stripe.
+	PublishableKey string `json:"publishable_key,omitempty"`
 }
 
 type payRequest struct {

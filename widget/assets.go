@@ -27,6 +27,8 @@ var (
 	iconSVG []byte
 	//go:embed web/checkout.js
 	checkoutJS []byte
+	//go:embed web/stripe-checkout.js
+	stripeCheckoutJS []byte
 )
 
 var (
@@ -39,20 +41,21 @@ var (
 )
 
 // StaticFiles returns the files the server serves under /web/, by name:
-// checkout.css, checkout.js, product.css, icon.svg, icon.png (192 px) and
-// icon-512.png.
+// checkout.css, checkout.js, stripe-checkout.js, product.css, icon.svg,
+// icon.png (192 px) and icon-512.png.
 func StaticFiles() map[string][]byte {
 	return maps.Clone(staticFiles())
 }
 
 var staticFiles = sync.OnceValue(func() map[string][]byte {
 	return map[string][]byte{
-		"checkout.css": checkoutCSS,
-		"checkout.js":  checkoutJS,
-		"product.css":  []byte(productCSS),
-		"icon.svg":     iconSVG,
-		"icon.png":     iconPNG(192),
-		"icon-512.png": iconPNG(512),
+		"checkout.css":       checkoutCSS,
+		"checkout.js":        checkoutJS,
+		"stripe-checkout.js": stripeCheckoutJS,
+		"product.css":        []byte(productCSS),
+		"icon.svg":           iconSVG,
+		"icon.png":           iconPNG(192),
+		"icon-512.png":       iconPNG(512),
 	}
 })
 

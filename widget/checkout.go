@@ -62,8 +62,9 @@ func parseCheckoutURL(u *url.URL) checkoutParams {
 }
 
 // checkout is the overlay app at /checkout/{widget}: choose variant and
-// quantity, pay with a test card, see the receipt. The server prerenders
-// it; in the browser it also talks to the page that frames it.
+// quantity, pay (with a test card, or in Stripe's embedded checkout), see
+// the receipt. The server prerenders it; in the browser it also talks to
+// the page that frames it.
 type checkout struct {
 	app.Compo
 
@@ -139,7 +140,10 @@ func (c *checkout) prerenderOrder(ctx app.Context) {
 		c.flow.err = userMessage(err)
 		return
 	}
-	c.flow.resume(view.Offer, view.Order, p.orderToken, p.clientSecret)
+	c.flow.resume(view.Offer, view.Order, p.orderToken, paymentSession{
+		Provider:     cmp.Or(view.Provider, providerSandbox),
+		ClientSecret: p.clientSecret, PublishableKey: view.PublishableKey,
+	})
 	ctx.Page().SetTitle("%s · Checkout", view.Offer.Title)
 }
 
@@ -167,7 +171,10 @@ func (c *checkout) resume(p prerenderedState) {
 	case p.offer == nil:
 		c.flow.step = stepFailed
 	case s.Order != nil:
-		c.flow.resume(p.offer, s.Order, s.OrderToken, s.ClientSecret)
+		c.flow.resume(p.offer, s.Order, s.OrderToken, paymentSession{
+			Provider:     cmp.Or(s.Provider, providerSandbox),
+			ClientSecret: s.ClientSecret, PublishableKey: s.PublishableKey,
+		})
 		c.flow.cardNumber = p.cardNumber
 	default:
 		c.params.token = p.offer.Token
@@ -429,6 +436,9 @@ func (c *checkout) renderCurrentStep() app.UI {
 	f := &c.flow
 	switch f.step {
 	case stepPay:
+		if p := f.session.Payment; p.Provider == providerStripe {
+			return newStripeStep(f.session.Order.Total.Format(f.lang), p.PublishableKey, p.ClientSecret)
+		}
 		return newPaymentStep(f.session.Order.Total.Format(f.lang), f.cardNumber, f.busy, f.err,
 			c.payForm(), c.setCardNumber, c.pay)
 	case stepReceipt:

@@ -22,7 +22,7 @@ const (
 	stepLoading step = iota // fetching the offer
 	stepFailed              // the offer could not be loaded
 	stepChoose              // variant, quantity and total
-	stepPay                 // sandbox test payment
+	stepPay                 // sandbox test payment, or Stripe's embedded checkout
 	stepReceipt             // paid
 )
 
@@ -77,8 +77,8 @@ func (f *flow) start(offer *buycard.Offer) {
 }
 
 // resume shows an order made before the client ran: its receipt when it
-// is paid, else the payment step of the session clientSecret opens.
-func (f *flow) resume(offer *buycard.Offer, o *buycard.Order, orderToken, clientSecret string) {
+// is paid, else the payment step of its session.
+func (f *flow) resume(offer *buycard.Offer, o *buycard.Order, orderToken string, payment paymentSession) {
 	f.start(offer)
 	// Set directly: the order's variant may have sold out since.
 	f.variantID, f.quantity = o.VariantID, o.Quantity
@@ -87,10 +87,26 @@ func (f *flow) resume(offer *buycard.Offer, o *buycard.Order, orderToken, client
 		return
 	}
 	f.step = stepPay
-	f.session = &checkoutSession{
-		Order: *o, OrderToken: orderToken,
-		Payment: paymentSession{Provider: "sandbox", ClientSecret: clientSecret},
+	f.session = &checkoutSession{Order: *o, OrderToken: orderToken, Payment: payment}
+}
+
+// Payment providers the overlay can pay with (docs/contracts.md).
+const (
+	providerSandbox = "sandbox"
+	providerStripe  = "stripe"
+)
+
+// payable reports whether the overlay can pay a session: the sandbox's
+// test cards, or Stripe's embedded checkout, which needs the publishable
+// key besides the client secret.
+func (p paymentSession) payable() bool {
+	switch p.Provider {
+	case providerSandbox:
+		return true
+	case providerStripe:
+		return p.PublishableKey != "" && p.ClientSecret != ""
 	}
+	return false
 }
 
 func (f *flow) variant() *buycard.OfferVariant {
@@ -161,7 +177,7 @@ func (f *flow) checkoutRequest() checkoutRequest {
 // checkoutStarted moves to the payment step with the new session.
 func (f *flow) checkoutStarted(s *checkoutSession) {
 	f.busy = false
-	if s.Payment.Provider != "sandbox" {
+	if !s.Payment.payable() {
 		f.err = msgNoTestPayments
 		return
 	}

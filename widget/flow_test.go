@@ -162,11 +162,27 @@ func TestFlowPayment(t *testing.T) {
 }
 
 func TestFlowRefusesOtherProviders(t *testing.T) {
+	for name, p := range map[string]paymentSession{
+		"unknown provider":          {Provider: "paypal", ClientSecret: "sec_1"},
+		"stripe without key":        {Provider: "stripe", ClientSecret: "cs_1_secret_x"},
+		"stripe without the secret": {Provider: "stripe", PublishableKey: "pk_test_1"},
+	} {
+		f := startedFlow("en")
+		f.begin()
+		f.checkoutStarted(&checkoutSession{Payment: p})
+		if f.step != stepChoose || f.err != msgNoTestPayments || f.busy {
+			t.Errorf("%s: step %v err %q busy %v", name, f.step, f.err, f.busy)
+		}
+	}
+}
+
+func TestFlowStripePayment(t *testing.T) {
 	f := startedFlow("en")
 	f.begin()
-	f.checkoutStarted(&checkoutSession{Payment: paymentSession{Provider: "stripe"}})
-	if f.step != stepChoose || f.err != msgNoTestPayments || f.busy {
-		t.Errorf("stripe session: step %v err %q busy %v", f.step, f.err, f.busy)
+	p := paymentSession{Provider: "stripe", SessionID: "cs_1", ClientSecret: "cs_1_secret_x", PublishableKey: "pk_test_1"}
+	f.checkoutStarted(&checkoutSession{Payment: p})
+	if f.step != stepPay || f.err != "" || f.busy || f.session.Payment != p {
+		t.Errorf("stripe session: step %v err %q busy %v session %+v", f.step, f.err, f.busy, f.session)
 	}
 }
 

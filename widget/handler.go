@@ -16,6 +16,10 @@ type HandlerOptions struct {
 	Version string
 	// Domain is the public host name, for go-app's og:url.
 	Domain string
+	// Stripe is set when payments go through Stripe: the pages then load
+	// web/stripe-checkout.js, which mounts Stripe's embedded checkout in
+	// the pay step.
+	Stripe bool
 }
 
 // NewHandler returns the go-app handler for the checkout pages and go-app's
@@ -23,6 +27,12 @@ type HandlerOptions struct {
 // /app.css). The server serves /web/ itself, from StaticFiles and the
 // WASM.
 func NewHandler(o HandlerOptions) *app.Handler {
+	scripts := []string{"/web/checkout.js defer"}
+	if o.Stripe {
+		// Deferred, so it runs before the Stripe.js tag of a prerendered
+		// pay page (deferred too, in the body) and sees its load events.
+		scripts = append(scripts, "/web/stripe-checkout.js defer")
+	}
 	return &app.Handler{
 		Name:        "Buycard checkout",
 		ShortName:   "Buycard",
@@ -37,7 +47,7 @@ func NewHandler(o HandlerOptions) *app.Handler {
 		BackgroundColor:       "#ffffff",
 		ThemeColor:            "#ffffff",
 		Styles:                []string{"/web/checkout.css"},
-		Scripts:               []string{"/web/checkout.js defer"},
+		Scripts:               scripts,
 		RawHeaders:            []string{`<meta name="robots" content="noindex">`},
 		Resources:             wasmResolver{wasmPath: o.WasmPath},
 		ServiceWorkerTemplate: serviceWorkerJS,

@@ -5,6 +5,8 @@ package widget
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -159,4 +161,94 @@ func pageStateOf(t *testing.T, page string) pageState {
 		t.Fatalf("no page state in:\n%s", page)
 	}
 	return s
+}
+
+const stripePayPath = "/checkout/wgt_abc/pay?order=ord_1&ot=bc1.o.k1.tok&cs=cs_test_1_secret_x&o=https%3A%2F%2Fa.example&lang=en-US"
+
+func stripeOrderLoader(o *buycard.Order) OrderLoader {
+	return func(_ context.Context, r OrderRequest) (*OrderView, error) {
+		return &OrderView{Order: o, Offer: buycard.NewOffer(testCard(), ""), Provider: "stripe", PublishableKey: "pk_test_1"}, nil
+	}
+}
+
+// With Stripe the pay step is the mount container stripe-checkout.js fills,
+// Stripe.js, and a note for browsers without JavaScript: no test cards.
+func TestStripePayPrerender(t *testing.T) {
+	code, page := getOrderPage(t, stripeOrderLoader(testOrder(buycard.OrderPending)), stripePayPath)
+	if code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	for _, want := range []string{
+		`id="bc-stripe-checkout" data-publishable-key="pk_test_1" data-client-secret="cs_test_1_secret_x"`,
+		`id="bc-stripe-status"`,
+		`src="https://js.stripe.com/v3/" defer`,
+		`>Pay $48.00</h2>`,
+		`<noscript>`,
+		`<p class="bc-note">Paying by card needs JavaScript. Turn it on and reload this page.</p>`,
+	} {
+		if !containsAttrs(page, want) {
+			t.Errorf("stripe pay page lacks %s", want)
+		}
+	}
+	for _, unwanted := range []string{`Test payment`, `name="card_number"`, `data-card=`, `<form`} {
+		if strings.Contains(page, unwanted) {
+			t.Errorf("stripe pay page shows the sandbox's %s", unwanted)
+		}
+	}
+	if n := strings.Count(page, `id="bc-stripe-checkout"`); n != 1 {
+		t.Errorf("%d mount containers, want 1", n)
+	}
+	state := pageStateOf(t, page)
+	if state.Step != "pay" || state.Provider != "stripe" || state.PublishableKey != "pk_test_1" || state.ClientSecret != "cs_test_1_secret_x" {
+		t.Errorf("page state = %+v", state)
+	}
+}
+
+// The sandbox's pay step has no trace of Stripe.
+func TestSandboxPayPrerenderHasNoStripe(t *testing.T) {
+	var got OrderRequest
+	_, page := getOrderPage(t, orderLoader(testOrder(buycard.OrderPending), &got), payPath)
+	for _, unwanted := range []string{`bc-stripe`, `js.stripe.com`, `stripe-checkout.js`, `data-publishable-key`} {
+		if strings.Contains(page, unwanted) {
+			t.Errorf("sandbox pay page contains %s", unwanted)
+		}
+	}
+	if state := pageStateOf(t, page); state.Provider != "sandbox" || state.PublishableKey != "" {
+		t.Errorf("page state provider %q key %q", state.Provider, state.PublishableKey)
+	}
+}
+
+// The WASM pay component: the same container for Stripe, the test cards
+// otherwise.
+func TestPayStepByProvider(t *testing.T) {
+	c := &checkout{params: checkoutParams{widgetID: "wgt_abc", lang: "en-US"}, flow: newFlow("en-US")}
+	c.flow.resume(testOffer(), testOrder(buycard.OrderPending), "bc1.o.k1.tok",
+		paymentSession{Provider: "stripe", ClientSecret: "cs_test_1_secret_x", PublishableKey: "pk_test_1"})
+	stripe, ok := c.renderCurrentStep().(*stripeStep)
+	if !ok || *stripe != (stripeStep{Total: "$48.00", PublishableKey: "pk_test_1", ClientSecret: "cs_test_1_secret_x"}) {
+		t.Errorf("stripe pay step = %#v", c.renderCurrentStep())
+	}
+	c.flow.resume(testOffer(), testOrder(buycard.OrderPending), "bc1.o.k1.tok",
+		paymentSession{Provider: "sandbox", ClientSecret: "sbx.ord_1.mac"})
+	if _, ok := c.renderCurrentStep().(*paymentStep); !ok {
+		t.Errorf("sandbox pay step = %#v", c.renderCurrentStep())
+	}
+}
+
+// Only a server that pays through Stripe loads stripe-checkout.js, on every
+// checkout page: the WASM shows the pay step in place of the choose page.
+func TestHandlerLoadsStripeScript(t *testing.T) {
+	Register()
+	for _, stripe := range []bool{false, true} {
+		h := NewHandler(HandlerOptions{WasmPath: "/web/app.3f2a.wasm", Version: "v1", Stripe: stripe})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/checkout/wgt_abc", nil))
+		page := rec.Body.String()
+		if got := containsAttrs(page, `src="/web/stripe-checkout.js" defer`); got != stripe {
+			t.Errorf("Stripe %v: loads stripe-checkout.js %v", stripe, got)
+		}
+		if !containsAttrs(page, `src="/web/checkout.js" defer`) {
+			t.Errorf("Stripe %v: checkout.js is missing", stripe)
+		}
+	}
 }

@@ -35,7 +35,8 @@ type OfferLoader func(ctx context.Context, widgetID, token string) (*buycard.Off
 // OrderRequest names the order of a pay or receipt page.
 type OrderRequest struct {
 	WidgetID, OrderID, OrderToken string
-	// ClientSecret is set on the pay page: the order's sandbox session.
+	// ClientSecret is set on the pay page: the secret of the order's
+	// payment session.
 	ClientSecret string
 }
 
@@ -44,6 +45,10 @@ type OrderRequest struct {
 type OrderView struct {
 	Order *buycard.Order
 	Offer *buycard.Offer
+	// Provider is the order's payment provider, "sandbox" (the default
+	// when empty) or "stripe"; PublishableKey is Stripe's pk_…, with
+	// which the pay page mounts Stripe's embedded checkout.
+	Provider, PublishableKey string
 }
 
 // OrderLoader returns the order a pay or receipt page names. Errors:
@@ -87,14 +92,17 @@ func jsonScript(id string, v any) app.UI {
 // pageState is the prerendered page's JSON besides the offer: where the
 // checkout is, for the WASM and for web/checkout.js before it.
 type pageState struct {
-	Widget       string         `json:"widget"`
-	Step         string         `json:"step"` // choose, pay, receipt or failed
-	Origin       string         `json:"o,omitempty"`
-	Lang         string         `json:"lang"`
-	Error        string         `json:"error,omitempty"`
-	OrderToken   string         `json:"ot,omitempty"`
-	ClientSecret string         `json:"cs,omitempty"`
-	Order        *buycard.Order `json:"order,omitempty"`
+	Widget       string `json:"widget"`
+	Step         string `json:"step"` // choose, pay, receipt or failed
+	Origin       string `json:"o,omitempty"`
+	Lang         string `json:"lang"`
+	Error        string `json:"error,omitempty"`
+	OrderToken   string `json:"ot,omitempty"`
+	ClientSecret string `json:"cs,omitempty"`
+	// Provider and PublishableKey are the pay step's payment session.
+	Provider       string         `json:"provider,omitempty"`
+	PublishableKey string         `json:"pk,omitempty"`
+	Order          *buycard.Order `json:"order,omitempty"`
 	// Prices are the formatted prices of each variant in stock, so that
 	// checkout.js shows the total live without formatting money itself.
 	Prices map[string]variantPrices `json:"prices,omitempty"`
@@ -117,7 +125,9 @@ func newPageState(p checkoutParams, f *flow) pageState {
 	case stepChoose:
 		s.Prices = offerPrices(f.offer, f.lang)
 	case stepPay:
-		s.Order, s.OrderToken, s.ClientSecret = &f.session.Order, f.session.OrderToken, f.session.Payment.ClientSecret
+		p := f.session.Payment
+		s.Order, s.OrderToken, s.ClientSecret = &f.session.Order, f.session.OrderToken, p.ClientSecret
+		s.Provider, s.PublishableKey = p.Provider, p.PublishableKey
 	case stepReceipt:
 		s.Order = f.order
 	}

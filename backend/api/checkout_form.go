@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -35,11 +36,23 @@ func (s *Server) postChooseForm(c *fiber.Ctx) error {
 	if err != nil {
 		return s.formFailed(c, "", q, err)
 	}
-	return s.seeOther(c, "/pay", url.Values{
+	next := url.Values{
 		"order": {resp.Order.ID}, "ot": {resp.OrderToken}, "cs": {resp.Payment.ClientSecret},
 		"o": {q.Get("o")}, "lang": {q.Get("lang")},
-	})
+	}
+	if resp.Payment.Provider == providerStripe {
+		// go-app's switch to not load the WASM (app.js reads it; the
+		// prerender never sees it). Taking over the page, the WASM would
+		// replace the DOM, Stripe's mounted iframe with it, and the shopper
+		// would lose what they typed. On this page Stripe does the work
+		// and web/checkout.js the rest.
+		next.Set("wasm", "false")
+	}
+	return s.seeOther(c, "/pay", next)
 }
+
+// providerStripe is the name the Stripe provider gives its orders.
+const providerStripe = "stripe"
 
 // startFormCheckout checks the form's fields and starts the checkout.
 func (s *Server) startFormCheckout(ctx context.Context, widgetID string, q url.Values) (*checkoutResponse, error) {
@@ -141,7 +154,11 @@ func (s *Server) loadOrderView(ctx context.Context, r widget.OrderRequest) (*wid
 	if err != nil {
 		return nil, err
 	}
-	return &widget.OrderView{Order: order, Offer: buycard.NewOffer(s.withPublicImage(card), "")}, nil
+	view := &widget.OrderView{Order: order, Offer: buycard.NewOffer(s.withPublicImage(card), ""), Provider: order.Provider}
+	if order.Provider == providerStripe {
+		view.PublishableKey = s.StripePublishableKey
+	}
+	return view, nil
 }
 
 // checkPayable checks that the order can be shown at its step: paid, or
@@ -155,9 +172,24 @@ func (s *Server) checkPayable(ctx context.Context, order *buycard.Order, clientS
 	case order.Status != buycard.OrderPending:
 		return buycard.Errorf(buycard.ECONFLICT, "This order can no longer be paid. Close and try again.")
 	}
+	if order.Provider == providerStripe {
+		return checkStripeSecret(order, clientSecret)
+	}
 	paying, err := s.findOrderBySecret(ctx, clientSecret)
 	if err == nil && paying.ID != order.ID {
 		err = buycard.Errorf(buycard.EFORBIDDEN, "The payment session is for another order.")
 	}
 	return err
+}
+
+// checkStripeSecret checks that clientSecret belongs to the order's Stripe
+// Checkout Session: Stripe's secrets are the session id, "_secret_" and a
+// random part. Only Stripe can check the random part, and does when the
+// page mounts the checkout; the order token has already proven the right
+// to see this order.
+func checkStripeSecret(order *buycard.Order, clientSecret string) error {
+	if order.ProviderSessionID == "" || !strings.HasPrefix(clientSecret, order.ProviderSessionID+"_secret_") {
+		return buycard.Errorf(buycard.EFORBIDDEN, "The payment session is for another order.")
+	}
+	return nil
 }

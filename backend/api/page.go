@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,6 +35,7 @@ func (s *Server) pageRoutes() {
 		WasmPath: s.wasmPath,
 		Version:  s.Wasm.Hash,
 		Domain:   strings.TrimPrefix(strings.TrimPrefix(s.PublicURL, "https://"), "http://"),
+		Stripe:   s.StripePublishableKey != "",
 	}))
 	for _, p := range goAppResources {
 		s.app.Get(p, s.goapp)
@@ -52,7 +54,8 @@ func (s *Server) getChoosePage(c *fiber.Ctx) error {
 	return s.renderCheckout(c, "", q, err)
 }
 
-// getPayPage is the test payment step of a pending order.
+// getPayPage is the payment step of a pending order: the sandbox's test
+// cards, or Stripe's embedded checkout.
 func (s *Server) getPayPage(c *fiber.Ctx) error {
 	q := pick(c.Query, payParams)
 	_, err := s.loadOrderView(c.UserContext(), orderRequest(c.Params("widget"), q))
@@ -95,7 +98,7 @@ func (s *Server) renderCheckout(c *fiber.Ctx, page string, q url.Values, pageErr
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentSecurityPolicy, checkoutCSP(card.Widget.FrameAncestors()))
+	c.Set(fiber.HeaderContentSecurityPolicy, checkoutCSP(card.Widget.FrameAncestors(), s.StripePublishableKey != ""))
 	// Page URLs carry order tokens: never send them to another origin.
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
 	req := c.Request()
@@ -114,16 +117,30 @@ func (s *Server) renderCheckout(c *fiber.Ctx, page string, q url.Values, pageErr
 	return nil
 }
 
-func checkoutCSP(frameAncestors string) string {
-	return strings.Join([]string{
+// checkoutCSP is the checkout pages' policy. With Stripe it adds the
+// origins Stripe lists for Stripe.js and embedded Checkout: Stripe.js from
+// js.stripe.com, its frames (js.stripe.com, the checkout itself on
+// checkout.stripe.com, 3-D Secure via hooks.stripe.com) and its API calls.
+// Every page gets them, since the WASM shows the pay step in place of the
+// choose page.
+func checkoutCSP(frameAncestors string, stripe bool) string {
+	script, connect, frame := "script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'", ""
+	if stripe {
+		script += " https://js.stripe.com"
+		connect += " https://api.stripe.com https://checkout.stripe.com"
+		frame = "frame-src https://js.stripe.com https://checkout.stripe.com https://hooks.stripe.com"
+	}
+	directives := []string{
 		"default-src 'self'",
-		"script-src 'self' 'wasm-unsafe-eval'",
+		script,
 		"style-src 'self'",
 		// Merchants may host product images anywhere on https.
 		"img-src 'self' data: https:",
-		"connect-src 'self'",
+		connect,
+		frame,
 		"base-uri 'none'",
 		"form-action 'self'",
 		"frame-ancestors " + frameAncestors,
-	}, "; ")
+	}
+	return strings.Join(slices.DeleteFunc(directives, func(d string) bool { return d == "" }), "; ")
 }

@@ -195,8 +195,14 @@ func startCheckout(t *testing.T) url.Values {
 
 func getJSON(t *testing.T, method, path string, body, out any) {
 	t.Helper()
+	getJSONAt(t, h.host, method, path, body, out)
+}
+
+// getJSONAt is getJSON against origin.
+func getJSONAt(t *testing.T, origin, method, path string, body, out any) {
+	t.Helper()
 	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(method, h.host+path, bytes.NewReader(b))
+	req, _ := http.NewRequest(method, origin+path, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -8,7 +8,10 @@
 (() => {
   "use strict";
   const d = document, $ = (id) => d.getElementById(id);
-  const wasm = () => !$("app-wasm-loader");
+  // go-app removes its loader at once when told not to load the WASM
+  // (?wasm=false, as the Stripe pay page is sent): then this script stays on.
+  const wasmOff = new URLSearchParams(location.search).get("wasm") === "false";
+  const wasm = () => !wasmOff && !$("app-wasm-loader");
   const state = (() => {
     try {
       return JSON.parse($("bc-state")?.textContent || "{}");
