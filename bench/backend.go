@@ -257,7 +257,8 @@ func backendNotes(s loadSettings) []string {
 			"in the same process, one handler per row returning a fixed body of the same status, `Content-Type` and size on the wire " +
 			"as Buycard's response (the compressed size where Buycard compresses). Ratio is Buycard ÷ baseline: below 1 for throughput and " +
 			"above 1 for latency mean Buycard does more work than writing the bytes. Checkout creation uses one placement token " +
-			"(`GET /v1/cards` once) for a product seeded with 10⁹ units; each request creates a pending order and a sandbox payment session.",
+			"(`GET /v1/cards` once) for a product seeded with 10⁹ units; each request creates a pending order and a sandbox payment session. The checkout rate limits are raised out of reach " +
+			"(`BUYCARD_CHECKOUTS_PER_IP`, `_PER_PUBLISHER`): every checkout still passes both limiters, counted in memory.",
 		"Card data and the product page are what a busy page sees: the server reuses a built response for 5 s (`ResponseCacheTTL`, compressed once; " +
 			"browsers' `max-age` is shortened by the reuse). \"Built afresh\" gives every request its own language subtag, so each one reads the " +
 			"catalog, renders 10 cards, signs 10 tokens and compresses: the cost of a cache miss.",

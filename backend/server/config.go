@@ -62,6 +62,11 @@ type Config struct {
 	// or CIDRs) are the load balancers whose X-Forwarded-For names the
 	// client for the per-IP checkout limit.
 	TrustedProxies []netip.Prefix
+	// CheckoutsPerIP (BUYCARD_CHECKOUTS_PER_IP, default 20) and
+	// CheckoutsPerPublisher (BUYCARD_CHECKOUTS_PER_PUBLISHER, default 300)
+	// are the checkouts a minute one client network and one publisher's
+	// placements may start; 0 turns a limit off.
+	CheckoutsPerIP, CheckoutsPerPublisher int
 }
 
 // getenv is os.Getenv, replaceable in tests.
@@ -92,6 +97,9 @@ func LoadConfig(env getenv) (Config, error) {
 		return c, err
 	}
 	if c.TrustedProxies, err = prefixes("BUYCARD_TRUSTED_PROXIES", env("BUYCARD_TRUSTED_PROXIES")); err != nil {
+		return c, err
+	}
+	if err := c.loadLimits(env); err != nil {
 		return c, err
 	}
 	if err := c.loadMoney(env); err != nil {
@@ -175,6 +183,22 @@ func (c *Config) validateStripe() error {
 // StripeLivemode reports whether the Stripe key is a live one.
 func (c *Config) StripeLivemode() bool {
 	return strings.HasPrefix(c.StripeSecretKey, "sk_live_") || strings.HasPrefix(c.StripeSecretKey, "rk_live_")
+}
+
+// loadLimits reads the checkout rate limits.
+func (c *Config) loadLimits(env getenv) error {
+	for _, l := range []struct {
+		name string
+		dst  *int
+		def  string
+	}{{"BUYCARD_CHECKOUTS_PER_IP", &c.CheckoutsPerIP, "20"}, {"BUYCARD_CHECKOUTS_PER_PUBLISHER", &c.CheckoutsPerPublisher, "300"}} {
+		n, err := strconv.Atoi(or(env(l.name), l.def))
+		if err != nil || n < 0 {
+			return fmt.Errorf("%s must be a number of checkouts a minute (0 turns the limit off), not %q", l.name, env(l.name))
+		}
+		*l.dst = n
+	}
+	return nil
 }
 
 // loadMoney reads the commission, hold and payout settings.

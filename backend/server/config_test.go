@@ -45,6 +45,8 @@ func TestLoadConfig(t *testing.T) {
 		{"production needs the webhook", map[string]string{"BUYCARD_ENV": "production", "BUYCARD_PUBLIC_URL": "https://buy.example.com", "BUYCARD_SECRET": long, "STRIPE_SECRET_KEY": "sk_live_1", "STRIPE_PUBLISHABLE_KEY": "pk_live_1"}, "production needs STRIPE_WEBHOOK_SECRET"},
 		{"production live stripe", map[string]string{"BUYCARD_ENV": "production", "BUYCARD_PUBLIC_URL": "https://buy.example.com", "BUYCARD_SECRET": long, "STRIPE_SECRET_KEY": "sk_live_1", "STRIPE_PUBLISHABLE_KEY": "pk_live_1", "STRIPE_WEBHOOK_SECRET": "whsec_1"}, ""},
 		{"production refuses another API", map[string]string{"BUYCARD_ENV": "production", "BUYCARD_PUBLIC_URL": "https://buy.example.com", "BUYCARD_SECRET": long, "STRIPE_SECRET_KEY": "sk_live_1", "STRIPE_PUBLISHABLE_KEY": "pk_live_1", "STRIPE_WEBHOOK_SECRET": "whsec_1", "STRIPE_API_URL": "http://127.0.0.1:1"}, "STRIPE_API_URL is for development"},
+		{"limits", map[string]string{"BUYCARD_CHECKOUTS_PER_IP": "0", "BUYCARD_CHECKOUTS_PER_PUBLISHER": "1000"}, ""},
+		{"bad limit", map[string]string{"BUYCARD_CHECKOUTS_PER_IP": "-1"}, "BUYCARD_CHECKOUTS_PER_IP must be a number of checkouts a minute"},
 		{"fee", map[string]string{"BUYCARD_PLATFORM_FEE_BPS": "500", "BUYCARD_PLATFORM_FEE_FIXED": "USD:30, KWD:100", "BUYCARD_PAYOUT_MINIMUM": "USD:1000"}, ""},
 		{"fee not a number", map[string]string{"BUYCARD_PLATFORM_FEE_BPS": "8.75%"}, "BUYCARD_PLATFORM_FEE_BPS must be a whole number of basis points"},
 		{"fee above 100%", map[string]string{"BUYCARD_PLATFORM_FEE_BPS": "10001"}, "Platform fee must be 0 to 10000 basis points."},

@@ -212,8 +212,8 @@ func (m *Main) newServer() (*api.Server, error) {
 		// Checkout rate limits, per minute: roomy for shoppers, many
 		// behind one NAT included, and tight for a script reserving
 		// stock in a loop.
-		CheckoutsPerIP:        20,
-		CheckoutsPerPublisher: 300,
+		CheckoutsPerIP:        m.Config.CheckoutsPerIP,
+		CheckoutsPerPublisher: m.Config.CheckoutsPerPublisher,
 		CheckoutWindow:        time.Minute,
 		TrustedProxies:        m.Config.TrustedProxies,
 	}
