@@ -54,6 +54,9 @@ func InsertArgs(r ledger.Record) (queries []string, args [][]any) {
 	return append(queries, MoveHead), append(args, []any{r.Seq, r.Hash})
 }
 
+// BalanceOf selects one account's balance, $1 = AccountID.String().
+const BalanceOf = `SELECT account, amount FROM ledger_balances WHERE account = $1`
+
 // Balances selects a party's balances, $1 = Party.String().
 const Balances = `SELECT account, amount FROM ledger_balances WHERE party = $1 ORDER BY account`
 

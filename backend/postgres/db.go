@@ -49,11 +49,13 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/ledgersql"
 )
 
 // DB is the PostgreSQL store.
 type DB struct {
 	pool *pgxpool.Pool
+	ledgersql.Reader
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -92,7 +94,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	return &DB{pool: pool, orderNumbers: buycard.NewOrderNumber}, nil
+	db := &DB{pool: pool, orderNumbers: buycard.NewOrderNumber}
+	db.Reader = ledgersql.NewReader(pgxQuery(pool), db.snapshot)
+	return db, nil
 }
 
 // Close closes the connection pool.

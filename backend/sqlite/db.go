@@ -36,6 +36,7 @@ import (
 type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time anyway
 	read  *sql.DB
+	ledgersql.Reader
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -80,7 +81,9 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, errors.Join(err, write.Close())
 	}
-	return &DB{write: write, read: read, orderNumbers: buycard.NewOrderNumber}, nil
+	db := &DB{write: write, read: read, orderNumbers: buycard.NewOrderNumber}
+	db.Reader = ledgersql.NewReader(sqlQuery(read), db.snapshot)
+	return db, nil
 }
 
 func openPool(path, params string, conns int) (*sql.DB, error) {

@@ -3,12 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"github.com/buycard/buycard/backend/ledgersql"
 	"github.com/buycard/buycard/ledger"
 )
 
+// The read side of ledger.Books is ledgersql.Reader, embedded in DB.
 var _ ledger.Books = (*DB)(nil)
 
 // Post implements ledger.Store: it appends j in its own write transaction.
@@ -93,86 +93,21 @@ func (t ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
 	return nil
 }
 
-// Balance implements ledger.Store.
-func (db *DB) Balance(ctx context.Context, a ledger.AccountID) (b ledger.Balance, err error) {
-	defer wrap(&err, "balance")
-	if err := a.Validate(); err != nil {
-		return ledger.Balance{}, err
-	}
-	b.Account = a
-	err = db.read.QueryRowContext(ctx, ledgersql.AccountBalance, a.String()).Scan(&b.Amount)
-	if err == sql.ErrNoRows {
-		return b, nil
-	}
-	return b, err
-}
-
-// Balances implements ledger.Store.
-func (db *DB) Balances(ctx context.Context, p ledger.Party) (_ []ledger.Balance, err error) {
-	defer wrap(&err, "balances")
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	return query(ctx, db.read, ledgersql.ScanBalances, ledgersql.Balances, p.String())
-}
-
-// BalancesOfKind implements ledger.Books.
-func (db *DB) BalancesOfKind(ctx context.Context, pk ledger.PartyKind, k ledger.AccountKind) (_ []ledger.Balance, err error) {
-	defer wrap(&err, "balances of kind")
-	return query(ctx, db.read, ledgersql.ScanBalances, ledgersql.BalancesOfKind, ledgersql.KindPattern(pk, k))
-}
-
-// Statement implements ledger.Store.
-func (db *DB) Statement(ctx context.Context, q ledger.StatementQuery) (_ []ledger.Entry, err error) {
-	defer wrap(&err, "statement")
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	return query(ctx, db.read, ledgersql.ScanEntries, ledgersql.Statement, q.Account.String(), q.After, ledgersql.StatementLimit(q))
-}
-
-// OrderJournals implements ledger.Books.
-func (db *DB) OrderJournals(ctx context.Context, orderID string) (_ []ledger.Journal, err error) {
-	defer wrap(&err, "order journals")
-	links, err := query(ctx, db.read, ledgersql.ScanLinks, ledgersql.OrderJournals, orderID)
-	return ledger.JournalsOf(links), err
-}
-
-// DueReleases implements ledger.Books.
-func (db *DB) DueReleases(ctx context.Context, cutoff, now time.Time) (_ []ledger.Release, err error) {
-	defer wrap(&err, "due releases")
-	scan := func(rows ledgersql.Rows) ([]ledger.Release, error) { return ledgersql.ScanReleases(rows, now) }
-	return query(ctx, db.read, scan, ledgersql.DueReleases, cutoff.UnixMicro())
-}
-
-// VerifyLedger implements ledger.Books, in one read snapshot.
-func (db *DB) VerifyLedger(ctx context.Context) (v ledger.Verification, err error) {
-	defer wrap(&err, "verify ledger")
-	return readTx(ctx, db, func(tx *sql.Tx) (ledger.Verification, error) {
-		links, err := query(ctx, tx, ledgersql.ScanLinks, ledgersql.StoredJournals)
-		if err != nil {
-			return ledger.Verification{}, err
-		}
-		balances, err := query(ctx, tx, ledgersql.ScanBalanceMap, ledgersql.AllBalances)
-		if err != nil {
-			return ledger.Verification{}, err
-		}
-		return ledger.Verify(links, balances), nil
-	})
-}
-
-// querier is a *sql.DB or a *sql.Tx.
-type querier interface {
+// sqlQuery is a QueryFunc over a pool or a transaction.
+func sqlQuery(q interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}) ledgersql.QueryFunc {
+	return func(ctx context.Context, query string, args ...any) (ledgersql.Rows, func(), error) {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, func() { rows.Close() }, nil
+	}
 }
 
-// query runs a query and decodes its rows with scan.
-func query[T any](ctx context.Context, q querier, scan func(ledgersql.Rows) (T, error), sql string, args ...any) (T, error) {
-	rows, err := q.QueryContext(ctx, sql, args...)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	defer rows.Close()
-	return scan(rows)
+// snapshot runs fn on one read transaction, for ledgersql.Reader.
+func (db *DB) snapshot(ctx context.Context, fn func(ledgersql.QueryFunc) error) error {
+	_, err := readTx(ctx, db, func(tx *sql.Tx) (struct{}, error) { return struct{}{}, fn(sqlQuery(tx)) })
+	return err
 }
