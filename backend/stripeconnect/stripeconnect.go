@@ -156,8 +156,16 @@ type stripeAPI struct {
 	transfers    interface {
 		New(*stripe.TransferParams) (*stripe.Transfer, error)
 	}
+	listTransfers     func(*stripe.TransferListParams) ([]*stripe.Transfer, error)
+	transferReversals interface {
+		New(*stripe.TransferReversalParams) (*stripe.TransferReversal, error)
+	}
+	paymentIntents interface {
+		Get(string, *stripe.PaymentIntentParams) (*stripe.PaymentIntent, error)
+	}
 	accounts interface {
 		New(*stripe.AccountParams) (*stripe.Account, error)
+		GetByID(string, *stripe.AccountParams) (*stripe.Account, error)
 	}
 	accountLinks interface {
 		New(*stripe.AccountLinkParams) (*stripe.AccountLink, error)
@@ -239,9 +247,19 @@ func New(cfg Config) (*Provider, error) {
 			}
 			return out, it.Err()
 		},
-		transfers:    sc.Transfers,
-		accounts:     sc.Accounts,
-		accountLinks: sc.AccountLinks,
+		transfers: sc.Transfers,
+		listTransfers: func(p *stripe.TransferListParams) ([]*stripe.Transfer, error) {
+			var out []*stripe.Transfer
+			it := sc.Transfers.List(p)
+			for it.Next() {
+				out = append(out, it.Transfer())
+			}
+			return out, it.Err()
+		},
+		transferReversals: sc.TransferReversals,
+		paymentIntents:    sc.PaymentIntents,
+		accounts:          sc.Accounts,
+		accountLinks:      sc.AccountLinks,
 	}}, nil
 }
 

@@ -57,7 +57,7 @@ type Server struct {
 	faults   []Fault
 	keys     map[string]*result
 	objects  map[string][]url.Values   // path → parameters of each object created
-	sessions map[string]map[string]any // Checkout Sessions by id, as GET returns them
+	byID     map[string]map[string]any // sessions, transfers and accounts by id, as GET returns them
 	requests int
 	seq      int
 	closing  chan struct{}
@@ -72,7 +72,7 @@ type result struct {
 
 // NewServer starts a fake Stripe API.
 func NewServer() *Server {
-	s := &Server{keys: map[string]*result{}, objects: map[string][]url.Values{}, sessions: map[string]map[string]any{}, closing: make(chan struct{})}
+	s := &Server{keys: map[string]*result{}, objects: map[string][]url.Values{}, byID: map[string]map[string]any{}, closing: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -229,15 +229,14 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 			"client_reference_id": f.Get("client_reference_id"), "mode": f.Get("mode"), "ui_mode": f.Get("ui_mode"),
 			"payment_status": "unpaid", "status": "open", "livemode": false,
 		}
-		s.mu.Lock()
-		s.sessions[obj["id"].(string)] = obj
-		s.mu.Unlock()
 	case "/v1/refunds":
 		obj = map[string]any{"id": id("re"), "object": "refund", "amount": num("amount"), "currency": "usd",
 			"status": "succeeded", "payment_intent": f.Get("payment_intent"), "charge": f.Get("charge")}
 	case "/v1/transfers":
 		obj = map[string]any{"id": id("tr"), "object": "transfer", "amount": num("amount"), "currency": f.Get("currency"),
-			"destination": f.Get("destination"), "source_transaction": f.Get("source_transaction")}
+			"destination": f.Get("destination"), "source_transaction": f.Get("source_transaction"),
+			"transfer_group": f.Get("transfer_group"), "amount_reversed": int64(0), "reversed": false,
+			"metadata": metadata(f)}
 	case "/v1/accounts":
 		obj = map[string]any{"id": id("acct"), "object": "account", "type": f.Get("type"), "country": f.Get("country"),
 			"email": f.Get("email"), "charges_enabled": false, "payouts_enabled": false}
@@ -245,10 +244,66 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 		obj = map[string]any{"object": "account_link", "url": "https://connect.stripe.com/setup/e/" + f.Get("account") + "/" + id("link"),
 			"expires_at": time.Now().Add(5 * time.Minute).Unix()}
 	default:
-		return 404, errorBody("invalid_request_error", "", "Unrecognized request URL (POST: "+path+").")
+		tr, ok := strings.CutSuffix(strings.TrimPrefix(path, "/v1/transfers/"), "/reversals")
+		if !ok || !strings.HasPrefix(path, "/v1/transfers/") {
+			return 404, errorBody("invalid_request_error", "", "Unrecognized request URL (POST: "+path+").")
+		}
+		return s.reverse(tr, num("amount"), id("trr"))
+	}
+	if id, ok := obj["id"].(string); ok {
+		s.mu.Lock()
+		s.byID[id] = obj
+		s.mu.Unlock()
 	}
 	b, _ := json.Marshal(obj)
 	return 200, b
+}
+
+// reverse reverses amount (0: all that is left) of transfer tr, as POST
+// /v1/transfers/TR/reversals does.
+func (s *Server) reverse(tr string, amount int64, id string) (int, []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.byID[tr]
+	if t == nil || t["object"] != "transfer" {
+		return 404, errorBody("invalid_request_error", "resource_missing", "No such transfer: "+tr)
+	}
+	left := t["amount"].(int64) - t["amount_reversed"].(int64)
+	if amount == 0 {
+		amount = left
+	}
+	if amount <= 0 || amount > left {
+		return 400, errorBody("invalid_request_error", "", "The reversal amount exceeds what is left of the transfer.")
+	}
+	t["amount_reversed"] = t["amount_reversed"].(int64) + amount
+	t["reversed"] = t["amount_reversed"] == t["amount"]
+	b, _ := json.Marshal(map[string]any{"id": id, "object": "transfer_reversal", "amount": amount, "currency": t["currency"], "transfer": tr})
+	return 200, b
+}
+
+// metadata returns the metadata[…] parameters of a create request.
+func metadata(f url.Values) map[string]string {
+	m := map[string]string{}
+	for k := range f {
+		if name, ok := strings.CutPrefix(k, "metadata["); ok {
+			m[strings.TrimSuffix(name, "]")] = f.Get(k)
+		}
+	}
+	return m
+}
+
+// ChargeOf is the charge the fake reports as the latest_charge of payment
+// intent pi ("pi_X" → "ch_X").
+func ChargeOf(pi string) string { return "ch_" + strings.TrimPrefix(pi, "pi_") }
+
+// UpdateAccount sets what a connected account may do, as Stripe does when
+// onboarding completes or requirements fall due.
+func (s *Server) UpdateAccount(id string, chargesEnabled, payoutsEnabled bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if obj := s.byID[id]; obj != nil {
+		obj["charges_enabled"], obj["payouts_enabled"], obj["details_submitted"] = chargesEnabled, payoutsEnabled, true
+	}
 }
 
 // PaySession completes a Checkout Session as a shopper's payment does,
@@ -256,7 +311,7 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 func (s *Server) PaySession(id, paymentIntent string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if obj := s.sessions[id]; obj != nil {
+	if obj := s.byID[id]; obj != nil {
 		obj["status"], obj["payment_status"], obj["payment_intent"] = "complete", "paid", paymentIntent
 	}
 }
@@ -266,45 +321,60 @@ func (s *Server) PaySession(id, paymentIntent string) {
 func (s *Server) ExpireSession(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if obj := s.sessions[id]; obj != nil {
+	if obj := s.byID[id]; obj != nil {
 		obj["status"] = "expired"
 	}
 }
 
-// list answers GET /v1/refunds?charge= with the refunds created for it,
-// GET /v1/checkout/sessions/ID with the session and GET
-// /v1/checkout/sessions with every session (filters are ignored).
+// list answers the GET requests: /v1/refunds?charge= with the refunds
+// created for it, /v1/checkout/sessions and /v1/transfers (filtered by
+// transfer_group) with every such object, /v1/checkout/sessions/ID,
+// /v1/transfers/ID and /v1/accounts/ID with the object, and
+// /v1/payment_intents/ID with its latest_charge (ChargeOf).
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/v1/checkout/sessions" {
+	switch p := r.URL.Path; {
+	case p == "/v1/checkout/sessions":
+		s.writeList(w, p, "checkout.session", "", "")
+	case p == "/v1/transfers":
+		s.writeList(w, p, "transfer", "transfer_group", r.Form.Get("transfer_group"))
+	case p == "/v1/refunds":
+		s.writeRefunds(w, r.Form.Get("charge"))
+	case strings.HasPrefix(p, "/v1/payment_intents/"):
+		pi := strings.TrimPrefix(p, "/v1/payment_intents/")
+		writeJSON(w, map[string]any{"id": pi, "object": "payment_intent", "latest_charge": ChargeOf(pi)})
+	default:
+		parts := strings.Split(p, "/") // "", "v1", kind…, id
+		id := parts[len(parts)-1]
 		s.mu.Lock()
-		data := make([]map[string]any, 0, len(s.sessions))
-		for _, obj := range s.sessions {
-			data = append(data, obj)
-		}
-		b, _ := json.Marshal(map[string]any{"object": "list", "url": r.URL.Path, "has_more": false, "data": data})
+		obj := s.byID[id]
+		b, _ := json.Marshal(obj)
 		s.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b)
-		return
-	}
-	if id, ok := strings.CutPrefix(r.URL.Path, "/v1/checkout/sessions/"); ok {
-		s.mu.Lock()
-		b, err := json.Marshal(s.sessions[id])
-		found := s.sessions[id] != nil
-		s.mu.Unlock()
-		if !found || err != nil {
-			writeError(w, 404, "invalid_request_error", "resource_missing", "No such checkout.session: "+id)
+		if obj == nil {
+			writeError(w, 404, "invalid_request_error", "resource_missing", "No such object: "+id)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(b)
-		return
 	}
-	if r.URL.Path != "/v1/refunds" {
-		writeError(w, 404, "invalid_request_error", "", "Unrecognized request URL.")
-		return
+}
+
+// writeList writes every object of a kind, those whose field equals value
+// when field is set (other filters are ignored).
+func (s *Server) writeList(w http.ResponseWriter, url, object, field, value string) {
+	s.mu.Lock()
+	data := []map[string]any{}
+	for _, obj := range s.byID {
+		if obj["object"] == object && (field == "" || obj[field] == value) {
+			data = append(data, obj)
+		}
 	}
-	charge := r.Form.Get("charge")
+	b, _ := json.Marshal(map[string]any{"object": "list", "url": url, "has_more": false, "data": data})
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
+}
+
+func (s *Server) writeRefunds(w http.ResponseWriter, charge string) {
 	var data []map[string]any
 	for i, f := range s.Created("/v1/refunds") {
 		if f.Get("charge") == charge && charge != "" {
@@ -313,7 +383,11 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 				"currency": "usd", "status": "succeeded", "charge": charge})
 		}
 	}
-	b, _ := json.Marshal(map[string]any{"object": "list", "url": "/v1/refunds", "has_more": false, "data": data})
+	writeJSON(w, map[string]any{"object": "list", "url": "/v1/refunds", "has_more": false, "data": data})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, _ := json.Marshal(v)
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(b)
 }
