@@ -76,6 +76,22 @@ type PaymentSession struct {
 	ID           string    `json:"id"`
 	ClientSecret string    `json:"client_secret"`
 	ExpiresAt    time.Time `json:"expires_at"`
+	// URL is the provider's own payment page, for hosted sessions (the
+	// popup checkout); empty for embedded ones.
+	URL string `json:"url,omitempty"`
+}
+
+// SessionOptions say how the shopper pays in a session and where they come
+// back to.
+type SessionOptions struct {
+	// Hosted asks for the provider's own payment page, shown in a window
+	// of its own, instead of a form embedded in the overlay.
+	Hosted bool
+	// Origin is the publisher page's exact origin and Lang the shopper's
+	// language. The return from the provider carries them to the receipt,
+	// which tells that page (and only that origin) about the purchase.
+	// Empty when unknown.
+	Origin, Lang string
 }
 
 // PaymentProvider opens payment sessions. Its events reach the order

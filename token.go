@@ -28,12 +28,23 @@ type OrderClaims struct {
 	ExpiresAt time.Time `json:"exp"`
 }
 
+// OnboardingClaims is what an onboarding token vouches for: the bearer may
+// continue the payment provider's onboarding of one party's account, and
+// see what the provider allows it, until it expires.
+type OnboardingClaims struct {
+	PartyKind string    `json:"k"` // PartyMerchant or PartyPublisher
+	PartyID   string    `json:"id"`
+	AccountID string    `json:"a"`
+	ExpiresAt time.Time `json:"exp"`
+}
+
 // Token purposes, part of the signed text so that a token of one kind can
 // never be used as another.
 const (
-	purposePlacement = "p"
-	purposeOrder     = "o"
-	tokenVersion     = "bc1"
+	purposePlacement  = "p"
+	purposeOrder      = "o"
+	purposeOnboarding = "a"
+	tokenVersion      = "bc1"
 )
 
 // TokenSigner signs and verifies tokens with HMAC-SHA256. It holds several
@@ -103,7 +114,31 @@ func (s *TokenSigner) VerifyOrder(token string, now time.Time) (OrderClaims, err
 	return c, nil
 }
 
-var errBadToken = Errorf(EUNAUTHORIZED, "The checkout token is not valid.")
+// SignOnboarding returns an onboarding token for c.
+func (s *TokenSigner) SignOnboarding(c OnboardingClaims) string {
+	return s.sign(purposeOnboarding, c)
+}
+
+// VerifyOnboarding checks an onboarding token at now. Errors:
+// EUNAUTHORIZED for a malformed, tampered, unknown-key or expired token.
+func (s *TokenSigner) VerifyOnboarding(token string, now time.Time) (OnboardingClaims, error) {
+	var c OnboardingClaims
+	if err := s.verify(purposeOnboarding, token, &c); err != nil {
+		return c, errBadOnboarding
+	}
+	if !now.Before(c.ExpiresAt) {
+		return c, Errorf(EUNAUTHORIZED, "This onboarding link has expired. Ask the platform for a new one.")
+	}
+	if (c.PartyKind != PartyMerchant && c.PartyKind != PartyPublisher) || c.PartyID == "" || c.AccountID == "" {
+		return c, errBadOnboarding
+	}
+	return c, nil
+}
+
+var (
+	errBadToken      = Errorf(EUNAUTHORIZED, "The checkout token is not valid.")
+	errBadOnboarding = Errorf(EUNAUTHORIZED, "This onboarding link is not valid.")
+)
 
 var b64 = base64.RawURLEncoding
 

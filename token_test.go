@@ -134,3 +134,45 @@ func FuzzVerifyPlacement(f *testing.F) {
 		}
 	})
 }
+
+func onboardingClaims() buycard.OnboardingClaims {
+	return buycard.OnboardingClaims{PartyKind: buycard.PartyMerchant, PartyID: "mer_a", AccountID: "acct_a", ExpiresAt: now.Add(time.Hour)}
+}
+
+func TestOnboardingToken(t *testing.T) {
+	s := newSigner(t, "a", map[string][]byte{"a": keyA})
+	got, err := s.VerifyOnboarding(s.SignOnboarding(onboardingClaims()), now)
+	if err != nil || got != onboardingClaims() {
+		t.Fatalf("VerifyOnboarding = %+v, %v; want %+v", got, err, onboardingClaims())
+	}
+	good := s.SignOnboarding(onboardingClaims())
+	parts := strings.Split(good, ".")
+	forged := onboardingClaims()
+	forged.AccountID = "acct_thief"
+	noAccount, shopper := onboardingClaims(), onboardingClaims()
+	noAccount.AccountID, shopper.PartyKind = "", "shopper"
+	const invalid, expired = "This onboarding link is not valid.", "This onboarding link has expired. Ask the platform for a new one."
+	tests := []struct {
+		name, token, wantMessage string
+	}{
+		{"empty", "", invalid},
+		{"tampered payload", strings.Join(append(parts[:3:3], b64(t, forged), parts[4]), "."), invalid},
+		{"other key", newSigner(t, "a", map[string][]byte{"a": keyB}).SignOnboarding(onboardingClaims()), invalid},
+		{"order token", s.SignOrder(buycard.OrderClaims{OrderID: "ord_a", ExpiresAt: now.Add(time.Hour)}), invalid},
+		{"placement token", s.SignPlacement(claims()), invalid},
+		{"no account", s.SignOnboarding(noAccount), invalid},
+		{"not a party", s.SignOnboarding(shopper), invalid},
+		{"expired", s.SignOnboarding(buycard.OnboardingClaims{PartyKind: "merchant", PartyID: "mer_a", AccountID: "acct_a", ExpiresAt: now}), expired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.VerifyOnboarding(tt.token, now)
+			if code, msg := buycard.ErrorCode(err), buycard.ErrorMessage(err); code != buycard.EUNAUTHORIZED || msg != tt.wantMessage {
+				t.Errorf("err = %s %q, want unauthorized %q", code, msg, tt.wantMessage)
+			}
+		})
+	}
+	if _, err := s.VerifyOrder(good, now); buycard.ErrorCode(err) != buycard.EUNAUTHORIZED {
+		t.Errorf("onboarding token accepted as order token: err = %v", err)
+	}
+}

@@ -17,9 +17,25 @@ type Widget struct {
 	PublisherShareBPS int `json:"publisher_share_bps"`
 	// AllowedDomains lists the host names allowed to frame the checkout
 	// ("example.com", "*.example.com"). Empty means any site may embed it.
-	AllowedDomains []string  `json:"allowed_domains"`
-	CreatedAt      time.Time `json:"created_at"`
+	AllowedDomains []string `json:"allowed_domains"`
+	// CheckoutMode is where the shopper pays after tapping Buy:
+	// CheckoutOverlay (the default) or CheckoutPopup. Stores save an empty
+	// mode as CheckoutOverlay.
+	CheckoutMode string    `json:"checkout_mode"`
+	CreatedAt    time.Time `json:"created_at"`
 }
+
+// Checkout modes of a widget.
+const (
+	// CheckoutOverlay opens the checkout in an overlay on the publisher's
+	// page, with the provider's payment form embedded in it.
+	CheckoutOverlay = "overlay"
+	// CheckoutPopup opens the checkout in a window of its own (the
+	// provider's hosted page with Stripe), for shoppers and sites that
+	// prefer it; the loader falls back to the overlay when the browser
+	// blocks the window.
+	CheckoutPopup = "popup"
+)
 
 // FrameAncestors returns the CSP frame-ancestors source list for the
 // widget's checkout: 'self' plus every allowed domain on any scheme and
@@ -50,6 +66,8 @@ func (w *Widget) Validate() error {
 		return Errorf(EINVALID, "The button label must be at most 40 characters.")
 	case w.PublisherShareBPS < 0 || w.PublisherShareBPS > BPSDenominator:
 		return Errorf(EINVALID, "Publisher share must be between 0 and 10000 basis points.")
+	case w.CheckoutMode != "" && w.CheckoutMode != CheckoutOverlay && w.CheckoutMode != CheckoutPopup:
+		return Errorf(EINVALID, "Checkout mode must be %q or %q.", CheckoutOverlay, CheckoutPopup)
 	}
 	for _, d := range w.AllowedDomains {
 		if !validHost(d) {

@@ -93,7 +93,7 @@
       e.stopPropagation();
       open(c, b);
     });
-    const intent = (e) => buy(e) && prefetch(c);
+    const intent = (e) => buy(e) && !c.popup && prefetch(c);
     r.addEventListener("pointerover", intent);
     r.addEventListener("focusin", intent);
   };
@@ -122,6 +122,8 @@
     if (typeof card?.html === "string" && typeof card.token === "string") {
       c.root.innerHTML = card.html;
       c.token = card.token;
+      // The widget or the publisher (data-buycard-checkout="popup") may prefer a window of its own.
+      c.popup = [card.checkout, c.el.dataset.buycardCheckout].includes("popup");
       return;
     }
     c.root.replaceChildren();
@@ -130,8 +132,8 @@
   };
 
   // ---- Overlay ----
-  let host, dialog, frame, ready = false, loading = false, frameKey, opener, scroll;
-  const src = (widget, token) => `${HOST}/checkout/${widget}?t=${enc(token)}&o=${enc(location.origin)}&lang=${enc(LANG)}`;
+  let host, dialog, frame, ready = false, loading = false, frameKey, opener, scroll, win;
+  const src = (widget, token, page = "") => `${HOST}/checkout/${widget}${page}?t=${enc(token)}&o=${enc(location.origin)}&lang=${enc(LANG)}`;
   const OVERLAY_CSS = ":host{display:contents!important}" +
     "dialog{box-sizing:border-box;width:calc(100% - 32px);max-width:460px;height:min(720px,calc(100vh - 32px));" +
     "height:min(720px,calc(100dvh - 32px));max-height:none;margin:auto;padding:0;border:0;border-radius:12px;" +
@@ -202,10 +204,13 @@
     }
   };
 
-  // open shows the overlay for c; btn gets focus back on close.
+  // open shows the overlay for c; btn gets focus back on close. A popup
+  // card opens its checkout window instead, here in the tap (an await
+  // before window.open would get it blocked); if blocked, the overlay.
   const open = (c, btn) => {
-    point(c);
     opener = { c, btn };
+    if (c.popup && (win = w.open(src(c.widget, c.token, "/popup"), "buycard", "popup,width=480,height=720"))) return win.focus();
+    point(c);
     if (!dialog.open) {
       scroll = [scrollX, scrollY];
       html.setAttribute(LOCK, "");
@@ -246,9 +251,9 @@
   // Both the app and the page script before it may announce an order: the page hears of it once.
   const announced = new Set();
   w.addEventListener("message", (e) => {
-    const m = e.data;
-    if (e.origin !== HOST || !frame || e.source !== frame.contentWindow || m?.bc !== 1) return;
-    if (m.type === "ready") ready = !loading;
+    const m = e.data, fromFrame = frame && e.source === frame.contentWindow;
+    if (e.origin !== HOST || !(fromFrame || e.source === win) || m?.bc !== 1) return;
+    if (m.type === "ready") fromFrame && (ready = !loading);
     else if (m.type === "close") close();
     else if (m.type === "purchase" && opener) {
       const detail = { widget: opener.c.widget, order: order(m.order) };

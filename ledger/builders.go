@@ -205,6 +205,7 @@ func PublisherRelease(r Release) (Journal, error) {
 // Payout pays a publisher some of its available balance.
 type Payout struct {
 	PayoutID    string // our id, also the idempotency key of the provider transfer
+	OrderID     string // the order whose share it pays, for per-order transfers; "" for a balance
 	PublisherID string
 	Amount      buycard.Money
 	Available   int64 // the publisher's available balance when deciding
@@ -218,7 +219,7 @@ func PublisherPayout(p Payout) (Journal, error) {
 	if p.Amount.Amount > p.Available {
 		return Journal{}, buycard.Errorf(buycard.ECONFLICT, "Payout of %d exceeds the available %d.", p.Amount.Amount, p.Available)
 	}
-	return transfer(KindPublisherPayout, p.PayoutID, "", Publisher(p.PublisherID), Available, Paid, p.Amount, p.EffectiveAt)
+	return transfer(KindPublisherPayout, p.PayoutID, p.OrderID, Publisher(p.PublisherID), Available, Paid, p.Amount, p.EffectiveAt)
 }
 
 // PublisherPayouts returns one payout journal per publisher available
@@ -255,6 +256,7 @@ func PublisherPayouts(batchID string, available []Balance, minimum map[string]in
 // paid to a publisher (Stripe's reverse_transfer after a refund).
 type TransferReversal struct {
 	ReversalID  string
+	OrderID     string // the order whose transfer is reversed, when known
 	PublisherID string
 	Amount      buycard.Money
 	EffectiveAt time.Time
@@ -265,7 +267,7 @@ type TransferReversal struct {
 // a refund after release may have left negative. A store refuses it
 // (ECONFLICT) if paid would go negative. Errors: EINVALID.
 func PublisherReversal(r TransferReversal) (Journal, error) {
-	return transfer(KindPublisherReversal, r.ReversalID, "", Publisher(r.PublisherID), Paid, Available, r.Amount, r.EffectiveAt)
+	return transfer(KindPublisherReversal, r.ReversalID, r.OrderID, Publisher(r.PublisherID), Paid, Available, r.Amount, r.EffectiveAt)
 }
 
 // Settlement is money the provider paid out to a merchant.

@@ -43,6 +43,10 @@ type checkoutRequest struct {
 	Token     string `json:"token"`
 	VariantID string `json:"variant_id"`
 	Quantity  int    `json:"quantity"`
+	// Origin (the parent page's) and Lang ride along to the receipt the
+	// provider returns to, which tells that page about the purchase.
+	Origin string `json:"origin,omitempty"`
+	Lang   string `json:"lang,omitempty"`
 }
 
 // checkoutSession is a pending order and the payment session opened for it.

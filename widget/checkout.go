@@ -28,15 +28,22 @@ const actionReply = "buycard/checkout-reply"
 const (
 	pagePay     = "pay"
 	pageReceipt = "receipt"
+	// pagePopup is the choose step in a window of its own (the widget's
+	// popup checkout mode): its form posts to this page, which with
+	// Stripe goes on to Stripe's hosted Checkout.
+	pagePopup = "popup"
 )
 
 // checkoutParams is what the overlay URL says:
 // /checkout/WIDGET?t=TOKEN&o=PARENT_ORIGIN&lang=LANG, or
 // /checkout/WIDGET/pay?order=ID&ot=ORDER_TOKEN&cs=CLIENT_SECRET&o=…&lang=…,
-// or /checkout/WIDGET/receipt?order=ID&ot=ORDER_TOKEN&o=…&lang=….
+// or /checkout/WIDGET/receipt?order=ID&ot=ORDER_TOKEN&o=…&lang=…, or the
+// choose step as /checkout/WIDGET/popup?t=…&o=…&lang=…. Any of them may add
+// go-app's wasm=false, which the forms carry on to the next step.
 type checkoutParams struct {
 	widgetID, page, token, parentOrigin, lang string
 	orderID, orderToken, clientSecret         string
+	noWasm                                    bool
 }
 
 func parseCheckoutURL(u *url.URL) checkoutParams {
@@ -51,6 +58,7 @@ func parseCheckoutURL(u *url.URL) checkoutParams {
 		orderID:      q.Get("order"),
 		orderToken:   q.Get("ot"),
 		clientSecret: q.Get("cs"),
+		noWasm:       q.Get("wasm") == "false",
 	}
 	if !validParentOrigin(p.parentOrigin) {
 		p.parentOrigin = ""
@@ -300,6 +308,7 @@ func (c *checkout) continueToPayment(ctx app.Context) {
 		return
 	}
 	r := c.flow.checkoutRequest()
+	r.Origin = c.params.parentOrigin
 	c.request(ctx, func() func(app.Context) {
 		session, err := c.api.startCheckout(r)
 		return func(ctx app.Context) {
@@ -454,9 +463,18 @@ func (c *checkout) payForm() stepForm {
 		action: "/checkout/" + p.widgetID + "/pay",
 		fields: []field{
 			{"order", s.Order.ID}, {"ot", s.OrderToken}, {"cs", s.Payment.ClientSecret},
-			{"o", p.parentOrigin}, {"lang", c.flow.lang},
+			{"o", p.parentOrigin}, {"lang", c.flow.lang}, p.wasmField(),
 		},
 	}
+}
+
+// wasmField carries go-app's wasm=false on to the next step's page, so a
+// popup checkout runs without the WASM from start to receipt.
+func (p checkoutParams) wasmField() field {
+	if p.noWasm {
+		return field{"wasm", "false"}
+	}
+	return field{}
 }
 
 // renderProduct sums up what is being bought; it stays on top of every
@@ -496,10 +514,14 @@ func (c *checkout) renderChoose() app.UI {
 	if reason := f.unavailableReason(); reason != "" {
 		return app.P().Class("bc-note").Attr("role", "status").Text(reason)
 	}
+	action := "/checkout/" + c.params.widgetID
+	if c.params.page == pagePopup {
+		action += "/" + pagePopup
+	}
 	form := stepForm{
 		class:  "bc-choose",
-		action: "/checkout/" + c.params.widgetID,
-		fields: []field{{"t", f.offer.Token}, {"o", c.params.parentOrigin}, {"lang", f.lang}},
+		action: action,
+		fields: []field{{"t", f.offer.Token}, {"o", c.params.parentOrigin}, {"lang", f.lang}, c.params.wasmField()},
 	}
 	if len(f.offer.Variants) == 1 {
 		form.fields = append(form.fields, field{"variant_id", f.variantID})

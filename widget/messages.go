@@ -34,6 +34,10 @@ func validParentOrigin(s string) bool {
 	return s == u.Scheme+"://"+u.Host && !strings.HasSuffix(u.Host, ":")
 }
 
+// ValidOrigin reports whether s is exactly an http(s) origin, as the
+// checkout pages' o parameter must be; the server checks it too.
+func ValidOrigin(s string) bool { return validParentOrigin(s) }
+
 // langOrDefault returns s when it looks like a BCP 47 tag, else "en".
 func langOrDefault(s string) string {
 	if langPattern.MatchString(s) {

@@ -31,6 +31,9 @@ type cardJSON struct {
 	HTML  string               `json:"html"`
 	Token string               `json:"token"`
 	State buycard.Availability `json:"state"`
+	// Checkout is "popup" when the widget's checkout opens in a window of
+	// its own; absent for the overlay.
+	Checkout string `json:"checkout,omitempty"`
 }
 
 type cardsJSON struct {
@@ -87,12 +90,22 @@ func (s *Server) cards(ctx context.Context, refs []cardRef, lang string) (*cards
 			continue
 		}
 		out.Cards[ref.key] = cardJSON{
-			HTML:  widget.CardHTML(widget.NewCardView(s.withPublicImage(card), lang)),
-			Token: s.Tokens.SignPlacement(placementClaims(card, placement, expires)),
-			State: card.Availability(),
+			HTML:     widget.CardHTML(widget.NewCardView(s.withPublicImage(card), lang)),
+			Token:    s.Tokens.SignPlacement(placementClaims(card, placement, expires)),
+			State:    card.Availability(),
+			Checkout: popupOnly(card.Widget.CheckoutMode),
 		}
 	}
 	return out, nil
+}
+
+// popupOnly is the card data's checkout field: the popup mode, or nothing
+// for the overlay (the loader's default), which keeps card data as it was.
+func popupOnly(mode string) string {
+	if mode == buycard.CheckoutPopup {
+		return mode
+	}
+	return ""
 }
 
 // tokenExpiry rounds the expiry to the hour so the same card data (and its

@@ -8,12 +8,35 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/widget"
 )
 
 type checkoutRequest struct {
 	Token     string `json:"token"`
 	VariantID string `json:"variant_id"`
 	Quantity  int    `json:"quantity"`
+	// Origin is the publisher page's origin and Lang the shopper's
+	// language, both optional: the provider's return carries them to the
+	// receipt, which tells that page about the purchase. They only aim a
+	// message, so values that are not an origin or a language tag are
+	// ignored rather than refused (a page on file:// has origin "null").
+	Origin string `json:"origin"`
+	Lang   string `json:"lang"`
+	// hosted asks for the provider's own payment page (the popup
+	// checkout); the JSON API always opens an embedded session.
+	hosted bool
+}
+
+// sessionOptions are the provider options req asks for.
+func (req checkoutRequest) sessionOptions() buycard.SessionOptions {
+	opts := buycard.SessionOptions{Hosted: req.hosted}
+	if widget.ValidOrigin(req.Origin) {
+		opts.Origin = req.Origin
+	}
+	if langPattern.MatchString(req.Lang) {
+		opts.Lang = req.Lang
+	}
+	return opts
 }
 
 type paymentJSON struct {
@@ -23,6 +46,8 @@ type paymentJSON struct {
 	// PublishableKey is Stripe's pk_… when the provider is Stripe: with the
 	// client secret it mounts the embedded checkout.
 	PublishableKey string `json:"publishable_key,omitempty"`
+	// URL is the provider's hosted payment page (the popup checkout only).
+	URL string `json:"url,omitempty"`
 }
 
 type checkoutResponse struct {
@@ -66,7 +91,7 @@ func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*check
 	if err != nil {
 		return nil, err
 	}
-	session, err := s.openSession(ctx, order)
+	session, err := s.openSession(ctx, order, req.sessionOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -75,15 +100,38 @@ func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*check
 		OrderToken: s.Tokens.SignOrder(buycard.OrderClaims{OrderID: order.ID, ExpiresAt: now.Add(s.OrderTTL + time.Hour)}),
 		Payment: paymentJSON{
 			Provider: s.Payments.Name(), SessionID: session.ID, ClientSecret: session.ClientSecret,
-			PublishableKey: s.StripePublishableKey,
+			PublishableKey: s.StripePublishableKey, URL: session.URL,
 		},
 	}, nil
 }
 
+// SessionOpener is a payment provider that takes session options
+// (stripeconnect.Provider): where the shopper returns to, and whether to
+// open its hosted payment page. Providers without it (the sandbox) open
+// their one kind of session and return nowhere.
+type SessionOpener interface {
+	CreateSessionWith(ctx context.Context, o *buycard.Order, opts buycard.SessionOptions) (*buycard.PaymentSession, error)
+}
+
+// errNoHosted refuses a popup checkout the provider cannot serve.
+var errNoHosted = buycard.Errorf(buycard.EPAYMENT, "This shop cannot take payments in a separate window. Use the checkout on the page instead.")
+
+// createSession asks the provider for a session with opts when it takes
+// options.
+func (s *Server) createSession(ctx context.Context, order *buycard.Order, opts buycard.SessionOptions) (*buycard.PaymentSession, error) {
+	if p, ok := s.Payments.(SessionOpener); ok {
+		return p.CreateSessionWith(ctx, order, opts)
+	}
+	if opts.Hosted {
+		return nil, errNoHosted
+	}
+	return s.Payments.CreateSession(ctx, order)
+}
+
 // openSession asks the provider for a session and records it on the order.
 // If either step fails the order is canceled so its stock is released.
-func (s *Server) openSession(ctx context.Context, order *buycard.Order) (*buycard.PaymentSession, error) {
-	session, err := s.Payments.CreateSession(ctx, order)
+func (s *Server) openSession(ctx context.Context, order *buycard.Order, opts buycard.SessionOptions) (*buycard.PaymentSession, error) {
+	session, err := s.createSession(ctx, order, opts)
 	if err == nil {
 		err = s.Orders.AttachPaymentSession(ctx, order.ID, s.Payments.Name(), session.ID)
 	}

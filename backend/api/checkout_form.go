@@ -4,6 +4,7 @@ import (
 	"context"
 	"mime"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,19 +29,16 @@ import (
 // postChooseForm is the choose step's submit: POST /checkout/{widget} with
 // t, o, lang, variant_id and quantity.
 func (s *Server) postChooseForm(c *fiber.Ctx) error {
-	if err := s.checkFormPost(c); err != nil {
+	resp, q, err := s.submitChoose(c, "", false)
+	if resp == nil {
 		return err
-	}
-	q := pick(c.FormValue, append(chooseParams, "variant_id", "quantity"))
-	resp, err := s.startFormCheckout(c.UserContext(), c.Params("widget"), q)
-	if err != nil {
-		return s.formFailed(c, "", q, err)
 	}
 	next := url.Values{
 		"order": {resp.Order.ID}, "ot": {resp.OrderToken}, "cs": {resp.Payment.ClientSecret},
 		"o": {q.Get("o")}, "lang": {q.Get("lang")},
 	}
-	if resp.Payment.Provider == providerStripe {
+	// A page without the WASM (the popup checkout) leads to others without.
+	if resp.Payment.Provider == providerStripe || q.Get("wasm") == "false" {
 		// go-app's switch to not load the WASM (app.js reads it; the
 		// prerender never sees it). Taking over the page, the WASM would
 		// replace the DOM, Stripe's mounted iframe with it, and the shopper
@@ -54,8 +52,26 @@ func (s *Server) postChooseForm(c *fiber.Ctx) error {
 // providerStripe is the name the Stripe provider gives its orders.
 const providerStripe = "stripe"
 
-// startFormCheckout checks the form's fields and starts the checkout.
-func (s *Server) startFormCheckout(ctx context.Context, widgetID string, q url.Values) (*checkoutResponse, error) {
+// submitChoose runs the choose step's form, posted to the step at page
+// (hosted: the popup's, which asks for the provider's hosted page). It
+// returns the started checkout and the form; without a checkout, the
+// error to return, or nil when the step was rendered again with the form's
+// error.
+func (s *Server) submitChoose(c *fiber.Ctx, page string, hosted bool) (*checkoutResponse, url.Values, error) {
+	if err := s.checkFormPost(c); err != nil {
+		return nil, nil, err
+	}
+	q := pick(c.FormValue, append(slices.Clip(chooseParams), "variant_id", "quantity"))
+	resp, err := s.startFormCheckout(c.UserContext(), c.Params("widget"), q, hosted)
+	if err != nil {
+		return nil, q, s.formFailed(c, page, q, err)
+	}
+	return resp, q, nil
+}
+
+// startFormCheckout checks the form's fields and starts the checkout;
+// hosted asks for the provider's hosted payment page.
+func (s *Server) startFormCheckout(ctx context.Context, widgetID string, q url.Values, hosted bool) (*checkoutResponse, error) {
 	if _, err := s.verifyPlacement(widgetID, q.Get("t")); err != nil {
 		return nil, err
 	}
@@ -63,7 +79,10 @@ func (s *Server) startFormCheckout(ctx context.Context, widgetID string, q url.V
 	if err != nil {
 		return nil, buycard.Errorf(buycard.EINVALID, "Quantity must be a whole number.")
 	}
-	return s.startCheckout(ctx, checkoutRequest{Token: q.Get("t"), VariantID: q.Get("variant_id"), Quantity: quantity})
+	return s.startCheckout(ctx, checkoutRequest{
+		Token: q.Get("t"), VariantID: q.Get("variant_id"), Quantity: quantity,
+		Origin: q.Get("o"), Lang: q.Get("lang"), hosted: hosted,
+	})
 }
 
 // postPayForm is the test payment step's submit: POST

@@ -18,10 +18,12 @@ var goAppResources = []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/ma
 // Query parameters of the checkout pages. Each page reads only its own;
 // the server rebuilds the query it hands to the prerender from these, so
 // nothing else in a URL (the form error above all) reaches it.
+// go-app's wasm=false rides along on every step of a page that runs
+// without the WASM (the popup checkout).
 var (
-	chooseParams  = []string{"t", "o", "lang"}
-	payParams     = []string{"order", "ot", "cs", "o", "lang"}
-	receiptParams = []string{"order", "ot", "o", "lang"}
+	chooseParams  = []string{"t", "o", "lang", "wasm"}
+	payParams     = []string{"order", "ot", "cs", "o", "lang", "wasm"}
+	receiptParams = []string{"order", "ot", "o", "lang", "wasm"}
 )
 
 // pageRoutes mounts the go-app checkout pages, their no-JS form posts
@@ -42,6 +44,8 @@ func (s *Server) pageRoutes() {
 	}
 	s.app.Get("/checkout/:widget", s.getChoosePage)
 	s.app.Post("/checkout/:widget", s.postChooseForm)
+	s.app.Get("/checkout/:widget/popup", s.getPopupPage)
+	s.app.Post("/checkout/:widget/popup", s.postPopupForm)
 	s.app.Get("/checkout/:widget/pay", s.getPayPage)
 	s.app.Post("/checkout/:widget/pay", s.postPayForm)
 	s.app.Get("/checkout/:widget/receipt", s.getReceiptPage)
@@ -49,9 +53,13 @@ func (s *Server) pageRoutes() {
 
 // getChoosePage is the overlay's first step: variant, quantity, total.
 func (s *Server) getChoosePage(c *fiber.Ctx) error {
-	q := pick(c.Query, chooseParams)
+	return s.renderChoose(c, "", pick(c.Query, chooseParams))
+}
+
+// renderChoose renders the choose step at page with q.
+func (s *Server) renderChoose(c *fiber.Ctx, page string, q url.Values) error {
 	_, err := s.verifyPlacement(c.Params("widget"), q.Get("t"))
-	return s.renderCheckout(c, "", q, err)
+	return s.renderCheckout(c, page, q, err)
 }
 
 // getPayPage is the payment step of a pending order: the sandbox's test
@@ -118,17 +126,29 @@ func (s *Server) renderCheckout(c *fiber.Ctx, page string, q url.Values, pageErr
 }
 
 // checkoutCSP is the checkout pages' policy. With Stripe it adds the
-// origins Stripe lists for Stripe.js and embedded Checkout: Stripe.js from
-// js.stripe.com, its frames (js.stripe.com, the checkout itself on
-// checkout.stripe.com, 3-D Secure via hooks.stripe.com) and its API calls.
-// Every page gets them, since the WASM shows the pay step in place of the
-// choose page.
+// origins Stripe's integration security guide lists
+// (https://docs.stripe.com/security/guide#content-security-policy): for
+// Stripe.js, script-src and frame-src https://js.stripe.com and
+// https://*.js.stripe.com (Stripe.js loads its frames and their scripts
+// from subdomains), frame-src https://hooks.stripe.com (3-D Secure and
+// redirecting payment methods), connect-src https://api.stripe.com; for
+// embedded Checkout, https://checkout.stripe.com in connect-src,
+// frame-src and script-src, and img-src https://*.stripe.com, which
+// img-src https: covers. Left out: https://maps.googleapis.com, which
+// Stripe.js wants only for the Address Element's autocomplete on our own
+// page; embedded Checkout collects addresses in its own frame.
+//
+// form-action also allows https://checkout.stripe.com: browsers apply
+// form-action to the redirects after a submit, and the popup's choose form
+// answers with a 303 to Stripe's hosted Checkout. Every page gets all of
+// it, since the WASM shows the pay step in place of the choose page.
 func checkoutCSP(frameAncestors string, stripe bool) string {
-	script, connect, frame := "script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'", ""
+	script, connect, frame, form := "script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'", "", "form-action 'self'"
 	if stripe {
-		script += " https://js.stripe.com"
+		script += " https://js.stripe.com https://*.js.stripe.com https://checkout.stripe.com"
 		connect += " https://api.stripe.com https://checkout.stripe.com"
-		frame = "frame-src https://js.stripe.com https://checkout.stripe.com https://hooks.stripe.com"
+		frame = "frame-src https://js.stripe.com https://*.js.stripe.com https://checkout.stripe.com https://hooks.stripe.com"
+		form += " https://checkout.stripe.com"
 	}
 	directives := []string{
 		"default-src 'self'",
@@ -139,7 +159,7 @@ func checkoutCSP(frameAncestors string, stripe bool) string {
 		connect,
 		frame,
 		"base-uri 'none'",
-		"form-action 'self'",
+		form,
 		"frame-ancestors " + frameAncestors,
 	}
 	return strings.Join(slices.DeleteFunc(directives, func(d string) bool { return d == "" }), "; ")

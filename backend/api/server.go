@@ -85,6 +85,10 @@ type Services struct {
 	// StripeReturns reads a Checkout Session back when the shopper returns
 	// from Stripe's checkout (/checkout/return); nil turns that off.
 	StripeReturns StripeReturns
+	// StripeOnboarding connects merchants and publishers to Stripe
+	// (/v1/connect for the operator, /connect for the user coming back
+	// from Stripe); nil turns those off.
+	StripeOnboarding StripeOnboarding
 	// TestPayments is set only with the sandbox provider.
 	TestPayments TestPayments
 	Tokens       *buycard.TokenSigner
@@ -164,6 +168,11 @@ func (s *Server) routes() {
 	s.ledgerRoutes(v1.Group("/ledger", s.requireOperator))
 	if s.StripeWebhooks != nil {
 		v1.Post("/stripe/webhook", s.postStripeWebhook)
+	}
+	if s.StripeOnboarding != nil {
+		s.connectRoutes(v1.Group("/connect", s.requireOperator))
+		s.app.Get(connectRefreshPath, s.getConnectRefresh)
+		s.app.Get(connectReturnPath, s.getConnectReturn)
 	}
 	v1.Use(func(c *fiber.Ctx) error {
 		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())

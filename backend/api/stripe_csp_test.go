@@ -16,10 +16,10 @@ import (
 const (
 	sandboxCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
 		"img-src 'self' data: https:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors *"
-	stripeCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' https://js.stripe.com; style-src 'self'; " +
+	stripeCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' https://js.stripe.com https://*.js.stripe.com https://checkout.stripe.com; style-src 'self'; " +
 		"img-src 'self' data: https:; connect-src 'self' https://api.stripe.com https://checkout.stripe.com; " +
-		"frame-src https://js.stripe.com https://checkout.stripe.com https://hooks.stripe.com; " +
-		"base-uri 'none'; form-action 'self'; frame-ancestors *"
+		"frame-src https://js.stripe.com https://*.js.stripe.com https://checkout.stripe.com https://hooks.stripe.com; " +
+		"base-uri 'none'; form-action 'self' https://checkout.stripe.com; frame-ancestors *"
 )
 
 // fakeStripe opens sessions shaped like Stripe's embedded Checkout

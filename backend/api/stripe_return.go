@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"net/url"
 	"regexp"
 	"time"
 
@@ -20,8 +19,8 @@ type StripeReturns interface {
 
 var sessionIDPattern = regexp.MustCompile(`^cs_[A-Za-z0-9_]{1,250}$`)
 
-// getStripeReturn is where Stripe's embedded checkout sends the overlay
-// once the shopper has paid: GET /checkout/return?session_id=cs_…. It
+// getStripeReturn is where Stripe's checkout sends the overlay (embedded)
+// or the popup (hosted) once the shopper has paid: GET /checkout/return?session_id=cs_…. It
 // reads the session back from Stripe and applies its payment: whichever of
 // this path and the webhook comes first pays the order, and the other
 // changes nothing (a paid order stays paid; its sale journal is keyed by
@@ -43,7 +42,16 @@ func (s *Server) getStripeReturn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := url.Values{"order": {o.ID}, "ot": {s.Tokens.SignOrder(buycard.OrderClaims{OrderID: o.ID, ExpiresAt: s.Now().Add(time.Hour)})}}
+	// The return URL carries the publisher's origin (o), the language and
+	// wasm=false from the popup (stripeconnect.ReturnURL): the receipt
+	// tells the page at that exact origin, and no other, about the
+	// purchase. o only aims that message; a link with another o tells a
+	// window at that origin only when it is the receipt's own parent or
+	// opener, and the session id already shows this receipt to whoever
+	// holds it.
+	q := pick(c.Query, receiptParams)
+	q.Set("order", o.ID)
+	q.Set("ot", s.Tokens.SignOrder(buycard.OrderClaims{OrderID: o.ID, ExpiresAt: s.Now().Add(time.Hour)}))
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
 	return c.Redirect("/checkout/"+o.WidgetID+"/receipt?"+q.Encode(), fiber.StatusSeeOther)
 }

@@ -45,15 +45,7 @@ type stripeTest struct {
 
 func newStripeTest(t *testing.T) *stripeTest {
 	t.Helper()
-	fake := stripetest.NewServer()
-	t.Cleanup(fake.Close)
-	provider, err := stripeconnect.New(stripeconnect.Config{
-		SecretKey: "sk_test_api_tests", APIURL: fake.URL, BaseURL: publicURL, MaxRetries: -1,
-		MerchantAccount: func(context.Context, string) (string, bool, error) { return "acct_test", true, nil },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake, provider := newFakeStripe(t)
 	st := &stripeTest{fake: fake, provider: provider, stripe: &flakyStripe{RefundLister: provider}, logs: new(syncBuffer)}
 	st.testServer = newTestServerWith(t, func(_ *api.Config, svc *api.Services) {
 		svc.Logger = slog.New(slog.NewTextHandler(st.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

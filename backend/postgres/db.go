@@ -56,6 +56,7 @@ import (
 type DB struct {
 	pool *pgxpool.Pool
 	ledgersql.Reader
+	ledgersql.Transfers
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -96,6 +97,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	db := &DB{pool: pool, orderNumbers: buycard.NewOrderNumber}
 	db.Reader = ledgersql.NewReader(pgxQuery(pool), db.snapshot)
+	db.Transfers = ledgersql.NewTransfers(db.transferTx)
 	return db, nil
 }
 

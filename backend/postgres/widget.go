@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -18,6 +19,7 @@ func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 		return err
 	}
 	w.ID, w.CreatedAt = newID(w.ID, "wgt"), createdAt(w.CreatedAt)
+	w.CheckoutMode = cmp.Or(w.CheckoutMode, buycard.CheckoutOverlay)
 	domains := w.AllowedDomains
 	if domains == nil {
 		domains = []string{} // nil would be NULL
@@ -27,9 +29,9 @@ func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 			return err
 		}
 		return insert(ctx, tx, "Widget", w.ID, `
-			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			w.ID, w.MerchantID, w.ProductID, w.CTA, w.PublisherShareBPS, domains, w.CreatedAt)
+			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, checkout_mode, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			w.ID, w.MerchantID, w.ProductID, w.CTA, w.PublisherShareBPS, domains, w.CheckoutMode, w.CreatedAt)
 	})
 }
 
@@ -130,9 +132,9 @@ func scanCards(ctx context.Context, tx pgx.Tx, widgetIDs []string, cards map[str
 }
 
 // widgetColumns are read with widgetFields; w is the widgets alias.
-const widgetColumns = `w.id, w.merchant_id, w.product_id, w.cta, w.publisher_share_bps, w.allowed_domains, w.created_at`
+const widgetColumns = `w.id, w.merchant_id, w.product_id, w.cta, w.publisher_share_bps, w.allowed_domains, w.checkout_mode, w.created_at`
 
 func widgetFields(w *buycard.Widget) []any {
 	return []any{&w.ID, &w.MerchantID, &w.ProductID, &w.CTA, &w.PublisherShareBPS,
-		&w.AllowedDomains, &w.CreatedAt}
+		&w.AllowedDomains, &w.CheckoutMode, &w.CreatedAt}
 }

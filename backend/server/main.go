@@ -36,6 +36,7 @@ type Store interface {
 	buycard.OrderService
 	buycard.AccountService
 	ledger.Books
+	ledger.ShareTransfers
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error

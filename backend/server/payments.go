@@ -26,6 +26,7 @@ func (m *Main) payments(cfg *api.Config, svc *api.Services) error {
 		return err
 	}
 	svc.Payments, svc.Refunds, svc.StripeReturns = provider, provider, provider
+	svc.StripeOnboarding = &stripeconnect.Onboarding{Provider: provider, Accounts: m.DB, Tokens: svc.Tokens}
 	cfg.StripePublishableKey = m.Config.StripePublishableKey
 	if len(m.Config.StripeWebhookSecrets) == 0 {
 		m.Logger.Warn("STRIPE_WEBHOOK_SECRET is not set: payments will not be confirmed until it is")
@@ -33,7 +34,7 @@ func (m *Main) payments(cfg *api.Config, svc *api.Services) error {
 	}
 	svc.StripeWebhooks = &stripeconnect.Webhooks{
 		Secrets: m.Config.StripeWebhookSecrets, Livemode: m.Config.StripeLivemode(),
-		Refunds: provider, Orders: m.DB, Accounts: m.DB, Logger: m.Logger, Now: time.Now,
+		Refunds: provider, Orders: m.DB, Accounts: m.DB, Ledger: m.DB, Logger: m.Logger, Now: time.Now,
 	}
 	return nil
 }

@@ -37,6 +37,7 @@ type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time anyway
 	read  *sql.DB
 	ledgersql.Reader
+	ledgersql.Transfers
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -83,6 +84,7 @@ func Open(path string) (*DB, error) {
 	}
 	db := &DB{write: write, read: read, orderNumbers: buycard.NewOrderNumber}
 	db.Reader = ledgersql.NewReader(sqlQuery(read), db.snapshot)
+	db.Transfers = ledgersql.NewTransfers(db.transferTx)
 	return db, nil
 }
 

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -19,15 +20,16 @@ func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 		return err
 	}
 	w.ID, w.CreatedAt = newID(w.ID, "wgt"), createdAt(w.CreatedAt)
+	w.CheckoutMode = cmp.Or(w.CheckoutMode, buycard.CheckoutOverlay)
 	return db.inWrite(ctx, func(tx *sql.Tx) error {
 		if err := requireProductOf(ctx, tx, w.MerchantID, w.ProductID); err != nil {
 			return err
 		}
 		return insert(ctx, tx, "Widget", w.ID, `
-			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, checkout_mode, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			w.ID, w.MerchantID, w.ProductID, w.CTA, w.PublisherShareBPS,
-			jsonList(w.AllowedDomains), formatTime(w.CreatedAt))
+			jsonList(w.AllowedDomains), w.CheckoutMode, formatTime(w.CreatedAt))
 	})
 }
 
@@ -144,9 +146,9 @@ func scanCards(ctx context.Context, tx *sql.Tx, widgetIDs []string, cards map[st
 }
 
 // widgetColumns are read with widgetFields; w is the widgets alias.
-const widgetColumns = `w.id, w.merchant_id, w.product_id, w.cta, w.publisher_share_bps, w.allowed_domains, w.created_at`
+const widgetColumns = `w.id, w.merchant_id, w.product_id, w.cta, w.publisher_share_bps, w.allowed_domains, w.checkout_mode, w.created_at`
 
 func widgetFields(w *buycard.Widget) []any {
 	return []any{&w.ID, &w.MerchantID, &w.ProductID, &w.CTA, &w.PublisherShareBPS,
-		domainsColumn{&w.AllowedDomains}, timeColumn{&w.CreatedAt}}
+		domainsColumn{&w.AllowedDomains}, &w.CheckoutMode, timeColumn{&w.CreatedAt}}
 }

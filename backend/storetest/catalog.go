@@ -46,7 +46,7 @@ func testExplicitIDsAndTimes(t *testing.T, s Store) {
 func testFindCards(t *testing.T, s Store) {
 	ctx := t.Context()
 	a, b := Seed(t, s), Seed(t, s)
-	sameProduct := buycard.Widget{MerchantID: a.Merchant.ID, ProductID: a.Product.ID, CTA: "Pre-order"}
+	sameProduct := buycard.Widget{MerchantID: a.Merchant.ID, ProductID: a.Product.ID, CTA: "Pre-order", CheckoutMode: buycard.CheckoutPopup}
 	must(t, s.CreateWidget(ctx, &sameProduct))
 
 	cards, err := s.FindCards(ctx, []string{a.Widget.ID, "wgt_unknown", b.Widget.ID, a.Widget.ID, sameProduct.ID})
@@ -146,6 +146,9 @@ func testCreateRejected(t *testing.T, s Store) {
 		{"widget domain that is not a host name", func() error {
 			return s.CreateWidget(ctx, widget(func(w *buycard.Widget) { w.AllowedDomains = []string{"a.com; script-src *"} }))
 		}, buycard.EINVALID, `Allowed domain "a.com; script-src *" is not a host name.`},
+		{"widget with an unknown checkout mode", func() error {
+			return s.CreateWidget(ctx, widget(func(w *buycard.Widget) { w.CheckoutMode = "modal" }))
+		}, buycard.EINVALID, `Checkout mode must be "overlay" or "popup".`},
 		{"widget of unknown product", func() error {
 			return s.CreateWidget(ctx, widget(func(w *buycard.Widget) { w.ProductID = "prd_unknown" }))
 		}, buycard.ENOTFOUND, `Product "prd_unknown" not found.`},

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/ledger"
 )
 
 // Store is everything a Buycard store implements.
@@ -21,6 +22,7 @@ type Store interface {
 	buycard.OrderService
 	buycard.AccountService
 	LedgerStore
+	ledger.ShareTransfers
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -53,6 +55,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"RefundRejected", testRefundRejected},
 		{"PublisherContract", testPublisherContract},
 		{"PaymentAccounts", testPaymentAccounts},
+		{"ShareTransfers", testShareTransfers},
+		{"ShareTransferFailed", testShareTransferFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
@@ -75,6 +79,14 @@ func wantError(t testing.TB, err error, code, message string) {
 	}
 	if got := buycard.ErrorMessage(err); got != message {
 		t.Fatalf("error message = %q, want %q", got, message)
+	}
+}
+
+// wantCode checks the code of err, returned by what.
+func wantCode(t testing.TB, what string, err error, code string) {
+	t.Helper()
+	if got := buycard.ErrorCode(err); got != code {
+		t.Fatalf("%s: error code = %q, want %q (error: %v)", what, got, code, err)
 	}
 }
 

@@ -1,9 +1,11 @@
 package stripeconnect
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -25,13 +27,39 @@ const (
 )
 
 // ReturnPath is where Checkout sends the shopper back; Stripe replaces
-// {CHECKOUT_SESSION_ID}.
+// {CHECKOUT_SESSION_ID}. ReturnURL adds what the receipt needs.
 const ReturnPath = "/checkout/return?session_id={CHECKOUT_SESSION_ID}"
 
 // CheckoutIdempotencyKey is the idempotency key of the session of order
 // orderID: a retry after a lost response, or a second node opening the
 // same order, gets the same session from Stripe for 24 hours.
 func CheckoutIdempotencyKey(orderID string) string { return "buycard-checkout-" + orderID }
+
+// HostedIdempotencyKey is CheckoutIdempotencyKey for a hosted session.
+// It differs because Stripe refuses a key reused with other parameters.
+func HostedIdempotencyKey(orderID string) string { return "buycard-checkout-hosted-" + orderID }
+
+// ReturnURL is where Checkout sends the shopper once they have paid:
+// baseURL + ReturnPath, plus the publisher page's origin (o) and the
+// language (lang) so the receipt can tell that page, and for a hosted
+// session (a popup) wasm=false, since the popup's pages run without the
+// WASM. Empty options are left out.
+func ReturnURL(baseURL string, opts buycard.SessionOptions) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"o": opts.Origin, "lang": opts.Lang} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if opts.Hosted {
+		q.Set("wasm", "false")
+	}
+	u := strings.TrimRight(baseURL, "/") + ReturnPath
+	if len(q) > 0 {
+		u += "&" + q.Encode()
+	}
+	return u
+}
 
 // SessionExpiry returns the expires_at CreateSession asks for: the order's
 // ExpiresAt, but at least MinSessionTTL (plus a little slack) and at most
@@ -57,22 +85,32 @@ func SessionExpiry(o *buycard.Order, now time.Time) time.Time {
 	return exp.Truncate(time.Second).UTC()
 }
 
-// CreateSession opens an embedded Checkout Session for a pending order: a
+// CreateSession opens an embedded Checkout Session for a pending order:
+// CreateSessionWith without options.
+func (p *Provider) CreateSession(ctx context.Context, o *buycard.Order) (*buycard.PaymentSession, error) {
+	return p.CreateSessionWith(ctx, o, buycard.SessionOptions{})
+}
+
+// CreateSessionWith opens a Checkout Session for a pending order: a
 // destination charge to the merchant's connected account, on behalf of
 // it, whose application fee is the platform fee plus the publisher share.
-// The idempotency key is CheckoutIdempotencyKey(o.ID), so calling again
-// for the same order (after a timeout, or concurrently) returns the same
-// session.
+// The session is embedded (its client secret mounts it in the overlay) or,
+// with opts.Hosted, Stripe's hosted page (its URL opens in the popup);
+// either returns to ReturnURL. The idempotency key is
+// CheckoutIdempotencyKey(o.ID), or HostedIdempotencyKey(o.ID), so calling
+// again for the same order (after a timeout, or concurrently) returns the
+// same session. An order has one session: the options must be the same
+// on every call for it.
 //
 // Errors: EPAYMENT (order not pending, Stripe refused; with
 // ErrOutcomeUnknown when Stripe may have created the session anyway),
 // ECONFLICT (the merchant cannot take charges; Stripe is not called),
 // plain errors for an inconsistent order or a failed account lookup.
-func (p *Provider) CreateSession(ctx context.Context, o *buycard.Order) (*buycard.PaymentSession, error) {
+func (p *Provider) CreateSessionWith(ctx context.Context, o *buycard.Order, opts buycard.SessionOptions) (*buycard.PaymentSession, error) {
 	if o.Status != buycard.OrderPending {
 		return nil, buycard.Errorf(buycard.EPAYMENT, "This order cannot be paid.")
 	}
-	params, err := p.sessionParams(ctx, o)
+	params, err := p.sessionParams(ctx, o, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -91,13 +129,14 @@ func (p *Provider) CreateSession(ctx context.Context, o *buycard.Order) (*buycar
 		}
 		return nil, err
 	}
-	if s.ID == "" || s.ClientSecret == "" {
-		return nil, errors.New("stripe create checkout session: response has no id or client secret")
+	if s.ID == "" || !opts.Hosted && s.ClientSecret == "" || opts.Hosted && s.URL == "" {
+		return nil, errors.New("stripe create checkout session: response has no id, client secret (embedded) or URL (hosted)")
 	}
 	return &buycard.PaymentSession{
 		ID:           s.ID,
 		ClientSecret: s.ClientSecret,
 		ExpiresAt:    time.Unix(s.ExpiresAt, 0).UTC(),
+		URL:          s.URL,
 	}, nil
 }
 
@@ -166,8 +205,9 @@ func (p *Provider) sessionEvent(s *stripe.CheckoutSession) (buycard.PaymentEvent
 }
 
 // sessionParams builds the session request for o. Every field comes from
-// the order or the configuration, so retries send identical parameters.
-func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order) (*stripe.CheckoutSessionParams, error) {
+// the order, the options or the configuration, so retries send identical
+// parameters.
+func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order, opts buycard.SessionOptions) (*stripe.CheckoutSessionParams, error) {
 	if o.Quantity <= 0 || o.UnitPrice.Currency != o.Total.Currency || o.UnitPrice.Amount*int64(o.Quantity) != o.Total.Amount {
 		return nil, fmt.Errorf("stripe create checkout session: order %s: unit price × quantity ≠ total", o.ID)
 	}
@@ -189,9 +229,7 @@ func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order) (*stripe
 	}
 	meta := orderMetadata(o)
 	params := &stripe.CheckoutSessionParams{
-		UIMode:            stripe.String(string(stripe.CheckoutSessionUIModeEmbedded)),
 		Mode:              stripe.String(string(stripe.CheckoutSessionModePayment)),
-		ReturnURL:         stripe.String(strings.TrimRight(p.cfg.BaseURL, "/") + ReturnPath),
 		ClientReferenceID: stripe.String(o.ID),
 		ExpiresAt:         stripe.Int64(SessionExpiry(o, p.cfg.Now()).Unix()),
 		LineItems: []*stripe.CheckoutSessionLineItemParams{{
@@ -215,11 +253,50 @@ func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order) (*stripe
 	if fee := c.Platform + c.Publisher; fee > 0 {
 		params.PaymentIntentData.ApplicationFeeAmount = stripe.Int64(fee)
 	}
-	if p.cfg.Locale != "" {
-		params.Locale = stripe.String(p.cfg.Locale)
+	if locale := cmp.Or(CheckoutLocale(opts.Lang), p.cfg.Locale); locale != "" {
+		params.Locale = stripe.String(locale)
 	}
-	params.SetIdempotencyKey(CheckoutIdempotencyKey(o.ID))
+	setUIMode(params, o.ID, ReturnURL(p.cfg.BaseURL, opts), opts.Hosted)
 	return params, nil
+}
+
+// checkoutLocales are the languages Checkout pages come in (API version
+// 2023-10-16), besides "auto"; the stripe-mock contract test sends each.
+var checkoutLocales = strings.Fields(`bg cs da de el en en-GB es es-419 et fi fil fr fr-CA hr hu id it ja ko lt lv
+	ms mt nb nl pl pt pt-BR ro ru sk sl sv th tr vi zh zh-HK zh-TW`)
+
+// CheckoutLocale returns the Checkout locale for the shopper's language,
+// the widget's or the page's BCP 47 tag ("fr-CA" → "fr-CA", "fr-BE" →
+// "fr"), or "" when Checkout has none: the provider's default applies.
+func CheckoutLocale(lang string) string {
+	base, _, _ := strings.Cut(lang, "-")
+	var fallback string
+	for _, l := range checkoutLocales {
+		switch {
+		case strings.EqualFold(l, lang):
+			return l
+		case strings.EqualFold(l, base):
+			fallback = l
+		}
+	}
+	return fallback
+}
+
+// setUIMode makes params an embedded session returning to returnURL, or a
+// hosted one succeeding to it, with the idempotency key of that kind. A
+// hosted session has no cancel_url, so Stripe shows no back button: the
+// shopper closes the popup instead, and the order expires with the
+// session (checkout.session.expired).
+func setUIMode(params *stripe.CheckoutSessionParams, orderID, returnURL string, hosted bool) {
+	if hosted {
+		params.UIMode = stripe.String(string(stripe.CheckoutSessionUIModeHosted))
+		params.SuccessURL = stripe.String(returnURL)
+		params.SetIdempotencyKey(HostedIdempotencyKey(orderID))
+		return
+	}
+	params.UIMode = stripe.String(string(stripe.CheckoutSessionUIModeEmbedded))
+	params.ReturnURL = stripe.String(returnURL)
+	params.SetIdempotencyKey(CheckoutIdempotencyKey(orderID))
 }
 
 // orderMetadata names the order on Stripe objects. Empty values are left

@@ -78,40 +78,6 @@ func (p *Provider) ChargeRefunds(ctx context.Context, chargeID string) ([]*strip
 	return refunds, err
 }
 
-// Transfer moves amount (minor units, > 0) of currency from the platform
-// to a connected account: how the publisher share is paid once the hold
-// window is over. sourceTransaction is the sale's charge id (ch_…), so the
-// transfer is funded by that charge even before it settles; "" funds it
-// from the platform's available balance. The same idempotencyKey returns
-// the same transfer.
-//
-// Errors: EINVALID (bad arguments or Stripe refused), EPAYMENT (with
-// ErrOutcomeUnknown when the transfer may exist).
-func (p *Provider) Transfer(ctx context.Context, destination string, amount int64, currency, sourceTransaction, idempotencyKey string) (*stripe.Transfer, error) {
-	if err := checkKey(idempotencyKey); err != nil {
-		return nil, err
-	}
-	if destination == "" || amount <= 0 || !buycard.ValidCurrency(strings.ToUpper(currency)) {
-		return nil, buycard.Errorf(buycard.EINVALID, "A transfer needs a destination account, a positive amount and a supported currency.")
-	}
-	params := &stripe.TransferParams{
-		Destination: stripe.String(destination),
-		Amount:      stripe.Int64(amount),
-		Currency:    stripe.String(strings.ToLower(currency)),
-	}
-	if sourceTransaction != "" {
-		params.SourceTransaction = stripe.String(sourceTransaction)
-	}
-	params.SetIdempotencyKey(idempotencyKey)
-	var t *stripe.Transfer
-	err := p.call(ctx, "create transfer", func(ctx context.Context) (err error) {
-		params.Context = ctx
-		t, err = p.api.transfers.New(params)
-		return err
-	})
-	return t, err
-}
-
 // CreateExpressAccount creates a Connect Express account for a merchant
 // or publisher, requesting the card_payments and transfers capabilities
 // that destination charges on its behalf and transfers to it need.

@@ -9,6 +9,7 @@ import (
 	"github.com/stripe/stripe-go/v76"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/ledger"
 )
 
 // Kind says what a translated Stripe event asks of the caller.
@@ -27,8 +28,12 @@ const (
 	KindRefundLookup Kind = "refund_lookup"
 	// KindAccount: account.updated; see AccountID and the *Enabled fields.
 	KindAccount Kind = "account"
+	// KindShareReversal: transfer.reversed about a publisher's share
+	// transfer; post ShareReversals (each keyed by its reversal, so the
+	// reversals Buycard made itself are posted once).
+	KindShareReversal Kind = "share_reversal"
 	// KindNoChange: understood, and nothing to do (a dispute inquiry,
-	// which holds no money).
+	// which holds no money; a transfer that is not a share's).
 	KindNoChange Kind = "no_change"
 )
 
@@ -64,6 +69,10 @@ type Translation struct {
 
 	// account.updated only.
 	ChargesEnabled, PayoutsEnabled, DetailsSubmitted bool
+
+	// ShareReversals are the journals of a share transfer's reversals,
+	// transfer.reversed only.
+	ShareReversals []ledger.Journal
 }
 
 // Messages shown to the shopper.
@@ -100,6 +109,8 @@ func Translate(ev stripe.Event) (t Translation, handled bool, err error) {
 		err = t.dispute(ev)
 	case stripe.EventTypeAccountUpdated:
 		err = t.account(ev)
+	case stripe.EventTypeTransferReversed:
+		err = t.transferReversed(ev)
 	default:
 		return Translation{}, false, nil
 	}
@@ -285,5 +296,33 @@ func (t *Translation) account(ev stripe.Event) error {
 	t.Kind = KindAccount
 	t.AccountID = a.ID
 	t.ChargesEnabled, t.PayoutsEnabled, t.DetailsSubmitted = a.ChargesEnabled, a.PayoutsEnabled, a.DetailsSubmitted
+	return nil
+}
+
+// transferReversed reads the reversals a transfer carries. Only share
+// transfers (metadata share_transfer, set by MoveShare) are Buycard's;
+// their reversals, whoever made them (Buycard, or someone in the
+// Dashboard), move the publisher's share back from paid to available.
+func (t *Translation) transferReversed(ev stripe.Event) error {
+	var tr stripe.Transfer
+	if err := decode(ev, &tr); err != nil {
+		return err
+	}
+	orderID, publisherID := tr.Metadata["order_id"], tr.Metadata["publisher_id"]
+	t.Kind = KindNoChange
+	if tr.Metadata["share_transfer"] == "" || orderID == "" || publisherID == "" {
+		return nil
+	}
+	if tr.Reversals == nil || tr.Reversals.HasMore {
+		return buycard.Errorf(buycard.EINVALID, "Stripe event %s: transfer %s does not list all its reversals.", ev.ID, tr.ID)
+	}
+	t.Kind, t.OrderID = KindShareReversal, orderID
+	for _, r := range tr.Reversals.Data {
+		j, err := ledger.ReversalJournal(r.ID, orderID, publisherID, money(r.Amount, r.Currency), time.Unix(r.Created, 0).UTC())
+		if err != nil {
+			return buycard.Errorf(buycard.EINVALID, "Stripe event %s: reversal %s: %s", ev.ID, r.ID, buycard.ErrorMessage(err))
+		}
+		t.ShareReversals = append(t.ShareReversals, j)
+	}
 	return nil
 }

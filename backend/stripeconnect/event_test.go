@@ -11,6 +11,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/stripeconnect/stripetest"
+	"github.com/buycard/buycard/ledger"
 )
 
 // loadEvent reads a fixture and takes it through VerifyWebhook, as the
@@ -90,6 +91,9 @@ func TestTranslate(t *testing.T) {
 			t.Kind, t.Events = KindPayment, dispute("dp_1Dispute:lost", buycard.DisputeLost, 1718500000)
 		})},
 		{"account_updated.json", true, Translation{Kind: KindAccount, AccountID: "acct_1Merchant", ChargesEnabled: true, DetailsSubmitted: true}},
+		{"transfer_reversed.json", true, Translation{Kind: KindShareReversal, OrderID: "ord_7f3k92qd", ShareReversals: []ledger.Journal{
+			shareReversal(t, "trr_2Second", 50, at(1717171700)), shareReversal(t, "trr_1First", 100, at(1717100000)),
+		}}},
 		{"customer_created.json", false, Translation{}},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
@@ -120,6 +124,16 @@ func TestTranslate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// shareReversal is the journal of reversal id of the fixture's share
+// transfer.
+func shareReversal(t *testing.T, id string, amount int64, at time.Time) ledger.Journal {
+	j, err := ledger.ReversalJournal(id, "ord_7f3k92qd", "pub_9x2", usd(amount), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
 }
 
 func TestTranslateMalformed(t *testing.T) {

@@ -1,5 +1,5 @@
 // Package stripeconnect is Buycard's Stripe payment provider: Checkout
-// Sessions in embedded mode as destination charges to the merchant's
+// Sessions in embedded mode (or hosted, for the popup checkout) as destination charges to the merchant's
 // Connect Express account, refunds, publisher transfers and onboarding,
 // plus webhook verification and the translation of Stripe events into
 // buycard.PaymentEvent. It mirrors backend/sandbox, which produces the same
@@ -17,13 +17,19 @@
 // is verified:
 //
 //	POST /v1/checkout/sessions  Provider.CreateSession   stripe-mock (request validation) and stripetest (retries, lost response, concurrency)
+//	POST /v1/checkout/sessions  Provider.CreateSessionWith (ui_mode hosted, for the popup)  stripe-mock; stripetest (params, once under retry)
 //	GET  /v1/checkout/sessions/ID  Provider.SessionPayment  stripe-mock; stripetest (open, then paid)
 //	GET  /v1/checkout/sessions  Provider.SessionEventsSince  stripe-mock; stripetest (paid, expired, open)
 //	POST /v1/refunds            Provider.Refund          stripe-mock; stripetest (idempotent replay)
 //	GET  /v1/refunds?charge=    Provider.ChargeRefunds   stripe-mock
-//	POST /v1/transfers          Provider.Transfer        stripe-mock; stripetest (idempotent replay)
+//	GET  /v1/transfers?transfer_group=  Provider.MoveShare (finds an earlier attempt)  stripe-mock; stripetest
+//	GET  /v1/payment_intents/ID  Provider.MoveShare (latest_charge: the source)  stripe-mock; stripetest
+//	POST /v1/transfers          Provider.MoveShare (source_transaction, transfer_group)  stripe-mock; stripetest (lost response, second attempt)
+//	GET  /v1/transfers/ID       Provider.MoveShare (finds an earlier reversal)  stripe-mock; stripetest
+//	POST /v1/transfers/ID/reversals  Provider.MoveShare (a refund after the transfer)  stripe-mock; stripetest (500, second attempt, over-reversal refused)
 //	POST /v1/accounts           Provider.CreateExpressAccount  stripe-mock
 //	POST /v1/account_links      Provider.AccountLink     stripe-mock
+//	GET  /v1/accounts/ID        Provider.RetrieveAccount  stripe-mock; stripetest (onboarding: Onboarding.Return)
 //
 // stripe-mock validates parameters against Stripe's OpenAPI spec but keeps
 // no state and ignores Idempotency-Key, so idempotency and retry behaviour
@@ -50,6 +56,7 @@
 //	charge.dispute.funds_withdrawn           DisputeOpened (same event id as created, so applied once)
 //	charge.dispute.closed                    DisputeWon / DisputeLost (closed inquiries: KindNoChange)
 //	account.updated                          KindAccount: charges_enabled, payouts_enabled
+//	transfer.reversed                        KindShareReversal: a share transfer's reversals as journals
 //
 // Since API version 2022-11-15 a charge no longer embeds its refunds, so a
 // 2023-10-16 charge.refunded event names no refund: Translate returns
@@ -155,6 +162,7 @@ type stripeAPI struct {
 	listSessions func(*stripe.CheckoutSessionListParams) ([]*stripe.CheckoutSession, error)
 	transfers    interface {
 		New(*stripe.TransferParams) (*stripe.Transfer, error)
+		Get(string, *stripe.TransferParams) (*stripe.Transfer, error)
 	}
 	listTransfers     func(*stripe.TransferListParams) ([]*stripe.Transfer, error)
 	transferReversals interface {

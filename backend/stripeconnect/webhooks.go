@@ -9,6 +9,7 @@ import (
 	"github.com/stripe/stripe-go/v76"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/ledger"
 )
 
 // RefundLister lists a charge's refunds; *Provider is one.
@@ -30,6 +31,7 @@ type Webhooks struct {
 	Refunds  RefundLister
 	Orders   buycard.OrderService
 	Accounts buycard.AccountService
+	Ledger   ledger.Store // for the reversals of share transfers
 	Logger   *slog.Logger
 	Now      func() time.Time
 }
@@ -47,8 +49,10 @@ type Webhooks struct {
 //     not match the order). Refusals are logged at warn or error with the
 //     event id, for an operator to look at.
 //   - EUNAUTHORIZED: no valid signature. EINVALID: a signed body that is
-//     not an event, or an event of a used type that cannot be read (a
-//     retry lets a fixed deploy apply it). Nothing was written.
+//     not an event, an event of another API version than stripe-go's
+//     (2023-10-16: the endpoint must be set to it), or an event of a used
+//     type that cannot be read (a retry lets a fixed deploy apply it).
+//     Nothing was written.
 //   - ECONFLICT: a refund about an order of ours whose payment is not
 //     recorded yet; Stripe does not order its deliveries, and the retry
 //     after the payment event applies it.
@@ -66,6 +70,16 @@ func (w *Webhooks) Handle(ctx context.Context, payload []byte, signature string)
 		log.Warn("stripe webhook: event of the other mode ignored", "livemode", ev.Livemode)
 		return nil
 	}
+	if ev.APIVersion != "" && ev.APIVersion != stripe.APIVersion {
+		// Objects are rendered in the endpoint's API version, and Translate
+		// reads 2023-10-16 shapes: another version could be misread, so
+		// nothing is applied. Stripe retries for three days; set the
+		// endpoint's version, and `buycard reconcile` repairs sessions.
+		log.Error("stripe webhook: endpoint API version differs; event refused",
+			"api_version", ev.APIVersion, "want", stripe.APIVersion)
+		return buycard.Errorf(buycard.EINVALID, "Webhook events must use Stripe API version %s, not %s: set the endpoint's API version.",
+			stripe.APIVersion, ev.APIVersion)
+	}
 	t, handled, err := Translate(ev)
 	switch {
 	case err != nil:
@@ -82,6 +96,8 @@ func (w *Webhooks) Handle(ctx context.Context, payload []byte, signature string)
 		return w.applyRefunds(ctx, log, t)
 	case KindAccount:
 		return w.updateAccount(ctx, log, t)
+	case KindShareReversal:
+		return w.postReversals(ctx, log, t)
 	}
 	log.Debug("stripe webhook: nothing to change", "kind", string(t.Kind)) // KindAwaitingPayment, KindNoChange
 	return nil
@@ -172,6 +188,24 @@ func (w *Webhooks) updateAccount(ctx context.Context, log *slog.Logger, t Transl
 		return fmt.Errorf("stripe webhook %s: %w", t.EventID, err)
 	case !updated:
 		log.Info("stripe webhook: older account report ignored", "account", t.AccountID)
+	}
+	return nil
+}
+
+// postReversals posts the journals of a share transfer's reversals; those
+// posted already (by MoveShare's caller, or an earlier delivery) change
+// nothing. A refused journal (the publisher's paid balance would go
+// negative) is logged and acknowledged: a retry cannot change it.
+func (w *Webhooks) postReversals(ctx context.Context, log *slog.Logger, t Translation) error {
+	for _, j := range t.ShareReversals {
+		_, err := w.Ledger.Post(ctx, j)
+		switch code := buycard.ErrorCode(err); {
+		case err == nil:
+		case code == buycard.ECONFLICT || code == buycard.EINVALID:
+			log.Error("stripe webhook: share reversal refused; acknowledged", "journal", j.Key, "reason", buycard.ErrorMessage(err))
+		default:
+			return fmt.Errorf("stripe webhook %s: %w", t.EventID, err)
+		}
 	}
 	return nil
 }

@@ -28,10 +28,15 @@
     }
   })();
   const framed = parent !== window;
-  const post = (m) => framed && parentOrigin && parent.postMessage({ bc: 1, ...m }, parentOrigin);
-  const close = () => (framed ? post({ type: "close" }) : history.back());
+  // The popup checkout is a window the loader opened: it talks to its
+  // opener as the overlay talks to its parent, and closes itself.
+  const popup = !framed && opener && !opener.closed;
+  const peer = framed ? parent : popup ? opener : null;
+  const post = (m) => peer && parentOrigin && peer.postMessage({ bc: 1, ...m }, parentOrigin);
+  const close = () => (framed ? post({ type: "close" }) : popup ? window.close() : history.back());
 
-  d.addEventListener("keydown", (e) => e.key === "Escape" && !wasm() && close());
+  // Esc leaves the overlay; a window of its own stays open.
+  d.addEventListener("keydown", (e) => e.key === "Escape" && !popup && !wasm() && close());
   d.addEventListener("click", (e) => {
     if (wasm()) return;
     const t = e.target;
@@ -45,13 +50,13 @@
     if (adjust) showQuantity(+$("bc-qty").value + (adjust === d.querySelector(".bc-adjust") ? -1 : 1), true);
   });
 
-  // Done closes the overlay; in a full page its form goes to the product page.
+  // Done closes the overlay or the popup; in a full page its form goes to the product page.
   // Other forms post once: a second click must not create a second order.
   d.addEventListener("submit", (e) => {
     if (wasm()) return;
     const form = e.target, button = form.querySelector("[type=submit]");
     if (form.classList.contains("bc-done")) {
-      if (framed) {
+      if (peer) {
         e.preventDefault();
         close();
       }

@@ -90,19 +90,31 @@ func writeStatementTable(out io.Writer, a ledger.AccountID, entries []ledger.Ent
 }
 
 func payouts(ctx context.Context, m *server.Main, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("payouts", flag.ContinueOnError)
+	if len(args) == 0 || args[0] != "run" {
+		return errors.New("usage: buycard payouts run [-batch ID]")
+	}
+	fs := flag.NewFlagSet("payouts run", flag.ContinueOnError)
 	now := time.Now().UTC()
-	batch := fs.String("batch", "payouts-"+now.Format("20060102-150405"), "batch id; running a batch again pays nothing twice")
-	if err := fs.Parse(args); err != nil {
+	batch := fs.String("batch", "payouts-"+now.Format("20060102-150405"),
+		"sandbox: batch id; running a batch again pays nothing twice")
+	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	b, err := m.RunPayouts(ctx, *batch, now)
-	if err != nil {
-		return err
+	var (
+		result any
+		err    error
+	)
+	if m.Config.StripeSecretKey != "" {
+		result, err = m.RunStripePayouts(ctx, now)
+	} else {
+		result, err = m.RunPayouts(ctx, *batch, now)
 	}
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
-	return enc.Encode(b)
+	if eerr := enc.Encode(result); eerr != nil {
+		return errors.Join(err, eerr)
+	}
+	return err
 }
 
 // contract sets a merchant's share for one publisher over its widgets'

@@ -54,10 +54,10 @@ func TestLedgerCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "publisher_release:ord_cli,publisher_release,ord_cli,,10.00,10.00,USD") {
 		t.Fatalf("statement -csv: %q, %v", out, err)
 	}
-	if out, err := cli("payouts", "-batch", "b1"); err != nil || !strings.Contains(out, `"key": "publisher_payout:b1/pub_cli/USD"`) {
+	if out, err := cli("payouts", "run", "-batch", "b1"); err != nil || !strings.Contains(out, `"key": "publisher_payout:b1/pub_cli/USD"`) {
 		t.Fatalf("payouts: %s, %v", out, err)
 	}
-	if out, err := cli("payouts", "-batch", "b1"); err != nil || !strings.Contains(out, `"payouts": null`) {
+	if out, err := cli("payouts", "run", "-batch", "b1"); err != nil || !strings.Contains(out, `"payouts": null`) {
 		t.Fatalf("payouts again: %s, %v", out, err)
 	}
 	if out, err := cli("statement", "publisher:pub_cli:paid:USD"); err != nil || !strings.Contains(out, "publisher_payout:b1/pub_cli/USD") {

@@ -8,10 +8,16 @@
 //	buycard statement [-csv] [-after N] [-limit N] ACCOUNT
 //	                       print an account's statement
 //	buycard release        release publisher shares past their hold window
-//	buycard payouts [-batch ID]
-//	                       pay publishers' available balances (ledger side)
+//	buycard payouts run [-batch ID]
+//	                       with Stripe: transfer released publisher shares
+//	                       to the publishers' accounts (and reverse what
+//	                       refunds took back); sandbox: record available
+//	                       balances as paid, as batch ID
 //	buycard contract MERCHANT PUBLISHER BPS
 //	                       set a merchant's share for one publisher
+//	buycard connect merchant|publisher ID [-country US] [-email ADDRESS]
+//	                       start a Stripe Connect Express onboarding and
+//	                       print the link to send
 //	buycard reconcile [-since 48h]
 //	                       apply Stripe Checkout Sessions' state that missed
 //	                       webhooks left behind
@@ -73,13 +79,18 @@ func run(logger *slog.Logger, args []string, stdout io.Writer) error {
 			return err
 		}
 		return m.SeedDemo(ctx)
+	case "connect":
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		return connect(ctx, m, args, stdout)
 	case "ledger", "statement", "release", "payouts", "contract", "reconcile":
 		if err := m.Open(ctx); err != nil {
 			return err
 		}
 		return ledgerCommand(ctx, m, cmd, args, stdout)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts, contract, reconcile)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts, contract, reconcile, connect)", cmd)
 }
 
 func serve(ctx context.Context, m *server.Main) error {

@@ -229,6 +229,7 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 			"client_reference_id": f.Get("client_reference_id"), "mode": f.Get("mode"), "ui_mode": f.Get("ui_mode"),
 			"payment_status": "unpaid", "status": "open", "livemode": false,
 		}
+		hostedSession(obj, f)
 	case "/v1/refunds":
 		obj = map[string]any{"id": id("re"), "object": "refund", "amount": num("amount"), "currency": "usd",
 			"status": "succeeded", "payment_intent": f.Get("payment_intent"), "charge": f.Get("charge")}
@@ -236,7 +237,8 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 		obj = map[string]any{"id": id("tr"), "object": "transfer", "amount": num("amount"), "currency": f.Get("currency"),
 			"destination": f.Get("destination"), "source_transaction": f.Get("source_transaction"),
 			"transfer_group": f.Get("transfer_group"), "amount_reversed": int64(0), "reversed": false,
-			"metadata": metadata(f)}
+			"metadata": metadata(f), "created": time.Now().Unix(),
+			"reversals": map[string]any{"object": "list", "data": []map[string]any{}, "has_more": false}}
 	case "/v1/accounts":
 		obj = map[string]any{"id": id("acct"), "object": "account", "type": f.Get("type"), "country": f.Get("country"),
 			"email": f.Get("email"), "charges_enabled": false, "payouts_enabled": false}
@@ -248,7 +250,7 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 		if !ok || !strings.HasPrefix(path, "/v1/transfers/") {
 			return 404, errorBody("invalid_request_error", "", "Unrecognized request URL (POST: "+path+").")
 		}
-		return s.reverse(tr, num("amount"), id("trr"))
+		return s.reverse(tr, num("amount"), id("trr"), metadata(f))
 	}
 	if id, ok := obj["id"].(string); ok {
 		s.mu.Lock()
@@ -260,8 +262,8 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 }
 
 // reverse reverses amount (0: all that is left) of transfer tr, as POST
-// /v1/transfers/TR/reversals does.
-func (s *Server) reverse(tr string, amount int64, id string) (int, []byte) {
+// /v1/transfers/TR/reversals does, and lists the reversal on the transfer.
+func (s *Server) reverse(tr string, amount int64, id string, meta map[string]string) (int, []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.byID[tr]
@@ -277,7 +279,11 @@ func (s *Server) reverse(tr string, amount int64, id string) (int, []byte) {
 	}
 	t["amount_reversed"] = t["amount_reversed"].(int64) + amount
 	t["reversed"] = t["amount_reversed"] == t["amount"]
-	b, _ := json.Marshal(map[string]any{"id": id, "object": "transfer_reversal", "amount": amount, "currency": t["currency"], "transfer": tr})
+	r := map[string]any{"id": id, "object": "transfer_reversal", "amount": amount, "currency": t["currency"], "transfer": tr,
+		"metadata": meta, "created": time.Now().Unix()}
+	list := t["reversals"].(map[string]any)
+	list["data"] = append(list["data"].([]map[string]any), r)
+	b, _ := json.Marshal(r)
 	return 200, b
 }
 
@@ -419,4 +425,17 @@ func Signature(payload []byte, secret string, t time.Time) string {
 	fmt.Fprintf(mac, "%d.", t.Unix())
 	mac.Write(payload)
 	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// hostedSession makes obj a hosted session when f asks for one (ui_mode
+// hosted, Stripe's default): like Stripe's, it has a URL on
+// checkout.stripe.com and no client secret, and keeps its success_url.
+func hostedSession(obj map[string]any, f url.Values) {
+	if mode := f.Get("ui_mode"); mode != "" && mode != "hosted" {
+		return
+	}
+	id := obj["id"].(string)
+	obj["ui_mode"], obj["client_secret"] = "hosted", nil
+	obj["url"] = "https://checkout.stripe.com/c/pay/" + id
+	obj["success_url"] = f.Get("success_url")
 }
