@@ -53,6 +53,11 @@ type AccountService interface {
 	// (no such account).
 	UpdatePaymentAccount(ctx context.Context, a *PaymentAccount) (bool, error)
 
+	// CheckParty reports whether the merchant or publisher exists, before
+	// an account is opened for it at the provider. Errors: EINVALID (not
+	// a party that holds accounts), ENOTFOUND.
+	CheckParty(ctx context.Context, partyKind, partyID string) error
+
 	// FindPaymentAccount returns the account of a party. Errors:
 	// ENOTFOUND.
 	FindPaymentAccount(ctx context.Context, partyKind, partyID string) (*PaymentAccount, error)

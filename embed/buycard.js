@@ -132,7 +132,7 @@
   };
 
   // ---- Overlay ----
-  let host, dialog, frame, ready = false, loading = false, frameKey, opener, scroll, win;
+  let host, dialog, frame, ready = false, loading = false, frameKey, opener, scroll, win, pop;
   const src = (widget, token, page = "") => `${HOST}/checkout/${widget}${page}?t=${enc(token)}&o=${enc(location.origin)}&lang=${enc(LANG)}`;
   const OVERLAY_CSS = ":host{display:contents!important}" +
     "dialog{box-sizing:border-box;width:calc(100% - 32px);max-width:460px;height:min(720px,calc(100vh - 32px));" +
@@ -207,9 +207,11 @@
   // open shows the overlay for c; btn gets focus back on close. A popup
   // card opens its checkout window instead, here in the tap (an await
   // before window.open would get it blocked); if blocked, the overlay.
+  // The popup's card (pop) and the overlay's (opener) are kept apart:
+  // each one's purchase is announced on its own card.
   const open = (c, btn) => {
+    if (c.popup && (win = w.open(src(c.widget, c.token, "/popup"), "buycard", "popup,width=480,height=720"))) return (pop = c), win.focus();
     opener = { c, btn };
-    if (c.popup && (win = w.open(src(c.widget, c.token, "/popup"), "buycard", "popup,width=480,height=720"))) return win.focus();
     point(c);
     if (!dialog.open) {
       scroll = [scrollX, scrollY];
@@ -253,13 +255,14 @@
   w.addEventListener("message", (e) => {
     const m = e.data, fromFrame = frame && e.source === frame.contentWindow;
     if (e.origin !== HOST || !(fromFrame || e.source === win) || m?.bc !== 1) return;
+    const c = fromFrame ? opener?.c : pop;
     if (m.type === "ready") fromFrame && (ready = !loading);
-    else if (m.type === "close") close();
-    else if (m.type === "purchase" && opener) {
-      const detail = { widget: opener.c.widget, order: order(m.order) };
+    else if (m.type === "close") fromFrame && close();
+    else if (m.type === "purchase" && c) {
+      const detail = { widget: c.widget, order: order(m.order) };
       if (!detail.order || announced.has(detail.order.id)) return;
       announced.add(detail.order.id);
-      opener.c.el.dispatchEvent(new CustomEvent("buycard:purchase", { bubbles: true, composed: true, detail }));
+      c.el.dispatchEvent(new CustomEvent("buycard:purchase", { bubbles: true, composed: true, detail }));
     }
   });
 

@@ -108,13 +108,23 @@ type ShareTransfers interface {
 	ShareTransfersOf(ctx context.Context, orderID string) ([]ShareTransfer, error)
 }
 
+// RetryFailedAfter is how long an order whose last movement the provider
+// refused waits before the next attempt: the cause (an account that lost
+// its transfers capability, a platform balance too low) needs someone to
+// act, and each attempt records a row.
+const RetryFailedAfter = time.Hour
+
 // NextShareTransfer returns the movement that settles share, given the
 // order's earlier movements (none pending): a transfer of a positive
 // share to account, or a reversal of a negative one, from the newest done
 // transfer with enough left, or as much as is left of it. ok is false
-// when the share is zero, when there is no account to pay, or when there
-// is no transfer left to reverse.
+// when the share is zero, when there is no account to pay, when there is
+// no transfer left to reverse, or when the last movement failed less than
+// RetryFailedAfter ago.
 func NextShareTransfer(share OrderShare, history []ShareTransfer, account string, now time.Time) (t ShareTransfer, ok bool) {
+	if n := len(history); n > 0 && history[n-1].Status == TransferFailed && now.Sub(history[n-1].UpdatedAt) < RetryFailedAfter {
+		return ShareTransfer{}, false
+	}
 	t = ShareTransfer{
 		ID:          fmt.Sprintf("%s/%d", share.OrderID, len(history)+1),
 		OrderID:     share.OrderID,

@@ -25,8 +25,10 @@ func TestNextShareTransfer(t *testing.T) {
 			ShareTransfer{ID: "ord_1/1", Kind: TransferOut, Amount: usd(240), Account: "acct_1"}},
 		{"no account to pay", share(240), nil, "", ShareTransfer{}},
 		{"nothing owed", share(0), nil, "acct_1", ShareTransfer{}},
-		{"after a failure", share(240), []ShareTransfer{{Kind: TransferOut, Amount: usd(240), Status: TransferFailed}}, "acct_1",
+		{"an hour after a failure", share(240), []ShareTransfer{{Kind: TransferOut, Amount: usd(240), Status: TransferFailed, UpdatedAt: now.Add(-RetryFailedAfter)}}, "acct_1",
 			ShareTransfer{ID: "ord_1/2", Kind: TransferOut, Amount: usd(240), Account: "acct_1"}},
+		{"right after a failure", share(240), []ShareTransfer{{Kind: TransferOut, Amount: usd(240), Status: TransferFailed, UpdatedAt: now.Add(-time.Minute)}}, "acct_1",
+			ShareTransfer{}},
 		{"refund after the transfer", share(-60), []ShareTransfer{done(TransferOut, 240, "tr_1", "")}, "",
 			ShareTransfer{ID: "ord_1/2", Kind: TransferBack, Amount: usd(60), Account: "acct_old", TransferID: "tr_1"}},
 		{"reversal from the newest transfer with enough left", share(-100), []ShareTransfer{

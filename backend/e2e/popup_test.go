@@ -7,19 +7,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
-// popupPage is a publisher page whose card prefers the popup checkout
-// (data-buycard-checkout="popup"). It records every window.open call, and
+// popupPage is a publisher page whose first card prefers the popup
+// checkout (data-buycard-checkout="popup") and whose second (wgt_matcha)
+// opens the overlay. It records every window.open call, and
 // whether it came in the tap's own task (before any other task ran, as it
 // must to pass popup blockers), and the buycard:purchase events.
 func popupPage(t *testing.T, block bool) *tab {
 	t.Helper()
 	tb := newTab(t)
-	tb.do(navigate(publisherPage(t, `<div data-buycard="wgt_notebook" data-buycard-checkout="popup"></div>`)))
-	tb.renderedCards(1)
+	tb.do(navigate(publisherPage(t, `<div data-buycard="wgt_notebook" data-buycard-checkout="popup"></div><div data-buycard="wgt_matcha"></div>`)))
+	tb.renderedCards(2)
 	eval[bool](t, tb.ctx, fmt.Sprintf(`(() => {
 		window.purchases = []; window.opens = []; let tapping = false;
 		document.addEventListener('buycard:purchase', e => purchases.push({target: e.target.dataset.buycard, ...e.detail}));
@@ -90,6 +93,14 @@ func TestPopupCheckoutPurchase(t *testing.T) {
 		t.Errorf("popup title = %q", got)
 	}
 	screenshot(t, popup, "popup-choose.png")
+
+	// Meanwhile the shopper opens another card's overlay: the purchase in
+	// the popup is still the notebook card's.
+	if _, err := chromedp.Call(tb.ctx, page.BringToFront, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	tb.clickBuy("wgt_matcha")
+	waitFor(t, tb.ctx, overlayJS+`?.open`)
 
 	clickIn(t, popup, "#bc-primary") // Continue to payment
 	waitNavigated(t, popup, `!!document.querySelector('[data-card="4242 4242 4242 4242"]')`)

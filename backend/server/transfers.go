@@ -23,7 +23,7 @@ type ShareMover interface {
 // ShareTransferRun is what TransferShares did.
 type ShareTransferRun struct {
 	Done    []ledger.ShareTransfer `json:"done"`    // made and journaled
-	Failed  []ledger.ShareTransfer `json:"failed"`  // refused by the provider; retried next run
+	Failed  []ledger.ShareTransfer `json:"failed"`  // refused by the provider; retried after ledger.RetryFailedAfter
 	Pending []ledger.ShareTransfer `json:"pending"` // outcome unknown; resumed next run
 	// Waiting are shares with no payable account yet: the publisher has
 	// not connected one, or may not receive payouts.

@@ -73,6 +73,19 @@ func followCharges(ctx context.Context, tx *sql.Tx, a *buycard.PaymentAccount) e
 	return err
 }
 
+// CheckParty implements buycard.AccountService.
+func (db *DB) CheckParty(ctx context.Context, partyKind, partyID string) (err error) {
+	defer wrap(&err, "check party")
+	party, ok := partyTables[partyKind]
+	if !ok {
+		return buycard.Errorf(buycard.EINVALID, "Only merchants and publishers have payment accounts.")
+	}
+	_, err = readTx(ctx, db, func(tx *sql.Tx) (struct{}, error) {
+		return struct{}{}, requireRow(ctx, tx, party.table, party.what, partyID)
+	})
+	return err
+}
+
 // FindPaymentAccount returns the account of a party.
 func (db *DB) FindPaymentAccount(ctx context.Context, partyKind, partyID string) (_ *buycard.PaymentAccount, err error) {
 	defer wrap(&err, "find payment account")

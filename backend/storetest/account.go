@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -50,4 +51,9 @@ func testPaymentAccounts(t *testing.T, s Store) {
 	wantError(t, err, buycard.EINVALID, "A payment account belongs to a merchant or a publisher.")
 	_, err = s.UpdatePaymentAccount(ctx, &buycard.PaymentAccount{ID: "acct_nope", UpdatedAt: t0})
 	wantError(t, err, buycard.ENOTFOUND, "No payment account found.")
+
+	must(t, s.CheckParty(ctx, buycard.PartyMerchant, f.Merchant.ID))
+	must(t, s.CheckParty(ctx, buycard.PartyPublisher, f.Publisher.ID))
+	wantError(t, s.CheckParty(ctx, buycard.PartyMerchant, f.Publisher.ID), buycard.ENOTFOUND, fmt.Sprintf("Merchant %q not found.", f.Publisher.ID))
+	wantError(t, s.CheckParty(ctx, "shopper", "x"), buycard.EINVALID, "Only merchants and publishers have payment accounts.")
 }

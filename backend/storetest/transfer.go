@@ -128,7 +128,7 @@ func testShareTransfers(t *testing.T, s Store) {
 }
 
 // testShareTransferFailed: a refused transfer moves nothing, and the next
-// claim starts a new one.
+// claim, once RetryFailedAfter has passed, starts a new one.
 func testShareTransferFailed(t *testing.T, s Store) {
 	ctx := t.Context()
 	f := Seed(t, s)
@@ -143,7 +143,10 @@ func testShareTransferFailed(t *testing.T, s Store) {
 	wantCode(t, "fail twice", s.FailShareTransfer(ctx, tr.ID, "again", now), buycard.ECONFLICT)
 	wantCode(t, "finish a failed transfer", s.FinishShareTransfer(ctx, tr.ID, "tr_1", now, now), buycard.ECONFLICT)
 	wantPublisherBalance(t, s, f, ledger.Available, 240)
-	next, ok, err := s.ClaimShareTransfer(ctx, o.ID, "acct_pub", now)
+	if _, ok, err := s.ClaimShareTransfer(ctx, o.ID, "acct_pub", now.Add(time.Minute)); ok || err != nil {
+		t.Fatalf("claim right after a failure: ok %v, %v; want it to wait", ok, err)
+	}
+	next, ok, err := s.ClaimShareTransfer(ctx, o.ID, "acct_pub", now.Add(ledger.RetryFailedAfter))
 	must(t, err)
 	if !ok || next.ID != o.ID+"/2" || next.Amount.Amount != 240 {
 		t.Fatalf("claim after a failure: %+v (ok %v)", next, ok)

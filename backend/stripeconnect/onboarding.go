@@ -107,6 +107,10 @@ func (o *Onboarding) account(ctx context.Context, partyKind, partyID, country, e
 	if buycard.ErrorCode(err) != buycard.ENOTFOUND {
 		return "", err
 	}
+	// An unknown party would get a Stripe account that nothing links.
+	if err := o.Accounts.CheckParty(ctx, partyKind, partyID); err != nil {
+		return "", err
+	}
 	a, err := o.Provider.CreateExpressAccount(ctx, email, country, AccountKey(partyKind, partyID))
 	if err != nil {
 		return "", err
