@@ -50,6 +50,10 @@ type Config struct {
 	// PayoutMinimum (BUYCARD_PAYOUT_MINIMUM, "USD:1000,JPY:1000") is the
 	// smallest available balance a payout batch pays, per currency.
 	PayoutMinimum map[string]int64
+	// PayoutEvery (BUYCARD_PAYOUT_EVERY, "24h"; Stripe only) makes the
+	// node transfer released publisher shares that often, as `buycard
+	// payouts run` does; 0 (the default) leaves payouts to the command.
+	PayoutEvery time.Duration
 	// OperatorKey (BUYCARD_OPERATOR_KEY) is the bearer token of the
 	// operator API (/v1/ledger/…). In development it is kept in
 	// data/operator.key when unset; in production the API is off without it.
@@ -159,8 +163,11 @@ func (c *Config) loadStripe(env getenv) error {
 // needs its publishable key of the same mode (test or live).
 func (c *Config) validateStripe() error {
 	if c.StripeSecretKey == "" {
-		if c.StripePublishableKey != "" || len(c.StripeWebhookSecrets) > 0 {
+		switch {
+		case c.StripePublishableKey != "" || len(c.StripeWebhookSecrets) > 0:
 			return errors.New("STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET need STRIPE_SECRET_KEY")
+		case c.PayoutEvery > 0:
+			return errors.New("BUYCARD_PAYOUT_EVERY needs STRIPE_SECRET_KEY: the sandbox has no transfers to make")
 		}
 		return nil
 	}
@@ -216,6 +223,9 @@ func (c *Config) loadMoney(env getenv) error {
 	}
 	if c.PublisherHold, err = time.ParseDuration(or(env("BUYCARD_PUBLISHER_HOLD"), "168h")); err != nil || c.PublisherHold < 0 {
 		return fmt.Errorf("BUYCARD_PUBLISHER_HOLD must be a duration such as 168h, not %q", env("BUYCARD_PUBLISHER_HOLD"))
+	}
+	if c.PayoutEvery, err = time.ParseDuration(or(env("BUYCARD_PAYOUT_EVERY"), "0")); err != nil || c.PayoutEvery < 0 {
+		return fmt.Errorf("BUYCARD_PAYOUT_EVERY must be a duration such as 24h, not %q", env("BUYCARD_PAYOUT_EVERY"))
 	}
 	c.PayoutMinimum, err = amountsByCurrency("BUYCARD_PAYOUT_MINIMUM", env("BUYCARD_PAYOUT_MINIMUM"))
 	return err

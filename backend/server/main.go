@@ -292,25 +292,41 @@ func (m *Main) tokenSigner() (*buycard.TokenSigner, error) {
 }
 
 // sweep runs the periodic jobs every so often: expiring orders whose
-// payment session ran out, and releasing publisher shares whose hold
-// window has passed. Both are idempotent, so any number of nodes may run
-// them at once.
+// payment session ran out, releasing publisher shares whose hold window
+// has passed and, every PayoutEvery, transferring them. All are
+// idempotent, so any number of nodes may run them at once.
 func (m *Main) sweep(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var paid time.Time // the last scheduled payout run
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case now := <-t.C:
 			if err := m.expireOrders(ctx); err != nil {
 				m.Logger.Error("expire orders", "err", err)
 			}
-			if _, err := m.ReleaseShares(ctx, time.Now()); err != nil {
+			if _, err := m.ReleaseShares(ctx, now); err != nil {
 				m.Logger.Error("release publisher shares", "err", err)
+			}
+			if m.Config.PayoutEvery > 0 && now.Sub(paid) >= m.Config.PayoutEvery {
+				paid = now
+				m.scheduledPayouts(ctx, now)
 			}
 		}
 	}
+}
+
+// scheduledPayouts runs the Stripe share transfers and logs what they did.
+func (m *Main) scheduledPayouts(ctx context.Context, now time.Time) {
+	run, err := m.RunStripePayouts(ctx, now)
+	log := m.Logger.With("done", len(run.Done), "failed", len(run.Failed), "pending", len(run.Pending), "waiting", len(run.Waiting))
+	if err != nil {
+		log.Error("publisher share transfers", "err", err)
+		return
+	}
+	log.Info("publisher share transfers")
 }
 
 // expireOrders releases the stock of orders whose payment session ran
