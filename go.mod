@@ -11,6 +11,8 @@ require (
 	modernc.org/sqlite v1.61.1
 )
 
+require golang.org/x/crypto v0.58.0
+
 require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/gofiber/storage/redis/v3 v3.4.3

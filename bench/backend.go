@@ -28,7 +28,11 @@ type endpoint struct {
 	body               []byte // POST body
 	// distinct makes every request's path different, by appending a
 	// counter to it, so that the server cannot reuse a response.
-	distinct    bool
+	distinct bool
+	// newBody, when set, builds each request's body instead of body;
+	// header is set on every request.
+	newBody     func() []byte
+	header      map[string]string
 	sent        atomic.Int64
 	status      int
 	contentType string
@@ -37,8 +41,8 @@ type endpoint struct {
 
 func (ep *endpoint) request(origin string) (*http.Request, error) {
 	var body io.Reader
-	if ep.body != nil {
-		body = bytes.NewReader(ep.body)
+	if payload := ep.payload(); payload != nil {
+		body = bytes.NewReader(payload)
 	}
 	path := ep.path
 	if ep.distinct {
@@ -52,7 +56,18 @@ func (ep *endpoint) request(origin string) (*http.Request, error) {
 	if ep.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	for k, v := range ep.header {
+		req.Header.Set(k, v)
+	}
 	return req, nil
+}
+
+// payload is the body of the next request.
+func (ep *endpoint) payload() []byte {
+	if ep.newBody != nil {
+		return ep.newBody()
+	}
+	return ep.body
 }
 
 // backendEndpoints are the four hot paths: card data for 10 cards, the

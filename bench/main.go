@@ -38,7 +38,7 @@ type options struct {
 	only     []string
 }
 
-var sectionNames = []string{"sizes", "pages", "overlay", "memory", "backend", "ledger"}
+var sectionNames = []string{"sizes", "pages", "overlay", "memory", "backend", "analytics", "ledger"}
 
 func parseFlags() (options, error) {
 	var o options
@@ -160,13 +160,14 @@ func bench(ctx context.Context, o options, tmp string) (*Report, error) {
 	}
 	step("sizes", func() []Section { return []Section{measureSizes(ctx, e, tmp, o.web)} })
 	step("backend", func() []Section { return []Section{measureBackend(ctx, e, p.load)} })
+	step("analytics", func() []Section { return []Section{measureEvents(ctx, e, p.load)} })
 	step("ledger", func() []Section { return []Section{measureLedger(ctx, tmp, p.ledger)} })
 	if err := browserSections(ctx, o, p, e, tmp, rep, step); err != nil {
 		return nil, err
 	}
 	// The backend and the ledger ran first, before the browser; they read
 	// best last.
-	last := func(s Section) int { return slices.Index([]string{backendTitle, ledgerTitle}, s.Title) }
+	last := func(s Section) int { return slices.Index([]string{backendTitle, eventsTitle, ledgerTitle}, s.Title) }
 	slices.SortStableFunc(rep.Sections, func(a, b Section) int { return cmp.Compare(last(a), last(b)) })
 	return rep, nil
 }

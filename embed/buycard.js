@@ -1,6 +1,7 @@
 // Buycard loader: turns <div data-buycard> elements and HOST/p/wgt_… links
 // into server-rendered cards in shadow roots, and opens one checkout overlay
-// per page. Contract: docs/contracts.md.
+// per page; it reports card impressions and Buy taps in batched beacons.
+// Contract: docs/contracts.md.
 //
 // The embed Go package serves this file after dropping lines that are only
 // // comments and all leading indentation, and after replacing
@@ -91,6 +92,7 @@
       // The card may sit in a clickable feed item: Buy must not also open the post.
       e.preventDefault();
       e.stopPropagation();
+      track(c, "click");
       open(c, b);
     });
     const intent = (e) => buy(e) && !c.popup && prefetch(c);
@@ -124,12 +126,44 @@
       c.token = card.token;
       // The widget or the publisher (data-buycard-checkout="popup") may prefer a window of its own.
       c.popup = [card.checkout, c.el.dataset.buycardCheckout].includes("popup");
-      return;
+      return seen.observe(c.el);
     }
     c.root.replaceChildren();
     // A failed request has warned already.
     if (data) warn(c.ref, "no card for widget", c.widget, c.ref);
   };
+
+  // ---- Analytics ----
+  // Impressions (a card at least half visible for one second) and Buy taps,
+  // once per card per page view, go to HOST/v1/events in batches under a
+  // random page-view id: no cookies of ours, no personal data.
+  // data-buycard-analytics="off" on the script tag or on a card keeps it silent.
+  const EVENTS = HOST + "/v1/events", PAGE = [...crypto.getRandomValues(new Uint8Array(22))].map((b) => (b & 31).toString(32)).join("");
+  let events = [], timer;
+  // send flushes the queue, at most 200 events a request.
+  const send = () => {
+    for (clearTimeout(timer), timer = 0; events.length; ) {
+      const body = JSON.stringify({ v: 1, page: PAGE, events: events.splice(0, 200) });
+      navigator.sendBeacon?.(EVENTS, body) || fetch(EVENTS, { method: "POST", body, keepalive: true, mode: "no-cors", credentials: "omit" }).catch(() => {});
+    }
+  };
+  const track = (c, type) => {
+    if (c[type] || [me, c.el].some((e) => e.dataset.buycardAnalytics == "off")) return;
+    c[type] = 1;
+    events.push({ type, token: c.token, at: Date.now() });
+    timer ||= setTimeout(send, 3e3);
+  };
+  // A card half in view starts a one-second timer. If the page is hidden
+  // when it fires, observing the card again starts over once it is shown.
+  const seen = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const c = cards.get(e.target);
+      clearTimeout(c.dwell);
+      c.dwell = e.intersectionRatio >= 0.5 && setTimeout(() => (seen.unobserve(c.el), d.hidden ? seen.observe(c.el) : track(c, "impression")), 1e3);
+    }
+  }, { threshold: 0.5 });
+  d.addEventListener("visibilitychange", () => d.hidden && send());
+  w.addEventListener("pagehide", send);
 
   // ---- Overlay ----
   let host, dialog, frame, ready = false, loading = false, frameKey, opener, scroll, win, pop;

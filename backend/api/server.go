@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/auth"
 	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/ledger"
 )
@@ -68,6 +69,18 @@ type Config struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For names
 	// the client, for the per-IP limit. Empty: the peer is the client.
 	TrustedProxies []netip.Prefix
+	// Accounts (auth.go). SecureCookies (production) names the session
+	// cookie __Host-buycard_session and marks it Secure. LiveKeys makes
+	// API keys bc_live_… rather than bc_test_…. Zero durations, limits and
+	// PasswordParams take the defaults of auth.go and package auth.
+	SecureCookies              bool
+	LiveKeys                   bool
+	SessionIdle, SessionMaxAge time.Duration
+	PasswordParams             auth.Params
+	// LoginFailures (per email) and LoginFailuresPerIP are the failed
+	// sign-ins allowed per LoginWindow.
+	LoginFailures, LoginFailuresPerIP int
+	LoginWindow                       time.Duration
 }
 
 // Services are the implementations the server calls.
@@ -102,6 +115,16 @@ type Services struct {
 	RateLimits fiber.Storage
 	Logger     *slog.Logger
 	Now        func() time.Time
+
+	// Events ingests the loader's funnel events (POST /v1/events) and
+	// Funnels answers funnel queries (GET /v1/analytics/funnel); nil
+	// turns each off.
+	Events  Events
+	Funnels buycard.FunnelService
+
+	// Auth stores users, sessions and API keys; nil turns /v1/auth and
+	// /v1/keys off.
+	Auth buycard.AuthService
 }
 
 // Server is the Fiber app with its dependencies.
@@ -113,6 +136,8 @@ type Server struct {
 	goapp    fiber.Handler // go-app's handler: checkout pages and its resources
 	// responses holds recent card data and product pages.
 	responses *responseCache
+	// emailThrottle and ipThrottle count failed sign-ins.
+	emailThrottle, ipThrottle *auth.Throttle
 }
 
 // New builds the server and its routes.
@@ -166,6 +191,7 @@ func (s *Server) routes() {
 	v1.Post("/sandbox/pay", s.postSandboxPay)
 	v1.Get("/orders/:id", s.getOrder)
 	s.ledgerRoutes(v1.Group("/ledger", s.requireOperator))
+	s.analyticsRoutes(v1)
 	if s.StripeWebhooks != nil {
 		v1.Post("/stripe/webhook", s.postStripeWebhook)
 	}
@@ -174,6 +200,7 @@ func (s *Server) routes() {
 		s.app.Get(connectRefreshPath, s.getConnectRefresh)
 		s.app.Get(connectReturnPath, s.getConnectReturn)
 	}
+	s.authRoutes(v1)
 	v1.Use(func(c *fiber.Ctx) error {
 		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
 	})

@@ -16,6 +16,7 @@ import (
 	fiberredis "github.com/gofiber/storage/redis/v3"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/analytics"
 	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/backend/demo"
 	"github.com/buycard/buycard/backend/postgres"
@@ -35,8 +36,10 @@ type Store interface {
 	buycard.PublisherService
 	buycard.OrderService
 	buycard.AccountService
+	buycard.AuthService
 	ledger.Books
 	ledger.ShareTransfers
+	buycard.FunnelService
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error
@@ -63,6 +66,9 @@ type Main struct {
 	ln    net.Listener
 	stop  context.CancelFunc
 	done  chan error
+
+	// events rolls up the loader's funnel events; see analytics.go.
+	events *analytics.Ingestor
 }
 
 // NewMain returns a Main configured from env.
@@ -148,6 +154,7 @@ func (m *Main) Run(ctx context.Context) error {
 	sweepCtx, stop := context.WithCancel(context.Background())
 	m.stop, m.done = stop, make(chan error, 1)
 	go m.sweep(sweepCtx, 30*time.Second)
+	go m.flushEvents(sweepCtx, eventFlushEvery)
 	go func() { m.done <- m.Server.Serve(ln) }()
 	return nil
 }
@@ -167,6 +174,7 @@ func (m *Main) Close() error {
 	if m.Server != nil {
 		errs = append(errs, m.Server.Shutdown(10*time.Second))
 	}
+	errs = append(errs, m.finalFlush())
 	if m.redis != nil {
 		errs = append(errs, m.redis.Close())
 	}
@@ -218,6 +226,7 @@ func (m *Main) newServer() (*api.Server, error) {
 		CheckoutWindow:        time.Minute,
 		TrustedProxies:        m.Config.TrustedProxies,
 	}
+	m.events = analytics.New(tokens, m.DB)
 	svc := api.Services{
 		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB,
 		Tokens: tokens, Loader: loader, Wasm: wasm,
@@ -225,6 +234,8 @@ func (m *Main) newServer() (*api.Server, error) {
 		RateLimits: rateLimits,
 		Logger:     m.Logger, Now: time.Now,
 	}
+	svc.Events, svc.Funnels = m.events, m.DB
+	m.accounts(&cfg, &svc)
 	if err := m.payments(&cfg, &svc); err != nil {
 		return nil, err
 	}

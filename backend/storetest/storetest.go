@@ -21,8 +21,10 @@ type Store interface {
 	buycard.PublisherService
 	buycard.OrderService
 	buycard.AccountService
+	buycard.AuthService
 	LedgerStore
 	ledger.ShareTransfers
+	buycard.FunnelService
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -57,6 +59,12 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"PaymentAccounts", testPaymentAccounts},
 		{"ShareTransfers", testShareTransfers},
 		{"ShareTransferFailed", testShareTransferFailed},
+		{"FunnelCountsAdd", testFunnelCountsAdd},
+		{"FunnelOrders", testFunnelOrders},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"APIKeys", testAPIKeys},
+		{"PasswordResets", testPasswordResets},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

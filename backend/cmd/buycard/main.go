@@ -21,6 +21,11 @@
 //	buycard reconcile [-since 48h]
 //	                       apply Stripe Checkout Sessions' state that missed
 //	                       webhooks left behind
+//	buycard admin create EMAIL
+//	                       create a platform admin; prints a one-time
+//	                       link to set the password
+//	buycard user reset-link EMAIL
+//	                       print a one-time link to set a user's password
 //
 // Configuration comes from the environment; see the README.
 // BUYCARD_DATABASE_URL chooses the store: sqlite:PATH (the default,
@@ -84,13 +89,18 @@ func run(logger *slog.Logger, args []string, stdout io.Writer) error {
 			return err
 		}
 		return connect(ctx, m, args, stdout)
+	case "admin", "user":
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		return accountCommand(ctx, m, cmd, args, stdout)
 	case "ledger", "statement", "release", "payouts", "contract", "reconcile":
 		if err := m.Open(ctx); err != nil {
 			return err
 		}
 		return ledgerCommand(ctx, m, cmd, args, stdout)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts, contract, reconcile, connect)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts, contract, reconcile, connect, admin create, user reset-link)", cmd)
 }
 
 func serve(ctx context.Context, m *server.Main) error {

@@ -1,0 +1,237 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/auth"
+)
+
+// Accounts: sign up, sign in and out, and password links, for the console
+// (issue 6).
+//
+// A browser holds its session in one cookie: a random 256-bit token,
+// HttpOnly, SameSite=Lax, Path=/, and in production Secure with the
+// __Host- prefix (so no subdomain can set or shadow it). Lax rather than
+// Strict: a user following a link to the console (a password link, the
+// return from Stripe's onboarding) arrives signed in, while cross-site
+// posts and embedded requests (publisher pages frame our cards) carry no
+// cookie. The store keeps the token's SHA-256 only.
+//
+// CSRF: every POST, PUT, PATCH and DELETE that a session cookie
+// authenticates must carry the session's CSRF token in X-CSRF-Token
+// (GET /v1/auth/me and the sign-in responses hand it out). The token is
+// an HMAC keyed by the session's secret, so it needs no storage and
+// a page that cannot read the cookie cannot make it. Requests with an API
+// key (Authorization: Bearer bc_…) carry no ambient credential and are
+// exempt. Sign-up and sign-in take JSON bodies only, which no cross-site
+// form can send without a CORS preflight that this server never answers,
+// and requests whose Origin is another site are refused as well.
+
+// Names of the session cookie: browsers accept a __Host- cookie only when
+// Secure, so development over plain http uses the other.
+const (
+	secureCookieName = "__Host-buycard_session"
+	devCookieName    = "buycard_session"
+	csrfHeader       = "X-CSRF-Token"
+	localsCaller     = "buycard.caller"
+)
+
+// Session and login limits, when Config leaves them zero.
+const (
+	defaultSessionIdle   = 24 * time.Hour
+	defaultSessionMaxAge = 7 * 24 * time.Hour
+	defaultLoginFailures = 5
+	defaultLoginIPFails  = 50
+	defaultLoginWindow   = 15 * time.Minute
+	loginEmailKey        = "buycard:login:email:"
+	loginIPKey           = "buycard:login:ip:"
+)
+
+// caller is who a request acts for: a signed-in user, or a program with an
+// API key of one party.
+type caller struct {
+	User         *buycard.User
+	Key          *buycard.APIKey
+	PartyKind    string
+	PartyID      string
+	sessionToken string
+}
+
+// callerOf returns the request's caller, nil when anonymous.
+func callerOf(c *fiber.Ctx) *caller {
+	who, _ := c.Locals(localsCaller).(*caller)
+	return who
+}
+
+// authRoutes registers the account and API key endpoints; none without
+// an AuthService.
+func (s *Server) authRoutes(v1 fiber.Router) {
+	if s.Auth == nil {
+		return
+	}
+	s.setAuthDefaults()
+	a := v1.Group("/auth", s.authenticate)
+	a.Post("/signup", s.postSignup)
+	a.Post("/login", s.postLogin)
+	a.Post("/logout", s.postLogout)
+	a.Get("/me", s.requireUser, s.getMe)
+	a.Post("/password-reset", s.postPasswordReset)
+	s.keyRoutes(v1.Group("/keys", s.authenticate, s.requireParty))
+}
+
+func (s *Server) setAuthDefaults() {
+	if s.SessionIdle <= 0 {
+		s.SessionIdle = defaultSessionIdle
+	}
+	if s.SessionMaxAge <= 0 {
+		s.SessionMaxAge = defaultSessionMaxAge
+	}
+	if s.PasswordParams == (auth.Params{}) {
+		s.PasswordParams = auth.DefaultParams
+	}
+	var storage auth.Storage = &auth.MemoryStorage{}
+	if s.RateLimits != nil {
+		storage = &failOpenStorage{Storage: s.RateLimits, server: s}
+	}
+	window := cmp(s.LoginWindow, defaultLoginWindow)
+	s.emailThrottle = &auth.Throttle{Storage: storage, Max: cmp(s.LoginFailures, defaultLoginFailures), Window: window, Now: s.Now}
+	s.ipThrottle = &auth.Throttle{Storage: storage, Max: cmp(s.LoginFailuresPerIP, defaultLoginIPFails), Window: window, Now: s.Now}
+}
+
+// cmp is v, or def when v is zero or less.
+func cmp[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// authenticate resolves the caller from an API key or the session cookie
+// and enforces CSRF on the cookie's unsafe requests. A cookie of an ended
+// session is cleared and the request goes on anonymous.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if key, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
+		return s.authenticateKey(c, key)
+	}
+	unsafe := c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead
+	if origin := c.Get(fiber.HeaderOrigin); unsafe && origin != "" && origin != s.PublicURL {
+		return buycard.Errorf(buycard.EFORBIDDEN, "Cross-site requests are refused.")
+	}
+	token := c.Cookies(s.cookieName())
+	if token == "" {
+		return c.Next()
+	}
+	sess, u, err := s.Auth.FindSession(c.UserContext(), auth.Digest(token), s.Now())
+	if buycard.ErrorCode(err) == buycard.EUNAUTHORIZED {
+		s.clearCookie(c)
+		return c.Next()
+	} else if err != nil {
+		return err
+	}
+	if unsafe && !auth.CheckCSRF(token, c.Get(csrfHeader)) {
+		return buycard.Errorf(buycard.EFORBIDDEN, "Send the X-CSRF-Token header that GET /v1/auth/me returns.")
+	}
+	if err := s.slide(c, sess); err != nil {
+		return err
+	}
+	c.Locals(localsCaller, &caller{User: u, PartyKind: u.PartyKind(), PartyID: u.PartyID, sessionToken: token})
+	return c.Next()
+}
+
+// authenticateKey resolves an API key; a revoked one fails at once.
+func (s *Server) authenticateKey(c *fiber.Ctx, key string) error {
+	if !auth.IsAPIKey(key) {
+		return buycard.ErrBadAPIKey
+	}
+	k, err := s.Auth.FindAPIKey(c.UserContext(), auth.Digest(key))
+	if err != nil {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="buycard"`)
+		return err
+	}
+	c.Locals(localsCaller, &caller{Key: k, PartyKind: k.PartyKind, PartyID: k.PartyID})
+	return c.Next()
+}
+
+// slide moves a session's idle expiry forward once half of it has passed,
+// so that an active session writes about once per half idle time, never
+// beyond its maximum age.
+func (s *Server) slide(c *fiber.Ctx, sess *buycard.Session) error {
+	now := s.Now()
+	if sess.ExpiresAt.Sub(now) > s.SessionIdle/2 {
+		return nil
+	}
+	exp := now.Add(s.SessionIdle)
+	if limit := sess.CreatedAt.Add(s.SessionMaxAge); exp.After(limit) {
+		exp = limit
+	}
+	return s.Auth.TouchSession(c.UserContext(), sess.ID, exp)
+}
+
+// requireUser lets through requests of a signed-in user only.
+func (s *Server) requireUser(c *fiber.Ctx) error {
+	if who := callerOf(c); who == nil || who.User == nil {
+		return buycard.Errorf(buycard.EUNAUTHORIZED, "Sign in first.")
+	}
+	return c.Next()
+}
+
+// requireParty lets through callers that act for a merchant or publisher
+// (users and API keys), not admins and not anonymous requests.
+func (s *Server) requireParty(c *fiber.Ctx) error {
+	who := callerOf(c)
+	if who == nil {
+		return buycard.Errorf(buycard.EUNAUTHORIZED, "Sign in or send an API key.")
+	}
+	if who.PartyID == "" {
+		return buycard.Errorf(buycard.EFORBIDDEN, "This needs a merchant or publisher account.")
+	}
+	return c.Next()
+}
+
+// ownedBy checks that the object of partyKind and partyID belongs to the
+// caller; admins may see every party's. Others' objects are not found,
+// so that their ids reveal nothing.
+func ownedBy(c *fiber.Ctx, partyKind, partyID string) error {
+	who := callerOf(c)
+	switch {
+	case who == nil:
+		return buycard.Errorf(buycard.EUNAUTHORIZED, "Sign in first.")
+	case who.User != nil && who.User.Role == buycard.RoleAdmin:
+		return nil
+	case who.PartyKind != partyKind || who.PartyID != partyID:
+		return buycard.Errorf(buycard.ENOTFOUND, "Not found.")
+	}
+	return nil
+}
+
+func (s *Server) cookieName() string {
+	if s.SecureCookies {
+		return secureCookieName
+	}
+	return devCookieName
+}
+
+// setCookie sends the session cookie; it lives as long as the session may.
+func (s *Server) setCookie(c *fiber.Ctx, token string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{
+		Name: s.cookieName(), Value: token, Path: "/", Expires: expires,
+		Secure: s.SecureCookies, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearCookie(c *fiber.Ctx) {
+	s.setCookie(c, "", time.Unix(0, 0))
+}
+
+// retryLater answers a throttled request 429 with Retry-After.
+func retryLater(c *fiber.Ctx, wait time.Duration) error {
+	secs := int((wait + time.Second - 1) / time.Second)
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	return buycard.Errorf(buycard.ERATELIMIT, "Too many failed sign-ins. Try again in %d minutes.", (secs+59)/60)
+}

@@ -1,0 +1,61 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/auth"
+)
+
+// keyRoutes are a party's API keys, listed by its users and keys, and
+// made and revoked by its signed-in users only (a key cannot make keys).
+func (s *Server) keyRoutes(r fiber.Router) {
+	r.Get("/", s.getKeys)
+	r.Post("/", s.requireUser, s.postKey)
+	r.Delete("/:id", s.requireUser, s.deleteKey)
+}
+
+type keyRequest struct {
+	Name string `json:"name"`
+}
+
+// newKeyReply shows a new key's secret, this once.
+type newKeyReply struct {
+	Key    *buycard.APIKey `json:"key"`
+	Secret string          `json:"secret"`
+}
+
+// getKeys serves GET /v1/keys: the caller's party's keys.
+func (s *Server) getKeys(c *fiber.Ctx) error {
+	who := callerOf(c)
+	keys, err := s.Auth.ListAPIKeys(c.UserContext(), who.PartyKind, who.PartyID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"keys": keys})
+}
+
+// postKey serves POST /v1/keys: a new key of the caller's party.
+func (s *Server) postKey(c *fiber.Ctx) error {
+	var req keyRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	who := callerOf(c)
+	secret, shown, digest := auth.NewAPIKey(s.LiveKeys)
+	k := &buycard.APIKey{Prefix: shown, Hash: digest, Name: req.Name, PartyKind: who.PartyKind, PartyID: who.PartyID, CreatedAt: s.Now()}
+	if err := s.Auth.CreateAPIKey(c.UserContext(), k); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(newKeyReply{Key: k, Secret: secret})
+}
+
+// deleteKey serves DELETE /v1/keys/{id}: revokes one of the caller's
+// party's keys, effective with the next request that sends it.
+func (s *Server) deleteKey(c *fiber.Ctx) error {
+	who := callerOf(c)
+	if err := s.Auth.RevokeAPIKey(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id"), s.Now()); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -1,0 +1,182 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/auth"
+)
+
+type signupRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Role     string `json:"role"` // merchant or publisher
+	Name     string `json:"name"` // of the merchant or publisher
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type resetRequest struct {
+	Token       string `json:"token"`
+	NewPassword string `json:"new_password"`
+}
+
+// meReply is the signed-in user, the party it acts for, and the CSRF
+// token its unsafe requests send.
+type meReply struct {
+	User      *buycard.User `json:"user"`
+	PartyKind string        `json:"party_kind,omitempty"`
+	PartyID   string        `json:"party_id,omitempty"`
+	CSRFToken string        `json:"csrf_token"`
+}
+
+// postSignup serves POST /v1/auth/signup: a new merchant or publisher and
+// its user, signed in.
+func (s *Server) postSignup(c *fiber.Ctx) error {
+	var req signupRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Role != buycard.RoleMerchant && req.Role != buycard.RolePublisher {
+		return buycard.Errorf(buycard.EINVALID, "role must be merchant or publisher.")
+	}
+	email, err := buycard.NormalizeEmail(req.Email)
+	if err != nil {
+		return err
+	}
+	if msg := auth.CheckPassword(req.Password, email); msg != "" {
+		return buycard.Errorf(buycard.EINVALID, "%s", msg)
+	}
+	u := &buycard.User{Email: email, Role: req.Role, PasswordHash: s.PasswordParams.HashPassword(req.Password)}
+	if err := s.Auth.CreateUser(c.UserContext(), u, req.Name); err != nil {
+		return err
+	}
+	return s.startSession(c.Status(fiber.StatusCreated), u)
+}
+
+// postLogin serves POST /v1/auth/login. Failures count per email and per
+// client network; past either limit it answers 429 before checking the
+// password.
+func (s *Server) postLogin(c *fiber.Ctx) error {
+	var req loginRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	email, _ := buycard.NormalizeEmail(req.Email)
+	emailKey, ipKey := loginEmailKey+email, loginIPKey+s.clientIP(c)
+	if wait := max(s.emailThrottle.RetryAfter(emailKey), s.ipThrottle.RetryAfter(ipKey)); wait > 0 {
+		return retryLater(c, wait)
+	}
+	u, err := s.checkPassword(c, email, req.Password)
+	if buycard.ErrorCode(err) == buycard.EUNAUTHORIZED {
+		return failLogin(err, s.emailThrottle.Fail(emailKey), s.ipThrottle.Fail(ipKey))
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.emailThrottle.Reset(emailKey); err != nil {
+		return err
+	}
+	s.endSession(c)
+	return s.startSession(c, u)
+}
+
+// failLogin returns the login's error unless counting it failed.
+func failLogin(err error, counting ...error) error {
+	for _, e := range counting {
+		if e != nil {
+			return e
+		}
+	}
+	return err
+}
+
+// errBadLogin does not say whether the email has an account.
+var errBadLogin = buycard.Errorf(buycard.EUNAUTHORIZED, "Wrong email or password.")
+
+// checkPassword returns the user with email and password, rehashing the
+// password when the parameters changed. An unknown email costs a hash
+// too, so that timing does not tell which emails have accounts.
+func (s *Server) checkPassword(c *fiber.Ctx, email, password string) (*buycard.User, error) {
+	u, err := s.Auth.FindUserByEmail(c.UserContext(), email)
+	if buycard.ErrorCode(err) == buycard.ENOTFOUND || (err == nil && u.PasswordHash == "") {
+		s.PasswordParams.HashPassword(password)
+		return nil, errBadLogin
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, rehash, err := s.PasswordParams.VerifyPassword(password, u.PasswordHash)
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, errBadLogin
+	case rehash:
+		u.PasswordHash = s.PasswordParams.HashPassword(password)
+		return u, s.Auth.SetPasswordHash(c.UserContext(), u.ID, u.PasswordHash)
+	}
+	return u, nil
+}
+
+// startSession signs u in: a new session and its cookie, and the reply
+// GET /v1/auth/me gives.
+func (s *Server) startSession(c *fiber.Ctx, u *buycard.User) error {
+	token, now := auth.NewToken(), s.Now()
+	sess := &buycard.Session{ID: auth.Digest(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.SessionIdle)}
+	if err := s.Auth.CreateSession(c.UserContext(), sess); err != nil {
+		return err
+	}
+	s.setCookie(c, token, now.Add(s.SessionMaxAge))
+	return c.JSON(me(u, token))
+}
+
+func me(u *buycard.User, sessionToken string) meReply {
+	return meReply{User: u, PartyKind: u.PartyKind(), PartyID: u.PartyID, CSRFToken: auth.CSRFToken(sessionToken)}
+}
+
+// endSession deletes the session of the request's cookie, if any, and
+// clears the cookie. Errors are ignored: an undeleted session expires.
+func (s *Server) endSession(c *fiber.Ctx) {
+	if who := callerOf(c); who != nil && who.sessionToken != "" {
+		_ = s.Auth.DeleteSession(c.UserContext(), auth.Digest(who.sessionToken))
+	}
+	s.clearCookie(c)
+}
+
+// postLogout serves POST /v1/auth/logout; signed out already is fine.
+func (s *Server) postLogout(c *fiber.Ctx) error {
+	s.endSession(c)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// getMe serves GET /v1/auth/me.
+func (s *Server) getMe(c *fiber.Ctx) error {
+	who := callerOf(c)
+	return c.JSON(me(who.User, who.sessionToken))
+}
+
+// postPasswordReset serves POST /v1/auth/password-reset: spends a password
+// link, sets the password and ends the user's other sessions. The user
+// signs in afresh with the new password.
+func (s *Server) postPasswordReset(c *fiber.Ctx) error {
+	var req resetRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Token == "" || len(req.Token) > 100 {
+		return buycard.ErrBadReset
+	}
+	if msg := auth.CheckPassword(req.NewPassword, ""); msg != "" {
+		return buycard.Errorf(buycard.EINVALID, "%s", msg)
+	}
+	u, err := s.Auth.UsePasswordReset(c.UserContext(), auth.Digest(req.Token), s.Now(), s.PasswordParams.HashPassword(req.NewPassword))
+	if err != nil {
+		return err
+	}
+	s.clearCookie(c)
+	return c.JSON(fiber.Map{"user": u})
+}

@@ -1,0 +1,153 @@
+package buycard
+
+import (
+	"context"
+	"time"
+)
+
+// Funnel event types the loader reports. Checkouts, sales and refunds are
+// not events: they are read from the orders.
+const (
+	EventImpression = "impression"
+	EventClick      = "click"
+)
+
+// DayLayout is how funnel days are written: the UTC date, "2026-12-01".
+const DayLayout = "2006-01-02"
+
+// FunnelKey names one rollup row: a UTC day and the widget, placement and
+// publisher a placement token attributed the events to (placement and
+// publisher may be empty).
+type FunnelKey struct {
+	Day         string // DayLayout
+	WidgetID    string
+	PlacementID string
+	PublisherID string
+}
+
+// FunnelCounts are the loader-reported counts of one rollup row.
+type FunnelCounts struct {
+	Impressions int64
+	Clicks      int64
+}
+
+// FunnelQuery selects a widget's funnel, or one placement's, over the UTC
+// days From to To inclusive (both DayLayout).
+type FunnelQuery struct {
+	WidgetID    string `json:"widget"`
+	PlacementID string `json:"placement,omitempty"` // "" for every placement of the widget
+	From        string `json:"from"`
+	To          string `json:"to"`
+}
+
+// FunnelDay is one day of a funnel. Checkouts are orders created that
+// day; sales are orders paid that day, and Revenue their totals per
+// currency; refunds are the sales of that day that were later refunded in
+// part or whole, and Refunded the amounts per currency.
+type FunnelDay struct {
+	Day         string           `json:"day"`
+	Impressions int64            `json:"impressions"`
+	Clicks      int64            `json:"clicks"`
+	Checkouts   int64            `json:"checkouts"`
+	Sales       int64            `json:"sales"`
+	Revenue     map[string]int64 `json:"revenue"`
+	Refunds     int64            `json:"refunds"`
+	Refunded    map[string]int64 `json:"refunded"`
+}
+
+// FunnelRates are the conversion rates between the steps, 0 when the
+// step before had nothing.
+type FunnelRates struct {
+	ClickThrough float64 `json:"click_through"` // clicks / impressions
+	CheckoutRate float64 `json:"checkout_rate"` // checkouts / clicks
+	SaleRate     float64 `json:"sale_rate"`     // sales / checkouts
+}
+
+// Funnel is a widget's (or placement's) funnel over a range of days: the
+// days that had anything, their total and its conversion rates.
+type Funnel struct {
+	FunnelQuery
+	Days  []FunnelDay `json:"days"`
+	Total FunnelDay   `json:"total"`
+	Rates FunnelRates `json:"rates"`
+}
+
+// FunnelService stores the loader's counts and reads funnels back.
+type FunnelService interface {
+	// AddFunnelCounts adds counts to the stored rollup rows, in one
+	// transaction: adding twice counts twice.
+	AddFunnelCounts(ctx context.Context, counts map[FunnelKey]FunnelCounts) error
+	// FunnelDays returns the days of q that had events or orders, oldest
+	// first.
+	FunnelDays(ctx context.Context, q FunnelQuery) ([]FunnelDay, error)
+}
+
+// maxFunnelDays bounds the range of one funnel query.
+const maxFunnelDays = 366
+
+// Validate checks q: a widget, and From ≤ To at most a year apart.
+func (q FunnelQuery) Validate() error {
+	if q.WidgetID == "" {
+		return Errorf(EINVALID, "widget is required.")
+	}
+	from, err1 := time.Parse(DayLayout, q.From)
+	to, err2 := time.Parse(DayLayout, q.To)
+	switch {
+	case err1 != nil || err2 != nil:
+		return Errorf(EINVALID, "from and to must be dates as YYYY-MM-DD.")
+	case to.Before(from):
+		return Errorf(EINVALID, "from must not be after to.")
+	case to.Sub(from) >= maxFunnelDays*24*time.Hour:
+		return Errorf(EINVALID, "A funnel covers at most %d days.", maxFunnelDays)
+	}
+	return nil
+}
+
+// Bounds are the instants q covers: from the start of From to the start
+// of the day after To, UTC. q must be valid.
+func (q FunnelQuery) Bounds() (start, end time.Time) {
+	start, _ = time.Parse(DayLayout, q.From)
+	end, _ = time.Parse(DayLayout, q.To)
+	return start, end.AddDate(0, 0, 1)
+}
+
+// NewFunnel sums days into a funnel of q with its conversion rates.
+func NewFunnel(q FunnelQuery, days []FunnelDay) *Funnel {
+	f := &Funnel{FunnelQuery: q, Days: days}
+	if f.Days == nil {
+		f.Days = []FunnelDay{}
+	}
+	f.Total = FunnelDay{Revenue: map[string]int64{}, Refunded: map[string]int64{}}
+	for _, d := range days {
+		f.Total.Add(d)
+	}
+	t := f.Total
+	f.Rates = FunnelRates{
+		ClickThrough: rate(t.Clicks, t.Impressions),
+		CheckoutRate: rate(t.Checkouts, t.Clicks),
+		SaleRate:     rate(t.Sales, t.Checkouts),
+	}
+	return f
+}
+
+// Add adds the counts and amounts of o to d; d's maps must not be nil.
+func (d *FunnelDay) Add(o FunnelDay) {
+	d.Impressions += o.Impressions
+	d.Clicks += o.Clicks
+	d.Checkouts += o.Checkouts
+	d.Sales += o.Sales
+	d.Refunds += o.Refunds
+	for cur, v := range o.Revenue {
+		d.Revenue[cur] += v
+	}
+	for cur, v := range o.Refunded {
+		d.Refunded[cur] += v
+	}
+}
+
+func rate(n, of int64) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
