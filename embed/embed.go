@@ -14,9 +14,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"html"
-	"net/url"
-	"strings"
 )
 
 //go:embed buycard.js
@@ -78,32 +75,4 @@ func minify(src []byte) []byte {
 		out.WriteByte('\n')
 	}
 	return out.Bytes()
-}
-
-// Snippet returns the HTML a publisher pastes to show a widget's card:
-// the loader script and the card element. placementID may be empty.
-func Snippet(publicURL, widgetID, placementID string) string {
-	base := strings.TrimRight(publicURL, "/")
-	var b strings.Builder
-	b.WriteString(`<script async src="` + html.EscapeString(base+"/buycard.js") + `"></script>` + "\n")
-	b.WriteString(`<div data-buycard="` + html.EscapeString(widgetID) + `"`)
-	if placementID != "" {
-		b.WriteString(` data-placement="` + html.EscapeString(placementID) + `"`)
-	}
-	b.WriteString("></div>\n")
-	return b.String()
-}
-
-// LinkSnippet returns a link to the widget's hosted product page. Pages
-// with the loader upgrade it to a card; elsewhere it is a plain link.
-// placementID may be empty; an empty text shows the URL.
-func LinkSnippet(publicURL, widgetID, placementID, text string) string {
-	href := strings.TrimRight(publicURL, "/") + "/p/" + url.PathEscape(widgetID)
-	if placementID != "" {
-		href += "?pl=" + url.QueryEscape(placementID)
-	}
-	if text == "" {
-		text = href
-	}
-	return `<a href="` + html.EscapeString(href) + `">` + html.EscapeString(text) + `</a>`
 }

@@ -184,12 +184,14 @@ func (s *Server) routes() {
 	s.app.Get("/healthz", s.getHealth)
 
 	v1 := s.app.Group("/v1")
+	s.openAPIRoutes(v1)
 	v1.Get("/cards", s.getCards)
 	v1.Get("/offers/:widget", s.getOffer)
 	limits := s.checkoutLimits()
 	v1.Post("/checkout", append(slices.Clip(limits), s.postCheckout)...)
 	v1.Post("/sandbox/pay", s.postSandboxPay)
 	v1.Get("/orders/:id", s.getOrder)
+	v1.Get("/embed/snippet", s.getEmbedSnippet)
 	s.ledgerRoutes(v1.Group("/ledger", s.requireOperator))
 	s.analyticsRoutes(v1)
 	if s.StripeWebhooks != nil {

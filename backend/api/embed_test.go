@@ -1,0 +1,164 @@
+package api_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/embed"
+)
+
+// decodeBody undoes a response's Content-Encoding.
+func decodeBody(t *testing.T, resp *http.Response, body string) []byte {
+	t.Helper()
+	var r io.Reader = strings.NewReader(body)
+	var err error
+	switch enc := resp.Header.Get("Content-Encoding"); enc {
+	case "br":
+		r = brotli.NewReader(r)
+	case "gzip":
+		r, err = gzip.NewReader(r)
+	case "deflate":
+		r, err = zlib.NewReader(r)
+	case "":
+	default:
+		t.Fatalf("unexpected Content-Encoding %q", enc)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestVersionedLoader(t *testing.T) {
+	ts := newTestServer(t)
+	path := ts.Loader.VersionedPath()
+	hash := strings.TrimSuffix(strings.TrimPrefix(path, "/buycard."), ".js")
+	for _, tt := range []struct{ accept, encoding string }{
+		{"gzip, deflate, br", "br"},
+		{"gzip", "gzip"},
+		{"deflate", "deflate"}, // not precompressed: Fiber's compress middleware
+		{"identity", ""},
+		{"", ""},
+	} {
+		resp, body := ts.do(t, "GET", path, "", "", "Accept-Encoding", tt.accept)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != tt.encoding {
+			t.Fatalf("Accept-Encoding %q: %d, encoding %q, want %q", tt.accept, resp.StatusCode, resp.Header.Get("Content-Encoding"), tt.encoding)
+		}
+		for header, want := range map[string]string{
+			"Cache-Control":               "public, max-age=31536000, immutable",
+			"Access-Control-Allow-Origin": "*",
+			"Content-Type":                "text/javascript; charset=utf-8",
+			"ETag":                        `"` + hash + `"`,
+		} {
+			if got := resp.Header.Get(header); got != want {
+				t.Errorf("Accept-Encoding %q: %s = %q, want %q", tt.accept, header, got, want)
+			}
+		}
+		if !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("Accept-Encoding %q: Vary = %q", tt.accept, resp.Header.Get("Vary"))
+		}
+		// Browsers check SRI, and the URL names the content, on the
+		// decoded body: every encoding must decode to the same bytes.
+		raw := decodeBody(t, resp, body)
+		if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:8]) != hash {
+			t.Errorf("Accept-Encoding %q: decoded body hashes to %x, URL says %s", tt.accept, sum[:8], hash)
+		}
+		if sum := sha512.Sum384(raw); "sha384-"+base64.StdEncoding.EncodeToString(sum[:]) != ts.Loader.SRI() {
+			t.Errorf("Accept-Encoding %q: decoded body does not match the SRI value %s", tt.accept, ts.Loader.SRI())
+		}
+	}
+
+	resp, _ := ts.do(t, "GET", path, "", "", "If-None-Match", `"`+hash+`"`, "Accept-Encoding", "br")
+	if resp.StatusCode != 304 || resp.Header.Get("Access-Control-Allow-Origin") != "*" || resp.Header.Get("ETag") != `"`+hash+`"` {
+		t.Errorf("conditional GET = %d, CORS %q", resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
+	}
+
+	// /buycard.js stays the latest, with a short max-age, and the same bytes.
+	resp, body := ts.do(t, "GET", "/buycard.js", "", "", "Accept-Encoding", "gzip")
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=300" ||
+		resp.Header.Get("ETag") != `"`+hash+`"` || !bytes.Equal(decodeBody(t, resp, body), ts.Loader.Asset().Raw) {
+		t.Errorf("/buycard.js = %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+}
+
+func TestVersionedLoaderOtherHash(t *testing.T) {
+	ts := newTestServer(t)
+	for _, path := range []string{"/buycard.0000000000000000.js", "/buycard.abc.js", "/buycard." + ts.Loader.Asset().Hash + "0.js"} {
+		resp, body := ts.do(t, "GET", path, "", "")
+		if resp.StatusCode != 404 || resp.Header.Get("Cache-Control") != "no-store" || strings.Contains(body, "Buycard={") {
+			t.Errorf("%s = %d, Cache-Control %q", path, resp.StatusCode, resp.Header.Get("Cache-Control"))
+		}
+	}
+}
+
+func TestEmbedSnippet(t *testing.T) {
+	ts := newTestServer(t)
+	resp, body := ts.do(t, "GET", "/v1/embed/snippet?widget=wgt_notebook&placement=plc_feednotebook", "", "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	var got embed.Snippets
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if want := ts.Loader.Snippets(publicURL, "wgt_notebook", "plc_feednotebook", "Leather field notebook"); got != want {
+		t.Fatalf("snippets =\n%+v\nwant\n%+v", got, want)
+	}
+	for _, want := range []string{
+		`<script async src="` + publicURL + ts.Loader.VersionedPath() + `" integrity="` + ts.Loader.SRI() + `" crossorigin="anonymous"></script>`,
+		`<div data-buycard="wgt_notebook" data-placement="plc_feednotebook"></div>`,
+	} {
+		if !strings.Contains(got.Script, want) {
+			t.Errorf("script snippet lacks %s:\n%s", want, got.Script)
+		}
+	}
+	if got.Link != `<a href="`+publicURL+`/p/wgt_notebook?pl=plc_feednotebook">Leather field notebook</a>` ||
+		!strings.Contains(got.Latest, `src="`+publicURL+`/buycard.js"`) || strings.Contains(got.Latest, "integrity") {
+		t.Errorf("link %s\nlatest %s", got.Link, got.Latest)
+	}
+
+	_, body = ts.do(t, "GET", "/v1/embed/snippet?widget=wgt_notebook", "", "")
+	if err := json.Unmarshal([]byte(body), &got); err != nil || strings.Contains(got.Script, "data-placement") || strings.Contains(got.Link, "?pl=") {
+		t.Errorf("without placement: %s", body)
+	}
+}
+
+func TestEmbedSnippetRefuses(t *testing.T) {
+	ts := newTestServer(t)
+	for _, tt := range []struct {
+		query  string
+		status int
+		code   string
+	}{
+		{"", 400, buycard.EINVALID},
+		{"widget=notebook", 400, buycard.EINVALID},
+		{"widget=wgt_Notebook", 400, buycard.EINVALID},
+		{"widget=wgt_notebook%22%3E", 400, buycard.EINVALID},
+		{"widget=wgt_" + strings.Repeat("a", 41), 400, buycard.EINVALID},
+		{"widget=wgt_notebook&placement=feed", 400, buycard.EINVALID},
+		{"widget=wgt_notebook&placement=plc_%3Cb%3E", 400, buycard.EINVALID},
+		{"widget=wgt_nope", 404, buycard.ENOTFOUND},
+		{"widget=wgt_notebook&placement=plc_nope", 404, buycard.ENOTFOUND},
+		{"widget=wgt_tee&placement=plc_feednotebook", 404, buycard.ENOTFOUND}, // another widget's placement
+	} {
+		resp, body := ts.do(t, "GET", "/v1/embed/snippet?"+tt.query, "", "")
+		t.Run(tt.query, func(t *testing.T) { wantError(t, resp, body, tt.status, tt.code, "") })
+	}
+}
