@@ -1,6 +1,9 @@
 package buycard
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Availability says whether a card can be bought, and if not, why.
 type Availability string
@@ -24,7 +27,7 @@ type Card struct {
 // Availability tells whether the card is buyable now.
 func (c *Card) Availability() Availability {
 	switch {
-	case !c.Merchant.ChargesEnabled:
+	case !c.Merchant.ChargesEnabled, c.Product.ArchivedAt != nil:
 		return Unavailable
 	case !c.Product.InStock():
 		return SoldOut
@@ -49,6 +52,34 @@ type CatalogService interface {
 	// CreateWidget stores w. Errors: EINVALID, ENOTFOUND (merchant or
 	// product), ECONFLICT.
 	CreateWidget(ctx context.Context, w *Widget) error
+
+	// ListProducts returns the merchant's products, archived ones too,
+	// newest first, with their variants.
+	ListProducts(ctx context.Context, merchantID string) ([]*Product, error)
+	// FindProduct returns one product with its variants. Errors: ENOTFOUND.
+	FindProduct(ctx context.Context, id string) (*Product, error)
+	// UpdateProduct replaces the editable fields of the stored product
+	// p.ID of merchant p.MerchantID (title, description, image, option
+	// name, max per order) and its variants: a variant with a known id is
+	// updated, one without an id is added, and a stored variant missing
+	// from p is removed. A price change bumps PriceVersion, so tokens
+	// naming the old version are refused. Currency and CreatedAt do not
+	// change; p is filled in with the stored product. Errors: EINVALID,
+	// ENOTFOUND (product of another merchant too), ECONFLICT (a removed
+	// variant has orders).
+	UpdateProduct(ctx context.Context, p *Product) error
+	// ArchiveProduct marks the merchant's product archived at at; archiving
+	// it again keeps the first time. Errors: ENOTFOUND.
+	ArchiveProduct(ctx context.Context, merchantID, id string, at time.Time) error
+	// ListWidgets returns the merchant's widgets, newest first.
+	ListWidgets(ctx context.Context, merchantID string) ([]*Widget, error)
+	// FindWidget returns one widget. Errors: ENOTFOUND.
+	FindWidget(ctx context.Context, id string) (*Widget, error)
+	// UpdateWidget replaces the button label, publisher share, allowed
+	// domains and checkout mode of the stored widget w.ID of merchant
+	// w.MerchantID; its product does not change. Errors: EINVALID,
+	// ENOTFOUND (widget of another merchant too).
+	UpdateWidget(ctx context.Context, w *Widget) error
 	// SetPublisherContract creates or replaces the merchant's contract
 	// with the publisher, setting UpdatedAt when zero. New orders through
 	// that publisher take its share. Errors: EINVALID, ENOTFOUND
@@ -65,4 +96,12 @@ type PublisherService interface {
 	CreatePlacement(ctx context.Context, p *Placement) error
 	// FindPlacements returns placements by id; unknown ids are absent.
 	FindPlacements(ctx context.Context, ids []string) (map[string]*Placement, error)
+	// ListPlacements returns the publisher's placements, newest first,
+	// with their widgets' product titles.
+	ListPlacements(ctx context.Context, publisherID string) ([]*PlacementListing, error)
+	// PublisherCatalog returns the widgets open to publishers, newest
+	// first, with the share publisherID would get: widgets the merchant
+	// left open (widgets.open_to_publishers), whose merchant can take
+	// charges and whose product is not archived.
+	PublisherCatalog(ctx context.Context, publisherID string) ([]*CatalogEntry, error)
 }

@@ -24,6 +24,9 @@ type Product struct {
 	// tokens name it so a checkout can tell the shopper the price moved.
 	PriceVersion int64     `json:"price_version"`
 	CreatedAt    time.Time `json:"created_at"`
+	// ArchivedAt is when the merchant archived the product, nil while it
+	// is on sale. Cards of an archived product cannot be bought.
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
 }
 
 // Image is a product picture with its intrinsic size, so cards can reserve

@@ -65,3 +65,29 @@ func (c *PublisherContract) Validate() error {
 	}
 	return nil
 }
+
+// CatalogEntry is a widget open to publishers as one publisher sees it:
+// its product, the product's price range, and the share of each sale the
+// publisher would get (the merchant's contract with it, else the
+// widget's), which is what a new order through it snapshots.
+type CatalogEntry struct {
+	WidgetID     string `json:"widget_id"`
+	MerchantID   string `json:"merchant_id"`
+	MerchantName string `json:"merchant_name"`
+	ProductID    string `json:"product_id"`
+	Title        string `json:"title"`
+	Image        Image  `json:"image"`
+	Currency     string `json:"currency"`
+	// MinPrice and MaxPrice are the cheapest and dearest variant, in
+	// minor units of Currency.
+	MinPrice int64 `json:"min_price"`
+	MaxPrice int64 `json:"max_price"`
+	ShareBPS int   `json:"share_bps"`
+}
+
+// PlacementListing is a placement with the title of its widget's product,
+// for a publisher's list of placements.
+type PlacementListing struct {
+	Placement
+	WidgetName string `json:"widget_name"`
+}

@@ -106,6 +106,10 @@ type ShareTransfers interface {
 
 	// ShareTransfersOf returns an order's movements, oldest first.
 	ShareTransfersOf(ctx context.Context, orderID string) ([]ShareTransfer, error)
+
+	// ShareTransfersTo returns a publisher's movements, newest first, at
+	// most limit of them: its payout history.
+	ShareTransfersTo(ctx context.Context, publisherID string, limit int) ([]ShareTransfer, error)
 }
 
 // RetryFailedAfter is how long an order whose last movement the provider

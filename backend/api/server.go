@@ -125,6 +125,12 @@ type Services struct {
 	// Auth stores users, sessions and API keys; nil turns /v1/auth and
 	// /v1/keys off.
 	Auth buycard.AuthService
+
+	// Accounts answers a publisher's GET /v1/payment-account, and
+	// Transfers its share transfers in GET /v1/payouts; nil turns each
+	// off. The publisher routes need Auth.
+	Accounts  buycard.AccountService
+	Transfers ledger.ShareTransfers
 }
 
 // Server is the Fiber app with its dependencies.
@@ -203,6 +209,8 @@ func (s *Server) routes() {
 		s.app.Get(connectReturnPath, s.getConnectReturn)
 	}
 	s.authRoutes(v1)
+	s.merchantRoutes(v1)
+	s.publisherRoutes(v1)
 	v1.Use(func(c *fiber.Ctx) error {
 		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
 	})

@@ -18,6 +18,10 @@ const (
 		provider_id, transfer_id, error, created_at, updated_at`
 	// ShareTransfersOf selects an order's movements, $1 = order id.
 	ShareTransfersOf = `SELECT ` + shareColumns + ` FROM share_transfers WHERE order_id = $1 ORDER BY created_at, id`
+	// ShareTransfersTo selects a publisher's movements newest first, $1 =
+	// publisher id, $2 = limit.
+	ShareTransfersTo = `SELECT ` + shareColumns + ` FROM share_transfers WHERE publisher_id = $1
+		ORDER BY created_at DESC, id DESC LIMIT $2`
 	// ShareTransferByID selects one movement, $1 = id.
 	ShareTransferByID   = `SELECT ` + shareColumns + ` FROM share_transfers WHERE id = $1`
 	insertShareTransfer = `INSERT INTO share_transfers (` + shareColumns + `)
@@ -226,4 +230,9 @@ func (r Reader) OrderShares(ctx context.Context) ([]ledger.OrderShare, error) {
 // ShareTransfersOf implements ledger.ShareTransfers.ShareTransfersOf.
 func (r Reader) ShareTransfersOf(ctx context.Context, orderID string) ([]ledger.ShareTransfer, error) {
 	return run(ctx, r.query, "share transfers", ScanShareTransfers, ShareTransfersOf, orderID)
+}
+
+// ShareTransfersTo implements ledger.ShareTransfers.ShareTransfersTo.
+func (r Reader) ShareTransfersTo(ctx context.Context, publisherID string, limit int) ([]ledger.ShareTransfer, error) {
+	return run(ctx, r.query, "share transfers to publisher", ScanShareTransfers, ShareTransfersTo, publisherID, limit)
 }

@@ -68,3 +68,58 @@ func findPlacements(ctx context.Context, tx pgx.Tx, ids []string) (map[string]*b
 	}
 	return placements, rows.Err()
 }
+
+// ListPlacements returns the publisher's placements, newest first.
+func (db *DB) ListPlacements(ctx context.Context, publisherID string) (_ []*buycard.PlacementListing, err error) {
+	defer wrap(&err, "list placements")
+	return readTx(ctx, db, func(tx pgx.Tx) ([]*buycard.PlacementListing, error) {
+		rows, err := tx.Query(ctx, `
+			SELECT pl.id, pl.publisher_id, pl.widget_id, pl.name, pl.created_at, p.title
+			FROM placements pl JOIN widgets w ON w.id = pl.widget_id JOIN products p ON p.id = w.product_id
+			WHERE pl.publisher_id = $1 ORDER BY pl.created_at DESC, pl.id DESC`, publisherID)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		list := []*buycard.PlacementListing{}
+		for rows.Next() {
+			p := new(buycard.PlacementListing)
+			if err := rows.Scan(&p.ID, &p.PublisherID, &p.WidgetID, &p.Name, &p.CreatedAt, &p.WidgetName); err != nil {
+				return nil, err
+			}
+			list = append(list, p)
+		}
+		return list, rows.Err()
+	})
+}
+
+// PublisherCatalog returns the widgets open to publishers with the share
+// publisherID would get, newest first.
+func (db *DB) PublisherCatalog(ctx context.Context, publisherID string) (_ []*buycard.CatalogEntry, err error) {
+	defer wrap(&err, "publisher catalog")
+	return readTx(ctx, db, func(tx pgx.Tx) ([]*buycard.CatalogEntry, error) {
+		rows, err := tx.Query(ctx, `
+			SELECT w.id, m.id, m.name, p.id, p.title, p.image_url, p.image_width, p.image_height, p.image_alt, p.currency,
+				(SELECT min(price) FROM variants WHERE product_id = p.id), (SELECT max(price) FROM variants WHERE product_id = p.id),
+				coalesce(c.share_bps, w.publisher_share_bps)
+			FROM widgets w JOIN merchants m ON m.id = w.merchant_id JOIN products p ON p.id = w.product_id
+			LEFT JOIN publisher_contracts c ON c.merchant_id = w.merchant_id AND c.publisher_id = $1
+			WHERE w.open_to_publishers AND m.charges_enabled AND p.archived_at IS NULL
+			ORDER BY w.created_at DESC, w.id DESC`, publisherID)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		list := []*buycard.CatalogEntry{}
+		for rows.Next() {
+			e := new(buycard.CatalogEntry)
+			if err := rows.Scan(&e.WidgetID, &e.MerchantID, &e.MerchantName, &e.ProductID, &e.Title,
+				&e.Image.URL, &e.Image.Width, &e.Image.Height, &e.Image.Alt, &e.Currency,
+				&e.MinPrice, &e.MaxPrice, &e.ShareBPS); err != nil {
+				return nil, err
+			}
+			list = append(list, e)
+		}
+		return list, rows.Err()
+	})
+}

@@ -235,6 +235,7 @@ func (m *Main) newServer() (*api.Server, error) {
 		Logger:     m.Logger, Now: time.Now,
 	}
 	svc.Events, svc.Funnels = m.events, m.DB
+	svc.Accounts, svc.Transfers = m.DB, m.DB
 	m.accounts(&cfg, &svc)
 	if err := m.payments(&cfg, &svc); err != nil {
 		return nil, err

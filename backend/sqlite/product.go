@@ -49,27 +49,31 @@ func insertProduct(ctx context.Context, tx *sql.Tx, p *buycard.Product) error {
 
 func insertVariants(ctx context.Context, tx *sql.Tx, p *buycard.Product) error {
 	for i, v := range p.Variants {
-		err := insert(ctx, tx, "Variant", v.ID, `
-			INSERT INTO variants (id, product_id, position, name, price, stock)
-			VALUES (?, ?, ?, ?, ?, ?)`,
-			v.ID, p.ID, i, v.Name, v.Price, v.Stock)
-		if err != nil {
+		if err := insertVariant(ctx, tx, p.ID, i, v); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// insertVariant stores v as the variant at position of the product.
+func insertVariant(ctx context.Context, tx *sql.Tx, productID string, position int, v buycard.Variant) error {
+	return insert(ctx, tx, "Variant", v.ID, `
+		INSERT INTO variants (id, product_id, position, name, price, stock)
+		VALUES (?, ?, ?, ?, ?, ?)`,
+		v.ID, productID, position, v.Name, v.Price, v.Stock)
+}
+
 // productColumns are read with productFields; p is the products alias.
 // Variants are read separately with findVariants.
 const productColumns = `p.id, p.merchant_id, p.title, p.description,
 	p.image_url, p.image_width, p.image_height, p.image_alt,
-	p.currency, p.option_name, p.max_per_order, p.price_version, p.created_at`
+	p.currency, p.option_name, p.max_per_order, p.price_version, p.created_at, p.archived_at`
 
 func productFields(p *buycard.Product) []any {
 	return []any{&p.ID, &p.MerchantID, &p.Title, &p.Description,
 		&p.Image.URL, &p.Image.Width, &p.Image.Height, &p.Image.Alt,
-		&p.Currency, &p.OptionName, &p.MaxPerOrder, &p.PriceVersion, timeColumn{&p.CreatedAt}}
+		&p.Currency, &p.OptionName, &p.MaxPerOrder, &p.PriceVersion, timeColumn{&p.CreatedAt}, nullTimeColumn{&p.ArchivedAt}}
 }
 
 // findVariants returns the variants of the products, in their order,

@@ -34,9 +34,13 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		test func(t *testing.T, s Store)
 	}{
 		{"CatalogRoundTrip", testCatalogRoundTrip},
+		{"EditProduct", testEditProduct},
+		{"EditWidget", testEditWidget},
 		{"ExplicitIDsAndTimes", testExplicitIDsAndTimes},
 		{"FindCards", testFindCards},
 		{"FindPlacements", testFindPlacements},
+		{"ListPlacements", testListPlacements},
+		{"PublisherCatalog", testPublisherCatalog},
 		{"CreateRejected", testCreateRejected},
 		{"FailedProductLeavesNoTrace", testFailedProductLeavesNoTrace},
 		{"CreateOrder", testCreateOrder},

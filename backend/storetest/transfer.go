@@ -120,6 +120,12 @@ func testShareTransfers(t *testing.T, s Store) {
 	if len(list) != 2 || list[0].ProviderID != "tr_1" || list[1].ProviderID != "trr_1" || list[1].Status != ledger.TransferDone {
 		t.Fatalf("share transfers = %+v", list)
 	}
+	mine, err := s.ShareTransfersTo(ctx, f.Publisher.ID, 10)
+	must(t, err)
+	wantEqual(t, "share transfers to the publisher, newest first", mine, []ledger.ShareTransfer{list[1], list[0]})
+	first, err := s.ShareTransfersTo(ctx, f.Publisher.ID, 1)
+	must(t, err)
+	wantEqual(t, "share transfers to the publisher, at most 1", first, list[1:])
 	journals, err := s.OrderJournals(ctx, o.ID)
 	must(t, err)
 	if last := journals[len(journals)-1].Key; last != "publisher_reversal:trr_1" {

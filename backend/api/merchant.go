@@ -1,0 +1,237 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/buycard/buycard"
+)
+
+// Merchant routes (issue 6): a merchant's products and widgets, for its
+// signed-in users (with the CSRF header) and its API keys. Every route
+// acts on the caller's own objects only: another merchant's ids answer
+// 404 exactly like unknown ones, so they reveal nothing.
+
+// merchantRoutes registers /v1/products and /v1/widgets; none without an
+// AuthService.
+func (s *Server) merchantRoutes(v1 fiber.Router) {
+	if s.Auth == nil {
+		return
+	}
+	p := v1.Group("/products", s.authenticate, s.requireMerchant)
+	p.Get("/", s.getProducts)
+	p.Post("/", s.postProduct)
+	p.Get("/:id", s.getProduct)
+	p.Patch("/:id", s.patchProduct)
+	p.Post("/:id/archive", s.postArchiveProduct)
+	w := v1.Group("/widgets", s.authenticate, s.requireMerchant)
+	w.Get("/", s.getWidgets)
+	w.Post("/", s.postWidget)
+	w.Get("/:id", s.getWidget)
+	w.Patch("/:id", s.patchWidget)
+}
+
+// requireMerchant lets through callers acting for a merchant only.
+func (s *Server) requireMerchant(c *fiber.Ctx) error {
+	who := callerOf(c)
+	switch {
+	case who == nil:
+		return buycard.Errorf(buycard.EUNAUTHORIZED, "Sign in or send an API key.")
+	case who.PartyKind != buycard.PartyMerchant || who.PartyID == "":
+		return buycard.Errorf(buycard.EFORBIDDEN, "This needs a merchant account.")
+	}
+	return c.Next()
+}
+
+// productRequest is what a merchant sends to create or edit a product. A
+// PATCH starts from the stored product, so omitted fields keep their
+// values; its variants, when sent, replace the list (variants with an id
+// are updated, without one added, missing ones removed).
+type productRequest struct {
+	Title       string            `json:"title"`
+	Description string            `json:"description"`
+	Image       buycard.Image     `json:"image"`
+	Currency    string            `json:"currency"`
+	OptionName  string            `json:"option_name"`
+	Variants    []buycard.Variant `json:"variants"`
+	MaxPerOrder int               `json:"max_per_order"`
+}
+
+func (r *productRequest) product() *buycard.Product {
+	return &buycard.Product{Title: r.Title, Description: r.Description, Image: r.Image, Currency: r.Currency,
+		OptionName: r.OptionName, Variants: r.Variants, MaxPerOrder: r.MaxPerOrder}
+}
+
+// ownProduct returns the caller's product of the :id parameter.
+func (s *Server) ownProduct(c *fiber.Ctx) (*buycard.Product, error) {
+	p, err := s.Catalog.FindProduct(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return nil, err
+	}
+	return p, ownedBy(c, buycard.PartyMerchant, p.MerchantID)
+}
+
+// getProducts serves GET /v1/products: the caller's products.
+func (s *Server) getProducts(c *fiber.Ctx) error {
+	ps, err := s.Catalog.ListProducts(c.UserContext(), callerOf(c).PartyID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"products": nonNilList(ps)})
+}
+
+// postProduct serves POST /v1/products: a new product of the caller.
+func (s *Server) postProduct(c *fiber.Ctx) error {
+	req := productRequest{MaxPerOrder: 10}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	p := req.product()
+	p.MerchantID, p.PriceVersion, p.CreatedAt = callerOf(c).PartyID, 1, s.Now()
+	for i := range p.Variants {
+		p.Variants[i].ID = "" // the store names them
+	}
+	if err := s.Catalog.CreateProduct(c.UserContext(), p); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(p)
+}
+
+// getProduct serves GET /v1/products/{id}.
+func (s *Server) getProduct(c *fiber.Ctx) error {
+	p, err := s.ownProduct(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+// patchProduct serves PATCH /v1/products/{id}: edits the product; the
+// currency cannot change.
+func (s *Server) patchProduct(c *fiber.Ctx) error {
+	p, err := s.ownProduct(c)
+	if err != nil {
+		return err
+	}
+	req := productRequest{Title: p.Title, Description: p.Description, Image: p.Image, Currency: p.Currency,
+		OptionName: p.OptionName, Variants: p.Variants, MaxPerOrder: p.MaxPerOrder}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Currency != p.Currency {
+		return buycard.Errorf(buycard.EINVALID, "A product's currency cannot change.")
+	}
+	edit := req.product()
+	edit.ID, edit.MerchantID = p.ID, p.MerchantID
+	if err := s.Catalog.UpdateProduct(c.UserContext(), edit); err != nil {
+		return err
+	}
+	return c.JSON(edit)
+}
+
+// postArchiveProduct serves POST /v1/products/{id}/archive: its cards can
+// no longer be bought.
+func (s *Server) postArchiveProduct(c *fiber.Ctx) error {
+	p, err := s.ownProduct(c)
+	if err != nil {
+		return err
+	}
+	if err := s.Catalog.ArchiveProduct(c.UserContext(), p.MerchantID, p.ID, s.Now()); err != nil {
+		return err
+	}
+	if p, err = s.Catalog.FindProduct(c.UserContext(), p.ID); err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+// widgetRequest is what a merchant sends to create or edit a widget; a
+// PATCH starts from the stored widget and cannot change the product.
+type widgetRequest struct {
+	ProductID         string   `json:"product_id"`
+	CTA               string   `json:"cta"`
+	PublisherShareBPS int      `json:"publisher_share_bps"`
+	AllowedDomains    []string `json:"allowed_domains"`
+	CheckoutMode      string   `json:"checkout_mode"`
+}
+
+func (r *widgetRequest) widget() *buycard.Widget {
+	return &buycard.Widget{ProductID: r.ProductID, CTA: r.CTA, PublisherShareBPS: r.PublisherShareBPS,
+		AllowedDomains: r.AllowedDomains, CheckoutMode: r.CheckoutMode}
+}
+
+// ownWidget returns the caller's widget of the :id parameter.
+func (s *Server) ownWidget(c *fiber.Ctx) (*buycard.Widget, error) {
+	w, err := s.Catalog.FindWidget(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return nil, err
+	}
+	return w, ownedBy(c, buycard.PartyMerchant, w.MerchantID)
+}
+
+// getWidgets serves GET /v1/widgets: the caller's widgets.
+func (s *Server) getWidgets(c *fiber.Ctx) error {
+	ws, err := s.Catalog.ListWidgets(c.UserContext(), callerOf(c).PartyID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"widgets": nonNilList(ws)})
+}
+
+// postWidget serves POST /v1/widgets: a new widget for one of the
+// caller's products.
+func (s *Server) postWidget(c *fiber.Ctx) error {
+	req := widgetRequest{CTA: "Buy"}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	w := req.widget()
+	w.MerchantID, w.CreatedAt = callerOf(c).PartyID, s.Now()
+	// Another merchant's product reads as unknown.
+	if p, err := s.Catalog.FindProduct(c.UserContext(), w.ProductID); err != nil || p.MerchantID != w.MerchantID {
+		return buycard.Errorf(buycard.ENOTFOUND, "Product %q not found.", w.ProductID)
+	}
+	if err := s.Catalog.CreateWidget(c.UserContext(), w); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(w)
+}
+
+// getWidget serves GET /v1/widgets/{id}.
+func (s *Server) getWidget(c *fiber.Ctx) error {
+	w, err := s.ownWidget(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(w)
+}
+
+// patchWidget serves PATCH /v1/widgets/{id}: edits the widget's label,
+// publisher share, allowed domains and checkout mode.
+func (s *Server) patchWidget(c *fiber.Ctx) error {
+	w, err := s.ownWidget(c)
+	if err != nil {
+		return err
+	}
+	req := widgetRequest{ProductID: w.ProductID, CTA: w.CTA, PublisherShareBPS: w.PublisherShareBPS,
+		AllowedDomains: w.AllowedDomains, CheckoutMode: w.CheckoutMode}
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.ProductID != w.ProductID {
+		return buycard.Errorf(buycard.EINVALID, "A widget's product cannot change.")
+	}
+	edit := req.widget()
+	edit.ID, edit.MerchantID = w.ID, w.MerchantID
+	if err := s.Catalog.UpdateWidget(c.UserContext(), edit); err != nil {
+		return err
+	}
+	return c.JSON(edit)
+}
+
+// nonNilList is list, or an empty list for nil, so JSON shows [].
+func nonNilList[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
+}

@@ -1,0 +1,131 @@
+package api_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/buycard/buycard"
+)
+
+// must stops the test on an unexpected error.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+const productBody = `{"title":"Mug","currency":"USD","variants":[{"name":"One","price":1200,"stock":3}],"max_per_order":2}`
+
+func TestMerchantRoutes(t *testing.T) {
+	ts := newAuthServer(t, false)
+	ann, _ := signup(t, ts, "ann@example.com", "merchant")
+	pub, _ := signup(t, ts, "pat@example.com", "publisher")
+	resp, body := ts.do(t, "POST", "/v1/products", "application/json", productBody, ann.headers()...)
+	if resp.StatusCode != 201 {
+		t.Fatalf("create product = %d %s", resp.StatusCode, body)
+	}
+	var p buycard.Product
+	must(t, json.Unmarshal([]byte(body), &p))
+	resp, body = ts.do(t, "POST", "/v1/widgets", "application/json", `{"product_id":"`+p.ID+`","cta":"Get it"}`, ann.headers()...)
+	if resp.StatusCode != 201 {
+		t.Fatalf("create widget = %d %s", resp.StatusCode, body)
+	}
+	var w buycard.Widget
+	must(t, json.Unmarshal([]byte(body), &w))
+	noCSRF := []string{"Cookie", ann.cookie}
+	for _, tt := range []struct {
+		name, method, path, body string
+		headers                  []string
+		want                     int
+	}{
+		{"list products", "GET", "/v1/products", "", ann.headers(), 200},
+		{"get product", "GET", "/v1/products/" + p.ID, "", ann.headers(), 200},
+		{"edit product", "PATCH", "/v1/products/" + p.ID, `{"title":"Big mug"}`, ann.headers(), 200},
+		{"reprice", "PATCH", "/v1/products/" + p.ID, `{"variants":[{"id":"` + p.Variants[0].ID + `","name":"One","price":1500,"stock":3}]}`, ann.headers(), 200},
+		{"no title", "PATCH", "/v1/products/" + p.ID, `{"title":""}`, ann.headers(), 400},
+		{"currency", "PATCH", "/v1/products/" + p.ID, `{"currency":"EUR"}`, ann.headers(), 400},
+		{"bad product", "POST", "/v1/products", `{"title":"x","currency":"USD","variants":[]}`, ann.headers(), 400},
+		{"unknown field", "POST", "/v1/products", `{"nope":1}`, ann.headers(), 400},
+		{"unknown product", "GET", "/v1/products/prd_nope", "", ann.headers(), 404},
+		{"list widgets", "GET", "/v1/widgets", "", ann.headers(), 200},
+		{"get widget", "GET", "/v1/widgets/" + w.ID, "", ann.headers(), 200},
+		{"edit widget", "PATCH", "/v1/widgets/" + w.ID, `{"checkout_mode":"popup","allowed_domains":["example.com"]}`, ann.headers(), 200},
+		{"bad share", "PATCH", "/v1/widgets/" + w.ID, `{"publisher_share_bps":10001}`, ann.headers(), 400},
+		{"bad domain", "PATCH", "/v1/widgets/" + w.ID, `{"allowed_domains":["a b"]}`, ann.headers(), 400},
+		{"widget of unknown product", "POST", "/v1/widgets", `{"product_id":"prd_nope"}`, ann.headers(), 404},
+		{"anonymous", "GET", "/v1/products", "", nil, 401},
+		{"anonymous widget", "GET", "/v1/widgets/" + w.ID, "", nil, 401},
+		{"publisher", "GET", "/v1/products", "", pub.headers(), 403},
+		{"publisher write", "PATCH", "/v1/widgets/" + w.ID, `{"cta":"x"}`, pub.headers(), 403},
+		{"no CSRF", "PATCH", "/v1/products/" + p.ID, `{"title":"x"}`, noCSRF, 403},
+		{"no CSRF archive", "POST", "/v1/products/" + p.ID + "/archive", "", noCSRF, 403},
+		{"archive", "POST", "/v1/products/" + p.ID + "/archive", "", ann.headers(), 200},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ct := ""
+			if tt.body != "" {
+				ct = "application/json"
+			}
+			resp, body := ts.do(t, tt.method, tt.path, ct, tt.body, tt.headers...)
+			if resp.StatusCode != tt.want {
+				t.Errorf("%s %s = %d %s, want %d", tt.method, tt.path, resp.StatusCode, body, tt.want)
+			}
+		})
+	}
+	got, err := ts.db.FindProduct(t.Context(), p.ID)
+	must(t, err)
+	if got.Title != "Big mug" || got.PriceVersion != p.PriceVersion+1 || got.ArchivedAt == nil {
+		t.Errorf("product after the table = %+v", got)
+	}
+}
+
+// TestMerchantIsolation: for 100 pairs of merchants, every read and write
+// of A on B's products and widgets answers 404 and changes nothing.
+func TestMerchantIsolation(t *testing.T) {
+	ts := newAuthServer(t, false)
+	a, _ := signup(t, ts, "a@example.com", "merchant")
+	ctx := t.Context()
+	for i := range 100 {
+		b := &buycard.Merchant{Name: "B"}
+		must(t, ts.db.CreateMerchant(ctx, b))
+		p := &buycard.Product{MerchantID: b.ID, Title: "P", Currency: "USD", MaxPerOrder: 1, PriceVersion: 1,
+			Variants: []buycard.Variant{{Name: "V", Price: 100 * int64(i+1), Stock: i}}}
+		must(t, ts.db.CreateProduct(ctx, p))
+		w := &buycard.Widget{MerchantID: b.ID, ProductID: p.ID, CTA: "Buy"}
+		must(t, ts.db.CreateWidget(ctx, w))
+		beforeP, err := ts.db.FindProduct(ctx, p.ID)
+		must(t, err)
+		beforeW, err := ts.db.FindWidget(ctx, w.ID)
+		must(t, err)
+		for _, r := range [][3]string{
+			{"GET", "/v1/products/" + p.ID, ""},
+			{"PATCH", "/v1/products/" + p.ID, `{"title":"stolen"}`},
+			{"POST", "/v1/products/" + p.ID + "/archive", ""},
+			{"GET", "/v1/widgets/" + w.ID, ""},
+			{"PATCH", "/v1/widgets/" + w.ID, `{"cta":"stolen"}`},
+			{"POST", "/v1/widgets", `{"product_id":"` + p.ID + `"}`},
+		} {
+			ct := ""
+			if r[2] != "" {
+				ct = "application/json"
+			}
+			if resp, body := ts.do(t, r[0], r[1], ct, r[2], a.headers()...); resp.StatusCode != 404 {
+				t.Fatalf("%s %s by another merchant = %d %s", r[0], r[1], resp.StatusCode, body)
+			}
+		}
+		gotP, err := ts.db.FindProduct(ctx, p.ID)
+		must(t, err)
+		gotW, err := ts.db.FindWidget(ctx, w.ID)
+		must(t, err)
+		if !reflect.DeepEqual(gotP, beforeP) || !reflect.DeepEqual(gotW, beforeW) {
+			t.Fatalf("B's objects changed: %+v %+v", gotP, gotW)
+		}
+	}
+	for _, path := range []string{"/v1/products", "/v1/widgets"} {
+		if _, body := ts.do(t, "GET", path, "", "", a.headers()...); body != `{"products":[]}` && body != `{"widgets":[]}` {
+			t.Errorf("A's %s = %s", path, body)
+		}
+	}
+}

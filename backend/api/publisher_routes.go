@@ -1,0 +1,210 @@
+package api
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/embed"
+	"github.com/buycard/buycard/ledger"
+)
+
+// The publisher's side of the API (issue 6): the catalog of widgets open
+// to publishers with the caller's share, its placements with their embed
+// snippets, its earnings and payout history, and its Stripe account.
+// Every route acts for the calling publisher only (a signed-in user, with
+// CSRF on POST, or an API key): another publisher's placement is not
+// found, and merchants and admins are refused.
+
+// maxPayoutHistory bounds the entries and transfers of GET /v1/payouts.
+const maxPayoutHistory = 1000
+
+// publisherRoutes registers the publisher routes; none without Auth.
+func (s *Server) publisherRoutes(v1 fiber.Router) {
+	if s.Auth == nil {
+		return
+	}
+	only := []fiber.Handler{s.authenticate, s.requirePublisher}
+	v1.Get("/catalog", append(only, s.getCatalog)...)
+	v1.Get("/placements", append(only, s.getPlacements)...)
+	v1.Post("/placements", append(only, s.postPlacement)...)
+	v1.Get("/placements/:id", append(only, s.getPlacement)...)
+	v1.Get("/earnings", append(only, s.getEarnings)...)
+	if s.Transfers != nil {
+		v1.Get("/payouts", append(only, s.getPayouts)...)
+	}
+	if s.Accounts != nil {
+		v1.Get("/payment-account", append(only, s.getOwnPaymentAccount)...)
+	}
+}
+
+// requirePublisher lets through callers acting for a publisher only.
+func (s *Server) requirePublisher(c *fiber.Ctx) error {
+	who := callerOf(c)
+	if who == nil {
+		return buycard.Errorf(buycard.EUNAUTHORIZED, "Sign in or send an API key.")
+	}
+	if who.PartyKind != buycard.PartyPublisher || who.PartyID == "" {
+		return buycard.Errorf(buycard.EFORBIDDEN, "This needs a publisher account.")
+	}
+	return c.Next()
+}
+
+// publisherOf is the calling publisher's id (after requirePublisher).
+func publisherOf(c *fiber.Ctx) string { return callerOf(c).PartyID }
+
+// getCatalog serves GET /v1/catalog: the widgets open to publishers with
+// the caller's share of each.
+func (s *Server) getCatalog(c *fiber.Ctx) error {
+	list, err := s.Publishers.PublisherCatalog(c.UserContext(), publisherOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"widgets": list})
+}
+
+// getPlacements serves GET /v1/placements: the caller's placements.
+func (s *Server) getPlacements(c *fiber.Ctx) error {
+	list, err := s.Publishers.ListPlacements(c.UserContext(), publisherOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"placements": list})
+}
+
+type placementRequest struct {
+	WidgetID string `json:"widget_id"`
+	Name     string `json:"name"`
+}
+
+// placementReply is a placement with the code that embeds it.
+type placementReply struct {
+	Placement *buycard.PlacementListing `json:"placement"`
+	Snippets  embed.Snippets            `json:"snippets"`
+}
+
+// postPlacement serves POST /v1/placements: a new placement of a catalog
+// widget for the caller.
+func (s *Server) postPlacement(c *fiber.Ctx) error {
+	var req placementRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	req.Name = strings.TrimSpace(req.Name)
+	if len(req.Name) > 100 {
+		return buycard.Errorf(buycard.EINVALID, "The placement name must be at most 100 characters.")
+	}
+	ctx := c.UserContext()
+	catalog, err := s.Publishers.PublisherCatalog(ctx, publisherOf(c))
+	if err != nil {
+		return err
+	}
+	var entry *buycard.CatalogEntry
+	for _, e := range catalog {
+		if e.WidgetID == req.WidgetID {
+			entry = e
+		}
+	}
+	if entry == nil {
+		return buycard.Errorf(buycard.EINVALID, "widget_id must be a widget of GET /v1/catalog.")
+	}
+	p := &buycard.Placement{PublisherID: publisherOf(c), WidgetID: req.WidgetID, Name: req.Name, CreatedAt: s.Now()}
+	if err := s.Publishers.CreatePlacement(ctx, p); err != nil {
+		return err
+	}
+	listing := &buycard.PlacementListing{Placement: *p, WidgetName: entry.Title}
+	return c.Status(fiber.StatusCreated).JSON(s.placementReply(listing))
+}
+
+// getPlacement serves GET /v1/placements/{id}: one of the caller's
+// placements with its snippets; another publisher's is not found.
+func (s *Server) getPlacement(c *fiber.Ctx) error {
+	id := c.Params("id")
+	notFound := buycard.Errorf(buycard.ENOTFOUND, "No placement %s.", id)
+	if !placementIDPattern.MatchString(id) {
+		return notFound
+	}
+	list, err := s.Publishers.ListPlacements(c.UserContext(), publisherOf(c))
+	if err != nil {
+		return err
+	}
+	for _, p := range list {
+		if p.ID == id {
+			return c.JSON(s.placementReply(p))
+		}
+	}
+	return notFound
+}
+
+func (s *Server) placementReply(p *buycard.PlacementListing) placementReply {
+	return placementReply{Placement: p, Snippets: s.Loader.Snippets(s.PublicURL, p.WidgetID, p.ID, p.WidgetName)}
+}
+
+// getEarnings serves GET /v1/earnings: the caller's pending, available
+// and paid balances per currency, from the ledger.
+func (s *Server) getEarnings(c *fiber.Ctx) error {
+	list, err := s.Ledger.Balances(c.UserContext(), ledger.Publisher(publisherOf(c)))
+	if err != nil {
+		return err
+	}
+	earnings := map[string]map[string]int64{}
+	for _, b := range list {
+		cur := b.Account.Currency
+		if earnings[cur] == nil {
+			earnings[cur] = map[string]int64{string(ledger.Pending): 0, string(ledger.Available): 0, string(ledger.Paid): 0}
+		}
+		earnings[cur][string(b.Account.Kind)] = b.Amount
+	}
+	return c.JSON(fiber.Map{"earnings": earnings})
+}
+
+// paidStatement is the entries of the caller's paid account in one
+// currency.
+type paidStatement struct {
+	Currency string         `json:"currency"`
+	Entries  []ledger.Entry `json:"entries"`
+}
+
+// getPayouts serves GET /v1/payouts: the caller's payout history, the
+// statements of its paid accounts and its share transfers, newest last
+// and newest first respectively, each at most maxPayoutHistory long.
+func (s *Server) getPayouts(c *fiber.Ctx) error {
+	ctx, pub := c.UserContext(), publisherOf(c)
+	balances, err := s.Ledger.Balances(ctx, ledger.Publisher(pub))
+	if err != nil {
+		return err
+	}
+	paid := []paidStatement{}
+	for _, b := range balances {
+		if b.Account.Kind != ledger.Paid {
+			continue
+		}
+		entries, err := s.Ledger.Statement(ctx, ledger.StatementQuery{Account: b.Account, Limit: maxPayoutHistory})
+		if err != nil {
+			return err
+		}
+		if entries == nil {
+			entries = []ledger.Entry{}
+		}
+		paid = append(paid, paidStatement{Currency: b.Account.Currency, Entries: entries})
+	}
+	transfers, err := s.Transfers.ShareTransfersTo(ctx, pub, maxPayoutHistory)
+	if err != nil {
+		return err
+	}
+	if transfers == nil {
+		transfers = []ledger.ShareTransfer{}
+	}
+	return c.JSON(fiber.Map{"paid": paid, "transfers": transfers})
+}
+
+// getOwnPaymentAccount serves GET /v1/payment-account: the caller's Stripe
+// account and what it may do; 404 before onboarding.
+func (s *Server) getOwnPaymentAccount(c *fiber.Ctx) error {
+	a, err := s.Accounts.FindPaymentAccount(c.UserContext(), buycard.PartyPublisher, publisherOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}
