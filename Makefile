@@ -4,6 +4,7 @@ GO      ?= go
 BIN     := bin
 WEB     := $(BIN)/web
 WASM    := $(WEB)/app.wasm
+CONSOLE := $(WEB)/console.wasm
 SERVER  := $(BIN)/buycard
 GOFILES := $(shell find . -name '*.go' -not -path './bin/*')
 WEBFILES := $(shell find widget embed backend/demo -type f \( -name '*.css' -o -name '*.js' -o -name '*.svg' -o -name '*.png' \))
@@ -13,7 +14,7 @@ WEBFILES := $(shell find widget embed backend/demo -type f \( -name '*.css' -o -
 run: build
 	$(SERVER) serve
 
-build: $(SERVER) $(WASM).br
+build: $(SERVER) $(WASM).br $(CONSOLE).br
 
 $(SERVER): $(GOFILES) $(WEBFILES) go.mod go.sum
 	$(GO) build -trimpath -o $@ ./backend/cmd/buycard
@@ -28,10 +29,19 @@ $(WASM): $(GOFILES) go.mod go.sum
 $(WASM).br: $(WASM) $(SERVER)
 	$(SERVER) precompress $(WASM)
 
+# The console's client WASM (wasm/console): merchants, publishers and the
+# admin load it, shoppers never do, so it has no size budget of its own.
+$(CONSOLE): $(GOFILES) go.mod go.sum
+	@mkdir -p $(WEB)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm/console
+
+$(CONSOLE).br: $(CONSOLE) $(SERVER)
+	$(SERVER) precompress $(CONSOLE)
+
 vet:
 	test -z "$$(gofmt -l . | grep -v '^bin/')" || (gofmt -l . && exit 1)
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm ./widget
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./widget ./console/... ./browser
 
 # Browser tests need Chromium; with CI=true they fail rather than skip
 # when it is missing (.ci/run installs it).

@@ -31,13 +31,45 @@ type FunnelCounts struct {
 	Clicks      int64
 }
 
-// FunnelQuery selects a widget's funnel, or one placement's, over the UTC
-// days From to To inclusive (both DayLayout).
+// FunnelQuery selects a funnel over the UTC days From to To inclusive
+// (both DayLayout): a widget's, or one placement's, narrowed to one
+// merchant's widgets and one publisher's placements when MerchantID and
+// PublisherID are set. Every set field must match; without a widget, a
+// merchant's or publisher's scope is required, and the funnel sums all of
+// its widgets (or placements).
 type FunnelQuery struct {
-	WidgetID    string `json:"widget"`
+	WidgetID    string `json:"widget,omitempty"`    // "" for every widget of the scope
 	PlacementID string `json:"placement,omitempty"` // "" for every placement of the widget
+	// MerchantID keeps the widgets of one merchant only.
+	MerchantID string `json:"merchant,omitempty"`
+	// PublisherID keeps the events and orders of one publisher's
+	// placements only (direct traffic has no publisher).
+	PublisherID string `json:"publisher,omitempty"`
 	From        string `json:"from"`
 	To          string `json:"to"`
+}
+
+// Funnel breakdowns: one row per widget or per placement.
+const (
+	BreakdownByWidget    = "widget"
+	BreakdownByPlacement = "placement"
+)
+
+// FunnelRow is the total of one widget or placement over a breakdown's
+// range, with its conversion rates. Key is the widget or placement id; ""
+// is the traffic of no placement (direct links and untokened cards).
+type FunnelRow struct {
+	Key   string      `json:"key"`
+	Total FunnelDay   `json:"total"`
+	Rates FunnelRates `json:"rates"`
+}
+
+// FunnelBreakdown is a funnel query's total split by widget or placement,
+// rows sorted by key.
+type FunnelBreakdown struct {
+	FunnelQuery
+	By   string      `json:"by"`
+	Rows []FunnelRow `json:"rows"`
 }
 
 // FunnelDay is one day of a funnel. Checkouts are orders created that
@@ -80,16 +112,26 @@ type FunnelService interface {
 	// FunnelDays returns the days of q that had events or orders, oldest
 	// first.
 	FunnelDays(ctx context.Context, q FunnelQuery) ([]FunnelDay, error)
+	// FunnelBreakdown returns q's totals per widget or placement (by is
+	// BreakdownByWidget or BreakdownByPlacement), rows without anything
+	// left out, sorted by key; each row's Day is "". Errors: EINVALID.
+	FunnelBreakdown(ctx context.Context, q FunnelQuery, by string) ([]FunnelRow, error)
 }
 
 // maxFunnelDays bounds the range of one funnel query.
 const maxFunnelDays = 366
 
-// Validate checks q: a widget, and From ≤ To at most a year apart.
+// Validate checks q: a widget or a merchant's or publisher's scope, and
+// From ≤ To at most a year apart.
 func (q FunnelQuery) Validate() error {
-	if q.WidgetID == "" {
+	if q.WidgetID == "" && q.MerchantID == "" && q.PublisherID == "" {
 		return Errorf(EINVALID, "widget is required.")
 	}
+	return q.ValidateRange()
+}
+
+// ValidateRange checks From ≤ To, at most a year apart.
+func (q FunnelQuery) ValidateRange() error {
 	from, err1 := time.Parse(DayLayout, q.From)
 	to, err2 := time.Parse(DayLayout, q.To)
 	switch {
@@ -121,13 +163,31 @@ func NewFunnel(q FunnelQuery, days []FunnelDay) *Funnel {
 	for _, d := range days {
 		f.Total.Add(d)
 	}
-	t := f.Total
-	f.Rates = FunnelRates{
+	f.Rates = ratesOf(f.Total)
+	return f
+}
+
+// ValidateBreakdown checks by: BreakdownByWidget or BreakdownByPlacement.
+func ValidateBreakdown(by string) error {
+	if by != BreakdownByWidget && by != BreakdownByPlacement {
+		return Errorf(EINVALID, "by must be widget or placement.")
+	}
+	return nil
+}
+
+// NewFunnelRow is a row of key with its rates; total's maps must not be
+// nil.
+func NewFunnelRow(key string, total FunnelDay) FunnelRow {
+	total.Day = ""
+	return FunnelRow{Key: key, Total: total, Rates: ratesOf(total)}
+}
+
+func ratesOf(t FunnelDay) FunnelRates {
+	return FunnelRates{
 		ClickThrough: rate(t.Clicks, t.Impressions),
 		CheckoutRate: rate(t.Checkouts, t.Clicks),
 		SaleRate:     rate(t.Sales, t.Checkouts),
 	}
-	return f
 }
 
 // Add adds the counts and amounts of o to d; d's maps must not be nil.

@@ -45,8 +45,12 @@ func NewOffer(card *Card, token string) *Offer {
 		CTA:          card.Widget.CTA,
 	}
 	for _, v := range p.Variants {
+		available := min(v.Stock, p.MaxPerOrder)
+		if v.Unlimited {
+			available = p.MaxPerOrder
+		}
 		o.Variants = append(o.Variants, OfferVariant{
-			ID: v.ID, Name: v.Name, Price: v.Price, Available: min(v.Stock, p.MaxPerOrder),
+			ID: v.ID, Name: v.Name, Price: v.Price, Available: available,
 		})
 	}
 	return o

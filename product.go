@@ -44,8 +44,18 @@ type Variant struct {
 	Name  string `json:"name"`
 	Price int64  `json:"price"` // minor units of the product currency
 	// Stock is the number of units still available, reservations of
-	// pending orders already taken off.
+	// pending orders already taken off. It is 0 and ignored when the
+	// variant has unlimited stock.
 	Stock int `json:"stock"`
+	// Unlimited marks a variant that never runs out (a download, a made-
+	// to-order item): orders neither reserve nor decrement its stock, and
+	// it always counts as in stock.
+	Unlimited bool `json:"unlimited"`
+}
+
+// Available reports whether n units of v can be ordered now.
+func (v *Variant) Available(n int) bool {
+	return v.Unlimited || v.Stock >= n
 }
 
 // Variant returns the variant with id, or nil.
@@ -70,7 +80,7 @@ func OutOfStock(left int) *Error {
 // InStock reports whether any variant has stock left.
 func (p *Product) InStock() bool {
 	for _, v := range p.Variants {
-		if v.Stock > 0 {
+		if v.Unlimited || v.Stock > 0 {
 			return true
 		}
 	}
@@ -83,7 +93,7 @@ func (p *Product) FromPrice() Money {
 	best, found := int64(0), false
 	for _, inStockOnly := range []bool{true, false} {
 		for _, v := range p.Variants {
-			if inStockOnly && v.Stock <= 0 {
+			if inStockOnly && !v.Available(1) {
 				continue
 			}
 			if !found || v.Price < best {
@@ -118,6 +128,8 @@ func (p *Product) Validate() error {
 			return Errorf(EINVALID, "Variant %q: %s prices must end in 0.", v.Name, p.Currency)
 		case v.Stock < 0:
 			return Errorf(EINVALID, "Variant %q: stock must not be negative.", v.Name)
+		case v.Unlimited && v.Stock != 0:
+			return Errorf(EINVALID, "Variant %q has unlimited stock: leave its stock at 0.", v.Name)
 		}
 	}
 	return nil

@@ -43,8 +43,9 @@ func (p *Product) Edited(edit *Product) (next *Product, removed []string, err er
 }
 
 // Edited returns the widget stored after the merchant's edit of it: the
-// button label, publisher share, allowed domains and checkout mode come
-// from edit (an empty mode is CheckoutOverlay), everything else from w.
+// button label, publisher share, allowed domains, checkout mode and design
+// come from edit (an empty mode is CheckoutOverlay, an empty design the
+// default, see SetDesignDefaults), everything else from w.
 func (w *Widget) Edited(edit *Widget) *Widget {
 	next := *w
 	next.CTA, next.PublisherShareBPS = edit.CTA, edit.PublisherShareBPS
@@ -56,5 +57,8 @@ func (w *Widget) Edited(edit *Widget) *Widget {
 	if next.CheckoutMode == "" {
 		next.CheckoutMode = CheckoutOverlay
 	}
+	next.ThemeColor, next.CornerRadius = edit.ThemeColor, edit.CornerRadius
+	next.ColorScheme, next.Layout, next.Locale = edit.ColorScheme, edit.Layout, edit.Locale
+	next.SetDesignDefaults()
 	return &next
 }

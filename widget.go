@@ -1,6 +1,8 @@
 package buycard
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -21,8 +23,163 @@ type Widget struct {
 	// CheckoutMode is where the shopper pays after tapping Buy:
 	// CheckoutOverlay (the default) or CheckoutPopup. Stores save an empty
 	// mode as CheckoutOverlay.
-	CheckoutMode string    `json:"checkout_mode"`
-	CreatedAt    time.Time `json:"created_at"`
+	CheckoutMode string `json:"checkout_mode"`
+	// The card's design. A widget stored with an empty ThemeColor takes
+	// the whole DefaultDesign (radius included), so widgets made before
+	// the designer, and Go callers that leave it out, keep the original
+	// look.
+	//
+	// ThemeColor is the Buy button's colour, "#rrggbb"; the button's text
+	// is white or near-black, whichever reads better on it (OnThemeColor).
+	ThemeColor string `json:"theme_color"`
+	// CornerRadius is the card's corner radius in CSS pixels, 0 to 24.
+	CornerRadius int `json:"corner_radius"`
+	// ColorScheme is SchemeLight, SchemeDark or SchemeAuto (the card
+	// follows the publisher page's color-scheme, so the shopper's
+	// prefers-color-scheme on pages that support dark mode).
+	ColorScheme string `json:"color_scheme"`
+	// Layout is LayoutFull (image, merchant, title, price, button) or
+	// LayoutCompact (a shorter card without the merchant line).
+	Layout string `json:"layout"`
+	// Locale is the BCP 47 tag ("en", "fr-CA") the card's words and
+	// prices use; empty follows the shopper's browser language.
+	Locale    string    `json:"locale"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Colour schemes and layouts of a widget's card.
+const (
+	SchemeLight   = "light"
+	SchemeDark    = "dark"
+	SchemeAuto    = "auto"
+	LayoutFull    = "full"
+	LayoutCompact = "compact"
+)
+
+// Default design of a card: the look cards had before widgets had a
+// design.
+const (
+	DefaultThemeColor   = "#0f1419"
+	DefaultCornerRadius = 12
+	DefaultColorScheme  = SchemeAuto
+	DefaultLayout       = LayoutFull
+	// MaxCornerRadius is the largest corner radius, in CSS pixels.
+	MaxCornerRadius = 24
+)
+
+// SetDesignDefaults gives w the default design when its ThemeColor is
+// empty, and the default scheme and layout when those are empty. Stores
+// call it before saving.
+func (w *Widget) SetDesignDefaults() {
+	if w.ThemeColor == "" {
+		w.ThemeColor, w.CornerRadius = DefaultThemeColor, DefaultCornerRadius
+	}
+	if w.ColorScheme == "" {
+		w.ColorScheme = DefaultColorScheme
+	}
+	if w.Layout == "" {
+		w.Layout = DefaultLayout
+	}
+}
+
+// ValidateDesign checks the design fields of w. Errors: EINVALID.
+func (w *Widget) ValidateDesign() error {
+	switch {
+	case w.ThemeColor != "" && !validHexColor(w.ThemeColor):
+		return Errorf(EINVALID, "Theme colour must be a hex colour like \"#1d4ed8\", not %q.", w.ThemeColor)
+	case w.CornerRadius < 0 || w.CornerRadius > MaxCornerRadius:
+		return Errorf(EINVALID, "Corner radius must be between 0 and %d pixels.", MaxCornerRadius)
+	case w.ColorScheme != "" && w.ColorScheme != SchemeLight && w.ColorScheme != SchemeDark && w.ColorScheme != SchemeAuto:
+		return Errorf(EINVALID, "Colour scheme must be %q, %q or %q.", SchemeLight, SchemeDark, SchemeAuto)
+	case w.Layout != "" && w.Layout != LayoutFull && w.Layout != LayoutCompact:
+		return Errorf(EINVALID, "Layout must be %q or %q.", LayoutFull, LayoutCompact)
+	case w.Locale != "" && !ValidLocale(w.Locale):
+		return Errorf(EINVALID, "Locale must be a language tag like \"en\" or \"fr-CA\", or empty to follow the shopper, not %q.", w.Locale)
+	}
+	return nil
+}
+
+// validHexColor reports whether s is "#rrggbb".
+func validHexColor(s string) bool {
+	if len(s) != 7 || s[0] != '#' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidLocale reports whether tag has the shape of a BCP 47 language tag:
+// a 2–3 letter language, then subtags of 1–8 letters or digits ("en",
+// "fr-CA", "zh-Hant-TW").
+func ValidLocale(tag string) bool {
+	if len(tag) > 35 {
+		return false
+	}
+	for i, sub := range strings.Split(tag, "-") {
+		if i == 0 && (len(sub) < 2 || len(sub) > 3) || sub == "" || len(sub) > 8 {
+			return false
+		}
+		for _, c := range sub {
+			letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+			if !letter && (i == 0 || c < '0' || c > '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// OnThemeColor is the text colour for the Buy button on the theme colour:
+// white ("#ffffff") or black ("#000000"), whichever has the higher WCAG
+// contrast ratio with it, so the label always reaches at least 4.58:1 (the
+// worst case, a mid grey; a near-black such as the card's text colour
+// would only guarantee 4.3:1, below AA).
+// An invalid colour counts as DefaultThemeColor.
+func (w *Widget) OnThemeColor() string {
+	return ContrastText(w.ThemeColor)
+}
+
+// ContrastText is white or black, whichever contrasts more with the
+// "#rrggbb" colour bg (DefaultThemeColor when bg is not one).
+func ContrastText(bg string) string {
+	if !validHexColor(bg) {
+		bg = DefaultThemeColor
+	}
+	if ContrastRatio(bg, "#ffffff") >= ContrastRatio(bg, "#000000") {
+		return "#ffffff"
+	}
+	return "#000000"
+}
+
+// RelativeLuminance is the WCAG 2 relative luminance of "#rrggbb", from 0
+// (black) to 1 (white); 0 for anything else.
+func RelativeLuminance(hex string) float64 {
+	if !validHexColor(hex) {
+		return 0
+	}
+	channel := func(s string) float64 {
+		v, _ := strconv.ParseUint(s, 16, 8)
+		c := float64(v) / 255
+		if c <= 0.04045 {
+			return c / 12.92
+		}
+		return math.Pow((c+0.055)/1.055, 2.4)
+	}
+	return 0.2126*channel(hex[1:3]) + 0.7152*channel(hex[3:5]) + 0.0722*channel(hex[5:7])
+}
+
+// ContrastRatio is the WCAG 2 contrast ratio of two "#rrggbb" colours,
+// from 1 to 21.
+func ContrastRatio(a, b string) float64 {
+	la, lb := RelativeLuminance(a), RelativeLuminance(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
 }
 
 // Checkout modes of a widget.
@@ -68,6 +225,9 @@ func (w *Widget) Validate() error {
 		return Errorf(EINVALID, "Publisher share must be between 0 and 10000 basis points.")
 	case w.CheckoutMode != "" && w.CheckoutMode != CheckoutOverlay && w.CheckoutMode != CheckoutPopup:
 		return Errorf(EINVALID, "Checkout mode must be %q or %q.", CheckoutOverlay, CheckoutPopup)
+	}
+	if err := w.ValidateDesign(); err != nil {
+		return err
 	}
 	for _, d := range w.AllowedDomains {
 		if !validHost(d) {

@@ -1,7 +1,8 @@
 package widget
 
 import (
-	"cmp"
+	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -13,30 +14,74 @@ type CardView struct {
 	WidgetID, Merchant, Title, Price, CTA, Note string
 	Image                                       buycard.Image
 	Availability                                buycard.Availability
+	// Lang is the widget's locale when the merchant set one, written as
+	// the card's lang attribute; empty when the card follows the shopper.
+	Lang string
+	// The widget's design (see buycard.Widget): ColorScheme and Layout
+	// become the article's data-scheme and data-layout, which card.css
+	// styles; ThemeColor, OnThemeColor (the button text colour chosen for
+	// contrast) and CornerRadius become custom properties (StyleProperties).
+	ColorScheme, Layout      string
+	ThemeColor, OnThemeColor string
+	CornerRadius             int
 }
 
-// NewCardView words card for people reading lang (a BCP 47 tag).
+// NewCardView words card for people reading lang (a BCP 47 tag), or in
+// the widget's locale when it has one.
 func NewCardView(card *buycard.Card, lang string) CardView {
+	w := card.Widget
+	w.SetDesignDefaults()
+	if w.Locale != "" {
+		lang = w.Locale
+	}
+	words := cardWordsFor(lang)
 	availability := card.Availability()
+	cta := w.CTA
+	if cta == "" || cta == "Buy" {
+		// The default label (the API's too) reads in the card's language.
+		cta = words.buy
+	}
 	return CardView{
-		WidgetID:     card.Widget.ID,
+		WidgetID:     w.ID,
 		Merchant:     card.Merchant.Name,
 		Title:        card.Product.Title,
-		Price:        PriceText(&card.Product, lang),
-		CTA:          cmp.Or(card.Widget.CTA, "Buy"),
-		Note:         availabilityNote(availability),
+		Price:        priceText(&card.Product, lang, words),
+		CTA:          cta,
+		Note:         availabilityNoteIn(availability, words),
 		Image:        card.Product.Image,
 		Availability: availability,
+		Lang:         w.Locale,
+		ColorScheme:  w.ColorScheme,
+		Layout:       w.Layout,
+		ThemeColor:   w.ThemeColor,
+		OnThemeColor: w.OnThemeColor(),
+		CornerRadius: w.CornerRadius,
 	}
+}
+
+// PreviewCardView is the card of a draft widget, for the console's widget
+// designer: draft and product need not be stored, and the card shows as
+// buyable (when the product is in stock) whether or not the merchant can
+// take payments yet, so the merchant sees the design they will publish.
+func PreviewCardView(draft buycard.Widget, product buycard.Product, merchantName, lang string) CardView {
+	return NewCardView(&buycard.Card{
+		Widget:   draft,
+		Product:  product,
+		Merchant: buycard.Merchant{Name: merchantName, ChargesEnabled: true},
+	}, lang)
 }
 
 // PriceText is the product's price as cards show it: "$24.00", or
 // "From $24.00" when its variants have different prices.
 func PriceText(p *buycard.Product, lang string) string {
+	return priceText(p, lang, cardTranslations["en"])
+}
+
+func priceText(p *buycard.Product, lang string, words cardWords) string {
 	price := p.FromPrice().Format(lang)
 	for _, v := range p.Variants {
 		if v.Price != p.Variants[0].Price {
-			return "From " + price
+			return strings.Replace(words.from, "%s", price, 1)
 		}
 	}
 	return price
@@ -44,18 +89,89 @@ func PriceText(p *buycard.Product, lang string) string {
 
 // availabilityNote says why something cannot be bought, or "" when it can.
 func availabilityNote(a buycard.Availability) string {
+	return availabilityNoteIn(a, cardTranslations["en"])
+}
+
+// availabilityNoteIn is availabilityNote in words' language.
+func availabilityNoteIn(a buycard.Availability, words cardWords) string {
 	switch a {
 	case buycard.Buyable:
 		return ""
 	case buycard.SoldOut:
-		return "Sold out"
+		return words.soldOut
 	}
-	return "Not available right now"
+	return words.unavailable
+}
+
+// cardWords are the words a card shows besides the merchant's.
+type cardWords struct {
+	buy, from, soldOut, unavailable string // from has a %s for the price
+}
+
+// cardTranslations are the card's words by language; others read English.
+var cardTranslations = map[string]cardWords{
+	"en": {"Buy", "From %s", "Sold out", "Not available right now"},
+	"fr": {"Acheter", "À partir de %s", "Épuisé", "Indisponible pour le moment"},
+	"de": {"Kaufen", "Ab %s", "Ausverkauft", "Derzeit nicht verfügbar"},
+	"es": {"Comprar", "Desde %s", "Agotado", "No disponible por ahora"},
+	"it": {"Acquista", "Da %s", "Esaurito", "Non disponibile al momento"},
+	"nl": {"Kopen", "Vanaf %s", "Uitverkocht", "Momenteel niet beschikbaar"},
+	"pt": {"Comprar", "A partir de %s", "Esgotado", "Indisponível no momento"},
+	"ja": {"購入", "%sから", "売り切れ", "現在ご購入いただけません"},
+}
+
+// cardWordsFor returns the words for lang's language, or English.
+func cardWordsFor(lang string) cardWords {
+	base, _, _ := strings.Cut(strings.ToLower(strings.ReplaceAll(lang, "_", "-")), "-")
+	if w, ok := cardTranslations[base]; ok {
+		return w
+	}
+	return cardTranslations["en"]
+}
+
+// StyleProperties are the custom properties card.css reads the theme
+// colour, its text colour and the corner radius from (--a, --o, --r), or
+// nil for the default colour and radius, which card.css already has.
+//
+// Server-rendered cards carry them in a style attribute, so only designed
+// cards have one: a publisher page whose CSP forbids inline styles
+// (style-src without 'unsafe-inline') shows designed cards in the default
+// colour and radius, with their scheme and layout (attributes, not
+// styles). In the browser (WASM) the card sets them through the CSSOM
+// instead, which CSP allows, so a preview works on strict pages too.
+func (v CardView) StyleProperties() [][2]string {
+	if (v.ThemeColor == "" || v.ThemeColor == buycard.DefaultThemeColor) && v.CornerRadius == buycard.DefaultCornerRadius {
+		return nil
+	}
+	props := [][2]string{{"--r", strconv.Itoa(v.CornerRadius) + "px"}}
+	if v.ThemeColor != "" && v.ThemeColor != buycard.DefaultThemeColor {
+		props = append(props, [2]string{"--a", v.ThemeColor}, [2]string{"--o", v.OnThemeColor})
+	}
+	return props
+}
+
+// styleAttr is StyleProperties as a style attribute value.
+func (v CardView) styleAttr() string {
+	var b strings.Builder
+	for i, p := range v.StyleProperties() {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(p[0] + ":" + p[1])
+	}
+	return b.String()
 }
 
 // CardHTML renders the card markup of docs/contracts.md.
 func CardHTML(v CardView) string {
 	return fragmentHTML(newCard(v))
+}
+
+// NewCard returns the card component showing v, the very one the server
+// renders for publisher pages, for other go-app packages (the console's
+// widget designer previews a draft with it). It needs card.css (CardCSS).
+func NewCard(v CardView) app.UI {
+	return newCard(v)
 }
 
 // card is the in-feed buy card. The loader inserts its HTML into a shadow
@@ -70,7 +186,15 @@ func newCard(v CardView) *card {
 }
 
 func (c *card) Render() app.UI {
-	return app.Article().Class("bc-card").DataSet("state", c.Availability).Body(
+	article := app.Article().Class("bc-card").DataSet("state", c.Availability).
+		DataSet("scheme", c.ColorScheme).DataSet("layout", c.Layout)
+	if c.Lang != "" {
+		article = article.Lang(c.Lang)
+	}
+	if style := c.styleAttr(); style != "" && !app.IsClient {
+		article = article.Attr("style", style)
+	}
+	return article.Body(
 		c.renderImage(),
 		app.Div().Class("bc-body").Body(
 			app.P().Class("bc-merchant").Text(c.Merchant),
@@ -84,9 +208,35 @@ func (c *card) Render() app.UI {
 	)
 }
 
+// OnMount and OnUpdate set the design's custom properties in the browser
+// through the CSSOM (see StyleProperties).
+func (c *card) OnMount(app.Context)  { c.applyStyle() }
+func (c *card) OnUpdate(app.Context) { c.applyStyle() }
+
+func (c *card) applyStyle() {
+	if !app.IsClient {
+		return
+	}
+	el := c.JSValue()
+	if el == nil || !el.Truthy() {
+		return
+	}
+	style := el.Get("style")
+	for _, name := range []string{"--a", "--o", "--r"} {
+		style.Call("removeProperty", name)
+	}
+	for _, p := range c.StyleProperties() {
+		style.Call("setProperty", p[0], p[1])
+	}
+}
+
 func (c *card) renderImage() app.UI {
+	alt := c.Image.Alt
+	if alt == "" {
+		alt = c.Title
+	}
 	img := app.Img().Class("bc-img").Src(c.Image.URL).
-		Alt(cmp.Or(c.Image.Alt, c.Title)).
+		Alt(alt).
 		Attr("loading", "lazy").Attr("decoding", "async")
 	if c.Image.Width > 0 && c.Image.Height > 0 {
 		img = img.Width(c.Image.Width).Height(c.Image.Height)

@@ -144,3 +144,68 @@ func TestCardEscapesMerchantText(t *testing.T) {
 		}
 	}
 }
+
+func TestCardDesign(t *testing.T) {
+	designed := testCard()
+	designed.Widget.ThemeColor, designed.Widget.CornerRadius = "#facc15", 4
+	designed.Widget.ColorScheme, designed.Widget.Layout = buycard.SchemeDark, buycard.LayoutCompact
+	radiusOnly := testCard()
+	radiusOnly.Widget.ThemeColor, radiusOnly.Widget.CornerRadius = buycard.DefaultThemeColor, 0
+	tests := []struct {
+		name       string
+		card       *buycard.Card
+		want, nope []string
+	}{
+		{"default", testCard(), []string{`data-scheme="auto"`, `data-layout="full"`}, []string{"style=", "lang="}},
+		// Yellow is light: the label is black, for contrast.
+		{"designed", designed, []string{`data-scheme="dark"`, `data-layout="compact"`, `style="--r:4px;--a:#facc15;--o:#000000"`}, nil},
+		{"radius only", radiusOnly, []string{`style="--r:0px"`}, []string{"--a:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			html := CardHTML(NewCardView(tt.card, "en"))
+			for _, want := range tt.want {
+				if !strings.Contains(html, want) {
+					t.Errorf("card lacks %s: %s", want, html)
+				}
+			}
+			for _, nope := range tt.nope {
+				if strings.Contains(html, nope) {
+					t.Errorf("card has %s: %s", nope, html)
+				}
+			}
+		})
+	}
+}
+
+func TestCardLocale(t *testing.T) {
+	c := testCard()
+	c.Widget.Locale, c.Widget.CTA = "fr-CA", ""
+	for i := range c.Product.Variants {
+		c.Product.Variants[i].Stock = 0
+	}
+	v := NewCardView(c, "en-US") // the shopper reads English; the widget says French
+	if v.Price != "À partir de 24,00\u00a0$" || v.CTA != "Acheter" || v.Note != "Épuisé" || v.Lang != "fr-CA" {
+		t.Errorf("French card = %+v", v)
+	}
+	if html := CardHTML(v); !strings.Contains(html, `lang="fr-CA"`) {
+		t.Errorf("card lacks its lang: %s", html)
+	}
+	c.Widget.Locale = ""
+	if v := NewCardView(c, "de-DE"); v.CTA != "Kaufen" || v.Note != "Ausverkauft" || v.Lang != "" {
+		t.Errorf("card for a German shopper = %+v", v)
+	}
+}
+
+func TestPreviewCardView(t *testing.T) {
+	c := testCard()
+	draft := buycard.Widget{CTA: "Get it", ThemeColor: "#1d4ed8", CornerRadius: 20, Layout: buycard.LayoutCompact}
+	v := PreviewCardView(draft, c.Product, "Paper & Co", "en")
+	if v.Availability != buycard.Buyable || v.ThemeColor != "#1d4ed8" || v.OnThemeColor != "#ffffff" ||
+		v.CornerRadius != 20 || v.ColorScheme != buycard.SchemeAuto || v.Layout != buycard.LayoutCompact || v.CTA != "Get it" {
+		t.Errorf("preview = %+v", v)
+	}
+	if html := fragmentHTML(NewCard(v)); html != CardHTML(v) {
+		t.Errorf("NewCard renders %s, CardHTML %s", html, CardHTML(v))
+	}
+}

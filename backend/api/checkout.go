@@ -80,13 +80,17 @@ func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*check
 	if err != nil {
 		return nil, err
 	}
+	fee, err := s.fees.current(ctx)
+	if err != nil {
+		return nil, err
+	}
 	order, err := s.Orders.CreateOrder(ctx, buycard.NewOrder{
 		Claims:      claims,
 		VariantID:   req.VariantID,
 		Quantity:    req.Quantity,
 		Now:         now,
 		ExpiresAt:   now.Add(s.OrderTTL),
-		PlatformFee: s.PlatformFee,
+		PlatformFee: fee,
 	})
 	if err != nil {
 		return nil, err

@@ -19,14 +19,17 @@ type Events interface {
 // the last 30 UTC days, today included.
 const defaultFunnelDays = 30
 
-// analyticsRoutes are the loader's event beacon and the operator's funnel
-// query; each is off while its service is nil.
+// analyticsRoutes are the loader's event beacon and the funnel queries;
+// each is off while its service is nil. Funnels answer the operator (and
+// admins) about any widget, a merchant about its own widgets and a
+// publisher about its own placements (funnel_party.go).
 func (s *Server) analyticsRoutes(v1 fiber.Router) {
 	if s.Events != nil {
 		v1.Post("/events", s.postEvents)
 	}
 	if s.Funnels != nil {
-		v1.Get("/analytics/funnel", s.requireOperator, s.getFunnel)
+		v1.Get("/analytics/funnel", s.operatorOrCaller, s.getFunnel)
+		v1.Get("/analytics/funnel/breakdown", s.operatorOrCaller, s.getFunnelBreakdown)
 	}
 }
 
@@ -44,10 +47,14 @@ func (s *Server) postEvents(c *fiber.Ctx) error {
 
 // getFunnel serves GET /v1/analytics/funnel?widget=…[&placement=…]
 // [&from=YYYY-MM-DD&to=YYYY-MM-DD]: the days of the range with their
-// counts, the total and its conversion rates.
+// counts, the total and its conversion rates. The widget is optional for
+// merchants and publishers, whose funnel then sums all of theirs.
 func (s *Server) getFunnel(c *fiber.Ctx) error {
 	q := s.funnelQuery(c)
-	if err := q.Validate(); err != nil {
+	if err := q.ValidateRange(); err != nil {
+		return err
+	}
+	if err := s.scopeFunnel(c, &q); err != nil {
 		return err
 	}
 	days, err := s.Funnels.FunnelDays(c.UserContext(), q)

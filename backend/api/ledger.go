@@ -219,9 +219,9 @@ const maxIdempotencyKey = 200
 // refund is checked before the provider is asked, and the refund's event
 // takes the webhook's path, journal included.
 func (s *Server) postRefund(c *fiber.Ctx) error {
-	key := c.Get("Idempotency-Key")
-	if key == "" || len(key) > maxIdempotencyKey {
-		return buycard.Errorf(buycard.EINVALID, "Send an Idempotency-Key header (1 to %d characters): a retried refund must not pay twice.", maxIdempotencyKey)
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return err
 	}
 	var req refundRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -231,10 +231,27 @@ func (s *Server) postRefund(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := o.CheckRefund(req.Amount); err != nil {
+	return s.refund(c, o, req.Amount, key)
+}
+
+// idempotencyKey is the request's Idempotency-Key header, which a refund
+// must carry.
+func idempotencyKey(c *fiber.Ctx) (string, error) {
+	key := c.Get("Idempotency-Key")
+	if key == "" || len(key) > maxIdempotencyKey {
+		return "", buycard.Errorf(buycard.EINVALID, "Send an Idempotency-Key header (1 to %d characters): a retried refund must not pay twice.", maxIdempotencyKey)
+	}
+	return key, nil
+}
+
+// refund gives amount of o back through the provider and applies the
+// refund's event, answering 201 with the order; the operator's and the
+// merchant's refunds both take this path.
+func (s *Server) refund(c *fiber.Ctx, o *buycard.Order, amount int64, key string) error {
+	if err := o.CheckRefund(amount); err != nil {
 		return err
 	}
-	e, err := s.Refunds.RefundOrder(c.UserContext(), o, req.Amount, key)
+	e, err := s.Refunds.RefundOrder(c.UserContext(), o, amount, key)
 	if err != nil {
 		return err
 	}

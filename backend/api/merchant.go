@@ -23,6 +23,7 @@ func (s *Server) merchantRoutes(v1 fiber.Router) {
 	p.Get("/:id", s.getProduct)
 	p.Patch("/:id", s.patchProduct)
 	p.Post("/:id/archive", s.postArchiveProduct)
+	p.Post("/:id/images", s.postProductImage)
 	w := v1.Group("/widgets", s.authenticate, s.requireMerchant)
 	w.Get("/", s.getWidgets)
 	w.Post("/", s.postWidget)
@@ -145,18 +146,37 @@ func (s *Server) postArchiveProduct(c *fiber.Ctx) error {
 }
 
 // widgetRequest is what a merchant sends to create or edit a widget; a
-// PATCH starts from the stored widget and cannot change the product.
+// PATCH starts from the stored widget and cannot change the product. A
+// POST starts from the default design, so omitted design fields take it.
 type widgetRequest struct {
 	ProductID         string   `json:"product_id"`
 	CTA               string   `json:"cta"`
 	PublisherShareBPS int      `json:"publisher_share_bps"`
 	AllowedDomains    []string `json:"allowed_domains"`
 	CheckoutMode      string   `json:"checkout_mode"`
+	ThemeColor        string   `json:"theme_color"`
+	CornerRadius      int      `json:"corner_radius"`
+	ColorScheme       string   `json:"color_scheme"`
+	Layout            string   `json:"layout"`
+	Locale            string   `json:"locale"`
+}
+
+// newWidgetRequest starts a request from w's values.
+func newWidgetRequest(w *buycard.Widget) widgetRequest {
+	return widgetRequest{ProductID: w.ProductID, CTA: w.CTA, PublisherShareBPS: w.PublisherShareBPS,
+		AllowedDomains: w.AllowedDomains, CheckoutMode: w.CheckoutMode,
+		ThemeColor: w.ThemeColor, CornerRadius: w.CornerRadius, ColorScheme: w.ColorScheme, Layout: w.Layout, Locale: w.Locale}
 }
 
 func (r *widgetRequest) widget() *buycard.Widget {
-	return &buycard.Widget{ProductID: r.ProductID, CTA: r.CTA, PublisherShareBPS: r.PublisherShareBPS,
-		AllowedDomains: r.AllowedDomains, CheckoutMode: r.CheckoutMode}
+	w := &buycard.Widget{ProductID: r.ProductID, CTA: r.CTA, PublisherShareBPS: r.PublisherShareBPS,
+		AllowedDomains: r.AllowedDomains, CheckoutMode: r.CheckoutMode,
+		ThemeColor: r.ThemeColor, CornerRadius: r.CornerRadius, ColorScheme: r.ColorScheme, Layout: r.Layout, Locale: r.Locale}
+	if w.ThemeColor == "" {
+		// An empty colour would reset the whole design, radius included.
+		w.ThemeColor = buycard.DefaultThemeColor
+	}
+	return w
 }
 
 // ownWidget returns the caller's widget of the :id parameter.
@@ -180,7 +200,9 @@ func (s *Server) getWidgets(c *fiber.Ctx) error {
 // postWidget serves POST /v1/widgets: a new widget for one of the
 // caller's products.
 func (s *Server) postWidget(c *fiber.Ctx) error {
-	req := widgetRequest{CTA: "Buy"}
+	defaults := buycard.Widget{CTA: "Buy"}
+	defaults.SetDesignDefaults()
+	req := newWidgetRequest(&defaults)
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
@@ -206,14 +228,13 @@ func (s *Server) getWidget(c *fiber.Ctx) error {
 }
 
 // patchWidget serves PATCH /v1/widgets/{id}: edits the widget's label,
-// publisher share, allowed domains and checkout mode.
+// publisher share, allowed domains, checkout mode and card design.
 func (s *Server) patchWidget(c *fiber.Ctx) error {
 	w, err := s.ownWidget(c)
 	if err != nil {
 		return err
 	}
-	req := widgetRequest{ProductID: w.ProductID, CTA: w.CTA, PublisherShareBPS: w.PublisherShareBPS,
-		AllowedDomains: w.AllowedDomains, CheckoutMode: w.CheckoutMode}
+	req := newWidgetRequest(w)
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/buycard/buycard"
@@ -54,6 +55,12 @@ func TestMerchantRoutes(t *testing.T) {
 		{"edit widget", "PATCH", "/v1/widgets/" + w.ID, `{"checkout_mode":"popup","allowed_domains":["example.com"]}`, ann.headers(), 200},
 		{"bad share", "PATCH", "/v1/widgets/" + w.ID, `{"publisher_share_bps":10001}`, ann.headers(), 400},
 		{"bad domain", "PATCH", "/v1/widgets/" + w.ID, `{"allowed_domains":["a b"]}`, ann.headers(), 400},
+		{"design widget", "PATCH", "/v1/widgets/" + w.ID, `{"theme_color":"#1d4ed8","corner_radius":4,"color_scheme":"dark","layout":"compact","locale":"fr-CA"}`, ann.headers(), 200},
+		{"bad colour", "PATCH", "/v1/widgets/" + w.ID, `{"theme_color":"blue"}`, ann.headers(), 400},
+		{"bad radius", "PATCH", "/v1/widgets/" + w.ID, `{"corner_radius":30}`, ann.headers(), 400},
+		{"bad scheme", "PATCH", "/v1/widgets/" + w.ID, `{"color_scheme":"sepia"}`, ann.headers(), 400},
+		{"bad layout", "PATCH", "/v1/widgets/" + w.ID, `{"layout":"grid"}`, ann.headers(), 400},
+		{"bad locale", "PATCH", "/v1/widgets/" + w.ID, `{"locale":"not a tag"}`, ann.headers(), 400},
 		{"widget of unknown product", "POST", "/v1/widgets", `{"product_id":"prd_nope"}`, ann.headers(), 404},
 		{"anonymous", "GET", "/v1/products", "", nil, 401},
 		{"anonymous widget", "GET", "/v1/widgets/" + w.ID, "", nil, 401},
@@ -126,6 +133,55 @@ func TestMerchantIsolation(t *testing.T) {
 	for _, path := range []string{"/v1/products", "/v1/widgets"} {
 		if _, body := ts.do(t, "GET", path, "", "", a.headers()...); body != `{"products":[]}` && body != `{"widgets":[]}` {
 			t.Errorf("A's %s = %s", path, body)
+		}
+	}
+}
+
+func TestWidgetDesignAndUnlimitedStock(t *testing.T) {
+	ts := newAuthServer(t, false)
+	ann, _ := signup(t, ts, "ann@example.com", "merchant")
+	resp, body := ts.do(t, "POST", "/v1/products", "application/json",
+		`{"title":"Ebook","currency":"USD","variants":[{"name":"PDF","price":900,"unlimited":true},{"name":"Print","price":2500,"stock":1}]}`, ann.headers()...)
+	if resp.StatusCode != 201 {
+		t.Fatalf("create product = %d %s", resp.StatusCode, body)
+	}
+	validateResponse(t, loadOpenAPI(t), "POST", "/v1/products", "/v1/products", resp, body)
+	var p buycard.Product
+	must(t, json.Unmarshal([]byte(body), &p))
+	if !p.Variants[0].Unlimited || p.Variants[0].Stock != 0 || p.Variants[1].Unlimited {
+		t.Errorf("variants = %+v", p.Variants)
+	}
+	resp, body = ts.do(t, "POST", "/v1/products", "application/json",
+		`{"title":"Ebook","currency":"USD","variants":[{"name":"PDF","price":900,"unlimited":true,"stock":4}]}`, ann.headers()...)
+	wantError(t, resp, body, 400, buycard.EINVALID, `Variant "PDF" has unlimited stock: leave its stock at 0.`)
+
+	// A new widget has the default design; the fields omitted keep it.
+	resp, body = ts.do(t, "POST", "/v1/widgets", "application/json", `{"product_id":"`+p.ID+`","corner_radius":0}`, ann.headers()...)
+	if resp.StatusCode != 201 {
+		t.Fatalf("create widget = %d %s", resp.StatusCode, body)
+	}
+	var w buycard.Widget
+	must(t, json.Unmarshal([]byte(body), &w))
+	if w.ThemeColor != buycard.DefaultThemeColor || w.CornerRadius != 0 || w.ColorScheme != "auto" || w.Layout != "full" || w.Locale != "" {
+		t.Errorf("new widget design = %+v", w)
+	}
+	resp, body = ts.do(t, "PATCH", "/v1/widgets/"+w.ID, "application/json", `{"theme_color":"#FACC15","layout":"compact","locale":"de"}`, ann.headers()...)
+	if resp.StatusCode != 200 {
+		t.Fatalf("design widget = %d %s", resp.StatusCode, body)
+	}
+	resp, body = ts.do(t, "GET", "/v1/widgets/"+w.ID, "", "", ann.headers()...)
+	doc := loadOpenAPI(t)
+	validateResponse(t, doc, "GET", "/v1/widgets/{id}", "/v1/widgets/"+w.ID, resp, body)
+	must(t, json.Unmarshal([]byte(body), &w))
+	if resp.StatusCode != 200 || w.ThemeColor != "#FACC15" || w.CornerRadius != 0 || w.Layout != "compact" || w.Locale != "de" || w.ColorScheme != "auto" {
+		t.Errorf("GET widget = %d %+v", resp.StatusCode, w)
+	}
+
+	// The card shows the design, in German whatever the shopper reads.
+	_, body = ts.do(t, "GET", "/v1/cards?ids="+w.ID+"&lang=en-US", "", "")
+	for _, want := range []string{`data-layout=\"compact\"`, `data-scheme=\"auto\"`, `lang=\"de\"`, `--a:#FACC15;--o:#000000`, `--r:0px`, "Kaufen"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("card data lacks %s: %s", want, body)
 		}
 	}
 }

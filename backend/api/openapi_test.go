@@ -32,7 +32,7 @@ func newFullServer(t *testing.T) *testServer {
 		cfg.PasswordParams = auth.TestParams
 		db := svc.Catalog.(*sqlite.DB)
 		svc.Events, svc.Funnels = analytics.New(svc.Tokens, db), db
-		svc.Auth, svc.Accounts, svc.Transfers = db, db, db
+		svc.Auth, svc.Accounts, svc.Transfers, svc.Admin = db, db, db, db
 		svc.StripeWebhooks, svc.StripeOnboarding = stripeStub{}, stripeStub{}
 	})
 }

@@ -146,7 +146,7 @@ func productJSONLD(card *buycard.Card, pageURL string) (string, error) {
 	offers := make([]offer, 0, len(p.Variants))
 	for _, v := range p.Variants {
 		availability := "https://schema.org/InStock"
-		if v.Stock <= 0 || !card.Merchant.ChargesEnabled {
+		if !v.Available(1) || !card.Merchant.ChargesEnabled {
 			availability = "https://schema.org/OutOfStock"
 		}
 		offers = append(offers, offer{

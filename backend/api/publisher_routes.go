@@ -34,9 +34,6 @@ func (s *Server) publisherRoutes(v1 fiber.Router) {
 	if s.Transfers != nil {
 		v1.Get("/payouts", append(only, s.getPayouts)...)
 	}
-	if s.Accounts != nil {
-		v1.Get("/payment-account", append(only, s.getOwnPaymentAccount)...)
-	}
 }
 
 // requirePublisher lets through callers acting for a publisher only.
@@ -197,14 +194,4 @@ func (s *Server) getPayouts(c *fiber.Ctx) error {
 		transfers = []ledger.ShareTransfer{}
 	}
 	return c.JSON(fiber.Map{"paid": paid, "transfers": transfers})
-}
-
-// getOwnPaymentAccount serves GET /v1/payment-account: the caller's Stripe
-// account and what it may do; 404 before onboarding.
-func (s *Server) getOwnPaymentAccount(c *fiber.Ctx) error {
-	a, err := s.Accounts.FindPaymentAccount(c.UserContext(), buycard.PartyPublisher, publisherOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(a)
 }

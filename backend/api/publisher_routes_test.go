@@ -153,7 +153,7 @@ func TestPublisherRoutes(t *testing.T) {
 			{"none yet", "GET", "/v1/payment-account", "", pub.headers(), 404, "not_found", ""},
 			{"onboarded", "GET", "/v1/payment-account", "", key, 200, `"id":"acct_keyed"`, ""},
 			{"anonymous", "GET", "/v1/payment-account", "", nil, 401, "unauthorized", ""},
-			{"merchant", "GET", "/v1/payment-account", "", mer.headers(), 403, "forbidden", ""},
+			{"merchant without an account", "GET", "/v1/payment-account", "", mer.headers(), 404, "not_found", ""},
 		}},
 	}
 	for _, table := range tables {

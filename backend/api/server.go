@@ -50,7 +50,8 @@ type Config struct {
 	TokenTTL time.Duration
 	// OrderTTL is how long a pending order holds its stock reservation.
 	OrderTTL time.Duration
-	// PlatformFee is the operator's fee, snapshotted on each new order.
+	// PlatformFee is the operator's fee, snapshotted on each new order,
+	// until an admin saves another (PUT /v1/admin/settings, admin.go).
 	PlatformFee buycard.PlatformFee
 	// OperatorKey is the bearer token of the operator API under
 	// /v1/ledger; empty turns that API off.
@@ -108,6 +109,9 @@ type Services struct {
 	Loader       *embed.Loader
 	// Wasm is the client app, served under a content-hashed URL.
 	Wasm *embed.Asset
+	// ConsoleWasm is the console's client app (wasm/console), served
+	// under a content-hashed URL; nil turns the console off.
+	ConsoleWasm *embed.Asset
 	// Static are the files served under /web/, keyed by name ("checkout.css").
 	Static map[string]*embed.Asset
 	// RateLimits holds the checkout rate-limit counters, shared by all
@@ -131,6 +135,15 @@ type Services struct {
 	// off. The publisher routes need Auth.
 	Accounts  buycard.AccountService
 	Transfers ledger.ShareTransfers
+
+	// Images stores uploaded product images (images.go); nil uses the
+	// Catalog when it implements buycard.ImageService.
+	Images buycard.ImageService
+
+	// Admin lists merchants' orders and every party for the console, and
+	// stores the operator's settings (admin.go, merchant_orders.go); nil
+	// turns those routes off and leaves PlatformFee as configured.
+	Admin buycard.AdminService
 }
 
 // Server is the Fiber app with its dependencies.
@@ -144,6 +157,8 @@ type Server struct {
 	responses *responseCache
 	// emailThrottle and ipThrottle count failed sign-ins.
 	emailThrottle, ipThrottle *auth.Throttle
+	// fees is the platform fee new orders take (admin.go).
+	fees *platformFees
 }
 
 // New builds the server and its routes.
@@ -152,17 +167,19 @@ func New(cfg Config, svc Services) *Server {
 	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
 	s.wasmPath = "/web/app." + svc.Wasm.Hash + ".wasm"
 	s.responses = newResponseCache(cfg.ResponseCacheTTL, svc.Now)
+	s.fees = newPlatformFees(svc.Admin, cfg.PlatformFee, svc.Now)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "buycard",
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
-		BodyLimit:             64 << 10,
+		BodyLimit:             maxRequestBody, // image uploads get more: uploadBodyLimit
 		ReadTimeout:           15 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
 	// compress skips responses that already carry a Content-Encoding (the
 	// precompressed assets) and bodies too small to gain.
+	s.app.Server().HeaderReceived = uploadBodyLimit
 	s.app.Use(recover.New(), requestid.New(), s.logRequests, compress.New())
 	s.routes()
 	return s
@@ -209,8 +226,11 @@ func (s *Server) routes() {
 		s.app.Get(connectReturnPath, s.getConnectReturn)
 	}
 	s.authRoutes(v1)
+	s.paymentAccountRoutes(v1)
 	s.merchantRoutes(v1)
+	s.merchantOrderRoutes(v1)
 	s.publisherRoutes(v1)
+	s.adminRoutes(v1)
 	v1.Use(func(c *fiber.Ctx) error {
 		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
 	})
@@ -222,12 +242,15 @@ func (s *Server) routes() {
 		s.app.Post("/checkout/:widget", limits...)
 	}
 	s.app.Get("/p/:widget", s.getProductPage)
+	s.app.Get("/images/:name", s.getImage)
 	s.app.Get("/demo", s.getDemo)
 	if s.StripeReturns != nil {
 		// Before the checkout pages, whose /checkout/:widget it would match.
 		s.app.Get("/checkout/return", s.getStripeReturn)
 	}
+	s.app.Get(embedPreviewPath, s.getEmbedPreview)
 	s.pageRoutes()
+	s.consoleRoutes()
 }
 
 func (s *Server) getHealth(c *fiber.Ctx) error {

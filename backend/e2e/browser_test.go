@@ -29,10 +29,15 @@ type tab struct {
 }
 
 func newTab(t *testing.T) *tab {
+	return openTab(t, 60*time.Second)
+}
+
+// openTab opens a tab that closes after timeout, with opts.
+func openTab(t *testing.T, timeout time.Duration, opts ...chromedp.ContextOption) *tab {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(h.browser)
+	ctx, cancel := chromedp.NewContext(h.browser, opts...)
 	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
 	t.Cleanup(cancelTimeout)
 	tb := &tab{t: t, ctx: ctx, bytes: map[network.RequestID]float64{}, urls: map[network.RequestID]string{}}
 	if err := chromedp.Listen(ctx, tb.record); err != nil {

@@ -119,17 +119,19 @@ func browserOptions(chrome, tmp string) []chromedp.ExecAllocatorOption {
 	}
 }
 
-// wasmDir returns the directory holding app.wasm: BUYCARD_WEB_DIR when set
-// (make test builds it), else a fresh build.
+// wasmDir returns the directory holding app.wasm and console.wasm:
+// BUYCARD_WEB_DIR when set (make test builds it), else a fresh build.
 func wasmDir(tmp string) (string, error) {
 	if dir := os.Getenv("BUYCARD_WEB_DIR"); dir != "" {
 		return dir, nil
 	}
 	dir := filepath.Join(tmp, "web")
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "app.wasm"), "github.com/buycard/buycard/wasm")
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build wasm: %v\n%s", err, out)
+	for file, pkg := range map[string]string{"app.wasm": "github.com/buycard/buycard/wasm", "console.wasm": "github.com/buycard/buycard/wasm/console"} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, file), pkg)
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("build %s: %v\n%s", pkg, err, out)
+		}
 	}
 	return dir, nil
 }

@@ -52,32 +52,55 @@ type Dialect struct {
 
 // Reader answers funnel queries over a store's read pool.
 type Reader struct {
-	query                     ledgersql.QueryFunc
-	time                      func(time.Time) any
-	events, checkouts, orders string
+	query ledgersql.QueryFunc
+	time  func(time.Time) any
+	// The statements grouped by UTC day, and per breakdown.
+	byDay, byWidget, byPlacement statements
 }
 
-// placementFilter matches every placement when $2 is empty.
-const placementFilter = `widget_id = $1 AND (CAST($2 AS TEXT) = '' OR placement_id = $2)`
+// statements are the three queries of a funnel, each grouping by its
+// first column.
+type statements struct{ events, checkouts, orders string }
+
+// The filters of a query, $1 widget, $2 placement, $5 merchant and $6
+// publisher ($3 and $4 are the range): each matches everything when its
+// argument is empty. funnel_daily has no merchant: its widgets tell.
+const (
+	eventsFilter = `(CAST($1 AS TEXT) = '' OR widget_id = $1) AND (CAST($2 AS TEXT) = '' OR placement_id = $2)
+		AND (CAST($5 AS TEXT) = '' OR widget_id IN (SELECT id FROM widgets WHERE merchant_id = $5))
+		AND (CAST($6 AS TEXT) = '' OR publisher_id = $6)`
+	ordersFilter = `(CAST($1 AS TEXT) = '' OR widget_id = $1) AND (CAST($2 AS TEXT) = '' OR placement_id = $2)
+		AND (CAST($5 AS TEXT) = '' OR merchant_id = $5) AND (CAST($6 AS TEXT) = '' OR publisher_id = $6)`
+)
+
+// newStatements groups the funnel queries by the expressions given for
+// funnel_daily, for an order's creation and for its payment.
+func newStatements(events, created, paid string) statements {
+	return statements{
+		events: `
+			SELECT ` + events + `, CAST(SUM(impressions) AS BIGINT), CAST(SUM(clicks) AS BIGINT)
+			FROM funnel_daily WHERE ` + eventsFilter + ` AND day >= $3 AND day <= $4
+			GROUP BY 1`,
+		checkouts: `
+			SELECT ` + created + `, COUNT(*)
+			FROM orders WHERE ` + ordersFilter + ` AND created_at >= $3 AND created_at < $4
+			GROUP BY 1`,
+		orders: `
+			SELECT ` + paid + `, currency, COUNT(*), CAST(SUM(total) AS BIGINT),
+				CAST(SUM(CASE WHEN refunded > 0 THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(refunded) AS BIGINT)
+			FROM orders WHERE status = 'paid' AND ` + ordersFilter + ` AND paid_at >= $3 AND paid_at < $4
+			GROUP BY 1, 2`,
+	}
+}
 
 // NewReader returns the funnel queries of d over query.
 func NewReader(query ledgersql.QueryFunc, d Dialect) Reader {
 	return Reader{
-		query: query,
-		time:  d.Time,
-		events: `
-			SELECT day, CAST(SUM(impressions) AS BIGINT), CAST(SUM(clicks) AS BIGINT)
-			FROM funnel_daily WHERE ` + placementFilter + ` AND day >= $3 AND day <= $4
-			GROUP BY day`,
-		checkouts: `
-			SELECT ` + d.Day("created_at") + `, COUNT(*)
-			FROM orders WHERE ` + placementFilter + ` AND created_at >= $3 AND created_at < $4
-			GROUP BY 1`,
-		orders: `
-			SELECT ` + d.Day("paid_at") + `, currency, COUNT(*), CAST(SUM(total) AS BIGINT),
-				CAST(SUM(CASE WHEN refunded > 0 THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(refunded) AS BIGINT)
-			FROM orders WHERE status = 'paid' AND ` + placementFilter + ` AND paid_at >= $3 AND paid_at < $4
-			GROUP BY 1, 2`,
+		query:       query,
+		time:        d.Time,
+		byDay:       newStatements("day", d.Day("created_at"), d.Day("paid_at")),
+		byWidget:    newStatements("widget_id", "widget_id", "widget_id"),
+		byPlacement: newStatements("placement_id", "COALESCE(placement_id, '')", "COALESCE(placement_id, '')"),
 	}
 }
 
@@ -86,23 +109,54 @@ func (r Reader) FunnelDays(ctx context.Context, q buycard.FunnelQuery) ([]buycar
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	start, end := q.Bounds()
 	days := dayMap{}
+	if err := r.collect(ctx, r.byDay, q, days); err != nil {
+		return nil, err
+	}
+	return days.sorted(), nil
+}
+
+// FunnelBreakdown implements buycard.FunnelService.
+func (r Reader) FunnelBreakdown(ctx context.Context, q buycard.FunnelQuery, by string) ([]buycard.FunnelRow, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if err := buycard.ValidateBreakdown(by); err != nil {
+		return nil, err
+	}
+	st := r.byWidget
+	if by == buycard.BreakdownByPlacement {
+		st = r.byPlacement
+	}
+	groups := dayMap{}
+	if err := r.collect(ctx, st, q, groups); err != nil {
+		return nil, err
+	}
+	rows := make([]buycard.FunnelRow, 0, len(groups))
+	for _, g := range groups.sorted() {
+		rows = append(rows, buycard.NewFunnelRow(g.Day, g))
+	}
+	return rows, nil
+}
+
+// collect runs the three statements of st for q into groups.
+func (r Reader) collect(ctx context.Context, st statements, q buycard.FunnelQuery, groups dayMap) error {
+	start, end := q.Bounds()
 	steps := []struct {
 		op, sql  string
 		from, to any
 		scan     func(ledgersql.Rows, dayMap) error
 	}{
-		{"funnel events", r.events, q.From, q.To, scanEvents},
-		{"funnel checkouts", r.checkouts, r.time(start), r.time(end), scanCheckouts},
-		{"funnel sales", r.orders, r.time(start), r.time(end), scanSales},
+		{"funnel events", st.events, q.From, q.To, scanEvents},
+		{"funnel checkouts", st.checkouts, r.time(start), r.time(end), scanCheckouts},
+		{"funnel sales", st.orders, r.time(start), r.time(end), scanSales},
 	}
 	for _, s := range steps {
-		if err := r.run(ctx, s.sql, days, s.scan, q.WidgetID, q.PlacementID, s.from, s.to); err != nil {
-			return nil, fmt.Errorf("%s: %w", s.op, err)
+		if err := r.run(ctx, s.sql, groups, s.scan, q.WidgetID, q.PlacementID, s.from, s.to, q.MerchantID, q.PublisherID); err != nil {
+			return fmt.Errorf("%s: %w", s.op, err)
 		}
 	}
-	return days.sorted(), nil
+	return nil
 }
 
 func (r Reader) run(ctx context.Context, sql string, days dayMap, scan func(ledgersql.Rows, dayMap) error, args ...any) error {
@@ -117,7 +171,8 @@ func (r Reader) run(ctx context.Context, sql string, days dayMap, scan func(ledg
 	return rows.Err()
 }
 
-// dayMap collects the days of a funnel as the queries find them.
+// dayMap collects the days of a funnel (or the widgets or placements of a
+// breakdown, keyed in Day) as the queries find them.
 type dayMap map[string]*buycard.FunnelDay
 
 func (m dayMap) day(d string) *buycard.FunnelDay {
@@ -186,4 +241,14 @@ func Days(ctx context.Context, snapshot ledgersql.SnapshotFunc, d Dialect, q buy
 		return err
 	})
 	return days, err
+}
+
+// Breakdown answers q by widget or placement with the queries of d, all
+// on one read snapshot.
+func Breakdown(ctx context.Context, snapshot ledgersql.SnapshotFunc, d Dialect, q buycard.FunnelQuery, by string) (rows []buycard.FunnelRow, err error) {
+	err = snapshot(ctx, func(query ledgersql.QueryFunc) error {
+		rows, err = NewReader(query, d).FunnelBreakdown(ctx, q, by)
+		return err
+	})
+	return rows, err
 }

@@ -107,8 +107,8 @@ func (db *DB) UpdateProduct(ctx context.Context, p *buycard.Product) (err error)
 				v.ID = newID("", "var")
 				err = insertVariant(ctx, tx, p.ID, i, *v)
 			} else {
-				_, err = tx.Exec(ctx, `UPDATE variants SET position = $1, name = $2, price = $3, stock = $4 WHERE id = $5`,
-					i, v.Name, v.Price, v.Stock, v.ID)
+				_, err = tx.Exec(ctx, `UPDATE variants SET position = $1, name = $2, price = $3, stock = $4, unlimited = $5 WHERE id = $6`,
+					i, v.Name, v.Price, v.Stock, v.Unlimited, v.ID)
 			}
 			if err != nil {
 				return err
@@ -219,8 +219,12 @@ func (db *DB) UpdateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 		if err := next.Validate(); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE widgets SET cta = $1, publisher_share_bps = $2, allowed_domains = $3, checkout_mode = $4 WHERE id = $5`,
-			next.CTA, next.PublisherShareBPS, nonNil(next.AllowedDomains), next.CheckoutMode, next.ID)
+		_, err = tx.Exec(ctx, `
+			UPDATE widgets SET cta = $1, publisher_share_bps = $2, allowed_domains = $3, checkout_mode = $4,
+				theme_color = $5, corner_radius = $6, color_scheme = $7, layout = $8, locale = $9
+			WHERE id = $10`,
+			next.CTA, next.PublisherShareBPS, nonNil(next.AllowedDomains), next.CheckoutMode,
+			next.ThemeColor, next.CornerRadius, next.ColorScheme, next.Layout, next.Locale, next.ID)
 		if err == nil {
 			*w = *next
 		}

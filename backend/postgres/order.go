@@ -55,21 +55,36 @@ func (db *DB) createOrder(ctx context.Context, tx pgx.Tx, n buycard.NewOrder) (*
 // ECONFLICT when fewer are left. The stock of v read with the card may be
 // stale: the variant row is locked and read again, so buyers racing for
 // the last units queue on the row and each sees what the one before left.
+//
+// An unlimited variant has nothing to reserve. Its row is read again
+// under a share lock, which checkouts of it hold together without
+// queueing, while a merchant's edit to counted stock waits for them (and
+// they for it); when it has become counted, the row is locked for update.
 func reserveStock(ctx context.Context, tx pgx.Tx, v *buycard.Variant, quantity int) error {
 	var stock int
-	err := tx.QueryRow(ctx, `SELECT stock FROM variants WHERE id = $1 FOR NO KEY UPDATE`, v.ID).Scan(&stock)
+	var unlimited bool
+	if v.Unlimited {
+		err := tx.QueryRow(ctx, `SELECT unlimited FROM variants WHERE id = $1 FOR SHARE`, v.ID).Scan(&unlimited)
+		if err != nil || unlimited {
+			return err
+		}
+	}
+	err := tx.QueryRow(ctx, `SELECT stock, unlimited FROM variants WHERE id = $1 FOR NO KEY UPDATE`, v.ID).Scan(&stock, &unlimited)
 	switch {
 	case err != nil:
 		return err
+	case unlimited:
+		return nil
 	case stock >= quantity:
 		return addStock(ctx, tx, v.ID, -quantity)
 	}
 	return buycard.OutOfStock(stock)
 }
 
-// addStock changes the stock of a variant by delta, never below zero.
+// addStock changes the stock of a variant by delta, never below zero; an
+// unlimited variant's stays 0.
 func addStock(ctx context.Context, tx pgx.Tx, variantID string, delta int) error {
-	_, err := tx.Exec(ctx, `UPDATE variants SET stock = GREATEST(stock + $1, 0) WHERE id = $2`, delta, variantID)
+	_, err := tx.Exec(ctx, `UPDATE variants SET stock = GREATEST(stock + $1, 0) WHERE id = $2 AND NOT unlimited`, delta, variantID)
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"path/filepath"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/buycard/buycard/backend/redisstore"
 	"github.com/buycard/buycard/backend/sandbox"
 	"github.com/buycard/buycard/backend/sqlite"
+	"github.com/buycard/buycard/console"
 	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/ledger"
 	"github.com/buycard/buycard/widget"
@@ -40,6 +42,8 @@ type Store interface {
 	ledger.Books
 	ledger.ShareTransfers
 	buycard.FunnelService
+	buycard.AdminService
+	buycard.ImageService
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error
@@ -197,7 +201,12 @@ func (m *Main) newServer() (*api.Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load client WASM (run make build): %w", err)
 	}
+	consoleWasm, err := embed.LoadAsset("application/wasm", filepath.Join(m.Config.WebDir, "console.wasm"))
+	if err != nil {
+		return nil, fmt.Errorf("load console WASM (run make build): %w", err)
+	}
 	static := widget.StaticFiles()
+	maps.Copy(static, console.StaticFiles())
 	for name, data := range demo.Files() {
 		static[name] = data
 	}
@@ -229,13 +238,16 @@ func (m *Main) newServer() (*api.Server, error) {
 	m.events = analytics.New(tokens, m.DB)
 	svc := api.Services{
 		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB,
-		Tokens: tokens, Loader: loader, Wasm: wasm,
+		Tokens: tokens, Loader: loader, Wasm: wasm, ConsoleWasm: consoleWasm,
 		Static:     api.StaticAssets(static),
 		RateLimits: rateLimits,
 		Logger:     m.Logger, Now: time.Now,
 	}
 	svc.Events, svc.Funnels = m.events, m.DB
 	svc.Accounts, svc.Transfers = m.DB, m.DB
+	// The admin settings' platform fee overrides Config.PlatformFee for
+	// new orders once saved (api/admin.go).
+	svc.Admin = m.DB
 	m.accounts(&cfg, &svc)
 	if err := m.payments(&cfg, &svc); err != nil {
 		return nil, err
@@ -361,4 +373,21 @@ func (m *Main) expireOrders(ctx context.Context) error {
 		// checkout.session.expired; until then the shopper may still pay.
 	}
 	return errors.Join(errs...)
+}
+
+// ReconcileRecorded is Reconcile, recording the run (its time, and what it
+// did or its error) for GET /v1/admin/status.
+func (m *Main) ReconcileRecorded(ctx context.Context, t time.Time) (Reconciliation, error) {
+	run := &buycard.JobRun{Job: buycard.JobReconcile, StartedAt: time.Now().UTC()}
+	r, err := m.Reconcile(ctx, t)
+	run.FinishedAt, run.OK = time.Now().UTC(), err == nil
+	if err != nil {
+		run.Result = err.Error()
+	} else {
+		run.Result = fmt.Sprintf("%d paid or expired sessions: %d applied, %d not ours", r.Sessions, r.Applied, r.Foreign)
+	}
+	if rerr := m.DB.RecordJobRun(context.WithoutCancel(ctx), run); rerr != nil {
+		err = errors.Join(err, fmt.Errorf("record the reconcile run: %w", rerr))
+	}
+	return r, err
 }

@@ -17,6 +17,7 @@ import (
 func TestExpiredOrdersReleaseStock(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "app.wasm"), []byte("\x00asm"), 0o644)
+	os.WriteFile(filepath.Join(dir, "console.wasm"), []byte("\x00asm"), 0o644)
 	env := map[string]string{
 		"BUYCARD_ADDR": "127.0.0.1:0", "BUYCARD_NO_SEED": "1", "BUYCARD_WEB_DIR": dir,
 		"BUYCARD_DATABASE_URL": "sqlite:" + filepath.Join(dir, "t.db"),

@@ -30,6 +30,7 @@ func startStripeNode(t *testing.T) (*Main, *stripetest.Server) {
 	t.Cleanup(fake.Close)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "app.wasm"), []byte("\x00asm"), 0o644)
+	os.WriteFile(filepath.Join(dir, "console.wasm"), []byte("\x00asm"), 0o644)
 	env := map[string]string{
 		"BUYCARD_ADDR": "127.0.0.1:0", "BUYCARD_WEB_DIR": dir,
 		"BUYCARD_DATABASE_URL": "sqlite:" + filepath.Join(dir, "t.db"),

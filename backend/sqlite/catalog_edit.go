@@ -106,8 +106,8 @@ func (db *DB) UpdateProduct(ctx context.Context, p *buycard.Product) (err error)
 				v.ID = newID("", "var")
 				err = insertVariant(ctx, tx, p.ID, i, *v)
 			} else {
-				_, err = tx.ExecContext(ctx, `UPDATE variants SET position = ?, name = ?, price = ?, stock = ? WHERE id = ?`,
-					i, v.Name, v.Price, v.Stock, v.ID)
+				_, err = tx.ExecContext(ctx, `UPDATE variants SET position = ?, name = ?, price = ?, stock = ?, unlimited = ? WHERE id = ?`,
+					i, v.Name, v.Price, v.Stock, v.Unlimited, v.ID)
 			}
 			if err != nil {
 				return err
@@ -212,8 +212,12 @@ func (db *DB) UpdateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 		if err := next.Validate(); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE widgets SET cta = ?, publisher_share_bps = ?, allowed_domains = ?, checkout_mode = ? WHERE id = ?`,
-			next.CTA, next.PublisherShareBPS, jsonList(next.AllowedDomains), next.CheckoutMode, next.ID)
+		_, err = tx.ExecContext(ctx, `
+			UPDATE widgets SET cta = ?, publisher_share_bps = ?, allowed_domains = ?, checkout_mode = ?,
+				theme_color = ?, corner_radius = ?, color_scheme = ?, layout = ?, locale = ?
+			WHERE id = ?`,
+			next.CTA, next.PublisherShareBPS, jsonList(next.AllowedDomains), next.CheckoutMode,
+			next.ThemeColor, next.CornerRadius, next.ColorScheme, next.Layout, next.Locale, next.ID)
 		if err == nil {
 			*w = *next
 		}

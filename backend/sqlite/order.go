@@ -51,8 +51,12 @@ func (db *DB) createOrder(ctx context.Context, tx *sql.Tx, n buycard.NewOrder) (
 }
 
 // reserveStock takes quantity units of v off its stock, or fails with
-// ECONFLICT when fewer are left. v was read in the same transaction.
+// ECONFLICT when fewer are left. v was read in the same transaction. An
+// unlimited variant has nothing to reserve.
 func reserveStock(ctx context.Context, tx *sql.Tx, v *buycard.Variant, quantity int) error {
+	if v.Unlimited {
+		return nil
+	}
 	res, err := tx.ExecContext(ctx, `
 		UPDATE variants SET stock = stock - ? WHERE id = ? AND stock >= ?`,
 		quantity, v.ID, quantity)
@@ -69,9 +73,10 @@ func reserveStock(ctx context.Context, tx *sql.Tx, v *buycard.Variant, quantity 
 	return buycard.OutOfStock(v.Stock)
 }
 
-// addStock changes the stock of a variant by delta, never below zero.
+// addStock changes the stock of a variant by delta, never below zero; an
+// unlimited variant's stays 0.
 func addStock(ctx context.Context, tx *sql.Tx, variantID string, delta int) error {
-	_, err := tx.ExecContext(ctx, `UPDATE variants SET stock = MAX(stock + ?, 0) WHERE id = ?`, delta, variantID)
+	_, err := tx.ExecContext(ctx, `UPDATE variants SET stock = MAX(stock + ?, 0) WHERE id = ? AND unlimited = 0`, delta, variantID)
 	return err
 }
 

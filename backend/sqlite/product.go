@@ -59,9 +59,9 @@ func insertVariants(ctx context.Context, tx *sql.Tx, p *buycard.Product) error {
 // insertVariant stores v as the variant at position of the product.
 func insertVariant(ctx context.Context, tx *sql.Tx, productID string, position int, v buycard.Variant) error {
 	return insert(ctx, tx, "Variant", v.ID, `
-		INSERT INTO variants (id, product_id, position, name, price, stock)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		v.ID, productID, position, v.Name, v.Price, v.Stock)
+		INSERT INTO variants (id, product_id, position, name, price, stock, unlimited)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, productID, position, v.Name, v.Price, v.Stock, v.Unlimited)
 }
 
 // productColumns are read with productFields; p is the products alias.
@@ -80,7 +80,7 @@ func productFields(p *buycard.Product) []any {
 // keyed by product id.
 func findVariants(ctx context.Context, tx *sql.Tx, productIDs []string) (map[string][]buycard.Variant, error) {
 	rows, err := tx.QueryContext(ctx, `
-		SELECT product_id, id, name, price, stock FROM variants
+		SELECT product_id, id, name, price, stock, unlimited FROM variants
 		WHERE product_id IN (SELECT value FROM json_each(?))
 		ORDER BY product_id, position`, jsonList(productIDs))
 	if err != nil {
@@ -91,7 +91,7 @@ func findVariants(ctx context.Context, tx *sql.Tx, productIDs []string) (map[str
 	for rows.Next() {
 		var productID string
 		var v buycard.Variant
-		if err := rows.Scan(&productID, &v.ID, &v.Name, &v.Price, &v.Stock); err != nil {
+		if err := rows.Scan(&productID, &v.ID, &v.Name, &v.Price, &v.Stock, &v.Unlimited); err != nil {
 			return nil, err
 		}
 		variants[productID] = append(variants[productID], v)

@@ -21,15 +21,18 @@ func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 	}
 	w.ID, w.CreatedAt = newID(w.ID, "wgt"), createdAt(w.CreatedAt)
 	w.CheckoutMode = cmp.Or(w.CheckoutMode, buycard.CheckoutOverlay)
+	w.SetDesignDefaults()
 	return db.inWrite(ctx, func(tx *sql.Tx) error {
 		if err := requireProductOf(ctx, tx, w.MerchantID, w.ProductID); err != nil {
 			return err
 		}
 		return insert(ctx, tx, "Widget", w.ID, `
-			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, checkout_mode, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, checkout_mode,
+				theme_color, corner_radius, color_scheme, layout, locale, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			w.ID, w.MerchantID, w.ProductID, w.CTA, w.PublisherShareBPS,
-			jsonList(w.AllowedDomains), w.CheckoutMode, formatTime(w.CreatedAt))
+			jsonList(w.AllowedDomains), w.CheckoutMode,
+			w.ThemeColor, w.CornerRadius, w.ColorScheme, w.Layout, w.Locale, formatTime(w.CreatedAt))
 	})
 }
 
@@ -146,9 +149,11 @@ func scanCards(ctx context.Context, tx *sql.Tx, widgetIDs []string, cards map[st
 }
 
 // widgetColumns are read with widgetFields; w is the widgets alias.
-const widgetColumns = `w.id, w.merchant_id, w.product_id, w.cta, w.publisher_share_bps, w.allowed_domains, w.checkout_mode, w.created_at`
+const widgetColumns = `w.id, w.merchant_id, w.product_id, w.cta, w.publisher_share_bps, w.allowed_domains, w.checkout_mode,
+	w.theme_color, w.corner_radius, w.color_scheme, w.layout, w.locale, w.created_at`
 
 func widgetFields(w *buycard.Widget) []any {
 	return []any{&w.ID, &w.MerchantID, &w.ProductID, &w.CTA, &w.PublisherShareBPS,
-		domainsColumn{&w.AllowedDomains}, &w.CheckoutMode, timeColumn{&w.CreatedAt}}
+		domainsColumn{&w.AllowedDomains}, &w.CheckoutMode,
+		&w.ThemeColor, &w.CornerRadius, &w.ColorScheme, &w.Layout, &w.Locale, timeColumn{&w.CreatedAt}}
 }

@@ -25,6 +25,7 @@ type Store interface {
 	LedgerStore
 	ledger.ShareTransfers
 	buycard.FunnelService
+	buycard.ImageService
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -65,10 +66,17 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ShareTransferFailed", testShareTransferFailed},
 		{"FunnelCountsAdd", testFunnelCountsAdd},
 		{"FunnelOrders", testFunnelOrders},
+		{"FunnelScopes", testFunnelScopes},
+		{"MerchantOrders", testMerchantOrders},
+		{"PartySummaries", testPartySummaries},
+		{"PlatformSettings", testPlatformSettings},
 		{"Users", testUsers},
 		{"Sessions", testSessions},
 		{"APIKeys", testAPIKeys},
 		{"PasswordResets", testPasswordResets},
+		{"WidgetDesign", testWidgetDesign},
+		{"UnlimitedStock", testUnlimitedStock},
+		{"ProductImages", testProductImages},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })

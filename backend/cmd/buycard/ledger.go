@@ -142,7 +142,7 @@ func reconcile(ctx context.Context, m *server.Main, args []string, out io.Writer
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	r, err := m.Reconcile(ctx, time.Now().Add(-*since))
+	r, err := m.ReconcileRecorded(ctx, time.Now().Add(-*since))
 	if err != nil {
 		return err
 	}

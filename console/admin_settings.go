@@ -1,0 +1,250 @@
+package console
+
+import (
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// platformSettings is GET and PUT /v1/admin/settings: the platform fee of
+// new orders and where it comes from.
+type platformSettings struct {
+	BPS            int              `json:"platform_fee_bps"`
+	Fixed          map[string]int64 `json:"platform_fee_fixed"`
+	Source         string           `json:"source"` // "config" or "saved"
+	UpdatedAt      *time.Time       `json:"updated_at"`
+	RefreshSeconds int              `json:"refresh_seconds"`
+}
+
+// fixedCount says in how many currencies a fixed fee is set.
+func fixedCount(n int) string {
+	switch n {
+	case 0:
+		return "None"
+	case 1:
+		return "1 currency"
+	}
+	return strconv.Itoa(n) + " currencies"
+}
+
+// feeRow is one currency's fixed fee as typed.
+type feeRow struct{ cur, value string }
+
+// adminSettings is /console/admin/settings: the platform fee, a percentage
+// of each order (in basis points, exactly) plus a fixed amount per
+// currency. Orders keep the fee of when they were made.
+type adminSettings struct {
+	app.Compo
+	s *session
+
+	saved    *platformSettings
+	loaded   bool
+	percent  string
+	rows     []feeRow
+	add      string // the currency to add a row for
+	errs     map[string]string
+	busy     bool
+	err, ok  string
+	loadErr  string
+	loadedAt string
+}
+
+func newAdminSettings(s *session, _ []string) app.UI { return &adminSettings{s: s} }
+
+func (p *adminSettings) OnMount(ctx app.Context) { p.load(ctx) }
+func (p *adminSettings) OnNav(ctx app.Context)   { p.load(ctx) }
+
+func (p *adminSettings) load(ctx app.Context) {
+	if app.IsServer || !onPage(ctx, &p.loadedAt) {
+		return
+	}
+	p.saved, p.loaded, p.loadErr, p.err, p.ok, p.errs, p.busy = nil, false, "", "", "", nil, false
+	var got platformSettings
+	run(ctx, func() error { return p.s.api.get("/v1/admin/settings", &got) }, func(ctx app.Context, err error) {
+		p.loaded = true
+		if err != nil {
+			p.loadErr = message(err)
+			return
+		}
+		p.show(&got)
+	})
+}
+
+// show fills the form with settings.
+func (p *adminSettings) show(set *platformSettings) {
+	p.saved = set
+	p.percent = percentText(set.BPS)
+	p.rows = nil
+	for _, cur := range feeCurrencies {
+		if amount, ok := set.Fixed[cur]; ok {
+			p.rows = append(p.rows, feeRow{cur, fixedText(amount, cur)})
+		}
+	}
+	for cur, amount := range set.Fixed { // any the console does not list
+		if !slices.Contains(feeCurrencies, cur) {
+			p.rows = append(p.rows, feeRow{cur, strconv.FormatInt(amount, 10)})
+		}
+	}
+	p.add = p.addable()
+}
+
+// addable is the first currency without a row, "" when all have one.
+func (p *adminSettings) addable() string {
+	for _, cur := range feeCurrencies {
+		if !slices.ContainsFunc(p.rows, func(r feeRow) bool { return r.cur == cur }) {
+			return cur
+		}
+	}
+	return ""
+}
+
+func (p *adminSettings) Render() app.UI {
+	return app.Section().Body(
+		app.H1().Text("Platform fee"),
+		app.P().Text("What the platform takes from each new order: a percentage of the total plus, in some currencies, a fixed amount. Orders already placed keep the fee they were made with."),
+		status(p.loadErr, ""),
+		app.If(!p.loaded, func() app.UI { return app.P().Class("cs-loading").Text("Loading…") }),
+		app.If(p.saved != nil, p.renderForm),
+	)
+}
+
+func (p *adminSettings) renderForm() app.UI {
+	source := "Set by the server’s configuration (BUYCARD_PLATFORM_FEE_*) until you save one here."
+	if p.saved.Source == "saved" && p.saved.UpdatedAt != nil {
+		source = "Saved on " + p.saved.UpdatedAt.UTC().Format("January 2, 2006 at 15:04 UTC") + "."
+	}
+	var missing []option
+	for _, cur := range feeCurrencies {
+		if !slices.ContainsFunc(p.rows, func(r feeRow) bool { return r.cur == cur }) {
+			missing = append(missing, option{cur, cur})
+		}
+	}
+	return app.Div().Body(
+		app.Dl().Class("cs-stats").Body(
+			stat("Current percentage", bpsText(p.saved.BPS)+" ("+strconv.Itoa(p.saved.BPS)+" bps)"),
+			stat("Fixed fees", fixedCount(len(p.saved.Fixed))),
+		),
+		app.P().Class("cs-hint cs-lead").Text(source),
+		form("Platform fee", p.submit,
+			textInput(field{ID: "fee-percent", Label: "Percentage of each order (%)", Value: p.percent, Required: true, MaxLength: 7,
+				Hint: "0 to 100, in steps of 0.01% (one basis point), such as 8.75.", Error: p.errs["percent"]},
+				func(_ app.Context, v string) { p.percent = v }),
+			app.FieldSet().Class("cs-fees").Body(
+				app.Legend().Text("Fixed fee per order"),
+				app.P().Class("cs-hint cs-lead").Text("In the currency’s own units, such as 0.30 for 30 cents. Orders in a currency without one pay the percentage only."),
+				app.If(len(p.rows) == 0, func() app.UI { return app.P().Text("No fixed fees.") }),
+				app.Range(p.rows).Slice(func(i int) app.UI {
+					r := p.rows[i]
+					id := "fee-fixed-" + r.cur
+					return app.Div().Class("cs-fee-row").Body(
+						textInput(field{ID: id, Label: "Fixed fee in " + r.cur, Value: r.value, MaxLength: 20, Error: p.errs[r.cur]},
+							func(_ app.Context, v string) { p.setRow(r.cur, v) }),
+						app.Button().Type("button").Class("cs-danger").Aria("label", "Remove the "+r.cur+" fixed fee").Text("Remove").
+							OnClick(func(ctx app.Context, _ app.Event) { p.removeRow(ctx, r.cur) }),
+					)
+				}),
+				app.If(len(missing) > 0, func() app.UI {
+					return app.Div().Class("cs-fee-row").Body(
+						selectInput("fee-add", "Add a currency", p.add, missing, func(_ app.Context, v string) { p.add = v }),
+						app.Button().Type("button").Text("Add").Disabled(app.IsServer).OnClick(p.addRow),
+					)
+				}),
+			),
+			status(p.err, p.ok),
+			submitButton("Save fee", p.busy),
+		),
+	)
+}
+
+func (p *adminSettings) setRow(cur, v string) {
+	for i := range p.rows {
+		if p.rows[i].cur == cur {
+			p.rows[i].value = v
+		}
+	}
+}
+
+func (p *adminSettings) removeRow(ctx app.Context, cur string) {
+	p.rows = slices.DeleteFunc(p.rows, func(r feeRow) bool { return r.cur == cur })
+	delete(p.errs, cur)
+	p.add = p.addable()
+	p.ok = ""
+	focusLater(ctx, "fee-add")
+}
+
+func (p *adminSettings) addRow(ctx app.Context, _ app.Event) {
+	if p.add == "" || slices.ContainsFunc(p.rows, func(r feeRow) bool { return r.cur == p.add }) {
+		return
+	}
+	cur := p.add
+	p.rows = append(p.rows, feeRow{cur: cur})
+	p.add = p.addable()
+	p.ok = ""
+	focusLater(ctx, "fee-fixed-"+cur)
+}
+
+// focusLater focuses the element of id after the next render.
+func focusLater(ctx app.Context, id string) {
+	ctx.Defer(func(app.Context) {
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			el.Call("focus")
+		}
+	})
+}
+
+// request reads the form as PUT /v1/admin/settings' body; errs holds a
+// message per field ("percent", or a currency) when it cannot.
+func (p *adminSettings) request() (body map[string]any, errs map[string]string) {
+	errs = map[string]string{}
+	bps, msg := parsePercent(p.percent)
+	if msg != "" {
+		errs["percent"] = msg
+	}
+	fixed := map[string]int64{}
+	for _, r := range p.rows {
+		amount, msg := parseFixed(r.value, r.cur)
+		switch {
+		case msg != "":
+			errs[r.cur] = msg
+		case amount > 0:
+			fixed[r.cur] = amount
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return map[string]any{"platform_fee_bps": bps, "platform_fee_fixed": fixed}, nil
+}
+
+func (p *adminSettings) submit(ctx app.Context) {
+	p.err, p.ok = "", ""
+	body, errs := p.request()
+	p.errs = errs
+	if len(errs) > 0 {
+		p.err = "Check the highlighted fields."
+		for _, id := range append([]string{"percent"}, feeCurrencies...) {
+			if errs[id] != "" {
+				if id == "percent" {
+					focusLater(ctx, "fee-percent")
+				} else {
+					focusLater(ctx, "fee-fixed-"+id)
+				}
+				break
+			}
+		}
+		return
+	}
+	p.busy = true
+	var got platformSettings
+	run(ctx, func() error { return p.s.api.do("PUT", "/v1/admin/settings", body, &got) }, func(ctx app.Context, err error) {
+		p.busy = false
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		p.show(&got)
+		p.ok = "Saved. New orders on this server take the new fee now, on other servers within " + strconv.Itoa(got.RefreshSeconds) + " seconds."
+	})
+}

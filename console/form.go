@@ -1,0 +1,162 @@
+package console
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// field describes one labelled form control. Its hint and its error are
+// tied to the control with aria-describedby, so screen readers read them
+// with it.
+type field struct {
+	ID           string
+	Label        string
+	Type         string // "text" when empty; "textarea" for a text area
+	Value        string
+	Hint         string
+	Error        string
+	Autocomplete string
+	Required     bool
+	Min, Max     string
+	Step         string
+	MaxLength    int
+}
+
+// textInput renders f, calling onInput with each new value.
+func textInput(f field, onInput func(ctx app.Context, value string)) app.UI {
+	var described string
+	if f.Hint != "" {
+		described = f.ID + "-hint"
+	}
+	if f.Error != "" {
+		described += " " + f.ID + "-error"
+	}
+	handler := func(ctx app.Context, e app.Event) {
+		onInput(ctx, ctx.JSSrc().Get("value").String())
+	}
+	var control app.UI
+	if f.Type == "textarea" {
+		ta := app.Textarea().ID(f.ID).Name(f.ID).Required(f.Required).Text(f.Value).OnInput(handler)
+		if described != "" {
+			ta = ta.Aria("describedby", described)
+		}
+		if f.Error != "" {
+			ta = ta.Aria("invalid", "true")
+		}
+		control = ta
+	} else {
+		in := app.Input().ID(f.ID).Name(f.ID).Type(orText(f.Type)).Value(f.Value).Required(f.Required).OnInput(handler)
+		if f.Autocomplete != "" {
+			in = in.Attr("autocomplete", f.Autocomplete)
+		}
+		if f.Min != "" {
+			in = in.Min(f.Min)
+		}
+		if f.Max != "" {
+			in = in.Max(f.Max)
+		}
+		if f.Step != "" {
+			in = in.Attr("step", f.Step)
+		}
+		if f.MaxLength > 0 {
+			in = in.MaxLength(f.MaxLength)
+		}
+		if described != "" {
+			in = in.Aria("describedby", described)
+		}
+		if f.Error != "" {
+			in = in.Aria("invalid", "true")
+		}
+		control = in
+	}
+	return app.Div().Class("cs-field").Body(
+		app.Label().For(f.ID).Text(f.Label),
+		control,
+		app.If(f.Hint != "", func() app.UI { return app.P().ID(f.ID + "-hint").Class("cs-hint").Text(f.Hint) }),
+		app.If(f.Error != "", func() app.UI { return app.P().ID(f.ID + "-error").Class("cs-field-error").Text(f.Error) }),
+	)
+}
+
+func orText(t string) string {
+	if t == "" {
+		return "text"
+	}
+	return t
+}
+
+// option is one choice of a select or a radio group.
+type option struct{ Value, Label string }
+
+// selectInput is a labelled select of options with value chosen.
+func selectInput(id, label, value string, options []option, onChange func(ctx app.Context, value string)) app.UI {
+	return app.Div().Class("cs-field").Body(
+		app.Label().For(id).Text(label),
+		app.Select().ID(id).Name(id).OnChange(func(ctx app.Context, e app.Event) {
+			onChange(ctx, ctx.JSSrc().Get("value").String())
+		}).Body(app.Range(options).Slice(func(i int) app.UI {
+			return app.Option().Value(options[i].Value).Selected(options[i].Value == value).Text(options[i].Label)
+		})),
+	)
+}
+
+// radioGroup is a fieldset of radio buttons named by its legend.
+func radioGroup(name, legend, value string, options []option, onChange func(ctx app.Context, value string)) app.UI {
+	return app.FieldSet().Class("cs-radios").Body(
+		app.Legend().Text(legend),
+		app.Range(options).Slice(func(i int) app.UI {
+			o := options[i]
+			id := name + "-" + o.Value
+			return app.Div().Class("cs-radio").Body(
+				app.Input().Type("radio").ID(id).Name(name).Value(o.Value).Checked(o.Value == value).
+					OnChange(func(ctx app.Context, e app.Event) { onChange(ctx, o.Value) }),
+				app.Label().For(id).Text(o.Label),
+			)
+		}),
+	)
+}
+
+// checkbox is a labelled checkbox.
+func checkbox(id, label string, checked bool, onChange func(ctx app.Context, checked bool)) app.UI {
+	return app.Div().Class("cs-check").Body(
+		app.Input().Type("checkbox").ID(id).Name(id).Checked(checked).OnChange(func(ctx app.Context, e app.Event) {
+			onChange(ctx, ctx.JSSrc().Get("checked").Bool())
+		}),
+		app.Label().For(id).Text(label),
+	)
+}
+
+// submitButton is a form's submit button. It is disabled in the server's
+// prerender, so a form cannot be sent before the WASM runs it, and while
+// busy.
+func submitButton(label string, busy bool) app.UI {
+	b := app.Button().Type("submit").Class("cs-primary").Disabled(app.IsServer || busy).Text(label)
+	if busy {
+		b = b.Aria("busy", "true")
+	}
+	return b
+}
+
+// status is a form's outcome: an error read out at once, or a success
+// note read out politely. Both regions exist before they are filled, so
+// screen readers announce what appears in them.
+func status(err, ok string) app.UI {
+	return app.Div().Body(
+		app.Div().Class("cs-error").Role("alert").Body(app.If(err != "", func() app.UI { return app.P().Text(err) })),
+		app.Div().Class("cs-ok").Role("status").Body(app.If(ok != "", func() app.UI { return app.P().Text(ok) })),
+	)
+}
+
+// form is a form that runs onSubmit in place of the browser's submit.
+func form(label string, onSubmit func(ctx app.Context), body ...app.UI) app.HTMLForm {
+	return app.Form().Aria("label", label).Method("post").Action("#").OnSubmit(func(ctx app.Context, e app.Event) {
+		e.PreventDefault()
+		onSubmit(ctx)
+	}).Body(body...)
+}
+
+// run calls call off the UI goroutine, then done with its error on it.
+func run(ctx app.Context, call func() error, done func(ctx app.Context, err error)) {
+	ctx.Async(func() {
+		err := call()
+		ctx.Dispatch(func(ctx app.Context) { done(ctx, err) })
+	})
+}

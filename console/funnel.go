@@ -1,0 +1,145 @@
+package console
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/chart"
+)
+
+// rangeOptions are the day ranges a funnel panel offers.
+var rangeOptions = []option{{"7", "Last 7 days"}, {"30", "Last 30 days"}, {"90", "Last 90 days"}}
+
+// funnelPanel shows the funnel of the caller's cards over a range of days
+// (GET /v1/analytics/funnel): impressions, clicks, checkouts and sales
+// over time, revenue per currency, and the funnel with its conversion
+// rates. Widget and Placement narrow it; empty means every card the
+// caller may see.
+type funnelPanel struct {
+	app.Compo
+	ID        string // prefixes the ids of its charts; unique in the page
+	Widget    string
+	Placement string
+
+	days    string
+	funnel  *buycard.Funnel
+	loading bool
+	err     string
+	loaded  string // the query of funnel, to reload when the props change
+}
+
+func newFunnelPanel(id, widget, placement string) *funnelPanel {
+	return &funnelPanel{ID: id, Widget: widget, Placement: placement}
+}
+
+func (f *funnelPanel) OnMount(ctx app.Context)  { f.load(ctx) }
+func (f *funnelPanel) OnUpdate(ctx app.Context) { f.load(ctx) }
+
+// query is the API path of the panel's funnel.
+func (f *funnelPanel) query(now time.Time) string {
+	n, err := strconv.Atoi(f.days)
+	if err != nil || n <= 0 {
+		n = 30
+	}
+	to := now.UTC()
+	q := url.Values{}
+	q.Set("from", to.AddDate(0, 0, 1-n).Format(buycard.DayLayout))
+	q.Set("to", to.Format(buycard.DayLayout))
+	if f.Widget != "" {
+		q.Set("widget", f.Widget)
+	}
+	if f.Placement != "" {
+		q.Set("placement", f.Placement)
+	}
+	return "/v1/analytics/funnel?" + q.Encode()
+}
+
+func (f *funnelPanel) load(ctx app.Context) {
+	if app.IsServer {
+		return
+	}
+	path := f.query(time.Now())
+	if path == f.loaded {
+		return
+	}
+	f.loaded, f.loading, f.err = path, true, ""
+	var got buycard.Funnel
+	run(ctx, func() error { return current.api.get(path, &got) }, func(ctx app.Context, err error) {
+		if path != f.loaded {
+			return // a newer range was asked for
+		}
+		f.loading = false
+		if err != nil {
+			f.err, f.funnel = message(err), nil
+			return
+		}
+		f.funnel = &got
+	})
+}
+
+func (f *funnelPanel) Render() app.UI {
+	return app.Section().Class("cs-panel").Aria("labelledby", f.ID+"-h").Body(
+		app.Div().Class("cs-panel-head").Body(
+			app.H2().ID(f.ID+"-h").Text("Funnel"),
+			selectInput(f.ID+"-days", "Days", orDefault(f.days, "30"), rangeOptions, func(ctx app.Context, v string) {
+				f.days = v
+				f.load(ctx)
+			}),
+		),
+		status(f.err, ""),
+		f.renderCharts(),
+	)
+}
+
+func (f *funnelPanel) renderCharts() app.UI {
+	if f.funnel == nil {
+		if f.loading || app.IsServer {
+			return app.P().Class("cs-loading").Text("Loading…")
+		}
+		return app.P().Text("No funnel yet.")
+	}
+	t := f.funnel.Total
+	days, counts := chart.CountSeries(f.funnel)
+	currencies := chart.Currencies(f.funnel)
+	return app.Div().Body(
+		app.Dl().Class("cs-stats").Body(
+			stat("Impressions", chart.Count(t.Impressions)),
+			stat("Clicks", chart.Count(t.Clicks)),
+			stat("Click-through", percent(f.funnel.Rates.ClickThrough)),
+			stat("Checkouts", chart.Count(t.Checkouts)),
+			stat("Sales", chart.Count(t.Sales)),
+			stat("Sale rate", percent(f.funnel.Rates.SaleRate)),
+		),
+		&chart.Funnel{ID: f.ID + "-funnel", Title: "Impressions to sales", Steps: chart.FunnelSteps(t)},
+		&chart.TimeSeries{ID: f.ID + "-counts", Title: "Impressions, clicks, checkouts and sales per day", Days: days, Series: counts},
+		app.Range(currencies).Slice(func(i int) app.UI {
+			cur := currencies[i]
+			rdays, revenue := chart.RevenueSeries(f.funnel, cur)
+			return &chart.TimeSeries{ID: f.ID + "-rev-" + cur, Title: "Revenue per day (" + cur + ")", Days: rdays, Series: revenue,
+				Format: chart.Money(cur, "en"), Area: true}
+		}),
+	)
+}
+
+// stat is one figure of a description list of figures.
+func stat(name, value string) app.UI {
+	return app.Div().Body(app.Dt().Text(name), app.Dd().Text(value))
+}
+
+// percent writes a rate (0.125) as "12.5%".
+func percent(rate float64) string {
+	return fmt.Sprintf("%.1f%%", rate*100)
+}
+
+// orDefault is v, or def when v is empty.
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,112 @@
+package console
+
+import (
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard"
+)
+
+// keysPage is /console/keys: the party's API keys. A new key's secret is
+// shown once, right after it is made; revoking takes effect at once.
+type keysPage struct {
+	app.Compo
+	s       *session
+	keys    []buycard.APIKey
+	name    string
+	secret  string // of the key just made
+	busy    bool
+	err, ok string
+	loaded  string // the URL the keys were loaded for
+}
+
+func newKeysPage(s *session, _ []string) app.UI { return &keysPage{s: s} }
+
+// OnMount and OnNav load the keys once per visit: a page shown after the
+// session loads gets no OnNav, one reused by go-app no OnMount.
+func (p *keysPage) OnMount(ctx app.Context) { p.visit(ctx) }
+func (p *keysPage) OnNav(ctx app.Context)   { p.visit(ctx) }
+
+func (p *keysPage) visit(ctx app.Context) {
+	if !app.IsServer && onPage(ctx, &p.loaded) {
+		p.reload(ctx)
+	}
+}
+
+func (p *keysPage) reload(ctx app.Context) {
+	var reply struct {
+		Keys []buycard.APIKey `json:"keys"`
+	}
+	run(ctx, func() error { return p.s.api.get("/v1/keys", &reply) }, func(ctx app.Context, err error) {
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		p.keys = reply.Keys
+	})
+}
+
+func (p *keysPage) Render() app.UI {
+	return app.Section().Body(
+		app.H1().Text("API keys"),
+		app.P().Text("Programs use a key to call the Buycard API for your account. Each key is shown once; keep it secret."),
+		form("New API key", p.create,
+			textInput(field{ID: "key-name", Label: "Key name", Value: p.name, Required: true, MaxLength: 100, Hint: "What the key is for, such as “inventory sync”."},
+				func(_ app.Context, v string) { p.name = v }),
+			submitButton("Create key", p.busy),
+		),
+		status(p.err, p.ok),
+		app.If(p.secret != "", func() app.UI {
+			return app.Div().Class("cs-secret").Body(
+				app.P().Text("Copy this key now. It will not be shown again."),
+				copyField("new-key", "New key", p.secret),
+			)
+		}),
+		p.renderKeys(),
+	)
+}
+
+func (p *keysPage) renderKeys() app.UI {
+	if len(p.keys) == 0 {
+		return app.P().Text("No keys yet.")
+	}
+	return table("API keys", []string{"Name", "Key", "Created", "State", ""}, len(p.keys), func(i int) []app.UI {
+		k := p.keys[i]
+		state, action := app.UI(app.Text("Active")), app.UI(app.Button().Type("button").Class("cs-danger").
+			Aria("label", "Revoke "+k.Name).Text("Revoke").OnClick(func(ctx app.Context, e app.Event) { p.revoke(ctx, k.ID) }))
+		if k.RevokedAt != nil {
+			state, action = app.Text("Revoked "+k.RevokedAt.Format(time.DateOnly)), app.Text("")
+		}
+		return []app.UI{app.Text(k.Name), app.Code().Text(k.Prefix + "…"), app.Text(k.CreatedAt.Format(time.DateOnly)), state, action}
+	})
+}
+
+func (p *keysPage) create(ctx app.Context) {
+	p.busy, p.err, p.ok, p.secret = true, "", "", ""
+	var reply struct {
+		Secret string `json:"secret"`
+	}
+	body := map[string]string{"name": p.name}
+	run(ctx, func() error { return p.s.api.do("POST", "/v1/keys", body, &reply) }, func(ctx app.Context, err error) {
+		p.busy = false
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		p.secret, p.name, p.ok = reply.Secret, "", "Key created."
+		p.reload(ctx)
+	})
+}
+
+func (p *keysPage) revoke(ctx app.Context, id string) {
+	p.err, p.ok = "", ""
+	run(ctx, func() error { return p.s.api.do("DELETE", "/v1/keys/"+id, nil, nil) }, func(ctx app.Context, err error) {
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		p.ok = "Key revoked."
+		p.reload(ctx)
+	})
+}

@@ -1,0 +1,408 @@
+package console
+
+import (
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/browser"
+)
+
+// merchOrderPageSize is how many orders one "Load more" adds.
+const merchOrderPageSize = 25
+
+// merchSplit is where an order's money goes, in minor units of its
+// currency (GET /v1/merchant/orders).
+type merchSplit struct {
+	Currency       string `json:"currency"`
+	Total          int64  `json:"total"`
+	PlatformFee    int64  `json:"platform_fee"`
+	PublisherShare int64  `json:"publisher_share"`
+	ProcessorFee   int64  `json:"processor_fee"`
+	MerchantNet    int64  `json:"merchant_net"`
+}
+
+// merchOrder is an order as its merchant sees it.
+type merchOrder struct {
+	Order      *buycard.Order `json:"order"`
+	Split      merchSplit     `json:"split"`
+	Refundable int64          `json:"refundable"`
+}
+
+// merchStatuses are the order states the list filters on.
+var merchStatuses = []option{
+	{"all", "All"}, {string(buycard.OrderPaid), "Paid"}, {string(buycard.OrderPending), "Pending"},
+	{string(buycard.OrderExpired), "Expired"}, {string(buycard.OrderCanceled), "Canceled"},
+}
+
+// merchStatusLabel is an order's state for reading.
+func merchStatusLabel(o *buycard.Order) string {
+	switch {
+	case o.Status == buycard.OrderPaid && o.Refunded >= o.Total.Amount && o.Total.Amount > 0:
+		return "Refunded"
+	case o.Status == buycard.OrderPaid && o.Refunded > 0:
+		return "Partly refunded"
+	case o.Status == buycard.OrderPaid && o.DisputeHeld > 0:
+		return "Disputed"
+	}
+	for _, s := range merchStatuses[1:] {
+		if s.Value == string(o.Status) {
+			return s.Label
+		}
+	}
+	return string(o.Status)
+}
+
+// merchRefund is the refund form of the open order.
+type merchRefund struct {
+	Full           bool
+	Amount, Reason string
+	Confirming     bool
+	Key            string // the attempt's Idempotency-Key
+	Busy           bool
+	Err, OK        string
+	AmountErr      string
+	Minor          int64 // the amount being confirmed
+}
+
+// merchRefundAmount checks the refund form of o: the minor units to give
+// back, or the error to show by the amount field.
+func merchRefundAmount(r merchRefund, mo *merchOrder) (int64, string) {
+	cur := mo.Order.Total.Currency
+	if r.Full {
+		return mo.Refundable, ""
+	}
+	n, err := merchParseMoney(r.Amount, cur, "Amount")
+	switch {
+	case err != nil:
+		return 0, message(err)
+	case n <= 0:
+		return 0, "Amount must be more than 0."
+	case n > mo.Refundable:
+		return 0, "At most " + merchMoney(mo.Refundable, cur) + " can still be refunded."
+	}
+	return n, ""
+}
+
+// merchOrdersPage is /console/orders: the merchant's orders, newest
+// first, a page at a time, each with its split; an order opens to its
+// details and refunds.
+type merchOrdersPage struct {
+	app.Compo
+	merchAnchor
+	s *session
+
+	loaded  string
+	status  string
+	orders  []*merchOrder
+	next    string
+	loading bool
+	err     string
+
+	open   string // the order whose details show
+	refund merchRefund
+}
+
+func newOrdersPage(s *session, _ []string) app.UI { return &merchOrdersPage{s: s} }
+
+func (p *merchOrdersPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *merchOrdersPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+
+func (p *merchOrdersPage) load(ctx app.Context) {
+	if app.IsServer || !merchOnPage(ctx, "/orders") || p.loaded == merchPageKey(ctx) {
+		return
+	}
+	p.loaded = merchPageKey(ctx)
+	p.status = ctx.Page().URL().Query().Get("status")
+	p.orders, p.next, p.err, p.open, p.refund = nil, "", "", "", merchRefund{}
+	p.fetch(ctx, "")
+}
+
+// merchOrdersPath is the API path of a page of orders.
+func merchOrdersPath(status, before string, limit int) string {
+	q := url.Values{}
+	if status != "" {
+		q.Set("status", status)
+	}
+	q.Set("limit", strconv.Itoa(limit))
+	if before != "" {
+		q.Set("before", before)
+	}
+	return "/v1/merchant/orders?" + q.Encode()
+}
+
+// fetch loads the page of orders before the order id before ("" for the
+// newest) and appends it.
+func (p *merchOrdersPage) fetch(ctx app.Context, before string) {
+	ctx = p.own(ctx)
+	p.loading, p.err = true, ""
+	path := merchOrdersPath(p.status, before, merchOrderPageSize)
+	key := p.loaded
+	var page struct {
+		Orders []*merchOrder `json:"orders"`
+		Next   string        `json:"next"`
+	}
+	run(ctx, func() error { return p.s.api.get(path, &page) }, func(ctx app.Context, err error) {
+		if key != p.loaded {
+			return
+		}
+		p.loading = false
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		if p.orders == nil {
+			p.orders = []*merchOrder{}
+		}
+		for _, o := range page.Orders {
+			if o != nil && o.Order != nil {
+				p.orders = append(p.orders, o)
+			}
+		}
+		p.next = page.Next
+	})
+}
+
+func (p *merchOrdersPage) Render() app.UI {
+	return app.Section().Body(
+		app.H1().Text("Orders"),
+		app.Div().Class("cs-filters").Body(
+			// go-app drops an empty option value, so "all" stands for none.
+			selectInput("o-status", "Status", orDefault(p.status, "all"), merchStatuses, func(ctx app.Context, v string) {
+				u := Base + "/orders"
+				if v != "all" {
+					u += "?status=" + url.QueryEscape(v)
+				}
+				ctx.Navigate(u)
+			}),
+		),
+		status(p.err, ""),
+		p.renderList(),
+		app.If(p.next != "", func() app.UI {
+			return app.Div().Class("cs-actions").Body(
+				app.Button().Type("button").Disabled(p.loading).Text("Load more").OnClick(func(ctx app.Context, e app.Event) {
+					p.fetch(ctx, p.next)
+				}),
+			)
+		}),
+		app.Div().Role("status").Class("cs-loading").Body(app.If(p.loading, func() app.UI { return app.P().Text("Loading orders…") })),
+	)
+}
+
+func (p *merchOrdersPage) renderList() app.UI {
+	switch {
+	case p.orders == nil:
+		return app.Text("")
+	case len(p.orders) == 0 && p.status != "":
+		return app.P().Text("No orders in this state.")
+	case len(p.orders) == 0:
+		return app.P().Text("No orders yet. Orders show here as shoppers buy through your widgets.")
+	}
+	head := []string{"Date", "Order", "Product", "Status", "Total", "Your net", ""}
+	return app.Div().Class("cs-table-wrap").Body(
+		app.Table().Class("cs-table cs-orders").Body(
+			app.Caption().Class("cs-sr").Text("Orders, newest first"),
+			app.THead().Body(app.Tr().Body(app.Range(head).Slice(func(i int) app.UI {
+				th := app.Th().Scope("col")
+				if i == 4 || i == 5 {
+					th = th.Class("cs-num")
+				}
+				if head[i] == "" {
+					return th.Body(app.Span().Class("cs-sr").Text("Details"))
+				}
+				return th.Text(head[i])
+			}))),
+			app.Range(p.orders).Slice(func(i int) app.UI { return p.renderOrder(p.orders[i]) }),
+		),
+	)
+}
+
+func (p *merchOrdersPage) renderOrder(mo *merchOrder) app.UI {
+	o := mo.Order
+	cur := o.Total.Currency
+	open := p.open == o.ID
+	detailsID := "order-" + o.ID
+	product := o.ProductTitle
+	if o.VariantName != "" {
+		product += " (" + o.VariantName + ")"
+	}
+	if o.Quantity > 1 {
+		product += " × " + strconv.Itoa(o.Quantity)
+	}
+	toggle := app.Button().Type("button").Class("cs-link").Aria("expanded", strconv.FormatBool(open)).Aria("controls", detailsID).
+		Aria("label", map[bool]string{true: "Hide", false: "Details"}[open]+" of order "+orDefault(o.Number, o.ID)).
+		Text(map[bool]string{true: "Hide", false: "Details"}[open]).
+		OnClick(func(ctx app.Context, e app.Event) {
+			if p.open == o.ID {
+				p.open = ""
+			} else {
+				p.open, p.refund = o.ID, merchRefund{Full: true}
+			}
+		})
+	return app.TBody().Body(
+		app.Tr().Body(
+			app.Td().Text(merchDateTime(o.CreatedAt)),
+			app.Td().Body(app.Code().Text(orDefault(o.Number, o.ID))),
+			app.Td().Text(product),
+			app.Td().Body(app.Span().Class("cs-badge cs-st-"+string(o.Status)).Text(merchStatusLabel(o))),
+			app.Td().Class("cs-num").Text(merchMoney(o.Total.Amount, cur)),
+			app.Td().Class("cs-num").Text(merchNet(mo)),
+			app.Td().Body(toggle),
+		),
+		app.Tr().ID(detailsID).Hidden(!open).Body(
+			app.Td().ColSpan(7).Body(app.If(open, func() app.UI { return p.renderDetails(mo) })),
+		),
+	)
+}
+
+func (p *merchOrdersPage) renderDetails(mo *merchOrder) app.UI {
+	o, sp := mo.Order, mo.Split
+	cur := orDefault(sp.Currency, o.Total.Currency)
+	return app.Div().Class("cs-order-detail").Body(
+		app.Div().Body(
+			app.H3().Text("Split of order "+orDefault(o.Number, o.ID)),
+			app.Dl().Class("cs-split").Body(
+				merchRow("Total", merchMoney(sp.Total, cur)),
+				merchRow("Platform fee", "− "+merchMoney(sp.PlatformFee, cur)),
+				merchRow("Publisher share ("+merchPercent(o.PublisherShareBPS)+"%)", "− "+merchMoney(sp.PublisherShare, cur)),
+				merchRow("Your net", merchMoney(sp.MerchantNet, cur)),
+				merchRow("Processor fee (paid by the platform)", merchMoney(sp.ProcessorFee, cur)),
+			),
+			app.Dl().Class("cs-split").Body(
+				merchRow("Unit price", merchMoney(o.UnitPrice.Amount, o.UnitPrice.Currency)),
+				merchRow("Quantity", strconv.Itoa(o.Quantity)),
+				app.If(o.PaidAt != nil, func() app.UI { return merchRow("Paid", merchDateTime(*o.PaidAt)) }),
+				app.If(o.Refunded > 0, func() app.UI { return merchRow("Refunded", merchMoney(o.Refunded, cur)) }),
+				app.If(o.DisputeHeld > 0, func() app.UI { return merchRow("Held by a dispute", merchMoney(o.DisputeHeld, cur)) }),
+				app.If(o.DisputeLost > 0, func() app.UI { return merchRow("Lost to disputes", merchMoney(o.DisputeLost, cur)) }),
+				merchRow("Widget", o.WidgetID),
+			),
+		),
+		p.renderRefund(mo),
+	)
+}
+
+// merchNet is what the merchant keeps of a paid order; other orders
+// earn nothing (yet).
+func merchNet(mo *merchOrder) string {
+	if mo.Order.Status != buycard.OrderPaid {
+		return "—"
+	}
+	return merchMoney(mo.Split.MerchantNet, mo.Order.Total.Currency)
+}
+
+// merchRow is one term and its value of a description list.
+func merchRow(term, value string) app.UI {
+	return app.Div().Body(app.Dt().Text(term), app.Dd().Text(value))
+}
+
+func (p *merchOrdersPage) renderRefund(mo *merchOrder) app.UI {
+	o := mo.Order
+	cur := o.Total.Currency
+	r := &p.refund
+	if o.Status != buycard.OrderPaid || mo.Refundable <= 0 {
+		msg := "Only paid orders can be refunded."
+		if o.Status == buycard.OrderPaid {
+			msg = "Nothing is left to refund on this order."
+		}
+		return app.Div().Class("cs-refund").Body(
+			app.H3().Text("Refund"),
+			app.P().Text(msg),
+			app.Div().Class("cs-ok").Role("status").Body(app.If(r.OK != "", func() app.UI { return app.P().Text(r.OK) })),
+		)
+	}
+	var confirm app.UI = app.Text("")
+	if r.Confirming {
+		confirm = merchConfirm("refund-confirm", "Refund "+merchMoney(r.Minor, cur)+" of order "+orDefault(o.Number, o.ID)+
+			" to the shopper? This cannot be undone.", "Refund "+merchMoney(r.Minor, cur), r.Busy,
+			func(ctx app.Context) { p.sendRefund(ctx, mo) },
+			func(ctx app.Context) { r.Confirming = false; merchFocus(ctx, "refund-submit") })
+	}
+	return app.Div().Class("cs-refund").Body(
+		app.H3().Text("Refund"),
+		app.P().Text("Up to "+merchMoney(mo.Refundable, cur)+" can be refunded."),
+		form("Refund order "+orDefault(o.Number, o.ID), func(ctx app.Context) { p.askRefund(ctx, mo) },
+			radioGroup("refund-kind", "Amount", map[bool]string{true: "full", false: "partial"}[r.Full], []option{
+				{"full", "Full: " + merchMoney(mo.Refundable, cur)}, {"partial", "Part of it"},
+			}, func(_ app.Context, v string) { r.Full, r.Confirming, r.AmountErr = v == "full", false, "" }),
+			app.If(!r.Full, func() app.UI {
+				return textInput(field{ID: "refund-amount", Label: "Amount to refund (" + cur + ")", Value: r.Amount, Autocomplete: "off",
+					Error: r.AmountErr, Hint: "Such as " + merchDecimal(mo.Refundable/2/buycard.MinorUnitStep(cur)*buycard.MinorUnitStep(cur), cur) + "."},
+					func(_ app.Context, v string) { r.Amount, r.Confirming = v, false })
+			}),
+			textInput(field{ID: "refund-reason", Label: "Reason (optional)", Type: "textarea", Value: r.Reason, MaxLength: 500,
+				Hint: "For your records; the shopper does not see it."}, func(_ app.Context, v string) { r.Reason = v }),
+			app.If(!r.Confirming, func() app.UI {
+				return app.Button().ID("refund-submit").Type("submit").Class("cs-danger").Disabled(app.IsServer || r.Busy).Text("Refund…")
+			}),
+		),
+		confirm,
+		status(r.Err, r.OK),
+	)
+}
+
+// askRefund checks the form and asks for confirmation.
+func (p *merchOrdersPage) askRefund(ctx app.Context, mo *merchOrder) {
+	r := &p.refund
+	r.Err, r.OK = "", ""
+	n, msg := merchRefundAmount(*r, mo)
+	r.AmountErr = msg
+	if msg != "" {
+		merchFocus(ctx, "refund-amount")
+		return
+	}
+	if len(r.Reason) > 500 {
+		r.Err = "The reason must be at most 500 characters."
+		return
+	}
+	if !r.Confirming || r.Minor != n {
+		r.Key = merchIdempotencyKey()
+	}
+	r.Minor, r.Confirming = n, true
+	merchFocus(ctx, "refund-confirm-q")
+}
+
+// sendRefund posts the confirmed refund, with the attempt's
+// Idempotency-Key so a retry never pays twice.
+func (p *merchOrdersPage) sendRefund(ctx app.Context, mo *merchOrder) {
+	ctx = p.own(ctx)
+	r := &p.refund
+	r.Busy, r.Err, r.OK = true, "", ""
+	id := mo.Order.ID
+	body, _ := json.Marshal(map[string]any{"amount": r.Minor, "reason": strings.TrimSpace(r.Reason)})
+	req := browser.Request{Method: "POST", URL: "/v1/merchant/orders/" + url.PathEscape(id) + "/refunds", Body: string(body),
+		Header: map[string]string{"Accept": "application/json", "Content-Type": "application/json", "Idempotency-Key": r.Key}}
+	amount := merchMoney(r.Minor, mo.Order.Total.Currency)
+	var fresh merchOrder
+	run(ctx, func() error {
+		if err := p.s.api.exchange(req, nil); err != nil {
+			return err
+		}
+		if p.s.api.get("/v1/merchant/orders/"+url.PathEscape(id), &fresh) != nil {
+			fresh.Order = nil // refunded; the list shows it after a reload
+		}
+		return nil
+	}, func(ctx app.Context, err error) {
+		if p.open != id {
+			return
+		}
+		r.Busy = false
+		if err != nil {
+			r.Err = message(err)
+			if message(err) != msgUnreachable {
+				r.Confirming = false // the next attempt is a new refund
+			}
+			return
+		}
+		*r = merchRefund{Full: true, OK: "Refunded " + amount + "."}
+		for i, o := range p.orders {
+			if fresh.Order != nil && o.Order.ID == id {
+				p.orders[i] = &fresh
+			}
+		}
+	})
+}

@@ -1,0 +1,250 @@
+package console
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard"
+)
+
+// merchProductsPage is /console/products: the merchant's products, and a short
+// form for a new one (title, currency, price, stock); the product page
+// then edits the rest.
+type merchProductsPage struct {
+	app.Compo
+	merchAnchor
+	s *session
+
+	loaded   string
+	products []buycard.Product
+	loading  bool
+	listErr  string
+
+	confirming string // the product whose archiving awaits confirmation
+	archiving  bool
+	archiveErr string
+	archiveOK  string
+
+	draft   merchNewProduct
+	errs    map[string]string
+	busy    bool
+	err, ok string
+}
+
+// merchNewProduct is what the create form holds, as typed.
+type merchNewProduct struct {
+	Title, Currency, Price, Stock string
+	Unlimited                     bool
+}
+
+// request checks the form and makes the POST /v1/products body, or
+// returns the error of each field by its id.
+func (f merchNewProduct) request() (*merchProductEdit, map[string]string) {
+	errs := map[string]string{}
+	if strings.TrimSpace(f.Title) == "" {
+		errs["new-title"] = "Enter a title."
+	}
+	price, err := merchParsePrice(f.Price, f.Currency, "Price")
+	if err != nil {
+		errs["new-price"] = message(err)
+	}
+	stock := 0
+	if !f.Unlimited {
+		if stock, err = merchParseCount(f.Stock, 0, "Stock"); err != nil {
+			errs["new-stock"] = message(err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &merchProductEdit{Title: strings.TrimSpace(f.Title), Currency: f.Currency, MaxPerOrder: 10,
+		Variants: []buycard.Variant{{Name: "Standard", Price: price, Stock: stock, Unlimited: f.Unlimited}}}, nil
+}
+
+func newProductsPage(s *session, _ []string) app.UI {
+	return &merchProductsPage{s: s, draft: merchNewProduct{Currency: "USD", Stock: "0"}}
+}
+
+func (p *merchProductsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *merchProductsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+
+func (p *merchProductsPage) load(ctx app.Context) {
+	if app.IsServer || !merchOnPage(ctx, "/products") || p.loaded == merchPageKey(ctx) {
+		return
+	}
+	p.loaded = merchPageKey(ctx)
+	p.draft, p.errs, p.busy, p.err, p.ok = merchNewProduct{Currency: "USD", Stock: "0"}, nil, false, "", ""
+	p.reload(ctx)
+}
+
+func (p *merchProductsPage) reload(ctx app.Context) {
+	p.loading, p.listErr = true, ""
+	var reply struct {
+		Products []buycard.Product `json:"products"`
+	}
+	run(ctx, func() error { return p.s.api.get("/v1/products", &reply) }, func(ctx app.Context, err error) {
+		p.loading = false
+		if err != nil {
+			p.listErr = message(err)
+			return
+		}
+		p.products = reply.Products
+	})
+}
+
+func (p *merchProductsPage) Render() app.UI {
+	exp := merchExponent(p.draft.Currency)
+	priceHint := "In " + p.draft.Currency + ", such as " + merchDecimal(1250*merchPow10(exp)/100, p.draft.Currency) + "."
+	return app.Section().Body(
+		app.H1().Text("Products"),
+		app.Section().Class("cs-panel").Aria("labelledby", "new-h").Body(
+			app.H2().ID("new-h").Text("New product"),
+			form("New product", p.create,
+				app.Div().Class("cs-row").Body(
+					textInput(field{ID: "new-title", Label: "Title", Value: p.draft.Title, Required: true, MaxLength: 200, Error: p.errs["new-title"]},
+						func(_ app.Context, v string) { p.draft.Title = v }),
+					selectInput("new-currency", "Currency", p.draft.Currency, merchCurrencies, func(_ app.Context, v string) { p.draft.Currency = v }),
+				),
+				app.Div().Class("cs-row").Body(
+					textInput(field{ID: "new-price", Label: "Price", Value: p.draft.Price, Required: true, Hint: priceHint, Error: p.errs["new-price"],
+						Autocomplete: "off"}, func(_ app.Context, v string) { p.draft.Price = v }),
+					app.If(!p.draft.Unlimited, func() app.UI {
+						return textInput(field{ID: "new-stock", Label: "Stock", Type: "number", Min: "0", Step: "1", Value: p.draft.Stock, Error: p.errs["new-stock"]},
+							func(_ app.Context, v string) { p.draft.Stock = v })
+					}),
+				),
+				checkbox("new-unlimited", "Unlimited stock (downloads, made to order)", p.draft.Unlimited, func(_ app.Context, v bool) { p.draft.Unlimited = v }),
+				status(p.err, p.ok),
+				submitButton("Create product", p.busy),
+			),
+		),
+		p.renderList(),
+	)
+}
+
+func merchPow10(n int) int64 {
+	r := int64(1)
+	for ; n > 0; n-- {
+		r *= 10
+	}
+	return r
+}
+
+func (p *merchProductsPage) renderList() app.UI {
+	var body app.UI
+	switch {
+	case p.listErr != "":
+		body = status(p.listErr, "")
+	case p.products == nil:
+		body = app.P().Class("cs-loading").Text("Loading…")
+	case len(p.products) == 0:
+		body = app.P().Text("No products yet. Create your first one above.")
+	default:
+		body = merchTable("Your products", []string{"Product", "Price", "Variants", "Stock", "State", ""}, map[int]bool{1: true, 2: true}, len(p.products), func(i int) []app.UI {
+			pr := p.products[i]
+			state := app.UI(app.Span().Class("cs-badge cs-badge-ok").Text("On sale"))
+			if pr.ArchivedAt != nil {
+				state = app.Span().Class("cs-badge").Text("Archived " + merchDate(*pr.ArchivedAt))
+			}
+			return []app.UI{
+				app.A().Href(Base + "/products/" + pr.ID).Text(orDefault(pr.Title, pr.ID)),
+				app.Text(merchPriceRange(&pr)),
+				app.Text(strconv.Itoa(len(pr.Variants))),
+				app.Text(merchStockText(&pr)),
+				state,
+				p.renderArchive(&pr),
+			}
+		})
+	}
+	return app.Section().Aria("labelledby", "list-h").Body(app.H2().ID("list-h").Text("Your products"), status(p.archiveErr, p.archiveOK), body)
+}
+
+// renderArchive is a product's Archive button, then its confirmation.
+func (p *merchProductsPage) renderArchive(pr *buycard.Product) app.UI {
+	switch {
+	case pr.ArchivedAt != nil:
+		return app.Text("")
+	case p.confirming == pr.ID:
+		id := pr.ID
+		return merchConfirm("archive-"+id, "Archive "+pr.Title+"? Its cards can no longer be bought.", "Archive", p.archiving,
+			func(ctx app.Context) { p.archive(ctx, id) },
+			func(ctx app.Context) { p.confirming = ""; merchFocus(ctx, "archive-btn-"+id) })
+	}
+	id := pr.ID
+	return app.Button().ID("archive-btn-"+id).Type("button").Class("cs-danger").Aria("label", "Archive "+pr.Title).Text("Archive").
+		OnClick(func(ctx app.Context, e app.Event) {
+			p.confirming, p.archiveErr, p.archiveOK = id, "", ""
+			merchFocus(ctx, "archive-"+id+"-q")
+		})
+}
+
+func (p *merchProductsPage) archive(ctx app.Context, id string) {
+	ctx = p.own(ctx)
+	p.archiving = true
+	run(ctx, func() error { return p.s.api.do("POST", "/v1/products/"+id+"/archive", nil, nil) }, func(ctx app.Context, err error) {
+		p.archiving, p.confirming = false, ""
+		if err != nil {
+			p.archiveErr = message(err)
+			return
+		}
+		p.archiveOK = "Product archived."
+		p.reload(ctx)
+	})
+}
+
+// merchPriceRange is "$12.00" or "$12.00–$18.00" over a product's variants.
+func merchPriceRange(pr *buycard.Product) string {
+	if len(pr.Variants) == 0 {
+		return ""
+	}
+	lo, hi := pr.Variants[0].Price, pr.Variants[0].Price
+	for _, v := range pr.Variants {
+		lo, hi = min(lo, v.Price), max(hi, v.Price)
+	}
+	if lo == hi {
+		return merchMoney(lo, pr.Currency)
+	}
+	return merchMoney(lo, pr.Currency) + "–" + merchMoney(hi, pr.Currency)
+}
+
+// merchStockText sums a product's stock: "12 in stock", "Unlimited", "Sold out".
+func merchStockText(pr *buycard.Product) string {
+	total, unlimited := 0, false
+	for _, v := range pr.Variants {
+		unlimited = unlimited || v.Unlimited
+		total += v.Stock
+	}
+	switch {
+	case unlimited && total == 0:
+		return "Unlimited"
+	case unlimited:
+		return strconv.Itoa(total) + " + unlimited"
+	case total == 0:
+		return "Sold out"
+	}
+	return strconv.Itoa(total) + " in stock"
+}
+
+func (p *merchProductsPage) create(ctx app.Context) {
+	ctx = p.own(ctx)
+	p.err, p.ok = "", ""
+	body, errs := p.draft.request()
+	p.errs = errs
+	if body == nil {
+		p.err = "Check the fields marked above."
+		merchFocusFirst(ctx, errs, "new-title", "new-price", "new-stock")
+		return
+	}
+	p.busy = true
+	var created buycard.Product
+	run(ctx, func() error { return p.s.api.do("POST", "/v1/products", body, &created) }, func(ctx app.Context, err error) {
+		p.busy = false
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		ctx.Navigate(Base + "/products/" + created.ID)
+	})
+}

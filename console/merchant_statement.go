@@ -1,0 +1,223 @@
+package console
+
+import (
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard"
+)
+
+// merchEntry is one entry of a merchant's statement: a change of what it
+// is owed, in minor units.
+type merchEntry struct {
+	Seq         int64     `json:"seq"`
+	Kind        string    `json:"kind"`
+	OrderID     string    `json:"order_id"`
+	EffectiveAt time.Time `json:"effective_at"`
+	Memo        string    `json:"memo"`
+	Amount      int64     `json:"amount"`
+	Balance     int64     `json:"balance"`
+}
+
+// merchEntryKinds word the ledger's journal kinds.
+var merchEntryKinds = map[string]string{
+	"sale": "Sale", "processor_fee": "Processor fee", "refund": "Refund", "dispute_opened": "Dispute opened",
+	"dispute_won": "Dispute won", "dispute_lost": "Dispute lost", "merchant_settlement": "Settled to you",
+	"adjustment": "Adjustment", "publisher_release": "Publisher release", "publisher_payout": "Publisher payout",
+	"publisher_reversal": "Publisher reversal",
+}
+
+// merchStatementQuery is a statement's query: its UTC days (inclusive)
+// and currency; csv asks for the CSV file.
+func merchStatementQuery(from, to, currency string, csv bool) string {
+	q := url.Values{}
+	q.Set("currency", currency)
+	if from != "" {
+		q.Set("from", from)
+	}
+	if to != "" {
+		q.Set("to", to)
+	}
+	if csv {
+		q.Set("format", "csv")
+	}
+	return "/v1/merchant/statement?" + q.Encode()
+}
+
+// merchCheckRange checks a statement's days ("2006-01-02"); the error is
+// for the person who chose them.
+func merchCheckRange(from, to string) string {
+	f, ferr := time.Parse(buycard.DayLayout, from)
+	t, terr := time.Parse(buycard.DayLayout, to)
+	switch {
+	case ferr != nil || terr != nil:
+		return "Choose a start and an end date."
+	case t.Before(f):
+		return "The end date must not be before the start date."
+	case t.Sub(f) > 366*24*time.Hour:
+		return "Choose at most a year."
+	}
+	return ""
+}
+
+// merchStatementPage is /console/statement: what the merchant was owed
+// and settled, entry by entry, over a range of days in one currency,
+// with the same statement as a CSV file to download.
+type merchStatementPage struct {
+	app.Compo
+	merchAnchor
+	s *session
+
+	loaded             string
+	from, to, currency string
+	currencies         []option
+
+	entries []merchEntry
+	shown   string // the query of entries
+	busy    bool
+	err     string
+}
+
+func newStatementPage(s *session, _ []string) app.UI { return &merchStatementPage{s: s} }
+
+func (p *merchStatementPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *merchStatementPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+
+func (p *merchStatementPage) load(ctx app.Context) {
+	if app.IsServer || !merchOnPage(ctx, "/statement") || p.loaded == merchPageKey(ctx) {
+		return
+	}
+	p.loaded = merchPageKey(ctx)
+	now := time.Now().UTC()
+	p.to, p.from = now.Format(buycard.DayLayout), now.AddDate(0, 0, -29).Format(buycard.DayLayout)
+	p.currency, p.currencies, p.entries, p.shown, p.err = "USD", merchCurrencies, nil, "", ""
+	// Offer the currencies the merchant has balances in first.
+	var reply struct {
+		Balances map[string]merchBalance `json:"balances"`
+	}
+	key := p.loaded
+	p.busy = true
+	run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
+		if key != p.loaded {
+			return
+		}
+		p.busy = false
+		if err == nil && len(reply.Balances) > 0 {
+			var own []string
+			for c := range reply.Balances {
+				own = append(own, c)
+			}
+			sort.Strings(own)
+			p.currency = own[0]
+		}
+		p.show(ctx)
+	})
+}
+
+func (p *merchStatementPage) show(ctx app.Context) {
+	ctx = p.own(ctx)
+	if msg := merchCheckRange(p.from, p.to); msg != "" {
+		p.err = msg
+		return
+	}
+	path := merchStatementQuery(p.from, p.to, p.currency, false)
+	p.busy, p.err, p.shown = true, "", path
+	var st struct {
+		Entries []merchEntry `json:"entries"`
+	}
+	run(ctx, func() error { return p.s.api.get(path, &st) }, func(ctx app.Context, err error) {
+		if path != p.shown {
+			return
+		}
+		p.busy = false
+		if err != nil {
+			p.err, p.entries = message(err), nil
+			return
+		}
+		p.entries = st.Entries
+		if p.entries == nil {
+			p.entries = []merchEntry{}
+		}
+	})
+}
+
+func (p *merchStatementPage) Render() app.UI {
+	return app.Section().Body(
+		app.H1().Text("Statement"),
+		app.P().Text("Every change of what you are owed: sales, refunds, disputes and what was settled to you. Days are in UTC."),
+		form("Statement range", p.show,
+			app.Div().Class("cs-row cs-filters").Body(
+				textInput(field{ID: "st-from", Label: "From", Type: "date", Value: p.from, Required: true},
+					func(_ app.Context, v string) { p.from = v }),
+				textInput(field{ID: "st-to", Label: "To", Type: "date", Value: p.to, Required: true},
+					func(_ app.Context, v string) { p.to = v }),
+				selectInput("st-currency", "Currency", p.currency, p.currencies, func(_ app.Context, v string) { p.currency = v }),
+			),
+			app.Div().Class("cs-actions").Body(
+				submitButton("Show statement", p.busy),
+				app.If(p.shown != "" && merchCheckRange(p.from, p.to) == "", func() app.UI {
+					return app.A().Class("cs-button").Href(merchStatementQuery(p.from, p.to, p.currency, true)).
+						Attr("download", "statement-"+p.currency+"-"+p.from+"-"+p.to+".csv").
+						Text("Download CSV")
+				}),
+			),
+		),
+		status(p.err, ""),
+		p.renderEntries(),
+	)
+}
+
+func (p *merchStatementPage) renderEntries() app.UI {
+	switch {
+	case p.entries == nil:
+		return app.Div().Role("status").Body(app.If(p.busy, func() app.UI { return app.P().Class("cs-loading").Text("Loading…") }))
+	case len(p.entries) == 0:
+		return app.P().Role("status").Text("No entries in these days.")
+	}
+	cur := p.currency
+	var in, out int64
+	for _, e := range p.entries {
+		if e.Amount > 0 {
+			in += e.Amount
+		} else {
+			out -= e.Amount
+		}
+	}
+	return app.Div().Body(
+		app.Dl().Class("cs-stats").Body(
+			stat("Entries", merchCount(len(p.entries))),
+			stat("Credited", merchMoney(in, cur)),
+			stat("Debited", merchMoney(out, cur)),
+			stat("Balance after", merchSigned(p.entries[len(p.entries)-1].Balance, cur)),
+		),
+		app.Div().Class("cs-table-wrap").Body(
+			app.Table().Class("cs-table").Body(
+				app.Caption().Class("cs-sr").Text("Statement entries, oldest first"),
+				app.THead().Body(app.Tr().Body(
+					app.Th().Scope("col").Text("Date"), app.Th().Scope("col").Text("Entry"), app.Th().Scope("col").Text("Order"),
+					app.Th().Scope("col").Text("Memo"), app.Th().Scope("col").Class("cs-num").Text("Amount"),
+					app.Th().Scope("col").Class("cs-num").Text("Balance"),
+				)),
+				app.TBody().Body(app.Range(p.entries).Slice(func(i int) app.UI {
+					e := p.entries[i]
+					return app.Tr().Body(
+						app.Td().Text(e.EffectiveAt.UTC().Format("2006-01-02 15:04")),
+						app.Td().Text(orDefault(merchEntryKinds[e.Kind], e.Kind)),
+						app.Td().Body(app.Code().Text(e.OrderID)),
+						app.Td().Text(e.Memo),
+						app.Td().Class("cs-num").Text(merchSigned(e.Amount, cur)),
+						app.Td().Class("cs-num").Text(merchSigned(e.Balance, cur)),
+					)
+				})),
+			),
+		),
+	)
+}
+
+func merchCount(n int) string {
+	return strconv.Itoa(n)
+}

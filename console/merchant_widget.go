@@ -1,0 +1,358 @@
+package console
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/widget"
+)
+
+// merchWidgetDesigner is /console/widgets/{id}: a widget's design, who may
+// embed it and the publisher's share, with a live preview (the very card
+// component publishers' pages show, re-rendered on every change before
+// saving), its embed code and its funnel.
+type merchWidgetDesigner struct {
+	app.Compo
+	merchAnchor
+	s *session
+
+	loaded   string
+	id       string
+	widget   *buycard.Widget // as stored
+	product  *buycard.Product
+	merchant string // the merchant's name, as cards show it
+	loadErr  string
+	snippet  merchSnippets
+	snipErr  string
+
+	edit    merchWidgetForm
+	errs    map[string]string
+	busy    bool
+	err, ok string
+}
+
+// merchSnippets is GET /v1/embed/snippet.
+type merchSnippets struct {
+	Script string `json:"script"`
+	Link   string `json:"link"`
+}
+
+// merchWidgetForm is a widget as the designer holds it, numbers as typed.
+type merchWidgetForm struct {
+	CTA, ThemeColor, Radius, Scheme, Layout, Locale string
+	Domains, Share, CheckoutMode                    string
+}
+
+// merchWidgetEdit is the body of PATCH /v1/widgets/{id}.
+type merchWidgetEdit struct {
+	ProductID         string   `json:"product_id"`
+	CTA               string   `json:"cta"`
+	PublisherShareBPS int      `json:"publisher_share_bps"`
+	AllowedDomains    []string `json:"allowed_domains"`
+	CheckoutMode      string   `json:"checkout_mode"`
+	ThemeColor        string   `json:"theme_color"`
+	CornerRadius      int      `json:"corner_radius"`
+	ColorScheme       string   `json:"color_scheme"`
+	Layout            string   `json:"layout"`
+	Locale            string   `json:"locale"`
+}
+
+// merchWidgetFormOf is the form of a stored widget.
+func merchWidgetFormOf(w *buycard.Widget) merchWidgetForm {
+	d := *w
+	d.SetDesignDefaults()
+	mode := d.CheckoutMode
+	if mode == "" {
+		mode = buycard.CheckoutOverlay
+	}
+	return merchWidgetForm{CTA: d.CTA, ThemeColor: strings.ToLower(d.ThemeColor), Radius: strconv.Itoa(d.CornerRadius),
+		Scheme: d.ColorScheme, Layout: d.Layout, Locale: d.Locale, Domains: strings.Join(d.AllowedDomains, "\n"),
+		Share: merchPercent(d.PublisherShareBPS), CheckoutMode: mode}
+}
+
+// request checks the form and makes the PATCH body, or returns the error
+// of each field by its input id.
+func (f merchWidgetForm) request(productID string) (*merchWidgetEdit, map[string]string) {
+	errs := map[string]string{}
+	e := &merchWidgetEdit{ProductID: productID, CTA: strings.TrimSpace(f.CTA), ThemeColor: f.ThemeColor,
+		ColorScheme: f.Scheme, Layout: f.Layout, Locale: strings.TrimSpace(f.Locale),
+		AllowedDomains: merchParseDomains(f.Domains), CheckoutMode: f.CheckoutMode}
+	var err error
+	if e.PublisherShareBPS, err = merchParsePercent(f.Share, "Publisher share"); err != nil {
+		errs["w-share"] = message(err)
+	}
+	if e.CornerRadius, err = merchParseCount(f.Radius, 0, "Corner radius"); err != nil {
+		errs["w-radius"] = message(err)
+	} else if e.CornerRadius > buycard.MaxCornerRadius {
+		errs["w-radius"] = "Corner radius must be at most " + strconv.Itoa(buycard.MaxCornerRadius) + " pixels."
+	}
+	switch {
+	case e.CTA == "":
+		errs["w-cta"] = "Enter the button's text."
+	case len(e.CTA) > 40: // as the API counts: bytes
+		errs["w-cta"] = "At most 40 characters, so the button stays readable."
+	}
+	if c := (buycard.Widget{ThemeColor: e.ThemeColor}); e.ThemeColor == "" || c.ValidateDesign() != nil {
+		errs["w-color"] = "Choose a colour such as #1d4ed8."
+	}
+	if e.Locale != "" && !buycard.ValidLocale(e.Locale) {
+		errs["w-locale"] = "Choose a language."
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return e, nil
+}
+
+// preview is the draft widget the preview shows: the form as it is, with
+// values it cannot show yet replaced by the stored ones.
+func (f merchWidgetForm) preview(stored buycard.Widget) buycard.Widget {
+	w := stored
+	w.CTA = strings.TrimSpace(f.CTA)
+	if r, err := merchParseCount(f.Radius, 0, ""); err == nil {
+		w.CornerRadius = min(r, buycard.MaxCornerRadius)
+	}
+	w.ThemeColor, w.ColorScheme, w.Layout = f.ThemeColor, f.Scheme, f.Layout
+	if l := strings.TrimSpace(f.Locale); l == "" || buycard.ValidLocale(l) {
+		w.Locale = l
+	}
+	return w
+}
+
+// merchFollowShopper is the locale option of none: go-app drops an empty
+// option value.
+const merchFollowShopper = "shopper"
+
+// merchLocales are the card languages the designer offers; the card
+// follows the shopper's browser when none is set.
+var merchLocales = []option{
+	{merchFollowShopper, "The shopper's browser language"}, {"en", "English"}, {"fr", "Français"}, {"de", "Deutsch"}, {"es", "Español"},
+	{"it", "Italiano"}, {"nl", "Nederlands"}, {"pt", "Português"}, {"ja", "日本語"},
+}
+
+func newWidgetDesigner(s *session, _ []string) app.UI { return &merchWidgetDesigner{s: s} }
+
+func (p *merchWidgetDesigner) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *merchWidgetDesigner) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+
+func (p *merchWidgetDesigner) load(ctx app.Context) {
+	id := merchPathID(ctx.Page().URL().Path, "/widgets")
+	if app.IsServer || id == "" || p.loaded == merchPageKey(ctx) {
+		return
+	}
+	p.loaded, p.id, p.widget, p.product, p.merchant, p.loadErr = merchPageKey(ctx), id, nil, nil, "", ""
+	p.snippet, p.snipErr, p.edit, p.errs, p.busy, p.err, p.ok = merchSnippets{}, "", merchWidgetForm{}, nil, false, "", ""
+	var w buycard.Widget
+	var pr buycard.Product
+	run(ctx, func() error {
+		if err := p.s.api.get("/v1/widgets/"+id, &w); err != nil {
+			return err
+		}
+		return p.s.api.get("/v1/products/"+w.ProductID, &pr)
+	}, func(ctx app.Context, err error) {
+		if p.id != id {
+			return
+		}
+		if err != nil {
+			p.loadErr = message(err)
+			return
+		}
+		p.widget, p.product, p.edit = &w, &pr, merchWidgetFormOf(&w)
+		merchTitle("Widget for " + pr.Title)
+	})
+	var snip merchSnippets
+	run(ctx, func() error { return p.s.api.get("/v1/embed/snippet?widget="+url.QueryEscape(id), &snip) }, func(ctx app.Context, err error) {
+		if p.id != id {
+			return
+		}
+		if err != nil {
+			p.snipErr = message(err)
+			return
+		}
+		p.snippet = snip
+	})
+	var name string
+	run(ctx, func() error { name = p.merchantName(id); return nil }, func(ctx app.Context, err error) {
+		if p.id == id {
+			p.merchant = name
+		}
+	})
+}
+
+// merchantName is the merchant's name as its cards show it, read from
+// the widget's public offer; "" when it cannot be read.
+func (p *merchWidgetDesigner) merchantName(id string) string {
+	var cards struct {
+		Cards map[string]struct {
+			Token string `json:"token"`
+		} `json:"cards"`
+	}
+	if p.s.api.get("/v1/cards?ids="+url.QueryEscape(id), &cards) != nil || cards.Cards[id].Token == "" {
+		return ""
+	}
+	var offer struct {
+		Merchant string `json:"merchant"`
+	}
+	if p.s.api.get("/v1/offers/"+url.PathEscape(id)+"?t="+url.QueryEscape(cards.Cards[id].Token), &offer) != nil {
+		return ""
+	}
+	return offer.Merchant
+}
+
+func (p *merchWidgetDesigner) Render() app.UI {
+	back := app.P().Class("cs-back").Body(app.A().Href(Base + "/widgets").Text("← All widgets"))
+	switch {
+	case p.loadErr != "":
+		return app.Section().Body(back, app.H1().Text("Widget designer"), status(p.loadErr, ""))
+	case p.widget == nil:
+		return app.Section().Body(back, app.H1().Text("Widget designer"), app.P().Class("cs-loading").Aria("busy", "true").Text("Loading…"))
+	}
+	return app.Section().Body(
+		back,
+		app.H1().Text("Widget for "+orDefault(p.product.Title, p.product.ID)),
+		app.P().Class("cs-hint").Body(app.Text("Widget "), app.Code().Text(p.widget.ID), app.Text(" · product "),
+			app.A().Href(Base+"/products/"+p.product.ID).Text(orDefault(p.product.Title, p.product.ID))),
+		app.Div().Class("cs-grid").Body(
+			p.renderForm(),
+			app.Div().Class("cs-sticky").Body(p.renderPreview()),
+		),
+		p.renderSnippet(),
+		newFunnelPanel("w", p.widget.ID, ""),
+	)
+}
+
+func (p *merchWidgetDesigner) renderForm() app.UI {
+	f := &p.edit
+	locales := merchLocales
+	known := false
+	locale := orDefault(f.Locale, merchFollowShopper)
+	for _, o := range locales {
+		known = known || o.Value == locale
+	}
+	if !known {
+		locales = append(append([]option{}, locales...), option{f.Locale, f.Locale})
+	}
+	onColor := buycard.ContrastText(f.ThemeColor)
+	onColorName := "white"
+	if onColor == "#000000" {
+		onColorName = "black"
+	}
+	return form("Widget design", p.save,
+		app.H2().Text("Design"),
+		textInput(field{ID: "w-cta", Label: "Button text", Value: f.CTA, MaxLength: 40, Error: p.errs["w-cta"],
+			Required: true, Hint: "Such as Buy, Pre-order or Get it."},
+			func(_ app.Context, v string) { f.CTA = v }),
+		app.Div().Class("cs-row").Body(
+			textInput(field{ID: "w-color", Label: "Theme colour", Type: "color", Value: f.ThemeColor, Error: p.errs["w-color"],
+				Hint: "The button's colour (" + f.ThemeColor + "); its text is " + onColorName + " for contrast."},
+				func(_ app.Context, v string) { f.ThemeColor = strings.ToLower(v) }),
+			textInput(field{ID: "w-radius", Label: "Corner radius (pixels)", Type: "number", Min: "0", Max: strconv.Itoa(buycard.MaxCornerRadius),
+				Step: "1", Value: f.Radius, Error: p.errs["w-radius"], Hint: "0 to " + strconv.Itoa(buycard.MaxCornerRadius) + "."},
+				func(_ app.Context, v string) { f.Radius = v }),
+		),
+		radioGroup("w-scheme", "Colours", f.Scheme, []option{
+			{buycard.SchemeAuto, "Auto: follow the page (light or dark)"}, {buycard.SchemeLight, "Light"}, {buycard.SchemeDark, "Dark"},
+		}, func(_ app.Context, v string) { f.Scheme = v }),
+		radioGroup("w-layout", "Layout", f.Layout, []option{
+			{buycard.LayoutFull, "Full: image, merchant, title, price"}, {buycard.LayoutCompact, "Compact: a shorter card"},
+		}, func(_ app.Context, v string) { f.Layout = v }),
+		selectInput("w-locale", "Language", locale, locales, func(_ app.Context, v string) {
+			if v == merchFollowShopper {
+				v = ""
+			}
+			f.Locale = v
+		}),
+		app.If(p.errs["w-locale"] != "", func() app.UI { return app.P().Class("cs-field-error").Text(p.errs["w-locale"]) }),
+		app.H2().Text("Publishers"),
+		textInput(field{ID: "w-share", Label: "Publisher share (%)", Value: f.Share, Error: p.errs["w-share"], Autocomplete: "off",
+			Hint: "What the publisher earns of each sale, with up to two decimals, such as 7.50."},
+			func(_ app.Context, v string) { f.Share = v }),
+		textInput(field{ID: "w-domains", Label: "Allowed publisher domains", Type: "textarea", Value: f.Domains,
+			Hint: "One per line, such as example.com or *.example.com. Leave empty to let any site embed the card."},
+			func(_ app.Context, v string) { f.Domains = v }),
+		radioGroup("w-mode", "Checkout", f.CheckoutMode, []option{
+			{buycard.CheckoutOverlay, "Overlay on the publisher's page"}, {buycard.CheckoutPopup, "Pop-up window"},
+		}, func(_ app.Context, v string) { f.CheckoutMode = v }),
+		status(p.err, p.ok),
+		submitButton("Save widget", p.busy),
+	)
+}
+
+func (p *merchWidgetDesigner) renderPreview() app.UI {
+	lang := "en"
+	if !app.IsServer {
+		if l := app.Window().Get("navigator").Get("language"); l.Truthy() {
+			lang = l.String()
+		}
+	}
+	merchant := orDefault(p.merchant, "Your business")
+	view := widget.PreviewCardView(p.edit.preview(*p.widget), *p.product, merchant, lang)
+	scheme := "the page's colours"
+	switch p.edit.Scheme {
+	case buycard.SchemeLight:
+		scheme = "light colours"
+	case buycard.SchemeDark:
+		scheme = "dark colours"
+	}
+	return app.Section().Class("cs-panel").Aria("labelledby", "preview-h").Body(
+		app.H2().ID("preview-h").Text("Preview"),
+		app.P().Class("cs-hint").Text("The card as publishers' pages show it, in "+scheme+". It changes as you edit; save to publish."),
+		app.Div().Class("cs-card-preview").DataSet("scheme", p.edit.Scheme).Body(
+			app.Div().Class("cs-card-box").Body(widget.NewCard(view)),
+		),
+		app.If(!p.product.InStock(), func() app.UI {
+			return app.P().Class("cs-hint").Text("The product is sold out, so the card shows it as such.")
+		}),
+	)
+}
+
+func (p *merchWidgetDesigner) renderSnippet() app.UI {
+	var body app.UI
+	switch {
+	case p.snipErr != "":
+		body = status(p.snipErr, "")
+	case p.snippet.Script == "":
+		body = app.P().Class("cs-loading").Text("Loading…")
+	default:
+		body = app.Div().Body(
+			copyField("w-snippet", "Embed code", p.snippet.Script),
+			app.If(p.snippet.Link != "", func() app.UI { return copyField("w-link", "Link (for pages that cannot run scripts)", p.snippet.Link) }),
+		)
+	}
+	return app.Section().Class("cs-panel").Aria("labelledby", "embed-h").Body(
+		app.H2().ID("embed-h").Text("Embed code"),
+		app.P().Class("cs-hint").Text("Publishers paste this where the card should appear. Publishers who join Buycard get their own code with their placement."),
+		body,
+	)
+}
+
+func (p *merchWidgetDesigner) save(ctx app.Context) {
+	ctx = p.own(ctx)
+	p.err, p.ok = "", ""
+	body, errs := p.edit.request(p.widget.ProductID)
+	p.errs = errs
+	if body == nil {
+		p.err = "Check the fields marked above."
+		merchFocusFirst(ctx, errs, "w-cta", "w-color", "w-radius", "w-locale", "w-share")
+		return
+	}
+	p.busy = true
+	id := p.id
+	var saved buycard.Widget
+	run(ctx, func() error { return p.s.api.do("PATCH", "/v1/widgets/"+id, body, &saved) }, func(ctx app.Context, err error) {
+		p.busy = false
+		if p.id != id {
+			return
+		}
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		p.widget, p.edit = &saved, merchWidgetFormOf(&saved)
+		p.ok = "Widget saved."
+	})
+}

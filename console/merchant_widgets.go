@@ -1,0 +1,145 @@
+package console
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard"
+)
+
+// merchWidgetsPage is /console/widgets: the merchant's widgets (buy cards)
+// and a form to make one for a product; the designer then styles it.
+type merchWidgetsPage struct {
+	app.Compo
+	merchAnchor
+	s *session
+
+	loaded   string
+	widgets  []buycard.Widget
+	products []buycard.Product
+	listErr  string
+
+	productID string
+	busy      bool
+	err       string
+}
+
+func newWidgetsPage(s *session, _ []string) app.UI { return &merchWidgetsPage{s: s} }
+
+func (p *merchWidgetsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *merchWidgetsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+
+func (p *merchWidgetsPage) load(ctx app.Context) {
+	if app.IsServer || !merchOnPage(ctx, "/widgets") || p.loaded == merchPageKey(ctx) {
+		return
+	}
+	p.loaded = merchPageKey(ctx)
+	p.widgets, p.products, p.listErr, p.productID, p.busy, p.err = nil, nil, "", "", false, ""
+	var ws struct {
+		Widgets []buycard.Widget `json:"widgets"`
+	}
+	var ps struct {
+		Products []buycard.Product `json:"products"`
+	}
+	run(ctx, func() error {
+		if err := p.s.api.get("/v1/products", &ps); err != nil {
+			return err
+		}
+		return p.s.api.get("/v1/widgets", &ws)
+	}, func(ctx app.Context, err error) {
+		if err != nil {
+			p.listErr = message(err)
+			return
+		}
+		p.widgets, p.products = ws.Widgets, ps.Products
+		for _, pr := range p.products {
+			if pr.ArchivedAt == nil {
+				p.productID = pr.ID
+				break
+			}
+		}
+	})
+}
+
+// title is the title of product id, or the id.
+func (p *merchWidgetsPage) title(id string) string {
+	for _, pr := range p.products {
+		if pr.ID == id {
+			return orDefault(pr.Title, id)
+		}
+	}
+	return id
+}
+
+func (p *merchWidgetsPage) Render() app.UI {
+	var options []option
+	for _, pr := range p.products {
+		if pr.ArchivedAt == nil {
+			options = append(options, option{pr.ID, orDefault(pr.Title, pr.ID)})
+		}
+	}
+	var create app.UI
+	switch {
+	case p.products == nil && p.listErr == "":
+		create = app.P().Class("cs-loading").Text("Loading…")
+	case len(options) == 0 && p.listErr == "":
+		create = app.P().Body(app.Text("Widgets sell a product. "), app.A().Href(Base+"/products").Text("Create a product first."))
+	case len(options) > 0:
+		create = form("New widget", p.create,
+			selectInput("w-product", "Product", p.productID, options, func(_ app.Context, v string) { p.productID = v }),
+			status(p.err, ""),
+			submitButton("Create widget", p.busy),
+		)
+	}
+	return app.Section().Body(
+		app.H1().Text("Widgets"),
+		app.P().Text("A widget is a buy card for one of your products. Publishers embed it on their pages; you choose its design and their share of each sale."),
+		app.Section().Class("cs-panel").Aria("labelledby", "neww-h").Body(app.H2().ID("neww-h").Text("New widget"), create),
+		app.H2().Text("Your widgets"),
+		p.renderList(),
+	)
+}
+
+func (p *merchWidgetsPage) renderList() app.UI {
+	switch {
+	case p.listErr != "":
+		return status(p.listErr, "")
+	case p.widgets == nil:
+		return app.P().Class("cs-loading").Text("Loading…")
+	case len(p.widgets) == 0:
+		return app.P().Text("No widgets yet.")
+	}
+	return merchTable("Your widgets", []string{"Widget", "Product", "Button", "Publisher share", "Checkout", "Created"}, map[int]bool{3: true}, len(p.widgets), func(i int) []app.UI {
+		w := p.widgets[i]
+		mode := "Overlay"
+		if w.CheckoutMode == buycard.CheckoutPopup {
+			mode = "Pop-up window"
+		}
+		return []app.UI{
+			app.A().Href(Base+"/widgets/"+w.ID).Aria("label", "Design "+w.ID+" ("+p.title(w.ProductID)+")").Body(app.Code().Text(w.ID)),
+			app.Text(p.title(w.ProductID)),
+			app.Text(w.CTA),
+			app.Text(merchPercent(w.PublisherShareBPS) + "%"),
+			app.Text(mode),
+			app.Text(merchDate(w.CreatedAt)),
+		}
+	})
+}
+
+func (p *merchWidgetsPage) create(ctx app.Context) {
+	ctx = p.own(ctx)
+	if p.productID == "" {
+		p.err = "Choose a product."
+		return
+	}
+	p.busy, p.err = true, ""
+	body := map[string]string{"product_id": p.productID}
+	var w buycard.Widget
+	run(ctx, func() error { return p.s.api.do("POST", "/v1/widgets", body, &w) }, func(ctx app.Context, err error) {
+		p.busy = false
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		ctx.Navigate(Base + "/widgets/" + w.ID)
+	})
+}

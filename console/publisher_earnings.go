@@ -1,0 +1,163 @@
+package console
+
+import (
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard"
+)
+
+// payouts is GET /v1/payouts: the statements of the publisher's paid
+// accounts and its share transfers.
+type payouts struct {
+	Paid []struct {
+		Currency string      `json:"currency"`
+		Entries  []paidEntry `json:"entries"`
+	} `json:"paid"`
+	Transfers []shareTransfer `json:"transfers"`
+}
+
+// paidEntry is one ledger entry of a paid account.
+type paidEntry struct {
+	Kind        string    `json:"kind"`
+	OrderID     string    `json:"order_id"`
+	EffectiveAt time.Time `json:"effective_at"`
+	Amount      int64     `json:"amount"`
+	Balance     int64     `json:"balance"`
+}
+
+// shareTransfer is one movement of an order's share to or back from the
+// publisher's Stripe account.
+type shareTransfer struct {
+	ID        string        `json:"id"`
+	OrderID   string        `json:"order_id"`
+	Kind      string        `json:"kind"`   // "transfer" or "reversal"
+	Amount    buycard.Money `json:"amount"` // of the movement
+	Status    string        `json:"status"` // "pending", "done" or "failed"
+	Error     string        `json:"error"`
+	CreatedAt time.Time     `json:"created_at"`
+}
+
+// Words for the API's codes.
+var (
+	transferKinds    = map[string]string{"transfer": "Payout", "reversal": "Taken back (refund)"}
+	transferStatuses = map[string]string{"pending": "In progress", "done": "Done", "failed": "Failed"}
+	entryKinds       = map[string]string{"publisher_payout": "Payout", "publisher_reversal": "Taken back (refund)"}
+)
+
+// earningsPage is /console/earnings: the publisher's balances per
+// currency (GET /v1/earnings), its payout history (GET /v1/payouts, only
+// with Stripe) and its payout account.
+type earningsPage struct {
+	app.Compo
+	s *session
+
+	earnings    earnings
+	loaded      bool
+	err         string
+	payouts     *payouts
+	payoutsDone bool
+	sandbox     bool // the server has no payouts: the sandbox
+	payoutsErr  string
+	loadedAt    string
+}
+
+func newEarningsPage(s *session, _ []string) app.UI { return &earningsPage{s: s} }
+
+func (p *earningsPage) OnMount(ctx app.Context) { p.load(ctx) }
+func (p *earningsPage) OnNav(ctx app.Context)   { p.load(ctx) }
+
+func (p *earningsPage) load(ctx app.Context) {
+	if app.IsServer || !onPage(ctx, &p.loadedAt) {
+		return
+	}
+	p.earnings, p.loaded, p.err = nil, false, ""
+	p.payouts, p.payoutsDone, p.sandbox, p.payoutsErr = nil, false, false, ""
+	var reply struct {
+		Earnings earnings `json:"earnings"`
+	}
+	run(ctx, func() error { return p.s.api.get("/v1/earnings", &reply) }, func(ctx app.Context, err error) {
+		p.loaded = true
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		p.earnings = reply.Earnings
+	})
+	var got payouts
+	run(ctx, func() error { return p.s.api.get("/v1/payouts", &got) }, func(ctx app.Context, err error) {
+		p.payoutsDone = true
+		switch {
+		case buycard.ErrorCode(err) == buycard.ENOTFOUND:
+			p.sandbox = true // GET /v1/payouts exists only with Stripe
+		case err != nil:
+			p.payoutsErr = message(err)
+		default:
+			p.payouts = &got
+		}
+	})
+}
+
+func (p *earningsPage) Render() app.UI {
+	return app.Section().Body(
+		app.H1().Text("Earnings"),
+		app.P().Text("Your share of a sale is pending while the shopper may still get a refund, then available, then paid out to your Stripe account."),
+		app.H2().Text("Balances"),
+		status(p.err, ""),
+		app.If(p.err == "", func() app.UI { return earningsSummary(p.earnings, p.loaded) }),
+		newPublisherAccount("acct"),
+		app.Section().Aria("labelledby", "payouts-h").Body(
+			app.H2().ID("payouts-h").Text("Payout history"),
+			status(p.payoutsErr, ""),
+			p.renderPayouts(),
+		),
+	)
+}
+
+func (p *earningsPage) renderPayouts() app.UI {
+	switch {
+	case !p.payoutsDone:
+		return app.P().Class("cs-loading").Text("Loading…")
+	case p.sandbox:
+		return app.P().Class("cs-note").Text("This server runs payments in the sandbox: sales count towards your balances, but no money is paid out, so there is no payout history.")
+	case p.payouts == nil:
+		return app.Div()
+	}
+	var entries []paidEntry
+	var currencies []string
+	for _, st := range p.payouts.Paid {
+		for _, e := range st.Entries {
+			entries = append(entries, e)
+			currencies = append(currencies, st.Currency)
+		}
+	}
+	ts := p.payouts.Transfers
+	return app.Div().Body(
+		app.H3().Text("Transfers to your Stripe account"),
+		app.If(len(ts) == 0, func() app.UI { return app.P().Text("No transfers yet.") }).Else(func() app.UI {
+			return table("Transfers, newest first", []string{"Date", "Order", "Movement", "Amount", "Status"}, len(ts), func(i int) []app.UI {
+				t := ts[i]
+				st := app.UI(app.Text(orDefault(transferStatuses[t.Status], t.Status)))
+				if t.Status == "failed" && t.Error != "" {
+					st = app.Span().Text(transferStatuses[t.Status] + ": " + t.Error)
+				}
+				return []app.UI{
+					app.Text(t.CreatedAt.Format(time.DateOnly)), app.Code().Text(t.OrderID),
+					app.Text(orDefault(transferKinds[t.Kind], t.Kind)), app.Span().Class("cs-num").Text(t.Amount.Format("en")), st,
+				}
+			})
+		}),
+		app.H3().Text("Paid out, per currency"),
+		app.If(len(entries) == 0, func() app.UI { return app.P().Text("Nothing paid out yet.") }).Else(func() app.UI {
+			return table("Paid-out statement, oldest first", []string{"Date", "Order", "Entry", "Amount", "Total paid"}, len(entries), func(i int) []app.UI {
+				e, cur := entries[i], currencies[i]
+				return []app.UI{
+					app.Text(e.EffectiveAt.Format(time.DateOnly)), app.Code().Text(e.OrderID),
+					app.Text(orDefault(entryKinds[e.Kind], e.Kind)),
+					app.Span().Class("cs-num").Text(moneyText(e.Amount, cur)), app.Span().Class("cs-num").Text(moneyText(e.Balance, cur)),
+				}
+			})
+		}),
+	)
+}

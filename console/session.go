@@ -1,0 +1,95 @@
+package console
+
+import (
+	"sync"
+
+	"github.com/buycard/buycard"
+)
+
+// me is GET /v1/auth/me: the signed-in user, its party and its CSRF token.
+type me struct {
+	User      buycard.User `json:"user"`
+	PartyKind string       `json:"party_kind"`
+	PartyID   string       `json:"party_id"`
+	CSRFToken string       `json:"csrf_token"`
+}
+
+// session is the browser's view of who is signed in. The WASM has one;
+// the server's prerender never loads it, so it renders every page as if
+// signed out and the WASM fills in the rest.
+type session struct {
+	api *client
+
+	mu     sync.Mutex
+	loaded bool // me was asked for
+	user   *me  // nil when signed out
+}
+
+func newSession() *session {
+	return &session{api: newClient()}
+}
+
+// current is the WASM's session.
+var current = newSession()
+
+// load asks the server who is signed in, once; later calls return what
+// the first learned. An error means the server could not say.
+func (s *session) load() (*me, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.loaded {
+		return s.user, nil
+	}
+	var m me
+	switch err := s.api.get("/v1/auth/me", &m); {
+	case buycard.ErrorCode(err) == buycard.EUNAUTHORIZED:
+		s.setLocked(nil)
+	case err != nil:
+		return nil, err
+	default:
+		s.setLocked(&m)
+	}
+	return s.user, nil
+}
+
+// signedIn records the user a sign-in or sign-up answered with.
+func (s *session) signedIn(m *me) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.setLocked(m)
+}
+
+// signOut ends the session on the server, then here.
+func (s *session) signOut() error {
+	err := s.api.do("POST", "/v1/auth/logout", nil, nil)
+	if err != nil && buycard.ErrorCode(err) != buycard.EUNAUTHORIZED {
+		return err
+	}
+	s.signedIn(nil)
+	return nil
+}
+
+func (s *session) setLocked(m *me) {
+	s.loaded, s.user = true, m
+	s.api.csrf = ""
+	if m != nil {
+		s.api.csrf = m.CSRFToken
+	}
+}
+
+// role is the signed-in user's role, "" when signed out or unknown.
+func (s *session) role() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.user == nil {
+		return ""
+	}
+	return s.user.User.Role
+}
+
+// known reports whether load has answered.
+func (s *session) known() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loaded
+}

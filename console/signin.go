@@ -1,0 +1,155 @@
+package console
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard"
+)
+
+// minPassword is the shortest password the server accepts
+// (backend/auth.MinPassword), for the hint.
+const minPassword = "12"
+
+// signIn is /console/signin: email and password.
+type signIn struct {
+	app.Compo
+	s               *session
+	email, password string
+	busy            bool
+	err             string
+}
+
+func newSignIn(s *session, _ []string) app.UI { return &signIn{s: s} }
+
+func (p *signIn) Render() app.UI {
+	return app.Section().Class("cs-narrow").Body(
+		app.H1().Text("Sign in"),
+		form("Sign in", p.submit,
+			textInput(field{ID: "email", Label: "Email", Type: "email", Value: p.email, Autocomplete: "username", Required: true},
+				func(_ app.Context, v string) { p.email = v }),
+			textInput(field{ID: "password", Label: "Password", Type: "password", Value: p.password, Autocomplete: "current-password", Required: true},
+				func(_ app.Context, v string) { p.password = v }),
+			status(p.err, ""),
+			submitButton("Sign in", p.busy),
+		),
+		app.P().Body(app.Text("New to Buycard? "), app.A().Href(Base+"/signup").Text("Create an account")),
+		app.P().Class("cs-hint").Text("Forgot your password? Ask the platform operator for a password link."),
+	)
+}
+
+func (p *signIn) submit(ctx app.Context) {
+	p.busy, p.err = true, ""
+	var m me
+	body := map[string]string{"email": p.email, "password": p.password}
+	run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/login", body, &m) }, func(ctx app.Context, err error) {
+		p.busy = false
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		p.password = ""
+		p.s.signedIn(&m)
+		ctx.Navigate(nextPath(ctx.Page().URL().Query().Get("next")))
+	})
+}
+
+// signUp is /console/signup: a new merchant or publisher and its first
+// user.
+type signUp struct {
+	app.Compo
+	s                           *session
+	role, name, email, password string
+	busy                        bool
+	err                         string
+}
+
+func newSignUp(s *session, _ []string) app.UI { return &signUp{s: s, role: buycard.RoleMerchant} }
+
+func (p *signUp) Render() app.UI {
+	nameLabel := "Business name"
+	if p.role == buycard.RolePublisher {
+		nameLabel = "Site or publication name"
+	}
+	return app.Section().Class("cs-narrow").Body(
+		app.H1().Text("Create an account"),
+		form("Create an account", p.submit,
+			radioGroup("role", "I want to", p.role, []option{
+				{buycard.RoleMerchant, "Sell my products (merchant)"},
+				{buycard.RolePublisher, "Earn from cards on my site (publisher)"},
+			}, func(_ app.Context, v string) { p.role = v }),
+			textInput(field{ID: "name", Label: nameLabel, Value: p.name, Autocomplete: "organization", Required: true, MaxLength: 120},
+				func(_ app.Context, v string) { p.name = v }),
+			textInput(field{ID: "email", Label: "Email", Type: "email", Value: p.email, Autocomplete: "email", Required: true},
+				func(_ app.Context, v string) { p.email = v }),
+			textInput(field{ID: "password", Label: "Password", Type: "password", Value: p.password, Autocomplete: "new-password", Required: true,
+				Hint: "At least " + minPassword + " characters. A few unrelated words make a strong one."},
+				func(_ app.Context, v string) { p.password = v }),
+			status(p.err, ""),
+			submitButton("Create account", p.busy),
+		),
+		app.P().Body(app.Text("Already have an account? "), app.A().Href(Base+"/signin").Text("Sign in")),
+	)
+}
+
+func (p *signUp) submit(ctx app.Context) {
+	p.busy, p.err = true, ""
+	var m me
+	body := map[string]string{"role": p.role, "name": p.name, "email": p.email, "password": p.password}
+	run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/signup", body, &m) }, func(ctx app.Context, err error) {
+		p.busy = false
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		p.password = ""
+		p.s.signedIn(&m)
+		ctx.Navigate(Base)
+	})
+}
+
+// passwordPage is /console/reset-password#token=…: the page of a
+// password link that `buycard admin create` or `buycard user reset-link`
+// printed. The token rides in the fragment, which browsers never send
+// to a server or in a Referer.
+type passwordPage struct {
+	app.Compo
+	s        *session
+	password string
+	busy     bool
+	err      string
+	done     bool
+}
+
+func newPasswordPage(s *session, _ []string) app.UI { return &passwordPage{s: s} }
+
+func (p *passwordPage) Render() app.UI {
+	if p.done {
+		return notice("Password set", "Your new password is set. Sign in with it.", Base+"/signin", "Sign in")
+	}
+	return app.Section().Class("cs-narrow").Body(
+		app.H1().Text("Set your password"),
+		form("Set your password", p.submit,
+			textInput(field{ID: "new-password", Label: "New password", Type: "password", Value: p.password, Autocomplete: "new-password", Required: true,
+				Hint: "At least " + minPassword + " characters."},
+				func(_ app.Context, v string) { p.password = v }),
+			status(p.err, ""),
+			submitButton("Set password", p.busy),
+		),
+	)
+}
+
+func (p *passwordPage) submit(ctx app.Context) {
+	p.busy, p.err = true, ""
+	token := strings.TrimPrefix(ctx.Page().URL().Fragment, "token=")
+	body := map[string]string{"token": token, "new_password": p.password}
+	run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/password-reset", body, nil) }, func(ctx app.Context, err error) {
+		p.busy = false
+		if err != nil {
+			p.err = message(err)
+			return
+		}
+		p.password, p.done = "", true
+	})
+}
