@@ -75,11 +75,11 @@ func (p *adminSettings) load(ctx app.Context) {
 // show fills the form with settings.
 func (p *adminSettings) show(set *platformSettings) {
 	p.saved = set
-	p.percent = percentText(set.BPS)
+	p.percent = percentField(set.BPS)
 	p.rows = nil
 	for _, cur := range feeCurrencies {
 		if amount, ok := set.Fixed[cur]; ok {
-			p.rows = append(p.rows, feeRow{cur, fixedText(amount, cur)})
+			p.rows = append(p.rows, feeRow{cur, decimalText(amount, cur)})
 		}
 	}
 	for cur, amount := range set.Fixed { // any the console does not list
@@ -198,9 +198,9 @@ func focusLater(ctx app.Context, id string) {
 // message per field ("percent", or a currency) when it cannot.
 func (p *adminSettings) request() (body map[string]any, errs map[string]string) {
 	errs = map[string]string{}
-	bps, msg := parsePercent(p.percent)
-	if msg != "" {
-		errs["percent"] = msg
+	bps, err := parsePercent(p.percent, "The fee")
+	if err != nil {
+		errs["percent"] = message(err)
 	}
 	fixed := map[string]int64{}
 	for _, r := range p.rows {

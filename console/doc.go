@@ -11,10 +11,14 @@
 // console can call.
 //
 // Layout: shell.go is the one go-app component of every route: it reads
-// the session and picks the page of the path from the table in routes.go.
-// Each page is a component in a file named after it; pages load their data
-// in OnNav, so going from one product to another reloads it. client.go is
-// the JSON client, form.go the accessible form controls every page uses.
+// the session (session.go) and picks the page of the path from the table
+// in routes.go. Each page is a component in a file named after its role
+// and itself (merchant_widget.go is the widget designer, publisher_*.go
+// and admin_*.go the others'); page.go says how pages load their data
+// once per visit. client.go is the JSON client; form.go the accessible
+// form controls, widgets.go the tables and copy fields, amount.go the
+// exact money and percent fields, funnel.go the funnel panel and
+// account_panel.go the payment account panel that several pages show.
 //
 // Only the standard library, go-app, the domain package, package browser,
 // package chart and package widget (for the card preview) are imported:

@@ -19,6 +19,11 @@ type field struct {
 	Min, Max     string
 	Step         string
 	MaxLength    int
+	// Live re-renders the page on every keystroke (the designer's
+	// preview). Other fields only keep the value: a re-render while the
+	// person types faster than go-app renders would set the field back to
+	// an older value and lose what was typed since.
+	Live bool
 }
 
 // textInput renders f, calling onInput with each new value.
@@ -32,6 +37,9 @@ func textInput(f field, onInput func(ctx app.Context, value string)) app.UI {
 	}
 	handler := func(ctx app.Context, e app.Event) {
 		onInput(ctx, ctx.JSSrc().Get("value").String())
+		if !f.Live {
+			ctx.PreventUpdate()
+		}
 	}
 	var control app.UI
 	if f.Type == "textarea" {

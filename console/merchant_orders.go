@@ -76,14 +76,14 @@ func merchRefundAmount(r merchRefund, mo *merchOrder) (int64, string) {
 	if r.Full {
 		return mo.Refundable, ""
 	}
-	n, err := merchParseMoney(r.Amount, cur, "Amount")
+	n, err := parseMoney(r.Amount, cur, "Amount")
 	switch {
 	case err != nil:
 		return 0, message(err)
 	case n <= 0:
 		return 0, "Amount must be more than 0."
 	case n > mo.Refundable:
-		return 0, "At most " + merchMoney(mo.Refundable, cur) + " can still be refunded."
+		return 0, "At most " + moneyText(mo.Refundable, cur) + " can still be refunded."
 	}
 	return n, ""
 }
@@ -113,10 +113,9 @@ func (p *merchOrdersPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) 
 func (p *merchOrdersPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
 func (p *merchOrdersPage) load(ctx app.Context) {
-	if app.IsServer || !merchOnPage(ctx, "/orders") || p.loaded == merchPageKey(ctx) {
+	if app.IsServer || !atPath(ctx, "/orders") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.loaded = merchPageKey(ctx)
 	p.status = ctx.Page().URL().Query().Get("status")
 	p.orders, p.next, p.err, p.open, p.refund = nil, "", "", "", merchRefund{}
 	p.fetch(ctx, "")
@@ -249,7 +248,7 @@ func (p *merchOrdersPage) renderOrder(mo *merchOrder) app.UI {
 			app.Td().Body(app.Code().Text(orDefault(o.Number, o.ID))),
 			app.Td().Text(product),
 			app.Td().Body(app.Span().Class("cs-badge cs-st-"+string(o.Status)).Text(merchStatusLabel(o))),
-			app.Td().Class("cs-num").Text(merchMoney(o.Total.Amount, cur)),
+			app.Td().Class("cs-num").Text(moneyText(o.Total.Amount, cur)),
 			app.Td().Class("cs-num").Text(merchNet(mo)),
 			app.Td().Body(toggle),
 		),
@@ -266,19 +265,19 @@ func (p *merchOrdersPage) renderDetails(mo *merchOrder) app.UI {
 		app.Div().Body(
 			app.H3().Text("Split of order "+orDefault(o.Number, o.ID)),
 			app.Dl().Class("cs-split").Body(
-				merchRow("Total", merchMoney(sp.Total, cur)),
-				merchRow("Platform fee", "− "+merchMoney(sp.PlatformFee, cur)),
-				merchRow("Publisher share ("+merchPercent(o.PublisherShareBPS)+"%)", "− "+merchMoney(sp.PublisherShare, cur)),
-				merchRow("Your net", merchMoney(sp.MerchantNet, cur)),
-				merchRow("Processor fee (paid by the platform)", merchMoney(sp.ProcessorFee, cur)),
+				merchRow("Total", moneyText(sp.Total, cur)),
+				merchRow("Platform fee", "− "+moneyText(sp.PlatformFee, cur)),
+				merchRow("Publisher share ("+percentField(o.PublisherShareBPS)+"%)", "− "+moneyText(sp.PublisherShare, cur)),
+				merchRow("Your net", moneyText(sp.MerchantNet, cur)),
+				merchRow("Processor fee (paid by the platform)", moneyText(sp.ProcessorFee, cur)),
 			),
 			app.Dl().Class("cs-split").Body(
-				merchRow("Unit price", merchMoney(o.UnitPrice.Amount, o.UnitPrice.Currency)),
+				merchRow("Unit price", moneyText(o.UnitPrice.Amount, o.UnitPrice.Currency)),
 				merchRow("Quantity", strconv.Itoa(o.Quantity)),
 				app.If(o.PaidAt != nil, func() app.UI { return merchRow("Paid", merchDateTime(*o.PaidAt)) }),
-				app.If(o.Refunded > 0, func() app.UI { return merchRow("Refunded", merchMoney(o.Refunded, cur)) }),
-				app.If(o.DisputeHeld > 0, func() app.UI { return merchRow("Held by a dispute", merchMoney(o.DisputeHeld, cur)) }),
-				app.If(o.DisputeLost > 0, func() app.UI { return merchRow("Lost to disputes", merchMoney(o.DisputeLost, cur)) }),
+				app.If(o.Refunded > 0, func() app.UI { return merchRow("Refunded", moneyText(o.Refunded, cur)) }),
+				app.If(o.DisputeHeld > 0, func() app.UI { return merchRow("Held by a dispute", moneyText(o.DisputeHeld, cur)) }),
+				app.If(o.DisputeLost > 0, func() app.UI { return merchRow("Lost to disputes", moneyText(o.DisputeLost, cur)) }),
 				merchRow("Widget", o.WidgetID),
 			),
 		),
@@ -292,7 +291,7 @@ func merchNet(mo *merchOrder) string {
 	if mo.Order.Status != buycard.OrderPaid {
 		return "—"
 	}
-	return merchMoney(mo.Split.MerchantNet, mo.Order.Total.Currency)
+	return moneyText(mo.Split.MerchantNet, mo.Order.Total.Currency)
 }
 
 // merchRow is one term and its value of a description list.
@@ -317,21 +316,21 @@ func (p *merchOrdersPage) renderRefund(mo *merchOrder) app.UI {
 	}
 	var confirm app.UI = app.Text("")
 	if r.Confirming {
-		confirm = merchConfirm("refund-confirm", "Refund "+merchMoney(r.Minor, cur)+" of order "+orDefault(o.Number, o.ID)+
-			" to the shopper? This cannot be undone.", "Refund "+merchMoney(r.Minor, cur), r.Busy,
+		confirm = merchConfirm("refund-confirm", "Refund "+moneyText(r.Minor, cur)+" of order "+orDefault(o.Number, o.ID)+
+			" to the shopper? This cannot be undone.", "Refund "+moneyText(r.Minor, cur), r.Busy,
 			func(ctx app.Context) { p.sendRefund(ctx, mo) },
 			func(ctx app.Context) { r.Confirming = false; merchFocus(ctx, "refund-submit") })
 	}
 	return app.Div().Class("cs-refund").Body(
 		app.H3().Text("Refund"),
-		app.P().Text("Up to "+merchMoney(mo.Refundable, cur)+" can be refunded."),
+		app.P().Text("Up to "+moneyText(mo.Refundable, cur)+" can be refunded."),
 		form("Refund order "+orDefault(o.Number, o.ID), func(ctx app.Context) { p.askRefund(ctx, mo) },
 			radioGroup("refund-kind", "Amount", map[bool]string{true: "full", false: "partial"}[r.Full], []option{
-				{"full", "Full: " + merchMoney(mo.Refundable, cur)}, {"partial", "Part of it"},
+				{"full", "Full: " + moneyText(mo.Refundable, cur)}, {"partial", "Part of it"},
 			}, func(_ app.Context, v string) { r.Full, r.Confirming, r.AmountErr = v == "full", false, "" }),
 			app.If(!r.Full, func() app.UI {
 				return textInput(field{ID: "refund-amount", Label: "Amount to refund (" + cur + ")", Value: r.Amount, Autocomplete: "off",
-					Error: r.AmountErr, Hint: "Such as " + merchDecimal(mo.Refundable/2/buycard.MinorUnitStep(cur)*buycard.MinorUnitStep(cur), cur) + "."},
+					Error: r.AmountErr, Hint: "Such as " + decimalText(mo.Refundable/2/buycard.MinorUnitStep(cur)*buycard.MinorUnitStep(cur), cur) + "."},
 					func(_ app.Context, v string) { r.Amount, r.Confirming = v, false })
 			}),
 			textInput(field{ID: "refund-reason", Label: "Reason (optional)", Type: "textarea", Value: r.Reason, MaxLength: 500,
@@ -376,7 +375,7 @@ func (p *merchOrdersPage) sendRefund(ctx app.Context, mo *merchOrder) {
 	body, _ := json.Marshal(map[string]any{"amount": r.Minor, "reason": strings.TrimSpace(r.Reason)})
 	req := browser.Request{Method: "POST", URL: "/v1/merchant/orders/" + url.PathEscape(id) + "/refunds", Body: string(body),
 		Header: map[string]string{"Accept": "application/json", "Content-Type": "application/json", "Idempotency-Key": r.Key}}
-	amount := merchMoney(r.Minor, mo.Order.Total.Currency)
+	amount := moneyText(r.Minor, mo.Order.Total.Currency)
 	var fresh merchOrder
 	run(ctx, func() error {
 		if err := p.s.api.exchange(req, nil); err != nil {

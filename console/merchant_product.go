@@ -55,7 +55,7 @@ func merchFormOf(p *buycard.Product) merchProductForm {
 	f := merchProductForm{Title: p.Title, Description: p.Description, OptionName: p.OptionName,
 		MaxPerOrder: strconv.Itoa(p.MaxPerOrder), Alt: p.Image.Alt}
 	for _, v := range p.Variants {
-		f.Variants = append(f.Variants, merchVariantForm{ID: v.ID, Name: v.Name, Price: merchDecimal(v.Price, p.Currency),
+		f.Variants = append(f.Variants, merchVariantForm{ID: v.ID, Name: v.Name, Price: decimalText(v.Price, p.Currency),
 			Stock: strconv.Itoa(v.Stock), Unlimited: v.Unlimited})
 	}
 	return f
@@ -83,7 +83,7 @@ func (f merchProductForm) request(p *buycard.Product) (*merchProductEdit, map[st
 		errs["p-title"] = "Enter a title."
 	}
 	var err error
-	if edit.MaxPerOrder, err = merchParseCount(f.MaxPerOrder, 1, "Maximum per order"); err != nil {
+	if edit.MaxPerOrder, err = parseCount(f.MaxPerOrder, 1, "Maximum per order"); err != nil {
 		errs["p-max"] = message(err)
 	}
 	if len(f.Variants) == 0 {
@@ -102,13 +102,13 @@ func (f merchProductForm) request(p *buycard.Product) (*merchProductEdit, map[st
 			errs[merchFieldID("v-name", i)] = "Another variant has this name."
 		}
 		names[strings.ToLower(name)] = true
-		price, err := merchParsePrice(v.Price, p.Currency, "Price")
+		price, err := parsePrice(v.Price, p.Currency, "Price")
 		if err != nil {
 			errs[merchFieldID("v-price", i)] = message(err)
 		}
 		stock := 0
 		if !v.Unlimited {
-			if stock, err = merchParseCount(v.Stock, 0, "Stock"); err != nil {
+			if stock, err = parseCount(v.Stock, 0, "Stock"); err != nil {
 				errs[merchFieldID("v-stock", i)] = message(err)
 			}
 		}
@@ -127,10 +127,10 @@ func (p *merchProductPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx)
 
 func (p *merchProductPage) load(ctx app.Context) {
 	id := merchPathID(ctx.Page().URL().Path, "/products")
-	if app.IsServer || id == "" || p.loaded == merchPageKey(ctx) {
+	if app.IsServer || id == "" || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.loaded, p.id, p.product, p.loadErr = merchPageKey(ctx), id, nil, ""
+	p.id, p.product, p.loadErr = id, nil, ""
 	p.edit, p.errs, p.busy, p.err, p.ok = merchProductForm{}, nil, false, "", ""
 	p.uploading, p.uploadErr, p.uploadOK = false, "", ""
 	p.confirming, p.archiving, p.archiveErr = false, false, ""

@@ -46,13 +46,13 @@ func (f merchNewProduct) request() (*merchProductEdit, map[string]string) {
 	if strings.TrimSpace(f.Title) == "" {
 		errs["new-title"] = "Enter a title."
 	}
-	price, err := merchParsePrice(f.Price, f.Currency, "Price")
+	price, err := parsePrice(f.Price, f.Currency, "Price")
 	if err != nil {
 		errs["new-price"] = message(err)
 	}
 	stock := 0
 	if !f.Unlimited {
-		if stock, err = merchParseCount(f.Stock, 0, "Stock"); err != nil {
+		if stock, err = parseCount(f.Stock, 0, "Stock"); err != nil {
 			errs["new-stock"] = message(err)
 		}
 	}
@@ -71,10 +71,9 @@ func (p *merchProductsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx
 func (p *merchProductsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
 func (p *merchProductsPage) load(ctx app.Context) {
-	if app.IsServer || !merchOnPage(ctx, "/products") || p.loaded == merchPageKey(ctx) {
+	if app.IsServer || !atPath(ctx, "/products") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.loaded = merchPageKey(ctx)
 	p.draft, p.errs, p.busy, p.err, p.ok = merchNewProduct{Currency: "USD", Stock: "0"}, nil, false, "", ""
 	p.reload(ctx)
 }
@@ -95,8 +94,8 @@ func (p *merchProductsPage) reload(ctx app.Context) {
 }
 
 func (p *merchProductsPage) Render() app.UI {
-	exp := merchExponent(p.draft.Currency)
-	priceHint := "In " + p.draft.Currency + ", such as " + merchDecimal(1250*merchPow10(exp)/100, p.draft.Currency) + "."
+	exp := exponent(p.draft.Currency)
+	priceHint := "In " + p.draft.Currency + ", such as " + decimalText(1250*merchPow10(exp)/100, p.draft.Currency) + "."
 	return app.Section().Body(
 		app.H1().Text("Products"),
 		app.Section().Class("cs-panel").Aria("labelledby", "new-h").Body(
@@ -105,7 +104,7 @@ func (p *merchProductsPage) Render() app.UI {
 				app.Div().Class("cs-row").Body(
 					textInput(field{ID: "new-title", Label: "Title", Value: p.draft.Title, Required: true, MaxLength: 200, Error: p.errs["new-title"]},
 						func(_ app.Context, v string) { p.draft.Title = v }),
-					selectInput("new-currency", "Currency", p.draft.Currency, merchCurrencies, func(_ app.Context, v string) { p.draft.Currency = v }),
+					selectInput("new-currency", "Currency", p.draft.Currency, currencies, func(_ app.Context, v string) { p.draft.Currency = v }),
 				),
 				app.Div().Class("cs-row").Body(
 					textInput(field{ID: "new-price", Label: "Price", Value: p.draft.Price, Required: true, Hint: priceHint, Error: p.errs["new-price"],
@@ -204,9 +203,9 @@ func merchPriceRange(pr *buycard.Product) string {
 		lo, hi = min(lo, v.Price), max(hi, v.Price)
 	}
 	if lo == hi {
-		return merchMoney(lo, pr.Currency)
+		return moneyText(lo, pr.Currency)
 	}
-	return merchMoney(lo, pr.Currency) + "–" + merchMoney(hi, pr.Currency)
+	return moneyText(lo, pr.Currency) + "–" + moneyText(hi, pr.Currency)
 }
 
 // merchStockText sums a product's stock: "12 in stock", "Unlimited", "Sold out".

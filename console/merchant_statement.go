@@ -88,13 +88,12 @@ func (p *merchStatementPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ct
 func (p *merchStatementPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
 func (p *merchStatementPage) load(ctx app.Context) {
-	if app.IsServer || !merchOnPage(ctx, "/statement") || p.loaded == merchPageKey(ctx) {
+	if app.IsServer || !atPath(ctx, "/statement") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.loaded = merchPageKey(ctx)
 	now := time.Now().UTC()
 	p.to, p.from = now.Format(buycard.DayLayout), now.AddDate(0, 0, -29).Format(buycard.DayLayout)
-	p.currency, p.currencies, p.entries, p.shown, p.err = "USD", merchCurrencies, nil, "", ""
+	p.currency, p.currencies, p.entries, p.shown, p.err = "USD", currencies, nil, "", ""
 	// Offer the currencies the merchant has balances in first.
 	var reply struct {
 		Balances map[string]merchBalance `json:"balances"`
@@ -190,8 +189,8 @@ func (p *merchStatementPage) renderEntries() app.UI {
 	return app.Div().Body(
 		app.Dl().Class("cs-stats").Body(
 			stat("Entries", merchCount(len(p.entries))),
-			stat("Credited", merchMoney(in, cur)),
-			stat("Debited", merchMoney(out, cur)),
+			stat("Credited", moneyText(in, cur)),
+			stat("Debited", moneyText(out, cur)),
 			stat("Balance after", merchSigned(p.entries[len(p.entries)-1].Balance, cur)),
 		),
 		app.Div().Class("cs-table-wrap").Body(

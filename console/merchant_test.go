@@ -41,15 +41,15 @@ func TestMerchParseMoney(t *testing.T) {
 		{"1.2.3", "USD", 0, false},
 		{"١٢", "USD", 0, false},
 	} {
-		got, err := merchParseMoney(tc.in, tc.cur, "Price")
+		got, err := parseMoney(tc.in, tc.cur, "Price")
 		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("merchParseMoney(%q, %s) = %d, %v; want %d, ok %v", tc.in, tc.cur, got, err, tc.want, tc.ok)
+			t.Errorf("parseMoney(%q, %s) = %d, %v; want %d, ok %v", tc.in, tc.cur, got, err, tc.want, tc.ok)
 		}
 		if err != nil && message(err) == msgUnexpected {
-			t.Errorf("merchParseMoney(%q): error %v is not worded for people", tc.in, err)
+			t.Errorf("parseMoney(%q): error %v is not worded for people", tc.in, err)
 		}
 	}
-	if _, err := merchParsePrice("0.00", "USD", "Price"); err == nil {
+	if _, err := parsePrice("0.00", "USD", "Price"); err == nil {
 		t.Error("a price of 0 passed")
 	}
 }
@@ -57,79 +57,79 @@ func TestMerchParseMoney(t *testing.T) {
 // TestMerchMoneyRoundTrip checks that what a field shows reads back as
 // the same minor units, in every currency.
 func TestMerchMoneyRoundTrip(t *testing.T) {
-	for _, o := range merchCurrencies {
+	for _, o := range currencies {
 		if _, ok := buycard.CurrencyExponent(o.Value); !ok {
 			t.Fatalf("currency %s is not supported by buycard", o.Value)
 		}
 		for _, n := range []int64{10, 120, 1250, 99990, 100000000, 7_000_000_010} {
-			text := merchDecimal(n, o.Value)
-			got, err := merchParseMoney(text, o.Value, "Price")
+			text := decimalText(n, o.Value)
+			got, err := parseMoney(text, o.Value, "Price")
 			if err != nil || got != n {
 				t.Errorf("%d %s shows as %q, which reads as %d, %v", n, o.Value, text, got, err)
 			}
 		}
 	}
-	if got := merchDecimal(1250, "KWD"); got != "1.250" {
+	if got := decimalText(1250, "KWD"); got != "1.250" {
 		t.Errorf("1250 KWD shows as %q", got)
 	}
-	if got := merchDecimal(1500, "JPY"); got != "1500" {
+	if got := decimalText(1500, "JPY"); got != "1500" {
 		t.Errorf("1500 JPY shows as %q", got)
 	}
-	if got := merchMoney(123456, "USD"); got != "$1,234.56" {
-		t.Errorf("merchMoney = %q", got)
+	if got := moneyText(123456, "USD"); got != "$1,234.56" {
+		t.Errorf("moneyText = %q", got)
 	}
 }
 
 func TestMerchPercent(t *testing.T) {
 	for bps, want := range map[int]string{0: "0.00", 1: "0.01", 10: "0.10", 750: "7.50", 1234: "12.34", 10000: "100.00"} {
-		if got := merchPercent(bps); got != want {
-			t.Errorf("merchPercent(%d) = %q, want %q", bps, got, want)
+		if got := percentField(bps); got != want {
+			t.Errorf("percentField(%d) = %q, want %q", bps, got, want)
 		}
-		if back, err := merchParsePercent(want, "Share"); err != nil || back != bps {
-			t.Errorf("merchParsePercent(%q) = %d, %v; want %d", want, back, err, bps)
+		if back, err := parsePercent(want, "Share"); err != nil || back != bps {
+			t.Errorf("parsePercent(%q) = %d, %v; want %d", want, back, err, bps)
 		}
 	}
 	// Every basis point survives the round trip.
 	for bps := 0; bps <= 10000; bps++ {
-		if back, err := merchParsePercent(merchPercent(bps), "Share"); err != nil || back != bps {
-			t.Fatalf("%d bps: %q reads as %d, %v", bps, merchPercent(bps), back, err)
+		if back, err := parsePercent(percentField(bps), "Share"); err != nil || back != bps {
+			t.Fatalf("%d bps: %q reads as %d, %v", bps, percentField(bps), back, err)
 		}
 	}
 	for in, want := range map[string]int{"7.5": 750, "7.5 %": 750, "7%": 700, " 12.05 ": 1205, "0.29": 29, "0.57": 57} {
-		if got, err := merchParsePercent(in, "Share"); err != nil || got != want {
-			t.Errorf("merchParsePercent(%q) = %d, %v; want %d", in, got, err, want)
+		if got, err := parsePercent(in, "Share"); err != nil || got != want {
+			t.Errorf("parsePercent(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"", "100.01", "101", "-1", "7.505", "abc", "7,5"} {
-		if got, err := merchParsePercent(in, "Share"); err == nil {
-			t.Errorf("merchParsePercent(%q) = %d, want an error", in, got)
+		if got, err := parsePercent(in, "Share"); err == nil {
+			t.Errorf("parsePercent(%q) = %d, want an error", in, got)
 		}
 	}
 }
 
 func TestMerchParseCount(t *testing.T) {
 	for in, want := range map[string]int{"0": 0, "12": 12, " 7 ": 7} {
-		if got, err := merchParseCount(in, 0, "Stock"); err != nil || got != want {
-			t.Errorf("merchParseCount(%q) = %d, %v", in, got, err)
+		if got, err := parseCount(in, 0, "Stock"); err != nil || got != want {
+			t.Errorf("parseCount(%q) = %d, %v", in, got, err)
 		}
 	}
 	for _, in := range []string{"", "-1", "1.5", "x", "99999999999"} {
-		if _, err := merchParseCount(in, 0, "Stock"); err == nil {
-			t.Errorf("merchParseCount(%q) passed", in)
+		if _, err := parseCount(in, 0, "Stock"); err == nil {
+			t.Errorf("parseCount(%q) passed", in)
 		}
 	}
-	if _, err := merchParseCount("0", 1, "Maximum"); err == nil {
+	if _, err := parseCount("0", 1, "Maximum"); err == nil {
 		t.Error("a minimum of 1 let 0 through")
 	}
 }
 
 func TestMerchParseDomains(t *testing.T) {
-	got := merchParseDomains("Example.com\n\n *.blog.example \r\nexample.com, news.example")
+	got := parseDomains("Example.com\n\n *.blog.example \r\nexample.com, news.example")
 	want := []string{"example.com", "*.blog.example", "news.example"}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("merchParseDomains = %q, want %q", got, want)
+		t.Errorf("parseDomains = %q, want %q", got, want)
 	}
-	if got := merchParseDomains("  \n"); got == nil || len(got) != 0 {
+	if got := parseDomains("  \n"); got == nil || len(got) != 0 {
 		t.Errorf("no domains = %#v, want an empty list (JSON [])", got)
 	}
 }
@@ -291,7 +291,7 @@ func TestMerchSigned(t *testing.T) {
 // go-app drops an empty value attribute, and the option's text becomes its
 // value.
 func TestMerchSelectValues(t *testing.T) {
-	for name, options := range map[string][]option{"statuses": merchStatuses, "locales": merchLocales, "currencies": merchCurrencies} {
+	for name, options := range map[string][]option{"statuses": merchStatuses, "locales": merchLocales, "currencies": currencies} {
 		for _, o := range options {
 			if o.Value == "" {
 				t.Errorf("%s: option %q has an empty value", name, o.Label)

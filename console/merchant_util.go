@@ -26,18 +26,6 @@ func merchPathID(path, prefix string) string {
 	return rest
 }
 
-// merchOnPage reports whether the browser is at the console page path (after
-// Base). A page reused by go-app, or still mounted while the shell moves
-// on, gets OnNav for paths that are not its own; it ignores those.
-func merchOnPage(ctx app.Context, path string) bool {
-	return strings.TrimSuffix(ctx.Page().URL().Path, "/") == Base+path
-}
-
-// merchPageKey is what a page loaded: the URL it was at.
-func merchPageKey(ctx app.Context) string {
-	return ctx.Page().URL().String()
-}
-
 // merchIdempotencyKey names one refund attempt, so a retried request never
 // refunds twice.
 func merchIdempotencyKey() string {
@@ -123,9 +111,9 @@ func merchTable(caption string, head []string, numeric map[int]bool, n int, row 
 // merchSigned writes minor units with a true minus sign: "−$4.56".
 func merchSigned(amount int64, currency string) string {
 	if amount < 0 {
-		return "−" + merchMoney(-amount, currency)
+		return "−" + moneyText(-amount, currency)
 	}
-	return merchMoney(amount, currency)
+	return moneyText(amount, currency)
 }
 
 // merchAnchor keeps a page's own context. go-app drops what an async call

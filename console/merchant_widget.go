@@ -71,7 +71,7 @@ func merchWidgetFormOf(w *buycard.Widget) merchWidgetForm {
 	}
 	return merchWidgetForm{CTA: d.CTA, ThemeColor: strings.ToLower(d.ThemeColor), Radius: strconv.Itoa(d.CornerRadius),
 		Scheme: d.ColorScheme, Layout: d.Layout, Locale: d.Locale, Domains: strings.Join(d.AllowedDomains, "\n"),
-		Share: merchPercent(d.PublisherShareBPS), CheckoutMode: mode}
+		Share: percentField(d.PublisherShareBPS), CheckoutMode: mode}
 }
 
 // request checks the form and makes the PATCH body, or returns the error
@@ -80,12 +80,12 @@ func (f merchWidgetForm) request(productID string) (*merchWidgetEdit, map[string
 	errs := map[string]string{}
 	e := &merchWidgetEdit{ProductID: productID, CTA: strings.TrimSpace(f.CTA), ThemeColor: f.ThemeColor,
 		ColorScheme: f.Scheme, Layout: f.Layout, Locale: strings.TrimSpace(f.Locale),
-		AllowedDomains: merchParseDomains(f.Domains), CheckoutMode: f.CheckoutMode}
+		AllowedDomains: parseDomains(f.Domains), CheckoutMode: f.CheckoutMode}
 	var err error
-	if e.PublisherShareBPS, err = merchParsePercent(f.Share, "Publisher share"); err != nil {
+	if e.PublisherShareBPS, err = parsePercent(f.Share, "Publisher share"); err != nil {
 		errs["w-share"] = message(err)
 	}
-	if e.CornerRadius, err = merchParseCount(f.Radius, 0, "Corner radius"); err != nil {
+	if e.CornerRadius, err = parseCount(f.Radius, 0, "Corner radius"); err != nil {
 		errs["w-radius"] = message(err)
 	} else if e.CornerRadius > buycard.MaxCornerRadius {
 		errs["w-radius"] = "Corner radius must be at most " + strconv.Itoa(buycard.MaxCornerRadius) + " pixels."
@@ -113,7 +113,7 @@ func (f merchWidgetForm) request(productID string) (*merchWidgetEdit, map[string
 func (f merchWidgetForm) preview(stored buycard.Widget) buycard.Widget {
 	w := stored
 	w.CTA = strings.TrimSpace(f.CTA)
-	if r, err := merchParseCount(f.Radius, 0, ""); err == nil {
+	if r, err := parseCount(f.Radius, 0, ""); err == nil {
 		w.CornerRadius = min(r, buycard.MaxCornerRadius)
 	}
 	w.ThemeColor, w.ColorScheme, w.Layout = f.ThemeColor, f.Scheme, f.Layout
@@ -141,10 +141,10 @@ func (p *merchWidgetDesigner) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(c
 
 func (p *merchWidgetDesigner) load(ctx app.Context) {
 	id := merchPathID(ctx.Page().URL().Path, "/widgets")
-	if app.IsServer || id == "" || p.loaded == merchPageKey(ctx) {
+	if app.IsServer || id == "" || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.loaded, p.id, p.widget, p.product, p.merchant, p.loadErr = merchPageKey(ctx), id, nil, nil, "", ""
+	p.id, p.widget, p.product, p.merchant, p.loadErr = id, nil, nil, "", ""
 	p.snippet, p.snipErr, p.edit, p.errs, p.busy, p.err, p.ok = merchSnippets{}, "", merchWidgetForm{}, nil, false, "", ""
 	var w buycard.Widget
 	var pr buycard.Product
@@ -243,14 +243,14 @@ func (p *merchWidgetDesigner) renderForm() app.UI {
 	}
 	return form("Widget design", p.save,
 		app.H2().Text("Design"),
-		textInput(field{ID: "w-cta", Label: "Button text", Value: f.CTA, MaxLength: 40, Error: p.errs["w-cta"],
+		textInput(field{Live: true, ID: "w-cta", Label: "Button text", Value: f.CTA, MaxLength: 40, Error: p.errs["w-cta"],
 			Required: true, Hint: "Such as Buy, Pre-order or Get it."},
 			func(_ app.Context, v string) { f.CTA = v }),
 		app.Div().Class("cs-row").Body(
-			textInput(field{ID: "w-color", Label: "Theme colour", Type: "color", Value: f.ThemeColor, Error: p.errs["w-color"],
+			textInput(field{Live: true, ID: "w-color", Label: "Theme colour", Type: "color", Value: f.ThemeColor, Error: p.errs["w-color"],
 				Hint: "The button's colour (" + f.ThemeColor + "); its text is " + onColorName + " for contrast."},
 				func(_ app.Context, v string) { f.ThemeColor = strings.ToLower(v) }),
-			textInput(field{ID: "w-radius", Label: "Corner radius (pixels)", Type: "number", Min: "0", Max: strconv.Itoa(buycard.MaxCornerRadius),
+			textInput(field{Live: true, ID: "w-radius", Label: "Corner radius (pixels)", Type: "number", Min: "0", Max: strconv.Itoa(buycard.MaxCornerRadius),
 				Step: "1", Value: f.Radius, Error: p.errs["w-radius"], Hint: "0 to " + strconv.Itoa(buycard.MaxCornerRadius) + "."},
 				func(_ app.Context, v string) { f.Radius = v }),
 		),

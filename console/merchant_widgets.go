@@ -29,10 +29,9 @@ func (p *merchWidgetsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx)
 func (p *merchWidgetsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
 func (p *merchWidgetsPage) load(ctx app.Context) {
-	if app.IsServer || !merchOnPage(ctx, "/widgets") || p.loaded == merchPageKey(ctx) {
+	if app.IsServer || !atPath(ctx, "/widgets") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.loaded = merchPageKey(ctx)
 	p.widgets, p.products, p.listErr, p.productID, p.busy, p.err = nil, nil, "", "", false, ""
 	var ws struct {
 		Widgets []buycard.Widget `json:"widgets"`
@@ -118,7 +117,7 @@ func (p *merchWidgetsPage) renderList() app.UI {
 			app.A().Href(Base+"/widgets/"+w.ID).Aria("label", "Design "+w.ID+" ("+p.title(w.ProductID)+")").Body(app.Code().Text(w.ID)),
 			app.Text(p.title(w.ProductID)),
 			app.Text(w.CTA),
-			app.Text(merchPercent(w.PublisherShareBPS) + "%"),
+			app.Text(percentField(w.PublisherShareBPS) + "%"),
 			app.Text(mode),
 			app.Text(merchDate(w.CreatedAt)),
 		}

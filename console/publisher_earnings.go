@@ -106,7 +106,7 @@ func (p *earningsPage) Render() app.UI {
 		app.H2().Text("Balances"),
 		status(p.err, ""),
 		app.If(p.err == "", func() app.UI { return earningsSummary(p.earnings, p.loaded) }),
-		newPublisherAccount("acct"),
+		newAccountPanel("acct", false),
 		app.Section().Aria("labelledby", "payouts-h").Body(
 			app.H2().ID("payouts-h").Text("Payout history"),
 			status(p.payoutsErr, ""),

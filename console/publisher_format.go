@@ -2,30 +2,7 @@ package console
 
 import (
 	"sort"
-	"strconv"
-
-	"github.com/buycard/buycard"
 )
-
-// bpsText writes basis points as a percentage with two decimals, exactly
-// (1250 → "12.50%", 5 → "0.05%"): no floats.
-func bpsText(bps int) string {
-	sign := ""
-	if bps < 0 {
-		sign, bps = "-", -bps
-	}
-	frac := strconv.Itoa(bps % 100)
-	if len(frac) < 2 {
-		frac = "0" + frac
-	}
-	return sign + strconv.Itoa(bps/100) + "." + frac + "%"
-}
-
-// moneyText writes an amount in minor units of cur for English readers
-// ("$12.50", "¥1,200").
-func moneyText(amount int64, cur string) string {
-	return buycard.Money{Amount: amount, Currency: cur}.Format("en")
-}
 
 // priceRangeText is a product's price, or its range when variants differ.
 func priceRangeText(min, max int64, cur string) string {

@@ -55,7 +55,7 @@ func (p *publisherHome) Render() app.UI {
 			status(p.err, ""),
 			earningsSummary(p.earnings, p.loaded),
 		),
-		newPublisherAccount("acct"),
+		newAccountPanel("acct", false),
 		newFunnelPanel("all", "", ""),
 	)
 }
@@ -81,18 +81,4 @@ func earningsSummary(e earnings, loaded bool) app.UI {
 		}
 		return cells
 	})
-}
-
-// onPage reports whether the page at the current path still needs
-// loading, and records that it is loaded: a page loads in OnMount when
-// the shell mounts it and in OnNav when a navigation reuses it, and must
-// not load twice for one visit.
-func onPage(ctx app.Context, loaded *string) bool {
-	u := ctx.Page().URL()
-	at := u.Path + "?" + u.RawQuery
-	if *loaded == at {
-		return false
-	}
-	*loaded = at
-	return true
 }

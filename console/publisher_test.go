@@ -77,14 +77,19 @@ func TestEarningsFormat(t *testing.T) {
 
 func TestAccountState(t *testing.T) {
 	for _, tc := range []struct {
-		a    *buycard.PaymentAccount
-		want string
+		a        *buycard.PaymentAccount
+		merchant bool
+		want     string
 	}{
-		{nil, "Not set up"},
-		{&buycard.PaymentAccount{ID: "acct_1"}, "Setup not finished"},
-		{&buycard.PaymentAccount{ID: "acct_1", ChargesEnabled: true, PayoutsEnabled: true}, "Payouts enabled"},
+		{nil, false, "Not set up"},
+		{nil, true, "Not set up"},
+		{&buycard.PaymentAccount{ID: "acct_1"}, false, "Setup not finished"},
+		{&buycard.PaymentAccount{ID: "acct_1", ChargesEnabled: true}, false, "Setup not finished"},
+		{&buycard.PaymentAccount{ID: "acct_1", ChargesEnabled: true}, true, "Takes payments"},
+		{&buycard.PaymentAccount{ID: "acct_1", ChargesEnabled: true, PayoutsEnabled: true}, false, "Payouts enabled"},
+		{&buycard.PaymentAccount{ID: "acct_sandbox_mer_1", ChargesEnabled: true, PayoutsEnabled: true}, true, "Sandbox"},
 	} {
-		if got, _ := accountState(tc.a); got != tc.want {
+		if got, _ := accountState(tc.a, tc.merchant); got != tc.want {
 			t.Errorf("accountState(%+v) = %q, want %q", tc.a, got, tc.want)
 		}
 	}

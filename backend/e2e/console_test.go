@@ -270,8 +270,8 @@ func TestConsoleSellEmbedBuy(t *testing.T) {
 	checkAxeSchemes(t, merchant.ctx, "console merchant overview")
 
 	// Payments: in the sandbox the account is connected at once.
-	merchant.do(clickCSS(`[aria-labelledby=account-h] button.cs-primary`))
-	waitConsole(t, merchant, `document.querySelector('[aria-labelledby=account-h]').textContent.includes('Takes payments')`)
+	merchant.do(clickCSS(`[aria-labelledby=acct-h] button.cs-primary`))
+	waitConsole(t, merchant, `document.querySelector('[aria-labelledby=acct-h]').textContent.includes('Sandbox')`)
 
 	// A product, then its widget.
 	visitConsole(t, merchant, "/console/products", `!!document.getElementById('new-title')`)

@@ -7,22 +7,22 @@ import (
 	"github.com/buycard/buycard"
 )
 
-// merchCurrencies are the currencies a product may be sold in (buycard's
+// currencies are the currencies a product may be sold in (buycard's
 // supported ISO 4217 codes), most common first.
-var merchCurrencies = []option{
+var currencies = []option{
 	{"USD", "USD – US dollar"}, {"EUR", "EUR – Euro"}, {"GBP", "GBP – Pound sterling"},
 	{"CAD", "CAD – Canadian dollar"}, {"AUD", "AUD – Australian dollar"}, {"CHF", "CHF – Swiss franc"},
 	{"SEK", "SEK – Swedish krona"}, {"JPY", "JPY – Japanese yen"}, {"KRW", "KRW – South Korean won"},
 	{"KWD", "KWD – Kuwaiti dinar"}, {"BHD", "BHD – Bahraini dinar"}, {"JOD", "JOD – Jordanian dinar"},
 }
 
-// merchParseDecimal reads a non-negative decimal number written with digits
+// parseDecimal reads a non-negative decimal number written with digits
 // and at most one point ("12", "12.5", ".75") as an integer of 10^-exp
-// units: merchParseDecimal("12.5", 2) is 1250. It works on the digits, never
+// units: parseDecimal("12.5", 2) is 1250. It works on the digits, never
 // on floats, and refuses more than exp decimals, signs, exponents,
 // thousands separators and numbers beyond int64. The error is a sentence
 // for the person who typed s; what names the amount ("Price").
-func merchParseDecimal(s string, exp int, what string) (int64, error) {
+func parseDecimal(s string, exp int, what string) (int64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, buycard.Errorf(buycard.EINVALID, "%s is required.", what)
@@ -33,7 +33,7 @@ func merchParseDecimal(s string, exp int, what string) (int64, error) {
 		return 0, buycard.Errorf(buycard.EINVALID, "%s: write digits with a point for decimals, without thousands separators (1234.50).", what)
 	case strings.HasPrefix(s, "-"):
 		return 0, buycard.Errorf(buycard.EINVALID, "%s must not be negative.", what)
-	case !merchDigitsOnly(whole) || !merchDigitsOnly(frac) || whole == "" && frac == "" || strings.Contains(frac, "."):
+	case !isDigits(whole) || !isDigits(frac) || whole == "" && frac == "" || strings.Contains(frac, "."):
 		return 0, buycard.Errorf(buycard.EINVALID, "%s must be a number, such as 12.50.", what)
 	case len(frac) > exp && exp == 0:
 		return 0, buycard.Errorf(buycard.EINVALID, "%s: this currency has no decimals.", what)
@@ -51,7 +51,7 @@ func merchParseDecimal(s string, exp int, what string) (int64, error) {
 	return n, nil
 }
 
-func merchDigitsOnly(s string) bool {
+func isDigits(s string) bool {
 	for _, c := range s {
 		if c < '0' || c > '9' {
 			return false
@@ -60,20 +60,20 @@ func merchDigitsOnly(s string) bool {
 	return true
 }
 
-// merchExponent is the number of decimals of currency, 2 for unknown ones.
-func merchExponent(currency string) int {
+// exponent is the number of decimals of currency, 2 for unknown ones.
+func exponent(currency string) int {
 	if e, ok := buycard.CurrencyExponent(currency); ok {
 		return e
 	}
 	return 2
 }
 
-// merchParseMoney reads an amount typed in major units of currency ("12.50"
+// parseMoney reads an amount typed in major units of currency ("12.50"
 // USD, "1500" JPY, "1.250" KWD) as minor units, exactly. A price that
 // the payment provider could not charge (KWD amounts must end in 0) is
 // refused with the reason.
-func merchParseMoney(s, currency, what string) (int64, error) {
-	n, err := merchParseDecimal(s, merchExponent(currency), what)
+func parseMoney(s, currency, what string) (int64, error) {
+	n, err := parseDecimal(s, exponent(currency), what)
 	if err != nil {
 		return 0, err
 	}
@@ -83,29 +83,29 @@ func merchParseMoney(s, currency, what string) (int64, error) {
 	return n, nil
 }
 
-// merchParsePrice is merchParseMoney for a price, which must be positive.
-func merchParsePrice(s, currency, what string) (int64, error) {
-	n, err := merchParseMoney(s, currency, what)
+// parsePrice is parseMoney for a price, which must be positive.
+func parsePrice(s, currency, what string) (int64, error) {
+	n, err := parseMoney(s, currency, what)
 	if err == nil && n <= 0 {
 		return 0, buycard.Errorf(buycard.EINVALID, "%s must be more than 0.", what)
 	}
 	return n, err
 }
 
-// merchDecimal writes minor units of currency as major units for a form
+// decimalText writes minor units of currency as major units for a form
 // field: 1250 USD is "12.50", 1500 JPY "1500", 1250 KWD "1.250".
-func merchDecimal(amount int64, currency string) string {
+func decimalText(amount int64, currency string) string {
 	return buycard.Money{Amount: amount, Currency: currency}.Decimal()
 }
 
-// merchMoney writes minor units of currency for reading: "$12.50".
-func merchMoney(amount int64, currency string) string {
+// moneyText writes minor units of currency for reading: "$12.50".
+func moneyText(amount int64, currency string) string {
 	return buycard.Money{Amount: amount, Currency: currency}.Format("en")
 }
 
-// merchPercent writes basis points as a percent with two decimals:
+// percentField writes basis points as a percent with two decimals:
 // 1250 is "12.50".
-func merchPercent(bps int) string {
+func percentField(bps int) string {
 	sign := ""
 	if bps < 0 {
 		sign, bps = "-", -bps
@@ -113,11 +113,11 @@ func merchPercent(bps int) string {
 	return sign + strconv.Itoa(bps/100) + "." + strconv.Itoa(bps%100/10) + strconv.Itoa(bps%10)
 }
 
-// merchParsePercent reads a percent with at most two decimals ("12.5",
+// parsePercent reads a percent with at most two decimals ("12.5",
 // "12.50 %") as basis points (1250), from 0 to 100 %.
-func merchParsePercent(s, what string) (int, error) {
+func parsePercent(s, what string) (int, error) {
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
-	n, err := merchParseDecimal(s, 2, what)
+	n, err := parseDecimal(s, 2, what)
 	if err != nil {
 		return 0, err
 	}
@@ -127,14 +127,14 @@ func merchParsePercent(s, what string) (int, error) {
 	return int(n), nil
 }
 
-// merchParseCount reads a whole number of at least 0 (a stock level) or at
+// parseCount reads a whole number of at least 0 (a stock level) or at
 // least min.
-func merchParseCount(s string, min int, what string) (int, error) {
+func parseCount(s string, min int, what string) (int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, buycard.Errorf(buycard.EINVALID, "%s is required.", what)
 	}
-	if !merchDigitsOnly(s) {
+	if !isDigits(s) {
 		return 0, buycard.Errorf(buycard.EINVALID, "%s must be a whole number of at least %d.", what, min)
 	}
 	n, err := strconv.Atoi(s)
@@ -147,9 +147,9 @@ func merchParseCount(s string, min int, what string) (int, error) {
 	return n, nil
 }
 
-// merchParseDomains reads allowed publisher domains, one per line (commas and
+// parseDomains reads allowed publisher domains, one per line (commas and
 // spaces separate them too), lower-cased, without blanks or repeats.
-func merchParseDomains(text string) []string {
+func parseDomains(text string) []string {
 	seen := map[string]bool{}
 	list := []string{}
 	for _, d := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' || r == ' ' || r == '\t' }) {
@@ -161,4 +161,18 @@ func merchParseDomains(text string) []string {
 		list = append(list, d)
 	}
 	return list
+}
+
+// bpsText writes basis points as a percentage with two decimals, exactly
+// (1250 → "12.50%", 5 → "0.05%"): no floats.
+func bpsText(bps int) string {
+	sign := ""
+	if bps < 0 {
+		sign, bps = "-", -bps
+	}
+	frac := strconv.Itoa(bps % 100)
+	if len(frac) < 2 {
+		frac = "0" + frac
+	}
+	return sign + strconv.Itoa(bps/100) + "." + frac + "%"
 }

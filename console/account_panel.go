@@ -1,0 +1,134 @@
+package console
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard"
+)
+
+// sandboxAccountPrefix starts the ids of the sandbox's payment accounts
+// (backend/api's sandboxAccountPrefix).
+const sandboxAccountPrefix = "acct_sandbox_"
+
+// accountPanel is the signed-in party's account at the payment provider
+// (GET /v1/payment-account) and the way to set it up: POST
+// /v1/payment-account/onboarding answers a link to Stripe's onboarding,
+// which the browser then opens, or, on a server without Stripe, the
+// sandbox account it connected at once.
+type accountPanel struct {
+	app.Compo
+	ID       string // the id of its heading; unique in the page
+	Merchant bool   // a merchant's account takes payments; a publisher's receives payouts
+
+	account *buycard.PaymentAccount
+	loaded  bool
+	busy    bool
+	err     string
+	note    string // what the API said instead of a link
+}
+
+func newAccountPanel(id string, merchant bool) *accountPanel {
+	return &accountPanel{ID: id, Merchant: merchant}
+}
+
+func (a *accountPanel) OnMount(ctx app.Context) { a.load(ctx) }
+
+func (a *accountPanel) load(ctx app.Context) {
+	if app.IsServer {
+		return
+	}
+	a.account, a.loaded, a.err, a.note = nil, false, "", ""
+	var got buycard.PaymentAccount
+	run(ctx, func() error { return current.api.get("/v1/payment-account", &got) }, func(ctx app.Context, err error) {
+		a.loaded = true
+		switch {
+		case buycard.ErrorCode(err) == buycard.ENOTFOUND:
+			// No account yet.
+		case err != nil:
+			a.err = message(err)
+		default:
+			a.account = &got
+		}
+	})
+}
+
+// accountState says where a party's account stands, in words.
+func accountState(a *buycard.PaymentAccount, merchant bool) (state, detail string) {
+	switch {
+	case a == nil && merchant:
+		return "Not set up", "Set up a Stripe account to take payments: until then your cards cannot be bought."
+	case a == nil:
+		return "Not set up", "Set up a Stripe account to receive your share of each sale."
+	case strings.HasPrefix(a.ID, sandboxAccountPrefix):
+		return "Sandbox", "Payments run in the sandbox: your test account takes the test cards."
+	case merchant && a.ChargesEnabled:
+		return "Takes payments", "Shoppers can buy from your cards; Stripe pays you out."
+	case !merchant && a.PayoutsEnabled:
+		return "Payouts enabled", "Your share of each sale is paid to your Stripe account."
+	}
+	return "Setup not finished", "Stripe needs more details. Continue where you left off."
+}
+
+func (a *accountPanel) Render() app.UI {
+	state, detail := accountState(a.account, a.Merchant)
+	title, label := "Payout account", "Set up payouts with Stripe"
+	if a.Merchant {
+		title, label = "Payment account", "Set up payments with Stripe"
+	}
+	if a.account != nil {
+		label = "Continue with Stripe"
+	}
+	done := a.account != nil && (strings.HasPrefix(a.account.ID, sandboxAccountPrefix) || a.account.ChargesEnabled && a.account.PayoutsEnabled)
+	return app.Section().Class("cs-panel").Aria("labelledby", a.ID+"-h").Body(
+		app.H2().ID(a.ID+"-h").Class("cs-panel-title").Text(title),
+		app.If(!a.loaded && a.err == "", func() app.UI { return app.P().Class("cs-loading").Text("Loading…") }).
+			Else(func() app.UI {
+				return app.Div().Body(
+					app.P().Body(app.Span().Class("cs-badge").Text(state), app.Text(" "+detail)),
+					app.If(a.account != nil, func() app.UI {
+						return app.P().Class("cs-hint").Body(app.Text("Account "), app.Code().Text(a.account.ID))
+					}),
+					app.If(!done, func() app.UI {
+						b := app.Button().Type("button").Class("cs-primary").Disabled(app.IsServer || a.busy).Text(label).OnClick(a.onboard)
+						if a.busy {
+							b = b.Aria("busy", "true")
+						}
+						return b
+					}),
+				)
+			}),
+		app.Div().Class("cs-error").Role("alert").Body(app.If(a.err != "", func() app.UI { return app.P().Text(a.err) })),
+		app.Div().Class("cs-note").Role("status").Body(app.If(a.note != "", func() app.UI { return app.P().Text(a.note) })),
+	)
+}
+
+// onboarding is the answer of POST /v1/payment-account/onboarding: a
+// link to Stripe's onboarding, or the sandbox account it connected.
+type onboarding struct {
+	URL string `json:"url"`
+	buycard.PaymentAccount
+}
+
+// onboard asks for a link to Stripe's onboarding and opens it; in the
+// sandbox it shows the account connected at once.
+func (a *accountPanel) onboard(ctx app.Context, e app.Event) {
+	a.busy, a.err, a.note = true, "", ""
+	var reply onboarding
+	run(ctx, func() error { return current.api.do("POST", "/v1/payment-account/onboarding", nil, &reply) }, func(ctx app.Context, err error) {
+		a.busy = false
+		switch {
+		case err != nil:
+			a.err = message(err)
+		case reply.URL != "":
+			a.busy = true
+			app.Window().Get("location").Call("assign", reply.URL)
+		case reply.ID != "":
+			a.account = &reply.PaymentAccount
+			a.note = "Your sandbox account is connected."
+		default:
+			a.err = msgUnexpected
+		}
+	})
+}
