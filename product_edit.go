@@ -53,7 +53,7 @@ func (w *Widget) Edited(edit *Widget) *Widget {
 	if len(next.AllowedDomains) == 0 {
 		next.AllowedDomains = nil
 	}
-	next.CheckoutMode = edit.CheckoutMode
+	next.CheckoutMode, next.ClosedToPublishers = edit.CheckoutMode, edit.ClosedToPublishers
 	if next.CheckoutMode == "" {
 		next.CheckoutMode = CheckoutOverlay
 	}

@@ -24,6 +24,10 @@ type Widget struct {
 	// CheckoutOverlay (the default) or CheckoutPopup. Stores save an empty
 	// mode as CheckoutOverlay.
 	CheckoutMode string `json:"checkout_mode"`
+	// ClosedToPublishers keeps the widget out of the publishers' catalog:
+	// only publishers the merchant gives the snippet to embed it, and no
+	// placement can be made for it from the catalog.
+	ClosedToPublishers bool `json:"closed_to_publishers"`
 	// The card's design. A widget stored with an empty ThemeColor takes
 	// the whole DefaultDesign (radius included), so widgets made before
 	// the designer, and Go callers that leave it out, keep the original

@@ -154,11 +154,13 @@ func status(err, ok string) app.UI {
 }
 
 // form is a form that runs onSubmit in place of the browser's submit.
+// In the server's prerender its controls are disabled: the WASM replaces
+// the prerendered page, so whatever was typed there would be lost.
 func form(label string, onSubmit func(ctx app.Context), body ...app.UI) app.HTMLForm {
 	return app.Form().Aria("label", label).Method("post").Action("#").OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
 		onSubmit(ctx)
-	}).Body(body...)
+	}).Body(app.FieldSet().Class("cs-form-body").Disabled(app.IsServer).Body(body...))
 }
 
 // run calls call off the UI goroutine, then done with its error on it.

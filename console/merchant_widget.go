@@ -45,6 +45,7 @@ type merchSnippets struct {
 type merchWidgetForm struct {
 	CTA, ThemeColor, Radius, Scheme, Layout, Locale string
 	Domains, Share, CheckoutMode                    string
+	Closed                                          bool // out of the publishers' catalog
 }
 
 // merchWidgetEdit is the body of PATCH /v1/widgets/{id}.
@@ -54,6 +55,7 @@ type merchWidgetEdit struct {
 	PublisherShareBPS int      `json:"publisher_share_bps"`
 	AllowedDomains    []string `json:"allowed_domains"`
 	CheckoutMode      string   `json:"checkout_mode"`
+	Closed            bool     `json:"closed_to_publishers"`
 	ThemeColor        string   `json:"theme_color"`
 	CornerRadius      int      `json:"corner_radius"`
 	ColorScheme       string   `json:"color_scheme"`
@@ -71,7 +73,7 @@ func merchWidgetFormOf(w *buycard.Widget) merchWidgetForm {
 	}
 	return merchWidgetForm{CTA: d.CTA, ThemeColor: strings.ToLower(d.ThemeColor), Radius: strconv.Itoa(d.CornerRadius),
 		Scheme: d.ColorScheme, Layout: d.Layout, Locale: d.Locale, Domains: strings.Join(d.AllowedDomains, "\n"),
-		Share: percentField(d.PublisherShareBPS), CheckoutMode: mode}
+		Share: percentField(d.PublisherShareBPS), CheckoutMode: mode, Closed: d.ClosedToPublishers}
 }
 
 // request checks the form and makes the PATCH body, or returns the error
@@ -80,7 +82,7 @@ func (f merchWidgetForm) request(productID string) (*merchWidgetEdit, map[string
 	errs := map[string]string{}
 	e := &merchWidgetEdit{ProductID: productID, CTA: strings.TrimSpace(f.CTA), ThemeColor: f.ThemeColor,
 		ColorScheme: f.Scheme, Layout: f.Layout, Locale: strings.TrimSpace(f.Locale),
-		AllowedDomains: parseDomains(f.Domains), CheckoutMode: f.CheckoutMode}
+		AllowedDomains: parseDomains(f.Domains), CheckoutMode: f.CheckoutMode, Closed: f.Closed}
 	var err error
 	if e.PublisherShareBPS, err = parsePercent(f.Share, "Publisher share"); err != nil {
 		errs["w-share"] = message(err)
@@ -268,6 +270,8 @@ func (p *merchWidgetDesigner) renderForm() app.UI {
 		}),
 		app.If(p.errs["w-locale"] != "", func() app.UI { return app.P().Class("cs-field-error").Text(p.errs["w-locale"]) }),
 		app.H2().Text("Publishers"),
+		checkbox("w-open", "Open to publishers: list it in their catalog, where any publisher can make a placement for it", !f.Closed,
+			func(_ app.Context, open bool) { f.Closed = !open }),
 		textInput(field{ID: "w-share", Label: "Publisher share (%)", Value: f.Share, Error: p.errs["w-share"], Autocomplete: "off",
 			Hint: "What the publisher earns of each sale, with up to two decimals, such as 7.50."},
 			func(_ app.Context, v string) { f.Share = v }),

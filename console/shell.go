@@ -85,16 +85,25 @@ func nextPath(next string) string {
 }
 
 // focusMain moves focus to the main landmark after a navigation, so
-// screen readers and keyboards start at the new page.
+// screen readers and keyboards start at the new page, unless the person
+// is already in the page (typing in a field that showed before the
+// session loaded, say).
 func focusMain() {
-	if el := app.Window().GetElementByID(mainID); el.Truthy() {
-		el.Call("focus", map[string]any{"preventScroll": true})
+	main := app.Window().GetElementByID(mainID)
+	if !main.Truthy() {
+		return
 	}
+	if active := app.Window().Get("document").Get("activeElement"); active.Truthy() && main.Call("contains", active).Bool() {
+		return
+	}
+	main.Call("focus", map[string]any{"preventScroll": true})
 }
 
 func (s *shell) Render() app.UI {
 	role := current.role()
-	return app.Div().Class("cs-app").Body(
+	// data-client is true once the WASM renders the page in place of the
+	// server's prerender (which it replaces, typed text included).
+	return app.Div().Class("cs-app").DataSet("client", !app.IsServer).Body(
 		app.A().Class("cs-skip").Href("#"+mainID).Text("Skip to content"),
 		s.renderHeader(role),
 		app.Main().ID(mainID).TabIndex(-1).Class("cs-main").Body(s.renderPage(role)),

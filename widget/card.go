@@ -231,6 +231,11 @@ func (c *card) applyStyle() {
 }
 
 func (c *card) renderImage() app.UI {
+	if c.Image.URL == "" {
+		// No image yet (a new product): the image's grey square, not a
+		// broken image.
+		return app.Div().Class("bc-img").Aria("hidden", "true")
+	}
 	alt := c.Image.Alt
 	if alt == "" {
 		alt = c.Title

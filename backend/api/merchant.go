@@ -154,23 +154,25 @@ type widgetRequest struct {
 	PublisherShareBPS int      `json:"publisher_share_bps"`
 	AllowedDomains    []string `json:"allowed_domains"`
 	CheckoutMode      string   `json:"checkout_mode"`
-	ThemeColor        string   `json:"theme_color"`
-	CornerRadius      int      `json:"corner_radius"`
-	ColorScheme       string   `json:"color_scheme"`
-	Layout            string   `json:"layout"`
-	Locale            string   `json:"locale"`
+	// ClosedToPublishers keeps the widget out of the publishers' catalog.
+	ClosedToPublishers bool   `json:"closed_to_publishers"`
+	ThemeColor         string `json:"theme_color"`
+	CornerRadius       int    `json:"corner_radius"`
+	ColorScheme        string `json:"color_scheme"`
+	Layout             string `json:"layout"`
+	Locale             string `json:"locale"`
 }
 
 // newWidgetRequest starts a request from w's values.
 func newWidgetRequest(w *buycard.Widget) widgetRequest {
 	return widgetRequest{ProductID: w.ProductID, CTA: w.CTA, PublisherShareBPS: w.PublisherShareBPS,
-		AllowedDomains: w.AllowedDomains, CheckoutMode: w.CheckoutMode,
+		AllowedDomains: w.AllowedDomains, CheckoutMode: w.CheckoutMode, ClosedToPublishers: w.ClosedToPublishers,
 		ThemeColor: w.ThemeColor, CornerRadius: w.CornerRadius, ColorScheme: w.ColorScheme, Layout: w.Layout, Locale: w.Locale}
 }
 
 func (r *widgetRequest) widget() *buycard.Widget {
 	w := &buycard.Widget{ProductID: r.ProductID, CTA: r.CTA, PublisherShareBPS: r.PublisherShareBPS,
-		AllowedDomains: r.AllowedDomains, CheckoutMode: r.CheckoutMode,
+		AllowedDomains: r.AllowedDomains, CheckoutMode: r.CheckoutMode, ClosedToPublishers: r.ClosedToPublishers,
 		ThemeColor: r.ThemeColor, CornerRadius: r.CornerRadius, ColorScheme: r.ColorScheme, Layout: r.Layout, Locale: r.Locale}
 	if w.ThemeColor == "" {
 		// An empty colour would reset the whole design, radius included.

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -183,5 +184,47 @@ func TestWidgetDesignAndUnlimitedStock(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("card data lacks %s: %s", want, body)
 		}
+	}
+}
+
+// TestCloseWidgetToPublishers closes a widget: it leaves the publishers'
+// catalog and no placement can be made for it, while the card itself
+// still renders for the placements that exist; opening it brings it back.
+func TestCloseWidgetToPublishers(t *testing.T) {
+	doc := loadOpenAPI(t)
+	ts := newConsoleServer(t)
+	merchant := partyKey(t, ts, buycard.PartyMerchant, demoMerchant)
+	publisher := partyKey(t, ts, buycard.PartyPublisher, demoPublisher)
+	inCatalog := func() bool {
+		t.Helper()
+		resp, body := ts.do(t, "GET", "/v1/catalog", "", "", publisher...)
+		validateResponse(t, doc, "GET", "/v1/catalog", "/v1/catalog", resp, body)
+		return strings.Contains(body, `"wgt_notebook"`)
+	}
+	setClosed := func(closed bool) {
+		t.Helper()
+		resp, body := ts.do(t, "PATCH", "/v1/widgets/wgt_notebook", "application/json", fmt.Sprintf(`{"closed_to_publishers":%v}`, closed), merchant...)
+		validateResponse(t, doc, "PATCH", "/v1/widgets/{id}", "/v1/widgets/wgt_notebook", resp, body)
+		if resp.StatusCode != 200 || !strings.Contains(body, fmt.Sprintf(`"closed_to_publishers":%v`, closed)) {
+			t.Fatalf("PATCH closed=%v = %d %s", closed, resp.StatusCode, body)
+		}
+	}
+	if !inCatalog() {
+		t.Fatal("the demo notebook is not in the catalog to begin with")
+	}
+	setClosed(true)
+	if inCatalog() {
+		t.Error("a closed widget is still in the catalog")
+	}
+	resp, body := ts.do(t, "POST", "/v1/placements", "application/json", `{"widget_id":"wgt_notebook","name":"Sidebar"}`, publisher...)
+	if resp.StatusCode != 400 {
+		t.Errorf("placement for a closed widget = %d %s, want 400", resp.StatusCode, body)
+	}
+	if resp, body := ts.do(t, "GET", "/v1/cards?ids=wgt_notebook:plc_feednotebook", "", ""); resp.StatusCode != 200 || !strings.Contains(body, "Leather field notebook") {
+		t.Errorf("the existing placement's card = %d %s", resp.StatusCode, body)
+	}
+	setClosed(false)
+	if !inCatalog() {
+		t.Error("a reopened widget is not in the catalog")
 	}
 }

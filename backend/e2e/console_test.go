@@ -21,11 +21,12 @@ const consolePassword = "correct horse battery staple"
 // userSeq makes each test user's email unique in the shared server.
 var userSeq atomic.Int64
 
-// consoleReady waits until the console WASM has taken over the page (go-app
-// removes its loader) and the page has loaded what it shows.
+// consoleReady waits until the console WASM has rendered the page in place
+// of the prerender (typing before that would be lost with the prerendered
+// fields) and the page has loaded what it shows.
 func consoleReady(t *testing.T, tb *tab) {
 	t.Helper()
-	waitConsole(t, tb, `!document.getElementById('app-wasm-loader') && !!document.querySelector('main h1') &&
+	waitConsole(t, tb, `!!document.querySelector('.cs-app[data-client=true]') && !!document.querySelector('main h1') &&
 		![...document.querySelectorAll('.cs-loading')].some(e => e.textContent.trim())`)
 }
 
@@ -54,10 +55,18 @@ func openConsole(t *testing.T, tb *tab, path string) {
 func fill(selector, value string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
 		selectAll := fmt.Sprintf(`{const el = document.querySelector(%q); el.focus(); el.select(); 0}`, selector)
-		return chromedp.Void{}, chromedp.Do(ctx,
+		err := chromedp.Do(ctx,
 			chromedp.Evaluate[chromedp.Void](selectAll),
 			chromedp.SendKeys(chromedp.CSS(selector), value),
 		)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).value`, selector)))
+		if err == nil && got != value {
+			err = fmt.Errorf("typed %q into %s, which holds %q", value, selector, got)
+		}
+		return chromedp.Void{}, err
 	}
 }
 

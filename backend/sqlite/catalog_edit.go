@@ -214,10 +214,10 @@ func (db *DB) UpdateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 		}
 		_, err = tx.ExecContext(ctx, `
 			UPDATE widgets SET cta = ?, publisher_share_bps = ?, allowed_domains = ?, checkout_mode = ?,
-				theme_color = ?, corner_radius = ?, color_scheme = ?, layout = ?, locale = ?
+				theme_color = ?, corner_radius = ?, color_scheme = ?, layout = ?, locale = ?, open_to_publishers = ?
 			WHERE id = ?`,
 			next.CTA, next.PublisherShareBPS, jsonList(next.AllowedDomains), next.CheckoutMode,
-			next.ThemeColor, next.CornerRadius, next.ColorScheme, next.Layout, next.Locale, next.ID)
+			next.ThemeColor, next.CornerRadius, next.ColorScheme, next.Layout, next.Locale, !next.ClosedToPublishers, next.ID)
 		if err == nil {
 			*w = *next
 		}

@@ -28,11 +28,11 @@ func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 		}
 		return insert(ctx, tx, "Widget", w.ID, `
 			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, checkout_mode,
-				theme_color, corner_radius, color_scheme, layout, locale, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				theme_color, corner_radius, color_scheme, layout, locale, open_to_publishers, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			w.ID, w.MerchantID, w.ProductID, w.CTA, w.PublisherShareBPS,
 			jsonList(w.AllowedDomains), w.CheckoutMode,
-			w.ThemeColor, w.CornerRadius, w.ColorScheme, w.Layout, w.Locale, formatTime(w.CreatedAt))
+			w.ThemeColor, w.CornerRadius, w.ColorScheme, w.Layout, w.Locale, !w.ClosedToPublishers, formatTime(w.CreatedAt))
 	})
 }
 
@@ -150,10 +150,10 @@ func scanCards(ctx context.Context, tx *sql.Tx, widgetIDs []string, cards map[st
 
 // widgetColumns are read with widgetFields; w is the widgets alias.
 const widgetColumns = `w.id, w.merchant_id, w.product_id, w.cta, w.publisher_share_bps, w.allowed_domains, w.checkout_mode,
-	w.theme_color, w.corner_radius, w.color_scheme, w.layout, w.locale, w.created_at`
+	w.theme_color, w.corner_radius, w.color_scheme, w.layout, w.locale, NOT w.open_to_publishers, w.created_at`
 
 func widgetFields(w *buycard.Widget) []any {
 	return []any{&w.ID, &w.MerchantID, &w.ProductID, &w.CTA, &w.PublisherShareBPS,
 		domainsColumn{&w.AllowedDomains}, &w.CheckoutMode,
-		&w.ThemeColor, &w.CornerRadius, &w.ColorScheme, &w.Layout, &w.Locale, timeColumn{&w.CreatedAt}}
+		&w.ThemeColor, &w.CornerRadius, &w.ColorScheme, &w.Layout, &w.Locale, &w.ClosedToPublishers, timeColumn{&w.CreatedAt}}
 }
