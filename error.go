@@ -7,6 +7,7 @@
 package buycard
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -64,4 +65,30 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// ErrorReply is how the JSON API answers an error:
+// {"error":{"code":"…","message":"…"}}. The server writes it and the
+// browser clients (checkout and console) read it back with DecodeError.
+type ErrorReply struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// NewErrorReply is the reply of an error with code and message.
+func NewErrorReply(code, message string) ErrorReply {
+	var r ErrorReply
+	r.Error.Code, r.Error.Message = code, message
+	return r
+}
+
+// DecodeError reads an ErrorReply; ok is false when data is not one.
+func DecodeError(data []byte) (err *Error, ok bool) {
+	var r ErrorReply
+	if json.Unmarshal(data, &r) != nil || r.Error.Code == "" || r.Error.Message == "" {
+		return nil, false
+	}
+	return &Error{Code: r.Error.Code, Message: r.Error.Message}, true
 }

@@ -73,19 +73,13 @@ func (c *client) exchange(r browser.Request, out any) error {
 
 // apiError is the error an API answer carries, worded by the API.
 func apiError(status int, body []byte) error {
-	var e struct {
-		Error struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		} `json:"error"`
+	if e, ok := buycard.DecodeError(body); ok {
+		return e
 	}
-	if json.Unmarshal(body, &e) != nil || e.Error.Message == "" {
-		if status == 401 {
-			return buycard.Errorf(buycard.EUNAUTHORIZED, "Your session has ended. Sign in again.")
-		}
-		return buycard.Errorf(buycard.EINTERNAL, msgUnexpected)
+	if status == 401 {
+		return buycard.Errorf(buycard.EUNAUTHORIZED, "Your session has ended. Sign in again.")
 	}
-	return buycard.Errorf(e.Error.Code, "%s", e.Error.Message)
+	return buycard.Errorf(buycard.EINTERNAL, msgUnexpected)
 }
 
 // message is what a user reads about err.

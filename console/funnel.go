@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"time"
@@ -110,10 +109,10 @@ func (f *funnelPanel) renderCharts() app.UI {
 		app.Dl().Class("cs-stats").Body(
 			stat("Impressions", chart.Count(t.Impressions)),
 			stat("Clicks", chart.Count(t.Clicks)),
-			stat("Click-through", percent(f.funnel.Rates.ClickThrough)),
+			stat("Click-through", orDefault(chart.Percent(t.Clicks, t.Impressions), "–")),
 			stat("Checkouts", chart.Count(t.Checkouts)),
 			stat("Sales", chart.Count(t.Sales)),
-			stat("Sale rate", percent(f.funnel.Rates.SaleRate)),
+			stat("Sale rate", orDefault(chart.Percent(t.Sales, t.Checkouts), "–")),
 		),
 		&chart.Funnel{ID: f.ID + "-funnel", Title: "Impressions to sales", Steps: chart.FunnelSteps(t)},
 		&chart.TimeSeries{ID: f.ID + "-counts", Title: "Impressions, clicks, checkouts and sales per day", Days: days, Series: counts},
@@ -129,11 +128,6 @@ func (f *funnelPanel) renderCharts() app.UI {
 // stat is one figure of a description list of figures.
 func stat(name, value string) app.UI {
 	return app.Div().Body(app.Dt().Text(name), app.Dd().Text(value))
-}
-
-// percent writes a rate (0.125) as "12.5%".
-func percent(rate float64) string {
-	return fmt.Sprintf("%.1f%%", rate*100)
 }
 
 // orDefault is v, or def when v is empty.

@@ -57,7 +57,7 @@ func NewHandler(o HandlerOptions) *app.Handler {
 		RawHeaders:            []string{`<meta name="robots" content="noindex">`},
 		Resources:             resolver{wasmPath: o.WasmPath},
 		StartURL:              Base,
-		ServiceWorkerTemplate: serviceWorkerJS,
+		ServiceWorkerTemplate: widget.ServiceWorkerJS,
 		Version:               o.Version,
 		Domain:                o.Domain,
 	}
@@ -81,10 +81,3 @@ func (r resolver) Resolve(path string) string {
 	}
 	return path
 }
-
-// serviceWorkerJS caches nothing and handles no fetch (see the checkout's
-// worker in package widget): the console's data is private and always
-// fresh, and its files are under immutable hashed URLs.
-const serviceWorkerJS = `// Buycard console worker {{.Version}}: caches nothing.
-self.addEventListener("install", () => self.skipWaiting());
-`

@@ -99,14 +99,6 @@ func navFor(role string) []route {
 	return nav
 }
 
-// homeOf is where a role starts.
-func homeOf(role string) string {
-	if role == "" {
-		return Base + "/signin"
-	}
-	return Base
-}
-
 // allows reports whether a user of role may open r.
 func (r route) allows(role string) bool {
 	switch r.role {

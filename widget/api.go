@@ -127,14 +127,8 @@ func (c *apiClient) do(method, path string, body, out any) error {
 
 // decodeAPIError reads {"error":{"code":"…","message":"…"}}.
 func decodeAPIError(data []byte) error {
-	var body struct {
-		Error struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		} `json:"error"`
+	if e, ok := buycard.DecodeError(data); ok {
+		return e
 	}
-	if json.Unmarshal(data, &body) != nil || body.Error.Code == "" || body.Error.Message == "" {
-		return buycard.Errorf(buycard.EINTERNAL, "unreadable error answer")
-	}
-	return &buycard.Error{Code: body.Error.Code, Message: body.Error.Message}
+	return buycard.Errorf(buycard.EINTERNAL, "unreadable error answer")
 }

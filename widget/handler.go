@@ -50,7 +50,7 @@ func NewHandler(o HandlerOptions) *app.Handler {
 		Scripts:               scripts,
 		RawHeaders:            []string{`<meta name="robots" content="noindex">`},
 		Resources:             wasmResolver{wasmPath: o.WasmPath},
-		ServiceWorkerTemplate: serviceWorkerJS,
+		ServiceWorkerTemplate: ServiceWorkerJS,
 		Version:               o.Version,
 		Domain:                o.Domain,
 	}
@@ -74,13 +74,14 @@ func (r wasmResolver) Resolve(path string) string {
 	return path
 }
 
-// serviceWorkerJS replaces go-app's worker, which would precache the WASM
+// ServiceWorkerJS replaces go-app's worker (the checkout's and the
+// console's), which would precache the WASM
 // and every page resource: this one caches nothing and handles no fetch,
 // so the browser's HTTP cache and the immutable hashed URLs do the work.
 // It does not claim open pages either: with nothing to intercept that
 // gains nothing, and go-app would log a bogus "has been updated, reload"
 // on the first visit. The version comment makes each build's worker
 // byte-different.
-const serviceWorkerJS = `// Buycard checkout worker {{.Version}}: caches nothing.
+const ServiceWorkerJS = `// Buycard worker {{.Version}}: caches nothing.
 self.addEventListener("install", () => self.skipWaiting());
 `

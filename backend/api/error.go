@@ -26,13 +26,6 @@ var statuses = map[string]int{
 // errUnsupportedMedia is the one status with no domain code of its own.
 var errUnsupportedMedia = &fiber.Error{Code: fiber.StatusUnsupportedMediaType, Message: "Send the body as application/json."}
 
-type errorBody struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
 // handleError is the one place errors become responses: JSON
 // {"error":{"code","message"}} under /v1, a small HTML page elsewhere.
 // Unexpected errors are logged with the request id and shown as
@@ -46,9 +39,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Status(status)
 	if strings.HasPrefix(c.Path(), "/v1/") {
-		var body errorBody
-		body.Error.Code, body.Error.Message = code, message
-		return c.JSON(body)
+		return c.JSON(buycard.NewErrorReply(code, message))
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.SendString(`<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Buycard</title><p>` + html.EscapeString(message) + `</p>`)
