@@ -1,6 +1,6 @@
 // Package embed holds buycard.js, the loader that publishers put on their
-// pages, and serves it: it bakes the card CSS into the loader, strips its
-// comments, compresses it, names it by content hash with an SRI hash, and
+// pages, and serves it: it bakes the card CSS into the loader, minifies it
+// with esbuild, compresses it, names it by content hash with an SRI hash, and
 // builds the snippets publishers paste. Shared with the server: Asset, the
 // in-memory compressed file that backend/api sends for every static path.
 //
@@ -13,7 +13,10 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+
+	"github.com/evanw/esbuild/pkg/api"
 )
 
 //go:embed buycard.js
@@ -32,7 +35,10 @@ type Loader struct {
 // NewLoader builds buycard.js with cardCSS (widget.CardCSS) baked in, so
 // that cards are sized before their data arrives.
 func NewLoader(cardCSS string) (*Loader, error) {
-	src := minify(loaderSource)
+	src, err := minify(loaderSource)
+	if err != nil {
+		return nil, fmt.Errorf("build loader: %w", err)
+	}
 	if n := bytes.Count(src, []byte(cssPlaceholder)); n != 1 {
 		return nil, fmt.Errorf("build loader: %d CSS placeholders, want 1", n)
 	}
@@ -60,19 +66,24 @@ func (l *Loader) SRI() string { return l.sri }
 // VersionedPath is the loader's immutable, content-hashed path.
 func (l *Loader) VersionedPath() string { return "/buycard." + l.asset.Hash + ".js" }
 
-// minify drops blank lines and lines that are only // comments, and trims
-// each line's leading and trailing whitespace. It never joins lines, so it
-// cannot change what the code means, provided no string or template literal
-// spans lines (buycard.js keeps to that; a test checks it).
-func minify(src []byte) []byte {
-	var out bytes.Buffer
-	for line := range bytes.Lines(src) {
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 || bytes.HasPrefix(line, []byte("//")) {
-			continue
-		}
-		out.Write(line)
-		out.WriteByte('\n')
+// minify shrinks JavaScript with esbuild: whitespace, comments, local
+// names and syntax. The loader is a budgeted download (4 KB brotli), and
+// esbuild saves about 470 bytes of it over stripping comments and
+// indentation. The target is ES2021, the newest syntax the loader already
+// used (||=): newer syntax in the source is lowered, not shipped.
+func minify(src []byte) ([]byte, error) {
+	res := api.Transform(string(src), api.TransformOptions{
+		Loader:            api.LoaderJS,
+		Target:            api.ES2021,
+		MinifyWhitespace:  true,
+		MinifyIdentifiers: true,
+		MinifySyntax:      true,
+		Charset:           api.CharsetUTF8,
+		LegalComments:     api.LegalCommentsNone,
+	})
+	if len(res.Errors) > 0 {
+		msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
+		return nil, errors.New(msgs[0])
 	}
-	return out.Bytes()
+	return res.Code, nil
 }
