@@ -17,6 +17,8 @@ require golang.org/x/image v0.47.0
 
 require github.com/evanw/esbuild v0.28.2
 
+require golang.org/x/net v0.61.0 // indirect
+
 require (
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect

@@ -86,6 +86,30 @@ func (w *Widget) SetDesignDefaults() {
 	}
 }
 
+// DrawnDesign gives w the design a page draws it with: the defaults of
+// SetDesignDefaults, and the default in place of each field that
+// ValidateDesign would refuse (a draft in the designer being typed, a row
+// written by hand). Pages draw the theme colour and radius into style
+// properties, so only a colour and a length may ever reach them.
+func (w *Widget) DrawnDesign() {
+	w.SetDesignDefaults()
+	if !validHexColor(w.ThemeColor) {
+		w.ThemeColor = DefaultThemeColor
+	}
+	if w.CornerRadius < 0 || w.CornerRadius > MaxCornerRadius {
+		w.CornerRadius = DefaultCornerRadius
+	}
+	if w.ColorScheme != SchemeLight && w.ColorScheme != SchemeDark {
+		w.ColorScheme = SchemeAuto
+	}
+	if w.Layout != LayoutCompact {
+		w.Layout = LayoutFull
+	}
+	if !ValidLocale(w.Locale) {
+		w.Locale = ""
+	}
+}
+
 // ValidateDesign checks the design fields of w. Errors: EINVALID.
 func (w *Widget) ValidateDesign() error {
 	switch {

@@ -2,6 +2,7 @@ package buycard
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 )
 
@@ -95,5 +96,36 @@ func TestUnlimitedVariant(t *testing.T) {
 	p.Variants[0].Stock = 5
 	if err := p.Validate(); ErrorMessage(err) != `Variant "PDF" has unlimited stock: leave its stock at 0.` {
 		t.Errorf("unlimited with stock: %v", err)
+	}
+}
+
+func TestDrawnDesign(t *testing.T) {
+	designed := Widget{ThemeColor: "#1d4ed8", CornerRadius: 0, ColorScheme: SchemeDark, Layout: LayoutCompact, Locale: "fr-CA"}
+	tests := []struct {
+		name string
+		in   Widget
+		want Widget
+	}{
+		{"valid design kept", designed, designed},
+		{"empty gets defaults", Widget{}, Widget{ThemeColor: DefaultThemeColor, CornerRadius: DefaultCornerRadius, ColorScheme: SchemeAuto, Layout: LayoutFull}},
+		{"CSS in the colour", Widget{ThemeColor: "red;background:url(https://evil.example/)", CornerRadius: 4, ColorScheme: SchemeLight, Layout: LayoutFull},
+			Widget{ThemeColor: DefaultThemeColor, CornerRadius: 4, ColorScheme: SchemeLight, Layout: LayoutFull}},
+		{"radius out of range", Widget{ThemeColor: "#000000", CornerRadius: 1 << 30, ColorScheme: SchemeAuto, Layout: LayoutFull},
+			Widget{ThemeColor: "#000000", CornerRadius: DefaultCornerRadius, ColorScheme: SchemeAuto, Layout: LayoutFull}},
+		{"negative radius", Widget{ThemeColor: "#000000", CornerRadius: -3}, Widget{ThemeColor: "#000000", CornerRadius: DefaultCornerRadius, ColorScheme: SchemeAuto, Layout: LayoutFull}},
+		{"unknown scheme, layout and locale", Widget{ThemeColor: "#000000", ColorScheme: `dark" x="`, Layout: "</style>", Locale: `en"><x`},
+			Widget{ThemeColor: "#000000", ColorScheme: SchemeAuto, Layout: LayoutFull}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.in
+			got.DrawnDesign()
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("DrawnDesign(%+v) = %+v, want %+v", tt.in, got, tt.want)
+			}
+			if err := got.ValidateDesign(); err != nil {
+				t.Errorf("drawn design is invalid: %v", err)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ package console
 
 import (
 	_ "embed"
+	"net/http"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -36,9 +37,10 @@ type HandlerOptions struct {
 var ResourcePaths = []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css"}
 
 // NewHandler returns the go-app handler of the console pages and of its
-// resources (asked for by their ResourcePaths names).
-func NewHandler(o HandlerOptions) *app.Handler {
-	return &app.Handler{
+// resources (asked for by their ResourcePaths names), its pages
+// re-encoded by widget.SafePages.
+func NewHandler(o HandlerOptions) http.Handler {
+	return widget.SafePages(&app.Handler{
 		Name:        "Buycard console",
 		ShortName:   "Buycard",
 		Title:       "Buycard console",
@@ -60,7 +62,7 @@ func NewHandler(o HandlerOptions) *app.Handler {
 		ServiceWorkerTemplate: widget.ServiceWorkerJS,
 		Version:               o.Version,
 		Domain:                o.Domain,
-	}
+	})
 }
 
 // resolver moves go-app's files under Base and points at the hashed

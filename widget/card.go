@@ -30,7 +30,7 @@ type CardView struct {
 // the widget's locale when it has one.
 func NewCardView(card *buycard.Card, lang string) CardView {
 	w := card.Widget
-	w.SetDesignDefaults()
+	w.DrawnDesign()
 	if w.Locale != "" {
 		lang = w.Locale
 	}

@@ -209,3 +209,27 @@ func TestPreviewCardView(t *testing.T) {
 		t.Errorf("NewCard renders %s, CardHTML %s", html, CardHTML(v))
 	}
 }
+
+// TestCardDesignCannotInjectCSS draws cards whose design holds what a
+// merchant could type into the designer: only a colour and a length
+// reach the card's style properties, whatever the draft holds.
+func TestCardDesignCannotInjectCSS(t *testing.T) {
+	for _, theme := range []string{
+		"red;background:url(https://evil.example/x)",
+		`#000000" onmouseover="alert(1)`,
+		"#12345</style><script>alert(1)</script>",
+		"expression(alert(1))",
+	} {
+		t.Run(theme, func(t *testing.T) {
+			card := testCard()
+			card.Widget.ThemeColor, card.Widget.CornerRadius = theme, 9999
+			v := PreviewCardView(card.Widget, card.Product, card.Merchant.Name, "en")
+			if props := v.StyleProperties(); props != nil {
+				t.Errorf("style properties = %q, want none (the default design)", props)
+			}
+			if html := CardHTML(v); strings.Contains(html, "style=") || strings.Contains(html, "evil") || strings.Contains(html, "alert") {
+				t.Errorf("card carries the draft's CSS: %s", html)
+			}
+		})
+	}
+}

@@ -481,7 +481,7 @@ func (p checkoutParams) wasmField() field {
 // step.
 func (c *checkout) renderProduct() app.UI {
 	o := c.flow.offer
-	img := app.Img().Class("bc-img").Src("%s", attr(o.Image.URL)).Alt("%s", attr(cmp.Or(o.Image.Alt, o.Title)))
+	img := app.Img().Class("bc-img").Src("%s", o.Image.URL).Alt("%s", cmp.Or(o.Image.Alt, o.Title))
 	if o.Image.Width > 0 && o.Image.Height > 0 {
 		img = img.Width(o.Image.Width).Height(o.Image.Height)
 	}

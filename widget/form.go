@@ -24,7 +24,7 @@ func (f stepForm) render(onSubmit func(app.Context), body ...app.UI) app.UI {
 	inputs := make([]app.UI, 0, len(f.fields)+len(body))
 	for _, fd := range f.fields {
 		if fd.value != "" {
-			inputs = append(inputs, app.Input().Type("hidden").Name(fd.name).Value(attr(fd.value)))
+			inputs = append(inputs, app.Input().Type("hidden").Name(fd.name).Value(fd.value))
 		}
 	}
 	return app.Form().Class(f.class).Method(cmp.Or(f.method, "post")).Action(f.action).

@@ -3,6 +3,8 @@
 package widget
 
 import (
+	"net/http"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -24,9 +26,13 @@ type HandlerOptions struct {
 
 // NewHandler returns the go-app handler for the checkout pages and go-app's
 // own files (/app.js, /wasm_exec.js, /app-worker.js, /manifest.webmanifest,
-// /app.css). The server serves /web/ itself, from StaticFiles and the
-// WASM.
-func NewHandler(o HandlerOptions) *app.Handler {
+// /app.css), its pages re-encoded by SafePages. The server serves /web/
+// itself, from StaticFiles and the WASM.
+func NewHandler(o HandlerOptions) http.Handler {
+	return SafePages(newAppHandler(o))
+}
+
+func newAppHandler(o HandlerOptions) *app.Handler {
 	scripts := []string{"/web/checkout.js defer"}
 	if o.Stripe {
 		// Deferred, so it runs before the Stripe.js tag of a prerendered

@@ -92,7 +92,7 @@ func TestCheckoutPrerenderEscapesAttributes(t *testing.T) {
 	offer.Image.Alt = `x" onerror="alert(1)`
 	_, page := get(t, func(context.Context, string, string) (*buycard.Offer, error) { return offer, nil }, checkoutPath)
 	img := regexp.MustCompile(`<img [^>]*class="bc-img"[^>]*>`).FindString(page)
-	if !strings.Contains(img, ` alt="x&quot; onerror=&quot;alert(1)"`) || strings.Contains(img, `" onerror`) {
+	if !strings.Contains(img, ` alt="x&#34; onerror=&#34;alert(1)"`) || strings.Contains(img, `" onerror`) {
 		t.Errorf("image alt not escaped: %s", img)
 	}
 }

@@ -47,7 +47,7 @@ func (p *paymentStep) Render() app.UI {
 		app.Label().For(cardNumberID).Text("Card number"),
 		app.Input().Type("text").ID(cardNumberID).Name("card_number").Class("bc-input").
 			Attr("inputmode", "numeric").Attr("autocomplete", "off").
-			Placeholder("4242 4242 4242 4242").Value(attr(p.CardNumber)).OnInput(p.onInput),
+			Placeholder("4242 4242 4242 4242").Value(p.CardNumber).OnInput(p.onInput),
 		app.Div().Class("bc-testcards").Body(
 			app.Range(testCards).Slice(p.renderTestCard),
 		),

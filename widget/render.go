@@ -1,7 +1,6 @@
 package widget
 
 import (
-	"fmt"
 	"html"
 	"slices"
 	"strconv"
@@ -11,83 +10,99 @@ import (
 )
 
 // go-app's server-side encoder writes attributes in map order and quotes
-// their values with strconv.Quote instead of HTML escaping, so a `"` in a
-// value would end the attribute. The two helpers below close that gap:
-// fragmentHTML for HTML the server hands out on its own (cards, the product
-// page), attr for values in go-app pages the Handler prerenders.
-
-// attr makes s safe as an attribute value in a page go-app prerenders. In
-// the browser go-app sets attributes through the DOM, so s is used as is.
-func attr(s string) string {
-	if app.IsClient {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '"':
-			b.WriteString("&quot;")
-		case r == '\\':
-			b.WriteString("&#92;")
-		case !strconv.IsPrint(r):
-			fmt.Fprintf(&b, "&#x%X;", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// their values with strconv.Quote, which is not HTML escaping: a `"` in a
+// value becomes `\"`, which ends the attribute in a browser, so a merchant
+// who titles a product `x"><meta http-equiv=refresh …>` would write
+// markup into the page. Nothing go-app encodes reaches a browser as it is:
+// every server-rendered byte goes through reencode, which reads go-app's
+// encoding (Go-quoted attribute values, HTML-escaped text) and writes real
+// HTML, with each attribute value HTML-escaped and the attributes in a
+// fixed order. Components therefore pass merchant text to go-app as it is,
+// never pre-escaped. Two callers: fragmentHTML for HTML the server hands
+// out on its own (cards, the product page body) and SafePages for whole
+// pages the go-app handlers prerender (checkout, console).
+//
+// app.Raw markup in those trees must follow go-app's encoding too: every
+// attribute value a Go-quoted string (plain ASCII values without `\` or
+// `&` are), and raw text only inside <script> and <style>.
 
 // fragmentHTML renders ui as compact HTML with HTML-escaped attribute
 // values in a fixed order, so the same input always gives the same bytes
-// (golden files, ETags). Components rendered with it must not pass values
-// through attr, and must not rely on whitespace between elements.
+// (golden files, ETags). Components rendered with it must not rely on
+// whitespace between elements.
 func fragmentHTML(ui app.UI) string {
-	s := app.HTMLString(ui)
+	return reencode(app.HTMLString(ui), true)
+}
+
+// reencode rewrites HTML written by go-app's encoder as described above.
+// compact drops whitespace-only text between elements. An attribute whose
+// value is not a Go-quoted string cannot have come from go-app: it is
+// dropped, never copied.
+func reencode(s string, compact bool) string {
 	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
 	for s != "" {
 		i := strings.IndexByte(s, '<')
 		if i < 0 {
 			i = len(s)
 		}
-		if text := s[:i]; strings.TrimSpace(text) != "" {
+		if text := s[:i]; !compact || strings.TrimSpace(text) != "" {
 			b.WriteString(text)
 		}
 		s = s[i:]
-		if len(s) > 1 && s[1] != '/' {
-			s = writeStartTag(&b, s)
-			continue
+		switch {
+		case s == "":
+		case strings.HasPrefix(s, "</"), strings.HasPrefix(s, "<!"):
+			s = copyThrough(&b, s, ">")
+		default:
+			var tag string
+			tag, s = writeStartTag(&b, s)
+			if tag == "script" || tag == "style" {
+				// Raw text: go-app writes none but our JSON, which
+				// encoding/json keeps free of "<".
+				s = copyUntilFold(&b, s, "</"+tag)
+			}
 		}
-		end := strings.IndexByte(s, '>') + 1
-		b.WriteString(s[:end])
-		s = s[end:]
 	}
 	return b.String()
 }
 
+// copyThrough copies s up to and including the first end, or all of s.
+func copyThrough(b *strings.Builder, s, end string) string {
+	i := strings.Index(s, end)
+	if i < 0 {
+		b.WriteString(s)
+		return ""
+	}
+	i += len(end)
+	b.WriteString(s[:i])
+	return s[i:]
+}
+
+// copyUntilFold copies s up to the first end, compared case-insensitively,
+// and returns the rest from there; all of s when end is missing.
+func copyUntilFold(b *strings.Builder, s, end string) string {
+	i := strings.Index(strings.ToLower(s), end)
+	if i < 0 {
+		i = len(s)
+	}
+	b.WriteString(s[:i])
+	return s[i:]
+}
+
 type attribute struct{ name, value string }
 
-// writeStartTag re-encodes the start tag at the head of s and returns the
-// rest of s.
-func writeStartTag(b *strings.Builder, s string) string {
+// writeStartTag re-encodes the start tag at the head of s and returns its
+// lower-case name and the rest of s.
+func writeStartTag(b *strings.Builder, s string) (tag, rest string) {
 	end := strings.IndexAny(s, " >")
-	b.WriteString(s[:end])
-	s = s[end:]
-	var attrs []attribute
-	for s[0] != '>' {
-		s = s[1:] // the space before each attribute
-		end := strings.IndexAny(s, "= >")
-		a := attribute{name: s[:end]}
-		s = s[end:]
-		if s[0] == '=' {
-			quoted, _ := strconv.QuotedPrefix(s[1:])
-			a.value, _ = strconv.Unquote(quoted)
-			s = s[1+len(quoted):]
-		}
-		attrs = append(attrs, a)
+	if end < 0 {
+		b.WriteString(html.EscapeString(s))
+		return "", ""
 	}
+	tag = strings.ToLower(s[1:end])
+	b.WriteString(s[:end])
+	attrs, s := parseAttributes(s[end:])
 	slices.SortFunc(attrs, compareAttributes)
 	for _, a := range attrs {
 		b.WriteString(" " + a.name)
@@ -96,7 +111,60 @@ func writeStartTag(b *strings.Builder, s string) string {
 		}
 	}
 	b.WriteByte('>')
-	return s[1:]
+	return tag, s
+}
+
+// parseAttributes reads go-app's ` name="Go-quoted value"` pairs and bare
+// names up to the tag's '>', and returns them with what follows the '>'.
+func parseAttributes(s string) ([]attribute, string) {
+	var attrs []attribute
+	for {
+		s = strings.TrimLeft(s, " ")
+		if s == "" || s[0] == '>' {
+			return attrs, strings.TrimPrefix(s, ">")
+		}
+		end := strings.IndexAny(s, "= >")
+		if end < 0 {
+			return attrs, ""
+		}
+		a := attribute{name: s[:end]}
+		s = s[end:]
+		valid := validAttributeName(a.name)
+		if s[0] == '=' {
+			quoted, err := strconv.QuotedPrefix(s[1:])
+			if err != nil {
+				return attrs, skipTag(s)
+			}
+			a.value, _ = strconv.Unquote(quoted)
+			s = s[1+len(quoted):]
+		}
+		if valid {
+			attrs = append(attrs, a)
+		}
+	}
+}
+
+// skipTag drops the rest of a start tag whose encoding is not go-app's.
+func skipTag(s string) string {
+	if i := strings.IndexByte(s, '>'); i >= 0 {
+		return s[i+1:]
+	}
+	return ""
+}
+
+// validAttributeName reports whether name is one go-app could have
+// written: letters, digits, '-', '_' and ':'. Names come from code, but a
+// data-* or aria-* suffix might not.
+func validAttributeName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_' || r == ':') {
+			return false
+		}
+	}
+	return true
 }
 
 // attributeOrder is the order attributes are written in; others follow,

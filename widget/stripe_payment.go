@@ -44,8 +44,8 @@ func (s *stripeStep) Render() app.UI {
 		// script writes it.
 		app.Div().ID(stripeStatusID).Class("bc-stripe-status"),
 		app.Div().ID(stripeMountID).Class("bc-stripe-mount").
-			DataSet("publishable-key", attr(s.PublishableKey)).
-			DataSet("client-secret", attr(s.ClientSecret)),
+			DataSet("publishable-key", s.PublishableKey).
+			DataSet("client-secret", s.ClientSecret),
 		// Server-only, as raw HTML: go-app's script and noscript element
 		// types would cost the WASM kilobytes. Stripe.js starts loading
 		// with the prerendered page; when the WASM renders this step,

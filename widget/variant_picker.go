@@ -32,8 +32,8 @@ func (p *variantPicker) Render() app.UI {
 
 func (p *variantPicker) renderOption(i int) app.UI {
 	v := p.Offer.Variants[i]
-	input := app.Input().Type("radio").ID("%s", attr("bc-"+v.ID)).Name("variant_id").
-		Value(attr(v.ID)).OnChange(p.onChange)
+	input := app.Input().Type("radio").ID("%s", "bc-"+v.ID).Name("variant_id").
+		Value(v.ID).OnChange(p.onChange)
 	if v.ID == p.Selected {
 		input = input.Checked(true)
 	}

@@ -37,6 +37,7 @@ var (
 type testServer struct {
 	*api.Server
 	db     *sqlite.DB
+	dbPath string
 	tokens *buycard.TokenSigner
 	now    time.Time
 }
@@ -50,7 +51,8 @@ func newTestServer(t *testing.T) *testServer {
 // and services before the server is built.
 func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services)) *testServer {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "api.db"))
+	dbPath := filepath.Join(t.TempDir(), "api.db")
+	db, err := sqlite.Open(dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{db: db, tokens: tokens, now: time.Now()}
+	ts := &testServer{db: db, dbPath: dbPath, tokens: tokens, now: time.Now()}
 	payments := sandbox.New([]byte("sandbox key for the api tests...."), time.Now)
 	cfg := api.Config{
 		PublicURL: publicURL, CardTTL: time.Minute, ResponseCacheTTL: 5 * time.Second, TokenTTL: 24 * time.Hour, OrderTTL: 30 * time.Minute,
