@@ -104,8 +104,9 @@ func (s *Server) postPayForm(c *fiber.Ctx) error {
 	return s.seeOther(c, "/receipt", q)
 }
 
-// checkFormPost refuses form posts from other sites and bodies that are
-// not urlencoded forms.
+// checkFormPost refuses form posts from other sites, bodies that are not
+// urlencoded forms, and posts from a frame that web/checkout.js did not
+// see (see scriptedField).
 func (s *Server) checkFormPost(c *fiber.Ctx) error {
 	switch c.Get("Sec-Fetch-Site") {
 	case "", "same-origin", "none":
@@ -121,10 +122,24 @@ func (s *Server) checkFormPost(c *fiber.Ctx) error {
 	if err != nil || mt != fiber.MIMEApplicationForm {
 		return &fiber.Error{Code: fiber.StatusUnsupportedMediaType, Message: "Send the form as application/x-www-form-urlencoded."}
 	}
+	if c.Get("Sec-Fetch-Dest") == "iframe" && c.FormValue(scriptedField) == "" {
+		return errFrameNeedsScript
+	}
 	return nil
 }
 
-var errCrossSite = buycard.Errorf(buycard.EFORBIDDEN, "This form can only be sent from the checkout page.")
+// scriptedField is the form field web/checkout.js adds to every post.
+// Its clickjacking guard works only where it runs, and a hostile page can
+// frame the checkout with scripts off (<iframe sandbox="allow-forms
+// allow-same-origin">): in a frame (Sec-Fetch-Dest: iframe) a form
+// without it is refused. Checkouts in a window of their own, where no
+// page can lay anything over them, work without JavaScript as before.
+const scriptedField = "js"
+
+var (
+	errCrossSite        = buycard.Errorf(buycard.EFORBIDDEN, "This form can only be sent from the checkout page.")
+	errFrameNeedsScript = buycard.Errorf(buycard.EFORBIDDEN, "Inside another page this checkout needs JavaScript. Open it in a window of its own to pay without.")
+)
 
 // formFailed re-renders the step at page with err's message, what the
 // shopper chose (q) and err's status. Unexpected errors go to the error

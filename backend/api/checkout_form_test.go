@@ -224,3 +224,46 @@ func TestOrderPagesNeedTheirTokens(t *testing.T) {
 		t.Error("the e parameter of a link reached the page")
 	}
 }
+
+// TestCheckoutFormInFrameNeedsScript: a page may frame the checkout with
+// scripts off (<iframe sandbox="allow-forms allow-same-origin">), where
+// checkout.js cannot guard Pay against clickjacking. A form posted from a
+// frame without the field checkout.js adds is refused and pays nothing;
+// in a window of its own the form works without JavaScript.
+func TestCheckoutFormInFrameNeedsScript(t *testing.T) {
+	tests := []struct {
+		name   string
+		dest   string
+		js     string
+		status int
+		paid   bool
+	}{
+		{"framed without the script", "iframe", "", 403, false},
+		{"framed with the script", "iframe", "1", 303, true},
+		{"own window without the script", "document", "", 303, true},
+		{"no fetch metadata", "", "", 303, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			q := ts.formCheckout(t, "1")
+			form := url.Values{
+				"order": {q.Get("order")}, "ot": {q.Get("ot")}, "cs": {q.Get("cs")}, "o": {q.Get("o")}, "lang": {"en"},
+				"card_number": {"4242 4242 4242 4242"},
+			}
+			if tt.js != "" {
+				form.Set("js", tt.js)
+			}
+			resp, body := ts.postForm(t, "/checkout/wgt_notebook/pay", form, "Sec-Fetch-Dest", tt.dest)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status = %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			if !tt.paid && !strings.Contains(body, "Inside another page this checkout needs JavaScript. Open it in a window of its own to pay without.") {
+				t.Errorf("refused page does not say why: %s", body)
+			}
+			if got := ts.order(t, q.Get("order")).Status == buycard.OrderPaid; got != tt.paid {
+				t.Errorf("paid = %v, want %v", got, tt.paid)
+			}
+		})
+	}
+}

@@ -358,13 +358,14 @@ func TestAccessibilityCheckout(t *testing.T) {
 
 		tb.do(navigate(checkoutURL(t, "wgt_oud", "false")))
 		checkAxeSchemes(t, tb.ctx, "the choose step without the WASM")
-		tb.do(clickCSS("#bc-primary")) // Continue to payment: a form post
+		clickIn(t, tb.ctx, "#bc-primary") // Continue to payment: a form post
 		waitNavigated(t, tb.ctx, `!!document.querySelector('#bc-card')`)
 		checkAxeSchemes(t, tb.ctx, "the pay step without the WASM")
-		tb.do(clickCSS("#bc-primary")) // Pay with no card number: the form comes back with an error
+		clickIn(t, tb.ctx, "#bc-primary") // Pay with no card number: the form comes back with an error
 		waitNavigated(t, tb.ctx, `document.querySelector('[role=alert]')?.textContent !== ''`)
 		checkAxeSchemes(t, tb.ctx, "the pay step with an error without the WASM")
-		tb.do(clickCSS(`[data-card="4242 4242 4242 4242"]`), clickCSS("#bc-primary")) // Pay
+		clickIn(t, tb.ctx, `[data-card="4242 4242 4242 4242"]`)
+		clickIn(t, tb.ctx, "#bc-primary") // Pay
 		waitNavigated(t, tb.ctx, `!!document.querySelector('.bc-order-number-value')?.textContent.startsWith('BC-')`)
 		checkAxeSchemes(t, tb.ctx, "the receipt without the WASM")
 	})

@@ -190,10 +190,12 @@ func TestForeignMessagesChangeNothing(t *testing.T) {
 	}
 }
 
-// clickIn clicks an element inside a frame.
+// clickIn clicks an element of a checkout page (in the overlay's frame or
+// a window of its own) with the mouse, once the page's clickjacking guard
+// lets clicks count (checkout.js).
 func clickIn(t *testing.T, frame context.Context, selector string) {
 	t.Helper()
-	if err := chromedp.Do(frame, chromedp.WaitEnabled(chromedp.CSS(selector)), chromedp.Click(chromedp.CSS(selector))); err != nil {
+	if err := chromedp.Do(frame, chromedp.WaitReady("html[data-bc-armed]"), chromedp.WaitEnabled(chromedp.CSS(selector)), chromedp.Click(chromedp.CSS(selector))); err != nil {
 		t.Fatalf("click %s: %v", selector, err)
 	}
 }
@@ -201,15 +203,21 @@ func clickIn(t *testing.T, frame context.Context, selector string) {
 // paidOrders counts paid orders in the server's database.
 func paidOrders(t *testing.T) int {
 	t.Helper()
+	var n int
+	if err := openDB(t).QueryRow(`SELECT count(*) FROM orders WHERE status = 'paid'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// openDB opens the server's database read-only until the test ends.
+func openDB(t *testing.T) *sql.DB {
+	t.Helper()
 	path, _ := h.main.Config.SQLitePath()
 	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM orders WHERE status = 'paid'`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	t.Cleanup(func() { db.Close() })
+	return db
 }

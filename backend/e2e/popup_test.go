@@ -120,7 +120,7 @@ func TestPopupCheckoutPurchase(t *testing.T) {
 	}
 	// Done closes the window, so the click may fail as its target goes
 	// away: what counts is that the window is gone.
-	err := chromedp.Do(popup, chromedp.WaitEnabled(chromedp.CSS("#bc-primary")), chromedp.Click(chromedp.CSS("#bc-primary")))
+	err := chromedp.Do(popup, chromedp.WaitReady("html[data-bc-armed]"), chromedp.WaitEnabled(chromedp.CSS("#bc-primary")), chromedp.Click(chromedp.CSS("#bc-primary")))
 	for deadline := time.Now().Add(10 * time.Second); tb.windows() > 0; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("Done left the popup open (click: %v)", err)

@@ -2,6 +2,7 @@
 // steps are plain forms the browser posts, and this script adds what a form
 // cannot do on its own — Esc and the close button, Done, the test-card
 // buttons, −/+ with a live total, and telling the page about a purchase.
+// Its clickjacking guard stays on after the WASM takes over.
 // go-app removes #app-wasm-loader once the WASM runs; from then on the app
 // does all of it and this script stands aside. Money is never formatted
 // here: the page's JSON (#bc-state) holds every price it can show.
@@ -52,9 +53,13 @@
 
   // Done closes the overlay or the popup; in a full page its form goes to the product page.
   // Other forms post once: a second click must not create a second order.
+  // Each post says this script ran: in a frame the server takes no form
+  // without it, since only this script guards against clickjacking (a
+  // page can frame the checkout with scripts off, <iframe sandbox>).
   d.addEventListener("submit", (e) => {
     if (wasm()) return;
     const form = e.target, button = form.querySelector("[type=submit]");
+    form.elements.js || form.append(Object.assign(d.createElement("input"), { type: "hidden", name: "js", value: "1" }));
     if (form.classList.contains("bc-done")) {
       if (peer) {
         e.preventDefault();
@@ -97,6 +102,49 @@
     if (typed(e, true) || wasm() || e.target.name !== "variant_id") return;
     showQuantity(+$("bc-qty")?.value, true);
   });
+
+  // ---- Clickjacking ----
+  // The checkout sits in a frame on someone else's page, which could hide
+  // it (opacity 0, a layer painted over it) or slide it under the pointer
+  // just before a click. A pointer click on a step's main action (pay,
+  // continue) counts only once the page has stayed put for SETTLE ms since
+  // it was shown, resized, re-aimed by its page or changed how much of it
+  // is in view, and never while the browser says it is hidden or covered
+  // (IntersectionObserver v2, where it exists). Keyboard activations
+  // (click.detail 0) always count. The listener runs first, in the capture
+  // phase on the window, so it stops the click before the form or the
+  // WASM app sees it. A frame can see none of this of a move that keeps it
+  // wholly in view: browsers tell a frame nothing of its position.
+  // <html data-bc-armed> tells that clicks count now, data-bc-covered that
+  // the browser says the page is covered, and data-bc-refused counts the
+  // clicks stopped (the tests wait on them).
+  const SETTLE = 500, root = d.documentElement;
+  let settling, covered = false, refused = 0;
+  const unsettle = () => {
+    root.removeAttribute("data-bc-armed");
+    clearTimeout(settling);
+    settling = setTimeout(() => covered || root.setAttribute("data-bc-armed", ""), SETTLE);
+  };
+  addEventListener("pageshow", unsettle);
+  addEventListener("resize", unsettle);
+  addEventListener("message", (e) => e.source === peer && unsettle());
+  d.addEventListener("visibilitychange", unsettle);
+  if (window.IntersectionObserver) {
+    const thresholds = [...Array(21).keys()].map((i) => i / 20);
+    new IntersectionObserver((entries) => {
+      // isVisible is undefined without v2: never covered then.
+      covered = entries[entries.length - 1].isVisible === false;
+      root.toggleAttribute("data-bc-covered", covered);
+      unsettle();
+    }, { threshold: thresholds, trackVisibility: true, delay: 100 }).observe(root);
+  }
+  unsettle();
+  addEventListener("click", (e) => {
+    if (!e.detail || !e.target.closest?.(".bc-primary, [type=submit]") || root.hasAttribute("data-bc-armed")) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    root.dataset.bcRefused = ++refused;
+  }, true);
 
   // ---- The receipt tells the page, once ----
   const o = state.order;
