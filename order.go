@@ -104,6 +104,24 @@ type OrderService interface {
 	// (unknown session), EINVALID (amount or currency mismatch).
 	ApplyPaymentEvent(ctx context.Context, e PaymentEvent) (*Order, error)
 
+	// FindPaymentOrder returns the order of a provider's payment session,
+	// or of its payment when sessionID is empty: the order an event of
+	// the provider is about, if it is ours. Errors: ENOTFOUND.
+	FindPaymentOrder(ctx context.Context, provider, sessionID, paymentID string) (*Order, error)
+
+	// FindRefund returns the refund caller made under key. Errors:
+	// ENOTFOUND.
+	FindRefund(ctx context.Context, caller, key string) (*Refund, error)
+
+	// ApplyRefund applies e, the provider's report of the refund req
+	// asked for, as ApplyPaymentEvent does, and records req with its
+	// result in the same transaction. When req's key is taken (by the
+	// caller, or on req's order by another caller) nothing is applied
+	// and the refund holding the key is returned, for the caller to
+	// compare with req (Refund.CheckSameRequest). Errors: as
+	// ApplyPaymentEvent.
+	ApplyRefund(ctx context.Context, req RefundRequest, e PaymentEvent) (*Refund, error)
+
 	// ExpiredOrders lists pending orders whose ExpiresAt is before t.
 	ExpiredOrders(ctx context.Context, t time.Time) ([]*Order, error)
 }

@@ -214,10 +214,8 @@ type Refunds interface {
 const maxIdempotencyKey = 200
 
 // postRefund serves POST /v1/ledger/orders/{id}/refunds: the operator
-// refunds part or all of a paid order. The request must carry an
-// Idempotency-Key header: a retried request refunds once. What is left to
-// refund is checked before the provider is asked, and the refund's event
-// takes the webhook's path, journal included.
+// refunds part or all of a paid order, once per Idempotency-Key (see
+// refund).
 func (s *Server) postRefund(c *fiber.Ctx) error {
 	key, err := idempotencyKey(c)
 	if err != nil {
@@ -227,11 +225,12 @@ func (s *Server) postRefund(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	o, err := s.Orders.FindOrder(c.UserContext(), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return s.refund(c, o, req.Amount, key)
+	return s.refund(c, buycard.RefundRequest{Caller: buycard.RefundByOperator, Key: key, OrderID: c.Params("id"), Amount: req.Amount}, s.routeOrder)
+}
+
+// routeOrder is the order of the route's :id parameter.
+func (s *Server) routeOrder(c *fiber.Ctx) (*buycard.Order, error) {
+	return s.Orders.FindOrder(c.UserContext(), c.Params("id"))
 }
 
 // idempotencyKey is the request's Idempotency-Key header, which a refund
@@ -244,18 +243,46 @@ func idempotencyKey(c *fiber.Ctx) (string, error) {
 	return key, nil
 }
 
-// refund gives amount of o back through the provider and applies the
-// refund's event, answering 201 with the order; the operator's and the
-// merchant's refunds both take this path.
-func (s *Server) refund(c *fiber.Ctx, o *buycard.Order, amount int64, key string) error {
-	if err := o.CheckRefund(amount); err != nil {
-		return err
+// refund makes the refund req asks for, once per key; the operator's and
+// the merchant's refunds both take this path, find being how each reaches
+// the order. The key is looked up first: a request sent again gets the
+// first one's reply (201 and the same body) even after the balance moved,
+// and the same key with other parameters is refused (400) before anything
+// moves. A new key checks what is left and asks the provider, whose own
+// idempotency key derives from the order and the key (a retry after a
+// lost reply gets the same refund); the store then applies the refund and
+// records the key in one transaction, so of two concurrent requests with
+// one key, one records it and the other answers with its reply.
+func (s *Server) refund(c *fiber.Ctx, req buycard.RefundRequest, find func(*fiber.Ctx) (*buycard.Order, error)) error {
+	ctx := c.UserContext()
+	r, err := s.Orders.FindRefund(ctx, req.Caller, req.Key)
+	if buycard.ErrorCode(err) == buycard.ENOTFOUND {
+		r, err = s.newRefund(c, req, find)
 	}
-	e, err := s.Refunds.RefundOrder(c.UserContext(), o, amount, key)
 	if err != nil {
 		return err
 	}
-	return s.applyMoneyEvent(c, e)
+	if err := r.CheckSameRequest(req); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(moneyEventReply{Order: r.Order, ObjectID: r.RefundID})
+}
+
+// newRefund gives req.Amount of the order back through the provider and
+// applies the refund's event, recording req with it.
+func (s *Server) newRefund(c *fiber.Ctx, req buycard.RefundRequest, find func(*fiber.Ctx) (*buycard.Order, error)) (*buycard.Refund, error) {
+	o, err := find(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.CheckRefund(req.Amount); err != nil {
+		return nil, err
+	}
+	e, err := s.Refunds.RefundOrder(c.UserContext(), o, req.Amount, req.Key)
+	if err != nil {
+		return nil, err
+	}
+	return s.Orders.ApplyRefund(c.UserContext(), req, e)
 }
 
 type disputeRequest struct {
@@ -295,7 +322,7 @@ func (s *Server) sandboxOrder(c *fiber.Ctx) (*buycard.Order, error) {
 	if s.TestPayments == nil {
 		return nil, buycard.Errorf(buycard.ENOTFOUND, "Sandbox refunds and disputes are off: this server takes real payments.")
 	}
-	return s.Orders.FindOrder(c.UserContext(), c.Params("id"))
+	return s.routeOrder(c)
 }
 
 // moneyEventReply is an applied refund or dispute event.

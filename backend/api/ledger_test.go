@@ -4,9 +4,12 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -16,7 +19,14 @@ var operator = []string{"Authorization", "Bearer " + operatorKey}
 // placement with the sandbox's good test card, and returns the order id.
 func (ts *testServer) buyNotebook(t *testing.T) string {
 	t.Helper()
-	r := ts.checkout(t, "wgt_notebook:plc_feednotebook", 0, 1)
+	return ts.buy(t, "wgt_notebook:plc_feednotebook")
+}
+
+// buy buys one of the first variant of a card (WIDGET:PLACEMENT) with the
+// sandbox's good test card, and returns the order id.
+func (ts *testServer) buy(t *testing.T, ref string) string {
+	t.Helper()
+	r := ts.checkout(t, ref, 0, 1)
 	resp, body := ts.do(t, "POST", "/v1/sandbox/pay", "application/json",
 		jsonBody(map[string]string{"client_secret": r.Payment.ClientSecret, "card_number": "4242424242424242"}))
 	if resp.StatusCode != 200 {
@@ -155,4 +165,141 @@ func TestLedgerRefundsAndDisputes(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, `"journals":5`) {
 		t.Errorf("verify = %d %s", resp.StatusCode, body)
 	}
+}
+
+// refunder sends refunds of an amount under an Idempotency-Key to one of
+// the two refund routes, as its caller.
+type refunder func(t *testing.T, orderID, key string, amount int64) (status int, body string)
+
+// refundRoutes are the operator's and the demo merchant's refund routes.
+func refundRoutes(t *testing.T, ts *testServer) map[string]refunder {
+	merchant := partyKey(t, ts, buycard.PartyMerchant, demoMerchant)
+	route := func(prefix string, auth []string) refunder {
+		return func(t *testing.T, orderID, key string, amount int64) (int, string) {
+			t.Helper()
+			resp, body := ts.do(t, "POST", prefix+orderID+"/refunds", "application/json", fmt.Sprintf(`{"amount":%d}`, amount),
+				append([]string{"Idempotency-Key", key}, auth...)...)
+			return resp.StatusCode, body
+		}
+	}
+	return map[string]refunder{"operator": route("/v1/ledger/orders/", operator), "merchant": route("/v1/merchant/orders/", merchant)}
+}
+
+// refundState is what a refund may change of orders: each order and its
+// journals.
+func (ts *testServer) refundState(t *testing.T, orderIDs ...string) string {
+	t.Helper()
+	var state []any
+	for _, id := range orderIDs {
+		state = append(state, ts.order(t, id), ts.journals(t, id))
+	}
+	b, err := json.Marshal(state)
+	must(t, err)
+	return string(b)
+}
+
+// TestRefundIdempotencyKey: on both refund routes, a refund sent again
+// with its Idempotency-Key gets the first reply, byte for byte, even after
+// the balance moved; the key with other parameters (amount, order,
+// caller) is a 400 that says so, and nothing moves; many requests at once
+// with one key refund once; and a key is its caller's own. Before, a
+// request sent again after the balance moved was refused ("exceeds what
+// is left") and one with another amount replayed the old refund as if it
+// were the new one.
+func TestRefundIdempotencyKey(t *testing.T) {
+	for _, caller := range []string{"operator", "merchant"} {
+		t.Run(caller, func(t *testing.T) {
+			ts := newConsoleServer(t)
+			routes := refundRoutes(t, ts)
+			refund, other := routes[caller], routes[map[string]string{"operator": "merchant", "merchant": "operator"}[caller]]
+			a, b := ts.buyNotebook(t), ts.buyNotebook(t) // 2400 each
+
+			status, first := refund(t, a, "key-1", 600)
+			if status != 201 || !strings.Contains(first, `"refunded":600`) {
+				t.Fatalf("refund = %d %s", status, first)
+			}
+			before := ts.refundState(t, a, b)
+			status, body := other(t, a, "key-1", 600)
+			wantError(t, &http.Response{StatusCode: status}, body, 400, "invalid", mismatch("caller"))
+			if after := ts.refundState(t, a, b); after != before {
+				t.Errorf("the other caller's request with the key changed\n%s\nto\n%s", before, after)
+			}
+
+			if status, body := refund(t, a, "key-2", 1800); status != 201 || !strings.Contains(body, `"refunded":2400`) {
+				t.Fatalf("refund of the rest = %d %s", status, body)
+			}
+			for range 2 {
+				if status, body := refund(t, a, "key-1", 600); status != 201 || body != first {
+					t.Errorf("sent again = %d %s, want 201 %s", status, body, first)
+				}
+			}
+
+			before = ts.refundState(t, a, b)
+			for _, tt := range []struct {
+				name    string
+				orderID string
+				amount  int64
+				differ  string
+			}{
+				{"another amount", a, 700, "amount"},
+				{"another order", b, 600, "order"},
+				{"another order and amount", b, 5, "order, amount"},
+			} {
+				status, body := refund(t, tt.orderID, "key-1", tt.amount)
+				wantError(t, &http.Response{StatusCode: status}, body, 400, "invalid", mismatch(tt.differ))
+			}
+			if after := ts.refundState(t, a, b); after != before {
+				t.Errorf("refused requests changed\n%s\nto\n%s", before, after)
+			}
+
+			// Many requests at once with one key refund once, and all get
+			// the same reply.
+			const n = 20
+			replies := make([]string, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					status, body := refund(t, b, "key-3", 500)
+					replies[i] = fmt.Sprint(status, " ", body)
+				})
+			}
+			wg.Wait()
+			for i := range n {
+				if replies[i] != replies[0] || !strings.HasPrefix(replies[0], "201 ") {
+					t.Errorf("reply %d = %s, want %s (201)", i, replies[i], replies[0])
+				}
+			}
+			if got := ts.order(t, b); got.Refunded != 500 || len(ts.journals(t, b)) != 3 { // sale, processor fee, refund
+				t.Errorf("after %d requests with one key: refunded %d, %d journals; want 500 once", n, got.Refunded, len(ts.journals(t, b)))
+			}
+		})
+	}
+}
+
+// TestRefundKeysAreTheCallersOwn: another merchant's key-1 on its own
+// order is its own: it neither replays nor conflicts with the demo
+// merchant's key-1.
+func TestRefundKeysAreTheCallersOwn(t *testing.T) {
+	ts := newConsoleServer(t)
+	northwind := refundRoutes(t, ts)["merchant"]
+	const novaID = "mer_ateliernova"
+	nova := partyKey(t, ts, buycard.PartyMerchant, novaID)
+	must(t, ts.db.LinkPaymentAccount(t.Context(), &buycard.PaymentAccount{
+		ID: "acct_nova", PartyKind: buycard.PartyMerchant, PartyID: novaID, ChargesEnabled: true, UpdatedAt: ts.now,
+	}))
+	notebook, mug := ts.buyNotebook(t), ts.buy(t, "wgt_mug:plc_feedmug")
+	if status, body := northwind(t, notebook, "key-1", 600); status != 201 {
+		t.Fatalf("Northwind's refund = %d %s", status, body)
+	}
+	resp, body := ts.do(t, "POST", "/v1/merchant/orders/"+mug+"/refunds", "application/json", `{"amount":300}`,
+		append([]string{"Idempotency-Key", "key-1"}, nova...)...)
+	if resp.StatusCode != 201 || !strings.Contains(body, `"refunded":300`) || !strings.Contains(body, mug) {
+		t.Errorf("Atelier Nova's refund with the same key = %d %s", resp.StatusCode, body)
+	}
+}
+
+// mismatch is the refusal of a key used again with other parameters.
+func mismatch(differ string) string {
+	return "This Idempotency-Key was used for another refund (another " + differ +
+		"). A key can only be used again with the same parameters: send a new key for a new refund."
 }

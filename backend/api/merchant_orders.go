@@ -161,7 +161,9 @@ const maxRefundReason = 500
 
 // postMerchantRefund serves POST /v1/merchant/orders/{id}/refunds: the
 // merchant refunds part or all of its paid order, on the operator's path
-// (postRefund): the same Idempotency-Key rule, provider call and journal.
+// (refund): the same Idempotency-Key rule, provider call and journal. Its
+// keys are its own, and the reason is a note for its records (logged),
+// not a parameter of the refund.
 func (s *Server) postMerchantRefund(c *fiber.Ctx) error {
 	key, err := idempotencyKey(c)
 	if err != nil {
@@ -174,14 +176,17 @@ func (s *Server) postMerchantRefund(c *fiber.Ctx) error {
 	if len(req.Reason) > maxRefundReason {
 		return buycard.Errorf(buycard.EINVALID, "The reason must be at most %d characters.", maxRefundReason)
 	}
-	o, err := s.ownOrder(c)
-	if err != nil {
-		return err
+	// The reason is logged when a refund of the merchant's own order is
+	// about to be made, not for a request sent again.
+	find := func(c *fiber.Ctx) (*buycard.Order, error) {
+		o, err := s.ownOrder(c)
+		if err == nil && req.Reason != "" {
+			s.Logger.Info("merchant refund", "order", o.ID, "merchant", o.MerchantID, "amount", req.Amount, "reason", req.Reason)
+		}
+		return o, err
 	}
-	if req.Reason != "" {
-		s.Logger.Info("merchant refund", "order", o.ID, "merchant", o.MerchantID, "amount", req.Amount, "reason", req.Reason)
-	}
-	return s.refund(c, o, req.Amount, key)
+	r := buycard.RefundRequest{Caller: buycard.RefundByMerchant(callerOf(c).PartyID), Key: key, OrderID: c.Params("id"), Amount: req.Amount}
+	return s.refund(c, r, find)
 }
 
 // defaultStatementDays is the range of a statement that names no dates.

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/api"
+	"github.com/buycard/buycard/backend/sqlite"
 	"github.com/buycard/buycard/backend/stripeconnect"
 	"github.com/buycard/buycard/backend/stripeconnect/stripetest"
 	"github.com/buycard/buycard/ledger"
@@ -51,7 +53,7 @@ func newStripeTest(t *testing.T) *stripeTest {
 		svc.Logger = slog.New(slog.NewTextHandler(st.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		svc.StripeWebhooks = &stripeconnect.Webhooks{
 			Secrets: []string{whSecret, whNextSecret}, Refunds: st.stripe,
-			Orders: svc.Orders, Accounts: svc.Orders.(buycard.AccountService),
+			Orders: svc.Orders, Accounts: svc.Orders.(buycard.AccountService), Ledger: svc.Catalog.(*sqlite.DB),
 			Logger: svc.Logger, Now: func() time.Time { return st.now },
 		}
 		svc.StripeReturns = provider
@@ -192,18 +194,9 @@ func (st *stripeTest) mustDeliver(t *testing.T, v any) {
 	}
 }
 
-func (st *stripeTest) order(t *testing.T, id string) *buycard.Order {
+func (ts *testServer) journals(t *testing.T, orderID string) []ledger.Journal {
 	t.Helper()
-	o, err := st.db.FindOrder(t.Context(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
-}
-
-func (st *stripeTest) journals(t *testing.T, orderID string) []ledger.Journal {
-	t.Helper()
-	js, err := st.db.OrderJournals(t.Context(), orderID)
+	js, err := ts.db.OrderJournals(t.Context(), orderID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -600,7 +593,7 @@ func TestStripeWebhookAcknowledgedWithoutChange(t *testing.T) {
 			s := o.session("paid")
 			s["id"] = "cs_test_not_ours"
 			return event("evt_not_ours", "checkout.session.completed", st.now, s)
-		}, "no order has this session"},
+		}, "not Buycard's; acknowledged"},
 		{"paid amount is not the total", func(o stripeOrder) map[string]any {
 			s := o.session("paid")
 			s["amount_total"] = 9999
@@ -610,12 +603,12 @@ func TestStripeWebhookAcknowledgedWithoutChange(t *testing.T) {
 			c := o.charge(600, o.refund("re_not_ours", 600, st.now))
 			c["payment_intent"], c["metadata"] = "pi_not_ours", map[string]any{}
 			return event("evt_refund_not_ours", "charge.refunded", st.now, c)
-		}, "payment event refused"},
+		}, "not Buycard's; acknowledged"},
 		{"refund of an order of another environment", func(o stripeOrder) map[string]any {
 			c := o.charge(600, o.refund("re_elsewhere", 600, st.now))
 			c["payment_intent"], c["metadata"] = "pi_elsewhere", map[string]any{"order_id": "ord_elsewhere"}
 			return event("evt_refund_elsewhere", "charge.refunded", st.now, c)
-		}, "payment event refused"},
+		}, "not Buycard's; acknowledged"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -623,9 +616,8 @@ func TestStripeWebhookAcknowledgedWithoutChange(t *testing.T) {
 			e := tt.event(o)
 			st.mustDeliver(t, e)
 			st.wantUnchanged(t, o)
-			logs := st.logs.String()
-			if !strings.Contains(logs, tt.log) || !strings.Contains(logs, "event="+e["id"].(string)) {
-				t.Errorf("log lacks %q with the event id:\n%s", tt.log, logs)
+			if lines := st.eventLines(e["id"].(string)); len(lines) != 1 || !strings.Contains(lines[0], tt.log) {
+				t.Errorf("log lines about the event = %q, want one saying %q", lines, tt.log)
 			}
 		})
 	}
@@ -639,4 +631,167 @@ func TestStripeWebhookUnreadableEvent(t *testing.T) {
 	status, body := st.deliver(t, event("evt_free", "checkout.session.completed", st.now, o.session("no_payment_required")))
 	wantError(t, &http.Response{StatusCode: status}, body, 400, buycard.EINVALID, "")
 	st.wantUnchanged(t, o)
+}
+
+// linkMerchant links the Stripe account of the notebook's merchant.
+func (st *stripeTest) linkMerchant(t *testing.T, account string) {
+	t.Helper()
+	card, err := st.db.FindCard(t.Context(), "wgt_notebook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.db.LinkPaymentAccount(t.Context(), &buycard.PaymentAccount{
+		ID: account, PartyKind: buycard.PartyMerchant, PartyID: card.Merchant.ID, ChargesEnabled: true, UpdatedAt: st.now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dispute is the dispute id of o's charge in status, Stripe's shape.
+func (o stripeOrder) dispute(id, status string, amount int64, created time.Time) map[string]any {
+	return map[string]any{
+		"id": id, "object": "dispute", "amount": amount, "currency": "usd", "charge": o.Charge, "created": created.Unix(),
+		"payment_intent": o.PaymentIntent, "reason": "fraudulent", "status": status, "metadata": map[string]any{}, "livemode": false,
+	}
+}
+
+// state is what an event may change about o: the order, its journals and
+// its share transfers.
+func (st *stripeTest) state(t *testing.T, o stripeOrder) string {
+	t.Helper()
+	transfers, err := st.db.ShareTransfersOf(t.Context(), o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return marshal(t, []any{st.order(t, o.ID), st.journals(t, o.ID), transfers})
+}
+
+// eventLines returns the log lines about event id.
+func (st *stripeTest) eventLines(id string) []string {
+	var lines []string
+	for line := range strings.Lines(st.logs.String()) {
+		if strings.Contains(line, "event="+id+" ") {
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
+
+// Correctly signed events about objects Buycard never made, or about
+// Buycard's own objects but from a connected account that is not the
+// order's merchant's, are acknowledged (200: Stripe must not retry them
+// for three days) with one log line, without a call to Stripe and without
+// a change. Before ownership came first, the first ones were 400 or 500
+// (after asking Stripe for a charge's refunds) and the last ones were
+// applied.
+func TestStripeWebhookNotOurs(t *testing.T) {
+	st := newStripeTest(t)
+	st.linkMerchant(t, "acct_notebook_merchant")
+	paid := st.newOrder(t, "ours_paid")
+	st.mustDeliver(t, paid.completed(st.now))
+	pending := st.newOrder(t, "ours_pending")
+	other := stripeOrder{ID: "ord_elsewhere", SessionID: "cs_test_other", PaymentIntent: "pi_other", Charge: "ch_other"}
+	fromAccount := func(e map[string]any, account string) map[string]any { e["account"] = account; return e }
+	tests := []struct {
+		name  string
+		event map[string]any
+	}{
+		{"free session of another integration", func() map[string]any {
+			s := other.session("no_payment_required")
+			return event("evt_free_other", "checkout.session.completed", st.now, s)
+		}()},
+		{"paid session of another integration without an amount", func() map[string]any {
+			s := other.session("paid")
+			s["amount_total"] = 0
+			return event("evt_no_amount_other", "checkout.session.async_payment_succeeded", st.now, s)
+		}()},
+		{"refund of a charge Buycard never made", event("evt_refund_other", "charge.refunded", st.now, other.charge(600))},
+		{"dispute of a payment Buycard never made, closed as refunded", event("evt_dispute_other_closed", "charge.dispute.closed", st.now,
+			other.dispute("dp_other_closed", "charge_refunded", 600, st.now))},
+		{"dispute of a payment Buycard never made, without an amount", event("evt_dispute_other_created", "charge.dispute.created", st.now,
+			other.dispute("dp_other_created", "needs_response", 0, st.now))},
+		{"reversal of a transfer Buycard never made", event("evt_reversed_other", "transfer.reversed", st.now, map[string]any{
+			"id": "tr_other", "object": "transfer", "amount": 240, "currency": "usd", "destination": "acct_someone",
+			"metadata":  map[string]any{"share_transfer": paid.ID + "/1", "order_id": paid.ID, "publisher_id": "pub_dailyscroll"},
+			"reversals": map[string]any{"object": "list", "data": []any{}, "has_more": true},
+		})},
+		{"our session, from another connected account", fromAccount(pending.completed(st.now), "acct_someone_else")},
+		{"our refund, from another connected account", fromAccount(event("evt_refund_elsewhere", "charge.refunded", st.now,
+			paid.charge(600, paid.refund("re_elsewhere", 600, st.now))), "acct_someone_else")},
+		{"our dispute, from another connected account", fromAccount(event("evt_dispute_elsewhere", "charge.dispute.created", st.now,
+			paid.dispute("dp_elsewhere", "needs_response", 600, st.now)), "acct_someone_else")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := []string{st.state(t, paid), st.state(t, pending)}
+			calls := st.fake.Requests()
+			status, body := st.deliver(t, tt.event)
+			if status != 200 || body != `{"received":true}` {
+				t.Errorf("delivery = %d %s, want 200", status, body)
+			}
+			if got := st.fake.Requests() - calls; got != 0 {
+				t.Errorf("%d calls to Stripe, want none", got)
+			}
+			if after := []string{st.state(t, paid), st.state(t, pending)}; !slices.Equal(after, before) {
+				t.Errorf("state changed:\n%s\nwant\n%s", after, before)
+			}
+			lines := st.eventLines(tt.event["id"].(string))
+			if len(lines) != 1 || !strings.Contains(lines[0], "not Buycard's; acknowledged") {
+				t.Errorf("log lines about the event = %q, want one saying it is not Buycard's", lines)
+			}
+		})
+	}
+	// The merchant's own account is the order's: its event applies.
+	st.mustDeliver(t, fromAccount(pending.completed(st.now), "acct_notebook_merchant"))
+	st.wantPaidOnce(t, pending)
+}
+
+// A dispute's events arrive in any order, each possibly twice, and every
+// ordering ends with the dispute closed (nothing held), the same amounts
+// on the order and the same journals, and a ledger that verifies. Before, a closing
+// event before the opening one was refused and the opening then held the
+// amount for good.
+func TestStripeWebhookDisputeAnyOrder(t *testing.T) {
+	opened := time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC)
+	for _, outcome := range []string{"won", "lost"} {
+		var want string
+		for _, perm := range permutations(3) {
+			t.Run(fmt.Sprint(outcome, perm), func(t *testing.T) {
+				st := newStripeTest(t)
+				o := st.newOrder(t, "disputed")
+				st.mustDeliver(t, o.completed(opened.Add(-time.Hour)))
+				events := []map[string]any{
+					event("evt_dispute_created", "charge.dispute.created", opened.Add(time.Second), o.dispute("dp_any", "needs_response", 1800, opened)),
+					event("evt_dispute_withdrawn", "charge.dispute.funds_withdrawn", opened.Add(2*time.Second), o.dispute("dp_any", "needs_response", 1800, opened)),
+					event("evt_dispute_closed", "charge.dispute.closed", opened.Add(time.Hour), o.dispute("dp_any", outcome, 1800, opened)),
+				}
+				for _, i := range perm {
+					st.mustDeliver(t, events[i])
+					st.mustDeliver(t, events[i]) // Stripe may deliver twice
+				}
+				got := st.order(t, o.ID)
+				wantLost := map[string]int64{"won": 0, "lost": 1800}[outcome]
+				if got.DisputeHeld != 0 || got.DisputeLost != wantLost {
+					t.Errorf("held %d, lost %d; want 0 and %d", got.DisputeHeld, got.DisputeLost, wantLost)
+				}
+				var keys []string
+				for _, j := range st.journals(t, o.ID) {
+					keys = append(keys, j.Key)
+				}
+				if want := []string{"sale:" + o.ID, "dispute_opened:dp_any", "dispute_" + outcome + ":dp_any"}; !slices.Equal(keys, want) {
+					t.Errorf("journals = %v, want %v", keys, want)
+				}
+				if v, err := st.db.VerifyLedger(t.Context()); err != nil || !v.OK() {
+					t.Errorf("ledger verification = %+v, %v", v, err)
+				}
+				state := strings.ReplaceAll(marshal(t, []any{got.Status, got.Refunded, got.DisputeHeld, got.DisputeLost, st.journals(t, o.ID)}), o.ID, "ORDER")
+				if want == "" {
+					want = state
+				} else if state != want {
+					t.Errorf("final state\n%s\nwant (first ordering)\n%s", state, want)
+				}
+			})
+		}
+	}
 }

@@ -50,6 +50,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/ledgersql"
+	"github.com/buycard/buycard/backend/refundsql"
 )
 
 // DB is the PostgreSQL store.
@@ -57,6 +58,7 @@ type DB struct {
 	pool *pgxpool.Pool
 	ledgersql.Reader
 	ledgersql.Transfers
+	refundsql.Refunds
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -98,6 +100,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	db := &DB{pool: pool, orderNumbers: buycard.NewOrderNumber}
 	db.Reader = ledgersql.NewReader(pgxQuery(pool), db.snapshot)
 	db.Transfers = ledgersql.NewTransfers(db.transferTx)
+	db.Refunds = refundsql.New(pgxQuery(pool), db.refundTx)
 	return db, nil
 }
 

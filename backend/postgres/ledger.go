@@ -107,6 +107,14 @@ func pgxQuery(q interface {
 	}
 }
 
+// pgxExec is an ExecFunc over a transaction.
+func pgxExec(tx pgx.Tx) ledgersql.ExecFunc {
+	return func(ctx context.Context, sql string, args ...any) (int64, error) {
+		tag, err := tx.Exec(ctx, sql, args...)
+		return tag.RowsAffected(), err
+	}
+}
+
 // snapshot runs fn on one read-only transaction, for ledgersql.Reader.
 func (db *DB) snapshot(ctx context.Context, fn func(ledgersql.QueryFunc) error) error {
 	_, err := readTx(ctx, db, func(tx pgx.Tx) (struct{}, error) { return struct{}{}, fn(pgxQuery(tx)) })

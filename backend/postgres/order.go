@@ -195,16 +195,21 @@ func (db *DB) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) (_ 
 		return nil, err
 	}
 	return writeTx(ctx, db, func(tx pgx.Tx) (*buycard.Order, error) {
-		o, err := findOrderForEvent(ctx, tx, e)
-		if err != nil {
-			return nil, err
-		}
-		fresh, err := recordEvent(ctx, tx, e, o.ID)
-		if err != nil || !fresh {
-			return o, err
-		}
-		return o, applyEvent(ctx, tx, o, e)
+		return applyPaymentEvent(ctx, tx, e)
 	})
+}
+
+// applyPaymentEvent is ApplyPaymentEvent of a valid event in tx.
+func applyPaymentEvent(ctx context.Context, tx pgx.Tx, e buycard.PaymentEvent) (*buycard.Order, error) {
+	o, err := findPaymentOrder(ctx, tx, e.Provider, e.SessionID, e.PaymentID, forUpdate)
+	if err != nil {
+		return nil, err
+	}
+	fresh, err := recordEvent(ctx, tx, e, o.ID)
+	if err != nil || !fresh {
+		return o, err
+	}
+	return o, applyEvent(ctx, tx, o, e)
 }
 
 // recordEvent stores the de-duplication record of e and reports whether
@@ -243,6 +248,14 @@ func applyEvent(ctx context.Context, tx pgx.Tx, o *buycard.Order, e buycard.Paym
 		return err
 	}
 	return ledger.AppendPaymentEvent(ctx, &ledgerTx{tx: tx}, o, e)
+}
+
+// FindPaymentOrder returns the order of a provider's session or payment.
+func (db *DB) FindPaymentOrder(ctx context.Context, provider, sessionID, paymentID string) (_ *buycard.Order, err error) {
+	defer wrap(&err, "find payment order")
+	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.Order, error) {
+		return findPaymentOrder(ctx, tx, provider, sessionID, paymentID, "")
+	})
 }
 
 // FindOrder returns an order by id.
@@ -298,14 +311,14 @@ func findOrderByID(ctx context.Context, tx pgx.Tx, id, lock string) (*buycard.Or
 	return findOrder(ctx, tx, notFound, `id = $1`+lock, id)
 }
 
-// findOrderForEvent returns the order e is about, locked: by its session,
-// or by its payment id when the event names no session.
-func findOrderForEvent(ctx context.Context, tx pgx.Tx, e buycard.PaymentEvent) (*buycard.Order, error) {
-	if e.SessionID != "" {
-		return findOrderBySession(ctx, tx, e.Provider, e.SessionID, forUpdate)
+// findPaymentOrder returns the order of a provider's session, or of its
+// payment when sessionID is empty; lock is "" or forUpdate.
+func findPaymentOrder(ctx context.Context, tx pgx.Tx, provider, sessionID, paymentID, lock string) (*buycard.Order, error) {
+	if sessionID != "" {
+		return findOrderBySession(ctx, tx, provider, sessionID, lock)
 	}
-	notFound := buycard.Errorf(buycard.ENOTFOUND, "No order has payment %q.", e.PaymentID)
-	return findOrder(ctx, tx, notFound, `provider = $1 AND provider_payment_id = $2`+forUpdate, e.Provider, e.PaymentID)
+	notFound := buycard.Errorf(buycard.ENOTFOUND, "No order has payment %q.", paymentID)
+	return findOrder(ctx, tx, notFound, `provider = $1 AND provider_payment_id = $2`+lock, provider, paymentID)
 }
 
 // findOrderBySession returns the order with the session; lock is "" or

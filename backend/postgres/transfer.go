@@ -23,11 +23,8 @@ func (db *DB) transferTx(ctx context.Context, orderID string, fn func(ledgersql.
 			}
 		}
 		return struct{}{}, fn(ledgersql.WriteTx{
-			Query: pgxQuery(tx),
-			Exec: func(ctx context.Context, query string, args ...any) (int64, error) {
-				tag, err := tx.Exec(ctx, query, args...)
-				return tag.RowsAffected(), err
-			},
+			Query:  pgxQuery(tx),
+			Exec:   pgxExec(tx),
 			Ledger: &ledgerTx{tx: tx},
 		})
 	})

@@ -177,11 +177,11 @@ func TestDevSecretIsKeptAcrossRestarts(t *testing.T) {
 	}
 }
 
-// TestOpenPostgres checks that a postgres:// BUYCARD_DATABASE_URL opens,
-// migrates and seeds the PostgreSQL store, here in a schema of its own,
-// and that a second start finds the data. It needs
-// BUYCARD_TEST_POSTGRES_URL, as the store's own tests do.
-func TestOpenPostgres(t *testing.T) {
+// postgresTestURL returns a URL of BUYCARD_TEST_POSTGRES_URL's database
+// whose connections use a fresh schema, dropped when the test ends. It
+// skips the test when the variable is not set, except in CI.
+func postgresTestURL(t *testing.T) string {
+	t.Helper()
 	base := os.Getenv("BUYCARD_TEST_POSTGRES_URL")
 	if base == "" {
 		if os.Getenv("CI") == "true" {
@@ -209,7 +209,15 @@ func TestOpenPostgres(t *testing.T) {
 	q := u.Query()
 	q.Set("search_path", schema[0])
 	u.RawQuery = q.Encode()
-	env := map[string]string{"BUYCARD_DATABASE_URL": u.String()}
+	return u.String()
+}
+
+// TestOpenPostgres checks that a postgres:// BUYCARD_DATABASE_URL opens,
+// migrates and seeds the PostgreSQL store, here in a schema of its own,
+// and that a second start finds the data. It needs
+// BUYCARD_TEST_POSTGRES_URL, as the store's own tests do.
+func TestOpenPostgres(t *testing.T) {
+	env := map[string]string{"BUYCARD_DATABASE_URL": postgresTestURL(t)}
 
 	for start := range 2 {
 		m, err := NewMain(func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -23,17 +23,27 @@ const (
 )
 
 // startStripeNode runs a node configured for Stripe, its API pointed at a
-// stripetest fake, with the demo seeded.
+// stripetest fake, with the demo seeded, on SQLite.
 func startStripeNode(t *testing.T) (*Main, *stripetest.Server) {
+	t.Helper()
+	return startStripeNodeOn(t, "")
+}
+
+// startStripeNodeOn is startStripeNode on the database of databaseURL
+// (BUYCARD_DATABASE_URL), or a fresh SQLite file when it is "".
+func startStripeNodeOn(t *testing.T, databaseURL string) (*Main, *stripetest.Server) {
 	t.Helper()
 	fake := stripetest.NewServer()
 	t.Cleanup(fake.Close)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "app.wasm"), []byte("\x00asm"), 0o644)
 	os.WriteFile(filepath.Join(dir, "console.wasm"), []byte("\x00asm"), 0o644)
+	if databaseURL == "" {
+		databaseURL = "sqlite:" + filepath.Join(dir, "t.db")
+	}
 	env := map[string]string{
 		"BUYCARD_ADDR": "127.0.0.1:0", "BUYCARD_WEB_DIR": dir,
-		"BUYCARD_DATABASE_URL": "sqlite:" + filepath.Join(dir, "t.db"),
+		"BUYCARD_DATABASE_URL": databaseURL,
 		"STRIPE_SECRET_KEY":    "sk_test_server", "STRIPE_PUBLISHABLE_KEY": "pk_test_server",
 		"STRIPE_WEBHOOK_SECRET": testWebhookSecret, "STRIPE_API_URL": fake.URL,
 		"BUYCARD_OPERATOR_KEY": testOperatorKey,
@@ -52,6 +62,17 @@ func startStripeNode(t *testing.T) (*Main, *stripetest.Server) {
 // post sends a JSON or raw body to the node and decodes the JSON reply.
 func post(t *testing.T, m *Main, path string, body []byte, header map[string]string, reply any) int {
 	t.Helper()
+	status, b := postRaw(t, m, path, body, header)
+	if reply != nil && json.Unmarshal(b, reply) != nil {
+		t.Fatalf("%s: %d %s", path, status, b)
+	}
+	return status
+}
+
+// postRaw sends a JSON or raw body to the node and returns the status and
+// the body of the reply.
+func postRaw(t *testing.T, m *Main, path string, body []byte, header map[string]string) (int, []byte) {
+	t.Helper()
 	req, _ := http.NewRequestWithContext(t.Context(), "POST", m.Config.PublicURL+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range header {
@@ -63,10 +84,7 @@ func post(t *testing.T, m *Main, path string, body []byte, header map[string]str
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if reply != nil && json.Unmarshal(b, reply) != nil {
-		t.Fatalf("%s: %d %s", path, resp.StatusCode, b)
-	}
-	return resp.StatusCode
+	return resp.StatusCode, b
 }
 
 // checkoutNotebook starts a checkout of one demo notebook through the

@@ -30,6 +30,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/ledgersql"
+	"github.com/buycard/buycard/backend/refundsql"
 )
 
 // DB is the SQLite store.
@@ -38,6 +39,7 @@ type DB struct {
 	read  *sql.DB
 	ledgersql.Reader
 	ledgersql.Transfers
+	refundsql.Refunds
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -85,6 +87,7 @@ func Open(path string) (*DB, error) {
 	db := &DB{write: write, read: read, orderNumbers: buycard.NewOrderNumber}
 	db.Reader = ledgersql.NewReader(sqlQuery(read), db.snapshot)
 	db.Transfers = ledgersql.NewTransfers(db.transferTx)
+	db.Refunds = refundsql.New(sqlQuery(read), db.refundTx)
 	return db, nil
 }
 

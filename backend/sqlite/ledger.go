@@ -106,6 +106,17 @@ func sqlQuery(q interface {
 	}
 }
 
+// sqlExec is an ExecFunc over a transaction.
+func sqlExec(tx *sql.Tx) ledgersql.ExecFunc {
+	return func(ctx context.Context, query string, args ...any) (int64, error) {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	}
+}
+
 // snapshot runs fn on one read transaction, for ledgersql.Reader.
 func (db *DB) snapshot(ctx context.Context, fn func(ledgersql.QueryFunc) error) error {
 	_, err := readTx(ctx, db, func(tx *sql.Tx) (struct{}, error) { return struct{}{}, fn(sqlQuery(tx)) })

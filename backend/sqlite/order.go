@@ -184,16 +184,21 @@ func (db *DB) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) (_ 
 		return nil, err
 	}
 	return writeTx(ctx, db, func(tx *sql.Tx) (*buycard.Order, error) {
-		o, err := findOrderForEvent(ctx, tx, e)
-		if err != nil {
-			return nil, err
-		}
-		fresh, err := recordEvent(ctx, tx, e, o.ID)
-		if err != nil || !fresh {
-			return o, err
-		}
-		return o, db.applyEvent(ctx, tx, o, e)
+		return db.applyPaymentEvent(ctx, tx, e)
 	})
+}
+
+// applyPaymentEvent is ApplyPaymentEvent of a valid event in tx.
+func (db *DB) applyPaymentEvent(ctx context.Context, tx *sql.Tx, e buycard.PaymentEvent) (*buycard.Order, error) {
+	o, err := findPaymentOrder(ctx, tx, e.Provider, e.SessionID, e.PaymentID)
+	if err != nil {
+		return nil, err
+	}
+	fresh, err := recordEvent(ctx, tx, e, o.ID)
+	if err != nil || !fresh {
+		return o, err
+	}
+	return o, db.applyEvent(ctx, tx, o, e)
 }
 
 // recordEvent stores the de-duplication record of e and reports whether
@@ -226,6 +231,14 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, o *buycard.Order, e bu
 		return err
 	}
 	return ledger.AppendPaymentEvent(ctx, db.ledgerTx(tx), o, e)
+}
+
+// FindPaymentOrder returns the order of a provider's session or payment.
+func (db *DB) FindPaymentOrder(ctx context.Context, provider, sessionID, paymentID string) (_ *buycard.Order, err error) {
+	defer wrap(&err, "find payment order")
+	return readTx(ctx, db, func(tx *sql.Tx) (*buycard.Order, error) {
+		return findPaymentOrder(ctx, tx, provider, sessionID, paymentID)
+	})
 }
 
 // FindOrder returns an order by id.
@@ -280,14 +293,14 @@ func findOrderBySession(ctx context.Context, tx *sql.Tx, provider, sessionID str
 	return findOrder(ctx, tx, notFound, `provider = ? AND provider_session_id = ?`, provider, sessionID)
 }
 
-// findOrderForEvent returns the order e is about: by its session, or by
-// its payment id when the event names no session.
-func findOrderForEvent(ctx context.Context, tx *sql.Tx, e buycard.PaymentEvent) (*buycard.Order, error) {
-	if e.SessionID != "" {
-		return findOrderBySession(ctx, tx, e.Provider, e.SessionID)
+// findPaymentOrder returns the order of a provider's session, or of its
+// payment when sessionID is empty.
+func findPaymentOrder(ctx context.Context, tx *sql.Tx, provider, sessionID, paymentID string) (*buycard.Order, error) {
+	if sessionID != "" {
+		return findOrderBySession(ctx, tx, provider, sessionID)
 	}
-	notFound := buycard.Errorf(buycard.ENOTFOUND, "No order has payment %q.", e.PaymentID)
-	return findOrder(ctx, tx, notFound, `provider = ? AND provider_payment_id = ?`, e.Provider, e.PaymentID)
+	notFound := buycard.Errorf(buycard.ENOTFOUND, "No order has payment %q.", paymentID)
+	return findOrder(ctx, tx, notFound, `provider = ? AND provider_payment_id = ?`, provider, paymentID)
 }
 
 // findOrder returns the one order matching where, or notFound.

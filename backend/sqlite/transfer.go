@@ -16,14 +16,8 @@ var _ ledger.ShareTransfers = (*DB)(nil)
 func (db *DB) transferTx(ctx context.Context, _ string, fn func(ledgersql.WriteTx) error) error {
 	_, err := writeTx(ctx, db, func(tx *sql.Tx) (struct{}, error) {
 		return struct{}{}, fn(ledgersql.WriteTx{
-			Query: sqlQuery(tx),
-			Exec: func(ctx context.Context, query string, args ...any) (int64, error) {
-				res, err := tx.ExecContext(ctx, query, args...)
-				if err != nil {
-					return 0, err
-				}
-				return res.RowsAffected()
-			},
+			Query:  sqlQuery(tx),
+			Exec:   sqlExec(tx),
 			Ledger: db.ledgerTx(tx),
 		})
 	})

@@ -1,6 +1,10 @@
 package storetest
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/buycard/buycard"
@@ -128,4 +132,154 @@ func testRefundRejected(t *testing.T, s Store) {
 	if got := applyEvent(t, s, tooMuch); got.Refunded != 3100 {
 		t.Errorf("refunded = %d after the corrected event, want 3100", got.Refunded)
 	}
+}
+
+// paidOrder is a paid order for one unit of the variant at index variant,
+// its payment recorded as "pi_" + its id.
+func paidOrder(t *testing.T, s Store, f Fixture, variant int) *buycard.Order {
+	t.Helper()
+	o := openOrder(t, s, f, variant, 1)
+	paid := event(o, buycard.PaymentSucceeded)
+	paid.PaymentID = "pi_" + o.ID
+	return applyEvent(t, s, paid)
+}
+
+// testFindPaymentOrder finds an order by its provider session and by its
+// payment, and nothing by another provider's or unknown ones.
+func testFindPaymentOrder(t *testing.T, s Store) {
+	f := Seed(t, s)
+	o := paidOrder(t, s, f, 0)
+	for _, tt := range []struct {
+		name                       string
+		provider, session, payment string
+		found                      bool
+	}{
+		{"session", o.Provider, o.ProviderSessionID, "", true},
+		{"payment", o.Provider, "", o.ProviderPaymentID, true},
+		{"unknown session", o.Provider, "cs_unknown", "", false},
+		{"unknown payment", o.Provider, "", "pi_unknown", false},
+		{"session of another provider", "stripe", o.ProviderSessionID, "", false},
+		{"payment of another provider", "stripe", "", o.ProviderPaymentID, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.FindPaymentOrder(t.Context(), tt.provider, tt.session, tt.payment)
+			if !tt.found {
+				wantCode(t, "find payment order", err, buycard.ENOTFOUND)
+				return
+			}
+			must(t, err)
+			if got.ID != o.ID {
+				t.Errorf("order %s, want %s", got.ID, o.ID)
+			}
+		})
+	}
+}
+
+// refundState is what a refund request may change: the order and its
+// journals.
+func refundState(t *testing.T, s Store, orderID string) string {
+	t.Helper()
+	o, err := s.FindOrder(t.Context(), orderID)
+	must(t, err)
+	journals, err := s.OrderJournals(t.Context(), orderID)
+	must(t, err)
+	b, err := json.Marshal([]any{o, journals})
+	must(t, err)
+	return string(b)
+}
+
+// testRefundRequests records a refund with its key, finds it again under
+// the caller's key only, and, when the key is taken, applies nothing and
+// returns the refund holding it; a refund the order refuses records no
+// key.
+func testRefundRequests(t *testing.T, s Store) {
+	ctx := t.Context()
+	f := Seed(t, s)
+	o, other := paidOrder(t, s, f, 0), paidOrder(t, s, f, 1)
+	operator, merchant := buycard.RefundByOperator, buycard.RefundByMerchant(f.Merchant.ID)
+	req := buycard.RefundRequest{Caller: operator, Key: "key-1", OrderID: o.ID, Amount: 600}
+	first, err := s.ApplyRefund(ctx, req, moneyEvent(o, buycard.PaymentRefunded, "re_key1", 600))
+	must(t, err)
+	if first.RefundRequest != req || first.RefundID != "re_key1" || first.Order.ID != o.ID || first.Order.Refunded != 600 {
+		t.Fatalf("refund = %+v, order %+v", first, first.Order)
+	}
+	found, err := s.FindRefund(ctx, operator, "key-1")
+	must(t, err)
+	wantEqual(t, "refund found by its key", mustJSON(t, found), mustJSON(t, first))
+	_, err = s.FindRefund(ctx, merchant, "key-1")
+	wantError(t, err, buycard.ENOTFOUND, "No refund was asked for under this Idempotency-Key.")
+
+	before := refundState(t, s, o.ID)
+	for _, tt := range []struct {
+		name   string
+		req    buycard.RefundRequest
+		differ string
+	}{
+		{"the caller's key, another amount", buycard.RefundRequest{Caller: operator, Key: "key-1", OrderID: o.ID, Amount: 700}, "amount"},
+		{"the caller's key, another order", buycard.RefundRequest{Caller: operator, Key: "key-1", OrderID: other.ID, Amount: 600}, "order"},
+		{"the order's key, another caller", buycard.RefundRequest{Caller: merchant, Key: "key-1", OrderID: o.ID, Amount: 600}, "caller"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			target := map[string]*buycard.Order{o.ID: o, other.ID: other}[tt.req.OrderID]
+			held, err := s.ApplyRefund(ctx, tt.req, moneyEvent(target, buycard.PaymentRefunded, buycard.NewID("re"), tt.req.Amount))
+			must(t, err)
+			wantEqual(t, "refund holding the key", mustJSON(t, held), mustJSON(t, first))
+			if err := held.CheckSameRequest(tt.req); !strings.Contains(buycard.ErrorMessage(err), "another "+tt.differ) {
+				t.Errorf("CheckSameRequest = %v, want another %s", err, tt.differ)
+			}
+		})
+	}
+	wantEqual(t, "order after the refused requests", refundState(t, s, o.ID), before)
+	if got, _ := s.FindOrder(ctx, other.ID); got.Refunded != 0 {
+		t.Errorf("the other order was refunded %d", got.Refunded)
+	}
+
+	// The merchant's own key-1 on another order is its own.
+	mine := buycard.RefundRequest{Caller: merchant, Key: "key-1", OrderID: other.ID, Amount: 100}
+	if r, err := s.ApplyRefund(ctx, mine, moneyEvent(other, buycard.PaymentRefunded, "re_mine", 100)); err != nil || r.RefundRequest != mine {
+		t.Errorf("the merchant's key = %+v, %v", r, err)
+	}
+	// A refund the order refuses records no key.
+	tooMuch := buycard.RefundRequest{Caller: operator, Key: "key-2", OrderID: o.ID, Amount: 5000}
+	_, err = s.ApplyRefund(ctx, tooMuch, moneyEvent(o, buycard.PaymentRefunded, "re_big", 5000))
+	wantError(t, err, buycard.EINVALID, "The refund exceeds what is left of the payment.")
+	_, err = s.FindRefund(ctx, operator, "key-2")
+	wantError(t, err, buycard.ENOTFOUND, "No refund was asked for under this Idempotency-Key.")
+}
+
+// testConcurrentRefundRequests sends many requests with one key at once,
+// each with another amount and another refund (as if each had reached the
+// provider): one is applied and recorded, and every request gets it back.
+func testConcurrentRefundRequests(t *testing.T, s Store) {
+	f := Seed(t, s)
+	o := paidOrder(t, s, f, 0)
+	const n = 8
+	refunds := make([]*buycard.Refund, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			req := buycard.RefundRequest{Caller: buycard.RefundByOperator, Key: "one-key", OrderID: o.ID, Amount: int64(100 + i)}
+			refunds[i], errs[i] = s.ApplyRefund(t.Context(), req, moneyEvent(o, buycard.PaymentRefunded, fmt.Sprintf("re_race%d", i), req.Amount))
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		must(t, errs[i])
+		wantEqual(t, fmt.Sprintf("refund of request %d", i), mustJSON(t, refunds[i]), mustJSON(t, refunds[0]))
+	}
+	got, err := s.FindOrder(t.Context(), o.ID)
+	must(t, err)
+	journals, err := s.OrderJournals(t.Context(), o.ID)
+	must(t, err)
+	if got.Refunded != refunds[0].Amount || len(journals) != 2 || journals[1].Key != "refund:"+refunds[0].RefundID {
+		t.Errorf("refunded %d with journals %v; want %d once, as %s", got.Refunded, journals, refunds[0].Amount, refunds[0].RefundID)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	must(t, err)
+	return string(b)
 }

@@ -1,6 +1,7 @@
 package stripeconnect
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -80,39 +81,112 @@ const (
 	AsyncFailedMessage = "The payment did not go through. Try another payment method."
 )
 
+// Stripe's types of the objects Buycard's events are about.
+const (
+	ObjectSession  = "checkout.session"
+	ObjectCharge   = "charge"
+	ObjectDispute  = "dispute"
+	ObjectAccount  = "account"
+	ObjectTransfer = "transfer"
+)
+
+// eventObjects are the event types Buycard uses, with the type of the
+// object each carries.
+var eventObjects = map[stripe.EventType]string{
+	stripe.EventTypeCheckoutSessionCompleted:             ObjectSession,
+	stripe.EventTypeCheckoutSessionAsyncPaymentSucceeded: ObjectSession,
+	stripe.EventTypeCheckoutSessionAsyncPaymentFailed:    ObjectSession,
+	stripe.EventTypeCheckoutSessionExpired:               ObjectSession,
+	stripe.EventTypeChargeRefunded:                       ObjectCharge,
+	stripe.EventTypeChargeDisputeCreated:                 ObjectDispute,
+	stripe.EventTypeChargeDisputeFundsWithdrawn:          ObjectDispute,
+	stripe.EventTypeChargeDisputeClosed:                  ObjectDispute,
+	stripe.EventTypeAccountUpdated:                       ObjectAccount,
+	stripe.EventTypeTransferReversed:                     ObjectTransfer,
+}
+
+// Subject is what a Stripe event is about: its object, and the ids that
+// tie the object to Buycard's rows. It is all that is read of an event
+// before Buycard has decided, from its own rows, that the event is its
+// own (Webhooks.owner): the rest of another integration's object is
+// none of Buycard's business, valid or not.
+type Subject struct {
+	Object string // ObjectSession, ObjectCharge, …
+	ID     string // the object's id: cs_…, ch_…, dp_…, acct_…, tr_…
+	// Account is the connected account a Connect event comes from; ""
+	// for the platform's own objects, which Buycard's sessions, charges
+	// and share transfers are.
+	Account         string
+	PaymentIntentID string // of a charge or dispute, or a paid session
+	// OrderID (client_reference_id or metadata order_id) and
+	// ShareTransferID (metadata share_transfer) are what the object
+	// claims: hints to look rows up by, never proof.
+	OrderID, ShareTransferID string
+}
+
+// SubjectOf reads what ev is about. used is false for event types
+// Buycard does not use. Errors: EINVALID (no object, or one whose ids
+// cannot be read).
+func SubjectOf(ev stripe.Event) (s Subject, used bool, err error) {
+	object, used := eventObjects[ev.Type]
+	if !used {
+		return s, false, nil
+	}
+	if ev.Data == nil || len(ev.Data.Raw) == 0 {
+		return s, true, buycard.Errorf(buycard.EINVALID, "Stripe event %s has no object.", ev.ID)
+	}
+	var ids struct {
+		ID                string                `json:"id"`
+		ClientReferenceID string                `json:"client_reference_id"`
+		Metadata          map[string]string     `json:"metadata"`
+		PaymentIntent     *stripe.PaymentIntent `json:"payment_intent"`
+	}
+	if err := decode(ev, &ids); err != nil {
+		return s, true, err
+	}
+	s = Subject{Object: object, ID: ids.ID, Account: ev.Account, OrderID: cmp.Or(ids.ClientReferenceID, ids.Metadata["order_id"]),
+		ShareTransferID: ids.Metadata["share_transfer"]}
+	if ids.PaymentIntent != nil {
+		s.PaymentIntentID = ids.PaymentIntent.ID
+	}
+	return s, true, nil
+}
+
 // Translate turns a verified Stripe event into a Translation. handled is
 // false for event types Buycard does not use (the caller acknowledges
 // them and does nothing). Errors: EINVALID for an event of a known type
 // whose object is not what Stripe documents.
 func Translate(ev stripe.Event) (t Translation, handled bool, err error) {
-	if ev.Data == nil || len(ev.Data.Raw) == 0 {
-		return t, false, buycard.Errorf(buycard.EINVALID, "Stripe event %s has no object.", ev.ID)
+	s, handled, err := SubjectOf(ev)
+	switch {
+	case err != nil || !handled:
+		return Translation{}, handled, err
+	case s.ID == "":
+		return Translation{}, true, buycard.Errorf(buycard.EINVALID, "Stripe event %s names no %s.", ev.ID, s.Object)
 	}
 	t = Translation{
-		EventID:    ev.ID,
-		EventType:  string(ev.Type),
-		Livemode:   ev.Livemode,
-		OccurredAt: time.Unix(ev.Created, 0).UTC(),
-		AccountID:  ev.Account,
+		EventID:         ev.ID,
+		EventType:       string(ev.Type),
+		Livemode:        ev.Livemode,
+		OccurredAt:      time.Unix(ev.Created, 0).UTC(),
+		AccountID:       ev.Account,
+		OrderID:         s.OrderID,
+		PaymentIntentID: s.PaymentIntentID,
 	}
-	switch ev.Type {
-	case stripe.EventTypeCheckoutSessionCompleted,
-		stripe.EventTypeCheckoutSessionAsyncPaymentSucceeded,
-		stripe.EventTypeCheckoutSessionAsyncPaymentFailed,
-		stripe.EventTypeCheckoutSessionExpired:
+	switch s.Object {
+	case ObjectSession:
+		t.SessionID = s.ID
 		err = t.session(ev)
-	case stripe.EventTypeChargeRefunded:
+	case ObjectCharge:
+		t.ChargeID = s.ID
 		err = t.chargeRefunded(ev)
-	case stripe.EventTypeChargeDisputeCreated,
-		stripe.EventTypeChargeDisputeFundsWithdrawn,
-		stripe.EventTypeChargeDisputeClosed:
+	case ObjectDispute:
 		err = t.dispute(ev)
-	case stripe.EventTypeAccountUpdated:
+	case ObjectAccount:
+		t.AccountID = s.ID
 		err = t.account(ev)
-	case stripe.EventTypeTransferReversed:
+	case ObjectTransfer:
 		err = t.transferReversed(ev)
-	default:
-		return Translation{}, false, nil
 	}
 	if err != nil {
 		return Translation{}, true, err
@@ -142,17 +216,6 @@ func (t *Translation) session(ev stripe.Event) error {
 	var s stripe.CheckoutSession
 	if err := decode(ev, &s); err != nil {
 		return err
-	}
-	if s.ID == "" {
-		return buycard.Errorf(buycard.EINVALID, "Stripe event %s names no session.", ev.ID)
-	}
-	t.SessionID = s.ID
-	t.OrderID = s.ClientReferenceID
-	if t.OrderID == "" {
-		t.OrderID = s.Metadata["order_id"]
-	}
-	if s.PaymentIntent != nil {
-		t.PaymentIntentID = s.PaymentIntent.ID
 	}
 	t.Kind = KindPayment
 	switch ev.Type {
@@ -188,14 +251,6 @@ func (t *Translation) chargeRefunded(ev stripe.Event) error {
 	var c stripe.Charge
 	if err := decode(ev, &c); err != nil {
 		return err
-	}
-	if c.ID == "" {
-		return buycard.Errorf(buycard.EINVALID, "Stripe event %s names no charge.", ev.ID)
-	}
-	t.ChargeID = c.ID
-	t.OrderID = c.Metadata["order_id"]
-	if c.PaymentIntent != nil {
-		t.PaymentIntentID = c.PaymentIntent.ID
 	}
 	// Before API version 2022-11-15, or if Stripe ever embeds them again,
 	// the refunds come with the charge.
@@ -241,14 +296,11 @@ func (t *Translation) dispute(ev stripe.Event) error {
 	if err := decode(ev, &d); err != nil {
 		return err
 	}
-	if d.ID == "" || d.Amount <= 0 || d.Currency == "" {
-		return buycard.Errorf(buycard.EINVALID, "Stripe event %s: dispute without id or amount.", ev.ID)
+	if d.Amount <= 0 || d.Currency == "" {
+		return buycard.Errorf(buycard.EINVALID, "Stripe event %s: dispute without an amount.", ev.ID)
 	}
 	if d.Charge != nil {
 		t.ChargeID = d.Charge.ID
-	}
-	if d.PaymentIntent != nil {
-		t.PaymentIntentID = d.PaymentIntent.ID
 	}
 	inquiry := strings.HasPrefix(string(d.Status), "warning_")
 	var typ buycard.PaymentEventType
@@ -276,13 +328,33 @@ func (t *Translation) dispute(ev stripe.Event) error {
 			return buycard.Errorf(buycard.EINVALID, "Stripe event %s: closed dispute %s has status %q.", ev.ID, d.ID, d.Status)
 		}
 	}
-	suffix := map[buycard.PaymentEventType]string{buycard.DisputeOpened: "opened", buycard.DisputeWon: "won", buycard.DisputeLost: "lost"}[typ]
-	e := t.event(typ, fmt.Sprintf("%s:%s", d.ID, suffix))
+	t.Kind = KindPayment
+	t.Events = []buycard.PaymentEvent{t.disputeEvent(d, typ)}
+	if typ != buycard.DisputeOpened {
+		// Stripe does not order its deliveries, and a dispute may close
+		// before the event that opened it arrives. The closing event
+		// carries the whole dispute, so it opens it first, under the
+		// opening's own id: the opening applies once, whichever event
+		// brings it, and the dispute always ends closed.
+		t.Events = append([]buycard.PaymentEvent{t.disputeEvent(d, buycard.DisputeOpened)}, t.Events...)
+	}
+	return nil
+}
+
+// disputeSuffixes name a dispute's steps in their event ids.
+var disputeSuffixes = map[buycard.PaymentEventType]string{buycard.DisputeOpened: "opened", buycard.DisputeWon: "won", buycard.DisputeLost: "lost"}
+
+// disputeEvent is step typ of dispute d, with the id "dp_…:STEP". The
+// opening takes effect when the dispute was created, whichever event
+// brings it, so that every order of delivery writes the same journals.
+func (t *Translation) disputeEvent(d stripe.Dispute, typ buycard.PaymentEventType) buycard.PaymentEvent {
+	e := t.event(typ, fmt.Sprintf("%s:%s", d.ID, disputeSuffixes[typ]))
 	e.ObjectID = d.ID
 	e.Amount = money(d.Amount, d.Currency)
-	t.Kind = KindPayment
-	t.Events = []buycard.PaymentEvent{e}
-	return nil
+	if typ == buycard.DisputeOpened && d.Created != 0 {
+		e.OccurredAt = time.Unix(d.Created, 0).UTC()
+	}
+	return e
 }
 
 func (t *Translation) account(ev stripe.Event) error {
@@ -290,11 +362,7 @@ func (t *Translation) account(ev stripe.Event) error {
 	if err := decode(ev, &a); err != nil {
 		return err
 	}
-	if a.ID == "" {
-		return buycard.Errorf(buycard.EINVALID, "Stripe event %s names no account.", ev.ID)
-	}
 	t.Kind = KindAccount
-	t.AccountID = a.ID
 	t.ChargesEnabled, t.PayoutsEnabled, t.DetailsSubmitted = a.ChargesEnabled, a.PayoutsEnabled, a.DetailsSubmitted
 	return nil
 }
@@ -308,17 +376,17 @@ func (t *Translation) transferReversed(ev stripe.Event) error {
 	if err := decode(ev, &tr); err != nil {
 		return err
 	}
-	orderID, publisherID := tr.Metadata["order_id"], tr.Metadata["publisher_id"]
+	publisherID := tr.Metadata["publisher_id"]
 	t.Kind = KindNoChange
-	if tr.Metadata["share_transfer"] == "" || orderID == "" || publisherID == "" {
+	if tr.Metadata["share_transfer"] == "" || t.OrderID == "" || publisherID == "" {
 		return nil
 	}
 	if tr.Reversals == nil || tr.Reversals.HasMore {
 		return buycard.Errorf(buycard.EINVALID, "Stripe event %s: transfer %s does not list all its reversals.", ev.ID, tr.ID)
 	}
-	t.Kind, t.OrderID = KindShareReversal, orderID
+	t.Kind = KindShareReversal
 	for _, r := range tr.Reversals.Data {
-		j, err := ledger.ReversalJournal(r.ID, orderID, publisherID, money(r.Amount, r.Currency), time.Unix(r.Created, 0).UTC())
+		j, err := ledger.ReversalJournal(r.ID, t.OrderID, publisherID, money(r.Amount, r.Currency), time.Unix(r.Created, 0).UTC())
 		if err != nil {
 			return buycard.Errorf(buycard.EINVALID, "Stripe event %s: reversal %s: %s", ev.ID, r.ID, buycard.ErrorMessage(err))
 		}

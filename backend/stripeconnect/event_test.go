@@ -41,8 +41,16 @@ func TestTranslate(t *testing.T) {
 		}
 		return []buycard.PaymentEvent{e}
 	}
+	// A dispute's steps; a closing one opens the dispute first (it may
+	// arrive before the opening), as of the dispute's creation.
 	dispute := func(id string, typ buycard.PaymentEventType, sec int64) []buycard.PaymentEvent {
-		return []buycard.PaymentEvent{{ID: id, Provider: "stripe", Type: typ, PaymentID: "pi_3PabcDEF123", Amount: usd(2500), ObjectID: "dp_1Dispute", OccurredAt: at(sec)}}
+		e := buycard.PaymentEvent{ID: id, Provider: "stripe", Type: typ, PaymentID: "pi_3PabcDEF123", Amount: usd(2500), ObjectID: "dp_1Dispute", OccurredAt: at(sec)}
+		if typ == buycard.DisputeOpened {
+			return []buycard.PaymentEvent{e}
+		}
+		opened := e
+		opened.ID, opened.Type, opened.OccurredAt = "dp_1Dispute:opened", buycard.DisputeOpened, at(1717190000)
+		return []buycard.PaymentEvent{opened, e}
 	}
 	paidSession := Translation{Kind: KindPayment, SessionID: "cs_test_a1b2c3", OrderID: "ord_7f3k92qd", PaymentIntentID: "pi_3PabcDEF123"}
 	charge := Translation{ChargeID: "ch_3PabcDEF123", PaymentIntentID: "pi_3PabcDEF123"}
@@ -78,11 +86,11 @@ func TestTranslate(t *testing.T) {
 			}
 		})},
 		{"charge_dispute_created.json", true, with(charge, func(t *Translation) {
-			t.Kind, t.Events = KindPayment, dispute("dp_1Dispute:opened", buycard.DisputeOpened, 1717190001)
+			t.Kind, t.Events = KindPayment, dispute("dp_1Dispute:opened", buycard.DisputeOpened, 1717190000)
 		})},
 		{"charge_dispute_created_inquiry.json", true, with(charge, func(t *Translation) { t.Kind = KindNoChange })},
 		{"charge_dispute_funds_withdrawn.json", true, with(charge, func(t *Translation) {
-			t.Kind, t.Events = KindPayment, dispute("dp_1Dispute:opened", buycard.DisputeOpened, 1717190002)
+			t.Kind, t.Events = KindPayment, dispute("dp_1Dispute:opened", buycard.DisputeOpened, 1717190000)
 		})},
 		{"charge_dispute_closed_won.json", true, with(charge, func(t *Translation) {
 			t.Kind, t.Events = KindPayment, dispute("dp_1Dispute:won", buycard.DisputeWon, 1718500000)

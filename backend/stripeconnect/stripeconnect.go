@@ -54,9 +54,15 @@
 //	charge.refunded                          PaymentRefunded per refund, or KindRefundLookup (see below)
 //	charge.dispute.created                   DisputeOpened (inquiries: KindNoChange)
 //	charge.dispute.funds_withdrawn           DisputeOpened (same event id as created, so applied once)
-//	charge.dispute.closed                    DisputeWon / DisputeLost (closed inquiries: KindNoChange)
+//	charge.dispute.closed                    DisputeOpened (same id: applied once), then DisputeWon / DisputeLost (closed inquiries: KindNoChange)
 //	account.updated                          KindAccount: charges_enabled, payouts_enabled
 //	transfer.reversed                        KindShareReversal: a share transfer's reversals as journals
+//
+// Before any of that, Webhooks.Handle reads only what an event is about
+// (SubjectOf) and decides from Buycard's own rows whether it is Buycard's:
+// another integration's sessions, charges, disputes and transfers on the
+// same Stripe account, and Connect events about what is not the sending
+// account's, are acknowledged unread, and Stripe is never called for them.
 //
 // Since API version 2022-11-15 a charge no longer embeds its refunds, so a
 // 2023-10-16 charge.refunded event names no refund: Translate returns

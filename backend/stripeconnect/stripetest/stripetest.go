@@ -380,6 +380,9 @@ func (s *Server) writeList(w http.ResponseWriter, url, object, field, value stri
 	w.Write(b)
 }
 
+// writeRefunds lists the refunds created for charge. The fake knows a
+// charge by its refunds: one it has none of is unknown, a 404 as Stripe
+// answers for a charge that is not the platform's.
 func (s *Server) writeRefunds(w http.ResponseWriter, charge string) {
 	var data []map[string]any
 	for i, f := range s.Created("/v1/refunds") {
@@ -388,6 +391,10 @@ func (s *Server) writeRefunds(w http.ResponseWriter, charge string) {
 			data = append(data, map[string]any{"id": fmt.Sprintf("re_list%03d", i), "object": "refund", "amount": amount,
 				"currency": "usd", "status": "succeeded", "charge": charge})
 		}
+	}
+	if data == nil {
+		writeError(w, 404, "invalid_request_error", "resource_missing", "No such charge: '"+charge+"'")
+		return
 	}
 	writeJSON(w, map[string]any{"object": "list", "url": "/v1/refunds", "has_more": false, "data": data})
 }
