@@ -25,10 +25,48 @@ type FunnelKey struct {
 	PublisherID string
 }
 
-// FunnelCounts are the loader-reported counts of one rollup row.
+// FunnelCounts are the loader-reported counts of one rollup row, and the
+// reported events that were not counted.
 type FunnelCounts struct {
 	Impressions int64
 	Clicks      int64
+	Discarded   FunnelDiscards
+}
+
+// FunnelDiscards count, by reason, the impressions and clicks the server
+// received for a card and did not count, so that a flood or a broken
+// integration shows as a number instead of vanishing.
+type FunnelDiscards struct {
+	// Bot: sent by a crawler or an HTTP library (its User-Agent).
+	Bot int64 `json:"bot"`
+	// Unproven: its token did not come from a card response served in
+	// the last half hour (PlacementClaims.ServedAt).
+	Unproven int64 `json:"unproven"`
+	// OverLimit: over what one client network may add to one placement
+	// per minute.
+	OverLimit int64 `json:"over_limit"`
+	// Duplicate: its page view had counted it already.
+	Duplicate int64 `json:"duplicate"`
+}
+
+// Total is how many events were discarded, whatever the reason.
+func (d FunnelDiscards) Total() int64 {
+	return d.Bot + d.Unproven + d.OverLimit + d.Duplicate
+}
+
+// Add adds o to d.
+func (d *FunnelDiscards) Add(o FunnelDiscards) {
+	d.Bot += o.Bot
+	d.Unproven += o.Unproven
+	d.OverLimit += o.OverLimit
+	d.Duplicate += o.Duplicate
+}
+
+// Add adds o to c.
+func (c *FunnelCounts) Add(o FunnelCounts) {
+	c.Impressions += o.Impressions
+	c.Clicks += o.Clicks
+	c.Discarded.Add(o.Discarded)
 }
 
 // FunnelQuery selects a funnel over the UTC days From to To inclusive
@@ -73,9 +111,11 @@ type FunnelBreakdown struct {
 }
 
 // FunnelDay is one day of a funnel. Checkouts are orders created that
-// day; sales are orders paid that day, and Revenue their totals per
-// currency; refunds are the sales of that day that were later refunded in
-// part or whole, and Refunded the amounts per currency.
+// day; sales are those of them paid since, and Revenue their totals per
+// currency; refunds are those sales refunded since in part or whole, and
+// Refunded the amounts per currency. Each stage is a subset of the one
+// before (see Nested). Discarded are the loader's events of the day that
+// were not counted.
 type FunnelDay struct {
 	Day         string           `json:"day"`
 	Impressions int64            `json:"impressions"`
@@ -85,6 +125,7 @@ type FunnelDay struct {
 	Revenue     map[string]int64 `json:"revenue"`
 	Refunds     int64            `json:"refunds"`
 	Refunded    map[string]int64 `json:"refunded"`
+	Discarded   FunnelDiscards   `json:"discarded"`
 }
 
 // FunnelRates are the conversion rates between the steps, 0 when the
@@ -203,6 +244,23 @@ func (d *FunnelDay) Add(o FunnelDay) {
 	for cur, v := range o.Refunded {
 		d.Refunded[cur] += v
 	}
+	d.Discarded.Add(o.Discarded)
+}
+
+// Nested returns d with every stage at least the next, so that no rate
+// exceeds 100%. Checkouts and sales are exact (orders, and sales are
+// orders of those checkouts), but the loader's counts can miss a step: a
+// checkout from the hosted page, a link or the no-JS form has no click, a
+// quick tap no impression, and an opted-out card or a lost beacon
+// neither. Every checkout was a click and every click an impression, so
+// a step the loader missed counts as done. Apply it to the finest rows
+// (one day, widget, placement and publisher) before summing them: sums
+// of nested rows are nested, and a surplus of clicks on one row cannot
+// hide checkouts without a click on another.
+func (d FunnelDay) Nested() FunnelDay {
+	d.Clicks = max(d.Clicks, d.Checkouts)
+	d.Impressions = max(d.Impressions, d.Clicks)
+	return d
 }
 
 func rate(n, of int64) float64 {

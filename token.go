@@ -19,6 +19,12 @@ type PlacementClaims struct {
 	PlacementID  string    `json:"plc,omitempty"`
 	PriceVersion int64     `json:"pv"`
 	ExpiresAt    time.Time `json:"exp"`
+	// ServedAt is when a card-data response (GET /v1/cards) carried the
+	// token, to the minute; zero for tokens from anywhere else. It is the
+	// proof that a funnel event comes from a card the server served
+	// lately: the token is public, but only the server can sign a newer
+	// ServedAt.
+	ServedAt time.Time `json:"srv,omitzero"`
 }
 
 // OrderClaims is what an order token vouches for: the bearer may pay for

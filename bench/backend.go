@@ -30,9 +30,11 @@ type endpoint struct {
 	// counter to it, so that the server cannot reuse a response.
 	distinct bool
 	// newBody, when set, builds each request's body instead of body;
-	// header is set on every request.
+	// header is set on every request, and newHeader, when set, adds to
+	// each request's headers.
 	newBody     func() []byte
 	header      map[string]string
+	newHeader   func(http.Header)
 	sent        atomic.Int64
 	status      int
 	contentType string
@@ -58,6 +60,9 @@ func (ep *endpoint) request(origin string) (*http.Request, error) {
 	}
 	for k, v := range ep.header {
 		req.Header.Set(k, v)
+	}
+	if ep.newHeader != nil {
+		ep.newHeader(req.Header)
 	}
 	return req, nil
 }

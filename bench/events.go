@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -47,9 +49,16 @@ func (e *env) eventsEndpoint(ctx context.Context) (*endpoint, error) {
 		}
 		return fmt.Appendf(nil, tmpl, args...)
 	}
+	// Each page view from a client network of its own: one network may
+	// add only analytics.PerNetwork events per placement and minute.
+	var clients atomic.Uint32
+	newHeader := func(h http.Header) {
+		n := clients.Add(1)
+		h.Set("X-Forwarded-For", netip.AddrFrom4([4]byte{10, byte(n >> 16), byte(n >> 8), byte(n)}).String())
+	}
 	return &endpoint{
 		name: fmt.Sprintf("event beacons, %d events each (POST /v1/events)", eventsPerBatch), method: "POST", path: "/v1/events",
-		newBody: newBody, status: 204,
+		newBody: newBody, newHeader: newHeader, status: 204,
 		header: map[string]string{"Content-Type": "text/plain;charset=UTF-8", "User-Agent": chromeUA},
 	}, nil
 }
@@ -80,7 +89,7 @@ func (e *env) loadEvents(ctx context.Context, s loadSettings) ([]Row, error) {
 	}
 	defer base.close()
 	bep := baselineEndpoint(0, ep)
-	bep.newBody, bep.header = ep.newBody, ep.header
+	bep.newBody, bep.header, bep.newHeader = ep.newBody, ep.header, ep.newHeader
 	bc, bl, err := loadPair(ctx, s, e.host, ep, base.origin, bep)
 	if err != nil {
 		return nil, err
@@ -109,8 +118,9 @@ func (e *env) eventsCounted(ctx context.Context) error {
 func eventsNotes() []string {
 	return []string{
 		fmt.Sprintf("The load generator of the backend section sends `POST /v1/events` as `navigator.sendBeacon` does (`text/plain;charset=UTF-8`, a browser "+
-			"User-Agent): every request is a new page view (a distinct 22-character `page`) with %d events, an impression and a click of 10 cards, "+
-			"each with its card's placement token from `GET /v1/cards`. Every event is verified (HMAC), de-duplicated and counted in the in-memory "+
+			"User-Agent): every request is a new page view (a distinct 22-character `page`) from a client network of its own (`X-Forwarded-For` "+
+			"through a trusted proxy) with %d events, an impression and a click of 10 cards, each with its card's placement token from "+
+			"`GET /v1/cards`. Every event is verified (HMAC and served-card proof), bounded per network, de-duplicated and counted in the in-memory "+
 			"rollup; the server adds the rollup to SQLite every 5 s, off the request path. \"Events ingested\" is requests/s × %d; the budget "+
 			"(issue 6) is on it. The probe beacon is flushed and read back from the funnel before the run, so the figure is of events counted, "+
 			"not dropped.", eventsPerBatch, eventsPerBatch),

@@ -3,6 +3,7 @@ package console
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -113,7 +114,9 @@ func (f *funnelPanel) renderCharts() app.UI {
 			stat("Checkouts", chart.Count(t.Checkouts)),
 			stat("Sales", chart.Count(t.Sales)),
 			stat("Sale rate", orDefault(chart.Percent(t.Sales, t.Checkouts), "–")),
+			stat("Not counted", chart.Count(t.Discarded.Total())),
 		),
+		app.P().Class("cs-hint").Text(discardedText(t.Discarded)),
 		&chart.Funnel{ID: f.ID + "-funnel", Title: "Impressions to sales", Steps: chart.FunnelSteps(t)},
 		&chart.TimeSeries{ID: f.ID + "-counts", Title: "Impressions, clicks, checkouts and sales per day", Days: days, Series: counts},
 		app.Range(currencies).Slice(func(i int) app.UI {
@@ -123,6 +126,29 @@ func (f *funnelPanel) renderCharts() app.UI {
 				Format: chart.Money(cur, "en"), Area: true}
 		}),
 	)
+}
+
+// discardedText says why the loader's events that were received were
+// not counted, so that a flood or a broken page shows.
+func discardedText(d buycard.FunnelDiscards) string {
+	var parts []string
+	for _, r := range []struct {
+		n    int64
+		what string
+	}{
+		{d.Bot, "from bots"},
+		{d.Unproven, "without a recently served card"},
+		{d.OverLimit, "over one network's limit per minute"},
+		{d.Duplicate, "repeats"},
+	} {
+		if r.n > 0 {
+			parts = append(parts, chart.Count(r.n)+" "+r.what)
+		}
+	}
+	if len(parts) == 0 {
+		return "Every impression and click received was counted."
+	}
+	return "Not counted: " + strings.Join(parts, ", ") + "."
 }
 
 // stat is one figure of a description list of figures.

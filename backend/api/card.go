@@ -81,7 +81,7 @@ func (s *Server) cards(ctx context.Context, refs []cardRef, lang string) (*cards
 		return nil, err
 	}
 	out := &cardsJSON{Cards: make(map[string]cardJSON, len(refs)), Missing: []string{}}
-	expires := s.tokenExpiry()
+	expires, served := s.tokenExpiry(), s.servedAt()
 	for _, ref := range refs {
 		card, ok := found[ref.widgetID]
 		placement, placed := placements[ref.placementID]
@@ -89,9 +89,11 @@ func (s *Server) cards(ctx context.Context, refs []cardRef, lang string) (*cards
 			out.Missing = append(out.Missing, ref.key)
 			continue
 		}
+		claims := placementClaims(card, placement, expires)
+		claims.ServedAt = served
 		out.Cards[ref.key] = cardJSON{
 			HTML:     widget.CardHTML(widget.NewCardView(s.withPublicImage(card), lang)),
-			Token:    s.Tokens.SignPlacement(placementClaims(card, placement, expires)),
+			Token:    s.Tokens.SignPlacement(claims),
 			State:    card.Availability(),
 			Checkout: popupOnly(card.Widget.CheckoutMode),
 		}
@@ -112,6 +114,14 @@ func popupOnly(mode string) string {
 // ETag) stays identical for an hour, which makes it cacheable.
 func (s *Server) tokenExpiry() time.Time {
 	return s.Now().Truncate(time.Hour).Add(s.TokenTTL + time.Hour)
+}
+
+// servedAt is the ServedAt of the tokens card data carries: to the
+// minute, so that card data stays identical, and cacheable, for as long
+// as its max-age; yet it proves to the funnel that the card was served
+// lately (package analytics).
+func (s *Server) servedAt() time.Time {
+	return s.Now().UTC().Truncate(time.Minute)
 }
 
 func placementClaims(card *buycard.Card, placement *buycard.Placement, expires time.Time) buycard.PlacementClaims {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,9 +11,11 @@ import (
 
 // Events takes the loader's event batches; *analytics.Ingestor is one.
 type Events interface {
-	// Add ingests one request body received at now. It fails with
-	// EINVALID for a malformed body, which then counts nothing.
-	Add(batch []byte, now time.Time, userAgent string) error
+	// Add ingests one request body received at now from a client with
+	// this User-Agent on this network (Server.clientIP), which bounds
+	// what the client can add. It fails with EINVALID for a malformed
+	// body, which then counts nothing.
+	Add(ctx context.Context, batch []byte, now time.Time, userAgent, network string) error
 }
 
 // defaultFunnelDays is the range of a funnel query that names no dates:
@@ -39,7 +42,7 @@ func (s *Server) analyticsRoutes(v1 fiber.Router) {
 func (s *Server) postEvents(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if err := s.Events.Add(c.Body(), s.Now(), c.Get(fiber.HeaderUserAgent)); err != nil {
+	if err := s.Events.Add(c.UserContext(), c.Body(), s.Now(), c.Get(fiber.HeaderUserAgent), s.clientIP(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -3,34 +3,56 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"html"
+	"log/slog"
+	"math/rand/v2"
+	"net/netip"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/analytics"
 	"github.com/buycard/buycard/backend/api"
+	"github.com/buycard/buycard/backend/redisstore"
+	"github.com/buycard/buycard/backend/redisstore/redistest"
 	"github.com/buycard/buycard/backend/sqlite"
 )
 
 const chromeUA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36"
 
 // newAnalyticsServer is a test server with the event ingestor and the
-// funnel query on.
+// funnel query on, trusting app.Test's address as a proxy so that tests
+// name the client in X-Forwarded-For.
 func newAnalyticsServer(t *testing.T) (*testServer, *analytics.Ingestor) {
 	t.Helper()
+	return newAnalyticsNode(t, nil, analytics.Options{})
+}
+
+// newAnalyticsNode is newAnalyticsServer whose ingestor has opts and
+// flushes into store (nil: its own database), as one node of several.
+func newAnalyticsNode(t *testing.T, store analytics.Store, opts analytics.Options) (*testServer, *analytics.Ingestor) {
+	t.Helper()
 	var in *analytics.Ingestor
-	ts := newTestServerWith(t, func(_ *api.Config, svc *api.Services) {
+	ts := newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
 		db := svc.Catalog.(*sqlite.DB)
-		in = analytics.New(svc.Tokens, db)
+		if store == nil {
+			store = db
+		}
+		in = analytics.New(svc.Tokens, store, opts)
 		svc.Events, svc.Funnels = in, db
+		cfg.TrustedProxies = testProxy
 	})
 	return ts, in
 }
 
-// beacon posts a batch of events as navigator.sendBeacon does.
-func (ts *testServer) beacon(t *testing.T, body string) (int, string, string) {
+// beacon posts a batch of events as navigator.sendBeacon does, with
+// headers (X-Forwarded-For names the client).
+func (ts *testServer) beacon(t *testing.T, body string, headers ...string) (int, string, string) {
 	t.Helper()
-	resp, b := ts.do(t, "POST", "/v1/events", "text/plain;charset=UTF-8", body, "User-Agent", chromeUA)
+	resp, b := ts.do(t, "POST", "/v1/events", "text/plain;charset=UTF-8", body, append([]string{"User-Agent", chromeUA}, headers...)...)
 	return resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"), b
 }
 
@@ -40,6 +62,38 @@ func batch(page string, events ...string) string {
 
 func (ts *testServer) event(typ, token string) string {
 	return fmt.Sprintf(`{"type":%q,"token":%q,"at":%d}`, typ, token, ts.now.UnixMilli())
+}
+
+// pageView is a valid page-view id ending in s (at most 22 characters of
+// [A-Za-z0-9_-]).
+func pageView(s string) string { return strings.Repeat("0", 22-len(s)) + s }
+
+// funnelReply is the JSON of a funnel's total and rates.
+type funnelReply struct {
+	Total struct {
+		Impressions, Clicks, Checkouts, Sales int64
+		Discarded                             struct {
+			Bot, Unproven, Duplicate int64
+			OverLimit                int64 `json:"over_limit"`
+		}
+	}
+	Rates buycard.FunnelRates
+}
+
+// funnel flushes in and returns the operator's funnel of today for query
+// (widget=…[&placement=…]).
+func (ts *testServer) funnel(t *testing.T, in *analytics.Ingestor, query string) funnelReply {
+	t.Helper()
+	if err := in.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	day := ts.now.UTC().Format(buycard.DayLayout)
+	resp, body := ts.do(t, "GET", "/v1/analytics/funnel?"+query+"&from="+day+"&to="+day, "", "", operator...)
+	var f funnelReply
+	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &f) != nil {
+		t.Fatalf("funnel %s = %d %s", query, resp.StatusCode, body)
+	}
+	return f
 }
 
 func TestEventsReachTheFunnel(t *testing.T) {
@@ -121,4 +175,145 @@ func TestFunnelBadInput(t *testing.T) {
 		resp, body := ts.do(t, "GET", "/v1/analytics/funnel?"+tt.query, "", "", operator...)
 		wantError(t, resp, body, 400, "invalid", tt.message)
 	}
+}
+
+// TestEventsFromOneNetworkAreBounded floods one placement with fresh page
+// views from one client network: it adds at most the bound per minute,
+// the rest is reported as discarded, and other networks still count.
+func TestEventsFromOneNetworkAreBounded(t *testing.T) {
+	tests := []struct {
+		name   string
+		client func(i int) string
+	}{
+		{"one IPv4 address", func(int) string { return "198.51.100.7" }},
+		{"addresses of one IPv6 /64", func(i int) string { return fmt.Sprintf("2001:db8:5:6::%x", i+1) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, in := newAnalyticsServer(t)
+			token := ts.cardToken(t, "wgt_notebook:plc_feednotebook")
+			const views = 100
+			for i := range views {
+				body := batch(pageView(fmt.Sprint(i)), ts.event("impression", token), ts.event("click", token))
+				if status, _, b := ts.beacon(t, body, xff(tt.client(i))...); status != 204 {
+					t.Fatalf("beacon %d = %d %s", i, status, b)
+				}
+			}
+			ts.beacon(t, batch(pageView("other"), ts.event("impression", token)), xff("203.0.113.9")...)
+			f := ts.funnel(t, in, "widget=wgt_notebook&placement=plc_feednotebook")
+			bound := int64(analytics.PerNetwork)
+			if f.Total.Impressions != bound+1 || f.Total.Clicks != bound || f.Total.Discarded.OverLimit != 2*(views-bound) {
+				t.Errorf("funnel total %+v, want %d impressions (the bound and another network's), %d clicks, %d over the limit",
+					f.Total, bound+1, bound, 2*(views-bound))
+			}
+		})
+	}
+}
+
+// TestEventsNeedAServedCard: only tokens that card data served lately
+// count; placement tokens from elsewhere, or from card data fetched long
+// ago, are reported as unproven.
+func TestEventsNeedAServedCard(t *testing.T) {
+	ts, in := newAnalyticsServer(t)
+	old := ts.cardToken(t, "wgt_notebook:plc_feednotebook")
+	ts.now = ts.now.Add(analytics.ProofTTL + time.Minute)
+	hosted := ts.tokenFromProductPage(t, "/p/wgt_notebook?pl=plc_feednotebook")
+	minted := ts.tokens.SignPlacement(buycard.PlacementClaims{WidgetID: "wgt_notebook", ProductID: "prd_notebook",
+		PublisherID: demoPublisher, PlacementID: "plc_feednotebook", PriceVersion: 1, ExpiresAt: ts.now.Add(time.Hour)})
+	for i, token := range []string{old, hosted, minted} {
+		ts.beacon(t, batch(pageView(fmt.Sprint(i)), ts.event("impression", token), ts.event("click", token)))
+	}
+	f := ts.funnel(t, in, "widget=wgt_notebook")
+	if f.Total.Impressions != 0 || f.Total.Clicks != 0 || f.Total.Discarded.Unproven != 6 {
+		t.Errorf("funnel total %+v, want nothing counted and 6 unproven", f.Total)
+	}
+	fresh := ts.cardToken(t, "wgt_notebook:plc_feednotebook")
+	ts.beacon(t, batch(pageView("fresh"), ts.event("impression", fresh)))
+	if f := ts.funnel(t, in, "widget=wgt_notebook"); f.Total.Impressions != 1 {
+		t.Errorf("a fresh card's impression: funnel total %+v", f.Total)
+	}
+}
+
+var productPageToken = regexp.MustCompile(`data-buycard-open="wgt_[0-9a-z]+"|\?t=([^"&]+)`)
+
+// tokenFromProductPage reads the placement token of the Buy link of the
+// hosted product page at path.
+func (ts *testServer) tokenFromProductPage(t *testing.T, path string) string {
+	t.Helper()
+	_, page := ts.do(t, "GET", path, "", "")
+	for _, m := range productPageToken.FindAllStringSubmatch(page, -1) {
+		if token, err := url.QueryUnescape(html.UnescapeString(m[1])); m[1] != "" && err == nil {
+			return token
+		}
+	}
+	t.Fatalf("no token in %s", path)
+	return ""
+}
+
+// TestEventsDeduplicatedAcrossNodes runs two nodes on one Redis: a page
+// view's event counts once whichever node it reaches, and the bound of a
+// network holds across both.
+func TestEventsDeduplicatedAcrossNodes(t *testing.T) {
+	var logs syncBuffer
+	shared := analytics.Options{Shared: redisstore.NewCounters(redistest.Open(t).Conn()), Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	a, in := newAnalyticsNode(t, nil, shared)
+	b, inB := newAnalyticsNode(t, a.db, shared)
+	token := a.cardToken(t, "wgt_notebook:plc_feednotebook")
+	// A client of its own, and page views of their own, so that runs
+	// within the Redis TTLs do not meet.
+	client, run := randomIP(), fmt.Sprintf("%x", rand.Uint64())
+	for _, node := range []*testServer{a, b, a} {
+		node.beacon(t, batch(pageView(run), node.event("impression", token)), xff(client)...)
+	}
+	for i := range analytics.PerNetwork {
+		node := []*testServer{a, b}[i%2]
+		node.beacon(t, batch(pageView(fmt.Sprint(run, i)), node.event("click", token)), xff(client)...)
+	}
+	b.beacon(t, batch(pageView(run+"x"), b.event("click", token)), xff(client)...)
+	if err := inB.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	f := a.funnel(t, in, "widget=wgt_notebook")
+	if strings.Contains(logs.String(), "failed") {
+		t.Fatalf("Redis failed during the test, the nodes counted alone:\n%s", logs.String())
+	}
+	if f.Total.Impressions != analytics.PerNetwork || f.Total.Clicks != analytics.PerNetwork ||
+		f.Total.Discarded.Duplicate != 2 || f.Total.Discarded.OverLimit != 1 {
+		t.Errorf("funnel total %+v, want the impression once (2 duplicates), %d clicks, 1 over the limit", f.Total, analytics.PerNetwork)
+	}
+}
+
+// TestFunnelRatesNeverExceedOne buys the notebook three ways: through the
+// loader (impression, click, checkout), through the hosted page's Buy
+// link and through the no-JS form, neither of which the loader sees.
+// Every checkout is a click and every click an impression.
+func TestFunnelRatesNeverExceedOne(t *testing.T) {
+	ts, in := newAnalyticsServer(t)
+	token := ts.cardToken(t, "wgt_notebook:plc_feednotebook")
+	ts.beacon(t, batch(pageView("loader"), ts.event("impression", token), ts.event("click", token)))
+	ts.buyNotebook(t)
+	hosted := ts.tokenFromProductPage(t, "/p/wgt_notebook?pl=plc_feednotebook")
+	resp, body := ts.do(t, "POST", "/v1/checkout", "application/json", jsonBody(map[string]any{
+		"token": hosted, "variant_id": ts.variantID(t, "wgt_notebook", 0), "quantity": 1,
+	}))
+	if resp.StatusCode != 201 {
+		t.Fatalf("checkout from the hosted page = %d %s", resp.StatusCode, body)
+	}
+	form := ts.chooseForm(t, "wgt_notebook", 0, "1")
+	form.Set("t", token)
+	resp, body = ts.postForm(t, "/checkout/wgt_notebook", form)
+	seeOther(t, resp, body, "/checkout/wgt_notebook/pay")
+
+	f := ts.funnel(t, in, "widget=wgt_notebook")
+	if f.Total.Checkouts != 3 || f.Total.Sales != 1 || f.Total.Clicks != 3 || f.Total.Impressions != 3 {
+		t.Errorf("funnel total %+v, want 3 impressions, 3 clicks, 3 checkouts, 1 sale", f.Total)
+	}
+	if r := f.Rates; r.ClickThrough > 1 || r.CheckoutRate > 1 || r.SaleRate > 1 {
+		t.Errorf("rates %+v above 100%%", r)
+	}
+}
+
+// randomIP is a client address of the test's own.
+func randomIP() string {
+	return netip.AddrFrom4([4]byte{10, byte(rand.IntN(256)), byte(rand.IntN(256)), byte(rand.IntN(256))}).String()
 }

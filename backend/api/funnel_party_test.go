@@ -137,8 +137,8 @@ func TestFunnelIsolation(t *testing.T) {
 	_, body := ts.do(t, "GET", "/v1/analytics/funnel", "", "", aKey...)
 	var f buycard.Funnel
 	must(t, json.Unmarshal([]byte(body), &f))
-	if f.Total.Impressions != 0 || f.Total.Clicks != 100 {
-		t.Errorf("A's funnel = %+v, want B's placements' 100 clicks on A's widget and no impression of B's widgets", f.Total)
+	if f.Total.Impressions != 100 || f.Total.Clicks != 100 {
+		t.Errorf("A's funnel = %+v, want B's placements' 100 clicks on A's widget (each an impression) and no impression of B's widgets", f.Total)
 	}
 	_, body = ts.do(t, "GET", "/v1/analytics/funnel", "", "", aPubKey...)
 	if body == "" || json.Unmarshal([]byte(body), &f) != nil || f.Total.Clicks != 0 || f.Total.Impressions != 0 {

@@ -26,7 +26,7 @@ func newConsoleServer(t *testing.T) *testServer {
 	return newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
 		cfg.PasswordParams = auth.TestParams
 		db := svc.Catalog.(*sqlite.DB)
-		svc.Events, svc.Funnels = analytics.New(svc.Tokens, db), db
+		svc.Events, svc.Funnels = analytics.New(svc.Tokens, db, analytics.Options{}), db
 		svc.Auth, svc.Accounts, svc.Transfers, svc.Admin = db, db, db, db
 	})
 }

@@ -4,6 +4,11 @@
 // computes checkouts, sales and refunds from the orders at query time. The
 // statements differ between the databases only in how a stored time
 // becomes a UTC day and how a time is passed, which a Dialect supplies.
+//
+// A query reads both at the finest grain, one row per day, widget,
+// placement and publisher, nests each row's stages there
+// (buycard.FunnelDay.Nested) and only then sums the rows per day, widget
+// or placement, so that no rate of any grouping exceeds 100%.
 package funnelsql
 
 import (
@@ -19,17 +24,24 @@ import (
 	"github.com/buycard/buycard/backend/ledgersql"
 )
 
-// Upsert adds one row's counts to funnel_daily, $1…$6 as UpsertArgs.
+// Upsert adds one row's counts to funnel_daily, $1…$10 as UpsertArgs.
 const Upsert = `
-	INSERT INTO funnel_daily (day, widget_id, placement_id, publisher_id, impressions, clicks)
-	VALUES ($1, $2, $3, $4, $5, $6)
+	INSERT INTO funnel_daily (day, widget_id, placement_id, publisher_id, impressions, clicks,
+		discarded_bot, discarded_unproven, discarded_over_limit, discarded_duplicate)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 	ON CONFLICT (day, widget_id, placement_id, publisher_id) DO UPDATE SET
 		impressions = funnel_daily.impressions + excluded.impressions,
-		clicks = funnel_daily.clicks + excluded.clicks`
+		clicks = funnel_daily.clicks + excluded.clicks,
+		discarded_bot = funnel_daily.discarded_bot + excluded.discarded_bot,
+		discarded_unproven = funnel_daily.discarded_unproven + excluded.discarded_unproven,
+		discarded_over_limit = funnel_daily.discarded_over_limit + excluded.discarded_over_limit,
+		discarded_duplicate = funnel_daily.discarded_duplicate + excluded.discarded_duplicate`
 
 // UpsertArgs are Upsert's arguments for one row.
 func UpsertArgs(k buycard.FunnelKey, c buycard.FunnelCounts) []any {
-	return []any{k.Day, k.WidgetID, k.PlacementID, k.PublisherID, c.Impressions, c.Clicks}
+	d := c.Discarded
+	return []any{k.Day, k.WidgetID, k.PlacementID, k.PublisherID, c.Impressions, c.Clicks,
+		d.Bot, d.Unproven, d.OverLimit, d.Duplicate}
 }
 
 // SortedKeys returns the keys of counts in one fixed order, so that
@@ -54,13 +66,9 @@ type Dialect struct {
 type Reader struct {
 	query ledgersql.QueryFunc
 	time  func(time.Time) any
-	// The statements grouped by UTC day, and per breakdown.
-	byDay, byWidget, byPlacement statements
+	// orders is ordersQuery in the reader's dialect.
+	orders string
 }
-
-// statements are the three queries of a funnel, each grouping by its
-// first column.
-type statements struct{ events, checkouts, orders string }
 
 // The filters of a query, $1 widget, $2 placement, $5 merchant and $6
 // publisher ($3 and $4 are the range): each matches everything when its
@@ -73,35 +81,31 @@ const (
 		AND (CAST($5 AS TEXT) = '' OR merchant_id = $5) AND (CAST($6 AS TEXT) = '' OR publisher_id = $6)`
 )
 
-// newStatements groups the funnel queries by the expressions given for
-// funnel_daily, for an order's creation and for its payment.
-func newStatements(events, created, paid string) statements {
-	return statements{
-		events: `
-			SELECT ` + events + `, CAST(SUM(impressions) AS BIGINT), CAST(SUM(clicks) AS BIGINT)
-			FROM funnel_daily WHERE ` + eventsFilter + ` AND day >= $3 AND day <= $4
-			GROUP BY 1`,
-		checkouts: `
-			SELECT ` + created + `, COUNT(*)
-			FROM orders WHERE ` + ordersFilter + ` AND created_at >= $3 AND created_at < $4
-			GROUP BY 1`,
-		orders: `
-			SELECT ` + paid + `, currency, COUNT(*), CAST(SUM(total) AS BIGINT),
-				CAST(SUM(CASE WHEN refunded > 0 THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(refunded) AS BIGINT)
-			FROM orders WHERE status = 'paid' AND ` + ordersFilter + ` AND paid_at >= $3 AND paid_at < $4
-			GROUP BY 1, 2`,
-	}
+// eventsQuery reads funnel_daily's rows of a query; its primary key makes
+// each a (day, widget, placement, publisher) of its own.
+const eventsQuery = `
+	SELECT day, widget_id, placement_id, publisher_id, impressions, clicks,
+		discarded_bot, discarded_unproven, discarded_over_limit, discarded_duplicate
+	FROM funnel_daily WHERE ` + eventsFilter + ` AND day >= $3 AND day <= $4`
+
+// ordersQuery counts the checkouts created in a query's range, and the
+// sales and refunds among them, per day of creation, widget, placement,
+// publisher and currency; created is the dialect's day of created_at.
+func ordersQuery(created string) string {
+	return `
+		SELECT ` + created + `, widget_id, COALESCE(placement_id, ''), COALESCE(publisher_id, ''), currency,
+			COUNT(*),
+			CAST(SUM(CASE WHEN status = 'paid' THEN 1 ELSE 0 END) AS BIGINT),
+			CAST(SUM(CASE WHEN status = 'paid' THEN total ELSE 0 END) AS BIGINT),
+			CAST(SUM(CASE WHEN status = 'paid' AND refunded > 0 THEN 1 ELSE 0 END) AS BIGINT),
+			CAST(SUM(CASE WHEN status = 'paid' THEN refunded ELSE 0 END) AS BIGINT)
+		FROM orders WHERE ` + ordersFilter + ` AND created_at >= $3 AND created_at < $4
+		GROUP BY 1, 2, 3, 4, 5`
 }
 
 // NewReader returns the funnel queries of d over query.
 func NewReader(query ledgersql.QueryFunc, d Dialect) Reader {
-	return Reader{
-		query:       query,
-		time:        d.Time,
-		byDay:       newStatements("day", d.Day("created_at"), d.Day("paid_at")),
-		byWidget:    newStatements("widget_id", "widget_id", "widget_id"),
-		byPlacement: newStatements("placement_id", "COALESCE(placement_id, '')", "COALESCE(placement_id, '')"),
-	}
+	return Reader{query: query, time: d.Time, orders: ordersQuery(d.Day("created_at"))}
 }
 
 // FunnelDays implements buycard.FunnelService.
@@ -109,11 +113,11 @@ func (r Reader) FunnelDays(ctx context.Context, q buycard.FunnelQuery) ([]buycar
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	days := dayMap{}
-	if err := r.collect(ctx, r.byDay, q, days); err != nil {
+	rows, err := r.rows(ctx, q)
+	if err != nil {
 		return nil, err
 	}
-	return days.sorted(), nil
+	return rows.sum(func(k buycard.FunnelKey) string { return k.Day }), nil
 }
 
 // FunnelBreakdown implements buycard.FunnelService.
@@ -124,109 +128,122 @@ func (r Reader) FunnelBreakdown(ctx context.Context, q buycard.FunnelQuery, by s
 	if err := buycard.ValidateBreakdown(by); err != nil {
 		return nil, err
 	}
-	st := r.byWidget
-	if by == buycard.BreakdownByPlacement {
-		st = r.byPlacement
-	}
-	groups := dayMap{}
-	if err := r.collect(ctx, st, q, groups); err != nil {
+	rows, err := r.rows(ctx, q)
+	if err != nil {
 		return nil, err
 	}
-	rows := make([]buycard.FunnelRow, 0, len(groups))
-	for _, g := range groups.sorted() {
-		rows = append(rows, buycard.NewFunnelRow(g.Day, g))
+	group := func(k buycard.FunnelKey) string { return k.WidgetID }
+	if by == buycard.BreakdownByPlacement {
+		group = func(k buycard.FunnelKey) string { return k.PlacementID }
+	}
+	sums := rows.sum(group)
+	out := make([]buycard.FunnelRow, 0, len(sums))
+	for _, g := range sums {
+		out = append(out, buycard.NewFunnelRow(g.Day, g))
+	}
+	return out, nil
+}
+
+// rows reads q's funnel per day, widget, placement and publisher, each
+// row nested.
+func (r Reader) rows(ctx context.Context, q buycard.FunnelQuery) (rowMap, error) {
+	start, end := q.Bounds()
+	rows := rowMap{}
+	steps := []struct {
+		op, sql  string
+		from, to any
+		scan     func(ledgersql.Rows, rowMap) error
+	}{
+		{"funnel events", eventsQuery, q.From, q.To, scanEvents},
+		{"funnel orders", r.orders, r.time(start), r.time(end), scanOrders},
+	}
+	for _, s := range steps {
+		if err := r.run(ctx, s.sql, rows, s.scan, q.WidgetID, q.PlacementID, s.from, s.to, q.MerchantID, q.PublisherID); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.op, err)
+		}
+	}
+	for _, d := range rows {
+		*d = d.Nested()
 	}
 	return rows, nil
 }
 
-// collect runs the three statements of st for q into groups.
-func (r Reader) collect(ctx context.Context, st statements, q buycard.FunnelQuery, groups dayMap) error {
-	start, end := q.Bounds()
-	steps := []struct {
-		op, sql  string
-		from, to any
-		scan     func(ledgersql.Rows, dayMap) error
-	}{
-		{"funnel events", st.events, q.From, q.To, scanEvents},
-		{"funnel checkouts", st.checkouts, r.time(start), r.time(end), scanCheckouts},
-		{"funnel sales", st.orders, r.time(start), r.time(end), scanSales},
-	}
-	for _, s := range steps {
-		if err := r.run(ctx, s.sql, groups, s.scan, q.WidgetID, q.PlacementID, s.from, s.to, q.MerchantID, q.PublisherID); err != nil {
-			return fmt.Errorf("%s: %w", s.op, err)
-		}
-	}
-	return nil
-}
-
-func (r Reader) run(ctx context.Context, sql string, days dayMap, scan func(ledgersql.Rows, dayMap) error, args ...any) error {
+func (r Reader) run(ctx context.Context, sql string, into rowMap, scan func(ledgersql.Rows, rowMap) error, args ...any) error {
 	rows, closeRows, err := r.query(ctx, sql, args...)
 	if err != nil {
 		return err
 	}
 	defer closeRows()
-	if err := scan(rows, days); err != nil {
+	if err := scan(rows, into); err != nil {
 		return err
 	}
 	return rows.Err()
 }
 
-// dayMap collects the days of a funnel (or the widgets or placements of a
-// breakdown, keyed in Day) as the queries find them.
-type dayMap map[string]*buycard.FunnelDay
+// rowMap collects the finest rows of a funnel as the queries find them.
+type rowMap map[buycard.FunnelKey]*buycard.FunnelDay
 
-func (m dayMap) day(d string) *buycard.FunnelDay {
-	if m[d] == nil {
-		m[d] = &buycard.FunnelDay{Day: d, Revenue: map[string]int64{}, Refunded: map[string]int64{}}
+func (m rowMap) row(k buycard.FunnelKey) *buycard.FunnelDay {
+	if m[k] == nil {
+		m[k] = newDay(k.Day)
 	}
-	return m[d]
+	return m[k]
 }
 
-func (m dayMap) sorted() []buycard.FunnelDay {
-	out := make([]buycard.FunnelDay, 0, len(m))
-	for _, d := range m {
+func newDay(day string) *buycard.FunnelDay {
+	return &buycard.FunnelDay{Day: day, Revenue: map[string]int64{}, Refunded: map[string]int64{}}
+}
+
+// sum adds up the rows per group(key), returned sorted by group, each
+// with its group in Day.
+func (m rowMap) sum(group func(buycard.FunnelKey) string) []buycard.FunnelDay {
+	sums := map[string]*buycard.FunnelDay{}
+	for k, d := range m {
+		g := group(k)
+		if sums[g] == nil {
+			sums[g] = newDay(g)
+		}
+		sums[g].Add(*d)
+	}
+	out := make([]buycard.FunnelDay, 0, len(sums))
+	for _, d := range sums {
 		out = append(out, *d)
 	}
 	slices.SortFunc(out, func(a, b buycard.FunnelDay) int { return strings.Compare(a.Day, b.Day) })
 	return out
 }
 
-func scanEvents(rows ledgersql.Rows, days dayMap) error {
+func scanEvents(rows ledgersql.Rows, into rowMap) error {
 	for rows.Next() {
-		var day string
+		var k buycard.FunnelKey
 		var imp, clicks int64
-		if err := rows.Scan(&day, &imp, &clicks); err != nil {
+		var x buycard.FunnelDiscards
+		if err := rows.Scan(&k.Day, &k.WidgetID, &k.PlacementID, &k.PublisherID, &imp, &clicks,
+			&x.Bot, &x.Unproven, &x.OverLimit, &x.Duplicate); err != nil {
 			return err
 		}
-		d := days.day(day)
-		d.Impressions, d.Clicks = imp, clicks
+		d := into.row(k)
+		d.Impressions, d.Clicks, d.Discarded = imp, clicks, x
 	}
 	return nil
 }
 
-func scanCheckouts(rows ledgersql.Rows, days dayMap) error {
+func scanOrders(rows ledgersql.Rows, into rowMap) error {
 	for rows.Next() {
-		var day string
-		var n int64
-		if err := rows.Scan(&day, &n); err != nil {
+		var k buycard.FunnelKey
+		var currency string
+		var checkouts, sales, revenue, refunds, refunded int64
+		if err := rows.Scan(&k.Day, &k.WidgetID, &k.PlacementID, &k.PublisherID, &currency,
+			&checkouts, &sales, &revenue, &refunds, &refunded); err != nil {
 			return err
 		}
-		days.day(day).Checkouts = n
-	}
-	return nil
-}
-
-func scanSales(rows ledgersql.Rows, days dayMap) error {
-	for rows.Next() {
-		var day, currency string
-		var sales, revenue, refunds, refunded int64
-		if err := rows.Scan(&day, &currency, &sales, &revenue, &refunds, &refunded); err != nil {
-			return err
-		}
-		d := days.day(day)
+		d := into.row(k)
+		d.Checkouts += checkouts
 		d.Sales += sales
-		d.Revenue[currency] += revenue
 		d.Refunds += refunds
+		if sales > 0 {
+			d.Revenue[currency] += revenue
+		}
 		if refunded > 0 {
 			d.Refunded[currency] += refunded
 		}

@@ -1,6 +1,7 @@
 // Package redisstore opens the Redis that Buycard nodes share short-lived
-// state through (today: the checkout rate-limit counters) as a
-// fiber.Storage, Fiber's key-value interface that its middleware use.
+// state through: the checkout rate-limit counters, as a fiber.Storage
+// (Fiber's key-value interface that its middleware use), and the funnel's
+// event bounds and de-duplication, as Counters.
 package redisstore
 
 import (

@@ -3,6 +3,9 @@ package server
 import (
 	"context"
 	"time"
+
+	"github.com/buycard/buycard/backend/analytics"
+	"github.com/buycard/buycard/backend/redisstore"
 )
 
 // eventFlushEvery is how often the funnel rollup is added to the store: a
@@ -41,4 +44,14 @@ func (m *Main) finalFlush() error {
 // flush would; for tests and the benchmark harness.
 func (m *Main) FlushEvents(ctx context.Context) error {
 	return m.events.Flush(ctx)
+}
+
+// analyticsOptions share the funnel's event bounds and de-duplication
+// through BUYCARD_REDIS_URL's Redis when it is set.
+func (m *Main) analyticsOptions() analytics.Options {
+	opts := analytics.Options{Logger: m.Logger}
+	if m.redis != nil {
+		opts.Shared = redisstore.NewCounters(m.redis.Conn())
+	}
+	return opts
 }

@@ -18,7 +18,8 @@ func TestCloseFlushesEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	token := tokens.SignPlacement(buycard.PlacementClaims{WidgetID: "wgt_notebook", ProductID: "prd_notebook", PlacementID: "plc_feednotebook", ExpiresAt: now.Add(time.Hour)})
+	token := tokens.SignPlacement(buycard.PlacementClaims{WidgetID: "wgt_notebook", ProductID: "prd_notebook", PlacementID: "plc_feednotebook",
+		ExpiresAt: now.Add(time.Hour), ServedAt: now.Truncate(time.Minute)})
 	body := fmt.Sprintf(`{"v":1,"page":"0123456789abcdefghijkl","events":[{"type":"impression","token":%q,"at":%d}]}`, token, now.UnixMilli())
 	ua := map[string]string{"Content-Type": "text/plain;charset=UTF-8", "User-Agent": "Mozilla/5.0 Chrome/131.0"}
 	if status := post(t, m, "/v1/events", []byte(body), ua, nil); status != 204 {

@@ -64,8 +64,8 @@ type Main struct {
 	DB      Store // set by Open
 	Server  *api.Server
 	sandbox *sandbox.Provider
-	// redis holds the shared rate-limit counters when BUYCARD_REDIS_URL
-	// is set.
+	// redis holds the shared rate-limit and analytics counters when
+	// BUYCARD_REDIS_URL is set.
 	redis *fiberredis.Storage
 	ln    net.Listener
 	stop  context.CancelFunc
@@ -235,7 +235,7 @@ func (m *Main) newServer() (*api.Server, error) {
 		CheckoutWindow:        time.Minute,
 		TrustedProxies:        m.Config.TrustedProxies,
 	}
-	m.events = analytics.New(tokens, m.DB)
+	m.events = analytics.New(tokens, m.DB, m.analyticsOptions())
 	svc := api.Services{
 		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB,
 		Tokens: tokens, Loader: loader, Wasm: wasm, ConsoleWasm: consoleWasm,

@@ -28,7 +28,8 @@ func testFunnelCountsAdd(t *testing.T, s Store) {
 		{Day: today, WidgetID: f.Widget.ID, PlacementID: f.Placement.ID, PublisherID: f.Publisher.ID},
 		{Day: today, WidgetID: f.Widget.ID},
 	}
-	counts := map[buycard.FunnelKey]buycard.FunnelCounts{keys[0]: {Impressions: 3, Clicks: 1}, keys[1]: {Impressions: 2}}
+	discarded := buycard.FunnelDiscards{Bot: 1, Unproven: 2, OverLimit: 3, Duplicate: 4}
+	counts := map[buycard.FunnelKey]buycard.FunnelCounts{keys[0]: {Impressions: 3, Clicks: 1, Discarded: discarded}, keys[1]: {Impressions: 2}}
 	const writers, each = 8, 5
 	var wg sync.WaitGroup
 	for range writers {
@@ -44,9 +45,12 @@ func testFunnelCountsAdd(t *testing.T, s Store) {
 	must(t, s.AddFunnelCounts(t.Context(), nil))
 	q := buycard.FunnelQuery{WidgetID: f.Widget.ID, From: today, To: today}
 	n := int64(writers * each)
-	wantEqual(t, "widget funnel", funnelDays(t, s, q), []buycard.FunnelDay{countsDay(today, 5*n, n)})
+	want := countsDay(today, 5*n, n)
+	want.Discarded = buycard.FunnelDiscards{Bot: n, Unproven: 2 * n, OverLimit: 3 * n, Duplicate: 4 * n}
+	wantEqual(t, "widget funnel", funnelDays(t, s, q), []buycard.FunnelDay{want})
 	q.PlacementID = f.Placement.ID
-	wantEqual(t, "placement funnel", funnelDays(t, s, q), []buycard.FunnelDay{countsDay(today, 3*n, n)})
+	want.Impressions = 3 * n
+	wantEqual(t, "placement funnel", funnelDays(t, s, q), []buycard.FunnelDay{want})
 }
 
 // countsDay is a day with only loader counts.
@@ -91,4 +95,67 @@ func testFunnelOrders(t *testing.T, s Store) {
 	wantEqual(t, "funnel of an empty range", funnelDays(t, s, q), []buycard.FunnelDay{})
 	_, err = s.FunnelDays(ctx, buycard.FunnelQuery{WidgetID: f.Widget.ID, From: today, To: yesterday})
 	wantCode(t, "reversed range", err, buycard.EINVALID)
+}
+
+// testFunnelStagesNested: every stage of a funnel is a subset of the one
+// before, in every row and grouping. Checkouts from the hosted page or
+// the no-JS form come without a click (and a quick tap without an
+// impression): they count as clicks and impressions of their own row,
+// where a surplus of clicks elsewhere cannot hide them. Sales are counted
+// on their checkout's day, so an order paid after midnight is a sale of
+// the day it was started.
+func testFunnelStagesNested(t *testing.T, s Store) {
+	ctx := t.Context()
+	f := Seed(t, s)
+	now := time.Now().UTC()
+	today, yesterday := dayOf(now), dayOf(now.AddDate(0, 0, -1))
+	placed := buycard.FunnelKey{Day: today, WidgetID: f.Widget.ID, PlacementID: f.Placement.ID, PublisherID: f.Publisher.ID}
+	direct := buycard.FunnelKey{Day: today, WidgetID: f.Widget.ID}
+	must(t, s.AddFunnelCounts(ctx, map[buycard.FunnelKey]buycard.FunnelCounts{
+		placed: {Impressions: 1, Clicks: 1}, // the loader saw one of the two checkouts below
+		direct: {Impressions: 10, Clicks: 10},
+	}))
+	openOrder(t, s, f, 0, 1)
+	openOrder(t, s, f, 0, 1)
+	// Two orders started just before midnight and paid today.
+	for range 2 {
+		o := f.NewOrder(0, 1)
+		o.Now = now.Truncate(24 * time.Hour).Add(-time.Minute)
+		created, err := s.CreateOrder(ctx, o)
+		must(t, err)
+		attachSession(t, s, created)
+		applyEvent(t, s, event(created, buycard.PaymentSucceeded))
+	}
+
+	q := buycard.FunnelQuery{WidgetID: f.Widget.ID, From: today, To: today}
+	todays := funnelDays(t, s, q)
+	if len(todays) != 1 {
+		t.Fatalf("funnel of today: %+v", todays)
+	}
+	got := todays[0]
+	if got.Impressions != 12 || got.Clicks != 12 || got.Checkouts != 2 || got.Sales != 0 {
+		t.Errorf("today: %+v, want the direct row's 10 impressions and clicks, and the placement's 2 each, 2 checkouts, no sale", got)
+	}
+	q.From = yesterday
+	for _, d := range funnelDays(t, s, q) {
+		wantNested(t, "day "+d.Day, d)
+	}
+	if f := buycard.NewFunnel(q, funnelDays(t, s, q)); f.Total.Sales != 2 || f.Total.Checkouts != 4 {
+		t.Errorf("total %+v, want 2 sales of 4 checkouts", f.Total)
+	}
+	for _, by := range []string{buycard.BreakdownByWidget, buycard.BreakdownByPlacement} {
+		rows, err := s.FunnelBreakdown(ctx, q, by)
+		must(t, err)
+		for _, r := range rows {
+			wantNested(t, by+" "+r.Key, r.Total)
+		}
+	}
+}
+
+// wantNested checks that no rate of d exceeds 100%.
+func wantNested(t *testing.T, what string, d buycard.FunnelDay) {
+	t.Helper()
+	if d.Clicks > d.Impressions || d.Checkouts > d.Clicks || d.Sales > d.Checkouts {
+		t.Errorf("%s: stages not nested: %+v", what, d)
+	}
 }

@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"FunnelCountsAdd", testFunnelCountsAdd},
 		{"FunnelOrders", testFunnelOrders},
 		{"FunnelScopes", testFunnelScopes},
+		{"FunnelStagesNested", testFunnelStagesNested},
 		{"MerchantOrders", testMerchantOrders},
 		{"PartySummaries", testPartySummaries},
 		{"PlatformSettings", testPlatformSettings},
