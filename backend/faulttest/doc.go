@@ -17,9 +17,9 @@
 //     shopper's return from checkout deliver one payment, under two event
 //     ids, to two nodes with their own PostgreSQL pools at once.
 //   - TestKillDuringFulfilment (kill_test.go): a child process applying
-//     payment events is killed with SIGKILL at random moments, on SQLite
-//     and PostgreSQL; the store is then held to a reference model
-//     (books_test.go) fed the same events.
+//     payment events (deliveries_test.go) is killed with SIGKILL at random
+//     moments, on SQLite and PostgreSQL; the store is then held to a
+//     reference model (books_test.go) fed the same events.
 //   - TestDatabaseFaults (dbfault_test.go): shoppers buy through a node
 //     whose connection to PostgreSQL runs through a proxy
 //     (proxy_test.go) that slows down, resets connections and goes down.
