@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/buycard/buycard"
 )
 
 // Memory is a Store in memory: the reference model for the fuzz tests and
@@ -40,7 +42,22 @@ func (m *Memory) Post(ctx context.Context, j Journal) (PostResult, error) {
 	return Append(ctx, memoryTx{m}, j)
 }
 
-// memoryTx is the Memory as a Tx; Post holds its lock.
+// AppendPaymentEvent appends the journals of provider event e applied to
+// order o (o after the event), as a database store does in the
+// transaction that changes the order: a test feeds the model the events
+// it fed a store, then compares them. Memory has no rollback: on an error
+// the journals appended before it (a sale before its fee) stay.
+func (m *Memory) AppendPaymentEvent(ctx context.Context, o *buycard.Order, e buycard.PaymentEvent) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return AppendPaymentEvent(ctx, memoryTx{m}, o, e)
+}
+
+// memoryTx is the Memory as a Tx; Post and AppendPaymentEvent hold its
+// lock.
 type memoryTx struct{ m *Memory }
 
 func (tx memoryTx) JournalDigest(_ context.Context, key string) (string, bool, error) {

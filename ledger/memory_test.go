@@ -153,3 +153,43 @@ func TestConcurrentPostOfOneJournal(t *testing.T) {
 	}
 	wantBalances(t, m, map[ledger.AccountID]int64{clearingUSD: 1999, pendingUSD: 75})
 }
+
+// TestAppendPaymentEvent feeds the model a payment with the processor's
+// fee and a refund, as a store applies them to an order: the journals are
+// the ones the builders make, and a payment to an order that did not
+// become paid appends nothing.
+func TestAppendPaymentEvent(t *testing.T) {
+	paidAt := t0
+	o := &buycard.Order{ID: "ord_1", Status: buycard.OrderPaid, PaidAt: &paidAt, MerchantID: "mer_1", PublisherID: "pub_1",
+		Provider: "sandbox", Total: usd(1999), PublisherShareBPS: 375, PlatformFeeBPS: 875}
+	event := func(id string, typ buycard.PaymentEventType, amount int64) buycard.PaymentEvent {
+		return buycard.PaymentEvent{ID: id, Provider: "sandbox", Type: typ, Amount: usd(amount), OccurredAt: t0}
+	}
+	paid, refund := event("evt_1", buycard.PaymentSucceeded, 1999), event("evt_2", buycard.PaymentRefunded, 500)
+	paid.Fee, refund.ObjectID = usd(88), "re_1"
+
+	m := ledger.NewMemory()
+	pending := *o
+	pending.Status = buycard.OrderPending
+	for _, step := range []struct {
+		o *buycard.Order
+		e buycard.PaymentEvent
+	}{{&pending, paid}, {o, paid}, {&buycard.Order{}, event("evt_0", buycard.PaymentFailed, 0)}} {
+		if err := m.AppendPaymentEvent(t.Context(), step.o, step.e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o.Refunded = 500
+	if err := m.AppendPaymentEvent(t.Context(), o, refund); err != nil {
+		t.Fatal(err)
+	}
+
+	want := ledger.NewMemory()
+	sale := ledger.SaleOf(o, ledger.RatesOf(o))
+	post(t, want, must[ledger.Journal](t)(ledger.SalePaid(sale)), nil)
+	post(t, want, must[ledger.Journal](t)(ledger.ProcessorFee(ledger.Fee{FeeID: "evt_1", OrderID: "ord_1", Provider: "sandbox", Amount: usd(88), EffectiveAt: t0})), nil)
+	post(t, want, must[ledger.Journal](t)(ledger.Refunded(ledger.Refund{Sale: sale, RefundID: "re_1", Amount: 500, EffectiveAt: t0})), nil)
+	if got, want := m.Journals(), want.Journals(); !reflect.DeepEqual(got, want) {
+		t.Errorf("journals:\n got %+v\nwant %+v", got, want)
+	}
+}

@@ -1,9 +1,7 @@
 package postgres
 
 import (
-	"context"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -12,68 +10,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/postgres/pgtest"
 	"github.com/buycard/buycard/backend/storetest"
 )
-
-// testURL returns BUYCARD_TEST_POSTGRES_URL, skipping the test when it is
-// empty, except in CI, which must run every store.
-func testURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("BUYCARD_TEST_POSTGRES_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("BUYCARD_TEST_POSTGRES_URL is required in CI")
-		}
-		t.Skip("BUYCARD_TEST_POSTGRES_URL is not set")
-	}
-	return u
-}
-
-// testSchema creates a fresh schema, dropped when the test ends, and
-// returns a URL whose connections use it.
-func testSchema(t testing.TB) string {
-	t.Helper()
-	base := testURL(t)
-	schema := strings.ToLower(buycard.NewID("test"))
-	conn, err := pgx.Connect(t.Context(), base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { dropSchema(t, base, schema) })
-
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("BUYCARD_TEST_POSTGRES_URL must be a postgres:// URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-func dropSchema(t testing.TB, base, schema string) {
-	// t.Context is done by now.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Error(err)
-		return
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-		t.Error(err)
-	}
-}
 
 // openTest opens and migrates a store in a fresh schema.
 func openTest(t testing.TB) *DB {
 	t.Helper()
-	db, err := Open(t.Context(), testSchema(t))
+	db, err := Open(t.Context(), pgtest.Schema(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +37,7 @@ func TestStore(t *testing.T) {
 // another pool, or from many at once, is a no-op that keeps the data.
 func TestMigrate(t *testing.T) {
 	t.Parallel()
-	u := testSchema(t)
+	u := pgtest.Schema(t)
 	open := func() *DB {
 		db, err := Open(t.Context(), u)
 		if err != nil {
@@ -221,7 +165,7 @@ func TestTransactRetries(t *testing.T) {
 // session's zone is another, as the SQLite store returns them.
 func TestTimesInUTC(t *testing.T) {
 	t.Parallel()
-	u, err := url.Parse(testSchema(t))
+	u, err := url.Parse(pgtest.Schema(t))
 	if err != nil {
 		t.Fatal(err)
 	}

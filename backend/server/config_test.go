@@ -1,22 +1,17 @@
 package server
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/netip"
-	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/demo"
 	"github.com/buycard/buycard/backend/postgres"
+	"github.com/buycard/buycard/backend/postgres/pgtest"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -177,47 +172,12 @@ func TestDevSecretIsKeptAcrossRestarts(t *testing.T) {
 	}
 }
 
-// postgresTestURL returns a URL of BUYCARD_TEST_POSTGRES_URL's database
-// whose connections use a fresh schema, dropped when the test ends. It
-// skips the test when the variable is not set, except in CI.
-func postgresTestURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("BUYCARD_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("BUYCARD_TEST_POSTGRES_URL is required in CI")
-		}
-		t.Skip("BUYCARD_TEST_POSTGRES_URL is not set")
-	}
-	schema := pgx.Identifier{strings.ToLower(buycard.NewID("test_server"))}
-	exec := func(ctx context.Context, sql string) {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
-	}
-	exec(t.Context(), "CREATE SCHEMA "+schema.Sanitize())
-	t.Cleanup(func() { exec(context.Background(), "DROP SCHEMA "+schema.Sanitize()+" CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema[0])
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 // TestOpenPostgres checks that a postgres:// BUYCARD_DATABASE_URL opens,
 // migrates and seeds the PostgreSQL store, here in a schema of its own,
 // and that a second start finds the data. It needs
-// BUYCARD_TEST_POSTGRES_URL, as the store's own tests do.
+// BUYCARD_TEST_POSTGRES_URL, as the store's own tests do (pgtest).
 func TestOpenPostgres(t *testing.T) {
-	env := map[string]string{"BUYCARD_DATABASE_URL": postgresTestURL(t)}
+	env := map[string]string{"BUYCARD_DATABASE_URL": pgtest.Schema(t)}
 
 	for start := range 2 {
 		m, err := NewMain(func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/auth"
+	"github.com/buycard/buycard/backend/postgres/pgtest"
 	"github.com/buycard/buycard/backend/stripeconnect/stripetest"
 )
 
@@ -17,7 +18,7 @@ import (
 func onEachStore(t *testing.T, test func(t *testing.T, m *Main, fake *stripetest.Server, merchantID string)) {
 	stores := map[string]func(t *testing.T) string{
 		"sqlite":   func(*testing.T) string { return "" },
-		"postgres": postgresTestURL,
+		"postgres": func(t *testing.T) string { return pgtest.Schema(t) },
 	}
 	for name, databaseURL := range stores {
 		t.Run(name, func(t *testing.T) {

@@ -332,6 +332,19 @@ func (s *Server) ExpireSession(id string) {
 	}
 }
 
+// Event returns the body of a Stripe event of type typ about the object
+// the fake holds under id (a Checkout Session after PaySession, say), as
+// Stripe delivers it to a webhook endpoint at created; Sign signs it.
+func (s *Server) Event(eventID, typ, id string, created time.Time) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, _ := json.Marshal(map[string]any{
+		"id": eventID, "object": "event", "api_version": "2023-10-16", "created": created.Unix(), "livemode": false,
+		"type": typ, "data": map[string]any{"object": s.byID[id]},
+	})
+	return b
+}
+
 // list answers the GET requests: /v1/refunds?charge= with the refunds
 // created for it, /v1/checkout/sessions and /v1/transfers (filtered by
 // transfer_group) with every such object, /v1/checkout/sessions/ID,

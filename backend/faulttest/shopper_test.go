@@ -1,0 +1,111 @@
+package faulttest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/sandbox"
+	"github.com/buycard/buycard/backend/server"
+	"github.com/buycard/buycard/backend/storetest"
+)
+
+// client is the scenarios' HTTP client. It does not follow redirects, so
+// that the return from Stripe's checkout answers with its own status; its
+// timeout turns a node that hangs into a failed request, not a hung test.
+var client = &http.Client{
+	Timeout:       time.Minute,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+// shopper buys the fixture's card from nodes over HTTP, as the overlay
+// does: a placement token from GET /v1/cards, then POST /v1/checkout and,
+// with the sandbox provider, POST /v1/sandbox/pay.
+type shopper struct {
+	token, variantID string
+}
+
+// newShopper reads the placement token of the fixture's card from node;
+// every node sharing node's secret takes it.
+func newShopper(t *testing.T, node *server.Main, f storetest.Fixture) *shopper {
+	t.Helper()
+	ref := f.Widget.ID + ":" + f.Placement.ID
+	resp, err := client.Get(node.Config.PublicURL + "/v1/cards?ids=" + ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var cards struct {
+		Cards map[string]struct{ Token string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&cards); err != nil || cards.Cards[ref].Token == "" {
+		t.Fatalf("GET /v1/cards: %d, %v: no token for %s", resp.StatusCode, err, ref)
+	}
+	return &shopper{token: cards.Cards[ref].Token, variantID: f.Product.Variants[0].ID}
+}
+
+// checkout is a checkout a node acknowledged: the pending order and its
+// payment session.
+type checkout struct {
+	Order   buycard.Order `json:"order"`
+	Payment struct {
+		SessionID    string `json:"session_id"`
+		ClientSecret string `json:"client_secret"`
+	} `json:"payment"`
+}
+
+// checkout starts a checkout of quantity units at node. status is the
+// node's answer, 0 when none came.
+func (s *shopper) checkout(ctx context.Context, node *server.Main, quantity int) (c checkout, status int, err error) {
+	body := map[string]any{"token": s.token, "variant_id": s.variantID, "quantity": quantity}
+	status, err = post(ctx, node.Config.PublicURL+"/v1/checkout", body, &c)
+	return c, status, err
+}
+
+// pay pays a sandbox checkout at node with the test card that succeeds.
+func (s *shopper) pay(ctx context.Context, node *server.Main, c checkout) (status int, err error) {
+	body := map[string]string{"client_secret": c.Payment.ClientSecret, "card_number": sandbox.CardSucceeds}
+	return post(ctx, node.Config.PublicURL+"/v1/sandbox/pay", body, nil)
+}
+
+// post sends body as JSON and decodes a 2xx answer into reply, when not
+// nil. status is 0 when no answer came.
+func post(ctx context.Context, url string, body, reply any) (status int, err error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return 0, err
+	}
+	req, err := newRequest(ctx, http.MethodPost, url, b)
+	if err != nil {
+		return 0, err
+	}
+	return send(req, reply)
+}
+
+// newRequest makes a request with the JSON body b.
+func newRequest(ctx context.Context, method, url string, b []byte) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(b))
+	if err == nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req, err
+}
+
+// send sends req and decodes a 2xx answer into reply, when not nil.
+func send(req *http.Request, reply any) (status int, err error) {
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || reply == nil || resp.StatusCode/100 != 2 {
+		return resp.StatusCode, err
+	}
+	return resp.StatusCode, json.Unmarshal(b, reply)
+}
