@@ -1,6 +1,7 @@
 // Package redisstore opens the Redis that Buycard nodes share short-lived
-// state through (today: the checkout rate-limit counters) as a
-// fiber.Storage, Fiber's key-value interface that its middleware use.
+// state through (today: the counts of the checkout limits and sign-in
+// throttles) as a fiber.Storage, Fiber's key-value interface that its
+// middleware use. backend/limitstore takes over when it fails.
 package redisstore
 
 import (
@@ -12,8 +13,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Timeouts are short because a checkout waits on Redis, and the rate
-// limits fail open anyway: a slow Redis must not make a slow checkout.
+// Timeouts are short because a checkout or sign-in waits on Redis, and the
+// limits fail open to each node's memory anyway (backend/limitstore): a
+// slow Redis must not make a slow checkout.
 const (
 	dialTimeout = 500 * time.Millisecond
 	ioTimeout   = 250 * time.Millisecond
