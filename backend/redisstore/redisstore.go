@@ -5,6 +5,7 @@
 package redisstore
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"time"
@@ -36,6 +37,17 @@ func Open(rawURL string) (*fiberredis.Storage, error) {
 	}
 	opts.DialTimeout = dialTimeout
 	opts.ReadTimeout, opts.WriteTimeout = ioTimeout, ioTimeout
-	opts.MaxRetries = -1 // a retry would double the wait; the caller fails open instead
+	// A retry would multiply the wait; the caller fails over instead. That
+	// goes for commands and for dialing (go-redis dials five times by
+	// default, with pauses between).
+	opts.MaxRetries, opts.DialerRetries = -1, 1
+	redis.SetLogger(quiet{})
 	return fiberredis.NewFromConnection(redis.NewClient(opts)), nil
 }
+
+// quiet drops go-redis's own log lines, which it writes with the standard
+// logger for every failed dial: the limits log an outage once, through
+// slog (backend/limitstore).
+type quiet struct{}
+
+func (quiet) Printf(context.Context, string, ...any) {}
