@@ -126,11 +126,18 @@ type AuthService interface {
 	FindUser(ctx context.Context, id string) (*User, error)
 	// FindUserByEmail returns a user by normalized email. Errors: ENOTFOUND.
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
-	// SetPasswordHash replaces a user's password hash. Errors: ENOTFOUND.
-	SetPasswordHash(ctx context.Context, userID, hash string) error
+	// RehashPassword replaces a user's password hash oldHash by newHash,
+	// a hash of the same password with new parameters; it ends no session.
+	// When the hash is no longer oldHash (a password was set since) it
+	// changes nothing.
+	RehashPassword(ctx context.Context, userID, oldHash, newHash string) error
 
-	// CreateSession stores s. Errors: ENOTFOUND (user), ECONFLICT.
-	CreateSession(ctx context.Context, s *Session) error
+	// CreateSession stores s for a sign-in that checked the password
+	// whose hash is passwordHash. It refuses when the user's hash is no
+	// longer that one, so that a sign-in racing a new password cannot
+	// start a session the new password should have ended. Errors:
+	// ENOTFOUND (user), EUNAUTHORIZED (password changed), ECONFLICT.
+	CreateSession(ctx context.Context, s *Session, passwordHash string) error
 	// FindSession returns a session unexpired at now, and its user.
 	// Errors: EUNAUTHORIZED (unknown or expired).
 	FindSession(ctx context.Context, id string, now time.Time) (*Session, *User, error)
@@ -152,12 +159,14 @@ type AuthService interface {
 	// changes nothing. Errors: ENOTFOUND (no such key of the party).
 	RevokeAPIKey(ctx context.Context, partyKind, partyID, id string, at time.Time) error
 
-	// CreatePasswordReset stores r. Errors: ENOTFOUND (user).
+	// CreatePasswordReset stores r, which voids the user's older unused
+	// resets: a user has one working password link at most. Errors:
+	// ENOTFOUND (user).
 	CreatePasswordReset(ctx context.Context, r *PasswordReset) error
 	// UsePasswordReset spends the reset id, unexpired at now, setting its
-	// user's password hash and ending the user's sessions; a reset is
-	// spent once even when used concurrently. Errors: EUNAUTHORIZED
-	// (unknown, spent or expired).
+	// user's password hash and ending every session of the user; a reset
+	// is spent once even when used concurrently. Errors: EUNAUTHORIZED
+	// (unknown, spent, voided or expired).
 	UsePasswordReset(ctx context.Context, id string, now time.Time, hash string) (*User, error)
 }
 
@@ -185,10 +194,15 @@ func UserParty(u *User, name string) (NewParty, error) {
 
 // Errors the stores of AuthService share, so both say the same.
 var (
+	// ErrEmailTaken is for the operator (buycard admin create); sign-up
+	// does not show it, so as not to tell which emails have accounts.
 	ErrEmailTaken   = Errorf(ECONFLICT, "An account with this email exists already.")
 	ErrUserNotFound = Errorf(ENOTFOUND, "No such user.")
 	ErrNoSession    = Errorf(EUNAUTHORIZED, "Your session has ended. Sign in again.")
 	ErrBadAPIKey    = Errorf(EUNAUTHORIZED, "The API key is not valid or has been revoked.")
 	ErrKeyNotFound  = Errorf(ENOTFOUND, "No such API key.")
 	ErrBadReset     = Errorf(EUNAUTHORIZED, "This password link is not valid, was used already or has expired. Ask for a new one.")
+	// ErrPasswordChanged refuses a sign-in whose password was replaced
+	// while it was being checked.
+	ErrPasswordChanged = Errorf(EUNAUTHORIZED, "The password has just been changed. Sign in with the new one.")
 )

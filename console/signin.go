@@ -93,11 +93,16 @@ func (p *signUp) Render() app.UI {
 	)
 }
 
+// errTakenOrWrong is what the sign-up page says when the sign-in after
+// the sign-up fails: the server does not tell whether the email had an
+// account, so the page cannot either.
+var errTakenOrWrong = buycard.Errorf(buycard.EUNAUTHORIZED, "We could not sign you in. If this email has an account already, sign in with its password.")
+
 func (p *signUp) submit(ctx app.Context) {
 	p.busy, p.err = true, ""
 	var m me
-	body := map[string]string{"role": p.role, "name": p.name, "email": p.email, "password": p.password}
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/signup", body, &m) }, func(ctx app.Context, err error) {
+	signup := map[string]string{"role": p.role, "name": p.name, "email": p.email, "password": p.password}
+	run(ctx, func() error { return p.signUpThenIn(signup, &m) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)
@@ -107,6 +112,21 @@ func (p *signUp) submit(ctx app.Context) {
 		p.s.signedIn(&m)
 		ctx.Navigate(Base)
 	})
+}
+
+// signUpThenIn signs up, then signs in with the same email and password:
+// the sign-up answers the same whether or not the email had an account,
+// and the sign-in works for a new account (or for an owner who typed
+// their own password).
+func (p *signUp) signUpThenIn(signup map[string]string, m *me) error {
+	if err := p.s.api.do("POST", "/v1/auth/signup", signup, nil); err != nil {
+		return err
+	}
+	err := p.s.api.do("POST", "/v1/auth/login", map[string]string{"email": signup["email"], "password": signup["password"]}, m)
+	if buycard.ErrorCode(err) == buycard.EUNAUTHORIZED {
+		return errTakenOrWrong
+	}
+	return err
 }
 
 // passwordPage is /console/reset-password#token=…: the page of a

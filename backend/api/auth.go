@@ -41,15 +41,22 @@ const (
 	localsCaller     = "buycard.caller"
 )
 
-// Session and login limits, when Config leaves them zero.
+// Session and sign-in limits, when Config leaves them zero.
 const (
 	defaultSessionIdle   = 24 * time.Hour
 	defaultSessionMaxAge = 7 * 24 * time.Hour
 	defaultLoginFailures = 5
 	defaultLoginIPFails  = 50
 	defaultLoginWindow   = 15 * time.Minute
-	loginEmailKey        = "buycard:login:email:"
-	loginIPKey           = "buycard:login:ip:"
+)
+
+// The waits of throttled sign-ins (auth.Throttle): the first is a second,
+// which a person retyping a password does not notice, and each failure
+// doubles it up to 15 minutes, so that about ten failures in a row reach
+// the cap and a guesser gets four tries an hour per account and network.
+const (
+	loginDelay    = time.Second
+	maxLoginDelay = 15 * time.Minute
 )
 
 // caller is who a request acts for: a signed-in user, or a program with an
@@ -94,13 +101,19 @@ func (s *Server) setAuthDefaults() {
 	if s.PasswordParams == (auth.Params{}) {
 		s.PasswordParams = auth.DefaultParams
 	}
-	var storage auth.Storage = &auth.MemoryStorage{}
-	if s.RateLimits != nil {
-		storage = &failOpenStorage{Storage: s.RateLimits, server: s}
+	s.signIns = &auth.SignIns{
+		Account: s.loginThrottle(cmp(s.LoginFailures, defaultLoginFailures)),
+		Network: s.loginThrottle(cmp(s.LoginFailuresPerIP, defaultLoginIPFails)),
 	}
-	window := cmp(s.LoginWindow, defaultLoginWindow)
-	s.emailThrottle = &auth.Throttle{Storage: storage, Max: cmp(s.LoginFailures, defaultLoginFailures), Window: window, Now: s.Now}
-	s.ipThrottle = &auth.Throttle{Storage: storage, Max: cmp(s.LoginFailuresPerIP, defaultLoginIPFails), Window: window, Now: s.Now}
+}
+
+// loginThrottle is a sign-in throttle letting free failures through at
+// once, counting in the limits' storage.
+func (s *Server) loginThrottle(free int) auth.Throttle {
+	return auth.Throttle{
+		Storage: s.limits, Free: free, Delay: loginDelay, MaxDelay: maxLoginDelay,
+		Forget: cmp(s.LoginWindow, defaultLoginWindow), Now: s.Now,
+	}
 }
 
 // cmp is v, or def when v is zero or less.
@@ -229,9 +242,9 @@ func (s *Server) clearCookie(c *fiber.Ctx) {
 	s.setCookie(c, "", time.Unix(0, 0))
 }
 
-// retryLater answers a throttled request 429 with Retry-After.
+// retryLater answers a throttled sign-in 429 with Retry-After.
 func retryLater(c *fiber.Ctx, wait time.Duration) error {
 	secs := int((wait + time.Second - 1) / time.Second)
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
-	return buycard.Errorf(buycard.ERATELIMIT, "Too many failed sign-ins. Try again in %d minutes.", (secs+59)/60)
+	return tooMany("Too many failed sign-ins.", secs)
 }

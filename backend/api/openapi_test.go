@@ -208,6 +208,8 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 	resp, body := ts.do(t, "POST", "/v1/auth/signup", "application/json",
 		`{"email":"ann@example.com","password":"`+password+`","role":"publisher","name":"Ann's"}`)
 	validateResponse(t, doc, "POST", "/v1/auth/signup", "/v1/auth/signup", resp, body)
+	resp, body = login(ts, t, "ann@example.com", password)
+	validateResponse(t, doc, "POST", "/v1/auth/login", "/v1/auth/login", resp, body)
 	b := signedIn(t, resp, body)
 	check("GET", "/v1/auth/me", "/v1/auth/me", "", "", b.headers()...)
 	check("GET", "/v1/keys", "/v1/keys", "", "", b.headers()...)

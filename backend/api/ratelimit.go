@@ -2,10 +2,10 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,17 +32,18 @@ import (
 // nothing. Every attempt counts, failed ones too: that also bounds token
 // guessing.
 //
-// The counters live in Services.RateLimits, Redis when BUYCARD_REDIS_URL is
+// The counters live in Server.limits (limitstore), as the sign-in
+// throttles' do: in Services.RateLimits, Redis when BUYCARD_REDIS_URL is
 // set so that all nodes share them, else in this node's memory. The
 // limiter reads a counter and writes it back, so nodes racing on one key
 // may each miss the other's hit: across nodes a limit is approximate, a
 // few checkouts over at worst, which is fine for abuse protection.
 //
-// Redis trouble fails open: a checkout the limiter cannot count is
-// allowed, and the trouble is logged at most once a minute. Refusing
-// every checkout while Redis is down would turn a cache outage into a
-// sales outage; the limits are a brake on abuse, not a guard of money
-// (stock and payments are guarded by the database).
+// Redis trouble fails open to this node's memory: a checkout is never
+// refused or slowed because Redis is down, and each node goes on limiting
+// on its own until Redis answers again (limitstore logs the outage once).
+// The limits are a brake on abuse, not a guard of money (stock and
+// payments are guarded by the database).
 
 // Keys of the rate-limit counters, under a prefix of their own in a Redis
 // that may hold other things.
@@ -62,21 +63,17 @@ func (s *Server) checkoutLimits() []fiber.Handler {
 	if window <= 0 {
 		window = time.Minute
 	}
-	var storage fiber.Storage // nil: the limiter's own memory
-	if s.RateLimits != nil {
-		storage = &failOpenStorage{Storage: s.RateLimits, server: s}
-	}
 	var handlers []fiber.Handler
 	if s.CheckoutsPerIP > 0 {
 		handlers = append(handlers, limiter.New(limiter.Config{
-			Max: s.CheckoutsPerIP, Expiration: window, Storage: storage,
+			Max: s.CheckoutsPerIP, Expiration: window, Storage: s.limits,
 			KeyGenerator: func(c *fiber.Ctx) string { return ipLimitKey + s.clientIP(c) },
 			LimitReached: limitReached("Too many checkouts from this network."),
 		}))
 	}
 	if s.CheckoutsPerPublisher > 0 {
 		handlers = append(handlers, limiter.New(limiter.Config{
-			Max: s.CheckoutsPerPublisher, Expiration: window, Storage: storage,
+			Max: s.CheckoutsPerPublisher, Expiration: window, Storage: s.limits,
 			Next: func(c *fiber.Ctx) bool {
 				pub := s.checkoutPublisher(c)
 				c.Locals(localsPublisher, pub)
@@ -94,12 +91,21 @@ func (s *Server) checkoutLimits() []fiber.Handler {
 func limitReached(what string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		secs, _ := strconv.Atoi(string(c.Response().Header.Peek(fiber.HeaderRetryAfter)))
-		unit := "seconds"
-		if secs == 1 {
-			unit = "second"
-		}
-		return buycard.Errorf(buycard.ERATELIMIT, "%s Try again in %d %s.", what, secs, unit)
+		return tooMany(what, secs)
 	}
+}
+
+// tooMany is the ERATELIMIT error of a request refused for secs seconds,
+// which its Retry-After says too.
+func tooMany(what string, secs int) error {
+	wait := fmt.Sprintf("%d seconds", secs)
+	switch {
+	case secs == 1:
+		wait = "1 second"
+	case secs >= 120:
+		wait = fmt.Sprintf("%d minutes", (secs+59)/60)
+	}
+	return buycard.Errorf(buycard.ERATELIMIT, "%s Try again in %s.", what, wait)
 }
 
 // checkoutPublisher returns the publisher of the placement token a
@@ -166,55 +172,4 @@ func (s *Server) trusted(addr netip.Addr) bool {
 		}
 	}
 	return false
-}
-
-// failOpenStorage hides the errors of the shared counters' storage from
-// the limiter: a counter that cannot be read is a fresh one, a write that
-// fails is dropped, so the request is allowed. After a failure the
-// storage is left alone for a moment, so that an unreachable Redis costs
-// one timeout now and then rather than two per checkout. Failures are
-// logged at most once a minute.
-type failOpenStorage struct {
-	fiber.Storage
-	server    *Server
-	downUntil atomic.Int64 // unix nanoseconds
-	loggedAt  atomic.Int64 // unix nanoseconds
-}
-
-const (
-	storagePause    = 5 * time.Second
-	storageLogEvery = time.Minute
-)
-
-func (f *failOpenStorage) Get(key string) ([]byte, error) {
-	if f.down() {
-		return nil, nil
-	}
-	v, err := f.Storage.Get(key)
-	if err != nil {
-		f.failed(err)
-		return nil, nil
-	}
-	return v, nil
-}
-
-func (f *failOpenStorage) Set(key string, val []byte, exp time.Duration) error {
-	if f.down() {
-		return nil
-	}
-	if err := f.Storage.Set(key, val, exp); err != nil {
-		f.failed(err)
-	}
-	return nil
-}
-
-func (f *failOpenStorage) down() bool { return time.Now().UnixNano() < f.downUntil.Load() }
-
-func (f *failOpenStorage) failed(err error) {
-	now := time.Now().UnixNano()
-	f.downUntil.Store(now + int64(storagePause))
-	last := f.loggedAt.Load()
-	if now-last >= int64(storageLogEvery) && f.loggedAt.CompareAndSwap(last, now) {
-		f.server.Logger.Error("rate-limit storage failed; checkout limits are off until it answers", "err", err)
-	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/auth"
+	"github.com/buycard/buycard/backend/limitstore"
 	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/ledger"
 )
@@ -78,8 +79,10 @@ type Config struct {
 	LiveKeys                   bool
 	SessionIdle, SessionMaxAge time.Duration
 	PasswordParams             auth.Params
-	// LoginFailures (per email) and LoginFailuresPerIP are the failed
-	// sign-ins allowed per LoginWindow.
+	// LoginFailures (per account and client network) and
+	// LoginFailuresPerIP (per client network, across accounts) are the
+	// failed sign-ins that cost no wait; after them each failure doubles
+	// the wait (auth.go). A count is forgotten after LoginWindow quiet.
 	LoginFailures, LoginFailuresPerIP int
 	LoginWindow                       time.Duration
 }
@@ -114,8 +117,9 @@ type Services struct {
 	ConsoleWasm *embed.Asset
 	// Static are the files served under /web/, keyed by name ("checkout.css").
 	Static map[string]*embed.Asset
-	// RateLimits holds the checkout rate-limit counters, shared by all
-	// nodes (Redis); nil keeps them in this node's memory.
+	// RateLimits is the storage the nodes share the counts of the
+	// checkout limits and sign-in throttles through (Redis); nil keeps
+	// them in this node's memory. See ratelimit.go.
 	RateLimits fiber.Storage
 	Logger     *slog.Logger
 	Now        func() time.Time
@@ -155,8 +159,10 @@ type Server struct {
 	goapp    fiber.Handler // go-app's handler: checkout pages and its resources
 	// responses holds recent card data and product pages.
 	responses *responseCache
-	// emailThrottle and ipThrottle count failed sign-ins.
-	emailThrottle, ipThrottle *auth.Throttle
+	// limits holds the counts of every limit and throttle (ratelimit.go).
+	limits *limitstore.Store
+	// signIns throttles failed sign-ins.
+	signIns *auth.SignIns
 	// fees is the platform fee new orders take (admin.go).
 	fees *platformFees
 }
@@ -167,6 +173,7 @@ func New(cfg Config, svc Services) *Server {
 	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
 	s.wasmPath = "/web/app." + svc.Wasm.Hash + ".wasm"
 	s.responses = newResponseCache(cfg.ResponseCacheTTL, svc.Now)
+	s.limits = limitstore.New(svc.RateLimits, svc.Logger, svc.Now)
 	s.fees = newPlatformFees(svc.Admin, cfg.PlatformFee, svc.Now)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "buycard",

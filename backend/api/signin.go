@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
@@ -33,8 +35,16 @@ type meReply struct {
 	CSRFToken string        `json:"csrf_token"`
 }
 
+// signupAccepted is the whole answer to a sign-up that passed validation,
+// whether or not its email had an account: the client signs in next.
+var signupAccepted = fiber.Map{"message": "Sign in with this email and password to continue."}
+
 // postSignup serves POST /v1/auth/signup: a new merchant or publisher and
-// its user, signed in.
+// its user, unless the email has an account already. Both cases get the
+// same answer (202, the same body and headers, no session) after the same
+// work (a password hashed, a transaction tried), so that sign-up does not
+// tell which emails have accounts. See README, "Accounts", for what the
+// sign-in that follows still tells.
 func (s *Server) postSignup(c *fiber.Ctx) error {
 	var req signupRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -51,47 +61,36 @@ func (s *Server) postSignup(c *fiber.Ctx) error {
 		return buycard.Errorf(buycard.EINVALID, "%s", msg)
 	}
 	u := &buycard.User{Email: email, Role: req.Role, PasswordHash: s.PasswordParams.HashPassword(req.Password)}
-	if err := s.Auth.CreateUser(c.UserContext(), u, req.Name); err != nil {
+	if err := s.Auth.CreateUser(c.UserContext(), u, req.Name); err != nil && !errors.Is(err, buycard.ErrEmailTaken) {
 		return err
 	}
-	return s.startSession(c.Status(fiber.StatusCreated), u)
+	return c.Status(fiber.StatusAccepted).JSON(signupAccepted)
 }
 
-// postLogin serves POST /v1/auth/login. Failures count per email and per
-// client network; past either limit it answers 429 before checking the
-// password.
+// postLogin serves POST /v1/auth/login. Failures are throttled per
+// account and client network and per network (auth.SignIns); while
+// throttled it answers 429 before checking the password.
 func (s *Server) postLogin(c *fiber.Ctx) error {
 	var req loginRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
 	email, _ := buycard.NormalizeEmail(req.Email)
-	emailKey, ipKey := loginEmailKey+email, loginIPKey+s.clientIP(c)
-	if wait := max(s.emailThrottle.RetryAfter(emailKey), s.ipThrottle.RetryAfter(ipKey)); wait > 0 {
+	network := s.clientIP(c)
+	if wait := s.signIns.RetryAfter(email, network); wait > 0 {
 		return retryLater(c, wait)
 	}
 	u, err := s.checkPassword(c, email, req.Password)
 	if buycard.ErrorCode(err) == buycard.EUNAUTHORIZED {
-		return failLogin(err, s.emailThrottle.Fail(emailKey), s.ipThrottle.Fail(ipKey))
+		s.signIns.Fail(email, network)
+		return err
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.emailThrottle.Reset(emailKey); err != nil {
-		return err
-	}
+	s.signIns.Succeed(email, network)
 	s.endSession(c)
 	return s.startSession(c, u)
-}
-
-// failLogin returns the login's error unless counting it failed.
-func failLogin(err error, counting ...error) error {
-	for _, e := range counting {
-		if e != nil {
-			return e
-		}
-	}
-	return err
 }
 
 // errBadLogin does not say whether the email has an account.
@@ -116,8 +115,9 @@ func (s *Server) checkPassword(c *fiber.Ctx, email, password string) (*buycard.U
 	case !ok:
 		return nil, errBadLogin
 	case rehash:
+		old := u.PasswordHash
 		u.PasswordHash = s.PasswordParams.HashPassword(password)
-		return u, s.Auth.SetPasswordHash(c.UserContext(), u.ID, u.PasswordHash)
+		return u, s.Auth.RehashPassword(c.UserContext(), u.ID, old, u.PasswordHash)
 	}
 	return u, nil
 }
@@ -127,7 +127,7 @@ func (s *Server) checkPassword(c *fiber.Ctx, email, password string) (*buycard.U
 func (s *Server) startSession(c *fiber.Ctx, u *buycard.User) error {
 	token, now := auth.NewToken(), s.Now()
 	sess := &buycard.Session{ID: auth.Digest(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.SessionIdle)}
-	if err := s.Auth.CreateSession(c.UserContext(), sess); err != nil {
+	if err := s.Auth.CreateSession(c.UserContext(), sess, u.PasswordHash); err != nil {
 		return err
 	}
 	s.setCookie(c, token, now.Add(s.SessionMaxAge))

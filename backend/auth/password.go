@@ -1,9 +1,9 @@
 // Package auth holds the security primitives of Buycard's accounts:
 // argon2id password hashes in PHC format, random session, reset and API
 // key tokens stored as SHA-256 digests, CSRF tokens bound to a session,
-// and a login throttle on a shared key-value storage. It keeps no state of
-// its own beyond the throttle's storage; backend/api uses it and the
-// stores keep the digests.
+// and the sign-in throttle, which counts in a key-value storage. It keeps
+// no state of its own beyond the throttle's storage; backend/api uses it
+// and the stores keep the digests.
 package auth
 
 import (

@@ -2,36 +2,35 @@ package auth
 
 import (
 	"encoding/json"
-	"sync"
 	"time"
+
+	"github.com/buycard/buycard/backend/limitstore"
 )
 
-// Storage is the key-value storage the throttle counts in: fiber.Storage
-// (Redis, shared by the nodes) fits, and MemoryStorage keeps counts in
-// this process.
-type Storage interface {
-	Get(key string) ([]byte, error)
-	Set(key string, val []byte, exp time.Duration) error
-	Delete(key string) error
-}
-
-// Throttle counts failed attempts per key (an email, a client IP) in a
-// fixed window: after Max failures, the key is refused until the window
-// that began with its first failure ends. A success does not reset the
-// count of an IP, so that one valid account does not launder guesses at
-// others; callers reset an email's count on its successful login.
+// Throttle slows down guessing at a key (an account on one client
+// network, a network). A key's first Free failures cost nothing; after
+// that each failure refuses the key for a wait that doubles, from Delay up
+// to MaxDelay. A count is forgotten once the key has been quiet for Forget
+// after its last wait, or at once by Reset.
 //
-// Counts are read and written back, not incremented atomically, so nodes
-// racing on one key may each miss the other's failure: the limit is
-// approximate across nodes, which is enough to make guessing slow.
+// A throttle delays and never locks: whoever triggers it against a key
+// costs its owner at most MaxDelay.
+//
+// The counts live in a limitstore.Store, the one storage of every limit:
+// shared by the nodes through Redis, and in this node's memory while Redis
+// is away, so that a throttle never fails and never stops counting. They
+// are read and written back, not incremented atomically, so nodes racing
+// on one key may each miss the other's failure: the count is approximate
+// across nodes, which is enough to make guessing slow.
 type Throttle struct {
-	Storage Storage
-	Max     int
-	Window  time.Duration
-	Now     func() time.Time
+	Storage         *limitstore.Store
+	Free            int
+	Delay, MaxDelay time.Duration
+	Forget          time.Duration
+	Now             func() time.Time
 }
 
-// count is a key's failures and when its window ends.
+// count is a key's failures and until when the key is refused.
 type count struct {
 	N     int       `json:"n"`
 	Until time.Time `json:"u"`
@@ -39,85 +38,87 @@ type count struct {
 
 // RetryAfter returns how long key is refused, 0 when it is not.
 func (t *Throttle) RetryAfter(key string) time.Duration {
-	c := t.get(key)
-	if c.N < t.Max {
-		return 0
-	}
-	return max(c.Until.Sub(t.Now()), time.Second)
+	return max(t.get(key).Until.Sub(t.Now()), 0)
 }
 
 // Fail counts a failed attempt of key.
-func (t *Throttle) Fail(key string) error {
+func (t *Throttle) Fail(key string) {
 	c, now := t.get(key), t.Now()
-	if c.N == 0 {
-		c.Until = now.Add(t.Window)
-	}
 	c.N++
+	wait := t.wait(c.N)
+	c.Until = now.Add(wait)
 	b, _ := json.Marshal(c) // a plain struct always encodes
-	return t.Storage.Set(key, b, c.Until.Sub(now))
+	// A limitstore.Store does not fail.
+	_ = t.Storage.Set(key, b, wait+t.Forget)
+}
+
+// wait is how long the key is refused after its nth failure.
+func (t *Throttle) wait(n int) time.Duration {
+	if n < t.Free {
+		return 0
+	}
+	d := t.Delay
+	for i := t.Free; i < n && d < t.MaxDelay; i++ {
+		d *= 2
+	}
+	return min(d, t.MaxDelay)
 }
 
 // Reset forgets key's failures.
-func (t *Throttle) Reset(key string) error {
-	return t.Storage.Delete(key)
+func (t *Throttle) Reset(key string) {
+	_ = t.Storage.Delete(key) // a limitstore.Store does not fail
 }
 
-// get reads key's count; an unreadable or past one is zero.
+// get reads key's count; an absent or unreadable one is zero.
 func (t *Throttle) get(key string) count {
 	var c count
-	b, err := t.Storage.Get(key)
-	if err != nil || b == nil || json.Unmarshal(b, &c) != nil || !t.Now().Before(c.Until) {
+	b, _ := t.Storage.Get(key) // a limitstore.Store does not fail
+	if b == nil || json.Unmarshal(b, &c) != nil {
 		return count{}
 	}
 	return c
 }
 
-// MemoryStorage is a Storage in this process's memory.
-type MemoryStorage struct {
-	mu sync.Mutex
-	m  map[string]memoryEntry
+// SignIns throttles failed sign-ins twice. Per account and client network,
+// so that guesses at one account's password slow down while nobody on
+// another network can make its owner wait. And per client network across
+// accounts, so that one network cannot try a password on many accounts.
+// A success forgets the count of its account on its network, never the
+// network's own, so that a guesser's own account launders no guesses at
+// others. Emails without an account count like any other, so that the
+// throttle does not tell which have one.
+type SignIns struct {
+	Account, Network Throttle
 }
 
-type memoryEntry struct {
-	val   []byte
-	until time.Time
+// Prefixes of the keys, in a storage (Redis) that may hold other things.
+const (
+	accountKey = "buycard:login:account:"
+	networkKey = "buycard:login:network:"
+)
+
+// signInKeys are the keys of email on network. The account's key is a
+// digest, so that the storage holds no email addresses.
+func signInKeys(email, network string) (account, net string) {
+	return accountKey + Digest(email+" "+network), networkKey + network
 }
 
-// Get returns the value of key, nil when absent or expired.
-func (s *MemoryStorage) Get(key string) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.m[key]
-	if !ok || time.Now().After(e.until) {
-		return nil, nil
-	}
-	return e.val, nil
+// RetryAfter returns how long sign-ins of email from network are refused,
+// 0 when they are not.
+func (s *SignIns) RetryAfter(email, network string) time.Duration {
+	account, net := signInKeys(email, network)
+	return max(s.Account.RetryAfter(account), s.Network.RetryAfter(net))
 }
 
-// Set stores val under key for exp, dropping expired entries now and then
-// so that the map does not grow without bound.
-func (s *MemoryStorage) Set(key string, val []byte, exp time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.m == nil {
-		s.m = make(map[string]memoryEntry)
-	}
-	if len(s.m) >= 10000 {
-		now := time.Now()
-		for k, e := range s.m {
-			if now.After(e.until) {
-				delete(s.m, k)
-			}
-		}
-	}
-	s.m[key] = memoryEntry{val: val, until: time.Now().Add(exp)}
-	return nil
+// Fail counts a failed sign-in of email from network.
+func (s *SignIns) Fail(email, network string) {
+	account, net := signInKeys(email, network)
+	s.Account.Fail(account)
+	s.Network.Fail(net)
 }
 
-// Delete removes key.
-func (s *MemoryStorage) Delete(key string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, key)
-	return nil
+// Succeed forgets the failures of email on network.
+func (s *SignIns) Succeed(email, network string) {
+	account, _ := signInKeys(email, network)
+	s.Account.Reset(account)
 }

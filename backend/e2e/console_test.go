@@ -113,6 +113,13 @@ func TestConsoleSignUpSignOutSignIn(t *testing.T) {
 	// Signed out, a console page sends to sign-in and back after it.
 	tb.do(clickCSS(`.cs-account button`))
 	waitConsole(t, tb, `location.pathname === '/console/signin'`)
+	// Signing up again with the email does not say it has an account; the
+	// sign-in that follows fails with another password, and the page says
+	// only what both cases share.
+	openConsole(t, tb, "/console/signup")
+	tb.do(fill("#name", "Impostor Ltd"), fill("#email", email), fill("#password", "another password, surely"),
+		clickCSS(`form button[type=submit]`))
+	waitConsole(t, tb, `document.querySelector('[role=alert]').textContent.includes('If this email has an account already')`)
 	openConsole(t, tb, "/console/keys")
 	waitConsole(t, tb, `location.pathname === '/console/signin'`)
 	if next := eval[string](t, tb.ctx, `new URLSearchParams(location.search).get('next')`); next != "/console/keys" {

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/authsql"
 )
 
 var _ buycard.AuthService = (*DB)(nil)
@@ -81,16 +82,10 @@ func (db *DB) findUser(ctx context.Context, where string, arg any) (*buycard.Use
 	return u, err
 }
 
-// SetPasswordHash replaces a user's password hash.
-func (db *DB) SetPasswordHash(ctx context.Context, userID, hash string) (err error) {
-	defer wrap(&err, "set password")
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
-		return setPassword(ctx, tx, userID, hash)
-	})
-}
-
-func setPassword(ctx context.Context, tx pgx.Tx, userID, hash string) error {
-	return updateOne(ctx, tx, buycard.ErrUserNotFound, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
+// RehashPassword replaces a user's password hash if it is still oldHash.
+func (db *DB) RehashPassword(ctx context.Context, userID, oldHash, newHash string) (err error) {
+	defer wrap(&err, "rehash password")
+	return db.exec(ctx, authsql.Rehash, userID, oldHash, newHash)
 }
 
 // updateOne runs an UPDATE, returning notFound when it changed no row.
@@ -105,16 +100,18 @@ func updateOne(ctx context.Context, tx pgx.Tx, notFound error, query string, arg
 	return nil
 }
 
-// CreateSession stores s.
-func (db *DB) CreateSession(ctx context.Context, s *buycard.Session) (err error) {
+// CreateSession stores s if the user's password is still passwordHash.
+func (db *DB) CreateSession(ctx context.Context, s *buycard.Session, passwordHash string) (err error) {
 	defer wrap(&err, "create session")
 	s.CreatedAt, s.ExpiresAt = createdAt(s.CreatedAt), storedTime(s.ExpiresAt)
 	return db.inWrite(ctx, func(tx pgx.Tx) error {
 		if err := requireRow(ctx, tx, "users", "User", s.UserID); err != nil {
 			return err
 		}
-		return insert(ctx, tx, "Session", "", `INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-			s.ID, s.UserID, s.CreatedAt, s.ExpiresAt)
+		if err := updateOne(ctx, tx, buycard.ErrPasswordChanged, authsql.LockPassword, s.UserID, passwordHash); err != nil {
+			return err
+		}
+		return insert(ctx, tx, "Session", "", authsql.InsertSession, s.ID, s.UserID, s.CreatedAt, s.ExpiresAt)
 	})
 }
 
@@ -221,38 +218,34 @@ func (db *DB) RevokeAPIKey(ctx context.Context, partyKind, partyID, id string, a
 	})
 }
 
-// CreatePasswordReset stores r.
+// CreatePasswordReset stores r, replacing the user's unused reset.
 func (db *DB) CreatePasswordReset(ctx context.Context, r *buycard.PasswordReset) (err error) {
 	defer wrap(&err, "create password reset")
 	return db.inWrite(ctx, func(tx pgx.Tx) error {
 		if err := requireRow(ctx, tx, "users", "User", r.UserID); err != nil {
 			return err
 		}
-		return insert(ctx, tx, "Password reset", "", `INSERT INTO password_resets (id, user_id, expires_at) VALUES ($1, $2, $3)`,
-			r.ID, r.UserID, storedTime(r.ExpiresAt))
+		return insert(ctx, tx, "Password reset", "", authsql.InsertReset, r.ID, r.UserID, storedTime(r.ExpiresAt))
 	})
 }
 
 // UsePasswordReset spends a reset, sets the password and ends the user's
-// sessions. The conditional UPDATE takes the row's lock, so of two
-// concurrent uses the second sees it spent.
+// sessions.
 func (db *DB) UsePasswordReset(ctx context.Context, id string, now time.Time, hash string) (_ *buycard.User, err error) {
 	defer wrap(&err, "use password reset")
 	return writeTx(ctx, db, func(tx pgx.Tx) (*buycard.User, error) {
 		var userID string
-		err := tx.QueryRow(ctx, `
-			UPDATE password_resets SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id`,
-			storedTime(now), id).Scan(&userID)
+		err := tx.QueryRow(ctx, authsql.UseReset, storedTime(now), id).Scan(&userID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, buycard.ErrBadReset
 		}
 		if err != nil {
 			return nil, err
 		}
-		if err := setPassword(ctx, tx, userID, hash); err != nil {
+		if _, err := tx.Exec(ctx, authsql.SetPassword, userID, hash); err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		if _, err := tx.Exec(ctx, authsql.EndSessions, userID); err != nil {
 			return nil, err
 		}
 		u := new(buycard.User)

@@ -1,10 +1,12 @@
 // Package redisstore opens the Redis that Buycard nodes share short-lived
-// state through: the checkout rate-limit counters, as a fiber.Storage
-// (Fiber's key-value interface that its middleware use), and the funnel's
+// state through: the counts of the checkout limits and sign-in throttles,
+// as a fiber.Storage (Fiber's key-value interface that its middleware
+// use; backend/limitstore takes over when it fails), and the funnel's
 // event bounds and de-duplication, as Counters.
 package redisstore
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"time"
@@ -13,8 +15,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Timeouts are short because a checkout waits on Redis, and the rate
-// limits fail open anyway: a slow Redis must not make a slow checkout.
+// Timeouts are short because a checkout or sign-in waits on Redis, and the
+// limits fail open to each node's memory anyway (backend/limitstore): a
+// slow Redis must not make a slow checkout.
 const (
 	dialTimeout = 500 * time.Millisecond
 	ioTimeout   = 250 * time.Millisecond
@@ -35,6 +38,17 @@ func Open(rawURL string) (*fiberredis.Storage, error) {
 	}
 	opts.DialTimeout = dialTimeout
 	opts.ReadTimeout, opts.WriteTimeout = ioTimeout, ioTimeout
-	opts.MaxRetries = -1 // a retry would double the wait; the caller fails open instead
+	// A retry would multiply the wait; the caller fails over instead. That
+	// goes for commands and for dialing (go-redis dials five times by
+	// default, with pauses between).
+	opts.MaxRetries, opts.DialerRetries = -1, 1
+	redis.SetLogger(quiet{})
 	return fiberredis.NewFromConnection(redis.NewClient(opts)), nil
 }
+
+// quiet drops go-redis's own log lines, which it writes with the standard
+// logger for every failed dial: the limits log an outage once, through
+// slog (backend/limitstore).
+type quiet struct{}
+
+func (quiet) Printf(context.Context, string, ...any) {}

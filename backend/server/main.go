@@ -64,7 +64,8 @@ type Main struct {
 	DB      Store // set by Open
 	Server  *api.Server
 	sandbox *sandbox.Provider
-	// redis holds the shared rate-limit and analytics counters when
+	// redis holds the counts of the limits the nodes share and the
+	// analytics counters when
 	// BUYCARD_REDIS_URL is set.
 	redis *fiberredis.Storage
 	ln    net.Listener
@@ -255,9 +256,11 @@ func (m *Main) newServer() (*api.Server, error) {
 	return api.New(cfg, svc), nil
 }
 
-// openRedis opens BUYCARD_REDIS_URL for the shared rate limits, or returns
-// nil (each node counts in its memory) when it is unset. An unreachable
-// Redis is logged, not fatal: the limits fail open until it answers.
+// openRedis opens BUYCARD_REDIS_URL for the counts of the rate limits and
+// sign-in throttles the nodes share, or returns nil (each node counts in
+// its memory) when it is unset. It does not connect: an unreachable Redis
+// is not fatal, and the API logs it once when a limit first needs it
+// (backend/limitstore).
 func (m *Main) openRedis() (fiber.Storage, error) {
 	if m.Config.RedisURL == "" {
 		return nil, nil
@@ -267,11 +270,6 @@ func (m *Main) openRedis() (fiber.Storage, error) {
 		return nil, fmt.Errorf("BUYCARD_REDIS_URL: %w", err)
 	}
 	m.redis = store
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := store.Conn().Ping(ctx).Err(); err != nil {
-		m.Logger.Warn("redis unreachable; checkout rate limits are off until it answers", "err", err)
-	}
 	return store, nil
 }
 

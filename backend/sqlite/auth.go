@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/authsql"
 )
 
 var _ buycard.AuthService = (*DB)(nil)
@@ -80,16 +81,10 @@ func (db *DB) findUser(ctx context.Context, where string, arg any) (*buycard.Use
 	return u, err
 }
 
-// SetPasswordHash replaces a user's password hash.
-func (db *DB) SetPasswordHash(ctx context.Context, userID, hash string) (err error) {
-	defer wrap(&err, "set password")
-	return db.inWrite(ctx, func(tx *sql.Tx) error {
-		return setPassword(ctx, tx, userID, hash)
-	})
-}
-
-func setPassword(ctx context.Context, tx *sql.Tx, userID, hash string) error {
-	return updateOne(ctx, tx, buycard.ErrUserNotFound, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+// RehashPassword replaces a user's password hash if it is still oldHash.
+func (db *DB) RehashPassword(ctx context.Context, userID, oldHash, newHash string) (err error) {
+	defer wrap(&err, "rehash password")
+	return db.exec(ctx, authsql.Rehash, userID, oldHash, newHash)
 }
 
 // updateOne runs an UPDATE, returning notFound when it changed no row.
@@ -104,16 +99,18 @@ func updateOne(ctx context.Context, tx *sql.Tx, notFound error, query string, ar
 	return nil
 }
 
-// CreateSession stores s.
-func (db *DB) CreateSession(ctx context.Context, s *buycard.Session) (err error) {
+// CreateSession stores s if the user's password is still passwordHash.
+func (db *DB) CreateSession(ctx context.Context, s *buycard.Session, passwordHash string) (err error) {
 	defer wrap(&err, "create session")
 	s.CreatedAt = createdAt(s.CreatedAt)
 	return db.inWrite(ctx, func(tx *sql.Tx) error {
 		if err := requireRow(ctx, tx, "users", "User", s.UserID); err != nil {
 			return err
 		}
-		return insert(ctx, tx, "Session", "", `INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-			s.ID, s.UserID, formatTime(s.CreatedAt), formatTime(s.ExpiresAt))
+		if err := updateOne(ctx, tx, buycard.ErrPasswordChanged, authsql.LockPassword, s.UserID, passwordHash); err != nil {
+			return err
+		}
+		return insert(ctx, tx, "Session", "", authsql.InsertSession, s.ID, s.UserID, formatTime(s.CreatedAt), formatTime(s.ExpiresAt))
 	})
 }
 
@@ -220,15 +217,14 @@ func (db *DB) RevokeAPIKey(ctx context.Context, partyKind, partyID, id string, a
 	})
 }
 
-// CreatePasswordReset stores r.
+// CreatePasswordReset stores r, replacing the user's unused reset.
 func (db *DB) CreatePasswordReset(ctx context.Context, r *buycard.PasswordReset) (err error) {
 	defer wrap(&err, "create password reset")
 	return db.inWrite(ctx, func(tx *sql.Tx) error {
 		if err := requireRow(ctx, tx, "users", "User", r.UserID); err != nil {
 			return err
 		}
-		return insert(ctx, tx, "Password reset", "", `INSERT INTO password_resets (id, user_id, expires_at) VALUES (?, ?, ?)`,
-			r.ID, r.UserID, formatTime(r.ExpiresAt))
+		return insert(ctx, tx, "Password reset", "", authsql.InsertReset, r.ID, r.UserID, formatTime(r.ExpiresAt))
 	})
 }
 
@@ -238,19 +234,17 @@ func (db *DB) UsePasswordReset(ctx context.Context, id string, now time.Time, ha
 	defer wrap(&err, "use password reset")
 	return writeTx(ctx, db, func(tx *sql.Tx) (*buycard.User, error) {
 		var userID string
-		err := tx.QueryRowContext(ctx, `
-			UPDATE password_resets SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id`,
-			formatTime(now), id, formatTime(now)).Scan(&userID)
+		err := tx.QueryRowContext(ctx, authsql.UseReset, formatTime(now), id).Scan(&userID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, buycard.ErrBadReset
 		}
 		if err != nil {
 			return nil, err
 		}
-		if err := setPassword(ctx, tx, userID, hash); err != nil {
+		if _, err := tx.ExecContext(ctx, authsql.SetPassword, userID, hash); err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		if _, err := tx.ExecContext(ctx, authsql.EndSessions, userID); err != nil {
 			return nil, err
 		}
 		u := new(buycard.User)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -46,11 +47,16 @@ func testUsers(t *testing.T, s Store) {
 	_, err = s.FindUser(ctx, "usr_nope")
 	wantError(t, err, buycard.ENOTFOUND, "No such user.")
 
-	must(t, s.SetPasswordHash(ctx, m.ID, "$argon2id$new"))
-	got, err = s.FindUser(ctx, m.ID)
-	must(t, err)
-	if got.PasswordHash != "$argon2id$new" {
-		t.Errorf("password hash = %q", got.PasswordHash)
+	for _, tt := range []struct{ name, old, new, want string }{
+		{"rehash", "$argon2id$x", "$argon2id$rehashed", "$argon2id$rehashed"},
+		{"stale rehash", "$argon2id$x", "$argon2id$stale", "$argon2id$rehashed"},
+	} {
+		must(t, s.RehashPassword(ctx, m.ID, tt.old, tt.new))
+		got, err = s.FindUser(ctx, m.ID)
+		must(t, err)
+		if got.PasswordHash != tt.want {
+			t.Errorf("%s: password hash = %q, want %q", tt.name, got.PasswordHash, tt.want)
+		}
 	}
 }
 
@@ -60,7 +66,7 @@ func testSessions(t *testing.T, s Store) {
 	u := newUser(t, s, buycard.RoleMerchant)
 	t0 := time.Now().UTC().Truncate(time.Second)
 	sess := &buycard.Session{ID: buycard.NewID("s"), UserID: u.ID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}
-	must(t, s.CreateSession(ctx, sess))
+	must(t, s.CreateSession(ctx, sess, u.PasswordHash))
 	got, gotUser, err := s.FindSession(ctx, sess.ID, t0.Add(59*time.Minute))
 	must(t, err)
 	wantEqual(t, "session", got, sess)
@@ -76,7 +82,11 @@ func testSessions(t *testing.T, s Store) {
 	_, _, err = s.FindSession(ctx, sess.ID, t0)
 	wantCode(t, "deleted session", err, buycard.EUNAUTHORIZED)
 	must(t, s.DeleteSession(ctx, sess.ID))
-	wantCode(t, "session of no user", s.CreateSession(ctx, &buycard.Session{ID: buycard.NewID("s"), UserID: "usr_nope", ExpiresAt: t0}), buycard.ENOTFOUND)
+	wantCode(t, "session of no user", s.CreateSession(ctx, &buycard.Session{ID: buycard.NewID("s"), UserID: "usr_nope", ExpiresAt: t0}, ""), buycard.ENOTFOUND)
+	late := &buycard.Session{ID: buycard.NewID("s"), UserID: u.ID, ExpiresAt: t0.Add(time.Hour)}
+	wantError(t, s.CreateSession(ctx, late, "$argon2id$before"), buycard.EUNAUTHORIZED, buycard.ErrPasswordChanged.Message)
+	_, _, err = s.FindSession(ctx, late.ID, t0)
+	wantCode(t, "session of a changed password", err, buycard.EUNAUTHORIZED)
 }
 
 // testAPIKeys finds a key by its hash until it is revoked, and lets a
@@ -113,12 +123,18 @@ func testAPIKeys(t *testing.T, s Store) {
 }
 
 // testPasswordResets spends a reset once, even when used concurrently,
-// and ends the user's sessions; an expired reset does nothing.
+// and ends every session of its user, and only of its user; an expired
+// reset does nothing.
 func testPasswordResets(t *testing.T, s Store) {
 	ctx := t.Context()
-	u := newUser(t, s, buycard.RolePublisher)
+	u, other := newUser(t, s, buycard.RolePublisher), newUser(t, s, buycard.RolePublisher)
 	now := time.Now().UTC()
-	must(t, s.CreateSession(ctx, &buycard.Session{ID: buycard.NewID("s"), UserID: u.ID, ExpiresAt: now.Add(time.Hour)}))
+	var sessions []*buycard.Session
+	for _, owner := range []*buycard.User{u, u, other} {
+		sess := &buycard.Session{ID: buycard.NewID("s"), UserID: owner.ID, ExpiresAt: now.Add(time.Hour)}
+		must(t, s.CreateSession(ctx, sess, owner.PasswordHash))
+		sessions = append(sessions, sess)
+	}
 	r := &buycard.PasswordReset{ID: buycard.NewID("r"), UserID: u.ID, ExpiresAt: now.Add(time.Hour)}
 	must(t, s.CreatePasswordReset(ctx, r))
 
@@ -146,10 +162,59 @@ func testPasswordResets(t *testing.T, s Store) {
 	if got.PasswordHash != "$argon2id$reset" {
 		t.Errorf("password hash = %q", got.PasswordHash)
 	}
+	for i, sess := range sessions {
+		_, _, err := s.FindSession(ctx, sess.ID, now)
+		if ended := buycard.ErrorCode(err) == buycard.EUNAUTHORIZED; ended != (sess.UserID == u.ID) {
+			t.Errorf("session %d of %s: ended = %v after %s's reset (%v)", i, sess.UserID, ended, u.ID, err)
+		}
+	}
 
 	expired := &buycard.PasswordReset{ID: buycard.NewID("r"), UserID: u.ID, ExpiresAt: now}
 	must(t, s.CreatePasswordReset(ctx, expired))
 	_, err = s.UsePasswordReset(ctx, expired.ID, now, "$argon2id$late")
 	wantCode(t, "expired reset", err, buycard.EUNAUTHORIZED)
 	wantCode(t, "reset of no user", s.CreatePasswordReset(ctx, &buycard.PasswordReset{ID: "x", UserID: "usr_nope", ExpiresAt: now}), buycard.ENOTFOUND)
+}
+
+// testNewResetVoidsOlder issues password links one after another, and
+// many at once: only the newest works, whichever path issued the others.
+func testNewResetVoidsOlder(t *testing.T, s Store) {
+	ctx := t.Context()
+	u := newUser(t, s, buycard.RoleMerchant)
+	now := time.Now().UTC()
+	newReset := func() *buycard.PasswordReset {
+		return &buycard.PasswordReset{ID: buycard.NewID("r"), UserID: u.ID, ExpiresAt: now.Add(time.Hour)}
+	}
+	issue := func() *buycard.PasswordReset {
+		r := newReset()
+		must(t, s.CreatePasswordReset(ctx, r))
+		return r
+	}
+	first, second := issue(), issue()
+	_, err := s.UsePasswordReset(ctx, first.ID, now, "$argon2id$first")
+	wantError(t, err, buycard.EUNAUTHORIZED, buycard.ErrBadReset.Message)
+	_, err = s.UsePasswordReset(ctx, second.ID, now, "$argon2id$second")
+	must(t, err)
+
+	// Of links issued concurrently, one works.
+	resets, errs := make([]*buycard.PasswordReset, 8), make([]error, 8)
+	var wg sync.WaitGroup
+	for i := range resets {
+		resets[i] = newReset()
+		wg.Go(func() { errs[i] = s.CreatePasswordReset(ctx, resets[i]) })
+	}
+	wg.Wait()
+	must(t, errors.Join(errs...))
+	used := 0
+	for _, r := range resets {
+		if _, err := s.UsePasswordReset(ctx, r.ID, now, "$argon2id$many"); err == nil {
+			used++
+		}
+	}
+	if used != 1 {
+		t.Errorf("%d of %d links issued together worked, want 1", used, len(resets))
+	}
+	// A spent link stays on record and does not stop a new one.
+	_, err = s.UsePasswordReset(ctx, issue().ID, now, "$argon2id$third")
+	must(t, err)
 }

@@ -78,6 +78,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Sessions", testSessions},
 		{"APIKeys", testAPIKeys},
 		{"PasswordResets", testPasswordResets},
+		{"NewResetVoidsOlder", testNewResetVoidsOlder},
 		{"WidgetDesign", testWidgetDesign},
 		{"UnlimitedStock", testUnlimitedStock},
 		{"ProductImages", testProductImages},
