@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/failover"
 )
 
 // Limits of one batch, part of the wire contract (docs/contracts.md).
@@ -95,6 +96,8 @@ type Options struct {
 	// Logger hears when Shared fails and when it answers again; nil
 	// discards.
 	Logger *slog.Logger
+	// Now tells when to try a failing Shared again; nil is time.Now.
+	Now func() time.Time
 }
 
 // Stats count what the Ingestor did with what it received.
@@ -126,14 +129,17 @@ type Ingestor struct {
 // New returns an Ingestor that verifies tokens with tokens and flushes to
 // store.
 func New(tokens *buycard.TokenSigner, store Store, opts Options) *Ingestor {
-	logger := opts.Logger
+	logger, now := opts.Logger, opts.Now
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	if now == nil {
+		now = time.Now
 	}
 	return &Ingestor{
 		tokens: tokens,
 		store:  store,
-		tally:  &tally{shared: opts.Shared, local: newMemoryCounters(memoryCapacity), logger: logger},
+		tally:  &tally{shared: opts.Shared, local: newMemoryCounters(memoryCapacity), route: failover.New("event bounds and de-duplication", logger, now)},
 		counts: map[buycard.FunnelKey]buycard.FunnelCounts{},
 	}
 }

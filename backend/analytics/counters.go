@@ -4,9 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"log/slog"
-	"sync/atomic"
 	"time"
+
+	"github.com/buycard/buycard/backend/failover"
 )
 
 // Counters count keys for a while. The Ingestor keeps its per-network
@@ -32,46 +32,28 @@ func countKey(prefix string, parts ...string) string {
 }
 
 // tally counts in the shared Counters when there are some and they
-// answer, else in this node's memory. Shared counters fail open: while
-// they fail, the bounds and the de-duplication hold per node, never
-// turning a Redis outage into an error or a slow beacon. After a failure
-// they are left alone for sharedPause, so that an unreachable Redis costs
-// one timeout now and then rather than two per beacon, and an outage is
-// logged once when it starts and once when it ends.
+// answer, else in this node's memory (failover.Switch decides). Shared
+// counters fail open: while they fail, the bounds and the de-duplication
+// hold per node, never turning a Redis outage into an error or a slow
+// beacon.
 type tally struct {
 	shared Counters // nil: memory only
 	local  *memoryCounters
-	logger *slog.Logger
-
-	pausedUntil atomic.Int64 // unix nanoseconds
-	down        atomic.Bool
+	route  *failover.Switch
 }
-
-const sharedPause = 5 * time.Second
 
 // incr is Counters.Incr that never fails.
 func (t *tally) incr(ctx context.Context, ttl time.Duration, keys []string) []int64 {
-	if t.shared != nil && time.Now().UnixNano() >= t.pausedUntil.Load() {
-		counts, err := t.shared.Incr(ctx, ttl, keys)
-		if err == nil {
-			t.answered()
-			return counts
+	if t.shared != nil {
+		if shared, probe := t.route.Shared(); shared {
+			counts, err := t.shared.Incr(ctx, ttl, keys)
+			if err == nil {
+				t.route.Answered(probe)
+				return counts
+			}
+			t.route.Failed(err)
 		}
-		t.failed(err)
 	}
 	counts, _ := t.local.Incr(ctx, ttl, keys)
 	return counts
-}
-
-func (t *tally) failed(err error) {
-	t.pausedUntil.Store(time.Now().Add(sharedPause).UnixNano())
-	if t.down.CompareAndSwap(false, true) {
-		t.logger.Warn("shared analytics counters failed; event bounds and de-duplication are per node until they answer", "err", err)
-	}
-}
-
-func (t *tally) answered() {
-	if t.down.CompareAndSwap(true, false) {
-		t.logger.Info("shared analytics counters answer again")
-	}
 }

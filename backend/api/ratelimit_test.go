@@ -320,7 +320,7 @@ func TestCheckoutLimitFailsOpen(t *testing.T) {
 	}
 	resp, body := ts.tryCheckout(t, "wgt_notebook:plc_feednotebook", xff("198.51.100.7")...)
 	wantLimited(t, resp, body, fromNetwork, false)
-	if n := strings.Count(logs.String(), "shared limit storage failed"); n != 1 {
+	if n := strings.Count(logs.String(), "shared storage failed: rate limits"); n != 1 {
 		t.Errorf("logged the Redis failure %d times, want once:\n%s", n, logs.String())
 	}
 }

@@ -169,7 +169,7 @@ func randomNetwork() string {
 	return netip.AddrFrom4([4]byte{10, byte(rand.IntN(256)), byte(rand.IntN(256)), byte(rand.IntN(256))}).String()
 }
 
-const outageWarning = "level=WARN msg=\"shared limit storage failed"
+const outageWarning = "level=WARN msg=\"shared storage failed: rate limits"
 
 // TestLoginThrottleWithRedisDownOrUp is issue 12, finding 2: with the
 // shared storage unreachable, 30 wrong passwords are throttled after the
@@ -269,7 +269,7 @@ func TestLoginThrottleBackToRedis(t *testing.T) {
 	step("the sixth failure, shared again", http.StatusTooManyRequests, resp, body)
 	for node, logs := range map[string]*syncBuffer{"first": &logsA, "second": &logsB} {
 		text := logs.String()
-		if w, i := strings.Count(text, outageWarning), strings.Count(text, "shared limit storage answers again"); w != 1 || i != 1 {
+		if w, i := strings.Count(text, outageWarning), strings.Count(text, "shared storage answers again: rate limits"); w != 1 || i != 1 {
 			t.Errorf("the %s node logged %d outage warnings and %d recoveries, want one each:\n%s", node, w, i, text)
 		}
 	}

@@ -20,7 +20,7 @@ import (
 type outages struct{ n atomic.Int32 }
 
 func (o *outages) Write(p []byte) (int, error) {
-	o.n.Add(int32(bytes.Count(p, []byte(`level=WARN msg="shared limit storage failed`))))
+	o.n.Add(int32(bytes.Count(p, []byte(`level=WARN msg="shared storage failed: rate limits`))))
 	return len(p), nil
 }
 

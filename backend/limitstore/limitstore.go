@@ -12,13 +12,15 @@
 // nodes, but still a limit.
 //
 // The operator sees one warning when the shared storage stops answering
-// and one info line when it answers again, not a line per request.
+// and one info line when it answers again, not a line per request
+// (backend/failover, which the analytics counters use too).
 package limitstore
 
 import (
 	"log/slog"
-	"sync"
 	"time"
+
+	"github.com/buycard/buycard/backend/failover"
 )
 
 // Operations are what limiters do with a storage.
@@ -40,29 +42,19 @@ type Storage interface {
 	Close() error
 }
 
-// retryEvery is how long a node counts in memory after the shared storage
-// failed before it tries that again: while Redis is unreachable, one
-// request in that time waits for its timeout, not every request.
-const retryEvery = 5 * time.Second
-
 // Store is a Storage whose operations never fail: they go to the shared
-// storage while it answers and to this node's memory while it does not.
-// It is safe for concurrent use.
+// storage while it answers and to this node's memory while it does not
+// (failover.Switch decides). It is safe for concurrent use.
 type Store struct {
 	shared Storage // nil: memory only
 	memory *memory
-	log    *slog.Logger
-	now    func() time.Time
-
-	mu      sync.Mutex
-	down    bool      // the shared storage failed and has not answered since
-	retryAt time.Time // while down, when to try the shared storage again
+	route  *failover.Switch
 }
 
 // New returns a store counting in shared, or in memory only when shared is
 // nil. It logs outages to log and reads the time from now.
 func New(shared Storage, log *slog.Logger, now func() time.Time) *Store {
-	return &Store{shared: shared, memory: newMemory(now), log: log, now: now}
+	return &Store{shared: shared, memory: newMemory(now), route: failover.New("rate limits and sign-in throttles", log, now)}
 }
 
 // Get returns the value of key, nil when there is none. The error is
@@ -104,58 +96,15 @@ func (s *Store) Close() error {
 // do runs op on the shared storage when it answers, and on this node's
 // memory when there is none, when it is down, or when op fails on it now.
 func (s *Store) do(op func(Operations) error) {
-	if shared, probe := s.route(); shared {
-		err := op(s.shared)
-		if err == nil {
-			if probe {
-				s.answered()
+	if s.shared != nil {
+		if shared, probe := s.route.Shared(); shared {
+			err := op(s.shared)
+			if err == nil {
+				s.route.Answered(probe)
+				return
 			}
-			return
+			s.route.Failed(err)
 		}
-		s.failed(err)
 	}
 	_ = op(s.memory) // memory does not fail
-}
-
-// route tells whether the next operation goes to the shared storage, and
-// whether it probes a shared storage that was down. One operation probes
-// per retryEvery; the others keep to memory meanwhile, so that an outage
-// costs one timeout per retryEvery, not one per request.
-func (s *Store) route() (shared, probe bool) {
-	if s.shared == nil {
-		return false, false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.down {
-		return true, false
-	}
-	now := s.now()
-	if now.Before(s.retryAt) {
-		return false, false
-	}
-	s.retryAt = now.Add(retryEvery)
-	return true, true
-}
-
-// failed marks the shared storage down, warning once per outage.
-func (s *Store) failed(err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.retryAt = s.now().Add(retryEvery)
-	if !s.down {
-		s.down = true
-		s.log.Warn("shared limit storage failed: rate limits and sign-in throttles count in this node's memory until it answers", "err", err)
-	}
-}
-
-// answered ends an outage after a probe succeeded. Only a probe does: an
-// operation begun before the outage may still succeed after it began.
-func (s *Store) answered() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.down {
-		s.down = false
-		s.log.Info("shared limit storage answers again: rate limits and sign-in throttles are shared again")
-	}
 }

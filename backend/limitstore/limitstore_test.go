@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/buycard/buycard/backend/failover"
 )
 
 // shared is a Storage that fails while down, as an unreachable Redis does,
@@ -198,7 +200,7 @@ func TestEveryOperationFailsOpen(t *testing.T) {
 }
 
 // TestOutageWaitsForTheRetry checks that during an outage the shared
-// storage is tried once per retryEvery, not once per operation.
+// storage is tried once per failover.RetryEvery, not once per operation.
 func TestOutageWaitsForTheRetry(t *testing.T) {
 	t.Parallel()
 	f := newFixture()
@@ -207,16 +209,16 @@ func TestOutageWaitsForTheRetry(t *testing.T) {
 	calls := f.shared.callCount()
 	for range 100 {
 		f.set(t, "k", "v")
-		f.clock.add(retryEvery / 200)
+		f.clock.add(failover.RetryEvery / 200)
 	}
 	if got := f.shared.callCount() - calls; got != 0 {
-		t.Errorf("the shared storage was tried %d times within retryEvery, want 0", got)
+		t.Errorf("the shared storage was tried %d times within failover.RetryEvery, want 0", got)
 	}
-	f.clock.add(retryEvery)
+	f.clock.add(failover.RetryEvery)
 	f.get(t, "k")
 	f.get(t, "k")
 	if got := f.shared.callCount() - calls; got != 1 {
-		t.Errorf("the shared storage was tried %d times after retryEvery, want once", got)
+		t.Errorf("the shared storage was tried %d times after failover.RetryEvery, want once", got)
 	}
 	f.wantLines(t, 1, 0)
 }
@@ -236,7 +238,7 @@ func TestBackToSharedWhenItAnswers(t *testing.T) {
 	if got := f.get(t, "k"); got != "during" {
 		t.Errorf("k = %q before the retry, want this node's count", got)
 	}
-	f.clock.add(retryEvery)
+	f.clock.add(failover.RetryEvery)
 	if got := f.get(t, "k"); got != "before" {
 		t.Errorf("k = %q after the retry, want the shared count", got)
 	}
@@ -269,7 +271,7 @@ func TestOneWarningUnderConcurrency(t *testing.T) {
 	}
 	wg.Wait()
 	f.shared.setDown(false)
-	f.clock.add(retryEvery)
+	f.clock.add(failover.RetryEvery)
 	for i := range 32 {
 		wg.Go(func() { f.get(t, fmt.Sprint("k", i%4)) })
 	}
