@@ -49,6 +49,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/backend/ledgersql"
 )
 
@@ -57,6 +58,7 @@ type DB struct {
 	pool *pgxpool.Pool
 	ledgersql.Reader
 	ledgersql.Transfers
+	holdsql.Holds
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -97,7 +99,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	db := &DB{pool: pool, orderNumbers: buycard.NewOrderNumber}
 	db.Reader = ledgersql.NewReader(pgxQuery(pool), db.snapshot)
-	db.Transfers = ledgersql.NewTransfers(db.transferTx)
+	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
+	db.Holds = holdsql.NewHolds(db.sharedTx, holdStock)
 	return db, nil
 }
 

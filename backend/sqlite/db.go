@@ -29,6 +29,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/backend/ledgersql"
 )
 
@@ -38,6 +39,7 @@ type DB struct {
 	read  *sql.DB
 	ledgersql.Reader
 	ledgersql.Transfers
+	holdsql.Holds
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -84,7 +86,8 @@ func Open(path string) (*DB, error) {
 	}
 	db := &DB{write: write, read: read, orderNumbers: buycard.NewOrderNumber}
 	db.Reader = ledgersql.NewReader(sqlQuery(read), db.snapshot)
-	db.Transfers = ledgersql.NewTransfers(db.transferTx)
+	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
+	db.Holds = holdsql.NewHolds(db.sharedTx, holdStock)
 	return db, nil
 }
 
