@@ -201,15 +201,22 @@ func clickIn(t *testing.T, frame context.Context, selector string) {
 // paidOrders counts paid orders in the server's database.
 func paidOrders(t *testing.T) int {
 	t.Helper()
+	var n int
+	queryDB(t, `SELECT count(*) FROM orders WHERE status = 'paid'`, nil, &n)
+	return n
+}
+
+// queryDB reads the one row of query with args from the server's
+// database into dest.
+func queryDB(t *testing.T, query string, args []any, dest ...any) {
+	t.Helper()
 	path, _ := h.main.Config.SQLitePath()
 	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM orders WHERE status = 'paid'`).Scan(&n); err != nil {
+	if err := db.QueryRow(query, args...).Scan(dest...); err != nil {
 		t.Fatal(err)
 	}
-	return n
 }
