@@ -12,6 +12,10 @@ const (
 	Buyable Availability = "buyable"
 	// SoldOut: no variant has stock left.
 	SoldOut Availability = "sold_out"
+	// Held: no variant has stock left, but open checkouts hold units that
+	// go back on sale unless they are paid (Product.HeldUntil says when the
+	// first hold ends).
+	Held Availability = "held"
 	// Unavailable: the merchant cannot take payments.
 	Unavailable Availability = "unavailable"
 )
@@ -29,10 +33,12 @@ func (c *Card) Availability() Availability {
 	switch {
 	case !c.Merchant.ChargesEnabled, c.Product.ArchivedAt != nil:
 		return Unavailable
-	case !c.Product.InStock():
-		return SoldOut
+	case c.Product.InStock():
+		return Buyable
+	case c.Product.HeldUntil() != nil:
+		return Held
 	}
-	return Buyable
+	return SoldOut
 }
 
 // CatalogService reads and writes merchants, products and widgets.

@@ -1,5 +1,7 @@
 package buycard
 
+import "time"
+
 // Offer is what the checkout overlay shows and lets the shopper choose
 // from: a card seen from the buyer's side. The server builds it from a Card
 // and a fresh placement token; the overlay uses it, prerendered and then in
@@ -16,7 +18,10 @@ type Offer struct {
 	Variants     []OfferVariant `json:"variants"`
 	MaxQuantity  int            `json:"max_quantity"`
 	Availability Availability   `json:"availability"`
-	CTA          string         `json:"cta"`
+	// HeldUntil is when the first hold ends, when the offer is Held: the
+	// time to check back.
+	HeldUntil *time.Time `json:"held_until,omitempty"`
+	CTA       string     `json:"cta"`
 }
 
 // OfferVariant is a variant as the shopper sees it. Available is capped at
@@ -43,6 +48,9 @@ func NewOffer(card *Card, token string) *Offer {
 		MaxQuantity:  p.MaxPerOrder,
 		Availability: card.Availability(),
 		CTA:          card.Widget.CTA,
+	}
+	if o.Availability == Held {
+		o.HeldUntil = p.HeldUntil()
 	}
 	for _, v := range p.Variants {
 		available := min(v.Stock, p.MaxPerOrder)

@@ -9,14 +9,16 @@ import (
 type OrderStatus string
 
 const (
-	// OrderPending holds a stock reservation while the shopper pays.
+	// OrderPending waits for payment, holding its units while the
+	// checkout is open (see hold.go).
 	OrderPending OrderStatus = "pending"
 	// OrderPaid is final for the checkout: the provider confirmed payment.
 	OrderPaid OrderStatus = "paid"
 	// OrderExpired means the payment session ran out; stock was released.
 	OrderExpired OrderStatus = "expired"
-	// OrderCanceled means the order was abandoned before a session existed
-	// (for example the provider refused to open one); stock was released.
+	// OrderCanceled means the shopper left the checkout, or the order was
+	// abandoned before a session existed (the provider refused to open
+	// one); stock was released.
 	OrderCanceled OrderStatus = "canceled"
 )
 
@@ -58,6 +60,17 @@ type Order struct {
 	// PaymentError is the last decline message shown to the shopper.
 	PaymentError string `json:"payment_error,omitempty"`
 
+	// HeldUntil is when the units a pending order holds go back on sale
+	// unless the checkout renews the hold; nil when it holds none (see
+	// hold.go). HoldNetwork is the client network holding them, kept only
+	// while it does, for the per-network cap.
+	HeldUntil   *time.Time `json:"held_until,omitempty"`
+	HoldNetwork string     `json:"-"`
+	// Oversold is how many units a payment could not take from stock: its
+	// hold had ended and others bought them meanwhile. The merchant
+	// restocks or refunds them.
+	Oversold int `json:"oversold,omitempty"`
+
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt time.Time  `json:"expires_at"`
 	PaidAt    *time.Time `json:"paid_at,omitempty"`
@@ -72,18 +85,28 @@ type NewOrder struct {
 	Quantity  int
 	Now       time.Time
 	ExpiresAt time.Time
+	// HeldUntil is when the order's hold on its units ends unless renewed:
+	// ExpiresAt when zero or later.
+	HeldUntil time.Time
+	// ClientNetwork is the shopper's network (an IPv4 address, an IPv6
+	// /64), which may hold at most HoldCap of a variant. Empty (tools,
+	// tests) is not capped; the API always names it.
+	ClientNetwork string
 	// PlatformFee is the operator's fee, snapshotted on the order.
 	PlatformFee PlatformFee
 }
 
 // OrderService creates orders and moves them through their states.
 type OrderService interface {
+	HoldService
+
 	// CreateOrder re-reads the product, checks the claims still match it
 	// and that the merchant can take payments, validates variant and
-	// quantity, reserves stock atomically and stores a pending order.
-	// Errors: EINVALID (variant, quantity), ENOTFOUND (widget, product),
-	// ECONFLICT (sold out, not enough stock, price changed, merchant cannot
-	// take payments).
+	// quantity, holds the units atomically (within the network's cap) and
+	// stores a pending order. Errors: EINVALID (variant, quantity),
+	// ENOTFOUND (widget, product), ECONFLICT (sold out, not enough stock,
+	// over the network's cap, price changed, merchant cannot take
+	// payments).
 	CreateOrder(ctx context.Context, n NewOrder) (*Order, error)
 
 	// AttachPaymentSession records the provider session opened for a
@@ -91,8 +114,10 @@ type OrderService interface {
 	// session already attached).
 	AttachPaymentSession(ctx context.Context, orderID, provider, sessionID string) error
 
-	// CancelOrder releases the reservation of a pending order that never
-	// got a payment session. Errors: ENOTFOUND, ECONFLICT (not pending).
+	// CancelOrder cancels a pending order, with or without a payment
+	// session, and puts the units it holds back on sale; an order that is
+	// no longer pending is left as it is. A payment that arrives after all
+	// still pays it (see Order.Apply). Errors: ENOTFOUND.
 	CancelOrder(ctx context.Context, orderID string) error
 
 	// FindOrder returns an order by id. Errors: ENOTFOUND.
@@ -147,9 +172,10 @@ func (c *Card) CheckClaims(claims PlacementClaims) error {
 }
 
 // Order prices the pending order n asks for from the card, and returns it
-// with the variant bought, whose stock the store is to reserve. The order
-// has a fresh id but no number; its times are in UTC, CreatedAt being
-// n.Now or now. Errors: as CheckClaims, EINVALID (variant, quantity).
+// with the variant bought, whose stock the store is to hold for it until
+// n.HeldUntil (n.ExpiresAt at the latest). The order has a fresh id but no
+// number; its times are in UTC, CreatedAt being n.Now or now. Errors: as
+// CheckClaims, EINVALID (variant, quantity).
 func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 	if err := c.CheckClaims(n.Claims); err != nil {
 		return nil, nil, err
@@ -171,6 +197,7 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 	if created.IsZero() {
 		created = time.Now()
 	}
+	held := n.heldUntil()
 	o := &Order{
 		ID:           NewID("ord"),
 		Status:       OrderPending,
@@ -187,12 +214,23 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		Total:        total,
 		CreatedAt:    created.UTC(),
 		ExpiresAt:    n.ExpiresAt.UTC(),
+		HeldUntil:    &held,
+		HoldNetwork:  n.ClientNetwork,
 	}
 	o.PlatformFeeBPS, o.PlatformFeeFixed = n.PlatformFee.BPS, n.PlatformFee.Fixed[p.Currency]
 	if err := o.SetPublisherShare(c.Widget.PublisherShareBPS); err != nil {
 		return nil, nil, err
 	}
 	return o, v, nil
+}
+
+// heldUntil is when the new order's hold ends: HeldUntil, or ExpiresAt
+// when that is zero or later.
+func (n NewOrder) heldUntil() time.Time {
+	if n.HeldUntil.IsZero() || n.HeldUntil.After(n.ExpiresAt) {
+		return holdTime(n.ExpiresAt)
+	}
+	return holdTime(n.HeldUntil)
 }
 
 // SetPublisherShare snapshots the publisher's share on a new order: the
@@ -281,9 +319,10 @@ func (o *Order) CheckOpen() error {
 // back on the stock of the order's variant (negative: to take off again)
 // and whether o changed, which the store then saves. Events that do not
 // fit the order's state leave it as it is, except a payment: an order
-// that expired or was canceled meanwhile is paid all the same, for the
-// money was taken, and takes its stock again. Errors: EINVALID (the
-// amount paid is not the total).
+// that no longer holds its units (it expired, was canceled, or its hold
+// lapsed) is paid all the same, for the money was taken, and takes its
+// units again; the store records those it cannot take as Oversold.
+// Errors: EINVALID (the amount paid is not the total).
 func (o *Order) Apply(e PaymentEvent) (stock int, changed bool, err error) {
 	if e.Type.afterPayment() {
 		return 0, true, o.applyAfterPayment(e)
@@ -293,18 +332,16 @@ func (o *Order) Apply(e PaymentEvent) (stock int, changed bool, err error) {
 		if e.Amount != o.Total {
 			return 0, false, Errorf(EINVALID, "The amount paid does not match the order total.")
 		}
-		switch o.Status {
-		case OrderPaid:
+		if o.Status == OrderPaid {
 			return 0, false, nil
-		case OrderExpired, OrderCanceled:
-			stock = -o.Quantity
 		}
 		if e.PaymentID != "" {
 			o.ProviderPaymentID = e.PaymentID
 		}
 		paidAt := e.OccurredAt.UTC()
 		o.Status, o.PaidAt, o.PaymentError = OrderPaid, &paidAt, ""
-		return stock, true, nil
+		// The units held are the sale; those not held must be taken.
+		return o.endHold() - o.Quantity, true, nil
 	case o.Status != OrderPending:
 		return 0, false, nil
 	case e.Type == PaymentFailed:
@@ -312,5 +349,5 @@ func (o *Order) Apply(e PaymentEvent) (stock int, changed bool, err error) {
 		return 0, true, nil
 	}
 	o.Status = OrderExpired
-	return o.Quantity, true, nil
+	return o.endHold(), true, nil
 }

@@ -51,6 +51,10 @@ type Variant struct {
 	// to-order item): orders neither reserve nor decrement its stock, and
 	// it always counts as in stock.
 	Unlimited bool `json:"unlimited"`
+	// HeldUntil is when the first hold of a pending order on this
+	// variant's units ends, nil when none holds any. Stores fill it in
+	// when they read a card; it is not part of the catalog.
+	HeldUntil *time.Time `json:"-"`
 }
 
 // Available reports whether n units of v can be ordered now.
@@ -85,6 +89,19 @@ func (p *Product) InStock() bool {
 		}
 	}
 	return false
+}
+
+// HeldUntil is when the first hold on any of p's variants ends: when the
+// shopper of a product sold out by holds may check back. Nil when no
+// units are held.
+func (p *Product) HeldUntil() *time.Time {
+	var first *time.Time
+	for _, v := range p.Variants {
+		if v.HeldUntil != nil && (first == nil || v.HeldUntil.Before(*first)) {
+			first = v.HeldUntil
+		}
+	}
+	return first
 }
 
 // FromPrice is the lowest price among variants in stock, or among all

@@ -48,6 +48,8 @@ func merchStatusLabel(o *buycard.Order) string {
 		return "Partly refunded"
 	case o.Status == buycard.OrderPaid && o.DisputeHeld > 0:
 		return "Disputed"
+	case o.Status == buycard.OrderPaid && o.Oversold > 0:
+		return "Paid, oversold"
 	}
 	for _, s := range merchStatuses[1:] {
 		if s.Value == string(o.Status) {
@@ -278,6 +280,9 @@ func (p *merchOrdersPage) renderDetails(mo *merchOrder) app.UI {
 				app.If(o.Refunded > 0, func() app.UI { return merchRow("Refunded", moneyText(o.Refunded, cur)) }),
 				app.If(o.DisputeHeld > 0, func() app.UI { return merchRow("Held by a dispute", moneyText(o.DisputeHeld, cur)) }),
 				app.If(o.DisputeLost > 0, func() app.UI { return merchRow("Lost to disputes", moneyText(o.DisputeLost, cur)) }),
+				app.If(o.Oversold > 0, func() app.UI {
+					return merchRow("Oversold", strconv.Itoa(o.Oversold)+" not in stock when paid: restock or refund")
+				}),
 				merchRow("Widget", o.WidgetID),
 			),
 		),

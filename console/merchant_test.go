@@ -304,3 +304,28 @@ func TestMerchSelectValues(t *testing.T) {
 		}
 	}
 }
+
+func TestMerchStatusLabel(t *testing.T) {
+	paid := func(edit func(o *buycard.Order)) *buycard.Order {
+		o := &buycard.Order{Status: buycard.OrderPaid, Total: buycard.Money{Amount: 5000, Currency: "USD"}}
+		edit(o)
+		return o
+	}
+	tests := []struct {
+		name  string
+		order *buycard.Order
+		want  string
+	}{
+		{"paid", paid(func(*buycard.Order) {}), "Paid"},
+		{"partly refunded", paid(func(o *buycard.Order) { o.Refunded = 1000 }), "Partly refunded"},
+		{"oversold", paid(func(o *buycard.Order) { o.Oversold = 1 }), "Paid, oversold"},
+		{"canceled", &buycard.Order{Status: buycard.OrderCanceled}, "Canceled"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := merchStatusLabel(tt.order); got != tt.want {
+				t.Errorf("label %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

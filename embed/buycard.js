@@ -255,8 +255,10 @@
 
   const close = () => dialog?.open && dialog.close();
 
-  // closed runs however the dialog was closed, Esc included.
+  // closed runs however the dialog was closed, Esc included. The frame
+  // stays loaded, so it is told: it releases the order it was paying.
   const closed = () => {
+    frame.contentWindow?.postMessage({ bc: 1, type: "closed" }, HOST);
     html.removeAttribute(LOCK);
     // Without the app the overlay may have gone on to another step's page: reopen from the start.
     if (!ready) frameKey = "";

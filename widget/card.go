@@ -1,8 +1,11 @@
 package widget
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -47,7 +50,7 @@ func NewCardView(card *buycard.Card, lang string) CardView {
 		Title:        card.Product.Title,
 		Price:        priceText(&card.Product, lang, words),
 		CTA:          cta,
-		Note:         availabilityNoteIn(availability, words),
+		Note:         availabilityNoteIn(availability, card.Product.HeldUntil(), words),
 		Image:        card.Product.Image,
 		Availability: availability,
 		Lang:         w.Locale,
@@ -87,37 +90,53 @@ func priceText(p *buycard.Product, lang string, words cardWords) string {
 	return price
 }
 
-// availabilityNote says why something cannot be bought, or "" when it can.
-func availabilityNote(a buycard.Availability) string {
-	return availabilityNoteIn(a, cardTranslations["en"])
+// availabilityNote says why something cannot be bought, or "" when it can;
+// heldUntil is when the first hold ends, for a product sold out by holds.
+func availabilityNote(a buycard.Availability, heldUntil *time.Time) string {
+	return availabilityNoteIn(a, heldUntil, cardTranslations["en"])
 }
 
 // availabilityNoteIn is availabilityNote in words' language.
-func availabilityNoteIn(a buycard.Availability, words cardWords) string {
+func availabilityNoteIn(a buycard.Availability, heldUntil *time.Time, words cardWords) string {
 	switch a {
 	case buycard.Buyable:
 		return ""
 	case buycard.SoldOut:
 		return words.soldOut
+	case buycard.Held:
+		return fmt.Sprintf(words.held, checkBackMinutes(heldUntil))
 	}
 	return words.unavailable
+}
+
+// checkBackMinutes is in how many minutes, at least one, the first hold
+// ends. Card data is cached for a minute, so minutes are exact enough.
+func checkBackMinutes(heldUntil *time.Time) int {
+	if heldUntil == nil {
+		return 1
+	}
+	return max(int(math.Ceil(time.Until(*heldUntil).Minutes())), 1)
 }
 
 // cardWords are the words a card shows besides the merchant's.
 type cardWords struct {
 	buy, from, soldOut, unavailable string // from has a %s for the price
+	held                            string // has a %d for the minutes to wait
 }
 
 // cardTranslations are the card's words by language; others read English.
 var cardTranslations = map[string]cardWords{
-	"en": {"Buy", "From %s", "Sold out", "Not available right now"},
-	"fr": {"Acheter", "À partir de %s", "Épuisé", "Indisponible pour le moment"},
-	"de": {"Kaufen", "Ab %s", "Ausverkauft", "Derzeit nicht verfügbar"},
-	"es": {"Comprar", "Desde %s", "Agotado", "No disponible por ahora"},
-	"it": {"Acquista", "Da %s", "Esaurito", "Non disponibile al momento"},
-	"nl": {"Kopen", "Vanaf %s", "Uitverkocht", "Momenteel niet beschikbaar"},
-	"pt": {"Comprar", "A partir de %s", "Esgotado", "Indisponível no momento"},
-	"ja": {"購入", "%sから", "売り切れ", "現在ご購入いただけません"},
+	"en": {"Buy", "From %s", "Sold out", "Not available right now", "All held in other checkouts. Check back in %d min."},
+	"fr": {"Acheter", "À partir de %s", "Épuisé", "Indisponible pour le moment",
+		"Tout est réservé dans d'autres paniers. Revenez dans %d min."},
+	"de": {"Kaufen", "Ab %s", "Ausverkauft", "Derzeit nicht verfügbar",
+		"Alles in anderen Bestellungen reserviert. Schauen Sie in %d Min. wieder vorbei."},
+	"es": {"Comprar", "Desde %s", "Agotado", "No disponible por ahora", "Todo reservado en otras compras. Vuelve en %d min."},
+	"it": {"Acquista", "Da %s", "Esaurito", "Non disponibile al momento", "Tutto riservato in altri acquisti. Riprova tra %d min."},
+	"nl": {"Kopen", "Vanaf %s", "Uitverkocht", "Momenteel niet beschikbaar",
+		"Alles gereserveerd in andere bestellingen. Kijk over %d min. opnieuw."},
+	"pt": {"Comprar", "A partir de %s", "Esgotado", "Indisponível no momento", "Tudo reservado em outras compras. Volte em %d min."},
+	"ja": {"購入", "%sから", "売り切れ", "現在ご購入いただけません", "ほかのお客様が購入手続き中です。%d分後にもう一度ご確認ください。"},
 }
 
 // cardWordsFor returns the words for lang's language, or English.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/buycard/buycard"
 )
@@ -52,6 +53,12 @@ func TestCardAvailability(t *testing.T) {
 	}
 	unavailable := testCard()
 	unavailable.Merchant.ChargesEnabled = false
+	held := testCard()
+	held.Product.Variants[0].Stock = 0
+	heldUntil := time.Now().Add(150 * time.Second)
+	held.Product.Variants[0].HeldUntil = &heldUntil
+	heldFR := *held
+	heldFR.Widget.Locale = "fr"
 
 	tests := []struct {
 		name     string
@@ -63,6 +70,8 @@ func TestCardAvailability(t *testing.T) {
 		{"buyable", testCard(), "buyable", "", false},
 		{"sold out", soldOut, "sold_out", "Sold out", true},
 		{"unavailable", unavailable, "unavailable", "Not available right now", true},
+		{"held in checkouts", held, "held", "All held in other checkouts. Check back in 3 min.", true},
+		{"held, in French", &heldFR, "held", "Tout est réservé dans d&#39;autres paniers. Revenez dans 3 min.", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

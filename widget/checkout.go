@@ -394,7 +394,7 @@ func (c *checkout) Render() app.UI {
 		// Sentinels on both sides of the panel wrap Tab around, so focus
 		// never leaves the overlay for the page behind it.
 		app.Span().Class("bc-sentinel").TabIndex(0).OnFocus(c.onStartSentinel),
-		app.Div().ID(panelID).Class("bc-panel").Body(
+		c.panel().Body(
 			c.renderHeader(),
 			c.renderStep(),
 		),
@@ -406,6 +406,18 @@ func (c *checkout) Render() app.UI {
 			return jsonScript(stateScriptID, newPageState(c.params, &c.flow))
 		}),
 	)
+}
+
+// panel is the element around the steps. On the pay step it names the
+// order and its token for web/checkout.js, which keeps the order's hold
+// on its units alive while the page is in view and releases the order
+// when the shopper leaves, prerendered page and WASM alike.
+func (c *checkout) panel() app.HTMLDiv {
+	panel := app.Div().ID(panelID).Class("bc-panel")
+	if s := c.flow.session; c.flow.step == stepPay && s != nil {
+		panel = panel.DataSet("hold-order", s.Order.ID).DataSet("hold-token", s.OrderToken)
+	}
+	return panel
 }
 
 func (c *checkout) renderHeader() app.UI {

@@ -65,7 +65,7 @@ func (p *productPage) renderImage() app.UI {
 
 // renderAction is the Buy link, or the reason there is none.
 func (p *productPage) renderAction() app.UI {
-	if note := availabilityNote(p.Offer.Availability); note != "" {
+	if note := availabilityNote(p.Offer.Availability, p.Offer.HeldUntil); note != "" {
 		return app.P().Class("bc-note").Text(note)
 	}
 	return app.A().Class("bc-buy").Href(p.CheckoutURL).

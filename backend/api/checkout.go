@@ -25,6 +25,9 @@ type checkoutRequest struct {
 	// hosted asks for the provider's own payment page (the popup
 	// checkout); the JSON API always opens an embedded session.
 	hosted bool
+	// network is the client's network (Server.clientIP), which holds the
+	// units within its cap.
+	network string
 }
 
 // sessionOptions are the provider options req asks for.
@@ -63,6 +66,7 @@ func (s *Server) postCheckout(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	req.network = s.clientIP(c)
 	resp, err := s.startCheckout(c.UserContext(), req)
 	if err != nil {
 		return err
@@ -71,9 +75,10 @@ func (s *Server) postCheckout(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(resp)
 }
 
-// startCheckout verifies the placement token, creates the order and opens
-// its payment session. The price comes from the store; the client never
-// sends an amount. POST /v1/checkout and the checkout form both call it.
+// startCheckout verifies the placement token, creates the order, which
+// holds its units for HoldTTL, and opens its payment session. The price
+// comes from the store; the client never sends an amount. POST
+// /v1/checkout and the checkout form both call it.
 func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*checkoutResponse, error) {
 	now := s.Now()
 	claims, err := s.Tokens.VerifyPlacement(req.Token, now)
@@ -85,12 +90,14 @@ func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*check
 		return nil, err
 	}
 	order, err := s.Orders.CreateOrder(ctx, buycard.NewOrder{
-		Claims:      claims,
-		VariantID:   req.VariantID,
-		Quantity:    req.Quantity,
-		Now:         now,
-		ExpiresAt:   now.Add(s.OrderTTL),
-		PlatformFee: fee,
+		Claims:        claims,
+		VariantID:     req.VariantID,
+		Quantity:      req.Quantity,
+		Now:           now,
+		ExpiresAt:     now.Add(s.OrderTTL),
+		HeldUntil:     now.Add(s.HoldTTL),
+		ClientNetwork: req.network,
+		PlatformFee:   fee,
 	})
 	if err != nil {
 		return nil, err

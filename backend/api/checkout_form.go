@@ -62,16 +62,16 @@ func (s *Server) submitChoose(c *fiber.Ctx, page string, hosted bool) (*checkout
 		return nil, nil, err
 	}
 	q := pick(c.FormValue, append(slices.Clip(chooseParams), "variant_id", "quantity"))
-	resp, err := s.startFormCheckout(c.UserContext(), c.Params("widget"), q, hosted)
+	resp, err := s.startFormCheckout(c.UserContext(), c.Params("widget"), q, checkoutRequest{hosted: hosted, network: s.clientIP(c)})
 	if err != nil {
 		return nil, q, s.formFailed(c, page, q, err)
 	}
 	return resp, q, nil
 }
 
-// startFormCheckout checks the form's fields and starts the checkout;
-// hosted asks for the provider's hosted payment page.
-func (s *Server) startFormCheckout(ctx context.Context, widgetID string, q url.Values, hosted bool) (*checkoutResponse, error) {
+// startFormCheckout checks the form's fields and starts the checkout of
+// req (whose hosted and network the caller set) with them.
+func (s *Server) startFormCheckout(ctx context.Context, widgetID string, q url.Values, req checkoutRequest) (*checkoutResponse, error) {
 	if _, err := s.verifyPlacement(widgetID, q.Get("t")); err != nil {
 		return nil, err
 	}
@@ -79,10 +79,9 @@ func (s *Server) startFormCheckout(ctx context.Context, widgetID string, q url.V
 	if err != nil {
 		return nil, buycard.Errorf(buycard.EINVALID, "Quantity must be a whole number.")
 	}
-	return s.startCheckout(ctx, checkoutRequest{
-		Token: q.Get("t"), VariantID: q.Get("variant_id"), Quantity: quantity,
-		Origin: q.Get("o"), Lang: q.Get("lang"), hosted: hosted,
-	})
+	req.Token, req.VariantID, req.Quantity = q.Get("t"), q.Get("variant_id"), quantity
+	req.Origin, req.Lang = q.Get("o"), q.Get("lang")
+	return s.startCheckout(ctx, req)
 }
 
 // postPayForm is the test payment step's submit: POST

@@ -49,8 +49,12 @@ type Config struct {
 	ResponseCacheTTL time.Duration
 	// TokenTTL is how long a placement token stays valid.
 	TokenTTL time.Duration
-	// OrderTTL is how long a pending order holds its stock reservation.
+	// OrderTTL is how long a pending order can be paid: its payment
+	// session's lifetime.
 	OrderTTL time.Duration
+	// HoldTTL is how long a pending order holds its units unless its
+	// checkout page renews the hold (hold.go); 0 means DefaultHoldTTL.
+	HoldTTL time.Duration
 	// PlatformFee is the operator's fee, snapshotted on each new order,
 	// until an admin saves another (PUT /v1/admin/settings, admin.go).
 	PlatformFee buycard.PlatformFee
@@ -171,6 +175,9 @@ type Server struct {
 func New(cfg Config, svc Services) *Server {
 	s := &Server{Config: cfg, Services: svc}
 	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
+	if s.HoldTTL <= 0 {
+		s.HoldTTL = DefaultHoldTTL
+	}
 	s.wasmPath = "/web/app." + svc.Wasm.Hash + ".wasm"
 	s.responses = newResponseCache(cfg.ResponseCacheTTL, svc.Now)
 	s.limits = limitstore.New(svc.RateLimits, svc.Logger, svc.Now)
@@ -221,6 +228,8 @@ func (s *Server) routes() {
 	v1.Post("/checkout", append(slices.Clip(limits), s.postCheckout)...)
 	v1.Post("/sandbox/pay", s.postSandboxPay)
 	v1.Get("/orders/:id", s.getOrder)
+	v1.Post("/orders/:id/hold", s.postOrderHold)
+	v1.Post("/orders/:id/release", s.postOrderRelease)
 	v1.Get("/embed/snippet", s.getEmbedSnippet)
 	s.ledgerRoutes(v1.Group("/ledger", s.requireOperator))
 	s.analyticsRoutes(v1)

@@ -204,20 +204,29 @@ func clickIn(t *testing.T, frame context.Context, selector string) {
 func paidOrders(t *testing.T) int {
 	t.Helper()
 	var n int
-	if err := openDB(t).QueryRow(`SELECT count(*) FROM orders WHERE status = 'paid'`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
+	queryDB(t, `SELECT count(*) FROM orders WHERE status = 'paid'`, nil, &n)
 	return n
 }
 
-// openDB opens the server's database read-only until the test ends.
-func openDB(t *testing.T) *sql.DB {
+// queryDB reads the one row of query with args from the server's
+// database into dest.
+func queryDB(t *testing.T, query string, args []any, dest ...any) {
 	t.Helper()
 	path, _ := h.main.Config.SQLitePath()
 	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	defer db.Close()
+	if err := db.QueryRow(query, args...).Scan(dest...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// orderStatus reads an order's status from the server's database.
+func orderStatus(t *testing.T, id string) string {
+	t.Helper()
+	var status string
+	queryDB(t, `SELECT status FROM orders WHERE id = ?`, []any{id}, &status)
+	return status
 }

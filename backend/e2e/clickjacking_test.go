@@ -112,16 +112,6 @@ func payStep(t *testing.T, widget string) (orderID, payURL string) {
 	return started.Order.ID, h.host + "/checkout/" + widget + "/pay?" + q.Encode()
 }
 
-// orderStatus reads an order's status from the server's database.
-func orderStatus(t *testing.T, id string) string {
-	t.Helper()
-	db := openDB(t)
-	var status string
-	if err := db.QueryRow(`SELECT status FROM orders WHERE id = ?`, id).Scan(&status); err != nil {
-		t.Fatal(err)
-	}
-	return status
-}
 
 // TestScriptlessFrameCannotPay is the same publisher framing the pay step
 // with scripts off (<iframe sandbox>), where checkout.js cannot guard Pay:

@@ -49,6 +49,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/backend/ledgersql"
 	"github.com/buycard/buycard/backend/refundsql"
 )
@@ -59,6 +60,7 @@ type DB struct {
 	ledgersql.Reader
 	ledgersql.Transfers
 	refundsql.Refunds
+	holdsql.Holds
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -99,8 +101,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	db := &DB{pool: pool, orderNumbers: buycard.NewOrderNumber}
 	db.Reader = ledgersql.NewReader(pgxQuery(pool), db.snapshot)
-	db.Transfers = ledgersql.NewTransfers(db.transferTx)
+	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
 	db.Refunds = refundsql.New(pgxQuery(pool), db.refundTx)
+	db.Holds = holdsql.NewHolds(db.sharedTx, holdStock)
 	return db, nil
 }
 

@@ -9,15 +9,21 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/ledger"
 )
+
+// holdStock runs the hold statements shared with SQLite. Checkouts of one
+// variant queue on its row, so each sees the holds of those before it;
+// checkouts of an unlimited variant share the row.
+var holdStock = holdsql.NewStock(holdsql.Dialect{ForUpdate: " FOR NO KEY UPDATE", ForShare: " FOR SHARE"})
 
 // orderNumberAttempts bounds the retries when a new order number is
 // taken; with 40 random bits a second attempt is already rare.
 const orderNumberAttempts = 5
 
-// CreateOrder checks n against the catalog, reserves the stock and stores
-// a pending order, all in one write transaction.
+// CreateOrder checks n against the catalog, holds the units and stores a
+// pending order, all in one write transaction.
 func (db *DB) CreateOrder(ctx context.Context, n buycard.NewOrder) (_ *buycard.Order, err error) {
 	defer wrap(&err, "create order")
 	return writeTx(ctx, db, func(tx pgx.Tx) (*buycard.Order, error) {
@@ -42,50 +48,13 @@ func (db *DB) createOrder(ctx context.Context, tx pgx.Tx, n buycard.NewOrder) (*
 	}
 	// Return the times as timestamptz keeps them.
 	o.CreatedAt, o.ExpiresAt = storedTime(o.CreatedAt), storedTime(o.ExpiresAt)
-	if err := reserveStock(ctx, tx, v, o.Quantity); err != nil {
+	if err := holdStock.Reserve(ctx, shared(tx), o, v.Unlimited, o.CreatedAt); err != nil {
 		return nil, err
 	}
 	if err := db.insertOrder(ctx, tx, o); err != nil {
 		return nil, err
 	}
 	return o, nil
-}
-
-// reserveStock takes quantity units of v off its stock, or fails with
-// ECONFLICT when fewer are left. The stock of v read with the card may be
-// stale: the variant row is locked and read again, so buyers racing for
-// the last units queue on the row and each sees what the one before left.
-//
-// An unlimited variant has nothing to reserve. Its row is read again
-// under a share lock, which checkouts of it hold together without
-// queueing, while a merchant's edit to counted stock waits for them (and
-// they for it); when it has become counted, the row is locked for update.
-func reserveStock(ctx context.Context, tx pgx.Tx, v *buycard.Variant, quantity int) error {
-	var stock int
-	var unlimited bool
-	if v.Unlimited {
-		err := tx.QueryRow(ctx, `SELECT unlimited FROM variants WHERE id = $1 FOR SHARE`, v.ID).Scan(&unlimited)
-		if err != nil || unlimited {
-			return err
-		}
-	}
-	err := tx.QueryRow(ctx, `SELECT stock, unlimited FROM variants WHERE id = $1 FOR NO KEY UPDATE`, v.ID).Scan(&stock, &unlimited)
-	switch {
-	case err != nil:
-		return err
-	case unlimited:
-		return nil
-	case stock >= quantity:
-		return addStock(ctx, tx, v.ID, -quantity)
-	}
-	return buycard.OutOfStock(stock)
-}
-
-// addStock changes the stock of a variant by delta, never below zero; an
-// unlimited variant's stays 0.
-func addStock(ctx context.Context, tx pgx.Tx, variantID string, delta int) error {
-	_, err := tx.Exec(ctx, `UPDATE variants SET stock = GREATEST(stock + $1, 0) WHERE id = $2 AND NOT unlimited`, delta, variantID)
-	return err
 }
 
 // insertOrder stores o under a fresh order number, drawing again while
@@ -98,14 +67,14 @@ func (db *DB) insertOrder(ctx context.Context, tx pgx.Tx, o *buycard.Order) erro
 			INSERT INTO orders (id, number, status, widget_id, product_id, variant_id, merchant_id,
 				publisher_id, placement_id, product_title, variant_name, quantity,
 				currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
-				payment_error, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+				payment_error, created_at, expires_at, held_until, hold_network)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 			ON CONFLICT (number) DO NOTHING`,
 			o.ID, o.Number, o.Status, o.WidgetID, o.ProductID, o.VariantID, o.MerchantID,
 			nullIfEmpty(o.PublisherID), nullIfEmpty(o.PlacementID), o.ProductTitle, o.VariantName, o.Quantity,
 			o.Total.Currency, o.UnitPrice.Amount, o.Total.Amount, o.PublisherShareBPS, o.PlatformFeeBPS, o.PlatformFeeFixed,
 			o.PaymentError,
-			o.CreatedAt, o.ExpiresAt)
+			o.CreatedAt, o.ExpiresAt, holdsql.Micros(o.HeldUntil), nullIfEmpty(o.HoldNetwork))
 		switch {
 		case hasCode(err, foreignKeyViolation): // the publisher or placement is gone
 			return buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
@@ -154,23 +123,47 @@ func findOpenOrder(ctx context.Context, tx pgx.Tx, id string) (*buycard.Order, e
 	return o, nil
 }
 
-// CancelOrder cancels a pending order without a payment session and
-// releases its stock.
+// CancelOrder cancels a pending order and puts the units it holds back on
+// sale; an order no longer pending is left as it is. The order is locked
+// first, so a payment applied meanwhile waits and then finds it canceled.
 func (db *DB) CancelOrder(ctx context.Context, orderID string) (err error) {
 	defer wrap(&err, "cancel order")
 	return db.inWrite(ctx, func(tx pgx.Tx) error {
-		o, err := findOpenOrder(ctx, tx, orderID)
+		o, err := findOrderByID(ctx, tx, orderID, forUpdate)
 		if err != nil {
 			return err
 		}
-		return release(ctx, tx, o, buycard.OrderCanceled)
+		if stock, changed := o.Cancel(); changed {
+			return saveOrder(ctx, tx, o, stock)
+		}
+		return nil
 	})
 }
 
-// release ends a pending order with status and puts its stock back.
-func release(ctx context.Context, tx pgx.Tx, o *buycard.Order, status buycard.OrderStatus) error {
-	o.Status = status
-	if err := addStock(ctx, tx, o.VariantID, o.Quantity); err != nil {
+// RenewHold moves the hold of a pending order, locked, holding its units
+// again when the hold had lapsed.
+func (db *DB) RenewHold(ctx context.Context, r buycard.HoldRenewal) (_ *buycard.Order, err error) {
+	defer wrap(&err, "renew hold")
+	return writeTx(ctx, db, func(tx pgx.Tx) (*buycard.Order, error) {
+		o, err := findOrderByID(ctx, tx, r.OrderID, forUpdate)
+		if err != nil {
+			return nil, err
+		}
+		reserve, err := o.Renew(r)
+		if err == nil && reserve > 0 {
+			err = holdStock.Reserve(ctx, shared(tx), o, false, r.Now)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return o, updateOrderState(ctx, tx, o)
+	})
+}
+
+// saveOrder moves the stock of o's variant as a change of o said (see
+// holdsql.Stock.Restock) and stores the order's new state.
+func saveOrder(ctx context.Context, tx pgx.Tx, o *buycard.Order, stock int) error {
+	if err := holdStock.Restock(ctx, shared(tx), o, stock, time.Now()); err != nil {
 		return err
 	}
 	return updateOrderState(ctx, tx, o)
@@ -180,9 +173,10 @@ func release(ctx context.Context, tx pgx.Tx, o *buycard.Order, status buycard.Or
 func updateOrderState(ctx context.Context, tx pgx.Tx, o *buycard.Order) error {
 	_, err := tx.Exec(ctx, `
 		UPDATE orders SET status = $1, payment_error = $2, paid_at = $3, refunded = $4, dispute_held = $5, dispute_lost = $6,
-			provider_payment_id = $7
-		WHERE id = $8`,
-		o.Status, o.PaymentError, o.PaidAt, o.Refunded, o.DisputeHeld, o.DisputeLost, nullIfEmpty(o.ProviderPaymentID), o.ID)
+			provider_payment_id = $7, held_until = $8, hold_network = $9, oversold = $10
+		WHERE id = $11`,
+		o.Status, o.PaymentError, o.PaidAt, o.Refunded, o.DisputeHeld, o.DisputeLost, nullIfEmpty(o.ProviderPaymentID),
+		holdsql.Micros(o.HeldUntil), nullIfEmpty(o.HoldNetwork), o.Oversold, o.ID)
 	return err
 }
 
@@ -239,12 +233,7 @@ func applyEvent(ctx context.Context, tx pgx.Tx, o *buycard.Order, e buycard.Paym
 		paidAt := storedTime(*o.PaidAt)
 		o.PaidAt = &paidAt
 	}
-	if stock != 0 {
-		if err := addStock(ctx, tx, o.VariantID, stock); err != nil {
-			return err
-		}
-	}
-	if err := updateOrderState(ctx, tx, o); err != nil {
+	if err := saveOrder(ctx, tx, o, stock); err != nil {
 		return err
 	}
 	return ledger.AppendPaymentEvent(ctx, &ledgerTx{tx: tx}, o, e)
@@ -281,7 +270,7 @@ const selectOrders = `
 		currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
 		refunded, dispute_held, dispute_lost, COALESCE(provider_payment_id, ''),
 		COALESCE(provider, ''), COALESCE(provider_session_id, ''), payment_error,
-		created_at, expires_at, paid_at
+		created_at, expires_at, paid_at, held_until, COALESCE(hold_network, ''), oversold
 	FROM orders`
 
 // forUpdate locks the order read until the transaction ends, so that a
@@ -291,17 +280,21 @@ const forUpdate = ` FOR UPDATE`
 
 func scanOrder(row pgx.Row) (*buycard.Order, error) {
 	o := new(buycard.Order)
-	var currency string
+	var (
+		currency   string
+		heldMicros *int64
+	)
 	err := row.Scan(&o.ID, &o.Number, &o.Status, &o.WidgetID, &o.ProductID, &o.VariantID, &o.MerchantID,
 		&o.PublisherID, &o.PlacementID, &o.ProductTitle, &o.VariantName, &o.Quantity,
 		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS, &o.PlatformFeeBPS, &o.PlatformFeeFixed,
 		&o.Refunded, &o.DisputeHeld, &o.DisputeLost, &o.ProviderPaymentID,
 		&o.Provider, &o.ProviderSessionID, &o.PaymentError,
-		&o.CreatedAt, &o.ExpiresAt, &o.PaidAt)
+		&o.CreatedAt, &o.ExpiresAt, &o.PaidAt, &heldMicros, &o.HoldNetwork, &o.Oversold)
 	if err != nil {
 		return nil, err
 	}
 	o.UnitPrice.Currency, o.Total.Currency = currency, currency
+	o.HeldUntil = holdsql.Time(heldMicros)
 	return o, nil
 }
 

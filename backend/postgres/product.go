@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/holdsql"
 )
 
 // CreateProduct stores p and its variants, setting ids and CreatedAt when
@@ -78,23 +79,27 @@ func productFields(p *buycard.Product) []any {
 }
 
 // findVariants returns the variants of the products, in their order,
-// keyed by product id.
+// keyed by product id, with when their first hold ends.
 func findVariants(ctx context.Context, tx pgx.Tx, productIDs []string) (map[string][]buycard.Variant, error) {
 	rows, err := tx.Query(ctx, `
-		SELECT product_id, id, name, price, stock, unlimited FROM variants
-		WHERE product_id = ANY($1)
-		ORDER BY product_id, position`, productIDs)
+		SELECT v.product_id, v.id, v.name, v.price, v.stock, v.unlimited, `+holdsql.VariantHeldUntil+` FROM variants v
+		WHERE v.product_id = ANY($1)
+		ORDER BY v.product_id, v.position`, productIDs)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	variants := make(map[string][]buycard.Variant)
 	for rows.Next() {
-		var productID string
-		var v buycard.Variant
-		if err := rows.Scan(&productID, &v.ID, &v.Name, &v.Price, &v.Stock, &v.Unlimited); err != nil {
+		var (
+			productID  string
+			v          buycard.Variant
+			heldMicros *int64
+		)
+		if err := rows.Scan(&productID, &v.ID, &v.Name, &v.Price, &v.Stock, &v.Unlimited, &heldMicros); err != nil {
 			return nil, err
 		}
+		v.HeldUntil = holdsql.Time(heldMicros)
 		variants[productID] = append(variants[productID], v)
 	}
 	return variants, rows.Err()

@@ -226,8 +226,11 @@ func (m *Main) newServer() (*api.Server, error) {
 		ResponseCacheTTL: 5 * time.Second,
 		TokenTTL:         24 * time.Hour,
 		OrderTTL:         30 * time.Minute,
-		PlatformFee:      m.Config.PlatformFee,
-		OperatorKey:      operatorKey,
+		// A checkout holds its units for minutes unless its page, open
+		// and in view, renews the hold; never past OrderTTL.
+		HoldTTL:     api.DefaultHoldTTL,
+		PlatformFee: m.Config.PlatformFee,
+		OperatorKey: operatorKey,
 		// Checkout rate limits, per minute: roomy for shoppers, many
 		// behind one NAT included, and tight for a script reserving
 		// stock in a loop.
@@ -313,10 +316,11 @@ func (m *Main) tokenSigner() (*buycard.TokenSigner, error) {
 	return buycard.NewTokenSigner(keyID(m.Config.Secret), keys)
 }
 
-// sweep runs the periodic jobs every so often: expiring orders whose
-// payment session ran out, releasing publisher shares whose hold window
-// has passed and, every PayoutEvery, transferring them. All are
-// idempotent, so any number of nodes may run them at once.
+// sweep runs the periodic jobs every so often: ending the stock holds
+// nobody renewed, expiring orders whose payment session ran out, releasing
+// publisher shares whose hold window has passed and, every PayoutEvery,
+// transferring them. All are idempotent, so any number of nodes may run
+// them at once.
 func (m *Main) sweep(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -326,6 +330,9 @@ func (m *Main) sweep(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
+			if _, err := m.DB.LapseHolds(ctx, now); err != nil {
+				m.Logger.Error("lapse stock holds", "err", err)
+			}
 			if err := m.expireOrders(ctx); err != nil {
 				m.Logger.Error("expire orders", "err", err)
 			}

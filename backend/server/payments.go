@@ -12,6 +12,9 @@ import (
 	"github.com/buycard/buycard/backend/stripeconnect"
 )
 
+// A shopper leaving the checkout ends the order's Checkout Session.
+var _ api.SessionExpirer = (*stripeconnect.Provider)(nil)
+
 // payments sets the payment provider: Stripe when STRIPE_SECRET_KEY is
 // set (its webhooks too, when STRIPE_WEBHOOK_SECRET is), else the offline
 // sandbox with its test cards.

@@ -29,6 +29,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/backend/ledgersql"
 	"github.com/buycard/buycard/backend/refundsql"
 )
@@ -40,6 +41,7 @@ type DB struct {
 	ledgersql.Reader
 	ledgersql.Transfers
 	refundsql.Refunds
+	holdsql.Holds
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -86,8 +88,9 @@ func Open(path string) (*DB, error) {
 	}
 	db := &DB{write: write, read: read, orderNumbers: buycard.NewOrderNumber}
 	db.Reader = ledgersql.NewReader(sqlQuery(read), db.snapshot)
-	db.Transfers = ledgersql.NewTransfers(db.transferTx)
+	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
 	db.Refunds = refundsql.New(sqlQuery(read), db.refundTx)
+	db.Holds = holdsql.NewHolds(db.sharedTx, holdStock)
 	return db, nil
 }
 

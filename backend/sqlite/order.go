@@ -10,15 +10,20 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/ledger"
 )
+
+// holdStock runs the hold statements shared with PostgreSQL. SQLite's one
+// writer serializes checkouts, so they need no row locks.
+var holdStock = holdsql.NewStock(holdsql.Dialect{})
 
 // orderNumberAttempts bounds the retries when a new order number is
 // taken; with 40 random bits a second attempt is already rare.
 const orderNumberAttempts = 5
 
-// CreateOrder checks n against the catalog, reserves the stock and stores
-// a pending order, all in one write transaction.
+// CreateOrder checks n against the catalog, holds the units and stores a
+// pending order, all in one write transaction.
 func (db *DB) CreateOrder(ctx context.Context, n buycard.NewOrder) (_ *buycard.Order, err error) {
 	defer wrap(&err, "create order")
 	return writeTx(ctx, db, func(tx *sql.Tx) (*buycard.Order, error) {
@@ -41,43 +46,13 @@ func (db *DB) createOrder(ctx context.Context, tx *sql.Tx, n buycard.NewOrder) (
 	if err := applyContract(ctx, tx, o); err != nil {
 		return nil, err
 	}
-	if err := reserveStock(ctx, tx, v, o.Quantity); err != nil {
+	if err := holdStock.Reserve(ctx, db.shared(tx), o, v.Unlimited, o.CreatedAt); err != nil {
 		return nil, err
 	}
 	if err := db.insertOrder(ctx, tx, o); err != nil {
 		return nil, err
 	}
 	return o, nil
-}
-
-// reserveStock takes quantity units of v off its stock, or fails with
-// ECONFLICT when fewer are left. v was read in the same transaction. An
-// unlimited variant has nothing to reserve.
-func reserveStock(ctx context.Context, tx *sql.Tx, v *buycard.Variant, quantity int) error {
-	if v.Unlimited {
-		return nil
-	}
-	res, err := tx.ExecContext(ctx, `
-		UPDATE variants SET stock = stock - ? WHERE id = ? AND stock >= ?`,
-		quantity, v.ID, quantity)
-	if err != nil {
-		return err
-	}
-	reserved, err := res.RowsAffected()
-	switch {
-	case err != nil:
-		return err
-	case reserved == 1:
-		return nil
-	}
-	return buycard.OutOfStock(v.Stock)
-}
-
-// addStock changes the stock of a variant by delta, never below zero; an
-// unlimited variant's stays 0.
-func addStock(ctx context.Context, tx *sql.Tx, variantID string, delta int) error {
-	_, err := tx.ExecContext(ctx, `UPDATE variants SET stock = MAX(stock + ?, 0) WHERE id = ? AND unlimited = 0`, delta, variantID)
-	return err
 }
 
 // insertOrder stores o under a fresh order number, drawing again while
@@ -89,13 +64,13 @@ func (db *DB) insertOrder(ctx context.Context, tx *sql.Tx, o *buycard.Order) err
 			INSERT INTO orders (id, number, status, widget_id, product_id, variant_id, merchant_id,
 				publisher_id, placement_id, product_title, variant_name, quantity,
 				currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
-				payment_error, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				payment_error, created_at, expires_at, held_until, hold_network)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, o.Number, o.Status, o.WidgetID, o.ProductID, o.VariantID, o.MerchantID,
 			nullIfEmpty(o.PublisherID), nullIfEmpty(o.PlacementID), o.ProductTitle, o.VariantName, o.Quantity,
 			o.Total.Currency, o.UnitPrice.Amount, o.Total.Amount, o.PublisherShareBPS, o.PlatformFeeBPS, o.PlatformFeeFixed,
 			o.PaymentError,
-			formatTime(o.CreatedAt), formatTime(o.ExpiresAt))
+			formatTime(o.CreatedAt), formatTime(o.ExpiresAt), holdsql.Micros(o.HeldUntil), nullIfEmpty(o.HoldNetwork))
 		switch {
 		case hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE): // the number is taken
 			continue
@@ -142,23 +117,46 @@ func findOpenOrder(ctx context.Context, tx *sql.Tx, id string) (*buycard.Order, 
 	return o, nil
 }
 
-// CancelOrder cancels a pending order without a payment session and
-// releases its stock.
+// CancelOrder cancels a pending order and puts the units it holds back on
+// sale; an order no longer pending is left as it is.
 func (db *DB) CancelOrder(ctx context.Context, orderID string) (err error) {
 	defer wrap(&err, "cancel order")
 	return db.inWrite(ctx, func(tx *sql.Tx) error {
-		o, err := findOpenOrder(ctx, tx, orderID)
+		o, err := findOrderByID(ctx, tx, orderID)
 		if err != nil {
 			return err
 		}
-		return release(ctx, tx, o, buycard.OrderCanceled)
+		if stock, changed := o.Cancel(); changed {
+			return db.saveOrder(ctx, tx, o, stock)
+		}
+		return nil
 	})
 }
 
-// release ends a pending order with status and puts its stock back.
-func release(ctx context.Context, tx *sql.Tx, o *buycard.Order, status buycard.OrderStatus) error {
-	o.Status = status
-	if err := addStock(ctx, tx, o.VariantID, o.Quantity); err != nil {
+// RenewHold moves the hold of a pending order, holding its units again
+// when the hold had lapsed.
+func (db *DB) RenewHold(ctx context.Context, r buycard.HoldRenewal) (_ *buycard.Order, err error) {
+	defer wrap(&err, "renew hold")
+	return writeTx(ctx, db, func(tx *sql.Tx) (*buycard.Order, error) {
+		o, err := findOrderByID(ctx, tx, r.OrderID)
+		if err != nil {
+			return nil, err
+		}
+		reserve, err := o.Renew(r)
+		if err == nil && reserve > 0 {
+			err = holdStock.Reserve(ctx, db.shared(tx), o, false, r.Now)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return o, updateOrderState(ctx, tx, o)
+	})
+}
+
+// saveOrder moves the stock of o's variant as a change of o said (see
+// holdsql.Stock.Restock) and stores the order's new state.
+func (db *DB) saveOrder(ctx context.Context, tx *sql.Tx, o *buycard.Order, stock int) error {
+	if err := holdStock.Restock(ctx, db.shared(tx), o, stock, time.Now()); err != nil {
 		return err
 	}
 	return updateOrderState(ctx, tx, o)
@@ -168,10 +166,10 @@ func release(ctx context.Context, tx *sql.Tx, o *buycard.Order, status buycard.O
 func updateOrderState(ctx context.Context, tx *sql.Tx, o *buycard.Order) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE orders SET status = ?, payment_error = ?, paid_at = ?, refunded = ?, dispute_held = ?, dispute_lost = ?,
-			provider_payment_id = ?
+			provider_payment_id = ?, held_until = ?, hold_network = ?, oversold = ?
 		WHERE id = ?`,
 		o.Status, o.PaymentError, formatNullTime(o.PaidAt), o.Refunded, o.DisputeHeld, o.DisputeLost,
-		nullIfEmpty(o.ProviderPaymentID), o.ID)
+		nullIfEmpty(o.ProviderPaymentID), holdsql.Micros(o.HeldUntil), nullIfEmpty(o.HoldNetwork), o.Oversold, o.ID)
 	return err
 }
 
@@ -222,12 +220,7 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, o *buycard.Order, e bu
 	if err != nil || !changed {
 		return err
 	}
-	if stock != 0 {
-		if err := addStock(ctx, tx, o.VariantID, stock); err != nil {
-			return err
-		}
-	}
-	if err := updateOrderState(ctx, tx, o); err != nil {
+	if err := db.saveOrder(ctx, tx, o, stock); err != nil {
 		return err
 	}
 	return ledger.AppendPaymentEvent(ctx, db.ledgerTx(tx), o, e)
@@ -264,22 +257,27 @@ const selectOrders = `
 		currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
 		refunded, dispute_held, dispute_lost, COALESCE(provider_payment_id, ''),
 		COALESCE(provider, ''), COALESCE(provider_session_id, ''), payment_error,
-		created_at, expires_at, paid_at
+		created_at, expires_at, paid_at, held_until, COALESCE(hold_network, ''), oversold
 	FROM orders`
 
 func scanOrder(s scanner) (*buycard.Order, error) {
 	o := new(buycard.Order)
-	var currency string
+	var (
+		currency   string
+		heldMicros *int64
+	)
 	err := s.Scan(&o.ID, &o.Number, &o.Status, &o.WidgetID, &o.ProductID, &o.VariantID, &o.MerchantID,
 		&o.PublisherID, &o.PlacementID, &o.ProductTitle, &o.VariantName, &o.Quantity,
 		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS, &o.PlatformFeeBPS, &o.PlatformFeeFixed,
 		&o.Refunded, &o.DisputeHeld, &o.DisputeLost, &o.ProviderPaymentID,
 		&o.Provider, &o.ProviderSessionID, &o.PaymentError,
-		timeColumn{&o.CreatedAt}, timeColumn{&o.ExpiresAt}, nullTimeColumn{&o.PaidAt})
+		timeColumn{&o.CreatedAt}, timeColumn{&o.ExpiresAt}, nullTimeColumn{&o.PaidAt},
+		&heldMicros, &o.HoldNetwork, &o.Oversold)
 	if err != nil {
 		return nil, err
 	}
 	o.UnitPrice.Currency, o.Total.Currency = currency, currency
+	o.HeldUntil = holdsql.Time(heldMicros)
 	return o, nil
 }
 

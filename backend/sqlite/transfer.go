@@ -8,18 +8,23 @@ import (
 	"github.com/buycard/buycard/ledger"
 )
 
-// Share transfers are ledgersql's (the Transfers and Reader embedded in
-// DB), run on the one write connection, which holds every order.
+// Share transfers are ledgersql's, and the hold sweeper holdsql's (the
+// Transfers, Reader and Holds embedded in DB), run on the one write
+// connection, which holds every order.
 var _ ledger.ShareTransfers = (*DB)(nil)
 
-// transferTx runs fn in a write transaction, for ledgersql.Transfers.
-func (db *DB) transferTx(ctx context.Context, _ string, fn func(ledgersql.WriteTx) error) error {
-	_, err := writeTx(ctx, db, func(tx *sql.Tx) (struct{}, error) {
-		return struct{}{}, fn(ledgersql.WriteTx{
-			Query:  sqlQuery(tx),
-			Exec:   sqlExec(tx),
-			Ledger: db.ledgerTx(tx),
-		})
-	})
-	return err
+// shared is tx as the SQL this store shares with PostgreSQL (ledgersql,
+// holdsql) sees a write transaction.
+func (db *DB) shared(tx *sql.Tx) ledgersql.WriteTx {
+	return ledgersql.WriteTx{
+		Query:  sqlQuery(tx),
+		Exec:   sqlExec(tx),
+		Ledger: db.ledgerTx(tx),
+	}
+}
+
+// sharedTx runs fn in a write transaction, for the shared SQL. The one
+// writer serializes everything, so orderID needs no lock of its own.
+func (db *DB) sharedTx(ctx context.Context, _ string, fn func(ledgersql.WriteTx) error) error {
+	return db.inWrite(ctx, func(tx *sql.Tx) error { return fn(db.shared(tx)) })
 }

@@ -38,6 +38,7 @@ func testCreateOrder(t *testing.T, s Store) {
 		PlatformFeeFixed:  30,
 		CreatedAt:         n.Now,
 		ExpiresAt:         n.ExpiresAt,
+		HeldUntil:         &n.ExpiresAt, // no hold asked for: the whole session
 	})
 	found, err := s.FindOrder(t.Context(), o.ID)
 	must(t, err)
@@ -285,40 +286,41 @@ func testAttachPaymentSession(t *testing.T, s Store) {
 	must(t, s.AttachPaymentSession(ctx, second.ID, "stripe", session))
 }
 
+// testCancelOrder cancels orders with and without a payment session: each
+// puts its units back once, and canceling again, or canceling an order no
+// longer pending, changes nothing.
 func testCancelOrder(t *testing.T, s Store) {
 	ctx := t.Context()
 	f := Seed(t, s)
 	o, err := s.CreateOrder(ctx, f.NewOrder(0, 4))
 	must(t, err)
-	must(t, s.CancelOrder(ctx, o.ID))
-	got, err := s.FindOrder(ctx, o.ID)
-	must(t, err)
-	if got.Status != buycard.OrderCanceled {
-		t.Errorf("status %q, want canceled", got.Status)
-	}
-	if stock := f.Stock(t, s, 0); stock != 10 {
-		t.Errorf("stock = %d, want 10 again", stock)
-	}
-
-	withSession, err := s.CreateOrder(ctx, f.NewOrder(0, 1))
-	must(t, err)
-	must(t, s.AttachPaymentSession(ctx, withSession.ID, "sandbox", buycard.NewID("cs")))
+	withSession := openOrder(t, s, f, 0, 1)
+	paid := openOrder(t, s, f, 0, 2)
+	applyEvent(t, s, event(paid, buycard.PaymentSucceeded))
 	tests := []struct {
 		name, orderID string
-		code, message string
+		status        buycard.OrderStatus
+		stock         int
 	}{
-		{"twice", o.ID, buycard.ECONFLICT, "This order is canceled, not pending."},
-		{"with a payment session", withSession.ID, buycard.ECONFLICT, "This order already has a payment session."},
-		{"unknown order", "ord_unknown", buycard.ENOTFOUND, `Order "ord_unknown" not found.`},
+		{"pending", o.ID, buycard.OrderCanceled, 7},
+		{"twice", o.ID, buycard.OrderCanceled, 7},
+		{"with a payment session", withSession.ID, buycard.OrderCanceled, 8},
+		{"paid", paid.ID, buycard.OrderPaid, 8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantError(t, s.CancelOrder(ctx, tt.orderID), tt.code, tt.message)
-			if stock := f.Stock(t, s, 0); stock != 9 {
-				t.Errorf("stock = %d, want 9", stock)
+			must(t, s.CancelOrder(ctx, tt.orderID))
+			got, err := s.FindOrder(ctx, tt.orderID)
+			must(t, err)
+			if got.Status != tt.status || got.Holding() {
+				t.Errorf("status %q, holding until %v: want %q, holding nothing", got.Status, got.HeldUntil, tt.status)
+			}
+			if stock := f.Stock(t, s, 0); stock != tt.stock {
+				t.Errorf("stock = %d, want %d", stock, tt.stock)
 			}
 		})
 	}
+	wantError(t, s.CancelOrder(ctx, "ord_unknown"), buycard.ENOTFOUND, `Order "ord_unknown" not found.`)
 }
 
 func testExpiredOrders(t *testing.T, s Store) {
@@ -339,6 +341,17 @@ func testExpiredOrders(t *testing.T, s Store) {
 	payOrder(t, s, paid)
 	atNow := order(0)
 
-	wantEqual(t, "expired orders", expiredOrders(t, s, f, now), []*buycard.Order{older, old})
-	wantEqual(t, "expired a second later", expiredOrders(t, s, f, now.Add(time.Second)), []*buycard.Order{older, old, atNow})
+	// Their holds ended with them: compare the orders by id.
+	wantEqual(t, "expired orders", orderIDs(expiredOrders(t, s, f, now)), orderIDs([]*buycard.Order{older, old}))
+	wantEqual(t, "expired a second later", orderIDs(expiredOrders(t, s, f, now.Add(time.Second))),
+		orderIDs([]*buycard.Order{older, old, atNow}))
+}
+
+// orderIDs returns the ids of orders, in their order.
+func orderIDs(orders []*buycard.Order) []string {
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
+	}
+	return ids
 }

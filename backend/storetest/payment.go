@@ -138,15 +138,16 @@ func testPaymentEventReplayed(t *testing.T, s Store) {
 }
 
 // testPaidAfterStockWasSoldAgain pays an expired order whose units were
-// sold to someone else meanwhile: the order is paid, stock stays at zero.
+// sold to someone else meanwhile: the order is paid and oversold, stock
+// stays at zero.
 func testPaidAfterStockWasSoldAgain(t *testing.T, s Store) {
 	f := Seed(t, s)
 	first := openOrder(t, s, f, 1, 3)
 	applyEvent(t, s, event(first, buycard.SessionExpired))
 	openOrder(t, s, f, 1, 3)
 	o := applyEvent(t, s, event(first, buycard.PaymentSucceeded))
-	if o.Status != buycard.OrderPaid {
-		t.Errorf("status %q, want paid", o.Status)
+	if o.Status != buycard.OrderPaid || o.Oversold != 3 {
+		t.Errorf("status %q, oversold %d: want paid, 3 oversold", o.Status, o.Oversold)
 	}
 	if stock := f.Stock(t, s, 1); stock != 0 {
 		t.Errorf("stock = %d, want 0", stock)

@@ -148,19 +148,65 @@ func (p *Provider) CreateSessionWith(ctx context.Context, o *buycard.Order, opts
 // (applying it to a paid order changes nothing either). ok is false while
 // the session is not paid. Errors: as CreateSession's.
 func (p *Provider) SessionPayment(ctx context.Context, sessionID string) (e buycard.PaymentEvent, ok bool, err error) {
-	var s *stripe.CheckoutSession
-	err = p.call(ctx, "retrieve checkout session", func(ctx context.Context) error {
-		params := &stripe.CheckoutSessionParams{}
-		params.Context = ctx
-		var err error
-		s, err = p.api.sessions.Get(sessionID, params)
-		return err
-	})
+	s, err := p.session(ctx, sessionID)
 	if err != nil {
 		return buycard.PaymentEvent{}, false, err
 	}
 	e, ok = p.sessionEvent(s)
 	return e, ok && e.Type == buycard.PaymentSucceeded, nil
+}
+
+// session retrieves a Checkout Session.
+func (p *Provider) session(ctx context.Context, id string) (*stripe.CheckoutSession, error) {
+	var s *stripe.CheckoutSession
+	err := p.call(ctx, "retrieve checkout session", func(ctx context.Context) error {
+		params := &stripe.CheckoutSessionParams{}
+		params.Context = ctx
+		var err error
+		s, err = p.api.sessions.Get(id, params)
+		return err
+	})
+	return s, err
+}
+
+// expire asks Stripe to expire Checkout Session id.
+func (p *Provider) expire(ctx context.Context, id string) (*stripe.CheckoutSession, error) {
+	var s *stripe.CheckoutSession
+	err := p.call(ctx, "expire checkout session", func(ctx context.Context) error {
+		params := &stripe.CheckoutSessionExpireParams{}
+		params.Context = ctx
+		params.SetIdempotencyKey(ExpireSessionIdempotencyKey(id))
+		var err error
+		s, err = p.api.sessions.Expire(id, params)
+		return err
+	})
+	return s, err
+}
+
+// ExpireSessionIdempotencyKey is the idempotency key of expiring session
+// sessionID: a retry gets the first attempt's answer.
+func ExpireSessionIdempotencyKey(sessionID string) string { return "buycard-expire-" + sessionID }
+
+// ExpireSession ends the Checkout Session of a pending order before it
+// runs out, so that it can no longer be paid: the shopper left the
+// checkout (api.SessionExpirer). A session that has expired already is
+// fine. Stripe expires only open sessions, so when it refuses, the session
+// is read back to tell an expired one from a completed one. Errors:
+// ECONFLICT (the session is complete: its payment will pay the order),
+// as CreateSession's (Stripe did not answer: the session may still be
+// open).
+func (p *Provider) ExpireSession(ctx context.Context, o *buycard.Order) error {
+	s, err := p.expire(ctx, o.ProviderSessionID)
+	if buycard.ErrorCode(err) == buycard.EINVALID {
+		s, err = p.session(ctx, o.ProviderSessionID)
+	}
+	switch {
+	case err != nil:
+		return err
+	case s.Status != stripe.CheckoutSessionStatusExpired:
+		return buycard.Errorf(buycard.ECONFLICT, "This order is being paid: it can no longer be released.")
+	}
+	return nil
 }
 
 // SessionEventsSince lists the Checkout Sessions created since t and

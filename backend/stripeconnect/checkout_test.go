@@ -311,6 +311,56 @@ func TestSessionPayment(t *testing.T) {
 	}
 }
 
+// TestExpireSession ends the sessions of released orders: an open one
+// expires (once, however often the request is retried or repeated), an
+// expired one is fine, and a complete one is being paid: ECONFLICT.
+func TestExpireSession(t *testing.T) {
+	fake := stripetest.NewServer()
+	t.Cleanup(fake.Close)
+	p := newTestProvider(t, fake.URL)
+	ctx := context.Background()
+	session := func(name string) *buycard.Order {
+		o := testOrder(name)
+		s, err := p.CreateSession(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Provider, o.ProviderSessionID = Name, s.ID
+		return o
+	}
+	open, lost, expired, paid := session("ord_open"), session("ord_lost"), session("ord_expired"), session("ord_paid")
+	fake.ExpireSession(expired.ProviderSessionID)
+	fake.PaySession(paid.ProviderSessionID, "pi_paid")
+	tests := []struct {
+		name   string
+		order  *buycard.Order
+		faults []stripetest.Fault
+		code   string
+		status string
+	}{
+		{"open", open, nil, "", "expired"},
+		{"open, again", open, nil, "", "expired"},
+		{"response lost, retried", lost, []stripetest.Fault{stripetest.FaultLostResponse}, "", "expired"},
+		{"expired already", expired, nil, "", "expired"},
+		{"paid", paid, nil, buycard.ECONFLICT, "complete"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake.Inject(tt.faults...)
+			err := p.ExpireSession(ctx, tt.order)
+			if tt.code == "" && err != nil {
+				t.Fatal(err)
+			}
+			if tt.code != "" {
+				wantCode(t, err, tt.code)
+			}
+			if got := fake.SessionStatus(tt.order.ProviderSessionID); got != tt.status {
+				t.Errorf("session %s, want %s", got, tt.status)
+			}
+		})
+	}
+}
+
 func TestSessionEventsSince(t *testing.T) {
 	fake := stripetest.NewServer()
 	t.Cleanup(fake.Close)

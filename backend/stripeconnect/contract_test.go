@@ -154,6 +154,13 @@ func TestStripeMock(t *testing.T) {
 			t.Fatalf("SessionPayment = %v, %v", ok, err)
 		}
 	})
+	t.Run("expire checkout session", func(t *testing.T) {
+		// stripe-mock answers with its fixture session, open as ever:
+		// what ExpireSession makes of the answer is stripetest's to test.
+		if _, err := p.expire(ctx, "cs_test_123"); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("list checkout sessions", func(t *testing.T) {
 		if _, err := p.SessionEventsSince(ctx, time.Now().Add(-24*time.Hour)); err != nil {
 			t.Fatal(err)

@@ -20,6 +20,7 @@
 //	POST /v1/checkout/sessions  Provider.CreateSessionWith (ui_mode hosted, for the popup)  stripe-mock; stripetest (params, once under retry)
 //	GET  /v1/checkout/sessions/ID  Provider.SessionPayment  stripe-mock; stripetest (open, then paid)
 //	GET  /v1/checkout/sessions  Provider.SessionEventsSince  stripe-mock; stripetest (paid, expired, open)
+//	POST /v1/checkout/sessions/ID/expire  Provider.ExpireSession (a released order)  stripe-mock; stripetest (open, paid, expired)
 //	POST /v1/refunds            Provider.Refund          stripe-mock; stripetest (idempotent replay)
 //	GET  /v1/refunds?charge=    Provider.ChargeRefunds   stripe-mock
 //	GET  /v1/transfers?transfer_group=  Provider.MoveShare (finds an earlier attempt)  stripe-mock; stripetest
@@ -160,6 +161,7 @@ type stripeAPI struct {
 	sessions interface {
 		New(*stripe.CheckoutSessionParams) (*stripe.CheckoutSession, error)
 		Get(string, *stripe.CheckoutSessionParams) (*stripe.CheckoutSession, error)
+		Expire(string, *stripe.CheckoutSessionExpireParams) (*stripe.CheckoutSession, error)
 	}
 	refunds interface {
 		New(*stripe.RefundParams) (*stripe.Refund, error)

@@ -4,8 +4,10 @@
 // buttons, −/+ with a live total, and telling the page about a purchase.
 // Its clickjacking guard stays on after the WASM takes over.
 // go-app removes #app-wasm-loader once the WASM runs; from then on the app
-// does all of it and this script stands aside. Money is never formatted
-// here: the page's JSON (#bc-state) holds every price it can show.
+// does all of it and this script stands aside — except for the order's
+// hold on its units, which this script keeps for both (see the end).
+// Money is never formatted here: the page's JSON (#bc-state) holds every
+// price it can show.
 (() => {
   "use strict";
   const d = document, $ = (id) => d.getElementById(id);
@@ -69,7 +71,10 @@
     else if (button) queueMicrotask(() => (button.disabled = true));
   });
   // Back to a page from the cache: its buttons work again.
-  addEventListener("pageshow", () => d.querySelectorAll("[type=submit]").forEach((b) => (b.disabled = false)));
+  addEventListener("pageshow", () => {
+    leaving = false;
+    d.querySelectorAll("[type=submit]").forEach((b) => (b.disabled = false));
+  });
 
   // ---- Quantity and total on the choose step ----
   const prices = () => {
@@ -145,6 +150,41 @@
     e.stopImmediatePropagation();
     root.dataset.bcRefused = ++refused;
   }, true);
+
+  // ---- The order's hold on its units ----
+  // A new order holds its units for a few minutes. While the pay step is
+  // open and in view, renew the hold every minute (and at once when the
+  // page comes back into view); when the shopper leaves — the loader says
+  // the overlay closed, or this page goes away — release the order, so its
+  // units go back on sale at once. The pay step names its order on
+  // #bc-panel, whether the server or the WASM rendered it. A form sent on
+  // to the next step (paying without the WASM) leaves the page, not the
+  // checkout. While the overlay is closed (until the loader opens it
+  // again), an order that appears late, its request having been in flight,
+  // is released rather than renewed.
+  let leaving = false, shut = false;
+  const released = new Set();
+  const order = (what) => {
+    const p = $("bc-panel"), id = p?.dataset.holdOrder, token = p?.dataset.holdToken;
+    if (!id || !token || released.has(id)) return;
+    if (what === "release") released.add(id);
+    fetch(`/v1/orders/${encodeURIComponent(id)}/${what}`, { method: "POST", keepalive: true, headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
+  };
+  const release = () => leaving || order("release");
+  const renew = () => (shut ? release() : d.hidden || order("hold"));
+  setInterval(renew, 60e3);
+  d.addEventListener("visibilitychange", renew);
+  d.addEventListener("submit", (e) => (leaving ||= !e.defaultPrevented));
+  addEventListener("pagehide", release);
+  addEventListener("message", (e) => {
+    const m = e.data;
+    if (!framed || e.source !== parent || e.origin !== parentOrigin || m?.bc !== 1) return;
+    if (m.type === "open") shut = false;
+    else if (m.type === "closed") {
+      shut = true;
+      release();
+    }
+  });
 
   // ---- The receipt tells the page, once ----
   const o = state.order;

@@ -246,6 +246,11 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 		obj = map[string]any{"object": "account_link", "url": "https://connect.stripe.com/setup/e/" + f.Get("account") + "/" + id("link"),
 			"expires_at": time.Now().Add(5 * time.Minute).Unix()}
 	default:
+		if rest, ok := strings.CutPrefix(path, "/v1/checkout/sessions/"); ok {
+			if cs, ok := strings.CutSuffix(rest, "/expire"); ok {
+				return s.expire(cs)
+			}
+		}
 		tr, ok := strings.CutSuffix(strings.TrimPrefix(path, "/v1/transfers/"), "/reversals")
 		if !ok || !strings.HasPrefix(path, "/v1/transfers/") {
 			return 404, errorBody("invalid_request_error", "", "Unrecognized request URL (POST: "+path+").")
@@ -284,6 +289,24 @@ func (s *Server) reverse(tr string, amount int64, id string, meta map[string]str
 	list := t["reversals"].(map[string]any)
 	list["data"] = append(list["data"].([]map[string]any), r)
 	b, _ := json.Marshal(r)
+	return 200, b
+}
+
+// expire expires Checkout Session cs, as POST
+// /v1/checkout/sessions/CS/expire does: only an open session can be.
+func (s *Server) expire(cs string) (int, []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	obj := s.byID[cs]
+	switch {
+	case obj == nil || obj["object"] != "checkout.session":
+		return 404, errorBody("invalid_request_error", "resource_missing", "No such checkout.session: "+cs)
+	case obj["status"] != "open":
+		return 400, errorBody("invalid_request_error", "", fmt.Sprintf(
+			`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of %q.`, obj["status"]))
+	}
+	obj["status"] = "expired"
+	b, _ := json.Marshal(obj)
 	return 200, b
 }
 
@@ -343,6 +366,15 @@ func (s *Server) Event(eventID, typ, id string, created time.Time) []byte {
 		"type": typ, "data": map[string]any{"object": s.byID[id]},
 	})
 	return b
+}
+
+// SessionStatus is the status of Checkout Session id: "open",
+// "complete" or "expired"; "" when there is none.
+func (s *Server) SessionStatus(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	status, _ := s.byID[id]["status"].(string)
+	return status
 }
 
 // list answers the GET requests: /v1/refunds?charge= with the refunds

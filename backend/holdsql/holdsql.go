@@ -1,0 +1,201 @@
+// Package holdsql is the SQL the SQLite and PostgreSQL stores share for
+// stock holds (hold.go at the root): holding a variant's units for a
+// pending order within the client network's cap, putting them back on
+// sale, taking them again for a payment, and ending the holds nobody
+// renewed. The statements run in the caller's write transaction, through
+// ledgersql's seam; the databases differ only in how a statement locks the
+// variant row it reads, which a Dialect supplies.
+//
+// A hold lives on its order (each store's migration 00012): held_until,
+// in unix microseconds so that both databases compare it alike, is when
+// it ends, NULL once the order holds nothing; hold_network is the client
+// network holding, kept only while it holds.
+package holdsql
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/ledgersql"
+)
+
+// Dialect is what differs between the databases.
+type Dialect struct {
+	// ForUpdate locks the variant row a hold reads, so that checkouts of
+	// one variant queue and each sees the holds of those before it.
+	// ForShare lets checkouts of an unlimited variant share the row while
+	// a merchant's edit of it waits. SQLite's one writer serializes every
+	// write transaction already: both are "" there.
+	ForUpdate, ForShare string
+}
+
+// Stock moves the stock of a store's variants for holds, in the caller's
+// write transaction.
+type Stock struct {
+	lockVariant, shareVariant string
+}
+
+// NewStock returns the hold statements of dialect d.
+func NewStock(d Dialect) Stock {
+	return Stock{
+		lockVariant:  `SELECT stock, unlimited FROM variants WHERE id = $1` + d.ForUpdate,
+		shareVariant: `SELECT unlimited FROM variants WHERE id = $1` + d.ForShare,
+	}
+}
+
+// Statements of every dialect.
+const (
+	// endDueHolds ends the holds on variant $1 that ended by $2 and
+	// returns how many units each held.
+	endDueHolds = `UPDATE orders SET held_until = NULL, hold_network = NULL
+		WHERE variant_id = $1 AND held_until <= $2 RETURNING quantity`
+	// heldUnits sums the units of variant $1 that pending orders hold, in
+	// all and by network $2.
+	heldUnits = `SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT),
+		CAST(COALESCE(SUM(CASE WHEN hold_network = $2 THEN quantity ELSE 0 END), 0) AS BIGINT)
+		FROM orders WHERE variant_id = $1 AND held_until IS NOT NULL`
+	// addStock adds $2 units to variant $1's stock; an unlimited variant
+	// has none to move.
+	addStock = `UPDATE variants SET stock = stock + $2 WHERE id = $1 AND NOT unlimited`
+	// variantsWithDueHolds lists the variants with holds that ended by
+	// $1, in the order their rows are locked.
+	variantsWithDueHolds = `SELECT DISTINCT variant_id FROM orders WHERE held_until <= $1 ORDER BY variant_id`
+)
+
+// VariantHeldUntil is a column of a query of variants aliased v: when the
+// first hold on the variant's units ends, NULL when none is held
+// (read with Time).
+const VariantHeldUntil = `(SELECT MIN(o.held_until) FROM orders o WHERE o.variant_id = v.id AND o.held_until IS NOT NULL)`
+
+// Micros is t as held_until keeps it: unix microseconds, NULL for nil.
+func Micros(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+// Time is a held_until read back: nil for NULL.
+func Time(micros *int64) *time.Time {
+	if micros == nil {
+		return nil
+	}
+	t := time.UnixMicro(*micros).UTC()
+	return &t
+}
+
+// variant is a variant's row as a hold sees it, once locked.
+type variant struct {
+	stock     int
+	unlimited bool
+	freed     int // units of ended holds that came back on sale
+}
+
+// lock locks variant id's row, puts back on sale the units of the holds on
+// it that ended by now, and returns the row.
+func (s Stock) lock(ctx context.Context, tx ledgersql.WriteTx, id string, now time.Time) (variant, error) {
+	var v variant
+	if err := queryRow(ctx, tx, s.lockVariant, []any{id}, &v.stock, &v.unlimited); err != nil {
+		return v, err
+	}
+	units, err := queryColumn[int](ctx, tx, endDueHolds, id, now.UnixMicro())
+	if err != nil {
+		return v, err
+	}
+	for _, n := range units {
+		v.freed += n
+	}
+	v.stock += v.freed
+	return v, add(ctx, tx, id, v.freed)
+}
+
+// Reserve holds o's units for o within its network's cap (see
+// buycard.Order.CheckHold): it locks the variant, ends the holds on it
+// that ended by now, and takes the units off stock. unlimited says the
+// variant was unlimited when the card was read; its checkouts then share
+// the row rather than queue for it, and take nothing off stock. Errors:
+// as CheckHold.
+func (s Stock) Reserve(ctx context.Context, tx ledgersql.WriteTx, o *buycard.Order, unlimited bool, now time.Time) error {
+	if unlimited {
+		var still bool
+		if err := queryRow(ctx, tx, s.shareVariant, []any{o.VariantID}, &still); err != nil || still {
+			return err
+		}
+	}
+	v, err := s.lock(ctx, tx, o.VariantID, now)
+	if err != nil || v.unlimited {
+		return err
+	}
+	var held, mine int
+	if err := queryRow(ctx, tx, heldUnits, []any{o.VariantID, o.HoldNetwork}, &held, &mine); err != nil {
+		return err
+	}
+	if err := o.CheckHold(v.stock, held, mine); err != nil {
+		return err
+	}
+	return add(ctx, tx, o.VariantID, -o.Quantity)
+}
+
+// Restock moves the stock of o's variant as a change of o said
+// (buycard.Order.Apply, Cancel): delta units back on sale or, when
+// negative, taken again for a payment whose hold had ended. Those left are
+// taken; the rest are recorded on o as Oversold, for the order is paid
+// whatever is left.
+func (s Stock) Restock(ctx context.Context, tx ledgersql.WriteTx, o *buycard.Order, delta int, now time.Time) error {
+	if delta >= 0 {
+		return add(ctx, tx, o.VariantID, delta)
+	}
+	v, err := s.lock(ctx, tx, o.VariantID, now)
+	if err != nil || v.unlimited {
+		return err
+	}
+	taken := min(v.stock, -delta)
+	o.Oversold = -delta - taken
+	return add(ctx, tx, o.VariantID, -taken)
+}
+
+// add adds delta units to a variant's stock.
+func add(ctx context.Context, tx ledgersql.WriteTx, id string, delta int) error {
+	if delta == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, addStock, id, delta)
+	return err
+}
+
+// Holds is HoldService.LapseHolds, the same on every store: stores embed
+// it, built with NewHolds over their write transactions.
+type Holds struct {
+	transact ledgersql.TransactFunc
+	stock    Stock
+}
+
+// NewHolds returns the hold sweeper over transact and stock.
+func NewHolds(transact ledgersql.TransactFunc, stock Stock) Holds {
+	return Holds{transact: transact, stock: stock}
+}
+
+// LapseHolds implements buycard.HoldService. Variants are locked in one
+// order, so sweepers of several nodes never deadlock on each other.
+func (h Holds) LapseHolds(ctx context.Context, t time.Time) (freed int, err error) {
+	err = h.transact(ctx, "", func(tx ledgersql.WriteTx) error {
+		ids, err := queryColumn[string](ctx, tx, variantsWithDueHolds, t.UnixMicro())
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			v, err := h.stock.lock(ctx, tx, id, t)
+			if err != nil {
+				return err
+			}
+			freed += v.freed
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("lapse holds: %w", err)
+	}
+	return freed, nil
+}
