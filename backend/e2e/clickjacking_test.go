@@ -112,7 +112,6 @@ func payStep(t *testing.T, widget string) (orderID, payURL string) {
 	return started.Order.ID, h.host + "/checkout/" + widget + "/pay?" + q.Encode()
 }
 
-
 // TestScriptlessFrameCannotPay is the same publisher framing the pay step
 // with scripts off (<iframe sandbox>), where checkout.js cannot guard Pay:
 // the form's post is refused, and the order stays unpaid.
