@@ -73,7 +73,14 @@ func dropSchema(t testing.TB, base, schema string) {
 // openTest opens and migrates a store in a fresh schema.
 func openTest(t testing.TB) *DB {
 	t.Helper()
-	db, err := Open(t.Context(), testSchema(t))
+	return openURL(t, testSchema(t))
+}
+
+// openURL opens and migrates the store at url, a fresh schema's
+// (testSchema) seen another way.
+func openURL(t testing.TB, url string) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,14 +235,7 @@ func TestTimesInUTC(t *testing.T) {
 	q := u.Query()
 	q.Set("timezone", "Asia/Tokyo")
 	u.RawQuery = q.Encode()
-	db, err := Open(t.Context(), u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	db := openURL(t, u.String())
 	f := storetest.Seed(t, db)
 	card, err := db.FindCard(t.Context(), f.Widget.ID)
 	if err != nil {
