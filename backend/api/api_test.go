@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -37,6 +38,7 @@ var (
 type testServer struct {
 	*api.Server
 	db     *sqlite.DB
+	dbPath string
 	tokens *buycard.TokenSigner
 	now    time.Time
 }
@@ -50,7 +52,8 @@ func newTestServer(t *testing.T) *testServer {
 // and services before the server is built.
 func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services)) *testServer {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "api.db"))
+	dbPath := filepath.Join(t.TempDir(), "api.db")
+	db, err := sqlite.Open(dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +72,7 @@ func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{db: db, tokens: tokens, now: time.Now()}
+	ts := &testServer{db: db, dbPath: dbPath, tokens: tokens, now: time.Now()}
 	payments := sandbox.New([]byte("sandbox key for the api tests...."), time.Now)
 	cfg := api.Config{
 		PublicURL: publicURL, CardTTL: time.Minute, ResponseCacheTTL: 5 * time.Second, TokenTTL: 24 * time.Hour, OrderTTL: 30 * time.Minute,
@@ -104,6 +107,27 @@ func (ts *testServer) do(t *testing.T, method, path, contentType, body string, h
 	}
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b)
+}
+
+// listen opens a loopback listener.
+func listen(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	return ln
+}
+
+// serve runs the server on ln until the test ends and returns its base
+// URL.
+func serve(t *testing.T, ts *testServer, ln net.Listener) string {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- ts.Serve(ln) }()
+	t.Cleanup(func() {
+		must(t, ts.Shutdown(5*time.Second))
+		must(t, <-done)
+	})
+	return "http://" + ln.Addr().String()
 }
 
 // cardToken fetches a placement token the way the loader does.
