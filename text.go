@@ -33,8 +33,8 @@ var (
 	ImageAltText           = TextField{Name: "The image's alt text", MaxLength: 300}
 	ImageURLText           = TextField{Name: "The image URL", MaxLength: 2048}
 	ButtonLabelText        = TextField{Name: "The button label", MaxLength: 40}
-	MerchantNameText       = TextField{Name: "The merchant name", MaxLength: 100}
-	PublisherNameText      = TextField{Name: "The publisher name", MaxLength: 100}
+	MerchantNameText       = TextField{Name: "The merchant name", MaxLength: 120}
+	PublisherNameText      = TextField{Name: "The publisher name", MaxLength: 120}
 	PlacementNameText      = TextField{Name: "The placement name", MaxLength: 100}
 	APIKeyNameText         = TextField{Name: "The API key's name", MaxLength: 100}
 	RefundReasonText       = TextField{Name: "The reason", MaxLength: 500, Multiline: true}
