@@ -21,6 +21,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // authenticated but not allowed
 	EPAYMENT      = "payment"      // the payment provider refused
 	ERATELIMIT    = "rate_limited" // too many requests; try again later
+	EUNAVAILABLE  = "unavailable"  // a service we depend on (the database) is unreachable; try again soon
 	EINTERNAL     = "internal"     // anything unexpected
 )
 
@@ -66,6 +67,13 @@ func ErrorMessage(err error) string {
 	}
 	return "internal error"
 }
+
+// ErrUnavailable is the error of a store that cannot reach its database
+// (the connection refused or lost, the server shutting down, the file
+// locked too long or unwritable). Stores return it wrapped with the
+// driver's error: nothing was done, and the same request can succeed
+// again in a few seconds.
+var ErrUnavailable = Errorf(EUNAVAILABLE, "The service is unavailable for a moment. Try again in a few seconds.")
 
 // ErrorReply is how the JSON API answers an error:
 // {"error":{"code":"…","message":"…"}}. The server writes it and the

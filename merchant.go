@@ -21,5 +21,5 @@ func (m *Merchant) Validate() error {
 	if strings.TrimSpace(m.Name) == "" {
 		return Errorf(EINVALID, "Merchant name is required.")
 	}
-	return nil
+	return MerchantNameText.Check(m.Name)
 }

@@ -13,28 +13,38 @@ type Money struct {
 	Currency string `json:"currency"` // ISO 4217, upper case
 }
 
-// currency describes how a currency is written.
+// currency describes how a currency is written and how much one payment
+// in it may be.
 type currency struct {
 	exponent int    // digits after the decimal point
 	symbol   string // symbol used by locales that write one; "" means the code
+	// max is the largest amount, in minor units, Stripe takes in one
+	// payment (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts).
+	max int64
 }
+
+// stripeMax is Stripe's maximum amount of a payment for most currencies:
+// eight digits of minor units ($999,999.99, ¥99,999,999). Stripe documents
+// larger maxima for a few currencies (IDR's is twelve digits); such a
+// currency gets its own max in the table when Buycard supports it.
+const stripeMax = 99_999_999
 
 // currencies is the table of supported ISO 4217 currencies. The exponent is
 // what Stripe and ISO use; for three-decimal currencies Stripe also wants the
 // last digit to be 0 (see MinorUnitStep).
 var currencies = map[string]currency{
-	"USD": {2, "$"},
-	"EUR": {2, "€"},
-	"GBP": {2, "£"},
-	"CAD": {2, "CA$"},
-	"AUD": {2, "A$"},
-	"CHF": {2, ""},
-	"SEK": {2, "kr"},
-	"JPY": {0, "¥"},
-	"KRW": {0, "₩"},
-	"KWD": {3, ""},
-	"BHD": {3, ""},
-	"JOD": {3, ""},
+	"USD": {2, "$", stripeMax},
+	"EUR": {2, "€", stripeMax},
+	"GBP": {2, "£", stripeMax},
+	"CAD": {2, "CA$", stripeMax},
+	"AUD": {2, "A$", stripeMax},
+	"CHF": {2, "", stripeMax},
+	"SEK": {2, "kr", stripeMax},
+	"JPY": {0, "¥", stripeMax},
+	"KRW": {0, "₩", stripeMax},
+	"KWD": {3, "", stripeMax},
+	"BHD": {3, "", stripeMax},
+	"JOD": {3, "", stripeMax},
 }
 
 // CurrencyExponent returns the number of minor-unit digits of code and
@@ -50,6 +60,13 @@ func ValidCurrency(code string) bool {
 	return ok
 }
 
+// MaxAmount is the largest amount, in minor units, of one payment in
+// code: no price or order total may be more. It is 0 for an unsupported
+// currency.
+func MaxAmount(code string) int64 {
+	return currencies[code].max
+}
+
 // MinorUnitStep is the smallest amount step the payment provider accepts for
 // code: 10 for three-decimal currencies (Stripe requires a trailing 0), else 1.
 func MinorUnitStep(code string) int64 {
@@ -59,14 +76,16 @@ func MinorUnitStep(code string) int64 {
 	return 1
 }
 
-// Times returns m multiplied by n, or an EINVALID error on overflow or a
-// negative n.
+// Times returns m multiplied by n, or an EINVALID error for a negative n
+// or a result above what one payment can take (MaxAmount), overflow
+// included: a total is always payable.
 func (m Money) Times(n int64) (Money, error) {
 	if n < 0 {
 		return Money{}, Errorf(EINVALID, "Quantity must not be negative.")
 	}
-	if n != 0 && (m.Amount > math.MaxInt64/n || m.Amount < math.MinInt64/n) {
-		return Money{}, Errorf(EINVALID, "Amount is too large.")
+	if n != 0 && (m.Amount > math.MaxInt64/n || m.Amount < math.MinInt64/n || m.Amount*n > MaxAmount(m.Currency)) {
+		return Money{}, Errorf(EINVALID, "The total is above %s, the most one payment can take: buy fewer at a time.",
+			Money{Amount: MaxAmount(m.Currency), Currency: m.Currency}.Format("en"))
 	}
 	return Money{Amount: m.Amount * n, Currency: m.Currency}, nil
 }

@@ -70,6 +70,14 @@ func TestCurrencyExponent(t *testing.T) {
 	}
 }
 
+func TestMaxAmount(t *testing.T) {
+	for code, want := range map[string]int64{"USD": 99_999_999, "JPY": 99_999_999, "KWD": 99_999_999, "XXX": 0} {
+		if got := buycard.MaxAmount(code); got != want {
+			t.Errorf("MaxAmount(%s) = %d, want %d", code, got, want)
+		}
+	}
+}
+
 func TestMoneyTimes(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -82,6 +90,8 @@ func TestMoneyTimes(t *testing.T) {
 		{"zero", 2400, 0, 0, ""},
 		{"negative quantity", 2400, -1, 0, buycard.EINVALID},
 		{"overflow", math.MaxInt64 / 2, 3, 0, buycard.EINVALID},
+		{"Stripe's maximum", 33_333_333, 3, 99_999_999, ""},
+		{"above Stripe's maximum", 50_000_000, 2, 0, buycard.EINVALID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

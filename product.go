@@ -1,6 +1,8 @@
 package buycard
 
 import (
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -36,6 +38,39 @@ type Image struct {
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
 	Alt    string `json:"alt"`
+}
+
+// ownImagePath matches the paths of images on Buycard's own server: an
+// upload (ImageFile.ImageURL) or one of its static files (the demo's).
+var ownImagePath = regexp.MustCompile(`^/(images/[0-9a-f]{64}\.(png|jpg|gif|webp)|web/[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\.(png|jpe?g|gif|webp|svg))$`)
+
+// Validate checks an image a merchant gives a product. Its URL is empty
+// (no image yet), an https URL, or a path on Buycard's own server
+// (ownImagePath). Anything else could run script (javascript:), carry a
+// document of any size or kind (data:), leak shoppers' visits over plain
+// http, or point at our own API. Width and height, when given, are at
+// most MaxImageDimension. Errors: EINVALID.
+func (img *Image) Validate() error {
+	if err := ImageURLText.Check(img.URL); err != nil {
+		return err
+	}
+	if err := ImageAltText.Check(img.Alt); err != nil {
+		return err
+	}
+	switch {
+	case img.URL != "" && !ownImagePath.MatchString(img.URL) && !isHTTPSURL(img.URL):
+		return Errorf(EINVALID, "The image URL must start with https:// or be an uploaded image (/images/…).")
+	case img.Width < 0 || img.Height < 0 || img.Width > MaxImageDimension || img.Height > MaxImageDimension:
+		return Errorf(EINVALID, "The image's width and height must be between 0 and %d pixels.", MaxImageDimension)
+	}
+	return nil
+}
+
+// isHTTPSURL reports whether s is an absolute https URL with a host and
+// no user name or password.
+func isHTTPSURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil && u.Opaque == ""
 }
 
 // Variant is one purchasable version of a product (a size, a colour).
@@ -124,7 +159,14 @@ func (p *Product) FromPrice() Money {
 	return Money{Amount: best, Currency: p.Currency}
 }
 
-// Validate checks a product before it is stored.
+// Limits of a product's numbers. Stock and quantities stay far below
+// what a 32-bit column holds.
+const (
+	MaxStock      = 1_000_000_000
+	MaxOrderLimit = 1000 // the largest MaxPerOrder
+)
+
+// Validate checks a product before it is stored. Errors: EINVALID.
 func (p *Product) Validate() error {
 	switch {
 	case strings.TrimSpace(p.Title) == "":
@@ -133,21 +175,53 @@ func (p *Product) Validate() error {
 		return Errorf(EINVALID, "Currency %q is not supported.", p.Currency)
 	case len(p.Variants) == 0:
 		return Errorf(EINVALID, "A product needs at least one variant.")
-	case p.MaxPerOrder < 1:
-		return Errorf(EINVALID, "Maximum per order must be at least 1.")
+	case p.MaxPerOrder < 1 || p.MaxPerOrder > MaxOrderLimit:
+		return Errorf(EINVALID, "Maximum per order must be between 1 and %d.", MaxOrderLimit)
 	}
-	step := MinorUnitStep(p.Currency)
+	if err := p.validateText(); err != nil {
+		return err
+	}
+	if err := p.Image.Validate(); err != nil {
+		return err
+	}
 	for _, v := range p.Variants {
-		switch {
-		case v.Price <= 0:
-			return Errorf(EINVALID, "Variant %q needs a positive price.", v.Name)
-		case v.Price%step != 0:
-			return Errorf(EINVALID, "Variant %q: %s prices must end in 0.", v.Name, p.Currency)
-		case v.Stock < 0:
-			return Errorf(EINVALID, "Variant %q: stock must not be negative.", v.Name)
-		case v.Unlimited && v.Stock != 0:
-			return Errorf(EINVALID, "Variant %q has unlimited stock: leave its stock at 0.", v.Name)
+		if err := v.validate(p.Currency); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// validateText checks the merchant's words on the product.
+func (p *Product) validateText() error {
+	for _, t := range []struct {
+		field TextField
+		text  string
+	}{{ProductTitleText, p.Title}, {ProductDescriptionText, p.Description}, {OptionNameText, p.OptionName}} {
+		if err := t.field.Check(t.text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate checks a variant of a product in currency.
+func (v *Variant) validate(currency string) error {
+	if err := VariantNameText.Check(v.Name); err != nil {
+		return err
+	}
+	switch {
+	case v.Price <= 0:
+		return Errorf(EINVALID, "Variant %q needs a positive price.", v.Name)
+	case v.Price > MaxAmount(currency):
+		return Errorf(EINVALID, "Variant %q: the price is above %s, the most one payment can take.",
+			v.Name, Money{Amount: MaxAmount(currency), Currency: currency}.Format("en"))
+	case v.Price%MinorUnitStep(currency) != 0:
+		return Errorf(EINVALID, "Variant %q: %s prices must end in 0.", v.Name, currency)
+	case v.Stock < 0 || v.Stock > MaxStock:
+		return Errorf(EINVALID, "Variant %q: stock must be between 0 and %d.", v.Name, MaxStock)
+	case v.Unlimited && v.Stock != 0:
+		return Errorf(EINVALID, "Variant %q has unlimited stock: leave its stock at 0.", v.Name)
 	}
 	return nil
 }

@@ -18,10 +18,12 @@ type ImageFile struct {
 	CreatedAt   time.Time
 }
 
-// Limits of an uploaded image.
+// Limits of an uploaded image: its file, each side, and its decoded
+// pixels (25 megapixels take 100 MB decoded, as a browser holds them).
 const (
 	MaxImageBytes     = 5 << 20
 	MaxImageDimension = 8000
+	MaxImagePixels    = 25_000_000
 )
 
 // ImageExtensions maps the content types Buycard accepts to the file

@@ -27,7 +27,7 @@ func (p *Publisher) Validate() error {
 	if strings.TrimSpace(p.Name) == "" {
 		return Errorf(EINVALID, "Publisher name is required.")
 	}
-	return nil
+	return PublisherNameText.Check(p.Name)
 }
 
 // Validate checks a placement before it is stored; that its publisher and
@@ -41,7 +41,7 @@ func (p *Placement) Validate() error {
 	case strings.TrimSpace(p.Name) == "":
 		return Errorf(EINVALID, "Placement name is required.")
 	}
-	return nil
+	return PlacementNameText.Check(p.Name)
 }
 
 // PublisherContract is a merchant's own terms with one publisher: the

@@ -65,7 +65,7 @@ func NormalizeEmail(s string) (string, error) {
 	local, domain, ok := strings.Cut(s, "@")
 	switch {
 	case !ok || local == "" || len(local) > 64 || len(s) > 254,
-		strings.ContainsAny(s, " \t\r\n\"<>(),:;[]\\") || strings.Contains(domain, "@"),
+		strings.ContainsAny(s, " \"<>(),:;[]\\") || strings.IndexFunc(s, isControl) >= 0 || strings.Contains(domain, "@"),
 		!strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, ".."):
 		return "", Errorf(EINVALID, "Enter a valid email address.")
 	}
@@ -101,10 +101,10 @@ func (k *APIKey) Validate() error {
 		return Errorf(EINVALID, "An API key belongs to a merchant or a publisher.")
 	case k.PartyID == "" || k.Hash == "" || k.Prefix == "":
 		return Errorf(EINVALID, "An API key needs its party, prefix and hash.")
-	case len(k.Name) > 100:
-		return Errorf(EINVALID, "An API key's name is at most 100 characters.")
+	case strings.TrimSpace(k.Name) == "":
+		return Errorf(EINVALID, "Name the API key, so that you can tell it from others.")
 	}
-	return nil
+	return APIKeyNameText.Check(k.Name)
 }
 
 // PasswordReset is a one-time link to set a user's password. The store

@@ -13,6 +13,9 @@ func TestNormalizeEmail(t *testing.T) {
 		{"Ann <ann@example.com>", ""},
 		{"ann@example..com", ""},
 		{"ann@.example.com", ""},
+		{"ann\x00@example.com", ""},
+		{"ann@example.com\u202e", ""},
+		{"ann\u0085@example.com", ""},
 	} {
 		got, err := NormalizeEmail(tt.in)
 		if got != tt.want || (tt.want == "") != (err != nil) {

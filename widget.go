@@ -223,15 +223,25 @@ const (
 )
 
 // FrameAncestors returns the CSP frame-ancestors source list for the
-// widget's checkout: 'self' plus every allowed domain on any scheme and
-// port, or "*" when the widget allows any site.
-func (w *Widget) FrameAncestors() string {
+// widget's checkout: "*" when the widget allows any site, else 'self' plus
+// every allowed domain over https, on any port.
+//
+// A page an allowed domain serves over plain http may not frame the
+// checkout: anyone on the shopper's network could rewrite that page
+// around it. (A widget open to any site gains nothing from such a rule,
+// since an attacker can frame it from an https site of its own.) When
+// loopbackHTTP is set, in development, an allowed localhost or 127.0.0.1
+// may frame it over http too, as local test pages are served.
+func (w *Widget) FrameAncestors(loopbackHTTP bool) string {
 	if len(w.AllowedDomains) == 0 {
 		return "*"
 	}
 	sources := []string{"'self'"}
 	for _, d := range w.AllowedDomains {
-		sources = append(sources, "http://"+d+":*", "https://"+d+":*", "https://"+d, "http://"+d)
+		sources = append(sources, "https://"+d, "https://"+d+":*")
+		if loopbackHTTP && (d == "localhost" || d == "127.0.0.1") {
+			sources = append(sources, "http://"+d+":*")
+		}
 	}
 	return strings.Join(sources, " ")
 }
@@ -247,12 +257,13 @@ func (w *Widget) Validate() error {
 		return Errorf(EINVALID, "Widget product is required.")
 	case strings.TrimSpace(w.CTA) == "":
 		return Errorf(EINVALID, "Button label is required.")
-	case len(w.CTA) > 40:
-		return Errorf(EINVALID, "The button label must be at most 40 characters.")
 	case w.PublisherShareBPS < 0 || w.PublisherShareBPS > BPSDenominator:
 		return Errorf(EINVALID, "Publisher share must be between 0 and 10000 basis points.")
 	case w.CheckoutMode != "" && w.CheckoutMode != CheckoutOverlay && w.CheckoutMode != CheckoutPopup:
 		return Errorf(EINVALID, "Checkout mode must be %q or %q.", CheckoutOverlay, CheckoutPopup)
+	}
+	if err := ButtonLabelText.Check(w.CTA); err != nil {
+		return err
 	}
 	if err := w.ValidateDesign(); err != nil {
 		return err

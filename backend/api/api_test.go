@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -106,6 +107,27 @@ func (ts *testServer) do(t *testing.T, method, path, contentType, body string, h
 	}
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b)
+}
+
+// listen opens a loopback listener.
+func listen(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	return ln
+}
+
+// serve runs the server on ln until the test ends and returns its base
+// URL.
+func serve(t *testing.T, ts *testServer, ln net.Listener) string {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- ts.Serve(ln) }()
+	t.Cleanup(func() {
+		must(t, ts.Shutdown(5*time.Second))
+		must(t, <-done)
+	})
+	return "http://" + ln.Addr().String()
 }
 
 // cardToken fetches a placement token the way the loader does.

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/auth"
@@ -129,46 +131,87 @@ func cmp[T int | time.Duration](v, def T) T {
 // session is cleared and the request goes on anonymous.
 func (s *Server) authenticate(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if key, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
-		return s.authenticateKey(c, key)
-	}
-	unsafe := c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead
-	if origin := c.Get(fiber.HeaderOrigin); unsafe && origin != "" && origin != s.PublicURL {
-		return buycard.Errorf(buycard.EFORBIDDEN, "Cross-site requests are refused.")
-	}
-	token := c.Cookies(s.cookieName())
-	if token == "" {
-		return c.Next()
-	}
-	sess, u, err := s.Auth.FindSession(c.UserContext(), auth.Digest(token), s.Now())
-	if buycard.ErrorCode(err) == buycard.EUNAUTHORIZED {
+	cred := s.credentials(&c.Request().Header)
+	who, sess, err := s.resolve(c.UserContext(), cred)
+	switch code := buycard.ErrorCode(err); {
+	case code == buycard.EUNAUTHORIZED && cred.bearer:
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="buycard"`)
+		return err
+	case code == buycard.EUNAUTHORIZED:
+		// The cookie's session has ended: go on anonymous, without it.
 		s.clearCookie(c)
 		return c.Next()
-	} else if err != nil {
+	case err != nil:
 		return err
+	case who == nil:
+		return c.Next()
 	}
-	if unsafe && !auth.CheckCSRF(token, c.Get(csrfHeader)) {
-		return buycard.Errorf(buycard.EFORBIDDEN, "Send the X-CSRF-Token header that GET /v1/auth/me returns.")
+	if sess != nil {
+		if err := s.slide(c, sess); err != nil {
+			return err
+		}
 	}
-	if err := s.slide(c, sess); err != nil {
-		return err
-	}
-	c.Locals(localsCaller, &caller{User: u, PartyKind: u.PartyKind(), PartyID: u.PartyID, sessionToken: token})
+	c.Locals(localsCaller, who)
 	return c.Next()
 }
 
-// authenticateKey resolves an API key; a revoked one fails at once.
-func (s *Server) authenticateKey(c *fiber.Ctx, key string) error {
-	if !auth.IsAPIKey(key) {
-		return buycard.ErrBadAPIKey
+// credentials are what a request authenticates with. They come from its
+// headers alone, so an image upload is authorised before its body is
+// read (images.go) by the very checks authenticate makes after.
+type credentials struct {
+	bearer       bool   // an Authorization: Bearer header was sent
+	key          string // its token
+	cookie       string // the session cookie's token
+	origin, csrf string // the Origin and X-CSRF-Token headers
+	unsafe       bool   // a method other than GET and HEAD
+}
+
+// credentials reads a request's credentials from its headers.
+func (s *Server) credentials(h *fasthttp.RequestHeader) credentials {
+	key, bearer := strings.CutPrefix(string(h.Peek(fiber.HeaderAuthorization)), "Bearer ")
+	method := string(h.Method())
+	return credentials{bearer: bearer, key: key, cookie: string(h.Cookie(s.cookieName())),
+		origin: string(h.Peek(fiber.HeaderOrigin)), csrf: string(h.Peek(csrfHeader)),
+		unsafe: method != fiber.MethodGet && method != fiber.MethodHead}
+}
+
+// resolve returns the caller the credentials name, nil when anonymous,
+// and the cookie's session. Errors: EUNAUTHORIZED (a bad or revoked API
+// key; or a cookie of an ended session, which a request may go on
+// without), EFORBIDDEN (a cross-site or CSRF-less unsafe request of a
+// cookie), or the store's.
+func (s *Server) resolve(ctx context.Context, cred credentials) (*caller, *buycard.Session, error) {
+	if cred.bearer {
+		who, err := s.resolveKey(ctx, cred.key)
+		return who, nil, err
 	}
-	k, err := s.Auth.FindAPIKey(c.UserContext(), auth.Digest(key))
+	if cred.unsafe && cred.origin != "" && cred.origin != s.PublicURL {
+		return nil, nil, buycard.Errorf(buycard.EFORBIDDEN, "Cross-site requests are refused.")
+	}
+	if cred.cookie == "" {
+		return nil, nil, nil
+	}
+	sess, u, err := s.Auth.FindSession(ctx, auth.Digest(cred.cookie), s.Now())
 	if err != nil {
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="buycard"`)
-		return err
+		return nil, nil, err
 	}
-	c.Locals(localsCaller, &caller{Key: k, PartyKind: k.PartyKind, PartyID: k.PartyID})
-	return c.Next()
+	if cred.unsafe && !auth.CheckCSRF(cred.cookie, cred.csrf) {
+		return nil, nil, buycard.Errorf(buycard.EFORBIDDEN, "Send the X-CSRF-Token header that GET /v1/auth/me returns.")
+	}
+	return &caller{User: u, PartyKind: u.PartyKind(), PartyID: u.PartyID, sessionToken: cred.cookie}, sess, nil
+}
+
+// resolveKey returns the caller of an API key; a revoked one fails at
+// once. Errors: EUNAUTHORIZED, or the store's.
+func (s *Server) resolveKey(ctx context.Context, key string) (*caller, error) {
+	if !auth.IsAPIKey(key) {
+		return nil, buycard.ErrBadAPIKey
+	}
+	k, err := s.Auth.FindAPIKey(ctx, auth.Digest(key))
+	if err != nil {
+		return nil, err
+	}
+	return &caller{Key: k, PartyKind: k.PartyKind, PartyID: k.PartyID}, nil
 }
 
 // slide moves a session's idle expiry forward once half of it has passed,

@@ -18,12 +18,12 @@ import (
 	"github.com/buycard/buycard/embed"
 )
 
-// hostileText is what a merchant (sign-up is open) might type into a
+// markupBreakers is what a merchant (sign-up is open) might type into a
 // title, a description, a variant or a button label to break out of the
 // markup it lands in: attribute and element breaks, raw-text breaks, meta
 // refreshes, script URLs, escapes of the encoders involved (Go quoting,
 // HTML entities, JSON, fmt verbs) and Unicode controls.
-var hostileText = []string{
+var markupBreakers = []string{
 	`Nice mug"><meta http-equiv=refresh content=0;url=https://evil.example/><x y=`,
 	`Nice mug'><meta http-equiv=refresh content=0;url=https://evil.example/><x y='`,
 	`Nice mug\"><meta http-equiv=refresh content=0;url=https://evil.example/>`,
@@ -55,7 +55,7 @@ var merchantPages = []string{"card", "product page", "choose", "popup", "pay", "
 // globals (widget.SetOfferLoader), which each test server sets.
 func TestMerchantTextCannotChangePages(t *testing.T) {
 	want := renderMerchantPages(t, "Mug")
-	for i, text := range hostileText {
+	for i, text := range markupBreakers {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			got := renderMerchantPages(t, text)
 			for _, page := range merchantPages {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"image"
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -45,24 +47,53 @@ func (s *Server) imageService() buycard.ImageService {
 	return images
 }
 
-// uploadBodyLimit raises the body limit of image uploads, from their
-// request line, before fasthttp reads any body: every other request keeps
-// maxRequestBody, refused from its Content-Length as before.
-func uploadBodyLimit(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+// uploadBodyLimit is fasthttp's HeaderReceived hook: it runs once a
+// request's headers are in, before any of its body is read, and sets the
+// limit of that body. An image upload gets maxUploadBody only when its
+// headers carry the credentials of the product's merchant (mayUpload);
+// every other request, an upload from anyone else included, keeps
+// maxRequestBody, and fasthttp refuses a larger body from its
+// Content-Length (413) without reading it. So no one but the merchant
+// can make the server read 5 MB.
+func (s *Server) uploadBodyLimit(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	path, _, _ := strings.Cut(string(h.RequestURI()), "?")
-	if string(h.Method()) == fiber.MethodPost && isImageUploadPath(path) {
-		return fasthttp.RequestConfig{MaxRequestBodySize: maxUploadBody}
+	productID, ok := imageUploadProduct(path)
+	if string(h.Method()) != fiber.MethodPost || !ok || !s.mayUpload(h, productID) {
+		return fasthttp.RequestConfig{}
 	}
-	return fasthttp.RequestConfig{}
+	return fasthttp.RequestConfig{MaxRequestBodySize: maxUploadBody}
 }
 
-func isImageUploadPath(path string) bool {
+// imageUploadProduct is the product id of an image upload's path,
+// /v1/products/{id}/images; ok is false for any other path.
+func imageUploadProduct(path string) (id string, ok bool) {
 	rest, ok := strings.CutPrefix(path, "/v1/products/")
 	if !ok {
-		return false
+		return "", false
 	}
 	id, tail, _ := strings.Cut(rest, "/")
-	return id != "" && strings.TrimSuffix(tail, "/") == "images"
+	return id, id != "" && strings.TrimSuffix(tail, "/") == "images"
+}
+
+// uploadCheckTimeout bounds the store lookups of mayUpload, which run
+// outside any request's context.
+const uploadCheckTimeout = 5 * time.Second
+
+// mayUpload reports whether the headers h name a merchant who owns the
+// product: the checks authenticate, requireMerchant and ownProduct make
+// again once the body is in.
+func (s *Server) mayUpload(h *fasthttp.RequestHeader, productID string) bool {
+	if s.Auth == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), uploadCheckTimeout)
+	defer cancel()
+	who, _, err := s.resolve(ctx, s.credentials(h))
+	if err != nil || who == nil || who.PartyKind != buycard.PartyMerchant {
+		return false
+	}
+	p, err := s.Catalog.FindProduct(ctx, productID)
+	return err == nil && p.MerchantID == who.PartyID
 }
 
 // postProductImage serves POST /v1/products/{id}/images: the image is the
@@ -132,8 +163,11 @@ func uploadedImage(c *fiber.Ctx) ([]byte, error) {
 var errImageTooBig = buycard.Errorf(buycard.EINVALID, "The image is larger than 5 MB.")
 
 // inspectImage checks what data is by its bytes, whatever the upload
-// claimed, and reads its size. Only PNG, JPEG, GIF and WebP pass, at most
-// buycard.MaxImageDimension pixels either side.
+// claimed, and reads its size from its header, without decoding it. Only
+// PNG, JPEG, GIF and WebP pass, at most buycard.MaxImageDimension pixels
+// either side and buycard.MaxImagePixels in all: a small file can declare
+// a huge picture, which anyone decoding it (a browser, a thumbnailer)
+// would have to hold in memory.
 func inspectImage(data []byte) (*buycard.ImageFile, error) {
 	if len(data) == 0 {
 		return nil, buycard.Errorf(buycard.EINVALID, "The image is empty.")
@@ -146,9 +180,10 @@ func inspectImage(data []byte) (*buycard.ImageFile, error) {
 	if err != nil || "image/"+format != contentType {
 		return nil, buycard.Errorf(buycard.EINVALID, "The image cannot be read; it may be damaged.")
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > buycard.MaxImageDimension || cfg.Height > buycard.MaxImageDimension {
-		return nil, buycard.Errorf(buycard.EINVALID, "The image is %d×%d pixels; at most %d pixels either side, please.",
-			cfg.Width, cfg.Height, buycard.MaxImageDimension)
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > buycard.MaxImageDimension || cfg.Height > buycard.MaxImageDimension ||
+		cfg.Width*cfg.Height > buycard.MaxImagePixels {
+		return nil, buycard.Errorf(buycard.EINVALID, "The image is %d×%d pixels; at most %d pixels either side and %d megapixels in all, please.",
+			cfg.Width, cfg.Height, buycard.MaxImageDimension, buycard.MaxImagePixels/1_000_000)
 	}
 	sum := sha256.Sum256(data)
 	return &buycard.ImageFile{SHA256: hex.EncodeToString(sum[:]), ContentType: contentType,

@@ -153,11 +153,8 @@ func (s *Server) getMerchantOrder(c *fiber.Ctx) error {
 // /v1/merchant/orders/{id}/refunds.
 type merchantRefundRequest struct {
 	Amount int64  `json:"amount"` // minor units of the order's currency
-	Reason string `json:"reason"` // for the merchant's records, at most 500 characters
+	Reason string `json:"reason"` // for the merchant's records: buycard.RefundReasonText
 }
-
-// maxRefundReason bounds a refund's reason.
-const maxRefundReason = 500
 
 // postMerchantRefund serves POST /v1/merchant/orders/{id}/refunds: the
 // merchant refunds part or all of its paid order, on the operator's path
@@ -173,8 +170,8 @@ func (s *Server) postMerchantRefund(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if len(req.Reason) > maxRefundReason {
-		return buycard.Errorf(buycard.EINVALID, "The reason must be at most %d characters.", maxRefundReason)
+	if err := buycard.RefundReasonText.Check(req.Reason); err != nil {
+		return err
 	}
 	// The reason is logged when a refund of the merchant's own order is
 	// about to be made, not for a request sent again.

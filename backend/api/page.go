@@ -106,7 +106,7 @@ func (s *Server) renderCheckout(c *fiber.Ctx, page string, q url.Values, pageErr
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentSecurityPolicy, checkoutCSP(card.Widget.FrameAncestors(), s.StripePublishableKey != ""))
+	c.Set(fiber.HeaderContentSecurityPolicy, checkoutCSP(card.Widget.FrameAncestors(!s.Production), s.StripePublishableKey != ""))
 	// Page URLs carry order tokens: never send them to another origin.
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
 	req := c.Request()

@@ -69,6 +69,7 @@ func (s *Server) getProductPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	c.Set(fiber.HeaderContentSecurityPolicy, productPageCSP)
 	err = sendAsset(c, e.asset, "public, max-age="+strconv.Itoa(s.responses.maxAge(e, productPageTTL)))
 	c.Append(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
 	return err

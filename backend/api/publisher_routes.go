@@ -89,9 +89,6 @@ func (s *Server) postPlacement(c *fiber.Ctx) error {
 		return err
 	}
 	req.Name = strings.TrimSpace(req.Name)
-	if len(req.Name) > 100 {
-		return buycard.Errorf(buycard.EINVALID, "The placement name must be at most 100 characters.")
-	}
 	ctx := c.UserContext()
 	catalog, err := s.Publishers.PublisherCatalog(ctx, publisherOf(c))
 	if err != nil {

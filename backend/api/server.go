@@ -40,6 +40,10 @@ type Config struct {
 	// PublicURL is the origin shoppers' browsers reach the server at, with
 	// no trailing slash ("http://localhost:8080").
 	PublicURL string
+	// Production (BUYCARD_ENV=production, served over https) sends HSTS,
+	// and lets no plain-http page frame a checkout, not even on
+	// localhost (Widget.FrameAncestors).
+	Production bool
 	// CardTTL is how long card data may be cached by browsers and CDNs.
 	CardTTL time.Duration
 	// ResponseCacheTTL is how long the server reuses a built public response
@@ -191,10 +195,15 @@ func New(cfg Config, svc Services) *Server {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
+	// fasthttp's hooks: the body limit of image uploads (images.go), and
+	// the requests Fiber answers itself, before any middleware (headers.go).
+	server := s.app.Server()
+	server.HeaderReceived = s.uploadBodyLimit
+	server.Handler = s.answerUnknownMethods(server.Handler)
+	server.ErrorHandler = markUnreadable(server.ErrorHandler)
 	// compress skips responses that already carry a Content-Encoding (the
 	// precompressed assets) and bodies too small to gain.
-	s.app.Server().HeaderReceived = uploadBodyLimit
-	s.app.Use(recover.New(), requestid.New(), s.logRequests, compress.New())
+	s.app.Use(s.securityHeaders, recover.New(), requestid.New(), s.logRequests, compress.New())
 	s.routes()
 	return s
 }

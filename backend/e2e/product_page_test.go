@@ -29,3 +29,18 @@ func TestProductPageWithoutJavaScript(t *testing.T) {
 		t.Errorf("Buy link = %q", href)
 	}
 }
+
+// The hosted product page runs under a CSP as strict as the checkout's:
+// its loader still turns the Buy link into the overlay, with no
+// violation (the browser reports each as a console error).
+func TestProductPageOverlayUnderItsCSP(t *testing.T) {
+	tb := newTab(t)
+	tb.do(navigate(h.host + "/p/wgt_notebook?pl=plc_feednotebook"))
+	waitFor(t, tb.ctx, `!!window.Buycard`)
+	tb.do(clickCSS(".bc-buy"))
+	waitFor(t, tb.ctx, overlayJS+`?.open`)
+	// The overlay's page is of this origin: read it through the frame.
+	const title = overlayJS + `.querySelector('iframe').contentDocument?.querySelector('#bc-title')?.textContent`
+	waitFor(t, tb.ctx, title+` === 'Leather field notebook'`)
+	tb.noErrors()
+}

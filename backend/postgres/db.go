@@ -36,8 +36,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
+	"net"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -189,17 +192,60 @@ func transact[T any](ctx context.Context, db *DB, opts pgx.TxOptions, fn func(pg
 	})
 	if err != nil {
 		var zero T
-		return zero, err
+		return zero, translate(err)
 	}
 	return v, nil
 }
 
 // wrap prefixes a non-nil *errp with the operation that failed, as
-// pkgsite's derrors.Wrap does. Codes of *buycard.Error survive wrapping.
+// pkgsite's derrors.Wrap does, and translates it. Codes of
+// *buycard.Error survive wrapping.
 func wrap(errp *error, op string) {
 	if *errp != nil {
-		*errp = fmt.Errorf("%s: %w", op, *errp)
+		*errp = fmt.Errorf("%s: %w", op, translate(*errp))
 	}
+}
+
+// SQLSTATE codes of a server that cannot serve us for now (besides class
+// 08, connection exceptions): shutting down, starting up, out of
+// connections.
+var unavailableStates = []string{"57P01", "57P02", "57P03", "53300"}
+
+// characterNotInRepertoire is PostgreSQL refusing text with a NUL or
+// invalid UTF-8, which SQLite stores: the caller's input, not our fault.
+const characterNotInRepertoire = "22021"
+
+var errBadText = buycard.Errorf(buycard.EINVALID, "Text with a NUL character or invalid UTF-8 cannot be stored or looked up.")
+
+// translate turns the driver's errors that are not Buycard's fault into
+// codes, keeping the driver's error in the chain for the log: a lost
+// database (lostDatabase) becomes buycard.ErrUnavailable (a 503, not a
+// 500), and text PostgreSQL cannot hold EINVALID. Every statement's error
+// passes here: in transact, pgxQuery or a method's wrap.
+func translate(err error) error {
+	switch code := buycard.ErrorCode(err); {
+	case code != buycard.EINTERNAL:
+		return err // nil, or already ours
+	case lostDatabase(err):
+		return fmt.Errorf("%w: %w", buycard.ErrUnavailable, err)
+	case hasCode(err, characterNotInRepertoire):
+		return fmt.Errorf("%w: %w", errBadText, err)
+	}
+	return err
+}
+
+// lostDatabase reports whether err, by its type or SQLSTATE, says the
+// server could not be reached or dropped us: no connection could be made,
+// the connection broke or timed out, or the server refuses to work.
+func lostDatabase(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "08") || slices.Contains(unavailableStates, pgErr.Code)
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.Timeout(err) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
 
 // SQLSTATE codes of constraint violations.

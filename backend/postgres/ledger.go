@@ -101,7 +101,7 @@ func pgxQuery(q interface {
 	return func(ctx context.Context, sql string, args ...any) (ledgersql.Rows, func(), error) {
 		rows, err := q.Query(ctx, sql, args...)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, translate(err)
 		}
 		return rows, rows.Close, nil
 	}

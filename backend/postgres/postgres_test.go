@@ -17,7 +17,14 @@ import (
 // openTest opens and migrates a store in a fresh schema.
 func openTest(t testing.TB) *DB {
 	t.Helper()
-	db, err := Open(t.Context(), pgtest.Schema(t))
+	return openURL(t, pgtest.Schema(t))
+}
+
+// openURL opens and migrates the store at url, a fresh schema's
+// (pgtest.Schema) seen another way.
+func openURL(t testing.TB, url string) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,14 +179,7 @@ func TestTimesInUTC(t *testing.T) {
 	q := u.Query()
 	q.Set("timezone", "Asia/Tokyo")
 	u.RawQuery = q.Encode()
-	db, err := Open(t.Context(), u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	db := openURL(t, u.String())
 	f := storetest.Seed(t, db)
 	card, err := db.FindCard(t.Context(), f.Widget.ID)
 	if err != nil {

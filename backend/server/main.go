@@ -220,8 +220,9 @@ func (m *Main) newServer() (*api.Server, error) {
 		return nil, err
 	}
 	cfg := api.Config{
-		PublicURL: m.Config.PublicURL,
-		CardTTL:   60 * time.Second,
+		PublicURL:  m.Config.PublicURL,
+		Production: m.Config.Production(),
+		CardTTL:    60 * time.Second,
 		// Card data and product pages are reused for 5 s across shoppers.
 		ResponseCacheTTL: 5 * time.Second,
 		TokenTTL:         24 * time.Hour,

@@ -172,14 +172,14 @@ func transact[T any](ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn 
 	var zero T
 	tx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
-		return zero, err
+		return zero, translate(err)
 	}
 	v, err := fn(tx)
 	if err != nil {
-		return zero, errors.Join(err, ignoreDone(tx.Rollback()))
+		return zero, translate(errors.Join(err, ignoreDone(tx.Rollback())))
 	}
 	if err := tx.Commit(); err != nil {
-		return zero, err
+		return zero, translate(err)
 	}
 	return v, nil
 }
@@ -194,11 +194,30 @@ func ignoreDone(err error) error {
 }
 
 // wrap prefixes a non-nil *errp with the operation that failed, as
-// pkgsite's derrors.Wrap does. Codes of *buycard.Error survive wrapping.
+// pkgsite's derrors.Wrap does, and translates it. Codes of
+// *buycard.Error survive wrapping.
 func wrap(errp *error, op string) {
 	if *errp != nil {
-		*errp = fmt.Errorf("%s: %w", op, *errp)
+		*errp = fmt.Errorf("%s: %w", op, translate(*errp))
 	}
+}
+
+// unavailableCodes are the primary result codes of an SQLite that cannot
+// get at its data for now: the database locked beyond busy_timeout, the
+// file that cannot be opened, read or written (a failing or full disk).
+var unavailableCodes = []int{sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR,
+	sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PROTOCOL}
+
+// translate marks the error of a database SQLite cannot get at
+// (unavailableCodes) as buycard.ErrUnavailable (a 503, not a 500),
+// keeping the driver's error in the chain for the log. Every statement's
+// error passes here: in transact, sqlQuery or a method's wrap.
+func translate(err error) error {
+	var e *sqlite.Error
+	if buycard.ErrorCode(err) != buycard.EINTERNAL || !errors.As(err, &e) || !slices.Contains(unavailableCodes, e.Code()&0xff) {
+		return err // nil, already ours, or not the database's absence
+	}
+	return fmt.Errorf("%w: %w", buycard.ErrUnavailable, err)
 }
 
 // hasCode reports whether err is an SQLite error with one of the extended

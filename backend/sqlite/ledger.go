@@ -100,7 +100,7 @@ func sqlQuery(q interface {
 	return func(ctx context.Context, query string, args ...any) (ledgersql.Rows, func(), error) {
 		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, translate(err)
 		}
 		return rows, func() { rows.Close() }, nil
 	}

@@ -118,7 +118,7 @@ func testAPIKeys(t *testing.T, s Store) {
 	if len(list) != 1 || list[0].RevokedAt == nil || !list[0].RevokedAt.Equal(at) {
 		t.Errorf("revoked key = %+v, want revoked at %v", list[0], at)
 	}
-	err = s.CreateAPIKey(ctx, &buycard.APIKey{Hash: "h", Prefix: "bc_", PartyKind: buycard.PartyMerchant, PartyID: "mer_nope"})
+	err = s.CreateAPIKey(ctx, &buycard.APIKey{Hash: "h", Prefix: "bc_", Name: "orphan", PartyKind: buycard.PartyMerchant, PartyID: "mer_nope"})
 	wantError(t, err, buycard.ENOTFOUND, `Merchant "mer_nope" not found.`)
 }
 

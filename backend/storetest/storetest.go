@@ -90,6 +90,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"WidgetDesign", testWidgetDesign},
 		{"UnlimitedStock", testUnlimitedStock},
 		{"ProductImages", testProductImages},
+		{"HostileLookups", testHostileLookups},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
