@@ -147,7 +147,7 @@ func newCorpus(t *testing.T) *corpus {
 	ts := newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
 		cfg.PasswordParams = auth.TestParams
 		db := svc.Catalog.(*sqlite.DB)
-		svc.Events, svc.Funnels = analytics.New(svc.Tokens, db), db
+		svc.Events, svc.Funnels = analytics.New(svc.Tokens, db, analytics.Options{}), db
 		svc.Auth, svc.Accounts, svc.Transfers, svc.Admin = db, db, db, db
 		svc.StripeOnboarding = &stripeconnect.Onboarding{Provider: provider, Accounts: db, Tokens: svc.Tokens}
 		svc.StripeWebhooks = &stripeconnect.Webhooks{Secrets: []string{whSecret}, Refunds: provider,
@@ -242,7 +242,9 @@ func (c *corpus) fixture(t *testing.T) corpusFixture {
 	f.product = c.create(t, "/v1/products", productBody, f.key)
 	f.widgetID = c.create(t, "/v1/widgets", jsonBody(map[string]any{"product_id": f.product["id"]}), f.key)["id"].(string)
 	f.order = ts.checkout(t, f.widgetID, 0, 1)
-	ts.payOrder(t, f.order)
+	if resp, body := ts.payOrder(t, f.order); resp.StatusCode != 200 {
+		t.Fatalf("pay = %d %s", resp.StatusCode, body)
+	}
 	f.spareKeyID = c.create(t, "/v1/keys", `{"name":"spare"}`, f.cookie.headers())["key"].(map[string]any)["id"].(string)
 	f.cardToken = ts.cardToken(t, f.widgetID)
 	return f

@@ -180,14 +180,6 @@ func TestReleaseOrder(t *testing.T) {
 	}
 }
 
-// payOrder pays r's order with the sandbox's test card.
-func (ts *testServer) payOrder(t *testing.T, r checkoutReply) (*http.Response, string) {
-	t.Helper()
-	return ts.do(t, "POST", "/v1/sandbox/pay", "application/json", jsonBody(map[string]string{
-		"client_secret": r.Payment.ClientSecret, "card_number": "4242 4242 4242 4242",
-	}))
-}
-
 // A renewal moves the hold; an order released meanwhile holds nothing.
 func TestRenewHold(t *testing.T) {
 	ts := newTestServer(t)

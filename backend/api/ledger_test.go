@@ -27,18 +27,18 @@ func (ts *testServer) buyNotebook(t *testing.T) string {
 func (ts *testServer) buy(t *testing.T, ref string) string {
 	t.Helper()
 	r := ts.checkout(t, ref, 0, 1)
-	ts.payOrder(t, r)
+	if resp, body := ts.payOrder(t, r); resp.StatusCode != 200 {
+		t.Fatalf("pay = %d %s", resp.StatusCode, body)
+	}
 	return r.Order.ID
 }
 
-// payOrder pays the order of a checkout with the sandbox's good test card.
-func (ts *testServer) payOrder(t *testing.T, r checkoutReply) {
+// payOrder pays r's order with the sandbox's good test card.
+func (ts *testServer) payOrder(t *testing.T, r checkoutReply) (*http.Response, string) {
 	t.Helper()
-	resp, body := ts.do(t, "POST", "/v1/sandbox/pay", "application/json",
-		jsonBody(map[string]string{"client_secret": r.Payment.ClientSecret, "card_number": "4242424242424242"}))
-	if resp.StatusCode != 200 {
-		t.Fatalf("pay = %d %s", resp.StatusCode, body)
-	}
+	return ts.do(t, "POST", "/v1/sandbox/pay", "application/json", jsonBody(map[string]string{
+		"client_secret": r.Payment.ClientSecret, "card_number": "4242 4242 4242 4242",
+	}))
 }
 
 func TestLedgerAfterASale(t *testing.T) {
