@@ -38,6 +38,9 @@ var (
 	PlacementNameText      = TextField{Name: "The placement name", MaxLength: 100}
 	APIKeyNameText         = TextField{Name: "The API key's name", MaxLength: 100}
 	RefundReasonText       = TextField{Name: "The reason", MaxLength: 500, Multiline: true}
+	// IdempotencyKeyText is a refund's Idempotency-Key, which is stored
+	// and shown back like the rest.
+	IdempotencyKeyText = TextField{Name: "The Idempotency-Key", MaxLength: 200}
 )
 
 // Check checks s as f's text: valid UTF-8, at most f.MaxLength

@@ -210,9 +210,6 @@ type Refunds interface {
 	RefundOrder(ctx context.Context, o *buycard.Order, amount int64, idempotencyKey string) (buycard.PaymentEvent, error)
 }
 
-// maxIdempotencyKey bounds the Idempotency-Key header.
-const maxIdempotencyKey = 200
-
 // postRefund serves POST /v1/ledger/orders/{id}/refunds: the operator
 // refunds part or all of a paid order, once per Idempotency-Key (see
 // refund).
@@ -236,11 +233,13 @@ func (s *Server) routeOrder(c *fiber.Ctx) (*buycard.Order, error) {
 // idempotencyKey is the request's Idempotency-Key header, which a refund
 // must carry.
 func idempotencyKey(c *fiber.Ctx) (string, error) {
-	key := c.Get("Idempotency-Key")
-	if key == "" || len(key) > maxIdempotencyKey {
-		return "", buycard.Errorf(buycard.EINVALID, "Send an Idempotency-Key header (1 to %d characters): a retried refund must not pay twice.", maxIdempotencyKey)
+	// Bytes, not characters: the provider's own key is made of it and
+	// Stripe takes at most 255.
+	key, max := c.Get("Idempotency-Key"), buycard.IdempotencyKeyText.MaxLength
+	if key == "" || len(key) > max {
+		return "", buycard.Errorf(buycard.EINVALID, "Send an Idempotency-Key header (1 to %d characters): a retried refund must not pay twice.", max)
 	}
-	return key, nil
+	return key, buycard.IdempotencyKeyText.Check(key)
 }
 
 // refund makes the refund req asks for, once per key; the operator's and
