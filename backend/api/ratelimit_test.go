@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/backend/redisstore"
+	"github.com/buycard/buycard/backend/redisstore/redistest"
 )
 
 // app.Test requests come from 0.0.0.0; trusting it as a proxy lets the
@@ -221,7 +221,7 @@ func TestCheckoutLimitsOffByDefault(t *testing.T) {
 // TestCheckoutLimitSharedThroughRedis runs two nodes on one Redis: the
 // checkouts a client starts on either count against one limit.
 func TestCheckoutLimitSharedThroughRedis(t *testing.T) {
-	redisURL := testRedisURL(t)
+	redisURL := redistest.URL(t)
 	node := func() *testServer {
 		store, err := redisstore.Open(redisURL)
 		if err != nil {
@@ -261,20 +261,6 @@ func TestCheckoutLimitSharedThroughRedis(t *testing.T) {
 	if resp, body := a.tryCheckout(t, "wgt_notebook", xff(other)...); resp.StatusCode != 201 {
 		t.Errorf("another client = %d %s", resp.StatusCode, body)
 	}
-}
-
-// testRedisURL is BUYCARD_TEST_REDIS_URL; without it the test is skipped,
-// or fails in CI.
-func testRedisURL(t *testing.T) string {
-	t.Helper()
-	redisURL := os.Getenv("BUYCARD_TEST_REDIS_URL")
-	if redisURL == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("BUYCARD_TEST_REDIS_URL is required in CI")
-		}
-		t.Skip("BUYCARD_TEST_REDIS_URL is not set")
-	}
-	return redisURL
 }
 
 // syncBuffer is a log sink safe for the server's goroutines.

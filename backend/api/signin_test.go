@@ -18,6 +18,7 @@ import (
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/backend/redisstore"
+	"github.com/buycard/buycard/backend/redisstore/redistest"
 )
 
 // loginFrom signs in as email with pw from the client network ip.
@@ -184,7 +185,7 @@ func TestLoginThrottleWithRedisDownOrUp(t *testing.T) {
 		warnings int
 	}{
 		{"redis unreachable", func(*testing.T) string { return "redis://127.0.0.1:1/0" }, false, 1},
-		{"redis up", testRedisURL, true, 0},
+		{"redis up", func(t *testing.T) string { return redistest.URL(t) }, true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -226,7 +227,7 @@ func TestLoginThrottleWithRedisDownOrUp(t *testing.T) {
 // and heals it: during the cut each node throttles on its own, after it
 // they share again, and each node logs the cut once and the healing once.
 func TestLoginThrottleBackToRedis(t *testing.T) {
-	proxy := newTCPProxy(t, testRedisURL(t))
+	proxy := newTCPProxy(t, redistest.URL(t))
 	now := time.Now()
 	clock := func() time.Time { return now }
 	var logsA, logsB syncBuffer

@@ -49,7 +49,7 @@ func startNode(t *testing.T, env map[string]string, logs *outages) *server.Main 
 // TestConsoleSignInWithRedisDown is issue 12, finding 2, in the browser: on
 // a node whose Redis does not answer, 30 wrong passwords are throttled
 // after the free ones, never a 500; the right one is throttled on the
-// sign-in page, then signs in once the wait is over; the node logs the
+// sign-in page while the wait lasts, then signs in; the node logs the
 // outage once.
 func TestConsoleSignInWithRedisDown(t *testing.T) {
 	var logs outages
@@ -80,7 +80,11 @@ func TestConsoleSignInWithRedisDown(t *testing.T) {
 	}
 
 	tb.do(fill("#email", email), fill("#password", consolePassword), clickCSS(`form button[type=submit]`))
-	waitConsole(t, tb, `document.querySelector('[role=alert]').textContent.includes('Too many failed sign-ins. Try again in')`)
+	// The wait after the fifth failure is one second, which a loaded
+	// machine may spend filling the form: the right password then signs in
+	// at once. Either way it never meets an internal error.
+	waitConsole(t, tb, `location.pathname === '/console' ||
+		document.querySelector('[role=alert]').textContent.includes('Too many failed sign-ins. Try again in')`)
 	// Submit again whenever the form is idle, until the wait is over and
 	// the page moves on: refused attempts do not count as failures.
 	waitConsole(t, tb, `location.pathname === '/console' || (() => {

@@ -103,9 +103,16 @@ func pgxQuery(q interface {
 		if err != nil {
 			return nil, nil, translate(err)
 		}
-		return rows, rows.Close, nil
+		return translatedRows{rows}, rows.Close, nil
 	}
 }
+
+// translatedRows translates the errors of pgx's rows: pgx reads a result
+// lazily, so a database lost after Query returned shows in Scan or Err.
+type translatedRows struct{ pgx.Rows }
+
+func (r translatedRows) Scan(dest ...any) error { return translate(r.Rows.Scan(dest...)) }
+func (r translatedRows) Err() error             { return translate(r.Rows.Err()) }
 
 // pgxExec is an ExecFunc over a transaction.
 func pgxExec(tx pgx.Tx) ledgersql.ExecFunc {

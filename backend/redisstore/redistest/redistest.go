@@ -11,10 +11,9 @@ import (
 	"github.com/buycard/buycard/backend/redisstore"
 )
 
-// Open returns the storage of BUYCARD_TEST_REDIS_URL, closed when t ends,
-// after checking that Redis answers. Without the variable the test is
-// skipped, except with CI=true, which fails it.
-func Open(t testing.TB) *fiberredis.Storage {
+// URL returns BUYCARD_TEST_REDIS_URL. Without it the test is skipped,
+// except with CI=true, which fails it.
+func URL(t testing.TB) string {
 	t.Helper()
 	url := os.Getenv("BUYCARD_TEST_REDIS_URL")
 	if url == "" {
@@ -23,7 +22,14 @@ func Open(t testing.TB) *fiberredis.Storage {
 		}
 		t.Skip("BUYCARD_TEST_REDIS_URL is not set")
 	}
-	store, err := redisstore.Open(url)
+	return url
+}
+
+// Open returns the storage of BUYCARD_TEST_REDIS_URL (URL), closed when t
+// ends, after checking that Redis answers.
+func Open(t testing.TB) *fiberredis.Storage {
+	t.Helper()
+	store, err := redisstore.Open(URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
