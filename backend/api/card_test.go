@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -120,5 +121,20 @@ func TestGetCardsReusedForAFewSeconds(t *testing.T) {
 	later, _ := ts.do(t, "GET", url, "", "")
 	if got := later.Header.Get("Cache-Control"); got != "public, max-age=60" {
 		t.Errorf("Cache-Control after the reuse window = %q, want a freshly built response", got)
+	}
+}
+
+// TestCardsOfAFullPage asks for the most cards one request may name, each
+// with the longest ids the loader sends (wgt_ and plc_ with 40
+// characters): a page of 100 placed cards must not meet fasthttp's 431.
+func TestCardsOfAFullPage(t *testing.T) {
+	ts := newTestServer(t)
+	refs := make([]string, 100) // the most one request may name
+	for i := range refs {
+		refs[i] = fmt.Sprintf("wgt_%040d:plc_%040d", i, i)
+	}
+	resp, body := ts.do(t, "GET", "/v1/cards?lang=en-US&ids="+strings.Join(refs, ","), "", "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET /v1/cards with %d long refs = %d: %.200s", len(refs), resp.StatusCode, body)
 	}
 }

@@ -186,11 +186,16 @@ func New(cfg Config, svc Services) *Server {
 	s.responses = newResponseCache(cfg.ResponseCacheTTL, svc.Now)
 	s.limits = limitstore.New(svc.RateLimits, svc.Logger, svc.Now)
 	s.fees = newPlatformFees(svc.Admin, cfg.PlatformFee, svc.Now)
+	// The request line and headers must fit fasthttp's read buffer (4 KiB
+	// by default), or fasthttp answers 431 itself: one card-data request
+	// names up to maxCardRefs cards, each up to 89 characters.
+	const maxRequestHead = 16 << 10
 	s.app = fiber.New(fiber.Config{
 		AppName:               "buycard",
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		BodyLimit:             maxRequestBody, // image uploads get more: uploadBodyLimit
+		ReadBufferSize:        maxRequestHead,
 		ReadTimeout:           15 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
