@@ -114,7 +114,7 @@ func TestServerErrorsAreJSON(t *testing.T) {
 		{"unknown method on a page", "FOO /demo HTTP/1.1\r\nHost: x\r\n\r\n", 405, ""},
 		{"capital V1", "GET /V1/cards?ids=bad HTTP/1.1\r\nHost: x\r\n\r\n", 400, `"bad" is not a card reference (wgt_… or wgt_…:plc_…).`},
 		{"/v1 itself", "GET /v1 HTTP/1.1\r\nHost: x\r\n\r\n", 404, "No such API endpoint: GET /v1."},
-		{"headers too large", "GET /v1/cards HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 8000) + "\r\n\r\n", 431, "The request headers are too large."},
+		{"headers too large", "GET /v1/cards HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 20000) + "\r\n\r\n", 431, "The request headers are too large."},
 		{"bad Content-Length", "POST /v1/checkout HTTP/1.1\r\nHost: x\r\nContent-Length: secret-cookie\r\n\r\n", 400, "The request is malformed."},
 		{"bad chunk", "POST /v1/checkout HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nzz\r\n", 400, "The request is malformed."},
 		{"broken multipart", "POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=zz\r\nContent-Length: 10\r\n\r\n0123456789", 400, "The request is malformed."},

@@ -43,6 +43,7 @@ func nodeEnv(databaseURL string) map[string]string {
 		"BUYCARD_OPERATOR_KEY":            "faulttest operator key",
 		"BUYCARD_CHECKOUTS_PER_IP":        "0",
 		"BUYCARD_CHECKOUTS_PER_PUBLISHER": "0",
+		"BUYCARD_TRUSTED_PROXIES":         "127.0.0.1/32", // shopper.network
 	}
 }
 

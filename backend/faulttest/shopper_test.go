@@ -28,6 +28,16 @@ var client = &http.Client{
 // with the sandbox provider, POST /v1/sandbox/pay.
 type shopper struct {
 	token, variantID string
+	// network is the client address the nodes see (X-Forwarded-For from
+	// a trusted proxy, see startNode), "" for the loopback address. A
+	// network may hold only a fifth of the stock left at once.
+	network string
+}
+
+// from is the shopper buying from another client network.
+func (s shopper) from(network string) *shopper {
+	s.network = network
+	return &s
 }
 
 // newShopper reads the placement token of the fixture's card from node;
@@ -62,8 +72,18 @@ type checkout struct {
 // checkout starts a checkout of quantity units at node. status is the
 // node's answer, 0 when none came.
 func (s *shopper) checkout(ctx context.Context, node *server.Main, quantity int) (c checkout, status int, err error) {
-	body := map[string]any{"token": s.token, "variant_id": s.variantID, "quantity": quantity}
-	status, err = post(ctx, node.Config.PublicURL+"/v1/checkout", body, &c)
+	b, err := json.Marshal(map[string]any{"token": s.token, "variant_id": s.variantID, "quantity": quantity})
+	if err != nil {
+		return c, 0, err
+	}
+	req, err := newRequest(ctx, http.MethodPost, node.Config.PublicURL+"/v1/checkout", b)
+	if err != nil {
+		return c, 0, err
+	}
+	if s.network != "" {
+		req.Header.Set("X-Forwarded-For", s.network)
+	}
+	status, err = send(req, &c)
 	return c, status, err
 }
 
