@@ -139,19 +139,28 @@ func (e *env) placementToken(ctx context.Context, widget string) (string, error)
 }
 
 func (e *env) getJSON(ctx context.Context, path string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", e.host+path, nil)
+	b, err := e.get(ctx, path)
 	if err != nil {
 		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// get returns the body of Buycard's 200 answer to GET path.
+func (e *env) get(ctx context.Context, path string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", e.host+path, nil)
+	if err != nil {
+		return nil, err
 	}
 	resp, err := loopbackClient(1).Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 {
-		return fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
+		return nil, fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
 	}
-	return json.NewDecoder(resp.Body).Decode(v)
+	return io.ReadAll(resp.Body)
 }
 
 // baselineApp is a minimal Fiber app with one route per endpoint that

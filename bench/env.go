@@ -29,7 +29,7 @@ type env struct {
 	// publisher's (http://127.0.0.1:PORT2), another site for the browser.
 	host, site string
 	siteSrv    *httptest.Server
-	pages      sync.Map // path → page HTML
+	pages      sync.Map // path → page HTML: a string, or a cachedPage
 	widgets    []string // wgt_bench00 …
 	variant    string   // the variant of wgt_bench00, for checkouts
 }
@@ -115,8 +115,27 @@ func (e *env) addPage(name, html string) string {
 	return e.site + "/" + name
 }
 
+// cachedPage is a page browsers may cache for a minute, as they may
+// Buycard's hosted product page.
+type cachedPage string
+
+// productPageCopy serves the bytes of Buycard's hosted product page of
+// widget, its links aimed at Buycard, from the publisher site's server
+// under the name localhost, and returns its URL: the overlay baseline's
+// frame. The name makes it cross-site from the publisher page
+// (127.0.0.1), as Buycard's origin is, and it is cacheable as /p/ is; /p/
+// itself may not be framed (frame-ancestors 'none').
+func (e *env) productPageCopy(ctx context.Context, widget string) (string, error) {
+	page, err := e.get(ctx, "/p/"+widget)
+	if err != nil {
+		return "", err
+	}
+	e.pages.Store("/product-copy", cachedPage(strings.Replace(string(page), "<head>", `<head><base href="`+e.host+`/">`, 1)))
+	return strings.Replace(e.site, "127.0.0.1", "localhost", 1) + "/product-copy", nil
+}
+
 // servePage serves a registered page, gzipped when the browser accepts it
-// (as any publisher's server would), never cached.
+// (as any publisher's server would), never cached but a cachedPage.
 func (e *env) servePage(w http.ResponseWriter, r *http.Request) {
 	page, ok := e.pages.Load(r.URL.Path)
 	if !ok {
@@ -125,6 +144,10 @@ func (e *env) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if p, ok := page.(cachedPage); ok {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		page = string(p)
+	}
 	var out io.Writer = w
 	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		w.Header().Set("Content-Encoding", "gzip")

@@ -45,8 +45,12 @@ func (e *env) overlayPages(ctx context.Context) (bc, base overlayPage, err error
 		ready:   wasmReadyJS,
 		form:    formReadyJS,
 	}
+	product, err := e.productPageCopy(ctx, widgets[0])
+	if err != nil {
+		return bc, base, err
+	}
 	base = overlayPage{
-		url:     e.addPage("tap-static", staticPage(html, e.host+"/p/"+widgets[0])),
+		url:     e.addPage("tap-static", staticPage(html, product)),
 		buy:     chromedp.JSPath(`document.querySelector('.bench-card .bc-buy')`),
 		product: fmt.Sprintf(fcpAtJS, ".bc-price"),
 		ready:   domReadyJS,
@@ -173,7 +177,7 @@ func (c tapCase) name() string {
 
 // measureOverlay runs every case, Buycard and baseline alternately.
 func measureOverlay(ctx context.Context, b *browser, e *env, cases []tapCase) Section {
-	sec := Section{Title: "Buy tap → overlay", Baseline: "the same cards as static HTML, whose Buy opens Buycard's static hosted product page in a cross-site iframe", Notes: overlayNotes()}
+	sec := Section{Title: "Buy tap → overlay", Baseline: "the same cards as static HTML, whose Buy opens Buycard's static hosted product page (its bytes) in a cross-site iframe", Notes: overlayNotes()}
 	bc, base, err := e.overlayPages(ctx)
 	if err != nil {
 		sec.Err = err
@@ -250,7 +254,9 @@ func overlayNotes() []string {
 			"(`Runtime.runIfWaitingForDebugger`). That hold, a few CDP round trips, is inside every figure, the baseline's too.",
 		"The baseline's Buy button opens a `<dialog>` with a cross-site iframe of Buycard's hosted product page `/p/…` " +
 			"(server-rendered, no WASM, `max-age=60`, so warm runs take it from the cache where the `no-store` checkout page is " +
-			"fetched again), loaded on `pointerdown`. Its \"shows product and price\" " +
+			"fetched again), loaded on `pointerdown`. Since `/p/` refuses framing (`frame-ancestors 'none'`), the frame shows its " +
+			"bytes served by the harness as `http://localhost:PORT/product-copy`, cross-site from the publisher page as Buycard is, " +
+			"with a `<base>` aiming its links at Buycard. Its \"shows product and price\" " +
 			"is its first contentful paint with `.bc-price` in the DOM; it is interactive at its `DOMContentLoaded` end and usable at the " +
 			"later of that and its paint.",
 	}

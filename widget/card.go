@@ -50,7 +50,7 @@ func NewCardView(card *buycard.Card, lang string) CardView {
 		Title:        card.Product.Title,
 		Price:        priceText(&card.Product, lang, words),
 		CTA:          cta,
-		Note:         availabilityNoteIn(availability, card.Product.HeldUntil(), words),
+		Note:         cardNote(availability, card.Product.HeldUntil(), words),
 		Image:        card.Product.Image,
 		Availability: availability,
 		Lang:         w.Locale,
@@ -109,6 +109,17 @@ func availabilityNoteIn(a buycard.Availability, heldUntil *time.Time, words card
 	return words.unavailable
 }
 
+// cardNote is availabilityNoteIn as a card shows it. A card has room for a
+// word or two beside its Buy button (at 390 px a longer note pushes the
+// title out of the card), so a product held in checkouts only says when
+// to come back; its product page and checkout say why.
+func cardNote(a buycard.Availability, heldUntil *time.Time, words cardWords) string {
+	if a == buycard.Held {
+		return fmt.Sprintf(words.backIn, checkBackMinutes(heldUntil))
+	}
+	return availabilityNoteIn(a, heldUntil, words)
+}
+
 // checkBackMinutes is in how many minutes, at least one, the first hold
 // ends. Card data is cached for a minute, so minutes are exact enough.
 func checkBackMinutes(heldUntil *time.Time) int {
@@ -121,22 +132,27 @@ func checkBackMinutes(heldUntil *time.Time) int {
 // cardWords are the words a card shows besides the merchant's.
 type cardWords struct {
 	buy, from, soldOut, unavailable string // from has a %s for the price
-	held                            string // has a %d for the minutes to wait
+	held, backIn                    string // have a %d for the minutes to wait
 }
 
 // cardTranslations are the card's words by language; others read English.
 var cardTranslations = map[string]cardWords{
-	"en": {"Buy", "From %s", "Sold out", "Not available right now", "All held in other checkouts. Check back in %d min."},
+	"en": {"Buy", "From %s", "Sold out", "Not available right now",
+		"All held in other checkouts. Check back in %d min.", "Back in %d min"},
 	"fr": {"Acheter", "À partir de %s", "Épuisé", "Indisponible pour le moment",
-		"Tout est réservé dans d'autres paniers. Revenez dans %d min."},
+		"Tout est réservé dans d'autres paniers. Revenez dans %d min.", "Retour dans %d min"},
 	"de": {"Kaufen", "Ab %s", "Ausverkauft", "Derzeit nicht verfügbar",
-		"Alles in anderen Bestellungen reserviert. Schauen Sie in %d Min. wieder vorbei."},
-	"es": {"Comprar", "Desde %s", "Agotado", "No disponible por ahora", "Todo reservado en otras compras. Vuelve en %d min."},
-	"it": {"Acquista", "Da %s", "Esaurito", "Non disponibile al momento", "Tutto riservato in altri acquisti. Riprova tra %d min."},
+		"Alles in anderen Bestellungen reserviert. Schauen Sie in %d Min. wieder vorbei.", "Zurück in %d Min."},
+	"es": {"Comprar", "Desde %s", "Agotado", "No disponible por ahora",
+		"Todo reservado en otras compras. Vuelve en %d min.", "Vuelve en %d min"},
+	"it": {"Acquista", "Da %s", "Esaurito", "Non disponibile al momento",
+		"Tutto riservato in altri acquisti. Riprova tra %d min.", "Torna tra %d min"},
 	"nl": {"Kopen", "Vanaf %s", "Uitverkocht", "Momenteel niet beschikbaar",
-		"Alles gereserveerd in andere bestellingen. Kijk over %d min. opnieuw."},
-	"pt": {"Comprar", "A partir de %s", "Esgotado", "Indisponível no momento", "Tudo reservado em outras compras. Volte em %d min."},
-	"ja": {"購入", "%sから", "売り切れ", "現在ご購入いただけません", "ほかのお客様が購入手続き中です。%d分後にもう一度ご確認ください。"},
+		"Alles gereserveerd in andere bestellingen. Kijk over %d min. opnieuw.", "Terug over %d min"},
+	"pt": {"Comprar", "A partir de %s", "Esgotado", "Indisponível no momento",
+		"Tudo reservado em outras compras. Volte em %d min.", "Volta em %d min"},
+	"ja": {"購入", "%sから", "売り切れ", "現在ご購入いただけません",
+		"ほかのお客様が購入手続き中です。%d分後にもう一度ご確認ください。", "%d分後に再開"},
 }
 
 // cardWordsFor returns the words for lang's language, or English.

@@ -70,8 +70,8 @@ func TestCardAvailability(t *testing.T) {
 		{"buyable", testCard(), "buyable", "", false},
 		{"sold out", soldOut, "sold_out", "Sold out", true},
 		{"unavailable", unavailable, "unavailable", "Not available right now", true},
-		{"held in checkouts", held, "held", "All held in other checkouts. Check back in 3 min.", true},
-		{"held, in French", &heldFR, "held", "Tout est réservé dans d&#39;autres paniers. Revenez dans 3 min.", true},
+		{"held in checkouts", held, "held", "Back in 3 min", true},
+		{"held, in French", &heldFR, "held", "Retour dans 3 min", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
