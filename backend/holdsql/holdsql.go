@@ -6,10 +6,12 @@
 // ledgersql's seam; the databases differ only in how a statement locks the
 // variant row it reads, which a Dialect supplies.
 //
-// A hold lives on its order (each store's migration 00012): held_until,
+// A hold lives on its order (each store's migration 00015): held_until,
 // in unix microseconds so that both databases compare it alike, is when
 // it ends, NULL once the order holds nothing; hold_network is the client
-// network holding, kept only while it holds.
+// network holding, kept only while it holds. variants.held counts the
+// units a limited variant's holds take, kept by the migration's triggers,
+// so that a checkout reads its cap off the row it locks.
 package holdsql
 
 import (
@@ -40,7 +42,7 @@ type Stock struct {
 // NewStock returns the hold statements of dialect d.
 func NewStock(d Dialect) Stock {
 	return Stock{
-		lockVariant:  `SELECT stock, unlimited FROM variants WHERE id = $1` + d.ForUpdate,
+		lockVariant:  `SELECT stock, unlimited, held FROM variants WHERE id = $1` + d.ForUpdate,
 		shareVariant: `SELECT unlimited FROM variants WHERE id = $1` + d.ForShare,
 	}
 }
@@ -51,11 +53,11 @@ const (
 	// returns how many units each held.
 	endDueHolds = `UPDATE orders SET held_until = NULL, hold_network = NULL
 		WHERE variant_id = $1 AND held_until <= $2 RETURNING quantity`
-	// heldUnits sums the units of variant $1 that pending orders hold, in
-	// all and by network $2.
-	heldUnits = `SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT),
-		CAST(COALESCE(SUM(CASE WHEN hold_network = $2 THEN quantity ELSE 0 END), 0) AS BIGINT)
-		FROM orders WHERE variant_id = $1 AND held_until IS NOT NULL`
+	// networkHeld sums the units of variant $1 that pending orders of
+	// network $2 hold: a few rows of the orders_holds index. All of the
+	// variant's holds are variants.held, which triggers keep.
+	networkHeld = `SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT)
+		FROM orders WHERE variant_id = $1 AND hold_network = $2 AND held_until IS NOT NULL`
 	// addStock adds $2 units to variant $1's stock; an unlimited variant
 	// has none to move.
 	addStock = `UPDATE variants SET stock = stock + $2 WHERE id = $1 AND NOT unlimited`
@@ -68,6 +70,13 @@ const (
 // first hold on the variant's units ends, NULL when none is held
 // (read with Time).
 const VariantHeldUntil = `(SELECT MIN(o.held_until) FROM orders o WHERE o.variant_id = v.id AND o.held_until IS NOT NULL)`
+
+// VariantHeld is a column of an update of variants: the units its pending
+// orders hold, which is variants.held for a limited variant (the
+// migration's triggers keep it from then on; an unlimited variant's is 0,
+// for its checkouts share the row and must not write it). Stores set it
+// when a variant turns limited, with the variant's row locked.
+const VariantHeld = `(SELECT COALESCE(SUM(o.quantity), 0) FROM orders o WHERE o.variant_id = variants.id AND o.held_until IS NOT NULL)`
 
 // Micros is t as held_until keeps it: unix microseconds, NULL for nil.
 func Micros(t *time.Time) any {
@@ -90,6 +99,7 @@ func Time(micros *int64) *time.Time {
 type variant struct {
 	stock     int
 	unlimited bool
+	held      int // units pending orders hold
 	freed     int // units of ended holds that came back on sale
 }
 
@@ -97,7 +107,7 @@ type variant struct {
 // it that ended by now, and returns the row.
 func (s Stock) lock(ctx context.Context, tx ledgersql.WriteTx, id string, now time.Time) (variant, error) {
 	var v variant
-	if err := queryRow(ctx, tx, s.lockVariant, []any{id}, &v.stock, &v.unlimited); err != nil {
+	if err := queryRow(ctx, tx, s.lockVariant, []any{id}, &v.stock, &v.unlimited, &v.held); err != nil {
 		return v, err
 	}
 	units, err := queryColumn[int](ctx, tx, endDueHolds, id, now.UnixMicro())
@@ -107,7 +117,7 @@ func (s Stock) lock(ctx context.Context, tx ledgersql.WriteTx, id string, now ti
 	for _, n := range units {
 		v.freed += n
 	}
-	v.stock += v.freed
+	v.stock, v.held = v.stock+v.freed, v.held-v.freed
 	return v, add(ctx, tx, id, v.freed)
 }
 
@@ -128,11 +138,13 @@ func (s Stock) Reserve(ctx context.Context, tx ledgersql.WriteTx, o *buycard.Ord
 	if err != nil || v.unlimited {
 		return err
 	}
-	var held, mine int
-	if err := queryRow(ctx, tx, heldUnits, []any{o.VariantID, o.HoldNetwork}, &held, &mine); err != nil {
-		return err
+	var mine int
+	if o.HoldNetwork != "" {
+		if err := queryRow(ctx, tx, networkHeld, []any{o.VariantID, o.HoldNetwork}, &mine); err != nil {
+			return err
+		}
 	}
-	if err := o.CheckHold(v.stock, held, mine); err != nil {
+	if err := o.CheckHold(v.stock, v.held, mine); err != nil {
 		return err
 	}
 	return add(ctx, tx, o.VariantID, -o.Quantity)

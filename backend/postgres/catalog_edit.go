@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/holdsql"
 )
 
 // Merchant-side reads and edits of products and widgets (issue 6).
@@ -107,7 +108,8 @@ func (db *DB) UpdateProduct(ctx context.Context, p *buycard.Product) (err error)
 				v.ID = newID("", "var")
 				err = insertVariant(ctx, tx, p.ID, i, *v)
 			} else {
-				_, err = tx.Exec(ctx, `UPDATE variants SET position = $1, name = $2, price = $3, stock = $4, unlimited = $5 WHERE id = $6`,
+				_, err = tx.Exec(ctx, `UPDATE variants SET position = $1, name = $2, price = $3, stock = $4, unlimited = $5,
+					held = CASE WHEN $5 THEN 0 ELSE `+holdsql.VariantHeld+` END WHERE id = $6`,
 					i, v.Name, v.Price, v.Stock, v.Unlimited, v.ID)
 			}
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/holdsql"
 )
 
 // Merchant-side reads and edits of products and widgets (issue 6).
@@ -106,8 +107,9 @@ func (db *DB) UpdateProduct(ctx context.Context, p *buycard.Product) (err error)
 				v.ID = newID("", "var")
 				err = insertVariant(ctx, tx, p.ID, i, *v)
 			} else {
-				_, err = tx.ExecContext(ctx, `UPDATE variants SET position = ?, name = ?, price = ?, stock = ?, unlimited = ? WHERE id = ?`,
-					i, v.Name, v.Price, v.Stock, v.Unlimited, v.ID)
+				_, err = tx.ExecContext(ctx, `UPDATE variants SET position = ?, name = ?, price = ?, stock = ?, unlimited = ?,
+					held = CASE WHEN ? THEN 0 ELSE `+holdsql.VariantHeld+` END WHERE id = ?`,
+					i, v.Name, v.Price, v.Stock, v.Unlimited, v.Unlimited, v.ID)
 			}
 			if err != nil {
 				return err

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -212,6 +213,67 @@ func testLapseHolds(t *testing.T, s Store) {
 	if got := f.Stock(t, s, 0); got != 47 {
 		t.Errorf("stock after a second sweep = %d, want 47", got)
 	}
+}
+
+// testCapFollowsHolds checks a network's cap, a fifth of the units unsold
+// (in stock or held), as holds start and end every way they can: the
+// store counts the held units as it goes rather than summing them on every
+// checkout, and the count must follow creations, payments, cancels,
+// lapses and a variant turning unlimited and back.
+func testCapFollowsHolds(t *testing.T, s Store) {
+	ctx := t.Context()
+	f := dropFixture(t, s)
+	probes := 0
+	wantCap := func(step string, limit int) {
+		t.Helper()
+		probes++
+		network := fmt.Sprintf("203.0.113.%d", probes)
+		if limit < f.Product.MaxPerOrder {
+			_, err := s.CreateOrder(ctx, heldOrder(f, network, limit+1, time.Minute))
+			wantError(t, err, buycard.ECONFLICT, fmt.Sprintf("One shopper can hold at most %d of these at a time.", limit))
+		}
+		o, err := s.CreateOrder(ctx, heldOrder(f, network, limit, time.Minute))
+		if err != nil {
+			t.Fatalf("%s: a network holding %d: %v", step, limit, err)
+		}
+		must(t, s.CancelOrder(ctx, o.ID))
+	}
+	toolHold := func(hold time.Duration) *buycard.Order {
+		o, err := s.CreateOrder(ctx, heldOrder(f, "", 10, hold))
+		must(t, err)
+		return o
+	}
+	wantCap("a fresh drop of 50", 10)
+	var tools []*buycard.Order
+	for range 4 {
+		tools = append(tools, toolHold(time.Hour))
+	}
+	wantCap("40 held, 10 in stock", 10)
+	payOrder(t, s, tools[0])
+	payOrder(t, s, tools[1])
+	wantCap("20 sold", 6)
+	must(t, s.CancelOrder(ctx, tools[2].ID))
+	wantCap("a hold canceled", 6)
+	toolHold(-time.Second)
+	_, err := s.LapseHolds(ctx, time.Now())
+	must(t, err)
+	wantCap("a hold lapsed", 6)
+
+	// A hold that ends while the variant is unlimited is not counted off;
+	// the count starts again from the holds left when it turns limited.
+	kept := toolHold(time.Hour)
+	for _, stock := range []int{0, 20} {
+		edit, err := s.FindProduct(ctx, f.Product.ID)
+		must(t, err)
+		edit.Variants[0].Unlimited, edit.Variants[0].Stock = stock == 0, stock
+		must(t, s.UpdateProduct(ctx, edit))
+		if stock == 0 {
+			must(t, s.CancelOrder(ctx, tools[3].ID))
+		}
+	}
+	wantCap("turned unlimited and back, 10 held", 6)
+	must(t, s.CancelOrder(ctx, kept.ID))
+	wantCap("the last hold canceled", 6)
 }
 
 // testHeldCard reads the card of a product whose units are all held: it

@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"RenewHold", testRenewHold},
 		{"RenewLapsedHoldSoldOut", testRenewLapsedHoldSoldOut},
 		{"LapseHolds", testLapseHolds},
+		{"CapFollowsHolds", testCapFollowsHolds},
 		{"HeldCard", testHeldCard},
 		{"PaidAfterRelease", testPaidAfterRelease},
 		{"ReleaseRacesPayment", testReleaseRacesPayment},

@@ -18,6 +18,36 @@ ALTER TABLE orders
 -- they did.
 UPDATE orders SET held_until = CAST(EXTRACT(EPOCH FROM expires_at) * 1000000 AS BIGINT) WHERE status = 'pending';
 
--- A network's holds on a variant (the cap), and the holds due to end.
+-- A network's holds on a variant (the cap), the first hold on a variant
+-- to end (the card's "back in"), and the holds due to end.
 CREATE INDEX orders_holds ON orders (variant_id, hold_network) WHERE held_until IS NOT NULL;
+CREATE INDEX orders_holds_ending ON orders (variant_id, held_until) WHERE held_until IS NOT NULL;
 CREATE INDEX orders_holds_end ON orders (held_until) WHERE held_until IS NOT NULL;
+
+-- variants.held is the units pending orders hold on a limited variant, kept by the trigger
+-- below whatever statement starts or ends a hold, so that a checkout
+-- reads it from the row it locks rather than summing every hold on the
+-- variant (thousands in a busy drop). An order's quantity and variant
+-- never change. An unlimited variant's is 0: its checkouts share its row
+-- (holdsql), and a trigger writing it would deadlock them; a variant that
+-- turns limited counts its holds again (holdsql.VariantHeld).
+ALTER TABLE variants ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0);
+UPDATE variants SET held = (SELECT COALESCE(SUM(quantity), 0) FROM orders
+    WHERE orders.variant_id = variants.id AND orders.held_until IS NOT NULL) WHERE NOT unlimited;
+
+-- +goose StatementBegin
+CREATE FUNCTION orders_count_holds() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' AND NEW.held_until IS NOT NULL THEN
+        UPDATE variants SET held = held + NEW.quantity WHERE id = NEW.variant_id AND NOT unlimited;
+    ELSIF TG_OP = 'UPDATE' AND (OLD.held_until IS NULL) <> (NEW.held_until IS NULL) THEN
+        UPDATE variants SET held = held + CASE WHEN NEW.held_until IS NULL THEN -OLD.quantity ELSE NEW.quantity END
+        WHERE id = NEW.variant_id AND NOT unlimited;
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER orders_count_holds AFTER INSERT OR UPDATE OF held_until ON orders
+    FOR EACH ROW EXECUTE FUNCTION orders_count_holds();
