@@ -41,16 +41,25 @@ func HoldCap(unsold int) int {
 }
 
 // CheckHold checks that o may hold its units of a variant of which stock
-// units are left and held are held by pending orders, mine of them by o's
-// client network. An order without a network (tools, tests) is not
-// capped. Errors: ECONFLICT (not enough stock, over the network's cap).
-func (o *Order) CheckHold(stock, held, mine int) error {
+// units are left and held are held by pending orders. networkHeld returns
+// how many of those o's client network holds; it is called only when the
+// cap could bind, for a network holds at most every held unit: a busy
+// variant with plenty left is checked without summing anyone's holds. An
+// order without a network (tools, tests) is not capped. Errors: ECONFLICT
+// (not enough stock, over the network's cap), networkHeld's.
+func (o *Order) CheckHold(stock, held int, networkHeld func() (int, error)) error {
 	if stock < o.Quantity {
 		return OutOfStock(stock)
 	}
 	limit := HoldCap(stock + held)
+	if o.HoldNetwork == "" || held+o.Quantity <= limit {
+		return nil
+	}
+	mine, err := networkHeld()
 	switch {
-	case o.HoldNetwork == "" || mine+o.Quantity <= limit:
+	case err != nil:
+		return err
+	case mine+o.Quantity <= limit:
 		return nil
 	case mine == 0:
 		return Errorf(ECONFLICT, "One shopper can hold at most %d of these at a time.", limit)

@@ -1,6 +1,7 @@
 package buycard_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -42,11 +43,12 @@ func TestCheckHold(t *testing.T) {
 		{"not enough stock", "198.51.100.7", 3, 2, 48, 0, "Only 2 left."},
 		{"all held", "198.51.100.7", 1, 0, 50, 0, "Sold out."},
 		{"no network is not capped", "", 10, 10, 0, 0, ""},
+		{"a network holding every held unit", "198.51.100.7", 1, 30, 20, 20, "You already hold 20 of these in another checkout, and one shopper can hold at most 10 at a time. Finish or close that checkout first."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := &buycard.Order{Quantity: tt.quantity, HoldNetwork: tt.network}
-			err := o.CheckHold(tt.stock, tt.held, tt.mine)
+			err := o.CheckHold(tt.stock, tt.held, func() (int, error) { return tt.mine, nil })
 			if got := buycard.ErrorMessage(err); got != tt.message {
 				t.Errorf("message %q, want %q", got, tt.message)
 			}
@@ -54,6 +56,21 @@ func TestCheckHold(t *testing.T) {
 				t.Errorf("code %q, want conflict", buycard.ErrorCode(err))
 			}
 		})
+	}
+}
+
+// TestCheckHoldReadsTheNetworkOnlyWhenTheCapCanBind: with fewer units
+// held than the cap, no network can be over it, and its holds are not
+// read; when they are read, a failure to read them is the answer.
+func TestCheckHoldReadsTheNetworkOnlyWhenTheCapCanBind(t *testing.T) {
+	o := &buycard.Order{Quantity: 2, HoldNetwork: "198.51.100.7"}
+	unread := func() (int, error) { t.Error("read the network's holds"); return 0, nil }
+	if err := o.CheckHold(1000, 50, unread); err != nil {
+		t.Errorf("plenty left: %v", err)
+	}
+	lost := errors.New("connection lost")
+	if err := o.CheckHold(10, 40, func() (int, error) { return 0, lost }); !errors.Is(err, lost) {
+		t.Errorf("error %v, want %v", err, lost)
 	}
 }
 

@@ -54,10 +54,12 @@ const (
 	endDueHolds = `UPDATE orders SET held_until = NULL, hold_network = NULL
 		WHERE variant_id = $1 AND held_until <= $2 RETURNING quantity`
 	// networkHeld sums the units of variant $1 that pending orders of
-	// network $2 hold: a few rows of the orders_holds index. All of the
-	// variant's holds are variants.held, which triggers keep.
+	// network $2 hold (an order has a hold_network only while it holds),
+	// over the orders_holds index; Reserve asks only when
+	// the cap could bind. All of the variant's holds are variants.held,
+	// which triggers keep.
 	networkHeld = `SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT)
-		FROM orders WHERE variant_id = $1 AND hold_network = $2 AND held_until IS NOT NULL`
+		FROM orders WHERE variant_id = $1 AND hold_network = $2`
 	// addStock adds $2 units to variant $1's stock; an unlimited variant
 	// has none to move.
 	addStock = `UPDATE variants SET stock = stock + $2 WHERE id = $1 AND NOT unlimited`
@@ -138,11 +140,10 @@ func (s Stock) Reserve(ctx context.Context, tx ledgersql.WriteTx, o *buycard.Ord
 	if err != nil || v.unlimited {
 		return err
 	}
-	var mine int
-	if o.HoldNetwork != "" {
-		if err := queryRow(ctx, tx, networkHeld, []any{o.VariantID, o.HoldNetwork}, &mine); err != nil {
-			return err
-		}
+	mine := func() (int, error) {
+		var n int
+		err := queryRow(ctx, tx, networkHeld, []any{o.VariantID, o.HoldNetwork}, &n)
+		return n, err
 	}
 	if err := o.CheckHold(v.stock, v.held, mine); err != nil {
 		return err

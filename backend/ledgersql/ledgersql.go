@@ -35,10 +35,6 @@ const (
 	MoveHead = `UPDATE ledger_head SET seq = $1, hash = $2`
 )
 
-// AppendStatements are every statement of an append, for stores that
-// prepare them once.
-var AppendStatements = []string{JournalDigest, Head, AccountBalance, InsertJournal, InsertPosting, UpsertBalance, MoveHead}
-
 // InsertArgs returns the statements and arguments that write r: the
 // journal, each posting with its account's new balance, and the new head.
 func InsertArgs(r ledger.Record) (queries []string, args [][]any) {

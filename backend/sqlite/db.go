@@ -21,7 +21,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -46,11 +45,6 @@ type DB struct {
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
 	orderNumbers func() string
-
-	// ledgerStmts are the ledger's append statements, prepared on the
-	// write connection by Migrate: an append runs ~16 statements, and
-	// parsing them each time took half its time.
-	ledgerStmts atomic.Pointer[map[string]*sql.Stmt]
 }
 
 var (
@@ -95,10 +89,11 @@ func Open(path string) (*DB, error) {
 }
 
 func openPool(path, params string, conns int) (*sql.DB, error) {
-	pool, err := sql.Open("sqlite", path+"?"+params)
+	connector, err := newCachingConnector(path + "?" + params)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	pool := sql.OpenDB(connector)
 	pool.SetMaxOpenConns(conns)
 	pool.SetMaxIdleConns(conns)
 	if err := pool.Ping(); err != nil {
@@ -130,21 +125,6 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	return db.prepareLedger(ctx)
-}
-
-// prepareLedger prepares the ledger's append statements on the write
-// connection; transactions on it then reuse them (ledgerTx.stmt).
-func (db *DB) prepareLedger(ctx context.Context) error {
-	stmts := make(map[string]*sql.Stmt, len(ledgersql.AppendStatements))
-	for _, q := range ledgersql.AppendStatements {
-		st, err := db.write.PrepareContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("prepare ledger statements: %w", err)
-		}
-		stmts[q] = st
-	}
-	db.ledgerStmts.Store(&stmts)
 	return nil
 }
 

@@ -17,35 +17,17 @@ var _ ledger.Books = (*DB)(nil)
 func (db *DB) Post(ctx context.Context, j ledger.Journal) (res ledger.PostResult, err error) {
 	defer wrap(&err, "post journal")
 	return writeTx(ctx, db, func(tx *sql.Tx) (ledger.PostResult, error) {
-		return ledger.Append(ctx, db.ledgerTx(tx), j)
+		return ledger.Append(ctx, ledgerTx{tx}, j)
 	})
 }
 
-// ledgerTx is a write transaction as ledger.Append sees it; its
-// statements are prepared once.
-type ledgerTx struct {
-	db *DB
-	tx *sql.Tx
-}
-
-func (db *DB) ledgerTx(tx *sql.Tx) ledgerTx { return ledgerTx{db: db, tx: tx} }
-
-// stmt is query prepared, within the transaction: Migrate's prepared
-// statement when there is one, else prepared for this transaction only.
-func (t ledgerTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if stmts := t.db.ledgerStmts.Load(); stmts != nil && (*stmts)[query] != nil {
-		return t.tx.StmtContext(ctx, (*stmts)[query]), nil
-	}
-	return t.tx.PrepareContext(ctx, query)
-}
+// ledgerTx is a write transaction as ledger.Append sees it. Its
+// statements are prepared once per connection (stmtcache.go).
+type ledgerTx struct{ tx *sql.Tx }
 
 // queryRow runs a one-row query and scans it; found is false for no row.
 func (t ledgerTx) queryRow(ctx context.Context, query string, args []any, dest ...any) (found bool, err error) {
-	st, err := t.stmt(ctx, query)
-	if err != nil {
-		return false, err
-	}
-	err = st.QueryRowContext(ctx, args...).Scan(dest...)
+	err = t.tx.QueryRowContext(ctx, query, args...).Scan(dest...)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}
@@ -62,7 +44,7 @@ func (t ledgerTx) Head(ctx context.Context) (seq int64, hash string, err error) 
 	return seq, hash, err
 }
 
-// AccountBalances reads each balance with the prepared statement: in
+// AccountBalances reads each balance with the one prepared statement: in
 // process, that is cheaper than one query with a list.
 func (t ledgerTx) AccountBalances(ctx context.Context, accounts []ledger.AccountID) (map[ledger.AccountID]int64, error) {
 	out := make(map[ledger.AccountID]int64, len(accounts))
@@ -82,11 +64,7 @@ func (t ledgerTx) AccountBalances(ctx context.Context, accounts []ledger.Account
 func (t ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
 	queries, args := ledgersql.InsertArgs(r)
 	for i, q := range queries {
-		st, err := t.stmt(ctx, q)
-		if err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(ctx, args[i]...); err != nil {
+		if _, err := t.tx.ExecContext(ctx, q, args[i]...); err != nil {
 			return err
 		}
 	}

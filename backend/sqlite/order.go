@@ -223,7 +223,7 @@ func (db *DB) applyEvent(ctx context.Context, tx *sql.Tx, o *buycard.Order, e bu
 	if err := db.saveOrder(ctx, tx, o, stock); err != nil {
 		return err
 	}
-	return ledger.AppendPaymentEvent(ctx, db.ledgerTx(tx), o, e)
+	return ledger.AppendPaymentEvent(ctx, ledgerTx{tx}, o, e)
 }
 
 // FindPaymentOrder returns the order of a provider's session or payment.

@@ -19,7 +19,7 @@ func (db *DB) shared(tx *sql.Tx) ledgersql.WriteTx {
 	return ledgersql.WriteTx{
 		Query:  sqlQuery(tx),
 		Exec:   sqlExec(tx),
-		Ledger: db.ledgerTx(tx),
+		Ledger: ledgerTx{tx},
 	}
 }
 

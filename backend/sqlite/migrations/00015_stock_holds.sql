@@ -16,17 +16,18 @@ UPDATE orders SET held_until = CAST(strftime('%s', expires_at) AS INTEGER) * 100
 
 -- A network's holds on a variant (the cap), the first hold on a variant
 -- to end (the card's "back in"), and the holds due to end.
-CREATE INDEX orders_holds ON orders (variant_id, hold_network) WHERE held_until IS NOT NULL;
+CREATE INDEX orders_holds ON orders (variant_id, hold_network, quantity) WHERE hold_network IS NOT NULL;
 CREATE INDEX orders_holds_ending ON orders (variant_id, held_until) WHERE held_until IS NOT NULL;
-CREATE INDEX orders_holds_end ON orders (held_until) WHERE held_until IS NOT NULL;
+CREATE INDEX orders_holds_end ON orders (held_until, variant_id) WHERE held_until IS NOT NULL;
 
--- variants.held is the units pending orders hold on a limited variant, kept by the triggers
--- below whatever statement starts or ends a hold, so that a checkout
--- reads it from the row it locks rather than summing every hold on the
--- variant (thousands in a busy drop). An order's quantity and variant
--- never change. An unlimited variant's is 0: its checkouts share its row
--- (holdsql), and a trigger writing it would deadlock them; a variant that
--- turns limited counts its holds again (holdsql.VariantHeld).
+-- variants.held is the units pending orders hold on a limited variant,
+-- kept by the triggers below whatever statement starts or ends a hold,
+-- so that a checkout reads it from the row it locks rather than summing
+-- every hold on the variant (thousands in a busy drop). An order's
+-- quantity and variant never change. An unlimited variant's is 0: its
+-- checkouts share its row (holdsql), and a trigger writing it would
+-- deadlock them; a variant that turns limited counts its holds again
+-- (holdsql.VariantHeld).
 ALTER TABLE variants ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0);
 UPDATE variants SET held = (SELECT COALESCE(SUM(quantity), 0) FROM orders
     WHERE orders.variant_id = variants.id AND orders.held_until IS NOT NULL) WHERE NOT unlimited;
