@@ -258,6 +258,9 @@ func TestEventsDeduplicatedAcrossNodes(t *testing.T) {
 	shared := analytics.Options{Shared: redisstore.NewCounters(redistest.Open(t).Conn()), Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 	a, in := newAnalyticsNode(t, nil, shared)
 	b, inB := newAnalyticsNode(t, a.db, shared)
+	// One clock for both nodes: built a moment apart, their clocks could
+	// fall on two sides of a minute, and the bound counts per minute.
+	b.now = a.now
 	token := a.cardToken(t, "wgt_notebook:plc_feednotebook")
 	// A client of its own, and page views of their own, so that runs
 	// within the Redis TTLs do not meet.
