@@ -219,8 +219,9 @@ func TestReconcile(t *testing.T) {
 	stock := func() int { c, _ := m.DB.FindCard(ctx, "wgt_notebook"); return c.Product.Variants[0].Stock }
 	before := stock()
 
+	w := workflows(t, m)
 	for run := range 2 { // running it again repairs nothing twice
-		r, err := m.Reconcile(ctx, time.Now().Add(-time.Hour))
+		r, err := w.Reconcile(ctx, time.Now().Add(-time.Hour))
 		if err != nil || r.Sessions != 2 || r.Applied != 2 || r.Foreign != 0 {
 			t.Fatalf("run %d: %+v, %v", run, r, err)
 		}

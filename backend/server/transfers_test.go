@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/operations"
 	"github.com/buycard/buycard/backend/stripeconnect/stripetest"
 	"github.com/buycard/buycard/ledger"
 )
@@ -78,6 +79,16 @@ func deliverReversed(t *testing.T, m *Main, fake *stripetest.Server, transferID,
 		"type":"transfer.reversed","data":{"object":%s}}`, eventID, time.Now().Unix(), object))
 }
 
+// workflows are the node's money workflows, as the CLI builds them.
+func workflows(t *testing.T, m *Main) *operations.Workflows {
+	t.Helper()
+	w, err := m.Workflows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 func publisherBalance(t *testing.T, m *Main, publisherID string, kind ledger.AccountKind) int64 {
 	t.Helper()
 	b, err := m.DB.Balance(t.Context(), ledger.Account(ledger.Publisher(publisherID), kind, "USD"))
@@ -103,7 +114,8 @@ func TestTransferShares(t *testing.T) {
 	}
 	link("acct_northwind", buycard.PartyMerchant, card.Merchant.ID)
 	o := paidStripeOrder(t, m, "pi_share")
-	if _, err := m.ReleaseShares(ctx, time.Now().Add(m.Config.PublisherHold+time.Hour)); err != nil {
+	w := workflows(t, m)
+	if _, err := w.ReleaseShares(ctx, time.Now().Add(m.Config.PublisherHold+time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	share := publisherBalance(t, m, o.PublisherID, ledger.Available)
@@ -112,7 +124,7 @@ func TestTransferShares(t *testing.T) {
 	}
 
 	// No publisher account yet: the share waits, and Stripe is not asked.
-	run, err := m.RunStripePayouts(ctx, time.Now())
+	run, err := w.RunStripePayouts(ctx, time.Now())
 	if err != nil || len(run.Waiting) != 1 || len(run.Done) != 0 || len(fake.Created("/v1/transfers")) != 0 {
 		t.Fatalf("run without an account = %+v, %v", run, err)
 	}
@@ -121,7 +133,7 @@ func TestTransferShares(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 3 { // three runs at once, as on three nodes
 		wg.Go(func() {
-			if _, err := m.RunStripePayouts(ctx, time.Now()); err != nil {
+			if _, err := w.RunStripePayouts(ctx, time.Now()); err != nil {
 				t.Error(err)
 			}
 		})
@@ -140,7 +152,7 @@ func TestTransferShares(t *testing.T) {
 	}
 	// The node's schedule (BUYCARD_PAYOUT_EVERY) runs the same transfers:
 	// nothing is left to pay.
-	m.scheduledPayouts(ctx, time.Now())
+	w.ScheduledPayouts(ctx, time.Now())
 	if n := len(fake.Created("/v1/transfers")); n != 1 {
 		t.Fatalf("%d transfers after a scheduled run, want still 1", n)
 	}
@@ -152,7 +164,7 @@ func TestTransferShares(t *testing.T) {
 		t.Fatalf("refund = %d", status)
 	}
 	clawback := -publisherBalance(t, m, o.PublisherID, ledger.Available)
-	run, err = m.RunStripePayouts(ctx, time.Now())
+	run, err = w.RunStripePayouts(ctx, time.Now())
 	if err != nil || len(run.Done) != 1 || run.Done[0].Kind != ledger.TransferBack || run.Done[0].Amount.Amount != clawback || clawback <= 0 {
 		t.Fatalf("run after the refund = %+v, %v (clawback %d)", run, err, clawback)
 	}
