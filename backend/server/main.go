@@ -1,6 +1,8 @@
 // Package server wires a Buycard node together: configuration, the store,
-// the payment provider, the token signer, the assets and the API. Main is
-// what the buycard binary runs and what end-to-end tests start on port 0.
+// the payment provider, the token signer, the assets and the API; it builds
+// the money workflows (backend/operations) from its configuration and
+// schedules them. Main is what the buycard binary runs and what end-to-end
+// tests start on port 0.
 package server
 
 import (
