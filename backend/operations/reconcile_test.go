@@ -1,53 +1,13 @@
 package operations
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/sqlite"
 	"github.com/buycard/buycard/backend/storetest"
-	"github.com/buycard/buycard/backend/stripeconnect"
-	"github.com/buycard/buycard/backend/stripeconnect/stripetest"
 )
-
-// withStripe gives w a Stripe provider on a stripetest fake, for which
-// every merchant takes charges on acct_northwind.
-func withStripe(t *testing.T, w *Workflows) (*stripeconnect.Provider, *stripetest.Server) {
-	t.Helper()
-	fake := stripetest.NewServer()
-	t.Cleanup(fake.Close)
-	provider, err := stripeconnect.New(stripeconnect.Config{
-		SecretKey: "sk_test_operations", APIURL: fake.URL, BaseURL: "http://localhost:8080",
-		MerchantAccount: func(context.Context, string) (string, bool, error) { return "acct_northwind", true, nil },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Stripe = provider
-	return provider, fake
-}
-
-// stripeCheckout stores a pending order of one unit of the fixture's
-// first variant with a Checkout Session at Stripe, as a checkout does, and
-// returns the order and its session's id.
-func stripeCheckout(t *testing.T, db *sqlite.DB, provider *stripeconnect.Provider, f storetest.Fixture) (*buycard.Order, string) {
-	t.Helper()
-	o, err := db.CreateOrder(t.Context(), f.NewOrder(0, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	session, err := provider.CreateSession(t.Context(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.AttachPaymentSession(t.Context(), o.ID, provider.Name(), session.ID); err != nil {
-		t.Fatal(err)
-	}
-	return o, session.ID
-}
 
 // TestReconcile repairs what missed webhooks left behind: a session paid
 // and one expired at Stripe whose events never came.

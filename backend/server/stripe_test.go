@@ -192,3 +192,40 @@ func TestStripeNode(t *testing.T) {
 		t.Errorf("journals after the refund: %+v", journals)
 	}
 }
+
+// paidStripeOrder checks out one notebook on a Stripe node and pays it by
+// webhook with payment intent pi, returning the order.
+func paidStripeOrder(t *testing.T, m *Main, pi string) buycard.Order {
+	t.Helper()
+	o, session := stripeCheckout(t, m)
+	deliver(t, m, fmt.Sprintf(`{"id":"evt_paid_%s","object":"event","api_version":"2023-10-16","created":%d,"livemode":false,
+		"type":"checkout.session.completed","data":{"object":{"id":%q,"object":"checkout.session","mode":"payment","status":"complete",
+		"payment_status":"paid","amount_total":%d,"currency":"usd","client_reference_id":%q,"payment_intent":%q}}}`,
+		pi, time.Now().Unix(), session, o.Total.Amount, o.ID, pi))
+	return o
+}
+
+// stripeCheckout checks out one notebook on a Stripe node and returns the
+// pending order and its Checkout Session's id.
+func stripeCheckout(t *testing.T, m *Main) (buycard.Order, string) {
+	t.Helper()
+	var started struct {
+		Order   buycard.Order
+		Payment struct {
+			SessionID string `json:"session_id"`
+		}
+	}
+	if status := checkoutNotebook(t, m, &started); status != http.StatusCreated {
+		t.Fatalf("checkout = %d", status)
+	}
+	return started.Order, started.Payment.SessionID
+}
+
+// deliver posts a signed webhook event and wants it accepted.
+func deliver(t *testing.T, m *Main, payload string) {
+	t.Helper()
+	header := map[string]string{"Stripe-Signature": stripetest.Sign([]byte(payload), testWebhookSecret, time.Now())}
+	if status := post(t, m, "/v1/stripe/webhook", []byte(payload), header, nil); status != http.StatusOK {
+		t.Fatalf("webhook = %d", status)
+	}
+}
