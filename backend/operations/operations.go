@@ -1,15 +1,15 @@
-// Package operations holds the platform's money workflows: releasing
-// publisher shares after their hold window, paying publishers (ledger
-// batches in the sandbox, transfers into their Stripe accounts with
-// Stripe), reconciling Checkout Sessions whose webhooks were missed, and
-// the sweep that expires abandoned checkouts. They are the operator's
-// work, run by hand through the CLI or on a node's schedule; each is
-// idempotent, so any number of nodes may run it at once.
+// Package operations holds the platform operator's workflows. The money
+// ones: releasing publisher shares after their hold window, paying
+// publishers (ledger batches in the sandbox, transfers into their Stripe
+// accounts with Stripe), reconciling Checkout Sessions whose webhooks were
+// missed, and the sweep that expires abandoned checkouts; each is
+// idempotent, so any number of nodes may run it at once. And the account
+// links the operator hands out (a new admin's, a password reset's).
 //
-// A Workflows is built from explicit dependencies (the store, the payment
-// provider, a clock, a logger), so the CLI and tests call it without
-// starting a server; backend/server builds one from its configuration and
-// schedules it.
+// They are built from explicit dependencies (the store, the payment
+// provider, a clock, a logger), so the CLI and tests call them without
+// starting a server; backend/server builds them from its configuration
+// and schedules the periodic ones.
 package operations
 
 import (
