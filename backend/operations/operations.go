@@ -32,9 +32,9 @@ type Store interface {
 	buycard.AdminService
 }
 
-// Stripe is what the workflows ask of Stripe; *stripeconnect.Provider is
-// one.
-type Stripe interface {
+// StripeClient is what the workflows ask of Stripe;
+// *stripeconnect.Provider is one.
+type StripeClient interface {
 	ShareMover
 	// SessionEventsSince returns the events that the Checkout Sessions
 	// created since t imply (paid, expired).
@@ -44,9 +44,11 @@ type Stripe interface {
 // Workflows runs the money workflows over one store.
 type Workflows struct {
 	Store Store
-	// Stripe is nil on a node without STRIPE_SECRET_KEY: share transfers
-	// and reconciliation need it.
-	Stripe Stripe
+	// Stripe builds the Stripe client for each run that needs one (share
+	// transfers, reconciliation), so that a configuration Stripe's client
+	// refuses fails those runs alone; nil on a node without
+	// STRIPE_SECRET_KEY.
+	Stripe func() (StripeClient, error)
 	// Sandbox expires the sandbox's sessions that ran out; nil where the
 	// sandbox takes no payments.
 	Sandbox *sandbox.Provider

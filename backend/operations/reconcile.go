@@ -25,7 +25,11 @@ func (w *Workflows) Reconcile(ctx context.Context, t time.Time) (Reconciliation,
 	if w.Stripe == nil {
 		return r, errors.New("reconcile needs STRIPE_SECRET_KEY: the sandbox has nothing to reconcile")
 	}
-	events, err := w.Stripe.SessionEventsSince(ctx, t)
+	stripe, err := w.Stripe()
+	if err != nil {
+		return r, err
+	}
+	events, err := stripe.SessionEventsSince(ctx, t)
 	if err != nil {
 		return r, err
 	}

@@ -105,7 +105,7 @@ func withStripe(t *testing.T, w *Workflows) (*stripeconnect.Provider, *stripetes
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Stripe = provider
+	w.Stripe = func() (StripeClient, error) { return provider, nil }
 	return provider, fake
 }
 

@@ -106,5 +106,9 @@ func (w *Workflows) RunStripePayouts(ctx context.Context, now time.Time) (ShareT
 	if w.Stripe == nil {
 		return ShareTransferRun{}, errors.New("share transfers need STRIPE_SECRET_KEY")
 	}
-	return w.TransferShares(ctx, w.Stripe, now)
+	stripe, err := w.Stripe()
+	if err != nil {
+		return ShareTransferRun{}, err
+	}
+	return w.TransferShares(ctx, stripe, now)
 }

@@ -161,10 +161,7 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
-	if m.workflows, err = m.Workflows(); err != nil {
-		ln.Close()
-		return err
-	}
+	m.workflows = m.Workflows()
 	sweepCtx, stop := context.WithCancel(context.Background())
 	m.stop, m.done = stop, make(chan error, 1)
 	go m.sweep(sweepCtx, 30*time.Second)

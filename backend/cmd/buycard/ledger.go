@@ -30,11 +30,7 @@ func ledgerCommand(ctx context.Context, m *server.Main, cmd string, args []strin
 	case "contract":
 		return contract(ctx, m, args, out)
 	}
-	w, err := m.Workflows()
-	if err != nil {
-		return err
-	}
-	return workflowCommand(ctx, w, cmd, args, out)
+	return workflowCommand(ctx, m.Workflows(), cmd, args, out)
 }
 
 // workflowCommand runs the operator's money workflows: release, payouts
