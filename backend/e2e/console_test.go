@@ -254,7 +254,7 @@ func TestConsoleSignedOutPagesAreAccessible(t *testing.T) {
 func TestConsoleAdmin(t *testing.T) {
 	axeScript(t)
 	email := fmt.Sprintf("ops-%d@example.com", userSeq.Add(1))
-	link, _, err := h.main.CreateAdmin(context.Background(), email)
+	link, _, err := h.main.Accounts().CreateAdmin(context.Background(), email)
 	if err != nil {
 		t.Fatal(err)
 	}

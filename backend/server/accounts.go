@@ -1,13 +1,11 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"time"
 
-	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/api"
-	"github.com/buycard/buycard/backend/auth"
+	"github.com/buycard/buycard/backend/operations"
 )
 
 // accounts turns on console accounts: production cookies are
@@ -19,28 +17,10 @@ func (m *Main) accounts(cfg *api.Config, svc *api.Services) {
 	cfg.LiveKeys = m.Config.StripeLivemode()
 }
 
-// CreateAdmin creates a platform admin with no password yet and returns
-// the one-time link to set it. Errors: EINVALID, ECONFLICT (email taken).
-func (m *Main) CreateAdmin(ctx context.Context, email string) (link string, expires time.Time, err error) {
-	u := &buycard.User{Email: email, Role: buycard.RoleAdmin}
-	if err := m.DB.CreateUser(ctx, u, ""); err != nil {
-		return "", time.Time{}, err
-	}
-	return auth.IssueReset(ctx, m.DB, m.publicURL(), u.ID, time.Now())
-}
-
-// ResetLink returns a one-time link to set the password of the user with
-// email. Errors: EINVALID, ENOTFOUND.
-func (m *Main) ResetLink(ctx context.Context, email string) (link string, expires time.Time, err error) {
-	email, err = buycard.NormalizeEmail(email)
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	u, err := m.DB.FindUserByEmail(ctx, email)
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	return auth.IssueReset(ctx, m.DB, m.publicURL(), u.ID, time.Now())
+// Accounts builds the operator's account links over the open store, on
+// BUYCARD_PUBLIC_URL (or the listen address when it is unset).
+func (m *Main) Accounts() *operations.Accounts {
+	return &operations.Accounts{Store: m.DB, PublicURL: m.publicURL(), Now: time.Now}
 }
 
 // publicURL is BUYCARD_PUBLIC_URL, or the listen address's when unset.

@@ -1,6 +1,8 @@
 // Package server wires a Buycard node together: configuration, the store,
-// the payment provider, the token signer, the assets and the API. Main is
-// what the buycard binary runs and what end-to-end tests start on port 0.
+// the payment provider, the token signer, the assets and the API; it builds
+// the money workflows (backend/operations) from its configuration and
+// schedules them. Main is what the buycard binary runs and what end-to-end
+// tests start on port 0.
 package server
 
 import (
@@ -20,6 +22,7 @@ import (
 	"github.com/buycard/buycard/backend/analytics"
 	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/backend/demo"
+	"github.com/buycard/buycard/backend/operations"
 	"github.com/buycard/buycard/backend/postgres"
 	"github.com/buycard/buycard/backend/redisstore"
 	"github.com/buycard/buycard/backend/sandbox"
@@ -74,6 +77,8 @@ type Main struct {
 
 	// events rolls up the loader's funnel events; see analytics.go.
 	events *analytics.Ingestor
+	// workflows are what the sweeper runs; see workflows.go.
+	workflows *operations.Workflows
 }
 
 // NewMain returns a Main configured from env.
@@ -156,6 +161,7 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	m.workflows = m.Workflows()
 	sweepCtx, stop := context.WithCancel(context.Background())
 	m.stop, m.done = stop, make(chan error, 1)
 	go m.sweep(sweepCtx, 30*time.Second)
@@ -317,11 +323,9 @@ func (m *Main) tokenSigner() (*buycard.TokenSigner, error) {
 	return buycard.NewTokenSigner(keyID(m.Config.Secret), keys)
 }
 
-// sweep runs the periodic jobs every so often: ending the stock holds
-// nobody renewed, expiring orders whose payment session ran out, releasing
-// publisher shares whose hold window has passed and, every PayoutEvery,
-// transferring them. All are idempotent, so any number of nodes may run
-// them at once.
+// sweep runs the workflows' upkeep every so often and, every PayoutEvery,
+// the publisher share transfers. All are idempotent, so any number of
+// nodes may run them at once.
 func (m *Main) sweep(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -331,69 +335,11 @@ func (m *Main) sweep(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			if _, err := m.DB.LapseHolds(ctx, now); err != nil {
-				m.Logger.Error("lapse stock holds", "err", err)
-			}
-			if err := m.expireOrders(ctx); err != nil {
-				m.Logger.Error("expire orders", "err", err)
-			}
-			if _, err := m.ReleaseShares(ctx, now); err != nil {
-				m.Logger.Error("release publisher shares", "err", err)
-			}
+			m.workflows.Sweep(ctx, now)
 			if m.Config.PayoutEvery > 0 && now.Sub(paid) >= m.Config.PayoutEvery {
 				paid = now
-				m.scheduledPayouts(ctx, now)
+				m.workflows.ScheduledPayouts(ctx, now)
 			}
 		}
 	}
-}
-
-// scheduledPayouts runs the Stripe share transfers and logs what they did.
-func (m *Main) scheduledPayouts(ctx context.Context, now time.Time) {
-	run, err := m.RunStripePayouts(ctx, now)
-	log := m.Logger.With("done", len(run.Done), "failed", len(run.Failed), "pending", len(run.Pending), "waiting", len(run.Waiting))
-	if err != nil {
-		log.Error("publisher share transfers", "err", err)
-		return
-	}
-	log.Info("publisher share transfers")
-}
-
-// expireOrders releases the stock of orders whose payment session ran
-// out, through the same event path a provider's expiry event takes.
-func (m *Main) expireOrders(ctx context.Context) error {
-	orders, err := m.DB.ExpiredOrders(ctx, time.Now())
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, o := range orders {
-		switch {
-		case o.ProviderSessionID == "":
-			errs = append(errs, m.DB.CancelOrder(ctx, o.ID))
-		case o.Provider == sandbox.Name && m.sandbox != nil:
-			_, err := m.DB.ApplyPaymentEvent(ctx, m.sandbox.Expire(o))
-			errs = append(errs, err)
-		}
-		// A Stripe session expires at Stripe, which says so with
-		// checkout.session.expired; until then the shopper may still pay.
-	}
-	return errors.Join(errs...)
-}
-
-// ReconcileRecorded is Reconcile, recording the run (its time, and what it
-// did or its error) for GET /v1/admin/status.
-func (m *Main) ReconcileRecorded(ctx context.Context, t time.Time) (Reconciliation, error) {
-	run := &buycard.JobRun{Job: buycard.JobReconcile, StartedAt: time.Now().UTC()}
-	r, err := m.Reconcile(ctx, t)
-	run.FinishedAt, run.OK = time.Now().UTC(), err == nil
-	if err != nil {
-		run.Result = err.Error()
-	} else {
-		run.Result = fmt.Sprintf("%d paid or expired sessions: %d applied, %d not ours", r.Sessions, r.Applied, r.Foreign)
-	}
-	if rerr := m.DB.RecordJobRun(context.WithoutCancel(ctx), run); rerr != nil {
-		err = errors.Join(err, fmt.Errorf("record the reconcile run: %w", rerr))
-	}
-	return r, err
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -54,45 +53,6 @@ func (m *Main) stripeProvider() (*stripeconnect.Provider, error) {
 		return nil, fmt.Errorf("stripe: %w", err)
 	}
 	return provider, nil
-}
-
-// Reconciliation is what Reconcile did.
-type Reconciliation struct {
-	Sessions int `json:"sessions"` // paid or expired sessions Stripe listed
-	Applied  int `json:"applied"`  // applied to their orders (a no-op when the webhook came)
-	Foreign  int `json:"foreign"`  // sessions of no order of ours
-}
-
-// Reconcile reads the Checkout Sessions created at Stripe since t and
-// applies what their state implies (paid, expired) to their orders: what a
-// missed webhook left behind is repaired, and the rest changes nothing, so
-// it is safe to run at any time, twice, or on two nodes at once.
-func (m *Main) Reconcile(ctx context.Context, t time.Time) (Reconciliation, error) {
-	var r Reconciliation
-	if m.Config.StripeSecretKey == "" {
-		return r, errors.New("reconcile needs STRIPE_SECRET_KEY: the sandbox has nothing to reconcile")
-	}
-	provider, err := m.stripeProvider()
-	if err != nil {
-		return r, err
-	}
-	events, err := provider.SessionEventsSince(ctx, t)
-	if err != nil {
-		return r, err
-	}
-	for _, e := range events {
-		r.Sessions++
-		_, err := m.DB.ApplyPaymentEvent(ctx, e)
-		switch {
-		case buycard.ErrorCode(err) == buycard.ENOTFOUND:
-			r.Foreign++
-		case err != nil:
-			return r, fmt.Errorf("reconcile session %s: %w", e.SessionID, err)
-		default:
-			r.Applied++
-		}
-	}
-	return r, nil
 }
 
 // merchantAccount is the merchant's Connect account and whether it can

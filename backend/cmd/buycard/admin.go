@@ -20,9 +20,10 @@ const (
 // reset-link EMAIL`. There is no mail server: both print a one-time link
 // to set the password, for the operator to pass on.
 func accountCommand(ctx context.Context, m *server.Main, cmd string, args []string, out io.Writer) error {
-	issue, usage := m.ResetLink, userUsage
+	accounts := m.Accounts()
+	issue, usage := accounts.ResetLink, userUsage
 	if cmd == "admin" {
-		issue, usage = m.CreateAdmin, adminUsage
+		issue, usage = accounts.CreateAdmin, adminUsage
 	}
 	sub := map[string]string{"admin": "create", "user": "reset-link"}[cmd]
 	if len(args) != 2 || args[0] != sub {

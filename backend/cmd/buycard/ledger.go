@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/operations"
 	"github.com/buycard/buycard/backend/server"
 	"github.com/buycard/buycard/ledger"
 )
@@ -26,16 +27,24 @@ func ledgerCommand(ctx context.Context, m *server.Main, cmd string, args []strin
 		return verifyLedger(ctx, m, out)
 	case "statement":
 		return statement(ctx, m, args, out)
-	case "release":
-		n, err := m.ReleaseShares(ctx, time.Now())
-		fmt.Fprintf(out, "released %d publisher shares\n", n)
-		return err
 	case "contract":
 		return contract(ctx, m, args, out)
-	case "reconcile":
-		return reconcile(ctx, m, args, out)
 	}
-	return payouts(ctx, m, args, out)
+	return workflowCommand(ctx, m.Workflows(), cmd, args, out)
+}
+
+// workflowCommand runs the operator's money workflows: release, payouts
+// and reconcile.
+func workflowCommand(ctx context.Context, w *operations.Workflows, cmd string, args []string, out io.Writer) error {
+	switch cmd {
+	case "release":
+		n, err := w.ReleaseShares(ctx, time.Now())
+		fmt.Fprintf(out, "released %d publisher shares\n", n)
+		return err
+	case "reconcile":
+		return reconcile(ctx, w, args, out)
+	}
+	return payouts(ctx, w, args, out)
 }
 
 // verifyLedger prints what the check found and fails when the ledger does
@@ -89,7 +98,7 @@ func writeStatementTable(out io.Writer, a ledger.AccountID, entries []ledger.Ent
 	return tw.Flush()
 }
 
-func payouts(ctx context.Context, m *server.Main, args []string, out io.Writer) error {
+func payouts(ctx context.Context, w *operations.Workflows, args []string, out io.Writer) error {
 	if len(args) == 0 || args[0] != "run" {
 		return errors.New("usage: buycard payouts run [-batch ID]")
 	}
@@ -104,10 +113,10 @@ func payouts(ctx context.Context, m *server.Main, args []string, out io.Writer) 
 		result any
 		err    error
 	)
-	if m.Config.StripeSecretKey != "" {
-		result, err = m.RunStripePayouts(ctx, now)
+	if w.Stripe != nil {
+		result, err = w.RunStripePayouts(ctx, now)
 	} else {
-		result, err = m.RunPayouts(ctx, *batch, now)
+		result, err = w.RunPayouts(ctx, *batch, now)
 	}
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
@@ -136,13 +145,13 @@ func contract(ctx context.Context, m *server.Main, args []string, out io.Writer)
 }
 
 // reconcile repairs what missed Stripe webhooks left behind.
-func reconcile(ctx context.Context, m *server.Main, args []string, out io.Writer) error {
+func reconcile(ctx context.Context, w *operations.Workflows, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
 	since := fs.Duration("since", 48*time.Hour, "how far back to read Checkout Sessions")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	r, err := m.ReconcileRecorded(ctx, time.Now().Add(-*since))
+	r, err := w.ReconcileRecorded(ctx, time.Now().Add(-*since))
 	if err != nil {
 		return err
 	}

@@ -73,3 +73,19 @@ func TestLedgerCommands(t *testing.T) {
 		t.Error("a bad account must fail")
 	}
 }
+
+// TestReleaseNeedsNoStripe: with Stripe keys but no BUYCARD_PUBLIC_URL,
+// which Stripe's client needs outside serve, release still runs and only
+// the commands that call Stripe fail.
+func TestReleaseNeedsNoStripe(t *testing.T) {
+	t.Setenv("BUYCARD_DATABASE_URL", "sqlite:"+filepath.Join(t.TempDir(), "cli.db"))
+	t.Setenv("STRIPE_SECRET_KEY", "sk_test_cli")
+	t.Setenv("STRIPE_PUBLISHABLE_KEY", "pk_test_cli")
+	var out bytes.Buffer
+	if err := run(slog.New(slog.DiscardHandler), []string{"release"}, &out); err != nil || out.String() != "released 0 publisher shares\n" {
+		t.Fatalf("release: %q, %v", out.String(), err)
+	}
+	if err := run(slog.New(slog.DiscardHandler), []string{"payouts", "run"}, io.Discard); err == nil || !strings.Contains(err.Error(), "BaseURL is required") {
+		t.Errorf("payouts run: err = %v, want Stripe's client refusing the configuration", err)
+	}
+}

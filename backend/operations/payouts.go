@@ -1,4 +1,4 @@
-package server
+package operations
 
 import (
 	"context"
@@ -11,9 +11,9 @@ import (
 // ReleaseShares moves every publisher share whose hold window
 // (PublisherHold) has passed from pending to available, for what is left
 // of it after refunds. It is idempotent: a release's key is its order.
-func (m *Main) ReleaseShares(ctx context.Context, now time.Time) (released int, err error) {
+func (w *Workflows) ReleaseShares(ctx context.Context, now time.Time) (released int, err error) {
 	for {
-		due, err := m.DB.DueReleases(ctx, now.Add(-m.Config.PublisherHold), now)
+		due, err := w.Store.DueReleases(ctx, now.Add(-w.PublisherHold), now)
 		if err != nil || len(due) == 0 {
 			return released, err
 		}
@@ -21,7 +21,7 @@ func (m *Main) ReleaseShares(ctx context.Context, now time.Time) (released int, 
 		for _, r := range due {
 			j, err := ledger.PublisherRelease(r)
 			if err == nil {
-				_, err = m.DB.Post(ctx, j)
+				_, err = w.Store.Post(ctx, j)
 			}
 			if err != nil {
 				errs = append(errs, err)
@@ -48,18 +48,18 @@ type PayoutBatch struct {
 // and the ledger refuses a payout above the available balance, so batches
 // that race cannot overpay. The transfers themselves are the payment
 // provider's (issue 5); the journals record them.
-func (m *Main) RunPayouts(ctx context.Context, batchID string, now time.Time) (PayoutBatch, error) {
+func (w *Workflows) RunPayouts(ctx context.Context, batchID string, now time.Time) (PayoutBatch, error) {
 	batch := PayoutBatch{ID: batchID}
-	available, err := m.DB.BalancesOfKind(ctx, ledger.PartyPublisher, ledger.Available)
+	available, err := w.Store.BalancesOfKind(ctx, ledger.PartyPublisher, ledger.Available)
 	if err != nil {
 		return batch, err
 	}
-	journals, err := ledger.PublisherPayouts(batchID, available, m.Config.PayoutMinimum, now)
+	journals, err := ledger.PublisherPayouts(batchID, available, w.PayoutMinimum, now)
 	if err != nil {
 		return batch, err
 	}
 	for _, j := range journals {
-		res, err := m.DB.Post(ctx, j)
+		res, err := w.Store.Post(ctx, j)
 		if err != nil {
 			return batch, err
 		}

@@ -1,4 +1,4 @@
-package server
+package operations
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/stripeconnect"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -35,15 +34,15 @@ type ShareTransferRun struct {
 // a dispute after the transfer left overpaid. Every movement is claimed
 // before Stripe is called and resumed, never repeated, by a later run, so
 // it is safe to run twice, or on two nodes at once.
-func (m *Main) TransferShares(ctx context.Context, mover ShareMover, now time.Time) (ShareTransferRun, error) {
+func (w *Workflows) TransferShares(ctx context.Context, mover ShareMover, now time.Time) (ShareTransferRun, error) {
 	var run ShareTransferRun
-	shares, err := m.DB.OrderShares(ctx)
+	shares, err := w.Store.OrderShares(ctx)
 	if err != nil {
 		return run, err
 	}
 	var errs []error
 	for _, s := range shares {
-		if err := m.transferShare(ctx, mover, s, now, &run); err != nil {
+		if err := w.transferShare(ctx, mover, s, now, &run); err != nil {
 			errs = append(errs, fmt.Errorf("order %s: %w", s.OrderID, err))
 		}
 	}
@@ -51,19 +50,19 @@ func (m *Main) TransferShares(ctx context.Context, mover ShareMover, now time.Ti
 }
 
 // transferShare claims and makes the next movement of one order's share.
-func (m *Main) transferShare(ctx context.Context, mover ShareMover, s ledger.OrderShare, now time.Time, run *ShareTransferRun) error {
-	account, err := m.payableAccount(ctx, s.PublisherID)
+func (w *Workflows) transferShare(ctx context.Context, mover ShareMover, s ledger.OrderShare, now time.Time, run *ShareTransferRun) error {
+	account, err := w.payableAccount(ctx, s.PublisherID)
 	if err != nil {
 		return err
 	}
-	t, ok, err := m.DB.ClaimShareTransfer(ctx, s.OrderID, account, now)
+	t, ok, err := w.Store.ClaimShareTransfer(ctx, s.OrderID, account, now)
 	if err != nil || !ok {
 		if err == nil && s.Amount.Amount > 0 {
 			run.Waiting = append(run.Waiting, s)
 		}
 		return err
 	}
-	o, err := m.DB.FindOrder(ctx, s.OrderID)
+	o, err := w.Store.FindOrder(ctx, s.OrderID)
 	if err != nil {
 		return err
 	}
@@ -72,12 +71,12 @@ func (m *Main) transferShare(ctx context.Context, mover ShareMover, s ledger.Ord
 	case buycard.ErrorCode(err) == buycard.EINVALID:
 		t.Status, t.Error = ledger.TransferFailed, buycard.ErrorMessage(err)
 		run.Failed = append(run.Failed, t)
-		return m.DB.FailShareTransfer(ctx, t.ID, t.Error, now)
+		return w.Store.FailShareTransfer(ctx, t.ID, t.Error, now)
 	case err != nil:
 		run.Pending = append(run.Pending, t)
 		return err
 	}
-	if err := m.DB.FinishShareTransfer(ctx, t.ID, id, at, now); err != nil {
+	if err := w.Store.FinishShareTransfer(ctx, t.ID, id, at, now); err != nil {
 		run.Pending = append(run.Pending, t)
 		return err
 	}
@@ -88,8 +87,8 @@ func (m *Main) transferShare(ctx context.Context, mover ShareMover, s ledger.Ord
 
 // payableAccount is the publisher's connected account when it may receive
 // payouts, else "".
-func (m *Main) payableAccount(ctx context.Context, publisherID string) (string, error) {
-	a, err := m.DB.FindPaymentAccount(ctx, buycard.PartyPublisher, publisherID)
+func (w *Workflows) payableAccount(ctx context.Context, publisherID string) (string, error) {
+	a, err := w.Store.FindPaymentAccount(ctx, buycard.PartyPublisher, publisherID)
 	switch {
 	case buycard.ErrorCode(err) == buycard.ENOTFOUND:
 		return "", nil
@@ -101,17 +100,15 @@ func (m *Main) payableAccount(ctx context.Context, publisherID string) (string, 
 	return a.ID, nil
 }
 
-// RunStripePayouts transfers publisher shares with the configured Stripe
-// provider (`buycard payouts run`).
-func (m *Main) RunStripePayouts(ctx context.Context, now time.Time) (ShareTransferRun, error) {
-	if m.Config.StripeSecretKey == "" {
+// RunStripePayouts transfers publisher shares with Stripe (`buycard
+// payouts run`, and a node's BUYCARD_PAYOUT_EVERY).
+func (w *Workflows) RunStripePayouts(ctx context.Context, now time.Time) (ShareTransferRun, error) {
+	if w.Stripe == nil {
 		return ShareTransferRun{}, errors.New("share transfers need STRIPE_SECRET_KEY")
 	}
-	provider, err := m.stripeProvider()
+	stripe, err := w.Stripe()
 	if err != nil {
 		return ShareTransferRun{}, err
 	}
-	return m.TransferShares(ctx, provider, now)
+	return w.TransferShares(ctx, stripe, now)
 }
-
-var _ ShareMover = (*stripeconnect.Provider)(nil)
