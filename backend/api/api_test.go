@@ -1,12 +1,17 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -34,6 +39,41 @@ var (
 	sharedStatic = sync.OnceValue(func() map[string]*embed.Asset { return api.StaticAssets(widget.StaticFiles()) })
 )
 
+// seededDB is the file of a database migrated and seeded with the demo,
+// made once: that takes most of a second under -race, and each test server
+// starts from a copy of it (pkgsite's RunDBTestsInParallel).
+var seededDB = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "buycard-api-seed")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "seed.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrateAndSeed(db); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	// Closing the last connection checkpoints the WAL into the file.
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path + "-wal"); !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("the seeded database kept its WAL (%v): a copy of its file alone would miss data", err)
+	}
+	return os.ReadFile(path)
+})
+
+func migrateAndSeed(db *sqlite.DB) error {
+	ctx := context.Background()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	return demo.Seed(ctx, db)
+}
+
 // testServer is the API on a fresh SQLite database seeded with the demo.
 type testServer struct {
 	*api.Server
@@ -53,17 +93,18 @@ func newTestServer(t *testing.T) *testServer {
 func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services)) *testServer {
 	t.Helper()
 	dbPath := filepath.Join(t.TempDir(), "api.db")
+	seeded, err := seededDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dbPath, seeded, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	db, err := sqlite.Open(dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Seed(t.Context(), db); err != nil {
-		t.Fatal(err)
-	}
 	tokens, err := buycard.NewTokenSigner("k1", map[string][]byte{"k1": []byte("0123456789abcdef0123456789abcdef")})
 	if err != nil {
 		t.Fatal(err)
