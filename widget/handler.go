@@ -47,7 +47,7 @@ var lastLoadersID atomic.Uint64
 type loadersHandler struct {
 	id string
 	// loaders keeps the registered loaders alive, and registered, as
-	// long as the handler is.
+	// long as the handler is in use.
 	loaders *Loaders
 	next    http.Handler
 }
@@ -66,6 +66,9 @@ func (h *loadersHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q.Set(loadersParam, h.id)
 	r.URL.RawQuery = q.Encode()
 	h.next.ServeHTTP(w, r)
+	// The prerender finds the loaders through a weak pointer: keep them
+	// while it runs, even when nothing else holds the handler.
+	runtime.KeepAlive(h.loaders)
 }
 
 func newAppHandler(o HandlerOptions) *app.Handler {
