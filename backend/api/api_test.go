@@ -4,15 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +19,7 @@ import (
 	"github.com/buycard/buycard/backend/demo"
 	"github.com/buycard/buycard/backend/sandbox"
 	"github.com/buycard/buycard/backend/sqlite"
+	"github.com/buycard/buycard/backend/sqlitetest"
 	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/widget"
 )
@@ -39,31 +36,14 @@ var (
 	sharedStatic = sync.OnceValue(func() map[string]*embed.Asset { return api.StaticAssets(widget.StaticFiles()) })
 )
 
-// seededDB is the file of a database migrated and seeded with the demo,
-// made once: that takes most of a second under -race, and each test server
-// starts from a copy of it (pkgsite's RunDBTestsInParallel).
-var seededDB = sync.OnceValues(func() ([]byte, error) {
-	dir, err := os.MkdirTemp("", "buycard-api-seed")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "seed.db")
+// seeded is the demo database, migrated and seeded once; each test server
+// starts from a copy of it.
+var seeded = sqlitetest.NewTemplate(func(path string) error {
 	db, err := sqlite.Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := migrateAndSeed(db); err != nil {
-		return nil, errors.Join(err, db.Close())
-	}
-	// Closing the last connection checkpoints the WAL into the file.
-	if err := db.Close(); err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(path + "-wal"); !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("the seeded database kept its WAL (%v): a copy of its file alone would miss data", err)
-	}
-	return os.ReadFile(path)
+	return errors.Join(migrateAndSeed(db), db.Close())
 })
 
 func migrateAndSeed(db *sqlite.DB) error {
@@ -92,14 +72,7 @@ func newTestServer(t *testing.T) *testServer {
 // and services before the server is built.
 func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services)) *testServer {
 	t.Helper()
-	dbPath := filepath.Join(t.TempDir(), "api.db")
-	seeded, err := seededDB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dbPath, seeded, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dbPath := seeded.Copy(t)
 	db, err := sqlite.Open(dbPath)
 	if err != nil {
 		t.Fatal(err)
