@@ -14,6 +14,7 @@ import (
 // TestReconcileRecorded: a reconcile run is recorded, failed ones too, for
 // GET /v1/admin/status.
 func TestReconcileRecorded(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"BUYCARD_NO_SEED": "1", "BUYCARD_DATABASE_URL": "sqlite:" + filepath.Join(dir, "t.db")}
 	m, err := NewMain(func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -15,6 +15,7 @@ import (
 // TestExpiredOrdersReleaseStock runs the sweeper once over an order whose
 // session ran out, and one that never got a session.
 func TestExpiredOrdersReleaseStock(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "app.wasm"), []byte("\x00asm"), 0o644)
 	os.WriteFile(filepath.Join(dir, "console.wasm"), []byte("\x00asm"), 0o644)

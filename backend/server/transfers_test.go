@@ -92,6 +92,7 @@ func publisherBalance(t *testing.T, m *Main, publisherID string, kind ledger.Acc
 // takes the publisher's part of a later refund back by reversal, which the
 // transfer.reversed webhook then reports without posting it twice.
 func TestTransferShares(t *testing.T) {
+	t.Parallel()
 	m, fake := startStripeNode(t)
 	ctx := t.Context()
 	card, _ := m.DB.FindCard(ctx, "wgt_notebook")
