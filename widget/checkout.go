@@ -98,11 +98,12 @@ func (c *checkout) OnPreRender(ctx app.Context) {
 	c.flow = newFlow(c.params.lang)
 	ctx.Page().SetLang(c.flow.lang)
 	formError := u.Query().Get(FormErrorParam)
+	loaders := loadersOf(u)
 	switch c.params.page {
 	case pagePay, pageReceipt:
-		c.prerenderOrder(ctx)
+		c.prerenderOrder(ctx, loaders.Order)
 	default:
-		c.prerenderOffer(ctx)
+		c.prerenderOffer(ctx, loaders.Offer)
 		c.restoreChoice(u.Query())
 	}
 	if formError != "" && c.flow.step != stepFailed {
@@ -121,7 +122,7 @@ func (c *checkout) restoreChoice(q url.Values) {
 	}
 }
 
-func (c *checkout) prerenderOffer(ctx app.Context) {
+func (c *checkout) prerenderOffer(ctx app.Context, loadOffer OfferLoader) {
 	if loadOffer == nil || c.params.widgetID == "" {
 		c.flow.loadFailed(buycard.Errorf(buycard.EINVALID, msgInvalidLink))
 		return
@@ -134,7 +135,7 @@ func (c *checkout) prerenderOffer(ctx app.Context) {
 	c.showOffer(ctx, offer)
 }
 
-func (c *checkout) prerenderOrder(ctx app.Context) {
+func (c *checkout) prerenderOrder(ctx app.Context, loadOrder OrderLoader) {
 	if loadOrder == nil || c.params.widgetID == "" {
 		c.flow.loadFailed(buycard.Errorf(buycard.EINVALID, msgInvalidLink))
 		return

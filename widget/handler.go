@@ -4,6 +4,10 @@ package widget
 
 import (
 	"net/http"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"weak"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -22,6 +26,9 @@ type HandlerOptions struct {
 	// web/stripe-checkout.js, which mounts Stripe's embedded checkout in
 	// the pay step.
 	Stripe bool
+	// Loaders are what the checkout prerender reads offers and orders
+	// through.
+	Loaders Loaders
 }
 
 // NewHandler returns the go-app handler for the checkout pages and go-app's
@@ -29,7 +36,39 @@ type HandlerOptions struct {
 // /app.css), its pages re-encoded by SafePages. The server serves /web/
 // itself, from StaticFiles and the WASM.
 func NewHandler(o HandlerOptions) http.Handler {
-	return SafePages(newAppHandler(o))
+	return withLoaders(o.Loaders, SafePages(newAppHandler(o)))
+}
+
+var lastLoadersID atomic.Uint64
+
+// loadersHandler names its loaders' id in the URL of every page it hands
+// on, in place of any id the request named, so the prerender reads through
+// them (prerender.go).
+type loadersHandler struct {
+	id string
+	// loaders keeps the registered loaders alive, and registered, as
+	// long as the handler is in use.
+	loaders *Loaders
+	next    http.Handler
+}
+
+// withLoaders registers l and serves next's pages with them.
+func withLoaders(l Loaders, next http.Handler) http.Handler {
+	h := &loadersHandler{id: strconv.FormatUint(lastLoadersID.Add(1), 10), loaders: &l, next: next}
+	registeredLoaders.Store(h.id, weak.Make(h.loaders))
+	runtime.AddCleanup(h.loaders, func(id string) { registeredLoaders.Delete(id) }, h.id)
+	return h
+}
+
+func (h *loadersHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = r.Clone(r.Context())
+	q := r.URL.Query()
+	q.Set(loadersParam, h.id)
+	r.URL.RawQuery = q.Encode()
+	h.next.ServeHTTP(w, r)
+	// The prerender finds the loaders through a weak pointer: keep them
+	// while it runs, even when nothing else holds the handler.
+	runtime.KeepAlive(h.loaders)
 }
 
 func newAppHandler(o HandlerOptions) *app.Handler {

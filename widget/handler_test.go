@@ -19,10 +19,15 @@ import (
 // offers with load.
 func get(t *testing.T, load OfferLoader, path string) (int, string) {
 	t.Helper()
+	return getWith(t, Loaders{Offer: load}, path)
+}
+
+// getWith serves path from a fresh checkout handler whose prerender reads
+// through l.
+func getWith(t *testing.T, l Loaders, path string) (int, string) {
+	t.Helper()
 	Register()
-	SetOfferLoader(load)
-	t.Cleanup(func() { SetOfferLoader(nil) })
-	h := NewHandler(HandlerOptions{WasmPath: "/web/app.3f2a.wasm", Version: "v1"})
+	h := NewHandler(HandlerOptions{WasmPath: "/web/app.3f2a.wasm", Version: "v1", Loaders: l})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -128,6 +133,45 @@ func TestCheckoutPrerenderInvalidLink(t *testing.T) {
 			}
 			if strings.Contains(page, `id="bc-offer"`) {
 				t.Error("error page carries offer JSON")
+			}
+		})
+	}
+}
+
+// Handlers built side by side, as parallel tests build servers, each
+// prerender through their own loaders, whatever loaders id a request
+// names, and the id never shows in the page.
+func TestHandlersKeepTheirLoaders(t *testing.T) {
+	Register()
+	titled := func(title string) OfferLoader {
+		return func(context.Context, string, string) (*buycard.Offer, error) {
+			o := testOffer()
+			o.Title = title
+			return o, nil
+		}
+	}
+	first := NewHandler(HandlerOptions{Loaders: Loaders{Offer: titled("First shop")}})
+	second := NewHandler(HandlerOptions{Loaders: Loaders{Offer: titled("Second shop")}})
+	for _, tt := range []struct {
+		name string
+		h    http.Handler
+		path string
+		want string
+	}{
+		{"first", first, checkoutPath, "First shop"},
+		{"second", second, checkoutPath, "Second shop"},
+		{"first naming the second's id", first, checkoutPath + "&" + loadersParam + "=" + second.(*loadersHandler).id, "First shop"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := httptest.NewRecorder()
+			tt.h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			page := rec.Body.String()
+			if !strings.Contains(page, tt.want+"</h1>") {
+				t.Errorf("page does not show %q:\n%s", tt.want, page)
+			}
+			if strings.Contains(page, loadersParam) {
+				t.Errorf("page names the loaders:\n%s", page)
 			}
 		})
 	}

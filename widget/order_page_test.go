@@ -18,9 +18,7 @@ import (
 // getOrderPage serves path with a prerender that loads orders with load.
 func getOrderPage(t *testing.T, load OrderLoader, path string) (int, string) {
 	t.Helper()
-	SetOrderLoader(load)
-	t.Cleanup(func() { SetOrderLoader(nil) })
-	return get(t, nil, path)
+	return getWith(t, Loaders{Order: load}, path)
 }
 
 func testOrder(status buycard.OrderStatus) *buycard.Order {

@@ -3,7 +3,10 @@ package widget
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"strconv"
+	"sync"
+	"weak"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -56,22 +59,36 @@ type OrderView struct {
 // ECONFLICT (not payable or not paid), ENOTFOUND.
 type OrderLoader func(ctx context.Context, r OrderRequest) (*OrderView, error)
 
-var (
-	loadOffer OfferLoader
-	loadOrder OrderLoader
-)
-
-// SetOfferLoader sets the loader the checkout prerender uses. The server
-// calls it once at start; without a loader the prerender shows the
-// invalid-link state and the browser loads the offer itself.
-func SetOfferLoader(l OfferLoader) {
-	loadOffer = l
+// Loaders are how a server's checkout prerender reads offers and orders.
+// Without them the prerender shows the invalid-link state and the browser
+// loads the offer itself.
+type Loaders struct {
+	Offer OfferLoader
+	Order OrderLoader
 }
 
-// SetOrderLoader sets the loader the pay and receipt prerenders use; the
-// server calls it once at start.
-func SetOrderLoader(l OrderLoader) {
-	loadOrder = l
+// go-app prerenders a page with a context of its own: the request's URL is
+// the only thing of the request that reaches a component. So each handler
+// registers its loaders under an id of its own and names that id in the
+// URL of every page it prerenders (loadersParam), and servers built side
+// by side, as in tests, never read each other's stores. The registry holds
+// the loaders weakly: they live as long as the handler that registered
+// them (handler.go).
+const loadersParam = "bc-loaders"
+
+var registeredLoaders sync.Map // id → weak.Pointer[Loaders]
+
+// loadersOf returns the loaders the page at u names; none when it names
+// none or they are gone.
+func loadersOf(u *url.URL) Loaders {
+	p, ok := registeredLoaders.Load(u.Query().Get(loadersParam))
+	if !ok {
+		return Loaders{}
+	}
+	if l := p.(weak.Pointer[Loaders]).Value(); l != nil {
+		return *l
+	}
+	return Loaders{}
 }
 
 // offerScript embeds offer as JSON for the client.

@@ -23,6 +23,7 @@ func adminBrowser(t *testing.T, ts *testServer) browser {
 }
 
 func TestAdminRoutes(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	ts := newConsoleServer(t)
 	admin := adminBrowser(t, ts)
@@ -75,6 +76,7 @@ func TestAdminRoutes(t *testing.T) {
 }
 
 func TestAdminSettingsChangeNewOrdersOnly(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	ts := newConsoleServer(t)
 	admin := adminBrowser(t, ts)
@@ -131,6 +133,7 @@ func TestAdminSettingsChangeNewOrdersOnly(t *testing.T) {
 // TestPlatformFeeRefresh: another node's change reaches this node's
 // orders within the refresh time.
 func TestPlatformFeeRefresh(t *testing.T) {
+	t.Parallel()
 	ts := newConsoleServer(t)
 	ts.checkout(t, "wgt_notebook:plc_feednotebook", 0, 1) // reads the fee
 	must(t, ts.db.SavePlatformSettings(t.Context(), &buycard.PlatformSettings{PlatformFee: buycard.PlatformFee{BPS: 100}, UpdatedAt: ts.now}))

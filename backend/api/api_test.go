@@ -1,13 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/buycard/buycard/backend/demo"
 	"github.com/buycard/buycard/backend/sandbox"
 	"github.com/buycard/buycard/backend/sqlite"
+	"github.com/buycard/buycard/backend/sqlitetest"
 	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/widget"
 )
@@ -33,6 +35,24 @@ var (
 	sharedLoader = sync.OnceValues(func() (*embed.Loader, error) { return embed.NewLoader(widget.CardCSS) })
 	sharedStatic = sync.OnceValue(func() map[string]*embed.Asset { return api.StaticAssets(widget.StaticFiles()) })
 )
+
+// seeded is the demo database, migrated and seeded once; each test server
+// starts from a copy of it.
+var seeded = sqlitetest.NewTemplate(func(path string) error {
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(migrateAndSeed(db), db.Close())
+})
+
+func migrateAndSeed(db *sqlite.DB) error {
+	ctx := context.Background()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	return demo.Seed(ctx, db)
+}
 
 // testServer is the API on a fresh SQLite database seeded with the demo.
 type testServer struct {
@@ -52,18 +72,12 @@ func newTestServer(t *testing.T) *testServer {
 // and services before the server is built.
 func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services)) *testServer {
 	t.Helper()
-	dbPath := filepath.Join(t.TempDir(), "api.db")
+	dbPath := seeded.Copy(t)
 	db, err := sqlite.Open(dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Seed(t.Context(), db); err != nil {
-		t.Fatal(err)
-	}
 	tokens, err := buycard.NewTokenSigner("k1", map[string][]byte{"k1": []byte("0123456789abcdef0123456789abcdef")})
 	if err != nil {
 		t.Fatal(err)

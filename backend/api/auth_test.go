@@ -74,6 +74,7 @@ func signedIn(t *testing.T, resp *http.Response, body string) browser {
 }
 
 func TestSessionCookieAttributes(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		secure bool
@@ -97,6 +98,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 }
 
 func TestSignupRejected(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	signup(t, ts, "ann@example.com", "merchant")
 	for _, tt := range []struct{ name, body, want string }{
@@ -119,6 +121,7 @@ func TestSignupRejected(t *testing.T) {
 }
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	b, _ := signup(t, ts, "ann@example.com", "merchant")
 	for _, tt := range []struct {
@@ -148,6 +151,7 @@ func login(ts *testServer, t *testing.T, email, pw string) (*http.Response, stri
 }
 
 func TestLoginRehashes(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	signup(t, ts, "ann@example.com", "merchant")
 	u, _ := ts.db.FindUserByEmail(t.Context(), "ann@example.com")
@@ -165,6 +169,7 @@ func TestLoginRehashes(t *testing.T) {
 }
 
 func TestSessionExpiryAndLogout(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	b, _ := signup(t, ts, "ann@example.com", "merchant")
 	me := func() int {
@@ -195,6 +200,7 @@ func TestSessionExpiryAndLogout(t *testing.T) {
 }
 
 func TestPasswordReset(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	b, _ := signup(t, ts, "ann@example.com", "merchant")
 	u, _ := ts.db.FindUserByEmail(t.Context(), "ann@example.com")
@@ -249,6 +255,7 @@ func (r *resetDuringSignIn) FindUserByEmail(ctx context.Context, email string) (
 // password signs in at the moment the owner sets a new one; that sign-in
 // must not keep a session the new password should have ended.
 func TestPasswordResetEndsTheSignInItOvertakes(t *testing.T) {
+	t.Parallel()
 	store := &resetDuringSignIn{}
 	ts := newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
 		authConfig(cfg, svc)
@@ -278,6 +285,7 @@ func TestPasswordResetEndsTheSignInItOvertakes(t *testing.T) {
 }
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	ann, _ := signup(t, ts, "ann@example.com", "merchant")
 	bob, _ := signup(t, ts, "bob@example.com", "publisher")

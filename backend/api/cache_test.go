@@ -23,6 +23,7 @@ func countingBuild(builds *atomic.Int32) func() (*embed.Asset, error) {
 }
 
 func TestResponseCacheReusesUntilTTL(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
 	rc := newResponseCache(5*time.Second, clock.now)
 	var builds atomic.Int32
@@ -46,6 +47,7 @@ func TestResponseCacheReusesUntilTTL(t *testing.T) {
 }
 
 func TestResponseCacheDoesNotKeepErrors(t *testing.T) {
+	t.Parallel()
 	rc := newResponseCache(time.Minute, time.Now)
 	boom := errors.New("boom")
 	if _, err := rc.get("k", func() (*embed.Asset, error) { return nil, boom }); err != boom {
@@ -58,6 +60,7 @@ func TestResponseCacheDoesNotKeepErrors(t *testing.T) {
 }
 
 func TestResponseCacheDisabled(t *testing.T) {
+	t.Parallel()
 	rc := newResponseCache(0, time.Now)
 	var builds atomic.Int32
 	rc.get("k", countingBuild(&builds))
@@ -68,6 +71,7 @@ func TestResponseCacheDisabled(t *testing.T) {
 }
 
 func TestResponseCacheBuildsOnceForConcurrentMisses(t *testing.T) {
+	t.Parallel()
 	rc := newResponseCache(time.Minute, time.Now)
 	var builds atomic.Int32
 	release := make(chan struct{})

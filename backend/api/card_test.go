@@ -9,6 +9,7 @@ import (
 )
 
 func TestGetCards(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.do(t, "GET", "/v1/cards?ids=wgt_notebook:plc_feednotebook,wgt_print,wgt_mug,wgt_nope,wgt_notebook:plc_feedmatcha&lang=en-US", "", "")
 	if resp.StatusCode != 200 {
@@ -44,6 +45,7 @@ func TestGetCards(t *testing.T) {
 }
 
 func TestGetCardsLocalizedPrices(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	tests := []struct{ ref, lang, want string }{
 		{"wgt_matcha", "ja-JP", "￥4,800"},
@@ -64,6 +66,7 @@ func TestGetCardsLocalizedPrices(t *testing.T) {
 }
 
 func TestGetCardsETag(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, _ := ts.do(t, "GET", "/v1/cards?ids=wgt_notebook", "", "")
 	etag := resp.Header.Get("ETag")
@@ -77,6 +80,7 @@ func TestGetCardsETag(t *testing.T) {
 }
 
 func TestGetCardsBadInput(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	tests := []struct{ name, query, message string }{
 		{"no ids", "", "Give the cards to load in ids, e.g. ids=wgt_abc,wgt_def:plc_xyz."},
@@ -98,11 +102,13 @@ func TestGetCardsBadInput(t *testing.T) {
 }
 
 func TestUnknownEndpoint(t *testing.T) {
+	t.Parallel()
 	resp, body := newTestServer(t).do(t, "GET", "/v1/nope", "", "")
 	wantError(t, resp, body, 404, "not_found", "No such API endpoint: GET /v1/nope.")
 }
 
 func TestGetCardsReusedForAFewSeconds(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const url = "/v1/cards?ids=wgt_notebook,wgt_tee&lang=en"
 	first, firstBody := ts.do(t, "GET", url, "", "")
@@ -128,6 +134,7 @@ func TestGetCardsReusedForAFewSeconds(t *testing.T) {
 // with the longest ids the loader sends (wgt_ and plc_ with 40
 // characters): a page of 100 placed cards must not meet fasthttp's 431.
 func TestCardsOfAFullPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	refs := make([]string, 100) // the most one request may name
 	for i := range refs {

@@ -57,6 +57,7 @@ func (ts *testServer) formCheckout(t *testing.T, quantity string) url.Values {
 }
 
 func TestCheckoutFormHappyPath(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	before := ts.stock(t, "wgt_notebook", 0)
 	q := ts.formCheckout(t, "2")
@@ -125,6 +126,7 @@ func wantCheckoutHeaders(t *testing.T, resp *http.Response) {
 }
 
 func TestCheckoutFormRejected(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	good := func(mod func(url.Values)) url.Values {
 		f := ts.chooseForm(t, "wgt_notebook", 0, "1")
@@ -172,6 +174,7 @@ func TestCheckoutFormRejected(t *testing.T) {
 }
 
 func TestPayFormDecline(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	q := ts.formCheckout(t, "1")
 	form := url.Values{"order": {q.Get("order")}, "ot": {q.Get("ot")}, "cs": {q.Get("cs")}, "card_number": {"4000 0000 0000 0002"}}
@@ -190,6 +193,7 @@ func TestPayFormDecline(t *testing.T) {
 }
 
 func TestOrderPagesNeedTheirTokens(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	a, b := ts.formCheckout(t, "1"), ts.formCheckout(t, "1")
 	query := func(order, ot, cs string) string {
@@ -231,6 +235,7 @@ func TestOrderPagesNeedTheirTokens(t *testing.T) {
 // frame without the field checkout.js adds is refused and pays nothing;
 // in a window of its own the form works without JavaScript.
 func TestCheckoutFormInFrameNeedsScript(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		dest   string

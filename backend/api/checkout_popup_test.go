@@ -64,6 +64,7 @@ func (ts *testServer) popupForm(t *testing.T) url.Values {
 // The popup's first page runs without the WASM, and its form posts to the
 // popup's own path so the server knows to open a hosted session.
 func TestPopupPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	q := url.Values{"t": {ts.cardToken(t, "wgt_notebook")}, "o": {publisherOrigin}, "lang": {"en-US"}}
 	resp, body := ts.do(t, "GET", "/checkout/wgt_notebook/popup?"+q.Encode(), "", "")
@@ -101,6 +102,7 @@ func carriesNoWasm(page string) bool {
 // With the sandbox the popup runs the sandbox's pages in the window, each
 // without the WASM, and the receipt learns the publisher's origin.
 func TestPopupWithSandbox(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.postForm(t, "/checkout/wgt_notebook/popup", ts.popupForm(t))
 	q := seeOther(t, resp, body, "/checkout/wgt_notebook/pay")
@@ -129,6 +131,7 @@ func TestPopupWithSandbox(t *testing.T) {
 // the window to it; Stripe's return leads to the receipt with the
 // publisher's origin and still without the WASM.
 func TestPopupWithStripe(t *testing.T) {
+	t.Parallel()
 	ts := newHostedTest(t)
 	resp, body := ts.postForm(t, "/checkout/wgt_notebook/popup", ts.popupForm(t))
 	loc := resp.Header.Get("Location")
@@ -164,6 +167,7 @@ func TestPopupWithStripe(t *testing.T) {
 // the overlay sends, so the receipt after Stripe can tell the page; values
 // that are not an origin are left out, not refused.
 func TestCheckoutReturnCarriesOrigin(t *testing.T) {
+	t.Parallel()
 	for origin, want := range map[string]string{
 		publisherOrigin: "&lang=fr&o=http%3A%2F%2F127.0.0.1%3A9000",
 		"null":          "&lang=fr",
@@ -189,6 +193,10 @@ const expiredLink = "This checkout link is no longer valid. Close and try again.
 // Bad input to the popup changes nothing: no order (the stock stays), no
 // session at Stripe, and a clear error.
 func TestPopupBadInput(t *testing.T) {
+	t.Parallel()
+	// Bad input changes nothing, which each case checks: the cases can
+	// share one server per provider.
+	servers := map[string]*hostedTest{"sandbox": {testServer: newTestServer(t)}, "stripe": newHostedTest(t)}
 	for _, tc := range []struct {
 		name, method, path string
 		form               func(ts *testServer, f url.Values)
@@ -204,7 +212,7 @@ func TestPopupBadInput(t *testing.T) {
 		{"quantity not a number", "POST", "/checkout/wgt_notebook/popup", func(_ *testServer, f url.Values) { f.Set("quantity", "two") }, nil, 400, "Quantity must be a whole number."},
 		{"cross-site post", "POST", "/checkout/wgt_notebook/popup", nil, []string{"Sec-Fetch-Site", "cross-site"}, 403, "This form can only be sent from the checkout page."},
 	} {
-		for provider, ts := range map[string]*hostedTest{"sandbox": {testServer: newTestServer(t)}, "stripe": newHostedTest(t)} {
+		for provider, ts := range servers {
 			t.Run(tc.name+" "+provider, func(t *testing.T) {
 				stock := ts.stock(t, "wgt_notebook", 0)
 				resp, body := popupRequest(t, ts.testServer, tc.method, tc.path, tc.form, tc.headers)
@@ -239,6 +247,7 @@ func popupRequest(t *testing.T, ts *testServer, method, path string, form func(*
 // Card data tells the loader which cards open in a popup; overlay cards
 // say nothing, so their data is as before.
 func TestCardDataNamesPopupCheckout(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	card, err := ts.db.FindCard(t.Context(), "wgt_notebook")
 	if err != nil {

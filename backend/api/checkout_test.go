@@ -36,6 +36,7 @@ func (ts *testServer) checkout(t *testing.T, ref string, variant, quantity int) 
 }
 
 func TestCheckoutCreatesOrderAtStorePrice(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	before := ts.stock(t, "wgt_notebook", 0)
 	r := ts.checkout(t, "wgt_notebook:plc_feednotebook", 0, 2)
@@ -57,6 +58,7 @@ func TestCheckoutCreatesOrderAtStorePrice(t *testing.T) {
 const demoPublisher = "pub_dailyscroll"
 
 func TestCheckoutBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	token := ts.cardToken(t, "wgt_notebook")
 	variant := ts.variantID(t, "wgt_notebook", 0)
@@ -102,6 +104,7 @@ func TestCheckoutBadInputChangesNothing(t *testing.T) {
 }
 
 func TestCheckoutNotBuyable(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	tests := []struct{ widget, message string }{
 		{"wgt_print", "Sold out."},
@@ -118,6 +121,7 @@ func TestCheckoutNotBuyable(t *testing.T) {
 }
 
 func TestSandboxPayment(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	r := ts.checkout(t, "wgt_notebook", 0, 1)
 	pay := func(secret, card string) (int, string) {
@@ -156,6 +160,7 @@ func TestSandboxPayment(t *testing.T) {
 }
 
 func TestGetOrderNeedsItsToken(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	a := ts.checkout(t, "wgt_notebook", 0, 1)
 	b := ts.checkout(t, "wgt_notebook", 0, 1)
@@ -177,6 +182,7 @@ func TestGetOrderNeedsItsToken(t *testing.T) {
 }
 
 func TestGetOffer(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	token := ts.cardToken(t, "wgt_tee")
 	resp, body := ts.do(t, "GET", "/v1/offers/wgt_tee?t="+token, "", "")

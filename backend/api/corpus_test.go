@@ -40,6 +40,7 @@ import (
 // same code whichever admitted caller sends it, and a refused caller's
 // request ends at authentication, before any input is read.
 func TestBadInputCorpus(t *testing.T) {
+	t.Parallel()
 	c := newCorpus(t)
 	sent := 0
 	for _, r := range corpusRoutes(t) {

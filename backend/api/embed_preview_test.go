@@ -25,6 +25,7 @@ func getPreview(t *testing.T, ts *testServer, host, query string) (*http.Respons
 // snippet's script form, a document of its own, and a policy that lets
 // the loader run and only this origin frame it.
 func TestEmbedPreview(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := getPreview(t, ts, "localhost:8080", "widget=wgt_notebook&placement=plc_feednotebook")
 	if resp.StatusCode != 200 {
@@ -73,6 +74,7 @@ func TestEmbedPreview(t *testing.T) {
 // than the public URL (development: 127.0.0.1 against localhost) may
 // still load the loader, which the snippet takes from the public URL.
 func TestEmbedPreviewOtherOrigin(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, _ := getPreview(t, ts, "127.0.0.1:8080", "widget=wgt_notebook")
 	csp := resp.Header.Get("Content-Security-Policy")
@@ -82,6 +84,7 @@ func TestEmbedPreviewOtherOrigin(t *testing.T) {
 }
 
 func TestEmbedPreviewRefuses(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, tt := range []struct {
 		query  string

@@ -47,6 +47,7 @@ func decodeBody(t *testing.T, resp *http.Response, body string) []byte {
 }
 
 func TestVersionedLoader(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	path := ts.Loader.VersionedPath()
 	hash := strings.TrimSuffix(strings.TrimPrefix(path, "/buycard."), ".js")
@@ -99,6 +100,7 @@ func TestVersionedLoader(t *testing.T) {
 }
 
 func TestVersionedLoaderOtherHash(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, path := range []string{"/buycard.0000000000000000.js", "/buycard.abc.js", "/buycard." + ts.Loader.Asset().Hash + "0.js"} {
 		resp, body := ts.do(t, "GET", path, "", "")
@@ -109,6 +111,7 @@ func TestVersionedLoaderOtherHash(t *testing.T) {
 }
 
 func TestEmbedSnippet(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.do(t, "GET", "/v1/embed/snippet?widget=wgt_notebook&placement=plc_feednotebook", "", "")
 	if resp.StatusCode != 200 {
@@ -141,6 +144,7 @@ func TestEmbedSnippet(t *testing.T) {
 }
 
 func TestEmbedSnippetRefuses(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, tt := range []struct {
 		query  string

@@ -97,6 +97,7 @@ func (ts *testServer) funnel(t *testing.T, in *analytics.Ingestor, query string)
 }
 
 func TestEventsReachTheFunnel(t *testing.T) {
+	t.Parallel()
 	ts, in := newAnalyticsServer(t)
 	token := ts.cardToken(t, "wgt_notebook:plc_feednotebook")
 	page := "AbCdEfGhIjKlMnOpQrSt_-"
@@ -132,6 +133,7 @@ func TestEventsReachTheFunnel(t *testing.T) {
 }
 
 func TestEventsRefuseMalformedBatches(t *testing.T) {
+	t.Parallel()
 	ts, in := newAnalyticsServer(t)
 	token := ts.cardToken(t, "wgt_notebook")
 	tooMany := make([]string, analytics.MaxBatchEvents+1)
@@ -155,6 +157,7 @@ func TestEventsRefuseMalformedBatches(t *testing.T) {
 }
 
 func TestFunnelNeedsTheOperatorKey(t *testing.T) {
+	t.Parallel()
 	ts, _ := newAnalyticsServer(t)
 	for _, auth := range [][]string{nil, {"Authorization", "Bearer wrong"}} {
 		resp, body := ts.do(t, "GET", "/v1/analytics/funnel?widget=wgt_notebook", "", "", auth...)
@@ -163,6 +166,7 @@ func TestFunnelNeedsTheOperatorKey(t *testing.T) {
 }
 
 func TestFunnelBadInput(t *testing.T) {
+	t.Parallel()
 	ts, _ := newAnalyticsServer(t)
 	tests := []struct{ query, message string }{
 		{"", "widget is required."},
@@ -181,6 +185,7 @@ func TestFunnelBadInput(t *testing.T) {
 // views from one client network: it adds at most the bound per minute,
 // the rest is reported as discarded, and other networks still count.
 func TestEventsFromOneNetworkAreBounded(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		client func(i int) string
@@ -214,6 +219,7 @@ func TestEventsFromOneNetworkAreBounded(t *testing.T) {
 // count; placement tokens from elsewhere, or from card data fetched long
 // ago, are reported as unproven.
 func TestEventsNeedAServedCard(t *testing.T) {
+	t.Parallel()
 	ts, in := newAnalyticsServer(t)
 	old := ts.cardToken(t, "wgt_notebook:plc_feednotebook")
 	ts.now = ts.now.Add(analytics.ProofTTL + time.Minute)
@@ -254,6 +260,7 @@ func (ts *testServer) tokenFromProductPage(t *testing.T, path string) string {
 // view's event counts once whichever node it reaches, and the bound of a
 // network holds across both.
 func TestEventsDeduplicatedAcrossNodes(t *testing.T) {
+	t.Parallel()
 	var logs syncBuffer
 	shared := analytics.Options{Shared: redisstore.NewCounters(redistest.Open(t).Conn()), Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 	a, in := newAnalyticsNode(t, nil, shared)
@@ -291,6 +298,7 @@ func TestEventsDeduplicatedAcrossNodes(t *testing.T) {
 // link and through the no-JS form, neither of which the loader sees.
 // Every checkout is a click and every click an impression.
 func TestFunnelRatesNeverExceedOne(t *testing.T) {
+	t.Parallel()
 	ts, in := newAnalyticsServer(t)
 	token := ts.cardToken(t, "wgt_notebook:plc_feednotebook")
 	ts.beacon(t, batch(pageView("loader"), ts.event("impression", token), ts.event("click", token)))

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPartyFunnels(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	ts := newConsoleServer(t)
 	ctx := t.Context()
@@ -103,6 +104,7 @@ func TestPartyFunnels(t *testing.T) {
 // merchant's widget, and a publisher for another publisher's placement,
 // get 404, and their own funnels never count the other's traffic.
 func TestFunnelIsolation(t *testing.T) {
+	t.Parallel()
 	ts := newConsoleServer(t)
 	ctx := t.Context()
 	_, aWidget, aKey := newMerchant(t, ts, "A")

@@ -25,6 +25,7 @@ func newProductionServer(t *testing.T) *testServer {
 // script, stylesheet and page, is nosniff, and carries HSTS in production
 // only.
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	for _, production := range []bool{false, true} {
 		ts := newTestServer(t)
 		if production {
@@ -56,6 +57,7 @@ func TestSecurityHeaders(t *testing.T) {
 // TestProductPagePolicy: the hosted product page runs under a CSP as
 // strict as the checkout's and cannot be framed.
 func TestProductPagePolicy(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, _ := ts.do(t, "GET", "/p/wgt_notebook?pl=plc_feednotebook", "", "")
 	csp := resp.Header.Get("Content-Security-Policy")
@@ -72,6 +74,7 @@ func TestProductPagePolicy(t *testing.T) {
 // TestCheckoutFramingIsHTTPSOnly: an allowed domain frames the checkout
 // over https only; http://localhost stays allowed in development only.
 func TestCheckoutFramingIsHTTPSOnly(t *testing.T) {
+	t.Parallel()
 	const https = "'self' https://news.example https://news.example:* https://localhost https://localhost:*"
 	for _, tt := range []struct {
 		name       string
@@ -103,6 +106,7 @@ func TestCheckoutFramingIsHTTPSOnly(t *testing.T) {
 // when the path is lost with the request) each answer is the one JSON
 // error shape, and its message never quotes the request back.
 func TestServerErrorsAreJSON(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	addr := strings.TrimPrefix(serve(t, ts, listen(t)), "http://")
 	for _, tt := range []struct {
@@ -176,6 +180,7 @@ func (unavailableCatalog) FindCards(context.Context, []string) (map[string]*buyc
 // TestDatabaseOutageIs503: an unreachable database answers 503 with
 // Retry-After, in the API's JSON and on pages, never 500.
 func TestDatabaseOutageIs503(t *testing.T) {
+	t.Parallel()
 	ts := newTestServerWith(t, func(_ *api.Config, svc *api.Services) {
 		svc.Catalog = unavailableCatalog{svc.Catalog}
 	})

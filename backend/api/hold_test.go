@@ -73,6 +73,7 @@ func (ts *testServer) cardState(t *testing.T) (state, html string) {
 // drop. The network holds a fifth of the drop; the card stays buyable and
 // another shopper buys at once.
 func TestOneNetworkCannotFreezeADrop(t *testing.T) {
+	t.Parallel()
 	ts := newDropServer(t)
 	const capped = "You already hold 10 of these in another checkout, and one shopper can hold at most 10 at a time. " +
 		"Finish or close that checkout first."
@@ -99,6 +100,7 @@ func TestOneNetworkCannotFreezeADrop(t *testing.T) {
 
 // Checkouts racing from two networks each get exactly their network's cap.
 func TestHoldCapUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	ts := newDropServer(t)
 	token, variant := ts.cardToken(t, "wgt_notebook"), ts.variantID(t, "wgt_notebook", 0)
 	body := jsonBody(map[string]any{"token": token, "variant_id": variant, "quantity": 1})
@@ -139,6 +141,7 @@ func (ts *testServer) orderCall(t *testing.T, id, what, auth string) (*http.Resp
 // Releasing gives the units back at once, with the order's own token
 // only, and a second release changes nothing.
 func TestReleaseOrder(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	before := ts.stock(t, "wgt_notebook", 0)
 	r := ts.checkout(t, "wgt_notebook", 0, 2)
@@ -182,6 +185,7 @@ func TestReleaseOrder(t *testing.T) {
 
 // A renewal moves the hold; an order released meanwhile holds nothing.
 func TestRenewHold(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	r := ts.checkout(t, "wgt_notebook", 0, 1)
 	bearer := "Bearer " + r.OrderToken
@@ -205,6 +209,7 @@ func TestRenewHold(t *testing.T) {
 // order ends paid with its sale journal and sells its units once, or
 // canceled with nothing sold and nothing charged.
 func TestReleaseRacesPayment(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for range 10 {
 		before := ts.stock(t, "wgt_notebook", 0)
@@ -255,6 +260,7 @@ func (ts *testServer) saleJournals(t *testing.T, orderID string) int {
 // A product all of whose units are held says so, with when to check back,
 // on the card, the product page and the checkout; truly sold out differs.
 func TestHeldProductSaysWhenToCheckBack(t *testing.T) {
+	t.Parallel()
 	ts := newDropServer(t, func(cfg *api.Config, _ *api.Services) { cfg.ResponseCacheTTL = 0 })
 	ts.restock(t, 2, 1)
 	for _, ip := range []string{hoarderIP, shopperIP} {
@@ -289,6 +295,7 @@ func TestHeldProductSaysWhenToCheckBack(t *testing.T) {
 // order is canceled, so it can no longer be paid; a session already paid
 // keeps its order, whose payment is on its way.
 func TestReleaseExpiresStripeSession(t *testing.T) {
+	t.Parallel()
 	ts := newHostedTest(t)
 	expirations := func(r checkoutReply) int {
 		return len(ts.fake.Created("/v1/checkout/sessions/" + r.Payment.SessionID + "/expire"))

@@ -50,10 +50,8 @@ var merchantPages = []string{"card", "product page", "choose", "popup", "pay", "
 // exactly the one rendered with harmless text, and the text must come
 // through whole where it is shown. (The design fields, drawn into style
 // properties, are TestDrawnDesign's and TestCardDesignCannotInjectCSS's.)
-//
-// Not parallel: the go-app prerender reads the catalog through package
-// globals (widget.SetOfferLoader), which each test server sets.
 func TestMerchantTextCannotChangePages(t *testing.T) {
+	t.Parallel()
 	want := renderMerchantPages(t, "Mug")
 	for i, text := range markupBreakers {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {

@@ -79,6 +79,7 @@ func multipartImage(t *testing.T, field, data string) (contentType, body string)
 }
 
 func TestProductImages(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	ann, _ := signup(t, ts, "ann@example.com", "merchant")
 	bob, _ := signup(t, ts, "bob@example.com", "merchant")
@@ -203,6 +204,7 @@ func TestProductImages(t *testing.T) {
 // its body read; anyone else is refused from the headers, before the
 // server has read more than its usual 64 KiB limit allows.
 func TestImageUploadRefusedBeforeBody(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	ann, _ := signup(t, ts, "ann@example.com", "merchant")
 	bob, _ := signup(t, ts, "bob@example.com", "merchant")

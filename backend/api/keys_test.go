@@ -7,6 +7,7 @@ import (
 
 // TestKeyNames: a key needs a name, and the name is merchant text.
 func TestKeyNames(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	ann, _ := signup(t, ts, "ann@example.com", "merchant")
 	const controls = "The API key's name must not contain control characters or text direction controls."

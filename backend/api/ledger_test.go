@@ -42,6 +42,7 @@ func (ts *testServer) payOrder(t *testing.T, r checkoutReply) (*http.Response, s
 }
 
 func TestLedgerAfterASale(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	orderID := ts.buyNotebook(t)
 
@@ -94,6 +95,7 @@ func TestLedgerAfterASale(t *testing.T) {
 }
 
 func TestLedgerNeedsTheOperatorKey(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, auth := range [][]string{nil, {"Authorization", "Bearer wrong"}, {"Authorization", operatorKey}} {
 		resp, body := ts.do(t, "GET", "/v1/ledger/verify", "", "", auth...)
@@ -102,6 +104,7 @@ func TestLedgerNeedsTheOperatorKey(t *testing.T) {
 }
 
 func TestLedgerBadInput(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	tests := []struct{ path, message string }{
 		{"/v1/ledger/balances?party=nobody", "party must be merchant:ID, publisher:ID, platform:platform or provider:NAME."},
@@ -121,6 +124,7 @@ func TestLedgerBadInput(t *testing.T) {
 }
 
 func TestLedgerRefundsAndDisputes(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	orderID := ts.buyNotebook(t) // 2400: publisher 240 pending
 	refunds := 0
@@ -213,6 +217,7 @@ func (ts *testServer) refundState(t *testing.T, orderIDs ...string) string {
 // is left") and one with another amount replayed the old refund as if it
 // were the new one.
 func TestRefundIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	for _, caller := range []string{"operator", "merchant"} {
 		t.Run(caller, func(t *testing.T) {
 			ts := newConsoleServer(t)
@@ -286,6 +291,7 @@ func TestRefundIdempotencyKey(t *testing.T) {
 // order is its own: it neither replays nor conflicts with the demo
 // merchant's key-1.
 func TestRefundKeysAreTheCallersOwn(t *testing.T) {
+	t.Parallel()
 	ts := newConsoleServer(t)
 	northwind := refundRoutes(t, ts)["merchant"]
 	const novaID = "mer_ateliernova"

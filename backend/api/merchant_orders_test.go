@@ -62,6 +62,7 @@ type merchantOrderReply struct {
 }
 
 func TestMerchantOrders(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	ts := newConsoleServer(t)
 	key := partyKey(t, ts, buycard.PartyMerchant, demoMerchant)
@@ -201,6 +202,7 @@ func signupAs(t *testing.T, ts *testServer, email, role string) (browser, *http.
 // paging from and refunding B's paid order answers 404 (400 for the
 // cursor) and changes nothing.
 func TestMerchantOrderIsolation(t *testing.T) {
+	t.Parallel()
 	ts := newConsoleServer(t)
 	_, _, aKey := newMerchant(t, ts, "A")
 	ctx := t.Context()
@@ -248,6 +250,7 @@ func TestMerchantOrderIsolation(t *testing.T) {
 }
 
 func TestMerchantStatementAndBalances(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	ts := newConsoleServer(t)
 	key := partyKey(t, ts, buycard.PartyMerchant, demoMerchant)

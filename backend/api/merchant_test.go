@@ -21,6 +21,7 @@ func must(t *testing.T, err error) {
 const productBody = `{"title":"Mug","currency":"USD","variants":[{"name":"One","price":1200,"stock":3}],"max_per_order":2}`
 
 func TestMerchantRoutes(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	ann, _ := signup(t, ts, "ann@example.com", "merchant")
 	pub, _ := signup(t, ts, "pat@example.com", "publisher")
@@ -92,6 +93,7 @@ func TestMerchantRoutes(t *testing.T) {
 // TestMerchantIsolation: for 100 pairs of merchants, every read and write
 // of A on B's products and widgets answers 404 and changes nothing.
 func TestMerchantIsolation(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	a, _ := signup(t, ts, "a@example.com", "merchant")
 	ctx := t.Context()
@@ -139,6 +141,7 @@ func TestMerchantIsolation(t *testing.T) {
 }
 
 func TestWidgetDesignAndUnlimitedStock(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	ann, _ := signup(t, ts, "ann@example.com", "merchant")
 	resp, body := ts.do(t, "POST", "/v1/products", "application/json",
@@ -191,6 +194,7 @@ func TestWidgetDesignAndUnlimitedStock(t *testing.T) {
 // catalog and no placement can be made for it, while the card itself
 // still renders for the placements that exist; opening it brings it back.
 func TestCloseWidgetToPublishers(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	ts := newConsoleServer(t)
 	merchant := partyKey(t, ts, buycard.PartyMerchant, demoMerchant)

@@ -71,6 +71,7 @@ var fiberParam = regexp.MustCompile(`:([A-Za-z0-9_]+)`)
 // TestOpenAPIRouteParity fails when a /v1 route of the server is not in
 // the document, or the document describes one the server does not have.
 func TestOpenAPIRouteParity(t *testing.T) {
+	t.Parallel()
 	ts := newFullServer(t)
 	served := map[string]bool{}
 	for _, r := range ts.App().GetRoutes(true) {
@@ -113,6 +114,7 @@ func TestOpenAPIRouteParity(t *testing.T) {
 // TestOpenAPIDocumentValid checks the document against OpenAPI 3.1 and
 // what this API promises of it.
 func TestOpenAPIDocumentValid(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	if !doc.IsOpenAPI31OrLater() || !strings.HasPrefix(doc.OpenAPI, "3.1.") {
 		t.Fatalf("openapi = %q, want 3.1.x", doc.OpenAPI)
@@ -145,6 +147,7 @@ func TestOpenAPIDocumentValid(t *testing.T) {
 }
 
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.do(t, "GET", "/v1/openapi.json", "", "")
 	if resp.StatusCode != 200 || body != string(api.OpenAPIDocument()) {
@@ -169,6 +172,7 @@ func TestOpenAPIServed(t *testing.T) {
 // TestOpenAPIResponsesMatch validates real responses against the
 // document: their status must be documented and their body fit its schema.
 func TestOpenAPIResponsesMatch(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	ts := newFullServer(t)
 	ref := "wgt_notebook:plc_feednotebook"

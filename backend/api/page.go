@@ -30,14 +30,13 @@ var (
 // (checkout_form.go) and go-app's own resources. widget.Register must
 // declare the same routes the WASM does, or go-app answers 404.
 func (s *Server) pageRoutes() {
-	widget.SetOfferLoader(s.loadOffer)
-	widget.SetOrderLoader(s.loadOrderView)
 	widget.Register()
 	s.goapp = adaptor.HTTPHandler(widget.NewHandler(widget.HandlerOptions{
 		WasmPath: s.wasmPath,
 		Version:  s.Wasm.Hash,
 		Domain:   strings.TrimPrefix(strings.TrimPrefix(s.PublicURL, "https://"), "http://"),
 		Stripe:   s.StripePublishableKey != "",
+		Loaders:  widget.Loaders{Offer: s.loadOffer, Order: s.loadOrderView},
 	}))
 	for _, p := range goAppResources {
 		s.app.Get(p, s.goapp)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestProductPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.do(t, "GET", "/p/wgt_notebook?pl=plc_feednotebook", "", "")
 	if resp.StatusCode != 200 {
@@ -37,6 +38,7 @@ func TestProductPage(t *testing.T) {
 }
 
 func TestCheckoutPagePrerendersOfferUnderCSP(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.do(t, "GET", "/checkout/wgt_notebook?t="+url.QueryEscape(ts.cardToken(t, "wgt_notebook"))+"&o=http%3A%2F%2F127.0.0.1%3A8080&lang=en-US", "", "")
 	if resp.StatusCode != 200 {
@@ -60,6 +62,7 @@ func TestCheckoutPagePrerendersOfferUnderCSP(t *testing.T) {
 }
 
 func TestAssets(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.do(t, "GET", "/buycard.js", "", "", "Accept-Encoding", "br, gzip")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "br" || body == "" {

@@ -24,6 +24,7 @@ func (f *onboardingFake) Start(_ context.Context, kind, id, country, email strin
 }
 
 func TestOwnOnboarding(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	fake := &onboardingFake{}
 	ts := newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
@@ -89,6 +90,7 @@ func TestOwnOnboarding(t *testing.T) {
 // its sandbox account may take charges at once, so its cards can be
 // bought, and asking again answers the same account.
 func TestOwnOnboardingInTheSandbox(t *testing.T) {
+	t.Parallel()
 	doc := loadOpenAPI(t)
 	ts := newConsoleServer(t)
 	ctx := t.Context()

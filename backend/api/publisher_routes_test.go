@@ -95,6 +95,7 @@ func (r publisherRequest) run(t *testing.T, ts *testServer, doc *openapi3.T, pat
 }
 
 func TestPublisherRoutes(t *testing.T) {
+	t.Parallel()
 	ts, doc := newPublisherServer(t), loadOpenAPI(t)
 	pub, _ := signup(t, ts, "pat@example.com", "publisher")
 	mer, _ := signup(t, ts, "meg@example.com", "merchant")
@@ -199,6 +200,7 @@ func stateOf(t *testing.T, ts *testServer, publisherID string) publisherState {
 // refused with 404 and changes nothing of B's, and that A's lists and
 // earnings never include B's.
 func TestPublisherAuthorization(t *testing.T) {
+	t.Parallel()
 	ts := newPublisherServer(t)
 	rng := rand.New(rand.NewPCG(6, 6))
 	widgets := []string{"wgt_notebook", "wgt_tee", "wgt_matcha", "wgt_oud", "wgt_print"}
@@ -247,6 +249,7 @@ func TestPublisherAuthorization(t *testing.T) {
 // TestPublisherCatalogShare checks that the catalog shows the share of the
 // merchant's contract with the caller where there is one.
 func TestPublisherCatalogShare(t *testing.T) {
+	t.Parallel()
 	ts := newPublisherServer(t)
 	pubID, key := publisherWithKey(t, ts, "Contracted")
 	if err := ts.db.SetPublisherContract(t.Context(), &buycard.PublisherContract{MerchantID: "mer_northwind", PublisherID: pubID, ShareBPS: 4321}); err != nil {

@@ -99,6 +99,7 @@ const (
 func xff(ip string) []string { return []string{"X-Forwarded-For", ip} }
 
 func TestCheckoutLimitPerIP(t *testing.T) {
+	t.Parallel()
 	ts := limited(t, 3, 0)
 	for i := range 2 {
 		if resp, body := ts.tryCheckout(t, "wgt_notebook:plc_feednotebook", xff("198.51.100.7")...); resp.StatusCode != 201 {
@@ -129,6 +130,7 @@ func TestCheckoutLimitPerIP(t *testing.T) {
 }
 
 func TestCheckoutLimitPerIPCountsFailures(t *testing.T) {
+	t.Parallel()
 	ts := limited(t, 2, 0)
 	for range 2 {
 		resp, body := ts.do(t, "POST", "/v1/checkout", "application/json", `{"token":"guess"}`, xff("198.51.100.7")...)
@@ -139,6 +141,7 @@ func TestCheckoutLimitPerIPCountsFailures(t *testing.T) {
 }
 
 func TestCheckoutLimitIPsAreIndependent(t *testing.T) {
+	t.Parallel()
 	ts := limited(t, 1, 0)
 	tests := []struct {
 		name, xff string
@@ -163,6 +166,7 @@ func TestCheckoutLimitIPsAreIndependent(t *testing.T) {
 }
 
 func TestCheckoutLimitIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
+	t.Parallel()
 	ts := limited(t, 1, 0, func(cfg *api.Config, _ *api.Services) { cfg.TrustedProxies = nil })
 	if resp, body := ts.tryCheckout(t, "wgt_notebook", xff("198.51.100.7")...); resp.StatusCode != 201 {
 		t.Fatalf("first = %d %s", resp.StatusCode, body)
@@ -172,6 +176,7 @@ func TestCheckoutLimitIgnoresForwardedForFromUntrustedPeers(t *testing.T) {
 }
 
 func TestCheckoutLimitPerPublisher(t *testing.T) {
+	t.Parallel()
 	ts := limited(t, 100, 2)
 	ctx := t.Context()
 	if err := ts.db.CreatePublisher(ctx, &buycard.Publisher{ID: "pub_other", Name: "Other"}); err != nil {
@@ -209,6 +214,7 @@ func TestCheckoutLimitPerPublisher(t *testing.T) {
 }
 
 func TestCheckoutLimitsOffByDefault(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.restock(t, 1000, 5) // so that one client's holds stay within its cap
 	for i := range 25 {
@@ -221,6 +227,7 @@ func TestCheckoutLimitsOffByDefault(t *testing.T) {
 // TestCheckoutLimitSharedThroughRedis runs two nodes on one Redis: the
 // checkouts a client starts on either count against one limit.
 func TestCheckoutLimitSharedThroughRedis(t *testing.T) {
+	t.Parallel()
 	redisURL := redistest.URL(t)
 	node := func() *testServer {
 		store, err := redisstore.Open(redisURL)
@@ -286,6 +293,7 @@ func (s *syncBuffer) String() string {
 // it: the node limits on its own, and logs the trouble once, not once per
 // checkout.
 func TestCheckoutLimitFailsOpen(t *testing.T) {
+	t.Parallel()
 	store, err := redisstore.Open("redis://127.0.0.1:1/0") // nothing listens on port 1
 	if err != nil {
 		t.Fatal(err)

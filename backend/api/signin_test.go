@@ -49,6 +49,7 @@ func wantThrottled(t *testing.T, resp *http.Response, body string, wait time.Dur
 // failures cost nothing, then each one doubles the wait, and a success
 // starts afresh.
 func TestLoginThrottling(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	signup(t, ts, "ann@example.com", "merchant")
 	const home = "198.51.100.7"
@@ -90,6 +91,7 @@ func seconds(d time.Duration) string {
 // finding 5: wrong passwords for ann from rotating networks, then ann from
 // her own network signs in at once.
 func TestLoginThrottleCannotLockOutTheOwner(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	signup(t, ts, "ann@example.com", "merchant")
 	for i := range 8 {
@@ -116,6 +118,7 @@ func TestLoginThrottleCannotLockOutTheOwner(t *testing.T) {
 // one network: past the network's free failures it waits, whatever the
 // account, while other networks do not.
 func TestLoginThrottlePerNetwork(t *testing.T) {
+	t.Parallel()
 	ts := newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
 		authConfig(cfg, svc)
 		cfg.LoginFailuresPerIP = 10
@@ -178,6 +181,7 @@ const outageWarning = "level=WARN msg=\"shared storage failed: rate limits"
 // and then signs in; one warning tells of the outage. With Redis up, the
 // same runs shared by two nodes.
 func TestLoginThrottleWithRedisDownOrUp(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		redisURL func(*testing.T) string
@@ -227,6 +231,7 @@ func TestLoginThrottleWithRedisDownOrUp(t *testing.T) {
 // and heals it: during the cut each node throttles on its own, after it
 // they share again, and each node logs the cut once and the healing once.
 func TestLoginThrottleBackToRedis(t *testing.T) {
+	t.Parallel()
 	proxy := newTCPProxy(t, redistest.URL(t))
 	now := time.Now()
 	clock := func() time.Time { return now }
@@ -360,6 +365,7 @@ func (p *tcpProxy) cut(down bool) {
 // signing up with an email that has an account answers exactly as with
 // one that has none, and changes nothing of the account.
 func TestSignupDoesNotTellWhichEmailsHaveAccounts(t *testing.T) {
+	t.Parallel()
 	ts := newAuthServer(t, false)
 	signup(t, ts, "ann@example.com", "merchant")
 	answers := map[string]*http.Response{}

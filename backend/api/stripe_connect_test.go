@@ -80,6 +80,7 @@ func paths(t *testing.T, l buycard.OnboardingLink) (refresh, ret string) {
 // start that creates the account, one that reuses it, and the account
 // read back.
 func TestConnectOperatorAPI(t *testing.T) {
+	t.Parallel()
 	ct := newConnectTest(t)
 	const onboarding = "/v1/connect/merchants/mer_northwind/onboarding"
 	tests := []struct {
@@ -139,6 +140,7 @@ func TestConnectOperatorAPI(t *testing.T) {
 // link re-minted, the return page before and after Stripe enables the
 // account.
 func TestConnectRefreshAndReturn(t *testing.T) {
+	t.Parallel()
 	ct := newConnectTest(t)
 	l := ct.onboard(t)
 	refresh, ret := paths(t, l)
@@ -180,6 +182,7 @@ func TestConnectRefreshAndReturn(t *testing.T) {
 // valid onboarding token answer 401, ask nothing of Stripe and write
 // nothing.
 func TestConnectBadToken(t *testing.T) {
+	t.Parallel()
 	ct := newConnectTest(t)
 	l := ct.onboard(t)
 	refresh, _ := paths(t, l)
@@ -214,6 +217,7 @@ func TestConnectBadToken(t *testing.T) {
 
 // TestConnectOffWithoutStripe: the sandbox has no onboarding routes.
 func TestConnectOffWithoutStripe(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, path := range []string{"/v1/connect/publishers/" + demo.PublisherID, "/connect/return?t=x", "/connect/refresh?t=x"} {
 		if resp, body := ts.do(t, "GET", path, "", "", "Authorization", "Bearer "+operatorKey); resp.StatusCode != http.StatusNotFound {

@@ -42,6 +42,7 @@ func newStripeServer(t *testing.T) *testServer {
 }
 
 func TestCheckoutCSP(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		ts   *testServer
 		want string
@@ -68,6 +69,7 @@ func TestCheckoutCSP(t *testing.T) {
 // mounts Stripe's checkout, sent with go-app's wasm=false so the WASM
 // cannot replace the mounted form.
 func TestStripePayPage(t *testing.T) {
+	t.Parallel()
 	ts := newStripeServer(t)
 	resp, body := ts.postForm(t, "/checkout/wgt_notebook", ts.chooseForm(t, "wgt_notebook", 0, "1"))
 	q := seeOther(t, resp, body, "/checkout/wgt_notebook/pay")

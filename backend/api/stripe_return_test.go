@@ -13,6 +13,7 @@ import (
 // Stripe's checkout, then lets the webhook deliver the same payment: one
 // paid order, one sale journal, and the receipt.
 func TestStripeReturn(t *testing.T) {
+	t.Parallel()
 	st := newStripeTest(t)
 	o := st.pendingOrder(t)
 	session, err := st.provider.CreateSession(t.Context(), o)

@@ -227,6 +227,7 @@ func (st *stripeTest) wantPaidOnce(t *testing.T, o stripeOrder) {
 }
 
 func TestStripeWebhookSignature(t *testing.T) {
+	t.Parallel()
 	st := newStripeTest(t)
 	now := st.now
 	sign := func(secret string, at time.Time) func(string) string {
@@ -294,6 +295,7 @@ func TestStripeWebhookSignature(t *testing.T) {
 }
 
 func TestStripeWebhookBadBodies(t *testing.T) {
+	t.Parallel()
 	st := newStripeTest(t)
 	signed := func(p string) string { return stripetest.Sign([]byte(p), whSecret, st.now) }
 
@@ -327,6 +329,7 @@ func TestStripeWebhookBadBodies(t *testing.T) {
 }
 
 func TestStripeWebhookOffWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	payload := `{"id":"evt_1","type":"customer.created","data":{"object":{}}}`
 	resp, body := ts.do(t, "POST", webhookPath, "application/json", payload, "Stripe-Signature", stripetest.Sign([]byte(payload), "", ts.now))
@@ -334,6 +337,7 @@ func TestStripeWebhookOffWithoutSecrets(t *testing.T) {
 }
 
 func TestStripeWebhookSameEventConcurrently(t *testing.T) {
+	t.Parallel()
 	st := newStripeTest(t)
 	o := st.newOrder(t, "concurrent")
 	stock := st.stock(t, "wgt_notebook", 0)
@@ -406,6 +410,7 @@ func permutations(n int) [][]int {
 // charge.refunded arrive in every order. Stripe retries what is not
 // acknowledged, and every ordering ends in the same state and journals.
 func TestStripeWebhookAnyDeliveryOrder(t *testing.T) {
+	t.Parallel()
 	var want string
 	for _, perm := range permutations(3) {
 		t.Run(fmt.Sprint(perm), func(t *testing.T) {
@@ -472,6 +477,7 @@ func TestStripeWebhookAnyDeliveryOrder(t *testing.T) {
 // A 2023-10-16 charge.refunded carries no refund: they are listed from
 // Stripe, and a lookup that fails asks Stripe to retry.
 func TestStripeWebhookRefundLookup(t *testing.T) {
+	t.Parallel()
 	st := newStripeTest(t)
 	o := st.newOrder(t, "lookup")
 	st.mustDeliver(t, o.completed(st.now))
@@ -500,6 +506,7 @@ func TestStripeWebhookRefundLookup(t *testing.T) {
 }
 
 func TestStripeWebhookSessionExpired(t *testing.T) {
+	t.Parallel()
 	st := newStripeTest(t)
 	before := st.stock(t, "wgt_notebook", 0)
 	o := st.newOrder(t, "expired")
@@ -521,6 +528,7 @@ func TestStripeWebhookSessionExpired(t *testing.T) {
 }
 
 func TestStripeWebhookAccountUpdated(t *testing.T) {
+	t.Parallel()
 	st := newStripeTest(t)
 	ctx := t.Context()
 	const merchant, account = "mer_ateliernova", "acct_1Nova"
@@ -572,6 +580,7 @@ func TestStripeWebhookAccountUpdated(t *testing.T) {
 // Events that are acknowledged (200, so Stripe stops retrying) and change
 // nothing.
 func TestStripeWebhookAcknowledgedWithoutChange(t *testing.T) {
+	t.Parallel()
 	st := newStripeTest(t)
 	tests := []struct {
 		name  string
@@ -626,6 +635,7 @@ func TestStripeWebhookAcknowledgedWithoutChange(t *testing.T) {
 // A signed event of a type Buycard uses, whose object it cannot read, is
 // refused so that Stripe retries it (a fixed deploy may apply it).
 func TestStripeWebhookUnreadableEvent(t *testing.T) {
+	t.Parallel()
 	st := newStripeTest(t)
 	o := st.newOrder(t, "unreadable")
 	status, body := st.deliver(t, event("evt_free", "checkout.session.completed", st.now, o.session("no_payment_required")))
@@ -686,6 +696,7 @@ func (st *stripeTest) eventLines(id string) []string {
 // (after asking Stripe for a charge's refunds) and the last ones were
 // applied.
 func TestStripeWebhookNotOurs(t *testing.T) {
+	t.Parallel()
 	st := newStripeTest(t)
 	st.linkMerchant(t, "acct_notebook_merchant")
 	paid := st.newOrder(t, "ours_paid")
@@ -753,6 +764,7 @@ func TestStripeWebhookNotOurs(t *testing.T) {
 // event before the opening one was refused and the opening then held the
 // amount for good.
 func TestStripeWebhookDisputeAnyOrder(t *testing.T) {
+	t.Parallel()
 	opened := time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC)
 	for _, outcome := range []string{"won", "lost"} {
 		var want string

@@ -68,18 +68,15 @@ func (fakeStripe) CreateSession(_ context.Context, o *buycard.Order) (*buycard.P
 }
 
 var stripeHost = struct {
-	once sync.Once
-	cfg  api.Config
-	svc  api.Services
-	err  error
+	once      sync.Once
+	publicURL string
+	err       error
 }{}
 
 // stripeOrigin starts, once, a second server that pays through fakeStripe
 // and returns its origin. server.Main picks the sandbox offline, so this one
 // is assembled from the harness server's store, tokens and assets with
-// api.New, as server.Main does. The checkout prerender's loaders are
-// process-wide (widget.SetOfferLoader, set by api.New): each test sets
-// this server's, and puts the harness's back afterwards.
+// api.New, as server.Main does.
 func stripeOrigin(t *testing.T) string {
 	t.Helper()
 	stripeHost.once.Do(func() {
@@ -92,15 +89,13 @@ func stripeOrigin(t *testing.T) string {
 		cfg.PublicURL = fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
 		cfg.StripePublishableKey = stripeKey
 		svc.Payments = fakeStripe{}
-		stripeHost.cfg, stripeHost.svc = cfg, svc
+		stripeHost.publicURL = cfg.PublicURL
 		go api.New(cfg, svc).Serve(ln)
 	})
 	if stripeHost.err != nil {
 		t.Fatal(stripeHost.err)
 	}
-	api.New(stripeHost.cfg, stripeHost.svc) // this server's loaders
-	t.Cleanup(func() { api.New(h.main.Server.Config, h.main.Server.Services) })
-	return stripeHost.cfg.PublicURL
+	return stripeHost.publicURL
 }
 
 // stripeTab is a tab whose requests for Stripe.js get the stub, or fail

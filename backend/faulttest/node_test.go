@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", for direct
@@ -84,23 +83,12 @@ func startNode(t *testing.T, env map[string]string) *server.Main {
 	if err != nil {
 		t.Fatal(err)
 	}
-	starting.Lock()
-	err = m.Run(t.Context())
-	starting.Unlock()
-	if err != nil {
+	if err := m.Run(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
 	return m
 }
-
-// starting makes nodes start one at a time. Starting a node sets state
-// that is the process's, not the node's: api.New hands the checkout
-// prerender its loaders through widget.SetOfferLoader, as a process
-// serving one node does once. Nodes started at once by tests running side
-// by side would race on it; the last one's loaders serve every node's
-// checkout pages, which no scenario renders.
-var starting sync.Mutex
 
 // direct is a scenario's own way into the database, around the nodes: it
 // seeds what they sell and reads back what they wrote, through a store of

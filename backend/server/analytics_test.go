@@ -12,6 +12,7 @@ import (
 // TestCloseFlushesEvents sends a beacon to a node and closes it before
 // any periodic flush: the counts are in the database after Close.
 func TestCloseFlushesEvents(t *testing.T) {
+	t.Parallel()
 	m, _ := startStripeNode(t)
 	tokens, err := m.tokenSigner()
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 )
 
 func TestLoadConfig(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("s", 32)
 	tests := []struct {
 		name string
@@ -75,6 +76,7 @@ func TestLoadConfig(t *testing.T) {
 }
 
 func TestDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := LoadConfig(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +93,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestRedisAndProxyConfig(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"BUYCARD_REDIS_URL": "rediss://:pw@cache.internal:6380/1", "BUYCARD_TRUSTED_PROXIES": "10.1.2.3/8, 192.0.2.1, ::ffff:198.51.100.1"}
 	c, err := LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -112,6 +115,7 @@ func TestRedisAndProxyConfig(t *testing.T) {
 // its Redis is down: opening it does not connect (the limits fail over to
 // memory when they first need it, and log it then, once).
 func TestUnreachableRedisDoesNotStopTheNode(t *testing.T) {
+	t.Parallel()
 	var logs strings.Builder
 	m := &Main{Config: Config{RedisURL: "redis://127.0.0.1:1/0"}, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 	store, err := m.openRedis()
@@ -127,6 +131,7 @@ func TestUnreachableRedisDoesNotStopTheNode(t *testing.T) {
 }
 
 func TestDatabaseKind(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, url string
 		kind      string
@@ -162,6 +167,7 @@ func TestDatabaseKind(t *testing.T) {
 }
 
 func TestDevSecretIsKeptAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	db := t.TempDir() + "/data/buycard.db"
 	a, err := DevSecret(db)
 	if err != nil {
@@ -178,6 +184,7 @@ func TestDevSecretIsKeptAcrossRestarts(t *testing.T) {
 // and that a second start finds the data. It needs
 // BUYCARD_TEST_POSTGRES_URL, as the store's own tests do (pgtest).
 func TestOpenPostgres(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"BUYCARD_DATABASE_URL": pgtest.Schema(t)}
 
 	for start := range 2 {

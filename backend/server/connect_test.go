@@ -16,6 +16,7 @@ import (
 // without a call to Stripe; once Stripe enables it, the merchant's return
 // from onboarding records that and checkout opens a session on it.
 func TestStripeOnboardingNode(t *testing.T) {
+	t.Parallel()
 	m, fake := startStripeNode(t)
 	auth := map[string]string{"Authorization": "Bearer " + testOperatorKey}
 	var link buycard.OnboardingLink

@@ -44,6 +44,7 @@ func onEachStore(t *testing.T, test func(t *testing.T, m *Main, fake *stripetest
 // without asking Stripe; the key with another amount is a 400 and neither
 // Stripe nor the order hears of it.
 func TestRefundIdempotencyOnEachStore(t *testing.T) {
+	t.Parallel()
 	onEachStore(t, func(t *testing.T, m *Main, fake *stripetest.Server, merchantID string) {
 		routes := map[string]struct{ prefix, authorization string }{
 			"operator": {"/v1/ledger/orders/", "Bearer " + testOperatorKey},
@@ -99,6 +100,7 @@ func merchantKey(t *testing.T, m *Main, merchantID string) string {
 // from a connected account that is not the merchant's, are acknowledged
 // without a call to Stripe and change nothing.
 func TestWebhookNotOursOnEachStore(t *testing.T) {
+	t.Parallel()
 	onEachStore(t, func(t *testing.T, m *Main, fake *stripetest.Server, _ string) {
 		pending, session := stripeCheckout(t, m)
 		calls := fake.Requests()

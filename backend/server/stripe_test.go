@@ -115,6 +115,7 @@ func checkoutNotebook(t *testing.T, m *Main, reply any) int {
 // connected account, and the signed webhook pays the order and writes its
 // sale journal.
 func TestStripeNode(t *testing.T) {
+	t.Parallel()
 	m, fake := startStripeNode(t)
 	ctx := t.Context()
 	card, _ := m.DB.FindCard(ctx, "wgt_notebook")

@@ -1,18 +1,30 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/buycard/buycard/backend/sqlitetest"
 	"github.com/buycard/buycard/backend/storetest"
 )
 
-// openTest opens and migrates a database in a fresh directory.
+// migrated is a migrated database, made once; each test opens a copy.
+var migrated = sqlitetest.NewTemplate(func(path string) error {
+	db, err := Open(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(db.Migrate(context.Background()), db.Close())
+})
+
+// openTest opens a migrated database in a fresh directory.
 func openTest(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(filepath.Join(t.TempDir(), "buycard.db"))
+	db, err := Open(migrated.Copy(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,9 +33,6 @@ func openTest(t *testing.T) *DB {
 			t.Error(err)
 		}
 	})
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
 	return db
 }
 

@@ -94,7 +94,10 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"HostileLookups", testHostileLookups},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each test has a store of its own
+			tt.test(t, open(t))
+		})
 	}
 }
 
