@@ -197,8 +197,8 @@ func TestMerchWidgetForm(t *testing.T) {
 	if errs != nil {
 		t.Fatal(errs)
 	}
-	if e.PublisherShareBPS != 725 || e.CornerRadius != 4 || e.ThemeColor != "#1d4ed8" || e.AllowedDomains == nil ||
-		len(e.AllowedDomains) != 0 || e.Layout != "compact" || e.Locale != "fr" || e.ProductID != "prd_1" {
+	if *e.PublisherShareBPS != 725 || *e.CornerRadius != 4 || *e.ThemeColor != "#1d4ed8" || !e.AllowedDomains.Set ||
+		len(e.AllowedDomains.List) != 0 || *e.Layout != "compact" || *e.Locale != "fr" || *e.ProductID != "prd_1" {
 		t.Errorf("edit = %+v", e)
 	}
 

@@ -48,21 +48,6 @@ type merchWidgetForm struct {
 	Closed                                          bool // out of the publishers' catalog
 }
 
-// merchWidgetEdit is the body of PATCH /v1/widgets/{id}.
-type merchWidgetEdit struct {
-	ProductID         string   `json:"product_id"`
-	CTA               string   `json:"cta"`
-	PublisherShareBPS int      `json:"publisher_share_bps"`
-	AllowedDomains    []string `json:"allowed_domains"`
-	CheckoutMode      string   `json:"checkout_mode"`
-	Closed            bool     `json:"closed_to_publishers"`
-	ThemeColor        string   `json:"theme_color"`
-	CornerRadius      int      `json:"corner_radius"`
-	ColorScheme       string   `json:"color_scheme"`
-	Layout            string   `json:"layout"`
-	Locale            string   `json:"locale"`
-}
-
 // merchWidgetFormOf is the form of a stored widget.
 func merchWidgetFormOf(w *buycard.Widget) merchWidgetForm {
 	d := *w
@@ -78,36 +63,38 @@ func merchWidgetFormOf(w *buycard.Widget) merchWidgetForm {
 
 // request checks the form and makes the PATCH body, or returns the error
 // of each field by its input id.
-func (f merchWidgetForm) request(productID string) (*merchWidgetEdit, map[string]string) {
+func (f merchWidgetForm) request(productID string) (*buycard.WidgetEdit, map[string]string) {
 	errs := map[string]string{}
-	e := &merchWidgetEdit{ProductID: productID, CTA: strings.TrimSpace(f.CTA), ThemeColor: f.ThemeColor,
-		ColorScheme: f.Scheme, Layout: f.Layout, Locale: strings.TrimSpace(f.Locale),
-		AllowedDomains: parseDomains(f.Domains), CheckoutMode: f.CheckoutMode, Closed: f.Closed}
-	var err error
-	if e.PublisherShareBPS, err = parsePercent(f.Share, "Publisher share"); err != nil {
+	cta, locale := strings.TrimSpace(f.CTA), strings.TrimSpace(f.Locale)
+	share, err := parsePercent(f.Share, "Publisher share")
+	if err != nil {
 		errs["w-share"] = message(err)
 	}
-	if e.CornerRadius, err = parseCount(f.Radius, 0, "Corner radius"); err != nil {
+	radius, err := parseCount(f.Radius, 0, "Corner radius")
+	if err != nil {
 		errs["w-radius"] = message(err)
-	} else if e.CornerRadius > buycard.MaxCornerRadius {
+	} else if radius > buycard.MaxCornerRadius {
 		errs["w-radius"] = "Corner radius must be at most " + strconv.Itoa(buycard.MaxCornerRadius) + " pixels."
 	}
 	switch {
-	case e.CTA == "":
+	case cta == "":
 		errs["w-cta"] = "Enter the button's text."
-	case len(e.CTA) > 40: // as the API counts: bytes
+	case len(cta) > 40: // as the API counts: bytes
 		errs["w-cta"] = "At most 40 characters, so the button stays readable."
 	}
-	if c := (buycard.Widget{ThemeColor: e.ThemeColor}); e.ThemeColor == "" || c.ValidateDesign() != nil {
+	if c := (buycard.Widget{ThemeColor: f.ThemeColor}); f.ThemeColor == "" || c.ValidateDesign() != nil {
 		errs["w-color"] = "Choose a colour such as #1d4ed8."
 	}
-	if e.Locale != "" && !buycard.ValidLocale(e.Locale) {
+	if locale != "" && !buycard.ValidLocale(locale) {
 		errs["w-locale"] = "Choose a language."
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return e, nil
+	return &buycard.WidgetEdit{ProductID: &productID, CTA: &cta, PublisherShareBPS: &share,
+		AllowedDomains: buycard.Domains(parseDomains(f.Domains)...), CheckoutMode: &f.CheckoutMode,
+		ClosedToPublishers: &f.Closed, ThemeColor: &f.ThemeColor, CornerRadius: &radius,
+		ColorScheme: &f.Scheme, Layout: &f.Layout, Locale: &locale}, nil
 }
 
 // preview is the draft widget the preview shows: the form as it is, with

@@ -145,42 +145,6 @@ func (s *Server) postArchiveProduct(c *fiber.Ctx) error {
 	return c.JSON(p)
 }
 
-// widgetRequest is what a merchant sends to create or edit a widget; a
-// PATCH starts from the stored widget and cannot change the product. A
-// POST starts from the default design, so omitted design fields take it.
-type widgetRequest struct {
-	ProductID         string   `json:"product_id"`
-	CTA               string   `json:"cta"`
-	PublisherShareBPS int      `json:"publisher_share_bps"`
-	AllowedDomains    []string `json:"allowed_domains"`
-	CheckoutMode      string   `json:"checkout_mode"`
-	// ClosedToPublishers keeps the widget out of the publishers' catalog.
-	ClosedToPublishers bool   `json:"closed_to_publishers"`
-	ThemeColor         string `json:"theme_color"`
-	CornerRadius       int    `json:"corner_radius"`
-	ColorScheme        string `json:"color_scheme"`
-	Layout             string `json:"layout"`
-	Locale             string `json:"locale"`
-}
-
-// newWidgetRequest starts a request from w's values.
-func newWidgetRequest(w *buycard.Widget) widgetRequest {
-	return widgetRequest{ProductID: w.ProductID, CTA: w.CTA, PublisherShareBPS: w.PublisherShareBPS,
-		AllowedDomains: w.AllowedDomains, CheckoutMode: w.CheckoutMode, ClosedToPublishers: w.ClosedToPublishers,
-		ThemeColor: w.ThemeColor, CornerRadius: w.CornerRadius, ColorScheme: w.ColorScheme, Layout: w.Layout, Locale: w.Locale}
-}
-
-func (r *widgetRequest) widget() *buycard.Widget {
-	w := &buycard.Widget{ProductID: r.ProductID, CTA: r.CTA, PublisherShareBPS: r.PublisherShareBPS,
-		AllowedDomains: r.AllowedDomains, CheckoutMode: r.CheckoutMode, ClosedToPublishers: r.ClosedToPublishers,
-		ThemeColor: r.ThemeColor, CornerRadius: r.CornerRadius, ColorScheme: r.ColorScheme, Layout: r.Layout, Locale: r.Locale}
-	if w.ThemeColor == "" {
-		// An empty colour would reset the whole design, radius included.
-		w.ThemeColor = buycard.DefaultThemeColor
-	}
-	return w
-}
-
 // ownWidget returns the caller's widget of the :id parameter.
 func (s *Server) ownWidget(c *fiber.Ctx) (*buycard.Widget, error) {
 	w, err := s.Catalog.FindWidget(c.UserContext(), c.Params("id"))
@@ -202,14 +166,11 @@ func (s *Server) getWidgets(c *fiber.Ctx) error {
 // postWidget serves POST /v1/widgets: a new widget for one of the
 // caller's products.
 func (s *Server) postWidget(c *fiber.Ctx) error {
-	defaults := buycard.Widget{CTA: "Buy"}
-	defaults.SetDesignDefaults()
-	req := newWidgetRequest(&defaults)
-	if err := decodeJSON(c, &req); err != nil {
+	var edit buycard.WidgetEdit
+	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	w := req.widget()
-	w.MerchantID, w.CreatedAt = callerOf(c).PartyID, s.Now()
+	w := edit.NewWidget(callerOf(c).PartyID, s.Now())
 	// Another merchant's product reads as unknown.
 	if p, err := s.Catalog.FindProduct(c.UserContext(), w.ProductID); err != nil || p.MerchantID != w.MerchantID {
 		return buycard.Errorf(buycard.ENOTFOUND, "Product %q not found.", w.ProductID)
@@ -236,19 +197,18 @@ func (s *Server) patchWidget(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	req := newWidgetRequest(w)
-	if err := decodeJSON(c, &req); err != nil {
+	var edit buycard.WidgetEdit
+	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	if req.ProductID != w.ProductID {
-		return buycard.Errorf(buycard.EINVALID, "A widget's product cannot change.")
-	}
-	edit := req.widget()
-	edit.ID, edit.MerchantID = w.ID, w.MerchantID
-	if err := s.Catalog.UpdateWidget(c.UserContext(), edit); err != nil {
+	next, err := edit.Apply(w)
+	if err != nil {
 		return err
 	}
-	return c.JSON(edit)
+	if err := s.Catalog.UpdateWidget(c.UserContext(), next); err != nil {
+		return err
+	}
+	return c.JSON(next)
 }
 
 // nonNilList is list, or an empty list for nil, so JSON shows [].
