@@ -1,23 +1,21 @@
 package buycard
 
-import (
-	"encoding/json"
-	"time"
-)
+import "time"
 
 // WidgetEdit is a merchant's edit of a widget, the one shape it has on
 // both sides of the HTTP boundary: the body of POST and PATCH /v1/widgets,
 // which the API decodes and the console's designer sends. A nil field (an
-// absent one in JSON) leaves the value it edits.
+// absent one in JSON) leaves the value it edits; allowed_domains null
+// means no domains, so any site may embed the widget.
 type WidgetEdit struct {
 	// ProductID names the product of a new widget; an edit may only repeat
 	// the widget's own.
-	ProductID          *string    `json:"product_id,omitempty"`
-	CTA                *string    `json:"cta,omitempty"`
-	PublisherShareBPS  *int       `json:"publisher_share_bps,omitempty"`
-	AllowedDomains     DomainList `json:"allowed_domains,omitzero"`
-	CheckoutMode       *string    `json:"checkout_mode,omitempty"`
-	ClosedToPublishers *bool      `json:"closed_to_publishers,omitempty"`
+	ProductID          *string          `json:"product_id,omitempty"`
+	CTA                *string          `json:"cta,omitempty"`
+	PublisherShareBPS  *int             `json:"publisher_share_bps,omitempty"`
+	AllowedDomains     ListEdit[string] `json:"allowed_domains,omitzero"`
+	CheckoutMode       *string          `json:"checkout_mode,omitempty"`
+	ClosedToPublishers *bool            `json:"closed_to_publishers,omitempty"`
 	// ThemeColor "" is DefaultThemeColor, leaving the radius as it is.
 	ThemeColor   *string `json:"theme_color,omitempty"`
 	CornerRadius *int    `json:"corner_radius,omitempty"`
@@ -25,34 +23,6 @@ type WidgetEdit struct {
 	Layout       *string `json:"layout,omitempty"`
 	Locale       *string `json:"locale,omitempty"`
 }
-
-// DomainList is the allowed domains of a WidgetEdit. Unlike the other
-// fields, JSON null is a value here: no domains, so any site may embed the
-// widget. Only an absent list (Set false) leaves the widget's.
-type DomainList struct {
-	Set  bool
-	List []string
-}
-
-// Domains is the DomainList that replaces the allowed domains with list.
-func Domains(list ...string) DomainList { return DomainList{Set: true, List: list} }
-
-// UnmarshalJSON reads a list of host names, or null for none.
-func (d *DomainList) UnmarshalJSON(b []byte) error {
-	d.Set = true
-	return json.Unmarshal(b, &d.List)
-}
-
-// MarshalJSON writes the list, [] for none.
-func (d DomainList) MarshalJSON() ([]byte, error) {
-	if d.List == nil {
-		return []byte("[]"), nil
-	}
-	return json.Marshal(d.List)
-}
-
-// IsZero reports whether the list is absent, for omitzero.
-func (d DomainList) IsZero() bool { return !d.Set }
 
 // NewWidget returns merchantID's new widget the edit describes, created
 // at now: the button label "Buy", the default design and no publisher
@@ -83,9 +53,7 @@ func (e *WidgetEdit) Apply(w *Widget) (*Widget, error) {
 func (e *WidgetEdit) apply(w *Widget) {
 	set(&w.CTA, e.CTA)
 	set(&w.PublisherShareBPS, e.PublisherShareBPS)
-	if e.AllowedDomains.Set {
-		w.AllowedDomains = e.AllowedDomains.List
-	}
+	e.AllowedDomains.apply(&w.AllowedDomains)
 	set(&w.CheckoutMode, e.CheckoutMode)
 	set(&w.ClosedToPublishers, e.ClosedToPublishers)
 	set(&w.ThemeColor, e.ThemeColor)
@@ -97,11 +65,4 @@ func (e *WidgetEdit) apply(w *Widget) {
 	set(&w.ColorScheme, e.ColorScheme)
 	set(&w.Layout, e.Layout)
 	set(&w.Locale, e.Locale)
-}
-
-// set stores *v in *field when v is not nil.
-func set[T any](field *T, v *T) {
-	if v != nil {
-		*field = *v
-	}
 }

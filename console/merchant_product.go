@@ -61,35 +61,26 @@ func merchFormOf(p *buycard.Product) merchProductForm {
 	return f
 }
 
-// merchProductEdit is the body of PATCH /v1/products/{id}.
-type merchProductEdit struct {
-	Title       string            `json:"title"`
-	Description string            `json:"description"`
-	Image       buycard.Image     `json:"image"`
-	Currency    string            `json:"currency"`
-	OptionName  string            `json:"option_name"`
-	Variants    []buycard.Variant `json:"variants"`
-	MaxPerOrder int               `json:"max_per_order"`
-}
-
 // request checks f against the stored product p and makes the PATCH
 // body, or returns the error of each field by its input id.
-func (f merchProductForm) request(p *buycard.Product) (*merchProductEdit, map[string]string) {
+func (f merchProductForm) request(p *buycard.Product) (*buycard.ProductEdit, map[string]string) {
 	errs := map[string]string{}
-	edit := &merchProductEdit{Title: strings.TrimSpace(f.Title), Description: f.Description, Image: p.Image, Currency: p.Currency,
-		OptionName: strings.TrimSpace(f.OptionName)}
-	edit.Image.Alt = strings.TrimSpace(f.Alt)
-	if edit.Title == "" {
+	title, option, image := strings.TrimSpace(f.Title), strings.TrimSpace(f.OptionName), p.Image
+	image.Alt = strings.TrimSpace(f.Alt)
+	edit := &buycard.ProductEdit{Title: &title, Description: &f.Description, Image: &image, Currency: new(p.Currency),
+		OptionName: &option, Variants: buycard.Replace[buycard.Variant]()}
+	if title == "" {
 		errs["p-title"] = "Enter a title."
 	}
-	var err error
-	if edit.MaxPerOrder, err = parseCount(f.MaxPerOrder, 1, "Maximum per order"); err != nil {
+	perOrder, err := parseCount(f.MaxPerOrder, 1, "Maximum per order")
+	if err != nil {
 		errs["p-max"] = message(err)
 	}
+	edit.MaxPerOrder = &perOrder
 	if len(f.Variants) == 0 {
 		errs["variants"] = "A product needs at least one variant."
 	}
-	if len(f.Variants) > 1 && edit.OptionName == "" {
+	if len(f.Variants) > 1 && option == "" {
 		errs["p-option"] = "Name what the variants differ in, such as Size."
 	}
 	names := map[string]bool{}
@@ -112,7 +103,7 @@ func (f merchProductForm) request(p *buycard.Product) (*merchProductEdit, map[st
 				errs[merchFieldID("v-stock", i)] = message(err)
 			}
 		}
-		edit.Variants = append(edit.Variants, buycard.Variant{ID: v.ID, Name: name, Price: price, Stock: stock, Unlimited: v.Unlimited})
+		edit.Variants.Items = append(edit.Variants.Items, buycard.Variant{ID: v.ID, Name: name, Price: price, Stock: stock, Unlimited: v.Unlimited})
 	}
 	if len(errs) > 0 {
 		return nil, errs

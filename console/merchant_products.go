@@ -41,7 +41,7 @@ type merchNewProduct struct {
 
 // request checks the form and makes the POST /v1/products body, or
 // returns the error of each field by its id.
-func (f merchNewProduct) request() (*merchProductEdit, map[string]string) {
+func (f merchNewProduct) request() (*buycard.ProductEdit, map[string]string) {
 	errs := map[string]string{}
 	if strings.TrimSpace(f.Title) == "" {
 		errs["new-title"] = "Enter a title."
@@ -59,8 +59,8 @@ func (f merchNewProduct) request() (*merchProductEdit, map[string]string) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &merchProductEdit{Title: strings.TrimSpace(f.Title), Currency: f.Currency, MaxPerOrder: 10,
-		Variants: []buycard.Variant{{Name: "Standard", Price: price, Stock: stock, Unlimited: f.Unlimited}}}, nil
+	return &buycard.ProductEdit{Title: new(strings.TrimSpace(f.Title)), Currency: &f.Currency, MaxPerOrder: new(10),
+		Variants: buycard.Replace(buycard.Variant{Name: "Standard", Price: price, Stock: stock, Unlimited: f.Unlimited})}, nil
 }
 
 func newProductsPage(s *session, _ []string) app.UI {

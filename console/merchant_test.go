@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/buycard/buycard"
 )
@@ -136,14 +137,14 @@ func TestMerchParseDomains(t *testing.T) {
 
 func TestMerchNewProductForm(t *testing.T) {
 	p, errs := merchNewProduct{Title: "Mug", Currency: "JPY", Price: "1500", Stock: "3"}.request()
-	if errs != nil || p.Variants[0].Price != 1500 || p.Variants[0].Stock != 3 || p.Currency != "JPY" {
+	if errs != nil || p.Variants.Items[0].Price != 1500 || p.Variants.Items[0].Stock != 3 || *p.Currency != "JPY" {
 		t.Fatalf("request = %+v, %v", p, errs)
 	}
 	p, errs = merchNewProduct{Title: "Ebook", Currency: "USD", Price: "9.99", Stock: "x", Unlimited: true}.request()
-	if errs != nil || !p.Variants[0].Unlimited || p.Variants[0].Stock != 0 || p.Variants[0].Price != 999 {
+	if errs != nil || !p.Variants.Items[0].Unlimited || p.Variants.Items[0].Stock != 0 || p.Variants.Items[0].Price != 999 {
 		t.Fatalf("unlimited request = %+v, %v", p, errs)
 	}
-	if err := (&buycard.Product{Title: p.Title, Currency: p.Currency, MaxPerOrder: p.MaxPerOrder, Variants: p.Variants}).Validate(); err != nil {
+	if err := p.NewProduct("mer_1", time.Now()).Validate(); err != nil {
 		t.Errorf("the new product does not validate: %v", err)
 	}
 	_, errs = merchNewProduct{Currency: "USD", Price: "9.999", Stock: "-2"}.request()
@@ -170,7 +171,7 @@ func TestMerchProductForm(t *testing.T) {
 	}
 	want := []buycard.Variant{{ID: "var_s", Name: "S", Price: 1999, Stock: 4}, {ID: "var_m", Name: "M", Price: 2099, Unlimited: true},
 		{Name: "L", Price: 2100, Stock: 2}}
-	if !reflect.DeepEqual(edit.Variants, want) || edit.Image.Alt != "A red tee" || edit.Image.URL != "/images/x.png" || edit.Currency != "EUR" {
+	if !reflect.DeepEqual(edit.Variants.Items, want) || edit.Image.Alt != "A red tee" || edit.Image.URL != "/images/x.png" || *edit.Currency != "EUR" {
 		t.Errorf("edit = %+v", edit)
 	}
 
@@ -198,7 +199,7 @@ func TestMerchWidgetForm(t *testing.T) {
 		t.Fatal(errs)
 	}
 	if *e.PublisherShareBPS != 725 || *e.CornerRadius != 4 || *e.ThemeColor != "#1d4ed8" || !e.AllowedDomains.Set ||
-		len(e.AllowedDomains.List) != 0 || *e.Layout != "compact" || *e.Locale != "fr" || *e.ProductID != "prd_1" {
+		len(e.AllowedDomains.Items) != 0 || *e.Layout != "compact" || *e.Locale != "fr" || *e.ProductID != "prd_1" {
 		t.Errorf("edit = %+v", e)
 	}
 

@@ -92,7 +92,7 @@ func (f merchWidgetForm) request(productID string) (*buycard.WidgetEdit, map[str
 		return nil, errs
 	}
 	return &buycard.WidgetEdit{ProductID: &productID, CTA: &cta, PublisherShareBPS: &share,
-		AllowedDomains: buycard.Domains(parseDomains(f.Domains)...), CheckoutMode: &f.CheckoutMode,
+		AllowedDomains: buycard.Replace(parseDomains(f.Domains)...), CheckoutMode: &f.CheckoutMode,
 		ClosedToPublishers: &f.Closed, ThemeColor: &f.ThemeColor, CornerRadius: &radius,
 		ColorScheme: &f.Scheme, Layout: &f.Layout, Locale: &locale}, nil
 }

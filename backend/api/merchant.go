@@ -43,25 +43,6 @@ func (s *Server) requireMerchant(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// productRequest is what a merchant sends to create or edit a product. A
-// PATCH starts from the stored product, so omitted fields keep their
-// values; its variants, when sent, replace the list (variants with an id
-// are updated, without one added, missing ones removed).
-type productRequest struct {
-	Title       string            `json:"title"`
-	Description string            `json:"description"`
-	Image       buycard.Image     `json:"image"`
-	Currency    string            `json:"currency"`
-	OptionName  string            `json:"option_name"`
-	Variants    []buycard.Variant `json:"variants"`
-	MaxPerOrder int               `json:"max_per_order"`
-}
-
-func (r *productRequest) product() *buycard.Product {
-	return &buycard.Product{Title: r.Title, Description: r.Description, Image: r.Image, Currency: r.Currency,
-		OptionName: r.OptionName, Variants: r.Variants, MaxPerOrder: r.MaxPerOrder}
-}
-
 // ownProduct returns the caller's product of the :id parameter.
 func (s *Server) ownProduct(c *fiber.Ctx) (*buycard.Product, error) {
 	p, err := s.Catalog.FindProduct(c.UserContext(), c.Params("id"))
@@ -82,15 +63,11 @@ func (s *Server) getProducts(c *fiber.Ctx) error {
 
 // postProduct serves POST /v1/products: a new product of the caller.
 func (s *Server) postProduct(c *fiber.Ctx) error {
-	req := productRequest{MaxPerOrder: 10}
-	if err := decodeJSON(c, &req); err != nil {
+	var edit buycard.ProductEdit
+	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	p := req.product()
-	p.MerchantID, p.PriceVersion, p.CreatedAt = callerOf(c).PartyID, 1, s.Now()
-	for i := range p.Variants {
-		p.Variants[i].ID = "" // the store names them
-	}
+	p := edit.NewProduct(callerOf(c).PartyID, s.Now())
 	if err := s.Catalog.CreateProduct(c.UserContext(), p); err != nil {
 		return err
 	}
@@ -113,20 +90,19 @@ func (s *Server) patchProduct(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	req := productRequest{Title: p.Title, Description: p.Description, Image: p.Image, Currency: p.Currency,
-		OptionName: p.OptionName, Variants: p.Variants, MaxPerOrder: p.MaxPerOrder}
-	if err := decodeJSON(c, &req); err != nil {
+	// The image merges into the stored one: {"alt": …} keeps the picture.
+	edit := buycard.ProductEdit{Image: new(p.Image)}
+	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	if req.Currency != p.Currency {
-		return buycard.Errorf(buycard.EINVALID, "A product's currency cannot change.")
-	}
-	edit := req.product()
-	edit.ID, edit.MerchantID = p.ID, p.MerchantID
-	if err := s.Catalog.UpdateProduct(c.UserContext(), edit); err != nil {
+	next, err := edit.Apply(p)
+	if err != nil {
 		return err
 	}
-	return c.JSON(edit)
+	if err := s.Catalog.UpdateProduct(c.UserContext(), next); err != nil {
+		return err
+	}
+	return c.JSON(next)
 }
 
 // postArchiveProduct serves POST /v1/products/{id}/archive: its cards can
