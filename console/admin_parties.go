@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
 // partySummary is one merchant or publisher of GET /v1/admin/merchants
@@ -107,7 +109,7 @@ func (p *adminParties) renderList() app.UI {
 	}
 	return app.Div().Body(
 		app.P().Class("cs-hint").Text(strconv.Itoa(len(p.list))+" in all, oldest first."),
-		table(p.kind.title, head, len(p.list), func(i int) []app.UI {
+		ui.Table(p.kind.title, head, nil, len(p.list), func(i int) []app.UI {
 			x := p.list[i]
 			cells := []app.UI{
 				app.Text(x.Name), app.Code().Text(x.ID), app.Text(x.CreatedAt.Format(time.DateOnly)),

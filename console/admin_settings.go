@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
 // platformSettings is GET and PUT /v1/admin/settings: the platform fee of
@@ -171,7 +173,7 @@ func (p *adminSettings) removeRow(ctx app.Context, cur string) {
 	delete(p.errs, cur)
 	p.add = p.addable()
 	p.ok = ""
-	focusLater(ctx, "fee-add")
+	ui.Focus(ctx, "fee-add")
 }
 
 func (p *adminSettings) addRow(ctx app.Context, _ app.Event) {
@@ -182,16 +184,7 @@ func (p *adminSettings) addRow(ctx app.Context, _ app.Event) {
 	p.rows = append(p.rows, feeRow{cur: cur})
 	p.add = p.addable()
 	p.ok = ""
-	focusLater(ctx, "fee-fixed-"+cur)
-}
-
-// focusLater focuses the element of id after the next render.
-func focusLater(ctx app.Context, id string) {
-	ctx.Defer(func(app.Context) {
-		if el := app.Window().GetElementByID(id); el.Truthy() {
-			el.Call("focus")
-		}
-	})
+	ui.Focus(ctx, "fee-fixed-"+cur)
 }
 
 // request reads the form as PUT /v1/admin/settings' body; errs holds a
@@ -227,9 +220,9 @@ func (p *adminSettings) submit(ctx app.Context) {
 		for _, id := range append([]string{"percent"}, feeCurrencies...) {
 			if errs[id] != "" {
 				if id == "percent" {
-					focusLater(ctx, "fee-percent")
+					ui.Focus(ctx, "fee-percent")
 				} else {
-					focusLater(ctx, "fee-fixed-"+id)
+					ui.Focus(ctx, "fee-fixed-"+id)
 				}
 				break
 			}

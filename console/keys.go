@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // keysPage is /console/keys: the party's API keys. A new key's secret is
@@ -71,7 +72,7 @@ func (p *keysPage) renderKeys() app.UI {
 	if len(p.keys) == 0 {
 		return app.P().Text("No keys yet.")
 	}
-	return table("API keys", []string{"Name", "Key", "Created", "State", ""}, len(p.keys), func(i int) []app.UI {
+	return ui.Table("API keys", []string{"Name", "Key", "Created", "State", ""}, nil, len(p.keys), func(i int) []app.UI {
 		k := p.keys[i]
 		state, action := app.UI(app.Text("Active")), app.UI(app.Button().Type("button").Class("cs-danger").
 			Aria("label", "Revoke "+k.Name).Text("Revoke").OnClick(func(ctx app.Context, e app.Event) { p.revoke(ctx, k.ID) }))

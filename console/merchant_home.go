@@ -4,6 +4,8 @@ import (
 	"sort"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
 // merchBalance is one currency of GET /v1/merchant/balances, in minor units.
@@ -74,7 +76,7 @@ func (p *merchantHome) renderBalances() app.UI {
 	case len(currencies) == 0:
 		body = app.P().Text("No sales yet. What your sales earn shows here.")
 	default:
-		body = merchTable("Balances", []string{"Currency", "Pending", "Available", "Paid"}, map[int]bool{1: true, 2: true, 3: true}, len(currencies), func(i int) []app.UI {
+		body = ui.Table("Balances", []string{"Currency", "Pending", "Available", "Paid"}, map[int]bool{1: true, 2: true, 3: true}, len(currencies), func(i int) []app.UI {
 			c := currencies[i]
 			b := p.balances[c]
 			return []app.UI{app.Text(c), app.Text(merchSigned(b.Pending, c)), app.Text(merchSigned(b.Available, c)), app.Text(merchSigned(b.Paid, c))}

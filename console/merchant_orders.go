@@ -10,6 +10,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/browser"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // merchOrderPageSize is how many orders one "Load more" adds.
@@ -324,7 +325,7 @@ func (p *merchOrdersPage) renderRefund(mo *merchOrder) app.UI {
 		confirm = merchConfirm("refund-confirm", "Refund "+moneyText(r.Minor, cur)+" of order "+orDefault(o.Number, o.ID)+
 			" to the shopper? This cannot be undone.", "Refund "+moneyText(r.Minor, cur), r.Busy,
 			func(ctx app.Context) { p.sendRefund(ctx, mo) },
-			func(ctx app.Context) { r.Confirming = false; merchFocus(ctx, "refund-submit") })
+			func(ctx app.Context) { r.Confirming = false; ui.Focus(ctx, "refund-submit") })
 	}
 	return app.Div().Class("cs-refund").Body(
 		app.H3().Text("Refund"),
@@ -356,7 +357,7 @@ func (p *merchOrdersPage) askRefund(ctx app.Context, mo *merchOrder) {
 	n, msg := merchRefundAmount(*r, mo)
 	r.AmountErr = msg
 	if msg != "" {
-		merchFocus(ctx, "refund-amount")
+		ui.Focus(ctx, "refund-amount")
 		return
 	}
 	if len(r.Reason) > 500 {
@@ -367,7 +368,7 @@ func (p *merchOrdersPage) askRefund(ctx app.Context, mo *merchOrder) {
 		r.Key = merchIdempotencyKey()
 	}
 	r.Minor, r.Confirming = n, true
-	merchFocus(ctx, "refund-confirm-q")
+	ui.Focus(ctx, "refund-confirm-q")
 }
 
 // sendRefund posts the confirmed refund, with the attempt's

@@ -8,6 +8,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/browser"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // merchImageAccept are the image types the API takes (buycard.ImageExtensions).
@@ -195,7 +196,7 @@ func (p *merchProductPage) renderForm() app.UI {
 		app.Div().Class("cs-actions cs-add").Body(
 			app.Button().Type("button").Text("Add variant").OnClick(func(ctx app.Context, e app.Event) {
 				f.Variants = append(f.Variants, merchVariantForm{Stock: "0"})
-				merchFocus(ctx, merchFieldID("v-name", len(f.Variants)-1))
+				ui.Focus(ctx, merchFieldID("v-name", len(f.Variants)-1))
 			}),
 		),
 		status(p.err, p.ok),
@@ -245,7 +246,7 @@ func (p *merchProductPage) save(ctx app.Context) {
 		for i := range p.edit.Variants {
 			ids = append(ids, merchFieldID("v-name", i), merchFieldID("v-price", i), merchFieldID("v-stock", i))
 		}
-		merchFocusFirst(ctx, errs, ids...)
+		ui.FocusFirst(ctx, errs, ids...)
 		return
 	}
 	p.busy = true
@@ -343,12 +344,12 @@ func (p *merchProductPage) renderArchive() app.UI {
 		app.P().Text("Archiving stops all sales of this product: its cards show as unavailable. Past orders are kept."),
 		app.If(p.confirming, func() app.UI {
 			return merchConfirm("p-archive", "Archive "+p.product.Title+"?", "Archive product", p.archiving,
-				p.archive, func(ctx app.Context) { p.confirming = false; merchFocus(ctx, "p-archive-btn") })
+				p.archive, func(ctx app.Context) { p.confirming = false; ui.Focus(ctx, "p-archive-btn") })
 		}).Else(func() app.UI {
 			return app.Button().ID("p-archive-btn").Type("button").Class("cs-danger").Disabled(app.IsServer).Text("Archive product…").
 				OnClick(func(ctx app.Context, e app.Event) {
 					p.confirming, p.archiveErr = true, ""
-					merchFocus(ctx, "p-archive-q")
+					ui.Focus(ctx, "p-archive-q")
 				})
 		}),
 		app.Div().Class("cs-error").Role("alert").Body(app.If(p.archiveErr != "", func() app.UI { return app.P().Text(p.archiveErr) })),

@@ -7,6 +7,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // merchProductsPage is /console/products: the merchant's products, and a short
@@ -141,7 +142,7 @@ func (p *merchProductsPage) renderList() app.UI {
 	case len(p.products) == 0:
 		body = app.P().Text("No products yet. Create your first one above.")
 	default:
-		body = merchTable("Your products", []string{"Product", "Price", "Variants", "Stock", "State", ""}, map[int]bool{1: true, 2: true}, len(p.products), func(i int) []app.UI {
+		body = ui.Table("Your products", []string{"Product", "Price", "Variants", "Stock", "State", ""}, map[int]bool{1: true, 2: true}, len(p.products), func(i int) []app.UI {
 			pr := p.products[i]
 			state := app.UI(app.Span().Class("cs-badge cs-badge-ok").Text("On sale"))
 			if pr.ArchivedAt != nil {
@@ -169,13 +170,13 @@ func (p *merchProductsPage) renderArchive(pr *buycard.Product) app.UI {
 		id := pr.ID
 		return merchConfirm("archive-"+id, "Archive "+pr.Title+"? Its cards can no longer be bought.", "Archive", p.archiving,
 			func(ctx app.Context) { p.archive(ctx, id) },
-			func(ctx app.Context) { p.confirming = ""; merchFocus(ctx, "archive-btn-"+id) })
+			func(ctx app.Context) { p.confirming = ""; ui.Focus(ctx, "archive-btn-"+id) })
 	}
 	id := pr.ID
 	return app.Button().ID("archive-btn-"+id).Type("button").Class("cs-danger").Aria("label", "Archive "+pr.Title).Text("Archive").
 		OnClick(func(ctx app.Context, e app.Event) {
 			p.confirming, p.archiveErr, p.archiveOK = id, "", ""
-			merchFocus(ctx, "archive-"+id+"-q")
+			ui.Focus(ctx, "archive-"+id+"-q")
 		})
 }
 
@@ -233,7 +234,7 @@ func (p *merchProductsPage) create(ctx app.Context) {
 	p.errs = errs
 	if body == nil {
 		p.err = "Check the fields marked above."
-		merchFocusFirst(ctx, errs, "new-title", "new-price", "new-stock")
+		ui.FocusFirst(ctx, errs, "new-title", "new-price", "new-stock")
 		return
 	}
 	p.busy = true

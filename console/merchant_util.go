@@ -64,48 +64,9 @@ func merchConfirm(id, question, yes string, busy bool, onYes, onNo func(ctx app.
 	)
 }
 
-// merchFocus moves focus to the element with id once the page has rendered.
-func merchFocus(ctx app.Context, id string) {
-	ctx.Defer(func(app.Context) {
-		if el := app.Window().GetElementByID(id); el.Truthy() {
-			el.Call("focus")
-		}
-	})
-}
-
 // merchFieldID is the input id of field name in row i.
 func merchFieldID(name string, i int) string {
 	return name + "-" + strconv.Itoa(i)
-}
-
-// merchTable is table with numeric columns (by index) aligned on their
-// digits, header included.
-func merchTable(caption string, head []string, numeric map[int]bool, n int, row func(i int) []app.UI) app.UI {
-	return app.Div().Class("cs-table-wrap").Body(
-		app.Table().Class("cs-table").Body(
-			app.Caption().Class("cs-sr").Text(caption),
-			app.THead().Body(app.Tr().Body(app.Range(head).Slice(func(i int) app.UI {
-				th := app.Th().Scope("col")
-				if numeric[i] {
-					th = th.Class("cs-num")
-				}
-				if head[i] == "" {
-					return th.Body(app.Span().Class("cs-sr").Text("Actions"))
-				}
-				return th.Text(head[i])
-			}))),
-			app.TBody().Body(app.Range(make([]struct{}, n)).Slice(func(i int) app.UI {
-				cells := row(i)
-				return app.Tr().Body(app.Range(cells).Slice(func(j int) app.UI {
-					td := app.Td()
-					if numeric[j] {
-						td = td.Class("cs-num")
-					}
-					return td.Body(cells[j])
-				}))
-			})),
-		),
-	)
 }
 
 // merchSigned writes minor units with a true minus sign: "−$4.56".
@@ -134,14 +95,4 @@ func (a *merchAnchor) own(ctx app.Context) app.Context {
 		return a.ctx
 	}
 	return ctx
-}
-
-// merchFocusFirst moves focus to the first of ids that has an error.
-func merchFocusFirst(ctx app.Context, errs map[string]string, ids ...string) {
-	for _, id := range ids {
-		if errs[id] != "" {
-			merchFocus(ctx, id)
-			return
-		}
-	}
 }

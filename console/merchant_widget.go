@@ -8,6 +8,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 	"github.com/buycard/buycard/widget"
 )
 
@@ -328,7 +329,7 @@ func (p *merchWidgetDesigner) save(ctx app.Context) {
 	p.errs = errs
 	if body == nil {
 		p.err = "Check the fields marked above."
-		merchFocusFirst(ctx, errs, "w-cta", "w-color", "w-radius", "w-locale", "w-share")
+		ui.FocusFirst(ctx, errs, "w-cta", "w-color", "w-radius", "w-locale", "w-share")
 		return
 	}
 	p.busy = true

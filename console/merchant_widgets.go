@@ -4,6 +4,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // merchWidgetsPage is /console/widgets: the merchant's widgets (buy cards)
@@ -107,7 +108,7 @@ func (p *merchWidgetsPage) renderList() app.UI {
 	case len(p.widgets) == 0:
 		return app.P().Text("No widgets yet.")
 	}
-	return merchTable("Your widgets", []string{"Widget", "Product", "Button", "Publisher share", "Checkout", "Created"}, map[int]bool{3: true}, len(p.widgets), func(i int) []app.UI {
+	return ui.Table("Your widgets", []string{"Widget", "Product", "Button", "Publisher share", "Checkout", "Created"}, map[int]bool{3: true}, len(p.widgets), func(i int) []app.UI {
 		w := p.widgets[i]
 		mode := "Overlay"
 		if w.CheckoutMode == buycard.CheckoutPopup {

@@ -4,6 +4,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // catalogPage is /console/catalog: the products merchants opened to
@@ -69,7 +70,7 @@ func (p *catalogPage) renderEntries() app.UI {
 	case len(p.entries) == 0:
 		return app.P().Text("No products are open to publishers yet. Check back soon.")
 	}
-	return table("Products open to publishers", []string{"Product", "Merchant", "Price", "Your share", ""}, len(p.entries), func(i int) []app.UI {
+	return ui.Table("Products open to publishers", []string{"Product", "Merchant", "Price", "Your share", ""}, nil, len(p.entries), func(i int) []app.UI {
 		e := p.entries[i]
 		return []app.UI{
 			app.Div().Class("cs-product").Body(

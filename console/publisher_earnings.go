@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // payouts is GET /v1/payouts: the statements of the publisher's paid
@@ -136,7 +137,7 @@ func (p *earningsPage) renderPayouts() app.UI {
 	return app.Div().Body(
 		app.H3().Text("Transfers to your Stripe account"),
 		app.If(len(ts) == 0, func() app.UI { return app.P().Text("No transfers yet.") }).Else(func() app.UI {
-			return table("Transfers, newest first", []string{"Date", "Order", "Movement", "Amount", "Status"}, len(ts), func(i int) []app.UI {
+			return ui.Table("Transfers, newest first", []string{"Date", "Order", "Movement", "Amount", "Status"}, nil, len(ts), func(i int) []app.UI {
 				t := ts[i]
 				st := app.UI(app.Text(orDefault(transferStatuses[t.Status], t.Status)))
 				if t.Status == "failed" && t.Error != "" {
@@ -150,7 +151,7 @@ func (p *earningsPage) renderPayouts() app.UI {
 		}),
 		app.H3().Text("Paid out, per currency"),
 		app.If(len(entries) == 0, func() app.UI { return app.P().Text("Nothing paid out yet.") }).Else(func() app.UI {
-			return table("Paid-out statement, oldest first", []string{"Date", "Order", "Entry", "Amount", "Total paid"}, len(entries), func(i int) []app.UI {
+			return ui.Table("Paid-out statement, oldest first", []string{"Date", "Order", "Entry", "Amount", "Total paid"}, nil, len(entries), func(i int) []app.UI {
 				e, cur := entries[i], currencies[i]
 				return []app.UI{
 					app.Text(e.EffectiveAt.Format(time.DateOnly)), app.Code().Text(e.OrderID),

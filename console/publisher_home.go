@@ -2,6 +2,8 @@ package console
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
 // publisherHome is a publisher's /console: its earnings per currency, its
@@ -73,7 +75,7 @@ func earningsSummary(e earnings, loaded bool) app.UI {
 	for _, k := range earningKinds {
 		head = append(head, k.label)
 	}
-	return table("Earnings per currency", head, len(curs), func(i int) []app.UI {
+	return ui.Table("Earnings per currency", head, nil, len(curs), func(i int) []app.UI {
 		cur := curs[i]
 		cells := []app.UI{app.Text(cur)}
 		for _, k := range earningKinds {

@@ -7,6 +7,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // placementsPage is /console/placements: the publisher's placements
@@ -65,7 +66,7 @@ func (p *placementsPage) renderList() app.UI {
 	case len(p.list) == 0:
 		return app.P().Body(app.Text("No placements yet. "), app.A().Href(Base+"/catalog").Text("Pick a product in the catalog"), app.Text(" to make your first."))
 	}
-	return table("Your placements", []string{"Placement", "Product", "Created", "Id"}, len(p.list), func(i int) []app.UI {
+	return ui.Table("Your placements", []string{"Placement", "Product", "Created", "Id"}, nil, len(p.list), func(i int) []app.UI {
 		pl := p.list[i]
 		return []app.UI{
 			app.A().Href(Base + "/placements/" + pl.ID).Text(orDefault(pl.Name, pl.ID)),
