@@ -73,7 +73,7 @@ func (p *adminParties) load(ctx app.Context) {
 	p.list, p.loaded, p.err = nil, false, ""
 	kind := p.kind
 	reply := map[string][]partySummary{}
-	run(ctx, func() error { return p.s.api.get("/v1/admin/"+kind.plural, &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/admin/"+kind.plural, &reply) }, func(ctx app.Context, err error) {
 		if kind.plural != p.kind.plural {
 			return // the user went on to the other list
 		}
@@ -89,7 +89,7 @@ func (p *adminParties) load(ctx app.Context) {
 func (p *adminParties) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text(p.kind.title),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		p.renderList(),
 	)
 }

@@ -64,7 +64,7 @@ func (p *adminSettings) load(ctx app.Context) {
 	}
 	p.saved, p.loaded, p.loadErr, p.err, p.ok, p.errs, p.busy = nil, false, "", "", "", nil, false
 	var got platformSettings
-	run(ctx, func() error { return p.s.api.get("/v1/admin/settings", &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/admin/settings", &got) }, func(ctx app.Context, err error) {
 		p.loaded = true
 		if err != nil {
 			p.loadErr = message(err)
@@ -106,7 +106,7 @@ func (p *adminSettings) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("Platform fee"),
 		app.P().Text("What the platform takes from each new order: a percentage of the total plus, in some currencies, a fixed amount. Orders already placed keep the fee they were made with."),
-		status(p.loadErr, ""),
+		ui.Status(p.loadErr, ""),
 		app.If(!p.loaded, func() app.UI { return app.P().Class("cs-loading").Text("Loading…") }),
 		app.If(p.saved != nil, p.renderForm),
 	)
@@ -117,10 +117,10 @@ func (p *adminSettings) renderForm() app.UI {
 	if p.saved.Source == "saved" && p.saved.UpdatedAt != nil {
 		source = "Saved on " + p.saved.UpdatedAt.UTC().Format("January 2, 2006 at 15:04 UTC") + "."
 	}
-	var missing []option
+	var missing []ui.Option
 	for _, cur := range feeCurrencies {
 		if !slices.ContainsFunc(p.rows, func(r feeRow) bool { return r.cur == cur }) {
-			missing = append(missing, option{cur, cur})
+			missing = append(missing, ui.Option{Value: cur, Label: cur})
 		}
 	}
 	return app.Div().Body(
@@ -129,8 +129,8 @@ func (p *adminSettings) renderForm() app.UI {
 			stat("Fixed fees", fixedCount(len(p.saved.Fixed))),
 		),
 		app.P().Class("cs-hint cs-lead").Text(source),
-		form("Platform fee", p.submit,
-			textInput(field{ID: "fee-percent", Label: "Percentage of each order (%)", Value: p.percent, Required: true, MaxLength: 7,
+		ui.Form("Platform fee", p.submit,
+			ui.TextInput(ui.Field{ID: "fee-percent", Label: "Percentage of each order (%)", Value: p.percent, Required: true, MaxLength: 7,
 				Hint: "0 to 100, in steps of 0.01% (one basis point), such as 8.75.", Error: p.errs["percent"]},
 				func(_ app.Context, v string) { p.percent = v }),
 			app.FieldSet().Class("cs-fees").Body(
@@ -141,7 +141,7 @@ func (p *adminSettings) renderForm() app.UI {
 					r := p.rows[i]
 					id := "fee-fixed-" + r.cur
 					return app.Div().Class("cs-fee-row").Body(
-						textInput(field{ID: id, Label: "Fixed fee in " + r.cur, Value: r.value, MaxLength: 20, Error: p.errs[r.cur]},
+						ui.TextInput(ui.Field{ID: id, Label: "Fixed fee in " + r.cur, Value: r.value, MaxLength: 20, Error: p.errs[r.cur]},
 							func(_ app.Context, v string) { p.setRow(r.cur, v) }),
 						app.Button().Type("button").Class("cs-danger").Aria("label", "Remove the "+r.cur+" fixed fee").Text("Remove").
 							OnClick(func(ctx app.Context, _ app.Event) { p.removeRow(ctx, r.cur) }),
@@ -149,13 +149,13 @@ func (p *adminSettings) renderForm() app.UI {
 				}),
 				app.If(len(missing) > 0, func() app.UI {
 					return app.Div().Class("cs-fee-row").Body(
-						selectInput("fee-add", "Add a currency", p.add, missing, func(_ app.Context, v string) { p.add = v }),
+						ui.SelectInput("fee-add", "Add a currency", p.add, missing, func(_ app.Context, v string) { p.add = v }),
 						app.Button().Type("button").Text("Add").Disabled(app.IsServer).OnClick(p.addRow),
 					)
 				}),
 			),
-			status(p.err, p.ok),
-			submitButton("Save fee", p.busy),
+			ui.Status(p.err, p.ok),
+			ui.SubmitButton("Save fee", p.busy),
 		),
 	)
 }
@@ -231,7 +231,7 @@ func (p *adminSettings) submit(ctx app.Context) {
 	}
 	p.busy = true
 	var got platformSettings
-	run(ctx, func() error { return p.s.api.do("PUT", "/v1/admin/settings", body, &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("PUT", "/v1/admin/settings", body, &got) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)

@@ -5,15 +5,16 @@ import (
 	"strings"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // currencies are the currencies a product may be sold in (buycard's
 // supported ISO 4217 codes), most common first.
-var currencies = []option{
-	{"USD", "USD – US dollar"}, {"EUR", "EUR – Euro"}, {"GBP", "GBP – Pound sterling"},
-	{"CAD", "CAD – Canadian dollar"}, {"AUD", "AUD – Australian dollar"}, {"CHF", "CHF – Swiss franc"},
-	{"SEK", "SEK – Swedish krona"}, {"JPY", "JPY – Japanese yen"}, {"KRW", "KRW – South Korean won"},
-	{"KWD", "KWD – Kuwaiti dinar"}, {"BHD", "BHD – Bahraini dinar"}, {"JOD", "JOD – Jordanian dinar"},
+var currencies = []ui.Option{
+	{Value: "USD", Label: "USD – US dollar"}, {Value: "EUR", Label: "EUR – Euro"}, {Value: "GBP", Label: "GBP – Pound sterling"},
+	{Value: "CAD", Label: "CAD – Canadian dollar"}, {Value: "AUD", Label: "AUD – Australian dollar"}, {Value: "CHF", Label: "CHF – Swiss franc"},
+	{Value: "SEK", Label: "SEK – Swedish krona"}, {Value: "JPY", Label: "JPY – Japanese yen"}, {Value: "KRW", Label: "KRW – South Korean won"},
+	{Value: "KWD", Label: "KWD – Kuwaiti dinar"}, {Value: "BHD", Label: "BHD – Bahraini dinar"}, {Value: "JOD", Label: "JOD – Jordanian dinar"},
 }
 
 // parseDecimal reads a non-negative decimal number written with digits

@@ -39,7 +39,7 @@ func (p *keysPage) reload(ctx app.Context) {
 	var reply struct {
 		Keys []buycard.APIKey `json:"keys"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/keys", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/keys", &reply) }, func(ctx app.Context, err error) {
 		if err != nil {
 			p.err = message(err)
 			return
@@ -52,12 +52,12 @@ func (p *keysPage) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("API keys"),
 		app.P().Text("Programs use a key to call the Buycard API for your account. Each key is shown once; keep it secret."),
-		form("New API key", p.create,
-			textInput(field{ID: "key-name", Label: "Key name", Value: p.name, Required: true, MaxLength: 100, Hint: "What the key is for, such as “inventory sync”."},
+		ui.Form("New API key", p.create,
+			ui.TextInput(ui.Field{ID: "key-name", Label: "Key name", Value: p.name, Required: true, MaxLength: 100, Hint: "What the key is for, such as “inventory sync”."},
 				func(_ app.Context, v string) { p.name = v }),
-			submitButton("Create key", p.busy),
+			ui.SubmitButton("Create key", p.busy),
 		),
-		status(p.err, p.ok),
+		ui.Status(p.err, p.ok),
 		app.If(p.secret != "", func() app.UI {
 			return app.Div().Class("cs-secret").Body(
 				app.P().Text("Copy this key now. It will not be shown again."),
@@ -89,7 +89,7 @@ func (p *keysPage) create(ctx app.Context) {
 		Secret string `json:"secret"`
 	}
 	body := map[string]string{"name": p.name}
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/keys", body, &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/keys", body, &reply) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)
@@ -102,7 +102,7 @@ func (p *keysPage) create(ctx app.Context) {
 
 func (p *keysPage) revoke(ctx app.Context, id string) {
 	p.err, p.ok = "", ""
-	run(ctx, func() error { return p.s.api.do("DELETE", "/v1/keys/"+id, nil, nil) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("DELETE", "/v1/keys/"+id, nil, nil) }, func(ctx app.Context, err error) {
 		if err != nil {
 			p.err = message(err)
 			return

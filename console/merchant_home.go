@@ -40,7 +40,7 @@ func (p *merchantHome) load(ctx app.Context) {
 	var reply struct {
 		Balances map[string]merchBalance `json:"balances"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
 		if err != nil {
 			p.balanceErr = message(err)
 			return

@@ -35,9 +35,9 @@ type merchOrder struct {
 }
 
 // merchStatuses are the order states the list filters on.
-var merchStatuses = []option{
-	{"all", "All"}, {string(buycard.OrderPaid), "Paid"}, {string(buycard.OrderPending), "Pending"},
-	{string(buycard.OrderExpired), "Expired"}, {string(buycard.OrderCanceled), "Canceled"},
+var merchStatuses = []ui.Option{
+	{Value: "all", Label: "All"}, {Value: string(buycard.OrderPaid), Label: "Paid"}, {Value: string(buycard.OrderPending), Label: "Pending"},
+	{Value: string(buycard.OrderExpired), Label: "Expired"}, {Value: string(buycard.OrderCanceled), Label: "Canceled"},
 }
 
 // merchStatusLabel is an order's state for reading.
@@ -148,7 +148,7 @@ func (p *merchOrdersPage) fetch(ctx app.Context, before string) {
 		Orders []*merchOrder `json:"orders"`
 		Next   string        `json:"next"`
 	}
-	run(ctx, func() error { return p.s.api.get(path, &page) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get(path, &page) }, func(ctx app.Context, err error) {
 		if key != p.loaded {
 			return
 		}
@@ -174,7 +174,7 @@ func (p *merchOrdersPage) Render() app.UI {
 		app.H1().Text("Orders"),
 		app.Div().Class("cs-filters").Body(
 			// go-app drops an empty option value, so "all" stands for none.
-			selectInput("o-status", "Status", orDefault(p.status, "all"), merchStatuses, func(ctx app.Context, v string) {
+			ui.SelectInput("o-status", "Status", orDefault(p.status, "all"), merchStatuses, func(ctx app.Context, v string) {
 				u := Base + "/orders"
 				if v != "all" {
 					u += "?status=" + url.QueryEscape(v)
@@ -182,7 +182,7 @@ func (p *merchOrdersPage) Render() app.UI {
 				ctx.Navigate(u)
 			}),
 		),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		p.renderList(),
 		app.If(p.next != "", func() app.UI {
 			return app.Div().Class("cs-actions").Body(
@@ -330,23 +330,23 @@ func (p *merchOrdersPage) renderRefund(mo *merchOrder) app.UI {
 	return app.Div().Class("cs-refund").Body(
 		app.H3().Text("Refund"),
 		app.P().Text("Up to "+moneyText(mo.Refundable, cur)+" can be refunded."),
-		form("Refund order "+orDefault(o.Number, o.ID), func(ctx app.Context) { p.askRefund(ctx, mo) },
-			radioGroup("refund-kind", "Amount", map[bool]string{true: "full", false: "partial"}[r.Full], []option{
-				{"full", "Full: " + moneyText(mo.Refundable, cur)}, {"partial", "Part of it"},
+		ui.Form("Refund order "+orDefault(o.Number, o.ID), func(ctx app.Context) { p.askRefund(ctx, mo) },
+			ui.RadioGroup("refund-kind", "Amount", map[bool]string{true: "full", false: "partial"}[r.Full], []ui.Option{
+				{Value: "full", Label: "Full: " + moneyText(mo.Refundable, cur)}, {Value: "partial", Label: "Part of it"},
 			}, func(_ app.Context, v string) { r.Full, r.Confirming, r.AmountErr = v == "full", false, "" }),
 			app.If(!r.Full, func() app.UI {
-				return textInput(field{ID: "refund-amount", Label: "Amount to refund (" + cur + ")", Value: r.Amount, Autocomplete: "off",
+				return ui.TextInput(ui.Field{ID: "refund-amount", Label: "Amount to refund (" + cur + ")", Value: r.Amount, Autocomplete: "off",
 					Error: r.AmountErr, Hint: "Such as " + decimalText(mo.Refundable/2/buycard.MinorUnitStep(cur)*buycard.MinorUnitStep(cur), cur) + "."},
 					func(_ app.Context, v string) { r.Amount, r.Confirming = v, false })
 			}),
-			textInput(field{ID: "refund-reason", Label: "Reason (optional)", Type: "textarea", Value: r.Reason, MaxLength: 500,
+			ui.TextInput(ui.Field{ID: "refund-reason", Label: "Reason (optional)", Type: "textarea", Value: r.Reason, MaxLength: 500,
 				Hint: "For your records; the shopper does not see it."}, func(_ app.Context, v string) { r.Reason = v }),
 			app.If(!r.Confirming, func() app.UI {
 				return app.Button().ID("refund-submit").Type("submit").Class("cs-danger").Disabled(app.IsServer || r.Busy).Text("Refund…")
 			}),
 		),
 		confirm,
-		status(r.Err, r.OK),
+		ui.Status(r.Err, r.OK),
 	)
 }
 
@@ -383,7 +383,7 @@ func (p *merchOrdersPage) sendRefund(ctx app.Context, mo *merchOrder) {
 		Header: map[string]string{"Accept": "application/json", "Content-Type": "application/json", "Idempotency-Key": r.Key}}
 	amount := moneyText(r.Minor, mo.Order.Total.Currency)
 	var fresh merchOrder
-	run(ctx, func() error {
+	ui.Run(ctx, func() error {
 		if err := p.s.api.exchange(req, nil); err != nil {
 			return err
 		}

@@ -127,7 +127,7 @@ func (p *merchProductPage) load(ctx app.Context) {
 	p.uploading, p.uploadErr, p.uploadOK = false, "", ""
 	p.confirming, p.archiving, p.archiveErr = false, false, ""
 	var got buycard.Product
-	run(ctx, func() error { return p.s.api.get("/v1/products/"+id, &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/products/"+id, &got) }, func(ctx app.Context, err error) {
 		if p.id != id {
 			return
 		}
@@ -155,7 +155,7 @@ func (p *merchProductPage) Render() app.UI {
 	back := app.P().Class("cs-back").Body(app.A().Href(Base + "/products").Text("← All products"))
 	switch {
 	case p.loadErr != "":
-		return app.Section().Body(back, app.H1().Text("Product"), status(p.loadErr, ""))
+		return app.Section().Body(back, app.H1().Text("Product"), ui.Status(p.loadErr, ""))
 	case p.product == nil:
 		return app.Section().Body(back, app.H1().Text("Product"), app.P().Class("cs-loading").Aria("busy", "true").Text("Loading…"))
 	}
@@ -179,16 +179,16 @@ func (p *merchProductPage) Render() app.UI {
 func (p *merchProductPage) renderForm() app.UI {
 	f := &p.edit
 	cur := p.product.Currency
-	return form("Edit product", p.save,
-		textInput(field{ID: "p-title", Label: "Title", Value: f.Title, Required: true, MaxLength: 200, Error: p.errs["p-title"]},
+	return ui.Form("Edit product", p.save,
+		ui.TextInput(ui.Field{ID: "p-title", Label: "Title", Value: f.Title, Required: true, MaxLength: 200, Error: p.errs["p-title"]},
 			func(_ app.Context, v string) { f.Title = v }),
-		textInput(field{ID: "p-description", Label: "Description", Type: "textarea", Value: f.Description,
+		ui.TextInput(ui.Field{ID: "p-description", Label: "Description", Type: "textarea", Value: f.Description,
 			Hint: "Shown in the checkout."}, func(_ app.Context, v string) { f.Description = v }),
-		textInput(field{ID: "p-max", Label: "Maximum per order", Type: "number", Min: "1", Step: "1", Value: f.MaxPerOrder, Error: p.errs["p-max"]},
+		ui.TextInput(ui.Field{ID: "p-max", Label: "Maximum per order", Type: "number", Min: "1", Step: "1", Value: f.MaxPerOrder, Error: p.errs["p-max"]},
 			func(_ app.Context, v string) { f.MaxPerOrder = v }),
 		app.H2().Text("Variants"),
 		app.If(len(f.Variants) > 1 || f.OptionName != "", func() app.UI {
-			return textInput(field{ID: "p-option", Label: "Option name", Value: f.OptionName, Hint: "What the variants differ in, such as Size or Colour.",
+			return ui.TextInput(ui.Field{ID: "p-option", Label: "Option name", Value: f.OptionName, Hint: "What the variants differ in, such as Size or Colour.",
 				Error: p.errs["p-option"], MaxLength: 60}, func(_ app.Context, v string) { f.OptionName = v })
 		}),
 		app.If(p.errs["variants"] != "", func() app.UI { return app.P().Class("cs-field-error").Text(p.errs["variants"]) }),
@@ -199,8 +199,8 @@ func (p *merchProductPage) renderForm() app.UI {
 				ui.Focus(ctx, merchFieldID("v-name", len(f.Variants)-1))
 			}),
 		),
-		status(p.err, p.ok),
-		submitButton("Save product", p.busy),
+		ui.Status(p.err, p.ok),
+		ui.SubmitButton("Save product", p.busy),
 	)
 }
 
@@ -213,17 +213,17 @@ func (p *merchProductPage) renderVariant(i int, cur string) app.UI {
 	return app.FieldSet().Class("cs-variant").Body(
 		app.Legend().Text(legend),
 		app.Div().Class("cs-row").Body(
-			textInput(field{ID: merchFieldID("v-name", i), Label: "Name", Value: v.Name, Required: true, MaxLength: 100, Error: p.errs[merchFieldID("v-name", i)]},
+			ui.TextInput(ui.Field{ID: merchFieldID("v-name", i), Label: "Name", Value: v.Name, Required: true, MaxLength: 100, Error: p.errs[merchFieldID("v-name", i)]},
 				func(_ app.Context, s string) { p.edit.Variants[i].Name = s }),
-			textInput(field{ID: merchFieldID("v-price", i), Label: "Price (" + cur + ")", Value: v.Price, Required: true, Autocomplete: "off",
+			ui.TextInput(ui.Field{ID: merchFieldID("v-price", i), Label: "Price (" + cur + ")", Value: v.Price, Required: true, Autocomplete: "off",
 				Error: p.errs[merchFieldID("v-price", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Price = s }),
 			app.If(!v.Unlimited, func() app.UI {
-				return textInput(field{ID: merchFieldID("v-stock", i), Label: "Stock", Type: "number", Min: "0", Step: "1", Value: v.Stock,
+				return ui.TextInput(ui.Field{ID: merchFieldID("v-stock", i), Label: "Stock", Type: "number", Min: "0", Step: "1", Value: v.Stock,
 					Error: p.errs[merchFieldID("v-stock", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Stock = s })
 			}),
 		),
 		app.Div().Class("cs-actions").Body(
-			checkbox(merchFieldID("v-unlimited", i), "Unlimited stock", v.Unlimited, func(_ app.Context, b bool) { p.edit.Variants[i].Unlimited = b }),
+			ui.Checkbox(merchFieldID("v-unlimited", i), "Unlimited stock", v.Unlimited, func(_ app.Context, b bool) { p.edit.Variants[i].Unlimited = b }),
 			app.If(len(p.edit.Variants) > 1, func() app.UI {
 				return app.Button().Type("button").Class("cs-link").Aria("label", "Remove "+legend).Text("Remove").
 					OnClick(func(ctx app.Context, e app.Event) {
@@ -252,7 +252,7 @@ func (p *merchProductPage) save(ctx app.Context) {
 	p.busy = true
 	id := p.id
 	var saved buycard.Product
-	run(ctx, func() error { return p.s.api.do("PATCH", "/v1/products/"+id, body, &saved) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("PATCH", "/v1/products/"+id, body, &saved) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if p.id != id {
 			return
@@ -287,7 +287,7 @@ func (p *merchProductPage) renderImage() app.UI {
 			app.If(p.uploading, func() app.UI { return app.P().Text("Uploading…") }),
 			app.If(p.uploadOK != "", func() app.UI { return app.P().Text(p.uploadOK) }),
 		),
-		textInput(field{ID: "p-alt", Label: "Alt text", Value: p.edit.Alt, MaxLength: 300,
+		ui.TextInput(ui.Field{ID: "p-alt", Label: "Alt text", Value: p.edit.Alt, MaxLength: 300,
 			Hint: "Describes the image for people who cannot see it. Empty uses the title. Saved with the product."},
 			func(_ app.Context, v string) { p.edit.Alt = v }),
 	)
@@ -317,7 +317,7 @@ func (p *merchProductPage) upload(ctx app.Context, e app.Event) {
 	p.uploading, p.uploadErr, p.uploadOK = true, "", ""
 	id := p.id
 	var got buycard.Product
-	run(ctx, func() error { return p.s.api.exchange(req, &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.exchange(req, &got) }, func(ctx app.Context, err error) {
 		p.uploading = false
 		if p.id != id {
 			return
@@ -361,7 +361,7 @@ func (p *merchProductPage) archive(ctx app.Context) {
 	p.archiving = true
 	id := p.id
 	var got buycard.Product
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/products/"+id+"/archive", nil, &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/products/"+id+"/archive", nil, &got) }, func(ctx app.Context, err error) {
 		p.archiving, p.confirming = false, false
 		if p.id != id {
 			return

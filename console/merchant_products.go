@@ -84,7 +84,7 @@ func (p *merchProductsPage) reload(ctx app.Context) {
 	var reply struct {
 		Products []buycard.Product `json:"products"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/products", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/products", &reply) }, func(ctx app.Context, err error) {
 		p.loading = false
 		if err != nil {
 			p.listErr = message(err)
@@ -101,23 +101,23 @@ func (p *merchProductsPage) Render() app.UI {
 		app.H1().Text("Products"),
 		app.Section().Class("cs-panel").Aria("labelledby", "new-h").Body(
 			app.H2().ID("new-h").Text("New product"),
-			form("New product", p.create,
+			ui.Form("New product", p.create,
 				app.Div().Class("cs-row").Body(
-					textInput(field{ID: "new-title", Label: "Title", Value: p.draft.Title, Required: true, MaxLength: 200, Error: p.errs["new-title"]},
+					ui.TextInput(ui.Field{ID: "new-title", Label: "Title", Value: p.draft.Title, Required: true, MaxLength: 200, Error: p.errs["new-title"]},
 						func(_ app.Context, v string) { p.draft.Title = v }),
-					selectInput("new-currency", "Currency", p.draft.Currency, currencies, func(_ app.Context, v string) { p.draft.Currency = v }),
+					ui.SelectInput("new-currency", "Currency", p.draft.Currency, currencies, func(_ app.Context, v string) { p.draft.Currency = v }),
 				),
 				app.Div().Class("cs-row").Body(
-					textInput(field{ID: "new-price", Label: "Price", Value: p.draft.Price, Required: true, Hint: priceHint, Error: p.errs["new-price"],
+					ui.TextInput(ui.Field{ID: "new-price", Label: "Price", Value: p.draft.Price, Required: true, Hint: priceHint, Error: p.errs["new-price"],
 						Autocomplete: "off"}, func(_ app.Context, v string) { p.draft.Price = v }),
 					app.If(!p.draft.Unlimited, func() app.UI {
-						return textInput(field{ID: "new-stock", Label: "Stock", Type: "number", Min: "0", Step: "1", Value: p.draft.Stock, Error: p.errs["new-stock"]},
+						return ui.TextInput(ui.Field{ID: "new-stock", Label: "Stock", Type: "number", Min: "0", Step: "1", Value: p.draft.Stock, Error: p.errs["new-stock"]},
 							func(_ app.Context, v string) { p.draft.Stock = v })
 					}),
 				),
-				checkbox("new-unlimited", "Unlimited stock (downloads, made to order)", p.draft.Unlimited, func(_ app.Context, v bool) { p.draft.Unlimited = v }),
-				status(p.err, p.ok),
-				submitButton("Create product", p.busy),
+				ui.Checkbox("new-unlimited", "Unlimited stock (downloads, made to order)", p.draft.Unlimited, func(_ app.Context, v bool) { p.draft.Unlimited = v }),
+				ui.Status(p.err, p.ok),
+				ui.SubmitButton("Create product", p.busy),
 			),
 		),
 		p.renderList(),
@@ -136,7 +136,7 @@ func (p *merchProductsPage) renderList() app.UI {
 	var body app.UI
 	switch {
 	case p.listErr != "":
-		body = status(p.listErr, "")
+		body = ui.Status(p.listErr, "")
 	case p.products == nil:
 		body = app.P().Class("cs-loading").Text("Loading…")
 	case len(p.products) == 0:
@@ -158,7 +158,7 @@ func (p *merchProductsPage) renderList() app.UI {
 			}
 		})
 	}
-	return app.Section().Aria("labelledby", "list-h").Body(app.H2().ID("list-h").Text("Your products"), status(p.archiveErr, p.archiveOK), body)
+	return app.Section().Aria("labelledby", "list-h").Body(app.H2().ID("list-h").Text("Your products"), ui.Status(p.archiveErr, p.archiveOK), body)
 }
 
 // renderArchive is a product's Archive button, then its confirmation.
@@ -183,7 +183,7 @@ func (p *merchProductsPage) renderArchive(pr *buycard.Product) app.UI {
 func (p *merchProductsPage) archive(ctx app.Context, id string) {
 	ctx = p.own(ctx)
 	p.archiving = true
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/products/"+id+"/archive", nil, nil) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/products/"+id+"/archive", nil, nil) }, func(ctx app.Context, err error) {
 		p.archiving, p.confirming = false, ""
 		if err != nil {
 			p.archiveErr = message(err)
@@ -239,7 +239,7 @@ func (p *merchProductsPage) create(ctx app.Context) {
 	}
 	p.busy = true
 	var created buycard.Product
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/products", body, &created) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/products", body, &created) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // merchEntry is one entry of a merchant's statement: a change of what it
@@ -74,7 +75,7 @@ type merchStatementPage struct {
 
 	loaded             string
 	from, to, currency string
-	currencies         []option
+	currencies         []ui.Option
 
 	entries []merchEntry
 	shown   string // the query of entries
@@ -100,7 +101,7 @@ func (p *merchStatementPage) load(ctx app.Context) {
 	}
 	key := p.loaded
 	p.busy = true
-	run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
 		if key != p.loaded {
 			return
 		}
@@ -128,7 +129,7 @@ func (p *merchStatementPage) show(ctx app.Context) {
 	var st struct {
 		Entries []merchEntry `json:"entries"`
 	}
-	run(ctx, func() error { return p.s.api.get(path, &st) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get(path, &st) }, func(ctx app.Context, err error) {
 		if path != p.shown {
 			return
 		}
@@ -148,16 +149,16 @@ func (p *merchStatementPage) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("Statement"),
 		app.P().Text("Every change of what you are owed: sales, refunds, disputes and what was settled to you. Days are in UTC."),
-		form("Statement range", p.show,
+		ui.Form("Statement range", p.show,
 			app.Div().Class("cs-row cs-filters").Body(
-				textInput(field{ID: "st-from", Label: "From", Type: "date", Value: p.from, Required: true},
+				ui.TextInput(ui.Field{ID: "st-from", Label: "From", Type: "date", Value: p.from, Required: true},
 					func(_ app.Context, v string) { p.from = v }),
-				textInput(field{ID: "st-to", Label: "To", Type: "date", Value: p.to, Required: true},
+				ui.TextInput(ui.Field{ID: "st-to", Label: "To", Type: "date", Value: p.to, Required: true},
 					func(_ app.Context, v string) { p.to = v }),
-				selectInput("st-currency", "Currency", p.currency, p.currencies, func(_ app.Context, v string) { p.currency = v }),
+				ui.SelectInput("st-currency", "Currency", p.currency, p.currencies, func(_ app.Context, v string) { p.currency = v }),
 			),
 			app.Div().Class("cs-actions").Body(
-				submitButton("Show statement", p.busy),
+				ui.SubmitButton("Show statement", p.busy),
 				app.If(p.shown != "" && merchCheckRange(p.from, p.to) == "", func() app.UI {
 					return app.A().Class("cs-button").Href(merchStatementQuery(p.from, p.to, p.currency, true)).
 						Attr("download", "statement-"+p.currency+"-"+p.from+"-"+p.to+".csv").
@@ -165,7 +166,7 @@ func (p *merchStatementPage) Render() app.UI {
 				}),
 			),
 		),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		p.renderEntries(),
 	)
 }

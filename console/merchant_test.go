@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 func TestMerchParseMoney(t *testing.T) {
@@ -292,7 +293,7 @@ func TestMerchSigned(t *testing.T) {
 // go-app drops an empty value attribute, and the option's text becomes its
 // value.
 func TestMerchSelectValues(t *testing.T) {
-	for name, options := range map[string][]option{"statuses": merchStatuses, "locales": merchLocales, "currencies": currencies} {
+	for name, options := range map[string][]ui.Option{"statuses": merchStatuses, "locales": merchLocales, "currencies": currencies} {
 		for _, o := range options {
 			if o.Value == "" {
 				t.Errorf("%s: option %q has an empty value", name, o.Label)

@@ -119,9 +119,9 @@ const merchFollowShopper = "shopper"
 
 // merchLocales are the card languages the designer offers; the card
 // follows the shopper's browser when none is set.
-var merchLocales = []option{
-	{merchFollowShopper, "The shopper's browser language"}, {"en", "English"}, {"fr", "Français"}, {"de", "Deutsch"}, {"es", "Español"},
-	{"it", "Italiano"}, {"nl", "Nederlands"}, {"pt", "Português"}, {"ja", "日本語"},
+var merchLocales = []ui.Option{
+	{Value: merchFollowShopper, Label: "The shopper's browser language"}, {Value: "en", Label: "English"}, {Value: "fr", Label: "Français"}, {Value: "de", Label: "Deutsch"}, {Value: "es", Label: "Español"},
+	{Value: "it", Label: "Italiano"}, {Value: "nl", Label: "Nederlands"}, {Value: "pt", Label: "Português"}, {Value: "ja", Label: "日本語"},
 }
 
 func newWidgetDesigner(s *session, _ []string) app.UI { return &merchWidgetDesigner{s: s} }
@@ -138,7 +138,7 @@ func (p *merchWidgetDesigner) load(ctx app.Context) {
 	p.snippet, p.snipErr, p.edit, p.errs, p.busy, p.err, p.ok = merchSnippets{}, "", merchWidgetForm{}, nil, false, "", ""
 	var w buycard.Widget
 	var pr buycard.Product
-	run(ctx, func() error {
+	ui.Run(ctx, func() error {
 		if err := p.s.api.get("/v1/widgets/"+id, &w); err != nil {
 			return err
 		}
@@ -155,7 +155,7 @@ func (p *merchWidgetDesigner) load(ctx app.Context) {
 		merchTitle("Widget for " + pr.Title)
 	})
 	var snip merchSnippets
-	run(ctx, func() error { return p.s.api.get("/v1/embed/snippet?widget="+url.QueryEscape(id), &snip) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/embed/snippet?widget="+url.QueryEscape(id), &snip) }, func(ctx app.Context, err error) {
 		if p.id != id {
 			return
 		}
@@ -166,7 +166,7 @@ func (p *merchWidgetDesigner) load(ctx app.Context) {
 		p.snippet = snip
 	})
 	var name string
-	run(ctx, func() error { name = p.merchantName(id); return nil }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { name = p.merchantName(id); return nil }, func(ctx app.Context, err error) {
 		if p.id == id {
 			p.merchant = name
 		}
@@ -197,7 +197,7 @@ func (p *merchWidgetDesigner) Render() app.UI {
 	back := app.P().Class("cs-back").Body(app.A().Href(Base + "/widgets").Text("← All widgets"))
 	switch {
 	case p.loadErr != "":
-		return app.Section().Body(back, app.H1().Text("Widget designer"), status(p.loadErr, ""))
+		return app.Section().Body(back, app.H1().Text("Widget designer"), ui.Status(p.loadErr, ""))
 	case p.widget == nil:
 		return app.Section().Body(back, app.H1().Text("Widget designer"), app.P().Class("cs-loading").Aria("busy", "true").Text("Loading…"))
 	}
@@ -224,33 +224,33 @@ func (p *merchWidgetDesigner) renderForm() app.UI {
 		known = known || o.Value == locale
 	}
 	if !known {
-		locales = append(append([]option{}, locales...), option{f.Locale, f.Locale})
+		locales = append(append([]ui.Option{}, locales...), ui.Option{Value: f.Locale, Label: f.Locale})
 	}
 	onColor := buycard.ContrastText(f.ThemeColor)
 	onColorName := "white"
 	if onColor == "#000000" {
 		onColorName = "black"
 	}
-	return form("Widget design", p.save,
+	return ui.Form("Widget design", p.save,
 		app.H2().Text("Design"),
-		textInput(field{Live: true, ID: "w-cta", Label: "Button text", Value: f.CTA, MaxLength: 40, Error: p.errs["w-cta"],
+		ui.TextInput(ui.Field{Live: true, ID: "w-cta", Label: "Button text", Value: f.CTA, MaxLength: 40, Error: p.errs["w-cta"],
 			Required: true, Hint: "Such as Buy, Pre-order or Get it."},
 			func(_ app.Context, v string) { f.CTA = v }),
 		app.Div().Class("cs-row").Body(
-			textInput(field{Live: true, ID: "w-color", Label: "Theme colour", Type: "color", Value: f.ThemeColor, Error: p.errs["w-color"],
+			ui.TextInput(ui.Field{Live: true, ID: "w-color", Label: "Theme colour", Type: "color", Value: f.ThemeColor, Error: p.errs["w-color"],
 				Hint: "The button's colour (" + f.ThemeColor + "); its text is " + onColorName + " for contrast."},
 				func(_ app.Context, v string) { f.ThemeColor = strings.ToLower(v) }),
-			textInput(field{Live: true, ID: "w-radius", Label: "Corner radius (pixels)", Type: "number", Min: "0", Max: strconv.Itoa(buycard.MaxCornerRadius),
+			ui.TextInput(ui.Field{Live: true, ID: "w-radius", Label: "Corner radius (pixels)", Type: "number", Min: "0", Max: strconv.Itoa(buycard.MaxCornerRadius),
 				Step: "1", Value: f.Radius, Error: p.errs["w-radius"], Hint: "0 to " + strconv.Itoa(buycard.MaxCornerRadius) + "."},
 				func(_ app.Context, v string) { f.Radius = v }),
 		),
-		radioGroup("w-scheme", "Colours", f.Scheme, []option{
-			{buycard.SchemeAuto, "Auto: follow the page (light or dark)"}, {buycard.SchemeLight, "Light"}, {buycard.SchemeDark, "Dark"},
+		ui.RadioGroup("w-scheme", "Colours", f.Scheme, []ui.Option{
+			{Value: buycard.SchemeAuto, Label: "Auto: follow the page (light or dark)"}, {Value: buycard.SchemeLight, Label: "Light"}, {Value: buycard.SchemeDark, Label: "Dark"},
 		}, func(_ app.Context, v string) { f.Scheme = v }),
-		radioGroup("w-layout", "Layout", f.Layout, []option{
-			{buycard.LayoutFull, "Full: image, merchant, title, price"}, {buycard.LayoutCompact, "Compact: a shorter card"},
+		ui.RadioGroup("w-layout", "Layout", f.Layout, []ui.Option{
+			{Value: buycard.LayoutFull, Label: "Full: image, merchant, title, price"}, {Value: buycard.LayoutCompact, Label: "Compact: a shorter card"},
 		}, func(_ app.Context, v string) { f.Layout = v }),
-		selectInput("w-locale", "Language", locale, locales, func(_ app.Context, v string) {
+		ui.SelectInput("w-locale", "Language", locale, locales, func(_ app.Context, v string) {
 			if v == merchFollowShopper {
 				v = ""
 			}
@@ -258,19 +258,19 @@ func (p *merchWidgetDesigner) renderForm() app.UI {
 		}),
 		app.If(p.errs["w-locale"] != "", func() app.UI { return app.P().Class("cs-field-error").Text(p.errs["w-locale"]) }),
 		app.H2().Text("Publishers"),
-		checkbox("w-open", "Open to publishers: list it in their catalog, where any publisher can make a placement for it", !f.Closed,
+		ui.Checkbox("w-open", "Open to publishers: list it in their catalog, where any publisher can make a placement for it", !f.Closed,
 			func(_ app.Context, open bool) { f.Closed = !open }),
-		textInput(field{ID: "w-share", Label: "Publisher share (%)", Value: f.Share, Error: p.errs["w-share"], Autocomplete: "off",
+		ui.TextInput(ui.Field{ID: "w-share", Label: "Publisher share (%)", Value: f.Share, Error: p.errs["w-share"], Autocomplete: "off",
 			Hint: "What the publisher earns of each sale, with up to two decimals, such as 7.50."},
 			func(_ app.Context, v string) { f.Share = v }),
-		textInput(field{ID: "w-domains", Label: "Allowed publisher domains", Type: "textarea", Value: f.Domains,
+		ui.TextInput(ui.Field{ID: "w-domains", Label: "Allowed publisher domains", Type: "textarea", Value: f.Domains,
 			Hint: "One per line, such as example.com or *.example.com. Leave empty to let any site embed the card."},
 			func(_ app.Context, v string) { f.Domains = v }),
-		radioGroup("w-mode", "Checkout", f.CheckoutMode, []option{
-			{buycard.CheckoutOverlay, "Overlay on the publisher's page"}, {buycard.CheckoutPopup, "Pop-up window"},
+		ui.RadioGroup("w-mode", "Checkout", f.CheckoutMode, []ui.Option{
+			{Value: buycard.CheckoutOverlay, Label: "Overlay on the publisher's page"}, {Value: buycard.CheckoutPopup, Label: "Pop-up window"},
 		}, func(_ app.Context, v string) { f.CheckoutMode = v }),
-		status(p.err, p.ok),
-		submitButton("Save widget", p.busy),
+		ui.Status(p.err, p.ok),
+		ui.SubmitButton("Save widget", p.busy),
 	)
 }
 
@@ -306,7 +306,7 @@ func (p *merchWidgetDesigner) renderSnippet() app.UI {
 	var body app.UI
 	switch {
 	case p.snipErr != "":
-		body = status(p.snipErr, "")
+		body = ui.Status(p.snipErr, "")
 	case p.snippet.Script == "":
 		body = app.P().Class("cs-loading").Text("Loading…")
 	default:
@@ -335,7 +335,7 @@ func (p *merchWidgetDesigner) save(ctx app.Context) {
 	p.busy = true
 	id := p.id
 	var saved buycard.Widget
-	run(ctx, func() error { return p.s.api.do("PATCH", "/v1/widgets/"+id, body, &saved) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("PATCH", "/v1/widgets/"+id, body, &saved) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if p.id != id {
 			return

@@ -40,7 +40,7 @@ func (p *merchWidgetsPage) load(ctx app.Context) {
 	var ps struct {
 		Products []buycard.Product `json:"products"`
 	}
-	run(ctx, func() error {
+	ui.Run(ctx, func() error {
 		if err := p.s.api.get("/v1/products", &ps); err != nil {
 			return err
 		}
@@ -71,10 +71,10 @@ func (p *merchWidgetsPage) title(id string) string {
 }
 
 func (p *merchWidgetsPage) Render() app.UI {
-	var options []option
+	var options []ui.Option
 	for _, pr := range p.products {
 		if pr.ArchivedAt == nil {
-			options = append(options, option{pr.ID, orDefault(pr.Title, pr.ID)})
+			options = append(options, ui.Option{Value: pr.ID, Label: orDefault(pr.Title, pr.ID)})
 		}
 	}
 	var create app.UI
@@ -84,10 +84,10 @@ func (p *merchWidgetsPage) Render() app.UI {
 	case len(options) == 0 && p.listErr == "":
 		create = app.P().Body(app.Text("Widgets sell a product. "), app.A().Href(Base+"/products").Text("Create a product first."))
 	case len(options) > 0:
-		create = form("New widget", p.create,
-			selectInput("w-product", "Product", p.productID, options, func(_ app.Context, v string) { p.productID = v }),
-			status(p.err, ""),
-			submitButton("Create widget", p.busy),
+		create = ui.Form("New widget", p.create,
+			ui.SelectInput("w-product", "Product", p.productID, options, func(_ app.Context, v string) { p.productID = v }),
+			ui.Status(p.err, ""),
+			ui.SubmitButton("Create widget", p.busy),
 		)
 	}
 	return app.Section().Body(
@@ -102,7 +102,7 @@ func (p *merchWidgetsPage) Render() app.UI {
 func (p *merchWidgetsPage) renderList() app.UI {
 	switch {
 	case p.listErr != "":
-		return status(p.listErr, "")
+		return ui.Status(p.listErr, "")
 	case p.widgets == nil:
 		return app.P().Class("cs-loading").Text("Loading…")
 	case len(p.widgets) == 0:
@@ -134,7 +134,7 @@ func (p *merchWidgetsPage) create(ctx app.Context) {
 	p.busy, p.err = true, ""
 	body := map[string]string{"product_id": p.productID}
 	var w buycard.Widget
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/widgets", body, &w) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/widgets", body, &w) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)

@@ -78,7 +78,7 @@ func (p *earningsPage) load(ctx app.Context) {
 	var reply struct {
 		Earnings earnings `json:"earnings"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/earnings", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/earnings", &reply) }, func(ctx app.Context, err error) {
 		p.loaded = true
 		if err != nil {
 			p.err = message(err)
@@ -87,7 +87,7 @@ func (p *earningsPage) load(ctx app.Context) {
 		p.earnings = reply.Earnings
 	})
 	var got payouts
-	run(ctx, func() error { return p.s.api.get("/v1/payouts", &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/payouts", &got) }, func(ctx app.Context, err error) {
 		p.payoutsDone = true
 		switch {
 		case buycard.ErrorCode(err) == buycard.ENOTFOUND:
@@ -105,12 +105,12 @@ func (p *earningsPage) Render() app.UI {
 		app.H1().Text("Earnings"),
 		app.P().Text("Your share of a sale is pending while the shopper may still get a refund, then available, then paid out to your Stripe account."),
 		app.H2().Text("Balances"),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		app.If(p.err == "", func() app.UI { return earningsSummary(p.earnings, p.loaded) }),
 		newAccountPanel("acct", false),
 		app.Section().Aria("labelledby", "payouts-h").Body(
 			app.H2().ID("payouts-h").Text("Payout history"),
-			status(p.payoutsErr, ""),
+			ui.Status(p.payoutsErr, ""),
 			p.renderPayouts(),
 		),
 	)

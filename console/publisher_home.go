@@ -31,7 +31,7 @@ func (p *publisherHome) load(ctx app.Context) {
 	var reply struct {
 		Earnings earnings `json:"earnings"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/earnings", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/earnings", &reply) }, func(ctx app.Context, err error) {
 		p.loaded = true
 		if err != nil {
 			p.err = message(err)
@@ -54,7 +54,7 @@ func (p *publisherHome) Render() app.UI {
 				app.H2().ID("earn-h").Text("Earnings"),
 				app.A().Href(Base+"/earnings").Text("Earnings and payouts"),
 			),
-			status(p.err, ""),
+			ui.Status(p.err, ""),
 			earningsSummary(p.earnings, p.loaded),
 		),
 		newAccountPanel("acct", false),
