@@ -158,11 +158,11 @@ func (p *adminHome) renderFee() app.UI {
 
 // feeSummary says the fee in one sentence.
 func feeSummary(f *platformSettings) string {
-	s := bpsText(f.BPS) + " of each order"
+	s := ui.BPSText(f.BPS) + " of each order"
 	var fixed []string
 	for _, cur := range feeCurrencies {
 		if amount, ok := f.Fixed[cur]; ok && amount > 0 {
-			fixed = append(fixed, moneyText(amount, cur))
+			fixed = append(fixed, ui.MoneyText(amount, cur))
 		}
 	}
 	if len(fixed) > 0 {

@@ -77,11 +77,11 @@ func (p *adminSettings) load(ctx app.Context) {
 // show fills the form with settings.
 func (p *adminSettings) show(set *platformSettings) {
 	p.saved = set
-	p.percent = percentField(set.BPS)
+	p.percent = ui.PercentField(set.BPS)
 	p.rows = nil
 	for _, cur := range feeCurrencies {
 		if amount, ok := set.Fixed[cur]; ok {
-			p.rows = append(p.rows, feeRow{cur, decimalText(amount, cur)})
+			p.rows = append(p.rows, feeRow{cur, ui.DecimalText(amount, cur)})
 		}
 	}
 	for cur, amount := range set.Fixed { // any the console does not list
@@ -125,7 +125,7 @@ func (p *adminSettings) renderForm() app.UI {
 	}
 	return app.Div().Body(
 		app.Dl().Class("cs-stats").Body(
-			stat("Current percentage", bpsText(p.saved.BPS)+" ("+strconv.Itoa(p.saved.BPS)+" bps)"),
+			stat("Current percentage", ui.BPSText(p.saved.BPS)+" ("+strconv.Itoa(p.saved.BPS)+" bps)"),
 			stat("Fixed fees", fixedCount(len(p.saved.Fixed))),
 		),
 		app.P().Class("cs-hint cs-lead").Text(source),
@@ -191,7 +191,7 @@ func (p *adminSettings) addRow(ctx app.Context, _ app.Event) {
 // message per field ("percent", or a currency) when it cannot.
 func (p *adminSettings) request() (body map[string]any, errs map[string]string) {
 	errs = map[string]string{}
-	bps, err := parsePercent(p.percent, "The fee")
+	bps, err := ui.ParsePercent(p.percent, "The fee")
 	if err != nil {
 		errs["percent"] = message(err)
 	}

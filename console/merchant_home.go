@@ -79,7 +79,7 @@ func (p *merchantHome) renderBalances() app.UI {
 		body = ui.Table("Balances", []string{"Currency", "Pending", "Available", "Paid"}, map[int]bool{1: true, 2: true, 3: true}, len(currencies), func(i int) []app.UI {
 			c := currencies[i]
 			b := p.balances[c]
-			return []app.UI{app.Text(c), app.Text(merchSigned(b.Pending, c)), app.Text(merchSigned(b.Available, c)), app.Text(merchSigned(b.Paid, c))}
+			return []app.UI{app.Text(c), app.Text(ui.SignedMoney(b.Pending, c)), app.Text(ui.SignedMoney(b.Available, c)), app.Text(ui.SignedMoney(b.Paid, c))}
 		})
 	}
 	return app.Section().Class("cs-panel").Aria("labelledby", "balances-h").Body(

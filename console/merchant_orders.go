@@ -79,14 +79,14 @@ func merchRefundAmount(r merchRefund, mo *merchOrder) (int64, string) {
 	if r.Full {
 		return mo.Refundable, ""
 	}
-	n, err := parseMoney(r.Amount, cur, "Amount")
+	n, err := ui.ParseMoney(r.Amount, cur, "Amount")
 	switch {
 	case err != nil:
 		return 0, message(err)
 	case n <= 0:
 		return 0, "Amount must be more than 0."
 	case n > mo.Refundable:
-		return 0, "At most " + moneyText(mo.Refundable, cur) + " can still be refunded."
+		return 0, "At most " + ui.MoneyText(mo.Refundable, cur) + " can still be refunded."
 	}
 	return n, ""
 }
@@ -251,7 +251,7 @@ func (p *merchOrdersPage) renderOrder(mo *merchOrder) app.UI {
 			app.Td().Body(app.Code().Text(orDefault(o.Number, o.ID))),
 			app.Td().Text(product),
 			app.Td().Body(app.Span().Class("cs-badge cs-st-"+string(o.Status)).Text(merchStatusLabel(o))),
-			app.Td().Class("cs-num").Text(moneyText(o.Total.Amount, cur)),
+			app.Td().Class("cs-num").Text(ui.MoneyText(o.Total.Amount, cur)),
 			app.Td().Class("cs-num").Text(merchNet(mo)),
 			app.Td().Body(toggle),
 		),
@@ -268,19 +268,19 @@ func (p *merchOrdersPage) renderDetails(mo *merchOrder) app.UI {
 		app.Div().Body(
 			app.H3().Text("Split of order "+orDefault(o.Number, o.ID)),
 			app.Dl().Class("cs-split").Body(
-				merchRow("Total", moneyText(sp.Total, cur)),
-				merchRow("Platform fee", "− "+moneyText(sp.PlatformFee, cur)),
-				merchRow("Publisher share ("+percentField(o.PublisherShareBPS)+"%)", "− "+moneyText(sp.PublisherShare, cur)),
-				merchRow("Your net", moneyText(sp.MerchantNet, cur)),
-				merchRow("Processor fee (paid by the platform)", moneyText(sp.ProcessorFee, cur)),
+				merchRow("Total", ui.MoneyText(sp.Total, cur)),
+				merchRow("Platform fee", "− "+ui.MoneyText(sp.PlatformFee, cur)),
+				merchRow("Publisher share ("+ui.PercentField(o.PublisherShareBPS)+"%)", "− "+ui.MoneyText(sp.PublisherShare, cur)),
+				merchRow("Your net", ui.MoneyText(sp.MerchantNet, cur)),
+				merchRow("Processor fee (paid by the platform)", ui.MoneyText(sp.ProcessorFee, cur)),
 			),
 			app.Dl().Class("cs-split").Body(
-				merchRow("Unit price", moneyText(o.UnitPrice.Amount, o.UnitPrice.Currency)),
+				merchRow("Unit price", ui.MoneyText(o.UnitPrice.Amount, o.UnitPrice.Currency)),
 				merchRow("Quantity", strconv.Itoa(o.Quantity)),
 				app.If(o.PaidAt != nil, func() app.UI { return merchRow("Paid", merchDateTime(*o.PaidAt)) }),
-				app.If(o.Refunded > 0, func() app.UI { return merchRow("Refunded", moneyText(o.Refunded, cur)) }),
-				app.If(o.DisputeHeld > 0, func() app.UI { return merchRow("Held by a dispute", moneyText(o.DisputeHeld, cur)) }),
-				app.If(o.DisputeLost > 0, func() app.UI { return merchRow("Lost to disputes", moneyText(o.DisputeLost, cur)) }),
+				app.If(o.Refunded > 0, func() app.UI { return merchRow("Refunded", ui.MoneyText(o.Refunded, cur)) }),
+				app.If(o.DisputeHeld > 0, func() app.UI { return merchRow("Held by a dispute", ui.MoneyText(o.DisputeHeld, cur)) }),
+				app.If(o.DisputeLost > 0, func() app.UI { return merchRow("Lost to disputes", ui.MoneyText(o.DisputeLost, cur)) }),
 				app.If(o.Oversold > 0, func() app.UI {
 					return merchRow("Oversold", strconv.Itoa(o.Oversold)+" not in stock when paid: restock or refund")
 				}),
@@ -297,7 +297,7 @@ func merchNet(mo *merchOrder) string {
 	if mo.Order.Status != buycard.OrderPaid {
 		return "—"
 	}
-	return moneyText(mo.Split.MerchantNet, mo.Order.Total.Currency)
+	return ui.MoneyText(mo.Split.MerchantNet, mo.Order.Total.Currency)
 }
 
 // merchRow is one term and its value of a description list.
@@ -322,21 +322,21 @@ func (p *merchOrdersPage) renderRefund(mo *merchOrder) app.UI {
 	}
 	var confirm app.UI = app.Text("")
 	if r.Confirming {
-		confirm = merchConfirm("refund-confirm", "Refund "+moneyText(r.Minor, cur)+" of order "+orDefault(o.Number, o.ID)+
-			" to the shopper? This cannot be undone.", "Refund "+moneyText(r.Minor, cur), r.Busy,
+		confirm = merchConfirm("refund-confirm", "Refund "+ui.MoneyText(r.Minor, cur)+" of order "+orDefault(o.Number, o.ID)+
+			" to the shopper? This cannot be undone.", "Refund "+ui.MoneyText(r.Minor, cur), r.Busy,
 			func(ctx app.Context) { p.sendRefund(ctx, mo) },
 			func(ctx app.Context) { r.Confirming = false; ui.Focus(ctx, "refund-submit") })
 	}
 	return app.Div().Class("cs-refund").Body(
 		app.H3().Text("Refund"),
-		app.P().Text("Up to "+moneyText(mo.Refundable, cur)+" can be refunded."),
+		app.P().Text("Up to "+ui.MoneyText(mo.Refundable, cur)+" can be refunded."),
 		ui.Form("Refund order "+orDefault(o.Number, o.ID), func(ctx app.Context) { p.askRefund(ctx, mo) },
 			ui.RadioGroup("refund-kind", "Amount", map[bool]string{true: "full", false: "partial"}[r.Full], []ui.Option{
-				{Value: "full", Label: "Full: " + moneyText(mo.Refundable, cur)}, {Value: "partial", Label: "Part of it"},
+				{Value: "full", Label: "Full: " + ui.MoneyText(mo.Refundable, cur)}, {Value: "partial", Label: "Part of it"},
 			}, func(_ app.Context, v string) { r.Full, r.Confirming, r.AmountErr = v == "full", false, "" }),
 			app.If(!r.Full, func() app.UI {
 				return ui.TextInput(ui.Field{ID: "refund-amount", Label: "Amount to refund (" + cur + ")", Value: r.Amount, Autocomplete: "off",
-					Error: r.AmountErr, Hint: "Such as " + decimalText(mo.Refundable/2/buycard.MinorUnitStep(cur)*buycard.MinorUnitStep(cur), cur) + "."},
+					Error: r.AmountErr, Hint: "Such as " + ui.DecimalText(mo.Refundable/2/buycard.MinorUnitStep(cur)*buycard.MinorUnitStep(cur), cur) + "."},
 					func(_ app.Context, v string) { r.Amount, r.Confirming = v, false })
 			}),
 			ui.TextInput(ui.Field{ID: "refund-reason", Label: "Reason (optional)", Type: "textarea", Value: r.Reason, MaxLength: 500,
@@ -381,7 +381,7 @@ func (p *merchOrdersPage) sendRefund(ctx app.Context, mo *merchOrder) {
 	body, _ := json.Marshal(map[string]any{"amount": r.Minor, "reason": strings.TrimSpace(r.Reason)})
 	req := browser.Request{Method: "POST", URL: "/v1/merchant/orders/" + url.PathEscape(id) + "/refunds", Body: string(body),
 		Header: map[string]string{"Accept": "application/json", "Content-Type": "application/json", "Idempotency-Key": r.Key}}
-	amount := moneyText(r.Minor, mo.Order.Total.Currency)
+	amount := ui.MoneyText(r.Minor, mo.Order.Total.Currency)
 	var fresh merchOrder
 	ui.Run(ctx, func() error {
 		if err := p.s.api.exchange(req, nil); err != nil {

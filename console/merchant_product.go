@@ -56,7 +56,7 @@ func merchFormOf(p *buycard.Product) merchProductForm {
 	f := merchProductForm{Title: p.Title, Description: p.Description, OptionName: p.OptionName,
 		MaxPerOrder: strconv.Itoa(p.MaxPerOrder), Alt: p.Image.Alt}
 	for _, v := range p.Variants {
-		f.Variants = append(f.Variants, merchVariantForm{ID: v.ID, Name: v.Name, Price: decimalText(v.Price, p.Currency),
+		f.Variants = append(f.Variants, merchVariantForm{ID: v.ID, Name: v.Name, Price: ui.DecimalText(v.Price, p.Currency),
 			Stock: strconv.Itoa(v.Stock), Unlimited: v.Unlimited})
 	}
 	return f
@@ -73,7 +73,7 @@ func (f merchProductForm) request(p *buycard.Product) (*buycard.ProductEdit, map
 	if title == "" {
 		errs["p-title"] = "Enter a title."
 	}
-	perOrder, err := parseCount(f.MaxPerOrder, 1, "Maximum per order")
+	perOrder, err := ui.ParseCount(f.MaxPerOrder, 1, "Maximum per order")
 	if err != nil {
 		errs["p-max"] = message(err)
 	}
@@ -94,13 +94,13 @@ func (f merchProductForm) request(p *buycard.Product) (*buycard.ProductEdit, map
 			errs[merchFieldID("v-name", i)] = "Another variant has this name."
 		}
 		names[strings.ToLower(name)] = true
-		price, err := parsePrice(v.Price, p.Currency, "Price")
+		price, err := ui.ParsePrice(v.Price, p.Currency, "Price")
 		if err != nil {
 			errs[merchFieldID("v-price", i)] = message(err)
 		}
 		stock := 0
 		if !v.Unlimited {
-			if stock, err = parseCount(v.Stock, 0, "Stock"); err != nil {
+			if stock, err = ui.ParseCount(v.Stock, 0, "Stock"); err != nil {
 				errs[merchFieldID("v-stock", i)] = message(err)
 			}
 		}

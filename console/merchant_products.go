@@ -47,13 +47,13 @@ func (f merchNewProduct) request() (*buycard.ProductEdit, map[string]string) {
 	if strings.TrimSpace(f.Title) == "" {
 		errs["new-title"] = "Enter a title."
 	}
-	price, err := parsePrice(f.Price, f.Currency, "Price")
+	price, err := ui.ParsePrice(f.Price, f.Currency, "Price")
 	if err != nil {
 		errs["new-price"] = message(err)
 	}
 	stock := 0
 	if !f.Unlimited {
-		if stock, err = parseCount(f.Stock, 0, "Stock"); err != nil {
+		if stock, err = ui.ParseCount(f.Stock, 0, "Stock"); err != nil {
 			errs["new-stock"] = message(err)
 		}
 	}
@@ -95,8 +95,8 @@ func (p *merchProductsPage) reload(ctx app.Context) {
 }
 
 func (p *merchProductsPage) Render() app.UI {
-	exp := exponent(p.draft.Currency)
-	priceHint := "In " + p.draft.Currency + ", such as " + decimalText(1250*merchPow10(exp)/100, p.draft.Currency) + "."
+	exp := ui.Exponent(p.draft.Currency)
+	priceHint := "In " + p.draft.Currency + ", such as " + ui.DecimalText(1250*merchPow10(exp)/100, p.draft.Currency) + "."
 	return app.Section().Body(
 		app.H1().Text("Products"),
 		app.Section().Class("cs-panel").Aria("labelledby", "new-h").Body(
@@ -105,7 +105,7 @@ func (p *merchProductsPage) Render() app.UI {
 				app.Div().Class("cs-row").Body(
 					ui.TextInput(ui.Field{ID: "new-title", Label: "Title", Value: p.draft.Title, Required: true, MaxLength: 200, Error: p.errs["new-title"]},
 						func(_ app.Context, v string) { p.draft.Title = v }),
-					ui.SelectInput("new-currency", "Currency", p.draft.Currency, currencies, func(_ app.Context, v string) { p.draft.Currency = v }),
+					ui.SelectInput("new-currency", "Currency", p.draft.Currency, ui.Currencies, func(_ app.Context, v string) { p.draft.Currency = v }),
 				),
 				app.Div().Class("cs-row").Body(
 					ui.TextInput(ui.Field{ID: "new-price", Label: "Price", Value: p.draft.Price, Required: true, Hint: priceHint, Error: p.errs["new-price"],
@@ -204,9 +204,9 @@ func merchPriceRange(pr *buycard.Product) string {
 		lo, hi = min(lo, v.Price), max(hi, v.Price)
 	}
 	if lo == hi {
-		return moneyText(lo, pr.Currency)
+		return ui.MoneyText(lo, pr.Currency)
 	}
-	return moneyText(lo, pr.Currency) + "–" + moneyText(hi, pr.Currency)
+	return ui.MoneyText(lo, pr.Currency) + "–" + ui.MoneyText(hi, pr.Currency)
 }
 
 // merchStockText sums a product's stock: "12 in stock", "Unlimited", "Sold out".

@@ -94,7 +94,7 @@ func (p *merchStatementPage) load(ctx app.Context) {
 	}
 	now := time.Now().UTC()
 	p.to, p.from = now.Format(buycard.DayLayout), now.AddDate(0, 0, -29).Format(buycard.DayLayout)
-	p.currency, p.currencies, p.entries, p.shown, p.err = "USD", currencies, nil, "", ""
+	p.currency, p.currencies, p.entries, p.shown, p.err = "USD", ui.Currencies, nil, "", ""
 	// Offer the currencies the merchant has balances in first.
 	var reply struct {
 		Balances map[string]merchBalance `json:"balances"`
@@ -190,9 +190,9 @@ func (p *merchStatementPage) renderEntries() app.UI {
 	return app.Div().Body(
 		app.Dl().Class("cs-stats").Body(
 			stat("Entries", merchCount(len(p.entries))),
-			stat("Credited", moneyText(in, cur)),
-			stat("Debited", moneyText(out, cur)),
-			stat("Balance after", merchSigned(p.entries[len(p.entries)-1].Balance, cur)),
+			stat("Credited", ui.MoneyText(in, cur)),
+			stat("Debited", ui.MoneyText(out, cur)),
+			stat("Balance after", ui.SignedMoney(p.entries[len(p.entries)-1].Balance, cur)),
 		),
 		app.Div().Class("cs-table-wrap").Body(
 			app.Table().Class("cs-table").Body(
@@ -209,8 +209,8 @@ func (p *merchStatementPage) renderEntries() app.UI {
 						app.Td().Text(orDefault(merchEntryKinds[e.Kind], e.Kind)),
 						app.Td().Body(app.Code().Text(e.OrderID)),
 						app.Td().Text(e.Memo),
-						app.Td().Class("cs-num").Text(merchSigned(e.Amount, cur)),
-						app.Td().Class("cs-num").Text(merchSigned(e.Balance, cur)),
+						app.Td().Class("cs-num").Text(ui.SignedMoney(e.Amount, cur)),
+						app.Td().Class("cs-num").Text(ui.SignedMoney(e.Balance, cur)),
 					)
 				})),
 			),

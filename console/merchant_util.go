@@ -69,14 +69,6 @@ func merchFieldID(name string, i int) string {
 	return name + "-" + strconv.Itoa(i)
 }
 
-// merchSigned writes minor units with a true minus sign: "−$4.56".
-func merchSigned(amount int64, currency string) string {
-	if amount < 0 {
-		return "−" + moneyText(-amount, currency)
-	}
-	return moneyText(amount, currency)
-}
-
 // merchAnchor keeps a page's own context. go-app drops what an async call
 // dispatches when the element whose event started it is gone (a
 // confirmation's button, a closed row), so the merchant pages run their

@@ -59,7 +59,7 @@ func merchWidgetFormOf(w *buycard.Widget) merchWidgetForm {
 	}
 	return merchWidgetForm{CTA: d.CTA, ThemeColor: strings.ToLower(d.ThemeColor), Radius: strconv.Itoa(d.CornerRadius),
 		Scheme: d.ColorScheme, Layout: d.Layout, Locale: d.Locale, Domains: strings.Join(d.AllowedDomains, "\n"),
-		Share: percentField(d.PublisherShareBPS), CheckoutMode: mode, Closed: d.ClosedToPublishers}
+		Share: ui.PercentField(d.PublisherShareBPS), CheckoutMode: mode, Closed: d.ClosedToPublishers}
 }
 
 // request checks the form and makes the PATCH body, or returns the error
@@ -67,11 +67,11 @@ func merchWidgetFormOf(w *buycard.Widget) merchWidgetForm {
 func (f merchWidgetForm) request(productID string) (*buycard.WidgetEdit, map[string]string) {
 	errs := map[string]string{}
 	cta, locale := strings.TrimSpace(f.CTA), strings.TrimSpace(f.Locale)
-	share, err := parsePercent(f.Share, "Publisher share")
+	share, err := ui.ParsePercent(f.Share, "Publisher share")
 	if err != nil {
 		errs["w-share"] = message(err)
 	}
-	radius, err := parseCount(f.Radius, 0, "Corner radius")
+	radius, err := ui.ParseCount(f.Radius, 0, "Corner radius")
 	if err != nil {
 		errs["w-radius"] = message(err)
 	} else if radius > buycard.MaxCornerRadius {
@@ -93,7 +93,7 @@ func (f merchWidgetForm) request(productID string) (*buycard.WidgetEdit, map[str
 		return nil, errs
 	}
 	return &buycard.WidgetEdit{ProductID: &productID, CTA: &cta, PublisherShareBPS: &share,
-		AllowedDomains: buycard.Replace(parseDomains(f.Domains)...), CheckoutMode: &f.CheckoutMode,
+		AllowedDomains: buycard.Replace(ui.ParseDomains(f.Domains)...), CheckoutMode: &f.CheckoutMode,
 		ClosedToPublishers: &f.Closed, ThemeColor: &f.ThemeColor, CornerRadius: &radius,
 		ColorScheme: &f.Scheme, Layout: &f.Layout, Locale: &locale}, nil
 }
@@ -103,7 +103,7 @@ func (f merchWidgetForm) request(productID string) (*buycard.WidgetEdit, map[str
 func (f merchWidgetForm) preview(stored buycard.Widget) buycard.Widget {
 	w := stored
 	w.CTA = strings.TrimSpace(f.CTA)
-	if r, err := parseCount(f.Radius, 0, ""); err == nil {
+	if r, err := ui.ParseCount(f.Radius, 0, ""); err == nil {
 		w.CornerRadius = min(r, buycard.MaxCornerRadius)
 	}
 	w.ThemeColor, w.ColorScheme, w.Layout = f.ThemeColor, f.Scheme, f.Layout

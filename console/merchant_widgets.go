@@ -118,7 +118,7 @@ func (p *merchWidgetsPage) renderList() app.UI {
 			app.A().Href(Base+"/widgets/"+w.ID).Aria("label", "Design "+w.ID+" ("+p.title(w.ProductID)+")").Body(app.Code().Text(w.ID)),
 			app.Text(p.title(w.ProductID)),
 			app.Text(w.CTA),
-			app.Text(percentField(w.PublisherShareBPS) + "%"),
+			app.Text(ui.PercentField(w.PublisherShareBPS) + "%"),
 			app.Text(mode),
 			app.Text(merchDate(w.CreatedAt)),
 		}

@@ -82,7 +82,7 @@ func (p *catalogPage) renderEntries() app.UI {
 			),
 			app.Text(e.MerchantName),
 			app.Span().Class("cs-num").Text(priceRangeText(e.MinPrice, e.MaxPrice, e.Currency)),
-			app.Span().Class("cs-num").Text(bpsText(e.ShareBPS)),
+			app.Span().Class("cs-num").Text(ui.BPSText(e.ShareBPS)),
 			app.Button().Type("button").Aria("label", "Create placement for "+e.Title).Text("Create placement").
 				OnClick(func(ctx app.Context, _ app.Event) { p.pick(ctx, e.WidgetID) }),
 		}

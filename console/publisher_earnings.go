@@ -156,7 +156,7 @@ func (p *earningsPage) renderPayouts() app.UI {
 				return []app.UI{
 					app.Text(e.EffectiveAt.Format(time.DateOnly)), app.Code().Text(e.OrderID),
 					app.Text(orDefault(entryKinds[e.Kind], e.Kind)),
-					app.Span().Class("cs-num").Text(moneyText(e.Amount, cur)), app.Span().Class("cs-num").Text(moneyText(e.Balance, cur)),
+					app.Span().Class("cs-num").Text(ui.MoneyText(e.Amount, cur)), app.Span().Class("cs-num").Text(ui.MoneyText(e.Balance, cur)),
 				}
 			})
 		}),

@@ -79,7 +79,7 @@ func earningsSummary(e earnings, loaded bool) app.UI {
 		cur := curs[i]
 		cells := []app.UI{app.Text(cur)}
 		for _, k := range earningKinds {
-			cells = append(cells, app.Span().Class("cs-num").Text(moneyText(e[cur][k.key], cur)))
+			cells = append(cells, app.Span().Class("cs-num").Text(ui.MoneyText(e[cur][k.key], cur)))
 		}
 		return cells
 	})
