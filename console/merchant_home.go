@@ -8,8 +8,8 @@ import (
 	"github.com/buycard/buycard/console/ui"
 )
 
-// merchBalance is one currency of GET /v1/merchant/balances, in minor units.
-type merchBalance struct {
+// currencyBalance is one currency of GET /v1/merchant/balances, in minor units.
+type currencyBalance struct {
 	Pending   int64 `json:"pending"`
 	Available int64 `json:"available"`
 	Paid      int64 `json:"paid"`
@@ -23,7 +23,7 @@ type merchantHome struct {
 	s *session
 
 	loaded     string
-	balances   map[string]merchBalance
+	balances   map[string]currencyBalance
 	balanceErr string
 }
 
@@ -38,7 +38,7 @@ func (p *merchantHome) load(ctx app.Context) {
 	}
 	p.balances, p.balanceErr = nil, ""
 	var reply struct {
-		Balances map[string]merchBalance `json:"balances"`
+		Balances map[string]currencyBalance `json:"balances"`
 	}
 	ui.Run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
 		if err != nil {
@@ -47,7 +47,7 @@ func (p *merchantHome) load(ctx app.Context) {
 		}
 		p.balances = reply.Balances
 		if p.balances == nil {
-			p.balances = map[string]merchBalance{}
+			p.balances = map[string]currencyBalance{}
 		}
 	})
 }

@@ -11,15 +11,15 @@ import (
 	"github.com/buycard/buycard/console/ui"
 )
 
-// merchImageAccept are the image types the API takes (buycard.ImageExtensions).
-const merchImageAccept = "image/png,image/jpeg,image/webp,image/gif"
+// imageAccept are the image types the API takes (buycard.ImageExtensions).
+const imageAccept = "image/png,image/jpeg,image/webp,image/gif"
 
-// merchProductPage is /console/products/{id}: a product's title, description,
+// productPage is /console/products/{id}: a product's title, description,
 // variants (each with its price, stock or unlimited stock) and image, and
 // archiving it.
-type merchProductPage struct {
+type productPage struct {
 	app.Compo
-	merchAnchor
+	pageAnchor
 	s *session
 
 	loaded  string
@@ -27,7 +27,7 @@ type merchProductPage struct {
 	product *buycard.Product // as stored
 	loadErr string
 
-	edit    merchProductForm
+	edit    productForm
 	errs    map[string]string
 	busy    bool
 	err, ok string
@@ -39,24 +39,24 @@ type merchProductPage struct {
 	archiveErr            string
 }
 
-// merchProductForm is the product as the form holds it, amounts as typed.
-type merchProductForm struct {
+// productForm is the product as the form holds it, amounts as typed.
+type productForm struct {
 	Title, Description, OptionName, MaxPerOrder, Alt string
-	Variants                                         []merchVariantForm
+	Variants                                         []variantForm
 }
 
-// merchVariantForm is one variant as typed; ID is "" for a new one.
-type merchVariantForm struct {
+// variantForm is one variant as typed; ID is "" for a new one.
+type variantForm struct {
 	ID, Name, Price, Stock string
 	Unlimited              bool
 }
 
-// merchFormOf is the form of a stored product.
-func merchFormOf(p *buycard.Product) merchProductForm {
-	f := merchProductForm{Title: p.Title, Description: p.Description, OptionName: p.OptionName,
+// productFormOf is the form of a stored product.
+func productFormOf(p *buycard.Product) productForm {
+	f := productForm{Title: p.Title, Description: p.Description, OptionName: p.OptionName,
 		MaxPerOrder: strconv.Itoa(p.MaxPerOrder), Alt: p.Image.Alt}
 	for _, v := range p.Variants {
-		f.Variants = append(f.Variants, merchVariantForm{ID: v.ID, Name: v.Name, Price: ui.DecimalText(v.Price, p.Currency),
+		f.Variants = append(f.Variants, variantForm{ID: v.ID, Name: v.Name, Price: ui.DecimalText(v.Price, p.Currency),
 			Stock: strconv.Itoa(v.Stock), Unlimited: v.Unlimited})
 	}
 	return f
@@ -64,7 +64,7 @@ func merchFormOf(p *buycard.Product) merchProductForm {
 
 // request checks f against the stored product p and makes the PATCH
 // body, or returns the error of each field by its input id.
-func (f merchProductForm) request(p *buycard.Product) (*buycard.ProductEdit, map[string]string) {
+func (f productForm) request(p *buycard.Product) (*buycard.ProductEdit, map[string]string) {
 	errs := map[string]string{}
 	title, option, image := strings.TrimSpace(f.Title), strings.TrimSpace(f.OptionName), p.Image
 	image.Alt = strings.TrimSpace(f.Alt)
@@ -89,19 +89,19 @@ func (f merchProductForm) request(p *buycard.Product) (*buycard.ProductEdit, map
 		name := strings.TrimSpace(v.Name)
 		switch {
 		case name == "":
-			errs[merchFieldID("v-name", i)] = "Enter a name."
+			errs[fieldID("v-name", i)] = "Enter a name."
 		case names[strings.ToLower(name)]:
-			errs[merchFieldID("v-name", i)] = "Another variant has this name."
+			errs[fieldID("v-name", i)] = "Another variant has this name."
 		}
 		names[strings.ToLower(name)] = true
 		price, err := ui.ParsePrice(v.Price, p.Currency, "Price")
 		if err != nil {
-			errs[merchFieldID("v-price", i)] = message(err)
+			errs[fieldID("v-price", i)] = message(err)
 		}
 		stock := 0
 		if !v.Unlimited {
 			if stock, err = ui.ParseCount(v.Stock, 0, "Stock"); err != nil {
-				errs[merchFieldID("v-stock", i)] = message(err)
+				errs[fieldID("v-stock", i)] = message(err)
 			}
 		}
 		edit.Variants.Items = append(edit.Variants.Items, buycard.Variant{ID: v.ID, Name: name, Price: price, Stock: stock, Unlimited: v.Unlimited})
@@ -112,18 +112,18 @@ func (f merchProductForm) request(p *buycard.Product) (*buycard.ProductEdit, map
 	return edit, nil
 }
 
-func newProductPage(s *session, _ []string) app.UI { return &merchProductPage{s: s} }
+func newProductPage(s *session, _ []string) app.UI { return &productPage{s: s} }
 
-func (p *merchProductPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *merchProductPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *productPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *productPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
-func (p *merchProductPage) load(ctx app.Context) {
-	id := merchPathID(ctx.Page().URL().Path, "/products")
+func (p *productPage) load(ctx app.Context) {
+	id := pathID(ctx.Page().URL().Path, "/products")
 	if app.IsServer || id == "" || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.id, p.product, p.loadErr = id, nil, ""
-	p.edit, p.errs, p.busy, p.err, p.ok = merchProductForm{}, nil, false, "", ""
+	p.edit, p.errs, p.busy, p.err, p.ok = productForm{}, nil, false, "", ""
 	p.uploading, p.uploadErr, p.uploadOK = false, "", ""
 	p.confirming, p.archiving, p.archiveErr = false, false, ""
 	var got buycard.Product
@@ -139,19 +139,19 @@ func (p *merchProductPage) load(ctx app.Context) {
 	})
 }
 
-func (p *merchProductPage) setProduct(pr *buycard.Product) {
-	p.product, p.edit, p.errs = pr, merchFormOf(pr), nil
-	merchTitle(pr.Title)
+func (p *productPage) setProduct(pr *buycard.Product) {
+	p.product, p.edit, p.errs = pr, productFormOf(pr), nil
+	productTitle(pr.Title)
 }
 
-// merchTitle names the page after the object it shows.
-func merchTitle(name string) {
+// productTitle names the page after the object it shows.
+func productTitle(name string) {
 	if name != "" && !app.IsServer {
 		app.Window().Get("document").Set("title", name+" · Buycard console")
 	}
 }
 
-func (p *merchProductPage) Render() app.UI {
+func (p *productPage) Render() app.UI {
 	back := app.P().Class("cs-back").Body(app.A().Href(Base + "/products").Text("← All products"))
 	switch {
 	case p.loadErr != "":
@@ -165,7 +165,7 @@ func (p *merchProductPage) Render() app.UI {
 		app.Div().Class("cs-title-row").Body(
 			app.H1().Text(orDefault(pr.Title, "Product")),
 			app.If(pr.ArchivedAt != nil, func() app.UI {
-				return app.Span().Class("cs-badge").Text("Archived " + merchDate(*pr.ArchivedAt))
+				return app.Span().Class("cs-badge").Text("Archived " + dateText(*pr.ArchivedAt))
 			}),
 		),
 		app.P().Class("cs-hint").Body(app.Text("Prices in "+pr.Currency+" · id "), app.Code().Text(pr.ID)),
@@ -176,7 +176,7 @@ func (p *merchProductPage) Render() app.UI {
 	)
 }
 
-func (p *merchProductPage) renderForm() app.UI {
+func (p *productPage) renderForm() app.UI {
 	f := &p.edit
 	cur := p.product.Currency
 	return ui.Form("Edit product", p.save,
@@ -195,8 +195,8 @@ func (p *merchProductPage) renderForm() app.UI {
 		app.Range(f.Variants).Slice(func(i int) app.UI { return p.renderVariant(i, cur) }),
 		app.Div().Class("cs-actions cs-add").Body(
 			app.Button().Type("button").Text("Add variant").OnClick(func(ctx app.Context, e app.Event) {
-				f.Variants = append(f.Variants, merchVariantForm{Stock: "0"})
-				ui.Focus(ctx, merchFieldID("v-name", len(f.Variants)-1))
+				f.Variants = append(f.Variants, variantForm{Stock: "0"})
+				ui.Focus(ctx, fieldID("v-name", len(f.Variants)-1))
 			}),
 		),
 		ui.Status(p.err, p.ok),
@@ -204,7 +204,7 @@ func (p *merchProductPage) renderForm() app.UI {
 	)
 }
 
-func (p *merchProductPage) renderVariant(i int, cur string) app.UI {
+func (p *productPage) renderVariant(i int, cur string) app.UI {
 	v := &p.edit.Variants[i]
 	legend := "Variant " + strconv.Itoa(i+1)
 	if strings.TrimSpace(v.Name) != "" {
@@ -213,17 +213,17 @@ func (p *merchProductPage) renderVariant(i int, cur string) app.UI {
 	return app.FieldSet().Class("cs-variant").Body(
 		app.Legend().Text(legend),
 		app.Div().Class("cs-row").Body(
-			ui.TextInput(ui.Field{ID: merchFieldID("v-name", i), Label: "Name", Value: v.Name, Required: true, MaxLength: 100, Error: p.errs[merchFieldID("v-name", i)]},
+			ui.TextInput(ui.Field{ID: fieldID("v-name", i), Label: "Name", Value: v.Name, Required: true, MaxLength: 100, Error: p.errs[fieldID("v-name", i)]},
 				func(_ app.Context, s string) { p.edit.Variants[i].Name = s }),
-			ui.TextInput(ui.Field{ID: merchFieldID("v-price", i), Label: "Price (" + cur + ")", Value: v.Price, Required: true, Autocomplete: "off",
-				Error: p.errs[merchFieldID("v-price", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Price = s }),
+			ui.TextInput(ui.Field{ID: fieldID("v-price", i), Label: "Price (" + cur + ")", Value: v.Price, Required: true, Autocomplete: "off",
+				Error: p.errs[fieldID("v-price", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Price = s }),
 			app.If(!v.Unlimited, func() app.UI {
-				return ui.TextInput(ui.Field{ID: merchFieldID("v-stock", i), Label: "Stock", Type: "number", Min: "0", Step: "1", Value: v.Stock,
-					Error: p.errs[merchFieldID("v-stock", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Stock = s })
+				return ui.TextInput(ui.Field{ID: fieldID("v-stock", i), Label: "Stock", Type: "number", Min: "0", Step: "1", Value: v.Stock,
+					Error: p.errs[fieldID("v-stock", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Stock = s })
 			}),
 		),
 		app.Div().Class("cs-actions").Body(
-			ui.Checkbox(merchFieldID("v-unlimited", i), "Unlimited stock", v.Unlimited, func(_ app.Context, b bool) { p.edit.Variants[i].Unlimited = b }),
+			ui.Checkbox(fieldID("v-unlimited", i), "Unlimited stock", v.Unlimited, func(_ app.Context, b bool) { p.edit.Variants[i].Unlimited = b }),
 			app.If(len(p.edit.Variants) > 1, func() app.UI {
 				return app.Button().Type("button").Class("cs-link").Aria("label", "Remove "+legend).Text("Remove").
 					OnClick(func(ctx app.Context, e app.Event) {
@@ -235,7 +235,7 @@ func (p *merchProductPage) renderVariant(i int, cur string) app.UI {
 	)
 }
 
-func (p *merchProductPage) save(ctx app.Context) {
+func (p *productPage) save(ctx app.Context) {
 	ctx = p.own(ctx)
 	p.err, p.ok = "", ""
 	body, errs := p.edit.request(p.product)
@@ -244,7 +244,7 @@ func (p *merchProductPage) save(ctx app.Context) {
 		p.err = "Check the fields marked above."
 		ids := []string{"p-title", "p-max", "p-option"}
 		for i := range p.edit.Variants {
-			ids = append(ids, merchFieldID("v-name", i), merchFieldID("v-price", i), merchFieldID("v-stock", i))
+			ids = append(ids, fieldID("v-name", i), fieldID("v-price", i), fieldID("v-stock", i))
 		}
 		ui.FocusFirst(ctx, errs, ids...)
 		return
@@ -266,7 +266,7 @@ func (p *merchProductPage) save(ctx app.Context) {
 	})
 }
 
-func (p *merchProductPage) renderImage() app.UI {
+func (p *productPage) renderImage() app.UI {
 	img := p.product.Image
 	return app.Section().Class("cs-panel").Aria("labelledby", "img-h").Body(
 		app.H2().ID("img-h").Text("Image"),
@@ -277,8 +277,8 @@ func (p *merchProductPage) renderImage() app.UI {
 			)
 		}).Else(func() app.UI { return app.P().Text("No image yet. Cards show a blank square until you add one.") }),
 		app.Div().Class("cs-field").Body(
-			app.Label().For("p-image").Text(merchImageLabel(img.URL)),
-			app.Input().ID("p-image").Type("file").Accept(merchImageAccept).Disabled(app.IsServer || p.uploading).
+			app.Label().For("p-image").Text(imageLabel(img.URL)),
+			app.Input().ID("p-image").Type("file").Accept(imageAccept).Disabled(app.IsServer || p.uploading).
 				Aria("describedby", "p-image-hint").OnChange(p.upload),
 			app.P().ID("p-image-hint").Class("cs-hint").Text("PNG, JPEG, WebP or GIF, at most 5 MB and 8000 pixels either side. It is saved at once."),
 		),
@@ -293,7 +293,7 @@ func (p *merchProductPage) renderImage() app.UI {
 	)
 }
 
-func merchImageLabel(url string) string {
+func imageLabel(url string) string {
 	if url == "" {
 		return "Upload an image"
 	}
@@ -303,7 +303,7 @@ func merchImageLabel(url string) string {
 // upload sends the chosen file to POST /v1/products/{id}/images as the
 // multipart field "image", whatever its type: the API checks the bytes
 // and its size and says what is wrong.
-func (p *merchProductPage) upload(ctx app.Context, e app.Event) {
+func (p *productPage) upload(ctx app.Context, e app.Event) {
 	input := ctx.JSSrc()
 	files := input.Get("files")
 	if !files.Truthy() || files.Length() == 0 {
@@ -332,18 +332,18 @@ func (p *merchProductPage) upload(ctx app.Context, e app.Event) {
 	})
 }
 
-func (p *merchProductPage) renderArchive() app.UI {
+func (p *productPage) renderArchive() app.UI {
 	if p.product.ArchivedAt != nil {
 		return app.Section().Class("cs-panel").Body(
 			app.H2().Text("Archived"),
-			app.P().Text("This product was archived on "+merchDate(*p.product.ArchivedAt)+". Its cards can no longer be bought."),
+			app.P().Text("This product was archived on "+dateText(*p.product.ArchivedAt)+". Its cards can no longer be bought."),
 		)
 	}
 	return app.Section().Class("cs-panel").Aria("labelledby", "arch-h").Body(
 		app.H2().ID("arch-h").Text("Archive"),
 		app.P().Text("Archiving stops all sales of this product: its cards show as unavailable. Past orders are kept."),
 		app.If(p.confirming, func() app.UI {
-			return merchConfirm("p-archive", "Archive "+p.product.Title+"?", "Archive product", p.archiving,
+			return confirmBox("p-archive", "Archive "+p.product.Title+"?", "Archive product", p.archiving,
 				p.archive, func(ctx app.Context) { p.confirming = false; ui.Focus(ctx, "p-archive-btn") })
 		}).Else(func() app.UI {
 			return app.Button().ID("p-archive-btn").Type("button").Class("cs-danger").Disabled(app.IsServer).Text("Archive product…").
@@ -356,7 +356,7 @@ func (p *merchProductPage) renderArchive() app.UI {
 	)
 }
 
-func (p *merchProductPage) archive(ctx app.Context) {
+func (p *productPage) archive(ctx app.Context) {
 	ctx = p.own(ctx)
 	p.archiving = true
 	id := p.id

@@ -10,12 +10,12 @@ import (
 	"github.com/buycard/buycard/console/ui"
 )
 
-// merchProductsPage is /console/products: the merchant's products, and a short
+// productsPage is /console/products: the merchant's products, and a short
 // form for a new one (title, currency, price, stock); the product page
 // then edits the rest.
-type merchProductsPage struct {
+type productsPage struct {
 	app.Compo
-	merchAnchor
+	pageAnchor
 	s *session
 
 	loaded   string
@@ -28,21 +28,21 @@ type merchProductsPage struct {
 	archiveErr string
 	archiveOK  string
 
-	draft   merchNewProduct
+	draft   newProductDraft
 	errs    map[string]string
 	busy    bool
 	err, ok string
 }
 
-// merchNewProduct is what the create form holds, as typed.
-type merchNewProduct struct {
+// newProductDraft is what the create form holds, as typed.
+type newProductDraft struct {
 	Title, Currency, Price, Stock string
 	Unlimited                     bool
 }
 
 // request checks the form and makes the POST /v1/products body, or
 // returns the error of each field by its id.
-func (f merchNewProduct) request() (*buycard.ProductEdit, map[string]string) {
+func (f newProductDraft) request() (*buycard.ProductEdit, map[string]string) {
 	errs := map[string]string{}
 	if strings.TrimSpace(f.Title) == "" {
 		errs["new-title"] = "Enter a title."
@@ -65,21 +65,21 @@ func (f merchNewProduct) request() (*buycard.ProductEdit, map[string]string) {
 }
 
 func newProductsPage(s *session, _ []string) app.UI {
-	return &merchProductsPage{s: s, draft: merchNewProduct{Currency: "USD", Stock: "0"}}
+	return &productsPage{s: s, draft: newProductDraft{Currency: "USD", Stock: "0"}}
 }
 
-func (p *merchProductsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *merchProductsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *productsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *productsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
-func (p *merchProductsPage) load(ctx app.Context) {
+func (p *productsPage) load(ctx app.Context) {
 	if app.IsServer || !atPath(ctx, "/products") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.draft, p.errs, p.busy, p.err, p.ok = merchNewProduct{Currency: "USD", Stock: "0"}, nil, false, "", ""
+	p.draft, p.errs, p.busy, p.err, p.ok = newProductDraft{Currency: "USD", Stock: "0"}, nil, false, "", ""
 	p.reload(ctx)
 }
 
-func (p *merchProductsPage) reload(ctx app.Context) {
+func (p *productsPage) reload(ctx app.Context) {
 	p.loading, p.listErr = true, ""
 	var reply struct {
 		Products []buycard.Product `json:"products"`
@@ -94,9 +94,9 @@ func (p *merchProductsPage) reload(ctx app.Context) {
 	})
 }
 
-func (p *merchProductsPage) Render() app.UI {
+func (p *productsPage) Render() app.UI {
 	exp := ui.Exponent(p.draft.Currency)
-	priceHint := "In " + p.draft.Currency + ", such as " + ui.DecimalText(1250*merchPow10(exp)/100, p.draft.Currency) + "."
+	priceHint := "In " + p.draft.Currency + ", such as " + ui.DecimalText(1250*pow10(exp)/100, p.draft.Currency) + "."
 	return app.Section().Body(
 		app.H1().Text("Products"),
 		app.Section().Class("cs-panel").Aria("labelledby", "new-h").Body(
@@ -124,7 +124,7 @@ func (p *merchProductsPage) Render() app.UI {
 	)
 }
 
-func merchPow10(n int) int64 {
+func pow10(n int) int64 {
 	r := int64(1)
 	for ; n > 0; n-- {
 		r *= 10
@@ -132,7 +132,7 @@ func merchPow10(n int) int64 {
 	return r
 }
 
-func (p *merchProductsPage) renderList() app.UI {
+func (p *productsPage) renderList() app.UI {
 	var body app.UI
 	switch {
 	case p.listErr != "":
@@ -146,13 +146,13 @@ func (p *merchProductsPage) renderList() app.UI {
 			pr := p.products[i]
 			state := app.UI(app.Span().Class("cs-badge cs-badge-ok").Text("On sale"))
 			if pr.ArchivedAt != nil {
-				state = app.Span().Class("cs-badge").Text("Archived " + merchDate(*pr.ArchivedAt))
+				state = app.Span().Class("cs-badge").Text("Archived " + dateText(*pr.ArchivedAt))
 			}
 			return []app.UI{
 				app.A().Href(Base + "/products/" + pr.ID).Text(orDefault(pr.Title, pr.ID)),
-				app.Text(merchPriceRange(&pr)),
+				app.Text(priceRange(&pr)),
 				app.Text(strconv.Itoa(len(pr.Variants))),
-				app.Text(merchStockText(&pr)),
+				app.Text(stockText(&pr)),
 				state,
 				p.renderArchive(&pr),
 			}
@@ -162,13 +162,13 @@ func (p *merchProductsPage) renderList() app.UI {
 }
 
 // renderArchive is a product's Archive button, then its confirmation.
-func (p *merchProductsPage) renderArchive(pr *buycard.Product) app.UI {
+func (p *productsPage) renderArchive(pr *buycard.Product) app.UI {
 	switch {
 	case pr.ArchivedAt != nil:
 		return app.Text("")
 	case p.confirming == pr.ID:
 		id := pr.ID
-		return merchConfirm("archive-"+id, "Archive "+pr.Title+"? Its cards can no longer be bought.", "Archive", p.archiving,
+		return confirmBox("archive-"+id, "Archive "+pr.Title+"? Its cards can no longer be bought.", "Archive", p.archiving,
 			func(ctx app.Context) { p.archive(ctx, id) },
 			func(ctx app.Context) { p.confirming = ""; ui.Focus(ctx, "archive-btn-"+id) })
 	}
@@ -180,7 +180,7 @@ func (p *merchProductsPage) renderArchive(pr *buycard.Product) app.UI {
 		})
 }
 
-func (p *merchProductsPage) archive(ctx app.Context, id string) {
+func (p *productsPage) archive(ctx app.Context, id string) {
 	ctx = p.own(ctx)
 	p.archiving = true
 	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/products/"+id+"/archive", nil, nil) }, func(ctx app.Context, err error) {
@@ -194,8 +194,8 @@ func (p *merchProductsPage) archive(ctx app.Context, id string) {
 	})
 }
 
-// merchPriceRange is "$12.00" or "$12.00–$18.00" over a product's variants.
-func merchPriceRange(pr *buycard.Product) string {
+// priceRange is "$12.00" or "$12.00–$18.00" over a product's variants.
+func priceRange(pr *buycard.Product) string {
 	if len(pr.Variants) == 0 {
 		return ""
 	}
@@ -209,8 +209,8 @@ func merchPriceRange(pr *buycard.Product) string {
 	return ui.MoneyText(lo, pr.Currency) + "–" + ui.MoneyText(hi, pr.Currency)
 }
 
-// merchStockText sums a product's stock: "12 in stock", "Unlimited", "Sold out".
-func merchStockText(pr *buycard.Product) string {
+// stockText sums a product's stock: "12 in stock", "Unlimited", "Sold out".
+func stockText(pr *buycard.Product) string {
 	total, unlimited := 0, false
 	for _, v := range pr.Variants {
 		unlimited = unlimited || v.Unlimited
@@ -227,7 +227,7 @@ func merchStockText(pr *buycard.Product) string {
 	return strconv.Itoa(total) + " in stock"
 }
 
-func (p *merchProductsPage) create(ctx app.Context) {
+func (p *productsPage) create(ctx app.Context) {
 	ctx = p.own(ctx)
 	p.err, p.ok = "", ""
 	body, errs := p.draft.request()

@@ -11,18 +11,18 @@ import (
 )
 
 func TestMerchNewProductForm(t *testing.T) {
-	p, errs := merchNewProduct{Title: "Mug", Currency: "JPY", Price: "1500", Stock: "3"}.request()
+	p, errs := newProductDraft{Title: "Mug", Currency: "JPY", Price: "1500", Stock: "3"}.request()
 	if errs != nil || p.Variants.Items[0].Price != 1500 || p.Variants.Items[0].Stock != 3 || *p.Currency != "JPY" {
 		t.Fatalf("request = %+v, %v", p, errs)
 	}
-	p, errs = merchNewProduct{Title: "Ebook", Currency: "USD", Price: "9.99", Stock: "x", Unlimited: true}.request()
+	p, errs = newProductDraft{Title: "Ebook", Currency: "USD", Price: "9.99", Stock: "x", Unlimited: true}.request()
 	if errs != nil || !p.Variants.Items[0].Unlimited || p.Variants.Items[0].Stock != 0 || p.Variants.Items[0].Price != 999 {
 		t.Fatalf("unlimited request = %+v, %v", p, errs)
 	}
 	if err := p.NewProduct("mer_1", time.Now()).Validate(); err != nil {
 		t.Errorf("the new product does not validate: %v", err)
 	}
-	_, errs = merchNewProduct{Currency: "USD", Price: "9.999", Stock: "-2"}.request()
+	_, errs = newProductDraft{Currency: "USD", Price: "9.999", Stock: "-2"}.request()
 	for _, id := range []string{"new-title", "new-price", "new-stock"} {
 		if errs[id] == "" {
 			t.Errorf("no error for %s: %v", id, errs)
@@ -34,12 +34,12 @@ func TestMerchProductForm(t *testing.T) {
 	stored := &buycard.Product{ID: "prd_1", Title: "Tee", Currency: "EUR", MaxPerOrder: 5, OptionName: "Size",
 		Image:    buycard.Image{URL: "/images/x.png", Width: 10, Height: 20, Alt: "old"},
 		Variants: []buycard.Variant{{ID: "var_s", Name: "S", Price: 1999, Stock: 4}, {ID: "var_m", Name: "M", Price: 2099, Unlimited: true}}}
-	f := merchFormOf(stored)
+	f := productFormOf(stored)
 	if f.Variants[0].Price != "19.99" || f.Variants[1].Price != "20.99" || f.MaxPerOrder != "5" {
 		t.Fatalf("form = %+v", f)
 	}
 	f.Alt = " A red tee "
-	f.Variants = append(f.Variants, merchVariantForm{Name: "L", Price: "21", Stock: "2"})
+	f.Variants = append(f.Variants, variantForm{Name: "L", Price: "21", Stock: "2"})
 	edit, errs := f.request(stored)
 	if errs != nil {
 		t.Fatal(errs)
@@ -52,7 +52,7 @@ func TestMerchProductForm(t *testing.T) {
 
 	f.OptionName, f.Variants[1].Name, f.Variants[2].Price, f.MaxPerOrder = "", "s", "0", "0"
 	_, errs = f.request(stored)
-	for _, id := range []string{"p-option", merchFieldID("v-name", 1), merchFieldID("v-price", 2), "p-max"} {
+	for _, id := range []string{"p-option", fieldID("v-name", 1), fieldID("v-price", 2), "p-max"} {
 		if errs[id] == "" {
 			t.Errorf("no error for %s: %v", id, errs)
 		}
@@ -62,7 +62,7 @@ func TestMerchProductForm(t *testing.T) {
 func TestMerchWidgetForm(t *testing.T) {
 	stored := &buycard.Widget{ID: "wgt_1", ProductID: "prd_1", CTA: "Buy", PublisherShareBPS: 1050,
 		AllowedDomains: []string{"a.example", "*.b.example"}}
-	f := merchWidgetFormOf(stored)
+	f := widgetFormOf(stored)
 	if f.Share != "10.50" || f.ThemeColor != buycard.DefaultThemeColor || f.Radius != strconv.Itoa(buycard.DefaultCornerRadius) ||
 		f.Scheme != buycard.SchemeAuto || f.Layout != buycard.LayoutFull || f.CheckoutMode != buycard.CheckoutOverlay ||
 		f.Domains != "a.example\n*.b.example" {
@@ -98,39 +98,39 @@ func TestMerchWidgetForm(t *testing.T) {
 }
 
 func TestMerchRefundAmount(t *testing.T) {
-	mo := &merchOrder{Order: &buycard.Order{Status: buycard.OrderPaid, Total: buycard.Money{Amount: 5000, Currency: "USD"}, Refunded: 1000},
+	mo := &orderLine{Order: &buycard.Order{Status: buycard.OrderPaid, Total: buycard.Money{Amount: 5000, Currency: "USD"}, Refunded: 1000},
 		Refundable: 4000}
-	if n, msg := merchRefundAmount(merchRefund{Full: true}, mo); n != 4000 || msg != "" {
+	if n, msg := refundAmount(refundForm{Full: true}, mo); n != 4000 || msg != "" {
 		t.Errorf("full = %d, %q", n, msg)
 	}
-	if n, msg := merchRefundAmount(merchRefund{Amount: "12.34"}, mo); n != 1234 || msg != "" {
+	if n, msg := refundAmount(refundForm{Amount: "12.34"}, mo); n != 1234 || msg != "" {
 		t.Errorf("partial = %d, %q", n, msg)
 	}
 	for _, in := range []string{"40.01", "0", "", "1.001", "-3"} {
-		if n, msg := merchRefundAmount(merchRefund{Amount: in}, mo); msg == "" {
+		if n, msg := refundAmount(refundForm{Amount: in}, mo); msg == "" {
 			t.Errorf("refund of %q = %d, want an error", in, n)
 		}
 	}
 }
 
 func TestMerchPaths(t *testing.T) {
-	if got := merchPathID("/console/products/prd_abc1", "/products"); got != "prd_abc1" {
-		t.Errorf("merchPathID = %q", got)
+	if got := pathID("/console/products/prd_abc1", "/products"); got != "prd_abc1" {
+		t.Errorf("pathID = %q", got)
 	}
 	for _, p := range []string{"/console/products", "/console/products/", "/console/products/prd_1/x", "/console/widgets/wgt_1", "/console/products/PRD_1"} {
-		if got := merchPathID(p, "/products"); got != "" {
-			t.Errorf("merchPathID(%q) = %q, want none", p, got)
+		if got := pathID(p, "/products"); got != "" {
+			t.Errorf("pathID(%q) = %q, want none", p, got)
 		}
 	}
-	if got := merchOrdersPath("paid", "ord_9", 25); got != "/v1/merchant/orders?before=ord_9&limit=25&status=paid" {
-		t.Errorf("merchOrdersPath = %q", got)
+	if got := ordersPath("paid", "ord_9", 25); got != "/v1/merchant/orders?before=ord_9&limit=25&status=paid" {
+		t.Errorf("ordersPath = %q", got)
 	}
-	if got := merchStatementQuery("2026-11-01", "2026-11-30", "EUR", true); got != "/v1/merchant/statement?currency=EUR&format=csv&from=2026-11-01&to=2026-11-30" {
-		t.Errorf("merchStatementQuery = %q", got)
+	if got := statementQuery("2026-11-01", "2026-11-30", "EUR", true); got != "/v1/merchant/statement?currency=EUR&format=csv&from=2026-11-01&to=2026-11-30" {
+		t.Errorf("statementQuery = %q", got)
 	}
 	for from, ok := range map[string]bool{"2026-11-01": true, "2026-12-01": true, "2026-12-02": false, "2025-11-01": false, "": false} {
-		if msg := merchCheckRange(from, "2026-12-01"); (msg == "") != ok {
-			t.Errorf("merchCheckRange(%q) = %q", from, msg)
+		if msg := checkRange(from, "2026-12-01"); (msg == "") != ok {
+			t.Errorf("checkRange(%q) = %q", from, msg)
 		}
 	}
 }
@@ -159,15 +159,15 @@ func TestMerchantRoutes(t *testing.T) {
 // go-app drops an empty value attribute, and the option's text becomes its
 // value.
 func TestMerchSelectValues(t *testing.T) {
-	for name, options := range map[string][]ui.Option{"statuses": merchStatuses, "locales": merchLocales, "currencies": ui.Currencies} {
+	for name, options := range map[string][]ui.Option{"statuses": orderStatuses, "locales": cardLocales, "currencies": ui.Currencies} {
 		for _, o := range options {
 			if o.Value == "" {
 				t.Errorf("%s: option %q has an empty value", name, o.Label)
 			}
 		}
 	}
-	for _, o := range merchLocales {
-		if o.Value != merchFollowShopper && !buycard.ValidLocale(o.Value) {
+	for _, o := range cardLocales {
+		if o.Value != followShopper && !buycard.ValidLocale(o.Value) {
 			t.Errorf("locale option %q is not a valid locale", o.Value)
 		}
 	}
@@ -191,7 +191,7 @@ func TestMerchStatusLabel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := merchStatusLabel(tt.order); got != tt.want {
+			if got := statusLabel(tt.order); got != tt.want {
 				t.Errorf("label %q, want %q", got, tt.want)
 			}
 		})

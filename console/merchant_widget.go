@@ -12,13 +12,13 @@ import (
 	"github.com/buycard/buycard/widget"
 )
 
-// merchWidgetDesigner is /console/widgets/{id}: a widget's design, who may
+// widgetDesigner is /console/widgets/{id}: a widget's design, who may
 // embed it and the publisher's share, with a live preview (the very card
 // component publishers' pages show, re-rendered on every change before
 // saving), its embed code and its funnel.
-type merchWidgetDesigner struct {
+type widgetDesigner struct {
 	app.Compo
-	merchAnchor
+	pageAnchor
 	s *session
 
 	loaded   string
@@ -27,44 +27,44 @@ type merchWidgetDesigner struct {
 	product  *buycard.Product
 	merchant string // the merchant's name, as cards show it
 	loadErr  string
-	snippet  merchSnippets
+	snippet  embedSnippets
 	snipErr  string
 
-	edit    merchWidgetForm
+	edit    widgetForm
 	errs    map[string]string
 	busy    bool
 	err, ok string
 }
 
-// merchSnippets is GET /v1/embed/snippet.
-type merchSnippets struct {
+// embedSnippets is GET /v1/embed/snippet.
+type embedSnippets struct {
 	Script string `json:"script"`
 	Link   string `json:"link"`
 }
 
-// merchWidgetForm is a widget as the designer holds it, numbers as typed.
-type merchWidgetForm struct {
+// widgetForm is a widget as the designer holds it, numbers as typed.
+type widgetForm struct {
 	CTA, ThemeColor, Radius, Scheme, Layout, Locale string
 	Domains, Share, CheckoutMode                    string
 	Closed                                          bool // out of the publishers' catalog
 }
 
-// merchWidgetFormOf is the form of a stored widget.
-func merchWidgetFormOf(w *buycard.Widget) merchWidgetForm {
+// widgetFormOf is the form of a stored widget.
+func widgetFormOf(w *buycard.Widget) widgetForm {
 	d := *w
 	d.SetDesignDefaults()
 	mode := d.CheckoutMode
 	if mode == "" {
 		mode = buycard.CheckoutOverlay
 	}
-	return merchWidgetForm{CTA: d.CTA, ThemeColor: strings.ToLower(d.ThemeColor), Radius: strconv.Itoa(d.CornerRadius),
+	return widgetForm{CTA: d.CTA, ThemeColor: strings.ToLower(d.ThemeColor), Radius: strconv.Itoa(d.CornerRadius),
 		Scheme: d.ColorScheme, Layout: d.Layout, Locale: d.Locale, Domains: strings.Join(d.AllowedDomains, "\n"),
 		Share: ui.PercentField(d.PublisherShareBPS), CheckoutMode: mode, Closed: d.ClosedToPublishers}
 }
 
 // request checks the form and makes the PATCH body, or returns the error
 // of each field by its input id.
-func (f merchWidgetForm) request(productID string) (*buycard.WidgetEdit, map[string]string) {
+func (f widgetForm) request(productID string) (*buycard.WidgetEdit, map[string]string) {
 	errs := map[string]string{}
 	cta, locale := strings.TrimSpace(f.CTA), strings.TrimSpace(f.Locale)
 	share, err := ui.ParsePercent(f.Share, "Publisher share")
@@ -100,7 +100,7 @@ func (f merchWidgetForm) request(productID string) (*buycard.WidgetEdit, map[str
 
 // preview is the draft widget the preview shows: the form as it is, with
 // values it cannot show yet replaced by the stored ones.
-func (f merchWidgetForm) preview(stored buycard.Widget) buycard.Widget {
+func (f widgetForm) preview(stored buycard.Widget) buycard.Widget {
 	w := stored
 	w.CTA = strings.TrimSpace(f.CTA)
 	if r, err := ui.ParseCount(f.Radius, 0, ""); err == nil {
@@ -113,29 +113,29 @@ func (f merchWidgetForm) preview(stored buycard.Widget) buycard.Widget {
 	return w
 }
 
-// merchFollowShopper is the locale option of none: go-app drops an empty
+// followShopper is the locale option of none: go-app drops an empty
 // option value.
-const merchFollowShopper = "shopper"
+const followShopper = "shopper"
 
-// merchLocales are the card languages the designer offers; the card
+// cardLocales are the card languages the designer offers; the card
 // follows the shopper's browser when none is set.
-var merchLocales = []ui.Option{
-	{Value: merchFollowShopper, Label: "The shopper's browser language"}, {Value: "en", Label: "English"}, {Value: "fr", Label: "Français"}, {Value: "de", Label: "Deutsch"}, {Value: "es", Label: "Español"},
+var cardLocales = []ui.Option{
+	{Value: followShopper, Label: "The shopper's browser language"}, {Value: "en", Label: "English"}, {Value: "fr", Label: "Français"}, {Value: "de", Label: "Deutsch"}, {Value: "es", Label: "Español"},
 	{Value: "it", Label: "Italiano"}, {Value: "nl", Label: "Nederlands"}, {Value: "pt", Label: "Português"}, {Value: "ja", Label: "日本語"},
 }
 
-func newWidgetDesigner(s *session, _ []string) app.UI { return &merchWidgetDesigner{s: s} }
+func newWidgetDesigner(s *session, _ []string) app.UI { return &widgetDesigner{s: s} }
 
-func (p *merchWidgetDesigner) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *merchWidgetDesigner) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *widgetDesigner) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *widgetDesigner) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
-func (p *merchWidgetDesigner) load(ctx app.Context) {
-	id := merchPathID(ctx.Page().URL().Path, "/widgets")
+func (p *widgetDesigner) load(ctx app.Context) {
+	id := pathID(ctx.Page().URL().Path, "/widgets")
 	if app.IsServer || id == "" || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.id, p.widget, p.product, p.merchant, p.loadErr = id, nil, nil, "", ""
-	p.snippet, p.snipErr, p.edit, p.errs, p.busy, p.err, p.ok = merchSnippets{}, "", merchWidgetForm{}, nil, false, "", ""
+	p.snippet, p.snipErr, p.edit, p.errs, p.busy, p.err, p.ok = embedSnippets{}, "", widgetForm{}, nil, false, "", ""
 	var w buycard.Widget
 	var pr buycard.Product
 	ui.Run(ctx, func() error {
@@ -151,10 +151,10 @@ func (p *merchWidgetDesigner) load(ctx app.Context) {
 			p.loadErr = message(err)
 			return
 		}
-		p.widget, p.product, p.edit = &w, &pr, merchWidgetFormOf(&w)
-		merchTitle("Widget for " + pr.Title)
+		p.widget, p.product, p.edit = &w, &pr, widgetFormOf(&w)
+		productTitle("Widget for " + pr.Title)
 	})
-	var snip merchSnippets
+	var snip embedSnippets
 	ui.Run(ctx, func() error { return p.s.api.get("/v1/embed/snippet?widget="+url.QueryEscape(id), &snip) }, func(ctx app.Context, err error) {
 		if p.id != id {
 			return
@@ -175,7 +175,7 @@ func (p *merchWidgetDesigner) load(ctx app.Context) {
 
 // merchantName is the merchant's name as its cards show it, read from
 // the widget's public offer; "" when it cannot be read.
-func (p *merchWidgetDesigner) merchantName(id string) string {
+func (p *widgetDesigner) merchantName(id string) string {
 	var cards struct {
 		Cards map[string]struct {
 			Token string `json:"token"`
@@ -193,7 +193,7 @@ func (p *merchWidgetDesigner) merchantName(id string) string {
 	return offer.Merchant
 }
 
-func (p *merchWidgetDesigner) Render() app.UI {
+func (p *widgetDesigner) Render() app.UI {
 	back := app.P().Class("cs-back").Body(app.A().Href(Base + "/widgets").Text("← All widgets"))
 	switch {
 	case p.loadErr != "":
@@ -215,11 +215,11 @@ func (p *merchWidgetDesigner) Render() app.UI {
 	)
 }
 
-func (p *merchWidgetDesigner) renderForm() app.UI {
+func (p *widgetDesigner) renderForm() app.UI {
 	f := &p.edit
-	locales := merchLocales
+	locales := cardLocales
 	known := false
-	locale := orDefault(f.Locale, merchFollowShopper)
+	locale := orDefault(f.Locale, followShopper)
 	for _, o := range locales {
 		known = known || o.Value == locale
 	}
@@ -251,7 +251,7 @@ func (p *merchWidgetDesigner) renderForm() app.UI {
 			{Value: buycard.LayoutFull, Label: "Full: image, merchant, title, price"}, {Value: buycard.LayoutCompact, Label: "Compact: a shorter card"},
 		}, func(_ app.Context, v string) { f.Layout = v }),
 		ui.SelectInput("w-locale", "Language", locale, locales, func(_ app.Context, v string) {
-			if v == merchFollowShopper {
+			if v == followShopper {
 				v = ""
 			}
 			f.Locale = v
@@ -274,7 +274,7 @@ func (p *merchWidgetDesigner) renderForm() app.UI {
 	)
 }
 
-func (p *merchWidgetDesigner) renderPreview() app.UI {
+func (p *widgetDesigner) renderPreview() app.UI {
 	lang := "en"
 	if !app.IsServer {
 		if l := app.Window().Get("navigator").Get("language"); l.Truthy() {
@@ -302,7 +302,7 @@ func (p *merchWidgetDesigner) renderPreview() app.UI {
 	)
 }
 
-func (p *merchWidgetDesigner) renderSnippet() app.UI {
+func (p *widgetDesigner) renderSnippet() app.UI {
 	var body app.UI
 	switch {
 	case p.snipErr != "":
@@ -322,7 +322,7 @@ func (p *merchWidgetDesigner) renderSnippet() app.UI {
 	)
 }
 
-func (p *merchWidgetDesigner) save(ctx app.Context) {
+func (p *widgetDesigner) save(ctx app.Context) {
 	ctx = p.own(ctx)
 	p.err, p.ok = "", ""
 	body, errs := p.edit.request(p.widget.ProductID)
@@ -344,7 +344,7 @@ func (p *merchWidgetDesigner) save(ctx app.Context) {
 			p.err = message(err)
 			return
 		}
-		p.widget, p.edit = &saved, merchWidgetFormOf(&saved)
+		p.widget, p.edit = &saved, widgetFormOf(&saved)
 		p.ok = "Widget saved."
 	})
 }

@@ -7,11 +7,11 @@ import (
 	"github.com/buycard/buycard/console/ui"
 )
 
-// merchWidgetsPage is /console/widgets: the merchant's widgets (buy cards)
+// widgetsPage is /console/widgets: the merchant's widgets (buy cards)
 // and a form to make one for a product; the designer then styles it.
-type merchWidgetsPage struct {
+type widgetsPage struct {
 	app.Compo
-	merchAnchor
+	pageAnchor
 	s *session
 
 	loaded   string
@@ -24,12 +24,12 @@ type merchWidgetsPage struct {
 	err       string
 }
 
-func newWidgetsPage(s *session, _ []string) app.UI { return &merchWidgetsPage{s: s} }
+func newWidgetsPage(s *session, _ []string) app.UI { return &widgetsPage{s: s} }
 
-func (p *merchWidgetsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *merchWidgetsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *widgetsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *widgetsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
-func (p *merchWidgetsPage) load(ctx app.Context) {
+func (p *widgetsPage) load(ctx app.Context) {
 	if app.IsServer || !atPath(ctx, "/widgets") || !onPage(ctx, &p.loaded) {
 		return
 	}
@@ -61,7 +61,7 @@ func (p *merchWidgetsPage) load(ctx app.Context) {
 }
 
 // title is the title of product id, or the id.
-func (p *merchWidgetsPage) title(id string) string {
+func (p *widgetsPage) title(id string) string {
 	for _, pr := range p.products {
 		if pr.ID == id {
 			return orDefault(pr.Title, id)
@@ -70,7 +70,7 @@ func (p *merchWidgetsPage) title(id string) string {
 	return id
 }
 
-func (p *merchWidgetsPage) Render() app.UI {
+func (p *widgetsPage) Render() app.UI {
 	var options []ui.Option
 	for _, pr := range p.products {
 		if pr.ArchivedAt == nil {
@@ -99,7 +99,7 @@ func (p *merchWidgetsPage) Render() app.UI {
 	)
 }
 
-func (p *merchWidgetsPage) renderList() app.UI {
+func (p *widgetsPage) renderList() app.UI {
 	switch {
 	case p.listErr != "":
 		return ui.Status(p.listErr, "")
@@ -120,12 +120,12 @@ func (p *merchWidgetsPage) renderList() app.UI {
 			app.Text(w.CTA),
 			app.Text(ui.PercentField(w.PublisherShareBPS) + "%"),
 			app.Text(mode),
-			app.Text(merchDate(w.CreatedAt)),
+			app.Text(dateText(w.CreatedAt)),
 		}
 	})
 }
 
-func (p *merchWidgetsPage) create(ctx app.Context) {
+func (p *widgetsPage) create(ctx app.Context) {
 	ctx = p.own(ctx)
 	if p.productID == "" {
 		p.err = "Choose a product."
