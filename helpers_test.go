@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"testing"
+
+	"github.com/buycard/buycard"
 )
 
 // b64 encodes v as a token payload would be.
@@ -23,4 +25,22 @@ func flip(s string) string {
 		return s[:len(s)-1] + "B"
 	}
 	return s[:len(s)-1] + "A"
+}
+
+// decode reads the JSON body into a new T, as the API does.
+func decode[T any](t *testing.T, body string) *T {
+	t.Helper()
+	v := new(T)
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// wantInvalid fails t unless err is EINVALID with message.
+func wantInvalid(t *testing.T, err error, message string) {
+	t.Helper()
+	if buycard.ErrorCode(err) != buycard.EINVALID || buycard.ErrorMessage(err) != message {
+		t.Errorf("error %v, want EINVALID %q", err, message)
+	}
 }

@@ -94,6 +94,18 @@ type NewOrder struct {
 	ClientNetwork string
 	// PlatformFee is the operator's fee, snapshotted on the order.
 	PlatformFee PlatformFee
+	// Contract is the merchant's contract with the publisher of Claims,
+	// nil when there is none. Its share replaces the widget's.
+	Contract *PublisherContract
+}
+
+// publisherShareBPS is the publisher's share the new order snapshots:
+// the contract's, else the widget's.
+func (n NewOrder) publisherShareBPS(w *Widget) int {
+	if n.Contract != nil {
+		return n.Contract.ShareBPS
+	}
+	return w.PublisherShareBPS
 }
 
 // OrderService creates orders and moves them through their states.
@@ -218,7 +230,7 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		HoldNetwork:  n.ClientNetwork,
 	}
 	o.PlatformFeeBPS, o.PlatformFeeFixed = n.PlatformFee.BPS, n.PlatformFee.Fixed[p.Currency]
-	if err := o.SetPublisherShare(c.Widget.PublisherShareBPS); err != nil {
+	if err := o.SetPublisherShare(n.publisherShareBPS(&c.Widget)); err != nil {
 		return nil, nil, err
 	}
 	return o, v, nil

@@ -1,6 +1,9 @@
 package buycard
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Edited returns the product stored after the merchant's edit of it: the
 // editable fields (title, description, image, option name, max per order)
@@ -61,4 +64,56 @@ func (w *Widget) Edited(edit *Widget) *Widget {
 	next.ColorScheme, next.Layout, next.Locale = edit.ColorScheme, edit.Layout, edit.Locale
 	next.SetDesignDefaults()
 	return &next
+}
+
+// ProductEdit is a merchant's edit of a product, the one shape it has on
+// both sides of the HTTP boundary: the body of POST and PATCH
+// /v1/products, which the API decodes and the console's forms send. A nil
+// field (an absent one in JSON) leaves the value it edits; variants, when
+// set, replace the list as Product.Edited describes.
+type ProductEdit struct {
+	Title       *string `json:"title,omitempty"`
+	Description *string `json:"description,omitempty"`
+	Image       *Image  `json:"image,omitempty"`
+	// Currency names the currency of a new product; an edit may only
+	// repeat the product's own.
+	Currency    *string           `json:"currency,omitempty"`
+	OptionName  *string           `json:"option_name,omitempty"`
+	Variants    ListEdit[Variant] `json:"variants,omitzero"`
+	MaxPerOrder *int              `json:"max_per_order,omitempty"`
+}
+
+// NewProduct returns merchantID's new product the edit describes,
+// created at now: at most 10 per order unless the edit says otherwise, and
+// variants without ids (the store names them). The store validates it.
+func (e *ProductEdit) NewProduct(merchantID string, now time.Time) *Product {
+	p := &Product{MerchantID: merchantID, MaxPerOrder: 10, PriceVersion: 1, CreatedAt: now}
+	set(&p.Currency, e.Currency)
+	e.apply(p)
+	for i := range p.Variants {
+		p.Variants[i].ID = ""
+	}
+	return p
+}
+
+// Apply returns p after the edit, as Product.Edited stores it. Errors:
+// EINVALID (another currency, an invalid field, a variant not p's).
+func (e *ProductEdit) Apply(p *Product) (*Product, error) {
+	if e.Currency != nil && *e.Currency != p.Currency {
+		return nil, Errorf(EINVALID, "A product's currency cannot change.")
+	}
+	edit := *p
+	e.apply(&edit)
+	next, _, err := p.Edited(&edit)
+	return next, err
+}
+
+// apply copies the edit's fields other than the currency into p.
+func (e *ProductEdit) apply(p *Product) {
+	set(&p.Title, e.Title)
+	set(&p.Description, e.Description)
+	set(&p.Image, e.Image)
+	set(&p.OptionName, e.OptionName)
+	e.Variants.apply(&p.Variants)
+	set(&p.MaxPerOrder, e.MaxPerOrder)
 }

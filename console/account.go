@@ -2,6 +2,8 @@ package console
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
 // accountMenu shows who is signed in and signs them out.
@@ -27,7 +29,7 @@ func (a *accountMenu) Render() app.UI {
 }
 
 func (a *accountMenu) signOut(ctx app.Context, e app.Event) {
-	run(ctx, current.signOut, func(ctx app.Context, err error) {
+	ui.Run(ctx, current.signOut, func(ctx app.Context, err error) {
 		if err != nil {
 			a.err = message(err)
 			return

@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // sandboxAccountPrefix starts the ids of the sandbox's payment accounts
@@ -41,7 +42,7 @@ func (a *accountPanel) load(ctx app.Context) {
 	}
 	a.account, a.loaded, a.err, a.note = nil, false, "", ""
 	var got buycard.PaymentAccount
-	run(ctx, func() error { return current.api.get("/v1/payment-account", &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return current.api.get("/v1/payment-account", &got) }, func(ctx app.Context, err error) {
 		a.loaded = true
 		switch {
 		case buycard.ErrorCode(err) == buycard.ENOTFOUND:
@@ -116,7 +117,7 @@ type onboarding struct {
 func (a *accountPanel) onboard(ctx app.Context, e app.Event) {
 	a.busy, a.err, a.note = true, "", ""
 	var reply onboarding
-	run(ctx, func() error { return current.api.do("POST", "/v1/payment-account/onboarding", nil, &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return current.api.do("POST", "/v1/payment-account/onboarding", nil, &reply) }, func(ctx app.Context, err error) {
 		a.busy = false
 		switch {
 		case err != nil:

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // The platform fee form writes basis points as a percentage and fixed
@@ -12,8 +13,8 @@ import (
 // feeCurrencies are the currencies a fixed fee may be set in: those a
 // product may be sold in, in the same order.
 var feeCurrencies = func() []string {
-	codes := make([]string, len(currencies))
-	for i, c := range currencies {
+	codes := make([]string, len(ui.Currencies))
+	for i, c := range ui.Currencies {
 		codes[i] = c.Value
 	}
 	return codes
@@ -29,7 +30,7 @@ func parseFixed(s, cur string) (int64, string) {
 	if strings.TrimSpace(s) == "" {
 		return 0, ""
 	}
-	amount, err := parseMoney(s, cur, "The fee in "+cur)
+	amount, err := ui.ParseMoney(s, cur, "The fee in "+cur)
 	if err == nil {
 		err = buycard.ValidateFixedFee(amount, cur)
 	}

@@ -1,14 +1,10 @@
 package console
 
-import "testing"
+import (
+	"testing"
 
-func TestBPSText(t *testing.T) {
-	for bps, want := range map[int]string{0: "0.00%", 5: "0.05%", 875: "8.75%", 1250: "12.50%", 10000: "100.00%", 1: "0.01%", -250: "-2.50%"} {
-		if got := bpsText(bps); got != want {
-			t.Errorf("bpsText(%d) = %q, want %q", bps, got, want)
-		}
-	}
-}
+	"github.com/buycard/buycard/console/ui"
+)
 
 func TestParseFixed(t *testing.T) {
 	for _, tc := range []struct {
@@ -22,8 +18,8 @@ func TestParseFixed(t *testing.T) {
 			t.Errorf("parseFixed(%q, %s) = %d, %q; want %d", tc.in, tc.cur, got, msg, tc.want)
 		}
 		if tc.want != 0 {
-			if back, _ := parseFixed(decimalText(tc.want, tc.cur), tc.cur); back != tc.want {
-				t.Errorf("decimalText(%d, %s) = %q reads back as %d", tc.want, tc.cur, decimalText(tc.want, tc.cur), back)
+			if back, _ := parseFixed(ui.DecimalText(tc.want, tc.cur), tc.cur); back != tc.want {
+				t.Errorf("decimalText(%d, %s) = %q reads back as %d", tc.want, tc.cur, ui.DecimalText(tc.want, tc.cur), back)
 			}
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
 // adminStatus is GET /v1/admin/status: the ledger's verification and the
@@ -51,7 +53,7 @@ func (p *adminHome) load(ctx app.Context) {
 	}
 	p.status, p.fee, p.loaded, p.err, p.feeErr = nil, nil, false, "", ""
 	var st adminStatus
-	run(ctx, func() error { return p.s.api.get("/v1/admin/status", &st) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/admin/status", &st) }, func(ctx app.Context, err error) {
 		p.loaded = true
 		if err != nil {
 			p.err = message(err)
@@ -60,7 +62,7 @@ func (p *adminHome) load(ctx app.Context) {
 		p.status = &st
 	})
 	var fee platformSettings
-	run(ctx, func() error { return p.s.api.get("/v1/admin/settings", &fee) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/admin/settings", &fee) }, func(ctx app.Context, err error) {
 		if err != nil {
 			p.feeErr = message(err)
 			return
@@ -76,7 +78,7 @@ func (p *adminHome) Render() app.UI {
 			app.Text("The platform at a glance. See every "), app.A().Href(Base+"/admin/merchants").Text("merchant"),
 			app.Text(" and "), app.A().Href(Base+"/admin/publishers").Text("publisher"), app.Text("."),
 		),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		app.Div().Class("cs-grid").Body(
 			p.renderLedger(),
 			p.renderReconcile(),
@@ -147,7 +149,7 @@ func (p *adminHome) renderFee() app.UI {
 			app.H2().ID("fee-h").Text("Platform fee"),
 			app.A().Href(Base+"/admin/settings").Text("Change the fee"),
 		),
-		status(p.feeErr, ""),
+		ui.Status(p.feeErr, ""),
 		app.If(p.fee != nil, func() app.UI {
 			return app.P().Text(feeSummary(p.fee))
 		}),
@@ -156,11 +158,11 @@ func (p *adminHome) renderFee() app.UI {
 
 // feeSummary says the fee in one sentence.
 func feeSummary(f *platformSettings) string {
-	s := bpsText(f.BPS) + " of each order"
+	s := ui.BPSText(f.BPS) + " of each order"
 	var fixed []string
 	for _, cur := range feeCurrencies {
 		if amount, ok := f.Fixed[cur]; ok && amount > 0 {
-			fixed = append(fixed, moneyText(amount, cur))
+			fixed = append(fixed, ui.MoneyText(amount, cur))
 		}
 	}
 	if len(fixed) > 0 {

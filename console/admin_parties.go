@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
 // partySummary is one merchant or publisher of GET /v1/admin/merchants
@@ -71,7 +73,7 @@ func (p *adminParties) load(ctx app.Context) {
 	p.list, p.loaded, p.err = nil, false, ""
 	kind := p.kind
 	reply := map[string][]partySummary{}
-	run(ctx, func() error { return p.s.api.get("/v1/admin/"+kind.plural, &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/admin/"+kind.plural, &reply) }, func(ctx app.Context, err error) {
 		if kind.plural != p.kind.plural {
 			return // the user went on to the other list
 		}
@@ -87,7 +89,7 @@ func (p *adminParties) load(ctx app.Context) {
 func (p *adminParties) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text(p.kind.title),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		p.renderList(),
 	)
 }
@@ -107,7 +109,7 @@ func (p *adminParties) renderList() app.UI {
 	}
 	return app.Div().Body(
 		app.P().Class("cs-hint").Text(strconv.Itoa(len(p.list))+" in all, oldest first."),
-		table(p.kind.title, head, len(p.list), func(i int) []app.UI {
+		ui.Table(p.kind.title, head, nil, len(p.list), func(i int) []app.UI {
 			x := p.list[i]
 			cells := []app.UI{
 				app.Text(x.Name), app.Code().Text(x.ID), app.Text(x.CreatedAt.Format(time.DateOnly)),

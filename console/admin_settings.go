@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
 // platformSettings is GET and PUT /v1/admin/settings: the platform fee of
@@ -62,7 +64,7 @@ func (p *adminSettings) load(ctx app.Context) {
 	}
 	p.saved, p.loaded, p.loadErr, p.err, p.ok, p.errs, p.busy = nil, false, "", "", "", nil, false
 	var got platformSettings
-	run(ctx, func() error { return p.s.api.get("/v1/admin/settings", &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/admin/settings", &got) }, func(ctx app.Context, err error) {
 		p.loaded = true
 		if err != nil {
 			p.loadErr = message(err)
@@ -75,11 +77,11 @@ func (p *adminSettings) load(ctx app.Context) {
 // show fills the form with settings.
 func (p *adminSettings) show(set *platformSettings) {
 	p.saved = set
-	p.percent = percentField(set.BPS)
+	p.percent = ui.PercentField(set.BPS)
 	p.rows = nil
 	for _, cur := range feeCurrencies {
 		if amount, ok := set.Fixed[cur]; ok {
-			p.rows = append(p.rows, feeRow{cur, decimalText(amount, cur)})
+			p.rows = append(p.rows, feeRow{cur, ui.DecimalText(amount, cur)})
 		}
 	}
 	for cur, amount := range set.Fixed { // any the console does not list
@@ -104,7 +106,7 @@ func (p *adminSettings) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("Platform fee"),
 		app.P().Text("What the platform takes from each new order: a percentage of the total plus, in some currencies, a fixed amount. Orders already placed keep the fee they were made with."),
-		status(p.loadErr, ""),
+		ui.Status(p.loadErr, ""),
 		app.If(!p.loaded, func() app.UI { return app.P().Class("cs-loading").Text("Loading…") }),
 		app.If(p.saved != nil, p.renderForm),
 	)
@@ -115,20 +117,20 @@ func (p *adminSettings) renderForm() app.UI {
 	if p.saved.Source == "saved" && p.saved.UpdatedAt != nil {
 		source = "Saved on " + p.saved.UpdatedAt.UTC().Format("January 2, 2006 at 15:04 UTC") + "."
 	}
-	var missing []option
+	var missing []ui.Option
 	for _, cur := range feeCurrencies {
 		if !slices.ContainsFunc(p.rows, func(r feeRow) bool { return r.cur == cur }) {
-			missing = append(missing, option{cur, cur})
+			missing = append(missing, ui.Option{Value: cur, Label: cur})
 		}
 	}
 	return app.Div().Body(
 		app.Dl().Class("cs-stats").Body(
-			stat("Current percentage", bpsText(p.saved.BPS)+" ("+strconv.Itoa(p.saved.BPS)+" bps)"),
+			stat("Current percentage", ui.BPSText(p.saved.BPS)+" ("+strconv.Itoa(p.saved.BPS)+" bps)"),
 			stat("Fixed fees", fixedCount(len(p.saved.Fixed))),
 		),
 		app.P().Class("cs-hint cs-lead").Text(source),
-		form("Platform fee", p.submit,
-			textInput(field{ID: "fee-percent", Label: "Percentage of each order (%)", Value: p.percent, Required: true, MaxLength: 7,
+		ui.Form("Platform fee", p.submit,
+			ui.TextInput(ui.Field{ID: "fee-percent", Label: "Percentage of each order (%)", Value: p.percent, Required: true, MaxLength: 7,
 				Hint: "0 to 100, in steps of 0.01% (one basis point), such as 8.75.", Error: p.errs["percent"]},
 				func(_ app.Context, v string) { p.percent = v }),
 			app.FieldSet().Class("cs-fees").Body(
@@ -139,7 +141,7 @@ func (p *adminSettings) renderForm() app.UI {
 					r := p.rows[i]
 					id := "fee-fixed-" + r.cur
 					return app.Div().Class("cs-fee-row").Body(
-						textInput(field{ID: id, Label: "Fixed fee in " + r.cur, Value: r.value, MaxLength: 20, Error: p.errs[r.cur]},
+						ui.TextInput(ui.Field{ID: id, Label: "Fixed fee in " + r.cur, Value: r.value, MaxLength: 20, Error: p.errs[r.cur]},
 							func(_ app.Context, v string) { p.setRow(r.cur, v) }),
 						app.Button().Type("button").Class("cs-danger").Aria("label", "Remove the "+r.cur+" fixed fee").Text("Remove").
 							OnClick(func(ctx app.Context, _ app.Event) { p.removeRow(ctx, r.cur) }),
@@ -147,13 +149,13 @@ func (p *adminSettings) renderForm() app.UI {
 				}),
 				app.If(len(missing) > 0, func() app.UI {
 					return app.Div().Class("cs-fee-row").Body(
-						selectInput("fee-add", "Add a currency", p.add, missing, func(_ app.Context, v string) { p.add = v }),
+						ui.SelectInput("fee-add", "Add a currency", p.add, missing, func(_ app.Context, v string) { p.add = v }),
 						app.Button().Type("button").Text("Add").Disabled(app.IsServer).OnClick(p.addRow),
 					)
 				}),
 			),
-			status(p.err, p.ok),
-			submitButton("Save fee", p.busy),
+			ui.Status(p.err, p.ok),
+			ui.SubmitButton("Save fee", p.busy),
 		),
 	)
 }
@@ -171,7 +173,7 @@ func (p *adminSettings) removeRow(ctx app.Context, cur string) {
 	delete(p.errs, cur)
 	p.add = p.addable()
 	p.ok = ""
-	focusLater(ctx, "fee-add")
+	ui.Focus(ctx, "fee-add")
 }
 
 func (p *adminSettings) addRow(ctx app.Context, _ app.Event) {
@@ -182,23 +184,14 @@ func (p *adminSettings) addRow(ctx app.Context, _ app.Event) {
 	p.rows = append(p.rows, feeRow{cur: cur})
 	p.add = p.addable()
 	p.ok = ""
-	focusLater(ctx, "fee-fixed-"+cur)
-}
-
-// focusLater focuses the element of id after the next render.
-func focusLater(ctx app.Context, id string) {
-	ctx.Defer(func(app.Context) {
-		if el := app.Window().GetElementByID(id); el.Truthy() {
-			el.Call("focus")
-		}
-	})
+	ui.Focus(ctx, "fee-fixed-"+cur)
 }
 
 // request reads the form as PUT /v1/admin/settings' body; errs holds a
 // message per field ("percent", or a currency) when it cannot.
 func (p *adminSettings) request() (body map[string]any, errs map[string]string) {
 	errs = map[string]string{}
-	bps, err := parsePercent(p.percent, "The fee")
+	bps, err := ui.ParsePercent(p.percent, "The fee")
 	if err != nil {
 		errs["percent"] = message(err)
 	}
@@ -227,9 +220,9 @@ func (p *adminSettings) submit(ctx app.Context) {
 		for _, id := range append([]string{"percent"}, feeCurrencies...) {
 			if errs[id] != "" {
 				if id == "percent" {
-					focusLater(ctx, "fee-percent")
+					ui.Focus(ctx, "fee-percent")
 				} else {
-					focusLater(ctx, "fee-fixed-"+id)
+					ui.Focus(ctx, "fee-fixed-"+id)
 				}
 				break
 			}
@@ -238,7 +231,7 @@ func (p *adminSettings) submit(ctx app.Context) {
 	}
 	p.busy = true
 	var got platformSettings
-	run(ctx, func() error { return p.s.api.do("PUT", "/v1/admin/settings", body, &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("PUT", "/v1/admin/settings", body, &got) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)

@@ -15,12 +15,13 @@
 // in routes.go. Each page is a component in a file named after its role
 // and itself (merchant_widget.go is the widget designer, publisher_*.go
 // and admin_*.go the others'); page.go says how pages load their data
-// once per visit. client.go is the JSON client; form.go the accessible
-// form controls, widgets.go the tables and copy fields, amount.go the
-// exact money and percent fields, funnel.go the funnel panel and
-// account_panel.go the payment account panel that several pages show.
+// once per visit. client.go is the JSON client; widgets.go the copy
+// fields, funnel.go the funnel panel and account_panel.go the payment
+// account panel that several pages show. Package ui holds what every
+// page shares: the accessible form controls, the data tables, the focus
+// moves and the exact money and percent fields.
 //
 // Only the standard library, go-app, the domain package, package browser,
-// package chart and package widget (for the card preview) are imported:
+// packages chart and ui, and package widget (for the card preview) are imported:
 // this package is compiled into the WASM.
 package console

@@ -10,10 +10,11 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/console/chart"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // rangeOptions are the day ranges a funnel panel offers.
-var rangeOptions = []option{{"7", "Last 7 days"}, {"30", "Last 30 days"}, {"90", "Last 90 days"}}
+var rangeOptions = []ui.Option{{Value: "7", Label: "Last 7 days"}, {Value: "30", Label: "Last 30 days"}, {Value: "90", Label: "Last 90 days"}}
 
 // funnelPanel shows the funnel of the caller's cards over a range of days
 // (GET /v1/analytics/funnel): impressions, clicks, checkouts and sales
@@ -69,7 +70,7 @@ func (f *funnelPanel) load(ctx app.Context) {
 	}
 	f.loaded, f.loading, f.err = path, true, ""
 	var got buycard.Funnel
-	run(ctx, func() error { return current.api.get(path, &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return current.api.get(path, &got) }, func(ctx app.Context, err error) {
 		if path != f.loaded {
 			return // a newer range was asked for
 		}
@@ -86,12 +87,12 @@ func (f *funnelPanel) Render() app.UI {
 	return app.Section().Class("cs-panel").Aria("labelledby", f.ID+"-h").Body(
 		app.Div().Class("cs-panel-head").Body(
 			app.H2().ID(f.ID+"-h").Text("Funnel"),
-			selectInput(f.ID+"-days", "Days", orDefault(f.days, "30"), rangeOptions, func(ctx app.Context, v string) {
+			ui.SelectInput(f.ID+"-days", "Days", orDefault(f.days, "30"), rangeOptions, func(ctx app.Context, v string) {
 				f.days = v
 				f.load(ctx)
 			}),
 		),
-		status(f.err, ""),
+		ui.Status(f.err, ""),
 		f.renderCharts(),
 	)
 }

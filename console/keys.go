@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // keysPage is /console/keys: the party's API keys. A new key's secret is
@@ -38,7 +39,7 @@ func (p *keysPage) reload(ctx app.Context) {
 	var reply struct {
 		Keys []buycard.APIKey `json:"keys"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/keys", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/keys", &reply) }, func(ctx app.Context, err error) {
 		if err != nil {
 			p.err = message(err)
 			return
@@ -51,12 +52,12 @@ func (p *keysPage) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("API keys"),
 		app.P().Text("Programs use a key to call the Buycard API for your account. Each key is shown once; keep it secret."),
-		form("New API key", p.create,
-			textInput(field{ID: "key-name", Label: "Key name", Value: p.name, Required: true, MaxLength: 100, Hint: "What the key is for, such as “inventory sync”."},
+		ui.Form("New API key", p.create,
+			ui.TextInput(ui.Field{ID: "key-name", Label: "Key name", Value: p.name, Required: true, MaxLength: 100, Hint: "What the key is for, such as “inventory sync”."},
 				func(_ app.Context, v string) { p.name = v }),
-			submitButton("Create key", p.busy),
+			ui.SubmitButton("Create key", p.busy),
 		),
-		status(p.err, p.ok),
+		ui.Status(p.err, p.ok),
 		app.If(p.secret != "", func() app.UI {
 			return app.Div().Class("cs-secret").Body(
 				app.P().Text("Copy this key now. It will not be shown again."),
@@ -71,7 +72,7 @@ func (p *keysPage) renderKeys() app.UI {
 	if len(p.keys) == 0 {
 		return app.P().Text("No keys yet.")
 	}
-	return table("API keys", []string{"Name", "Key", "Created", "State", ""}, len(p.keys), func(i int) []app.UI {
+	return ui.Table("API keys", []string{"Name", "Key", "Created", "State", ""}, nil, len(p.keys), func(i int) []app.UI {
 		k := p.keys[i]
 		state, action := app.UI(app.Text("Active")), app.UI(app.Button().Type("button").Class("cs-danger").
 			Aria("label", "Revoke "+k.Name).Text("Revoke").OnClick(func(ctx app.Context, e app.Event) { p.revoke(ctx, k.ID) }))
@@ -88,7 +89,7 @@ func (p *keysPage) create(ctx app.Context) {
 		Secret string `json:"secret"`
 	}
 	body := map[string]string{"name": p.name}
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/keys", body, &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/keys", body, &reply) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)
@@ -101,7 +102,7 @@ func (p *keysPage) create(ctx app.Context) {
 
 func (p *keysPage) revoke(ctx app.Context, id string) {
 	p.err, p.ok = "", ""
-	run(ctx, func() error { return p.s.api.do("DELETE", "/v1/keys/"+id, nil, nil) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("DELETE", "/v1/keys/"+id, nil, nil) }, func(ctx app.Context, err error) {
 		if err != nil {
 			p.err = message(err)
 			return

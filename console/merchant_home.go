@@ -4,10 +4,12 @@ import (
 	"sort"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
-// merchBalance is one currency of GET /v1/merchant/balances, in minor units.
-type merchBalance struct {
+// currencyBalance is one currency of GET /v1/merchant/balances, in minor units.
+type currencyBalance struct {
 	Pending   int64 `json:"pending"`
 	Available int64 `json:"available"`
 	Paid      int64 `json:"paid"`
@@ -21,7 +23,7 @@ type merchantHome struct {
 	s *session
 
 	loaded     string
-	balances   map[string]merchBalance
+	balances   map[string]currencyBalance
 	balanceErr string
 }
 
@@ -36,16 +38,16 @@ func (p *merchantHome) load(ctx app.Context) {
 	}
 	p.balances, p.balanceErr = nil, ""
 	var reply struct {
-		Balances map[string]merchBalance `json:"balances"`
+		Balances map[string]currencyBalance `json:"balances"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
 		if err != nil {
 			p.balanceErr = message(err)
 			return
 		}
 		p.balances = reply.Balances
 		if p.balances == nil {
-			p.balances = map[string]merchBalance{}
+			p.balances = map[string]currencyBalance{}
 		}
 	})
 }
@@ -74,10 +76,10 @@ func (p *merchantHome) renderBalances() app.UI {
 	case len(currencies) == 0:
 		body = app.P().Text("No sales yet. What your sales earn shows here.")
 	default:
-		body = merchTable("Balances", []string{"Currency", "Pending", "Available", "Paid"}, map[int]bool{1: true, 2: true, 3: true}, len(currencies), func(i int) []app.UI {
+		body = ui.Table("Balances", []string{"Currency", "Pending", "Available", "Paid"}, map[int]bool{1: true, 2: true, 3: true}, len(currencies), func(i int) []app.UI {
 			c := currencies[i]
 			b := p.balances[c]
-			return []app.UI{app.Text(c), app.Text(merchSigned(b.Pending, c)), app.Text(merchSigned(b.Available, c)), app.Text(merchSigned(b.Paid, c))}
+			return []app.UI{app.Text(c), app.Text(ui.SignedMoney(b.Pending, c)), app.Text(ui.SignedMoney(b.Available, c)), app.Text(ui.SignedMoney(b.Paid, c))}
 		})
 	}
 	return app.Section().Class("cs-panel").Aria("labelledby", "balances-h").Body(

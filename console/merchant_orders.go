@@ -10,14 +10,15 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/browser"
+	"github.com/buycard/buycard/console/ui"
 )
 
-// merchOrderPageSize is how many orders one "Load more" adds.
-const merchOrderPageSize = 25
+// orderPageSize is how many orders one "Load more" adds.
+const orderPageSize = 25
 
-// merchSplit is where an order's money goes, in minor units of its
+// orderSplit is where an order's money goes, in minor units of its
 // currency (GET /v1/merchant/orders).
-type merchSplit struct {
+type orderSplit struct {
 	Currency       string `json:"currency"`
 	Total          int64  `json:"total"`
 	PlatformFee    int64  `json:"platform_fee"`
@@ -26,21 +27,21 @@ type merchSplit struct {
 	MerchantNet    int64  `json:"merchant_net"`
 }
 
-// merchOrder is an order as its merchant sees it.
-type merchOrder struct {
+// orderLine is an order as its merchant sees it.
+type orderLine struct {
 	Order      *buycard.Order `json:"order"`
-	Split      merchSplit     `json:"split"`
+	Split      orderSplit     `json:"split"`
 	Refundable int64          `json:"refundable"`
 }
 
-// merchStatuses are the order states the list filters on.
-var merchStatuses = []option{
-	{"all", "All"}, {string(buycard.OrderPaid), "Paid"}, {string(buycard.OrderPending), "Pending"},
-	{string(buycard.OrderExpired), "Expired"}, {string(buycard.OrderCanceled), "Canceled"},
+// orderStatuses are the order states the list filters on.
+var orderStatuses = []ui.Option{
+	{Value: "all", Label: "All"}, {Value: string(buycard.OrderPaid), Label: "Paid"}, {Value: string(buycard.OrderPending), Label: "Pending"},
+	{Value: string(buycard.OrderExpired), Label: "Expired"}, {Value: string(buycard.OrderCanceled), Label: "Canceled"},
 }
 
-// merchStatusLabel is an order's state for reading.
-func merchStatusLabel(o *buycard.Order) string {
+// statusLabel is an order's state for reading.
+func statusLabel(o *buycard.Order) string {
 	switch {
 	case o.Status == buycard.OrderPaid && o.Refunded >= o.Total.Amount && o.Total.Amount > 0:
 		return "Refunded"
@@ -51,7 +52,7 @@ func merchStatusLabel(o *buycard.Order) string {
 	case o.Status == buycard.OrderPaid && o.Oversold > 0:
 		return "Paid, oversold"
 	}
-	for _, s := range merchStatuses[1:] {
+	for _, s := range orderStatuses[1:] {
 		if s.Value == string(o.Status) {
 			return s.Label
 		}
@@ -59,8 +60,8 @@ func merchStatusLabel(o *buycard.Order) string {
 	return string(o.Status)
 }
 
-// merchRefund is the refund form of the open order.
-type merchRefund struct {
+// refundForm is the refund form of the open order.
+type refundForm struct {
 	Full           bool
 	Amount, Reason string
 	Confirming     bool
@@ -71,60 +72,60 @@ type merchRefund struct {
 	Minor          int64 // the amount being confirmed
 }
 
-// merchRefundAmount checks the refund form of o: the minor units to give
+// refundAmount checks the refund form of o: the minor units to give
 // back, or the error to show by the amount field.
-func merchRefundAmount(r merchRefund, mo *merchOrder) (int64, string) {
+func refundAmount(r refundForm, mo *orderLine) (int64, string) {
 	cur := mo.Order.Total.Currency
 	if r.Full {
 		return mo.Refundable, ""
 	}
-	n, err := parseMoney(r.Amount, cur, "Amount")
+	n, err := ui.ParseMoney(r.Amount, cur, "Amount")
 	switch {
 	case err != nil:
 		return 0, message(err)
 	case n <= 0:
 		return 0, "Amount must be more than 0."
 	case n > mo.Refundable:
-		return 0, "At most " + moneyText(mo.Refundable, cur) + " can still be refunded."
+		return 0, "At most " + ui.MoneyText(mo.Refundable, cur) + " can still be refunded."
 	}
 	return n, ""
 }
 
-// merchOrdersPage is /console/orders: the merchant's orders, newest
+// ordersPage is /console/orders: the merchant's orders, newest
 // first, a page at a time, each with its split; an order opens to its
 // details and refunds.
-type merchOrdersPage struct {
+type ordersPage struct {
 	app.Compo
-	merchAnchor
+	pageAnchor
 	s *session
 
 	loaded  string
 	status  string
-	orders  []*merchOrder
+	orders  []*orderLine
 	next    string
 	loading bool
 	err     string
 
 	open   string // the order whose details show
-	refund merchRefund
+	refund refundForm
 }
 
-func newOrdersPage(s *session, _ []string) app.UI { return &merchOrdersPage{s: s} }
+func newOrdersPage(s *session, _ []string) app.UI { return &ordersPage{s: s} }
 
-func (p *merchOrdersPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *merchOrdersPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *ordersPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *ordersPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
-func (p *merchOrdersPage) load(ctx app.Context) {
+func (p *ordersPage) load(ctx app.Context) {
 	if app.IsServer || !atPath(ctx, "/orders") || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.status = ctx.Page().URL().Query().Get("status")
-	p.orders, p.next, p.err, p.open, p.refund = nil, "", "", "", merchRefund{}
+	p.orders, p.next, p.err, p.open, p.refund = nil, "", "", "", refundForm{}
 	p.fetch(ctx, "")
 }
 
-// merchOrdersPath is the API path of a page of orders.
-func merchOrdersPath(status, before string, limit int) string {
+// ordersPath is the API path of a page of orders.
+func ordersPath(status, before string, limit int) string {
 	q := url.Values{}
 	if status != "" {
 		q.Set("status", status)
@@ -138,16 +139,16 @@ func merchOrdersPath(status, before string, limit int) string {
 
 // fetch loads the page of orders before the order id before ("" for the
 // newest) and appends it.
-func (p *merchOrdersPage) fetch(ctx app.Context, before string) {
+func (p *ordersPage) fetch(ctx app.Context, before string) {
 	ctx = p.own(ctx)
 	p.loading, p.err = true, ""
-	path := merchOrdersPath(p.status, before, merchOrderPageSize)
+	path := ordersPath(p.status, before, orderPageSize)
 	key := p.loaded
 	var page struct {
-		Orders []*merchOrder `json:"orders"`
-		Next   string        `json:"next"`
+		Orders []*orderLine `json:"orders"`
+		Next   string       `json:"next"`
 	}
-	run(ctx, func() error { return p.s.api.get(path, &page) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get(path, &page) }, func(ctx app.Context, err error) {
 		if key != p.loaded {
 			return
 		}
@@ -157,7 +158,7 @@ func (p *merchOrdersPage) fetch(ctx app.Context, before string) {
 			return
 		}
 		if p.orders == nil {
-			p.orders = []*merchOrder{}
+			p.orders = []*orderLine{}
 		}
 		for _, o := range page.Orders {
 			if o != nil && o.Order != nil {
@@ -168,12 +169,12 @@ func (p *merchOrdersPage) fetch(ctx app.Context, before string) {
 	})
 }
 
-func (p *merchOrdersPage) Render() app.UI {
+func (p *ordersPage) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("Orders"),
 		app.Div().Class("cs-filters").Body(
 			// go-app drops an empty option value, so "all" stands for none.
-			selectInput("o-status", "Status", orDefault(p.status, "all"), merchStatuses, func(ctx app.Context, v string) {
+			ui.SelectInput("o-status", "Status", orDefault(p.status, "all"), orderStatuses, func(ctx app.Context, v string) {
 				u := Base + "/orders"
 				if v != "all" {
 					u += "?status=" + url.QueryEscape(v)
@@ -181,7 +182,7 @@ func (p *merchOrdersPage) Render() app.UI {
 				ctx.Navigate(u)
 			}),
 		),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		p.renderList(),
 		app.If(p.next != "", func() app.UI {
 			return app.Div().Class("cs-actions").Body(
@@ -194,7 +195,7 @@ func (p *merchOrdersPage) Render() app.UI {
 	)
 }
 
-func (p *merchOrdersPage) renderList() app.UI {
+func (p *ordersPage) renderList() app.UI {
 	switch {
 	case p.orders == nil:
 		return app.Text("")
@@ -222,7 +223,7 @@ func (p *merchOrdersPage) renderList() app.UI {
 	)
 }
 
-func (p *merchOrdersPage) renderOrder(mo *merchOrder) app.UI {
+func (p *ordersPage) renderOrder(mo *orderLine) app.UI {
 	o := mo.Order
 	cur := o.Total.Currency
 	open := p.open == o.ID
@@ -241,17 +242,17 @@ func (p *merchOrdersPage) renderOrder(mo *merchOrder) app.UI {
 			if p.open == o.ID {
 				p.open = ""
 			} else {
-				p.open, p.refund = o.ID, merchRefund{Full: true}
+				p.open, p.refund = o.ID, refundForm{Full: true}
 			}
 		})
 	return app.TBody().Body(
 		app.Tr().Body(
-			app.Td().Text(merchDateTime(o.CreatedAt)),
+			app.Td().Text(dateTimeText(o.CreatedAt)),
 			app.Td().Body(app.Code().Text(orDefault(o.Number, o.ID))),
 			app.Td().Text(product),
-			app.Td().Body(app.Span().Class("cs-badge cs-st-"+string(o.Status)).Text(merchStatusLabel(o))),
-			app.Td().Class("cs-num").Text(moneyText(o.Total.Amount, cur)),
-			app.Td().Class("cs-num").Text(merchNet(mo)),
+			app.Td().Body(app.Span().Class("cs-badge cs-st-"+string(o.Status)).Text(statusLabel(o))),
+			app.Td().Class("cs-num").Text(ui.MoneyText(o.Total.Amount, cur)),
+			app.Td().Class("cs-num").Text(netText(mo)),
 			app.Td().Body(toggle),
 		),
 		app.Tr().ID(detailsID).Hidden(!open).Body(
@@ -260,51 +261,51 @@ func (p *merchOrdersPage) renderOrder(mo *merchOrder) app.UI {
 	)
 }
 
-func (p *merchOrdersPage) renderDetails(mo *merchOrder) app.UI {
+func (p *ordersPage) renderDetails(mo *orderLine) app.UI {
 	o, sp := mo.Order, mo.Split
 	cur := orDefault(sp.Currency, o.Total.Currency)
 	return app.Div().Class("cs-order-detail").Body(
 		app.Div().Body(
 			app.H3().Text("Split of order "+orDefault(o.Number, o.ID)),
 			app.Dl().Class("cs-split").Body(
-				merchRow("Total", moneyText(sp.Total, cur)),
-				merchRow("Platform fee", "− "+moneyText(sp.PlatformFee, cur)),
-				merchRow("Publisher share ("+percentField(o.PublisherShareBPS)+"%)", "− "+moneyText(sp.PublisherShare, cur)),
-				merchRow("Your net", moneyText(sp.MerchantNet, cur)),
-				merchRow("Processor fee (paid by the platform)", moneyText(sp.ProcessorFee, cur)),
+				detailRow("Total", ui.MoneyText(sp.Total, cur)),
+				detailRow("Platform fee", "− "+ui.MoneyText(sp.PlatformFee, cur)),
+				detailRow("Publisher share ("+ui.PercentField(o.PublisherShareBPS)+"%)", "− "+ui.MoneyText(sp.PublisherShare, cur)),
+				detailRow("Your net", ui.MoneyText(sp.MerchantNet, cur)),
+				detailRow("Processor fee (paid by the platform)", ui.MoneyText(sp.ProcessorFee, cur)),
 			),
 			app.Dl().Class("cs-split").Body(
-				merchRow("Unit price", moneyText(o.UnitPrice.Amount, o.UnitPrice.Currency)),
-				merchRow("Quantity", strconv.Itoa(o.Quantity)),
-				app.If(o.PaidAt != nil, func() app.UI { return merchRow("Paid", merchDateTime(*o.PaidAt)) }),
-				app.If(o.Refunded > 0, func() app.UI { return merchRow("Refunded", moneyText(o.Refunded, cur)) }),
-				app.If(o.DisputeHeld > 0, func() app.UI { return merchRow("Held by a dispute", moneyText(o.DisputeHeld, cur)) }),
-				app.If(o.DisputeLost > 0, func() app.UI { return merchRow("Lost to disputes", moneyText(o.DisputeLost, cur)) }),
+				detailRow("Unit price", ui.MoneyText(o.UnitPrice.Amount, o.UnitPrice.Currency)),
+				detailRow("Quantity", strconv.Itoa(o.Quantity)),
+				app.If(o.PaidAt != nil, func() app.UI { return detailRow("Paid", dateTimeText(*o.PaidAt)) }),
+				app.If(o.Refunded > 0, func() app.UI { return detailRow("Refunded", ui.MoneyText(o.Refunded, cur)) }),
+				app.If(o.DisputeHeld > 0, func() app.UI { return detailRow("Held by a dispute", ui.MoneyText(o.DisputeHeld, cur)) }),
+				app.If(o.DisputeLost > 0, func() app.UI { return detailRow("Lost to disputes", ui.MoneyText(o.DisputeLost, cur)) }),
 				app.If(o.Oversold > 0, func() app.UI {
-					return merchRow("Oversold", strconv.Itoa(o.Oversold)+" not in stock when paid: restock or refund")
+					return detailRow("Oversold", strconv.Itoa(o.Oversold)+" not in stock when paid: restock or refund")
 				}),
-				merchRow("Widget", o.WidgetID),
+				detailRow("Widget", o.WidgetID),
 			),
 		),
 		p.renderRefund(mo),
 	)
 }
 
-// merchNet is what the merchant keeps of a paid order; other orders
+// netText is what the merchant keeps of a paid order; other orders
 // earn nothing (yet).
-func merchNet(mo *merchOrder) string {
+func netText(mo *orderLine) string {
 	if mo.Order.Status != buycard.OrderPaid {
 		return "—"
 	}
-	return moneyText(mo.Split.MerchantNet, mo.Order.Total.Currency)
+	return ui.MoneyText(mo.Split.MerchantNet, mo.Order.Total.Currency)
 }
 
-// merchRow is one term and its value of a description list.
-func merchRow(term, value string) app.UI {
+// detailRow is one term and its value of a description list.
+func detailRow(term, value string) app.UI {
 	return app.Div().Body(app.Dt().Text(term), app.Dd().Text(value))
 }
 
-func (p *merchOrdersPage) renderRefund(mo *merchOrder) app.UI {
+func (p *ordersPage) renderRefund(mo *orderLine) app.UI {
 	o := mo.Order
 	cur := o.Total.Currency
 	r := &p.refund
@@ -321,42 +322,42 @@ func (p *merchOrdersPage) renderRefund(mo *merchOrder) app.UI {
 	}
 	var confirm app.UI = app.Text("")
 	if r.Confirming {
-		confirm = merchConfirm("refund-confirm", "Refund "+moneyText(r.Minor, cur)+" of order "+orDefault(o.Number, o.ID)+
-			" to the shopper? This cannot be undone.", "Refund "+moneyText(r.Minor, cur), r.Busy,
+		confirm = confirmBox("refund-confirm", "Refund "+ui.MoneyText(r.Minor, cur)+" of order "+orDefault(o.Number, o.ID)+
+			" to the shopper? This cannot be undone.", "Refund "+ui.MoneyText(r.Minor, cur), r.Busy,
 			func(ctx app.Context) { p.sendRefund(ctx, mo) },
-			func(ctx app.Context) { r.Confirming = false; merchFocus(ctx, "refund-submit") })
+			func(ctx app.Context) { r.Confirming = false; ui.Focus(ctx, "refund-submit") })
 	}
 	return app.Div().Class("cs-refund").Body(
 		app.H3().Text("Refund"),
-		app.P().Text("Up to "+moneyText(mo.Refundable, cur)+" can be refunded."),
-		form("Refund order "+orDefault(o.Number, o.ID), func(ctx app.Context) { p.askRefund(ctx, mo) },
-			radioGroup("refund-kind", "Amount", map[bool]string{true: "full", false: "partial"}[r.Full], []option{
-				{"full", "Full: " + moneyText(mo.Refundable, cur)}, {"partial", "Part of it"},
+		app.P().Text("Up to "+ui.MoneyText(mo.Refundable, cur)+" can be refunded."),
+		ui.Form("Refund order "+orDefault(o.Number, o.ID), func(ctx app.Context) { p.askRefund(ctx, mo) },
+			ui.RadioGroup("refund-kind", "Amount", map[bool]string{true: "full", false: "partial"}[r.Full], []ui.Option{
+				{Value: "full", Label: "Full: " + ui.MoneyText(mo.Refundable, cur)}, {Value: "partial", Label: "Part of it"},
 			}, func(_ app.Context, v string) { r.Full, r.Confirming, r.AmountErr = v == "full", false, "" }),
 			app.If(!r.Full, func() app.UI {
-				return textInput(field{ID: "refund-amount", Label: "Amount to refund (" + cur + ")", Value: r.Amount, Autocomplete: "off",
-					Error: r.AmountErr, Hint: "Such as " + decimalText(mo.Refundable/2/buycard.MinorUnitStep(cur)*buycard.MinorUnitStep(cur), cur) + "."},
+				return ui.TextInput(ui.Field{ID: "refund-amount", Label: "Amount to refund (" + cur + ")", Value: r.Amount, Autocomplete: "off",
+					Error: r.AmountErr, Hint: "Such as " + ui.DecimalText(mo.Refundable/2/buycard.MinorUnitStep(cur)*buycard.MinorUnitStep(cur), cur) + "."},
 					func(_ app.Context, v string) { r.Amount, r.Confirming = v, false })
 			}),
-			textInput(field{ID: "refund-reason", Label: "Reason (optional)", Type: "textarea", Value: r.Reason, MaxLength: 500,
+			ui.TextInput(ui.Field{ID: "refund-reason", Label: "Reason (optional)", Type: "textarea", Value: r.Reason, MaxLength: 500,
 				Hint: "For your records; the shopper does not see it."}, func(_ app.Context, v string) { r.Reason = v }),
 			app.If(!r.Confirming, func() app.UI {
 				return app.Button().ID("refund-submit").Type("submit").Class("cs-danger").Disabled(app.IsServer || r.Busy).Text("Refund…")
 			}),
 		),
 		confirm,
-		status(r.Err, r.OK),
+		ui.Status(r.Err, r.OK),
 	)
 }
 
 // askRefund checks the form and asks for confirmation.
-func (p *merchOrdersPage) askRefund(ctx app.Context, mo *merchOrder) {
+func (p *ordersPage) askRefund(ctx app.Context, mo *orderLine) {
 	r := &p.refund
 	r.Err, r.OK = "", ""
-	n, msg := merchRefundAmount(*r, mo)
+	n, msg := refundAmount(*r, mo)
 	r.AmountErr = msg
 	if msg != "" {
-		merchFocus(ctx, "refund-amount")
+		ui.Focus(ctx, "refund-amount")
 		return
 	}
 	if len(r.Reason) > 500 {
@@ -364,15 +365,15 @@ func (p *merchOrdersPage) askRefund(ctx app.Context, mo *merchOrder) {
 		return
 	}
 	if !r.Confirming || r.Minor != n {
-		r.Key = merchIdempotencyKey()
+		r.Key = idempotencyKey()
 	}
 	r.Minor, r.Confirming = n, true
-	merchFocus(ctx, "refund-confirm-q")
+	ui.Focus(ctx, "refund-confirm-q")
 }
 
 // sendRefund posts the confirmed refund, with the attempt's
 // Idempotency-Key so a retry never pays twice.
-func (p *merchOrdersPage) sendRefund(ctx app.Context, mo *merchOrder) {
+func (p *ordersPage) sendRefund(ctx app.Context, mo *orderLine) {
 	ctx = p.own(ctx)
 	r := &p.refund
 	r.Busy, r.Err, r.OK = true, "", ""
@@ -380,9 +381,9 @@ func (p *merchOrdersPage) sendRefund(ctx app.Context, mo *merchOrder) {
 	body, _ := json.Marshal(map[string]any{"amount": r.Minor, "reason": strings.TrimSpace(r.Reason)})
 	req := browser.Request{Method: "POST", URL: "/v1/merchant/orders/" + url.PathEscape(id) + "/refunds", Body: string(body),
 		Header: map[string]string{"Accept": "application/json", "Content-Type": "application/json", "Idempotency-Key": r.Key}}
-	amount := moneyText(r.Minor, mo.Order.Total.Currency)
-	var fresh merchOrder
-	run(ctx, func() error {
+	amount := ui.MoneyText(r.Minor, mo.Order.Total.Currency)
+	var fresh orderLine
+	ui.Run(ctx, func() error {
 		if err := p.s.api.exchange(req, nil); err != nil {
 			return err
 		}
@@ -402,7 +403,7 @@ func (p *merchOrdersPage) sendRefund(ctx app.Context, mo *merchOrder) {
 			}
 			return
 		}
-		*r = merchRefund{Full: true, OK: "Refunded " + amount + "."}
+		*r = refundForm{Full: true, OK: "Refunded " + amount + "."}
 		for i, o := range p.orders {
 			if fresh.Order != nil && o.Order.ID == id {
 				p.orders[i] = &fresh

@@ -8,17 +8,18 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/browser"
+	"github.com/buycard/buycard/console/ui"
 )
 
-// merchImageAccept are the image types the API takes (buycard.ImageExtensions).
-const merchImageAccept = "image/png,image/jpeg,image/webp,image/gif"
+// imageAccept are the image types the API takes (buycard.ImageExtensions).
+const imageAccept = "image/png,image/jpeg,image/webp,image/gif"
 
-// merchProductPage is /console/products/{id}: a product's title, description,
+// productPage is /console/products/{id}: a product's title, description,
 // variants (each with its price, stock or unlimited stock) and image, and
 // archiving it.
-type merchProductPage struct {
+type productPage struct {
 	app.Compo
-	merchAnchor
+	pageAnchor
 	s *session
 
 	loaded  string
@@ -26,7 +27,7 @@ type merchProductPage struct {
 	product *buycard.Product // as stored
 	loadErr string
 
-	edit    merchProductForm
+	edit    productForm
 	errs    map[string]string
 	busy    bool
 	err, ok string
@@ -38,58 +39,49 @@ type merchProductPage struct {
 	archiveErr            string
 }
 
-// merchProductForm is the product as the form holds it, amounts as typed.
-type merchProductForm struct {
+// productForm is the product as the form holds it, amounts as typed.
+type productForm struct {
 	Title, Description, OptionName, MaxPerOrder, Alt string
-	Variants                                         []merchVariantForm
+	Variants                                         []variantForm
 }
 
-// merchVariantForm is one variant as typed; ID is "" for a new one.
-type merchVariantForm struct {
+// variantForm is one variant as typed; ID is "" for a new one.
+type variantForm struct {
 	ID, Name, Price, Stock string
 	Unlimited              bool
 }
 
-// merchFormOf is the form of a stored product.
-func merchFormOf(p *buycard.Product) merchProductForm {
-	f := merchProductForm{Title: p.Title, Description: p.Description, OptionName: p.OptionName,
+// productFormOf is the form of a stored product.
+func productFormOf(p *buycard.Product) productForm {
+	f := productForm{Title: p.Title, Description: p.Description, OptionName: p.OptionName,
 		MaxPerOrder: strconv.Itoa(p.MaxPerOrder), Alt: p.Image.Alt}
 	for _, v := range p.Variants {
-		f.Variants = append(f.Variants, merchVariantForm{ID: v.ID, Name: v.Name, Price: decimalText(v.Price, p.Currency),
+		f.Variants = append(f.Variants, variantForm{ID: v.ID, Name: v.Name, Price: ui.DecimalText(v.Price, p.Currency),
 			Stock: strconv.Itoa(v.Stock), Unlimited: v.Unlimited})
 	}
 	return f
 }
 
-// merchProductEdit is the body of PATCH /v1/products/{id}.
-type merchProductEdit struct {
-	Title       string            `json:"title"`
-	Description string            `json:"description"`
-	Image       buycard.Image     `json:"image"`
-	Currency    string            `json:"currency"`
-	OptionName  string            `json:"option_name"`
-	Variants    []buycard.Variant `json:"variants"`
-	MaxPerOrder int               `json:"max_per_order"`
-}
-
 // request checks f against the stored product p and makes the PATCH
 // body, or returns the error of each field by its input id.
-func (f merchProductForm) request(p *buycard.Product) (*merchProductEdit, map[string]string) {
+func (f productForm) request(p *buycard.Product) (*buycard.ProductEdit, map[string]string) {
 	errs := map[string]string{}
-	edit := &merchProductEdit{Title: strings.TrimSpace(f.Title), Description: f.Description, Image: p.Image, Currency: p.Currency,
-		OptionName: strings.TrimSpace(f.OptionName)}
-	edit.Image.Alt = strings.TrimSpace(f.Alt)
-	if edit.Title == "" {
+	title, option, image := strings.TrimSpace(f.Title), strings.TrimSpace(f.OptionName), p.Image
+	image.Alt = strings.TrimSpace(f.Alt)
+	edit := &buycard.ProductEdit{Title: &title, Description: &f.Description, Image: &image, Currency: new(p.Currency),
+		OptionName: &option, Variants: buycard.Replace[buycard.Variant]()}
+	if title == "" {
 		errs["p-title"] = "Enter a title."
 	}
-	var err error
-	if edit.MaxPerOrder, err = parseCount(f.MaxPerOrder, 1, "Maximum per order"); err != nil {
+	perOrder, err := ui.ParseCount(f.MaxPerOrder, 1, "Maximum per order")
+	if err != nil {
 		errs["p-max"] = message(err)
 	}
+	edit.MaxPerOrder = &perOrder
 	if len(f.Variants) == 0 {
 		errs["variants"] = "A product needs at least one variant."
 	}
-	if len(f.Variants) > 1 && edit.OptionName == "" {
+	if len(f.Variants) > 1 && option == "" {
 		errs["p-option"] = "Name what the variants differ in, such as Size."
 	}
 	names := map[string]bool{}
@@ -97,22 +89,22 @@ func (f merchProductForm) request(p *buycard.Product) (*merchProductEdit, map[st
 		name := strings.TrimSpace(v.Name)
 		switch {
 		case name == "":
-			errs[merchFieldID("v-name", i)] = "Enter a name."
+			errs[fieldID("v-name", i)] = "Enter a name."
 		case names[strings.ToLower(name)]:
-			errs[merchFieldID("v-name", i)] = "Another variant has this name."
+			errs[fieldID("v-name", i)] = "Another variant has this name."
 		}
 		names[strings.ToLower(name)] = true
-		price, err := parsePrice(v.Price, p.Currency, "Price")
+		price, err := ui.ParsePrice(v.Price, p.Currency, "Price")
 		if err != nil {
-			errs[merchFieldID("v-price", i)] = message(err)
+			errs[fieldID("v-price", i)] = message(err)
 		}
 		stock := 0
 		if !v.Unlimited {
-			if stock, err = parseCount(v.Stock, 0, "Stock"); err != nil {
-				errs[merchFieldID("v-stock", i)] = message(err)
+			if stock, err = ui.ParseCount(v.Stock, 0, "Stock"); err != nil {
+				errs[fieldID("v-stock", i)] = message(err)
 			}
 		}
-		edit.Variants = append(edit.Variants, buycard.Variant{ID: v.ID, Name: name, Price: price, Stock: stock, Unlimited: v.Unlimited})
+		edit.Variants.Items = append(edit.Variants.Items, buycard.Variant{ID: v.ID, Name: name, Price: price, Stock: stock, Unlimited: v.Unlimited})
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -120,22 +112,22 @@ func (f merchProductForm) request(p *buycard.Product) (*merchProductEdit, map[st
 	return edit, nil
 }
 
-func newProductPage(s *session, _ []string) app.UI { return &merchProductPage{s: s} }
+func newProductPage(s *session, _ []string) app.UI { return &productPage{s: s} }
 
-func (p *merchProductPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *merchProductPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *productPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *productPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
-func (p *merchProductPage) load(ctx app.Context) {
-	id := merchPathID(ctx.Page().URL().Path, "/products")
+func (p *productPage) load(ctx app.Context) {
+	id := pathID(ctx.Page().URL().Path, "/products")
 	if app.IsServer || id == "" || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.id, p.product, p.loadErr = id, nil, ""
-	p.edit, p.errs, p.busy, p.err, p.ok = merchProductForm{}, nil, false, "", ""
+	p.edit, p.errs, p.busy, p.err, p.ok = productForm{}, nil, false, "", ""
 	p.uploading, p.uploadErr, p.uploadOK = false, "", ""
 	p.confirming, p.archiving, p.archiveErr = false, false, ""
 	var got buycard.Product
-	run(ctx, func() error { return p.s.api.get("/v1/products/"+id, &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/products/"+id, &got) }, func(ctx app.Context, err error) {
 		if p.id != id {
 			return
 		}
@@ -147,23 +139,23 @@ func (p *merchProductPage) load(ctx app.Context) {
 	})
 }
 
-func (p *merchProductPage) setProduct(pr *buycard.Product) {
-	p.product, p.edit, p.errs = pr, merchFormOf(pr), nil
-	merchTitle(pr.Title)
+func (p *productPage) setProduct(pr *buycard.Product) {
+	p.product, p.edit, p.errs = pr, productFormOf(pr), nil
+	productTitle(pr.Title)
 }
 
-// merchTitle names the page after the object it shows.
-func merchTitle(name string) {
+// productTitle names the page after the object it shows.
+func productTitle(name string) {
 	if name != "" && !app.IsServer {
 		app.Window().Get("document").Set("title", name+" · Buycard console")
 	}
 }
 
-func (p *merchProductPage) Render() app.UI {
+func (p *productPage) Render() app.UI {
 	back := app.P().Class("cs-back").Body(app.A().Href(Base + "/products").Text("← All products"))
 	switch {
 	case p.loadErr != "":
-		return app.Section().Body(back, app.H1().Text("Product"), status(p.loadErr, ""))
+		return app.Section().Body(back, app.H1().Text("Product"), ui.Status(p.loadErr, ""))
 	case p.product == nil:
 		return app.Section().Body(back, app.H1().Text("Product"), app.P().Class("cs-loading").Aria("busy", "true").Text("Loading…"))
 	}
@@ -173,7 +165,7 @@ func (p *merchProductPage) Render() app.UI {
 		app.Div().Class("cs-title-row").Body(
 			app.H1().Text(orDefault(pr.Title, "Product")),
 			app.If(pr.ArchivedAt != nil, func() app.UI {
-				return app.Span().Class("cs-badge").Text("Archived " + merchDate(*pr.ArchivedAt))
+				return app.Span().Class("cs-badge").Text("Archived " + dateText(*pr.ArchivedAt))
 			}),
 		),
 		app.P().Class("cs-hint").Body(app.Text("Prices in "+pr.Currency+" · id "), app.Code().Text(pr.ID)),
@@ -184,35 +176,35 @@ func (p *merchProductPage) Render() app.UI {
 	)
 }
 
-func (p *merchProductPage) renderForm() app.UI {
+func (p *productPage) renderForm() app.UI {
 	f := &p.edit
 	cur := p.product.Currency
-	return form("Edit product", p.save,
-		textInput(field{ID: "p-title", Label: "Title", Value: f.Title, Required: true, MaxLength: 200, Error: p.errs["p-title"]},
+	return ui.Form("Edit product", p.save,
+		ui.TextInput(ui.Field{ID: "p-title", Label: "Title", Value: f.Title, Required: true, MaxLength: 200, Error: p.errs["p-title"]},
 			func(_ app.Context, v string) { f.Title = v }),
-		textInput(field{ID: "p-description", Label: "Description", Type: "textarea", Value: f.Description,
+		ui.TextInput(ui.Field{ID: "p-description", Label: "Description", Type: "textarea", Value: f.Description,
 			Hint: "Shown in the checkout."}, func(_ app.Context, v string) { f.Description = v }),
-		textInput(field{ID: "p-max", Label: "Maximum per order", Type: "number", Min: "1", Step: "1", Value: f.MaxPerOrder, Error: p.errs["p-max"]},
+		ui.TextInput(ui.Field{ID: "p-max", Label: "Maximum per order", Type: "number", Min: "1", Step: "1", Value: f.MaxPerOrder, Error: p.errs["p-max"]},
 			func(_ app.Context, v string) { f.MaxPerOrder = v }),
 		app.H2().Text("Variants"),
 		app.If(len(f.Variants) > 1 || f.OptionName != "", func() app.UI {
-			return textInput(field{ID: "p-option", Label: "Option name", Value: f.OptionName, Hint: "What the variants differ in, such as Size or Colour.",
+			return ui.TextInput(ui.Field{ID: "p-option", Label: "Option name", Value: f.OptionName, Hint: "What the variants differ in, such as Size or Colour.",
 				Error: p.errs["p-option"], MaxLength: 60}, func(_ app.Context, v string) { f.OptionName = v })
 		}),
 		app.If(p.errs["variants"] != "", func() app.UI { return app.P().Class("cs-field-error").Text(p.errs["variants"]) }),
 		app.Range(f.Variants).Slice(func(i int) app.UI { return p.renderVariant(i, cur) }),
 		app.Div().Class("cs-actions cs-add").Body(
 			app.Button().Type("button").Text("Add variant").OnClick(func(ctx app.Context, e app.Event) {
-				f.Variants = append(f.Variants, merchVariantForm{Stock: "0"})
-				merchFocus(ctx, merchFieldID("v-name", len(f.Variants)-1))
+				f.Variants = append(f.Variants, variantForm{Stock: "0"})
+				ui.Focus(ctx, fieldID("v-name", len(f.Variants)-1))
 			}),
 		),
-		status(p.err, p.ok),
-		submitButton("Save product", p.busy),
+		ui.Status(p.err, p.ok),
+		ui.SubmitButton("Save product", p.busy),
 	)
 }
 
-func (p *merchProductPage) renderVariant(i int, cur string) app.UI {
+func (p *productPage) renderVariant(i int, cur string) app.UI {
 	v := &p.edit.Variants[i]
 	legend := "Variant " + strconv.Itoa(i+1)
 	if strings.TrimSpace(v.Name) != "" {
@@ -221,17 +213,17 @@ func (p *merchProductPage) renderVariant(i int, cur string) app.UI {
 	return app.FieldSet().Class("cs-variant").Body(
 		app.Legend().Text(legend),
 		app.Div().Class("cs-row").Body(
-			textInput(field{ID: merchFieldID("v-name", i), Label: "Name", Value: v.Name, Required: true, MaxLength: 100, Error: p.errs[merchFieldID("v-name", i)]},
+			ui.TextInput(ui.Field{ID: fieldID("v-name", i), Label: "Name", Value: v.Name, Required: true, MaxLength: 100, Error: p.errs[fieldID("v-name", i)]},
 				func(_ app.Context, s string) { p.edit.Variants[i].Name = s }),
-			textInput(field{ID: merchFieldID("v-price", i), Label: "Price (" + cur + ")", Value: v.Price, Required: true, Autocomplete: "off",
-				Error: p.errs[merchFieldID("v-price", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Price = s }),
+			ui.TextInput(ui.Field{ID: fieldID("v-price", i), Label: "Price (" + cur + ")", Value: v.Price, Required: true, Autocomplete: "off",
+				Error: p.errs[fieldID("v-price", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Price = s }),
 			app.If(!v.Unlimited, func() app.UI {
-				return textInput(field{ID: merchFieldID("v-stock", i), Label: "Stock", Type: "number", Min: "0", Step: "1", Value: v.Stock,
-					Error: p.errs[merchFieldID("v-stock", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Stock = s })
+				return ui.TextInput(ui.Field{ID: fieldID("v-stock", i), Label: "Stock", Type: "number", Min: "0", Step: "1", Value: v.Stock,
+					Error: p.errs[fieldID("v-stock", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Stock = s })
 			}),
 		),
 		app.Div().Class("cs-actions").Body(
-			checkbox(merchFieldID("v-unlimited", i), "Unlimited stock", v.Unlimited, func(_ app.Context, b bool) { p.edit.Variants[i].Unlimited = b }),
+			ui.Checkbox(fieldID("v-unlimited", i), "Unlimited stock", v.Unlimited, func(_ app.Context, b bool) { p.edit.Variants[i].Unlimited = b }),
 			app.If(len(p.edit.Variants) > 1, func() app.UI {
 				return app.Button().Type("button").Class("cs-link").Aria("label", "Remove "+legend).Text("Remove").
 					OnClick(func(ctx app.Context, e app.Event) {
@@ -243,7 +235,7 @@ func (p *merchProductPage) renderVariant(i int, cur string) app.UI {
 	)
 }
 
-func (p *merchProductPage) save(ctx app.Context) {
+func (p *productPage) save(ctx app.Context) {
 	ctx = p.own(ctx)
 	p.err, p.ok = "", ""
 	body, errs := p.edit.request(p.product)
@@ -252,15 +244,15 @@ func (p *merchProductPage) save(ctx app.Context) {
 		p.err = "Check the fields marked above."
 		ids := []string{"p-title", "p-max", "p-option"}
 		for i := range p.edit.Variants {
-			ids = append(ids, merchFieldID("v-name", i), merchFieldID("v-price", i), merchFieldID("v-stock", i))
+			ids = append(ids, fieldID("v-name", i), fieldID("v-price", i), fieldID("v-stock", i))
 		}
-		merchFocusFirst(ctx, errs, ids...)
+		ui.FocusFirst(ctx, errs, ids...)
 		return
 	}
 	p.busy = true
 	id := p.id
 	var saved buycard.Product
-	run(ctx, func() error { return p.s.api.do("PATCH", "/v1/products/"+id, body, &saved) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("PATCH", "/v1/products/"+id, body, &saved) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if p.id != id {
 			return
@@ -274,7 +266,7 @@ func (p *merchProductPage) save(ctx app.Context) {
 	})
 }
 
-func (p *merchProductPage) renderImage() app.UI {
+func (p *productPage) renderImage() app.UI {
 	img := p.product.Image
 	return app.Section().Class("cs-panel").Aria("labelledby", "img-h").Body(
 		app.H2().ID("img-h").Text("Image"),
@@ -285,8 +277,8 @@ func (p *merchProductPage) renderImage() app.UI {
 			)
 		}).Else(func() app.UI { return app.P().Text("No image yet. Cards show a blank square until you add one.") }),
 		app.Div().Class("cs-field").Body(
-			app.Label().For("p-image").Text(merchImageLabel(img.URL)),
-			app.Input().ID("p-image").Type("file").Accept(merchImageAccept).Disabled(app.IsServer || p.uploading).
+			app.Label().For("p-image").Text(imageLabel(img.URL)),
+			app.Input().ID("p-image").Type("file").Accept(imageAccept).Disabled(app.IsServer || p.uploading).
 				Aria("describedby", "p-image-hint").OnChange(p.upload),
 			app.P().ID("p-image-hint").Class("cs-hint").Text("PNG, JPEG, WebP or GIF, at most 5 MB and 8000 pixels either side. It is saved at once."),
 		),
@@ -295,13 +287,13 @@ func (p *merchProductPage) renderImage() app.UI {
 			app.If(p.uploading, func() app.UI { return app.P().Text("Uploading…") }),
 			app.If(p.uploadOK != "", func() app.UI { return app.P().Text(p.uploadOK) }),
 		),
-		textInput(field{ID: "p-alt", Label: "Alt text", Value: p.edit.Alt, MaxLength: 300,
+		ui.TextInput(ui.Field{ID: "p-alt", Label: "Alt text", Value: p.edit.Alt, MaxLength: 300,
 			Hint: "Describes the image for people who cannot see it. Empty uses the title. Saved with the product."},
 			func(_ app.Context, v string) { p.edit.Alt = v }),
 	)
 }
 
-func merchImageLabel(url string) string {
+func imageLabel(url string) string {
 	if url == "" {
 		return "Upload an image"
 	}
@@ -311,7 +303,7 @@ func merchImageLabel(url string) string {
 // upload sends the chosen file to POST /v1/products/{id}/images as the
 // multipart field "image", whatever its type: the API checks the bytes
 // and its size and says what is wrong.
-func (p *merchProductPage) upload(ctx app.Context, e app.Event) {
+func (p *productPage) upload(ctx app.Context, e app.Event) {
 	input := ctx.JSSrc()
 	files := input.Get("files")
 	if !files.Truthy() || files.Length() == 0 {
@@ -325,7 +317,7 @@ func (p *merchProductPage) upload(ctx app.Context, e app.Event) {
 	p.uploading, p.uploadErr, p.uploadOK = true, "", ""
 	id := p.id
 	var got buycard.Product
-	run(ctx, func() error { return p.s.api.exchange(req, &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.exchange(req, &got) }, func(ctx app.Context, err error) {
 		p.uploading = false
 		if p.id != id {
 			return
@@ -340,36 +332,36 @@ func (p *merchProductPage) upload(ctx app.Context, e app.Event) {
 	})
 }
 
-func (p *merchProductPage) renderArchive() app.UI {
+func (p *productPage) renderArchive() app.UI {
 	if p.product.ArchivedAt != nil {
 		return app.Section().Class("cs-panel").Body(
 			app.H2().Text("Archived"),
-			app.P().Text("This product was archived on "+merchDate(*p.product.ArchivedAt)+". Its cards can no longer be bought."),
+			app.P().Text("This product was archived on "+dateText(*p.product.ArchivedAt)+". Its cards can no longer be bought."),
 		)
 	}
 	return app.Section().Class("cs-panel").Aria("labelledby", "arch-h").Body(
 		app.H2().ID("arch-h").Text("Archive"),
 		app.P().Text("Archiving stops all sales of this product: its cards show as unavailable. Past orders are kept."),
 		app.If(p.confirming, func() app.UI {
-			return merchConfirm("p-archive", "Archive "+p.product.Title+"?", "Archive product", p.archiving,
-				p.archive, func(ctx app.Context) { p.confirming = false; merchFocus(ctx, "p-archive-btn") })
+			return confirmBox("p-archive", "Archive "+p.product.Title+"?", "Archive product", p.archiving,
+				p.archive, func(ctx app.Context) { p.confirming = false; ui.Focus(ctx, "p-archive-btn") })
 		}).Else(func() app.UI {
 			return app.Button().ID("p-archive-btn").Type("button").Class("cs-danger").Disabled(app.IsServer).Text("Archive product…").
 				OnClick(func(ctx app.Context, e app.Event) {
 					p.confirming, p.archiveErr = true, ""
-					merchFocus(ctx, "p-archive-q")
+					ui.Focus(ctx, "p-archive-q")
 				})
 		}),
 		app.Div().Class("cs-error").Role("alert").Body(app.If(p.archiveErr != "", func() app.UI { return app.P().Text(p.archiveErr) })),
 	)
 }
 
-func (p *merchProductPage) archive(ctx app.Context) {
+func (p *productPage) archive(ctx app.Context) {
 	ctx = p.own(ctx)
 	p.archiving = true
 	id := p.id
 	var got buycard.Product
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/products/"+id+"/archive", nil, &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/products/"+id+"/archive", nil, &got) }, func(ctx app.Context, err error) {
 		p.archiving, p.confirming = false, false
 		if p.id != id {
 			return

@@ -7,14 +7,15 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
-// merchProductsPage is /console/products: the merchant's products, and a short
+// productsPage is /console/products: the merchant's products, and a short
 // form for a new one (title, currency, price, stock); the product page
 // then edits the rest.
-type merchProductsPage struct {
+type productsPage struct {
 	app.Compo
-	merchAnchor
+	pageAnchor
 	s *session
 
 	loaded   string
@@ -27,63 +28,63 @@ type merchProductsPage struct {
 	archiveErr string
 	archiveOK  string
 
-	draft   merchNewProduct
+	draft   newProductDraft
 	errs    map[string]string
 	busy    bool
 	err, ok string
 }
 
-// merchNewProduct is what the create form holds, as typed.
-type merchNewProduct struct {
+// newProductDraft is what the create form holds, as typed.
+type newProductDraft struct {
 	Title, Currency, Price, Stock string
 	Unlimited                     bool
 }
 
 // request checks the form and makes the POST /v1/products body, or
 // returns the error of each field by its id.
-func (f merchNewProduct) request() (*merchProductEdit, map[string]string) {
+func (f newProductDraft) request() (*buycard.ProductEdit, map[string]string) {
 	errs := map[string]string{}
 	if strings.TrimSpace(f.Title) == "" {
 		errs["new-title"] = "Enter a title."
 	}
-	price, err := parsePrice(f.Price, f.Currency, "Price")
+	price, err := ui.ParsePrice(f.Price, f.Currency, "Price")
 	if err != nil {
 		errs["new-price"] = message(err)
 	}
 	stock := 0
 	if !f.Unlimited {
-		if stock, err = parseCount(f.Stock, 0, "Stock"); err != nil {
+		if stock, err = ui.ParseCount(f.Stock, 0, "Stock"); err != nil {
 			errs["new-stock"] = message(err)
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &merchProductEdit{Title: strings.TrimSpace(f.Title), Currency: f.Currency, MaxPerOrder: 10,
-		Variants: []buycard.Variant{{Name: "Standard", Price: price, Stock: stock, Unlimited: f.Unlimited}}}, nil
+	return &buycard.ProductEdit{Title: new(strings.TrimSpace(f.Title)), Currency: &f.Currency, MaxPerOrder: new(10),
+		Variants: buycard.Replace(buycard.Variant{Name: "Standard", Price: price, Stock: stock, Unlimited: f.Unlimited})}, nil
 }
 
 func newProductsPage(s *session, _ []string) app.UI {
-	return &merchProductsPage{s: s, draft: merchNewProduct{Currency: "USD", Stock: "0"}}
+	return &productsPage{s: s, draft: newProductDraft{Currency: "USD", Stock: "0"}}
 }
 
-func (p *merchProductsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *merchProductsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *productsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *productsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
-func (p *merchProductsPage) load(ctx app.Context) {
+func (p *productsPage) load(ctx app.Context) {
 	if app.IsServer || !atPath(ctx, "/products") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.draft, p.errs, p.busy, p.err, p.ok = merchNewProduct{Currency: "USD", Stock: "0"}, nil, false, "", ""
+	p.draft, p.errs, p.busy, p.err, p.ok = newProductDraft{Currency: "USD", Stock: "0"}, nil, false, "", ""
 	p.reload(ctx)
 }
 
-func (p *merchProductsPage) reload(ctx app.Context) {
+func (p *productsPage) reload(ctx app.Context) {
 	p.loading, p.listErr = true, ""
 	var reply struct {
 		Products []buycard.Product `json:"products"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/products", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/products", &reply) }, func(ctx app.Context, err error) {
 		p.loading = false
 		if err != nil {
 			p.listErr = message(err)
@@ -93,37 +94,37 @@ func (p *merchProductsPage) reload(ctx app.Context) {
 	})
 }
 
-func (p *merchProductsPage) Render() app.UI {
-	exp := exponent(p.draft.Currency)
-	priceHint := "In " + p.draft.Currency + ", such as " + decimalText(1250*merchPow10(exp)/100, p.draft.Currency) + "."
+func (p *productsPage) Render() app.UI {
+	exp := ui.Exponent(p.draft.Currency)
+	priceHint := "In " + p.draft.Currency + ", such as " + ui.DecimalText(1250*pow10(exp)/100, p.draft.Currency) + "."
 	return app.Section().Body(
 		app.H1().Text("Products"),
 		app.Section().Class("cs-panel").Aria("labelledby", "new-h").Body(
 			app.H2().ID("new-h").Text("New product"),
-			form("New product", p.create,
+			ui.Form("New product", p.create,
 				app.Div().Class("cs-row").Body(
-					textInput(field{ID: "new-title", Label: "Title", Value: p.draft.Title, Required: true, MaxLength: 200, Error: p.errs["new-title"]},
+					ui.TextInput(ui.Field{ID: "new-title", Label: "Title", Value: p.draft.Title, Required: true, MaxLength: 200, Error: p.errs["new-title"]},
 						func(_ app.Context, v string) { p.draft.Title = v }),
-					selectInput("new-currency", "Currency", p.draft.Currency, currencies, func(_ app.Context, v string) { p.draft.Currency = v }),
+					ui.SelectInput("new-currency", "Currency", p.draft.Currency, ui.Currencies, func(_ app.Context, v string) { p.draft.Currency = v }),
 				),
 				app.Div().Class("cs-row").Body(
-					textInput(field{ID: "new-price", Label: "Price", Value: p.draft.Price, Required: true, Hint: priceHint, Error: p.errs["new-price"],
+					ui.TextInput(ui.Field{ID: "new-price", Label: "Price", Value: p.draft.Price, Required: true, Hint: priceHint, Error: p.errs["new-price"],
 						Autocomplete: "off"}, func(_ app.Context, v string) { p.draft.Price = v }),
 					app.If(!p.draft.Unlimited, func() app.UI {
-						return textInput(field{ID: "new-stock", Label: "Stock", Type: "number", Min: "0", Step: "1", Value: p.draft.Stock, Error: p.errs["new-stock"]},
+						return ui.TextInput(ui.Field{ID: "new-stock", Label: "Stock", Type: "number", Min: "0", Step: "1", Value: p.draft.Stock, Error: p.errs["new-stock"]},
 							func(_ app.Context, v string) { p.draft.Stock = v })
 					}),
 				),
-				checkbox("new-unlimited", "Unlimited stock (downloads, made to order)", p.draft.Unlimited, func(_ app.Context, v bool) { p.draft.Unlimited = v }),
-				status(p.err, p.ok),
-				submitButton("Create product", p.busy),
+				ui.Checkbox("new-unlimited", "Unlimited stock (downloads, made to order)", p.draft.Unlimited, func(_ app.Context, v bool) { p.draft.Unlimited = v }),
+				ui.Status(p.err, p.ok),
+				ui.SubmitButton("Create product", p.busy),
 			),
 		),
 		p.renderList(),
 	)
 }
 
-func merchPow10(n int) int64 {
+func pow10(n int) int64 {
 	r := int64(1)
 	for ; n > 0; n-- {
 		r *= 10
@@ -131,58 +132,58 @@ func merchPow10(n int) int64 {
 	return r
 }
 
-func (p *merchProductsPage) renderList() app.UI {
+func (p *productsPage) renderList() app.UI {
 	var body app.UI
 	switch {
 	case p.listErr != "":
-		body = status(p.listErr, "")
+		body = ui.Status(p.listErr, "")
 	case p.products == nil:
 		body = app.P().Class("cs-loading").Text("Loading…")
 	case len(p.products) == 0:
 		body = app.P().Text("No products yet. Create your first one above.")
 	default:
-		body = merchTable("Your products", []string{"Product", "Price", "Variants", "Stock", "State", ""}, map[int]bool{1: true, 2: true}, len(p.products), func(i int) []app.UI {
+		body = ui.Table("Your products", []string{"Product", "Price", "Variants", "Stock", "State", ""}, map[int]bool{1: true, 2: true}, len(p.products), func(i int) []app.UI {
 			pr := p.products[i]
 			state := app.UI(app.Span().Class("cs-badge cs-badge-ok").Text("On sale"))
 			if pr.ArchivedAt != nil {
-				state = app.Span().Class("cs-badge").Text("Archived " + merchDate(*pr.ArchivedAt))
+				state = app.Span().Class("cs-badge").Text("Archived " + dateText(*pr.ArchivedAt))
 			}
 			return []app.UI{
 				app.A().Href(Base + "/products/" + pr.ID).Text(orDefault(pr.Title, pr.ID)),
-				app.Text(merchPriceRange(&pr)),
+				app.Text(priceRange(&pr)),
 				app.Text(strconv.Itoa(len(pr.Variants))),
-				app.Text(merchStockText(&pr)),
+				app.Text(stockText(&pr)),
 				state,
 				p.renderArchive(&pr),
 			}
 		})
 	}
-	return app.Section().Aria("labelledby", "list-h").Body(app.H2().ID("list-h").Text("Your products"), status(p.archiveErr, p.archiveOK), body)
+	return app.Section().Aria("labelledby", "list-h").Body(app.H2().ID("list-h").Text("Your products"), ui.Status(p.archiveErr, p.archiveOK), body)
 }
 
 // renderArchive is a product's Archive button, then its confirmation.
-func (p *merchProductsPage) renderArchive(pr *buycard.Product) app.UI {
+func (p *productsPage) renderArchive(pr *buycard.Product) app.UI {
 	switch {
 	case pr.ArchivedAt != nil:
 		return app.Text("")
 	case p.confirming == pr.ID:
 		id := pr.ID
-		return merchConfirm("archive-"+id, "Archive "+pr.Title+"? Its cards can no longer be bought.", "Archive", p.archiving,
+		return confirmBox("archive-"+id, "Archive "+pr.Title+"? Its cards can no longer be bought.", "Archive", p.archiving,
 			func(ctx app.Context) { p.archive(ctx, id) },
-			func(ctx app.Context) { p.confirming = ""; merchFocus(ctx, "archive-btn-"+id) })
+			func(ctx app.Context) { p.confirming = ""; ui.Focus(ctx, "archive-btn-"+id) })
 	}
 	id := pr.ID
 	return app.Button().ID("archive-btn-"+id).Type("button").Class("cs-danger").Aria("label", "Archive "+pr.Title).Text("Archive").
 		OnClick(func(ctx app.Context, e app.Event) {
 			p.confirming, p.archiveErr, p.archiveOK = id, "", ""
-			merchFocus(ctx, "archive-"+id+"-q")
+			ui.Focus(ctx, "archive-"+id+"-q")
 		})
 }
 
-func (p *merchProductsPage) archive(ctx app.Context, id string) {
+func (p *productsPage) archive(ctx app.Context, id string) {
 	ctx = p.own(ctx)
 	p.archiving = true
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/products/"+id+"/archive", nil, nil) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/products/"+id+"/archive", nil, nil) }, func(ctx app.Context, err error) {
 		p.archiving, p.confirming = false, ""
 		if err != nil {
 			p.archiveErr = message(err)
@@ -193,8 +194,8 @@ func (p *merchProductsPage) archive(ctx app.Context, id string) {
 	})
 }
 
-// merchPriceRange is "$12.00" or "$12.00–$18.00" over a product's variants.
-func merchPriceRange(pr *buycard.Product) string {
+// priceRange is "$12.00" or "$12.00–$18.00" over a product's variants.
+func priceRange(pr *buycard.Product) string {
 	if len(pr.Variants) == 0 {
 		return ""
 	}
@@ -203,13 +204,13 @@ func merchPriceRange(pr *buycard.Product) string {
 		lo, hi = min(lo, v.Price), max(hi, v.Price)
 	}
 	if lo == hi {
-		return moneyText(lo, pr.Currency)
+		return ui.MoneyText(lo, pr.Currency)
 	}
-	return moneyText(lo, pr.Currency) + "–" + moneyText(hi, pr.Currency)
+	return ui.MoneyText(lo, pr.Currency) + "–" + ui.MoneyText(hi, pr.Currency)
 }
 
-// merchStockText sums a product's stock: "12 in stock", "Unlimited", "Sold out".
-func merchStockText(pr *buycard.Product) string {
+// stockText sums a product's stock: "12 in stock", "Unlimited", "Sold out".
+func stockText(pr *buycard.Product) string {
 	total, unlimited := 0, false
 	for _, v := range pr.Variants {
 		unlimited = unlimited || v.Unlimited
@@ -226,19 +227,19 @@ func merchStockText(pr *buycard.Product) string {
 	return strconv.Itoa(total) + " in stock"
 }
 
-func (p *merchProductsPage) create(ctx app.Context) {
+func (p *productsPage) create(ctx app.Context) {
 	ctx = p.own(ctx)
 	p.err, p.ok = "", ""
 	body, errs := p.draft.request()
 	p.errs = errs
 	if body == nil {
 		p.err = "Check the fields marked above."
-		merchFocusFirst(ctx, errs, "new-title", "new-price", "new-stock")
+		ui.FocusFirst(ctx, errs, "new-title", "new-price", "new-stock")
 		return
 	}
 	p.busy = true
 	var created buycard.Product
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/products", body, &created) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/products", body, &created) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)

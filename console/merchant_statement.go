@@ -9,11 +9,12 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
-// merchEntry is one entry of a merchant's statement: a change of what it
+// statementEntry is one entry of a merchant's statement: a change of what it
 // is owed, in minor units.
-type merchEntry struct {
+type statementEntry struct {
 	Seq         int64     `json:"seq"`
 	Kind        string    `json:"kind"`
 	OrderID     string    `json:"order_id"`
@@ -23,17 +24,17 @@ type merchEntry struct {
 	Balance     int64     `json:"balance"`
 }
 
-// merchEntryKinds word the ledger's journal kinds.
-var merchEntryKinds = map[string]string{
+// statementEntryKinds word the ledger's journal kinds.
+var statementEntryKinds = map[string]string{
 	"sale": "Sale", "processor_fee": "Processor fee", "refund": "Refund", "dispute_opened": "Dispute opened",
 	"dispute_won": "Dispute won", "dispute_lost": "Dispute lost", "merchant_settlement": "Settled to you",
 	"adjustment": "Adjustment", "publisher_release": "Publisher release", "publisher_payout": "Publisher payout",
 	"publisher_reversal": "Publisher reversal",
 }
 
-// merchStatementQuery is a statement's query: its UTC days (inclusive)
+// statementQuery is a statement's query: its UTC days (inclusive)
 // and currency; csv asks for the CSV file.
-func merchStatementQuery(from, to, currency string, csv bool) string {
+func statementQuery(from, to, currency string, csv bool) string {
 	q := url.Values{}
 	q.Set("currency", currency)
 	if from != "" {
@@ -48,9 +49,9 @@ func merchStatementQuery(from, to, currency string, csv bool) string {
 	return "/v1/merchant/statement?" + q.Encode()
 }
 
-// merchCheckRange checks a statement's days ("2006-01-02"); the error is
+// checkRange checks a statement's days ("2006-01-02"); the error is
 // for the person who chose them.
-func merchCheckRange(from, to string) string {
+func checkRange(from, to string) string {
 	f, ferr := time.Parse(buycard.DayLayout, from)
 	t, terr := time.Parse(buycard.DayLayout, to)
 	switch {
@@ -64,43 +65,43 @@ func merchCheckRange(from, to string) string {
 	return ""
 }
 
-// merchStatementPage is /console/statement: what the merchant was owed
+// statementPage is /console/statement: what the merchant was owed
 // and settled, entry by entry, over a range of days in one currency,
 // with the same statement as a CSV file to download.
-type merchStatementPage struct {
+type statementPage struct {
 	app.Compo
-	merchAnchor
+	pageAnchor
 	s *session
 
 	loaded             string
 	from, to, currency string
-	currencies         []option
+	currencies         []ui.Option
 
-	entries []merchEntry
+	entries []statementEntry
 	shown   string // the query of entries
 	busy    bool
 	err     string
 }
 
-func newStatementPage(s *session, _ []string) app.UI { return &merchStatementPage{s: s} }
+func newStatementPage(s *session, _ []string) app.UI { return &statementPage{s: s} }
 
-func (p *merchStatementPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *merchStatementPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *statementPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *statementPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
-func (p *merchStatementPage) load(ctx app.Context) {
+func (p *statementPage) load(ctx app.Context) {
 	if app.IsServer || !atPath(ctx, "/statement") || !onPage(ctx, &p.loaded) {
 		return
 	}
 	now := time.Now().UTC()
 	p.to, p.from = now.Format(buycard.DayLayout), now.AddDate(0, 0, -29).Format(buycard.DayLayout)
-	p.currency, p.currencies, p.entries, p.shown, p.err = "USD", currencies, nil, "", ""
+	p.currency, p.currencies, p.entries, p.shown, p.err = "USD", ui.Currencies, nil, "", ""
 	// Offer the currencies the merchant has balances in first.
 	var reply struct {
-		Balances map[string]merchBalance `json:"balances"`
+		Balances map[string]currencyBalance `json:"balances"`
 	}
 	key := p.loaded
 	p.busy = true
-	run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
 		if key != p.loaded {
 			return
 		}
@@ -117,18 +118,18 @@ func (p *merchStatementPage) load(ctx app.Context) {
 	})
 }
 
-func (p *merchStatementPage) show(ctx app.Context) {
+func (p *statementPage) show(ctx app.Context) {
 	ctx = p.own(ctx)
-	if msg := merchCheckRange(p.from, p.to); msg != "" {
+	if msg := checkRange(p.from, p.to); msg != "" {
 		p.err = msg
 		return
 	}
-	path := merchStatementQuery(p.from, p.to, p.currency, false)
+	path := statementQuery(p.from, p.to, p.currency, false)
 	p.busy, p.err, p.shown = true, "", path
 	var st struct {
-		Entries []merchEntry `json:"entries"`
+		Entries []statementEntry `json:"entries"`
 	}
-	run(ctx, func() error { return p.s.api.get(path, &st) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get(path, &st) }, func(ctx app.Context, err error) {
 		if path != p.shown {
 			return
 		}
@@ -139,38 +140,38 @@ func (p *merchStatementPage) show(ctx app.Context) {
 		}
 		p.entries = st.Entries
 		if p.entries == nil {
-			p.entries = []merchEntry{}
+			p.entries = []statementEntry{}
 		}
 	})
 }
 
-func (p *merchStatementPage) Render() app.UI {
+func (p *statementPage) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("Statement"),
 		app.P().Text("Every change of what you are owed: sales, refunds, disputes and what was settled to you. Days are in UTC."),
-		form("Statement range", p.show,
+		ui.Form("Statement range", p.show,
 			app.Div().Class("cs-row cs-filters").Body(
-				textInput(field{ID: "st-from", Label: "From", Type: "date", Value: p.from, Required: true},
+				ui.TextInput(ui.Field{ID: "st-from", Label: "From", Type: "date", Value: p.from, Required: true},
 					func(_ app.Context, v string) { p.from = v }),
-				textInput(field{ID: "st-to", Label: "To", Type: "date", Value: p.to, Required: true},
+				ui.TextInput(ui.Field{ID: "st-to", Label: "To", Type: "date", Value: p.to, Required: true},
 					func(_ app.Context, v string) { p.to = v }),
-				selectInput("st-currency", "Currency", p.currency, p.currencies, func(_ app.Context, v string) { p.currency = v }),
+				ui.SelectInput("st-currency", "Currency", p.currency, p.currencies, func(_ app.Context, v string) { p.currency = v }),
 			),
 			app.Div().Class("cs-actions").Body(
-				submitButton("Show statement", p.busy),
-				app.If(p.shown != "" && merchCheckRange(p.from, p.to) == "", func() app.UI {
-					return app.A().Class("cs-button").Href(merchStatementQuery(p.from, p.to, p.currency, true)).
+				ui.SubmitButton("Show statement", p.busy),
+				app.If(p.shown != "" && checkRange(p.from, p.to) == "", func() app.UI {
+					return app.A().Class("cs-button").Href(statementQuery(p.from, p.to, p.currency, true)).
 						Attr("download", "statement-"+p.currency+"-"+p.from+"-"+p.to+".csv").
 						Text("Download CSV")
 				}),
 			),
 		),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		p.renderEntries(),
 	)
 }
 
-func (p *merchStatementPage) renderEntries() app.UI {
+func (p *statementPage) renderEntries() app.UI {
 	switch {
 	case p.entries == nil:
 		return app.Div().Role("status").Body(app.If(p.busy, func() app.UI { return app.P().Class("cs-loading").Text("Loading…") }))
@@ -188,10 +189,10 @@ func (p *merchStatementPage) renderEntries() app.UI {
 	}
 	return app.Div().Body(
 		app.Dl().Class("cs-stats").Body(
-			stat("Entries", merchCount(len(p.entries))),
-			stat("Credited", moneyText(in, cur)),
-			stat("Debited", moneyText(out, cur)),
-			stat("Balance after", merchSigned(p.entries[len(p.entries)-1].Balance, cur)),
+			stat("Entries", countText(len(p.entries))),
+			stat("Credited", ui.MoneyText(in, cur)),
+			stat("Debited", ui.MoneyText(out, cur)),
+			stat("Balance after", ui.SignedMoney(p.entries[len(p.entries)-1].Balance, cur)),
 		),
 		app.Div().Class("cs-table-wrap").Body(
 			app.Table().Class("cs-table").Body(
@@ -205,11 +206,11 @@ func (p *merchStatementPage) renderEntries() app.UI {
 					e := p.entries[i]
 					return app.Tr().Body(
 						app.Td().Text(e.EffectiveAt.UTC().Format("2006-01-02 15:04")),
-						app.Td().Text(orDefault(merchEntryKinds[e.Kind], e.Kind)),
+						app.Td().Text(orDefault(statementEntryKinds[e.Kind], e.Kind)),
 						app.Td().Body(app.Code().Text(e.OrderID)),
 						app.Td().Text(e.Memo),
-						app.Td().Class("cs-num").Text(merchSigned(e.Amount, cur)),
-						app.Td().Class("cs-num").Text(merchSigned(e.Balance, cur)),
+						app.Td().Class("cs-num").Text(ui.SignedMoney(e.Amount, cur)),
+						app.Td().Class("cs-num").Text(ui.SignedMoney(e.Balance, cur)),
 					)
 				})),
 			),
@@ -217,6 +218,6 @@ func (p *merchStatementPage) renderEntries() app.UI {
 	)
 }
 
-func merchCount(n int) string {
+func countText(n int) string {
 	return strconv.Itoa(n)
 }

@@ -13,46 +13,46 @@ import (
 
 // Helpers of the merchant pages.
 
-var merchIDPattern = regexp.MustCompile("^" + idExpr + "$")
+var idPattern = regexp.MustCompile("^" + idExpr + "$")
 
-// merchPathID is the object id of a console path under prefix
+// pathID is the object id of a console path under prefix
 // ("/console/products/prd_1" under "/products" is "prd_1"), or "" when
 // the path is not one of an object under prefix.
-func merchPathID(path, prefix string) string {
+func pathID(path, prefix string) string {
 	rest, ok := strings.CutPrefix(strings.TrimSuffix(path, "/"), Base+prefix+"/")
-	if !ok || !merchIDPattern.MatchString(rest) {
+	if !ok || !idPattern.MatchString(rest) {
 		return ""
 	}
 	return rest
 }
 
-// merchIdempotencyKey names one refund attempt, so a retried request never
+// idempotencyKey names one refund attempt, so a retried request never
 // refunds twice.
-func merchIdempotencyKey() string {
+func idempotencyKey() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return "console-" + hex.EncodeToString(b)
 }
 
-// merchDate is a time as a day for reading: "2026-12-01".
-func merchDate(t time.Time) string {
+// dateText is a time as a day for reading: "2026-12-01".
+func dateText(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	return t.Local().Format(time.DateOnly)
 }
 
-// merchDateTime is a time to the minute: "2026-12-01 16:05".
-func merchDateTime(t time.Time) string {
+// dateTimeText is a time to the minute: "2026-12-01 16:05".
+func dateTimeText(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	return t.Local().Format("2006-01-02 15:04")
 }
 
-// merchConfirm is the second step of a destructive action: a question and
+// confirmBox is the second step of a destructive action: a question and
 // two buttons, in a group a screen reader names.
-func merchConfirm(id, question, yes string, busy bool, onYes, onNo func(ctx app.Context)) app.UI {
+func confirmBox(id, question, yes string, busy bool, onYes, onNo func(ctx app.Context)) app.UI {
 	return app.Div().ID(id).Class("cs-confirm").Role("group").Aria("labelledby", id+"-q").Body(
 		app.P().ID(id+"-q").TabIndex(-1).Text(question),
 		app.Div().Class("cs-actions").Body(
@@ -64,84 +64,27 @@ func merchConfirm(id, question, yes string, busy bool, onYes, onNo func(ctx app.
 	)
 }
 
-// merchFocus moves focus to the element with id once the page has rendered.
-func merchFocus(ctx app.Context, id string) {
-	ctx.Defer(func(app.Context) {
-		if el := app.Window().GetElementByID(id); el.Truthy() {
-			el.Call("focus")
-		}
-	})
-}
-
-// merchFieldID is the input id of field name in row i.
-func merchFieldID(name string, i int) string {
+// fieldID is the input id of field name in row i.
+func fieldID(name string, i int) string {
 	return name + "-" + strconv.Itoa(i)
 }
 
-// merchTable is table with numeric columns (by index) aligned on their
-// digits, header included.
-func merchTable(caption string, head []string, numeric map[int]bool, n int, row func(i int) []app.UI) app.UI {
-	return app.Div().Class("cs-table-wrap").Body(
-		app.Table().Class("cs-table").Body(
-			app.Caption().Class("cs-sr").Text(caption),
-			app.THead().Body(app.Tr().Body(app.Range(head).Slice(func(i int) app.UI {
-				th := app.Th().Scope("col")
-				if numeric[i] {
-					th = th.Class("cs-num")
-				}
-				if head[i] == "" {
-					return th.Body(app.Span().Class("cs-sr").Text("Actions"))
-				}
-				return th.Text(head[i])
-			}))),
-			app.TBody().Body(app.Range(make([]struct{}, n)).Slice(func(i int) app.UI {
-				cells := row(i)
-				return app.Tr().Body(app.Range(cells).Slice(func(j int) app.UI {
-					td := app.Td()
-					if numeric[j] {
-						td = td.Class("cs-num")
-					}
-					return td.Body(cells[j])
-				}))
-			})),
-		),
-	)
-}
-
-// merchSigned writes minor units with a true minus sign: "−$4.56".
-func merchSigned(amount int64, currency string) string {
-	if amount < 0 {
-		return "−" + moneyText(-amount, currency)
-	}
-	return moneyText(amount, currency)
-}
-
-// merchAnchor keeps a page's own context. go-app drops what an async call
+// pageAnchor keeps a page's own context. go-app drops what an async call
 // dispatches when the element whose event started it is gone (a
 // confirmation's button, a closed row), so the merchant pages run their
 // calls on the page's context instead, which lives as long as the page.
-type merchAnchor struct {
+type pageAnchor struct {
 	ctx app.Context
 	ok  bool
 }
 
 // anchor records the page's context (from OnMount or OnNav).
-func (a *merchAnchor) anchor(ctx app.Context) { a.ctx, a.ok = ctx, true }
+func (a *pageAnchor) anchor(ctx app.Context) { a.ctx, a.ok = ctx, true }
 
 // own is the page's context, or ctx before the page has one.
-func (a *merchAnchor) own(ctx app.Context) app.Context {
+func (a *pageAnchor) own(ctx app.Context) app.Context {
 	if a.ok {
 		return a.ctx
 	}
 	return ctx
-}
-
-// merchFocusFirst moves focus to the first of ids that has an error.
-func merchFocusFirst(ctx app.Context, errs map[string]string, ids ...string) {
-	for _, id := range ids {
-		if errs[id] != "" {
-			merchFocus(ctx, id)
-			return
-		}
-	}
 }

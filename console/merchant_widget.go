@@ -8,16 +8,17 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 	"github.com/buycard/buycard/widget"
 )
 
-// merchWidgetDesigner is /console/widgets/{id}: a widget's design, who may
+// widgetDesigner is /console/widgets/{id}: a widget's design, who may
 // embed it and the publisher's share, with a live preview (the very card
 // component publishers' pages show, re-rendered on every change before
 // saving), its embed code and its funnel.
-type merchWidgetDesigner struct {
+type widgetDesigner struct {
 	app.Compo
-	merchAnchor
+	pageAnchor
 	s *session
 
 	loaded   string
@@ -26,96 +27,83 @@ type merchWidgetDesigner struct {
 	product  *buycard.Product
 	merchant string // the merchant's name, as cards show it
 	loadErr  string
-	snippet  merchSnippets
+	snippet  embedSnippets
 	snipErr  string
 
-	edit    merchWidgetForm
+	edit    widgetForm
 	errs    map[string]string
 	busy    bool
 	err, ok string
 }
 
-// merchSnippets is GET /v1/embed/snippet.
-type merchSnippets struct {
+// embedSnippets is GET /v1/embed/snippet.
+type embedSnippets struct {
 	Script string `json:"script"`
 	Link   string `json:"link"`
 }
 
-// merchWidgetForm is a widget as the designer holds it, numbers as typed.
-type merchWidgetForm struct {
+// widgetForm is a widget as the designer holds it, numbers as typed.
+type widgetForm struct {
 	CTA, ThemeColor, Radius, Scheme, Layout, Locale string
 	Domains, Share, CheckoutMode                    string
 	Closed                                          bool // out of the publishers' catalog
 }
 
-// merchWidgetEdit is the body of PATCH /v1/widgets/{id}.
-type merchWidgetEdit struct {
-	ProductID         string   `json:"product_id"`
-	CTA               string   `json:"cta"`
-	PublisherShareBPS int      `json:"publisher_share_bps"`
-	AllowedDomains    []string `json:"allowed_domains"`
-	CheckoutMode      string   `json:"checkout_mode"`
-	Closed            bool     `json:"closed_to_publishers"`
-	ThemeColor        string   `json:"theme_color"`
-	CornerRadius      int      `json:"corner_radius"`
-	ColorScheme       string   `json:"color_scheme"`
-	Layout            string   `json:"layout"`
-	Locale            string   `json:"locale"`
-}
-
-// merchWidgetFormOf is the form of a stored widget.
-func merchWidgetFormOf(w *buycard.Widget) merchWidgetForm {
+// widgetFormOf is the form of a stored widget.
+func widgetFormOf(w *buycard.Widget) widgetForm {
 	d := *w
 	d.SetDesignDefaults()
 	mode := d.CheckoutMode
 	if mode == "" {
 		mode = buycard.CheckoutOverlay
 	}
-	return merchWidgetForm{CTA: d.CTA, ThemeColor: strings.ToLower(d.ThemeColor), Radius: strconv.Itoa(d.CornerRadius),
+	return widgetForm{CTA: d.CTA, ThemeColor: strings.ToLower(d.ThemeColor), Radius: strconv.Itoa(d.CornerRadius),
 		Scheme: d.ColorScheme, Layout: d.Layout, Locale: d.Locale, Domains: strings.Join(d.AllowedDomains, "\n"),
-		Share: percentField(d.PublisherShareBPS), CheckoutMode: mode, Closed: d.ClosedToPublishers}
+		Share: ui.PercentField(d.PublisherShareBPS), CheckoutMode: mode, Closed: d.ClosedToPublishers}
 }
 
 // request checks the form and makes the PATCH body, or returns the error
 // of each field by its input id.
-func (f merchWidgetForm) request(productID string) (*merchWidgetEdit, map[string]string) {
+func (f widgetForm) request(productID string) (*buycard.WidgetEdit, map[string]string) {
 	errs := map[string]string{}
-	e := &merchWidgetEdit{ProductID: productID, CTA: strings.TrimSpace(f.CTA), ThemeColor: f.ThemeColor,
-		ColorScheme: f.Scheme, Layout: f.Layout, Locale: strings.TrimSpace(f.Locale),
-		AllowedDomains: parseDomains(f.Domains), CheckoutMode: f.CheckoutMode, Closed: f.Closed}
-	var err error
-	if e.PublisherShareBPS, err = parsePercent(f.Share, "Publisher share"); err != nil {
+	cta, locale := strings.TrimSpace(f.CTA), strings.TrimSpace(f.Locale)
+	share, err := ui.ParsePercent(f.Share, "Publisher share")
+	if err != nil {
 		errs["w-share"] = message(err)
 	}
-	if e.CornerRadius, err = parseCount(f.Radius, 0, "Corner radius"); err != nil {
+	radius, err := ui.ParseCount(f.Radius, 0, "Corner radius")
+	if err != nil {
 		errs["w-radius"] = message(err)
-	} else if e.CornerRadius > buycard.MaxCornerRadius {
+	} else if radius > buycard.MaxCornerRadius {
 		errs["w-radius"] = "Corner radius must be at most " + strconv.Itoa(buycard.MaxCornerRadius) + " pixels."
 	}
 	switch {
-	case e.CTA == "":
+	case cta == "":
 		errs["w-cta"] = "Enter the button's text."
-	case len(e.CTA) > 40: // as the API counts: bytes
+	case len(cta) > 40: // as the API counts: bytes
 		errs["w-cta"] = "At most 40 characters, so the button stays readable."
 	}
-	if c := (buycard.Widget{ThemeColor: e.ThemeColor}); e.ThemeColor == "" || c.ValidateDesign() != nil {
+	if c := (buycard.Widget{ThemeColor: f.ThemeColor}); f.ThemeColor == "" || c.ValidateDesign() != nil {
 		errs["w-color"] = "Choose a colour such as #1d4ed8."
 	}
-	if e.Locale != "" && !buycard.ValidLocale(e.Locale) {
+	if locale != "" && !buycard.ValidLocale(locale) {
 		errs["w-locale"] = "Choose a language."
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return e, nil
+	return &buycard.WidgetEdit{ProductID: &productID, CTA: &cta, PublisherShareBPS: &share,
+		AllowedDomains: buycard.Replace(ui.ParseDomains(f.Domains)...), CheckoutMode: &f.CheckoutMode,
+		ClosedToPublishers: &f.Closed, ThemeColor: &f.ThemeColor, CornerRadius: &radius,
+		ColorScheme: &f.Scheme, Layout: &f.Layout, Locale: &locale}, nil
 }
 
 // preview is the draft widget the preview shows: the form as it is, with
 // values it cannot show yet replaced by the stored ones.
-func (f merchWidgetForm) preview(stored buycard.Widget) buycard.Widget {
+func (f widgetForm) preview(stored buycard.Widget) buycard.Widget {
 	w := stored
 	w.CTA = strings.TrimSpace(f.CTA)
-	if r, err := parseCount(f.Radius, 0, ""); err == nil {
+	if r, err := ui.ParseCount(f.Radius, 0, ""); err == nil {
 		w.CornerRadius = min(r, buycard.MaxCornerRadius)
 	}
 	w.ThemeColor, w.ColorScheme, w.Layout = f.ThemeColor, f.Scheme, f.Layout
@@ -125,32 +113,32 @@ func (f merchWidgetForm) preview(stored buycard.Widget) buycard.Widget {
 	return w
 }
 
-// merchFollowShopper is the locale option of none: go-app drops an empty
+// followShopper is the locale option of none: go-app drops an empty
 // option value.
-const merchFollowShopper = "shopper"
+const followShopper = "shopper"
 
-// merchLocales are the card languages the designer offers; the card
+// cardLocales are the card languages the designer offers; the card
 // follows the shopper's browser when none is set.
-var merchLocales = []option{
-	{merchFollowShopper, "The shopper's browser language"}, {"en", "English"}, {"fr", "Français"}, {"de", "Deutsch"}, {"es", "Español"},
-	{"it", "Italiano"}, {"nl", "Nederlands"}, {"pt", "Português"}, {"ja", "日本語"},
+var cardLocales = []ui.Option{
+	{Value: followShopper, Label: "The shopper's browser language"}, {Value: "en", Label: "English"}, {Value: "fr", Label: "Français"}, {Value: "de", Label: "Deutsch"}, {Value: "es", Label: "Español"},
+	{Value: "it", Label: "Italiano"}, {Value: "nl", Label: "Nederlands"}, {Value: "pt", Label: "Português"}, {Value: "ja", Label: "日本語"},
 }
 
-func newWidgetDesigner(s *session, _ []string) app.UI { return &merchWidgetDesigner{s: s} }
+func newWidgetDesigner(s *session, _ []string) app.UI { return &widgetDesigner{s: s} }
 
-func (p *merchWidgetDesigner) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *merchWidgetDesigner) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *widgetDesigner) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *widgetDesigner) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
-func (p *merchWidgetDesigner) load(ctx app.Context) {
-	id := merchPathID(ctx.Page().URL().Path, "/widgets")
+func (p *widgetDesigner) load(ctx app.Context) {
+	id := pathID(ctx.Page().URL().Path, "/widgets")
 	if app.IsServer || id == "" || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.id, p.widget, p.product, p.merchant, p.loadErr = id, nil, nil, "", ""
-	p.snippet, p.snipErr, p.edit, p.errs, p.busy, p.err, p.ok = merchSnippets{}, "", merchWidgetForm{}, nil, false, "", ""
+	p.snippet, p.snipErr, p.edit, p.errs, p.busy, p.err, p.ok = embedSnippets{}, "", widgetForm{}, nil, false, "", ""
 	var w buycard.Widget
 	var pr buycard.Product
-	run(ctx, func() error {
+	ui.Run(ctx, func() error {
 		if err := p.s.api.get("/v1/widgets/"+id, &w); err != nil {
 			return err
 		}
@@ -163,11 +151,11 @@ func (p *merchWidgetDesigner) load(ctx app.Context) {
 			p.loadErr = message(err)
 			return
 		}
-		p.widget, p.product, p.edit = &w, &pr, merchWidgetFormOf(&w)
-		merchTitle("Widget for " + pr.Title)
+		p.widget, p.product, p.edit = &w, &pr, widgetFormOf(&w)
+		productTitle("Widget for " + pr.Title)
 	})
-	var snip merchSnippets
-	run(ctx, func() error { return p.s.api.get("/v1/embed/snippet?widget="+url.QueryEscape(id), &snip) }, func(ctx app.Context, err error) {
+	var snip embedSnippets
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/embed/snippet?widget="+url.QueryEscape(id), &snip) }, func(ctx app.Context, err error) {
 		if p.id != id {
 			return
 		}
@@ -178,7 +166,7 @@ func (p *merchWidgetDesigner) load(ctx app.Context) {
 		p.snippet = snip
 	})
 	var name string
-	run(ctx, func() error { name = p.merchantName(id); return nil }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { name = p.merchantName(id); return nil }, func(ctx app.Context, err error) {
 		if p.id == id {
 			p.merchant = name
 		}
@@ -187,7 +175,7 @@ func (p *merchWidgetDesigner) load(ctx app.Context) {
 
 // merchantName is the merchant's name as its cards show it, read from
 // the widget's public offer; "" when it cannot be read.
-func (p *merchWidgetDesigner) merchantName(id string) string {
+func (p *widgetDesigner) merchantName(id string) string {
 	var cards struct {
 		Cards map[string]struct {
 			Token string `json:"token"`
@@ -205,11 +193,11 @@ func (p *merchWidgetDesigner) merchantName(id string) string {
 	return offer.Merchant
 }
 
-func (p *merchWidgetDesigner) Render() app.UI {
+func (p *widgetDesigner) Render() app.UI {
 	back := app.P().Class("cs-back").Body(app.A().Href(Base + "/widgets").Text("← All widgets"))
 	switch {
 	case p.loadErr != "":
-		return app.Section().Body(back, app.H1().Text("Widget designer"), status(p.loadErr, ""))
+		return app.Section().Body(back, app.H1().Text("Widget designer"), ui.Status(p.loadErr, ""))
 	case p.widget == nil:
 		return app.Section().Body(back, app.H1().Text("Widget designer"), app.P().Class("cs-loading").Aria("busy", "true").Text("Loading…"))
 	}
@@ -227,66 +215,66 @@ func (p *merchWidgetDesigner) Render() app.UI {
 	)
 }
 
-func (p *merchWidgetDesigner) renderForm() app.UI {
+func (p *widgetDesigner) renderForm() app.UI {
 	f := &p.edit
-	locales := merchLocales
+	locales := cardLocales
 	known := false
-	locale := orDefault(f.Locale, merchFollowShopper)
+	locale := orDefault(f.Locale, followShopper)
 	for _, o := range locales {
 		known = known || o.Value == locale
 	}
 	if !known {
-		locales = append(append([]option{}, locales...), option{f.Locale, f.Locale})
+		locales = append(append([]ui.Option{}, locales...), ui.Option{Value: f.Locale, Label: f.Locale})
 	}
 	onColor := buycard.ContrastText(f.ThemeColor)
 	onColorName := "white"
 	if onColor == "#000000" {
 		onColorName = "black"
 	}
-	return form("Widget design", p.save,
+	return ui.Form("Widget design", p.save,
 		app.H2().Text("Design"),
-		textInput(field{Live: true, ID: "w-cta", Label: "Button text", Value: f.CTA, MaxLength: 40, Error: p.errs["w-cta"],
+		ui.TextInput(ui.Field{Live: true, ID: "w-cta", Label: "Button text", Value: f.CTA, MaxLength: 40, Error: p.errs["w-cta"],
 			Required: true, Hint: "Such as Buy, Pre-order or Get it."},
 			func(_ app.Context, v string) { f.CTA = v }),
 		app.Div().Class("cs-row").Body(
-			textInput(field{Live: true, ID: "w-color", Label: "Theme colour", Type: "color", Value: f.ThemeColor, Error: p.errs["w-color"],
+			ui.TextInput(ui.Field{Live: true, ID: "w-color", Label: "Theme colour", Type: "color", Value: f.ThemeColor, Error: p.errs["w-color"],
 				Hint: "The button's colour (" + f.ThemeColor + "); its text is " + onColorName + " for contrast."},
 				func(_ app.Context, v string) { f.ThemeColor = strings.ToLower(v) }),
-			textInput(field{Live: true, ID: "w-radius", Label: "Corner radius (pixels)", Type: "number", Min: "0", Max: strconv.Itoa(buycard.MaxCornerRadius),
+			ui.TextInput(ui.Field{Live: true, ID: "w-radius", Label: "Corner radius (pixels)", Type: "number", Min: "0", Max: strconv.Itoa(buycard.MaxCornerRadius),
 				Step: "1", Value: f.Radius, Error: p.errs["w-radius"], Hint: "0 to " + strconv.Itoa(buycard.MaxCornerRadius) + "."},
 				func(_ app.Context, v string) { f.Radius = v }),
 		),
-		radioGroup("w-scheme", "Colours", f.Scheme, []option{
-			{buycard.SchemeAuto, "Auto: follow the page (light or dark)"}, {buycard.SchemeLight, "Light"}, {buycard.SchemeDark, "Dark"},
+		ui.RadioGroup("w-scheme", "Colours", f.Scheme, []ui.Option{
+			{Value: buycard.SchemeAuto, Label: "Auto: follow the page (light or dark)"}, {Value: buycard.SchemeLight, Label: "Light"}, {Value: buycard.SchemeDark, Label: "Dark"},
 		}, func(_ app.Context, v string) { f.Scheme = v }),
-		radioGroup("w-layout", "Layout", f.Layout, []option{
-			{buycard.LayoutFull, "Full: image, merchant, title, price"}, {buycard.LayoutCompact, "Compact: a shorter card"},
+		ui.RadioGroup("w-layout", "Layout", f.Layout, []ui.Option{
+			{Value: buycard.LayoutFull, Label: "Full: image, merchant, title, price"}, {Value: buycard.LayoutCompact, Label: "Compact: a shorter card"},
 		}, func(_ app.Context, v string) { f.Layout = v }),
-		selectInput("w-locale", "Language", locale, locales, func(_ app.Context, v string) {
-			if v == merchFollowShopper {
+		ui.SelectInput("w-locale", "Language", locale, locales, func(_ app.Context, v string) {
+			if v == followShopper {
 				v = ""
 			}
 			f.Locale = v
 		}),
 		app.If(p.errs["w-locale"] != "", func() app.UI { return app.P().Class("cs-field-error").Text(p.errs["w-locale"]) }),
 		app.H2().Text("Publishers"),
-		checkbox("w-open", "Open to publishers: list it in their catalog, where any publisher can make a placement for it", !f.Closed,
+		ui.Checkbox("w-open", "Open to publishers: list it in their catalog, where any publisher can make a placement for it", !f.Closed,
 			func(_ app.Context, open bool) { f.Closed = !open }),
-		textInput(field{ID: "w-share", Label: "Publisher share (%)", Value: f.Share, Error: p.errs["w-share"], Autocomplete: "off",
+		ui.TextInput(ui.Field{ID: "w-share", Label: "Publisher share (%)", Value: f.Share, Error: p.errs["w-share"], Autocomplete: "off",
 			Hint: "What the publisher earns of each sale, with up to two decimals, such as 7.50."},
 			func(_ app.Context, v string) { f.Share = v }),
-		textInput(field{ID: "w-domains", Label: "Allowed publisher domains", Type: "textarea", Value: f.Domains,
+		ui.TextInput(ui.Field{ID: "w-domains", Label: "Allowed publisher domains", Type: "textarea", Value: f.Domains,
 			Hint: "One per line, such as example.com or *.example.com. Leave empty to let any site embed the card."},
 			func(_ app.Context, v string) { f.Domains = v }),
-		radioGroup("w-mode", "Checkout", f.CheckoutMode, []option{
-			{buycard.CheckoutOverlay, "Overlay on the publisher's page"}, {buycard.CheckoutPopup, "Pop-up window"},
+		ui.RadioGroup("w-mode", "Checkout", f.CheckoutMode, []ui.Option{
+			{Value: buycard.CheckoutOverlay, Label: "Overlay on the publisher's page"}, {Value: buycard.CheckoutPopup, Label: "Pop-up window"},
 		}, func(_ app.Context, v string) { f.CheckoutMode = v }),
-		status(p.err, p.ok),
-		submitButton("Save widget", p.busy),
+		ui.Status(p.err, p.ok),
+		ui.SubmitButton("Save widget", p.busy),
 	)
 }
 
-func (p *merchWidgetDesigner) renderPreview() app.UI {
+func (p *widgetDesigner) renderPreview() app.UI {
 	lang := "en"
 	if !app.IsServer {
 		if l := app.Window().Get("navigator").Get("language"); l.Truthy() {
@@ -314,11 +302,11 @@ func (p *merchWidgetDesigner) renderPreview() app.UI {
 	)
 }
 
-func (p *merchWidgetDesigner) renderSnippet() app.UI {
+func (p *widgetDesigner) renderSnippet() app.UI {
 	var body app.UI
 	switch {
 	case p.snipErr != "":
-		body = status(p.snipErr, "")
+		body = ui.Status(p.snipErr, "")
 	case p.snippet.Script == "":
 		body = app.P().Class("cs-loading").Text("Loading…")
 	default:
@@ -334,20 +322,20 @@ func (p *merchWidgetDesigner) renderSnippet() app.UI {
 	)
 }
 
-func (p *merchWidgetDesigner) save(ctx app.Context) {
+func (p *widgetDesigner) save(ctx app.Context) {
 	ctx = p.own(ctx)
 	p.err, p.ok = "", ""
 	body, errs := p.edit.request(p.widget.ProductID)
 	p.errs = errs
 	if body == nil {
 		p.err = "Check the fields marked above."
-		merchFocusFirst(ctx, errs, "w-cta", "w-color", "w-radius", "w-locale", "w-share")
+		ui.FocusFirst(ctx, errs, "w-cta", "w-color", "w-radius", "w-locale", "w-share")
 		return
 	}
 	p.busy = true
 	id := p.id
 	var saved buycard.Widget
-	run(ctx, func() error { return p.s.api.do("PATCH", "/v1/widgets/"+id, body, &saved) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("PATCH", "/v1/widgets/"+id, body, &saved) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if p.id != id {
 			return
@@ -356,7 +344,7 @@ func (p *merchWidgetDesigner) save(ctx app.Context) {
 			p.err = message(err)
 			return
 		}
-		p.widget, p.edit = &saved, merchWidgetFormOf(&saved)
+		p.widget, p.edit = &saved, widgetFormOf(&saved)
 		p.ok = "Widget saved."
 	})
 }

@@ -4,13 +4,14 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
-// merchWidgetsPage is /console/widgets: the merchant's widgets (buy cards)
+// widgetsPage is /console/widgets: the merchant's widgets (buy cards)
 // and a form to make one for a product; the designer then styles it.
-type merchWidgetsPage struct {
+type widgetsPage struct {
 	app.Compo
-	merchAnchor
+	pageAnchor
 	s *session
 
 	loaded   string
@@ -23,12 +24,12 @@ type merchWidgetsPage struct {
 	err       string
 }
 
-func newWidgetsPage(s *session, _ []string) app.UI { return &merchWidgetsPage{s: s} }
+func newWidgetsPage(s *session, _ []string) app.UI { return &widgetsPage{s: s} }
 
-func (p *merchWidgetsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *merchWidgetsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *widgetsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *widgetsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
-func (p *merchWidgetsPage) load(ctx app.Context) {
+func (p *widgetsPage) load(ctx app.Context) {
 	if app.IsServer || !atPath(ctx, "/widgets") || !onPage(ctx, &p.loaded) {
 		return
 	}
@@ -39,7 +40,7 @@ func (p *merchWidgetsPage) load(ctx app.Context) {
 	var ps struct {
 		Products []buycard.Product `json:"products"`
 	}
-	run(ctx, func() error {
+	ui.Run(ctx, func() error {
 		if err := p.s.api.get("/v1/products", &ps); err != nil {
 			return err
 		}
@@ -60,7 +61,7 @@ func (p *merchWidgetsPage) load(ctx app.Context) {
 }
 
 // title is the title of product id, or the id.
-func (p *merchWidgetsPage) title(id string) string {
+func (p *widgetsPage) title(id string) string {
 	for _, pr := range p.products {
 		if pr.ID == id {
 			return orDefault(pr.Title, id)
@@ -69,11 +70,11 @@ func (p *merchWidgetsPage) title(id string) string {
 	return id
 }
 
-func (p *merchWidgetsPage) Render() app.UI {
-	var options []option
+func (p *widgetsPage) Render() app.UI {
+	var options []ui.Option
 	for _, pr := range p.products {
 		if pr.ArchivedAt == nil {
-			options = append(options, option{pr.ID, orDefault(pr.Title, pr.ID)})
+			options = append(options, ui.Option{Value: pr.ID, Label: orDefault(pr.Title, pr.ID)})
 		}
 	}
 	var create app.UI
@@ -83,10 +84,10 @@ func (p *merchWidgetsPage) Render() app.UI {
 	case len(options) == 0 && p.listErr == "":
 		create = app.P().Body(app.Text("Widgets sell a product. "), app.A().Href(Base+"/products").Text("Create a product first."))
 	case len(options) > 0:
-		create = form("New widget", p.create,
-			selectInput("w-product", "Product", p.productID, options, func(_ app.Context, v string) { p.productID = v }),
-			status(p.err, ""),
-			submitButton("Create widget", p.busy),
+		create = ui.Form("New widget", p.create,
+			ui.SelectInput("w-product", "Product", p.productID, options, func(_ app.Context, v string) { p.productID = v }),
+			ui.Status(p.err, ""),
+			ui.SubmitButton("Create widget", p.busy),
 		)
 	}
 	return app.Section().Body(
@@ -98,16 +99,16 @@ func (p *merchWidgetsPage) Render() app.UI {
 	)
 }
 
-func (p *merchWidgetsPage) renderList() app.UI {
+func (p *widgetsPage) renderList() app.UI {
 	switch {
 	case p.listErr != "":
-		return status(p.listErr, "")
+		return ui.Status(p.listErr, "")
 	case p.widgets == nil:
 		return app.P().Class("cs-loading").Text("Loading…")
 	case len(p.widgets) == 0:
 		return app.P().Text("No widgets yet.")
 	}
-	return merchTable("Your widgets", []string{"Widget", "Product", "Button", "Publisher share", "Checkout", "Created"}, map[int]bool{3: true}, len(p.widgets), func(i int) []app.UI {
+	return ui.Table("Your widgets", []string{"Widget", "Product", "Button", "Publisher share", "Checkout", "Created"}, map[int]bool{3: true}, len(p.widgets), func(i int) []app.UI {
 		w := p.widgets[i]
 		mode := "Overlay"
 		if w.CheckoutMode == buycard.CheckoutPopup {
@@ -117,14 +118,14 @@ func (p *merchWidgetsPage) renderList() app.UI {
 			app.A().Href(Base+"/widgets/"+w.ID).Aria("label", "Design "+w.ID+" ("+p.title(w.ProductID)+")").Body(app.Code().Text(w.ID)),
 			app.Text(p.title(w.ProductID)),
 			app.Text(w.CTA),
-			app.Text(percentField(w.PublisherShareBPS) + "%"),
+			app.Text(ui.PercentField(w.PublisherShareBPS) + "%"),
 			app.Text(mode),
-			app.Text(merchDate(w.CreatedAt)),
+			app.Text(dateText(w.CreatedAt)),
 		}
 	})
 }
 
-func (p *merchWidgetsPage) create(ctx app.Context) {
+func (p *widgetsPage) create(ctx app.Context) {
 	ctx = p.own(ctx)
 	if p.productID == "" {
 		p.err = "Choose a product."
@@ -133,7 +134,7 @@ func (p *merchWidgetsPage) create(ctx app.Context) {
 	p.busy, p.err = true, ""
 	body := map[string]string{"product_id": p.productID}
 	var w buycard.Widget
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/widgets", body, &w) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/widgets", body, &w) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)

@@ -4,6 +4,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // catalogPage is /console/catalog: the products merchants opened to
@@ -37,7 +38,7 @@ func (p *catalogPage) load(ctx app.Context) {
 	var reply struct {
 		Widgets []*buycard.CatalogEntry `json:"widgets"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/catalog", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/catalog", &reply) }, func(ctx app.Context, err error) {
 		p.loaded = true
 		if err != nil {
 			p.err = message(err)
@@ -54,7 +55,7 @@ func (p *catalogPage) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("Catalog"),
 		app.P().Text("Products merchants offer to publishers. Your share is what you earn from each sale made through your placements."),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		p.renderEntries(),
 		app.If(len(p.entries) > 0, p.renderForm),
 	)
@@ -69,7 +70,7 @@ func (p *catalogPage) renderEntries() app.UI {
 	case len(p.entries) == 0:
 		return app.P().Text("No products are open to publishers yet. Check back soon.")
 	}
-	return table("Products open to publishers", []string{"Product", "Merchant", "Price", "Your share", ""}, len(p.entries), func(i int) []app.UI {
+	return ui.Table("Products open to publishers", []string{"Product", "Merchant", "Price", "Your share", ""}, nil, len(p.entries), func(i int) []app.UI {
 		e := p.entries[i]
 		return []app.UI{
 			app.Div().Class("cs-product").Body(
@@ -81,7 +82,7 @@ func (p *catalogPage) renderEntries() app.UI {
 			),
 			app.Text(e.MerchantName),
 			app.Span().Class("cs-num").Text(priceRangeText(e.MinPrice, e.MaxPrice, e.Currency)),
-			app.Span().Class("cs-num").Text(bpsText(e.ShareBPS)),
+			app.Span().Class("cs-num").Text(ui.BPSText(e.ShareBPS)),
 			app.Button().Type("button").Aria("label", "Create placement for "+e.Title).Text("Create placement").
 				OnClick(func(ctx app.Context, _ app.Event) { p.pick(ctx, e.WidgetID) }),
 		}
@@ -99,20 +100,20 @@ func (p *catalogPage) pick(ctx app.Context, widgetID string) {
 }
 
 func (p *catalogPage) renderForm() app.UI {
-	options := make([]option, len(p.entries))
+	options := make([]ui.Option, len(p.entries))
 	for i, e := range p.entries {
-		options[i] = option{e.WidgetID, e.Title + " (" + e.MerchantName + ")"}
+		options[i] = ui.Option{Value: e.WidgetID, Label: e.Title + " (" + e.MerchantName + ")"}
 	}
 	return app.Section().Class("cs-panel").Aria("labelledby", "new-placement-h").Body(
 		app.H2().ID("new-placement-h").Class("cs-panel-title").Text("Create a placement"),
 		app.P().Class("cs-hint cs-lead").Text("A placement is one spot on your site that shows a card, such as a post or a sidebar. Its sales and funnel are counted on their own."),
-		form("Create a placement", p.create,
-			selectInput("placement-widget", "Product", p.widget, options, func(_ app.Context, v string) { p.widget = v }),
-			textInput(field{ID: "placement-name", Label: "Placement name", Value: p.name, Required: true, MaxLength: 100,
+		ui.Form("Create a placement", p.create,
+			ui.SelectInput("placement-widget", "Product", p.widget, options, func(_ app.Context, v string) { p.widget = v }),
+			ui.TextInput(ui.Field{ID: "placement-name", Label: "Placement name", Value: p.name, Required: true, MaxLength: 100,
 				Hint: "Where the card goes, such as “Spring gift guide post”."},
 				func(_ app.Context, v string) { p.name = v }),
-			status(p.formErr, ""),
-			submitButton("Create placement", p.busy),
+			ui.Status(p.formErr, ""),
+			ui.SubmitButton("Create placement", p.busy),
 		),
 	)
 }
@@ -123,7 +124,7 @@ func (p *catalogPage) create(ctx app.Context) {
 		Placement buycard.PlacementListing `json:"placement"`
 	}
 	body := map[string]string{"widget_id": p.widget, "name": p.name}
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/placements", body, &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/placements", body, &reply) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.formErr = message(err)

@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // payouts is GET /v1/payouts: the statements of the publisher's paid
@@ -77,7 +78,7 @@ func (p *earningsPage) load(ctx app.Context) {
 	var reply struct {
 		Earnings earnings `json:"earnings"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/earnings", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/earnings", &reply) }, func(ctx app.Context, err error) {
 		p.loaded = true
 		if err != nil {
 			p.err = message(err)
@@ -86,7 +87,7 @@ func (p *earningsPage) load(ctx app.Context) {
 		p.earnings = reply.Earnings
 	})
 	var got payouts
-	run(ctx, func() error { return p.s.api.get("/v1/payouts", &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/payouts", &got) }, func(ctx app.Context, err error) {
 		p.payoutsDone = true
 		switch {
 		case buycard.ErrorCode(err) == buycard.ENOTFOUND:
@@ -104,12 +105,12 @@ func (p *earningsPage) Render() app.UI {
 		app.H1().Text("Earnings"),
 		app.P().Text("Your share of a sale is pending while the shopper may still get a refund, then available, then paid out to your Stripe account."),
 		app.H2().Text("Balances"),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		app.If(p.err == "", func() app.UI { return earningsSummary(p.earnings, p.loaded) }),
 		newAccountPanel("acct", false),
 		app.Section().Aria("labelledby", "payouts-h").Body(
 			app.H2().ID("payouts-h").Text("Payout history"),
-			status(p.payoutsErr, ""),
+			ui.Status(p.payoutsErr, ""),
 			p.renderPayouts(),
 		),
 	)
@@ -136,7 +137,7 @@ func (p *earningsPage) renderPayouts() app.UI {
 	return app.Div().Body(
 		app.H3().Text("Transfers to your Stripe account"),
 		app.If(len(ts) == 0, func() app.UI { return app.P().Text("No transfers yet.") }).Else(func() app.UI {
-			return table("Transfers, newest first", []string{"Date", "Order", "Movement", "Amount", "Status"}, len(ts), func(i int) []app.UI {
+			return ui.Table("Transfers, newest first", []string{"Date", "Order", "Movement", "Amount", "Status"}, nil, len(ts), func(i int) []app.UI {
 				t := ts[i]
 				st := app.UI(app.Text(orDefault(transferStatuses[t.Status], t.Status)))
 				if t.Status == "failed" && t.Error != "" {
@@ -150,12 +151,12 @@ func (p *earningsPage) renderPayouts() app.UI {
 		}),
 		app.H3().Text("Paid out, per currency"),
 		app.If(len(entries) == 0, func() app.UI { return app.P().Text("Nothing paid out yet.") }).Else(func() app.UI {
-			return table("Paid-out statement, oldest first", []string{"Date", "Order", "Entry", "Amount", "Total paid"}, len(entries), func(i int) []app.UI {
+			return ui.Table("Paid-out statement, oldest first", []string{"Date", "Order", "Entry", "Amount", "Total paid"}, nil, len(entries), func(i int) []app.UI {
 				e, cur := entries[i], currencies[i]
 				return []app.UI{
 					app.Text(e.EffectiveAt.Format(time.DateOnly)), app.Code().Text(e.OrderID),
 					app.Text(orDefault(entryKinds[e.Kind], e.Kind)),
-					app.Span().Class("cs-num").Text(moneyText(e.Amount, cur)), app.Span().Class("cs-num").Text(moneyText(e.Balance, cur)),
+					app.Span().Class("cs-num").Text(ui.MoneyText(e.Amount, cur)), app.Span().Class("cs-num").Text(ui.MoneyText(e.Balance, cur)),
 				}
 			})
 		}),

@@ -2,14 +2,16 @@ package console
 
 import (
 	"sort"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
 // priceRangeText is a product's price, or its range when variants differ.
 func priceRangeText(min, max int64, cur string) string {
 	if min == max {
-		return moneyText(min, cur)
+		return ui.MoneyText(min, cur)
 	}
-	return moneyText(min, cur) + " – " + moneyText(max, cur)
+	return ui.MoneyText(min, cur) + " – " + ui.MoneyText(max, cur)
 }
 
 // earnings is GET /v1/earnings: per currency, the publisher's balance of

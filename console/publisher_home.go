@@ -2,6 +2,8 @@ package console
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
 )
 
 // publisherHome is a publisher's /console: its earnings per currency, its
@@ -29,7 +31,7 @@ func (p *publisherHome) load(ctx app.Context) {
 	var reply struct {
 		Earnings earnings `json:"earnings"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/earnings", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/earnings", &reply) }, func(ctx app.Context, err error) {
 		p.loaded = true
 		if err != nil {
 			p.err = message(err)
@@ -52,7 +54,7 @@ func (p *publisherHome) Render() app.UI {
 				app.H2().ID("earn-h").Text("Earnings"),
 				app.A().Href(Base+"/earnings").Text("Earnings and payouts"),
 			),
-			status(p.err, ""),
+			ui.Status(p.err, ""),
 			earningsSummary(p.earnings, p.loaded),
 		),
 		newAccountPanel("acct", false),
@@ -73,11 +75,11 @@ func earningsSummary(e earnings, loaded bool) app.UI {
 	for _, k := range earningKinds {
 		head = append(head, k.label)
 	}
-	return table("Earnings per currency", head, len(curs), func(i int) []app.UI {
+	return ui.Table("Earnings per currency", head, nil, len(curs), func(i int) []app.UI {
 		cur := curs[i]
 		cells := []app.UI{app.Text(cur)}
 		for _, k := range earningKinds {
-			cells = append(cells, app.Span().Class("cs-num").Text(moneyText(e[cur][k.key], cur)))
+			cells = append(cells, app.Span().Class("cs-num").Text(ui.MoneyText(e[cur][k.key], cur)))
 		}
 		return cells
 	})

@@ -7,6 +7,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // placementsPage is /console/placements: the publisher's placements
@@ -34,7 +35,7 @@ func (p *placementsPage) load(ctx app.Context) {
 	var reply struct {
 		Placements []*buycard.PlacementListing `json:"placements"`
 	}
-	run(ctx, func() error { return p.s.api.get("/v1/placements", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/placements", &reply) }, func(ctx app.Context, err error) {
 		p.loaded = true
 		if err != nil {
 			p.err = message(err)
@@ -51,7 +52,7 @@ func (p *placementsPage) Render() app.UI {
 			app.A().Href(Base+"/catalog").Text("Create a placement from the catalog"),
 		),
 		app.P().Text("Each placement is one spot on your site showing a card. Open one for its embed code, a live preview and its funnel."),
-		status(p.err, ""),
+		ui.Status(p.err, ""),
 		p.renderList(),
 	)
 }
@@ -65,7 +66,7 @@ func (p *placementsPage) renderList() app.UI {
 	case len(p.list) == 0:
 		return app.P().Body(app.Text("No placements yet. "), app.A().Href(Base+"/catalog").Text("Pick a product in the catalog"), app.Text(" to make your first."))
 	}
-	return table("Your placements", []string{"Placement", "Product", "Created", "Id"}, len(p.list), func(i int) []app.UI {
+	return ui.Table("Your placements", []string{"Placement", "Product", "Created", "Id"}, nil, len(p.list), func(i int) []app.UI {
 		pl := p.list[i]
 		return []app.UI{
 			app.A().Href(Base + "/placements/" + pl.ID).Text(orDefault(pl.Name, pl.ID)),
@@ -113,7 +114,7 @@ func (p *placementPage) load(ctx app.Context) {
 		Placement *buycard.PlacementListing `json:"placement"`
 	}
 	var got snippets
-	run(ctx, func() error {
+	ui.Run(ctx, func() error {
 		if err := p.s.api.get("/v1/placements/"+url.PathEscape(id), &reply); err != nil {
 			return err
 		}
@@ -164,7 +165,7 @@ func (p *placementPage) Render() app.UI {
 	case !p.loaded:
 		return app.Section().Body(back, app.H1().Text("Placement"), app.P().Class("cs-loading").Text("Loading…"))
 	case p.err != "":
-		return app.Section().Body(back, app.H1().Text("Placement"), status(p.err, ""))
+		return app.Section().Body(back, app.H1().Text("Placement"), ui.Status(p.err, ""))
 	}
 	pl := p.placement
 	return app.Section().Body(

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 func TestPublisherAdminRoutes(t *testing.T) {
@@ -64,7 +65,7 @@ func TestEarningsFormat(t *testing.T) {
 	if got := e.currencies(); len(got) != 2 || got[0] != "EUR" || got[1] != "USD" {
 		t.Errorf("currencies = %v", got)
 	}
-	if got := moneyText(1250, "USD"); got != "$12.50" {
+	if got := ui.MoneyText(1250, "USD"); got != "$12.50" {
 		t.Errorf("moneyText = %q", got)
 	}
 	if got := priceRangeText(1000, 2500, "USD"); got != "$10.00 – $25.00" {

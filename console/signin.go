@@ -6,6 +6,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console/ui"
 )
 
 // minPassword is the shortest password the server accepts
@@ -26,13 +27,13 @@ func newSignIn(s *session, _ []string) app.UI { return &signIn{s: s} }
 func (p *signIn) Render() app.UI {
 	return app.Section().Class("cs-narrow").Body(
 		app.H1().Text("Sign in"),
-		form("Sign in", p.submit,
-			textInput(field{ID: "email", Label: "Email", Type: "email", Value: p.email, Autocomplete: "username", Required: true},
+		ui.Form("Sign in", p.submit,
+			ui.TextInput(ui.Field{ID: "email", Label: "Email", Type: "email", Value: p.email, Autocomplete: "username", Required: true},
 				func(_ app.Context, v string) { p.email = v }),
-			textInput(field{ID: "password", Label: "Password", Type: "password", Value: p.password, Autocomplete: "current-password", Required: true},
+			ui.TextInput(ui.Field{ID: "password", Label: "Password", Type: "password", Value: p.password, Autocomplete: "current-password", Required: true},
 				func(_ app.Context, v string) { p.password = v }),
-			status(p.err, ""),
-			submitButton("Sign in", p.busy),
+			ui.Status(p.err, ""),
+			ui.SubmitButton("Sign in", p.busy),
 		),
 		app.P().Body(app.Text("New to Buycard? "), app.A().Href(Base+"/signup").Text("Create an account")),
 		app.P().Class("cs-hint").Text("Forgot your password? Ask the platform operator for a password link."),
@@ -43,7 +44,7 @@ func (p *signIn) submit(ctx app.Context) {
 	p.busy, p.err = true, ""
 	var m me
 	body := map[string]string{"email": p.email, "password": p.password}
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/login", body, &m) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/login", body, &m) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)
@@ -74,20 +75,20 @@ func (p *signUp) Render() app.UI {
 	}
 	return app.Section().Class("cs-narrow").Body(
 		app.H1().Text("Create an account"),
-		form("Create an account", p.submit,
-			radioGroup("role", "I want to", p.role, []option{
-				{buycard.RoleMerchant, "Sell my products (merchant)"},
-				{buycard.RolePublisher, "Earn from cards on my site (publisher)"},
+		ui.Form("Create an account", p.submit,
+			ui.RadioGroup("role", "I want to", p.role, []ui.Option{
+				{Value: buycard.RoleMerchant, Label: "Sell my products (merchant)"},
+				{Value: buycard.RolePublisher, Label: "Earn from cards on my site (publisher)"},
 			}, func(_ app.Context, v string) { p.role = v }),
-			textInput(field{ID: "name", Label: nameLabel, Value: p.name, Autocomplete: "organization", Required: true, MaxLength: 120},
+			ui.TextInput(ui.Field{ID: "name", Label: nameLabel, Value: p.name, Autocomplete: "organization", Required: true, MaxLength: 120},
 				func(_ app.Context, v string) { p.name = v }),
-			textInput(field{ID: "email", Label: "Email", Type: "email", Value: p.email, Autocomplete: "email", Required: true},
+			ui.TextInput(ui.Field{ID: "email", Label: "Email", Type: "email", Value: p.email, Autocomplete: "email", Required: true},
 				func(_ app.Context, v string) { p.email = v }),
-			textInput(field{ID: "password", Label: "Password", Type: "password", Value: p.password, Autocomplete: "new-password", Required: true,
+			ui.TextInput(ui.Field{ID: "password", Label: "Password", Type: "password", Value: p.password, Autocomplete: "new-password", Required: true,
 				Hint: "At least " + minPassword + " characters. A few unrelated words make a strong one."},
 				func(_ app.Context, v string) { p.password = v }),
-			status(p.err, ""),
-			submitButton("Create account", p.busy),
+			ui.Status(p.err, ""),
+			ui.SubmitButton("Create account", p.busy),
 		),
 		app.P().Body(app.Text("Already have an account? "), app.A().Href(Base+"/signin").Text("Sign in")),
 	)
@@ -102,7 +103,7 @@ func (p *signUp) submit(ctx app.Context) {
 	p.busy, p.err = true, ""
 	var m me
 	signup := map[string]string{"role": p.role, "name": p.name, "email": p.email, "password": p.password}
-	run(ctx, func() error { return p.signUpThenIn(signup, &m) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.signUpThenIn(signup, &m) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)
@@ -150,12 +151,12 @@ func (p *passwordPage) Render() app.UI {
 	}
 	return app.Section().Class("cs-narrow").Body(
 		app.H1().Text("Set your password"),
-		form("Set your password", p.submit,
-			textInput(field{ID: "new-password", Label: "New password", Type: "password", Value: p.password, Autocomplete: "new-password", Required: true,
+		ui.Form("Set your password", p.submit,
+			ui.TextInput(ui.Field{ID: "new-password", Label: "New password", Type: "password", Value: p.password, Autocomplete: "new-password", Required: true,
 				Hint: "At least " + minPassword + " characters."},
 				func(_ app.Context, v string) { p.password = v }),
-			status(p.err, ""),
-			submitButton("Set password", p.busy),
+			ui.Status(p.err, ""),
+			ui.SubmitButton("Set password", p.busy),
 		),
 	)
 }
@@ -164,7 +165,7 @@ func (p *passwordPage) submit(ctx app.Context) {
 	p.busy, p.err = true, ""
 	token := strings.TrimPrefix(ctx.Page().URL().Fragment, "token=")
 	body := map[string]string{"token": token, "new_password": p.password}
-	run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/password-reset", body, nil) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/password-reset", body, nil) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)

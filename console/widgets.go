@@ -4,26 +4,6 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// table is a data table with a caption (visually hidden when the page's
-// heading already names it), a header row and n rows of cells.
-func table(caption string, head []string, n int, row func(i int) []app.UI) app.UI {
-	return app.Div().Class("cs-table-wrap").Body(
-		app.Table().Class("cs-table").Body(
-			app.Caption().Class("cs-sr").Text(caption),
-			app.THead().Body(app.Tr().Body(app.Range(head).Slice(func(i int) app.UI {
-				if head[i] == "" {
-					return app.Th().Scope("col").Body(app.Span().Class("cs-sr").Text("Actions"))
-				}
-				return app.Th().Scope("col").Text(head[i])
-			}))),
-			app.TBody().Body(app.Range(make([]struct{}, n)).Slice(func(i int) app.UI {
-				cells := row(i)
-				return app.Tr().Body(app.Range(cells).Slice(func(j int) app.UI { return app.Td().Body(cells[j]) }))
-			})),
-		),
-	)
-}
-
 // copyField is a read-only text field with a button that copies it.
 type copyBox struct {
 	app.Compo

@@ -43,25 +43,6 @@ func (s *Server) requireMerchant(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// productRequest is what a merchant sends to create or edit a product. A
-// PATCH starts from the stored product, so omitted fields keep their
-// values; its variants, when sent, replace the list (variants with an id
-// are updated, without one added, missing ones removed).
-type productRequest struct {
-	Title       string            `json:"title"`
-	Description string            `json:"description"`
-	Image       buycard.Image     `json:"image"`
-	Currency    string            `json:"currency"`
-	OptionName  string            `json:"option_name"`
-	Variants    []buycard.Variant `json:"variants"`
-	MaxPerOrder int               `json:"max_per_order"`
-}
-
-func (r *productRequest) product() *buycard.Product {
-	return &buycard.Product{Title: r.Title, Description: r.Description, Image: r.Image, Currency: r.Currency,
-		OptionName: r.OptionName, Variants: r.Variants, MaxPerOrder: r.MaxPerOrder}
-}
-
 // ownProduct returns the caller's product of the :id parameter.
 func (s *Server) ownProduct(c *fiber.Ctx) (*buycard.Product, error) {
 	p, err := s.Catalog.FindProduct(c.UserContext(), c.Params("id"))
@@ -82,15 +63,11 @@ func (s *Server) getProducts(c *fiber.Ctx) error {
 
 // postProduct serves POST /v1/products: a new product of the caller.
 func (s *Server) postProduct(c *fiber.Ctx) error {
-	req := productRequest{MaxPerOrder: 10}
-	if err := decodeJSON(c, &req); err != nil {
+	var edit buycard.ProductEdit
+	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	p := req.product()
-	p.MerchantID, p.PriceVersion, p.CreatedAt = callerOf(c).PartyID, 1, s.Now()
-	for i := range p.Variants {
-		p.Variants[i].ID = "" // the store names them
-	}
+	p := edit.NewProduct(callerOf(c).PartyID, s.Now())
 	if err := s.Catalog.CreateProduct(c.UserContext(), p); err != nil {
 		return err
 	}
@@ -113,20 +90,19 @@ func (s *Server) patchProduct(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	req := productRequest{Title: p.Title, Description: p.Description, Image: p.Image, Currency: p.Currency,
-		OptionName: p.OptionName, Variants: p.Variants, MaxPerOrder: p.MaxPerOrder}
-	if err := decodeJSON(c, &req); err != nil {
+	// The image merges into the stored one: {"alt": …} keeps the picture.
+	edit := buycard.ProductEdit{Image: new(p.Image)}
+	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	if req.Currency != p.Currency {
-		return buycard.Errorf(buycard.EINVALID, "A product's currency cannot change.")
-	}
-	edit := req.product()
-	edit.ID, edit.MerchantID = p.ID, p.MerchantID
-	if err := s.Catalog.UpdateProduct(c.UserContext(), edit); err != nil {
+	next, err := edit.Apply(p)
+	if err != nil {
 		return err
 	}
-	return c.JSON(edit)
+	if err := s.Catalog.UpdateProduct(c.UserContext(), next); err != nil {
+		return err
+	}
+	return c.JSON(next)
 }
 
 // postArchiveProduct serves POST /v1/products/{id}/archive: its cards can
@@ -143,42 +119,6 @@ func (s *Server) postArchiveProduct(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(p)
-}
-
-// widgetRequest is what a merchant sends to create or edit a widget; a
-// PATCH starts from the stored widget and cannot change the product. A
-// POST starts from the default design, so omitted design fields take it.
-type widgetRequest struct {
-	ProductID         string   `json:"product_id"`
-	CTA               string   `json:"cta"`
-	PublisherShareBPS int      `json:"publisher_share_bps"`
-	AllowedDomains    []string `json:"allowed_domains"`
-	CheckoutMode      string   `json:"checkout_mode"`
-	// ClosedToPublishers keeps the widget out of the publishers' catalog.
-	ClosedToPublishers bool   `json:"closed_to_publishers"`
-	ThemeColor         string `json:"theme_color"`
-	CornerRadius       int    `json:"corner_radius"`
-	ColorScheme        string `json:"color_scheme"`
-	Layout             string `json:"layout"`
-	Locale             string `json:"locale"`
-}
-
-// newWidgetRequest starts a request from w's values.
-func newWidgetRequest(w *buycard.Widget) widgetRequest {
-	return widgetRequest{ProductID: w.ProductID, CTA: w.CTA, PublisherShareBPS: w.PublisherShareBPS,
-		AllowedDomains: w.AllowedDomains, CheckoutMode: w.CheckoutMode, ClosedToPublishers: w.ClosedToPublishers,
-		ThemeColor: w.ThemeColor, CornerRadius: w.CornerRadius, ColorScheme: w.ColorScheme, Layout: w.Layout, Locale: w.Locale}
-}
-
-func (r *widgetRequest) widget() *buycard.Widget {
-	w := &buycard.Widget{ProductID: r.ProductID, CTA: r.CTA, PublisherShareBPS: r.PublisherShareBPS,
-		AllowedDomains: r.AllowedDomains, CheckoutMode: r.CheckoutMode, ClosedToPublishers: r.ClosedToPublishers,
-		ThemeColor: r.ThemeColor, CornerRadius: r.CornerRadius, ColorScheme: r.ColorScheme, Layout: r.Layout, Locale: r.Locale}
-	if w.ThemeColor == "" {
-		// An empty colour would reset the whole design, radius included.
-		w.ThemeColor = buycard.DefaultThemeColor
-	}
-	return w
 }
 
 // ownWidget returns the caller's widget of the :id parameter.
@@ -202,14 +142,11 @@ func (s *Server) getWidgets(c *fiber.Ctx) error {
 // postWidget serves POST /v1/widgets: a new widget for one of the
 // caller's products.
 func (s *Server) postWidget(c *fiber.Ctx) error {
-	defaults := buycard.Widget{CTA: "Buy"}
-	defaults.SetDesignDefaults()
-	req := newWidgetRequest(&defaults)
-	if err := decodeJSON(c, &req); err != nil {
+	var edit buycard.WidgetEdit
+	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	w := req.widget()
-	w.MerchantID, w.CreatedAt = callerOf(c).PartyID, s.Now()
+	w := edit.NewWidget(callerOf(c).PartyID, s.Now())
 	// Another merchant's product reads as unknown.
 	if p, err := s.Catalog.FindProduct(c.UserContext(), w.ProductID); err != nil || p.MerchantID != w.MerchantID {
 		return buycard.Errorf(buycard.ENOTFOUND, "Product %q not found.", w.ProductID)
@@ -236,19 +173,18 @@ func (s *Server) patchWidget(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	req := newWidgetRequest(w)
-	if err := decodeJSON(c, &req); err != nil {
+	var edit buycard.WidgetEdit
+	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	if req.ProductID != w.ProductID {
-		return buycard.Errorf(buycard.EINVALID, "A widget's product cannot change.")
-	}
-	edit := req.widget()
-	edit.ID, edit.MerchantID = w.ID, w.MerchantID
-	if err := s.Catalog.UpdateWidget(c.UserContext(), edit); err != nil {
+	next, err := edit.Apply(w)
+	if err != nil {
 		return err
 	}
-	return c.JSON(edit)
+	if err := s.Catalog.UpdateWidget(c.UserContext(), next); err != nil {
+		return err
+	}
+	return c.JSON(next)
 }
 
 // nonNilList is list, or an empty list for nil, so JSON shows [].

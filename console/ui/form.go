@@ -1,13 +1,13 @@
-package console
+package ui
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// field describes one labelled form control. Its hint and its error are
+// Field describes one labelled form control. Its hint and its error are
 // tied to the control with aria-describedby, so screen readers read them
 // with it.
-type field struct {
+type Field struct {
 	ID           string
 	Label        string
 	Type         string // "text" when empty; "textarea" for a text area
@@ -26,8 +26,8 @@ type field struct {
 	Live bool
 }
 
-// textInput renders f, calling onInput with each new value.
-func textInput(f field, onInput func(ctx app.Context, value string)) app.UI {
+// TextInput renders f, calling onInput with each new value.
+func TextInput(f Field, onInput func(ctx app.Context, value string)) app.UI {
 	var described string
 	if f.Hint != "" {
 		described = f.ID + "-hint"
@@ -91,11 +91,11 @@ func orText(t string) string {
 	return t
 }
 
-// option is one choice of a select or a radio group.
-type option struct{ Value, Label string }
+// Option is one choice of a select or a radio group.
+type Option struct{ Value, Label string }
 
-// selectInput is a labelled select of options with value chosen.
-func selectInput(id, label, value string, options []option, onChange func(ctx app.Context, value string)) app.UI {
+// SelectInput is a labelled select of options with value chosen.
+func SelectInput(id, label, value string, options []Option, onChange func(ctx app.Context, value string)) app.UI {
 	return app.Div().Class("cs-field").Body(
 		app.Label().For(id).Text(label),
 		app.Select().ID(id).Name(id).OnChange(func(ctx app.Context, e app.Event) {
@@ -106,8 +106,8 @@ func selectInput(id, label, value string, options []option, onChange func(ctx ap
 	)
 }
 
-// radioGroup is a fieldset of radio buttons named by its legend.
-func radioGroup(name, legend, value string, options []option, onChange func(ctx app.Context, value string)) app.UI {
+// RadioGroup is a fieldset of radio buttons named by its legend.
+func RadioGroup(name, legend, value string, options []Option, onChange func(ctx app.Context, value string)) app.UI {
 	return app.FieldSet().Class("cs-radios").Body(
 		app.Legend().Text(legend),
 		app.Range(options).Slice(func(i int) app.UI {
@@ -122,8 +122,8 @@ func radioGroup(name, legend, value string, options []option, onChange func(ctx 
 	)
 }
 
-// checkbox is a labelled checkbox.
-func checkbox(id, label string, checked bool, onChange func(ctx app.Context, checked bool)) app.UI {
+// Checkbox is a labelled checkbox.
+func Checkbox(id, label string, checked bool, onChange func(ctx app.Context, checked bool)) app.UI {
 	return app.Div().Class("cs-check").Body(
 		app.Input().Type("checkbox").ID(id).Name(id).Checked(checked).OnChange(func(ctx app.Context, e app.Event) {
 			onChange(ctx, ctx.JSSrc().Get("checked").Bool())
@@ -132,10 +132,10 @@ func checkbox(id, label string, checked bool, onChange func(ctx app.Context, che
 	)
 }
 
-// submitButton is a form's submit button. It is disabled in the server's
+// SubmitButton is a form's submit button. It is disabled in the server's
 // prerender, so a form cannot be sent before the WASM runs it, and while
 // busy.
-func submitButton(label string, busy bool) app.UI {
+func SubmitButton(label string, busy bool) app.UI {
 	b := app.Button().Type("submit").Class("cs-primary").Disabled(app.IsServer || busy).Text(label)
 	if busy {
 		b = b.Aria("busy", "true")
@@ -143,28 +143,28 @@ func submitButton(label string, busy bool) app.UI {
 	return b
 }
 
-// status is a form's outcome: an error read out at once, or a success
+// Status is a form's outcome: an error read out at once, or a success
 // note read out politely. Both regions exist before they are filled, so
 // screen readers announce what appears in them.
-func status(err, ok string) app.UI {
+func Status(err, ok string) app.UI {
 	return app.Div().Body(
 		app.Div().Class("cs-error").Role("alert").Body(app.If(err != "", func() app.UI { return app.P().Text(err) })),
 		app.Div().Class("cs-ok").Role("status").Body(app.If(ok != "", func() app.UI { return app.P().Text(ok) })),
 	)
 }
 
-// form is a form that runs onSubmit in place of the browser's submit.
+// Form is a form that runs onSubmit in place of the browser's submit.
 // In the server's prerender its controls are disabled: the WASM replaces
 // the prerendered page, so whatever was typed there would be lost.
-func form(label string, onSubmit func(ctx app.Context), body ...app.UI) app.HTMLForm {
+func Form(label string, onSubmit func(ctx app.Context), body ...app.UI) app.HTMLForm {
 	return app.Form().Aria("label", label).Method("post").Action("#").OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
 		onSubmit(ctx)
 	}).Body(app.FieldSet().Class("cs-form-body").Disabled(app.IsServer).Body(body...))
 }
 
-// run calls call off the UI goroutine, then done with its error on it.
-func run(ctx app.Context, call func() error, done func(ctx app.Context, err error)) {
+// Run calls call off the UI goroutine, then done with its error on it.
+func Run(ctx app.Context, call func() error, done func(ctx app.Context, err error)) {
 	ctx.Async(func() {
 		err := call()
 		ctx.Dispatch(func(ctx app.Context) { done(ctx, err) })

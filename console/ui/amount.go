@@ -1,4 +1,4 @@
-package console
+package ui
 
 import (
 	"strconv"
@@ -7,22 +7,22 @@ import (
 	"github.com/buycard/buycard"
 )
 
-// currencies are the currencies a product may be sold in (buycard's
+// Currencies are the currencies a product may be sold in (buycard's
 // supported ISO 4217 codes), most common first.
-var currencies = []option{
-	{"USD", "USD – US dollar"}, {"EUR", "EUR – Euro"}, {"GBP", "GBP – Pound sterling"},
-	{"CAD", "CAD – Canadian dollar"}, {"AUD", "AUD – Australian dollar"}, {"CHF", "CHF – Swiss franc"},
-	{"SEK", "SEK – Swedish krona"}, {"JPY", "JPY – Japanese yen"}, {"KRW", "KRW – South Korean won"},
-	{"KWD", "KWD – Kuwaiti dinar"}, {"BHD", "BHD – Bahraini dinar"}, {"JOD", "JOD – Jordanian dinar"},
+var Currencies = []Option{
+	{Value: "USD", Label: "USD – US dollar"}, {Value: "EUR", Label: "EUR – Euro"}, {Value: "GBP", Label: "GBP – Pound sterling"},
+	{Value: "CAD", Label: "CAD – Canadian dollar"}, {Value: "AUD", Label: "AUD – Australian dollar"}, {Value: "CHF", Label: "CHF – Swiss franc"},
+	{Value: "SEK", Label: "SEK – Swedish krona"}, {Value: "JPY", Label: "JPY – Japanese yen"}, {Value: "KRW", Label: "KRW – South Korean won"},
+	{Value: "KWD", Label: "KWD – Kuwaiti dinar"}, {Value: "BHD", Label: "BHD – Bahraini dinar"}, {Value: "JOD", Label: "JOD – Jordanian dinar"},
 }
 
-// parseDecimal reads a non-negative decimal number written with digits
+// ParseDecimal reads a non-negative decimal number written with digits
 // and at most one point ("12", "12.5", ".75") as an integer of 10^-exp
-// units: parseDecimal("12.5", 2) is 1250. It works on the digits, never
+// units: ParseDecimal("12.5", 2) is 1250. It works on the digits, never
 // on floats, and refuses more than exp decimals, signs, exponents,
 // thousands separators and numbers beyond int64. The error is a sentence
 // for the person who typed s; what names the amount ("Price").
-func parseDecimal(s string, exp int, what string) (int64, error) {
+func ParseDecimal(s string, exp int, what string) (int64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, buycard.Errorf(buycard.EINVALID, "%s is required.", what)
@@ -60,20 +60,20 @@ func isDigits(s string) bool {
 	return true
 }
 
-// exponent is the number of decimals of currency, 2 for unknown ones.
-func exponent(currency string) int {
+// Exponent is the number of decimals of currency, 2 for unknown ones.
+func Exponent(currency string) int {
 	if e, ok := buycard.CurrencyExponent(currency); ok {
 		return e
 	}
 	return 2
 }
 
-// parseMoney reads an amount typed in major units of currency ("12.50"
+// ParseMoney reads an amount typed in major units of currency ("12.50"
 // USD, "1500" JPY, "1.250" KWD) as minor units, exactly. A price that
 // the payment provider could not charge (KWD amounts must end in 0) is
 // refused with the reason.
-func parseMoney(s, currency, what string) (int64, error) {
-	n, err := parseDecimal(s, exponent(currency), what)
+func ParseMoney(s, currency, what string) (int64, error) {
+	n, err := ParseDecimal(s, Exponent(currency), what)
 	if err != nil {
 		return 0, err
 	}
@@ -83,29 +83,29 @@ func parseMoney(s, currency, what string) (int64, error) {
 	return n, nil
 }
 
-// parsePrice is parseMoney for a price, which must be positive.
-func parsePrice(s, currency, what string) (int64, error) {
-	n, err := parseMoney(s, currency, what)
+// ParsePrice is ParseMoney for a price, which must be positive.
+func ParsePrice(s, currency, what string) (int64, error) {
+	n, err := ParseMoney(s, currency, what)
 	if err == nil && n <= 0 {
 		return 0, buycard.Errorf(buycard.EINVALID, "%s must be more than 0.", what)
 	}
 	return n, err
 }
 
-// decimalText writes minor units of currency as major units for a form
+// DecimalText writes minor units of currency as major units for a form
 // field: 1250 USD is "12.50", 1500 JPY "1500", 1250 KWD "1.250".
-func decimalText(amount int64, currency string) string {
+func DecimalText(amount int64, currency string) string {
 	return buycard.Money{Amount: amount, Currency: currency}.Decimal()
 }
 
-// moneyText writes minor units of currency for reading: "$12.50".
-func moneyText(amount int64, currency string) string {
+// MoneyText writes minor units of currency for reading: "$12.50".
+func MoneyText(amount int64, currency string) string {
 	return buycard.Money{Amount: amount, Currency: currency}.Format("en")
 }
 
-// percentField writes basis points as a percent with two decimals:
+// PercentField writes basis points as a percent with two decimals:
 // 1250 is "12.50".
-func percentField(bps int) string {
+func PercentField(bps int) string {
 	sign := ""
 	if bps < 0 {
 		sign, bps = "-", -bps
@@ -113,11 +113,11 @@ func percentField(bps int) string {
 	return sign + strconv.Itoa(bps/100) + "." + strconv.Itoa(bps%100/10) + strconv.Itoa(bps%10)
 }
 
-// parsePercent reads a percent with at most two decimals ("12.5",
+// ParsePercent reads a percent with at most two decimals ("12.5",
 // "12.50 %") as basis points (1250), from 0 to 100 %.
-func parsePercent(s, what string) (int, error) {
+func ParsePercent(s, what string) (int, error) {
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
-	n, err := parseDecimal(s, 2, what)
+	n, err := ParseDecimal(s, 2, what)
 	if err != nil {
 		return 0, err
 	}
@@ -127,9 +127,9 @@ func parsePercent(s, what string) (int, error) {
 	return int(n), nil
 }
 
-// parseCount reads a whole number of at least 0 (a stock level) or at
+// ParseCount reads a whole number of at least 0 (a stock level) or at
 // least min.
-func parseCount(s string, min int, what string) (int, error) {
+func ParseCount(s string, min int, what string) (int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, buycard.Errorf(buycard.EINVALID, "%s is required.", what)
@@ -147,9 +147,9 @@ func parseCount(s string, min int, what string) (int, error) {
 	return n, nil
 }
 
-// parseDomains reads allowed publisher domains, one per line (commas and
+// ParseDomains reads allowed publisher domains, one per line (commas and
 // spaces separate them too), lower-cased, without blanks or repeats.
-func parseDomains(text string) []string {
+func ParseDomains(text string) []string {
 	seen := map[string]bool{}
 	list := []string{}
 	for _, d := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' || r == ' ' || r == '\t' }) {
@@ -163,9 +163,9 @@ func parseDomains(text string) []string {
 	return list
 }
 
-// bpsText writes basis points as a percentage with two decimals, exactly
+// BPSText writes basis points as a percentage with two decimals, exactly
 // (1250 → "12.50%", 5 → "0.05%"): no floats.
-func bpsText(bps int) string {
+func BPSText(bps int) string {
 	sign := ""
 	if bps < 0 {
 		sign, bps = "-", -bps
@@ -175,4 +175,12 @@ func bpsText(bps int) string {
 		frac = "0" + frac
 	}
 	return sign + strconv.Itoa(bps/100) + "." + frac + "%"
+}
+
+// SignedMoney writes minor units with a true minus sign: "−$4.56".
+func SignedMoney(amount int64, currency string) string {
+	if amount < 0 {
+		return "−" + MoneyText(-amount, currency)
+	}
+	return MoneyText(amount, currency)
 }
