@@ -55,6 +55,7 @@ import (
 	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/backend/ledgersql"
 	"github.com/buycard/buycard/backend/refundsql"
+	"github.com/buycard/buycard/backend/sqlstore"
 )
 
 // DB is the PostgreSQL store.
@@ -64,6 +65,7 @@ type DB struct {
 	ledgersql.Transfers
 	refundsql.Refunds
 	holdsql.Holds
+	*sqlstore.Store
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -107,6 +109,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
 	db.Refunds = refundsql.New(pgxQuery(pool), db.refundTx)
 	db.Holds = holdsql.NewHolds(db.sharedTx, holdStock)
+	db.Store = sqlstore.New(conn{db}, dialect)
 	return db, nil
 }
 

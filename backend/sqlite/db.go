@@ -31,6 +31,7 @@ import (
 	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/backend/ledgersql"
 	"github.com/buycard/buycard/backend/refundsql"
+	"github.com/buycard/buycard/backend/sqlstore"
 )
 
 // DB is the SQLite store.
@@ -41,6 +42,7 @@ type DB struct {
 	ledgersql.Transfers
 	refundsql.Refunds
 	holdsql.Holds
+	*sqlstore.Store
 
 	// orderNumbers makes order numbers; tests replace it to force
 	// collisions.
@@ -85,6 +87,7 @@ func Open(path string) (*DB, error) {
 	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
 	db.Refunds = refundsql.New(sqlQuery(read), db.refundTx)
 	db.Holds = holdsql.NewHolds(db.sharedTx, holdStock)
+	db.Store = sqlstore.New(conn{db}, dialect)
 	return db, nil
 }
 

@@ -1,0 +1,120 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"time"
+
+	"github.com/buycard/buycard/backend/sqlstore"
+)
+
+// dialect is SQLite's for the shared SQL: one writer serializes every
+// write transaction, so nothing needs a row lock, and times keep their
+// nanoseconds.
+var dialect = sqlstore.Dialect{
+	StoredTime:        func(t time.Time) time.Time { return t.UTC() },
+	IsUniqueViolation: isUniqueViolation,
+	Translate:         translate,
+}
+
+// conn is the store's connection as the shared SQL uses it.
+type conn struct{ db *DB }
+
+func (c conn) Pool() sqlstore.Tx { return sqlTx{c.db.read} }
+
+func (c conn) Write(ctx context.Context, fn func(sqlstore.Tx) error) error {
+	return c.db.inWrite(ctx, func(tx *sql.Tx) error { return fn(sqlTx{tx}) })
+}
+
+func (c conn) Snapshot(ctx context.Context, fn func(sqlstore.Tx) error) error {
+	_, err := readTx(ctx, c.db, func(tx *sql.Tx) (struct{}, error) { return struct{}{}, fn(sqlTx{tx}) })
+	return err
+}
+
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// sqlTx is a sqlstore.Tx over database/sql. It stores times as text
+// (timeLayout) and lists as JSON, and scans them back.
+type sqlTx struct{ q querier }
+
+func (t sqlTx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := t.q.ExecContext(ctx, query, encodeArgs(args)...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (t sqlTx) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
+	rows, err := t.q.QueryContext(ctx, query, encodeArgs(args)...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{rows}, nil
+}
+
+func (t sqlTx) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
+	return sqlRow{t.q.QueryRowContext(ctx, query, encodeArgs(args)...)}
+}
+
+type sqlRow struct{ row *sql.Row }
+
+func (r sqlRow) Scan(dest ...any) error { return r.row.Scan(decodeDest(dest)...) }
+
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Scan(dest ...any) error { return r.Rows.Scan(decodeDest(dest)...) }
+
+func (r sqlRows) Close() { r.Rows.Close() }
+
+// encodeArgs stores times as text and string lists as JSON arrays.
+func encodeArgs(args []any) []any {
+	return convert(args, func(a any) (any, bool) {
+		switch v := a.(type) {
+		case time.Time:
+			return formatTime(v), true
+		case *time.Time:
+			return formatNullTime(v), true
+		case []string:
+			return jsonList(v), true
+		}
+		return a, false
+	})
+}
+
+// decodeDest scans stored times into time.Time and *time.Time.
+func decodeDest(dest []any) []any {
+	return convert(dest, func(d any) (any, bool) {
+		switch v := d.(type) {
+		case *time.Time:
+			return timeColumn{v}, true
+		case **time.Time:
+			return nullTimeColumn{v}, true
+		}
+		return d, false
+	})
+}
+
+// convert returns list with each value f changes replaced, copying list
+// only when f changes one, so that the caller's slice stays as it was.
+func convert(list []any, f func(any) (any, bool)) []any {
+	out := list
+	copied := false
+	for i, v := range list {
+		w, changed := f(v)
+		if !changed {
+			continue
+		}
+		if !copied {
+			out, copied = slices.Clone(list), true
+		}
+		out[i] = w
+	}
+	return out
+}
