@@ -14,6 +14,7 @@ import (
 // rows it reads, and times keep microseconds.
 var dialect = sqlstore.Dialect{
 	ForUpdate:         forUpdate,
+	In:                func(param string) string { return "= ANY(" + param + ")" },
 	StoredTime:        storedTime,
 	IsUniqueViolation: func(err error) bool { return hasCode(err, uniqueViolation) },
 	Translate:         translate,

@@ -13,6 +13,7 @@ import (
 // write transaction, so nothing needs a row lock, and times keep their
 // nanoseconds.
 var dialect = sqlstore.Dialect{
+	In:                func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
 	StoredTime:        func(t time.Time) time.Time { return t.UTC() },
 	IsUniqueViolation: isUniqueViolation,
 	Translate:         translate,

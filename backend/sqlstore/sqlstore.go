@@ -69,6 +69,9 @@ type Dialect struct {
 	// ForUpdate ends a SELECT that locks the rows it reads before the
 	// transaction writes them; SQLite's one writer makes it "".
 	ForUpdate string
+	// In is the condition "is in the list param" of a column: lists are
+	// passed as []string.
+	In func(param string) string
 	// StoredTime is t as the database keeps it and reads it back.
 	StoredTime func(t time.Time) time.Time
 	// IsUniqueViolation reports a unique or primary key constraint
