@@ -7,30 +7,38 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/backend/sqlstore"
+	"github.com/buycard/buycard/ledger"
 )
 
-// dialect is PostgreSQL's for the shared SQL: read-then-write locks the
-// rows it reads, and times keep microseconds.
+// dialect is PostgreSQL's for the shared SQL: a read-then-write locks
+// the rows it reads, so that it sees the last committed state and nobody
+// changes it meanwhile; checkouts of one variant queue on its row, so each
+// sees the holds of those before it, while checkouts of an unlimited
+// variant share the row. Times keep microseconds.
 var dialect = sqlstore.Dialect{
-	ForUpdate:         forUpdate,
-	In:                func(param string) string { return "= ANY(" + param + ")" },
-	StoredTime:        storedTime,
-	IsUniqueViolation: func(err error) bool { return hasCode(err, uniqueViolation) },
-	Translate:         translate,
+	ForUpdate:             " FOR UPDATE",
+	Hold:                  holdsql.Dialect{ForUpdate: " FOR NO KEY UPDATE", ForShare: " FOR SHARE"},
+	IsForeignKeyViolation: func(err error) bool { return hasCode(err, foreignKeyViolation) },
+	In:                    func(param string) string { return "= ANY(" + param + ")" },
+	StoredTime:            storedTime,
+	IsUniqueViolation:     func(err error) bool { return hasCode(err, uniqueViolation) },
+	Translate:             translate,
+	Funnel:                funnelDialect,
 }
 
 // conn is the store's connection as the shared SQL uses it.
 type conn struct{ db *DB }
 
-func (c conn) Pool() sqlstore.Tx { return pgxTx{c.db.pool} }
+func (c conn) Pool() sqlstore.Tx { return pgxTx{q: c.db.pool} }
 
 func (c conn) Write(ctx context.Context, fn func(sqlstore.Tx) error) error {
-	return c.db.inWrite(ctx, func(tx pgx.Tx) error { return fn(pgxTx{tx}) })
+	return c.db.inWrite(ctx, func(tx pgx.Tx) error { return fn(pgxTx{tx, &ledgerTx{tx: tx}}) })
 }
 
 func (c conn) Snapshot(ctx context.Context, fn func(sqlstore.Tx) error) error {
-	_, err := readTx(ctx, c.db, func(tx pgx.Tx) (struct{}, error) { return struct{}{}, fn(pgxTx{tx}) })
+	_, err := readTx(ctx, c.db, func(tx pgx.Tx) (struct{}, error) { return struct{}{}, fn(pgxTx{q: tx}) })
 	return err
 }
 
@@ -41,8 +49,19 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// pgxTx is a sqlstore.Tx over pgx.
-type pgxTx struct{ q querier }
+// pgxTx is a sqlstore.Tx over pgx: a pool, or a transaction with its
+// ledger statements when it writes.
+type pgxTx struct {
+	q      querier
+	ledger *ledgerTx
+}
+
+func (t pgxTx) Ledger() ledger.Tx {
+	if t.ledger == nil {
+		return nil // a nil *ledgerTx would be a non-nil ledger.Tx
+	}
+	return t.ledger
+}
 
 func (t pgxTx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	tag, err := t.q.Exec(ctx, query, args...)
@@ -50,8 +69,19 @@ func (t pgxTx) Exec(ctx context.Context, query string, args ...any) (int64, erro
 }
 
 func (t pgxTx) Query(ctx context.Context, query string, args ...any) (sqlstore.Rows, error) {
-	return t.q.Query(ctx, query, args...)
+	rows, err := t.q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return translatedRows{rows}, nil
 }
+
+// translatedRows translates the errors of pgx's rows: pgx reads a result
+// lazily, so a database lost after Query returned shows in Scan or Err.
+type translatedRows struct{ pgx.Rows }
+
+func (r translatedRows) Scan(dest ...any) error { return translate(r.Rows.Scan(dest...)) }
+func (r translatedRows) Err() error             { return translate(r.Rows.Err()) }
 
 func (t pgxTx) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
 	return pgxRow{t.q.QueryRow(ctx, query, args...)}

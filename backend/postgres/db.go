@@ -52,24 +52,13 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/holdsql"
-	"github.com/buycard/buycard/backend/ledgersql"
-	"github.com/buycard/buycard/backend/refundsql"
 	"github.com/buycard/buycard/backend/sqlstore"
 )
 
 // DB is the PostgreSQL store.
 type DB struct {
 	pool *pgxpool.Pool
-	ledgersql.Reader
-	ledgersql.Transfers
-	refundsql.Refunds
-	holdsql.Holds
 	*sqlstore.Store
-
-	// orderNumbers makes order numbers; tests replace it to force
-	// collisions.
-	orderNumbers func() string
 }
 
 var (
@@ -104,11 +93,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db := &DB{pool: pool, orderNumbers: buycard.NewOrderNumber}
-	db.Reader = ledgersql.NewReader(pgxQuery(pool), db.snapshot)
-	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
-	db.Refunds = refundsql.New(pgxQuery(pool), db.refundTx)
-	db.Holds = holdsql.NewHolds(db.sharedTx, holdStock)
+	db := &DB{pool: pool}
 	db.Store = sqlstore.New(conn{db}, dialect)
 	return db, nil
 }
@@ -264,55 +249,9 @@ func hasCode(err error, codes ...string) bool {
 	return errors.As(err, &e) && slices.Contains(codes, e.Code)
 }
 
-// insert runs an INSERT of the row what (a "Merchant") with id, turning a
-// unique violation into ECONFLICT.
-func insert(ctx context.Context, tx pgx.Tx, what, id, query string, args ...any) error {
-	_, err := tx.Exec(ctx, query, args...)
-	if hasCode(err, uniqueViolation) {
-		return buycard.Errorf(buycard.ECONFLICT, "%s id %q is already taken.", what, id)
-	}
-	return err
-}
-
-// requireRow returns ENOTFOUND unless table has a row with id. table is
-// always a constant of this package.
-func requireRow(ctx context.Context, tx pgx.Tx, table, what, id string) error {
-	var one int
-	err := tx.QueryRow(ctx, "SELECT 1 FROM "+table+" WHERE id = $1", id).Scan(&one)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return buycard.Errorf(buycard.ENOTFOUND, "%s %q not found.", what, id)
-	}
-	return err
-}
-
-// newID returns id, or a fresh id with prefix when id is empty.
-func newID(id, prefix string) string {
-	if id == "" {
-		return buycard.NewID(prefix)
-	}
-	return id
-}
-
-// createdAt returns t, or now when t is zero, as it will read back.
-func createdAt(t time.Time) time.Time {
-	if t.IsZero() {
-		t = time.Now()
-	}
-	return storedTime(t)
-}
-
 // storedTime is t as a timestamptz keeps it: in microseconds, and read
 // back in UTC. Stores set times they return to this, so that what they
 // return equals what they later read.
 func storedTime(t time.Time) time.Time {
 	return t.Truncate(time.Microsecond).UTC()
-}
-
-// nullIfEmpty stores "" as NULL, so that optional references and unique
-// pairs ignore it.
-func nullIfEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

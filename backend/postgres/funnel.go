@@ -33,8 +33,3 @@ func (db *DB) AddFunnelCounts(ctx context.Context, counts map[buycard.FunnelKey]
 		return tx.SendBatch(ctx, &b).Close()
 	})
 }
-
-// FunnelDays implements buycard.FunnelService, reading one snapshot.
-func (db *DB) FunnelDays(ctx context.Context, q buycard.FunnelQuery) ([]buycard.FunnelDay, error) {
-	return funnelsql.Days(ctx, db.snapshot, funnelDialect, q)
-}

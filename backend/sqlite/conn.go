@@ -3,33 +3,38 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
 	"github.com/buycard/buycard/backend/sqlstore"
+	"github.com/buycard/buycard/ledger"
 )
 
 // dialect is SQLite's for the shared SQL: one writer serializes every
 // write transaction, so nothing needs a row lock, and times keep their
 // nanoseconds.
 var dialect = sqlstore.Dialect{
-	In:                func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
-	StoredTime:        func(t time.Time) time.Time { return t.UTC() },
-	IsUniqueViolation: isUniqueViolation,
-	Translate:         translate,
+	In:                    func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
+	StoredTime:            func(t time.Time) time.Time { return t.UTC() },
+	IsUniqueViolation:     isUniqueViolation,
+	IsForeignKeyViolation: isForeignKeyViolation,
+	Translate:             translate,
+	Funnel:                funnelDialect,
 }
 
 // conn is the store's connection as the shared SQL uses it.
 type conn struct{ db *DB }
 
-func (c conn) Pool() sqlstore.Tx { return sqlTx{c.db.read} }
+func (c conn) Pool() sqlstore.Tx { return sqlTx{q: c.db.read} }
 
 func (c conn) Write(ctx context.Context, fn func(sqlstore.Tx) error) error {
-	return c.db.inWrite(ctx, func(tx *sql.Tx) error { return fn(sqlTx{tx}) })
+	return c.db.inWrite(ctx, func(tx *sql.Tx) error { return fn(sqlTx{tx, ledgerTx{tx}}) })
 }
 
 func (c conn) Snapshot(ctx context.Context, fn func(sqlstore.Tx) error) error {
-	_, err := readTx(ctx, c.db, func(tx *sql.Tx) (struct{}, error) { return struct{}{}, fn(sqlTx{tx}) })
+	_, err := readTx(ctx, c.db, func(tx *sql.Tx) (struct{}, error) { return struct{}{}, fn(sqlTx{q: tx}) })
 	return err
 }
 
@@ -40,9 +45,15 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// sqlTx is a sqlstore.Tx over database/sql. It stores times as text
+// sqlTx is a sqlstore.Tx over database/sql: a pool, or a transaction
+// with its ledger statements when it writes. It stores times as text
 // (timeLayout) and lists as JSON, and scans them back.
-type sqlTx struct{ q querier }
+type sqlTx struct {
+	q      querier
+	ledger ledger.Tx
+}
+
+func (t sqlTx) Ledger() ledger.Tx { return t.ledger }
 
 func (t sqlTx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	res, err := t.q.ExecContext(ctx, query, encodeArgs(args)...)
@@ -89,7 +100,8 @@ func encodeArgs(args []any) []any {
 	})
 }
 
-// decodeDest scans stored times into time.Time and *time.Time.
+// decodeDest scans stored times into time.Time and *time.Time, and JSON
+// arrays into []string.
 func decodeDest(dest []any) []any {
 	return convert(dest, func(d any) (any, bool) {
 		switch v := d.(type) {
@@ -97,6 +109,8 @@ func decodeDest(dest []any) []any {
 			return timeColumn{v}, true
 		case **time.Time:
 			return nullTimeColumn{v}, true
+		case *[]string:
+			return listColumn{v}, true
 		}
 		return d, false
 	})
@@ -118,4 +132,23 @@ func convert(list []any, f func(any) (any, bool)) []any {
 		out[i] = w
 	}
 	return out
+}
+
+// listColumn scans a JSON array of strings; an empty one reads as nil.
+type listColumn struct{ dst *[]string }
+
+func (c listColumn) Scan(src any) error {
+	s, ok := src.(string)
+	if !ok {
+		return fmt.Errorf("scan list: want text, got %T", src)
+	}
+	var list []string
+	if err := json.Unmarshal([]byte(s), &list); err != nil {
+		return fmt.Errorf("scan list: %w", err)
+	}
+	if len(list) == 0 {
+		list = nil
+	}
+	*c.dst = list
+	return nil
 }

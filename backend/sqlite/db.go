@@ -28,9 +28,6 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/holdsql"
-	"github.com/buycard/buycard/backend/ledgersql"
-	"github.com/buycard/buycard/backend/refundsql"
 	"github.com/buycard/buycard/backend/sqlstore"
 )
 
@@ -38,15 +35,7 @@ import (
 type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time anyway
 	read  *sql.DB
-	ledgersql.Reader
-	ledgersql.Transfers
-	refundsql.Refunds
-	holdsql.Holds
 	*sqlstore.Store
-
-	// orderNumbers makes order numbers; tests replace it to force
-	// collisions.
-	orderNumbers func() string
 }
 
 var (
@@ -82,11 +71,7 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, errors.Join(err, write.Close())
 	}
-	db := &DB{write: write, read: read, orderNumbers: buycard.NewOrderNumber}
-	db.Reader = ledgersql.NewReader(sqlQuery(read), db.snapshot)
-	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
-	db.Refunds = refundsql.New(sqlQuery(read), db.refundTx)
-	db.Holds = holdsql.NewHolds(db.sharedTx, holdStock)
+	db := &DB{write: write, read: read}
 	db.Store = sqlstore.New(conn{db}, dialect)
 	return db, nil
 }
@@ -218,43 +203,6 @@ func isForeignKeyViolation(err error) bool {
 	return hasCode(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY)
 }
 
-// insert runs an INSERT of the row what (a "Merchant") with id, turning a
-// unique violation into ECONFLICT.
-func insert(ctx context.Context, tx *sql.Tx, what, id, query string, args ...any) error {
-	_, err := tx.ExecContext(ctx, query, args...)
-	if isUniqueViolation(err) {
-		return buycard.Errorf(buycard.ECONFLICT, "%s id %q is already taken.", what, id)
-	}
-	return err
-}
-
-// requireRow returns ENOTFOUND unless table has a row with id. table is
-// always a constant of this package.
-func requireRow(ctx context.Context, tx *sql.Tx, table, what, id string) error {
-	var one int
-	err := tx.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return buycard.Errorf(buycard.ENOTFOUND, "%s %q not found.", what, id)
-	}
-	return err
-}
-
-// newID returns id, or a fresh id with prefix when id is empty.
-func newID(id, prefix string) string {
-	if id == "" {
-		return buycard.NewID(prefix)
-	}
-	return id
-}
-
-// createdAt returns t, or now when t is zero, in UTC.
-func createdAt(t time.Time) time.Time {
-	if t.IsZero() {
-		t = time.Now()
-	}
-	return t.UTC()
-}
-
 // timeLayout is RFC 3339 in UTC with a fixed nine-digit fraction, so the
 // text order of stored times is their time order.
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
@@ -269,15 +217,6 @@ func formatNullTime(t *time.Time) any {
 		return nil
 	}
 	return formatTime(*t)
-}
-
-// nullIfEmpty stores "" as NULL, so that optional references and unique
-// pairs ignore it.
-func nullIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // timeColumn scans a stored time.
@@ -317,9 +256,4 @@ func jsonList(list []string) string {
 	}
 	b, _ := json.Marshal(list) // a []string always encodes
 	return string(b)
-}
-
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface {
-	Scan(dest ...any) error
 }

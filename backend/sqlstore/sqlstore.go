@@ -22,6 +22,11 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/funnelsql"
+	"github.com/buycard/buycard/backend/holdsql"
+	"github.com/buycard/buycard/backend/ledgersql"
+	"github.com/buycard/buycard/backend/refundsql"
+	"github.com/buycard/buycard/ledger"
 )
 
 // Row is one row of a query, as *sql.Row and pgx.Row offer it. Scan
@@ -48,6 +53,9 @@ type Tx interface {
 	Exec(ctx context.Context, query string, args ...any) (int64, error)
 	Query(ctx context.Context, query string, args ...any) (Rows, error)
 	QueryRow(ctx context.Context, query string, args ...any) Row
+	// Ledger is the ledger's statements in this write transaction, as
+	// the store prepares or batches them; nil outside one.
+	Ledger() ledger.Tx
 }
 
 // Conn is a store's connection as the shared SQL uses it.
@@ -74,6 +82,12 @@ type Dialect struct {
 	In func(param string) string
 	// StoredTime is t as the database keeps it and reads it back.
 	StoredTime func(t time.Time) time.Time
+	// Funnel is how funnel queries group by day.
+	Funnel funnelsql.Dialect
+	// Hold is how hold statements lock the variant row they read.
+	Hold holdsql.Dialect
+	// IsForeignKeyViolation reports a row referring to one that is gone.
+	IsForeignKeyViolation func(err error) bool
 	// IsUniqueViolation reports a unique or primary key constraint
 	// failure.
 	IsUniqueViolation func(err error) bool
@@ -85,13 +99,36 @@ type Dialect struct {
 // Store is the SQL of a store written once: stores embed it, built with
 // New over their connection.
 type Store struct {
+	ledgersql.Reader
+	ledgersql.Transfers
+	refundsql.Refunds
+	holdsql.Holds
+
+	// OrderNumbers makes order numbers; tests replace it to force
+	// collisions.
+	OrderNumbers func() string
+
 	conn    Conn
 	dialect Dialect
+	stock   holdsql.Stock
+	queries queries
+}
+
+// queries are the statements of the hot paths that depend on the dialect,
+// built once.
+type queries struct {
+	cards, variants string
 }
 
 // New returns the shared SQL over conn in dialect d.
 func New(conn Conn, d Dialect) *Store {
-	return &Store{conn: conn, dialect: d}
+	db := &Store{conn: conn, dialect: d, stock: holdsql.NewStock(d.Hold), OrderNumbers: buycard.NewOrderNumber}
+	db.queries = queries{cards: cardsQuery(d), variants: variantsQuery(d)}
+	db.Reader = ledgersql.NewReader(db.ledgerQuery(conn.Pool()), db.ledgerSnapshot)
+	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
+	db.Refunds = refundsql.New(db.ledgerQuery(conn.Pool()), db.refundTx)
+	db.Holds = holdsql.NewHolds(db.sharedTx, db.stock)
+	return db
 }
 
 // write runs fn in a write transaction and returns its result.
