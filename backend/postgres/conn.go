@@ -38,8 +38,7 @@ func (c conn) Write(ctx context.Context, fn func(sqlstore.Tx) error) error {
 }
 
 func (c conn) Snapshot(ctx context.Context, fn func(sqlstore.Tx) error) error {
-	_, err := readTx(ctx, c.db, func(tx pgx.Tx) (struct{}, error) { return struct{}{}, fn(pgxTx{q: tx}) })
-	return err
+	return c.db.inRead(ctx, func(tx pgx.Tx) error { return fn(pgxTx{q: tx}) })
 }
 
 // querier is a pool or a transaction.

@@ -34,8 +34,7 @@ func (c conn) Write(ctx context.Context, fn func(sqlstore.Tx) error) error {
 }
 
 func (c conn) Snapshot(ctx context.Context, fn func(sqlstore.Tx) error) error {
-	_, err := readTx(ctx, c.db, func(tx *sql.Tx) (struct{}, error) { return struct{}{}, fn(sqlTx{q: tx}) })
-	return err
+	return c.db.inRead(ctx, func(tx *sql.Tx) error { return fn(sqlTx{q: tx}) })
 }
 
 // querier is a *sql.DB or a *sql.Tx.

@@ -1,7 +1,9 @@
-// Package sqlite is Buycard's store on SQLite, the single-node default. It
-// implements buycard.CatalogService, buycard.PublisherService and
-// buycard.OrderService with plain SQL on the pure-Go modernc.org/sqlite
-// driver, and migrates its schema with embedded goose migrations.
+// Package sqlite is Buycard's store on SQLite, the single-node default.
+// Its SQL is package sqlstore's, the same the PostgreSQL store runs; this
+// package keeps what only SQLite needs: the pure-Go modernc.org/sqlite
+// connections and their tuning (pragmas, the statement cache), the
+// transactions, the ledger's prepared append, the translation of result
+// codes, the encoding of times and lists, and its goose migrations.
 //
 // Writes share one connection and run in BEGIN IMMEDIATE transactions, so
 // a read-then-write (reserving stock, applying a payment event) never
@@ -119,37 +121,25 @@ func (db *DB) Migrate(ctx context.Context) error {
 // inWrite runs fn in a BEGIN IMMEDIATE transaction on the write
 // connection, committing when fn returns nil.
 func (db *DB) inWrite(ctx context.Context, fn func(*sql.Tx) error) error {
-	_, err := writeTx(ctx, db, func(tx *sql.Tx) (struct{}, error) { return struct{}{}, fn(tx) })
-	return err
-}
-
-// writeTx is inWrite for a function with a result.
-func writeTx[T any](ctx context.Context, db *DB, fn func(*sql.Tx) (T, error)) (T, error) {
 	return transact(ctx, db.write, nil, fn)
 }
 
-// readTx runs fn in a read-only transaction, so that every query fn makes
+// inRead runs fn in a read-only transaction, so that every query fn makes
 // sees the same snapshot.
-func readTx[T any](ctx context.Context, db *DB, fn func(*sql.Tx) (T, error)) (T, error) {
+func (db *DB) inRead(ctx context.Context, fn func(*sql.Tx) error) error {
 	return transact(ctx, db.read, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 // transact runs fn in a transaction on pool, committing when fn succeeds.
-// On failure it returns the zero T.
-func transact[T any](ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) (T, error)) (T, error) {
-	var zero T
+func transact(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
 	tx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
-		return zero, translate(err)
+		return translate(err)
 	}
-	v, err := fn(tx)
-	if err != nil {
-		return zero, translate(errors.Join(err, ignoreDone(tx.Rollback())))
+	if err := fn(tx); err != nil {
+		return translate(errors.Join(err, ignoreDone(tx.Rollback())))
 	}
-	if err := tx.Commit(); err != nil {
-		return zero, translate(err)
-	}
-	return v, nil
+	return translate(tx.Commit())
 }
 
 // ignoreDone drops the error of rolling back a transaction the driver has

@@ -39,7 +39,7 @@ func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*b
 	if err := applyContract(ctx, tx, o); err != nil {
 		return nil, err
 	}
-	// Return the times as timestamptz keeps them.
+	// Return the times as the database keeps them.
 	o.CreatedAt, o.ExpiresAt = db.dialect.StoredTime(o.CreatedAt), db.dialect.StoredTime(o.ExpiresAt)
 	if err := db.stock.Reserve(ctx, db.shared(tx), o, v.Unlimited, o.CreatedAt); err != nil {
 		return nil, err
