@@ -3,10 +3,12 @@ package postgres
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/buycard/buycard/backend/funnelsql"
 	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/backend/sqlstore"
 	"github.com/buycard/buycard/ledger"
@@ -25,7 +27,11 @@ var dialect = sqlstore.Dialect{
 	StoredTime:            storedTime,
 	IsUniqueViolation:     func(err error) bool { return hasCode(err, uniqueViolation) },
 	Translate:             translate,
-	Funnel:                funnelDialect,
+	// Times are timestamptz, passed as time.Time.
+	Funnel: funnelsql.Dialect{
+		Day:  func(column string) string { return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')" },
+		Time: func(t time.Time) any { return t },
+	},
 }
 
 // conn is the store's connection as the shared SQL uses it.
@@ -46,6 +52,7 @@ type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // pgxTx is a sqlstore.Tx over pgx: a pool, or a transaction with its
@@ -84,6 +91,14 @@ func (r translatedRows) Err() error             { return translate(r.Rows.Err())
 
 func (t pgxTx) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
 	return pgxRow{t.q.QueryRow(ctx, query, args...)}
+}
+
+func (t pgxTx) ExecEach(ctx context.Context, query string, args [][]any) error {
+	var b pgx.Batch
+	for _, a := range args {
+		b.Queue(query, a...)
+	}
+	return t.q.SendBatch(ctx, &b).Close()
 }
 
 // pgxRow reports no row as sqlstore.ErrNoRows.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/buycard/buycard/backend/funnelsql"
 	"github.com/buycard/buycard/backend/sqlstore"
 	"github.com/buycard/buycard/ledger"
 )
@@ -21,7 +22,12 @@ var dialect = sqlstore.Dialect{
 	IsUniqueViolation:     isUniqueViolation,
 	IsForeignKeyViolation: isForeignKeyViolation,
 	Translate:             translate,
-	Funnel:                funnelDialect,
+	// Times are stored as timeLayout text, whose first ten characters
+	// are the UTC day.
+	Funnel: funnelsql.Dialect{
+		Day:  func(column string) string { return "substr(" + column + ", 1, 10)" },
+		Time: func(t time.Time) any { return formatTime(t) },
+	},
 }
 
 // conn is the store's connection as the shared SQL uses it.
@@ -72,6 +78,15 @@ func (t sqlTx) Query(ctx context.Context, query string, args ...any) (sqlstore.R
 
 func (t sqlTx) QueryRow(ctx context.Context, query string, args ...any) sqlstore.Row {
 	return sqlRow{t.q.QueryRowContext(ctx, query, encodeArgs(args)...)}
+}
+
+func (t sqlTx) ExecEach(ctx context.Context, query string, args [][]any) error {
+	for _, a := range args {
+		if _, err := t.Exec(ctx, query, a...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type sqlRow struct{ row *sql.Row }

@@ -53,6 +53,9 @@ type Tx interface {
 	Exec(ctx context.Context, query string, args ...any) (int64, error)
 	Query(ctx context.Context, query string, args ...any) (Rows, error)
 	QueryRow(ctx context.Context, query string, args ...any) Row
+	// ExecEach runs query once per list of args, in one round trip where
+	// the driver can (a pgx.Batch).
+	ExecEach(ctx context.Context, query string, args [][]any) error
 	// Ledger is the ledger's statements in this write transaction, as
 	// the store prepares or batches them; nil outside one.
 	Ledger() ledger.Tx
