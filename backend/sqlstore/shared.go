@@ -3,15 +3,13 @@ package sqlstore
 import (
 	"context"
 
-	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/ledgersql"
-	"github.com/buycard/buycard/backend/refundsql"
 	"github.com/buycard/buycard/ledger"
 )
 
-// The ledger's reads and share transfers are ledgersql's, holds'
-// sweeper holdsql's and refund requests refundsql's (embedded in Store),
-// run on the store's transactions through the functions below.
+// The ledger's reads and share transfers are ledgersql's and the holds'
+// sweeper holdsql's (embedded in Store), run on the store's transactions
+// through the functions below.
 var (
 	_ ledger.Books          = (*Store)(nil)
 	_ ledger.ShareTransfers = (*Store)(nil)
@@ -49,20 +47,6 @@ func (db *Store) sharedTx(ctx context.Context, orderID string, fn func(ledgersql
 			}
 		}
 		return fn(db.shared(tx))
-	})
-}
-
-// refundTx runs fn in a write transaction, for refundsql.Refunds.
-// Applying a refund locks its order's row (on PostgreSQL), so that one
-// order's refunds are recorded one after the other.
-func (db *Store) refundTx(ctx context.Context, fn func(refundsql.Tx) error) error {
-	return db.conn.Write(ctx, func(tx Tx) error {
-		return fn(refundsql.Tx{
-			Exec: tx.Exec,
-			ApplyPaymentEvent: func(ctx context.Context, e buycard.PaymentEvent) (*buycard.Order, error) {
-				return db.applyPaymentEvent(ctx, tx, e)
-			},
-		})
 	})
 }
 

@@ -25,7 +25,6 @@ import (
 	"github.com/buycard/buycard/backend/funnelsql"
 	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/backend/ledgersql"
-	"github.com/buycard/buycard/backend/refundsql"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -104,7 +103,6 @@ type Dialect struct {
 type Store struct {
 	ledgersql.Reader
 	ledgersql.Transfers
-	refundsql.Refunds
 	holdsql.Holds
 
 	// OrderNumbers makes order numbers; tests replace it to force
@@ -129,7 +127,6 @@ func New(conn Conn, d Dialect) *Store {
 	db.queries = queries{cards: cardsQuery(d), variants: variantsQuery(d)}
 	db.Reader = ledgersql.NewReader(db.ledgerQuery(conn.Pool()), db.ledgerSnapshot)
 	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
-	db.Refunds = refundsql.New(db.ledgerQuery(conn.Pool()), db.refundTx)
 	db.Holds = holdsql.NewHolds(db.sharedTx, db.stock)
 	return db
 }
