@@ -1,29 +1,15 @@
 // Package postgres is Buycard's store on PostgreSQL, for running many
-// nodes against one database. It implements buycard.CatalogService,
-// buycard.PublisherService and buycard.OrderService with the same
-// semantics, error codes and messages as package sqlite (storetest checks
-// both), in plain SQL on a pgx connection pool, and migrates its schema
-// with embedded goose migrations.
-//
-// The two stores mirror each other file for file on purpose: where their
-// code looks alike it differs in SQL dialect (placeholders, row locks,
-// ON CONFLICT, time and list columns) or in driver types, which a shared
-// helper would hide. What they share beyond SQL (validation, pricing an
-// order, the order's payment state machine, error messages) lives in
-// package buycard, so that both stores call one copy.
+// nodes against one database. Its SQL is package sqlstore's, the same the
+// SQLite store runs (storetest checks both); this package keeps what only
+// PostgreSQL needs: a pgx connection pool, the transactions, the retry of
+// serialization failures and deadlocks, the ledger's locked and batched
+// append, the translation of SQLSTATE codes, and its goose migrations.
 //
 // Writes run in READ COMMITTED transactions and take row locks where they
-// read before writing: reserving stock locks the variant row (SELECT …
-// FOR NO KEY UPDATE) and checks the stock it sees, which is the latest
-// committed; paying, expiring, canceling and attaching a session lock the
-// order row (SELECT … FOR UPDATE) first. Uniqueness that protects money
-// (payment event ids, session ids, order numbers) is a constraint, met
-// with INSERT … ON CONFLICT DO NOTHING where a duplicate is expected, so a
-// replayed payment event is recognized in the transaction that would
-// apply it, even when two deliveries race. Every transaction runs under
-// retry, which runs it again on a serialization failure or a deadlock.
-//
-// Reads run in READ ONLY REPEATABLE READ transactions, so that the
+// read before writing (sqlstore.Dialect says which); uniqueness that
+// protects money is a constraint, met with INSERT … ON CONFLICT DO
+// NOTHING where a duplicate is expected. Every transaction runs under
+// retry. Reads run in READ ONLY REPEATABLE READ transactions, so that the
 // queries of one read see one snapshot.
 //
 // The tables live in the connection's current schema: add
@@ -52,22 +38,13 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/holdsql"
-	"github.com/buycard/buycard/backend/ledgersql"
-	"github.com/buycard/buycard/backend/refundsql"
+	"github.com/buycard/buycard/backend/sqlstore"
 )
 
 // DB is the PostgreSQL store.
 type DB struct {
 	pool *pgxpool.Pool
-	ledgersql.Reader
-	ledgersql.Transfers
-	refundsql.Refunds
-	holdsql.Holds
-
-	// orderNumbers makes order numbers; tests replace it to force
-	// collisions.
-	orderNumbers func() string
+	*sqlstore.Store
 }
 
 var (
@@ -102,11 +79,8 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db := &DB{pool: pool, orderNumbers: buycard.NewOrderNumber}
-	db.Reader = ledgersql.NewReader(pgxQuery(pool), db.snapshot)
-	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
-	db.Refunds = refundsql.New(pgxQuery(pool), db.refundTx)
-	db.Holds = holdsql.NewHolds(db.sharedTx, holdStock)
+	db := &DB{pool: pool}
+	db.Store = sqlstore.New(conn{db}, dialect)
 	return db, nil
 }
 
@@ -163,38 +137,20 @@ var (
 
 // inWrite runs fn in a write transaction, committing when fn returns nil.
 func (db *DB) inWrite(ctx context.Context, fn func(pgx.Tx) error) error {
-	_, err := writeTx(ctx, db, func(tx pgx.Tx) (struct{}, error) { return struct{}{}, fn(tx) })
-	return err
-}
-
-// writeTx is inWrite for a function with a result.
-func writeTx[T any](ctx context.Context, db *DB, fn func(pgx.Tx) (T, error)) (T, error) {
 	return transact(ctx, db, writeOptions, fn)
 }
 
-// readTx runs fn in a read-only transaction, so that every query fn makes
+// inRead runs fn in a read-only transaction, so that every query fn makes
 // sees the same snapshot.
-func readTx[T any](ctx context.Context, db *DB, fn func(pgx.Tx) (T, error)) (T, error) {
+func (db *DB) inRead(ctx context.Context, fn func(pgx.Tx) error) error {
 	return transact(ctx, db, readOptions, fn)
 }
 
 // transact runs fn in a transaction, committing when fn succeeds, and runs
 // it all again when PostgreSQL aborts it for a serialization failure or a
-// deadlock. On failure it returns the zero T.
-func transact[T any](ctx context.Context, db *DB, opts pgx.TxOptions, fn func(pgx.Tx) (T, error)) (T, error) {
-	var v T
-	err := retry(ctx, func() error {
-		return pgx.BeginTxFunc(ctx, db.pool, opts, func(tx pgx.Tx) error {
-			var err error
-			v, err = fn(tx)
-			return err
-		})
-	})
-	if err != nil {
-		var zero T
-		return zero, translate(err)
-	}
-	return v, nil
+// deadlock.
+func transact(ctx context.Context, db *DB, opts pgx.TxOptions, fn func(pgx.Tx) error) error {
+	return translate(retry(ctx, func() error { return pgx.BeginTxFunc(ctx, db.pool, opts, fn) }))
 }
 
 // wrap prefixes a non-nil *errp with the operation that failed, as
@@ -261,55 +217,9 @@ func hasCode(err error, codes ...string) bool {
 	return errors.As(err, &e) && slices.Contains(codes, e.Code)
 }
 
-// insert runs an INSERT of the row what (a "Merchant") with id, turning a
-// unique violation into ECONFLICT.
-func insert(ctx context.Context, tx pgx.Tx, what, id, query string, args ...any) error {
-	_, err := tx.Exec(ctx, query, args...)
-	if hasCode(err, uniqueViolation) {
-		return buycard.Errorf(buycard.ECONFLICT, "%s id %q is already taken.", what, id)
-	}
-	return err
-}
-
-// requireRow returns ENOTFOUND unless table has a row with id. table is
-// always a constant of this package.
-func requireRow(ctx context.Context, tx pgx.Tx, table, what, id string) error {
-	var one int
-	err := tx.QueryRow(ctx, "SELECT 1 FROM "+table+" WHERE id = $1", id).Scan(&one)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return buycard.Errorf(buycard.ENOTFOUND, "%s %q not found.", what, id)
-	}
-	return err
-}
-
-// newID returns id, or a fresh id with prefix when id is empty.
-func newID(id, prefix string) string {
-	if id == "" {
-		return buycard.NewID(prefix)
-	}
-	return id
-}
-
-// createdAt returns t, or now when t is zero, as it will read back.
-func createdAt(t time.Time) time.Time {
-	if t.IsZero() {
-		t = time.Now()
-	}
-	return storedTime(t)
-}
-
 // storedTime is t as a timestamptz keeps it: in microseconds, and read
 // back in UTC. Stores set times they return to this, so that what they
 // return equals what they later read.
 func storedTime(t time.Time) time.Time {
 	return t.Truncate(time.Microsecond).UTC()
-}
-
-// nullIfEmpty stores "" as NULL, so that optional references and unique
-// pairs ignore it.
-func nullIfEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

@@ -10,17 +10,6 @@ import (
 	"github.com/buycard/buycard/ledger"
 )
 
-// The read side of ledger.Books is ledgersql.Reader, embedded in DB.
-var _ ledger.Books = (*DB)(nil)
-
-// Post implements ledger.Store: it appends j in its own write transaction.
-func (db *DB) Post(ctx context.Context, j ledger.Journal) (res ledger.PostResult, err error) {
-	defer wrap(&err, "post journal")
-	return writeTx(ctx, db, func(tx pgx.Tx) (ledger.PostResult, error) {
-		return ledger.Append(ctx, &ledgerTx{tx: tx}, j)
-	})
-}
-
 // ledgerTx is a write transaction as ledger.Append sees it. Its first
 // query locks the ledger head until the transaction ends: appends are
 // serialized, and under READ COMMITTED every statement after the lock sees
@@ -92,38 +81,4 @@ func (t *ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
 	}
 	t.seq, t.hash = r.Seq, r.Hash // the next append in this transaction follows it
 	return nil
-}
-
-// pgxQuery is a QueryFunc over the pool or a transaction.
-func pgxQuery(q interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}) ledgersql.QueryFunc {
-	return func(ctx context.Context, sql string, args ...any) (ledgersql.Rows, func(), error) {
-		rows, err := q.Query(ctx, sql, args...)
-		if err != nil {
-			return nil, nil, translate(err)
-		}
-		return translatedRows{rows}, rows.Close, nil
-	}
-}
-
-// translatedRows translates the errors of pgx's rows: pgx reads a result
-// lazily, so a database lost after Query returned shows in Scan or Err.
-type translatedRows struct{ pgx.Rows }
-
-func (r translatedRows) Scan(dest ...any) error { return translate(r.Rows.Scan(dest...)) }
-func (r translatedRows) Err() error             { return translate(r.Rows.Err()) }
-
-// pgxExec is an ExecFunc over a transaction.
-func pgxExec(tx pgx.Tx) ledgersql.ExecFunc {
-	return func(ctx context.Context, sql string, args ...any) (int64, error) {
-		tag, err := tx.Exec(ctx, sql, args...)
-		return tag.RowsAffected(), err
-	}
-}
-
-// snapshot runs fn on one read-only transaction, for ledgersql.Reader.
-func (db *DB) snapshot(ctx context.Context, fn func(ledgersql.QueryFunc) error) error {
-	_, err := readTx(ctx, db, func(tx pgx.Tx) (struct{}, error) { return struct{}{}, fn(pgxQuery(tx)) })
-	return err
 }

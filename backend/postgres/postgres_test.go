@@ -75,7 +75,7 @@ func TestMigrate(t *testing.T) {
 func TestOrderNumberTaken(t *testing.T) {
 	t.Parallel()
 	db := openTest(t)
-	storetest.OrderNumberTaken(t, db, func(next func() string) { db.orderNumbers = next })
+	storetest.OrderNumberTaken(t, db, func(next func() string) { db.OrderNumbers = next })
 }
 
 func TestOpenRejectsBadURL(t *testing.T) {
@@ -145,7 +145,7 @@ func TestConcurrentPaymentEvents(t *testing.T) {
 func TestTransactRetries(t *testing.T) {
 	t.Parallel()
 	db := openTest(t)
-	m := buycard.Merchant{ID: buycard.NewID("mer"), Name: "Retried", CreatedAt: createdAt(time.Time{})}
+	m := buycard.Merchant{ID: buycard.NewID("mer"), Name: "Retried", CreatedAt: storedTime(time.Now())}
 	runs := 0
 	err := db.inWrite(t.Context(), func(tx pgx.Tx) error {
 		runs++

@@ -1,7 +1,9 @@
-// Package sqlite is Buycard's store on SQLite, the single-node default. It
-// implements buycard.CatalogService, buycard.PublisherService and
-// buycard.OrderService with plain SQL on the pure-Go modernc.org/sqlite
-// driver, and migrates its schema with embedded goose migrations.
+// Package sqlite is Buycard's store on SQLite, the single-node default.
+// Its SQL is package sqlstore's, the same the PostgreSQL store runs; this
+// package keeps what only SQLite needs: the pure-Go modernc.org/sqlite
+// connections and their tuning (pragmas, the statement cache), the
+// transactions, the ledger's prepared append, the translation of result
+// codes, the encoding of times and lists, and its goose migrations.
 //
 // Writes share one connection and run in BEGIN IMMEDIATE transactions, so
 // a read-then-write (reserving stock, applying a payment event) never
@@ -28,23 +30,14 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/holdsql"
-	"github.com/buycard/buycard/backend/ledgersql"
-	"github.com/buycard/buycard/backend/refundsql"
+	"github.com/buycard/buycard/backend/sqlstore"
 )
 
 // DB is the SQLite store.
 type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time anyway
 	read  *sql.DB
-	ledgersql.Reader
-	ledgersql.Transfers
-	refundsql.Refunds
-	holdsql.Holds
-
-	// orderNumbers makes order numbers; tests replace it to force
-	// collisions.
-	orderNumbers func() string
+	*sqlstore.Store
 }
 
 var (
@@ -80,11 +73,8 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, errors.Join(err, write.Close())
 	}
-	db := &DB{write: write, read: read, orderNumbers: buycard.NewOrderNumber}
-	db.Reader = ledgersql.NewReader(sqlQuery(read), db.snapshot)
-	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
-	db.Refunds = refundsql.New(sqlQuery(read), db.refundTx)
-	db.Holds = holdsql.NewHolds(db.sharedTx, holdStock)
+	db := &DB{write: write, read: read}
+	db.Store = sqlstore.New(conn{db}, dialect)
 	return db, nil
 }
 
@@ -131,37 +121,25 @@ func (db *DB) Migrate(ctx context.Context) error {
 // inWrite runs fn in a BEGIN IMMEDIATE transaction on the write
 // connection, committing when fn returns nil.
 func (db *DB) inWrite(ctx context.Context, fn func(*sql.Tx) error) error {
-	_, err := writeTx(ctx, db, func(tx *sql.Tx) (struct{}, error) { return struct{}{}, fn(tx) })
-	return err
-}
-
-// writeTx is inWrite for a function with a result.
-func writeTx[T any](ctx context.Context, db *DB, fn func(*sql.Tx) (T, error)) (T, error) {
 	return transact(ctx, db.write, nil, fn)
 }
 
-// readTx runs fn in a read-only transaction, so that every query fn makes
+// inRead runs fn in a read-only transaction, so that every query fn makes
 // sees the same snapshot.
-func readTx[T any](ctx context.Context, db *DB, fn func(*sql.Tx) (T, error)) (T, error) {
+func (db *DB) inRead(ctx context.Context, fn func(*sql.Tx) error) error {
 	return transact(ctx, db.read, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 // transact runs fn in a transaction on pool, committing when fn succeeds.
-// On failure it returns the zero T.
-func transact[T any](ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) (T, error)) (T, error) {
-	var zero T
+func transact(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
 	tx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
-		return zero, translate(err)
+		return translate(err)
 	}
-	v, err := fn(tx)
-	if err != nil {
-		return zero, translate(errors.Join(err, ignoreDone(tx.Rollback())))
+	if err := fn(tx); err != nil {
+		return translate(errors.Join(err, ignoreDone(tx.Rollback())))
 	}
-	if err := tx.Commit(); err != nil {
-		return zero, translate(err)
-	}
-	return v, nil
+	return translate(tx.Commit())
 }
 
 // ignoreDone drops the error of rolling back a transaction the driver has
@@ -215,43 +193,6 @@ func isForeignKeyViolation(err error) bool {
 	return hasCode(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY)
 }
 
-// insert runs an INSERT of the row what (a "Merchant") with id, turning a
-// unique violation into ECONFLICT.
-func insert(ctx context.Context, tx *sql.Tx, what, id, query string, args ...any) error {
-	_, err := tx.ExecContext(ctx, query, args...)
-	if isUniqueViolation(err) {
-		return buycard.Errorf(buycard.ECONFLICT, "%s id %q is already taken.", what, id)
-	}
-	return err
-}
-
-// requireRow returns ENOTFOUND unless table has a row with id. table is
-// always a constant of this package.
-func requireRow(ctx context.Context, tx *sql.Tx, table, what, id string) error {
-	var one int
-	err := tx.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return buycard.Errorf(buycard.ENOTFOUND, "%s %q not found.", what, id)
-	}
-	return err
-}
-
-// newID returns id, or a fresh id with prefix when id is empty.
-func newID(id, prefix string) string {
-	if id == "" {
-		return buycard.NewID(prefix)
-	}
-	return id
-}
-
-// createdAt returns t, or now when t is zero, in UTC.
-func createdAt(t time.Time) time.Time {
-	if t.IsZero() {
-		t = time.Now()
-	}
-	return t.UTC()
-}
-
 // timeLayout is RFC 3339 in UTC with a fixed nine-digit fraction, so the
 // text order of stored times is their time order.
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
@@ -266,15 +207,6 @@ func formatNullTime(t *time.Time) any {
 		return nil
 	}
 	return formatTime(*t)
-}
-
-// nullIfEmpty stores "" as NULL, so that optional references and unique
-// pairs ignore it.
-func nullIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // timeColumn scans a stored time.
@@ -314,9 +246,4 @@ func jsonList(list []string) string {
 	}
 	b, _ := json.Marshal(list) // a []string always encodes
 	return string(b)
-}
-
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface {
-	Scan(dest ...any) error
 }

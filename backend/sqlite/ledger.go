@@ -8,19 +8,6 @@ import (
 	"github.com/buycard/buycard/ledger"
 )
 
-// The read side of ledger.Books is ledgersql.Reader, embedded in DB.
-var _ ledger.Books = (*DB)(nil)
-
-// Post implements ledger.Store: it appends j in its own write transaction.
-// Writes are serialized on the one write connection, which is the ledger's
-// append lock.
-func (db *DB) Post(ctx context.Context, j ledger.Journal) (res ledger.PostResult, err error) {
-	defer wrap(&err, "post journal")
-	return writeTx(ctx, db, func(tx *sql.Tx) (ledger.PostResult, error) {
-		return ledger.Append(ctx, ledgerTx{tx}, j)
-	})
-}
-
 // ledgerTx is a write transaction as ledger.Append sees it. Its
 // statements are prepared once per connection (stmtcache.go).
 type ledgerTx struct{ tx *sql.Tx }
@@ -69,34 +56,4 @@ func (t ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
 		}
 	}
 	return nil
-}
-
-// sqlQuery is a QueryFunc over a pool or a transaction.
-func sqlQuery(q interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}) ledgersql.QueryFunc {
-	return func(ctx context.Context, query string, args ...any) (ledgersql.Rows, func(), error) {
-		rows, err := q.QueryContext(ctx, query, args...)
-		if err != nil {
-			return nil, nil, translate(err)
-		}
-		return rows, func() { rows.Close() }, nil
-	}
-}
-
-// sqlExec is an ExecFunc over a transaction.
-func sqlExec(tx *sql.Tx) ledgersql.ExecFunc {
-	return func(ctx context.Context, query string, args ...any) (int64, error) {
-		res, err := tx.ExecContext(ctx, query, args...)
-		if err != nil {
-			return 0, err
-		}
-		return res.RowsAffected()
-	}
-}
-
-// snapshot runs fn on one read transaction, for ledgersql.Reader.
-func (db *DB) snapshot(ctx context.Context, fn func(ledgersql.QueryFunc) error) error {
-	_, err := readTx(ctx, db, func(tx *sql.Tx) (struct{}, error) { return struct{}{}, fn(sqlQuery(tx)) })
-	return err
 }

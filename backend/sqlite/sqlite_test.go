@@ -42,7 +42,7 @@ func TestStore(t *testing.T) {
 
 func TestOrderNumberTaken(t *testing.T) {
 	db := openTest(t)
-	storetest.OrderNumberTaken(t, db, func(next func() string) { db.orderNumbers = next })
+	storetest.OrderNumberTaken(t, db, func(next func() string) { db.OrderNumbers = next })
 }
 
 // TestOpenAndMigrate checks that Open creates the file and its directory,

@@ -1,24 +1,22 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
 	"errors"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
 )
 
 // SetProductImage stores f once per content and makes it the image of the
 // merchant's product, keeping the product's alt text.
-func (db *DB) SetProductImage(ctx context.Context, merchantID, productID string, f *buycard.ImageFile) (_ *buycard.Product, err error) {
-	defer wrap(&err, "set product image")
+func (db *Store) SetProductImage(ctx context.Context, merchantID, productID string, f *buycard.ImageFile) (_ *buycard.Product, err error) {
+	defer db.wrap(&err, "set product image")
 	if buycard.ImageExtensions[f.ContentType] == "" || len(f.SHA256) != 64 || f.Width <= 0 || f.Height <= 0 {
 		return nil, buycard.Errorf(buycard.EINVALID, "Not a stored image type.")
 	}
-	f.CreatedAt = createdAt(f.CreatedAt)
-	return writeTx(ctx, db, func(tx pgx.Tx) (*buycard.Product, error) {
-		p, err := findProductOf(ctx, tx, merchantID, productID)
+	f.CreatedAt = db.createdAt(f.CreatedAt)
+	return write(ctx, db, func(tx Tx) (*buycard.Product, error) {
+		p, err := db.findProductOf(ctx, tx, merchantID, productID)
 		if err != nil {
 			return nil, err
 		}
@@ -36,14 +34,14 @@ func (db *DB) SetProductImage(ctx context.Context, merchantID, productID string,
 }
 
 // FindImage returns the stored image with the SHA-256 hex sum.
-func (db *DB) FindImage(ctx context.Context, sum string) (_ *buycard.ImageFile, err error) {
-	defer wrap(&err, "find image")
-	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.ImageFile, error) {
+func (db *Store) FindImage(ctx context.Context, sum string) (_ *buycard.ImageFile, err error) {
+	defer db.wrap(&err, "find image")
+	return snapshot(ctx, db, func(tx Tx) (*buycard.ImageFile, error) {
 		f := new(buycard.ImageFile)
 		err := tx.QueryRow(ctx, `
 			SELECT sha256, content_type, width, height, data, merchant_id, created_at FROM images WHERE sha256 = $1`, sum).
 			Scan(&f.SHA256, &f.ContentType, &f.Width, &f.Height, &f.Data, &f.MerchantID, &f.CreatedAt)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if errors.Is(err, ErrNoRows) {
 			return nil, buycard.Errorf(buycard.ENOTFOUND, "Image not found.")
 		}
 		return f, err

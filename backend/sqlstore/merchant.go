@@ -1,22 +1,20 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
 )
 
 // CreateMerchant stores m, setting ID and CreatedAt when empty.
-func (db *DB) CreateMerchant(ctx context.Context, m *buycard.Merchant) (err error) {
-	defer wrap(&err, "create merchant")
+func (db *Store) CreateMerchant(ctx context.Context, m *buycard.Merchant) (err error) {
+	defer db.wrap(&err, "create merchant")
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	m.ID, m.CreatedAt = newID(m.ID, "mer"), createdAt(m.CreatedAt)
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
-		return insert(ctx, tx, "Merchant", m.ID, `
+	m.ID, m.CreatedAt = newID(m.ID, "mer"), db.createdAt(m.CreatedAt)
+	return db.conn.Write(ctx, func(tx Tx) error {
+		return db.insert(ctx, tx, "Merchant", m.ID, `
 			INSERT INTO merchants (id, name, charges_enabled, created_at) VALUES ($1, $2, $3, $4)`,
 			m.ID, m.Name, m.ChargesEnabled, m.CreatedAt)
 	})

@@ -1,24 +1,21 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
 )
 
-var _ buycard.AdminService = (*DB)(nil)
-
 // ListMerchantOrders implements buycard.AdminService.
-func (db *DB) ListMerchantOrders(ctx context.Context, q buycard.OrderListQuery) (_ []*buycard.Order, err error) {
-	defer wrap(&err, "list merchant orders")
+func (db *Store) ListMerchantOrders(ctx context.Context, q buycard.OrderListQuery) (_ []*buycard.Order, err error) {
+	defer db.wrap(&err, "list merchant orders")
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	return readTx(ctx, db, func(tx pgx.Tx) ([]*buycard.Order, error) {
+	return snapshot(ctx, db, func(tx Tx) ([]*buycard.Order, error) {
 		where := `merchant_id = $1 AND ($2 = '' OR status = $2)`
 		args := []any{q.MerchantID, string(q.Status)}
 		if q.Before != "" {
@@ -42,6 +39,8 @@ func (db *DB) ListMerchantOrders(ctx context.Context, q buycard.OrderListQuery) 
 	})
 }
 
+// merchantSummaries and publisherSummaries select party summaries: the
+// payment account's flags (NULL without one), then the counts.
 const (
 	merchantSummaries = `
 		SELECT m.id, m.name, m.created_at, pa.charges_enabled, pa.payouts_enabled,
@@ -63,19 +62,19 @@ const (
 )
 
 // MerchantSummaries implements buycard.AdminService.
-func (db *DB) MerchantSummaries(ctx context.Context) (_ []*buycard.PartySummary, err error) {
-	defer wrap(&err, "merchant summaries")
+func (db *Store) MerchantSummaries(ctx context.Context) (_ []*buycard.PartySummary, err error) {
+	defer db.wrap(&err, "merchant summaries")
 	return db.summaries(ctx, merchantSummaries, "products", "widgets", "orders", "paid_orders")
 }
 
 // PublisherSummaries implements buycard.AdminService.
-func (db *DB) PublisherSummaries(ctx context.Context) (_ []*buycard.PartySummary, err error) {
-	defer wrap(&err, "publisher summaries")
+func (db *Store) PublisherSummaries(ctx context.Context) (_ []*buycard.PartySummary, err error) {
+	defer db.wrap(&err, "publisher summaries")
 	return db.summaries(ctx, publisherSummaries, "placements", "orders", "paid_orders")
 }
 
-func (db *DB) summaries(ctx context.Context, query string, counts ...string) ([]*buycard.PartySummary, error) {
-	return readTx(ctx, db, func(tx pgx.Tx) ([]*buycard.PartySummary, error) {
+func (db *Store) summaries(ctx context.Context, query string, counts ...string) ([]*buycard.PartySummary, error) {
+	return snapshot(ctx, db, func(tx Tx) ([]*buycard.PartySummary, error) {
 		rows, err := tx.Query(ctx, query)
 		if err != nil {
 			return nil, err
@@ -105,47 +104,58 @@ func (db *DB) summaries(ctx context.Context, query string, counts ...string) ([]
 }
 
 // FindPlatformSettings implements buycard.AdminService.
-func (db *DB) FindPlatformSettings(ctx context.Context) (_ *buycard.PlatformSettings, err error) {
-	defer wrap(&err, "find platform settings")
-	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.PlatformSettings, error) {
+func (db *Store) FindPlatformSettings(ctx context.Context) (_ *buycard.PlatformSettings, err error) {
+	defer db.wrap(&err, "find platform settings")
+	return snapshot(ctx, db, func(tx Tx) (*buycard.PlatformSettings, error) {
 		s := new(buycard.PlatformSettings)
+		var fixed string
 		err := tx.QueryRow(ctx, `SELECT platform_fee_bps, platform_fee_fixed, updated_at FROM platform_settings WHERE id = 1`).
-			Scan(&s.PlatformFee.BPS, &s.PlatformFee.Fixed, &s.UpdatedAt)
-		if errors.Is(err, pgx.ErrNoRows) {
+			Scan(&s.PlatformFee.BPS, &fixed, &s.UpdatedAt)
+		if errors.Is(err, ErrNoRows) {
 			return nil, buycard.Errorf(buycard.ENOTFOUND, "No platform settings saved yet.")
+		} else if err != nil {
+			return nil, err
 		}
 		s.UpdatedAt = s.UpdatedAt.UTC()
-		return s, err
+		return s, json.Unmarshal([]byte(fixed), &s.PlatformFee.Fixed)
 	})
 }
 
 // SavePlatformSettings implements buycard.AdminService.
-func (db *DB) SavePlatformSettings(ctx context.Context, s *buycard.PlatformSettings) (err error) {
-	defer wrap(&err, "save platform settings")
+func (db *Store) SavePlatformSettings(ctx context.Context, s *buycard.PlatformSettings) (err error) {
+	defer db.wrap(&err, "save platform settings")
 	if err := s.PlatformFee.Validate(); err != nil {
 		return err
 	}
-	fixed := s.PlatformFee.Fixed
-	if fixed == nil {
-		fixed = map[string]int64{}
+	fixed, err := json.Marshal(fixedOrEmpty(s.PlatformFee.Fixed))
+	if err != nil {
+		return err
 	}
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
+	return db.conn.Write(ctx, func(tx Tx) error {
 		_, err := tx.Exec(ctx, `
 			INSERT INTO platform_settings (id, platform_fee_bps, platform_fee_fixed, updated_at) VALUES (1, $1, $2, $3)
 			ON CONFLICT (id) DO UPDATE SET platform_fee_bps = excluded.platform_fee_bps,
 				platform_fee_fixed = excluded.platform_fee_fixed, updated_at = excluded.updated_at`,
-			s.PlatformFee.BPS, fixed, s.UpdatedAt)
+			s.PlatformFee.BPS, string(fixed), s.UpdatedAt)
 		return err
 	})
 }
 
+// fixedOrEmpty is m, or an empty map for nil, so the column holds {}.
+func fixedOrEmpty(m map[string]int64) map[string]int64 {
+	if m == nil {
+		return map[string]int64{}
+	}
+	return m
+}
+
 // RecordJobRun implements buycard.AdminService.
-func (db *DB) RecordJobRun(ctx context.Context, r *buycard.JobRun) (err error) {
-	defer wrap(&err, "record job run")
+func (db *Store) RecordJobRun(ctx context.Context, r *buycard.JobRun) (err error) {
+	defer db.wrap(&err, "record job run")
 	if r.Job == "" {
 		return buycard.Errorf(buycard.EINVALID, "A job run needs its job.")
 	}
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
+	return db.conn.Write(ctx, func(tx Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO job_runs (job, started_at, finished_at, ok, result) VALUES ($1, $2, $3, $4, $5)`,
 			r.Job, r.StartedAt, r.FinishedAt, r.OK, r.Result)
 		return err
@@ -153,15 +163,15 @@ func (db *DB) RecordJobRun(ctx context.Context, r *buycard.JobRun) (err error) {
 }
 
 // LastJobRun implements buycard.AdminService.
-func (db *DB) LastJobRun(ctx context.Context, job string) (_ *buycard.JobRun, err error) {
-	defer wrap(&err, "last job run")
-	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.JobRun, error) {
+func (db *Store) LastJobRun(ctx context.Context, job string) (_ *buycard.JobRun, err error) {
+	defer db.wrap(&err, "last job run")
+	return snapshot(ctx, db, func(tx Tx) (*buycard.JobRun, error) {
 		r := &buycard.JobRun{Job: job}
 		err := tx.QueryRow(ctx, `
 			SELECT started_at, finished_at, ok, result FROM job_runs WHERE job = $1
 			ORDER BY finished_at DESC, id DESC LIMIT 1`, job).
 			Scan(&r.StartedAt, &r.FinishedAt, &r.OK, &r.Result)
-		if errors.Is(err, pgx.ErrNoRows) {
+		if errors.Is(err, ErrNoRows) {
 			return nil, buycard.Errorf(buycard.ENOTFOUND, "No %s run recorded yet.", job)
 		}
 		r.StartedAt, r.FinishedAt = r.StartedAt.UTC(), r.FinishedAt.UTC()

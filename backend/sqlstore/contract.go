@@ -1,8 +1,7 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 
 	"github.com/buycard/buycard"
@@ -10,37 +9,37 @@ import (
 
 // SetPublisherContract creates or replaces a merchant's contract with a
 // publisher.
-func (db *DB) SetPublisherContract(ctx context.Context, c *buycard.PublisherContract) (err error) {
-	defer wrap(&err, "set publisher contract")
+func (db *Store) SetPublisherContract(ctx context.Context, c *buycard.PublisherContract) (err error) {
+	defer db.wrap(&err, "set publisher contract")
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	c.UpdatedAt = createdAt(c.UpdatedAt)
-	return db.inWrite(ctx, func(tx *sql.Tx) error {
+	c.UpdatedAt = db.createdAt(c.UpdatedAt)
+	return db.conn.Write(ctx, func(tx Tx) error {
 		if err := requireRow(ctx, tx, "merchants", "Merchant", c.MerchantID); err != nil {
 			return err
 		}
 		if err := requireRow(ctx, tx, "publishers", "Publisher", c.PublisherID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO publisher_contracts (merchant_id, publisher_id, share_bps, updated_at) VALUES (?, ?, ?, ?)
+		_, err := tx.Exec(ctx, `
+			INSERT INTO publisher_contracts (merchant_id, publisher_id, share_bps, updated_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (merchant_id, publisher_id) DO UPDATE SET share_bps = excluded.share_bps, updated_at = excluded.updated_at`,
-			c.MerchantID, c.PublisherID, c.ShareBPS, formatTime(c.UpdatedAt))
+			c.MerchantID, c.PublisherID, c.ShareBPS, c.UpdatedAt)
 		return err
 	})
 }
 
 // applyContract gives o the share of its merchant's contract with its
 // publisher, if there is one.
-func applyContract(ctx context.Context, tx *sql.Tx, o *buycard.Order) error {
+func applyContract(ctx context.Context, tx Tx, o *buycard.Order) error {
 	if o.PublisherID == "" {
 		return nil
 	}
 	var share int
-	err := tx.QueryRowContext(ctx, `SELECT share_bps FROM publisher_contracts WHERE merchant_id = ? AND publisher_id = ?`,
+	err := tx.QueryRow(ctx, `SELECT share_bps FROM publisher_contracts WHERE merchant_id = $1 AND publisher_id = $2`,
 		o.MerchantID, o.PublisherID).Scan(&share)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, ErrNoRows) {
 		return nil
 	}
 	if err != nil {

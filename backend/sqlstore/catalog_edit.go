@@ -1,11 +1,9 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
 	"errors"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/holdsql"
@@ -14,23 +12,23 @@ import (
 // Merchant-side reads and edits of products and widgets (issue 6).
 
 // ListProducts returns the merchant's products, newest first.
-func (db *DB) ListProducts(ctx context.Context, merchantID string) (_ []*buycard.Product, err error) {
-	defer wrap(&err, "list products")
-	return readTx(ctx, db, func(tx pgx.Tx) ([]*buycard.Product, error) {
-		return findProducts(ctx, tx, `p.merchant_id = $1 ORDER BY p.created_at DESC, p.id DESC`, merchantID)
+func (db *Store) ListProducts(ctx context.Context, merchantID string) (_ []*buycard.Product, err error) {
+	defer db.wrap(&err, "list products")
+	return snapshot(ctx, db, func(tx Tx) ([]*buycard.Product, error) {
+		return db.findProducts(ctx, tx, `p.merchant_id = $1 ORDER BY p.created_at DESC, p.id DESC`, merchantID)
 	})
 }
 
 // FindProduct returns one product with its variants.
-func (db *DB) FindProduct(ctx context.Context, id string) (_ *buycard.Product, err error) {
-	defer wrap(&err, "find product")
-	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.Product, error) {
-		return findProduct(ctx, tx, id)
+func (db *Store) FindProduct(ctx context.Context, id string) (_ *buycard.Product, err error) {
+	defer db.wrap(&err, "find product")
+	return snapshot(ctx, db, func(tx Tx) (*buycard.Product, error) {
+		return db.findProduct(ctx, tx, id)
 	})
 }
 
-func findProduct(ctx context.Context, tx pgx.Tx, id string) (*buycard.Product, error) {
-	ps, err := findProducts(ctx, tx, `p.id = $1`, id)
+func (db *Store) findProduct(ctx context.Context, tx Tx, id string) (*buycard.Product, error) {
+	ps, err := db.findProducts(ctx, tx, `p.id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +40,7 @@ func findProduct(ctx context.Context, tx pgx.Tx, id string) (*buycard.Product, e
 
 // findProducts reads the products matching where, a condition on the
 // products alias p with one parameter, and their variants.
-func findProducts(ctx context.Context, tx pgx.Tx, where string, arg any) ([]*buycard.Product, error) {
+func (db *Store) findProducts(ctx context.Context, tx Tx, where string, arg any) ([]*buycard.Product, error) {
 	rows, err := tx.Query(ctx, `SELECT `+productColumns+` FROM products p WHERE `+where, arg)
 	if err != nil {
 		return nil, err
@@ -60,7 +58,7 @@ func findProducts(ctx context.Context, tx pgx.Tx, where string, arg any) ([]*buy
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	variants, err := findVariants(ctx, tx, ids)
+	variants, err := db.findVariants(ctx, tx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +70,8 @@ func findProducts(ctx context.Context, tx pgx.Tx, where string, arg any) ([]*buy
 
 // findProductOf returns the merchant's product; another merchant's is not
 // found.
-func findProductOf(ctx context.Context, tx pgx.Tx, merchantID, id string) (*buycard.Product, error) {
-	p, err := findProduct(ctx, tx, id)
+func (db *Store) findProductOf(ctx context.Context, tx Tx, merchantID, id string) (*buycard.Product, error) {
+	p, err := db.findProduct(ctx, tx, id)
 	if err == nil && p.MerchantID != merchantID {
 		return nil, buycard.Errorf(buycard.ENOTFOUND, "Product %q not found.", id)
 	}
@@ -82,10 +80,10 @@ func findProductOf(ctx context.Context, tx pgx.Tx, merchantID, id string) (*buyc
 
 // UpdateProduct applies the merchant's edit p to the stored product and
 // fills p in with the result.
-func (db *DB) UpdateProduct(ctx context.Context, p *buycard.Product) (err error) {
-	defer wrap(&err, "update product")
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
-		old, err := findProductOf(ctx, tx, p.MerchantID, p.ID)
+func (db *Store) UpdateProduct(ctx context.Context, p *buycard.Product) (err error) {
+	defer db.wrap(&err, "update product")
+	return db.conn.Write(ctx, func(tx Tx) error {
+		old, err := db.findProductOf(ctx, tx, p.MerchantID, p.ID)
 		if err != nil {
 			return err
 		}
@@ -106,7 +104,7 @@ func (db *DB) UpdateProduct(ctx context.Context, p *buycard.Product) (err error)
 			v := &next.Variants[i]
 			if v.ID == "" {
 				v.ID = newID("", "var")
-				err = insertVariant(ctx, tx, p.ID, i, *v)
+				err = db.insertVariant(ctx, tx, p.ID, i, *v)
 			} else {
 				_, err = tx.Exec(ctx, `UPDATE variants SET position = $1, name = $2, price = $3, stock = $4, unlimited = $5,
 					held = CASE WHEN $5 THEN 0 ELSE `+holdsql.VariantHeld+` END WHERE id = $6`,
@@ -130,7 +128,7 @@ func (db *DB) UpdateProduct(ctx context.Context, p *buycard.Product) (err error)
 }
 
 // deleteVariant removes a variant no order names; orders keep theirs.
-func deleteVariant(ctx context.Context, tx pgx.Tx, id string) error {
+func deleteVariant(ctx context.Context, tx Tx, id string) error {
 	var ordered bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM orders WHERE variant_id = $1)`, id).Scan(&ordered); err != nil {
 		return err
@@ -143,15 +141,15 @@ func deleteVariant(ctx context.Context, tx pgx.Tx, id string) error {
 }
 
 // ArchiveProduct marks the merchant's product archived, once.
-func (db *DB) ArchiveProduct(ctx context.Context, merchantID, id string, at time.Time) (err error) {
-	defer wrap(&err, "archive product")
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
+func (db *Store) ArchiveProduct(ctx context.Context, merchantID, id string, at time.Time) (err error) {
+	defer db.wrap(&err, "archive product")
+	return db.conn.Write(ctx, func(tx Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE products SET archived_at = COALESCE(archived_at, $1) WHERE id = $2 AND merchant_id = $3`,
-			storedTime(at), id, merchantID)
+			db.dialect.StoredTime(at), id, merchantID)
 		if err != nil {
 			return err
 		}
-		if res.RowsAffected() == 0 {
+		if res == 0 {
 			return buycard.Errorf(buycard.ENOTFOUND, "Product %q not found.", id)
 		}
 		return nil
@@ -159,9 +157,9 @@ func (db *DB) ArchiveProduct(ctx context.Context, merchantID, id string, at time
 }
 
 // ListWidgets returns the merchant's widgets, newest first.
-func (db *DB) ListWidgets(ctx context.Context, merchantID string) (_ []*buycard.Widget, err error) {
-	defer wrap(&err, "list widgets")
-	return readTx(ctx, db, func(tx pgx.Tx) ([]*buycard.Widget, error) {
+func (db *Store) ListWidgets(ctx context.Context, merchantID string) (_ []*buycard.Widget, err error) {
+	defer db.wrap(&err, "list widgets")
+	return snapshot(ctx, db, func(tx Tx) ([]*buycard.Widget, error) {
 		rows, err := tx.Query(ctx, `SELECT `+widgetColumns+` FROM widgets w
 			WHERE w.merchant_id = $1 ORDER BY w.created_at DESC, w.id DESC`, merchantID)
 		if err != nil {
@@ -181,17 +179,17 @@ func (db *DB) ListWidgets(ctx context.Context, merchantID string) (_ []*buycard.
 }
 
 // FindWidget returns one widget.
-func (db *DB) FindWidget(ctx context.Context, id string) (_ *buycard.Widget, err error) {
-	defer wrap(&err, "find widget")
-	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.Widget, error) {
+func (db *Store) FindWidget(ctx context.Context, id string) (_ *buycard.Widget, err error) {
+	defer db.wrap(&err, "find widget")
+	return snapshot(ctx, db, func(tx Tx) (*buycard.Widget, error) {
 		return findWidget(ctx, tx, id)
 	})
 }
 
-func findWidget(ctx context.Context, tx pgx.Tx, id string) (*buycard.Widget, error) {
+func findWidget(ctx context.Context, tx Tx, id string) (*buycard.Widget, error) {
 	w := new(buycard.Widget)
 	err := tx.QueryRow(ctx, `SELECT `+widgetColumns+` FROM widgets w WHERE w.id = $1`, id).Scan(widgetFields(w)...)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if errors.Is(err, ErrNoRows) {
 		return nil, buycard.Errorf(buycard.ENOTFOUND, "Widget %q not found.", id)
 	}
 	return storedDomains(w), err
@@ -207,9 +205,9 @@ func storedDomains(w *buycard.Widget) *buycard.Widget {
 
 // UpdateWidget replaces the widget's editable fields and fills w in with
 // the result.
-func (db *DB) UpdateWidget(ctx context.Context, w *buycard.Widget) (err error) {
-	defer wrap(&err, "update widget")
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
+func (db *Store) UpdateWidget(ctx context.Context, w *buycard.Widget) (err error) {
+	defer db.wrap(&err, "update widget")
+	return db.conn.Write(ctx, func(tx Tx) error {
 		old, err := findWidget(ctx, tx, w.ID)
 		if err == nil && old.MerchantID != w.MerchantID {
 			err = buycard.Errorf(buycard.ENOTFOUND, "Widget %q not found.", w.ID)

@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -6,17 +6,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/ledger"
 )
-
-// holdStock runs the hold statements shared with SQLite. Checkouts of one
-// variant queue on its row, so each sees the holds of those before it;
-// checkouts of an unlimited variant share the row.
-var holdStock = holdsql.NewStock(holdsql.Dialect{ForUpdate: " FOR NO KEY UPDATE", ForShare: " FOR SHARE"})
 
 // orderNumberAttempts bounds the retries when a new order number is
 // taken; with 40 random bits a second attempt is already rare.
@@ -24,15 +17,15 @@ const orderNumberAttempts = 5
 
 // CreateOrder checks n against the catalog, holds the units and stores a
 // pending order, all in one write transaction.
-func (db *DB) CreateOrder(ctx context.Context, n buycard.NewOrder) (_ *buycard.Order, err error) {
-	defer wrap(&err, "create order")
-	return writeTx(ctx, db, func(tx pgx.Tx) (*buycard.Order, error) {
+func (db *Store) CreateOrder(ctx context.Context, n buycard.NewOrder) (_ *buycard.Order, err error) {
+	defer db.wrap(&err, "create order")
+	return write(ctx, db, func(tx Tx) (*buycard.Order, error) {
 		return db.createOrder(ctx, tx, n)
 	})
 }
 
-func (db *DB) createOrder(ctx context.Context, tx pgx.Tx, n buycard.NewOrder) (*buycard.Order, error) {
-	card, err := findCard(ctx, tx, n.Claims.WidgetID)
+func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*buycard.Order, error) {
+	card, err := db.findCard(ctx, tx, n.Claims.WidgetID)
 	if buycard.ErrorCode(err) == buycard.ENOTFOUND {
 		return nil, buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
 	}
@@ -46,9 +39,9 @@ func (db *DB) createOrder(ctx context.Context, tx pgx.Tx, n buycard.NewOrder) (*
 	if err := applyContract(ctx, tx, o); err != nil {
 		return nil, err
 	}
-	// Return the times as timestamptz keeps them.
-	o.CreatedAt, o.ExpiresAt = storedTime(o.CreatedAt), storedTime(o.ExpiresAt)
-	if err := holdStock.Reserve(ctx, shared(tx), o, v.Unlimited, o.CreatedAt); err != nil {
+	// Return the times as the database keeps them.
+	o.CreatedAt, o.ExpiresAt = db.dialect.StoredTime(o.CreatedAt), db.dialect.StoredTime(o.ExpiresAt)
+	if err := db.stock.Reserve(ctx, db.shared(tx), o, v.Unlimited, o.CreatedAt); err != nil {
 		return nil, err
 	}
 	if err := db.insertOrder(ctx, tx, o); err != nil {
@@ -60,9 +53,9 @@ func (db *DB) createOrder(ctx context.Context, tx pgx.Tx, n buycard.NewOrder) (*
 // insertOrder stores o under a fresh order number, drawing again while
 // the number is taken. ON CONFLICT keeps the transaction usable after a
 // taken number, which a unique violation would abort.
-func (db *DB) insertOrder(ctx context.Context, tx pgx.Tx, o *buycard.Order) error {
+func (db *Store) insertOrder(ctx context.Context, tx Tx, o *buycard.Order) error {
 	for range orderNumberAttempts {
-		o.Number = db.orderNumbers()
+		o.Number = db.OrderNumbers()
 		res, err := tx.Exec(ctx, `
 			INSERT INTO orders (id, number, status, widget_id, product_id, variant_id, merchant_id,
 				publisher_id, placement_id, product_title, variant_name, quantity,
@@ -76,11 +69,11 @@ func (db *DB) insertOrder(ctx context.Context, tx pgx.Tx, o *buycard.Order) erro
 			o.PaymentError,
 			o.CreatedAt, o.ExpiresAt, holdsql.Micros(o.HeldUntil), nullIfEmpty(o.HoldNetwork))
 		switch {
-		case hasCode(err, foreignKeyViolation): // the publisher or placement is gone
+		case db.dialect.IsForeignKeyViolation(err): // the publisher or placement is gone
 			return buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
 		case err != nil:
 			return err
-		case res.RowsAffected() == 0: // the number is taken
+		case res == 0: // the number is taken
 			continue
 		}
 		return nil
@@ -90,20 +83,20 @@ func (db *DB) insertOrder(ctx context.Context, tx pgx.Tx, o *buycard.Order) erro
 
 // AttachPaymentSession records the provider session of a pending order.
 // The pair (provider, session) is unique in the database.
-func (db *DB) AttachPaymentSession(ctx context.Context, orderID, provider, sessionID string) (err error) {
-	defer wrap(&err, "attach payment session")
+func (db *Store) AttachPaymentSession(ctx context.Context, orderID, provider, sessionID string) (err error) {
+	defer db.wrap(&err, "attach payment session")
 	if provider == "" || sessionID == "" {
 		return buycard.Errorf(buycard.EINVALID, "Payment provider and session id are required.")
 	}
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
-		o, err := findOpenOrder(ctx, tx, orderID)
+	return db.conn.Write(ctx, func(tx Tx) error {
+		o, err := db.findOpenOrder(ctx, tx, orderID)
 		if err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `
 			UPDATE orders SET provider = $1, provider_session_id = $2 WHERE id = $3`,
 			provider, sessionID, o.ID)
-		if hasCode(err, uniqueViolation) {
+		if db.dialect.IsUniqueViolation(err) {
 			return buycard.Errorf(buycard.ECONFLICT, "Payment session %q belongs to another order.", sessionID)
 		}
 		return err
@@ -112,8 +105,8 @@ func (db *DB) AttachPaymentSession(ctx context.Context, orderID, provider, sessi
 
 // findOpenOrder locks and returns the order with id if it is pending and
 // has no payment session yet.
-func findOpenOrder(ctx context.Context, tx pgx.Tx, id string) (*buycard.Order, error) {
-	o, err := findOrderByID(ctx, tx, id, forUpdate)
+func (db *Store) findOpenOrder(ctx context.Context, tx Tx, id string) (*buycard.Order, error) {
+	o, err := findOrderByID(ctx, tx, id, db.dialect.ForUpdate)
 	if err != nil {
 		return nil, err
 	}
@@ -126,15 +119,15 @@ func findOpenOrder(ctx context.Context, tx pgx.Tx, id string) (*buycard.Order, e
 // CancelOrder cancels a pending order and puts the units it holds back on
 // sale; an order no longer pending is left as it is. The order is locked
 // first, so a payment applied meanwhile waits and then finds it canceled.
-func (db *DB) CancelOrder(ctx context.Context, orderID string) (err error) {
-	defer wrap(&err, "cancel order")
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
-		o, err := findOrderByID(ctx, tx, orderID, forUpdate)
+func (db *Store) CancelOrder(ctx context.Context, orderID string) (err error) {
+	defer db.wrap(&err, "cancel order")
+	return db.conn.Write(ctx, func(tx Tx) error {
+		o, err := findOrderByID(ctx, tx, orderID, db.dialect.ForUpdate)
 		if err != nil {
 			return err
 		}
 		if stock, changed := o.Cancel(); changed {
-			return saveOrder(ctx, tx, o, stock)
+			return db.saveOrder(ctx, tx, o, stock)
 		}
 		return nil
 	})
@@ -142,16 +135,16 @@ func (db *DB) CancelOrder(ctx context.Context, orderID string) (err error) {
 
 // RenewHold moves the hold of a pending order, locked, holding its units
 // again when the hold had lapsed.
-func (db *DB) RenewHold(ctx context.Context, r buycard.HoldRenewal) (_ *buycard.Order, err error) {
-	defer wrap(&err, "renew hold")
-	return writeTx(ctx, db, func(tx pgx.Tx) (*buycard.Order, error) {
-		o, err := findOrderByID(ctx, tx, r.OrderID, forUpdate)
+func (db *Store) RenewHold(ctx context.Context, r buycard.HoldRenewal) (_ *buycard.Order, err error) {
+	defer db.wrap(&err, "renew hold")
+	return write(ctx, db, func(tx Tx) (*buycard.Order, error) {
+		o, err := findOrderByID(ctx, tx, r.OrderID, db.dialect.ForUpdate)
 		if err != nil {
 			return nil, err
 		}
 		reserve, err := o.Renew(r)
 		if err == nil && reserve > 0 {
-			err = holdStock.Reserve(ctx, shared(tx), o, false, r.Now)
+			err = db.stock.Reserve(ctx, db.shared(tx), o, false, r.Now)
 		}
 		if err != nil {
 			return nil, err
@@ -162,15 +155,15 @@ func (db *DB) RenewHold(ctx context.Context, r buycard.HoldRenewal) (_ *buycard.
 
 // saveOrder moves the stock of o's variant as a change of o said (see
 // holdsql.Stock.Restock) and stores the order's new state.
-func saveOrder(ctx context.Context, tx pgx.Tx, o *buycard.Order, stock int) error {
-	if err := holdStock.Restock(ctx, shared(tx), o, stock, time.Now()); err != nil {
+func (db *Store) saveOrder(ctx context.Context, tx Tx, o *buycard.Order, stock int) error {
+	if err := db.stock.Restock(ctx, db.shared(tx), o, stock, time.Now()); err != nil {
 		return err
 	}
 	return updateOrderState(ctx, tx, o)
 }
 
 // updateOrderState stores the fields of o that payment events change.
-func updateOrderState(ctx context.Context, tx pgx.Tx, o *buycard.Order) error {
+func updateOrderState(ctx context.Context, tx Tx, o *buycard.Order) error {
 	_, err := tx.Exec(ctx, `
 		UPDATE orders SET status = $1, payment_error = $2, paid_at = $3, refunded = $4, dispute_held = $5, dispute_lost = $6,
 			provider_payment_id = $7, held_until = $8, hold_network = $9, oversold = $10
@@ -183,19 +176,19 @@ func updateOrderState(ctx context.Context, tx pgx.Tx, o *buycard.Order) error {
 // ApplyPaymentEvent applies e to the order owning its session. The order
 // is locked and the event id recorded in the same transaction, and a
 // replayed id changes nothing.
-func (db *DB) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) (_ *buycard.Order, err error) {
-	defer wrap(&err, "apply payment event")
+func (db *Store) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) (_ *buycard.Order, err error) {
+	defer db.wrap(&err, "apply payment event")
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
-	return writeTx(ctx, db, func(tx pgx.Tx) (*buycard.Order, error) {
-		return applyPaymentEvent(ctx, tx, e)
+	return write(ctx, db, func(tx Tx) (*buycard.Order, error) {
+		return db.applyPaymentEvent(ctx, tx, e)
 	})
 }
 
 // applyPaymentEvent is ApplyPaymentEvent of a valid event in tx.
-func applyPaymentEvent(ctx context.Context, tx pgx.Tx, e buycard.PaymentEvent) (*buycard.Order, error) {
-	o, err := findPaymentOrder(ctx, tx, e.Provider, e.SessionID, e.PaymentID, forUpdate)
+func (db *Store) applyPaymentEvent(ctx context.Context, tx Tx, e buycard.PaymentEvent) (*buycard.Order, error) {
+	o, err := findPaymentOrder(ctx, tx, e.Provider, e.SessionID, e.PaymentID, db.dialect.ForUpdate)
 	if err != nil {
 		return nil, err
 	}
@@ -203,13 +196,13 @@ func applyPaymentEvent(ctx context.Context, tx pgx.Tx, e buycard.PaymentEvent) (
 	if err != nil || !fresh {
 		return o, err
 	}
-	return o, applyEvent(ctx, tx, o, e)
+	return o, db.applyEvent(ctx, tx, o, e)
 }
 
 // recordEvent stores the de-duplication record of e and reports whether
 // the event is new. A delivery racing with another of the same event
 // waits here for the other's transaction, then finds the id taken.
-func recordEvent(ctx context.Context, tx pgx.Tx, e buycard.PaymentEvent, orderID string) (bool, error) {
+func recordEvent(ctx context.Context, tx Tx, e buycard.PaymentEvent, orderID string) (bool, error) {
 	res, err := tx.Exec(ctx, `
 		INSERT INTO payment_events (provider, event_id, type, session_id, order_id, received_at)
 		VALUES ($1, $2, $3, $4, $5, $6)
@@ -218,48 +211,48 @@ func recordEvent(ctx context.Context, tx pgx.Tx, e buycard.PaymentEvent, orderID
 	if err != nil {
 		return false, err
 	}
-	return res.RowsAffected() == 1, nil
+	return res == 1, nil
 }
 
 // applyEvent moves o according to e, as buycard.Order.Apply says, and
 // stores what changed; a payment appends the sale journal in the same
 // transaction.
-func applyEvent(ctx context.Context, tx pgx.Tx, o *buycard.Order, e buycard.PaymentEvent) error {
+func (db *Store) applyEvent(ctx context.Context, tx Tx, o *buycard.Order, e buycard.PaymentEvent) error {
 	stock, changed, err := o.Apply(e)
 	if err != nil || !changed {
 		return err
 	}
 	if o.PaidAt != nil {
-		paidAt := storedTime(*o.PaidAt)
+		paidAt := db.dialect.StoredTime(*o.PaidAt)
 		o.PaidAt = &paidAt
 	}
-	if err := saveOrder(ctx, tx, o, stock); err != nil {
+	if err := db.saveOrder(ctx, tx, o, stock); err != nil {
 		return err
 	}
-	return ledger.AppendPaymentEvent(ctx, &ledgerTx{tx: tx}, o, e)
+	return ledger.AppendPaymentEvent(ctx, tx.Ledger(), o, e)
 }
 
 // FindPaymentOrder returns the order of a provider's session or payment.
-func (db *DB) FindPaymentOrder(ctx context.Context, provider, sessionID, paymentID string) (_ *buycard.Order, err error) {
-	defer wrap(&err, "find payment order")
-	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.Order, error) {
+func (db *Store) FindPaymentOrder(ctx context.Context, provider, sessionID, paymentID string) (_ *buycard.Order, err error) {
+	defer db.wrap(&err, "find payment order")
+	return snapshot(ctx, db, func(tx Tx) (*buycard.Order, error) {
 		return findPaymentOrder(ctx, tx, provider, sessionID, paymentID, "")
 	})
 }
 
 // FindOrder returns an order by id.
-func (db *DB) FindOrder(ctx context.Context, id string) (_ *buycard.Order, err error) {
-	defer wrap(&err, "find order")
-	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.Order, error) {
+func (db *Store) FindOrder(ctx context.Context, id string) (_ *buycard.Order, err error) {
+	defer db.wrap(&err, "find order")
+	return snapshot(ctx, db, func(tx Tx) (*buycard.Order, error) {
 		return findOrderByID(ctx, tx, id, "")
 	})
 }
 
 // ExpiredOrders lists pending orders whose ExpiresAt is before t, oldest
 // first.
-func (db *DB) ExpiredOrders(ctx context.Context, t time.Time) (_ []*buycard.Order, err error) {
-	defer wrap(&err, "expired orders")
-	return readTx(ctx, db, func(tx pgx.Tx) ([]*buycard.Order, error) {
+func (db *Store) ExpiredOrders(ctx context.Context, t time.Time) (_ []*buycard.Order, err error) {
+	defer db.wrap(&err, "expired orders")
+	return snapshot(ctx, db, func(tx Tx) ([]*buycard.Order, error) {
 		return findOrders(ctx, tx, `status = 'pending' AND expires_at < $1 ORDER BY expires_at`, t)
 	})
 }
@@ -273,12 +266,7 @@ const selectOrders = `
 		created_at, expires_at, paid_at, held_until, COALESCE(hold_network, ''), oversold
 	FROM orders`
 
-// forUpdate locks the order read until the transaction ends, so that a
-// read-then-write of an order sees the last committed state and nobody
-// changes it meanwhile.
-const forUpdate = ` FOR UPDATE`
-
-func scanOrder(row pgx.Row) (*buycard.Order, error) {
+func scanOrder(row Row) (*buycard.Order, error) {
 	o := new(buycard.Order)
 	var (
 		currency   string
@@ -298,15 +286,15 @@ func scanOrder(row pgx.Row) (*buycard.Order, error) {
 	return o, nil
 }
 
-// findOrderByID returns the order with id; lock is "" or forUpdate.
-func findOrderByID(ctx context.Context, tx pgx.Tx, id, lock string) (*buycard.Order, error) {
+// findOrderByID returns the order with id; lock is "" or Dialect.ForUpdate.
+func findOrderByID(ctx context.Context, tx Tx, id, lock string) (*buycard.Order, error) {
 	notFound := buycard.Errorf(buycard.ENOTFOUND, "Order %q not found.", id)
 	return findOrder(ctx, tx, notFound, `id = $1`+lock, id)
 }
 
 // findPaymentOrder returns the order of a provider's session, or of its
-// payment when sessionID is empty; lock is "" or forUpdate.
-func findPaymentOrder(ctx context.Context, tx pgx.Tx, provider, sessionID, paymentID, lock string) (*buycard.Order, error) {
+// payment when sessionID is empty; lock is "" or Dialect.ForUpdate.
+func findPaymentOrder(ctx context.Context, tx Tx, provider, sessionID, paymentID, lock string) (*buycard.Order, error) {
 	if sessionID != "" {
 		return findOrderBySession(ctx, tx, provider, sessionID, lock)
 	}
@@ -315,23 +303,23 @@ func findPaymentOrder(ctx context.Context, tx pgx.Tx, provider, sessionID, payme
 }
 
 // findOrderBySession returns the order with the session; lock is "" or
-// forUpdate.
-func findOrderBySession(ctx context.Context, tx pgx.Tx, provider, sessionID, lock string) (*buycard.Order, error) {
+// Dialect.ForUpdate.
+func findOrderBySession(ctx context.Context, tx Tx, provider, sessionID, lock string) (*buycard.Order, error) {
 	notFound := buycard.Errorf(buycard.ENOTFOUND, "No order has payment session %q.", sessionID)
 	return findOrder(ctx, tx, notFound, `provider = $1 AND provider_session_id = $2`+lock, provider, sessionID)
 }
 
 // findOrder returns the one order matching where, or notFound.
-func findOrder(ctx context.Context, tx pgx.Tx, notFound error, where string, args ...any) (*buycard.Order, error) {
+func findOrder(ctx context.Context, tx Tx, notFound error, where string, args ...any) (*buycard.Order, error) {
 	o, err := scanOrder(tx.QueryRow(ctx, selectOrders+` WHERE `+where, args...))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if errors.Is(err, ErrNoRows) {
 		return nil, notFound
 	}
 	return o, err
 }
 
 // findOrders returns the orders matching where.
-func findOrders(ctx context.Context, tx pgx.Tx, where string, args ...any) ([]*buycard.Order, error) {
+func findOrders(ctx context.Context, tx Tx, where string, args ...any) ([]*buycard.Order, error) {
 	rows, err := tx.Query(ctx, selectOrders+` WHERE `+where, args...)
 	if err != nil {
 		return nil, err

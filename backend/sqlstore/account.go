@@ -1,15 +1,13 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
 	"errors"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/buycard/buycard"
 )
 
-var _ buycard.AccountService = (*DB)(nil)
+var _ buycard.AccountService = (*Store)(nil)
 
 // partyTables are the tables of the parties that hold payment accounts.
 var partyTables = map[string]struct{ table, what string }{
@@ -18,18 +16,18 @@ var partyTables = map[string]struct{ table, what string }{
 }
 
 // LinkPaymentAccount records a's account for its party.
-func (db *DB) LinkPaymentAccount(ctx context.Context, a *buycard.PaymentAccount) (err error) {
-	defer wrap(&err, "link payment account")
+func (db *Store) LinkPaymentAccount(ctx context.Context, a *buycard.PaymentAccount) (err error) {
+	defer db.wrap(&err, "link payment account")
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	a.UpdatedAt = createdAt(a.UpdatedAt)
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
+	a.UpdatedAt = db.createdAt(a.UpdatedAt)
+	return db.conn.Write(ctx, func(tx Tx) error {
 		party := partyTables[a.PartyKind]
 		if err := requireRow(ctx, tx, party.table, party.what, a.PartyID); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, `
+		n, err := tx.Exec(ctx, `
 			INSERT INTO payment_accounts (id, party_kind, party_id, charges_enabled, payouts_enabled, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT DO NOTHING`,
@@ -37,7 +35,7 @@ func (db *DB) LinkPaymentAccount(ctx context.Context, a *buycard.PaymentAccount)
 		if err != nil {
 			return err
 		}
-		if res.RowsAffected() == 0 { // a conflict: the party or the account is linked
+		if n == 0 { // a conflict: the party or the account is linked
 			return buycard.Errorf(buycard.ECONFLICT, "The %s or the account %q is linked already.", a.PartyKind, a.ID)
 		}
 		return followCharges(ctx, tx, a)
@@ -45,10 +43,10 @@ func (db *DB) LinkPaymentAccount(ctx context.Context, a *buycard.PaymentAccount)
 }
 
 // UpdatePaymentAccount records a later state of an account.
-func (db *DB) UpdatePaymentAccount(ctx context.Context, a *buycard.PaymentAccount) (updated bool, err error) {
-	defer wrap(&err, "update payment account")
-	return writeTx(ctx, db, func(tx pgx.Tx) (bool, error) {
-		stored, err := findAccount(ctx, tx, `id = $1`+forUpdate, a.ID)
+func (db *Store) UpdatePaymentAccount(ctx context.Context, a *buycard.PaymentAccount) (updated bool, err error) {
+	defer db.wrap(&err, "update payment account")
+	return write(ctx, db, func(tx Tx) (bool, error) {
+		stored, err := findAccount(ctx, tx, `id = $1`+db.dialect.ForUpdate, a.ID)
 		if err != nil {
 			return false, err
 		}
@@ -58,7 +56,7 @@ func (db *DB) UpdatePaymentAccount(ctx context.Context, a *buycard.PaymentAccoun
 		a.PartyKind, a.PartyID = stored.PartyKind, stored.PartyID
 		_, err = tx.Exec(ctx, `
 			UPDATE payment_accounts SET charges_enabled = $1, payouts_enabled = $2, updated_at = $3 WHERE id = $4`,
-			a.ChargesEnabled, a.PayoutsEnabled, storedTime(a.UpdatedAt), a.ID)
+			a.ChargesEnabled, a.PayoutsEnabled, db.dialect.StoredTime(a.UpdatedAt), a.ID)
 		if err != nil {
 			return false, err
 		}
@@ -67,7 +65,7 @@ func (db *DB) UpdatePaymentAccount(ctx context.Context, a *buycard.PaymentAccoun
 }
 
 // followCharges makes a merchant's ChargesEnabled its account's.
-func followCharges(ctx context.Context, tx pgx.Tx, a *buycard.PaymentAccount) error {
+func followCharges(ctx context.Context, tx Tx, a *buycard.PaymentAccount) error {
 	if a.PartyKind != buycard.PartyMerchant {
 		return nil
 	}
@@ -76,33 +74,33 @@ func followCharges(ctx context.Context, tx pgx.Tx, a *buycard.PaymentAccount) er
 }
 
 // CheckParty implements buycard.AccountService.
-func (db *DB) CheckParty(ctx context.Context, partyKind, partyID string) (err error) {
-	defer wrap(&err, "check party")
+func (db *Store) CheckParty(ctx context.Context, partyKind, partyID string) (err error) {
+	defer db.wrap(&err, "check party")
 	party, ok := partyTables[partyKind]
 	if !ok {
 		return buycard.Errorf(buycard.EINVALID, "Only merchants and publishers have payment accounts.")
 	}
-	_, err = readTx(ctx, db, func(tx pgx.Tx) (struct{}, error) {
+	_, err = snapshot(ctx, db, func(tx Tx) (struct{}, error) {
 		return struct{}{}, requireRow(ctx, tx, party.table, party.what, partyID)
 	})
 	return err
 }
 
 // FindPaymentAccount returns the account of a party.
-func (db *DB) FindPaymentAccount(ctx context.Context, partyKind, partyID string) (_ *buycard.PaymentAccount, err error) {
-	defer wrap(&err, "find payment account")
-	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.PaymentAccount, error) {
+func (db *Store) FindPaymentAccount(ctx context.Context, partyKind, partyID string) (_ *buycard.PaymentAccount, err error) {
+	defer db.wrap(&err, "find payment account")
+	return snapshot(ctx, db, func(tx Tx) (*buycard.PaymentAccount, error) {
 		return findAccount(ctx, tx, `party_kind = $1 AND party_id = $2`, partyKind, partyID)
 	})
 }
 
-func findAccount(ctx context.Context, tx pgx.Tx, where string, args ...any) (*buycard.PaymentAccount, error) {
+func findAccount(ctx context.Context, tx Tx, where string, args ...any) (*buycard.PaymentAccount, error) {
 	a := new(buycard.PaymentAccount)
 	err := tx.QueryRow(ctx, `
 		SELECT id, party_kind, party_id, charges_enabled, payouts_enabled, updated_at
 		FROM payment_accounts WHERE `+where, args...).
 		Scan(&a.ID, &a.PartyKind, &a.PartyID, &a.ChargesEnabled, &a.PayoutsEnabled, &a.UpdatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if errors.Is(err, ErrNoRows) {
 		return nil, buycard.Errorf(buycard.ENOTFOUND, "No payment account found.")
 	}
 	return a, err

@@ -1,10 +1,8 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
 	"slices"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/holdsql"
@@ -12,34 +10,34 @@ import (
 
 // CreateProduct stores p and its variants, setting ids and CreatedAt when
 // empty. Variants keep their order.
-func (db *DB) CreateProduct(ctx context.Context, p *buycard.Product) (err error) {
-	defer wrap(&err, "create product")
+func (db *Store) CreateProduct(ctx context.Context, p *buycard.Product) (err error) {
+	defer db.wrap(&err, "create product")
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	if p.MerchantID == "" {
 		return buycard.Errorf(buycard.EINVALID, "Product merchant is required.")
 	}
-	p.ID, p.CreatedAt = newID(p.ID, "prd"), createdAt(p.CreatedAt)
+	p.ID, p.CreatedAt = newID(p.ID, "prd"), db.createdAt(p.CreatedAt)
 	// A copy, so that filling in ids never writes to an array the caller
 	// shares with other products.
 	p.Variants = slices.Clone(p.Variants)
 	for i := range p.Variants {
 		p.Variants[i].ID = newID(p.Variants[i].ID, "var")
 	}
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
+	return db.conn.Write(ctx, func(tx Tx) error {
 		if err := requireRow(ctx, tx, "merchants", "Merchant", p.MerchantID); err != nil {
 			return err
 		}
-		if err := insertProduct(ctx, tx, p); err != nil {
+		if err := db.insertProduct(ctx, tx, p); err != nil {
 			return err
 		}
-		return insertVariants(ctx, tx, p)
+		return db.insertVariants(ctx, tx, p)
 	})
 }
 
-func insertProduct(ctx context.Context, tx pgx.Tx, p *buycard.Product) error {
-	return insert(ctx, tx, "Product", p.ID, `
+func (db *Store) insertProduct(ctx context.Context, tx Tx, p *buycard.Product) error {
+	return db.insert(ctx, tx, "Product", p.ID, `
 		INSERT INTO products (id, merchant_id, title, description,
 			image_url, image_width, image_height, image_alt,
 			currency, option_name, max_per_order, price_version, created_at)
@@ -49,9 +47,9 @@ func insertProduct(ctx context.Context, tx pgx.Tx, p *buycard.Product) error {
 		p.Currency, p.OptionName, p.MaxPerOrder, p.PriceVersion, p.CreatedAt)
 }
 
-func insertVariants(ctx context.Context, tx pgx.Tx, p *buycard.Product) error {
+func (db *Store) insertVariants(ctx context.Context, tx Tx, p *buycard.Product) error {
 	for i, v := range p.Variants {
-		if err := insertVariant(ctx, tx, p.ID, i, v); err != nil {
+		if err := db.insertVariant(ctx, tx, p.ID, i, v); err != nil {
 			return err
 		}
 	}
@@ -59,8 +57,8 @@ func insertVariants(ctx context.Context, tx pgx.Tx, p *buycard.Product) error {
 }
 
 // insertVariant stores v as the variant at position of the product.
-func insertVariant(ctx context.Context, tx pgx.Tx, productID string, position int, v buycard.Variant) error {
-	return insert(ctx, tx, "Variant", v.ID, `
+func (db *Store) insertVariant(ctx context.Context, tx Tx, productID string, position int, v buycard.Variant) error {
+	return db.insert(ctx, tx, "Variant", v.ID, `
 		INSERT INTO variants (id, product_id, position, name, price, stock, unlimited)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		v.ID, productID, position, v.Name, v.Price, v.Stock, v.Unlimited)
@@ -78,13 +76,18 @@ func productFields(p *buycard.Product) []any {
 		&p.Currency, &p.OptionName, &p.MaxPerOrder, &p.PriceVersion, &p.CreatedAt, &p.ArchivedAt}
 }
 
+// variantsQuery selects the variants of the products in the list $1, in
+// dialect d.
+func variantsQuery(d Dialect) string {
+	return `SELECT v.product_id, v.id, v.name, v.price, v.stock, v.unlimited, ` + holdsql.VariantHeldUntil + ` FROM variants v
+		WHERE v.product_id ` + d.In("$1") + `
+		ORDER BY v.product_id, v.position`
+}
+
 // findVariants returns the variants of the products, in their order,
 // keyed by product id, with when their first hold ends.
-func findVariants(ctx context.Context, tx pgx.Tx, productIDs []string) (map[string][]buycard.Variant, error) {
-	rows, err := tx.Query(ctx, `
-		SELECT v.product_id, v.id, v.name, v.price, v.stock, v.unlimited, `+holdsql.VariantHeldUntil+` FROM variants v
-		WHERE v.product_id = ANY($1)
-		ORDER BY v.product_id, v.position`, productIDs)
+func (db *Store) findVariants(ctx context.Context, tx Tx, productIDs []string) (map[string][]buycard.Variant, error) {
+	rows, err := tx.Query(ctx, db.queries.variants, productIDs)
 	if err != nil {
 		return nil, err
 	}

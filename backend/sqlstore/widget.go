@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"cmp"
@@ -6,30 +6,28 @@ import (
 	"errors"
 	"slices"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/buycard/buycard"
 )
 
 // CreateWidget stores w, setting ID and CreatedAt when empty. The product
 // must belong to the widget's merchant.
-func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
-	defer wrap(&err, "create widget")
+func (db *Store) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
+	defer db.wrap(&err, "create widget")
 	if err := w.Validate(); err != nil {
 		return err
 	}
-	w.ID, w.CreatedAt = newID(w.ID, "wgt"), createdAt(w.CreatedAt)
+	w.ID, w.CreatedAt = newID(w.ID, "wgt"), db.createdAt(w.CreatedAt)
 	w.CheckoutMode = cmp.Or(w.CheckoutMode, buycard.CheckoutOverlay)
 	w.SetDesignDefaults()
 	domains := w.AllowedDomains
 	if domains == nil {
 		domains = []string{} // nil would be NULL
 	}
-	return db.inWrite(ctx, func(tx pgx.Tx) error {
+	return db.conn.Write(ctx, func(tx Tx) error {
 		if err := requireProductOf(ctx, tx, w.MerchantID, w.ProductID); err != nil {
 			return err
 		}
-		return insert(ctx, tx, "Widget", w.ID, `
+		return db.insert(ctx, tx, "Widget", w.ID, `
 			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, checkout_mode,
 				theme_color, corner_radius, color_scheme, layout, locale, open_to_publishers, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
@@ -39,11 +37,11 @@ func (db *DB) CreateWidget(ctx context.Context, w *buycard.Widget) (err error) {
 }
 
 // requireProductOf checks that product exists and belongs to merchant.
-func requireProductOf(ctx context.Context, tx pgx.Tx, merchantID, productID string) error {
+func requireProductOf(ctx context.Context, tx Tx, merchantID, productID string) error {
 	var owner string
 	err := tx.QueryRow(ctx, `SELECT merchant_id FROM products WHERE id = $1`, productID).Scan(&owner)
 	switch {
-	case errors.Is(err, pgx.ErrNoRows):
+	case errors.Is(err, ErrNoRows):
 		return buycard.Errorf(buycard.ENOTFOUND, "Product %q not found.", productID)
 	case err != nil:
 		return err
@@ -55,23 +53,23 @@ func requireProductOf(ctx context.Context, tx pgx.Tx, merchantID, productID stri
 
 // FindCards returns the cards of the widgets, keyed by widget id, in two
 // queries whatever the number of ids. Unknown ids are absent.
-func (db *DB) FindCards(ctx context.Context, widgetIDs []string) (_ map[string]*buycard.Card, err error) {
-	defer wrap(&err, "find cards")
-	return readTx(ctx, db, func(tx pgx.Tx) (map[string]*buycard.Card, error) {
-		return findCards(ctx, tx, widgetIDs)
+func (db *Store) FindCards(ctx context.Context, widgetIDs []string) (_ map[string]*buycard.Card, err error) {
+	defer db.wrap(&err, "find cards")
+	return snapshot(ctx, db, func(tx Tx) (map[string]*buycard.Card, error) {
+		return db.findCards(ctx, tx, widgetIDs)
 	})
 }
 
 // FindCard returns the card of one widget.
-func (db *DB) FindCard(ctx context.Context, widgetID string) (_ *buycard.Card, err error) {
-	defer wrap(&err, "find card")
-	return readTx(ctx, db, func(tx pgx.Tx) (*buycard.Card, error) {
-		return findCard(ctx, tx, widgetID)
+func (db *Store) FindCard(ctx context.Context, widgetID string) (_ *buycard.Card, err error) {
+	defer db.wrap(&err, "find card")
+	return snapshot(ctx, db, func(tx Tx) (*buycard.Card, error) {
+		return db.findCard(ctx, tx, widgetID)
 	})
 }
 
-func findCard(ctx context.Context, tx pgx.Tx, widgetID string) (*buycard.Card, error) {
-	cards, err := findCards(ctx, tx, []string{widgetID})
+func (db *Store) findCard(ctx context.Context, tx Tx, widgetID string) (*buycard.Card, error) {
+	cards, err := db.findCards(ctx, tx, []string{widgetID})
 	if err != nil {
 		return nil, err
 	}
@@ -84,19 +82,19 @@ func findCard(ctx context.Context, tx pgx.Tx, widgetID string) (*buycard.Card, e
 
 // findCards reads widgets, products and merchants in one query and the
 // variants of all the products in a second.
-func findCards(ctx context.Context, tx pgx.Tx, widgetIDs []string) (map[string]*buycard.Card, error) {
+func (db *Store) findCards(ctx context.Context, tx Tx, widgetIDs []string) (map[string]*buycard.Card, error) {
 	cards := make(map[string]*buycard.Card, len(widgetIDs))
 	if len(widgetIDs) == 0 {
 		return cards, nil
 	}
-	if err := scanCards(ctx, tx, widgetIDs, cards); err != nil {
+	if err := db.scanCards(ctx, tx, widgetIDs, cards); err != nil {
 		return nil, err
 	}
 	productIDs := make([]string, 0, len(cards))
 	for _, c := range cards {
 		productIDs = append(productIDs, c.Product.ID)
 	}
-	variants, err := findVariants(ctx, tx, productIDs)
+	variants, err := db.findVariants(ctx, tx, productIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -107,15 +105,19 @@ func findCards(ctx context.Context, tx pgx.Tx, widgetIDs []string) (map[string]*
 	return cards, nil
 }
 
-const cardQuery = `SELECT ` + widgetColumns + `, ` + productColumns + `, ` + merchantColumns + `
+// cardsQuery selects the cards of the widgets in the list $1, without
+// variants, in dialect d.
+func cardsQuery(d Dialect) string {
+	return `SELECT ` + widgetColumns + `, ` + productColumns + `, ` + merchantColumns + `
 	FROM widgets w
 	JOIN products p ON p.id = w.product_id
 	JOIN merchants m ON m.id = w.merchant_id
-	WHERE w.id = ANY($1)`
+	WHERE w.id ` + d.In("$1")
+}
 
 // scanCards adds the cards of widgetIDs, without variants, to cards.
-func scanCards(ctx context.Context, tx pgx.Tx, widgetIDs []string, cards map[string]*buycard.Card) error {
-	rows, err := tx.Query(ctx, cardQuery, widgetIDs)
+func (db *Store) scanCards(ctx context.Context, tx Tx, widgetIDs []string, cards map[string]*buycard.Card) error {
+	rows, err := tx.Query(ctx, db.queries.cards, widgetIDs)
 	if err != nil {
 		return err
 	}

@@ -1,58 +1,57 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/buycard/buycard"
 )
 
 // CreatePublisher stores p, setting ID and CreatedAt when empty.
-func (db *DB) CreatePublisher(ctx context.Context, p *buycard.Publisher) (err error) {
-	defer wrap(&err, "create publisher")
+func (db *Store) CreatePublisher(ctx context.Context, p *buycard.Publisher) (err error) {
+	defer db.wrap(&err, "create publisher")
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	p.ID, p.CreatedAt = newID(p.ID, "pub"), createdAt(p.CreatedAt)
-	return db.inWrite(ctx, func(tx *sql.Tx) error {
-		return insert(ctx, tx, "Publisher", p.ID, `
-			INSERT INTO publishers (id, name, created_at) VALUES (?, ?, ?)`,
-			p.ID, p.Name, formatTime(p.CreatedAt))
+	p.ID, p.CreatedAt = newID(p.ID, "pub"), db.createdAt(p.CreatedAt)
+	return db.conn.Write(ctx, func(tx Tx) error {
+		return db.insert(ctx, tx, "Publisher", p.ID, `
+			INSERT INTO publishers (id, name, created_at) VALUES ($1, $2, $3)`,
+			p.ID, p.Name, p.CreatedAt)
 	})
 }
 
 // CreatePlacement stores p, setting ID and CreatedAt when empty.
-func (db *DB) CreatePlacement(ctx context.Context, p *buycard.Placement) (err error) {
-	defer wrap(&err, "create placement")
+func (db *Store) CreatePlacement(ctx context.Context, p *buycard.Placement) (err error) {
+	defer db.wrap(&err, "create placement")
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	p.ID, p.CreatedAt = newID(p.ID, "plc"), createdAt(p.CreatedAt)
-	return db.inWrite(ctx, func(tx *sql.Tx) error {
+	p.ID, p.CreatedAt = newID(p.ID, "plc"), db.createdAt(p.CreatedAt)
+	return db.conn.Write(ctx, func(tx Tx) error {
 		if err := requireRow(ctx, tx, "publishers", "Publisher", p.PublisherID); err != nil {
 			return err
 		}
 		if err := requireRow(ctx, tx, "widgets", "Widget", p.WidgetID); err != nil {
 			return err
 		}
-		return insert(ctx, tx, "Placement", p.ID, `
-			INSERT INTO placements (id, publisher_id, widget_id, name, created_at) VALUES (?, ?, ?, ?, ?)`,
-			p.ID, p.PublisherID, p.WidgetID, p.Name, formatTime(p.CreatedAt))
+		return db.insert(ctx, tx, "Placement", p.ID, `
+			INSERT INTO placements (id, publisher_id, widget_id, name, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			p.ID, p.PublisherID, p.WidgetID, p.Name, p.CreatedAt)
 	})
 }
 
 // FindPlacements returns placements by id; unknown ids are absent.
-func (db *DB) FindPlacements(ctx context.Context, ids []string) (_ map[string]*buycard.Placement, err error) {
-	defer wrap(&err, "find placements")
-	return readTx(ctx, db, func(tx *sql.Tx) (map[string]*buycard.Placement, error) {
-		return findPlacements(ctx, tx, ids)
+func (db *Store) FindPlacements(ctx context.Context, ids []string) (_ map[string]*buycard.Placement, err error) {
+	defer db.wrap(&err, "find placements")
+	return snapshot(ctx, db, func(tx Tx) (map[string]*buycard.Placement, error) {
+		return db.findPlacements(ctx, tx, ids)
 	})
 }
 
-func findPlacements(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*buycard.Placement, error) {
-	rows, err := tx.QueryContext(ctx, `
+func (db *Store) findPlacements(ctx context.Context, tx Tx, ids []string) (map[string]*buycard.Placement, error) {
+	rows, err := tx.Query(ctx, `
 		SELECT id, publisher_id, widget_id, name, created_at FROM placements
-		WHERE id IN (SELECT value FROM json_each(?))`, jsonList(ids))
+		WHERE id `+db.dialect.In("$1"), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +59,7 @@ func findPlacements(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*
 	placements := make(map[string]*buycard.Placement, len(ids))
 	for rows.Next() {
 		p := new(buycard.Placement)
-		if err := rows.Scan(&p.ID, &p.PublisherID, &p.WidgetID, &p.Name, timeColumn{&p.CreatedAt}); err != nil {
+		if err := rows.Scan(&p.ID, &p.PublisherID, &p.WidgetID, &p.Name, &p.CreatedAt); err != nil {
 			return nil, err
 		}
 		placements[p.ID] = p
@@ -69,13 +68,13 @@ func findPlacements(ctx context.Context, tx *sql.Tx, ids []string) (map[string]*
 }
 
 // ListPlacements returns the publisher's placements, newest first.
-func (db *DB) ListPlacements(ctx context.Context, publisherID string) (_ []*buycard.PlacementListing, err error) {
-	defer wrap(&err, "list placements")
-	return readTx(ctx, db, func(tx *sql.Tx) ([]*buycard.PlacementListing, error) {
-		rows, err := tx.QueryContext(ctx, `
+func (db *Store) ListPlacements(ctx context.Context, publisherID string) (_ []*buycard.PlacementListing, err error) {
+	defer db.wrap(&err, "list placements")
+	return snapshot(ctx, db, func(tx Tx) ([]*buycard.PlacementListing, error) {
+		rows, err := tx.Query(ctx, `
 			SELECT pl.id, pl.publisher_id, pl.widget_id, pl.name, pl.created_at, p.title
 			FROM placements pl JOIN widgets w ON w.id = pl.widget_id JOIN products p ON p.id = w.product_id
-			WHERE pl.publisher_id = ? ORDER BY pl.created_at DESC, pl.id DESC`, publisherID)
+			WHERE pl.publisher_id = $1 ORDER BY pl.created_at DESC, pl.id DESC`, publisherID)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +82,7 @@ func (db *DB) ListPlacements(ctx context.Context, publisherID string) (_ []*buyc
 		list := []*buycard.PlacementListing{}
 		for rows.Next() {
 			p := new(buycard.PlacementListing)
-			if err := rows.Scan(&p.ID, &p.PublisherID, &p.WidgetID, &p.Name, timeColumn{&p.CreatedAt}, &p.WidgetName); err != nil {
+			if err := rows.Scan(&p.ID, &p.PublisherID, &p.WidgetID, &p.Name, &p.CreatedAt, &p.WidgetName); err != nil {
 				return nil, err
 			}
 			list = append(list, p)
@@ -94,16 +93,16 @@ func (db *DB) ListPlacements(ctx context.Context, publisherID string) (_ []*buyc
 
 // PublisherCatalog returns the widgets open to publishers with the share
 // publisherID would get, newest first.
-func (db *DB) PublisherCatalog(ctx context.Context, publisherID string) (_ []*buycard.CatalogEntry, err error) {
-	defer wrap(&err, "publisher catalog")
-	return readTx(ctx, db, func(tx *sql.Tx) ([]*buycard.CatalogEntry, error) {
-		rows, err := tx.QueryContext(ctx, `
+func (db *Store) PublisherCatalog(ctx context.Context, publisherID string) (_ []*buycard.CatalogEntry, err error) {
+	defer db.wrap(&err, "publisher catalog")
+	return snapshot(ctx, db, func(tx Tx) ([]*buycard.CatalogEntry, error) {
+		rows, err := tx.Query(ctx, `
 			SELECT w.id, m.id, m.name, p.id, p.title, p.image_url, p.image_width, p.image_height, p.image_alt, p.currency,
 				(SELECT min(price) FROM variants WHERE product_id = p.id), (SELECT max(price) FROM variants WHERE product_id = p.id),
 				coalesce(c.share_bps, w.publisher_share_bps)
 			FROM widgets w JOIN merchants m ON m.id = w.merchant_id JOIN products p ON p.id = w.product_id
-			LEFT JOIN publisher_contracts c ON c.merchant_id = w.merchant_id AND c.publisher_id = ?
-			WHERE w.open_to_publishers = 1 AND m.charges_enabled = 1 AND p.archived_at IS NULL
+			LEFT JOIN publisher_contracts c ON c.merchant_id = w.merchant_id AND c.publisher_id = $1
+			WHERE w.open_to_publishers AND m.charges_enabled AND p.archived_at IS NULL
 			ORDER BY w.created_at DESC, w.id DESC`, publisherID)
 		if err != nil {
 			return nil, err
