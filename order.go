@@ -230,7 +230,7 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		HoldNetwork:  n.ClientNetwork,
 	}
 	o.PlatformFeeBPS, o.PlatformFeeFixed = n.PlatformFee.BPS, n.PlatformFee.Fixed[p.Currency]
-	if err := o.SetPublisherShare(n.publisherShareBPS(&c.Widget)); err != nil {
+	if err := o.setPublisherShare(n.publisherShareBPS(&c.Widget)); err != nil {
 		return nil, nil, err
 	}
 	return o, v, nil
@@ -245,11 +245,11 @@ func (n NewOrder) heldUntil() time.Time {
 	return holdTime(n.HeldUntil)
 }
 
-// SetPublisherShare snapshots the publisher's share on a new order: the
+// setPublisherShare snapshots the publisher's share on a new order: the
 // widget's, or the merchant's contract with the publisher. A sale no
 // publisher made shares nothing. Errors: ECONFLICT (the platform fee and
 // the share together exceed 100%).
-func (o *Order) SetPublisherShare(bps int) error {
+func (o *Order) setPublisherShare(bps int) error {
 	if o.PublisherID == "" {
 		bps = 0
 	}

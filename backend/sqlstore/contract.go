@@ -30,20 +30,20 @@ func (db *Store) SetPublisherContract(ctx context.Context, c *buycard.PublisherC
 	})
 }
 
-// applyContract gives o the share of its merchant's contract with its
-// publisher, if there is one.
-func applyContract(ctx context.Context, tx Tx, o *buycard.Order) error {
-	if o.PublisherID == "" {
-		return nil
+// contractOf returns the merchant's contract with the publisher, nil when
+// there is none or no publisher.
+func contractOf(ctx context.Context, tx Tx, merchantID, publisherID string) (*buycard.PublisherContract, error) {
+	if publisherID == "" {
+		return nil, nil
 	}
-	var share int
+	c := buycard.PublisherContract{MerchantID: merchantID, PublisherID: publisherID}
 	err := tx.QueryRow(ctx, `SELECT share_bps FROM publisher_contracts WHERE merchant_id = $1 AND publisher_id = $2`,
-		o.MerchantID, o.PublisherID).Scan(&share)
+		merchantID, publisherID).Scan(&c.ShareBPS)
 	if errors.Is(err, ErrNoRows) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return o.SetPublisherShare(share)
+	return &c, nil
 }

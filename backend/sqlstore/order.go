@@ -32,11 +32,11 @@ func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*b
 	if err != nil {
 		return nil, err
 	}
-	o, v, err := card.Order(n)
-	if err != nil {
+	if n.Contract, err = contractOf(ctx, tx, card.Merchant.ID, n.Claims.PublisherID); err != nil {
 		return nil, err
 	}
-	if err := applyContract(ctx, tx, o); err != nil {
+	o, v, err := card.Order(n)
+	if err != nil {
 		return nil, err
 	}
 	// Return the times as the database keeps them.
