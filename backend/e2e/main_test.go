@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/buycard/buycard/backend/server"
+	"github.com/buycard/buycard/backend/testenv"
 )
 
 // harness is what every test shares: one server, one publisher site, one
@@ -43,7 +44,7 @@ func TestMain(m *testing.M) {
 func run(m *testing.M) int {
 	chrome := findChromium()
 	if chrome == "" {
-		if os.Getenv("CI") == "true" {
+		if testenv.CI() {
 			fmt.Fprintln(os.Stderr, "FAIL: browser tests need Chromium (apt-get install -y chromium) and CI=true forbids skipping them")
 			return 1
 		}

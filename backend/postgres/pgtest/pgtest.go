@@ -8,7 +8,6 @@ package pgtest
 import (
 	"context"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,20 +15,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/testenv"
 )
 
 // URL returns BUYCARD_TEST_POSTGRES_URL, skipping the test when it is
 // empty, except in CI.
 func URL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("BUYCARD_TEST_POSTGRES_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("BUYCARD_TEST_POSTGRES_URL is required in CI")
-		}
-		t.Skip("BUYCARD_TEST_POSTGRES_URL is not set")
-	}
-	return u
+	return testenv.URL(t, "BUYCARD_TEST_POSTGRES_URL")
 }
 
 // Schema creates a fresh schema, dropped when the test ends, and returns

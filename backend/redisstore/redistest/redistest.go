@@ -3,26 +3,19 @@
 package redistest
 
 import (
-	"os"
 	"testing"
 
 	fiberredis "github.com/gofiber/storage/redis/v3"
 
 	"github.com/buycard/buycard/backend/redisstore"
+	"github.com/buycard/buycard/backend/testenv"
 )
 
 // URL returns BUYCARD_TEST_REDIS_URL. Without it the test is skipped,
 // except with CI=true, which fails it.
 func URL(t testing.TB) string {
 	t.Helper()
-	url := os.Getenv("BUYCARD_TEST_REDIS_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("BUYCARD_TEST_REDIS_URL is required in CI")
-		}
-		t.Skip("BUYCARD_TEST_REDIS_URL is not set")
-	}
-	return url
+	return testenv.URL(t, "BUYCARD_TEST_REDIS_URL")
 }
 
 // Open returns the storage of BUYCARD_TEST_REDIS_URL (URL), closed when t
