@@ -7,7 +7,7 @@ WASM    := $(WEB)/app.wasm
 CONSOLE := $(WEB)/console.wasm
 SERVER  := $(BIN)/buycard
 GOFILES := $(shell find . -name '*.go' -not -path './bin/*')
-WEBFILES := $(shell find widget embed backend/demo -type f \( -name '*.css' -o -name '*.js' -o -name '*.svg' -o -name '*.png' \))
+WEBFILES := $(shell find storefront embed backend/demo -type f \( -name '*.css' -o -name '*.js' -o -name '*.svg' -o -name '*.png' \))
 
 .PHONY: run build test vet bench bench-quick clean
 
@@ -41,7 +41,7 @@ $(CONSOLE).br: $(CONSOLE) $(SERVER)
 vet:
 	test -z "$$(gofmt -l . | grep -v '^bin/')" || (gofmt -l . && exit 1)
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./widget ./console/... ./browser
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./storefront ./console/... ./browser
 
 # Browser tests need Chromium; with CI=true they fail rather than skip
 # when it is missing (.ci/run installs it).

@@ -107,7 +107,7 @@ type PublisherService interface {
 	ListPlacements(ctx context.Context, publisherID string) ([]*PlacementListing, error)
 	// PublisherCatalog returns the widgets open to publishers, newest
 	// first, with the share publisherID would get: widgets the merchant
-	// left open (widgets.open_to_publishers), whose merchant can take
+	// did not close (widgets.closed_to_publishers), whose merchant can take
 	// charges and whose product is not archived.
 	PublisherCatalog(ctx context.Context, publisherID string) ([]*CatalogEntry, error)
 }

@@ -81,9 +81,9 @@ type PaymentSession struct {
 	URL string `json:"url,omitempty"`
 }
 
-// SessionOptions say how the shopper pays in a session and where they come
+// PaymentSessionOptions say how the shopper pays in a session and where they come
 // back to.
-type SessionOptions struct {
+type PaymentSessionOptions struct {
 	// Hosted asks for the provider's own payment page, shown in a window
 	// of its own, instead of a form embedded in the overlay.
 	Hosted bool
@@ -99,6 +99,6 @@ type SessionOptions struct {
 type PaymentProvider interface {
 	// Name is stored on the order ("sandbox", "stripe").
 	Name() string
-	// CreateSession opens a session for a pending order. Errors: EPAYMENT.
-	CreateSession(ctx context.Context, o *Order) (*PaymentSession, error)
+	// CreatePaymentSession opens a session for a pending order. Errors: EPAYMENT.
+	CreatePaymentSession(ctx context.Context, o *Order) (*PaymentSession, error)
 }

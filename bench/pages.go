@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 // probeJS runs first in every publisher page. It records when the first
@@ -88,7 +88,7 @@ func staticPage(cardHTML []string, overlaySrc string) string {
 	for i, c := range cardHTML {
 		divs[i] = `<div class="bench-card">` + c + `</div>`
 	}
-	head := probe(countStaticJS, len(cardHTML)) + "<style>" + widget.CardCSS + "</style>"
+	head := probe(countStaticJS, len(cardHTML)) + "<style>" + storefront.CardCSS + "</style>"
 	body := posts(divs)
 	if overlaySrc != "" {
 		head += "<style>" + staticOverlayCSS + "</style>"

@@ -1,5 +1,5 @@
 // Package browser calls the browser's own APIs for Buycard's WASM clients
-// (the checkout in widget/ and the console in console/). It uses fetch
+// (the checkout in storefront/ and the console in console/). It uses fetch
 // directly rather than net/http: net/http's transport would add about
 // 1 MB brotli to each WASM.
 //

@@ -22,6 +22,6 @@
 // moves and the exact money and percent fields.
 //
 // Only the standard library, go-app, the domain package, package browser,
-// packages chart and ui, and package widget (for the card preview) are imported:
+// packages chart and ui, and package storefront (for the card preview) are imported:
 // this package is compiled into the WASM.
 package console

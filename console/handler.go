@@ -8,7 +8,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 //go:embed console.css
@@ -19,7 +19,7 @@ var consoleCSS []byte
 func StaticFiles() map[string][]byte {
 	return map[string][]byte{
 		"console.css": consoleCSS,
-		"card.css":    []byte(widget.CardCSS),
+		"card.css":    []byte(storefront.CardCSS),
 	}
 }
 
@@ -38,9 +38,9 @@ var ResourcePaths = []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/man
 
 // NewHandler returns the go-app handler of the console pages and of its
 // resources (asked for by their ResourcePaths names), its pages
-// re-encoded by widget.SafePages.
+// re-encoded by storefront.SafePages.
 func NewHandler(o HandlerOptions) http.Handler {
-	return widget.SafePages(&app.Handler{
+	return storefront.SafePages(&app.Handler{
 		Name:        "Buycard console",
 		ShortName:   "Buycard",
 		Title:       "Buycard console",
@@ -59,7 +59,7 @@ func NewHandler(o HandlerOptions) http.Handler {
 		RawHeaders:            []string{`<meta name="robots" content="noindex">`},
 		Resources:             resolver{wasmPath: o.WasmPath},
 		StartURL:              Base,
-		ServiceWorkerTemplate: widget.ServiceWorkerJS,
+		ServiceWorkerTemplate: storefront.ServiceWorkerJS,
 		Version:               o.Version,
 		Domain:                o.Domain,
 	})

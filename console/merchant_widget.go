@@ -9,7 +9,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/console/ui"
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 // widgetDesigner is /console/widgets/{id}: a widget's design, who may
@@ -282,7 +282,7 @@ func (p *widgetDesigner) renderPreview() app.UI {
 		}
 	}
 	merchant := orDefault(p.merchant, "Your business")
-	view := widget.PreviewCardView(p.edit.preview(*p.widget), *p.product, merchant, lang)
+	view := storefront.PreviewCardView(p.edit.preview(*p.widget), *p.product, merchant, lang)
 	scheme := "the page's colours"
 	switch p.edit.Scheme {
 	case buycard.SchemeLight:
@@ -294,7 +294,7 @@ func (p *widgetDesigner) renderPreview() app.UI {
 		app.H2().ID("preview-h").Text("Preview"),
 		app.P().Class("cs-hint").Text("The card as publishers' pages show it, in "+scheme+". It changes as you edit; save to publish."),
 		app.Div().Class("cs-card-preview").DataSet("scheme", p.edit.Scheme).Body(
-			app.Div().Class("cs-card-box").Body(widget.NewCard(view)),
+			app.Div().Class("cs-card-box").Body(storefront.NewCard(view)),
 		),
 		app.If(!p.product.InStock(), func() app.UI {
 			return app.P().Class("cs-hint").Text("The product is sold out, so the card shows it as such.")

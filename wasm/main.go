@@ -8,12 +8,12 @@ package main
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 func main() {
 	// Read the prerendered page before go-app replaces it.
-	widget.CapturePrerender()
-	widget.Register()
+	storefront.CapturePrerender()
+	storefront.Register()
 	app.RunWhenOnBrowser()
 }

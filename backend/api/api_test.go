@@ -21,7 +21,7 @@ import (
 	"github.com/buycard/buycard/backend/sqlite"
 	"github.com/buycard/buycard/backend/sqlitetest"
 	"github.com/buycard/buycard/embed"
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 const (
@@ -32,8 +32,8 @@ const (
 // The loader and static files are the same for every test server and
 // costly to compress (brotli 11), so the tests share them.
 var (
-	sharedLoader = sync.OnceValues(func() (*embed.Loader, error) { return embed.NewLoader(widget.CardCSS) })
-	sharedStatic = sync.OnceValue(func() map[string]*embed.Asset { return api.StaticAssets(widget.StaticFiles()) })
+	sharedLoader = sync.OnceValues(func() (*embed.Loader, error) { return embed.NewLoader(storefront.CardCSS) })
+	sharedStatic = sync.OnceValue(func() map[string]*embed.Asset { return api.StaticAssets(storefront.StaticFiles()) })
 )
 
 // seeded is the demo database, migrated and seeded once; each test server

@@ -11,7 +11,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/embed"
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 // maxCardRefs bounds one card-data request (the loader chunks above it).
@@ -92,7 +92,7 @@ func (s *Server) cards(ctx context.Context, refs []cardRef, lang string) (*cards
 		claims := placementClaims(card, placement, expires)
 		claims.ServedAt = served
 		out.Cards[ref.key] = cardJSON{
-			HTML:     widget.CardHTML(widget.NewCardView(s.withPublicImage(card), lang)),
+			HTML:     storefront.CardHTML(storefront.NewCardView(s.withPublicImage(card), lang)),
 			Token:    s.Tokens.SignPlacement(claims),
 			State:    card.Availability(),
 			Checkout: popupOnly(card.Widget.CheckoutMode),

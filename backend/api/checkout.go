@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 type checkoutRequest struct {
@@ -31,9 +31,9 @@ type checkoutRequest struct {
 }
 
 // sessionOptions are the provider options req asks for.
-func (req checkoutRequest) sessionOptions() buycard.SessionOptions {
-	opts := buycard.SessionOptions{Hosted: req.hosted}
-	if widget.ValidOrigin(req.Origin) {
+func (req checkoutRequest) sessionOptions() buycard.PaymentSessionOptions {
+	opts := buycard.PaymentSessionOptions{Hosted: req.hosted}
+	if storefront.ValidOrigin(req.Origin) {
 		opts.Origin = req.Origin
 	}
 	if langPattern.MatchString(req.Lang) {
@@ -102,7 +102,7 @@ func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*check
 	if err != nil {
 		return nil, err
 	}
-	session, err := s.openSession(ctx, order, req.sessionOptions())
+	session, err := s.openPaymentSession(ctx, order, req.sessionOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -116,33 +116,33 @@ func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*check
 	}, nil
 }
 
-// SessionOpener is a payment provider that takes session options
+// PaymentSessionOpener is a payment provider that takes session options
 // (stripeconnect.Provider): where the shopper returns to, and whether to
 // open its hosted payment page. Providers without it (the sandbox) open
 // their one kind of session and return nowhere.
-type SessionOpener interface {
-	CreateSessionWith(ctx context.Context, o *buycard.Order, opts buycard.SessionOptions) (*buycard.PaymentSession, error)
+type PaymentSessionOpener interface {
+	CreatePaymentSessionWith(ctx context.Context, o *buycard.Order, opts buycard.PaymentSessionOptions) (*buycard.PaymentSession, error)
 }
 
 // errNoHosted refuses a popup checkout the provider cannot serve.
 var errNoHosted = buycard.Errorf(buycard.EPAYMENT, "This shop cannot take payments in a separate window. Use the checkout on the page instead.")
 
-// createSession asks the provider for a session with opts when it takes
+// createPaymentSession asks the provider for a session with opts when it takes
 // options.
-func (s *Server) createSession(ctx context.Context, order *buycard.Order, opts buycard.SessionOptions) (*buycard.PaymentSession, error) {
-	if p, ok := s.Payments.(SessionOpener); ok {
-		return p.CreateSessionWith(ctx, order, opts)
+func (s *Server) createPaymentSession(ctx context.Context, order *buycard.Order, opts buycard.PaymentSessionOptions) (*buycard.PaymentSession, error) {
+	if p, ok := s.Payments.(PaymentSessionOpener); ok {
+		return p.CreatePaymentSessionWith(ctx, order, opts)
 	}
 	if opts.Hosted {
 		return nil, errNoHosted
 	}
-	return s.Payments.CreateSession(ctx, order)
+	return s.Payments.CreatePaymentSession(ctx, order)
 }
 
-// openSession asks the provider for a session and records it on the order.
+// openPaymentSession asks the provider for a session and records it on the order.
 // If either step fails the order is canceled so its stock is released.
-func (s *Server) openSession(ctx context.Context, order *buycard.Order, opts buycard.SessionOptions) (*buycard.PaymentSession, error) {
-	session, err := s.createSession(ctx, order, opts)
+func (s *Server) openPaymentSession(ctx context.Context, order *buycard.Order, opts buycard.PaymentSessionOptions) (*buycard.PaymentSession, error) {
+	session, err := s.createPaymentSession(ctx, order, opts)
 	if err == nil {
 		err = s.Orders.AttachPaymentSession(ctx, order.ID, s.Payments.Name(), session.ID)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 // The checkout without its WASM: the prerendered steps are plain HTML
@@ -148,7 +148,7 @@ func (s *Server) formFailed(c *fiber.Ctx, page string, q url.Values, err error) 
 	if code == buycard.EINTERNAL {
 		return err
 	}
-	q.Set(widget.FormErrorParam, message)
+	q.Set(storefront.FormErrorParam, message)
 	return s.renderCheckout(c, page, q, err)
 }
 
@@ -160,8 +160,8 @@ func (s *Server) seeOther(c *fiber.Ctx, page string, q url.Values) error {
 }
 
 // orderRequest is what the pay and receipt pages name in their query.
-func orderRequest(widgetID string, q url.Values) widget.OrderRequest {
-	return widget.OrderRequest{
+func orderRequest(widgetID string, q url.Values) storefront.OrderRequest {
+	return storefront.OrderRequest{
 		WidgetID: widgetID, OrderID: q.Get("order"), OrderToken: q.Get("ot"), ClientSecret: q.Get("cs"),
 	}
 }
@@ -172,7 +172,7 @@ func orderRequest(widgetID string, q url.Values) widget.OrderRequest {
 // (the receipt) it must be paid. Errors: EUNAUTHORIZED (bad token or
 // secret), EFORBIDDEN (a token or secret of another order or card),
 // ECONFLICT (not payable, or not paid), ENOTFOUND.
-func (s *Server) loadOrderView(ctx context.Context, r widget.OrderRequest) (*widget.OrderView, error) {
+func (s *Server) loadOrderView(ctx context.Context, r storefront.OrderRequest) (*storefront.OrderView, error) {
 	order, err := s.findOrderWithToken(ctx, r.OrderID, r.OrderToken)
 	if err != nil {
 		return nil, err
@@ -187,7 +187,7 @@ func (s *Server) loadOrderView(ctx context.Context, r widget.OrderRequest) (*wid
 	if err != nil {
 		return nil, err
 	}
-	view := &widget.OrderView{Order: order, Offer: buycard.NewOffer(s.withPublicImage(card), ""), Provider: order.Provider}
+	view := &storefront.OrderView{Order: order, Offer: buycard.NewOffer(s.withPublicImage(card), ""), Provider: order.Provider}
 	if order.Provider == providerStripe {
 		view.PublishableKey = s.StripePublishableKey
 	}

@@ -19,7 +19,7 @@ import (
 const publisherOrigin = "http://127.0.0.1:9000"
 
 // The Stripe provider opens hosted sessions for the popup.
-var _ api.SessionOpener = (*stripeconnect.Provider)(nil)
+var _ api.PaymentSessionOpener = (*stripeconnect.Provider)(nil)
 
 // hostedTest is a server whose payment provider is Stripe, against the
 // stateful fake.

@@ -9,7 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 // goAppResources are the files go-app's handler serves for its pages.
@@ -27,16 +27,16 @@ var (
 )
 
 // pageRoutes mounts the go-app checkout pages, their no-JS form posts
-// (checkout_form.go) and go-app's own resources. widget.Register must
+// (checkout_form.go) and go-app's own resources. storefront.Register must
 // declare the same routes the WASM does, or go-app answers 404.
 func (s *Server) pageRoutes() {
-	widget.Register()
-	s.goapp = adaptor.HTTPHandler(widget.NewHandler(widget.HandlerOptions{
+	storefront.Register()
+	s.goapp = adaptor.HTTPHandler(storefront.NewHandler(storefront.HandlerOptions{
 		WasmPath: s.wasmPath,
 		Version:  s.Wasm.Hash,
 		Domain:   strings.TrimPrefix(strings.TrimPrefix(s.PublicURL, "https://"), "http://"),
 		Stripe:   s.StripePublishableKey != "",
-		Loaders:  widget.Loaders{Offer: s.loadOffer, Order: s.loadOrderView},
+		Loaders:  storefront.Loaders{Offer: s.loadOffer, Order: s.loadOrderView},
 	}))
 	for _, p := range goAppResources {
 		s.app.Get(p, s.goapp)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/embed"
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 // productPage is the hosted product page: what a pasted /p/ link shows
@@ -96,8 +96,8 @@ func (s *Server) renderProductPage(ctx context.Context, widgetID, placementID, l
 		Description: card.Product.Description, URL: pageURL, Image: card.Product.Image.URL,
 		Amount: price.Decimal(), Currency: price.Currency,
 		JSONLD: template.JS(jsonLD),
-		Body: template.HTML(widget.ProductPageHTML(widget.ProductView{
-			Offer: offer, Lang: lang, PriceText: widget.PriceText(&card.Product, lang),
+		Body: template.HTML(storefront.ProductPageHTML(storefront.ProductView{
+			Offer: offer, Lang: lang, PriceText: storefront.PriceText(&card.Product, lang),
 			CheckoutURL: "/checkout/" + card.Widget.ID + "?t=" + url.QueryEscape(token),
 		})),
 	})

@@ -16,7 +16,7 @@ func TestStripeReturn(t *testing.T) {
 	t.Parallel()
 	st := newStripeTest(t)
 	o := st.pendingOrder(t)
-	session, err := st.provider.CreateSession(t.Context(), o)
+	session, err := st.provider.CreatePaymentSession(t.Context(), o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ type fakeStripe struct{}
 
 func (fakeStripe) Name() string { return "stripe" }
 
-func (fakeStripe) CreateSession(_ context.Context, o *buycard.Order) (*buycard.PaymentSession, error) {
+func (fakeStripe) CreatePaymentSession(_ context.Context, o *buycard.Order) (*buycard.PaymentSession, error) {
 	id := "cs_test_e2e_" + strings.TrimPrefix(o.ID, "ord_")
 	return &buycard.PaymentSession{ID: id, ClientSecret: id + "_secret_e2e"}, nil
 }

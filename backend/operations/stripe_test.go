@@ -118,7 +118,7 @@ func stripeCheckout(t *testing.T, db *sqlite.DB, provider *stripeconnect.Provide
 	if err != nil {
 		t.Fatal(err)
 	}
-	session, err := provider.CreateSession(t.Context(), o)
+	session, err := provider.CreatePaymentSession(t.Context(), o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestExpiredOrdersReleaseStock(t *testing.T) {
 		return o
 	}
 	withSession, withoutSession := newOrder(), newOrder()
-	session, err := w.Sandbox.CreateSession(t.Context(), withSession)
+	session, err := w.Sandbox.CreatePaymentSession(t.Context(), withSession)
 	if err != nil {
 		t.Fatal(err)
 	}

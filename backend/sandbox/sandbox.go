@@ -47,8 +47,8 @@ func New(key []byte, now func() time.Time) *Provider {
 // Name returns "sandbox".
 func (p *Provider) Name() string { return Name }
 
-// CreateSession opens a session for a pending order.
-func (p *Provider) CreateSession(_ context.Context, o *buycard.Order) (*buycard.PaymentSession, error) {
+// CreatePaymentSession opens a session for a pending order.
+func (p *Provider) CreatePaymentSession(_ context.Context, o *buycard.Order) (*buycard.PaymentSession, error) {
 	if o.Status != buycard.OrderPending {
 		return nil, buycard.Errorf(buycard.EPAYMENT, "This order cannot be paid.")
 	}

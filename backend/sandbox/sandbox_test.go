@@ -21,7 +21,7 @@ func pendingOrder() *buycard.Order {
 
 func TestClientSecret(t *testing.T) {
 	p := newProvider()
-	s, err := p.CreateSession(t.Context(), pendingOrder())
+	s, err := p.CreatePaymentSession(t.Context(), pendingOrder())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestClientSecret(t *testing.T) {
 		t.Fatalf("VerifySecret = %q %q %v", orderID, sessionID, err)
 	}
 	other := sandbox.New([]byte("another key, also 32 bytes long!"), time.Now)
-	forged, _ := other.CreateSession(t.Context(), pendingOrder())
+	forged, _ := other.CreatePaymentSession(t.Context(), pendingOrder())
 	for name, secret := range map[string]string{
 		"empty": "", "garbage": "a.b.c", "other key": forged.ClientSecret, "other order": s.ID + ".ord_b." + s.ClientSecret[len(s.ID)+7:],
 	} {

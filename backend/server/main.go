@@ -30,7 +30,7 @@ import (
 	"github.com/buycard/buycard/console"
 	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/ledger"
-	"github.com/buycard/buycard/widget"
+	"github.com/buycard/buycard/storefront"
 )
 
 // Store is what a node needs of its database: the services, and the
@@ -200,7 +200,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	loader, err := embed.NewLoader(widget.CardCSS)
+	loader, err := embed.NewLoader(storefront.CardCSS)
 	if err != nil {
 		return nil, fmt.Errorf("build loader: %w", err)
 	}
@@ -212,7 +212,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load console WASM (run make build): %w", err)
 	}
-	static := widget.StaticFiles()
+	static := storefront.StaticFiles()
 	maps.Copy(static, console.StaticFiles())
 	for name, data := range demo.Files() {
 		static[name] = data

@@ -44,7 +44,7 @@ func HostedIdempotencyKey(orderID string) string { return "buycard-checkout-host
 // language (lang) so the receipt can tell that page, and for a hosted
 // session (a popup) wasm=false, since the popup's pages run without the
 // WASM. Empty options are left out.
-func ReturnURL(baseURL string, opts buycard.SessionOptions) string {
+func ReturnURL(baseURL string, opts buycard.PaymentSessionOptions) string {
 	q := url.Values{}
 	for k, v := range map[string]string{"o": opts.Origin, "lang": opts.Lang} {
 		if v != "" {
@@ -61,7 +61,7 @@ func ReturnURL(baseURL string, opts buycard.SessionOptions) string {
 	return u
 }
 
-// SessionExpiry returns the expires_at CreateSession asks for: the order's
+// SessionExpiry returns the expires_at CreatePaymentSession asks for: the order's
 // ExpiresAt, but at least MinSessionTTL (plus a little slack) and at most
 // MaxSessionTTL after the order was created. It depends on the order only,
 // because Stripe rejects an idempotency key reused with other parameters:
@@ -85,13 +85,13 @@ func SessionExpiry(o *buycard.Order, now time.Time) time.Time {
 	return exp.Truncate(time.Second).UTC()
 }
 
-// CreateSession opens an embedded Checkout Session for a pending order:
-// CreateSessionWith without options.
-func (p *Provider) CreateSession(ctx context.Context, o *buycard.Order) (*buycard.PaymentSession, error) {
-	return p.CreateSessionWith(ctx, o, buycard.SessionOptions{})
+// CreatePaymentSession opens an embedded Checkout Session for a pending order:
+// CreatePaymentSessionWith without options.
+func (p *Provider) CreatePaymentSession(ctx context.Context, o *buycard.Order) (*buycard.PaymentSession, error) {
+	return p.CreatePaymentSessionWith(ctx, o, buycard.PaymentSessionOptions{})
 }
 
-// CreateSessionWith opens a Checkout Session for a pending order: a
+// CreatePaymentSessionWith opens a Checkout Session for a pending order: a
 // destination charge to the merchant's connected account, on behalf of
 // it, whose application fee is the platform fee plus the publisher share.
 // The session is embedded (its client secret mounts it in the overlay) or,
@@ -106,7 +106,7 @@ func (p *Provider) CreateSession(ctx context.Context, o *buycard.Order) (*buycar
 // ErrOutcomeUnknown when Stripe may have created the session anyway),
 // ECONFLICT (the merchant cannot take charges; Stripe is not called),
 // plain errors for an inconsistent order or a failed account lookup.
-func (p *Provider) CreateSessionWith(ctx context.Context, o *buycard.Order, opts buycard.SessionOptions) (*buycard.PaymentSession, error) {
+func (p *Provider) CreatePaymentSessionWith(ctx context.Context, o *buycard.Order, opts buycard.PaymentSessionOptions) (*buycard.PaymentSession, error) {
 	if o.Status != buycard.OrderPending {
 		return nil, buycard.Errorf(buycard.EPAYMENT, "This order cannot be paid.")
 	}
@@ -146,7 +146,7 @@ func (p *Provider) CreateSessionWith(ctx context.Context, o *buycard.Order, opts
 // checkout.session.completed carries, under the id "session_paid:ID" so
 // that however often the session is read the event is recorded once
 // (applying it to a paid order changes nothing either). ok is false while
-// the session is not paid. Errors: as CreateSession's.
+// the session is not paid. Errors: as CreatePaymentSession's.
 func (p *Provider) SessionPayment(ctx context.Context, sessionID string) (e buycard.PaymentEvent, ok bool, err error) {
 	s, err := p.session(ctx, sessionID)
 	if err != nil {
@@ -193,7 +193,7 @@ func ExpireSessionIdempotencyKey(sessionID string) string { return "buycard-expi
 // fine. Stripe expires only open sessions, so when it refuses, the session
 // is read back to tell an expired one from a completed one. Errors:
 // ECONFLICT (the session is complete: its payment will pay the order),
-// as CreateSession's (Stripe did not answer: the session may still be
+// as CreatePaymentSession's (Stripe did not answer: the session may still be
 // open).
 func (p *Provider) ExpireSession(ctx context.Context, o *buycard.Order) error {
 	s, err := p.expire(ctx, o.ProviderSessionID)
@@ -253,7 +253,7 @@ func (p *Provider) sessionEvent(s *stripe.CheckoutSession) (buycard.PaymentEvent
 // sessionParams builds the session request for o. Every field comes from
 // the order, the options or the configuration, so retries send identical
 // parameters.
-func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order, opts buycard.SessionOptions) (*stripe.CheckoutSessionParams, error) {
+func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order, opts buycard.PaymentSessionOptions) (*stripe.CheckoutSessionParams, error) {
 	if o.Quantity <= 0 || o.UnitPrice.Currency != o.Total.Currency || o.UnitPrice.Amount*int64(o.Quantity) != o.Total.Amount {
 		return nil, fmt.Errorf("stripe create checkout session: order %s: unit price × quantity ≠ total", o.ID)
 	}

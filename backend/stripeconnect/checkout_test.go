@@ -19,7 +19,7 @@ func TestCreateSessionParams(t *testing.T) {
 	defer fake.Close()
 	p := newTestProvider(t, fake.URL, func(c *Config) { c.Locale = "fr" })
 	o := testOrder("ord_params")
-	s, err := p.CreateSession(context.Background(), o)
+	s, err := p.CreatePaymentSession(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestCreateSessionRefusedWithoutStripe(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newTestProvider(t, fake.URL, func(c *Config) { c.MerchantAccount = merchantAccount(tt.enabled) })
-			_, err := p.CreateSession(context.Background(), tt.order)
+			_, err := p.CreatePaymentSession(context.Background(), tt.order)
 			wantCode(t, err, tt.code)
 		})
 	}
@@ -107,7 +107,7 @@ func TestCreateSessionFaults(t *testing.T) {
 			defer fake.Close()
 			fake.Inject(tt.fault)
 			p := newTestProvider(t, fake.URL, func(c *Config) { c.AttemptTimeout = 200 * time.Millisecond })
-			s, err := p.CreateSession(context.Background(), testOrder("ord_f"))
+			s, err := p.CreatePaymentSession(context.Background(), testOrder("ord_f"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +117,7 @@ func TestCreateSessionFaults(t *testing.T) {
 			if n := fake.Requests(); n != 2 {
 				t.Errorf("requests = %d, want 2", n)
 			}
-			again, err := p.CreateSession(context.Background(), testOrder("ord_f"))
+			again, err := p.CreatePaymentSession(context.Background(), testOrder("ord_f"))
 			if err != nil || again.ID != s.ID {
 				t.Errorf("second call = %v, %v; want session %s", again, err, s.ID)
 			}
@@ -131,7 +131,7 @@ func TestCreateSessionFaults(t *testing.T) {
 			}
 			p := newTestProvider(t, fake.URL, func(c *Config) { c.MaxRetries = retries; c.AttemptTimeout = 200 * time.Millisecond })
 			start := time.Now()
-			_, err := p.CreateSession(context.Background(), testOrder("ord_x"))
+			_, err := p.CreatePaymentSession(context.Background(), testOrder("ord_x"))
 			wantCode(t, err, buycard.EPAYMENT)
 			if got := OutcomeUnknown(err); got != tt.unknown {
 				t.Errorf("OutcomeUnknown = %v, want %v (err: %v)", got, tt.unknown, err)
@@ -147,7 +147,7 @@ func TestCreateSessionFaults(t *testing.T) {
 				t.Errorf("sessions = %d, want at most 1", sessions)
 			}
 			// Later, the same order gets the one session there is.
-			s, err := p.CreateSession(context.Background(), testOrder("ord_x"))
+			s, err := p.CreatePaymentSession(context.Background(), testOrder("ord_x"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +168,7 @@ func TestCreateSessionDeadline(t *testing.T) {
 	fake.Inject(stripetest.FaultHang)
 	p := newTestProvider(t, fake.URL, func(c *Config) { c.Timeout = 400 * time.Millisecond; c.AttemptTimeout = 10 * time.Second })
 	start := time.Now()
-	_, err := p.CreateSession(context.Background(), testOrder("ord_slow"))
+	_, err := p.CreatePaymentSession(context.Background(), testOrder("ord_slow"))
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("returned after %v, want about 400ms", d)
 	}
@@ -176,7 +176,7 @@ func TestCreateSessionDeadline(t *testing.T) {
 	if !OutcomeUnknown(err) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want outcome unknown and deadline exceeded", err)
 	}
-	if _, err := p.CreateSession(context.Background(), testOrder("ord_slow")); err != nil {
+	if _, err := p.CreatePaymentSession(context.Background(), testOrder("ord_slow")); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(fake.Created(sessionsPath)); n != 1 {
@@ -191,7 +191,7 @@ func TestCreateSessionLostResponse(t *testing.T) {
 	defer fake.Close()
 	fake.Inject(stripetest.FaultLostResponse)
 	p := newTestProvider(t, fake.URL)
-	s, err := p.CreateSession(context.Background(), testOrder("ord_lost"))
+	s, err := p.CreatePaymentSession(context.Background(), testOrder("ord_lost"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestCreateSessionConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s, err := p.CreateSession(context.Background(), testOrder("ord_race"))
+			s, err := p.CreatePaymentSession(context.Background(), testOrder("ord_race"))
 			if err != nil {
 				t.Error(err)
 				return
@@ -242,11 +242,11 @@ func TestCreateSessionConcurrent(t *testing.T) {
 func TestCreateSessionKeyReuse(t *testing.T) {
 	fake := stripetest.NewServer()
 	defer fake.Close()
-	if _, err := newTestProvider(t, fake.URL).CreateSession(context.Background(), testOrder("ord_k")); err != nil {
+	if _, err := newTestProvider(t, fake.URL).CreatePaymentSession(context.Background(), testOrder("ord_k")); err != nil {
 		t.Fatal(err)
 	}
 	p := newTestProvider(t, fake.URL, func(c *Config) { c.Locale = "de" })
-	_, err := p.CreateSession(context.Background(), testOrder("ord_k"))
+	_, err := p.CreatePaymentSession(context.Background(), testOrder("ord_k"))
 	wantCode(t, err, buycard.EPAYMENT)
 	if OutcomeUnknown(err) || fake.Requests() != 2 {
 		t.Errorf("err = %v, requests = %d; want a definite error after one request", err, fake.Requests())
@@ -289,7 +289,7 @@ func TestSessionPayment(t *testing.T) {
 	p := newTestProvider(t, fake.URL)
 	ctx := context.Background()
 	o := testOrder("ord_return")
-	s, err := p.CreateSession(ctx, o)
+	s, err := p.CreatePaymentSession(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +321,7 @@ func TestExpireSession(t *testing.T) {
 	ctx := context.Background()
 	session := func(name string) *buycard.Order {
 		o := testOrder(name)
-		s, err := p.CreateSession(ctx, o)
+		s, err := p.CreatePaymentSession(ctx, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -368,7 +368,7 @@ func TestSessionEventsSince(t *testing.T) {
 	ctx := context.Background()
 	var ids []string
 	for _, name := range []string{"ord_paid", "ord_expired", "ord_open"} {
-		s, err := p.CreateSession(ctx, testOrder(name))
+		s, err := p.CreatePaymentSession(ctx, testOrder(name))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -109,21 +109,21 @@ func TestStripeMock(t *testing.T) {
 			o.PlatformFeeBPS, o.PlatformFeeFixed = 0, 0 // no application fee at all
 			return o
 		}()} {
-			for _, opts := range []buycard.SessionOptions{{}, hostedOptions} {
+			for _, opts := range []buycard.PaymentSessionOptions{{}, hostedOptions} {
 				mockSession(t, p, o, opts)
 			}
 		}
-		// Through CreateSession: accepted, then refused for want of the
+		// Through CreatePaymentSession: accepted, then refused for want of the
 		// client secret stripe-mock's fixture does not have.
-		_, err := p.CreateSession(ctx, testOrder("ord_mock"))
+		_, err := p.CreatePaymentSession(ctx, testOrder("ord_mock"))
 		if err == nil || !strings.Contains(err.Error(), "client secret (embedded)") {
-			t.Errorf("CreateSession against stripe-mock = %v", err)
+			t.Errorf("CreatePaymentSession against stripe-mock = %v", err)
 		}
 	})
 	t.Run("hosted checkout session", func(t *testing.T) {
-		s, err := p.CreateSessionWith(ctx, testOrder("ord_mock_hosted"), hostedOptions)
+		s, err := p.CreatePaymentSessionWith(ctx, testOrder("ord_mock_hosted"), hostedOptions)
 		if err != nil || s.ID == "" || s.URL == "" {
-			t.Errorf("CreateSessionWith(hosted) against stripe-mock = %+v, %v", s, err)
+			t.Errorf("CreatePaymentSessionWith(hosted) against stripe-mock = %+v, %v", s, err)
 		}
 	})
 	t.Run("every checkout locale", func(t *testing.T) {
@@ -131,7 +131,7 @@ func TestStripeMock(t *testing.T) {
 			if CheckoutLocale(l) != l {
 				t.Fatalf("CheckoutLocale(%q) = %q", l, CheckoutLocale(l))
 			}
-			mockSession(t, p, testOrder("ord_mock_"+l), buycard.SessionOptions{Lang: l})
+			mockSession(t, p, testOrder("ord_mock_"+l), buycard.PaymentSessionOptions{Lang: l})
 		}
 	})
 	t.Run("a locale Stripe does not know is refused", func(t *testing.T) {
@@ -232,11 +232,11 @@ func TestStripeMock(t *testing.T) {
 }
 
 // hostedOptions are a popup checkout's session options.
-var hostedOptions = buycard.SessionOptions{Hosted: true, Origin: "https://news.example", Lang: "en-US"}
+var hostedOptions = buycard.PaymentSessionOptions{Hosted: true, Origin: "https://news.example", Lang: "en-US"}
 
 // mockSession sends the session request for o and opts to stripe-mock,
 // which validates it against Stripe's OpenAPI spec.
-func mockSession(t *testing.T, p *Provider, o *buycard.Order, opts buycard.SessionOptions) {
+func mockSession(t *testing.T, p *Provider, o *buycard.Order, opts buycard.PaymentSessionOptions) {
 	t.Helper()
 	ctx := context.Background()
 	params, err := p.sessionParams(ctx, o, opts)

@@ -12,11 +12,11 @@ import (
 
 // openedSession opens a session for a new order with opts against the
 // fake, and returns it with the parameters Stripe received.
-func openedSession(t *testing.T, orderID string, opts buycard.SessionOptions) (*buycard.PaymentSession, url.Values) {
+func openedSession(t *testing.T, orderID string, opts buycard.PaymentSessionOptions) (*buycard.PaymentSession, url.Values) {
 	t.Helper()
 	fake := stripetest.NewServer()
 	defer fake.Close()
-	s, err := newTestProvider(t, fake.URL).CreateSessionWith(context.Background(), testOrder(orderID), opts)
+	s, err := newTestProvider(t, fake.URL).CreatePaymentSessionWith(context.Background(), testOrder(orderID), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestCreateHostedSessionParams(t *testing.T) {
 // The embedded session returns with the origin and language too, so the
 // overlay's receipt can tell the page.
 func TestEmbeddedReturnURLCarriesOrigin(t *testing.T) {
-	_, f := openedSession(t, "ord_embedded", buycard.SessionOptions{Origin: "http://127.0.0.1:9000", Lang: "fr"})
+	_, f := openedSession(t, "ord_embedded", buycard.PaymentSessionOptions{Origin: "http://127.0.0.1:9000", Lang: "fr"})
 	got := f.Get("return_url")
 	if want := "https://buycard.example/checkout/return?session_id={CHECKOUT_SESSION_ID}&lang=fr&o=http%3A%2F%2F127.0.0.1%3A9000"; got != want {
 		t.Errorf("return_url = %q, want %q", got, want)
@@ -71,11 +71,11 @@ func TestHostedSessionCreatedOnceUnderRetry(t *testing.T) {
 	fake.Inject(stripetest.FaultLostResponse, stripetest.Fault503)
 	p := newTestProvider(t, fake.URL, func(c *Config) { c.AttemptTimeout = 200 * time.Millisecond })
 	o := testOrder("ord_hosted_retry")
-	s, err := p.CreateSessionWith(context.Background(), o, hostedOptions)
+	s, err := p.CreatePaymentSessionWith(context.Background(), o, hostedOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := p.CreateSessionWith(context.Background(), o, hostedOptions)
+	again, err := p.CreatePaymentSessionWith(context.Background(), o, hostedOptions)
 	if err != nil || again.ID != s.ID || again.URL != s.URL {
 		t.Errorf("second call = %+v, %v; want session %s", again, err, s.ID)
 	}

@@ -16,8 +16,8 @@
 // backoff under an overall deadline; anything else is final. How each call
 // is verified:
 //
-//	POST /v1/checkout/sessions  Provider.CreateSession   stripe-mock (request validation) and stripetest (retries, lost response, concurrency)
-//	POST /v1/checkout/sessions  Provider.CreateSessionWith (ui_mode hosted, for the popup)  stripe-mock; stripetest (params, once under retry)
+//	POST /v1/checkout/sessions  Provider.CreatePaymentSession   stripe-mock (request validation) and stripetest (retries, lost response, concurrency)
+//	POST /v1/checkout/sessions  Provider.CreatePaymentSessionWith (ui_mode hosted, for the popup)  stripe-mock; stripetest (params, once under retry)
 //	GET  /v1/checkout/sessions/ID  Provider.SessionPayment  stripe-mock; stripetest (open, then paid)
 //	GET  /v1/checkout/sessions  Provider.SessionEventsSince  stripe-mock; stripetest (paid, expired, open)
 //	POST /v1/checkout/sessions/ID/expire  Provider.ExpireSession (a released order)  stripe-mock; stripetest (open, paid, expired)

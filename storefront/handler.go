@@ -1,6 +1,6 @@
 //go:build !wasm
 
-package widget
+package storefront
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package widget
+package storefront
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"

@@ -1,12 +1,12 @@
-// Package widget holds Buycard's go-app components: the in-feed card, the
-// checkout overlay with its steps, and the hosted product page. The server
-// renders them to HTML (cards, product page, the checkout prerender) and
-// the client WASM runs the checkout, so both call Register to declare the
-// same routes.
+// Package storefront holds what shoppers see, as go-app components: the
+// in-feed card, the checkout overlay with its steps, and the hosted product
+// page. The server renders them to HTML (cards, product page, the checkout
+// prerender) and the client WASM runs the checkout, so both call Register
+// to declare the same routes.
 //
 // Only the standard library, go-app and the domain package are imported:
 // this package is compiled into the WASM.
-package widget
+package storefront
 
 import (
 	"sync"
