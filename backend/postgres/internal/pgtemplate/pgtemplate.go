@@ -112,6 +112,8 @@ func (tp *Template) ready(base string) (string, error) {
 	return tp.name, tp.err
 }
 
+// build finds the template of tp's migrations on the server of base, or
+// makes it, and returns its name.
 func (tp *Template) build(base string) (_ string, err error) {
 	defer func() {
 		if err != nil {
