@@ -31,7 +31,7 @@ const shoppers = 4
 // any non-2xx answer is a refusal.
 func TestDatabaseFaults(t *testing.T) {
 	scenario(t)
-	databaseURL := pgtest.Schema(t)
+	databaseURL := pgtest.Migrated(t)
 	u, err := url.Parse(databaseURL)
 	if err != nil {
 		t.Fatal(err)

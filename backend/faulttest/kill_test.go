@@ -51,7 +51,7 @@ func TestKillDuringFulfilment(t *testing.T) {
 		databaseURL func(t testing.TB) string
 	}{
 		{"sqlite", func(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "kill.db") }},
-		{"postgres", pgtest.Schema},
+		{"postgres", pgtest.Migrated},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

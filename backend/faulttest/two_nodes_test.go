@@ -80,7 +80,7 @@ func newCluster(t *testing.T) *cluster {
 	t.Helper()
 	c := &cluster{fake: stripetest.NewServer()}
 	t.Cleanup(c.fake.Close)
-	databaseURL := pgtest.Schema(t)
+	databaseURL := pgtest.Migrated(t)
 	env := nodeEnv(databaseURL)
 	maps.Copy(env, map[string]string{
 		"STRIPE_SECRET_KEY": "sk_test_faulttest", "STRIPE_PUBLISHABLE_KEY": "pk_test_faulttest",

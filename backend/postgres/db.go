@@ -93,15 +93,21 @@ func (db *DB) Close() error {
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// Migrations returns the migrations Migrate applies, one .sql file each.
+// Tests key a migrated template database by them (package pgtest).
+func Migrations() fs.FS {
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		panic(err) // the directory is embedded
+	}
+	return dir
+}
+
 // Migrate applies the migrations the schema has not seen yet. It is safe
 // to call on every start, from many nodes at once: an advisory lock keyed
 // by the schema lets one node migrate while the others wait.
 func (db *DB) Migrate(ctx context.Context) (err error) {
 	defer wrap(&err, "migrate")
-	dir, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return err
-	}
 	var schema string
 	if err := db.pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 		return err
@@ -112,7 +118,7 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 	}
 	sqlDB := stdlib.OpenDBFromPool(db.pool) // closing it leaves the pool open
 	defer sqlDB.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, dir,
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, Migrations(),
 		goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker))
 	if err != nil {
 		return err

@@ -10,7 +10,7 @@ import (
 func BenchmarkSaleJournal(b *testing.B)    { benchLedger(b).SaleJournals(b) }
 func BenchmarkBaselineInsert(b *testing.B) { benchLedger(b).BaselineInserts(b) }
 
-// benchLedger opens a migrated store in a fresh schema with the baseline
+// benchLedger opens a migrated store in a fresh database with the baseline
 // table. Baseline rows go through the store's pool.
 func benchLedger(b *testing.B) *storetest.LedgerBench {
 	db := openTest(b)

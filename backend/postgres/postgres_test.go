@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"sync"
@@ -10,28 +12,35 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/postgres/pgtest"
+	"github.com/buycard/buycard/backend/postgres/internal/pgtemplate"
 	"github.com/buycard/buycard/backend/storetest"
 )
 
-// openTest opens and migrates a store in a fresh schema.
+// migrated is a migrated database, made once (by this or another test
+// process); each test gets a copy.
+var migrated = pgtemplate.New(Migrations(), func(ctx context.Context, url string) error {
+	db, err := Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	return errors.Join(db.Migrate(ctx), db.Close())
+})
+
+// openTest opens a store on a fresh copy of the migrated database.
 func openTest(t testing.TB) *DB {
 	t.Helper()
-	return openURL(t, pgtest.Schema(t))
+	return openURL(t, migrated.Database(t))
 }
 
-// openURL opens and migrates the store at url, a fresh schema's
-// (pgtest.Schema) seen another way.
+// openURL opens the store at url, a copy of the migrated database
+// (migrated.Database) seen another way.
 func openURL(t testing.TB, url string) *DB {
 	t.Helper()
 	db, err := Open(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() }) // before the schema is dropped
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(func() { db.Close() }) // before the database is dropped
 	return db
 }
 
@@ -44,7 +53,7 @@ func TestStore(t *testing.T) {
 // another pool, or from many at once, is a no-op that keeps the data.
 func TestMigrate(t *testing.T) {
 	t.Parallel()
-	u := pgtest.Schema(t)
+	u := pgtemplate.Schema(t)
 	open := func() *DB {
 		db, err := Open(t.Context(), u)
 		if err != nil {
@@ -172,7 +181,7 @@ func TestTransactRetries(t *testing.T) {
 // session's zone is another, as the SQLite store returns them.
 func TestTimesInUTC(t *testing.T) {
 	t.Parallel()
-	u, err := url.Parse(pgtest.Schema(t))
+	u, err := url.Parse(migrated.Database(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/postgres/pgtest"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -18,7 +17,8 @@ import (
 // a ledger read) answers EUNAVAILABLE, which the API turns into a 503,
 // not an internal error.
 func TestLostDatabaseIsUnavailable(t *testing.T) {
-	u, err := url.Parse(pgtest.Schema(t))
+	t.Parallel()
+	u, err := url.Parse(migrated.Database(t))
 	if err != nil {
 		t.Fatal(err)
 	}

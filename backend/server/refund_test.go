@@ -18,10 +18,11 @@ import (
 func onEachStore(t *testing.T, test func(t *testing.T, m *Main, fake *stripetest.Server, merchantID string)) {
 	stores := map[string]func(t *testing.T) string{
 		"sqlite":   func(*testing.T) string { return "" },
-		"postgres": func(t *testing.T) string { return pgtest.Schema(t) },
+		"postgres": func(t *testing.T) string { return pgtest.Migrated(t) },
 	}
 	for name, databaseURL := range stores {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each store is a node's own
 			m, fake := startStripeNodeOn(t, databaseURL(t))
 			card, err := m.DB.FindCard(t.Context(), "wgt_notebook")
 			if err != nil {

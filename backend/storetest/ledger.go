@@ -34,7 +34,10 @@ func RunLedger(t *testing.T, open func(t *testing.T) LedgerStore) {
 		{"ReleasesAndPayouts", testLedgerReleasesAndPayouts},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { tt.test(t, open(t)) })
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each test has a store of its own
+			tt.test(t, open(t))
+		})
 	}
 }
 

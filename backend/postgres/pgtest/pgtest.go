@@ -1,64 +1,48 @@
-// Package pgtest gives a test a PostgreSQL database of its own: a fresh
-// schema of the database BUYCARD_TEST_POSTGRES_URL names, dropped when the
-// test ends. Without that variable the test is skipped, except in CI
-// (CI=true), which must run every store. The store's own tests, the
-// server's and the fault scenarios (backend/faulttest) share it.
+// Package pgtest gives a test a PostgreSQL database of its own on the
+// server BUYCARD_TEST_POSTGRES_URL names, dropped when the test ends:
+// a copy of a database migrated once (Migrated), or an empty schema
+// (Schema) for a test of migrating itself. Without that variable the test
+// is skipped, except in CI (CI=true), which must run every store. The
+// server's tests and the fault scenarios (backend/faulttest) share it; the
+// store's own tests, which this package's import of the store keeps out,
+// use the same template through package pgtemplate.
 package pgtest
 
 import (
 	"context"
-	"net/url"
-	"strings"
+	"errors"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/testenv"
+	"github.com/buycard/buycard/backend/postgres"
+	"github.com/buycard/buycard/backend/postgres/internal/pgtemplate"
 )
 
 // URL returns BUYCARD_TEST_POSTGRES_URL, skipping the test when it is
 // empty, except in CI.
 func URL(t testing.TB) string {
 	t.Helper()
-	return testenv.URL(t, "BUYCARD_TEST_POSTGRES_URL")
+	return pgtemplate.URL(t)
 }
 
-// Schema creates a fresh schema, dropped when the test ends, and returns
-// a URL whose connections use it (search_path).
+// Schema creates a fresh, empty schema, dropped when the test ends, and
+// returns a URL whose connections use it (search_path).
 func Schema(t testing.TB) string {
 	t.Helper()
-	base := URL(t)
-	schema := pgx.Identifier{strings.ToLower(buycard.NewID("test"))}
-	if err := exec(t.Context(), base, "CREATE SCHEMA "+schema.Sanitize()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		// t.Context is done by now.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := exec(ctx, base, "DROP SCHEMA "+schema.Sanitize()+" CASCADE"); err != nil {
-			t.Error(err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("BUYCARD_TEST_POSTGRES_URL must be a postgres:// URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema[0])
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtemplate.Schema(t)
 }
 
-// exec runs one statement on a connection of its own.
-func exec(ctx context.Context, base, sql string) error {
-	conn, err := pgx.Connect(ctx, base)
+// migrated is the store's migrated database.
+var migrated = pgtemplate.New(postgres.Migrations(), func(ctx context.Context, url string) error {
+	db, err := postgres.Open(ctx, url)
 	if err != nil {
 		return err
 	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, sql)
-	return err
+	return errors.Join(db.Migrate(ctx), db.Close())
+})
+
+// Migrated creates a database the store's migrations have been applied
+// to, and nothing else, dropped when the test ends, and returns its URL.
+func Migrated(t testing.TB) string {
+	t.Helper()
+	return migrated.Database(t)
 }
