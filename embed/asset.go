@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -33,12 +34,40 @@ type Asset struct {
 	Hash         string // first 16 hex digits of the SHA-256 of Raw
 }
 
-// NewAsset compresses raw with gzip and brotli at their best settings.
+// NewAsset compresses raw with gzip and brotli at their best settings,
+// once per process for the same bytes: every node a process starts (tests
+// start many) serves the same loader, static files and OpenAPI document,
+// and brotli 11 takes about a second for them.
 func NewAsset(contentType string, raw []byte) *Asset {
 	a := newAsset(contentType, raw)
-	a.Gzip = smaller(raw, gzipBytes(raw, gzip.BestCompression))
-	a.Brotli = smaller(raw, brotliBytes(raw, brotli.BestCompression))
+	forms := bestForms(raw)
+	a.Gzip, a.Brotli = forms.gzip, forms.brotli
 	return a
+}
+
+// compressedForms are the forms NewAsset keeps of some bytes.
+type compressedForms struct{ gzip, brotli []byte }
+
+// compressed holds, by the SHA-256 of the raw bytes, a func (sync.OnceValue)
+// returning their compressedForms. Its callers make a bounded set of
+// assets, fixed at build time, so it is never pruned.
+var compressed sync.Map // [sha256.Size]byte -> func() compressedForms
+
+// bestForms returns raw's forms for NewAsset, compressing on the first call
+// for those bytes; concurrent first calls wait for one compression. The
+// slices are shared between assets and must not be changed.
+func bestForms(raw []byte) compressedForms {
+	key := sha256.Sum256(raw)
+	f, ok := compressed.Load(key)
+	if !ok {
+		f, _ = compressed.LoadOrStore(key, sync.OnceValue(func() compressedForms {
+			return compressedForms{
+				gzip:   smaller(raw, gzipBytes(raw, gzip.BestCompression)),
+				brotli: smaller(raw, brotliBytes(raw, brotli.BestCompression)),
+			}
+		}))
+	}
+	return f.(func() compressedForms)()
 }
 
 // NewResponseAsset makes an asset of a body built while serving, for

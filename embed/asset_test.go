@@ -3,10 +3,12 @@ package embed
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/andybalholm/brotli"
@@ -163,5 +165,31 @@ func TestResponseAssetMakesOnlyTheCodingAsked(t *testing.T) {
 		if a.Brotli != nil && coding != "br" || a.Gzip != nil && coding != "gzip" {
 			t.Errorf("%q: made a form nobody asked for", tt.accept)
 		}
+	}
+}
+
+// TestNewAssetOncePerContent checks that assets of the same bytes, made at
+// once, share one compression, and keep their own content types.
+func TestNewAssetOncePerContent(t *testing.T) {
+	raw := []byte(strings.Repeat("compressed once per process, by content. ", 100))
+	assets := make([]*Asset, 4)
+	var wg sync.WaitGroup
+	for i := range assets {
+		wg.Go(func() { assets[i] = NewAsset(fmt.Sprintf("text/plain; n=%d", i), bytes.Clone(raw)) })
+	}
+	wg.Wait()
+	for i, a := range assets {
+		if a.ContentType != fmt.Sprintf("text/plain; n=%d", i) || a.ETag != assets[0].ETag {
+			t.Errorf("asset %d: %q, %s", i, a.ContentType, a.ETag)
+		}
+		if &a.Brotli[0] != &assets[0].Brotli[0] || &a.Gzip[0] != &assets[0].Gzip[0] {
+			t.Errorf("asset %d was compressed again", i)
+		}
+		if !bytes.Equal(decode(t, "br", a.Brotli), raw) || !bytes.Equal(decode(t, "gzip", a.Gzip), raw) {
+			t.Errorf("asset %d does not decode to its bytes", i)
+		}
+	}
+	if other := NewAsset("text/plain", append(bytes.Clone(raw), '.')); bytes.Equal(decode(t, "br", other.Brotli), raw) {
+		t.Error("different bytes got the cached forms")
 	}
 }

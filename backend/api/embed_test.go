@@ -17,6 +17,7 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/embed"
 )
 
@@ -164,5 +165,37 @@ func TestEmbedSnippetRefuses(t *testing.T) {
 	} {
 		resp, body := ts.do(t, "GET", "/v1/embed/snippet?"+tt.query, "", "")
 		t.Run(tt.query, func(t *testing.T) { wantError(t, resp, body, tt.status, tt.code, "") })
+	}
+}
+
+// TestCompressedAssetsDecode checks that the compressed forms served of the
+// OpenAPI document and a static file, made once per process and shared by
+// every server, decode to the original with the identity response's ETag.
+func TestCompressedAssetsDecode(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	for path, want := range map[string][]byte{
+		"/v1/openapi.json":  api.OpenAPIDocument(),
+		"/web/checkout.css": ts.Static["checkout.css"].Raw,
+	} {
+		plain, body := ts.do(t, "GET", path, "", "", "Accept-Encoding", "identity")
+		if plain.StatusCode != 200 || body != string(want) {
+			t.Fatalf("%s identity = %d, %d bytes, want %d", path, plain.StatusCode, len(body), len(want))
+		}
+		for _, coding := range []string{"br", "gzip"} {
+			resp, body := ts.do(t, "GET", path, "", "", "Accept-Encoding", coding)
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != coding {
+				t.Fatalf("%s %s: %d, Content-Encoding %q", path, coding, resp.StatusCode, resp.Header.Get("Content-Encoding"))
+			}
+			if !bytes.Equal(decodeBody(t, resp, body), want) {
+				t.Errorf("%s %s: the body does not decode to the original", path, coding)
+			}
+			if len(body) >= len(want) || resp.ContentLength != int64(len(body)) {
+				t.Errorf("%s %s: %d bytes, Content-Length %d, for %d raw", path, coding, len(body), resp.ContentLength, len(want))
+			}
+			if resp.Header.Get("ETag") != plain.Header.Get("ETag") || resp.Header.Get("Vary") != "Accept-Encoding" {
+				t.Errorf("%s %s: ETag %q, Vary %q; identity ETag %q", path, coding, resp.Header.Get("ETag"), resp.Header.Get("Vary"), plain.Header.Get("ETag"))
+			}
+		}
 	}
 }

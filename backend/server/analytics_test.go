@@ -41,3 +41,14 @@ func TestCloseFlushesEvents(t *testing.T) {
 		t.Fatalf("funnel after Close: %+v, %v; want 1 impression", days, err)
 	}
 }
+
+// BenchmarkStartNode starts and closes a node on a fresh SQLite database:
+// the cost tests pay per node, once the process has made what nodes share.
+func BenchmarkStartNode(b *testing.B) {
+	for b.Loop() {
+		m, _ := startStripeNodeOn(b, "")
+		if err := m.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

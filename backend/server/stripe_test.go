@@ -31,7 +31,7 @@ func startStripeNode(t *testing.T) (*Main, *stripetest.Server) {
 
 // startStripeNodeOn is startStripeNode on the database of databaseURL
 // (BUYCARD_DATABASE_URL), or a fresh SQLite file when it is "".
-func startStripeNodeOn(t *testing.T, databaseURL string) (*Main, *stripetest.Server) {
+func startStripeNodeOn(t testing.TB, databaseURL string) (*Main, *stripetest.Server) {
 	t.Helper()
 	fake := stripetest.NewServer()
 	t.Cleanup(fake.Close)
