@@ -112,6 +112,20 @@ func (db *Store) FailShareTransfer(ctx context.Context, id, reason string, now t
 	})
 }
 
+// writeOrder runs fn in a write transaction with orderID's row locked
+// first when it is set (SQLite's one writer holds every order already),
+// so that claims of one order are serialized.
+func (db *Store) writeOrder(ctx context.Context, orderID string, fn func(Tx) error) error {
+	return db.conn.Write(ctx, func(tx Tx) error {
+		if orderID != "" && db.dialect.ForUpdate != "" {
+			if _, err := tx.Exec(ctx, `SELECT 1 FROM orders WHERE id = $1`+db.dialect.ForUpdate, orderID); err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
+}
+
 func (db *Store) claimShareTransfer(ctx context.Context, tx Tx, orderID, account string, now time.Time) (ledger.ShareTransfer, bool, error) {
 	history, err := queryAll(ctx, db, tx, "claim share transfer", scanShareTransfers, shareTransfersOf, orderID)
 	if err != nil {

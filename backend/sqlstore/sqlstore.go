@@ -171,20 +171,6 @@ func inTx[T any](ctx context.Context, transact func(context.Context, func(Tx) er
 	return v, nil
 }
 
-// writeOrder runs fn in a write transaction with orderID's row locked
-// first when it is set (SQLite's one writer holds every order already),
-// so that claims of one order are serialized.
-func (db *Store) writeOrder(ctx context.Context, orderID string, fn func(Tx) error) error {
-	return db.conn.Write(ctx, func(tx Tx) error {
-		if orderID != "" && db.dialect.ForUpdate != "" {
-			if _, err := tx.Exec(ctx, `SELECT 1 FROM orders WHERE id = $1`+db.dialect.ForUpdate, orderID); err != nil {
-				return err
-			}
-		}
-		return fn(tx)
-	})
-}
-
 // queryAll runs query on tx and decodes its rows with scan; a failure
 // names op, and the query's own failure is translated as the dialect
 // says.
