@@ -3,13 +3,10 @@ package postgres
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/buycard/buycard/backend/funnelsql"
-	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/backend/sqlstore"
 	"github.com/buycard/buycard/ledger"
 )
@@ -21,17 +18,14 @@ import (
 // variant share the row. Times keep microseconds.
 var dialect = sqlstore.Dialect{
 	ForUpdate:             " FOR UPDATE",
-	Hold:                  holdsql.Dialect{ForUpdate: " FOR NO KEY UPDATE", ForShare: " FOR SHARE"},
+	ForNoKeyUpdate:        " FOR NO KEY UPDATE",
+	ForShare:              " FOR SHARE",
 	IsForeignKeyViolation: func(err error) bool { return hasCode(err, foreignKeyViolation) },
 	In:                    func(param string) string { return "= ANY(" + param + ")" },
 	StoredTime:            storedTime,
 	IsUniqueViolation:     func(err error) bool { return hasCode(err, uniqueViolation) },
 	Translate:             translate,
-	// Times are timestamptz, passed as time.Time.
-	Funnel: funnelsql.Dialect{
-		Day:  func(column string) string { return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')" },
-		Time: func(t time.Time) any { return t },
-	},
+	Day:                   func(column string) string { return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')" },
 }
 
 // conn is the store's connection as the shared SQL uses it.

@@ -183,7 +183,7 @@ var errBadText = buycard.Errorf(buycard.EINVALID, "Text with a NUL character or 
 // codes, keeping the driver's error in the chain for the log: a lost
 // database (lostDatabase) becomes buycard.ErrUnavailable (a 503, not a
 // 500), and text PostgreSQL cannot hold EINVALID. Every statement's error
-// passes here: in transact, pgxQuery or a method's wrap.
+// passes here: in transact, or through Dialect.Translate in sqlstore.
 func translate(err error) error {
 	switch code := buycard.ErrorCode(err); {
 	case code != buycard.EINTERNAL:

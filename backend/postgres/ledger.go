@@ -6,7 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/buycard/buycard/backend/ledgersql"
+	"github.com/buycard/buycard/backend/sqlstore"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -27,7 +27,7 @@ func (t *ledgerTx) lock(ctx context.Context) error {
 	if t.locked {
 		return nil
 	}
-	err := t.tx.QueryRow(ctx, ledgersql.Head+` FOR UPDATE`).Scan(&t.seq, &t.hash)
+	err := t.tx.QueryRow(ctx, sqlstore.LedgerHead+` FOR UPDATE`).Scan(&t.seq, &t.hash)
 	t.locked = err == nil
 	return err
 }
@@ -36,7 +36,7 @@ func (t *ledgerTx) JournalDigest(ctx context.Context, key string) (digest string
 	if err := t.lock(ctx); err != nil {
 		return "", false, err
 	}
-	err = t.tx.QueryRow(ctx, ledgersql.JournalDigest, key).Scan(&digest)
+	err = t.tx.QueryRow(ctx, sqlstore.LedgerJournalDigest, key).Scan(&digest)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, nil
 	}
@@ -63,7 +63,7 @@ func (t *ledgerTx) AccountBalances(ctx context.Context, accounts []ledger.Accoun
 		return nil, err
 	}
 	defer rows.Close()
-	return ledgersql.ScanBalanceMap(rows)
+	return sqlstore.ScanBalanceMap(rows)
 }
 
 // Insert sends the journal's statements in one round trip.
@@ -71,7 +71,7 @@ func (t *ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
 	if err := t.lock(ctx); err != nil {
 		return err
 	}
-	queries, args := ledgersql.InsertArgs(r)
+	queries, args := sqlstore.LedgerInsertArgs(r)
 	batch := &pgx.Batch{}
 	for i, q := range queries {
 		batch.Queue(q, args[i]...)

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/buycard/buycard/backend/funnelsql"
 	"github.com/buycard/buycard/backend/sqlstore"
 	"github.com/buycard/buycard/ledger"
 )
@@ -24,10 +23,7 @@ var dialect = sqlstore.Dialect{
 	Translate:             translate,
 	// Times are stored as timeLayout text, whose first ten characters
 	// are the UTC day.
-	Funnel: funnelsql.Dialect{
-		Day:  func(column string) string { return "substr(" + column + ", 1, 10)" },
-		Time: func(t time.Time) any { return formatTime(t) },
-	},
+	Day: func(column string) string { return "substr(" + column + ", 1, 10)" },
 }
 
 // conn is the store's connection as the shared SQL uses it.

@@ -169,7 +169,7 @@ var unavailableCodes = []int{sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3
 // translate marks the error of a database SQLite cannot get at
 // (unavailableCodes) as buycard.ErrUnavailable (a 503, not a 500),
 // keeping the driver's error in the chain for the log. Every statement's
-// error passes here: in transact, sqlQuery or a method's wrap.
+// error passes here: in transact, or through Dialect.Translate in sqlstore.
 func translate(err error) error {
 	var e *sqlite.Error
 	if buycard.ErrorCode(err) != buycard.EINTERNAL || !errors.As(err, &e) || !slices.Contains(unavailableCodes, e.Code()&0xff) {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 
-	"github.com/buycard/buycard/backend/ledgersql"
+	"github.com/buycard/buycard/backend/sqlstore"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -22,12 +22,12 @@ func (t ledgerTx) queryRow(ctx context.Context, query string, args []any, dest .
 }
 
 func (t ledgerTx) JournalDigest(ctx context.Context, key string) (digest string, found bool, err error) {
-	found, err = t.queryRow(ctx, ledgersql.JournalDigest, []any{key}, &digest)
+	found, err = t.queryRow(ctx, sqlstore.LedgerJournalDigest, []any{key}, &digest)
 	return digest, found, err
 }
 
 func (t ledgerTx) Head(ctx context.Context) (seq int64, hash string, err error) {
-	_, err = t.queryRow(ctx, ledgersql.Head, nil, &seq, &hash)
+	_, err = t.queryRow(ctx, sqlstore.LedgerHead, nil, &seq, &hash)
 	return seq, hash, err
 }
 
@@ -37,7 +37,7 @@ func (t ledgerTx) AccountBalances(ctx context.Context, accounts []ledger.Account
 	out := make(map[ledger.AccountID]int64, len(accounts))
 	for _, a := range accounts {
 		var amount int64
-		found, err := t.queryRow(ctx, ledgersql.AccountBalance, []any{a.String()}, &amount)
+		found, err := t.queryRow(ctx, sqlstore.LedgerAccountBalance, []any{a.String()}, &amount)
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +49,7 @@ func (t ledgerTx) AccountBalances(ctx context.Context, accounts []ledger.Account
 }
 
 func (t ledgerTx) Insert(ctx context.Context, r ledger.Record) error {
-	queries, args := ledgersql.InsertArgs(r)
+	queries, args := sqlstore.LedgerInsertArgs(r)
 	for i, q := range queries {
 		if _, err := t.tx.ExecContext(ctx, q, args[i]...); err != nil {
 			return err

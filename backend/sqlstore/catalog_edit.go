@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/holdsql"
 )
 
 // Merchant-side reads and edits of products and widgets (issue 6).
@@ -107,7 +106,7 @@ func (db *Store) UpdateProduct(ctx context.Context, p *buycard.Product) (err err
 				err = db.insertVariant(ctx, tx, p.ID, i, *v)
 			} else {
 				_, err = tx.Exec(ctx, `UPDATE variants SET position = $1, name = $2, price = $3, stock = $4, unlimited = $5,
-					held = CASE WHEN $5 THEN 0 ELSE `+holdsql.VariantHeld+` END WHERE id = $6`,
+					held = CASE WHEN $5 THEN 0 ELSE `+variantHeld+` END WHERE id = $6`,
 					i, v.Name, v.Price, v.Stock, v.Unlimited, v.ID)
 			}
 			if err != nil {

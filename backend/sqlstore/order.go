@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/holdsql"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -41,7 +40,7 @@ func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*b
 	}
 	// Return the times as the database keeps them.
 	o.CreatedAt, o.ExpiresAt = db.dialect.StoredTime(o.CreatedAt), db.dialect.StoredTime(o.ExpiresAt)
-	if err := db.stock.Reserve(ctx, db.shared(tx), o, v.Unlimited, o.CreatedAt); err != nil {
+	if err := db.reserve(ctx, tx, o, v.Unlimited, o.CreatedAt); err != nil {
 		return nil, err
 	}
 	if err := db.insertOrder(ctx, tx, o); err != nil {
@@ -67,7 +66,7 @@ func (db *Store) insertOrder(ctx context.Context, tx Tx, o *buycard.Order) error
 			nullIfEmpty(o.PublisherID), nullIfEmpty(o.PlacementID), o.ProductTitle, o.VariantName, o.Quantity,
 			o.Total.Currency, o.UnitPrice.Amount, o.Total.Amount, o.PublisherShareBPS, o.PlatformFeeBPS, o.PlatformFeeFixed,
 			o.PaymentError,
-			o.CreatedAt, o.ExpiresAt, holdsql.Micros(o.HeldUntil), nullIfEmpty(o.HoldNetwork))
+			o.CreatedAt, o.ExpiresAt, heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork))
 		switch {
 		case db.dialect.IsForeignKeyViolation(err): // the publisher or placement is gone
 			return buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
@@ -144,7 +143,7 @@ func (db *Store) RenewHold(ctx context.Context, r buycard.HoldRenewal) (_ *buyca
 		}
 		reserve, err := o.Renew(r)
 		if err == nil && reserve > 0 {
-			err = db.stock.Reserve(ctx, db.shared(tx), o, false, r.Now)
+			err = db.reserve(ctx, tx, o, false, r.Now)
 		}
 		if err != nil {
 			return nil, err
@@ -154,9 +153,9 @@ func (db *Store) RenewHold(ctx context.Context, r buycard.HoldRenewal) (_ *buyca
 }
 
 // saveOrder moves the stock of o's variant as a change of o said (see
-// holdsql.Stock.Restock) and stores the order's new state.
+// restock, hold.go) and stores the order's new state.
 func (db *Store) saveOrder(ctx context.Context, tx Tx, o *buycard.Order, stock int) error {
-	if err := db.stock.Restock(ctx, db.shared(tx), o, stock, time.Now()); err != nil {
+	if err := db.restock(ctx, tx, o, stock, time.Now()); err != nil {
 		return err
 	}
 	return updateOrderState(ctx, tx, o)
@@ -169,7 +168,7 @@ func updateOrderState(ctx context.Context, tx Tx, o *buycard.Order) error {
 			provider_payment_id = $7, held_until = $8, hold_network = $9, oversold = $10
 		WHERE id = $11`,
 		o.Status, o.PaymentError, o.PaidAt, o.Refunded, o.DisputeHeld, o.DisputeLost, nullIfEmpty(o.ProviderPaymentID),
-		holdsql.Micros(o.HeldUntil), nullIfEmpty(o.HoldNetwork), o.Oversold, o.ID)
+		heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork), o.Oversold, o.ID)
 	return err
 }
 
@@ -282,7 +281,7 @@ func scanOrder(row Row) (*buycard.Order, error) {
 		return nil, err
 	}
 	o.UnitPrice.Currency, o.Total.Currency = currency, currency
-	o.HeldUntil = holdsql.Time(heldMicros)
+	o.HeldUntil = heldTime(heldMicros)
 	return o, nil
 }
 

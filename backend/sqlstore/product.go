@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/holdsql"
 )
 
 // CreateProduct stores p and its variants, setting ids and CreatedAt when
@@ -79,7 +78,7 @@ func productFields(p *buycard.Product) []any {
 // variantsQuery selects the variants of the products in the list $1, in
 // dialect d.
 func variantsQuery(d Dialect) string {
-	return `SELECT v.product_id, v.id, v.name, v.price, v.stock, v.unlimited, ` + holdsql.VariantHeldUntil + ` FROM variants v
+	return `SELECT v.product_id, v.id, v.name, v.price, v.stock, v.unlimited, ` + variantHeldUntil + ` FROM variants v
 		WHERE v.product_id ` + d.In("$1") + `
 		ORDER BY v.product_id, v.position`
 }
@@ -102,7 +101,7 @@ func (db *Store) findVariants(ctx context.Context, tx Tx, productIDs []string) (
 		if err := rows.Scan(&productID, &v.ID, &v.Name, &v.Price, &v.Stock, &v.Unlimited, &heldMicros); err != nil {
 			return nil, err
 		}
-		v.HeldUntil = holdsql.Time(heldMicros)
+		v.HeldUntil = heldTime(heldMicros)
 		variants[productID] = append(variants[productID], v)
 	}
 	return variants, rows.Err()

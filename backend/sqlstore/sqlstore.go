@@ -7,13 +7,20 @@
 // locks and retries), the translation of driver error codes, and the
 // migrations.
 //
+// It holds the catalog, publishers, orders, payments, refunds, accounts
+// and auth; the ledger's statements, the decoding of its rows and its read
+// side (ledger.Books) and share transfers (ledger.go, ledger_reader.go,
+// share_transfer.go); funnel analytics (funnel.go); and stock holds
+// (hold.go).
+//
 // The seam is Conn (the store's transactions), Tx (one transaction's
 // statements, adapted from database/sql or pgx) and Dialect (the few SQL
 // and encoding differences). Adapters encode and decode the column types
 // the databases store differently (SQLite keeps times as text), so that
 // the code here passes and scans time.Time as it is. The ledger's append,
-// a hot path, stays each store's (Tx.Ledger): prepared statements on
-// SQLite, a locked head and a pgx.Batch on PostgreSQL.
+// a hot path, stays each store's (Tx.Ledger) over the statements of
+// ledger.go: prepared statements on SQLite, a locked head and a pgx.Batch
+// on PostgreSQL.
 package sqlstore
 
 import (
@@ -24,9 +31,6 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/funnelsql"
-	"github.com/buycard/buycard/backend/holdsql"
-	"github.com/buycard/buycard/backend/ledgersql"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -36,7 +40,8 @@ type Row interface {
 	Scan(dest ...any) error
 }
 
-// Rows are the rows of a query; the caller closes them.
+// Rows are the rows of a query, as *sql.Rows (adapted) and pgx.Rows offer
+// them; the caller closes them.
 type Rows interface {
 	Next() bool
 	Scan(dest ...any) error
@@ -81,15 +86,20 @@ type Dialect struct {
 	// ForUpdate ends a SELECT that locks the rows it reads before the
 	// transaction writes them; SQLite's one writer makes it "".
 	ForUpdate string
+	// ForNoKeyUpdate locks the variant row a hold reads, so that
+	// checkouts of one variant queue and each sees the holds of those
+	// before it. ForShare lets checkouts of an unlimited variant share
+	// the row while a merchant's edit of it waits. Both are "" on SQLite,
+	// like ForUpdate.
+	ForNoKeyUpdate, ForShare string
 	// In is the condition "is in the list param" of a column: lists are
 	// passed as []string.
 	In func(param string) string
 	// StoredTime is t as the database keeps it and reads it back.
 	StoredTime func(t time.Time) time.Time
-	// Funnel is how funnel queries group by day.
-	Funnel funnelsql.Dialect
-	// Hold is how hold statements lock the variant row they read.
-	Hold holdsql.Dialect
+	// Day is the SQL expression of the UTC day (buycard.DayLayout) of a
+	// stored time column, by which funnel queries group.
+	Day func(column string) string
 	// IsForeignKeyViolation reports a row referring to one that is gone.
 	IsForeignKeyViolation func(err error) bool
 	// IsUniqueViolation reports a unique or primary key constraint
@@ -103,17 +113,13 @@ type Dialect struct {
 // Store is the SQL of a store written once: stores embed it, built with
 // New over their connection.
 type Store struct {
-	ledgersql.Reader
-	ledgersql.Transfers
-	holdsql.Holds
-
 	// OrderNumbers makes order numbers; tests replace it to force
 	// collisions.
 	OrderNumbers func() string
 
 	conn    Conn
+	pool    Tx // conn.Pool(), for single reads
 	dialect Dialect
-	stock   holdsql.Stock
 	queries queries
 }
 
@@ -121,15 +127,22 @@ type Store struct {
 // built once.
 type queries struct {
 	cards, variants string
+	// lockVariant and shareVariant read a variant's row for a hold,
+	// locked for update or shared (hold.go).
+	lockVariant, shareVariant string
+	// funnelOrders is funnelOrdersQuery in the dialect.
+	funnelOrders string
 }
 
 // New returns the shared SQL over conn in dialect d.
 func New(conn Conn, d Dialect) *Store {
-	db := &Store{conn: conn, dialect: d, stock: holdsql.NewStock(d.Hold), OrderNumbers: buycard.NewOrderNumber}
-	db.queries = queries{cards: cardsQuery(d), variants: variantsQuery(d)}
-	db.Reader = ledgersql.NewReader(db.ledgerQuery(conn.Pool()), db.ledgerSnapshot)
-	db.Transfers = ledgersql.NewTransfers(db.sharedTx)
-	db.Holds = holdsql.NewHolds(db.sharedTx, db.stock)
+	db := &Store{conn: conn, pool: conn.Pool(), dialect: d, OrderNumbers: buycard.NewOrderNumber}
+	db.queries = queries{
+		cards: cardsQuery(d), variants: variantsQuery(d),
+		lockVariant:  `SELECT stock, unlimited, held FROM variants WHERE id = $1` + d.ForNoKeyUpdate,
+		shareVariant: `SELECT unlimited FROM variants WHERE id = $1` + d.ForShare,
+		funnelOrders: funnelOrdersQuery(d.Day("created_at")),
+	}
 	return db
 }
 
@@ -156,6 +169,41 @@ func inTx[T any](ctx context.Context, transact func(context.Context, func(Tx) er
 		return zero, err
 	}
 	return v, nil
+}
+
+// queryAll runs query on tx and decodes its rows with scan; a failure
+// names op, and the query's own failure is translated as the dialect
+// says.
+func queryAll[T any](ctx context.Context, db *Store, tx Tx, op string, scan func(Rows) (T, error), query string, args ...any) (T, error) {
+	var zero T
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", op, db.dialect.Translate(err))
+	}
+	defer rows.Close()
+	v, err := scan(rows)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", op, err)
+	}
+	return v, nil
+}
+
+// queryColumn returns the one column of every row query returns.
+func queryColumn[T any](ctx context.Context, tx Tx, query string, args ...any) ([]T, error) {
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []T
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, rows.Err()
 }
 
 // exec runs one statement in a write transaction.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -334,10 +335,20 @@ func testLedgerConcurrentPayouts(t *testing.T, s LedgerStore) {
 	}
 }
 
+// refusedEdits change or remove journals or postings: every database
+// must refuse them.
+var refusedEdits = []string{
+	`UPDATE ledger_postings SET amount = amount + 1`,
+	`UPDATE ledger_journals SET order_id = 'ord_other'`,
+	`DELETE FROM ledger_postings`,
+	`DELETE FROM ledger_journals`,
+}
+
 // Tamper is how LedgerTamper reaches a store's database directly.
 type Tamper struct {
-	// Refused are statements that change or remove journals or postings;
-	// the database must refuse every one.
+	// Refused are a database's own statements that change or remove
+	// journals or postings, besides those of every database; it must
+	// refuse every one.
 	Refused []string
 	// Bypass are statements that lift the refusal, as someone with full
 	// access to the database could.
@@ -356,7 +367,7 @@ func LedgerTamper(t *testing.T, s LedgerStore, tamper Tamper) {
 		_, err := s.Post(ctx, j)
 		must(t, err)
 	}
-	for _, q := range tamper.Refused {
+	for _, q := range slices.Concat(refusedEdits, tamper.Refused) {
 		if err := tamper.Exec(q); err == nil {
 			t.Errorf("the database let %q through: journals and postings must be append-only", q)
 		}

@@ -1,6 +1,6 @@
 -- Stock holds (issue 12, see hold.go): a pending order holds its units
 -- until held_until, in unix microseconds as in PostgreSQL so that
--- backend/holdsql's statements run on both, and NULL once it holds none;
+-- the hold statements (backend/sqlstore) run on both, and NULL once it holds none;
 -- hold_network is the client network holding them, kept only while it
 -- holds, for the per-network cap. oversold counts the units a payment
 -- could not take again after its hold had ended.
@@ -25,9 +25,9 @@ CREATE INDEX orders_holds_end ON orders (held_until, variant_id) WHERE held_unti
 -- so that a checkout reads it from the row it locks rather than summing
 -- every hold on the variant (thousands in a busy drop). An order's
 -- quantity and variant never change. An unlimited variant's is 0: its
--- checkouts share its row (holdsql), and a trigger writing it would
+-- checkouts share its row (sqlstore/hold.go), and a trigger writing it would
 -- deadlock them; a variant that turns limited counts its holds again
--- (holdsql.VariantHeld).
+-- (sqlstore's variantHeld).
 ALTER TABLE variants ADD COLUMN held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0);
 UPDATE variants SET held = (SELECT COALESCE(SUM(quantity), 0) FROM orders
     WHERE orders.variant_id = variants.id AND orders.held_until IS NOT NULL) WHERE NOT unlimited;

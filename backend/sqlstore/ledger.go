@@ -1,76 +1,84 @@
-// Package ledgersql is the SQL the SQLite and PostgreSQL stores share for
-// the ledger: both databases run the same statements ($N placeholders, the
-// tables of each store's ledger migration), and the rows they return are
-// decoded here once. The stores only execute: each has its own driver and
-// transactions.
-package ledgersql
+package sqlstore
 
 import (
+	"context"
 	"time"
 
 	"github.com/buycard/buycard/ledger"
 )
 
-// Rows is what both drivers' result sets offer (database/sql's *Rows and
-// pgx.Rows); the caller closes them.
-type Rows interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-}
+// The ledger's SQL, on the tables of each store's ledger migration: the
+// statements of its append, which each store runs in its own ledger.Tx,
+// and the decoding of the rows its reads (ledger_reader.go) and share
+// transfers (share_transfer.go) return.
 
-// Statements of ledger.Append's transaction.
-const (
-	JournalDigest  = `SELECT digest FROM ledger_journals WHERE key = $1`
-	Head           = `SELECT seq, hash FROM ledger_head`
-	AccountBalance = `SELECT amount FROM ledger_balances WHERE account = $1`
-	InsertJournal  = `
-		INSERT INTO ledger_journals (seq, key, kind, order_id, currency, effective_at, digest, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
-	InsertPosting = `
-		INSERT INTO ledger_postings (journal_seq, account, amount, normal, memo) VALUES ($1, $2, $3, $4, $5)`
-	UpsertBalance = `
-		INSERT INTO ledger_balances (account, party, amount) VALUES ($1, $2, $3)
-		ON CONFLICT (account) DO UPDATE SET amount = excluded.amount`
-	MoveHead = `UPDATE ledger_head SET seq = $1, hash = $2`
+var (
+	_ ledger.Books          = (*Store)(nil)
+	_ ledger.ShareTransfers = (*Store)(nil)
 )
 
-// InsertArgs returns the statements and arguments that write r: the
+// Post implements ledger.Store: it appends j in its own write transaction,
+// with the ledger statements the store runs (Tx.Ledger).
+func (db *Store) Post(ctx context.Context, j ledger.Journal) (res ledger.PostResult, err error) {
+	defer db.wrap(&err, "post journal")
+	return write(ctx, db, func(tx Tx) (ledger.PostResult, error) {
+		return ledger.Append(ctx, tx.Ledger(), j)
+	})
+}
+
+// Statements of ledger.Append's transaction, which each store runs in its
+// ledger.Tx (Tx.Ledger).
+const (
+	LedgerJournalDigest  = `SELECT digest FROM ledger_journals WHERE key = $1`
+	LedgerHead           = `SELECT seq, hash FROM ledger_head`
+	LedgerAccountBalance = `SELECT amount FROM ledger_balances WHERE account = $1`
+	insertJournal        = `
+		INSERT INTO ledger_journals (seq, key, kind, order_id, currency, effective_at, digest, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	insertPosting = `
+		INSERT INTO ledger_postings (journal_seq, account, amount, normal, memo) VALUES ($1, $2, $3, $4, $5)`
+	upsertBalance = `
+		INSERT INTO ledger_balances (account, party, amount) VALUES ($1, $2, $3)
+		ON CONFLICT (account) DO UPDATE SET amount = excluded.amount`
+	moveHead = `UPDATE ledger_head SET seq = $1, hash = $2`
+)
+
+// LedgerInsertArgs returns the statements and arguments that write r: the
 // journal, each posting with its account's new balance, and the new head.
-func InsertArgs(r ledger.Record) (queries []string, args [][]any) {
+func LedgerInsertArgs(r ledger.Record) (queries []string, args [][]any) {
 	j := r.Journal
-	queries = append(queries, InsertJournal)
+	queries = append(queries, insertJournal)
 	args = append(args, []any{r.Seq, j.Key, string(j.Kind), j.OrderID, j.Currency, j.EffectiveAt.UnixMicro(), r.Digest, r.Hash})
 	for _, p := range j.Postings {
-		queries = append(queries, InsertPosting, UpsertBalance)
+		queries = append(queries, insertPosting, upsertBalance)
 		args = append(args,
 			[]any{r.Seq, p.Account.String(), p.Amount, p.NormalAmount(), p.Memo},
 			[]any{p.Account.String(), p.Account.Party.String(), r.Balances[p.Account]})
 	}
-	return append(queries, MoveHead), append(args, []any{r.Seq, r.Hash})
+	return append(queries, moveHead), append(args, []any{r.Seq, r.Hash})
 }
 
-// BalanceOf selects one account's balance, $1 = AccountID.String().
-const BalanceOf = `SELECT account, amount FROM ledger_balances WHERE account = $1`
+// balanceOf selects one account's balance, $1 = AccountID.String().
+const balanceOf = `SELECT account, amount FROM ledger_balances WHERE account = $1`
 
-// Balances selects a party's balances, $1 = Party.String().
-const Balances = `SELECT account, amount FROM ledger_balances WHERE party = $1 ORDER BY account`
+// balancesOf selects a party's balances, $1 = Party.String().
+const balancesOf = `SELECT account, amount FROM ledger_balances WHERE party = $1 ORDER BY account`
 
-// BalancesOfKind selects every balance of one party kind and account kind,
-// $1 = "publisher:%:available:%" as KindPattern gives it.
-const BalancesOfKind = `SELECT account, amount FROM ledger_balances WHERE account LIKE $1 ORDER BY account`
+// balancesOfKind selects every balance of one party kind and account kind,
+// $1 = "publisher:%:available:%" as kindPattern gives it.
+const balancesOfKind = `SELECT account, amount FROM ledger_balances WHERE account LIKE $1 ORDER BY account`
 
-// KindPattern is the LIKE pattern of every account of party kind pk and
+// kindPattern is the LIKE pattern of every account of party kind pk and
 // account kind k, in any currency.
-func KindPattern(pk ledger.PartyKind, k ledger.AccountKind) string {
+func kindPattern(pk ledger.PartyKind, k ledger.AccountKind) string {
 	return string(pk) + ":%:" + string(k) + ":%"
 }
 
-// AllBalances selects every balance, for verification.
-const AllBalances = `SELECT account, amount FROM ledger_balances`
+// allBalances selects every balance, for verification.
+const allBalances = `SELECT account, amount FROM ledger_balances`
 
-// ScanBalances decodes rows of (account, amount).
-func ScanBalances(rows Rows) ([]ledger.Balance, error) {
+// scanBalances decodes rows of (account, amount).
+func scanBalances(rows Rows) ([]ledger.Balance, error) {
 	var list []ledger.Balance
 	for rows.Next() {
 		var b ledger.Balance
@@ -84,7 +92,7 @@ func ScanBalances(rows Rows) ([]ledger.Balance, error) {
 
 // ScanBalanceMap decodes rows of (account, amount) into a map.
 func ScanBalanceMap(rows Rows) (map[ledger.AccountID]int64, error) {
-	list, err := ScanBalances(rows)
+	list, err := scanBalances(rows)
 	out := make(map[ledger.AccountID]int64, len(list))
 	for _, b := range list {
 		out[b.Account] = b.Amount
@@ -92,10 +100,10 @@ func ScanBalanceMap(rows Rows) (map[ledger.AccountID]int64, error) {
 	return out, err
 }
 
-// Statement selects an account's entries with their running balance, a
+// statementQuery selects an account's entries with their running balance, a
 // window sum over the account's postings in append order: $1 account,
-// $2 after (exclusive), $3 limit (StatementLimit).
-const Statement = `
+// $2 after (exclusive), $3 limit (statementLimit).
+const statementQuery = `
 	SELECT seq, key, kind, order_id, effective_at, memo, normal, balance FROM (
 		SELECT j.seq, j.key, j.kind, j.order_id, j.effective_at, p.memo, p.normal,
 		       CAST(SUM(p.normal) OVER (ORDER BY p.journal_seq) AS BIGINT) AS balance
@@ -103,16 +111,16 @@ const Statement = `
 		WHERE p.account = $1) entries
 	WHERE seq > $2 ORDER BY seq LIMIT $3`
 
-// StatementLimit is the LIMIT for a query's Limit, 0 meaning all.
-func StatementLimit(q ledger.StatementQuery) int64 {
+// statementLimit is the LIMIT for a query's Limit, 0 meaning all.
+func statementLimit(q ledger.StatementQuery) int64 {
 	if q.Limit == 0 {
 		return 1 << 62
 	}
 	return int64(q.Limit)
 }
 
-// ScanEntries decodes Statement rows.
-func ScanEntries(rows Rows) ([]ledger.Entry, error) {
+// scanEntries decodes statementQuery rows.
+func scanEntries(rows Rows) ([]ledger.Entry, error) {
 	var list []ledger.Entry
 	for rows.Next() {
 		var e ledger.Entry
@@ -126,27 +134,27 @@ func ScanEntries(rows Rows) ([]ledger.Entry, error) {
 	return list, rows.Err()
 }
 
-// StoredJournals selects every journal with its postings in append order,
+// storedJournals selects every journal with its postings in append order,
 // for verification. A journal that lost its postings still comes back,
 // with one empty row, so that its digest fails.
-const StoredJournals = `
+const storedJournals = `
 	SELECT j.seq, j.key, j.kind, j.order_id, j.currency, j.effective_at, j.hash,
 	       COALESCE(p.account, ''), COALESCE(p.amount, 0), COALESCE(p.memo, '')
 	FROM ledger_journals j LEFT JOIN ledger_postings p ON p.journal_seq = j.seq
 	ORDER BY j.seq, p.account`
 
-// OrderJournals selects the journals of one order ($1) as StoredJournals
+// orderJournals selects the journals of one order ($1) as storedJournals
 // does.
-const OrderJournals = `
+const orderJournals = `
 	SELECT j.seq, j.key, j.kind, j.order_id, j.currency, j.effective_at, j.hash,
 	       p.account, p.amount, p.memo
 	FROM ledger_journals j JOIN ledger_postings p ON p.journal_seq = j.seq
 	WHERE j.order_id = $1
 	ORDER BY j.seq, p.account`
 
-// ScanLinks decodes StoredJournals or OrderJournals rows into journals
+// scanLinks decodes storedJournals or orderJournals rows into journals
 // with their chain hashes.
-func ScanLinks(rows Rows) ([]ledger.Link, error) {
+func scanLinks(rows Rows) ([]ledger.Link, error) {
 	var links []ledger.Link
 	var lastSeq int64
 	for rows.Next() {
@@ -170,10 +178,10 @@ func ScanLinks(rows Rows) ([]ledger.Link, error) {
 	return links, rows.Err()
 }
 
-// DueReleases selects, per order and publisher pending account, what is
+// dueReleases selects, per order and publisher pending account, what is
 // still pending of sales effective before $1 (Unix microseconds) that were
 // not released yet: the sale's share less any clawbacks, when positive.
-const DueReleases = `
+const dueReleases = `
 	SELECT j.order_id, p.account, CAST(SUM(p.normal) AS BIGINT)
 	FROM ledger_postings p JOIN ledger_journals j ON j.seq = p.journal_seq
 	WHERE p.account LIKE 'publisher:%:pending:%'
@@ -184,8 +192,8 @@ const DueReleases = `
 	ORDER BY j.order_id
 	LIMIT 1000`
 
-// ScanReleases decodes DueReleases rows into releases effective at.
-func ScanReleases(rows Rows, at time.Time) ([]ledger.Release, error) {
+// scanReleases decodes dueReleases rows into releases effective at.
+func scanReleases(rows Rows, at time.Time) ([]ledger.Release, error) {
 	var list []ledger.Release
 	for rows.Next() {
 		var r ledger.Release
