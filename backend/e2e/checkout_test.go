@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -47,6 +46,7 @@ func appReady(t *testing.T, frame context.Context) {
 }
 
 func TestBuyOpensOverlayWithProductAndPrice(t *testing.T) {
+	t.Parallel()
 	tb := openDemo(t)
 	frame := tb.buy("wgt_oud")
 	if got := text(t, frame, "#bc-title"); got != "Oud & amber eau de parfum" {
@@ -79,6 +79,8 @@ func TestBuyOpensOverlayWithProductAndPrice(t *testing.T) {
 }
 
 func TestPurchaseShowsReceiptAndFiresEvent(t *testing.T) {
+	t.Parallel()
+	exclusive(t, &paidOrdersLock)
 	tb := openDemo(t)
 	before := paidOrders(t)
 	tb.do(chromedp.Evaluate[chromedp.Void](cardJS("wgt_notebook") + `.scrollIntoView({block: 'center'})`))
@@ -110,6 +112,8 @@ func TestPurchaseShowsReceiptAndFiresEvent(t *testing.T) {
 }
 
 func TestDeclinedCardShowsMessageAndPaysNothing(t *testing.T) {
+	t.Parallel()
+	exclusive(t, &paidOrdersLock)
 	tb := openDemo(t)
 	before := paidOrders(t)
 	frame := tb.buy("wgt_notebook")
@@ -133,6 +137,8 @@ func TestDeclinedCardShowsMessageAndPaysNothing(t *testing.T) {
 }
 
 func TestKeyboardOnlyPurchase(t *testing.T) {
+	t.Parallel()
+	shared(t, &paidOrdersLock)
 	tb := openDemo(t)
 	focusedBuy := func(widget string) string {
 		return `document.activeElement === ` + cardJS(widget) + ` && ` + cardJS(widget) + `.shadowRoot.activeElement === ` + buyJS(widget)
@@ -170,6 +176,7 @@ func TestKeyboardOnlyPurchase(t *testing.T) {
 }
 
 func TestForeignMessagesChangeNothing(t *testing.T) {
+	t.Parallel()
 	tb := openDemo(t)
 	frame := tb.buy("wgt_notebook")
 	appReady(t, frame)
@@ -178,7 +185,9 @@ func TestForeignMessagesChangeNothing(t *testing.T) {
 		total: {amount: 1, currency: 'USD'}}}, '*'), postMessage({bc: 1, type: 'close'}, '*'), true)`)
 	// The overlay's own window (not its parent) asks it to open another card.
 	eval[bool](t, frame, `(postMessage({bc: 1, type: 'open', widget: 'wgt_oud', token: 'x', lang: 'en'}, '*'), true)`)
-	tb.do(chromedp.Sleep(300 * time.Millisecond))
+	// Both windows have handled the forged messages.
+	delivered(t, tb.ctx, tb.ctx, "window")
+	delivered(t, frame, frame, "window")
 	if !eval[bool](t, tb.ctx, overlayJS+`.open`) {
 		t.Error("a forged close message closed the overlay")
 	}

@@ -31,6 +31,8 @@ const clickjackPage = `<style>
 // frame covered and while it keeps moving; left alone in plain view, the
 // same frame pays.
 func TestClickjackedPayDoesNothing(t *testing.T) {
+	t.Parallel()
+	shared(t, &paidOrdersLock)
 	order, pay := payStep(t, "wgt_notebook")
 	tb := newTab(t)
 	tb.do(navigate(publisherPage(t, strings.Replace(clickjackPage, "PAY_URL", pay, 1))))
@@ -116,6 +118,7 @@ func payStep(t *testing.T, widget string) (orderID, payURL string) {
 // with scripts off (<iframe sandbox>), where checkout.js cannot guard Pay:
 // the form's post is refused, and the order stays unpaid.
 func TestScriptlessFrameCannotPay(t *testing.T) {
+	t.Parallel()
 	order, pay := payStep(t, "wgt_notebook")
 	tb := newTab(t)
 	tb.do(navigate(publisherPage(t, `<iframe sandbox="allow-forms allow-same-origin" width="460" height="720" src="`+pay+`"></iframe>`)))
