@@ -34,6 +34,19 @@ func (tb *tab) buy(widget string) context.Context {
 	return frame
 }
 
+// watchClose listens for the overlay dialog's close event, after the
+// loader's own listener, which unlocks and scrolls the page back.
+func (tb *tab) watchClose() {
+	tb.t.Helper()
+	eval[bool](tb.t, tb.ctx, `(window.overlayClosed = false, `+overlayJS+`.addEventListener('close', () => overlayClosed = true, {once: true}), true)`)
+}
+
+// closed waits until the overlay is closed and the loader has handled it.
+func (tb *tab) closed() {
+	tb.t.Helper()
+	waitFor(tb.t, tb.ctx, `!`+overlayJS+`.open && overlayClosed`)
+}
+
 func text(t *testing.T, ctx context.Context, selector string) string {
 	t.Helper()
 	return eval[string](t, ctx, `document.querySelector('`+selector+`')?.textContent ?? ''`)
@@ -60,8 +73,9 @@ func TestBuyOpensOverlayWithProductAndPrice(t *testing.T) {
 		t.Errorf("page overflow while open = %q, want hidden", got)
 	}
 	// Esc closes, even before the WASM has taken over.
+	tb.watchClose()
 	tb.press(kb.Escape)
-	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
+	tb.closed()
 	if got := eval[string](t, tb.ctx, `getComputedStyle(document.documentElement).overflow`); got == "hidden" {
 		t.Error("page still locked after close")
 	}
@@ -100,8 +114,9 @@ func TestPurchaseShowsReceiptAndFiresEvent(t *testing.T) {
 	if got["target"] != "wgt_notebook" || got["widget"] != "wgt_notebook" || order["number"] != number {
 		t.Errorf("buycard:purchase = %v, want on wgt_notebook with order %s", got, number)
 	}
+	tb.watchClose()
 	clickIn(t, frame, "#bc-primary") // Done
-	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
+	tb.closed()
 	if y := eval[float64](t, tb.ctx, `scrollY`); y != scrollY {
 		t.Errorf("page scrolled from %v to %v", scrollY, y)
 	}
