@@ -92,13 +92,63 @@ func (bt *beaconTab) waitBeacons(n int) []beacon {
 	return nil
 }
 
-// noBeaconsAfter waits d and fails if any beacon has been sent.
-func (bt *beaconTab) noBeaconsAfter(d time.Duration) {
+// countSends makes the page count the loader's calls that send beacons
+// (navigator.sendBeacon, and fetch, its fallback) to /v1/events, passing
+// each call on. The loader looks both up at each send, so the count is
+// exact from now on.
+func (bt *beaconTab) countSends() {
 	bt.t.Helper()
-	bt.do(chromedp.Sleep(d))
+	eval[bool](bt.t, bt.ctx, `(() => {
+		window.beaconSends = 0;
+		const count = (f) => function (url, ...rest) {
+			if (String(url?.url ?? url).startsWith('`+h.host+`/v1/events')) beaconSends++;
+			return f.call(this, url, ...rest);
+		};
+		navigator.sendBeacon = count(navigator.sendBeacon);
+		window.fetch = count(window.fetch);
+		return true;
+	})()`)
+}
+
+// noBeacons fails if the page has sent a beacon, or one has reached the
+// network. The loader sends in the task of what triggers a send (hiding
+// the page), so the page's count is final once that has run.
+func (bt *beaconTab) noBeacons() {
+	bt.t.Helper()
+	if n := eval[int](bt.t, bt.ctx, `beaconSends`); n != 0 {
+		bt.t.Errorf("the page sent %d beacons, want none", n)
+	}
 	if b := bt.sent(); len(b) != 0 {
 		bt.t.Errorf("%d beacons sent, want none: %+v", len(b), b)
 	}
+}
+
+// inView waits until the card is at least half in view (inView true) or
+// not (false), as the loader's IntersectionObserver (threshold 0.5) sees
+// it: an observer of the test's own, created after the loader's, is told
+// of the same change in the same step, after it.
+func (bt *beaconTab) inView(widget string, inView bool) {
+	bt.t.Helper()
+	eval[bool](bt.t, bt.ctx, `new Promise((resolve) => {
+		const io = new IntersectionObserver((entries) => {
+			if (entries.some((e) => (e.intersectionRatio >= 0.5) === `+strconv.FormatBool(inView)+`)) (io.disconnect(), resolve(true));
+		}, {threshold: 0.5});
+		io.observe(`+cardJS(widget)+`);
+	})`)
+}
+
+// dwelt waits until the card has been half in view for the loader's one
+// second, and the loader's timer for it has fired: the test's observer
+// sees the card in view no earlier than the loader's, and its one-second
+// timer, started after the loader's, fires after it.
+func (bt *beaconTab) dwelt(widget string) {
+	bt.t.Helper()
+	eval[bool](bt.t, bt.ctx, `new Promise((resolve) => {
+		const io = new IntersectionObserver((entries) => {
+			if (entries.some((e) => e.intersectionRatio >= 0.5)) (io.disconnect(), setTimeout(() => resolve(true), 1e3));
+		}, {threshold: 0.5});
+		io.observe(`+cardJS(widget)+`);
+	})`)
 }
 
 // setHidden makes the page report itself hidden (or visible again) and
@@ -159,6 +209,7 @@ const spacer = `<div style="height:2500px"></div>`
 // Cards in view for a second are counted once, together in one request;
 // a card seen for less is not; hiding the page sends what is queued at once.
 func TestAnalyticsImpressions(t *testing.T) {
+	t.Parallel()
 	bt := newBeaconTab(t)
 	bt.do(navigate(publisherPage(t, `<div data-buycard="wgt_notebook"></div><div data-buycard="wgt_matcha"></div><div data-buycard="wgt_tee"></div>`+
 		spacer+`<div data-buycard="wgt_oud"></div>`+spacer+`<div data-buycard="wgt_print"></div>`+spacer)))
@@ -169,15 +220,17 @@ func TestAnalyticsImpressions(t *testing.T) {
 	sameEvents(t, "first screen", events(t, first[0], ""), "impression wgt_notebook", "impression wgt_matcha", "impression wgt_tee")
 	page := first[0].Page
 
-	// A glimpse is not an impression.
+	// A glimpse is not an impression: the loader sees the card come into
+	// view and go.
 	bt.scrollTo("wgt_oud")
-	bt.do(chromedp.Sleep(300 * time.Millisecond))
+	bt.inView("wgt_oud", true)
 	bt.scrollTo("")
+	bt.inView("wgt_oud", false)
 
 	// A second in view is, and hiding the page sends it without waiting
 	// for the batch timer (3 s after the event).
 	bt.scrollTo("wgt_print")
-	bt.do(chromedp.Sleep(1300 * time.Millisecond))
+	bt.dwelt("wgt_print")
 	hidden := time.Now()
 	bt.setHidden(true)
 	all := bt.waitBeacons(2)
@@ -190,9 +243,12 @@ func TestAnalyticsImpressions(t *testing.T) {
 	// sends nothing.
 	bt.setHidden(false)
 	bt.scrollTo("")
-	bt.do(chromedp.Sleep(1300 * time.Millisecond))
+	bt.dwelt("wgt_notebook")
+	bt.countSends()
 	bt.setHidden(true)
-	bt.do(chromedp.Sleep(500 * time.Millisecond))
+	if n := eval[int](t, bt.ctx, `beaconSends`); n != 0 {
+		t.Errorf("the page sent %d more beacons, want none", n)
+	}
 	if n := len(bt.sent()); n != 2 {
 		t.Errorf("%d beacons, want 2", n)
 	}
@@ -203,15 +259,17 @@ func TestAnalyticsImpressions(t *testing.T) {
 // beacon leaves with the page. A card with data-buycard-analytics="off"
 // sends nothing, and nothing is sent before there is something to send.
 func TestAnalyticsClicksAndOptOut(t *testing.T) {
+	t.Parallel()
 	bt := newBeaconTab(t)
 	bt.do(navigate(publisherPage(t, `<div data-buycard="wgt_notebook" data-buycard-analytics="off"></div>`+spacer+`<div data-buycard="wgt_matcha"></div>`+spacer)))
 	bt.renderedCards(2)
-	bt.do(chromedp.Sleep(1200 * time.Millisecond))
+	bt.countSends()
+	bt.dwelt("wgt_notebook")
 	bt.buy("wgt_notebook")
 	bt.press(kb.Escape)
 	waitFor(t, bt.ctx, `!`+overlayJS+`.open`)
 	bt.setHidden(true)
-	bt.noBeaconsAfter(500 * time.Millisecond)
+	bt.noBeacons()
 	bt.setHidden(false)
 
 	bt.clickBuy("wgt_matcha")
@@ -232,6 +290,7 @@ func TestAnalyticsClicksAndOptOut(t *testing.T) {
 
 // data-buycard-analytics="off" on the loader's script tag silences every card.
 func TestAnalyticsOffForThePage(t *testing.T) {
+	t.Parallel()
 	url := publisherPage(t, `<div data-buycard="wgt_notebook"></div>`)
 	path := strings.TrimPrefix(url, h.site)
 	html, _ := h.pages.Load(path)
@@ -239,10 +298,11 @@ func TestAnalyticsOffForThePage(t *testing.T) {
 	bt := newBeaconTab(t)
 	bt.do(navigate(url))
 	bt.renderedCards(1)
-	bt.do(chromedp.Sleep(1200 * time.Millisecond))
+	bt.countSends()
+	bt.dwelt("wgt_notebook")
 	bt.clickBuy("wgt_notebook")
 	waitFor(t, bt.ctx, overlayJS+`?.open`)
 	bt.setHidden(true)
-	bt.noBeaconsAfter(500 * time.Millisecond)
+	bt.noBeacons()
 	bt.noErrors()
 }

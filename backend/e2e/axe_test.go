@@ -285,9 +285,12 @@ func setColorScheme(t *testing.T, ctx context.Context, scheme string) {
 // checkout step, as the WASM renders them and as the server prerenders
 // them for a checkout without the WASM.
 func TestAccessibilityCheckout(t *testing.T) {
+	t.Parallel()
 	axeScript(t) // skip (or fail on CI) before starting anything
 
 	t.Run("demo feed", func(t *testing.T) {
+		t.Parallel()
+		shared(t, &paidOrdersLock)
 		tb := openDemo(t)
 		checkAxe(t, tb.ctx, "the demo feed")
 		frame := tb.buy("wgt_notebook")
@@ -304,6 +307,7 @@ func TestAccessibilityCheckout(t *testing.T) {
 	})
 
 	t.Run("cards in the dark", func(t *testing.T) {
+		t.Parallel()
 		tb := newTab(t)
 		tb.do(navigate(publisherPage(t, `<style>:root{color-scheme:light dark}</style><main>`+
 			`<div data-buycard="wgt_notebook"></div><div data-buycard="wgt_print"></div><div data-buycard="wgt_mug"></div></main>`)))
@@ -313,6 +317,7 @@ func TestAccessibilityCheckout(t *testing.T) {
 	})
 
 	t.Run("product pages", func(t *testing.T) {
+		t.Parallel()
 		tb := newTab(t)
 		for _, widget := range []string{"wgt_notebook", "wgt_tee", "wgt_print", "wgt_mug"} {
 			tb.do(navigate(h.host + "/p/" + widget))
@@ -321,6 +326,8 @@ func TestAccessibilityCheckout(t *testing.T) {
 	})
 
 	t.Run("checkout", func(t *testing.T) {
+		t.Parallel()
+		shared(t, &paidOrdersLock)
 		tb := newTab(t)
 		tb.do(navigate(checkoutURL(t, "wgt_tee", "")))
 		appReady(t, tb.ctx)
@@ -350,6 +357,9 @@ func TestAccessibilityCheckout(t *testing.T) {
 	})
 
 	t.Run("checkout without wasm", func(t *testing.T) {
+		t.Parallel()
+		shared(t, &paidOrdersLock)
+		shared(t, &oudStockLock)
 		tb := newTab(t)
 		tb.do(navigate(checkoutURL(t, "wgt_tee", "false")))
 		checkAxeSchemes(t, tb.ctx, "the choose step with options without the WASM")
@@ -373,6 +383,7 @@ func TestAccessibilityCheckout(t *testing.T) {
 // Content-Security-Policy allows no script at all, it finds a violation of
 // each kind planted, in the document and in a shadow root.
 func TestAxeFindsViolations(t *testing.T) {
+	t.Parallel()
 	axeScript(t)
 	tb := newTab(t)
 	tb.do(navigate(publisherPage(t, `<meta http-equiv="Content-Security-Policy" content="script-src 'none'">`+

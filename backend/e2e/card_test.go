@@ -11,6 +11,7 @@ import (
 const demoCards = 6
 
 func TestDemoRendersCardsInShadowRoots(t *testing.T) {
+	t.Parallel()
 	tb := newTab(t)
 	tb.do(navigate(demoURL()))
 	tb.renderedCards(demoCards)
@@ -69,6 +70,7 @@ func cardText(cards []renderedCard, widget string) string {
 }
 
 func TestCardAddedAfterLoadRenders(t *testing.T) {
+	t.Parallel()
 	tb := newTab(t)
 	tb.do(navigate(demoURL()))
 	tb.renderedCards(demoCards)
@@ -83,6 +85,7 @@ func TestCardAddedAfterLoadRenders(t *testing.T) {
 }
 
 func TestFiftyCardsMakeOneRequest(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	widgets := []string{"wgt_notebook", "wgt_tee", "wgt_matcha", "wgt_oud", "wgt_print"}
 	for i := range 50 {
@@ -117,6 +120,7 @@ const skeletonMatchesCardJS = `(() => {
 })()`
 
 func TestUnknownWidgetRendersNothingAndWarnsOnce(t *testing.T) {
+	t.Parallel()
 	tb := newTab(t)
 	tb.do(navigate(publisherPage(t, `<div data-buycard="wgt_doesnotexist"></div><div data-buycard="wgt_notebook"></div>`)))
 	tb.renderedCards(1)

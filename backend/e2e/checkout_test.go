@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -35,6 +34,19 @@ func (tb *tab) buy(widget string) context.Context {
 	return frame
 }
 
+// watchClose listens for the overlay dialog's close event, after the
+// loader's own listener, which unlocks and scrolls the page back.
+func (tb *tab) watchClose() {
+	tb.t.Helper()
+	eval[bool](tb.t, tb.ctx, `(window.overlayClosed = false, `+overlayJS+`.addEventListener('close', () => overlayClosed = true, {once: true}), true)`)
+}
+
+// closed waits until the overlay is closed and the loader has handled it.
+func (tb *tab) closed() {
+	tb.t.Helper()
+	waitFor(tb.t, tb.ctx, `!`+overlayJS+`.open && overlayClosed`)
+}
+
 func text(t *testing.T, ctx context.Context, selector string) string {
 	t.Helper()
 	return eval[string](t, ctx, `document.querySelector('`+selector+`')?.textContent ?? ''`)
@@ -47,6 +59,7 @@ func appReady(t *testing.T, frame context.Context) {
 }
 
 func TestBuyOpensOverlayWithProductAndPrice(t *testing.T) {
+	t.Parallel()
 	tb := openDemo(t)
 	frame := tb.buy("wgt_oud")
 	if got := text(t, frame, "#bc-title"); got != "Oud & amber eau de parfum" {
@@ -60,8 +73,9 @@ func TestBuyOpensOverlayWithProductAndPrice(t *testing.T) {
 		t.Errorf("page overflow while open = %q, want hidden", got)
 	}
 	// Esc closes, even before the WASM has taken over.
+	tb.watchClose()
 	tb.press(kb.Escape)
-	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
+	tb.closed()
 	if got := eval[string](t, tb.ctx, `getComputedStyle(document.documentElement).overflow`); got == "hidden" {
 		t.Error("page still locked after close")
 	}
@@ -79,6 +93,8 @@ func TestBuyOpensOverlayWithProductAndPrice(t *testing.T) {
 }
 
 func TestPurchaseShowsReceiptAndFiresEvent(t *testing.T) {
+	t.Parallel()
+	exclusive(t, &paidOrdersLock)
 	tb := openDemo(t)
 	before := paidOrders(t)
 	tb.do(chromedp.Evaluate[chromedp.Void](cardJS("wgt_notebook") + `.scrollIntoView({block: 'center'})`))
@@ -98,8 +114,9 @@ func TestPurchaseShowsReceiptAndFiresEvent(t *testing.T) {
 	if got["target"] != "wgt_notebook" || got["widget"] != "wgt_notebook" || order["number"] != number {
 		t.Errorf("buycard:purchase = %v, want on wgt_notebook with order %s", got, number)
 	}
+	tb.watchClose()
 	clickIn(t, frame, "#bc-primary") // Done
-	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
+	tb.closed()
 	if y := eval[float64](t, tb.ctx, `scrollY`); y != scrollY {
 		t.Errorf("page scrolled from %v to %v", scrollY, y)
 	}
@@ -110,6 +127,8 @@ func TestPurchaseShowsReceiptAndFiresEvent(t *testing.T) {
 }
 
 func TestDeclinedCardShowsMessageAndPaysNothing(t *testing.T) {
+	t.Parallel()
+	exclusive(t, &paidOrdersLock)
 	tb := openDemo(t)
 	before := paidOrders(t)
 	frame := tb.buy("wgt_notebook")
@@ -133,6 +152,8 @@ func TestDeclinedCardShowsMessageAndPaysNothing(t *testing.T) {
 }
 
 func TestKeyboardOnlyPurchase(t *testing.T) {
+	t.Parallel()
+	shared(t, &paidOrdersLock)
 	tb := openDemo(t)
 	focusedBuy := func(widget string) string {
 		return `document.activeElement === ` + cardJS(widget) + ` && ` + cardJS(widget) + `.shadowRoot.activeElement === ` + buyJS(widget)
@@ -170,6 +191,7 @@ func TestKeyboardOnlyPurchase(t *testing.T) {
 }
 
 func TestForeignMessagesChangeNothing(t *testing.T) {
+	t.Parallel()
 	tb := openDemo(t)
 	frame := tb.buy("wgt_notebook")
 	appReady(t, frame)
@@ -178,7 +200,9 @@ func TestForeignMessagesChangeNothing(t *testing.T) {
 		total: {amount: 1, currency: 'USD'}}}, '*'), postMessage({bc: 1, type: 'close'}, '*'), true)`)
 	// The overlay's own window (not its parent) asks it to open another card.
 	eval[bool](t, frame, `(postMessage({bc: 1, type: 'open', widget: 'wgt_oud', token: 'x', lang: 'en'}, '*'), true)`)
-	tb.do(chromedp.Sleep(300 * time.Millisecond))
+	// Both windows have handled the forged messages.
+	delivered(t, tb.ctx, tb.ctx, "window")
+	delivered(t, frame, frame, "window")
 	if !eval[bool](t, tb.ctx, overlayJS+`.open`) {
 		t.Error("a forged close message closed the overlay")
 	}

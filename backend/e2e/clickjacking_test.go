@@ -31,6 +31,8 @@ const clickjackPage = `<style>
 // frame covered and while it keeps moving; left alone in plain view, the
 // same frame pays.
 func TestClickjackedPayDoesNothing(t *testing.T) {
+	t.Parallel()
+	shared(t, &paidOrdersLock)
 	order, pay := payStep(t, "wgt_notebook")
 	tb := newTab(t)
 	tb.do(navigate(publisherPage(t, strings.Replace(clickjackPage, "PAY_URL", pay, 1))))
@@ -64,17 +66,27 @@ func TestClickjackedPayDoesNothing(t *testing.T) {
 }
 
 // clickPayAnyway clicks Pay with the mouse without waiting for the
-// clickjacking guard, and waits until the guard has refused clicks
-// refused times.
+// clickjacking guard until the guard has refused clicks refused times. A
+// click aimed at a sliding frame may land beside Pay (the frame moved
+// between aiming and clicking), so it clicks again until one lands; a
+// click that paid would show in the order's status, which callers check.
 func clickPayAnyway(t *testing.T, frame context.Context, refused int) {
 	t.Helper()
 	if eval[bool](t, frame, `document.documentElement.hasAttribute('data-bc-armed')`) {
 		t.Fatal("the pay step takes clicks; the test wants it refusing them")
 	}
-	if err := chromedp.Do(frame, chromedp.Click(chromedp.CSS("#bc-primary"))); err != nil {
-		t.Fatal(err)
+	landed := fmt.Sprintf(`document.documentElement.dataset.bcRefused === '%d'`, refused)
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if err := chromedp.Do(frame, chromedp.Click(chromedp.CSS("#bc-primary"))); err != nil {
+			t.Fatal(err)
+		}
+		if eval[bool](t, frame, landed) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the guard never refused click %d", refused)
+		}
 	}
-	waitFor(t, frame, fmt.Sprintf(`document.documentElement.dataset.bcRefused === '%d'`, refused))
 }
 
 // payStep starts a checkout of a widget's first variant through the API,
@@ -116,6 +128,7 @@ func payStep(t *testing.T, widget string) (orderID, payURL string) {
 // with scripts off (<iframe sandbox>), where checkout.js cannot guard Pay:
 // the form's post is refused, and the order stays unpaid.
 func TestScriptlessFrameCannotPay(t *testing.T) {
+	t.Parallel()
 	order, pay := payStep(t, "wgt_notebook")
 	tb := newTab(t)
 	tb.do(navigate(publisherPage(t, `<iframe sandbox="allow-forms allow-same-origin" width="460" height="720" src="`+pay+`"></iframe>`)))

@@ -102,6 +102,7 @@ func navLabels(t *testing.T, tb *tab) string {
 }
 
 func TestConsoleSignUpSignOutSignIn(t *testing.T) {
+	t.Parallel()
 	tb, email := signUp(t, "merchant", "Fernhill Ceramics")
 	if got := eval[string](t, tb.ctx, `document.querySelector('.cs-who').textContent`); got != email {
 		t.Errorf("signed in as %q, want %q", got, email)
@@ -137,6 +138,7 @@ func TestConsoleSignUpSignOutSignIn(t *testing.T) {
 // TestConsoleAPIKeyShownOnceAndRevoked makes a key in the console, uses
 // it, revokes it in the console and sees it refused at once.
 func TestConsoleAPIKeyShownOnceAndRevoked(t *testing.T) {
+	t.Parallel()
 	axeScript(t)
 	tb, _ := signUp(t, "publisher", "The Daily Fold")
 	visitConsole(t, tb, "/console/keys", `!!document.getElementById('key-name')`)
@@ -239,6 +241,7 @@ func visitConsole(t *testing.T, tb *tab, path, loaded string) {
 
 // TestConsoleSignedOutPagesAreAccessible checks the pages anyone can open.
 func TestConsoleSignedOutPagesAreAccessible(t *testing.T) {
+	t.Parallel()
 	axeScript(t)
 	tb := newSessionTab(t)
 	visitConsole(t, tb, "/console/signin", `!!document.getElementById('password')`)
@@ -252,6 +255,7 @@ func TestConsoleSignedOutPagesAreAccessible(t *testing.T) {
 // password through the printed link, and walks the admin's pages: the
 // status, the parties and the fee, which it changes.
 func TestConsoleAdmin(t *testing.T) {
+	t.Parallel()
 	axeScript(t)
 	email := fmt.Sprintf("ops-%d@example.com", userSeq.Add(1))
 	link, _, err := h.main.Accounts().CreateAdmin(context.Background(), email)
@@ -281,6 +285,8 @@ func TestConsoleAdmin(t *testing.T) {
 // shopper buys there; and the sale shows in both consoles' funnels and
 // balances. Every console page on the way passes axe-core.
 func TestConsoleSellEmbedBuy(t *testing.T) {
+	t.Parallel()
+	shared(t, &paidOrdersLock)
 	axeScript(t)
 	merchant, _ := signUp(t, "merchant", "Fernhill Ceramics")
 	checkAxeSchemes(t, merchant.ctx, "console merchant overview")

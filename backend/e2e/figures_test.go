@@ -15,6 +15,7 @@ import (
 // issue asks for (go test -run TestFirstSaleFigures -v ./backend/e2e).
 // Timings are logged, never asserted: performance claims come from make bench.
 func TestFirstSaleFigures(t *testing.T) {
+	t.Parallel()
 	loader := brotliSize(t, h.host+"/buycard.js")
 	wasm := brotliSize(t, h.host+wasmPath(t))
 	t.Logf("loader buycard.js: %d bytes brotli", loader)

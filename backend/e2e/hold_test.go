@@ -12,6 +12,9 @@ import (
 // Back in the overlay, the shopper pays after all; then, with another
 // order open, leaves the page: that order goes too.
 func TestClosingTheCheckoutReleasesTheOrder(t *testing.T) {
+	t.Parallel()
+	shared(t, &paidOrdersLock)
+	exclusive(t, &oudStockLock)
 	tb := openDemo(t)
 	before := oudStock(t)
 

@@ -22,6 +22,7 @@ const phishingTitle = `Nice mug"><meta http-equiv=refresh content=0;url=https://
 // checkout, through the prerendered page and the WASM taking over; the
 // popup checkout carries no meta refresh either.
 func TestHostileTitleCannotMoveTheOverlay(t *testing.T) {
+	t.Parallel()
 	merchant := signUpByAPI(t, "merchant", "Mug Phishers")
 	merchant.post(t, "/v1/payment-account/onboarding", map[string]any{"country": "US"}, nil)
 	var product struct{ ID string }

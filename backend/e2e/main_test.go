@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -38,6 +41,15 @@ type harness struct {
 var h harness
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	// The tests spend their time waiting on the browser, so more of them
+	// at once than the default GOMAXPROCS keeps the machine busy; more
+	// than this slows Chromium down on two cores. -parallel still decides.
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
+	}
 	os.Exit(run(m))
 }
 
@@ -172,4 +184,25 @@ func servePublisherPage(w http.ResponseWriter, r *http.Request) {
 // server reached as 127.0.0.1 while the widget host is localhost.
 func demoURL() string {
 	return fmt.Sprintf("http://127.0.0.1:%d/demo", h.main.Addr().Port)
+}
+
+// Tests run in parallel (t.Parallel), each in tabs of its own, except
+// where they share demo data one of them counts: the paid orders of the
+// whole database and the perfume's stock. A test that counts holds the
+// lock exclusively, a test that changes what is counted holds it shared.
+var (
+	paidOrdersLock sync.RWMutex
+	oudStockLock   sync.RWMutex
+)
+
+// exclusive holds l for t's whole run.
+func exclusive(t *testing.T, l *sync.RWMutex) {
+	l.Lock()
+	t.Cleanup(l.Unlock)
+}
+
+// shared holds l shared for t's whole run.
+func shared(t *testing.T, l *sync.RWMutex) {
+	l.RLock()
+	t.Cleanup(l.RUnlock)
 }

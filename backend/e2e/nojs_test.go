@@ -21,6 +21,8 @@ import (
 // hosted product page, and in the overlay before the WASM has arrived.
 
 func TestPurchaseWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	exclusive(t, &paidOrdersLock)
 	tb := newTab(t)
 	if _, err := chromedp.Call(tb.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
@@ -55,6 +57,8 @@ func TestPurchaseWithoutJavaScript(t *testing.T) {
 }
 
 func TestOverlayFormsBeforeWasm(t *testing.T) {
+	t.Parallel()
+	exclusive(t, &paidOrdersLock)
 	tb := openDemo(t)
 	before := paidOrders(t)
 	frame := tb.buy("wgt_notebook")
@@ -75,7 +79,8 @@ func TestOverlayFormsBeforeWasm(t *testing.T) {
 	number := text(t, frame, ".bc-order-number-value")
 
 	waitFor(t, tb.ctx, `purchases.length >= 1`)
-	tb.do(chromedp.Sleep(300 * time.Millisecond))
+	// Whatever the receipt page posted has reached the page.
+	delivered(t, frame, tb.ctx, "parent")
 	if n := eval[int](t, tb.ctx, `purchases.length`); n != 1 {
 		t.Fatalf("%d buycard:purchase events, want 1", n)
 	}
@@ -142,6 +147,8 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // The WASM takes over a pay page it did not render itself, keeps what was
 // typed, pays in place (no navigation), and then shows the receipt.
 func TestWasmTakesOverPayPage(t *testing.T) {
+	t.Parallel()
+	exclusive(t, &paidOrdersLock)
 	before := paidOrders(t)
 	tb := newTab(t)
 	tb.do(navigate(h.host + "/checkout/wgt_notebook/pay?" + startCheckout(t).Encode()))

@@ -75,6 +75,8 @@ func (tb *tab) targets() []*target.Info {
 // A tap on a popup card opens one window in the tap itself; the shopper
 // buys there with the sandbox, and the publisher's page hears of it once.
 func TestPopupCheckoutPurchase(t *testing.T) {
+	t.Parallel()
+	exclusive(t, &paidOrdersLock)
 	tb := popupPage(t, false)
 	before := paidOrders(t)
 	tb.clickBuy("wgt_notebook")
@@ -134,6 +136,7 @@ func TestPopupCheckoutPurchase(t *testing.T) {
 
 // When the browser blocks the window, Buy opens the overlay instead.
 func TestPopupBlockedFallsBackToOverlay(t *testing.T) {
+	t.Parallel()
 	tb := popupPage(t, true)
 	tb.clickBuy("wgt_notebook")
 	waitFor(t, tb.ctx, overlayJS+`?.open`)

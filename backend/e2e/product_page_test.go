@@ -10,6 +10,7 @@ import (
 // The hosted product page is the link fallback: it must work with
 // JavaScript turned off.
 func TestProductPageWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	tb := newTab(t)
 	if _, err := chromedp.Call(tb.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
@@ -34,6 +35,7 @@ func TestProductPageWithoutJavaScript(t *testing.T) {
 // its loader still turns the Buy link into the overlay, with no
 // violation (the browser reports each as a console error).
 func TestProductPageOverlayUnderItsCSP(t *testing.T) {
+	t.Parallel()
 	tb := newTab(t)
 	tb.do(navigate(h.host + "/p/wgt_notebook?pl=plc_feednotebook"))
 	waitFor(t, tb.ctx, `!!window.Buycard`)

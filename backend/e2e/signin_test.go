@@ -52,6 +52,7 @@ func startNode(t *testing.T, env map[string]string, logs *outages) *server.Main 
 // sign-in page while the wait lasts, then signs in; the node logs the
 // outage once.
 func TestConsoleSignInWithRedisDown(t *testing.T) {
+	t.Parallel()
 	var logs outages
 	node := startNode(t, map[string]string{"BUYCARD_REDIS_URL": "redis://127.0.0.1:1/0"}, &logs)
 	host := node.Config.PublicURL

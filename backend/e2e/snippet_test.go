@@ -36,6 +36,7 @@ func fetchSnippets(t *testing.T, widget, placement string) embed.Snippets {
 }
 
 func TestVersionedSnippetWithSRIRendersCard(t *testing.T) {
+	t.Parallel()
 	s := fetchSnippets(t, "wgt_notebook", "plc_feednotebook")
 	if !strings.Contains(s.Script, `integrity="sha384-`) || !strings.Contains(s.LoaderURL, "/buycard.") {
 		t.Fatalf("script snippet %s", s.Script)
@@ -60,6 +61,7 @@ func TestVersionedSnippetWithSRIRendersCard(t *testing.T) {
 }
 
 func TestVersionedSnippetWithWrongSRIIsBlocked(t *testing.T) {
+	t.Parallel()
 	s := fetchSnippets(t, "wgt_notebook", "plc_feednotebook")
 	// A well-formed hash of other bytes: the browser must refuse the loader.
 	wrong := "sha384-" + strings.Repeat("A", 64)

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
@@ -29,13 +28,17 @@ const stripeKey = "pk_test_e2e"
 
 // stripeStub stands in for Stripe.js: Stripe(pk).initEmbeddedCheckout(…)
 // resolves to a checkout whose mount records its arguments in
-// window.__stripeMount and fills the container.
+// window.__stripeMount and fills the container. __stripeInits counts the
+// checkouts made, __stripeDiscarded those destroyed without a mount.
 const stripeStub = `(() => {
   window.__stripeLoads = (window.__stripeLoads || 0) + 1;
   window.__stripeMount ??= [];
   window.__stripeDestroy ??= 0;
+  window.__stripeInits ??= 0;
+  window.__stripeDiscarded ??= 0;
   window.Stripe = (pk) => ({
     initEmbeddedCheckout: async ({ clientSecret }) => {
+      __stripeInits++;
       let box;
       return {
         mount(sel) {
@@ -49,6 +52,7 @@ const stripeStub = `(() => {
         },
         destroy() {
           __stripeDestroy++;
+          if (!box) __stripeDiscarded++;
           box?.remove();
         },
       };
@@ -192,6 +196,7 @@ func mounted(t *testing.T, ctx context.Context) {
 // The WASM shows the pay step in place; stripe-checkout.js loads Stripe.js
 // and mounts, once, and go-app's re-renders leave the mounted form alone.
 func TestStripeMountWithWasm(t *testing.T) {
+	t.Parallel()
 	origin := stripeOrigin(t)
 	st := newStripeTab(t)
 	st.do(navigate(chooseURL(t, origin)))
@@ -207,7 +212,9 @@ func TestStripeMountWithWasm(t *testing.T) {
 	// handles them), then check the same container still holds the form.
 	eval[bool](t, st.ctx, `(window.__container = document.querySelector('#bc-stripe-checkout'),
 		document.querySelectorAll('.bc-sentinel').forEach(s => s.focus()), true)`)
-	st.do(chromedp.Sleep(300 * time.Millisecond))
+	// The WASM's focus trap has handled them (and re-rendered): focus is
+	// back on a control of the panel.
+	waitFor(t, st.ctx, `!!document.activeElement?.closest('.bc-checkout') && !document.activeElement.classList.contains('bc-sentinel')`)
 	if !eval[bool](t, st.ctx, `window.__container === document.querySelector('#bc-stripe-checkout') &&
 		!!__container.querySelector('.stripe-stub')`) {
 		t.Error("a re-render replaced the mounted form")
@@ -221,6 +228,7 @@ func TestStripeMountWithWasm(t *testing.T) {
 // Without the WASM the choose form posts, and the prerendered pay page
 // (sent with wasm=false) mounts Stripe's form itself.
 func TestStripeMountWithoutWasm(t *testing.T) {
+	t.Parallel()
 	origin := stripeOrigin(t)
 	st := newStripeTab(t)
 	st.blockWasm()
@@ -239,6 +247,7 @@ func TestStripeMountWithoutWasm(t *testing.T) {
 // lost checkout before mounting in the new container, so there is never
 // more than one.
 func TestStripeMountSurvivesWasmTakeover(t *testing.T) {
+	t.Parallel()
 	origin := stripeOrigin(t)
 	var r struct {
 		Order      struct{ ID string }
@@ -256,8 +265,10 @@ func TestStripeMountSurvivesWasmTakeover(t *testing.T) {
 		"order": {r.Order.ID}, "ot": {r.OrderToken}, "cs": {r.Payment.ClientSecret},
 	}.Encode()))
 	appReady(t, st.ctx)
-	waitFor(t, st.ctx, `!!document.querySelector('#bc-stripe-checkout .stripe-stub')`)
-	st.do(chromedp.Sleep(300 * time.Millisecond))
+	// Settled: the container in the page holds a form, and every
+	// checkout made has been mounted or thrown away unmounted.
+	waitFor(t, st.ctx, `!!document.querySelector('#bc-stripe-checkout .stripe-stub') &&
+		__stripeInits === __stripeMount.length + __stripeDiscarded`)
 	if n := eval[int](t, st.ctx, `document.querySelectorAll('.stripe-stub').length`); n != 1 {
 		t.Errorf("%d Stripe forms in the page, want 1", n)
 	}
@@ -274,6 +285,7 @@ func TestStripeMountSurvivesWasmTakeover(t *testing.T) {
 // When Stripe.js cannot load, the overlay says so and offers a retry,
 // which mounts the form once Stripe.js answers.
 func TestStripeLoadFailureShowsRetry(t *testing.T) {
+	t.Parallel()
 	origin := stripeOrigin(t)
 	st := newStripeTab(t)
 	st.fail.Store(true)
