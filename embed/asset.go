@@ -254,19 +254,44 @@ func decompressesTo(compressed, raw []byte, decompress func(io.Reader) (io.Reade
 
 // Precompress writes path+".br" (brotli, best) and path+".gz" (gzip, best)
 // beside each file, for LoadAsset to serve without compressing at start.
-// It is the build's step for the client WASM.
+// It is the build's step for the client WASMs. Brotli 11 takes most of a
+// minute for a WASM, so the files and encodings are compressed at once,
+// one goroutine each, and a compressed file that already decompresses to
+// the file is kept: a rebuild that changed no client code costs a
+// decompression.
 func Precompress(paths ...string) error {
-	for _, path := range paths {
+	var wg sync.WaitGroup
+	errs := make([]error, 2*len(paths))
+	for i, path := range paths {
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			return fmt.Errorf("precompress: %w", err)
 		}
-		if err := os.WriteFile(path+".br", brotliBytes(raw, brotli.BestCompression), 0o644); err != nil {
-			return fmt.Errorf("precompress: %w", err)
-		}
-		if err := os.WriteFile(path+".gz", gzipBytes(raw, gzip.BestCompression), 0o644); err != nil {
-			return fmt.Errorf("precompress: %w", err)
+		for j, enc := range []struct {
+			ext        string
+			decompress func(io.Reader) (io.Reader, error)
+			compress   func() []byte
+		}{
+			{".br", brotliReader, func() []byte { return brotliBytes(raw, brotli.BestCompression) }},
+			{".gz", gzipReader, func() []byte { return gzipBytes(raw, gzip.BestCompression) }},
+		} {
+			wg.Go(func() {
+				errs[2*i+j] = writeCompressed(path+enc.ext, raw, enc.decompress, enc.compress)
+			})
 		}
 	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("precompress: %w", err)
+	}
 	return nil
+}
+
+// writeCompressed writes compress() to path unless the file there already
+// decompresses to raw.
+func writeCompressed(path string, raw []byte, decompress func(io.Reader) (io.Reader, error), compress func() []byte) error {
+	if old, err := os.ReadFile(path); err == nil && decompressesTo(old, raw, decompress) {
+		return nil
+	}
+	return os.WriteFile(path, compress(), 0o644)
 }

@@ -193,3 +193,50 @@ func TestNewAssetOncePerContent(t *testing.T) {
 		t.Error("different bytes got the cached forms")
 	}
 }
+
+// TestPrecompress writes both encodings beside each file, keeps a
+// compressed file that still decompresses to the file (a rebuild that
+// changed no client code), and replaces one that does not.
+func TestPrecompress(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.wasm"), filepath.Join(dir, "b.wasm")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(a, compressible, 0o644))
+	must(os.WriteFile(b, bytes.ToUpper(compressible), 0o644))
+	must(Precompress(a, b))
+	decoded := func(path string, decompress func(io.Reader) (io.Reader, error)) []byte {
+		t.Helper()
+		f, err := os.ReadFile(path)
+		must(err)
+		r, err := decompress(bytes.NewReader(f))
+		must(err)
+		got, err := io.ReadAll(r)
+		must(err)
+		return got
+	}
+	for _, path := range []string{a, b} {
+		raw, _ := os.ReadFile(path)
+		if !bytes.Equal(decoded(path+".br", brotliReader), raw) || !bytes.Equal(decoded(path+".gz", gzipReader), raw) {
+			t.Fatalf("%s: the compressed files do not decompress to it", path)
+		}
+	}
+
+	// a's files are kept byte for byte (a marker the compressor would not
+	// write: gzip level 1); b changed, so its files are written anew.
+	kept := gzipBytes(compressible, gzip.BestSpeed)
+	must(os.WriteFile(a+".gz", kept, 0o644))
+	must(os.WriteFile(b, compressible, 0o644))
+	must(Precompress(a, b))
+	if got, _ := os.ReadFile(a + ".gz"); !bytes.Equal(got, kept) {
+		t.Error("a.wasm.gz was written again though it still decompresses to a.wasm")
+	}
+	if !bytes.Equal(decoded(b+".br", brotliReader), compressible) || !bytes.Equal(decoded(b+".gz", gzipReader), compressible) {
+		t.Error("b.wasm's compressed files were not written again after it changed")
+	}
+}
