@@ -17,7 +17,7 @@ require golang.org/x/image v0.47.0
 
 require github.com/evanw/esbuild v0.28.2
 
-require golang.org/x/net v0.61.0 // indirect
+require golang.org/x/net v0.61.0
 
 require (
 	github.com/getkin/kin-openapi v0.153.0
@@ -67,3 +67,5 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+replace github.com/chromedp/chromedp => ./third_party/chromedp

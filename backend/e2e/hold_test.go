@@ -46,6 +46,7 @@ func TestClosingTheCheckoutReleasesTheOrder(t *testing.T) {
 		t.Fatalf("after paying: order %+v, stock %d; want a new paid order, %d", paid, oudStock(t), before-1)
 	}
 	clickIn(t, frame, "#bc-primary") // Done
+	waitFor(t, tb.ctx, `!`+overlayJS+`.open`)
 
 	// A third order, left open when the shopper leaves the page.
 	frame = tb.buy("wgt_oud")
