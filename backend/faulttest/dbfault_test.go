@@ -10,11 +10,16 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/postgres/pgtest"
+	"github.com/buycard/buycard/backend/pgtest"
+	"github.com/buycard/buycard/backend/postgres"
 	"github.com/buycard/buycard/backend/server"
 	"github.com/buycard/buycard/backend/storetest"
 	"github.com/buycard/buycard/ledger"
 )
+
+// postgresTemplate is the store's migrated database, made once (by this or
+// another test process); each test gets a copy.
+var postgresTemplate = pgtest.NewTemplate(postgres.Migrations(), postgres.MigrateDatabase)
 
 // shoppers is how many shoppers buy at once in TestDatabaseFaults.
 const shoppers = 4
@@ -31,7 +36,7 @@ const shoppers = 4
 // any non-2xx answer is a refusal.
 func TestDatabaseFaults(t *testing.T) {
 	scenario(t)
-	databaseURL := pgtest.Migrated(t)
+	databaseURL := postgresTemplate.Database(t)
 	u, err := url.Parse(databaseURL)
 	if err != nil {
 		t.Fatal(err)

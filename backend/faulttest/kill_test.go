@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/postgres/pgtest"
 	"github.com/buycard/buycard/backend/sandbox"
 	"github.com/buycard/buycard/backend/storetest"
 	"github.com/buycard/buycard/ledger"
@@ -51,7 +50,7 @@ func TestKillDuringFulfilment(t *testing.T) {
 		databaseURL func(t testing.TB) string
 	}{
 		{"sqlite", func(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "kill.db") }},
-		{"postgres", pgtest.Migrated},
+		{"postgres", postgresTemplate.Database},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

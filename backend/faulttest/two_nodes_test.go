@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/postgres/pgtest"
 	"github.com/buycard/buycard/backend/server"
 	"github.com/buycard/buycard/backend/storetest"
 	"github.com/buycard/buycard/backend/stripeconnect/stripetest"
@@ -80,7 +79,7 @@ func newCluster(t *testing.T) *cluster {
 	t.Helper()
 	c := &cluster{fake: stripetest.NewServer()}
 	t.Cleanup(c.fake.Close)
-	databaseURL := pgtest.Migrated(t)
+	databaseURL := postgresTemplate.Database(t)
 	env := nodeEnv(databaseURL)
 	maps.Copy(env, map[string]string{
 		"STRIPE_SECRET_KEY": "sk_test_faulttest", "STRIPE_PUBLISHABLE_KEY": "pk_test_faulttest",

@@ -103,6 +103,16 @@ func Migrations() fs.FS {
 	return dir
 }
 
+// MigrateDatabase opens the database url names, migrates it and closes
+// it: what tests' template databases are made with (package pgtest).
+func MigrateDatabase(ctx context.Context, url string) error {
+	db, err := Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	return errors.Join(db.Migrate(ctx), db.Close())
+}
+
 // Migrate applies the migrations the schema has not seen yet. It is safe
 // to call on every start, from many nodes at once: an advisory lock keyed
 // by the schema lets one node migrate while the others wait.

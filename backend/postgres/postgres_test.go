@@ -1,8 +1,6 @@
 package postgres
 
 import (
-	"context"
-	"errors"
 	"net/url"
 	"strings"
 	"sync"
@@ -12,19 +10,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/buycard/buycard"
-	"github.com/buycard/buycard/backend/postgres/internal/pgtemplate"
+	"github.com/buycard/buycard/backend/pgtest"
 	"github.com/buycard/buycard/backend/storetest"
 )
 
 // migrated is a migrated database, made once (by this or another test
 // process); each test gets a copy.
-var migrated = pgtemplate.New(Migrations(), func(ctx context.Context, url string) error {
-	db, err := Open(ctx, url)
-	if err != nil {
-		return err
-	}
-	return errors.Join(db.Migrate(ctx), db.Close())
-})
+var migrated = pgtest.NewTemplate(Migrations(), MigrateDatabase)
 
 // openTest opens a store on a fresh copy of the migrated database.
 func openTest(t testing.TB) *DB {
@@ -53,7 +45,7 @@ func TestStore(t *testing.T) {
 // another pool, or from many at once, is a no-op that keeps the data.
 func TestMigrate(t *testing.T) {
 	t.Parallel()
-	u := pgtemplate.Schema(t)
+	u := pgtest.Schema(t)
 	open := func() *DB {
 		db, err := Open(t.Context(), u)
 		if err != nil {

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/buycard/buycard/backend/demo"
+	"github.com/buycard/buycard/backend/pgtest"
 	"github.com/buycard/buycard/backend/postgres"
-	"github.com/buycard/buycard/backend/postgres/pgtest"
 )
 
 func TestLoadConfig(t *testing.T) {

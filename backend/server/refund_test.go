@@ -8,9 +8,14 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/auth"
-	"github.com/buycard/buycard/backend/postgres/pgtest"
+	"github.com/buycard/buycard/backend/pgtest"
+	"github.com/buycard/buycard/backend/postgres"
 	"github.com/buycard/buycard/backend/stripeconnect/stripetest"
 )
+
+// postgresTemplate is the store's migrated database, made once (by this or
+// another test process); each test gets a copy.
+var postgresTemplate = pgtest.NewTemplate(postgres.Migrations(), postgres.MigrateDatabase)
 
 // onEachStore runs test on a Stripe node on SQLite, and on one on
 // PostgreSQL (when BUYCARD_TEST_POSTGRES_URL is set), the notebook's
@@ -18,7 +23,7 @@ import (
 func onEachStore(t *testing.T, test func(t *testing.T, m *Main, fake *stripetest.Server, merchantID string)) {
 	stores := map[string]func(t *testing.T) string{
 		"sqlite":   func(*testing.T) string { return "" },
-		"postgres": func(t *testing.T) string { return pgtest.Migrated(t) },
+		"postgres": func(t *testing.T) string { return postgresTemplate.Database(t) },
 	}
 	for name, databaseURL := range stores {
 		t.Run(name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-// Package pgtemplate gives a test a PostgreSQL database of its own, the
+// Package pgtest gives a test a PostgreSQL database of its own, the
 // way pkgsite's RunDBTestsInParallel does: a database is migrated once,
 // into a template, and each test gets a copy of it (CREATE DATABASE …
 // TEMPLATE, a copy of a few files), dropped when the test ends. Migrating
@@ -11,9 +11,12 @@
 // another. It is built under an advisory lock and no one connects to it
 // afterwards: PostgreSQL copies only a database nobody is connected to.
 //
-// It is package pgtest's machinery, apart so that the store's own tests,
-// which pgtest cannot serve without importing the store, use it too.
-package pgtemplate
+// The server is the one BUYCARD_TEST_POSTGRES_URL names. Without that
+// variable the test is skipped, except in CI (CI=true), which must run
+// every store. Like backend/sqlitetest, it does not import the store, so
+// the store's own tests use it too: each test package makes its template
+// with NewTemplate(postgres.Migrations(), postgres.MigrateDatabase).
+package pgtest
 
 import (
 	"context"
@@ -72,11 +75,11 @@ type Template struct {
 	err   error
 }
 
-// New returns the template migrate makes of an empty database; url names
-// that database, and migrate closes every connection it opens before it
-// returns. migrations are the files migrate applies: they name the
-// template.
-func New(migrations fs.FS, migrate func(ctx context.Context, url string) error) *Template {
+// NewTemplate returns the template migrate makes of an empty database;
+// url names that database, and migrate closes every connection it opens
+// before it returns. migrations are the files migrate applies: they name
+// the template.
+func NewTemplate(migrations fs.FS, migrate func(ctx context.Context, url string) error) *Template {
 	return &Template{migrations: migrations, migrate: migrate}
 }
 
