@@ -219,14 +219,14 @@ func (p *discountsPage) renderList() app.UI {
 			c := p.codes[i]
 			return []app.UI{
 				app.Code().Text(c.Code),
-				app.Text(discountText(c.PercentBPS, c.AmountOff)),
+				app.Text(discountText(c.PercentBPS, c.AmountOff) + minimumText(c.MinSubtotal)),
 				app.Text(usesText(c.Redeemed, c.MaxRedemptions)),
 				app.Text(limitText(c.MaxPerBuyer)),
 				app.Text(endText(c.EndsAt)),
 				p.placementControl(i, c),
 				app.Text(codeStatus(c, now)),
 				app.If(c.ArchivedAt == nil, func() app.UI {
-					return app.Button().Type("button").Class("cs-danger").Text("End now").Aria("label", "End "+c.Code+" now").
+					return app.Button().Type("button").Class("cs-danger").Text("End").Aria("label", "End "+c.Code+" now").
 						OnClick(func(ctx app.Context, e app.Event) { p.archive(ctx, c) })
 				}),
 			}
@@ -280,6 +280,18 @@ func discountText(bps int, amounts map[string]int64) string {
 		parts = append(parts, ui.MoneyText(amounts[cur], cur))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// minimumText is ", from $30.00" for a code with minimums, else "".
+func minimumText(minimums map[string]int64) string {
+	var parts []string
+	for _, cur := range slices.Sorted(maps.Keys(minimums)) {
+		parts = append(parts, ui.MoneyText(minimums[cur], cur))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", from " + strings.Join(parts, " or ")
 }
 
 // usesText is "3" or "3 of 100".
