@@ -54,6 +54,7 @@ func (p *placementsPage) Render() app.UI {
 		app.P().Text("Each placement is one spot on your site showing a card. Open one for its embed code, a live preview and its funnel."),
 		ui.Status(p.err, ""),
 		p.renderList(),
+		newPlacementCodes(p.s),
 	)
 }
 

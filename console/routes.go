@@ -57,6 +57,7 @@ var routes = []route{
 	{pattern: path("/products/" + idExpr), role: buycard.RoleMerchant, title: "Product", page: newProductPage},
 	{pattern: path("/widgets"), role: buycard.RoleMerchant, title: "Widgets", nav: "Widgets", page: newWidgetsPage},
 	{pattern: path("/widgets/" + idExpr), role: buycard.RoleMerchant, title: "Widget designer", page: newWidgetDesigner},
+	{pattern: path("/discounts"), role: buycard.RoleMerchant, title: "Discount codes", nav: "Discount codes", page: newDiscountsPage},
 	{pattern: path("/orders"), role: buycard.RoleMerchant, title: "Orders", nav: "Orders", page: newOrdersPage},
 	{pattern: path("/statement"), role: buycard.RoleMerchant, title: "Statement", nav: "Statement", page: newStatementPage},
 	// Publisher pages.

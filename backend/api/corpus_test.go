@@ -207,6 +207,7 @@ type corpusFixture struct {
 	order      checkoutReply
 	spareKeyID string // a key the corpus may revoke
 	cardToken  string
+	codeID     string // a discount code of the merchant
 }
 
 // setUp makes the fixture, the callers and the good values.
@@ -248,6 +249,7 @@ func (c *corpus) fixture(t *testing.T) corpusFixture {
 	}
 	f.spareKeyID = c.create(t, "/v1/keys", `{"name":"spare"}`, f.cookie.headers())["key"].(map[string]any)["id"].(string)
 	f.cardToken = ts.cardToken(t, f.widgetID)
+	f.codeID = c.create(t, "/v1/discount-codes", `{"code":"CORPUS10","percent_bps":1000}`, f.key)["id"].(string)
 	return f
 }
 
@@ -259,7 +261,7 @@ func (c *corpus) goodValues(f corpusFixture) map[string]any {
 	today := c.ts.now.UTC().Format(buycard.DayLayout)
 	return map[string]any{
 		"products/{id}": f.product["id"], "widgets/{id}": f.widgetID, "orders/{id}": f.order.Order.ID,
-		"keys/{id}": f.spareKeyID, "placements/{id}": "plc_feednotebook",
+		"keys/{id}": f.spareKeyID, "placements/{id}": "plc_feednotebook", "discount-codes/{id}": f.codeID,
 		"{widget}": f.widgetID, "{party}": buycard.PartyMerchant, "connect/{party}/{id}": f.merchantID,
 
 		"ids": f.widgetID, "lang": "en", "widget": f.widgetID, "placement": "plc_feednotebook",
@@ -271,7 +273,7 @@ func (c *corpus) goodValues(f corpusFixture) map[string]any {
 		"outcome": "opened", "amount": 100, "price": 1200, "stock": 3, "max_per_order": 2, "country": "FR", "v": 1,
 		"page": "AbCdEfGhIjKlMnOpQrSt_-", "type": "click", "at": c.ts.now.UnixMilli(), "url": "https://cdn.example.com/a.png",
 		"client_secret": f.order.Payment.ClientSecret, "card_number": "4242424242424242",
-		"Idempotency-Key": "corpus-refund", "Stripe-Signature": "t=1,v1=00",
+		"Idempotency-Key": "corpus-refund", "code": "CORPUS10", "percent_bps": 1500, "Stripe-Signature": "t=1,v1=00",
 	}
 }
 

@@ -91,7 +91,7 @@ func TestMerchantRoutes(t *testing.T) {
 }
 
 // TestMerchantIsolation: for 100 pairs of merchants, every read and write
-// of A on B's products and widgets answers 404 and changes nothing.
+// of A on B's products, widgets and discount codes answers 404 and changes nothing.
 func TestMerchantIsolation(t *testing.T) {
 	t.Parallel()
 	ts := newAuthServer(t, false)
@@ -105,6 +105,8 @@ func TestMerchantIsolation(t *testing.T) {
 		must(t, ts.db.CreateProduct(ctx, p))
 		w := &buycard.Widget{MerchantID: b.ID, ProductID: p.ID, CTA: "Buy"}
 		must(t, ts.db.CreateWidget(ctx, w))
+		code := &buycard.DiscountCode{MerchantID: b.ID, Code: fmt.Sprintf("B%d", 100+i), PercentBPS: 1000, WidgetIDs: []string{w.ID}}
+		must(t, ts.db.CreateDiscountCode(ctx, code))
 		beforeP, err := ts.db.FindProduct(ctx, p.ID)
 		must(t, err)
 		beforeW, err := ts.db.FindWidget(ctx, w.ID)
@@ -116,6 +118,10 @@ func TestMerchantIsolation(t *testing.T) {
 			{"GET", "/v1/widgets/" + w.ID, ""},
 			{"PATCH", "/v1/widgets/" + w.ID, `{"cta":"stolen"}`},
 			{"POST", "/v1/widgets", `{"product_id":"` + p.ID + `"}`},
+			{"GET", "/v1/discount-codes/" + code.ID, ""},
+			{"PATCH", "/v1/discount-codes/" + code.ID, `{"percent_bps":10000}`},
+			{"POST", "/v1/discount-codes/" + code.ID + "/archive", ""},
+			{"POST", "/v1/discount-codes", `{"code":"MINE","percent_bps":100,"widget_ids":["` + w.ID + `"]}`},
 		} {
 			ct := ""
 			if r[2] != "" {
@@ -129,12 +135,15 @@ func TestMerchantIsolation(t *testing.T) {
 		must(t, err)
 		gotW, err := ts.db.FindWidget(ctx, w.ID)
 		must(t, err)
-		if !reflect.DeepEqual(gotP, beforeP) || !reflect.DeepEqual(gotW, beforeW) {
-			t.Fatalf("B's objects changed: %+v %+v", gotP, gotW)
+		gotCode, err := ts.db.FindDiscountCode(ctx, code.ID)
+		must(t, err)
+		if !reflect.DeepEqual(gotP, beforeP) || !reflect.DeepEqual(gotW, beforeW) || !reflect.DeepEqual(gotCode, code) {
+			t.Fatalf("B's objects changed: %+v %+v %+v", gotP, gotW, gotCode)
 		}
 	}
-	for _, path := range []string{"/v1/products", "/v1/widgets"} {
-		if _, body := ts.do(t, "GET", path, "", "", a.headers()...); body != `{"products":[]}` && body != `{"widgets":[]}` {
+	for _, path := range []string{"/v1/products", "/v1/widgets", "/v1/discount-codes", "/v1/widget-placements"} {
+		if _, body := ts.do(t, "GET", path, "", "", a.headers()...); body != `{"products":[]}` && body != `{"widgets":[]}` &&
+			body != `{"discount_codes":[]}` && body != `{"placements":[]}` {
 			t.Errorf("A's %s = %s", path, body)
 		}
 	}

@@ -156,6 +156,11 @@ type Services struct {
 	// stores the operator's settings (admin.go, merchant_orders.go); nil
 	// turns those routes off and leaves PlatformFee as configured.
 	Admin buycard.AdminService
+
+	// Discounts stores discount codes (discount.go); nil uses the Catalog
+	// when it implements buycard.DiscountService, else turns the discount
+	// routes off.
+	Discounts buycard.DiscountService
 }
 
 // Server is the Fiber app with its dependencies.
@@ -171,6 +176,8 @@ type Server struct {
 	limits *limitstore.Store
 	// signIns throttles failed sign-ins.
 	signIns *auth.SignIns
+	// codeGuesses throttles wrong discount codes per client network.
+	codeGuesses *auth.Throttle
 	// fees is the platform fee new orders take (admin.go).
 	fees *platformFees
 }
@@ -261,6 +268,7 @@ func (s *Server) routes() {
 	s.merchantOrderRoutes(v1)
 	s.publisherRoutes(v1)
 	s.adminRoutes(v1)
+	s.discountRoutes(v1)
 	v1.Use(func(c *fiber.Ctx) error {
 		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
 	})

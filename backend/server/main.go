@@ -47,6 +47,7 @@ type Store interface {
 	buycard.FunnelService
 	buycard.AdminService
 	buycard.ImageService
+	buycard.DiscountService
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error
@@ -259,6 +260,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	// The admin settings' platform fee overrides Config.PlatformFee for
 	// new orders once saved (api/admin.go).
 	svc.Admin = m.DB
+	svc.Discounts = m.DB
 	m.accounts(&cfg, &svc)
 	if err := m.payments(&cfg, &svc); err != nil {
 		return nil, err
