@@ -172,10 +172,18 @@ func (m *Memory) Statement(ctx context.Context, q StatementQuery) ([]Entry, erro
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []Entry
-	for _, e := range m.entries[q.Account] {
-		if e.Seq > q.After && (q.Limit == 0 || len(out) < q.Limit) {
-			out = append(out, e)
+	journals := 0
+	for i, e := range m.entries[q.Account] {
+		if e.Seq <= q.After {
+			continue
 		}
+		if i == 0 || e.Seq != m.entries[q.Account][i-1].Seq {
+			journals++
+		}
+		if q.Limit != 0 && journals > q.Limit {
+			break
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }

@@ -103,14 +103,16 @@ func ScanBalanceMap(rows Rows) (map[ledger.AccountID]int64, error) {
 // statementQuery selects an account's entries with their running balance, a
 // window sum over the account's postings in append order (then memo, for
 // a journal's several postings to one account): $1 account,
-// $2 after (exclusive), $3 limit (statementLimit).
+// $2 after (exclusive), $3 limit of journals (statementLimit).
 const statementQuery = `
 	SELECT seq, key, kind, order_id, effective_at, memo, normal, balance FROM (
 		SELECT j.seq, j.key, j.kind, j.order_id, j.effective_at, p.memo, p.normal,
 		       CAST(SUM(p.normal) OVER (ORDER BY p.journal_seq, p.memo) AS BIGINT) AS balance
 		FROM ledger_postings p JOIN ledger_journals j ON j.seq = p.journal_seq
 		WHERE p.account = $1) entries
-	WHERE seq > $2 ORDER BY seq, memo LIMIT $3`
+	WHERE seq IN (SELECT DISTINCT journal_seq FROM ledger_postings
+		WHERE account = $1 AND journal_seq > $2 ORDER BY journal_seq LIMIT $3)
+	ORDER BY seq, memo`
 
 // statementLimit is the LIMIT for a query's Limit, 0 meaning all.
 func statementLimit(q ledger.StatementQuery) int64 {

@@ -67,6 +67,19 @@ func testOrderPrice(t *testing.T, s Store) {
 		got[i].EffectiveAt, got[i].Seq = wantStatement[i].EffectiveAt, wantStatement[i].Seq
 	}
 	wantEqual(t, "merchant statement", got, wantStatement)
+	// A page holds whole journals: the sale's three entries, then a refund's.
+	q := ledger.StatementQuery{Account: payable, Limit: 1}
+	page, err := s.Statement(ctx, q)
+	must(t, err)
+	if len(page) != 3 || q.NextAfter(page) != page[0].Seq || page[2].Seq != page[0].Seq {
+		t.Fatalf("first page %+v: want the sale's net, shipping and tax", page)
+	}
+	q.After = q.NextAfter(page)
+	page, err = s.Statement(ctx, q)
+	must(t, err)
+	if len(page) != 3 || page[0].JournalKey != "refund:re_ship" {
+		t.Fatalf("second page %+v: want the first refund's three entries", page)
+	}
 	for _, p := range []ledger.Party{ledger.Merchant(f.Merchant.ID), ledger.Publisher(f.Publisher.ID)} {
 		balances, err := s.Balances(ctx, p)
 		must(t, err)
