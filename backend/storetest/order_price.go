@@ -28,6 +28,16 @@ func testOrderPrice(t *testing.T, s Store) {
 	found, err := s.FindOrder(ctx, o.ID)
 	must(t, err)
 	wantEqual(t, "found order", found, o)
+	n = f.NewOrder(0, 1)
+	n.Price = buycard.OrderPrice{Shipping: 450, Tax: 120, TaxOnShipping: 75, TaxInclusive: true}
+	inclusive, err := s.CreateOrder(ctx, n)
+	must(t, err)
+	found, err = s.FindOrder(ctx, inclusive.ID)
+	must(t, err)
+	wantEqual(t, "found order with tax included", found, inclusive)
+	if !found.TaxInclusive || found.Total.Amount != found.Subtotal+450 {
+		t.Errorf("order with tax included %+v: want it, and a total of subtotal + shipping", found)
+	}
 
 	attachSession(t, s, o)
 	applyEvent(t, s, event(o, buycard.PaymentSucceeded))
