@@ -37,12 +37,14 @@ type Order struct {
 	PublisherID string `json:"publisher_id,omitempty"`
 	PlacementID string `json:"placement_id,omitempty"`
 
-	ProductTitle      string `json:"product_title"`
-	VariantName       string `json:"variant_name"`
-	Quantity          int    `json:"quantity"`
-	UnitPrice         Money  `json:"unit_price"`
-	Total             Money  `json:"total"`
-	PublisherShareBPS int    `json:"publisher_share_bps"`
+	ProductTitle string `json:"product_title"`
+	VariantName  string `json:"variant_name"`
+	Quantity     int    `json:"quantity"`
+	UnitPrice    Money  `json:"unit_price"`
+	// Total is the amount charged; OrderPrice says how it is made up.
+	Total Money `json:"total"`
+	OrderPrice
+	PublisherShareBPS int `json:"publisher_share_bps"`
 	// PlatformFeeBPS and PlatformFeeFixed (minor units of Total's
 	// currency) are the operator's fee when the order was created.
 	PlatformFeeBPS   int   `json:"platform_fee_bps"`
@@ -97,6 +99,10 @@ type NewOrder struct {
 	// Contract is the merchant's contract with the publisher of Claims,
 	// nil when there is none. Its share replaces the widget's.
 	Contract *PublisherContract
+	// Price holds the discount, shipping and tax computed for the order
+	// (zero for none) and their code and option names; Card.Order sets
+	// its Subtotal from the unit price and quantity.
+	Price OrderPrice
 }
 
 // publisherShareBPS is the publisher's share the new order snapshots:
@@ -201,8 +207,13 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		return nil, nil, err
 	}
 	unit := Money{Amount: v.Price, Currency: p.Currency}
-	total, err := unit.Times(int64(n.Quantity))
+	subtotal, err := unit.Times(int64(n.Quantity))
 	if err != nil {
+		return nil, nil, err
+	}
+	price := n.Price
+	price.Subtotal = subtotal.Amount
+	if err := price.Validate(p.Currency); err != nil {
 		return nil, nil, err
 	}
 	created := n.Now
@@ -223,7 +234,8 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		VariantName:  v.Name,
 		Quantity:     n.Quantity,
 		UnitPrice:    unit,
-		Total:        total,
+		Total:        Money{Amount: price.Charge(), Currency: p.Currency},
+		OrderPrice:   price,
 		CreatedAt:    created.UTC(),
 		ExpiresAt:    n.ExpiresAt.UTC(),
 		HeldUntil:    &held,

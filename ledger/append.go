@@ -86,6 +86,9 @@ func nextBalances(ctx context.Context, tx Tx, j Journal) (map[AccountID]int64, e
 	next := make(map[AccountID]int64, len(j.Postings))
 	for _, p := range j.Postings {
 		old, change := current[p.Account], p.NormalAmount()
+		if b, ok := next[p.Account]; ok { // the journal's earlier posting to the account
+			old = b
+		}
 		if change > 0 && old > math.MaxInt64-change || change < 0 && old < math.MinInt64-change {
 			return nil, buycard.Errorf(buycard.EINVALID, "Balance of %s would overflow.", p.Account)
 		}

@@ -18,8 +18,13 @@ type Sale struct {
 	PublisherID string // "" when no publisher made the sale
 	Provider    string // payment provider name: "stripe", "sandbox"
 	Total       buycard.Money
-	Rates       Rates
-	EffectiveAt time.Time // when the provider confirmed payment
+	// Shipping (net of the tax it contains) and Tax are the parts of
+	// Total outside the commission base, the merchant's alone
+	// (buycard.OrderPrice.ShippingNet and Tax); zero on an order without
+	// them, whose base is its Total.
+	Shipping, Tax int64
+	Rates         Rates
+	EffectiveAt   time.Time // when the provider confirmed payment
 }
 
 // SaleOf returns the Sale of a paid order with its snapshotted rates.
@@ -30,6 +35,8 @@ func SaleOf(o *buycard.Order, r Rates) Sale {
 		PublisherID: o.PublisherID,
 		Provider:    o.Provider,
 		Total:       o.Total,
+		Shipping:    o.ShippingNet(),
+		Tax:         o.Tax,
 		Rates:       r,
 	}
 	if o.PaidAt != nil {
@@ -38,20 +45,42 @@ func SaleOf(o *buycard.Order, r Rates) Sale {
 	return s
 }
 
-// Commission returns the original split of the sale. Without a publisher
-// the publisher share is zero and stays with the merchant. Errors: EINVALID.
+// Commission returns the original split of the sale: the rates divide
+// the commission base, Total less Shipping and Tax, which stay whole
+// with the merchant. Without a publisher the publisher share is zero and
+// stays with the merchant. Errors: EINVALID (also Shipping or Tax
+// negative, not a multiple of the minor-unit step, or more than Total).
 func (s Sale) Commission() (Commission, error) {
 	r := s.Rates
 	if s.PublisherID == "" {
 		r.PublisherBPS = 0
 	}
-	return r.Commission(s.Total)
+	step := buycard.MinorUnitStep(s.Total.Currency)
+	if s.Shipping < 0 || s.Tax < 0 || s.Shipping%step != 0 || s.Tax%step != 0 ||
+		s.Shipping > MaxAmount || s.Tax > MaxAmount || s.Shipping+s.Tax > s.Total.Amount {
+		return Commission{}, buycard.Errorf(buycard.EINVALID, "Sale shipping and tax must be non-negative multiples of %d within the total.", step)
+	}
+	c, err := r.Commission(buycard.Money{Amount: s.Total.Amount - s.Shipping - s.Tax, Currency: s.Total.Currency})
+	if err != nil {
+		return Commission{}, err
+	}
+	c.Total, c.Shipping, c.Tax = s.Total.Amount, s.Shipping, s.Tax
+	return c, nil
 }
+
+// Memos of the merchant's postings for shipping and tax, which go to its
+// payable account besides its net of the goods.
+const (
+	MemoShipping = "shipping"
+	MemoTax      = "tax"
+)
 
 // SalePaid returns the journal "sale:ORDER": debit the provider's clearing
 // account with the total; credit platform revenue with the fee, the
 // publisher's pending account with the share and the merchant's payable
-// with the net. Zero legs are left out. Errors: EINVALID.
+// with the net of the goods, and with shipping and tax in postings of
+// their own (memos "shipping", "tax"). Zero legs are left out, so a sale
+// without shipping or tax has the journal it always had. Errors: EINVALID.
 func SalePaid(s Sale) (Journal, error) {
 	if s.Total.Amount <= 0 {
 		return Journal{}, buycard.Errorf(buycard.EINVALID, "Sale total must be positive.")
@@ -61,12 +90,25 @@ func SalePaid(s Sale) (Journal, error) {
 		return Journal{}, err
 	}
 	cur := s.Total.Currency
-	return build(KindSale, s.OrderID, s.OrderID, cur, s.EffectiveAt, []Posting{
+	return build(KindSale, s.OrderID, s.OrderID, cur, s.EffectiveAt, append([]Posting{
 		{Account: Account(Provider(s.Provider), Clearing, cur), Amount: c.Total},
-		{Account: Account(Platform(), Revenue, cur), Amount: -c.Platform},
-		{Account: Account(Publisher(s.PublisherID), Pending, cur), Amount: -c.Publisher},
-		{Account: Account(Merchant(s.MerchantID), Payable, cur), Amount: -c.Merchant},
-	})
+	}, partyPostings(s, Pending, -1, []int64{c.Platform, c.Publisher, c.Merchant, c.Shipping, c.Tax})...))
+}
+
+// partyPostings returns the postings of the sale's parties for parts in
+// the order of Commission.shares, each times sign: platform revenue, the
+// publisher's account of kind publisherKind, and the merchant's payable
+// for its net, its shipping and its tax.
+func partyPostings(s Sale, publisherKind AccountKind, sign int64, parts []int64) []Posting {
+	cur := s.Total.Currency
+	payable := Account(Merchant(s.MerchantID), Payable, cur)
+	return []Posting{
+		{Account: Account(Platform(), Revenue, cur), Amount: sign * parts[0]},
+		{Account: Account(Publisher(s.PublisherID), publisherKind, cur), Amount: sign * parts[1]},
+		{Account: payable, Amount: sign * parts[2]},
+		{Account: payable, Amount: sign * parts[3], Memo: MemoShipping},
+		{Account: payable, Amount: sign * parts[4], Memo: MemoTax},
+	}
 }
 
 // Fee is a processor fee as the provider reported it.
@@ -158,7 +200,10 @@ func disputeHold(kind JournalKind, d Dispute, held int64) (Journal, error) {
 }
 
 // reversal builds a refund or lost-dispute journal: amount leaves source
-// and is clawed back from the parties of the sale.
+// and is clawed back from the parties of the sale, by cumulative
+// allocation over all five parts (platform, publisher, merchant net,
+// shipping, tax), so the reversals of the whole total unwind each part
+// exactly.
 func reversal(kind JournalKind, id string, s Sale, source AccountID, amount, before int64, released bool, at time.Time) (Journal, error) {
 	if amount <= 0 {
 		return Journal{}, buycard.Errorf(buycard.EINVALID, "Amount must be positive.")
@@ -175,13 +220,9 @@ func reversal(kind JournalKind, id string, s Sale, source AccountID, amount, bef
 	if released {
 		publisherKind = Available
 	}
-	cur := c.Currency
-	return build(kind, id, s.OrderID, cur, at, []Posting{
+	return build(kind, id, s.OrderID, c.Currency, at, append([]Posting{
 		{Account: source, Amount: -amount},
-		{Account: Account(Platform(), Revenue, cur), Amount: back[0]},
-		{Account: Account(Publisher(s.PublisherID), publisherKind, cur), Amount: back[1]},
-		{Account: Account(Merchant(s.MerchantID), Payable, cur), Amount: back[2]},
-	})
+	}, partyPostings(s, publisherKind, 1, back)...))
 }
 
 // Release moves an order's publisher share out of the hold window.

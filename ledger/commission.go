@@ -33,20 +33,35 @@ func (r Rates) Validate(currency string) error {
 	return buycard.ValidateFixedFee(r.PlatformFixed, currency)
 }
 
-// Commission is how one order total is divided.
+// Commission is how one order total is divided. Platform, Publisher and
+// Merchant divide the commission base (Base); Shipping and Tax are the
+// merchant's too, outside the base. The five parts sum to Total.
 type Commission struct {
 	Currency  string `json:"currency"`
 	Total     int64  `json:"total"`
 	Platform  int64  `json:"platform"`  // platform fee: revenue
 	Publisher int64  `json:"publisher"` // publisher share
-	Merchant  int64  `json:"merchant"`  // merchant net
+	Merchant  int64  `json:"merchant"`  // merchant net of the goods
+	// Shipping (net of the tax it contains) and Tax, both the merchant's.
+	Shipping int64 `json:"shipping,omitempty"`
+	Tax      int64 `json:"tax,omitempty"`
 }
+
+// Base is the commission base: what platform, publisher and merchant
+// divide by the rates.
+func (c Commission) Base() int64 { return c.Total - c.Shipping - c.Tax }
+
+// MerchantTotal is all the merchant gets: its net of the goods, shipping
+// and tax.
+func (c Commission) MerchantTotal() int64 { return c.Merchant + c.Shipping + c.Tax }
 
 // Party names used in commission splits; the names break the last ties.
 const (
 	shareMerchant  = "merchant"
 	sharePlatform  = "platform"
 	sharePublisher = "publisher"
+	shareShipping  = "shipping"
+	shareTax       = "tax"
 )
 
 // Commission divides total by the rates. First the whole total is split
@@ -81,9 +96,12 @@ func (r Rates) Commission(total buycard.Money) (Commission, error) {
 	}, nil
 }
 
-// shares returns c's parts as weights for Clawback.
+// shares returns c's parts as weights for Clawback. Shipping and tax
+// weigh nothing on an order without them, so they take no clawback and
+// the other parts' clawbacks are what they were before the breakdown.
 func (c Commission) shares() []Share {
-	return []Share{{sharePlatform, c.Platform}, {sharePublisher, c.Publisher}, {shareMerchant, c.Merchant}}
+	return []Share{{sharePlatform, c.Platform}, {sharePublisher, c.Publisher}, {shareMerchant, c.Merchant},
+		{shareShipping, c.Shipping}, {shareTax, c.Tax}}
 }
 
 // Remaining returns what each party still holds of c after reversed
@@ -101,5 +119,7 @@ func (c Commission) Remaining(reversed int64) (Commission, error) {
 		Platform:  c.Platform - back[0],
 		Publisher: c.Publisher - back[1],
 		Merchant:  c.Merchant - back[2],
+		Shipping:  c.Shipping - back[3],
+		Tax:       c.Tax - back[4],
 	}, nil
 }

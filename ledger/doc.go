@@ -56,6 +56,14 @@
 // party's clawback can in rare cases be negative by one step; the journal
 // stays balanced.
 //
+// A sale's rates divide its commission base, the goods after discount net
+// of tax; shipping (net of its tax) and tax are the merchant's and go to
+// its payable in postings of their own (memos "shipping" and "tax"), the
+// one case where a journal posts to an account more than once. Reversals
+// split over all five parts (platform, publisher, merchant net, shipping,
+// tax). A sale without shipping or tax has the three-party journal it
+// always had.
+//
 // # Journals
 //
 // Every money event is one balanced journal with an idempotency key

@@ -77,11 +77,13 @@ func (f *fuzzLedger) sale() {
 	cur := fuzzCurrencies[f.in.pick(len(fuzzCurrencies))]
 	step := buycard.MinorUnitStep(cur)
 	platform := int(f.in.uint16() % 10001)
-	rates := ledger.Rates{
-		PlatformBPS:   platform,
-		PublisherBPS:  int(f.in.uint16() % int64(10001-platform)),
-		PlatformFixed: int64(f.in.pick(4)) * 25 * step,
-	}
+	publisher := int(f.in.uint16() % int64(10001-platform))
+	// The fixed fee takes the byte's low two bits; the rest of it says
+	// how much of the total is shipping and tax (sixteenths, 0 to 7 each),
+	// so the inputs that drove sales before still drive the same
+	// operations.
+	b := int64(f.in.byte())
+	rates := ledger.Rates{PlatformBPS: platform, PublisherBPS: publisher, PlatformFixed: b % 4 * 25 * step}
 	s := ledger.Sale{
 		OrderID:     f.id("ord"),
 		MerchantID:  fuzzMerchants[f.in.pick(len(fuzzMerchants))],
@@ -91,6 +93,8 @@ func (f *fuzzLedger) sale() {
 		Rates:       rates,
 		EffectiveAt: f.at(),
 	}
+	units := s.Total.Amount / step
+	s.Shipping, s.Tax = units*(b/4%8)/16*step, units*(b/32)/16*step
 	c, err := s.Commission()
 	if err != nil {
 		f.t.Fatal(err)
@@ -271,7 +275,8 @@ func (f *fuzzLedger) reverse(o *fuzzOrder, amount int64) {
 	}
 	orig := o.commission
 	if rest.Platform < 0 || rest.Platform > orig.Platform || rest.Publisher < 0 || rest.Publisher > orig.Publisher ||
-		rest.Merchant < 0 || rest.Merchant > orig.Merchant {
+		rest.Merchant < 0 || rest.Merchant > orig.Merchant || rest.Shipping < 0 || rest.Shipping > orig.Shipping ||
+		rest.Tax < 0 || rest.Tax > orig.Tax {
 		f.t.Fatalf("operation %d: %s remaining %+v outside [0, %+v]", f.n, o.sale.OrderID, rest, orig)
 	}
 	o.rest = rest

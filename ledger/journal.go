@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
@@ -70,7 +71,8 @@ type Journal struct {
 
 // Validate returns an EINVALID error unless j is a journal a store may
 // append: a well-formed key and kind, one supported currency, 2 to
-// MaxPostings postings on distinct valid accounts of that currency, no zero
+// MaxPostings postings on distinct valid accounts of that currency (but
+// for an account's postings with memo "shipping" and "tax"), no zero
 // amount, every amount a multiple of the currency's minor-unit step and at
 // most MaxAmount, and postings summing to zero.
 func (j Journal) Validate() error {
@@ -80,16 +82,26 @@ func (j Journal) Validate() error {
 	if len(j.Postings) < 2 || len(j.Postings) > MaxPostings {
 		return buycard.Errorf(buycard.EINVALID, "Journal %s must have 2 to %d postings.", j.Key, MaxPostings)
 	}
-	seen := make(map[AccountID]bool, len(j.Postings))
+	// An account takes one posting, and besides it one for shipping and
+	// one for tax (a sale's merchant net, shipping and tax).
+	type line struct {
+		account AccountID
+		memo    string
+	}
+	seen := make(map[line]bool, len(j.Postings))
 	var sum int64
 	for _, p := range j.Postings {
 		if err := j.validatePosting(p); err != nil {
 			return err
 		}
-		if seen[p.Account] {
+		l := line{p.Account, ""}
+		if p.Memo == MemoShipping || p.Memo == MemoTax {
+			l.memo = p.Memo
+		}
+		if seen[l] {
 			return buycard.Errorf(buycard.EINVALID, "Journal %s posts to %s twice.", j.Key, p.Account)
 		}
-		seen[p.Account] = true
+		seen[l] = true
 		sum += p.Amount // cannot overflow: at most MaxPostings × MaxAmount
 	}
 	if sum != 0 {
@@ -154,14 +166,12 @@ func validKey(s string) bool {
 
 // Canonical returns the encoding of j's content that Digest hashes: each
 // field as a netstring ("len:bytes,"), the effective time as Unix
-// microseconds (what PostgreSQL keeps), and the postings sorted by account,
-// so their listing order is not content. Stores should keep EffectiveAt to
+// microseconds (what PostgreSQL keeps), and the postings sorted by account
+// then memo, so their listing order is not content. Stores should keep EffectiveAt to
 // the microsecond; builders already truncate it.
 func (j Journal) Canonical() []byte {
 	postings := slices.Clone(j.Postings)
-	slices.SortFunc(postings, func(a, b Posting) int {
-		return strings.Compare(a.Account.String(), b.Account.String())
-	})
+	slices.SortFunc(postings, comparePostings)
 	b := []byte("buycard-ledger-journal-v1\n")
 	b = netstring(b, j.Key)
 	b = netstring(b, string(j.Kind))
@@ -175,6 +185,12 @@ func (j Journal) Canonical() []byte {
 		b = netstring(b, p.Memo)
 	}
 	return b
+}
+
+// comparePostings orders postings by account, then memo: how Canonical
+// and the stores list them.
+func comparePostings(a, b Posting) int {
+	return cmp.Or(strings.Compare(a.Account.String(), b.Account.String()), strings.Compare(a.Memo, b.Memo))
 }
 
 func netstring(b []byte, s string) []byte {

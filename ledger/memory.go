@@ -91,8 +91,11 @@ func (tx memoryTx) Insert(_ context.Context, r Record) error {
 	m.links = append(m.links, Link{Journal: j, Hash: r.Hash})
 	m.digests = append(m.digests, r.Digest)
 	m.byKey[j.Key] = len(m.links) - 1
-	for _, p := range j.Postings {
-		m.balances[p.Account] = r.Balances[p.Account]
+	// Entries list a journal's postings to one account by memo, each with
+	// the balance after it, as the stores' statements do.
+	postings := slices.SortedFunc(slices.Values(j.Postings), comparePostings)
+	for _, p := range postings {
+		m.balances[p.Account] += p.NormalAmount()
 		m.entries[p.Account] = append(m.entries[p.Account], Entry{
 			Seq:         r.Seq,
 			JournalKey:  j.Key,
@@ -101,7 +104,7 @@ func (tx memoryTx) Insert(_ context.Context, r Record) error {
 			EffectiveAt: j.EffectiveAt,
 			Memo:        p.Memo,
 			Amount:      p.NormalAmount(),
-			Balance:     r.Balances[p.Account],
+			Balance:     m.balances[p.Account],
 		})
 	}
 	return nil
@@ -169,10 +172,18 @@ func (m *Memory) Statement(ctx context.Context, q StatementQuery) ([]Entry, erro
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []Entry
-	for _, e := range m.entries[q.Account] {
-		if e.Seq > q.After && (q.Limit == 0 || len(out) < q.Limit) {
-			out = append(out, e)
+	journals := 0
+	for i, e := range m.entries[q.Account] {
+		if e.Seq <= q.After {
+			continue
 		}
+		if i == 0 || e.Seq != m.entries[q.Account][i-1].Seq {
+			journals++
+		}
+		if q.Limit != 0 && journals > q.Limit {
+			break
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }

@@ -78,7 +78,27 @@ func (b Balance) Money() buycard.Money {
 type StatementQuery struct {
 	Account AccountID
 	After   int64 // only entries with a larger Seq; 0 from the start
-	Limit   int   // at most this many; 0 means all
+	// Limit is at most how many journals' entries; 0 means all. A page
+	// never ends inside a journal, whose entries on one account (a
+	// sale's net, shipping and tax to the merchant) share its Seq: the
+	// next page starts after the last entry's Seq (NextAfter).
+	Limit int
+}
+
+// NextAfter is the After of the page following entries, a page of q: the
+// last entry's Seq when the page is full (Limit journals), else 0, the
+// page being the last.
+func (q StatementQuery) NextAfter(entries []Entry) int64 {
+	journals := 0
+	for i, e := range entries {
+		if i == 0 || e.Seq != entries[i-1].Seq {
+			journals++
+		}
+	}
+	if q.Limit == 0 || journals < q.Limit {
+		return 0
+	}
+	return entries[len(entries)-1].Seq
 }
 
 // Validate returns an EINVALID error for a bad account, position or

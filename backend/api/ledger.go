@@ -98,10 +98,7 @@ func (s *Server) getStatement(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := statementPage{Account: q.Account, Entries: entries}
-	if len(entries) == q.Limit {
-		page.Next = entries[len(entries)-1].Seq
-	}
+	page := statementPage{Account: q.Account, Entries: entries, Next: q.NextAfter(entries)}
 	if c.Query("format") == "csv" || (c.Query("format") == "" && strings.Contains(c.Get(fiber.HeaderAccept), "text/csv")) {
 		return sendStatementCSV(c, page)
 	}

@@ -39,15 +39,19 @@ func (s *Server) merchantOrderRoutes(v1 fiber.Router) {
 // orderSplit is where an order's money goes, in minor units of its
 // currency, as the sale journal split it when it was paid (before any
 // refund): the platform fee, the publisher's share and the merchant's
-// net sum to the total; the processor's fee is the platform's cost and
-// does not reduce the merchant's net.
+// net of the goods, with shipping and tax, sum to the total; the
+// processor's fee is the platform's cost and does not reduce the
+// merchant's net.
 type orderSplit struct {
 	Currency       string `json:"currency"`
 	Total          int64  `json:"total"`
 	PlatformFee    int64  `json:"platform_fee"`
 	PublisherShare int64  `json:"publisher_share"`
 	ProcessorFee   int64  `json:"processor_fee"`
-	MerchantNet    int64  `json:"merchant_net"`
+	MerchantNet    int64  `json:"merchant_net"` // of the goods
+	// Shipping (net of its tax) and Tax are the merchant's too.
+	Shipping int64 `json:"shipping,omitempty"`
+	Tax      int64 `json:"tax,omitempty"`
 }
 
 // merchantOrder is an order as its merchant sees it.
@@ -66,7 +70,7 @@ func (s *Server) merchantOrderOf(c *fiber.Ctx, o *buycard.Order) (*merchantOrder
 		return nil, err
 	}
 	mo := &merchantOrder{Order: o, Split: orderSplit{Currency: split.Currency, Total: split.Total, PlatformFee: split.Platform,
-		PublisherShare: split.Publisher, MerchantNet: split.Merchant}}
+		PublisherShare: split.Publisher, MerchantNet: split.Merchant, Shipping: split.Shipping, Tax: split.Tax}}
 	if o.Status != buycard.OrderPaid {
 		return mo, nil
 	}

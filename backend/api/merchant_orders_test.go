@@ -320,3 +320,50 @@ func TestMerchantStatementAndBalances(t *testing.T) {
 func decimal(amount int64) string {
 	return buycard.Money{Amount: amount, Currency: "USD"}.Decimal()
 }
+
+// TestMerchantOrderPrice shows an order with a discount, shipping and tax
+// to its merchant: the breakdown on the order, and the split giving the
+// merchant shipping and tax outside the commission base.
+func TestMerchantOrderPrice(t *testing.T) {
+	t.Parallel()
+	doc := loadOpenAPI(t)
+	ts := newConsoleServer(t)
+	merchantID, widgetID, key := newMerchant(t, ts, "Glaze & Co")
+	w, err := ts.db.FindWidget(t.Context(), widgetID)
+	must(t, err)
+	card, err := ts.db.FindCard(t.Context(), widgetID)
+	must(t, err)
+	o, err := ts.db.CreateOrder(t.Context(), buycard.NewOrder{
+		Claims:    buycard.PlacementClaims{WidgetID: w.ID, ProductID: w.ProductID, PriceVersion: card.Product.PriceVersion},
+		VariantID: card.Product.Variants[0].ID, Quantity: 1, Now: ts.now, ExpiresAt: ts.now.Add(time.Hour),
+		PlatformFee: buycard.PlatformFee{BPS: 1000},
+		Price:       buycard.OrderPrice{Discount: 20, Shipping: 50, Tax: 9, TaxOnShipping: 4, DiscountCode: "MUG20", ShippingRateName: "Post"},
+	})
+	must(t, err)
+	path := "/v1/merchant/orders/" + o.ID
+	resp, body := ts.do(t, "GET", path, "", "", key...)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s = %d %s", path, resp.StatusCode, body)
+	}
+	validateResponse(t, doc, "GET", "/v1/merchant/orders/{id}", path, resp, body)
+	var got struct {
+		Order map[string]any
+		Split map[string]any
+	}
+	must(t, json.Unmarshal([]byte(body), &got))
+	for k, v := range map[string]any{"subtotal": 100.0, "discount": 20.0, "shipping": 50.0, "tax": 9.0, "tax_on_shipping": 4.0,
+		"discount_code": "MUG20", "shipping_rate_name": "Post"} {
+		if got.Order[k] != v {
+			t.Errorf("order %s = %v, want %v", k, got.Order[k], v)
+		}
+	}
+	if total := got.Order["total"].(map[string]any)["amount"]; total != 139.0 || got.Order["merchant_id"] != merchantID {
+		t.Errorf("order total %v, merchant %v: want 100 - 20 + 50 + 9 = 139", total, got.Order["merchant_id"])
+	}
+	// The base is 80: platform 8, merchant 72, plus shipping 50 and tax 9.
+	wantSplit := map[string]any{"currency": "USD", "total": 139.0, "platform_fee": 8.0, "publisher_share": 0.0, "processor_fee": 0.0,
+		"merchant_net": 72.0, "shipping": 50.0, "tax": 9.0}
+	if !reflect.DeepEqual(got.Split, wantSplit) {
+		t.Errorf("split = %v, want %v", got.Split, wantSplit)
+	}
+}

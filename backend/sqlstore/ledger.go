@@ -101,15 +101,18 @@ func ScanBalanceMap(rows Rows) (map[ledger.AccountID]int64, error) {
 }
 
 // statementQuery selects an account's entries with their running balance, a
-// window sum over the account's postings in append order: $1 account,
-// $2 after (exclusive), $3 limit (statementLimit).
+// window sum over the account's postings in append order (then memo, for
+// a journal's several postings to one account): $1 account,
+// $2 after (exclusive), $3 limit of journals (statementLimit).
 const statementQuery = `
 	SELECT seq, key, kind, order_id, effective_at, memo, normal, balance FROM (
 		SELECT j.seq, j.key, j.kind, j.order_id, j.effective_at, p.memo, p.normal,
-		       CAST(SUM(p.normal) OVER (ORDER BY p.journal_seq) AS BIGINT) AS balance
+		       CAST(SUM(p.normal) OVER (ORDER BY p.journal_seq, p.memo) AS BIGINT) AS balance
 		FROM ledger_postings p JOIN ledger_journals j ON j.seq = p.journal_seq
 		WHERE p.account = $1) entries
-	WHERE seq > $2 ORDER BY seq LIMIT $3`
+	WHERE seq IN (SELECT DISTINCT journal_seq FROM ledger_postings
+		WHERE account = $1 AND journal_seq > $2 ORDER BY journal_seq LIMIT $3)
+	ORDER BY seq, memo`
 
 // statementLimit is the LIMIT for a query's Limit, 0 meaning all.
 func statementLimit(q ledger.StatementQuery) int64 {
@@ -141,7 +144,7 @@ const storedJournals = `
 	SELECT j.seq, j.key, j.kind, j.order_id, j.currency, j.effective_at, j.hash,
 	       COALESCE(p.account, ''), COALESCE(p.amount, 0), COALESCE(p.memo, '')
 	FROM ledger_journals j LEFT JOIN ledger_postings p ON p.journal_seq = j.seq
-	ORDER BY j.seq, p.account`
+	ORDER BY j.seq, p.account, p.memo`
 
 // orderJournals selects the journals of one order ($1) as storedJournals
 // does.
@@ -150,7 +153,7 @@ const orderJournals = `
 	       p.account, p.amount, p.memo
 	FROM ledger_journals j JOIN ledger_postings p ON p.journal_seq = j.seq
 	WHERE j.order_id = $1
-	ORDER BY j.seq, p.account`
+	ORDER BY j.seq, p.account, p.memo`
 
 // scanLinks decodes storedJournals or orderJournals rows into journals
 // with their chain hashes.

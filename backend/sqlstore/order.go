@@ -59,14 +59,17 @@ func (db *Store) insertOrder(ctx context.Context, tx Tx, o *buycard.Order) error
 			INSERT INTO orders (id, number, status, widget_id, product_id, variant_id, merchant_id,
 				publisher_id, placement_id, product_title, variant_name, quantity,
 				currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
-				payment_error, created_at, expires_at, held_until, hold_network)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+				payment_error, created_at, expires_at, held_until, hold_network,
+				subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+				$24, $25, $26, $27, $28, $29, $30, $31)
 			ON CONFLICT (number) DO NOTHING`,
 			o.ID, o.Number, o.Status, o.WidgetID, o.ProductID, o.VariantID, o.MerchantID,
 			nullIfEmpty(o.PublisherID), nullIfEmpty(o.PlacementID), o.ProductTitle, o.VariantName, o.Quantity,
 			o.Total.Currency, o.UnitPrice.Amount, o.Total.Amount, o.PublisherShareBPS, o.PlatformFeeBPS, o.PlatformFeeFixed,
 			o.PaymentError,
-			o.CreatedAt, o.ExpiresAt, heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork))
+			o.CreatedAt, o.ExpiresAt, heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork),
+			o.Subtotal, o.Discount, o.Shipping, o.Tax, o.TaxOnShipping, o.TaxInclusive, o.DiscountCode, o.ShippingRateName)
 		switch {
 		case db.dialect.IsForeignKeyViolation(err): // the publisher or placement is gone
 			return buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
@@ -262,7 +265,8 @@ const selectOrders = `
 		currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
 		refunded, dispute_held, dispute_lost, COALESCE(provider_payment_id, ''),
 		COALESCE(provider, ''), COALESCE(provider_session_id, ''), payment_error,
-		created_at, expires_at, paid_at, held_until, COALESCE(hold_network, ''), oversold
+		created_at, expires_at, paid_at, held_until, COALESCE(hold_network, ''), oversold,
+		subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name
 	FROM orders`
 
 func scanOrder(row Row) (*buycard.Order, error) {
@@ -276,7 +280,8 @@ func scanOrder(row Row) (*buycard.Order, error) {
 		&currency, &o.UnitPrice.Amount, &o.Total.Amount, &o.PublisherShareBPS, &o.PlatformFeeBPS, &o.PlatformFeeFixed,
 		&o.Refunded, &o.DisputeHeld, &o.DisputeLost, &o.ProviderPaymentID,
 		&o.Provider, &o.ProviderSessionID, &o.PaymentError,
-		&o.CreatedAt, &o.ExpiresAt, &o.PaidAt, &heldMicros, &o.HoldNetwork, &o.Oversold)
+		&o.CreatedAt, &o.ExpiresAt, &o.PaidAt, &heldMicros, &o.HoldNetwork, &o.Oversold,
+		&o.Subtotal, &o.Discount, &o.Shipping, &o.Tax, &o.TaxOnShipping, &o.TaxInclusive, &o.DiscountCode, &o.ShippingRateName)
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"CreateOrder", testCreateOrder},
 		{"CreateOrderWithoutPublisher", testCreateOrderWithoutPublisher},
 		{"CreateOrderRejected", testCreateOrderRejected},
+		{"OrderPrice", testOrderPrice},
 		{"ConcurrentBuyers", testConcurrentBuyers},
 		{"ConcurrentSessions", testConcurrentSessions},
 		{"AttachPaymentSession", testAttachPaymentSession},

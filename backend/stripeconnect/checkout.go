@@ -102,13 +102,17 @@ func (p *Provider) CreatePaymentSession(ctx context.Context, o *buycard.Order) (
 // same session. An order has one session: the options must be the same
 // on every call for it.
 //
-// Errors: EPAYMENT (order not pending, Stripe refused; with
+// Errors: EPAYMENT (order not pending or with a discount, shipping or
+// tax, Stripe refused; with
 // ErrOutcomeUnknown when Stripe may have created the session anyway),
 // ECONFLICT (the merchant cannot take charges; Stripe is not called),
 // plain errors for an inconsistent order or a failed account lookup.
 func (p *Provider) CreatePaymentSessionWith(ctx context.Context, o *buycard.Order, opts buycard.PaymentSessionOptions) (*buycard.PaymentSession, error) {
 	if o.Status != buycard.OrderPending {
 		return nil, buycard.Errorf(buycard.EPAYMENT, "This order cannot be paid.")
+	}
+	if err := checkPlainPrice(o); err != nil {
+		return nil, err
 	}
 	params, err := p.sessionParams(ctx, o, opts)
 	if err != nil {
@@ -248,6 +252,24 @@ func (p *Provider) sessionEvent(s *stripe.CheckoutSession) (buycard.PaymentEvent
 		return e, false
 	}
 	return e, true
+}
+
+// checkPlainPrice refuses an order with a discount, shipping or tax: the
+// session's one line item charges unit price × quantity, so the session
+// would charge another amount than the order's total. Discounts
+// (discounted line items), shipping (shipping_options with
+// shipping_rate_data) and tax (automatic_tax, or tax rates on the items)
+// need their own session parameters, which come with the checkout
+// steps that collect them; until then such an order is paid in the
+// sandbox only. The application fee is already computed on the
+// commission base (goods after discount, net of tax), which Stripe Tax
+// will not change: tax computed by Stripe after the session is created
+// is outside the base. Errors: EPAYMENT.
+func checkPlainPrice(o *buycard.Order) error {
+	if o.Discount != 0 || o.Shipping != 0 || o.Tax != 0 {
+		return buycard.Errorf(buycard.EPAYMENT, "Orders with a discount, shipping or tax cannot be paid by card yet.")
+	}
+	return nil
 }
 
 // sessionParams builds the session request for o. Every field comes from

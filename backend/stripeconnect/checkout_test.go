@@ -65,6 +65,12 @@ func TestCreateSessionRefusedWithoutStripe(t *testing.T) {
 	paid.Status = buycard.OrderPaid
 	bad := testOrder("ord_bad")
 	bad.Total.Amount = 999
+	priced := func(id string, price buycard.OrderPrice) *buycard.Order {
+		o := testOrder(id)
+		price.Subtotal = o.Total.Amount
+		o.OrderPrice, o.Total.Amount = price, price.Charge()
+		return o
+	}
 	for _, tt := range []struct {
 		name    string
 		enabled bool
@@ -74,6 +80,10 @@ func TestCreateSessionRefusedWithoutStripe(t *testing.T) {
 		{"charges not enabled", false, testOrder("ord_1"), buycard.ECONFLICT},
 		{"order not pending", true, paid, buycard.EPAYMENT},
 		{"total is not unit price times quantity", true, bad, buycard.EINTERNAL},
+		// Their session parameters come with the checkout steps.
+		{"a discount", true, priced("ord_code", buycard.OrderPrice{Discount: 625}), buycard.EPAYMENT},
+		{"shipping", true, priced("ord_ship", buycard.OrderPrice{Shipping: 450}), buycard.EPAYMENT},
+		{"tax included", true, priced("ord_vat", buycard.OrderPrice{Tax: 417, TaxInclusive: true}), buycard.EPAYMENT},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newTestProvider(t, fake.URL, func(c *Config) { c.MerchantAccount = merchantAccount(tt.enabled) })
