@@ -152,6 +152,11 @@ type Services struct {
 	// Catalog when it implements buycard.ImageService.
 	Images buycard.ImageService
 
+	// Sellers stores merchants' settings, shipping zones and tax rates
+	// (sellers.go); nil uses the Catalog when it implements
+	// buycard.SellerService, and turns those routes off when it does not.
+	Sellers buycard.SellerService
+
 	// Admin lists merchants' orders and every party for the console, and
 	// stores the operator's settings (admin.go, merchant_orders.go); nil
 	// turns those routes off and leaves PlatformFee as configured.

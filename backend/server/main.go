@@ -47,6 +47,7 @@ type Store interface {
 	buycard.FunnelService
 	buycard.AdminService
 	buycard.ImageService
+	buycard.SellerService
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error
@@ -248,7 +249,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	}
 	m.events = analytics.New(tokens, m.DB, m.analyticsOptions())
 	svc := api.Services{
-		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB,
+		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB, Sellers: m.DB,
 		Tokens: tokens, Loader: loader, Wasm: wasm, ConsoleWasm: consoleWasm,
 		Static:     api.StaticAssets(static),
 		RateLimits: rateLimits,

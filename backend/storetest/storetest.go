@@ -26,6 +26,7 @@ type Store interface {
 	ledger.ShareTransfers
 	buycard.FunnelService
 	buycard.ImageService
+	buycard.SellerService
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -92,6 +93,11 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"UnlimitedStock", testUnlimitedStock},
 		{"ProductImages", testProductImages},
 		{"HostileLookups", testHostileLookups},
+		{"MerchantSettings", testMerchantSettings},
+		{"ProductKind", testProductKind},
+		{"ShippingZones", testShippingZones},
+		{"ShippingZoneLimit", testShippingZoneLimit},
+		{"TaxRates", testTaxRates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
