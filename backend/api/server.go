@@ -264,6 +264,7 @@ func (s *Server) routes() {
 	s.paymentAccountRoutes(v1)
 	s.merchantRoutes(v1)
 	s.merchantOrderRoutes(v1)
+	s.sellerRoutes(v1)
 	s.publisherRoutes(v1)
 	s.adminRoutes(v1)
 	v1.Use(func(c *fiber.Ctx) error {
