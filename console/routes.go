@@ -59,6 +59,7 @@ var routes = []route{
 	{pattern: path("/widgets/" + idExpr), role: buycard.RoleMerchant, title: "Widget designer", page: newWidgetDesigner},
 	{pattern: path("/orders"), role: buycard.RoleMerchant, title: "Orders", nav: "Orders", page: newOrdersPage},
 	{pattern: path("/statement"), role: buycard.RoleMerchant, title: "Statement", nav: "Statement", page: newStatementPage},
+	{pattern: path("/settings"), role: buycard.RoleMerchant, title: "Settings", nav: "Settings", page: newSettingsPage},
 	// Publisher pages.
 	{pattern: path("/catalog"), role: buycard.RolePublisher, title: "Catalog", nav: "Catalog", page: newCatalogPage},
 	{pattern: path("/placements"), role: buycard.RolePublisher, title: "Placements", nav: "Placements", page: newPlacementsPage},
