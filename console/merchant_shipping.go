@@ -149,27 +149,28 @@ func (p *shippingPanel) Render() app.UI {
 		ui.Status(p.listErr, ""),
 		app.If(p.loading, func() app.UI { return app.P().Class("cs-loading").Text("Loading…") }),
 		app.If(!p.loading && p.listErr == "" && len(p.zones) == 0, func() app.UI { return app.P().Text("No shipping zones yet: physical products cannot ship.") }),
-		app.If(len(p.zones) > 0, func() app.UI {
-			return ui.Table("Shipping zones", []string{"Zone", "Countries", "Rates", ""}, nil, len(p.zones), func(i int) []app.UI {
-				z := p.zones[i]
-				names := make([]string, len(z.Countries))
-				for j, c := range z.Countries {
-					names[j] = buycard.CountryName(c)
-				}
-				return []app.UI{
-					app.Text(z.Name),
-					app.Text(strings.Join(names, ", ")),
-					app.Ul().Body(app.Range(z.Rates).Slice(func(j int) app.UI { return app.Li().Text(rateText(z.Rates[j])) })),
-					app.Div().Class("cs-actions").Body(
-						app.Button().Type("button").Aria("label", "Edit "+z.Name).Text("Edit").
-							OnClick(func(ctx app.Context, _ app.Event) { p.edit(ctx, z) }),
-						app.Button().Type("button").Class("cs-danger").Aria("label", "Delete "+z.Name).Disabled(p.deleting != "").Text("Delete").
-							OnClick(func(ctx app.Context, _ app.Event) { p.delete(ctx, z.ID) }),
-					),
-				}
-			})
-		}),
+		app.Range(p.zones).Slice(func(i int) app.UI { return p.renderZone(p.zones[i]) }),
 		p.renderForm(),
+	)
+}
+
+// renderZone is one stored zone: a box rather than a table row, so that
+// its countries and rates wrap on a phone.
+func (p *shippingPanel) renderZone(z *buycard.ShippingZone) app.UI {
+	names := make([]string, len(z.Countries))
+	for j, c := range z.Countries {
+		names[j] = buycard.CountryName(c)
+	}
+	return app.Article().Class("cs-variant").Aria("label", z.Name).Body(
+		app.H3().Text(z.Name),
+		app.P().Text(strings.Join(names, ", ")),
+		app.Ul().Body(app.Range(z.Rates).Slice(func(j int) app.UI { return app.Li().Text(rateText(z.Rates[j])) })),
+		app.Div().Class("cs-actions").Body(
+			app.Button().Type("button").Aria("label", "Edit "+z.Name).Text("Edit").
+				OnClick(func(ctx app.Context, _ app.Event) { p.edit(ctx, z) }),
+			app.Button().Type("button").Class("cs-danger").Aria("label", "Delete "+z.Name).Disabled(p.deleting != "").Text("Delete").
+				OnClick(func(ctx app.Context, _ app.Event) { p.delete(ctx, z.ID) }),
+		),
 	)
 }
 
