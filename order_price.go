@@ -32,11 +32,9 @@ type OrderPrice struct {
 	ShippingRateName string `json:"shipping_rate_name,omitempty"`
 }
 
-// The snapshot texts of an order's price.
-var (
-	DiscountCodeText     = TextField{Name: "The discount code", MaxLength: 64}
-	ShippingRateNameText = TextField{Name: "The shipping option's name", MaxLength: 100}
-)
+// DiscountCodeText bounds the code an order's price snapshots (its
+// shipping rate's name is bounded by ShippingRateNameText).
+var DiscountCodeText = TextField{Name: "The discount code", MaxLength: MaxDiscountCodeLength}
 
 // Charge is what the shopper pays, the order's Total: the subtotal less
 // the discount, plus shipping and, unless the prices include it, tax.

@@ -16,6 +16,10 @@ type Product struct {
 	Description string `json:"description"`
 	Image       Image  `json:"image"`
 	Currency    string `json:"currency"`
+	// Kind says what the shopper gets. Products made before kinds existed,
+	// and those a client creates without naming one, are services, so
+	// their checkout asks for nothing more than it did.
+	Kind ProductKind `json:"kind"`
 	// OptionName labels the variant picker ("Size", "Colour"); empty when
 	// the product has a single variant.
 	OptionName string    `json:"option_name,omitempty"`
@@ -29,6 +33,26 @@ type Product struct {
 	// ArchivedAt is when the merchant archived the product, nil while it
 	// is on sale. Cards of an archived product cannot be bought.
 	ArchivedAt *time.Time `json:"archived_at,omitempty"`
+}
+
+// ProductKind says what a product's buyer gets, and so what its checkout
+// asks for.
+type ProductKind string
+
+const (
+	// ProductPhysical ships: its checkout asks for a shipping address in a
+	// country the merchant ships to.
+	ProductPhysical ProductKind = "physical"
+	// ProductDigital is a file download or a license key.
+	ProductDigital ProductKind = "digital"
+	// ProductService has nothing to deliver (a class, a donation, a
+	// made-to-order item arranged with the buyer).
+	ProductService ProductKind = "service"
+)
+
+// Valid reports whether k is a known kind.
+func (k ProductKind) Valid() bool {
+	return k == ProductPhysical || k == ProductDigital || k == ProductService
 }
 
 // Image is a product picture with its intrinsic size, so cards can reserve
@@ -177,6 +201,9 @@ func (p *Product) Validate() error {
 		return Errorf(EINVALID, "A product needs at least one variant.")
 	case p.MaxPerOrder < 1 || p.MaxPerOrder > MaxOrderLimit:
 		return Errorf(EINVALID, "Maximum per order must be between 1 and %d.", MaxOrderLimit)
+	case p.Kind != "" && !p.Kind.Valid():
+		// "" is a product built before kinds, which stores keep as a service.
+		return Errorf(EINVALID, "The product kind must be physical, digital or service.")
 	}
 	if err := p.validateText(); err != nil {
 		return err

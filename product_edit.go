@@ -6,7 +6,8 @@ import (
 )
 
 // Edited returns the product stored after the merchant's edit of it: the
-// editable fields (title, description, image, option name, max per order)
+// editable fields (title, description, image, option name, max per order,
+// kind unless edit's is empty)
 // and the variants come from edit, everything else from p. A variant of
 // edit with an id must be one of p's and is updated; one without an id is
 // new (the store names it); p's variants missing from edit are returned as
@@ -17,6 +18,9 @@ func (p *Product) Edited(edit *Product) (next *Product, removed []string, err er
 	*next = *p
 	next.Title, next.Description, next.Image = edit.Title, edit.Description, edit.Image
 	next.OptionName, next.MaxPerOrder = edit.OptionName, edit.MaxPerOrder
+	if edit.Kind != "" {
+		next.Kind = edit.Kind
+	}
 	next.Variants = slices.Clone(edit.Variants)
 	kept := make(map[string]bool, len(edit.Variants))
 	repriced := false
@@ -81,6 +85,10 @@ type ProductEdit struct {
 	OptionName  *string           `json:"option_name,omitempty"`
 	Variants    ListEdit[Variant] `json:"variants,omitzero"`
 	MaxPerOrder *int              `json:"max_per_order,omitempty"`
+	// Kind of a new product is ProductService when absent (the store
+	// stores an empty kind as a service), what every client wrote before
+	// kinds existed; the console's form starts new products as physical.
+	Kind *ProductKind `json:"kind,omitempty"`
 }
 
 // NewProduct returns merchantID's new product the edit describes,
@@ -116,4 +124,5 @@ func (e *ProductEdit) apply(p *Product) {
 	set(&p.OptionName, e.OptionName)
 	e.Variants.apply(&p.Variants)
 	set(&p.MaxPerOrder, e.MaxPerOrder)
+	set(&p.Kind, e.Kind)
 }

@@ -42,6 +42,7 @@ type productPage struct {
 // productForm is the product as the form holds it, amounts as typed.
 type productForm struct {
 	Title, Description, OptionName, MaxPerOrder, Alt string
+	Kind                                             string
 	Variants                                         []variantForm
 }
 
@@ -54,7 +55,7 @@ type variantForm struct {
 // productFormOf is the form of a stored product.
 func productFormOf(p *buycard.Product) productForm {
 	f := productForm{Title: p.Title, Description: p.Description, OptionName: p.OptionName,
-		MaxPerOrder: strconv.Itoa(p.MaxPerOrder), Alt: p.Image.Alt}
+		MaxPerOrder: strconv.Itoa(p.MaxPerOrder), Alt: p.Image.Alt, Kind: string(p.Kind)}
 	for _, v := range p.Variants {
 		f.Variants = append(f.Variants, variantForm{ID: v.ID, Name: v.Name, Price: ui.DecimalText(v.Price, p.Currency),
 			Stock: strconv.Itoa(v.Stock), Unlimited: v.Unlimited})
@@ -70,6 +71,9 @@ func (f productForm) request(p *buycard.Product) (*buycard.ProductEdit, map[stri
 	image.Alt = strings.TrimSpace(f.Alt)
 	edit := &buycard.ProductEdit{Title: &title, Description: &f.Description, Image: &image, Currency: new(p.Currency),
 		OptionName: &option, Variants: buycard.Replace[buycard.Variant]()}
+	if f.Kind != "" {
+		edit.Kind = new(buycard.ProductKind(f.Kind))
+	}
 	if title == "" {
 		errs["p-title"] = "Enter a title."
 	}
@@ -144,6 +148,18 @@ func (p *productPage) setProduct(pr *buycard.Product) {
 	productTitle(pr.Title)
 }
 
+// productKinds are the kinds of product, as the forms offer them.
+var productKinds = []ui.Option{
+	{Value: string(buycard.ProductPhysical), Label: "Physical: ships to the buyer"},
+	{Value: string(buycard.ProductDigital), Label: "Digital: a download or a license key"},
+	{Value: string(buycard.ProductService), Label: "Service: nothing to deliver"},
+}
+
+// productKindInput is the radio group of a product's kind.
+func productKindInput(name, value string, onChange func(v string)) app.UI {
+	return ui.RadioGroup(name, "What the buyer gets", value, productKinds, func(_ app.Context, v string) { onChange(v) })
+}
+
 // productTitle names the page after the object it shows.
 func productTitle(name string) {
 	if name != "" && !app.IsServer {
@@ -184,6 +200,7 @@ func (p *productPage) renderForm() app.UI {
 			func(_ app.Context, v string) { f.Title = v }),
 		ui.TextInput(ui.Field{ID: "p-description", Label: "Description", Type: "textarea", Value: f.Description,
 			Hint: "Shown in the checkout."}, func(_ app.Context, v string) { f.Description = v }),
+		productKindInput("p-kind", f.Kind, func(v string) { f.Kind = v }),
 		ui.TextInput(ui.Field{ID: "p-max", Label: "Maximum per order", Type: "number", Min: "1", Step: "1", Value: f.MaxPerOrder, Error: p.errs["p-max"]},
 			func(_ app.Context, v string) { f.MaxPerOrder = v }),
 		app.H2().Text("Variants"),

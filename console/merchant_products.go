@@ -37,7 +37,10 @@ type productsPage struct {
 // newProductDraft is what the create form holds, as typed.
 type newProductDraft struct {
 	Title, Currency, Price, Stock string
-	Unlimited                     bool
+	// Kind is "" for the API's default (a service); the form starts new
+	// products as physical.
+	Kind      string
+	Unlimited bool
 }
 
 // request checks the form and makes the POST /v1/products body, or
@@ -60,12 +63,16 @@ func (f newProductDraft) request() (*buycard.ProductEdit, map[string]string) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return &buycard.ProductEdit{Title: new(strings.TrimSpace(f.Title)), Currency: &f.Currency, MaxPerOrder: new(10),
-		Variants: buycard.Replace(buycard.Variant{Name: "Standard", Price: price, Stock: stock, Unlimited: f.Unlimited})}, nil
+	edit := &buycard.ProductEdit{Title: new(strings.TrimSpace(f.Title)), Currency: &f.Currency, MaxPerOrder: new(10),
+		Variants: buycard.Replace(buycard.Variant{Name: "Standard", Price: price, Stock: stock, Unlimited: f.Unlimited})}
+	if f.Kind != "" {
+		edit.Kind = new(buycard.ProductKind(f.Kind))
+	}
+	return edit, nil
 }
 
 func newProductsPage(s *session, _ []string) app.UI {
-	return &productsPage{s: s, draft: newProductDraft{Currency: "USD", Stock: "0"}}
+	return &productsPage{s: s, draft: newProductDraft{Currency: "USD", Stock: "0", Kind: string(buycard.ProductPhysical)}}
 }
 
 func (p *productsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
@@ -75,7 +82,7 @@ func (p *productsPage) load(ctx app.Context) {
 	if app.IsServer || !atPath(ctx, "/products") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.draft, p.errs, p.busy, p.err, p.ok = newProductDraft{Currency: "USD", Stock: "0"}, nil, false, "", ""
+	p.draft, p.errs, p.busy, p.err, p.ok = newProductDraft{Currency: "USD", Stock: "0", Kind: string(buycard.ProductPhysical)}, nil, false, "", ""
 	p.reload(ctx)
 }
 
@@ -115,6 +122,7 @@ func (p *productsPage) Render() app.UI {
 							func(_ app.Context, v string) { p.draft.Stock = v })
 					}),
 				),
+				productKindInput("new-kind", p.draft.Kind, func(v string) { p.draft.Kind = v }),
 				ui.Checkbox("new-unlimited", "Unlimited stock (downloads, made to order)", p.draft.Unlimited, func(_ app.Context, v bool) { p.draft.Unlimited = v }),
 				ui.Status(p.err, p.ok),
 				ui.SubmitButton("Create product", p.busy),

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,6 +72,27 @@ func TestMerchantRoutes(t *testing.T) {
 		{"no CSRF", "PATCH", "/v1/products/" + p.ID, `{"title":"x"}`, noCSRF, 403},
 		{"no CSRF archive", "POST", "/v1/products/" + p.ID + "/archive", "", noCSRF, 403},
 		{"archive", "POST", "/v1/products/" + p.ID + "/archive", "", ann.headers(), 200},
+		{"product kind", "PATCH", "/v1/products/" + p.ID, `{"kind":"physical"}`, ann.headers(), 200},
+		{"bad product kind", "PATCH", "/v1/products/" + p.ID, `{"kind":"gift"}`, ann.headers(), 400},
+		{"settings", "GET", "/v1/merchant/settings", "", ann.headers(), 200},
+		{"edit settings", "PATCH", "/v1/merchant/settings", `{"business_name":"Ann's Mugs","origin_country":"us"}`, ann.headers(), 200},
+		{"bad settings", "PATCH", "/v1/merchant/settings", `{"origin_country":"XX"}`, ann.headers(), 400},
+		{"shipping zones", "GET", "/v1/shipping-zones", "", ann.headers(), 200},
+		{"bad shipping zone", "POST", "/v1/shipping-zones", `{"name":"x","countries":["ZZ"],"rates":[]}`, ann.headers(), 400},
+		{"unknown shipping zone", "GET", "/v1/shipping-zones/shz_nope", "", ann.headers(), 404},
+		{"delete unknown shipping zone", "DELETE", "/v1/shipping-zones/shz_nope", "", ann.headers(), 404},
+		{"tax rates", "GET", "/v1/tax-rates", "", ann.headers(), 200},
+		{"bad tax rate", "POST", "/v1/tax-rates", `{"country":"US","rate_ppm":2000000}`, ann.headers(), 400},
+		{"unknown tax rate", "PUT", "/v1/tax-rates/txr_nope", `{"country":"US","rate_ppm":1}`, ann.headers(), 404},
+		{"anonymous settings", "GET", "/v1/merchant/settings", "", nil, 401},
+		{"anonymous zones", "GET", "/v1/shipping-zones", "", nil, 401},
+		{"anonymous tax rates", "POST", "/v1/tax-rates", `{"country":"US","rate_ppm":1}`, nil, 401},
+		{"publisher settings", "GET", "/v1/merchant/settings", "", pub.headers(), 403},
+		{"publisher settings write", "PATCH", "/v1/merchant/settings", `{"ask_phone":true}`, pub.headers(), 403},
+		{"publisher zones", "POST", "/v1/shipping-zones", `{"name":"x","countries":["US"],"rates":[]}`, pub.headers(), 403},
+		{"publisher tax rates", "GET", "/v1/tax-rates", "", pub.headers(), 403},
+		{"no CSRF settings", "PATCH", "/v1/merchant/settings", `{"ask_phone":true}`, noCSRF, 403},
+		{"no CSRF tax rate", "POST", "/v1/tax-rates", `{"country":"US","rate_ppm":1}`, noCSRF, 403},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ct := ""
@@ -107,6 +129,8 @@ func TestMerchantIsolation(t *testing.T) {
 		must(t, ts.db.CreateWidget(ctx, w))
 		code := &buycard.DiscountCode{MerchantID: b.ID, Code: fmt.Sprintf("B%d", 100+i), PercentBPS: 1000, WidgetIDs: []string{w.ID}}
 		must(t, ts.db.CreateDiscountCode(ctx, code))
+		zone, rate := sellerRows(t, ts, b.ID, i)
+		beforeS := sellerState(t, ts, b.ID)
 		beforeP, err := ts.db.FindProduct(ctx, p.ID)
 		must(t, err)
 		beforeW, err := ts.db.FindWidget(ctx, w.ID)
@@ -122,6 +146,11 @@ func TestMerchantIsolation(t *testing.T) {
 			{"PATCH", "/v1/discount-codes/" + code.ID, `{"percent_bps":10000}`},
 			{"POST", "/v1/discount-codes/" + code.ID + "/archive", ""},
 			{"POST", "/v1/discount-codes", `{"code":"MINE","percent_bps":100,"widget_ids":["` + w.ID + `"]}`},
+			{"GET", "/v1/shipping-zones/" + zone, ""},
+			{"PUT", "/v1/shipping-zones/" + zone, `{"name":"stolen","countries":["US"],"rates":[{"name":"x","currency":"USD","kind":"flat","amount":0}]}`},
+			{"DELETE", "/v1/shipping-zones/" + zone, ""},
+			{"PUT", "/v1/tax-rates/" + rate, `{"country":"US","rate_ppm":0}`},
+			{"DELETE", "/v1/tax-rates/" + rate, ""},
 		} {
 			ct := ""
 			if r[2] != "" {
@@ -140,10 +169,13 @@ func TestMerchantIsolation(t *testing.T) {
 		if !reflect.DeepEqual(gotP, beforeP) || !reflect.DeepEqual(gotW, beforeW) || !reflect.DeepEqual(gotCode, code) {
 			t.Fatalf("B's objects changed: %+v %+v %+v", gotP, gotW, gotCode)
 		}
+		if afterS := sellerState(t, ts, b.ID); !reflect.DeepEqual(afterS, beforeS) {
+			t.Fatalf("B's settings, zones or rates changed: %+v", afterS)
+		}
 	}
-	for _, path := range []string{"/v1/products", "/v1/widgets", "/v1/discount-codes", "/v1/widget-placements"} {
-		if _, body := ts.do(t, "GET", path, "", "", a.headers()...); body != `{"products":[]}` && body != `{"widgets":[]}` &&
-			body != `{"discount_codes":[]}` && body != `{"placements":[]}` {
+	for _, path := range []string{"/v1/products", "/v1/widgets", "/v1/discount-codes", "/v1/widget-placements", "/v1/shipping-zones", "/v1/tax-rates"} {
+		if _, body := ts.do(t, "GET", path, "", "", a.headers()...); !slices.Contains([]string{`{"products":[]}`, `{"widgets":[]}`,
+			`{"discount_codes":[]}`, `{"placements":[]}`, `{"shipping_zones":[]}`, `{"tax_rates":[]}`}, body) {
 			t.Errorf("A's %s = %s", path, body)
 		}
 	}

@@ -152,6 +152,11 @@ type Services struct {
 	// Catalog when it implements buycard.ImageService.
 	Images buycard.ImageService
 
+	// Sellers stores merchants' settings, shipping zones and tax rates
+	// (sellers.go); nil uses the Catalog when it implements
+	// buycard.SellerService, and turns those routes off when it does not.
+	Sellers buycard.SellerService
+
 	// Admin lists merchants' orders and every party for the console, and
 	// stores the operator's settings (admin.go, merchant_orders.go); nil
 	// turns those routes off and leaves PlatformFee as configured.
@@ -266,6 +271,7 @@ func (s *Server) routes() {
 	s.paymentAccountRoutes(v1)
 	s.merchantRoutes(v1)
 	s.merchantOrderRoutes(v1)
+	s.sellerRoutes(v1)
 	s.publisherRoutes(v1)
 	s.adminRoutes(v1)
 	s.discountRoutes(v1)

@@ -48,6 +48,7 @@ type Store interface {
 	buycard.AdminService
 	buycard.ImageService
 	buycard.DiscountService
+	buycard.SellerService
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error
@@ -249,7 +250,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	}
 	m.events = analytics.New(tokens, m.DB, m.analyticsOptions())
 	svc := api.Services{
-		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB,
+		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB, Sellers: m.DB,
 		Tokens: tokens, Loader: loader, Wasm: wasm, ConsoleWasm: consoleWasm,
 		Static:     api.StaticAssets(static),
 		RateLimits: rateLimits,

@@ -115,10 +115,10 @@ func (db *Store) UpdateProduct(ctx context.Context, p *buycard.Product) (err err
 		}
 		_, err = tx.Exec(ctx, `
 			UPDATE products SET title = $1, description = $2, image_url = $3, image_width = $4, image_height = $5,
-				image_alt = $6, option_name = $7, max_per_order = $8, price_version = $9
-			WHERE id = $10`,
+				image_alt = $6, option_name = $7, max_per_order = $8, price_version = $9, kind = $10
+			WHERE id = $11`,
 			next.Title, next.Description, next.Image.URL, next.Image.Width, next.Image.Height,
-			next.Image.Alt, next.OptionName, next.MaxPerOrder, next.PriceVersion, next.ID)
+			next.Image.Alt, next.OptionName, next.MaxPerOrder, next.PriceVersion, next.Kind, next.ID)
 		if err == nil {
 			*p = *next
 		}

@@ -18,6 +18,9 @@ func (db *Store) CreateProduct(ctx context.Context, p *buycard.Product) (err err
 		return buycard.Errorf(buycard.EINVALID, "Product merchant is required.")
 	}
 	p.ID, p.CreatedAt = newID(p.ID, "prd"), db.createdAt(p.CreatedAt)
+	if p.Kind == "" {
+		p.Kind = buycard.ProductService // what every product was before kinds
+	}
 	// A copy, so that filling in ids never writes to an array the caller
 	// shares with other products.
 	p.Variants = slices.Clone(p.Variants)
@@ -39,11 +42,11 @@ func (db *Store) insertProduct(ctx context.Context, tx Tx, p *buycard.Product) e
 	return db.insert(ctx, tx, "Product", p.ID, `
 		INSERT INTO products (id, merchant_id, title, description,
 			image_url, image_width, image_height, image_alt,
-			currency, option_name, max_per_order, price_version, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			currency, option_name, max_per_order, price_version, created_at, kind)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		p.ID, p.MerchantID, p.Title, p.Description,
 		p.Image.URL, p.Image.Width, p.Image.Height, p.Image.Alt,
-		p.Currency, p.OptionName, p.MaxPerOrder, p.PriceVersion, p.CreatedAt)
+		p.Currency, p.OptionName, p.MaxPerOrder, p.PriceVersion, p.CreatedAt, p.Kind)
 }
 
 func (db *Store) insertVariants(ctx context.Context, tx Tx, p *buycard.Product) error {
@@ -67,12 +70,12 @@ func (db *Store) insertVariant(ctx context.Context, tx Tx, productID string, pos
 // Variants are read separately with findVariants.
 const productColumns = `p.id, p.merchant_id, p.title, p.description,
 	p.image_url, p.image_width, p.image_height, p.image_alt,
-	p.currency, p.option_name, p.max_per_order, p.price_version, p.created_at, p.archived_at`
+	p.currency, p.option_name, p.max_per_order, p.price_version, p.created_at, p.archived_at, p.kind`
 
 func productFields(p *buycard.Product) []any {
 	return []any{&p.ID, &p.MerchantID, &p.Title, &p.Description,
 		&p.Image.URL, &p.Image.Width, &p.Image.Height, &p.Image.Alt,
-		&p.Currency, &p.OptionName, &p.MaxPerOrder, &p.PriceVersion, &p.CreatedAt, &p.ArchivedAt}
+		&p.Currency, &p.OptionName, &p.MaxPerOrder, &p.PriceVersion, &p.CreatedAt, &p.ArchivedAt, &p.Kind}
 }
 
 // variantsQuery selects the variants of the products in the list $1, in

@@ -27,6 +27,7 @@ type Store interface {
 	buycard.FunnelService
 	buycard.ImageService
 	buycard.DiscountService
+	buycard.SellerService
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -97,6 +98,11 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"DiscountCodes", testDiscountCodes},
 		{"RedeemDiscount", testRedeemDiscount},
 		{"ConcurrentRedeem", testConcurrentRedeem},
+		{"MerchantSettings", testMerchantSettings},
+		{"ProductKind", testProductKind},
+		{"ShippingZones", testShippingZones},
+		{"ShippingZoneLimit", testShippingZoneLimit},
+		{"TaxRates", testTaxRates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
