@@ -40,7 +40,7 @@ func TestCardOrderPrice(t *testing.T) {
 		{"control character in the code", buycard.OrderPrice{Discount: 1, DiscountCode: "A\x1bB"}, 0, 0,
 			"The discount code must not contain control characters or text direction controls."},
 		{"long shipping name", buycard.OrderPrice{Shipping: 1, ShippingRateName: string(make([]byte, 101))}, 0, 0,
-			"The shipping option's name must be at most 100 characters."},
+			"The shipping rate name must be at most 100 characters."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
