@@ -73,6 +73,14 @@ type Order struct {
 	// restocks or refunds them.
 	Oversold int `json:"oversold,omitempty"`
 
+	// Buyer and ShipTo are who paid and where a physical order ships;
+	// nil on orders from checkouts that did not ask. They are the buyer's
+	// personal data: only the order's merchant sees them.
+	Buyer  *Buyer   `json:"buyer,omitempty"`
+	ShipTo *Address `json:"ship_to,omitempty"`
+	// Fulfillment is the merchant's shipment of a paid physical order.
+	Fulfillment Fulfillment `json:"fulfillment,omitzero"`
+
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt time.Time  `json:"expires_at"`
 	PaidAt    *time.Time `json:"paid_at,omitempty"`
@@ -103,6 +111,44 @@ type NewOrder struct {
 	// (zero for none) and their code and option names; Card.Order sets
 	// its Subtotal from the unit price and quantity.
 	Price OrderPrice
+	// Buyer and ShipTo are what the shopper entered, normalised by
+	// Card.Order. The checkout does not ask for them yet: until it does,
+	// an order without a buyer needs no address either. With a buyer, a
+	// physical product requires ShipTo and any other kind refuses one.
+	Buyer  *Buyer
+	ShipTo *Address
+}
+
+// checkBuyer normalises and validates the buyer and ship-to of a new order
+// of p, as NewOrder describes. The phone stays optional: the merchant's
+// AskPhone is for the checkout to enforce. Errors:
+// EINVALID.
+func (n *NewOrder) checkBuyer(p *Product) error {
+	if n.Buyer == nil {
+		if n.ShipTo != nil {
+			return Errorf(EINVALID, "Enter your name and email.")
+		}
+		return nil
+	}
+	buyer := *n.Buyer
+	if err := buyer.Normalize(false); err != nil {
+		return err
+	}
+	n.Buyer = &buyer
+	switch {
+	case p.Kind == ProductPhysical && n.ShipTo == nil:
+		return Errorf(EINVALID, "Enter the address to ship to.")
+	case p.Kind != ProductPhysical && n.ShipTo != nil:
+		return Errorf(EINVALID, "This product is not shipped: it needs no address.")
+	case n.ShipTo == nil:
+		return nil
+	}
+	to := *n.ShipTo
+	if err := to.Normalize(); err != nil {
+		return err
+	}
+	n.ShipTo = &to
+	return nil
 }
 
 // publisherShareBPS is the publisher's share the new order snapshots:
@@ -206,6 +252,9 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 	if err := ValidateQuantity(n.Quantity, p.MaxPerOrder); err != nil {
 		return nil, nil, err
 	}
+	if err := n.checkBuyer(p); err != nil {
+		return nil, nil, err
+	}
 	unit := Money{Amount: v.Price, Currency: p.Currency}
 	subtotal, err := unit.Times(int64(n.Quantity))
 	if err != nil {
@@ -240,6 +289,8 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		ExpiresAt:    n.ExpiresAt.UTC(),
 		HeldUntil:    &held,
 		HoldNetwork:  n.ClientNetwork,
+		Buyer:        n.Buyer,
+		ShipTo:       n.ShipTo,
 	}
 	o.PlatformFeeBPS, o.PlatformFeeFixed = n.PlatformFee.BPS, n.PlatformFee.Fixed[p.Currency]
 	if err := o.setPublisherShare(n.publisherShareBPS(&c.Widget)); err != nil {

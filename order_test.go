@@ -43,3 +43,55 @@ func TestCardOrderPublisherShare(t *testing.T) {
 		})
 	}
 }
+
+func TestCardOrderBuyerAndShipTo(t *testing.T) {
+	ada := &buycard.Buyer{Email: " Ada@Example.com", Name: " Ada "}
+	home := &buycard.Address{Name: "Ada", Line1: "1 Main St", City: "Springfield", Region: "il", PostalCode: "62701", Country: "us"}
+	tests := []struct {
+		name    string
+		kind    buycard.ProductKind
+		buyer   *buycard.Buyer
+		shipTo  *buycard.Address
+		message string
+	}{
+		{"no buyer yet", buycard.ProductPhysical, nil, nil, ""},
+		{"physical", buycard.ProductPhysical, ada, home, ""},
+		{"service", buycard.ProductService, ada, nil, ""},
+		{"physical without address", buycard.ProductPhysical, ada, nil, "Enter the address to ship to."},
+		{"address of a download", buycard.ProductDigital, ada, home, "This product is not shipped: it needs no address."},
+		{"address without buyer", buycard.ProductPhysical, nil, home, "Enter your name and email."},
+		{"no name", buycard.ProductService, &buycard.Buyer{Email: "ada@example.com"}, nil, "Enter your name."},
+		{"bad address", buycard.ProductPhysical, ada, &buycard.Address{Name: "Ada", Line1: "1 Main St", City: "X", Country: "ZZ"},
+			"Choose a country from the list."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			card := testCard()
+			card.Product.Kind = tt.kind
+			now := time.Now()
+			o, _, err := card.Order(buycard.NewOrder{
+				Claims:    buycard.PlacementClaims{WidgetID: "wgt_tee", ProductID: "prd_tee"},
+				VariantID: "var_m", Quantity: 1, Now: now, ExpiresAt: now.Add(time.Hour), Buyer: tt.buyer, ShipTo: tt.shipTo,
+			})
+			if tt.message != "" {
+				wantInvalid(t, err, tt.message)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.buyer == nil {
+				if o.Buyer != nil || o.ShipTo != nil {
+					t.Errorf("buyer %v, ship to %v, want none", o.Buyer, o.ShipTo)
+				}
+				return
+			}
+			if *o.Buyer != (buycard.Buyer{Email: "ada@example.com", Name: "Ada"}) || *tt.buyer != *ada {
+				t.Errorf("buyer = %+v (given %+v)", o.Buyer, tt.buyer)
+			}
+			if tt.shipTo != nil && (o.ShipTo.Country != "US" || o.ShipTo.Region != "IL" || tt.shipTo.Country != "us") {
+				t.Errorf("ship to = %+v (given %+v)", o.ShipTo, tt.shipTo)
+			}
+		})
+	}
+}

@@ -3,8 +3,10 @@ package console
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -108,6 +110,7 @@ type ordersPage struct {
 
 	open   string // the order whose details show
 	refund refundForm
+	fulfil fulfilForm
 }
 
 func newOrdersPage(s *session, _ []string) app.UI { return &ordersPage{s: s} }
@@ -120,7 +123,7 @@ func (p *ordersPage) load(ctx app.Context) {
 		return
 	}
 	p.status = ctx.Page().URL().Query().Get("status")
-	p.orders, p.next, p.err, p.open, p.refund = nil, "", "", "", refundForm{}
+	p.orders, p.next, p.err, p.open, p.refund, p.fulfil = nil, "", "", "", refundForm{}, fulfilForm{}
 	p.fetch(ctx, "")
 }
 
@@ -172,6 +175,10 @@ func (p *ordersPage) fetch(ctx app.Context, before string) {
 func (p *ordersPage) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("Orders"),
+		app.Div().Class("cs-actions").Body(
+			app.A().Class("cs-button").Href(unfulfilledCSVPath).Attr("download", "unfulfilled-orders.csv").
+				Text("Download unfulfilled (CSV)"),
+		),
 		app.Div().Class("cs-filters").Body(
 			// go-app drops an empty option value, so "all" stands for none.
 			ui.SelectInput("o-status", "Status", orDefault(p.status, "all"), orderStatuses, func(ctx app.Context, v string) {
@@ -242,7 +249,7 @@ func (p *ordersPage) renderOrder(mo *orderLine) app.UI {
 			if p.open == o.ID {
 				p.open = ""
 			} else {
-				p.open, p.refund = o.ID, refundForm{Full: true}
+				p.open, p.refund, p.fulfil = o.ID, refundForm{Full: true}, newFulfilForm(o)
 			}
 		})
 	return app.TBody().Body(
@@ -286,9 +293,134 @@ func (p *ordersPage) renderDetails(mo *orderLine) app.UI {
 				}),
 				detailRow("Widget", o.WidgetID),
 			),
+			renderBuyer(o),
 		),
+		p.renderFulfilment(mo),
 		p.renderRefund(mo),
 	)
+}
+
+// unfulfilledCSVPath downloads the paid physical orders still to ship,
+// with their addresses, for label printing.
+const unfulfilledCSVPath = "/v1/merchant/orders/unfulfilled.csv"
+
+// renderBuyer shows who bought the order and where it ships, when the
+// checkout asked.
+func renderBuyer(o *buycard.Order) app.UI {
+	if o.Buyer == nil && o.ShipTo == nil {
+		return app.Text("")
+	}
+	var rows []app.UI
+	if b := o.Buyer; b != nil {
+		rows = append(rows, detailRow("Buyer", b.Name), detailRow("Email", b.Email))
+		if b.Phone != "" {
+			rows = append(rows, detailRow("Phone", b.Phone))
+		}
+	}
+	if o.ShipTo != nil {
+		lines := addressLines(o.ShipTo)
+		rows = append(rows, app.Div().Body(app.Dt().Text("Ship to"),
+			app.Dd().Body(app.Range(lines).Slice(func(i int) app.UI { return app.Div().Text(lines[i]) }))))
+	}
+	return app.Dl().Class("cs-split cs-buyer").Body(rows...)
+}
+
+// addressLines is a as it goes on a label.
+func addressLines(a *buycard.Address) []string {
+	lines := []string{a.Name, a.Line1}
+	if a.Line2 != "" {
+		lines = append(lines, a.Line2)
+	}
+	city := strings.Join(slices.DeleteFunc([]string{a.City, a.Region, a.PostalCode}, func(s string) bool { return s == "" }), " ")
+	return append(lines, city, buycard.CountryName(a.Country))
+}
+
+// fulfilmentStatuses are the choices of the fulfilment form.
+var fulfilmentStatuses = []ui.Option{
+	{Value: string(buycard.Unfulfilled), Label: "Unfulfilled"},
+	{Value: string(buycard.PartiallyFulfilled), Label: "Partially fulfilled"},
+	{Value: string(buycard.Fulfilled), Label: "Fulfilled"},
+}
+
+// fulfilForm is the fulfilment form of the open order.
+type fulfilForm struct {
+	Status, Carrier, Number, URL string
+	Busy                         bool
+	Err, OK                      string
+}
+
+// newFulfilForm is the form showing o's fulfilment.
+func newFulfilForm(o *buycard.Order) fulfilForm {
+	f := o.Fulfillment
+	return fulfilForm{Status: orDefault(string(f.Status), string(buycard.Unfulfilled)), Carrier: f.Carrier,
+		Number: f.TrackingNumber, URL: f.TrackingURL}
+}
+
+// edit is the PATCH body of the form.
+func (f fulfilForm) edit() buycard.FulfillmentEdit {
+	status := buycard.FulfillmentStatus(f.Status)
+	return buycard.FulfillmentEdit{Status: &status, Carrier: &f.Carrier, TrackingNumber: &f.Number, TrackingURL: &f.URL}
+}
+
+// renderFulfilment is the shipment of a paid order: its status, carrier
+// and tracking. The API refuses orders of products that ship nothing.
+func (p *ordersPage) renderFulfilment(mo *orderLine) app.UI {
+	o, f := mo.Order, &p.fulfil
+	if o.Status != buycard.OrderPaid {
+		return app.Text("")
+	}
+	return app.Div().Class("cs-fulfilment").Body(
+		app.H3().Text("Fulfilment"),
+		app.If(o.Fulfillment.FulfilledAt != nil, func() app.UI {
+			return app.P().Text("Fulfilled " + dateTimeText(*o.Fulfillment.FulfilledAt) + ".")
+		}),
+		ui.Form("Fulfilment of order "+orDefault(o.Number, o.ID), func(ctx app.Context) { p.sendFulfilment(ctx, mo) },
+			ui.SelectInput("fulfil-status", "Status", f.Status, fulfilmentStatuses, func(_ app.Context, v string) { f.Status = v }),
+			ui.TextInput(ui.Field{ID: "fulfil-carrier", Label: "Carrier", Value: f.Carrier, MaxLength: buycard.CarrierText.MaxLength,
+				Hint: "Such as UPS or Royal Mail."}, func(_ app.Context, v string) { f.Carrier = v }),
+			ui.TextInput(ui.Field{ID: "fulfil-number", Label: "Tracking number", Value: f.Number, Autocomplete: "off",
+				MaxLength: buycard.TrackingNumberText.MaxLength}, func(_ app.Context, v string) { f.Number = v }),
+			ui.TextInput(ui.Field{ID: "fulfil-url", Label: "Tracking URL", Type: "url", Value: f.URL, Autocomplete: "off",
+				MaxLength: buycard.TrackingURLText.MaxLength, Hint: "An https:// link to the carrier's tracking page."},
+				func(_ app.Context, v string) { f.URL = v }),
+			app.Div().Class("cs-actions").Body(ui.SubmitButton("Save fulfilment", f.Busy)),
+			ui.Status(f.Err, f.OK),
+		),
+	)
+}
+
+// sendFulfilment checks the form as the store will, then saves it and
+// shows the order as saved.
+func (p *ordersPage) sendFulfilment(ctx app.Context, mo *orderLine) {
+	f := &p.fulfil
+	edit := f.edit()
+	if _, err := edit.Apply(mo.Order, buycard.ProductPhysical, time.Now()); err != nil {
+		f.Err, f.OK = message(err), ""
+		return
+	}
+	ctx = p.own(ctx)
+	f.Busy, f.Err, f.OK = true, "", ""
+	id := mo.Order.ID
+	var saved orderLine
+	ui.Run(ctx, func() error {
+		return p.s.api.do("PATCH", "/v1/merchant/orders/"+url.PathEscape(id)+"/fulfillment", edit, &saved)
+	}, func(ctx app.Context, err error) {
+		if p.open != id {
+			return
+		}
+		f.Busy = false
+		if err != nil || saved.Order == nil {
+			f.Err = message(err)
+			return
+		}
+		*f = newFulfilForm(saved.Order)
+		f.OK = "Saved."
+		for i, o := range p.orders {
+			if o.Order.ID == id {
+				p.orders[i] = &saved
+			}
+		}
+	})
 }
 
 // netText is what the merchant keeps of a paid order; other orders

@@ -28,6 +28,7 @@ func (s *Server) merchantOrderRoutes(v1 fiber.Router) {
 	if s.Admin != nil {
 		m.Get("/orders", s.getMerchantOrders)
 	}
+	s.fulfillmentRoutes(m)
 	m.Get("/orders/:id", s.getMerchantOrder)
 	if s.Refunds != nil {
 		m.Post("/orders/:id/refunds", s.postMerchantRefund)
@@ -146,6 +147,11 @@ func (s *Server) getMerchantOrder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.sendMerchantOrder(c, o)
+}
+
+// sendMerchantOrder answers with o as its merchant sees it.
+func (s *Server) sendMerchantOrder(c *fiber.Ctx, o *buycard.Order) error {
 	mo, err := s.merchantOrderOf(c, o)
 	if err != nil {
 		return err

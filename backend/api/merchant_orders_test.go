@@ -220,6 +220,7 @@ func TestMerchantOrderIsolation(t *testing.T) {
 		for _, r := range [][3]string{
 			{"GET", "/v1/merchant/orders/" + o.ID, ""},
 			{"POST", "/v1/merchant/orders/" + o.ID + "/refunds", `{"amount":1}`},
+			{"PATCH", "/v1/merchant/orders/" + o.ID + "/fulfillment", `{"status":"fulfilled","carrier":"stolen"}`},
 		} {
 			ct := ""
 			if r[2] != "" {
@@ -243,6 +244,9 @@ func TestMerchantOrderIsolation(t *testing.T) {
 	}
 	if _, body := ts.do(t, "GET", "/v1/merchant/orders", "", "", aKey...); body != `{"orders":[]}` {
 		t.Errorf("A's orders = %s", body)
+	}
+	if _, body := ts.do(t, "GET", "/v1/merchant/orders/unfulfilled.csv", "", "", aKey...); strings.Count(body, "\n") != 1 {
+		t.Errorf("A's unfulfilled orders = %s", body)
 	}
 	if _, body := ts.do(t, "GET", "/v1/merchant/balances", "", "", aKey...); body != `{"balances":{}}` {
 		t.Errorf("A's balances = %s", body)

@@ -93,6 +93,13 @@ func TestMerchantRoutes(t *testing.T) {
 		{"publisher tax rates", "GET", "/v1/tax-rates", "", pub.headers(), 403},
 		{"no CSRF settings", "PATCH", "/v1/merchant/settings", `{"ask_phone":true}`, noCSRF, 403},
 		{"no CSRF tax rate", "POST", "/v1/tax-rates", `{"country":"US","rate_ppm":1}`, noCSRF, 403},
+		{"unfulfilled CSV", "GET", "/v1/merchant/orders/unfulfilled.csv", "", ann.headers(), 200},
+		{"fulfil unknown order", "PATCH", "/v1/merchant/orders/ord_nope/fulfillment", `{"status":"fulfilled"}`, ann.headers(), 404},
+		{"anonymous unfulfilled CSV", "GET", "/v1/merchant/orders/unfulfilled.csv", "", nil, 401},
+		{"anonymous fulfillment", "PATCH", "/v1/merchant/orders/ord_nope/fulfillment", `{"status":"fulfilled"}`, nil, 401},
+		{"publisher unfulfilled CSV", "GET", "/v1/merchant/orders/unfulfilled.csv", "", pub.headers(), 403},
+		{"publisher fulfillment", "PATCH", "/v1/merchant/orders/ord_nope/fulfillment", `{"status":"fulfilled"}`, pub.headers(), 403},
+		{"no CSRF fulfillment", "PATCH", "/v1/merchant/orders/ord_nope/fulfillment", `{"status":"fulfilled"}`, noCSRF, 403},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ct := ""

@@ -49,6 +49,7 @@ type Store interface {
 	buycard.ImageService
 	buycard.DiscountService
 	buycard.SellerService
+	buycard.FulfillmentService
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error

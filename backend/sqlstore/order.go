@@ -53,6 +53,7 @@ func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*b
 // the number is taken. ON CONFLICT keeps the transaction usable after a
 // taken number, which a unique violation would abort.
 func (db *Store) insertOrder(ctx context.Context, tx Tx, o *buycard.Order) error {
+	buyer, to := valueOrZero(o.Buyer), valueOrZero(o.ShipTo)
 	for range orderNumberAttempts {
 		o.Number = db.OrderNumbers()
 		res, err := tx.Exec(ctx, `
@@ -60,16 +61,19 @@ func (db *Store) insertOrder(ctx context.Context, tx Tx, o *buycard.Order) error
 				publisher_id, placement_id, product_title, variant_name, quantity,
 				currency, unit_price, total, publisher_share_bps, platform_fee_bps, platform_fee_fixed,
 				payment_error, created_at, expires_at, held_until, hold_network,
-				subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name)
+				subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name,
+				buyer_email, buyer_name, buyer_phone, ship_name, ship_line1, ship_line2, ship_city, ship_region,
+				ship_postal_code, ship_country)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-				$24, $25, $26, $27, $28, $29, $30, $31)
+				$24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41)
 			ON CONFLICT (number) DO NOTHING`,
 			o.ID, o.Number, o.Status, o.WidgetID, o.ProductID, o.VariantID, o.MerchantID,
 			nullIfEmpty(o.PublisherID), nullIfEmpty(o.PlacementID), o.ProductTitle, o.VariantName, o.Quantity,
 			o.Total.Currency, o.UnitPrice.Amount, o.Total.Amount, o.PublisherShareBPS, o.PlatformFeeBPS, o.PlatformFeeFixed,
 			o.PaymentError,
 			o.CreatedAt, o.ExpiresAt, heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork),
-			o.Subtotal, o.Discount, o.Shipping, o.Tax, o.TaxOnShipping, o.TaxInclusive, o.DiscountCode, o.ShippingRateName)
+			o.Subtotal, o.Discount, o.Shipping, o.Tax, o.TaxOnShipping, o.TaxInclusive, o.DiscountCode, o.ShippingRateName,
+			buyer.Email, buyer.Name, buyer.Phone, to.Name, to.Line1, to.Line2, to.City, to.Region, to.PostalCode, to.Country)
 		switch {
 		case db.dialect.IsForeignKeyViolation(err): // the publisher or placement is gone
 			return buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
@@ -266,7 +270,9 @@ const selectOrders = `
 		refunded, dispute_held, dispute_lost, COALESCE(provider_payment_id, ''),
 		COALESCE(provider, ''), COALESCE(provider_session_id, ''), payment_error,
 		created_at, expires_at, paid_at, held_until, COALESCE(hold_network, ''), oversold,
-		subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name
+		subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name,
+		buyer_email, buyer_name, buyer_phone, ship_name, ship_line1, ship_line2, ship_city, ship_region,
+		ship_postal_code, ship_country, fulfillment_status, carrier, tracking_number, tracking_url, fulfilled_at
 	FROM orders`
 
 func scanOrder(row Row) (*buycard.Order, error) {
@@ -274,6 +280,9 @@ func scanOrder(row Row) (*buycard.Order, error) {
 	var (
 		currency   string
 		heldMicros *int64
+		buyer      buycard.Buyer
+		to         buycard.Address
+		f          = &o.Fulfillment
 	)
 	err := row.Scan(&o.ID, &o.Number, &o.Status, &o.WidgetID, &o.ProductID, &o.VariantID, &o.MerchantID,
 		&o.PublisherID, &o.PlacementID, &o.ProductTitle, &o.VariantName, &o.Quantity,
@@ -281,9 +290,17 @@ func scanOrder(row Row) (*buycard.Order, error) {
 		&o.Refunded, &o.DisputeHeld, &o.DisputeLost, &o.ProviderPaymentID,
 		&o.Provider, &o.ProviderSessionID, &o.PaymentError,
 		&o.CreatedAt, &o.ExpiresAt, &o.PaidAt, &heldMicros, &o.HoldNetwork, &o.Oversold,
-		&o.Subtotal, &o.Discount, &o.Shipping, &o.Tax, &o.TaxOnShipping, &o.TaxInclusive, &o.DiscountCode, &o.ShippingRateName)
+		&o.Subtotal, &o.Discount, &o.Shipping, &o.Tax, &o.TaxOnShipping, &o.TaxInclusive, &o.DiscountCode, &o.ShippingRateName,
+		&buyer.Email, &buyer.Name, &buyer.Phone, &to.Name, &to.Line1, &to.Line2, &to.City, &to.Region,
+		&to.PostalCode, &to.Country, &f.Status, &f.Carrier, &f.TrackingNumber, &f.TrackingURL, &f.FulfilledAt)
 	if err != nil {
 		return nil, err
+	}
+	if buyer.Email != "" {
+		o.Buyer = &buyer
+	}
+	if to.Country != "" {
+		o.ShipTo = &to
 	}
 	o.UnitPrice.Currency, o.Total.Currency = currency, currency
 	o.HeldUntil = heldTime(heldMicros)

@@ -28,6 +28,7 @@ type Store interface {
 	buycard.ImageService
 	buycard.DiscountService
 	buycard.SellerService
+	buycard.FulfillmentService
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -103,6 +104,9 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ShippingZones", testShippingZones},
 		{"ShippingZoneLimit", testShippingZoneLimit},
 		{"TaxRates", testTaxRates},
+		{"BuyerAndShipTo", testBuyerAndShipTo},
+		{"Fulfillment", testFulfillment},
+		{"FulfillmentRejected", testFulfillmentRejected},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
