@@ -28,6 +28,7 @@ type Store interface {
 	buycard.ImageService
 	buycard.DiscountService
 	buycard.SellerService
+	buycard.DeliveryService
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -98,6 +99,9 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"DiscountCodes", testDiscountCodes},
 		{"RedeemDiscount", testRedeemDiscount},
 		{"ConcurrentRedeem", testConcurrentRedeem},
+		{"DeliveryFiles", testDeliveryFiles},
+		{"LicenseKeys", testLicenseKeys},
+		{"ConcurrentLicenseKeys", testConcurrentLicenseKeys},
 		{"MerchantSettings", testMerchantSettings},
 		{"ProductKind", testProductKind},
 		{"ShippingZones", testShippingZones},
