@@ -93,6 +93,10 @@ func TestMerchantRoutes(t *testing.T) {
 		{"publisher tax rates", "GET", "/v1/tax-rates", "", pub.headers(), 403},
 		{"no CSRF settings", "PATCH", "/v1/merchant/settings", `{"ask_phone":true}`, noCSRF, 403},
 		{"no CSRF tax rate", "POST", "/v1/tax-rates", `{"country":"US","rate_ppm":1}`, noCSRF, 403},
+		{"license key counts", "GET", "/v1/products/" + p.ID + "/license-keys", "", ann.headers(), 200},
+		{"anonymous license keys", "GET", "/v1/products/" + p.ID + "/license-keys", "", nil, 401},
+		{"publisher license keys", "GET", "/v1/products/" + p.ID + "/license-keys", "", pub.headers(), 403},
+		{"publisher delivery files", "GET", "/v1/products/" + p.ID + "/files", "", pub.headers(), 403},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ct := ""
@@ -151,6 +155,8 @@ func TestMerchantIsolation(t *testing.T) {
 			{"DELETE", "/v1/shipping-zones/" + zone, ""},
 			{"PUT", "/v1/tax-rates/" + rate, `{"country":"US","rate_ppm":0}`},
 			{"DELETE", "/v1/tax-rates/" + rate, ""},
+			{"GET", "/v1/products/" + p.ID + "/license-keys", ""},
+			{"POST", "/v1/products/" + p.ID + "/license-keys", ""},
 		} {
 			ct := ""
 			if r[2] != "" {

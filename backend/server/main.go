@@ -21,6 +21,7 @@ import (
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/analytics"
 	"github.com/buycard/buycard/backend/api"
+	"github.com/buycard/buycard/backend/blob"
 	"github.com/buycard/buycard/backend/demo"
 	"github.com/buycard/buycard/backend/operations"
 	"github.com/buycard/buycard/backend/postgres"
@@ -49,6 +50,7 @@ type Store interface {
 	buycard.ImageService
 	buycard.DiscountService
 	buycard.SellerService
+	buycard.DeliveryService
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error
@@ -73,6 +75,8 @@ type Main struct {
 	// analytics counters when
 	// BUYCARD_REDIS_URL is set.
 	redis *fiberredis.Storage
+	// files stores digital products' files (BUYCARD_BLOB_URL).
+	files *blob.Files
 	ln    net.Listener
 	stop  context.CancelFunc
 	done  chan error
@@ -191,6 +195,9 @@ func (m *Main) Close() error {
 	if m.redis != nil {
 		errs = append(errs, m.redis.Close())
 	}
+	if m.files != nil {
+		errs = append(errs, m.files.Close())
+	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
@@ -261,12 +268,34 @@ func (m *Main) newServer() (*api.Server, error) {
 	// The admin settings' platform fee overrides Config.PlatformFee for
 	// new orders once saved (api/admin.go).
 	svc.Admin = m.DB
-	svc.Discounts = m.DB
+	svc.Discounts, svc.Deliveries = m.DB, m.DB
+	if svc.Files, err = m.openFiles(); err != nil {
+		return nil, err
+	}
+	cfg.MaxFileBytes = m.Config.FileMaxBytes
 	m.accounts(&cfg, &svc)
 	if err := m.payments(&cfg, &svc); err != nil {
 		return nil, err
 	}
 	return api.New(cfg, svc), nil
+}
+
+// openFiles opens the storage of delivered files: BUYCARD_BLOB_URL, or
+// a files directory beside the database.
+func (m *Main) openFiles() (blob.Store, error) {
+	if m.files != nil {
+		return m.files, nil
+	}
+	var err error
+	if m.Config.BlobURL != "" {
+		m.files, err = blob.OpenURL(context.Background(), m.Config.BlobURL, m.Config.FileMaxBytes)
+	} else {
+		m.files, err = blob.OpenDir(filepath.Join(filepath.Dir(m.devKeyDir()), "files"), m.Config.FileMaxBytes)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("BUYCARD_BLOB_URL: %w", err)
+	}
+	return m.files, nil
 }
 
 // openRedis opens BUYCARD_REDIS_URL for the counts of the rate limits and
