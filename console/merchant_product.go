@@ -338,14 +338,10 @@ func imageLabel(url string) string {
 // multipart field "image", whatever its type: the API checks the bytes
 // and its size and says what is wrong.
 func (p *productPage) upload(ctx app.Context, e app.Event) {
-	input := ctx.JSSrc()
-	files := input.Get("files")
-	if !files.Truthy() || files.Length() == 0 {
+	body, ok := chosenFile(ctx, "image")
+	if !ok {
 		return
 	}
-	body := app.Window().Get("FormData").New()
-	body.Call("append", "image", files.Index(0))
-	input.Set("value", "") // choosing the same file again uploads it again
 	ctx = p.own(ctx)
 	req := browser.Request{Method: "POST", URL: "/v1/products/" + p.id + "/images", Header: map[string]string{"Accept": "application/json"}, Body: body}
 	p.uploading, p.uploadErr, p.uploadOK = true, "", ""
