@@ -1,6 +1,7 @@
 package console
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -37,6 +38,18 @@ type productPage struct {
 
 	confirming, archiving bool
 	archiveErr            string
+
+	delivery deliveryState
+}
+
+// deliveryState is what a digital product delivers, as the page shows it:
+// its files and its license key counts, and the uploads in progress.
+type deliveryState struct {
+	files   []*buycard.DeliveryFile
+	keys    buycard.LicenseKeyCounts
+	loadErr string
+	busy    bool
+	err, ok string
 }
 
 // productForm is the product as the form holds it, amounts as typed.
@@ -130,6 +143,7 @@ func (p *productPage) load(ctx app.Context) {
 	p.edit, p.errs, p.busy, p.err, p.ok = productForm{}, nil, false, "", ""
 	p.uploading, p.uploadErr, p.uploadOK = false, "", ""
 	p.confirming, p.archiving, p.archiveErr = false, false, ""
+	p.delivery = deliveryState{}
 	var got buycard.Product
 	ui.Run(ctx, func() error { return p.s.api.get("/v1/products/"+id, &got) }, func(ctx app.Context, err error) {
 		if p.id != id {
@@ -140,6 +154,9 @@ func (p *productPage) load(ctx app.Context) {
 			return
 		}
 		p.setProduct(&got)
+		if got.Kind == buycard.ProductDigital {
+			p.loadDelivery(ctx)
+		}
 	})
 }
 
@@ -187,7 +204,7 @@ func (p *productPage) Render() app.UI {
 		app.P().Class("cs-hint").Body(app.Text("Prices in "+pr.Currency+" · id "), app.Code().Text(pr.ID)),
 		app.Div().Class("cs-grid").Body(
 			p.renderForm(),
-			app.Div().Body(p.renderImage(), p.renderArchive()),
+			app.Div().Body(p.renderImage(), p.renderDelivery(), p.renderArchive()),
 		),
 	)
 }
@@ -321,14 +338,10 @@ func imageLabel(url string) string {
 // multipart field "image", whatever its type: the API checks the bytes
 // and its size and says what is wrong.
 func (p *productPage) upload(ctx app.Context, e app.Event) {
-	input := ctx.JSSrc()
-	files := input.Get("files")
-	if !files.Truthy() || files.Length() == 0 {
+	body, ok := chosenFile(ctx, "image")
+	if !ok {
 		return
 	}
-	body := app.Window().Get("FormData").New()
-	body.Call("append", "image", files.Index(0))
-	input.Set("value", "") // choosing the same file again uploads it again
 	ctx = p.own(ctx)
 	req := browser.Request{Method: "POST", URL: "/v1/products/" + p.id + "/images", Header: map[string]string{"Accept": "application/json"}, Body: body}
 	p.uploading, p.uploadErr, p.uploadOK = true, "", ""
@@ -389,4 +402,148 @@ func (p *productPage) archive(ctx app.Context) {
 		}
 		p.product.ArchivedAt = got.ArchivedAt
 	})
+}
+
+// loadDelivery reads the digital product's files and key counts.
+func (p *productPage) loadDelivery(ctx app.Context) {
+	id := p.id
+	var (
+		files struct{ Files []*buycard.DeliveryFile }
+		keys  buycard.LicenseKeyCounts
+	)
+	ui.Run(ctx, func() error {
+		if err := p.s.api.get("/v1/products/"+id+"/files", &files); err != nil {
+			return err
+		}
+		return p.s.api.get("/v1/products/"+id+"/license-keys", &keys)
+	}, func(ctx app.Context, err error) {
+		if p.id != id {
+			return
+		}
+		if err != nil {
+			p.delivery.loadErr = message(err)
+			return
+		}
+		p.delivery.files, p.delivery.keys, p.delivery.loadErr = files.Files, keys, ""
+	})
+}
+
+// deliveryAccept are the file types the API delivers (backend/blob).
+const deliveryAccept = ".pdf,.zip,.epub,.txt,image/*,audio/*,video/*"
+
+// renderDelivery is the panel of what a digital product delivers: files
+// or a pool of license keys, never both.
+func (p *productPage) renderDelivery() app.UI {
+	if p.product.Kind != buycard.ProductDigital {
+		return app.Text("")
+	}
+	d := &p.delivery
+	hasKeys := d.keys.Free+d.keys.Assigned > 0
+	return app.Section().Class("cs-panel").Aria("labelledby", "dl-h").Body(
+		app.H2().ID("dl-h").Text("Delivery"),
+		app.P().Text("A digital product delivers files to download or one license key per unit, not both."),
+		app.If(d.loadErr != "", func() app.UI { return ui.Status(d.loadErr, "") }),
+		app.If(len(d.files) > 0, func() app.UI {
+			return ui.Table("Files", []string{"File", "Type", "Size", ""}, map[int]bool{2: true}, len(d.files), func(i int) []app.UI {
+				f := d.files[i]
+				return []app.UI{
+					app.Text(f.Name), app.Text(f.ContentType), app.Text(sizeText(f.Size)),
+					app.Button().Type("button").Class("cs-link").Disabled(app.IsServer || d.busy).
+						Aria("label", "Delete "+f.Name).Text("Delete").
+						OnClick(func(ctx app.Context, e app.Event) { p.deleteFile(ctx, f) }),
+				}
+			})
+		}),
+		app.If(!hasKeys, func() app.UI {
+			return app.Div().Class("cs-field").Body(
+				app.Label().For("p-file").Text("Upload a file"),
+				app.Input().ID("p-file").Type("file").Accept(deliveryAccept).Disabled(app.IsServer || d.busy).
+					Aria("describedby", "p-file-hint").OnChange(p.uploadFile),
+				app.P().ID("p-file-hint").Class("cs-hint").Text("PDF, ZIP, EPUB, image, audio, video or plain text, checked by its content; at most 100 MB unless the operator says otherwise."),
+			)
+		}),
+		app.If(len(d.files) == 0, func() app.UI {
+			return app.Div().Class("cs-field").Body(
+				app.P().Role("status").Text(strconv.Itoa(d.keys.Free)+" license keys free, "+strconv.Itoa(d.keys.Assigned)+" assigned."),
+				app.Label().For("p-keys").Text("Upload license keys (CSV)"),
+				app.Input().ID("p-keys").Type("file").Accept(".csv,.txt,text/csv,text/plain").Disabled(app.IsServer || d.busy).
+					Aria("describedby", "p-keys-hint").OnChange(p.uploadKeys),
+				app.P().ID("p-keys-hint").Class("cs-hint").Text("One key per row. Keys already in the pool are skipped; if a row is not a key, nothing is added and its line is named."),
+			)
+		}),
+		app.Div().Class("cs-error").Role("alert").Body(app.If(d.err != "", func() app.UI { return app.P().Text(d.err) })),
+		app.Div().Class("cs-ok").Role("status").Body(
+			app.If(d.busy, func() app.UI { return app.P().Text("Working…") }),
+			app.If(d.ok != "", func() app.UI { return app.P().Text(d.ok) }),
+		),
+	)
+}
+
+// sizeText is a file size for people.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// chosenFile is the form data of the file chosen in the input ctx is
+// about, as the multipart field name, or ok false when none is chosen.
+func chosenFile(ctx app.Context, name string) (body app.Value, ok bool) {
+	input := ctx.JSSrc()
+	files := input.Get("files")
+	if !files.Truthy() || files.Length() == 0 {
+		return nil, false
+	}
+	body = app.Window().Get("FormData").New()
+	body.Call("append", name, files.Index(0))
+	input.Set("value", "") // choosing the same file again uploads it again
+	return body, true
+}
+
+// sendDelivery posts body to the product's path and, once answered,
+// reloads the panel and says ok.
+func (p *productPage) sendDelivery(ctx app.Context, method, path string, body any, ok func(reply []byte) string) {
+	ctx = p.own(ctx)
+	id := p.id
+	req := browser.Request{Method: method, URL: "/v1/products/" + id + path, Header: map[string]string{"Accept": "application/json"}, Body: body}
+	p.delivery.busy, p.delivery.err, p.delivery.ok = true, "", ""
+	var reply json.RawMessage
+	ui.Run(ctx, func() error { return p.s.api.exchange(req, &reply) }, func(ctx app.Context, err error) {
+		p.delivery.busy = false
+		if p.id != id {
+			return
+		}
+		if err != nil {
+			p.delivery.err = message(err)
+			return
+		}
+		p.delivery.ok = ok(reply)
+		p.loadDelivery(ctx)
+	})
+}
+
+func (p *productPage) uploadFile(ctx app.Context, e app.Event) {
+	if body, ok := chosenFile(ctx, "file"); ok {
+		p.sendDelivery(ctx, "POST", "/files", body, func([]byte) string { return "File uploaded." })
+	}
+}
+
+func (p *productPage) uploadKeys(ctx app.Context, e app.Event) {
+	body, ok := chosenFile(ctx, "file")
+	if !ok {
+		return
+	}
+	p.sendDelivery(ctx, "POST", "/license-keys", body, func(reply []byte) string {
+		var got struct{ Added int }
+		_ = json.Unmarshal(reply, &got) // the counts reload anyway
+		return strconv.Itoa(got.Added) + " license keys added."
+	})
+}
+
+func (p *productPage) deleteFile(ctx app.Context, f *buycard.DeliveryFile) {
+	p.sendDelivery(ctx, "DELETE", "/files/"+f.ID, nil, func([]byte) string { return f.Name + " deleted." })
 }

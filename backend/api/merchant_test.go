@@ -100,6 +100,10 @@ func TestMerchantRoutes(t *testing.T) {
 		{"publisher unfulfilled CSV", "GET", "/v1/merchant/orders/unfulfilled.csv", "", pub.headers(), 403},
 		{"publisher fulfillment", "PATCH", "/v1/merchant/orders/ord_nope/fulfillment", `{"status":"fulfilled"}`, pub.headers(), 403},
 		{"no CSRF fulfillment", "PATCH", "/v1/merchant/orders/ord_nope/fulfillment", `{"status":"fulfilled"}`, noCSRF, 403},
+		{"license key counts", "GET", "/v1/products/" + p.ID + "/license-keys", "", ann.headers(), 200},
+		{"anonymous license keys", "GET", "/v1/products/" + p.ID + "/license-keys", "", nil, 401},
+		{"publisher license keys", "GET", "/v1/products/" + p.ID + "/license-keys", "", pub.headers(), 403},
+		{"publisher delivery files", "GET", "/v1/products/" + p.ID + "/files", "", pub.headers(), 403},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ct := ""
@@ -158,6 +162,8 @@ func TestMerchantIsolation(t *testing.T) {
 			{"DELETE", "/v1/shipping-zones/" + zone, ""},
 			{"PUT", "/v1/tax-rates/" + rate, `{"country":"US","rate_ppm":0}`},
 			{"DELETE", "/v1/tax-rates/" + rate, ""},
+			{"GET", "/v1/products/" + p.ID + "/license-keys", ""},
+			{"POST", "/v1/products/" + p.ID + "/license-keys", ""},
 		} {
 			ct := ""
 			if r[2] != "" {

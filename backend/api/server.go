@@ -20,6 +20,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/auth"
+	"github.com/buycard/buycard/backend/blob"
 	"github.com/buycard/buycard/backend/limitstore"
 	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/ledger"
@@ -59,6 +60,9 @@ type Config struct {
 	// HoldTTL is how long a pending order holds its units unless its
 	// checkout page renews the hold (hold.go); 0 means DefaultHoldTTL.
 	HoldTTL time.Duration
+	// MaxFileBytes caps a digital product's uploaded file
+	// (BUYCARD_FILE_MAX_BYTES); 0 means blob.DefaultMaxBytes.
+	MaxFileBytes int64
 	// PlatformFee is the operator's fee, snapshotted on each new order,
 	// until an admin saves another (PUT /v1/admin/settings, admin.go).
 	PlatformFee buycard.PlatformFee
@@ -166,6 +170,13 @@ type Services struct {
 	// when it implements buycard.DiscountService, else turns the discount
 	// routes off.
 	Discounts buycard.DiscountService
+
+	// Deliveries stores what digital products deliver (delivery.go); nil
+	// uses the Catalog when it implements buycard.DeliveryService, else
+	// turns the delivery routes off. Files stores the delivered files'
+	// content (backend/blob); nil turns the file routes off.
+	Deliveries buycard.DeliveryService
+	Files      blob.Store
 }
 
 // Server is the Fiber app with its dependencies.
@@ -215,7 +226,7 @@ func New(cfg Config, svc Services) *Server {
 	// fasthttp's hooks: the body limit of image uploads (images.go), and
 	// the requests Fiber answers itself, before any middleware (headers.go).
 	server := s.app.Server()
-	server.HeaderReceived = s.uploadBodyLimit
+	server.HeaderReceived = s.bodyLimits
 	server.Handler = s.answerUnknownMethods(server.Handler)
 	server.ErrorHandler = markUnreadable(server.ErrorHandler)
 	// compress skips responses that already carry a Content-Encoding (the
@@ -275,6 +286,7 @@ func (s *Server) routes() {
 	s.publisherRoutes(v1)
 	s.adminRoutes(v1)
 	s.discountRoutes(v1)
+	s.deliveryRoutes(v1)
 	v1.Use(func(c *fiber.Ctx) error {
 		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
 	})

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/blob"
 )
 
 // Config is the server's configuration, read from the environment (see the
@@ -71,6 +72,15 @@ type Config struct {
 	// are the checkouts a minute one client network and one publisher's
 	// placements may start; 0 turns a limit off.
 	CheckoutsPerIP, CheckoutsPerPublisher int
+	// BlobURL (BUYCARD_BLOB_URL) is the gocloud.dev bucket URL digital
+	// products' files are stored in (file:///srv/buycard/files, or a
+	// shared store whose driver the binary imports); empty keeps them on
+	// local disk in a files directory beside the SQLite database (or
+	// where the default one would be).
+	BlobURL string
+	// FileMaxBytes (BUYCARD_FILE_MAX_BYTES, default 100 MB) caps a
+	// delivered file.
+	FileMaxBytes int64
 }
 
 // getenv is os.Getenv, replaceable in tests.
@@ -107,6 +117,9 @@ func LoadConfig(env getenv) (Config, error) {
 		return c, err
 	}
 	if err := c.loadMoney(env); err != nil {
+		return c, err
+	}
+	if err := c.loadFiles(env); err != nil {
 		return c, err
 	}
 	return c, c.validate()
@@ -205,6 +218,22 @@ func (c *Config) loadLimits(env getenv) error {
 		}
 		*l.dst = n
 	}
+	return nil
+}
+
+// loadFiles reads where delivered files are stored and their cap.
+func (c *Config) loadFiles(env getenv) error {
+	c.BlobURL = env("BUYCARD_BLOB_URL")
+	if c.BlobURL != "" {
+		if u, err := url.Parse(c.BlobURL); err != nil || u.Scheme == "" {
+			return fmt.Errorf("BUYCARD_BLOB_URL must be a bucket URL such as file:///srv/buycard/files, not %q", redactURL(c.BlobURL))
+		}
+	}
+	n, err := strconv.ParseInt(or(env("BUYCARD_FILE_MAX_BYTES"), strconv.Itoa(blob.DefaultMaxBytes)), 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("BUYCARD_FILE_MAX_BYTES must be a positive number of bytes, not %q", env("BUYCARD_FILE_MAX_BYTES"))
+	}
+	c.FileMaxBytes = n
 	return nil
 }
 

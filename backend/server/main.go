@@ -21,6 +21,7 @@ import (
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/analytics"
 	"github.com/buycard/buycard/backend/api"
+	"github.com/buycard/buycard/backend/blob"
 	"github.com/buycard/buycard/backend/demo"
 	"github.com/buycard/buycard/backend/operations"
 	"github.com/buycard/buycard/backend/postgres"
@@ -50,6 +51,7 @@ type Store interface {
 	buycard.DiscountService
 	buycard.SellerService
 	buycard.FulfillmentService
+	buycard.DeliveryService
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error
@@ -74,6 +76,8 @@ type Main struct {
 	// analytics counters when
 	// BUYCARD_REDIS_URL is set.
 	redis *fiberredis.Storage
+	// files stores digital products' files (BUYCARD_BLOB_URL).
+	files *blob.Files
 	ln    net.Listener
 	stop  context.CancelFunc
 	done  chan error
@@ -192,6 +196,9 @@ func (m *Main) Close() error {
 	if m.redis != nil {
 		errs = append(errs, m.redis.Close())
 	}
+	if m.files != nil {
+		errs = append(errs, m.files.Close())
+	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}
@@ -262,12 +269,34 @@ func (m *Main) newServer() (*api.Server, error) {
 	// The admin settings' platform fee overrides Config.PlatformFee for
 	// new orders once saved (api/admin.go).
 	svc.Admin = m.DB
-	svc.Discounts = m.DB
+	svc.Discounts, svc.Deliveries = m.DB, m.DB
+	if svc.Files, err = m.openFiles(); err != nil {
+		return nil, err
+	}
+	cfg.MaxFileBytes = m.Config.FileMaxBytes
 	m.accounts(&cfg, &svc)
 	if err := m.payments(&cfg, &svc); err != nil {
 		return nil, err
 	}
 	return api.New(cfg, svc), nil
+}
+
+// openFiles opens the storage of delivered files: BUYCARD_BLOB_URL, or
+// a files directory beside the database.
+func (m *Main) openFiles() (blob.Store, error) {
+	if m.files != nil {
+		return m.files, nil
+	}
+	var err error
+	if m.Config.BlobURL != "" {
+		m.files, err = blob.OpenURL(context.Background(), m.Config.BlobURL, m.Config.FileMaxBytes)
+	} else {
+		m.files, err = blob.OpenDir(filepath.Join(filepath.Dir(m.devKeyDir()), "files"), m.Config.FileMaxBytes)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("BUYCARD_BLOB_URL: %w", err)
+	}
+	return m.files, nil
 }
 
 // openRedis opens BUYCARD_REDIS_URL for the counts of the rate limits and

@@ -29,6 +29,7 @@ type Store interface {
 	buycard.DiscountService
 	buycard.SellerService
 	buycard.FulfillmentService
+	buycard.DeliveryService
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -99,6 +100,9 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"DiscountCodes", testDiscountCodes},
 		{"RedeemDiscount", testRedeemDiscount},
 		{"ConcurrentRedeem", testConcurrentRedeem},
+		{"DeliveryFiles", testDeliveryFiles},
+		{"LicenseKeys", testLicenseKeys},
+		{"ConcurrentLicenseKeys", testConcurrentLicenseKeys},
 		{"MerchantSettings", testMerchantSettings},
 		{"ProductKind", testProductKind},
 		{"ShippingZones", testShippingZones},
