@@ -168,14 +168,22 @@ func (db *Store) saveOrder(ctx context.Context, tx Tx, o *buycard.Order, stock i
 	return updateOrderState(ctx, tx, o)
 }
 
-// updateOrderState stores the fields of o that payment events change.
+// updateOrderState stores the fields of o that payment events change:
+// besides the state, a payment stores the tax the provider computed (and
+// the total with it), the payer and the address it reports.
 func updateOrderState(ctx context.Context, tx Tx, o *buycard.Order) error {
+	buyer, to := valueOrZero(o.Buyer), valueOrZero(o.ShipTo)
 	_, err := tx.Exec(ctx, `
 		UPDATE orders SET status = $1, payment_error = $2, paid_at = $3, refunded = $4, dispute_held = $5, dispute_lost = $6,
-			provider_payment_id = $7, held_until = $8, hold_network = $9, oversold = $10
-		WHERE id = $11`,
+			provider_payment_id = $7, held_until = $8, hold_network = $9, oversold = $10,
+			total = $11, tax = $12, tax_on_shipping = $13, buyer_email = $14, buyer_name = $15, buyer_phone = $16,
+			ship_name = $17, ship_line1 = $18, ship_line2 = $19, ship_city = $20, ship_region = $21, ship_postal_code = $22,
+			ship_country = $23
+		WHERE id = $24`,
 		o.Status, o.PaymentError, o.PaidAt, o.Refunded, o.DisputeHeld, o.DisputeLost, nullIfEmpty(o.ProviderPaymentID),
-		heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork), o.Oversold, o.ID)
+		heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork), o.Oversold,
+		o.Total.Amount, o.Tax, o.TaxOnShipping, buyer.Email, buyer.Name, buyer.Phone,
+		to.Name, to.Line1, to.Line2, to.City, to.Region, to.PostalCode, to.Country, o.ID)
 	return err
 }
 
