@@ -110,6 +110,11 @@ func OutcomeUnknown(err error) bool { return errors.Is(err, ErrOutcomeUnknown) }
 // whether it can take charges.
 type MerchantAccountFunc func(ctx context.Context, merchantID string) (accountID string, chargesEnabled bool, err error)
 
+// MerchantSettingsFunc returns a merchant's settings
+// (buycard.SellerService.MerchantSettings): its tax mode and what
+// Checkout shows of it.
+type MerchantSettingsFunc func(ctx context.Context, merchantID string) (*buycard.MerchantSettings, error)
+
 // Config configures a Provider.
 type Config struct {
 	// SecretKey is the platform's secret API key (sk_… or rk_…).
@@ -122,6 +127,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// MerchantAccount looks up the merchant's connected account. Required.
 	MerchantAccount MerchantAccountFunc
+	// MerchantSettings looks up the merchant's settings; nil gives every
+	// merchant buycard.NewMerchantSettings (no tax, nothing shown), for
+	// tools and tests that sell untaxed goods. The server sets it.
+	MerchantSettings MerchantSettingsFunc
 	// BaseURL is the public URL of the Buycard server, without a trailing
 	// slash. Checkout returns the shopper to
 	// BaseURL/checkout/return?session_id={CHECKOUT_SESSION_ID}.
