@@ -61,6 +61,11 @@ type Order struct {
 	ProviderPaymentID string `json:"-"` // the provider's payment id, once paid
 	// PaymentError is the last decline message shown to the shopper.
 	PaymentError string `json:"payment_error,omitempty"`
+	// MismatchedPayment is a payment the provider reported that is not
+	// the order's total (a tampered or mispriced session): it did not pay
+	// the order and nothing was posted, but the shopper's money was taken,
+	// for the merchant or the operator to refund. Zero otherwise.
+	MismatchedPayment Money `json:"mismatched_payment,omitzero"`
 
 	// HeldUntil is when the units a pending order holds go back on sale
 	// unless the checkout renews the hold; nil when it holds none (see
@@ -422,11 +427,11 @@ func (o *Order) Apply(e PaymentEvent) (stock int, changed bool, err error) {
 // the tax becomes the order's, and the total grows by it, before the
 // sale's journal is built from the order. The payer and the address the
 // provider reports are stored as takeContact says. Errors: EINVALID (the
-// amount is not the total; nothing changes).
+// amount is not the total, ErrPaymentMismatch; nothing changes).
 func (o *Order) pay(e PaymentEvent) (stock int, changed bool, err error) {
 	if o.Status == OrderPaid {
 		if e.Amount != o.Total {
-			return 0, false, Errorf(EINVALID, "The amount paid does not match the order total.")
+			return 0, false, ErrPaymentMismatch
 		}
 		return 0, false, nil
 	}
@@ -435,7 +440,7 @@ func (o *Order) pay(e PaymentEvent) (stock int, changed bool, err error) {
 		return 0, false, err
 	}
 	if e.Amount != total {
-		return 0, false, Errorf(EINVALID, "The amount paid does not match the order total.")
+		return 0, false, ErrPaymentMismatch
 	}
 	o.OrderPrice, o.Total = price, total
 	o.takeContact(e.Payer, e.ShipTo, e.Tax != nil)
@@ -446,6 +451,22 @@ func (o *Order) pay(e PaymentEvent) (stock int, changed bool, err error) {
 	o.Status, o.PaidAt, o.PaymentError = OrderPaid, &paidAt, ""
 	// The units held are the sale; those not held must be taken.
 	return o.endHold() - o.Quantity, true, nil
+}
+
+// ErrPaymentMismatch is Apply's error for a payment that is not the
+// order's total. The store then flags the order (FlagMismatch).
+var ErrPaymentMismatch = Errorf(EINVALID, "The amount paid does not match the order total.")
+
+// FlagMismatch records on a pending order the payment e that Apply
+// refused with ErrPaymentMismatch, as MismatchedPayment, and reports
+// whether o changed. A paid order is not flagged: its payment is the
+// one that counts, and a second report of it is not money taken twice.
+func (o *Order) FlagMismatch(e PaymentEvent) bool {
+	if o.Status != OrderPending || e.Type != PaymentSucceeded || o.MismatchedPayment == e.Amount {
+		return false
+	}
+	o.MismatchedPayment = e.Amount
+	return true
 }
 
 // priceWith is o's price and total with the tax t a provider computed;

@@ -195,9 +195,34 @@ func (db *Store) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) 
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
-	return write(ctx, db, func(tx Tx) (*buycard.Order, error) {
+	o, err := write(ctx, db, func(tx Tx) (*buycard.Order, error) {
 		return db.applyPaymentEvent(ctx, tx, e)
 	})
+	if errors.Is(err, buycard.ErrPaymentMismatch) {
+		return nil, db.flagMismatch(ctx, e, err)
+	}
+	return o, err
+}
+
+// flagMismatch flags the order of e with the payment e reports, which
+// was refused as not its total (mismatch), in a transaction of its own:
+// nothing else changes, not even the record of the event's id. It
+// returns mismatch, or the error that kept the flag from being stored
+// (a retry then flags it).
+func (db *Store) flagMismatch(ctx context.Context, e buycard.PaymentEvent, mismatch error) error {
+	err := db.conn.Write(ctx, func(tx Tx) error {
+		o, err := findPaymentOrder(ctx, tx, e.Provider, e.SessionID, e.PaymentID, db.dialect.ForUpdate)
+		if err != nil || !o.FlagMismatch(e) {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE orders SET mismatched_amount = $1, mismatched_currency = $2 WHERE id = $3`,
+			o.MismatchedPayment.Amount, o.MismatchedPayment.Currency, o.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return mismatch
 }
 
 // applyPaymentEvent is ApplyPaymentEvent of a valid event in tx.
@@ -280,7 +305,8 @@ const selectOrders = `
 		created_at, expires_at, paid_at, held_until, COALESCE(hold_network, ''), oversold,
 		subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name,
 		buyer_email, buyer_name, buyer_phone, ship_name, ship_line1, ship_line2, ship_city, ship_region,
-		ship_postal_code, ship_country, fulfillment_status, carrier, tracking_number, tracking_url, fulfilled_at
+		ship_postal_code, ship_country, fulfillment_status, carrier, tracking_number, tracking_url, fulfilled_at,
+		mismatched_amount, mismatched_currency
 	FROM orders`
 
 func scanOrder(row Row) (*buycard.Order, error) {
@@ -300,7 +326,8 @@ func scanOrder(row Row) (*buycard.Order, error) {
 		&o.CreatedAt, &o.ExpiresAt, &o.PaidAt, &heldMicros, &o.HoldNetwork, &o.Oversold,
 		&o.Subtotal, &o.Discount, &o.Shipping, &o.Tax, &o.TaxOnShipping, &o.TaxInclusive, &o.DiscountCode, &o.ShippingRateName,
 		&buyer.Email, &buyer.Name, &buyer.Phone, &to.Name, &to.Line1, &to.Line2, &to.City, &to.Region,
-		&to.PostalCode, &to.Country, &f.Status, &f.Carrier, &f.TrackingNumber, &f.TrackingURL, &f.FulfilledAt)
+		&to.PostalCode, &to.Country, &f.Status, &f.Carrier, &f.TrackingNumber, &f.TrackingURL, &f.FulfilledAt,
+		&o.MismatchedPayment.Amount, &o.MismatchedPayment.Currency)
 	if err != nil {
 		return nil, err
 	}

@@ -365,11 +365,11 @@ var sessionText = struct {
 }{
 	tax:         "Tax",
 	shipping:    "Shipping",
-	soldBy:      "Sold by %s.",
-	support:     "Questions about your order: %s.",
+	soldBy:      "Sold by %s",
+	support:     "Questions about your order: %s",
 	refunds:     "Refund policy: %s",
 	shipsTo:     "This order ships to %s, as priced at checkout.",
-	taxIncluded: "Prices include %s of tax.",
+	taxIncluded: "Prices include %s of tax",
 }
 
 // maxCustomText is the length of Checkout's custom_text messages (API
@@ -499,7 +499,7 @@ func customText(o *buycard.Order, s *buycard.MerchantSettings, lang string) *str
 	}
 	ct := &stripe.CheckoutSessionCustomTextParams{}
 	if len(submit) > 0 {
-		ct.Submit = &stripe.CheckoutSessionCustomTextSubmitParams{Message: stripe.String(clip(strings.Join(submit, " "), maxCustomText))}
+		ct.Submit = &stripe.CheckoutSessionCustomTextSubmitParams{Message: stripe.String(clip(strings.Join(submit, " · "), maxCustomText))}
 	}
 	if s.RefundPolicy != "" {
 		ct.AfterSubmit = &stripe.CheckoutSessionCustomTextAfterSubmitParams{

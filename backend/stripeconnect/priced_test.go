@@ -106,7 +106,7 @@ func TestCreatePricedSessions(t *testing.T) {
 			"shipping_options[0][shipping_rate_data][display_name]":           "Standard (3–5 days)",
 			"shipping_options[0][shipping_rate_data][fixed_amount][amount]":   "450",
 			"shipping_options[0][shipping_rate_data][fixed_amount][currency]": "usd",
-			"custom_text[submit][message]":                                    "Sold by Northwind Ceramics LLC. Questions about your order: help@northwind.example.",
+			"custom_text[submit][message]":                                    "Sold by Northwind Ceramics LLC · Questions about your order: help@northwind.example",
 			"custom_text[after_submit][message]":                              "Refund policy: Returns within 30 days.",
 			"custom_text[shipping_address][message]":                          "This order ships to NY, United States, as priced at checkout.",
 			// 5% + 0.30 and 10% of the goods after the discount, not of
@@ -127,7 +127,7 @@ func TestCreatePricedSessions(t *testing.T) {
 		"ord_vat": {"line_items[0][quantity]": "2", "line_items[0][price_data][unit_amount]": "2500",
 			"line_items[1][quantity]": "", "shipping_address_collection[allowed_countries][0]": "DE",
 			"shipping_options[0][shipping_rate_data][fixed_amount][amount]": "490",
-			"custom_text[submit][message]":                                  "Prices include €8.76 of tax.",
+			"custom_text[submit][message]":                                  "Prices include €8.76 of tax",
 			"custom_text[shipping_address][message]":                        "This order ships to Germany, as priced at checkout."},
 		"ord_stripe_tax": {"automatic_tax[enabled]": "true", "line_items[0][price_data][tax_behavior]": "exclusive",
 			"shipping_options[0][shipping_rate_data][tax_behavior]": "exclusive", "line_items[1][quantity]": "",

@@ -18,7 +18,12 @@
 //
 //	POST /v1/checkout/sessions  Provider.CreatePaymentSession   stripe-mock (request validation) and stripetest (retries, lost response, concurrency)
 //	POST /v1/checkout/sessions  Provider.CreatePaymentSessionWith (ui_mode hosted, for the popup)  stripe-mock; stripetest (params, once under retry)
-//	GET  /v1/checkout/sessions/ID  Provider.SessionPayment  stripe-mock; stripetest (open, then paid)
+//	POST /v1/checkout/sessions  priced orders: discounted line items, Buycard's tax as a line, shipping_address_collection,
+//	                            shipping_options[shipping_rate_data], customer_email, customer_creation, phone_number_collection,
+//	                            automatic_tax with tax_behavior, custom_text  stripe-mock (every vector of pricedOrders, both ui modes;
+//	                            stripe-mock checks names, types and enums, not lengths: clip tests custom_text); stripetest (params, sums)
+//	GET  /v1/checkout/sessions/ID  Provider.SessionPayment  stripe-mock; stripetest (open, then paid: customer_details,
+//	                            shipping_details, total_details.amount_tax, shipping_cost.amount_tax read back)
 //	GET  /v1/checkout/sessions  Provider.SessionEventsSince  stripe-mock; stripetest (paid, expired, open)
 //	POST /v1/checkout/sessions/ID/expire  Provider.ExpireSession (a released order)  stripe-mock; stripetest (open, paid, expired)
 //	POST /v1/refunds            Provider.Refund          stripe-mock; stripetest (idempotent replay)
