@@ -490,9 +490,9 @@ func (o *Order) priceWith(t *TaxQuote) (OrderPrice, Money, error) {
 // nothing, a phone the payment page asked for). The provider's address,
 // which the shopper confirmed or corrected at payment, replaces the
 // checkout's when the order ships and the price stays right: in the same
-// country (shipping was priced for it), and the same region unless the
-// provider computed the tax itself (taxProvided), since Buycard's own
-// tax rates differ by region.
+// country (shipping was priced for it), and in a country with Regions the
+// same region unless the provider computed the tax itself (taxProvided),
+// since Buycard's own tax rates differ by region there.
 func (o *Order) takeContact(payer *Buyer, to *Address, taxProvided bool) {
 	switch {
 	case payer == nil:
@@ -504,7 +504,10 @@ func (o *Order) takeContact(payer *Buyer, to *Address, taxProvided bool) {
 		b.Phone = payer.Phone
 		o.Buyer = &b
 	}
-	if to != nil && o.ShipTo != nil && to.Country == o.ShipTo.Country && (taxProvided || to.Region == o.ShipTo.Region) {
+	if to == nil || o.ShipTo == nil || to.Country != o.ShipTo.Country {
+		return
+	}
+	if _, byRegion := Regions[to.Country]; taxProvided || !byRegion || to.Region == o.ShipTo.Region {
 		a := *to
 		o.ShipTo = &a
 	}
