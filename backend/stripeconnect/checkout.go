@@ -258,9 +258,9 @@ func (p *Provider) sessionEvent(s *stripe.CheckoutSession) (buycard.PaymentEvent
 // checkPrice checks that o's price adds up: a positive quantity, the
 // unit price times the quantity as the subtotal in the total's currency,
 // a valid price whose charge is the total, and shipping charged only to
-// an address. The session charges the price's parts (sessionCharges), so
-// an order whose parts did not add up would be charged another amount
-// than its total. Errors: plain (an inconsistent order is a bug, not the
+// an address. The session charges the price's parts (lineItems,
+// setShipping), so an order whose parts did not add up would be charged
+// another amount than its total. Errors: plain (an inconsistent order is a bug, not the
 // shopper's input).
 func checkPrice(o *buycard.Order) error {
 	if o.Quantity <= 0 || o.UnitPrice.Currency != o.Total.Currency || o.UnitPrice.Amount*int64(o.Quantity) != o.Subtotal ||
@@ -276,8 +276,9 @@ func checkPrice(o *buycard.Order) error {
 // Tax adds the tax to the total, and the application fee, computed on
 // the goods when the session is created, stays right. With prices that
 // include tax, Stripe would take the tax out of the goods the fee was
-// computed on. Errors: ECONFLICT (prices include tax), plain (an order
-// with tax of its own).
+// computed on (the settings refuse that; older ones may hold it). An
+// order with tax of its own was priced before the merchant turned Stripe
+// Tax on: Stripe would tax it twice. Errors: ECONFLICT.
 func usesStripeTax(o *buycard.Order, s *buycard.MerchantSettings) (bool, error) {
 	switch {
 	case s.TaxMode != buycard.TaxStripe:
@@ -285,14 +286,16 @@ func usesStripeTax(o *buycard.Order, s *buycard.MerchantSettings) (bool, error) 
 	case s.PricesIncludeTax:
 		return false, buycard.Errorf(buycard.ECONFLICT, "This merchant's tax settings do not allow card payments: Stripe Tax needs prices without tax.")
 	case o.Tax != 0:
-		return false, fmt.Errorf("stripe create checkout session: order %s has tax of its own, and its merchant uses Stripe Tax", o.ID)
+		return false, buycard.Errorf(buycard.ECONFLICT, "The merchant's tax settings changed. Start the checkout again.")
 	}
 	return true, nil
 }
 
 // sessionParams builds the session request for o. Every field comes from
 // the order, the merchant's settings, the options or the configuration,
-// so retries send identical parameters.
+// so retries send identical parameters; a merchant who edits its
+// settings between two attempts for one order gets the second refused
+// by Stripe's idempotency layer (EPAYMENT), and the shopper starts over.
 func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order, opts buycard.PaymentSessionOptions) (*stripe.CheckoutSessionParams, error) {
 	if err := checkPrice(o); err != nil {
 		return nil, err

@@ -80,7 +80,7 @@ func TestCreateSessionRefusedWithoutStripe(t *testing.T) {
 		{"shipping without an address", true, unshipped, buycard.EINTERNAL},
 		{"a discount above the subtotal", true, overDiscounted, buycard.EINTERNAL},
 		{"Stripe Tax on prices that include tax", true, pricedOrder("ord_incl", "mer_stripe_incl", "EUR", 2500, 1, buycard.OrderPrice{}, buyerAda, nil), buycard.ECONFLICT},
-		{"own tax with Stripe Tax", true, pricedOrder("ord_twice", "mer_stripe", "USD", 2500, 1, buycard.OrderPrice{Tax: 222}, buyerAda, nil), buycard.EINTERNAL},
+		{"priced with own tax before Stripe Tax was on", true, pricedOrder("ord_twice", "mer_stripe", "USD", 2500, 1, buycard.OrderPrice{Tax: 222}, buyerAda, nil), buycard.ECONFLICT},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newTestProvider(t, fake.URL, func(c *Config) { c.MerchantAccount, c.MerchantSettings = merchantAccount(tt.enabled), settingsOf })
