@@ -103,6 +103,7 @@ func TestCardOrderBuyerAndShipTo(t *testing.T) {
 // right (same country; same region where tax rates go by region, unless
 // the provider priced the tax).
 func TestPaymentTakesContact(t *testing.T) {
+	t.Parallel()
 	ny := buycard.Address{Name: "Ada", Line1: "1 Main St", City: "New York", Region: "NY", PostalCode: "10001", Country: "US"}
 	la := buycard.Address{Name: "Ada", Line1: "1 Sunset Blvd", City: "Los Angeles", Region: "CA", PostalCode: "90001", Country: "US"}
 	berlin := buycard.Address{Name: "Ada", Line1: "Unter den Linden 1", City: "Berlin", PostalCode: "10117", Country: "DE"}
@@ -149,6 +150,7 @@ func TestPaymentTakesContact(t *testing.T) {
 // TestFlagMismatch: only a pending order is flagged with a payment that
 // is not its total, once per amount.
 func TestFlagMismatch(t *testing.T) {
+	t.Parallel()
 	taken := buycard.Money{Amount: 2401, Currency: "USD"}
 	e := buycard.PaymentEvent{Type: buycard.PaymentSucceeded, Amount: taken, OccurredAt: time.Now()}
 	o := &buycard.Order{Status: buycard.OrderPending, Quantity: 1, Total: buycard.Money{Amount: 2400, Currency: "USD"},

@@ -89,6 +89,7 @@ func charged(t *testing.T, f url.Values) int64 {
 // fake, checks the parameters that carry the order's price, buyer,
 // address and merchant, and that they charge exactly the order's total.
 func TestCreatePricedSessions(t *testing.T) {
+	t.Parallel()
 	fake := stripetest.NewServer()
 	t.Cleanup(fake.Close)
 	p := newTestProvider(t, fake.URL, func(c *Config) { c.MerchantSettings = settingsOf })
@@ -159,6 +160,7 @@ func TestCreatePricedSessions(t *testing.T) {
 // and applies what SessionPayment reads back to the order: the total (and
 // with Stripe Tax, the tax Stripe added), the payer and the address.
 func TestPricedSessionPaid(t *testing.T) {
+	t.Parallel()
 	fake := stripetest.NewServer()
 	t.Cleanup(fake.Close)
 	fake.TaxBPS = 888 // 2 × 12.50: 2.22; 4.50 of shipping: 0.40
@@ -226,6 +228,7 @@ func TestPricedSessionPaid(t *testing.T) {
 // TestCustomTextClipped: the merchant's longest texts fit Checkout's
 // custom text, which stripe-mock does not measure.
 func TestCustomTextClipped(t *testing.T) {
+	t.Parallel()
 	s := &buycard.MerchantSettings{BusinessName: strings.Repeat("N", buycard.BusinessNameText.MaxLength),
 		SupportEmail: strings.Repeat("s", 60) + "@" + strings.Repeat("e", 60) + ".example",
 		RefundPolicy: strings.Repeat("é", buycard.RefundPolicyText.MaxLength)}
