@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ReleaseRacesPayment", testReleaseRacesPayment},
 		{"SaleJournal", testSaleJournal},
 		{"SaleJournalRefusedLeavesOrderUnpaid", testSaleJournalRefusedLeavesOrderUnpaid},
+		{"PaymentWithProviderDetails", testPaymentWithProviderDetails},
 		{"RefundsAndDisputes", testRefundsAndDisputes},
 		{"RefundRejected", testRefundRejected},
 		{"FindPaymentOrder", testFindPaymentOrder},
