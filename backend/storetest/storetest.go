@@ -104,6 +104,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ConcurrentOrderCode", testConcurrentOrderCode},
 		{"OrderCodeOwner", testOrderCodeOwner},
 		{"OrderShipping", testOrderShipping},
+		{"OrderPriceCurrencies", testOrderPriceCurrencies},
 		{"DeliveryFiles", testDeliveryFiles},
 		{"LicenseKeys", testLicenseKeys},
 		{"ConcurrentLicenseKeys", testConcurrentLicenseKeys},
