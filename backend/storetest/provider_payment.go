@@ -18,24 +18,30 @@ func testPaymentWithProviderDetails(t *testing.T, s Store) {
 	ctx := t.Context()
 	f := Seed(t, s, func(f *Fixture) { f.Product.Kind = buycard.ProductPhysical })
 	checkoutTo := buycard.Address{Name: "Ada Lovelace", Line1: "1 Main St", City: "New York", Region: "NY", PostalCode: "10001", Country: "US"}
-	open := func(price buycard.OrderPrice) *buycard.Order {
-		n := f.NewOrder(0, 2) // 2 × 24.00 USD
-		n.Buyer, n.ShipTo = &buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace"}, &checkoutTo
-		n.Price = price
+	rate := setUpSale(t, s, f, "US", "NY", 88_750, false)
+	open := func() *buycard.Order {
+		n := f.NewOrder(0, 2) // 2 × 24.00 USD, shipped at 4.50
+		n.Buyer, n.ShipTo, n.ShippingRateID = &buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace"}, &checkoutTo, rate
 		o, err := s.CreateOrder(ctx, n)
 		must(t, err)
 		o.Provider, o.ProviderSessionID = "stripe", buycard.NewID("cs")
 		must(t, s.AttachPaymentSession(ctx, o.ID, o.Provider, o.ProviderSessionID))
 		return o
 	}
-	shipping := buycard.OrderPrice{Shipping: 450, ShippingRateName: "Standard"}
 	payer := &buycard.Buyer{Email: "ada@example.com", Name: "A. Lovelace", Phone: "+12125550100"}
 	corrected := checkoutTo
 	corrected.Line1, corrected.Region, corrected.PostalCode = "9 Elm St", "CA", "94016"
 
-	// Rejected first: nothing changes, not even the event's record.
-	own := open(buycard.OrderPrice{Shipping: 450, Tax: 426, TaxOnShipping: 40})
-	stripeTax := open(shipping)
+	// Rejected first: nothing changes, not even the event's record. The
+	// first order is taxed at the merchant's own 8.875% (4.26 on the
+	// goods, 0.40 on shipping); then the merchant turns Stripe Tax on,
+	// and the second order carries no tax until Stripe reports it.
+	own := open()
+	must(t, s.SaveMerchantSettings(ctx, &buycard.MerchantSettings{MerchantID: f.Merchant.ID, TaxMode: buycard.TaxStripe, OriginCountry: "US"}))
+	stripeTax := open()
+	if own.Tax != 466 || own.TaxOnShipping != 40 || stripeTax.Tax != 0 || stripeTax.Shipping != 450 {
+		t.Fatalf("own rates priced %+v, Stripe Tax %+v: want 4.66 of tax (0.40 on shipping), then none", own.OrderPrice, stripeTax.OrderPrice)
+	}
 	for _, tt := range []struct {
 		name    string
 		order   *buycard.Order
@@ -120,7 +126,7 @@ func testPaymentWithProviderDetails(t *testing.T, s Store) {
 	e = event(own, buycard.PaymentSucceeded)
 	e.Payer, e.ShipTo = payer, &corrected
 	paid = applyEvent(t, s, e)
-	if *paid.ShipTo != checkoutTo || *paid.Buyer != wantBuyer || paid.Tax != 426 {
+	if *paid.ShipTo != checkoutTo || *paid.Buyer != wantBuyer || paid.Tax != 466 {
 		t.Errorf("paid %+v to %+v, tax %d: want the checkout's address, the buyer with the payer's phone, its own tax",
 			*paid.Buyer, *paid.ShipTo, paid.Tax)
 	}
