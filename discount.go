@@ -355,8 +355,8 @@ type Redeemed struct {
 }
 
 // PlacementCode is a code of one of a publisher's placements as the
-// publisher sees it: what it takes off and how often it was used, never
-// who used it.
+// publisher sees it: what it takes off, how often it was used and what
+// it earned the publisher, never who used it.
 type PlacementCode struct {
 	Code          string           `json:"code"`
 	PlacementID   string           `json:"placement_id"`
@@ -367,6 +367,10 @@ type PlacementCode struct {
 	EndsAt        *time.Time       `json:"ends_at,omitempty"`
 	Redeemed      int              `json:"redeemed"`
 	Active        bool             `json:"active"`
+	// Earned is the publisher's share of the paid orders that used the
+	// code, per currency in minor units, net of what refunds and lost
+	// disputes took back.
+	Earned map[string]int64 `json:"earned,omitempty"`
 }
 
 // PlacementCodeOf is c as the publisher of its placement sees it.

@@ -275,23 +275,25 @@ func discountText(bps int, amounts map[string]int64) string {
 	if bps > 0 {
 		return ui.BPSText(bps)
 	}
-	var parts []string
-	for _, cur := range slices.Sorted(maps.Keys(amounts)) {
-		parts = append(parts, ui.MoneyText(amounts[cur], cur))
-	}
-	return strings.Join(parts, ", ")
+	return amountsText(amounts, ", ")
 }
 
 // minimumText is ", from $30.00" for a code with minimums, else "".
 func minimumText(minimums map[string]int64) string {
-	var parts []string
-	for _, cur := range slices.Sorted(maps.Keys(minimums)) {
-		parts = append(parts, ui.MoneyText(minimums[cur], cur))
-	}
-	if len(parts) == 0 {
+	if len(minimums) == 0 {
 		return ""
 	}
-	return ", from " + strings.Join(parts, " or ")
+	return ", from " + amountsText(minimums, " or ")
+}
+
+// amountsText is amounts per currency, by currency code, joined by sep:
+// "$5.00, €4.00".
+func amountsText(amounts map[string]int64, sep string) string {
+	var parts []string
+	for _, cur := range slices.Sorted(maps.Keys(amounts)) {
+		parts = append(parts, ui.MoneyText(amounts[cur], cur))
+	}
+	return strings.Join(parts, sep)
 }
 
 // usesText is "3" or "3 of 100".

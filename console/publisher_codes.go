@@ -60,8 +60,8 @@ func (p *placementCodes) renderList() app.UI {
 		return app.P().Text("No codes yet.")
 	}
 	now := time.Now()
-	return ui.Table("Your discount codes", []string{"Code", "Takes off", "Placement", "Merchant", "Uses", "Ends", "Status"},
-		map[int]bool{4: true}, len(p.codes), func(i int) []app.UI {
+	return ui.Table("Your discount codes", []string{"Code", "Takes off", "Placement", "Merchant", "Uses", "Earned", "Ends", "Status"},
+		map[int]bool{4: true, 5: true}, len(p.codes), func(i int) []app.UI {
 			c := p.codes[i]
 			status := "Active"
 			if !c.Active {
@@ -76,8 +76,17 @@ func (p *placementCodes) renderList() app.UI {
 				app.A().Href(Base + "/placements/" + c.PlacementID).Text(c.PlacementName),
 				app.Text(c.MerchantName),
 				app.Text(usesText(c.Redeemed, 0)),
+				app.Text(earnedText(c.Earned)),
 				app.Text(endText(c.EndsAt)),
 				app.Text(status),
 			}
 		})
+}
+
+// earnedText is what a code earned the publisher, "—" before any sale.
+func earnedText(earned map[string]int64) string {
+	if len(earned) == 0 {
+		return "—"
+	}
+	return amountsText(earned, ", ")
 }

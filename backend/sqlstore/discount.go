@@ -266,6 +266,51 @@ func (db *Store) MerchantPlacements(ctx context.Context, merchantID string) (_ [
 // PlacementCodes implements buycard.DiscountService.
 func (db *Store) PlacementCodes(ctx context.Context, publisherID string, now time.Time) (_ []*buycard.PlacementCode, err error) {
 	defer db.wrap(&err, "placement codes")
+	list, err := db.placementCodes(ctx, publisherID, now)
+	if err != nil {
+		return nil, err
+	}
+	earned, err := db.earnedThroughCodes(ctx, publisherID)
+	for _, c := range list {
+		c.Earned = earned[c.PlacementID+"/"+c.Code]
+	}
+	return list, err
+}
+
+// earnedThroughCodes sums, by placement and code ("plc_…/CODE") and
+// currency, the publisher's share in the journals of the orders its
+// placements' codes credited: sales less refunds and lost disputes. The
+// share moves from pending to available to paid, so the three accounts
+// together hold what each order earned.
+func (db *Store) earnedThroughCodes(ctx context.Context, publisherID string) (map[string]map[string]int64, error) {
+	return queryAll(ctx, db, db.pool, "earned through codes", func(rows Rows) (map[string]map[string]int64, error) {
+		earned := map[string]map[string]int64{}
+		for rows.Next() {
+			var placement, code, currency string
+			var amount int64
+			if err := rows.Scan(&placement, &code, &currency, &amount); err != nil {
+				return nil, err
+			}
+			key := placement + "/" + code
+			if earned[key] == nil {
+				earned[key] = map[string]int64{}
+			}
+			earned[key][currency] = amount
+		}
+		return earned, rows.Err()
+	}, `SELECT d.placement_id, d.code, j.currency, SUM(p.normal) FROM discount_codes d
+		JOIN placements pl ON pl.id = d.placement_id AND pl.publisher_id = $1
+		JOIN discount_redemptions r ON r.code_id = d.id
+		JOIN orders o ON o.id = r.order_id AND o.placement_id = d.placement_id
+		JOIN ledger_journals j ON j.order_id = o.id
+		JOIN ledger_postings p ON p.journal_seq = j.seq AND p.account IN (
+			'publisher:' || pl.publisher_id || ':pending:' || j.currency,
+			'publisher:' || pl.publisher_id || ':available:' || j.currency,
+			'publisher:' || pl.publisher_id || ':paid:' || j.currency)
+		GROUP BY d.placement_id, d.code, j.currency`, publisherID)
+}
+
+func (db *Store) placementCodes(ctx context.Context, publisherID string, now time.Time) ([]*buycard.PlacementCode, error) {
 	return queryAll(ctx, db, db.pool, "placement codes", func(rows Rows) ([]*buycard.PlacementCode, error) {
 		list := []*buycard.PlacementCode{}
 		for rows.Next() {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/ledger"
 )
 
 // Orders that price themselves (checkout_price.go): CreateOrder reads the
@@ -134,10 +135,32 @@ func testOrderCodeOwner(t *testing.T, s Store) {
 	if o.PublisherID != influencer.ID || o.PublisherShareBPS != 3000 {
 		t.Errorf("order credits %s at %d, want the contract's 3000", o.PublisherID, o.PublisherShareBPS)
 	}
+	viaCode := o
 	o, err = s.CreateOrder(ctx, f.NewOrder(0, 1))
 	must(t, err)
 	if o.PublisherID != f.Publisher.ID || o.PublisherShareBPS != 1000 {
 		t.Errorf("order without the code credits %s at %d", o.PublisherID, o.PublisherShareBPS)
+	}
+	wantEarnedThroughCode(t, s, influencer.ID, "GLAZE", 0) // nothing paid yet
+
+	// Paid, the code has earned the publisher its share; refunded, nothing.
+	payOrder(t, s, viaCode)
+	c, err := ledger.SaleOf(viaCode, ledger.RatesOf(viaCode)).Commission()
+	must(t, err)
+	wantEarnedThroughCode(t, s, influencer.ID, "GLAZE", c.Publisher)
+	_, err = s.ApplyPaymentEvent(ctx, moneyEvent(viaCode, buycard.PaymentRefunded, "re_glaze", viaCode.Total.Amount))
+	must(t, err)
+	wantEarnedThroughCode(t, s, influencer.ID, "GLAZE", 0)
+}
+
+// wantEarnedThroughCode checks what the publisher's code earned it in USD,
+// as its placement codes list says.
+func wantEarnedThroughCode(t *testing.T, s Store, publisherID, code string, want int64) {
+	t.Helper()
+	codes, err := s.PlacementCodes(t.Context(), publisherID, time.Now())
+	must(t, err)
+	if len(codes) != 1 || codes[0].Code != code || codes[0].Earned["USD"] != want {
+		t.Errorf("placement codes %+v: want %s having earned %d", codes, code, want)
 	}
 }
 
