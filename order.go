@@ -69,8 +69,9 @@ type Order struct {
 	HeldUntil   *time.Time `json:"held_until,omitempty"`
 	HoldNetwork string     `json:"-"`
 	// Oversold is how many units a payment could not take from stock: its
-	// hold had ended and others bought them meanwhile. The merchant
-	// restocks or refunds them.
+	// hold had ended and others bought them meanwhile, or (a product that
+	// delivers license keys) the pool had no key left for them. The
+	// merchant restocks or refunds them.
 	Oversold int `json:"oversold,omitempty"`
 
 	// Buyer and ShipTo are who paid and where a physical order ships;
@@ -250,6 +251,9 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		return nil, nil, Errorf(EINVALID, "Choose one of the listed options.")
 	}
 	if err := ValidateQuantity(n.Quantity, p.MaxPerOrder); err != nil {
+		return nil, nil, err
+	}
+	if err := p.CheckLicenseKeys(n.Quantity); err != nil {
 		return nil, nil, err
 	}
 	if err := n.checkBuyer(p); err != nil {
