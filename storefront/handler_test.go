@@ -208,7 +208,7 @@ func TestHandlerResources(t *testing.T) {
 
 func TestStaticFiles(t *testing.T) {
 	files := StaticFiles()
-	for _, name := range []string{"checkout.css", "checkout.js", "stripe-checkout.js", "product.css", "icon.svg", "icon.png", "icon-512.png"} {
+	for _, name := range []string{"checkout.css", "checkout.js", "stripe-checkout.js", "product.css", "order.css", "icon.svg", "icon.png", "icon-512.png"} {
 		if len(files[name]) == 0 {
 			t.Errorf("%s is missing", name)
 		}

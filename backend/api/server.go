@@ -305,6 +305,7 @@ func (s *Server) routes() {
 		s.app.Get("/checkout/return", s.getStripeReturn)
 	}
 	s.app.Get(embedPreviewPath, s.getEmbedPreview)
+	s.orderPageRoutes()
 	s.pageRoutes()
 	s.consoleRoutes()
 }
