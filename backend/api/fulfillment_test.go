@@ -11,9 +11,10 @@ import (
 )
 
 // paidOrderWithBuyer stores and pays an order of the demo notebook
-// through the demo placement, by buyer shipping to to, as the checkout
-// will once it asks for them.
-func paidOrderWithBuyer(t *testing.T, ts *testServer, buyer buycard.Buyer, to buycard.Address) *buycard.Order {
+// through the demo placement, by buyer shipping to to, priced with
+// price's discount, shipping and tax, as the checkout will once it asks
+// for them.
+func paidOrderWithBuyer(t *testing.T, ts *testServer, buyer buycard.Buyer, to buycard.Address, price buycard.OrderPrice) *buycard.Order {
 	t.Helper()
 	ctx := t.Context()
 	card, err := ts.db.FindCard(ctx, "wgt_notebook")
@@ -22,7 +23,7 @@ func paidOrderWithBuyer(t *testing.T, ts *testServer, buyer buycard.Buyer, to bu
 		Claims: buycard.PlacementClaims{WidgetID: "wgt_notebook", ProductID: card.Product.ID, PublisherID: demoPublisher,
 			PlacementID: "plc_feednotebook", PriceVersion: card.Product.PriceVersion, ExpiresAt: ts.now.Add(1e12)},
 		VariantID: card.Product.Variants[0].ID, Quantity: 1, Now: ts.now, ExpiresAt: ts.now.Add(1e12),
-		Buyer: &buyer, ShipTo: &to,
+		Buyer: &buyer, ShipTo: &to, Price: price,
 	})
 	must(t, err)
 	session := "cs_" + o.ID
@@ -50,7 +51,7 @@ func TestMerchantFulfillment(t *testing.T) {
 	anonymous := ts.buyNotebook(t) // today's checkout: no buyer, no address
 	ts.now = ts.now.Add(time.Second)
 	o := paidOrderWithBuyer(t, ts, buycard.Buyer{Email: "ada@example.com", Name: "=HYPERLINK(\"https://evil.example\")", Phone: "+1 212 555 0100"},
-		buycard.Address{Name: "Ada Lovelace", Line1: "@SUM(1+1)", Line2: "-2", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"})
+		buycard.Address{Name: "Ada Lovelace", Line1: "@SUM(1+1)", Line2: "-2", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}, buycard.OrderPrice{})
 
 	check := func(method, pattern, path, body string, status int) string {
 		t.Helper()

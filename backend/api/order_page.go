@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -279,13 +278,8 @@ func newOrderShipment(o *buycard.Order) *orderShipment {
 		status = "Not shipped yet"
 	}
 	sh := &orderShipment{Status: status, Carrier: f.Carrier, TrackingNumber: f.TrackingNumber, TrackingURL: f.TrackingURL}
-	if to := o.ShipTo; to != nil {
-		cityLine := strings.TrimSpace(strings.Join([]string{to.PostalCode, to.City, to.Region}, " "))
-		for _, line := range []string{to.Name, to.Line1, to.Line2, cityLine, buycard.CountryName(to.Country)} {
-			if line != "" {
-				sh.ShipTo = append(sh.ShipTo, line)
-			}
-		}
+	if o.ShipTo != nil {
+		sh.ShipTo = o.ShipTo.Lines()
 	}
 	return sh
 }
@@ -323,7 +317,7 @@ var shopperOrderPage = template.Must(template.New("order").Parse(`<!doctype html
 <h2 id="bc-items">What you bought</h2>
 <div class="bc-item">
 <p class="bc-item-title">{{.Title}}</p>
-{{if .Variant}}<p class="bc-item-option">{{if .Option}}{{.Option}}: {{end}}{{.Variant}}</p>{{end}}
+{{if and .Option .Variant}}<p class="bc-item-option">{{.Option}}: {{.Variant}}</p>{{end}}
 <p class="bc-item-qty">{{.Quantity}} × {{.Unit}}</p>
 </div>
 <dl class="bc-breakdown">

@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/url"
 	"path/filepath"
@@ -211,5 +213,111 @@ func TestOrderPageLicenseKey(t *testing.T) {
 	}))
 	if resp.StatusCode != 409 || !strings.Contains(body, "no license keys left") {
 		t.Errorf("checkout of a sold-out pool = %d %s", resp.StatusCode, body)
+	}
+}
+
+// physicalOrderPage pays an order of the notebook, made physical, with a
+// code, a shipping option and tax, records its shipment, and returns the
+// path of its order page.
+func physicalOrderPage(t *testing.T, ts *testServer) (*buycard.Order, string) {
+	t.Helper()
+	key := partyKey(t, ts, buycard.PartyMerchant, demoMerchant)
+	if resp, body := ts.do(t, "PATCH", "/v1/products/prd_notebook", "application/json", `{"kind":"physical"}`, key...); resp.StatusCode != 200 {
+		t.Fatalf("make the notebook physical = %d %s", resp.StatusCode, body)
+	}
+	o := paidOrderWithBuyer(t, ts, buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace"},
+		buycard.Address{Name: "Ada Lovelace", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"},
+		buycard.OrderPrice{Discount: 600, DiscountCode: "SPRING25", Shipping: 450, ShippingRateName: "Standard (3–5 days)", Tax: 200, TaxOnShipping: 40})
+	status, carrier, number, link := buycard.Fulfilled, "UPS", "1Z999AA10123456784", "https://www.ups.com/track?tracknum=1Z999AA10123456784"
+	_, err := ts.db.UpdateFulfillment(t.Context(), demoMerchant, o.ID, buycard.FulfillmentEdit{Status: &status, Carrier: &carrier,
+		TrackingNumber: &number, TrackingURL: &link}, ts.now)
+	must(t, err)
+	return o, "/order?t=" + url.QueryEscape(ts.tokens.SignOrderPage(buycard.OrderPageClaims{OrderID: o.ID, ExpiresAt: ts.now.Add(time.Hour)}))
+}
+
+// TestOrderPagePhysical: the page of a shipped order shows the total's
+// breakdown with the code and the shipping option, the tracking link and
+// the address; the buyer's erasure takes the address off it.
+func TestOrderPagePhysical(t *testing.T) {
+	t.Parallel()
+	ts, _ := newOrderPageServer(t)
+	o, path := physicalOrderPage(t, ts)
+	if o.Total.Amount != 2450 {
+		t.Fatalf("total %d, want 2450", o.Total.Amount)
+	}
+	page := ts.getPage(t, path, 200)
+	flat := strings.Join(strings.Fields(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(page, " ")), " ")
+	for _, want := range []string{
+		"Subtotal $24.00", "Discount (SPRING25) −$6.00", "Shipping (Standard (3–5 days)) $4.50", "Tax $2.00", "Total $24.50",
+		"Shipped", "Carrier: UPS", "Tracking number: 1Z999AA10123456784",
+		"Shipping to: Ada Lovelace 1 Main St Springfield IL 62701 United States",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("order page lacks %q:\n%s", want, flat)
+		}
+	}
+	if !strings.Contains(page, `<a href="https://www.ups.com/track?tracknum=1Z999AA10123456784" rel="noopener noreferrer">`) {
+		t.Errorf("no tracking link:\n%s", page)
+	}
+	if _, err := ts.db.EraseBuyer(t.Context(), "ada@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if page := ts.getPage(t, path, 200); strings.Contains(page, "1 Main St") || strings.Contains(page, "Ada") {
+		t.Errorf("order page after erasure still shows the buyer:\n%s", page)
+	}
+}
+
+// TestOrderTextCannotChangeOrderPage stores each hostile string as every
+// text of an order the page shows that TestMerchantTextCannotChangePages
+// does not reach (code, shipping option, carrier, tracking number and
+// link, address, license key, file name): the page's element tree stays
+// the one of harmless text.
+func TestOrderTextCannotChangeOrderPage(t *testing.T) {
+	t.Parallel()
+	render := func(t *testing.T, text string) renderedPage {
+		ts, _ := newOrderPageServer(t)
+		o, path := physicalOrderPage(t, ts)
+		// A physical order with a file and a key: impossible through the
+		// API, and exactly what shows every text at once.
+		db, err := sql.Open("sqlite", ts.dbPath)
+		must(t, err)
+		defer db.Close()
+		for _, stmt := range []string{
+			`UPDATE orders SET discount_code = ?1, shipping_rate_name = ?1, carrier = ?1, tracking_number = ?1,
+				tracking_url = 'https://t.example/' || ?1, ship_name = ?1, ship_line1 = ?1, ship_line2 = ?1, ship_city = ?1 WHERE id = ?2`,
+			`UPDATE products SET kind = 'digital' WHERE id = 'prd_notebook'`,
+		} {
+			if _, err := db.ExecContext(t.Context(), stmt, text, o.ID); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
+		_, err = ts.db.AddLicenseKeys(t.Context(), "prd_notebook", []string{"K-1"})
+		must(t, err)
+		for _, stmt := range []string{
+			`UPDATE license_keys SET order_id = ?2, assigned_at = created_at, license_key = ?1 WHERE product_id = 'prd_notebook'`,
+			`INSERT INTO delivery_files (id, product_id, name, sha256, size, content_type, created_at)
+				SELECT 'dlf_hostile', id, ?1, '` + strings.Repeat("ab", 32) + `', 9000, 'application/pdf', created_at
+				FROM products WHERE id = 'prd_notebook'`,
+			`UPDATE products SET kind = 'physical' WHERE id = 'prd_notebook'`,
+		} {
+			if _, err := db.ExecContext(t.Context(), stmt, text, o.ID); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
+		return parsePage(t, "order page", ts.getPage(t, path, 200))
+	}
+	want := render(t, "Mug")
+	for _, el := range []string{"<code >", "<a class download href>", "<a href rel>"} { // the key, the file, the tracking link
+		if !strings.Contains(want.tree, el) {
+			t.Fatalf("the page shows no %s:\n%s", el, want.tree)
+		}
+	}
+	for i, text := range markupBreakers {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
+			if got := render(t, text); got.tree != want.tree {
+				t.Errorf("the element tree changed with text %q:\n%s", text, diffLines(want.tree, got.tree))
+			}
+		})
 	}
 }
