@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -386,6 +387,22 @@ type MerchantPlacement struct {
 // ErrUnknownDiscountCode answers a code that is not the merchant's, the
 // same whether or not another merchant has it.
 var ErrUnknownDiscountCode = Errorf(ENOTFOUND, "This discount code is not valid.")
+
+// RefusedCode wraps the refusal of a code the shopper cannot use here
+// (DiscountCode.Apply's errors), for the checkout to count as a guess.
+type RefusedCode struct{ Err error }
+
+func (e *RefusedCode) Error() string { return e.Err.Error() }
+
+// Unwrap returns the refusal.
+func (e *RefusedCode) Unwrap() error { return e.Err }
+
+// IsRefusedCode reports whether err refuses the code a shopper typed:
+// one the merchant does not have, or one that cannot be used here.
+func IsRefusedCode(err error) bool {
+	var r *RefusedCode
+	return errors.Is(err, ErrUnknownDiscountCode) || errors.As(err, &r)
+}
 
 // DiscountService stores discount codes and counts their uses.
 type DiscountService interface {

@@ -22,6 +22,50 @@ type Offer struct {
 	// time to check back.
 	HeldUntil *time.Time `json:"held_until,omitempty"`
 	CTA       string     `json:"cta"`
+	// Checkout is what the checkout asks the shopper for, and who sells.
+	Checkout OfferCheckout `json:"checkout"`
+}
+
+// OfferCheckout is what an offer's checkout asks for besides variant and
+// quantity: a phone when the merchant asks for one, an address in one of
+// ShipCountries for a physical product; and the seller the shopper deals
+// with.
+type OfferCheckout struct {
+	Kind     ProductKind `json:"kind"`
+	AskPhone bool        `json:"ask_phone"`
+	// ShipCountries are the countries a physical product ships to: those
+	// of the merchant's zones with a rate in the offer's currency,
+	// sorted; none for other kinds.
+	ShipCountries    []string    `json:"ship_countries"`
+	PricesIncludeTax bool        `json:"prices_include_tax"`
+	Seller           OfferSeller `json:"seller"`
+}
+
+// OfferSeller is the merchant as the checkout presents it: the business
+// name (the merchant's name until it sets one), where to write, and its
+// refund policy.
+type OfferSeller struct {
+	Name         string `json:"name"`
+	SupportEmail string `json:"support_email,omitempty"`
+	RefundPolicy string `json:"refund_policy,omitempty"`
+}
+
+// NewOfferCheckout is the checkout of card's offer, with its merchant's
+// settings and shipping zones.
+func NewOfferCheckout(card *Card, settings *MerchantSettings, zones ShippingZones) OfferCheckout {
+	kind := card.Product.Kind
+	if kind == "" {
+		kind = ProductService
+	}
+	oc := OfferCheckout{
+		Kind: kind, AskPhone: settings.AskPhone, ShipCountries: []string{},
+		PricesIncludeTax: settings.PricesIncludeTax && settings.TaxMode != TaxNone,
+		Seller:           OfferSeller{Name: card.sellerName(settings), SupportEmail: settings.SupportEmail, RefundPolicy: settings.RefundPolicy},
+	}
+	if kind == ProductPhysical {
+		oc.ShipCountries = zones.Countries(card.Product.Currency)
+	}
+	return oc
 }
 
 // OfferVariant is a variant as the shopper sees it. Available is capped at

@@ -108,22 +108,30 @@ type NewOrder struct {
 	// Contract is the merchant's contract with the publisher of Claims,
 	// nil when there is none. Its share replaces the widget's.
 	Contract *PublisherContract
-	// Price holds the discount, shipping and tax computed for the order
-	// (zero for none) and their code and option names; Card.Order sets
-	// its Subtotal from the unit price and quantity.
-	Price OrderPrice
+	// Pricing prices the order (Card.Quote): CreateOrder reads it from the
+	// store in its transaction, whatever the caller set.
+	Pricing Pricing
+	// ShippingRateID is the shipping option the shopper chose, which a
+	// physical product with a buyer requires among the options for ShipTo.
+	ShippingRateID string
+	// DiscountCode is the code the shopper typed, "" for none. CreateOrder
+	// takes one use of it with the order.
+	DiscountCode string
+	// Sandbox says the sandbox takes the payment: it has no Stripe Tax,
+	// so merchants taxing with Stripe are taxed at their own rates.
+	Sandbox bool
 	// Buyer and ShipTo are what the shopper entered, normalised by
-	// Card.Order. The checkout does not ask for them yet: until it does,
-	// an order without a buyer needs no address either. With a buyer, a
-	// physical product requires ShipTo and any other kind refuses one.
+	// Card.Order. Checkouts always name a buyer (the API requires one);
+	// tools and tests may not, and an order without a buyer has no
+	// address, so no shipping either. With a buyer, a physical product
+	// requires ShipTo and any other kind refuses one.
 	Buyer  *Buyer
 	ShipTo *Address
 }
 
 // checkBuyer normalises and validates the buyer and ship-to of a new order
-// of p, as NewOrder describes. The phone stays optional: the merchant's
-// AskPhone is for the checkout to enforce. Errors:
-// EINVALID.
+// of p, as NewOrder describes, with a phone when the merchant asks for one
+// (MerchantSettings.AskPhone). Errors: EINVALID.
 func (n *NewOrder) checkBuyer(p *Product) error {
 	if n.Buyer == nil {
 		if n.ShipTo != nil {
@@ -132,7 +140,7 @@ func (n *NewOrder) checkBuyer(p *Product) error {
 		return nil
 	}
 	buyer := *n.Buyer
-	if err := buyer.Normalize(false); err != nil {
+	if err := buyer.Normalize(n.Pricing.Settings != nil && n.Pricing.Settings.AskPhone); err != nil {
 		return err
 	}
 	n.Buyer = &buyer
@@ -152,11 +160,26 @@ func (n *NewOrder) checkBuyer(p *Product) error {
 	return nil
 }
 
+// Credited is the placement the order credits: the one owning the code
+// the shopper used (see CodeOwner), else the one the shopper came
+// through. The store loads n.Contract for its publisher.
+func (n NewOrder) Credited() PlacementClaims {
+	claims := n.Claims
+	if owner := n.Pricing.CodeOwner; owner != nil && n.DiscountCode != "" {
+		claims.PublisherID, claims.PlacementID = owner.PublisherID, owner.PlacementID
+	}
+	return claims
+}
+
 // publisherShareBPS is the publisher's share the new order snapshots:
-// the contract's, else the widget's.
+// the contract's, else that of the widget carrying the credited
+// placement (w's, unless a code's placement is credited).
 func (n NewOrder) publisherShareBPS(w *Widget) int {
-	if n.Contract != nil {
+	switch owner := n.Pricing.CodeOwner; {
+	case n.Contract != nil:
 		return n.Contract.ShareBPS
+	case owner != nil && n.DiscountCode != "":
+		return owner.WidgetShareBPS
 	}
 	return w.PublisherShareBPS
 }
@@ -166,13 +189,21 @@ type OrderService interface {
 	HoldService
 
 	// CreateOrder re-reads the product, checks the claims still match it
-	// and that the merchant can take payments, validates variant and
-	// quantity, holds the units atomically (within the network's cap) and
-	// stores a pending order. Errors: EINVALID (variant, quantity),
-	// ENOTFOUND (widget, product), ECONFLICT (sold out, not enough stock,
-	// over the network's cap, price changed, merchant cannot take
-	// payments).
+	// and that the merchant can take payments, validates variant,
+	// quantity, buyer and address, prices the order (Card.Order, with
+	// the merchant's settings, zones, rates and code read in the same
+	// transaction), holds the units atomically (within the network's
+	// cap), stores a pending order and takes a use of its code. Errors:
+	// EINVALID (variant, quantity, buyer, address, shipping, code),
+	// ENOTFOUND (widget, product, code), ECONFLICT (sold out, not enough
+	// stock, over the network's cap, price changed, merchant cannot take
+	// payments, code ended or used up, the buyer's uses of it are up).
 	CreateOrder(ctx context.Context, n NewOrder) (*Order, error)
+
+	// QuoteOrder prices n as CreateOrder would (Card.Quote, with the
+	// store's Pricing), writing nothing and holding nothing. Errors: as
+	// Card.Quote, ENOTFOUND (widget, product).
+	QuoteOrder(ctx context.Context, n NewOrder) (*CheckoutQuote, error)
 
 	// AttachPaymentSession records the provider session opened for a
 	// pending order. Errors: ENOTFOUND, ECONFLICT (order not pending or a
@@ -236,21 +267,20 @@ func (c *Card) CheckClaims(claims PlacementClaims) error {
 	return nil
 }
 
-// Order prices the pending order n asks for from the card, and returns it
-// with the variant bought, whose stock the store is to hold for it until
-// n.HeldUntil (n.ExpiresAt at the latest). The order has a fresh id but no
-// number; its times are in UTC, CreatedAt being n.Now or now. Errors: as
-// CheckClaims, EINVALID (variant, quantity).
+// Order prices the pending order n asks for from the card (Quote, with
+// a buyer's ShipTo required for a physical product and its shipping rate
+// chosen), and returns it with the variant bought, whose stock the store
+// is to hold for it until n.HeldUntil (n.ExpiresAt at the latest). A
+// placement-owned code credits its placement (n.Credited). The order has
+// a fresh id but no number; its times are in UTC, CreatedAt being n.Now or
+// now. Errors: as CheckClaims and Quote, EINVALID (buyer, address).
 func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 	if err := c.CheckClaims(n.Claims); err != nil {
 		return nil, nil, err
 	}
 	p := &c.Product
-	v := p.Variant(n.VariantID)
-	if v == nil {
-		return nil, nil, Errorf(EINVALID, "Choose one of the listed options.")
-	}
-	if err := ValidateQuantity(n.Quantity, p.MaxPerOrder); err != nil {
+	v, subtotal, err := c.subtotal(n)
+	if err != nil {
 		return nil, nil, err
 	}
 	if err := p.CheckLicenseKeys(n.Quantity); err != nil {
@@ -259,16 +289,12 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 	if err := n.checkBuyer(p); err != nil {
 		return nil, nil, err
 	}
-	unit := Money{Amount: v.Price, Currency: p.Currency}
-	subtotal, err := unit.Times(int64(n.Quantity))
+	q, err := c.price(n, subtotal, n.ShipTo, n.Buyer != nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	price := n.Price
-	price.Subtotal = subtotal.Amount
-	if err := price.Validate(p.Currency); err != nil {
-		return nil, nil, err
-	}
+	price := q.Price
+	credited := n.Credited()
 	created := n.Now
 	if created.IsZero() {
 		created = time.Now()
@@ -281,12 +307,12 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		ProductID:    p.ID,
 		VariantID:    v.ID,
 		MerchantID:   c.Merchant.ID,
-		PublisherID:  n.Claims.PublisherID,
-		PlacementID:  n.Claims.PlacementID,
+		PublisherID:  credited.PublisherID,
+		PlacementID:  credited.PlacementID,
 		ProductTitle: p.Title,
 		VariantName:  v.Name,
 		Quantity:     n.Quantity,
-		UnitPrice:    unit,
+		UnitPrice:    Money{Amount: v.Price, Currency: p.Currency},
 		Total:        Money{Amount: price.Charge(), Currency: p.Currency},
 		OrderPrice:   price,
 		CreatedAt:    created.UTC(),

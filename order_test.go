@@ -72,6 +72,8 @@ func TestCardOrderBuyerAndShipTo(t *testing.T) {
 			o, _, err := card.Order(buycard.NewOrder{
 				Claims:    buycard.PlacementClaims{WidgetID: "wgt_tee", ProductID: "prd_tee"},
 				VariantID: "var_m", Quantity: 1, Now: now, ExpiresAt: now.Add(time.Hour), Buyer: tt.buyer, ShipTo: tt.shipTo,
+				ShippingRateID: "shr_post", Pricing: buycard.Pricing{Zones: buycard.ShippingZones{{Countries: []string{"US"},
+					Rates: []buycard.ShippingRate{{ID: "shr_post", Name: "Post", Currency: "USD", Kind: buycard.ShipFlat, Amount: 500}}}}},
 			})
 			if tt.message != "" {
 				wantInvalid(t, err, tt.message)
@@ -89,7 +91,7 @@ func TestCardOrderBuyerAndShipTo(t *testing.T) {
 			if *o.Buyer != (buycard.Buyer{Email: "ada@example.com", Name: "Ada"}) || *tt.buyer != *ada {
 				t.Errorf("buyer = %+v (given %+v)", o.Buyer, tt.buyer)
 			}
-			if tt.shipTo != nil && (o.ShipTo.Country != "US" || o.ShipTo.Region != "IL" || tt.shipTo.Country != "us") {
+			if tt.shipTo != nil && (o.ShipTo.Country != "US" || o.ShipTo.Region != "IL" || tt.shipTo.Country != "us" || o.Shipping != 500) {
 				t.Errorf("ship to = %+v (given %+v)", o.ShipTo, tt.shipTo)
 			}
 		})

@@ -161,6 +161,19 @@ func (zones ShippingZones) Options(country, currency string, subtotal int64, qua
 	return opts
 }
 
+// Countries are the countries zones ship to in currency: those of the
+// zones with a rate in it, sorted.
+func (zones ShippingZones) Countries(currency string) []string {
+	countries := []string{}
+	for _, z := range zones {
+		if slices.ContainsFunc(z.Rates, func(r ShippingRate) bool { return r.Currency == currency }) {
+			countries = append(countries, z.Countries...)
+		}
+	}
+	slices.Sort(countries)
+	return slices.Compact(countries)
+}
+
 // price is what r charges an order of quantity units with subtotal, and
 // false when that is more than one payment can take.
 func (r *ShippingRate) price(subtotal int64, quantity int) (int64, bool) {

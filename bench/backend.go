@@ -85,7 +85,8 @@ func (e *env) backendEndpoints(ctx context.Context) ([]*endpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	checkout, _ := json.Marshal(map[string]any{"token": token, "variant_id": e.variant, "quantity": 1})
+	checkout, _ := json.Marshal(map[string]any{"token": token, "variant_id": e.variant, "quantity": 1,
+		"buyer": map[string]string{"email": "bench@example.com", "name": "Bench Shopper"}})
 	eps := []*endpoint{
 		{name: "card data, 10 ids (GET /v1/cards)", method: "GET", path: "/v1/cards?ids=" + strings.Join(e.widgets[:10], ",") + "&lang=en-US", status: 200},
 		{name: "card data, 10 ids, every request built afresh", method: "GET", path: "/v1/cards?ids=" + strings.Join(e.widgets[:10], ",") + "&lang=en-r", distinct: true, status: 200},

@@ -11,10 +11,21 @@ import (
 	"github.com/buycard/buycard/storefront"
 )
 
+// checkoutRequest is the body of POST /v1/checkout and of POST
+// /v1/checkout/quote: what the shopper chose and entered. It carries no
+// amount: the store prices the order.
 type checkoutRequest struct {
 	Token     string `json:"token"`
 	VariantID string `json:"variant_id"`
 	Quantity  int    `json:"quantity"`
+	// Buyer is required to check out (not to quote); ShipTo is required
+	// for a physical product, in a country it ships to, with one of the
+	// shipping options for it as ShippingRateID. DiscountCode is the code
+	// the shopper typed, "" for none.
+	Buyer          *buycard.Buyer   `json:"buyer"`
+	ShipTo         *buycard.Address `json:"ship_to"`
+	ShippingRateID string           `json:"shipping_rate_id"`
+	DiscountCode   string           `json:"discount_code"`
 	// Origin is the publisher page's origin and Lang the shopper's
 	// language, both optional: the provider's return carries them to the
 	// receipt, which tells that page about the purchase. They only aim a
@@ -67,7 +78,7 @@ func (s *Server) postCheckout(c *fiber.Ctx) error {
 		return err
 	}
 	req.network = s.clientIP(c)
-	resp, err := s.startCheckout(c.UserContext(), req)
+	resp, err := guardCode(s, c, req, s.startCheckout)
 	if err != nil {
 		return err
 	}
@@ -75,30 +86,97 @@ func (s *Server) postCheckout(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(resp)
 }
 
+// quotePrice is a quote's price: the breakdown and its total.
+type quotePrice struct {
+	buycard.OrderPrice
+	Total buycard.Money `json:"total"`
+}
+
+// checkoutQuote answers POST /v1/checkout/quote.
+type checkoutQuote struct {
+	Price           quotePrice               `json:"price"`
+	ShippingOptions []buycard.ShippingOption `json:"shipping_options"`
+	// ShippingRateID is the option priced in: the one asked for, else the
+	// cheapest; "" without options.
+	ShippingRateID string `json:"shipping_rate_id"`
+}
+
+// postCheckoutQuote serves POST /v1/checkout/quote: the price of the
+// checkout the body describes (a checkout request, whose buyer is
+// optional), with the shipping options for its address. It writes and
+// holds nothing; a code refused counts as a guess (guardCode).
+func (s *Server) postCheckoutQuote(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	var req checkoutRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	quote, err := guardCode(s, c, req, s.quoteCheckout)
+	if err != nil {
+		return err
+	}
+	return c.JSON(quote)
+}
+
+// quoteCheckout prices req as startCheckout would create its order. POST
+// /v1/checkout/quote and the checkout's details form both call it.
+func (s *Server) quoteCheckout(ctx context.Context, req checkoutRequest) (*checkoutQuote, error) {
+	n, err := s.newOrder(req, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.Orders.QuoteOrder(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	opts := q.ShippingOptions
+	if opts == nil {
+		opts = []buycard.ShippingOption{}
+	}
+	return &checkoutQuote{Price: quotePrice{OrderPrice: q.Price, Total: q.Total()}, ShippingOptions: opts,
+		ShippingRateID: q.ShippingRateID}, nil
+}
+
+// errNoBuyer refuses a checkout without the buyer's email.
+var errNoBuyer = buycard.Errorf(buycard.EINVALID, "Enter your email address.")
+
+// newOrder is the order req asks for at now, its placement token
+// verified.
+func (s *Server) newOrder(req checkoutRequest, now time.Time) (buycard.NewOrder, error) {
+	claims, err := s.Tokens.VerifyPlacement(req.Token, now)
+	return buycard.NewOrder{
+		Claims:         claims,
+		VariantID:      req.VariantID,
+		Quantity:       req.Quantity,
+		Now:            now,
+		ExpiresAt:      now.Add(s.OrderTTL),
+		HeldUntil:      now.Add(s.HoldTTL),
+		ClientNetwork:  req.network,
+		Buyer:          req.Buyer,
+		ShipTo:         req.ShipTo,
+		ShippingRateID: req.ShippingRateID,
+		DiscountCode:   req.DiscountCode,
+		Sandbox:        s.TestPayments != nil,
+	}, err
+}
+
 // startCheckout verifies the placement token, creates the order, which
-// holds its units for HoldTTL, and opens its payment session. The price
-// comes from the store; the client never sends an amount. POST
-// /v1/checkout and the checkout form both call it.
+// holds its units for HoldTTL and takes a use of its code, and opens its
+// payment session. The price comes from the store; the client never sends
+// an amount. POST /v1/checkout and the checkout form both call it.
 func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*checkoutResponse, error) {
 	now := s.Now()
-	claims, err := s.Tokens.VerifyPlacement(req.Token, now)
+	n, err := s.newOrder(req, now)
 	if err != nil {
 		return nil, err
 	}
-	fee, err := s.fees.current(ctx)
-	if err != nil {
+	if req.Buyer == nil || req.Buyer.Email == "" {
+		return nil, errNoBuyer
+	}
+	if n.PlatformFee, err = s.fees.current(ctx); err != nil {
 		return nil, err
 	}
-	order, err := s.Orders.CreateOrder(ctx, buycard.NewOrder{
-		Claims:        claims,
-		VariantID:     req.VariantID,
-		Quantity:      req.Quantity,
-		Now:           now,
-		ExpiresAt:     now.Add(s.OrderTTL),
-		HeldUntil:     now.Add(s.HoldTTL),
-		ClientNetwork: req.network,
-		PlatformFee:   fee,
-	})
+	order, err := s.Orders.CreateOrder(ctx, n)
 	if err != nil {
 		return nil, err
 	}

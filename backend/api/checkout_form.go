@@ -27,7 +27,7 @@ import (
 // and the request log holds paths only.
 
 // postChooseForm is the choose step's submit: POST /checkout/{widget} with
-// t, o, lang, variant_id and quantity.
+// t, o, lang, variant_id, quantity, email, name and phone.
 func (s *Server) postChooseForm(c *fiber.Ctx) error {
 	resp, q, err := s.submitChoose(c, "", false)
 	if resp == nil {
@@ -61,7 +61,7 @@ func (s *Server) submitChoose(c *fiber.Ctx, page string, hosted bool) (*checkout
 	if err := s.checkFormPost(c); err != nil {
 		return nil, nil, err
 	}
-	q := pick(c.FormValue, append(slices.Clip(chooseParams), "variant_id", "quantity"))
+	q := pick(c.FormValue, append(slices.Clip(chooseParams), "variant_id", "quantity", "email", "name", "phone"))
 	resp, err := s.startFormCheckout(c.UserContext(), c.Params("widget"), q, checkoutRequest{hosted: hosted, network: s.clientIP(c)})
 	if err != nil {
 		return nil, q, s.formFailed(c, page, q, err)
@@ -81,6 +81,7 @@ func (s *Server) startFormCheckout(ctx context.Context, widgetID string, q url.V
 	}
 	req.Token, req.VariantID, req.Quantity = q.Get("t"), q.Get("variant_id"), quantity
 	req.Origin, req.Lang = q.Get("o"), q.Get("lang")
+	req.Buyer = &buycard.Buyer{Email: q.Get("email"), Name: q.Get("name"), Phone: q.Get("phone")}
 	return s.startCheckout(ctx, req)
 }
 

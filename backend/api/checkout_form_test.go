@@ -23,7 +23,7 @@ func (ts *testServer) postForm(t *testing.T, path string, form url.Values, heade
 func (ts *testServer) chooseForm(t *testing.T, widgetID string, i int, q string) url.Values {
 	return url.Values{
 		"t": {ts.cardToken(t, widgetID)}, "o": {"http://127.0.0.1:9000"}, "lang": {"en-US"},
-		"variant_id": {ts.variantID(t, widgetID, i)}, "quantity": {q},
+		"variant_id": {ts.variantID(t, widgetID, i)}, "quantity": {q}, "email": {"ann@example.com"}, "name": {"Ann Lee"},
 	}
 }
 

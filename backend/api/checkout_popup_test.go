@@ -175,7 +175,7 @@ func TestCheckoutReturnCarriesOrigin(t *testing.T) {
 		ts := newHostedTest(t)
 		resp, body := ts.do(t, "POST", "/v1/checkout", "application/json", jsonBody(map[string]any{
 			"token": ts.cardToken(t, "wgt_notebook"), "variant_id": ts.variantID(t, "wgt_notebook", 0), "quantity": 1,
-			"origin": origin, "lang": "fr",
+			"origin": origin, "lang": "fr", "buyer": testBuyer,
 		}))
 		if resp.StatusCode != http.StatusCreated {
 			t.Fatalf("checkout with origin %q = %d: %s", origin, resp.StatusCode, body)

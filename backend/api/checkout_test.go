@@ -19,11 +19,14 @@ type checkoutReply struct {
 	}
 }
 
+// testBuyer is the buyer test checkouts name: every checkout needs one.
+var testBuyer = map[string]string{"email": "ann@example.com", "name": "Ann Lee"}
+
 func (ts *testServer) checkout(t *testing.T, ref string, variant, quantity int) checkoutReply {
 	t.Helper()
 	widgetID, _, _ := strings.Cut(ref, ":")
 	resp, body := ts.do(t, "POST", "/v1/checkout", "application/json", jsonBody(map[string]any{
-		"token": ts.cardToken(t, ref), "variant_id": ts.variantID(t, widgetID, variant), "quantity": quantity,
+		"token": ts.cardToken(t, ref), "variant_id": ts.variantID(t, widgetID, variant), "quantity": quantity, "buyer": testBuyer,
 	}))
 	if resp.StatusCode != 201 {
 		t.Fatalf("checkout = %d %s", resp.StatusCode, body)
@@ -66,7 +69,7 @@ func TestCheckoutBadInputChangesNothing(t *testing.T) {
 	expired.ExpiresAt = ts.now.Add(-time.Second)
 	teeVariant := ts.variantID(t, "wgt_tee", 0)
 	body := func(token, variant string, qty any) string {
-		return jsonBody(map[string]any{"token": token, "variant_id": variant, "quantity": qty})
+		return jsonBody(map[string]any{"token": token, "variant_id": variant, "quantity": qty, "buyer": testBuyer})
 	}
 	tests := []struct {
 		name, contentType, body string
@@ -113,7 +116,7 @@ func TestCheckoutNotBuyable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.widget, func(t *testing.T) {
 			resp, body := ts.do(t, "POST", "/v1/checkout", "application/json", jsonBody(map[string]any{
-				"token": ts.cardToken(t, tt.widget), "variant_id": ts.variantID(t, tt.widget, 0), "quantity": 1,
+				"token": ts.cardToken(t, tt.widget), "variant_id": ts.variantID(t, tt.widget, 0), "quantity": 1, "buyer": testBuyer,
 			}))
 			wantError(t, resp, body, 409, "conflict", tt.message)
 		})

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -13,9 +14,10 @@ import (
 // /v1/discount-codes, with the placements it may give one to
 // (/v1/widget-placements); a publisher's view of its placements' codes
 // (/v1/placement-codes: what they take off and how often they were used,
-// never by whom); and the shopper's check of a code in the checkout
-// (POST /v1/checkout/discount), which is throttled per client network like
-// sign-in, so that codes cannot be guessed by trying many.
+// never by whom). Shoppers use codes in the checkout's quote and order
+// (POST /v1/checkout/quote and /v1/checkout), where a code refused counts
+// against the client's network like a failed sign-in (guardCode), so
+// that codes cannot be guessed by trying many.
 
 // Code guessing: a network's first codeGuessesFree wrong codes cost
 // nothing, then each doubles the wait as a failed sign-in does
@@ -46,7 +48,6 @@ func (s *Server) discountRoutes(v1 fiber.Router) {
 	s.Discounts = d
 	guesses := s.loginThrottle(codeGuessesFree)
 	s.codeGuesses = &guesses
-	v1.Post("/checkout/discount", s.postCheckoutDiscount)
 	if s.Auth == nil {
 		return
 	}
@@ -166,70 +167,25 @@ func (s *Server) getPlacementCodes(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"discount_codes": list})
 }
 
-type discountCheckRequest struct {
-	Token     string `json:"token"`
-	VariantID string `json:"variant_id"`
-	Quantity  int    `json:"quantity"`
-	Code      string `json:"code"`
-}
-
-// discountCheckReply is what a code would take off a checkout.
-type discountCheckReply struct {
-	Code     string        `json:"code"`
-	Subtotal buycard.Money `json:"subtotal"`
-	Discount buycard.Money `json:"discount"`
-	// Total is the subtotal less the discount, before shipping and tax.
-	Total buycard.Money `json:"total"`
-}
-
-// postCheckoutDiscount serves POST /v1/checkout/discount: what the code
-// would take off the checkout of a placement token, variant and quantity.
-// It takes no use of the code (the order does, when it is created). A
-// code the card's merchant does not have is not valid, whichever other
-// merchant has it. Wrong codes count against the client's network; while
-// it is throttled the answer is 429 before the code is looked at.
-func (s *Server) postCheckoutDiscount(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	var req discountCheckRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
+// guardCode runs fn, the checkout or the quote of req, for the client's
+// network: while it is throttled a req naming a code is answered 429
+// before the code is looked at, and a code fn refuses (unknown to the
+// card's merchant, whichever other merchant has it, or not usable here)
+// counts against the network.
+func guardCode[T any](s *Server, c *fiber.Ctx, req checkoutRequest, fn func(context.Context, checkoutRequest) (T, error)) (T, error) {
+	if req.DiscountCode == "" || s.codeGuesses == nil {
+		return fn(c.UserContext(), req)
 	}
 	key := codeGuessKey + s.clientIP(c)
 	if wait := s.codeGuesses.RetryAfter(key); wait > 0 {
+		var none T
 		secs := int((wait + time.Second - 1) / time.Second)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
-		return tooMany("Too many discount codes tried from this network.", secs)
+		return none, tooMany("Too many discount codes tried from this network.", secs)
 	}
-	now := s.Now()
-	claims, err := s.Tokens.VerifyPlacement(req.Token, now)
-	if err != nil {
-		return err
+	v, err := fn(c.UserContext(), req)
+	if buycard.IsRefusedCode(err) {
+		s.codeGuesses.Fail(key)
 	}
-	card, err := s.Catalog.FindCard(c.UserContext(), claims.WidgetID)
-	if buycard.ErrorCode(err) == buycard.ENOTFOUND {
-		return buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
-	}
-	if err != nil {
-		return err
-	}
-	// The order the checkout would make prices the goods, and checks the
-	// variant and quantity as the checkout does.
-	o, _, err := card.Order(buycard.NewOrder{Claims: claims, VariantID: req.VariantID, Quantity: req.Quantity, Now: now, ExpiresAt: now})
-	if err != nil {
-		return err
-	}
-	code, err := s.Discounts.LookupDiscountCode(c.UserContext(), card.Merchant.ID, req.Code)
-	var off int64
-	if err == nil {
-		off, err = code.Apply(o.Total, o.ProductID, o.WidgetID, now)
-	}
-	if err != nil {
-		if kind := buycard.ErrorCode(err); kind == buycard.ENOTFOUND || kind == buycard.EINVALID || kind == buycard.ECONFLICT {
-			s.codeGuesses.Fail(key)
-		}
-		return err
-	}
-	cur := o.Total.Currency
-	return c.JSON(discountCheckReply{Code: code.Code, Subtotal: o.Total,
-		Discount: buycard.Money{Amount: off, Currency: cur}, Total: buycard.Money{Amount: o.Total.Amount - off, Currency: cur}})
+	return v, err
 }

@@ -305,7 +305,7 @@ func TestFunnelRatesNeverExceedOne(t *testing.T) {
 	ts.buyNotebook(t)
 	hosted := ts.tokenFromProductPage(t, "/p/wgt_notebook?pl=plc_feednotebook")
 	resp, body := ts.do(t, "POST", "/v1/checkout", "application/json", jsonBody(map[string]any{
-		"token": hosted, "variant_id": ts.variantID(t, "wgt_notebook", 0), "quantity": 1,
+		"token": hosted, "variant_id": ts.variantID(t, "wgt_notebook", 0), "quantity": 1, "buyer": testBuyer,
 	}))
 	if resp.StatusCode != 201 {
 		t.Fatalf("checkout from the hosted page = %d %s", resp.StatusCode, body)

@@ -11,20 +11,41 @@ import (
 )
 
 // paidOrderWithBuyer stores and pays an order of the demo notebook
-// through the demo placement, by buyer shipping to to, priced with
-// price's discount, shipping and tax, as the checkout will once it asks
-// for them.
-func paidOrderWithBuyer(t *testing.T, ts *testServer, buyer buycard.Buyer, to buycard.Address, price buycard.OrderPrice) *buycard.Order {
+// through the demo placement, by buyer shipping to to at a rate of a
+// zone for to's country, as the checkout does; with neither, an order as
+// tools make them, without buyer or address.
+func paidOrderWithBuyer(t *testing.T, ts *testServer, buyer *buycard.Buyer, to *buycard.Address) *buycard.Order {
 	t.Helper()
 	ctx := t.Context()
 	card, err := ts.db.FindCard(ctx, "wgt_notebook")
 	must(t, err)
-	o, err := ts.db.CreateOrder(ctx, buycard.NewOrder{
+	var rate string
+	if to != nil {
+		zone := &buycard.ShippingZone{MerchantID: card.Merchant.ID, Name: "Post", Countries: []string{to.Country},
+			Rates: []buycard.ShippingRate{{Name: "Post", Currency: card.Product.Currency, Kind: buycard.ShipFlat, Amount: 500}}}
+		must(t, ts.db.CreateShippingZone(ctx, zone))
+		rate = zone.Rates[0].ID
+	}
+	n := ts.notebookOrder(card)
+	n.Buyer, n.ShipTo, n.ShippingRateID = buyer, to, rate
+	return ts.payNewOrder(t, n)
+}
+
+// notebookOrder is a new order of one demo notebook (card) through the
+// demo placement.
+func (ts *testServer) notebookOrder(card *buycard.Card) buycard.NewOrder {
+	return buycard.NewOrder{
 		Claims: buycard.PlacementClaims{WidgetID: "wgt_notebook", ProductID: card.Product.ID, PublisherID: demoPublisher,
 			PlacementID: "plc_feednotebook", PriceVersion: card.Product.PriceVersion, ExpiresAt: ts.now.Add(1e12)},
 		VariantID: card.Product.Variants[0].ID, Quantity: 1, Now: ts.now, ExpiresAt: ts.now.Add(1e12),
-		Buyer: &buyer, ShipTo: &to, Price: price,
-	})
+	}
+}
+
+// payNewOrder stores n and pays it in the sandbox.
+func (ts *testServer) payNewOrder(t *testing.T, n buycard.NewOrder) *buycard.Order {
+	t.Helper()
+	ctx := t.Context()
+	o, err := ts.db.CreateOrder(ctx, n)
 	must(t, err)
 	session := "cs_" + o.ID
 	must(t, ts.db.AttachPaymentSession(ctx, o.ID, "sandbox", session))
@@ -48,10 +69,10 @@ func TestMerchantFulfillment(t *testing.T) {
 	if resp, body := ts.do(t, "PATCH", "/v1/products/"+card.Product.ID, "application/json", `{"kind":"physical"}`, key...); resp.StatusCode != 200 {
 		t.Fatalf("make the notebook physical = %d %s", resp.StatusCode, body)
 	}
-	anonymous := ts.buyNotebook(t) // today's checkout: no buyer, no address
+	anonymous := paidOrderWithBuyer(t, ts, nil, nil).ID // as tools make them: no buyer, no address
 	ts.now = ts.now.Add(time.Second)
-	o := paidOrderWithBuyer(t, ts, buycard.Buyer{Email: "ada@example.com", Name: "=HYPERLINK(\"https://evil.example\")", Phone: "+1 212 555 0100"},
-		buycard.Address{Name: "Ada Lovelace", Line1: "@SUM(1+1)", Line2: "-2", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}, buycard.OrderPrice{})
+	o := paidOrderWithBuyer(t, ts, &buycard.Buyer{Email: "ada@example.com", Name: "=HYPERLINK(\"https://evil.example\")", Phone: "+1 212 555 0100"},
+		&buycard.Address{Name: "Ada Lovelace", Line1: "@SUM(1+1)", Line2: "-2", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"})
 
 	check := func(method, pattern, path, body string, status int) string {
 		t.Helper()

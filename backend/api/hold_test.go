@@ -52,6 +52,7 @@ func (ts *testServer) checkoutFrom(t *testing.T, ip string, quantity int) (*http
 	t.Helper()
 	return ts.do(t, "POST", "/v1/checkout", "application/json", jsonBody(map[string]any{
 		"token": ts.cardToken(t, "wgt_notebook"), "variant_id": ts.variantID(t, "wgt_notebook", 0), "quantity": quantity,
+		"buyer": testBuyer,
 	}), xff(ip)...)
 }
 
@@ -103,7 +104,7 @@ func TestHoldCapUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	ts := newDropServer(t)
 	token, variant := ts.cardToken(t, "wgt_notebook"), ts.variantID(t, "wgt_notebook", 0)
-	body := jsonBody(map[string]any{"token": token, "variant_id": variant, "quantity": 1})
+	body := jsonBody(map[string]any{"token": token, "variant_id": variant, "quantity": 1, "buyer": testBuyer})
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex

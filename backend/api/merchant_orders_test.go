@@ -335,13 +335,25 @@ func TestMerchantOrderPrice(t *testing.T) {
 	merchantID, widgetID, key := newMerchant(t, ts, "Glaze & Co")
 	w, err := ts.db.FindWidget(t.Context(), widgetID)
 	must(t, err)
+	if resp, body := ts.do(t, "PATCH", "/v1/products/"+w.ProductID, "application/json", `{"kind":"physical"}`, key...); resp.StatusCode != 200 {
+		t.Fatalf("PATCH product = %d %s", resp.StatusCode, body)
+	}
 	card, err := ts.db.FindCard(t.Context(), widgetID)
 	must(t, err)
-	o, err := ts.db.CreateOrder(t.Context(), buycard.NewOrder{
+	ctx := t.Context()
+	must(t, ts.db.SaveMerchantSettings(ctx, &buycard.MerchantSettings{MerchantID: merchantID, TaxMode: buycard.TaxRates, TaxShipping: true}))
+	zone := &buycard.ShippingZone{MerchantID: merchantID, Name: "US", Countries: []string{"US"},
+		Rates: []buycard.ShippingRate{{Name: "Post", Currency: "USD", Kind: buycard.ShipFlat, Amount: 50}}}
+	must(t, ts.db.CreateShippingZone(ctx, zone))
+	must(t, ts.db.CreateTaxRate(ctx, &buycard.TaxRate{MerchantID: merchantID, Country: "US", RatePPM: 50_000}))
+	must(t, ts.db.CreateDiscountCode(ctx, &buycard.DiscountCode{MerchantID: merchantID, Code: "MUG20", AmountOff: map[string]int64{"USD": 20}}))
+	o, err := ts.db.CreateOrder(ctx, buycard.NewOrder{
 		Claims:    buycard.PlacementClaims{WidgetID: w.ID, ProductID: w.ProductID, PriceVersion: card.Product.PriceVersion},
 		VariantID: card.Product.Variants[0].ID, Quantity: 1, Now: ts.now, ExpiresAt: ts.now.Add(time.Hour),
-		PlatformFee: buycard.PlatformFee{BPS: 1000},
-		Price:       buycard.OrderPrice{Discount: 20, Shipping: 50, Tax: 9, TaxOnShipping: 4, DiscountCode: "MUG20", ShippingRateName: "Post"},
+		PlatformFee:    buycard.PlatformFee{BPS: 1000},
+		Buyer:          &buycard.Buyer{Email: "ann@example.com", Name: "Ann Lee"},
+		ShipTo:         &buycard.Address{Name: "Ann Lee", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"},
+		ShippingRateID: zone.Rates[0].ID, DiscountCode: "mug20",
 	})
 	must(t, err)
 	path := "/v1/merchant/orders/" + o.ID
@@ -355,18 +367,19 @@ func TestMerchantOrderPrice(t *testing.T) {
 		Split map[string]any
 	}
 	must(t, json.Unmarshal([]byte(body), &got))
-	for k, v := range map[string]any{"subtotal": 100.0, "discount": 20.0, "shipping": 50.0, "tax": 9.0, "tax_on_shipping": 4.0,
+	// 5% of 80 is 4, of 50 is 2.5 → 3.
+	for k, v := range map[string]any{"subtotal": 100.0, "discount": 20.0, "shipping": 50.0, "tax": 7.0, "tax_on_shipping": 3.0,
 		"discount_code": "MUG20", "shipping_rate_name": "Post"} {
 		if got.Order[k] != v {
 			t.Errorf("order %s = %v, want %v", k, got.Order[k], v)
 		}
 	}
-	if total := got.Order["total"].(map[string]any)["amount"]; total != 139.0 || got.Order["merchant_id"] != merchantID {
-		t.Errorf("order total %v, merchant %v: want 100 - 20 + 50 + 9 = 139", total, got.Order["merchant_id"])
+	if total := got.Order["total"].(map[string]any)["amount"]; total != 137.0 || got.Order["merchant_id"] != merchantID {
+		t.Errorf("order total %v, merchant %v: want 100 - 20 + 50 + 7 = 137", total, got.Order["merchant_id"])
 	}
-	// The base is 80: platform 8, merchant 72, plus shipping 50 and tax 9.
-	wantSplit := map[string]any{"currency": "USD", "total": 139.0, "platform_fee": 8.0, "publisher_share": 0.0, "processor_fee": 0.0,
-		"merchant_net": 72.0, "shipping": 50.0, "tax": 9.0}
+	// The base is 80: platform 8, merchant 72, plus shipping 50 and tax 7.
+	wantSplit := map[string]any{"currency": "USD", "total": 137.0, "platform_fee": 8.0, "publisher_share": 0.0, "processor_fee": 0.0,
+		"merchant_net": 72.0, "shipping": 50.0, "tax": 7.0}
 	if !reflect.DeepEqual(got.Split, wantSplit) {
 		t.Errorf("split = %v, want %v", got.Split, wantSplit)
 	}

@@ -35,7 +35,26 @@ func (s *Server) loadOffer(ctx context.Context, widgetID, token string) (*buycar
 	}
 	claims.PriceVersion = card.Product.PriceVersion
 	claims.ExpiresAt = s.tokenExpiry()
-	return buycard.NewOffer(s.withPublicImage(card), s.Tokens.SignPlacement(claims)), nil
+	offer := buycard.NewOffer(s.withPublicImage(card), s.Tokens.SignPlacement(claims))
+	offer.Checkout, err = s.offerCheckout(ctx, card)
+	return offer, err
+}
+
+// offerCheckout is what the checkout of card asks for, from its
+// merchant's settings and shipping zones (the defaults and none without
+// a SellerService).
+func (s *Server) offerCheckout(ctx context.Context, card *buycard.Card) (buycard.OfferCheckout, error) {
+	settings, zones := buycard.NewMerchantSettings(card.Merchant.ID), buycard.ShippingZones(nil)
+	if sellers := s.sellers(); sellers != nil {
+		var err error
+		if settings, err = sellers.MerchantSettings(ctx, card.Merchant.ID); err != nil {
+			return buycard.OfferCheckout{}, err
+		}
+		if zones, err = sellers.ShippingZones(ctx, card.Merchant.ID); err != nil {
+			return buycard.OfferCheckout{}, err
+		}
+	}
+	return buycard.NewOfferCheckout(card, settings, zones), nil
 }
 
 // verifyPlacement verifies a placement token for widgetID.

@@ -210,26 +210,28 @@ func TestOrderPageLicenseKey(t *testing.T) {
 	}
 	resp, body := ts.do(t, "POST", "/v1/checkout", "application/json", jsonBody(map[string]any{
 		"token": ts.cardToken(t, "wgt_notebook"), "variant_id": ts.variantID(t, "wgt_notebook", 0), "quantity": 1,
+		"buyer": map[string]string{"email": "bo@example.com", "name": "Bo"},
 	}))
 	if resp.StatusCode != 409 || !strings.Contains(body, "no license keys left") {
 		t.Errorf("checkout of a sold-out pool = %d %s", resp.StatusCode, body)
 	}
 }
 
-// physicalOrderPage pays an order of the notebook, made physical, with a
-// code, a shipping option and tax, records its shipment, and returns the
-// path of its order page.
+// physicalOrderPage pays an order of the notebook, made physical
+// (physicalNotebook), with a code, a shipping option and New York's tax,
+// records its shipment, and returns the path of its order page.
 func physicalOrderPage(t *testing.T, ts *testServer) (*buycard.Order, string) {
 	t.Helper()
-	key := partyKey(t, ts, buycard.PartyMerchant, demoMerchant)
-	if resp, body := ts.do(t, "PATCH", "/v1/products/prd_notebook", "application/json", `{"kind":"physical"}`, key...); resp.StatusCode != 200 {
-		t.Fatalf("make the notebook physical = %d %s", resp.StatusCode, body)
-	}
-	o := paidOrderWithBuyer(t, ts, buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace"},
-		buycard.Address{Name: "Ada Lovelace", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"},
-		buycard.OrderPrice{Discount: 600, DiscountCode: "SPRING25", Shipping: 450, ShippingRateName: "Standard (3–5 days)", Tax: 200, TaxOnShipping: 40})
+	standard, _ := physicalNotebook(t, ts)
+	card, err := ts.db.FindCard(t.Context(), "wgt_notebook")
+	must(t, err)
+	n := ts.notebookOrder(card)
+	n.Buyer = &buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace"}
+	n.ShipTo = &buycard.Address{Name: "Ada Lovelace", Line1: "1 Main St", City: "New York", Region: "NY", PostalCode: "10001", Country: "US"}
+	n.ShippingRateID, n.DiscountCode = standard, "NOTE25"
+	o := ts.payNewOrder(t, n)
 	status, carrier, number, link := buycard.Fulfilled, "UPS", "1Z999AA10123456784", "https://www.ups.com/track?tracknum=1Z999AA10123456784"
-	_, err := ts.db.UpdateFulfillment(t.Context(), demoMerchant, o.ID, buycard.FulfillmentEdit{Status: &status, Carrier: &carrier,
+	_, err = ts.db.UpdateFulfillment(t.Context(), demoMerchant, o.ID, buycard.FulfillmentEdit{Status: &status, Carrier: &carrier,
 		TrackingNumber: &number, TrackingURL: &link}, ts.now)
 	must(t, err)
 	return o, "/order?t=" + url.QueryEscape(ts.tokens.SignOrderPage(buycard.OrderPageClaims{OrderID: o.ID, ExpiresAt: ts.now.Add(time.Hour)}))
@@ -248,9 +250,9 @@ func TestOrderPagePhysical(t *testing.T) {
 	page := ts.getPage(t, path, 200)
 	flat := strings.Join(strings.Fields(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(page, " ")), " ")
 	for _, want := range []string{
-		"Subtotal $24.00", "Discount (SPRING25) −$6.00", "Shipping (Standard (3–5 days)) $4.50", "Tax $2.00", "Total $24.50",
+		"Subtotal $24.00", "Discount (NOTE25) −$6.00", "Shipping (Standard) $4.50", "Tax $2.00", "Total $24.50",
 		"Shipped", "Carrier: UPS", "Tracking number: 1Z999AA10123456784",
-		"Shipping to: Ada Lovelace 1 Main St Springfield IL 62701 United States",
+		"Shipping to: Ada Lovelace 1 Main St New York NY 10001 United States", "Sold by Northwind Goods Ltd.",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("order page lacks %q:\n%s", want, flat)

@@ -44,7 +44,7 @@ func (ts *testServer) tryCheckout(t *testing.T, ref string, headers ...string) (
 	t.Helper()
 	widgetID, _, _ := strings.Cut(ref, ":")
 	return ts.do(t, "POST", "/v1/checkout", "application/json", jsonBody(map[string]any{
-		"token": ts.cardToken(t, ref), "variant_id": ts.variantID(t, widgetID, 0), "quantity": 1,
+		"token": ts.cardToken(t, ref), "variant_id": ts.variantID(t, widgetID, 0), "quantity": 1, "buyer": testBuyer,
 	}), headers...)
 }
 

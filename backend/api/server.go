@@ -263,6 +263,7 @@ func (s *Server) routes() {
 	v1.Get("/offers/:widget", s.getOffer)
 	limits := s.checkoutLimits()
 	v1.Post("/checkout", append(slices.Clip(limits), s.postCheckout)...)
+	v1.Post("/checkout/quote", s.postCheckoutQuote)
 	v1.Post("/sandbox/pay", s.postSandboxPay)
 	v1.Get("/orders/:id", s.getOrder)
 	v1.Post("/orders/:id/hold", s.postOrderHold)

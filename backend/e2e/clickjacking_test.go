@@ -104,7 +104,7 @@ func payStep(t *testing.T, widget string) (orderID, payURL string) {
 	if err != nil || len(offer.Variants) == 0 {
 		t.Fatalf("offer of %s: %v", widget, err)
 	}
-	body, _ := json.Marshal(map[string]any{"token": token, "variant_id": offer.Variants[0].ID, "quantity": 1})
+	body, _ := json.Marshal(map[string]any{"token": token, "variant_id": offer.Variants[0].ID, "quantity": 1, "buyer": testBuyer})
 	resp, err = http.Post(h.host+"/v1/checkout", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

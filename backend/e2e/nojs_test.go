@@ -195,10 +195,13 @@ func startCheckout(t *testing.T) url.Values {
 		}
 	}
 	getJSON(t, "POST", "/v1/checkout", map[string]any{
-		"token": cards.Cards["wgt_notebook"].Token, "variant_id": offer.Variants[0].ID, "quantity": 1,
+		"token": cards.Cards["wgt_notebook"].Token, "variant_id": offer.Variants[0].ID, "quantity": 1, "buyer": testBuyer,
 	}, &r)
 	return url.Values{"order": {r.Order.ID}, "ot": {r.OrderToken}, "cs": {r.Payment.ClientSecret}}
 }
+
+// testBuyer is the buyer the tests' JSON checkouts name.
+var testBuyer = map[string]string{"email": "ann@example.com", "name": "Ann Lee"}
 
 func getJSON(t *testing.T, method, path string, body, out any) {
 	t.Helper()

@@ -259,7 +259,8 @@ func TestStripeMountSurvivesWasmTakeover(t *testing.T) {
 	token, _ := url.ParseQuery(strings.SplitN(chooseURL(t, origin), "?", 2)[1])
 	var offer struct{ Variants []struct{ ID string } }
 	getJSONAt(t, origin, "GET", "/v1/offers/wgt_notebook?t="+url.QueryEscape(token.Get("t")), nil, &offer)
-	getJSONAt(t, origin, "POST", "/v1/checkout", map[string]any{"token": token.Get("t"), "variant_id": offer.Variants[0].ID, "quantity": 1}, &r)
+	getJSONAt(t, origin, "POST", "/v1/checkout", map[string]any{"token": token.Get("t"), "variant_id": offer.Variants[0].ID, "quantity": 1,
+		"buyer": testBuyer}, &r)
 	st := newStripeTab(t)
 	st.do(navigate(origin + "/checkout/wgt_notebook/pay?" + url.Values{
 		"order": {r.Order.ID}, "ot": {r.OrderToken}, "cs": {r.Payment.ClientSecret},

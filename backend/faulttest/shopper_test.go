@@ -72,7 +72,8 @@ type checkout struct {
 // checkout starts a checkout of quantity units at node. status is the
 // node's answer, 0 when none came.
 func (s *shopper) checkout(ctx context.Context, node *server.Main, quantity int) (c checkout, status int, err error) {
-	b, err := json.Marshal(map[string]any{"token": s.token, "variant_id": s.variantID, "quantity": quantity})
+	b, err := json.Marshal(map[string]any{"token": s.token, "variant_id": s.variantID, "quantity": quantity,
+		"buyer": map[string]string{"email": "ann@example.com", "name": "Ann Lee"}})
 	if err != nil {
 		return c, 0, err
 	}

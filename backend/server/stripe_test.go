@@ -106,6 +106,7 @@ func checkoutNotebook(t *testing.T, m *Main, reply any) int {
 	}
 	body, _ := json.Marshal(map[string]any{
 		"token": cards.Cards["wgt_notebook:plc_feednotebook"].Token, "variant_id": card.Product.Variants[0].ID, "quantity": 1,
+		"buyer": map[string]string{"email": "ann@example.com", "name": "Ann Lee"},
 	})
 	return post(t, m, "/v1/checkout", body, nil, reply)
 }

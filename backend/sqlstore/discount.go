@@ -11,12 +11,12 @@ import (
 )
 
 // Discount codes (discount.go at the root) and their uses, in each store's
-// migration 00019. A use is counted by redeemDiscount, which runs in the
-// caller's write transaction so that CreateOrder can take an order's code
-// with its stock: the code's row is locked, the per-buyer uses counted
-// under that lock, and redeemed raised by a conditional UPDATE that never
-// passes max_redemptions, so that of N checkouts racing for a code's last
-// use exactly one gets it. The migration's triggers give a use back when
+// migration 00019. A use is counted by takeUse, in the caller's write
+// transaction (CreateOrder's, which takes an order's code with its stock,
+// or RedeemDiscount's): the code's row is locked when it is looked up, the
+// per-buyer uses counted under that lock, and redeemed raised by a
+// conditional UPDATE that never passes max_redemptions, so that of N
+// checkouts racing for a code's last use exactly one gets it. The migration's triggers give a use back when
 // its order is canceled or expires.
 
 var _ buycard.DiscountService = (*Store)(nil)
@@ -312,28 +312,40 @@ func (db *Store) redeemDiscount(ctx context.Context, tx Tx, r buycard.DiscountRe
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBuyerUses(ctx, tx, c, buyer); err != nil {
+	if err := db.takeUse(ctx, tx, c, r.OrderID, buyer, discount, r.Now); err != nil {
 		return nil, err
+	}
+	return &buycard.Redeemed{Code: c, Discount: discount}, nil
+}
+
+// takeUse counts a use of c, looked up locked in tx and checked by Apply,
+// by the order orderID of buyer (a BuyerKey) taking discount off:
+// checkBuyerUses, then a conditional UPDATE that never passes
+// max_redemptions, then the redemption, one per order. Errors: as
+// checkBuyerUses, ECONFLICT (used up, the order has a code).
+func (db *Store) takeUse(ctx context.Context, tx Tx, c *buycard.DiscountCode, orderID, buyer string, discount int64, now time.Time) error {
+	if err := checkBuyerUses(ctx, tx, c, buyer); err != nil {
+		return err
 	}
 	n, err := tx.Exec(ctx, `UPDATE discount_codes SET redeemed = redeemed + 1
 		WHERE id = $1 AND (max_redemptions = 0 OR redeemed < max_redemptions)`, c.ID)
 	switch {
 	case err != nil:
-		return nil, err
+		return err
 	case n == 0:
-		return nil, buycard.Errorf(buycard.ECONFLICT, "The code %s has been used up.", c.Code)
+		return buycard.Errorf(buycard.ECONFLICT, "The code %s has been used up.", c.Code)
 	}
 	n, err = tx.Exec(ctx, `INSERT INTO discount_redemptions (order_id, code_id, buyer, discount, created_at)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id) DO NOTHING`,
-		r.OrderID, c.ID, buyer, discount, db.createdAt(r.Now))
+		orderID, c.ID, buyer, discount, db.createdAt(now))
 	switch {
 	case err != nil:
-		return nil, err
+		return err
 	case n == 0:
-		return nil, errOrderHasCode
+		return errOrderHasCode
 	}
 	c.Redeemed++
-	return &buycard.Redeemed{Code: c, Discount: discount}, nil
+	return nil
 }
 
 // requirePendingOrderOf checks that order id is merchantID's and pending.

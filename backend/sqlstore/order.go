@@ -23,15 +23,19 @@ func (db *Store) CreateOrder(ctx context.Context, n buycard.NewOrder) (_ *buycar
 	})
 }
 
+// createOrder is CreateOrder in tx: the card, what prices the order (the
+// code's row locked), the credited publisher's contract, then the order
+// priced, its units held, the order stored and the code's use taken. Any
+// failure rolls all of it back.
 func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*buycard.Order, error) {
-	card, err := db.findCard(ctx, tx, n.Claims.WidgetID)
-	if buycard.ErrorCode(err) == buycard.ENOTFOUND {
-		return nil, buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
-	}
+	card, err := db.orderCard(ctx, tx, n)
 	if err != nil {
 		return nil, err
 	}
-	if n.Contract, err = contractOf(ctx, tx, card.Merchant.ID, n.Claims.PublisherID); err != nil {
+	if n.Pricing, err = db.pricing(ctx, tx, card, n.DiscountCode, db.dialect.ForUpdate); err != nil {
+		return nil, err
+	}
+	if n.Contract, err = contractOf(ctx, tx, card.Merchant.ID, n.Credited().PublisherID); err != nil {
 		return nil, err
 	}
 	o, v, err := card.Order(n)
@@ -46,7 +50,22 @@ func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*b
 	if err := db.insertOrder(ctx, tx, o); err != nil {
 		return nil, err
 	}
-	return o, nil
+	return o, db.takeOrderCode(ctx, tx, n.Pricing.Code, o)
+}
+
+// takeOrderCode takes the use of code (nil for none) by the new order o.
+func (db *Store) takeOrderCode(ctx context.Context, tx Tx, code *buycard.DiscountCode, o *buycard.Order) error {
+	if code == nil {
+		return nil
+	}
+	var buyer string
+	if o.Buyer != nil {
+		var err error
+		if buyer, err = buycard.BuyerKey(o.Buyer.Email); err != nil {
+			return err
+		}
+	}
+	return db.takeUse(ctx, tx, code, o.ID, buyer, o.Discount, o.CreatedAt)
 }
 
 // insertOrder stores o under a fresh order number, drawing again while

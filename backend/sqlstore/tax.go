@@ -9,7 +9,12 @@ import (
 // TaxRates returns the merchant's tax rates by country, then region.
 func (db *Store) TaxRates(ctx context.Context, merchantID string) (_ buycard.TaxRateList, err error) {
 	defer db.wrap(&err, "tax rates")
-	return queryAll(ctx, db, db.pool, "read", func(rows Rows) (buycard.TaxRateList, error) {
+	return db.taxRates(ctx, db.pool, merchantID)
+}
+
+// taxRates reads the merchant's tax rates in tx.
+func (db *Store) taxRates(ctx context.Context, tx Tx, merchantID string) (buycard.TaxRateList, error) {
+	return queryAll(ctx, db, tx, "read", func(rows Rows) (buycard.TaxRateList, error) {
 		var rates buycard.TaxRateList
 		for rows.Next() {
 			r := new(buycard.TaxRate)

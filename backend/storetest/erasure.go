@@ -17,6 +17,9 @@ func testEraseBuyer(t *testing.T, s Store) {
 	n := f.NewOrder(0, 1)
 	n.Buyer = &buycard.Buyer{Email: "grace@example.com", Name: "Grace Hopper"}
 	n.ShipTo = o.ShipTo
+	zones, err := s.ShippingZones(ctx, f.Merchant.ID)
+	must(t, err)
+	n.ShippingRateID = zones[0].Rates[0].ID
 	other, err := s.CreateOrder(ctx, n)
 	must(t, err)
 	newCode(t, s, f, "ONCE", func(c *buycard.DiscountCode) { c.MaxPerBuyer = 1 })

@@ -17,6 +17,7 @@ func physicalOrder(t *testing.T, s Store) (Fixture, *buycard.Order) {
 	n.Buyer = &buycard.Buyer{Email: " Ada@Example.com ", Name: "Ada Lovelace", Phone: "+1 212 555 0100"}
 	n.ShipTo = &buycard.Address{Name: "Ada Lovelace", Line1: "1 Main St", Line2: "Apt 2", City: "Springfield",
 		Region: "il", PostalCode: "62701", Country: "us"}
+	n.ShippingRateID = shipsTo(t, s, f, "US")
 	o, err := s.CreateOrder(t.Context(), n)
 	must(t, err)
 	return f, o

@@ -7,36 +7,44 @@ import (
 	"github.com/buycard/buycard/ledger"
 )
 
-// testOrderPrice creates an order with a discount, shipping and tax,
-// reads it back, pays it, refunds the shipping's worth and then the
-// rest, and checks the journals and the merchant's statement against the
-// reference model: the sale gives the merchant its shipping and tax in
-// postings of their own, and the full refund unwinds every party.
+// testOrderPrice creates an order the store prices with a 25% code,
+// $4.50 shipping and 8.875% tax (New York, shipping taxed), reads it back,
+// pays it, refunds the shipping's worth and then the rest, and checks the
+// journals and the merchant's statement against the reference model: the
+// sale gives the merchant its shipping and tax in postings of their own,
+// and the full refund unwinds every party. An order with VAT included in
+// its prices is stored as priced too.
 func testOrderPrice(t *testing.T, s Store) {
 	ctx := t.Context()
-	f := Seed(t, s)
+	f := Seed(t, s, func(f *Fixture) { f.Product.Kind = buycard.ProductPhysical })
+	rate := setUpSale(t, s, f, "US", "NY", 88_750, false)
+	newCode(t, s, f, "spring25", nil)
 	n := f.NewOrder(1, 2) // 2 × 31.00 USD
-	n.Price = buycard.OrderPrice{Discount: 1550, Shipping: 450, Tax: 590, TaxOnShipping: 40,
-		DiscountCode: "SPRING25", ShippingRateName: "Standard (3–5 days)"}
+	n.Buyer, n.ShipTo = testBuyer(), testAddress("US")
+	n.ShippingRateID, n.DiscountCode = rate, "Spring25"
 	o, err := s.CreateOrder(ctx, n)
 	must(t, err)
-	want := n.Price
-	want.Subtotal = 6200
-	if o.OrderPrice != want || o.Total.Amount != 6200-1550+450+590 {
-		t.Fatalf("price %+v, total %v; want %+v, 5690", o.OrderPrice, o.Total, want)
+	// 6200 − 1550 = 4650; tax 412.6875 → 413 on the goods, 39.94 → 40 on shipping.
+	want := buycard.OrderPrice{Subtotal: 6200, Discount: 1550, Shipping: 450, Tax: 453, TaxOnShipping: 40,
+		DiscountCode: "SPRING25", ShippingRateName: "Standard (3–5 days)"}
+	if o.OrderPrice != want || o.Total.Amount != 6200-1550+450+453 {
+		t.Fatalf("price %+v, total %v; want %+v, 5553", o.OrderPrice, o.Total, want)
 	}
 	found, err := s.FindOrder(ctx, o.ID)
 	must(t, err)
 	wantEqual(t, "found order", found, o)
-	n = f.NewOrder(0, 1)
-	n.Price = buycard.OrderPrice{Shipping: 450, Tax: 120, TaxOnShipping: 75, TaxInclusive: true}
+	vat := Seed(t, s, func(f *Fixture) { f.Product.Kind = buycard.ProductPhysical })
+	rate = setUpSale(t, s, vat, "DE", "", 190_000, true)
+	n = vat.NewOrder(0, 1)
+	n.Buyer, n.ShipTo, n.ShippingRateID = testBuyer(), testAddress("DE"), rate
 	inclusive, err := s.CreateOrder(ctx, n)
 	must(t, err)
 	found, err = s.FindOrder(ctx, inclusive.ID)
 	must(t, err)
 	wantEqual(t, "found order with tax included", found, inclusive)
-	if !found.TaxInclusive || found.Total.Amount != found.Subtotal+450 {
-		t.Errorf("order with tax included %+v: want it, and a total of subtotal + shipping", found)
+	// 2400 × 0.19 / 1.19 = 383.19 → 383, 450 × 0.19 / 1.19 = 71.85 → 72.
+	if !found.TaxInclusive || found.Tax != 455 || found.TaxOnShipping != 72 || found.Total.Amount != 2400+450 {
+		t.Errorf("order with tax included %+v: want tax 455 (72 on shipping) in a total of 2850", found)
 	}
 
 	attachSession(t, s, o)
@@ -66,8 +74,8 @@ func testOrderPrice(t *testing.T, s Store) {
 	for _, p := range journals[0].Postings {
 		memos[p.Memo] += p.Amount
 	}
-	if memos[ledger.MemoShipping] != -450 || memos[ledger.MemoTax] != -590 {
-		t.Errorf("sale postings %+v: want the merchant's shipping (450) and tax (590) on their own", journals[0].Postings)
+	if memos[ledger.MemoShipping] != -450 || memos[ledger.MemoTax] != -453 {
+		t.Errorf("sale postings %+v: want the merchant's shipping (450) and tax (453) on their own", journals[0].Postings)
 	}
 	payable := ledger.Account(ledger.Merchant(f.Merchant.ID), ledger.Payable, "USD")
 	got, err := s.Statement(ctx, ledger.StatementQuery{Account: payable})
@@ -104,4 +112,43 @@ func testOrderPrice(t *testing.T, s Store) {
 	if !v.OK() {
 		t.Fatal(v)
 	}
+}
+
+// setUpSale sets f's merchant up to sell to country with a tax rate of
+// ratePPM there (in region, "" for the whole country), shipping taxed,
+// prices including tax or not, and returns the id of its shipping rate
+// (shipsTo).
+func setUpSale(t *testing.T, s Store, f Fixture, country, region string, ratePPM int64, inclusive bool) string {
+	t.Helper()
+	ctx := t.Context()
+	must(t, s.SaveMerchantSettings(ctx, &buycard.MerchantSettings{MerchantID: f.Merchant.ID, TaxMode: buycard.TaxRates,
+		PricesIncludeTax: inclusive, TaxShipping: true, OriginCountry: country}))
+	must(t, s.CreateTaxRate(ctx, &buycard.TaxRate{MerchantID: f.Merchant.ID, Country: country, Region: region, RatePPM: ratePPM}))
+	return shipsTo(t, s, f, country)
+}
+
+// shipsTo gives f's merchant a zone of countries with one rate,
+// "Standard (3–5 days)" at 4.50 in f's currency, and returns the rate's
+// id.
+func shipsTo(t *testing.T, s Store, f Fixture, countries ...string) string {
+	t.Helper()
+	z := &buycard.ShippingZone{MerchantID: f.Merchant.ID, Name: "Home", Countries: countries,
+		Rates: []buycard.ShippingRate{{Name: "Standard (3–5 days)", Currency: f.Product.Currency, Kind: buycard.ShipFlat, Amount: 450}}}
+	must(t, s.CreateShippingZone(t.Context(), z))
+	return z.Rates[0].ID
+}
+
+// testBuyer is a buyer as a checkout names one.
+func testBuyer() *buycard.Buyer {
+	return &buycard.Buyer{Email: "ann@example.com", Name: "Ann Lee"}
+}
+
+// testAddress is an address in country: New York for US.
+func testAddress(country string) *buycard.Address {
+	a := map[string]buycard.Address{
+		"US": {Name: "Ann Lee", Line1: "1 Main St", City: "New York", Region: "NY", PostalCode: "10001", Country: "US"},
+		"DE": {Name: "Ann Lee", Line1: "Hauptstr. 1", City: "Berlin", PostalCode: "10115", Country: "DE"},
+		"FR": {Name: "Ann Lee", Line1: "1 rue de Rivoli", City: "Paris", PostalCode: "75001", Country: "FR"},
+	}[country]
+	return &a
 }
