@@ -42,7 +42,7 @@ var markupBreakers = []string{
 
 // merchantPages are the pages that carry merchant text, each rendered
 // through the real server from the store.
-var merchantPages = []string{"card", "product page", "choose", "popup", "pay", "receipt", "order page", "embed preview", "console"}
+var merchantPages = []string{"card", "product page", "choose", "popup", "details", "pay", "receipt", "order page", "embed preview", "console"}
 
 // TestMerchantTextCannotChangePages stores each hostile string as every
 // piece of merchant text of a product (merchant name, title, description,
@@ -65,7 +65,7 @@ func TestMerchantTextCannotChangePages(t *testing.T) {
 			}
 			// Browsers drop NUL from text.
 			shown := strings.ReplaceAll(text, "\x00", "")
-			for _, page := range []string{"card", "product page", "choose", "pay", "receipt", "order page"} {
+			for _, page := range []string{"card", "product page", "choose", "details", "pay", "receipt", "order page"} {
 				if !slices.Contains(got[page].texts, shown) {
 					t.Errorf("%s does not show the title %q whole; texts: %q", page, shown, got[page].texts)
 				}
@@ -111,6 +111,7 @@ func renderMerchantPages(t *testing.T, text string) map[string]renderedPage {
 	get("product page", "/p/wgt_notebook")
 	get("choose", "/checkout/wgt_notebook?t="+url.QueryEscape(token)+"&lang=en")
 	get("popup", "/checkout/wgt_notebook/popup?t="+url.QueryEscape(token)+"&lang=en&wasm=false")
+	get("details", "/checkout/wgt_notebook/details?"+ts.chooseDetails(t, "wgt_notebook", "1").Encode())
 	q := ts.formCheckout(t, "1")
 	get("pay", "/checkout/wgt_notebook/pay?"+q.Encode())
 	resp, body := ts.postForm(t, "/checkout/wgt_notebook/pay", url.Values{
