@@ -110,7 +110,8 @@ func TestDigitalPurchases(t *testing.T) {
 		Cards map[string]struct{ Token string }
 	}
 	getJSON(t, "GET", "/v1/cards?ids="+keys.widgetID, nil, &cards)
-	body, _ := json.Marshal(map[string]any{"token": cards.Cards[keys.widgetID].Token, "variant_id": card.Product.Variants[0].ID, "quantity": 1})
+	body, _ := json.Marshal(map[string]any{"token": cards.Cards[keys.widgetID].Token, "variant_id": card.Product.Variants[0].ID, "quantity": 1,
+		"buyer": map[string]string{"email": "bo@example.com", "name": "Bo"}})
 	resp, err := http.Post(h.host+"/v1/checkout", "application/json", bytes.NewReader(body))
 	must(t, err)
 	reply, _ := io.ReadAll(resp.Body)
@@ -128,8 +129,8 @@ func disableScripts(t *testing.T, ctx context.Context) {
 	}
 }
 
-// buyDigital buys one unit of widget from its full-page checkout with the
-// test card, and returns the order page the paid order links to.
+// buyDigital buys one unit of widget from its full-page checkout, as Ada
+// with the test card, and returns the order page the paid order links to.
 func buyDigital(t *testing.T, tb *tab, widget string, js bool) string {
 	t.Helper()
 	wasm := "false"
@@ -142,6 +143,9 @@ func buyDigital(t *testing.T, tb *tab, widget string, js bool) string {
 		appReady(t, tb.ctx)
 		click = func(selector string) { clickIn(t, tb.ctx, selector) }
 	}
+	click("#bc-primary") // Continue to the details
+	waitNavigated(t, tb.ctx, `!!document.querySelector('#bc-f-email')`)
+	tb.do(chromedp.SendKeys(chromedp.CSS("#bc-f-email"), "ada@example.com"), chromedp.SendKeys(chromedp.CSS("#bc-f-name"), "Ada Lovelace"))
 	click("#bc-primary") // Continue to payment
 	waitNavigated(t, tb.ctx, `!!document.querySelector('#bc-card')`)
 	if js {
