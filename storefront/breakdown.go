@@ -56,3 +56,16 @@ func summaryList(class string, rows []row) app.UI {
 	}
 	return app.Dl().Class("bc-summary " + class).Body(items...)
 }
+
+// OrderBreakdown is the receipt's breakdown of o in lang, as term and
+// value pairs: what was bought at its subtotal, then the discount,
+// shipping, tax and, last, the total. The shopper's order page, which is
+// not a go-app page, shows the same lines.
+func OrderBreakdown(o *buycard.Order, lang string) [][2]string {
+	rows := orderRows(o, lang)
+	pairs := make([][2]string, len(rows))
+	for i, r := range rows {
+		pairs[i] = [2]string{r.term, r.value}
+	}
+	return pairs
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/storefront"
 )
 
 // The shopper's order page (issue 14): GET /order?t=… with an order page
@@ -169,19 +170,16 @@ type orderPageData struct {
 	Lang, Seller, Number, Placed string
 	Status, StatusClass          string
 	Title, Option, Variant       string
-	Quantity                     int
-	Unit                         string
-	Lines                        []priceLine
-	Total                        string
-	Shipment                     *orderShipment
-	Downloads                    []orderDownload
-	Keys                         []string
-	Oversold                     int
-	SupportEmail, RefundPolicy   string
+	// Lines are the total's breakdown, as the receipt shows it; Total is
+	// its last line.
+	Lines                      [][2]string
+	Total                      [2]string
+	Shipment                   *orderShipment
+	Downloads                  []orderDownload
+	Keys                       []string
+	Oversold                   int
+	SupportEmail, RefundPolicy string
 }
-
-// priceLine is one line of the total's breakdown.
-type priceLine struct{ Label, Amount string }
 
 // orderShipment is the shipment of a physical order.
 type orderShipment struct {
@@ -204,10 +202,10 @@ func newOrderPageData(o *buycard.Order, card *buycard.Card, settings *buycard.Me
 	v := &orderPageData{
 		Lang: lang, Seller: seller, Number: o.Number, Placed: placedAt(o).Format("2 January 2006"),
 		Status: orderStatusText(o), StatusClass: string(o.Status),
-		Title: o.ProductTitle, Option: card.Product.OptionName, Variant: o.VariantName, Quantity: o.Quantity,
-		Unit: o.UnitPrice.Format(lang), Lines: priceLines(o, lang), Total: o.Total.Format(lang),
-		Oversold: o.Oversold, SupportEmail: settings.SupportEmail, RefundPolicy: settings.RefundPolicy,
+		Title: o.ProductTitle, Option: card.Product.OptionName, Variant: o.VariantName, Oversold: o.Oversold, SupportEmail: settings.SupportEmail, RefundPolicy: settings.RefundPolicy,
 	}
+	breakdown := storefront.OrderBreakdown(o, lang)
+	v.Lines, v.Total = breakdown[:len(breakdown)-1], breakdown[len(breakdown)-1]
 	if o.Status == buycard.OrderPaid && card.Product.Kind == buycard.ProductPhysical {
 		v.Shipment = newOrderShipment(o)
 	}
@@ -235,36 +233,6 @@ func orderStatusText(o *buycard.Order) string {
 		return "Waiting for payment"
 	}
 	return "Not paid: " + string(o.Status)
-}
-
-// priceLines is how o's total is made up: subtotal, discount with its
-// code, shipping with its option, tax added or included.
-func priceLines(o *buycard.Order, lang string) []priceLine {
-	money := func(amount int64) string {
-		return buycard.Money{Amount: amount, Currency: o.Total.Currency}.Format(lang)
-	}
-	lines := []priceLine{{"Subtotal", money(o.Subtotal)}}
-	if o.Discount > 0 {
-		lines = append(lines, priceLine{withName("Discount", o.DiscountCode), "−" + money(o.Discount)})
-	}
-	if o.Shipping > 0 || o.ShippingRateName != "" {
-		lines = append(lines, priceLine{withName("Shipping", o.ShippingRateName), money(o.Shipping)})
-	}
-	switch {
-	case o.Tax > 0 && o.TaxInclusive:
-		lines = append(lines, priceLine{"Tax included", money(o.Tax)})
-	case o.Tax > 0:
-		lines = append(lines, priceLine{"Tax", money(o.Tax)})
-	}
-	return lines
-}
-
-// withName is "label (name)", or label when name is "".
-func withName(label, name string) string {
-	if name == "" {
-		return label
-	}
-	return label + " (" + name + ")"
 }
 
 // newOrderShipment is the shipment of paid physical order o.
@@ -318,11 +286,10 @@ var shopperOrderPage = template.Must(template.New("order").Parse(`<!doctype html
 <div class="bc-item">
 <p class="bc-item-title">{{.Title}}</p>
 {{if and .Option .Variant}}<p class="bc-item-option">{{.Option}}: {{.Variant}}</p>{{end}}
-<p class="bc-item-qty">{{.Quantity}} × {{.Unit}}</p>
 </div>
 <dl class="bc-breakdown">
-{{range .Lines}}<div><dt>{{.Label}}</dt><dd>{{.Amount}}</dd></div>
-{{end}}<div class="bc-total"><dt>Total</dt><dd>{{.Total}}</dd></div>
+{{range .Lines}}<div><dt>{{index . 0}}</dt><dd>{{index . 1}}</dd></div>
+{{end}}<div class="bc-total"><dt>{{index .Total 0}}</dt><dd>{{index .Total 1}}</dd></div>
 </dl>
 </section>
 {{with .Shipment}}<section aria-labelledby="bc-shipment">

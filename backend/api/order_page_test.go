@@ -250,7 +250,7 @@ func TestOrderPagePhysical(t *testing.T) {
 	page := ts.getPage(t, path, 200)
 	flat := strings.Join(strings.Fields(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(page, " ")), " ")
 	for _, want := range []string{
-		"Subtotal $24.00", "Discount (NOTE25) −$6.00", "Shipping (Standard) $4.50", "Tax $2.00", "Total $24.50",
+		"Leather field notebook Standard × 1 $24.00", "Discount (NOTE25) −$6.00", "Shipping (Standard) $4.50", "Tax $2.00", "Total $24.50",
 		"Shipped", "Carrier: UPS", "Tracking number: 1Z999AA10123456784",
 		"Shipping to: Ada Lovelace 1 Main St New York NY 10001 United States", "Sold by Northwind Goods Ltd.",
 	} {
