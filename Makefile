@@ -44,8 +44,11 @@ vet:
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./storefront ./console/... ./browser
 
 # Browser tests need Chromium; with CI=true they fail rather than skip
-# when it is missing (.ci/run installs it).
-test: build vet
+# when it is missing (.ci/run installs it). They serve the WASMs as built:
+# without the brotli 11 siblings a node compresses them faster at start
+# (embed.LoadAsset), so a fresh clone's tests do not wait most of a
+# minute for `precompress`; make run and make bench do.
+test: $(SERVER) $(WASM) $(CONSOLE) vet
 	BUYCARD_WEB_DIR=$(CURDIR)/$(WEB) $(GO) test -race -count=1 ./...
 
 # Benchmarks (bench/): Buycard measured beside baselines run in the same

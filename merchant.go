@@ -103,6 +103,11 @@ func (s *MerchantSettings) Validate() error {
 		return Errorf(EINVALID, "The tax mode must be none, rates or stripe.")
 	case s.TaxMode == TaxStripe && s.OriginCountry == "":
 		return Errorf(EINVALID, "Stripe Tax needs the origin country.")
+	case s.TaxMode == TaxStripe && s.PricesIncludeTax:
+		// Stripe Tax adds the tax to the total: taking it out of prices
+		// instead would shrink the goods the application fee, fixed when
+		// the Checkout Session is created, was computed on.
+		return Errorf(EINVALID, "Stripe Tax adds tax to your prices: turn off \"Prices include tax\", or use your own rates.")
 	}
 	return nil
 }

@@ -28,6 +28,8 @@ func TestMerchantSettingsEditApply(t *testing.T) {
 		{"unknown country", `{"origin_country": "UK"}`, nil, "Choose the origin country from the list."},
 		{"unknown tax mode", `{"tax_mode": "vat"}`, nil, "The tax mode must be none, rates or stripe."},
 		{"stripe tax without origin", `{"tax_mode": "stripe"}`, nil, "Stripe Tax needs the origin country."},
+		{"stripe tax on prices with tax", `{"tax_mode": "stripe", "origin_country": "DE", "prices_include_tax": true}`, nil,
+			`Stripe Tax adds tax to your prices: turn off "Prices include tax", or use your own rates.`},
 		{"name with bidi control", `{"business_name": "Clay\u202e"}`, nil,
 			"The business name must not contain control characters or text direction controls."},
 	}

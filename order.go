@@ -61,6 +61,11 @@ type Order struct {
 	ProviderPaymentID string `json:"-"` // the provider's payment id, once paid
 	// PaymentError is the last decline message shown to the shopper.
 	PaymentError string `json:"payment_error,omitempty"`
+	// MismatchedPayment is a payment the provider reported that is not
+	// the order's total (a tampered or mispriced session): it did not pay
+	// the order and nothing was posted, but the shopper's money was taken,
+	// for the merchant or the operator to refund. Zero otherwise.
+	MismatchedPayment Money `json:"mismatched_payment,omitzero"`
 
 	// HeldUntil is when the units a pending order holds go back on sale
 	// unless the checkout renews the hold; nil when it holds none (see
@@ -427,26 +432,14 @@ func (o *Order) CheckOpen() error {
 // that no longer holds its units (it expired, was canceled, or its hold
 // lapsed) is paid all the same, for the money was taken, and takes its
 // units again; the store records those it cannot take as Oversold.
-// Errors: EINVALID (the amount paid is not the total).
+// Errors: EINVALID (the amount paid is not the total, see pay).
 func (o *Order) Apply(e PaymentEvent) (stock int, changed bool, err error) {
 	if e.Type.afterPayment() {
 		return 0, true, o.applyAfterPayment(e)
 	}
 	switch {
 	case e.Type == PaymentSucceeded:
-		if e.Amount != o.Total {
-			return 0, false, Errorf(EINVALID, "The amount paid does not match the order total.")
-		}
-		if o.Status == OrderPaid {
-			return 0, false, nil
-		}
-		if e.PaymentID != "" {
-			o.ProviderPaymentID = e.PaymentID
-		}
-		paidAt := e.OccurredAt.UTC()
-		o.Status, o.PaidAt, o.PaymentError = OrderPaid, &paidAt, ""
-		// The units held are the sale; those not held must be taken.
-		return o.endHold() - o.Quantity, true, nil
+		return o.pay(e)
 	case o.Status != OrderPending:
 		return 0, false, nil
 	case e.Type == PaymentFailed:
@@ -455,4 +448,97 @@ func (o *Order) Apply(e PaymentEvent) (stock int, changed bool, err error) {
 	}
 	o.Status = OrderExpired
 	return o.endHold(), true, nil
+}
+
+// pay applies payment e to o. A paid order stays as it is (the same
+// payment reported again, by another event). The amount must be the
+// total, or with a tax the provider computed (e.Tax, Stripe Tax) the
+// total plus that tax, which only an order without tax of its own takes:
+// the tax becomes the order's, and the total grows by it, before the
+// sale's journal is built from the order. The payer and the address the
+// provider reports are stored as takeContact says. Errors: EINVALID (the
+// amount is not the total, ErrPaymentMismatch; nothing changes).
+func (o *Order) pay(e PaymentEvent) (stock int, changed bool, err error) {
+	if o.Status == OrderPaid {
+		if e.Amount != o.Total {
+			return 0, false, ErrPaymentMismatch
+		}
+		return 0, false, nil
+	}
+	price, total, err := o.priceWith(e.Tax)
+	if err != nil {
+		return 0, false, err
+	}
+	if e.Amount != total {
+		return 0, false, ErrPaymentMismatch
+	}
+	o.OrderPrice, o.Total = price, total
+	o.takeContact(e.Payer, e.ShipTo, e.Tax != nil)
+	if e.PaymentID != "" {
+		o.ProviderPaymentID = e.PaymentID
+	}
+	paidAt := e.OccurredAt.UTC()
+	o.Status, o.PaidAt, o.PaymentError = OrderPaid, &paidAt, ""
+	// The units held are the sale; those not held must be taken.
+	return o.endHold() - o.Quantity, true, nil
+}
+
+// ErrPaymentMismatch is Apply's error for a payment that is not the
+// order's total. The store then flags the order (FlagMismatch).
+var ErrPaymentMismatch = Errorf(EINVALID, "The amount paid does not match the order total.")
+
+// FlagMismatch records on a pending order the payment e that Apply
+// refused with ErrPaymentMismatch, as MismatchedPayment, and reports
+// whether o changed. A paid order is not flagged: its payment is the
+// one that counts, and a second report of it is not money taken twice.
+func (o *Order) FlagMismatch(e PaymentEvent) bool {
+	if o.Status != OrderPending || e.Type != PaymentSucceeded || o.MismatchedPayment == e.Amount {
+		return false
+	}
+	o.MismatchedPayment = e.Amount
+	return true
+}
+
+// priceWith is o's price and total with the tax t a provider computed;
+// o's own when t is nil. Errors: EINVALID (o has tax of its own, or t
+// does not fit the price).
+func (o *Order) priceWith(t *TaxQuote) (OrderPrice, Money, error) {
+	p := o.OrderPrice
+	if t == nil {
+		return p, o.Total, nil
+	}
+	if p.Tax != 0 || p.TaxInclusive {
+		return p, o.Total, Errorf(EINVALID, "The payment adds tax to an order that has its own.")
+	}
+	p.Tax, p.TaxOnShipping = t.Tax, t.OnShipping
+	return p, Money{Amount: p.Charge(), Currency: o.Total.Currency}, p.Validate(o.Total.Currency)
+}
+
+// takeContact stores who paid and where the goods go as the provider
+// reports them. The checkout's buyer is who the shopper said they are:
+// the payer only fills in what it lacks (an order whose checkout asked
+// nothing, a phone the payment page asked for). The provider's address,
+// which the shopper confirmed or corrected at payment, replaces the
+// checkout's when the order ships and the price stays right: in the same
+// country (shipping was priced for it), and in a country with Regions the
+// same region unless the provider computed the tax itself (taxProvided),
+// since Buycard's own tax rates differ by region there.
+func (o *Order) takeContact(payer *Buyer, to *Address, taxProvided bool) {
+	switch {
+	case payer == nil:
+	case o.Buyer == nil:
+		b := *payer
+		o.Buyer = &b
+	case o.Buyer.Phone == "" && payer.Phone != "":
+		b := *o.Buyer
+		b.Phone = payer.Phone
+		o.Buyer = &b
+	}
+	if to == nil || o.ShipTo == nil || to.Country != o.ShipTo.Country {
+		return
+	}
+	if _, byRegion := Regions[to.Country]; taxProvided || !byRegion || to.Region == o.ShipTo.Region {
+		a := *to
+		o.ShipTo = &a
+	}
 }

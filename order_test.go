@@ -1,6 +1,8 @@
 package buycard_test
 
 import (
+	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -95,5 +97,75 @@ func TestCardOrderBuyerAndShipTo(t *testing.T) {
 				t.Errorf("ship to = %+v (given %+v)", o.ShipTo, tt.shipTo)
 			}
 		})
+	}
+}
+
+// TestPaymentTakesContact: a payment's payer fills in what the buyer
+// lacks, and its address replaces the checkout's when the price stays
+// right (same country; same region where tax rates go by region, unless
+// the provider priced the tax).
+func TestPaymentTakesContact(t *testing.T) {
+	t.Parallel()
+	ny := buycard.Address{Name: "Ada", Line1: "1 Main St", City: "New York", Region: "NY", PostalCode: "10001", Country: "US"}
+	la := buycard.Address{Name: "Ada", Line1: "1 Sunset Blvd", City: "Los Angeles", Region: "CA", PostalCode: "90001", Country: "US"}
+	berlin := buycard.Address{Name: "Ada", Line1: "Unter den Linden 1", City: "Berlin", PostalCode: "10117", Country: "DE"}
+	munich := buycard.Address{Name: "Ada", Line1: "Marienplatz 1", City: "München", Region: "Bayern", PostalCode: "80331", Country: "DE"}
+	ada := buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace"}
+	payer := buycard.Buyer{Email: "ada@example.com", Name: "A. L.", Phone: "+12125550100"}
+	withPhone := ada
+	withPhone.Phone = payer.Phone
+	for _, tt := range []struct {
+		name           string
+		buyer          *buycard.Buyer
+		shipTo, paidTo *buycard.Address
+		tax            *buycard.TaxQuote
+		wantBuyer      *buycard.Buyer
+		wantShipTo     *buycard.Address
+	}{
+		{"no buyer at checkout: the payer", nil, nil, nil, nil, &payer, nil},
+		{"the buyer, with the payer's phone", &ada, &ny, nil, nil, &withPhone, &ny},
+		{"another street, same state", &ada, &ny, &buycard.Address{Name: "Ada", Line1: "9 Elm St", City: "Brooklyn", Region: "NY", PostalCode: "11201", Country: "US"}, nil,
+			&withPhone, &buycard.Address{Name: "Ada", Line1: "9 Elm St", City: "Brooklyn", Region: "NY", PostalCode: "11201", Country: "US"}},
+		{"another state, Buycard's tax", &ada, &ny, &la, nil, &withPhone, &ny},
+		{"another state, the provider's tax", &ada, &ny, &la, &buycard.TaxQuote{}, &withPhone, &la},
+		{"a region where tax does not go by region", &ada, &berlin, &munich, nil, &withPhone, &munich},
+		{"another country", &ada, &ny, &berlin, &buycard.TaxQuote{}, &withPhone, &ny},
+		{"not shipped", &ada, nil, &ny, nil, &withPhone, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := &buycard.Order{Status: buycard.OrderPending, Quantity: 1, Total: buycard.Money{Amount: 2400, Currency: "USD"},
+				OrderPrice: buycard.OrderPrice{Subtotal: 2400}, Buyer: tt.buyer, ShipTo: tt.shipTo}
+			if _, _, err := o.Apply(buycard.PaymentEvent{Type: buycard.PaymentSucceeded, Amount: o.Total, Tax: tt.tax,
+				Payer: &payer, ShipTo: tt.paidTo, OccurredAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(o.Buyer, tt.wantBuyer) || !reflect.DeepEqual(o.ShipTo, tt.wantShipTo) {
+				t.Errorf("buyer %+v, ship to %+v; want %+v, %+v", o.Buyer, o.ShipTo, tt.wantBuyer, tt.wantShipTo)
+			}
+			if tt.buyer != nil && *tt.buyer != ada {
+				t.Error("the checkout's buyer was changed in place")
+			}
+		})
+	}
+}
+
+// TestFlagMismatch: only a pending order is flagged with a payment that
+// is not its total, once per amount.
+func TestFlagMismatch(t *testing.T) {
+	t.Parallel()
+	taken := buycard.Money{Amount: 2401, Currency: "USD"}
+	e := buycard.PaymentEvent{Type: buycard.PaymentSucceeded, Amount: taken, OccurredAt: time.Now()}
+	o := &buycard.Order{Status: buycard.OrderPending, Quantity: 1, Total: buycard.Money{Amount: 2400, Currency: "USD"},
+		OrderPrice: buycard.OrderPrice{Subtotal: 2400}}
+	if _, _, err := o.Apply(e); !errors.Is(err, buycard.ErrPaymentMismatch) {
+		t.Fatalf("Apply = %v, want ErrPaymentMismatch", err)
+	}
+	if !o.FlagMismatch(e) || o.MismatchedPayment != taken || o.FlagMismatch(e) {
+		t.Errorf("flagged %v: want it flagged with %v, once", o.MismatchedPayment, taken)
+	}
+	expired := buycard.PaymentEvent{Type: buycard.SessionExpired, OccurredAt: time.Now()}
+	paid := &buycard.Order{Status: buycard.OrderPaid}
+	if paid.FlagMismatch(e) || (&buycard.Order{Status: buycard.OrderPending}).FlagMismatch(expired) {
+		t.Error("a paid order, or an event that is no payment, flagged")
 	}
 }

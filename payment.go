@@ -44,7 +44,15 @@ type PaymentEvent struct {
 	ObjectID  string // the provider's refund or dispute id (after payment)
 	// Fee is the processor's fee on a payment, as the provider reports it;
 	// zero when it reports none.
-	Fee        Money
+	Fee Money
+	// At payment, what the provider collected or computed, when it did
+	// (Stripe Checkout; the sandbox collects nothing): the payer and the
+	// address the goods ship to as the shopper confirmed them, and the
+	// tax the provider added to the order's total (Stripe Tax), nil when
+	// it computed none. Order.Apply stores them on the order.
+	Payer      *Buyer
+	ShipTo     *Address
+	Tax        *TaxQuote
 	OccurredAt time.Time
 }
 
@@ -66,6 +74,30 @@ func (e *PaymentEvent) Validate() error {
 		return Errorf(EINVALID, "A %s event needs the provider's refund or dispute id.", e.Type)
 	case e.Fee.Amount < 0 || e.Fee.Amount > 0 && e.Fee.Currency != e.Amount.Currency:
 		return Errorf(EINVALID, "A processor fee must be positive, in the payment's currency.")
+	case (e.Payer != nil || e.ShipTo != nil || e.Tax != nil) && e.Type != PaymentSucceeded:
+		return Errorf(EINVALID, "Only a payment carries the payer, the address and the tax.")
+	}
+	return e.validateDetails()
+}
+
+// validateDetails checks the payer, address and tax a payment carries:
+// normalized, and a tax of non-negative amounts whose part on shipping
+// is at most the whole. Errors: EINVALID.
+func (e *PaymentEvent) validateDetails() error {
+	if e.Payer != nil {
+		p := *e.Payer
+		if err := p.Normalize(false); err != nil || p != *e.Payer {
+			return Errorf(EINVALID, "The payer must be a normalized buyer.")
+		}
+	}
+	if e.ShipTo != nil {
+		a := *e.ShipTo
+		if err := a.Normalize(); err != nil || a != *e.ShipTo {
+			return Errorf(EINVALID, "The address must be a normalized address.")
+		}
+	}
+	if t := e.Tax; t != nil && (t.Tax < 0 || t.OnShipping < 0 || t.OnShipping > t.Tax) {
+		return Errorf(EINVALID, "The tax must be non-negative, its part on shipping at most the whole.")
 	}
 	return nil
 }

@@ -202,7 +202,7 @@ func (p *productsPage) archive(ctx app.Context, id string) {
 	})
 }
 
-// priceRange is "$12.00" or "$12.00–$18.00" over a product's variants.
+// priceRange is "$12.00" or "$12.00 – $18.00" over a product's variants.
 func priceRange(pr *buycard.Product) string {
 	if len(pr.Variants) == 0 {
 		return ""
@@ -211,10 +211,7 @@ func priceRange(pr *buycard.Product) string {
 	for _, v := range pr.Variants {
 		lo, hi = min(lo, v.Price), max(hi, v.Price)
 	}
-	if lo == hi {
-		return ui.MoneyText(lo, pr.Currency)
-	}
-	return ui.MoneyText(lo, pr.Currency) + "–" + ui.MoneyText(hi, pr.Currency)
+	return priceRangeText(lo, hi, pr.Currency)
 }
 
 // stockText sums a product's stock: "12 in stock", "Unlimited", "Sold out".

@@ -366,6 +366,9 @@ func TestConsoleSellEmbedBuy(t *testing.T) {
 	visitConsole(t, merchant, "/console/orders", `document.querySelector('main').textContent.includes('Speckled stoneware mug') || document.querySelector('main').textContent.includes('BC-')`)
 	visitConsole(t, merchant, "/console/statement", `!!document.querySelector('main a[download]')`)
 	visitConsole(t, publisher, "/console/placements", `document.querySelector('main').textContent.includes('Mug review sidebar')`)
+	fitsNarrowScreen(t, merchant, "/console", "/console/products", "/console/products/new", "/console/widgets", "/console/orders",
+		"/console/statement", "/console/discount-codes", "/console/settings", "/console/keys")
+	fitsNarrowScreen(t, publisher, "/console", "/console/catalog", "/console/placements", "/console/earnings")
 	consoleNoErrors(merchant)
 	consoleNoErrors(publisher)
 }

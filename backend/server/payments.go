@@ -44,10 +44,11 @@ func (m *Main) payments(cfg *api.Config, svc *api.Services) error {
 // stripeProvider builds the Stripe provider from the configuration.
 func (m *Main) stripeProvider() (*stripeconnect.Provider, error) {
 	provider, err := stripeconnect.New(stripeconnect.Config{
-		SecretKey:       m.Config.StripeSecretKey,
-		APIURL:          m.Config.StripeAPIURL,
-		BaseURL:         m.Config.PublicURL,
-		MerchantAccount: m.merchantAccount,
+		SecretKey:        m.Config.StripeSecretKey,
+		APIURL:           m.Config.StripeAPIURL,
+		BaseURL:          m.Config.PublicURL,
+		MerchantAccount:  m.merchantAccount,
+		MerchantSettings: m.DB.MerchantSettings,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("stripe: %w", err)

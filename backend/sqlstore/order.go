@@ -187,14 +187,22 @@ func (db *Store) saveOrder(ctx context.Context, tx Tx, o *buycard.Order, stock i
 	return updateOrderState(ctx, tx, o)
 }
 
-// updateOrderState stores the fields of o that payment events change.
+// updateOrderState stores the fields of o that payment events change:
+// besides the state, a payment stores the tax the provider computed (and
+// the total with it), the payer and the address it reports.
 func updateOrderState(ctx context.Context, tx Tx, o *buycard.Order) error {
+	buyer, to := valueOrZero(o.Buyer), valueOrZero(o.ShipTo)
 	_, err := tx.Exec(ctx, `
 		UPDATE orders SET status = $1, payment_error = $2, paid_at = $3, refunded = $4, dispute_held = $5, dispute_lost = $6,
-			provider_payment_id = $7, held_until = $8, hold_network = $9, oversold = $10
-		WHERE id = $11`,
+			provider_payment_id = $7, held_until = $8, hold_network = $9, oversold = $10,
+			total = $11, tax = $12, tax_on_shipping = $13, buyer_email = $14, buyer_name = $15, buyer_phone = $16,
+			ship_name = $17, ship_line1 = $18, ship_line2 = $19, ship_city = $20, ship_region = $21, ship_postal_code = $22,
+			ship_country = $23
+		WHERE id = $24`,
 		o.Status, o.PaymentError, o.PaidAt, o.Refunded, o.DisputeHeld, o.DisputeLost, nullIfEmpty(o.ProviderPaymentID),
-		heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork), o.Oversold, o.ID)
+		heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork), o.Oversold,
+		o.Total.Amount, o.Tax, o.TaxOnShipping, buyer.Email, buyer.Name, buyer.Phone,
+		to.Name, to.Line1, to.Line2, to.City, to.Region, to.PostalCode, to.Country, o.ID)
 	return err
 }
 
@@ -206,9 +214,34 @@ func (db *Store) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) 
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
-	return write(ctx, db, func(tx Tx) (*buycard.Order, error) {
+	o, err := write(ctx, db, func(tx Tx) (*buycard.Order, error) {
 		return db.applyPaymentEvent(ctx, tx, e)
 	})
+	if errors.Is(err, buycard.ErrPaymentMismatch) {
+		return nil, db.flagMismatch(ctx, e, err)
+	}
+	return o, err
+}
+
+// flagMismatch flags the order of e with the payment e reports, which
+// was refused as not its total (mismatch), in a transaction of its own:
+// nothing else changes, not even the record of the event's id. It
+// returns mismatch, or the error that kept the flag from being stored
+// (a retry then flags it).
+func (db *Store) flagMismatch(ctx context.Context, e buycard.PaymentEvent, mismatch error) error {
+	err := db.conn.Write(ctx, func(tx Tx) error {
+		o, err := findPaymentOrder(ctx, tx, e.Provider, e.SessionID, e.PaymentID, db.dialect.ForUpdate)
+		if err != nil || !o.FlagMismatch(e) {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE orders SET mismatched_amount = $1, mismatched_currency = $2 WHERE id = $3`,
+			o.MismatchedPayment.Amount, o.MismatchedPayment.Currency, o.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return mismatch
 }
 
 // applyPaymentEvent is ApplyPaymentEvent of a valid event in tx.
@@ -300,7 +333,8 @@ const selectOrders = `
 		created_at, expires_at, paid_at, held_until, COALESCE(hold_network, ''), oversold,
 		subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name,
 		buyer_email, buyer_name, buyer_phone, ship_name, ship_line1, ship_line2, ship_city, ship_region,
-		ship_postal_code, ship_country, fulfillment_status, carrier, tracking_number, tracking_url, fulfilled_at
+		ship_postal_code, ship_country, fulfillment_status, carrier, tracking_number, tracking_url, fulfilled_at,
+		mismatched_amount, mismatched_currency
 	FROM orders`
 
 func scanOrder(row Row) (*buycard.Order, error) {
@@ -320,7 +354,8 @@ func scanOrder(row Row) (*buycard.Order, error) {
 		&o.CreatedAt, &o.ExpiresAt, &o.PaidAt, &heldMicros, &o.HoldNetwork, &o.Oversold,
 		&o.Subtotal, &o.Discount, &o.Shipping, &o.Tax, &o.TaxOnShipping, &o.TaxInclusive, &o.DiscountCode, &o.ShippingRateName,
 		&buyer.Email, &buyer.Name, &buyer.Phone, &to.Name, &to.Line1, &to.Line2, &to.City, &to.Region,
-		&to.PostalCode, &to.Country, &f.Status, &f.Carrier, &f.TrackingNumber, &f.TrackingURL, &f.FulfilledAt)
+		&to.PostalCode, &to.Country, &f.Status, &f.Carrier, &f.TrackingNumber, &f.TrackingURL, &f.FulfilledAt,
+		&o.MismatchedPayment.Amount, &o.MismatchedPayment.Currency)
 	if err != nil {
 		return nil, err
 	}

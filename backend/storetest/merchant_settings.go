@@ -18,7 +18,7 @@ func testMerchantSettings(t *testing.T, s Store) {
 
 	set := &buycard.MerchantSettings{MerchantID: f.Merchant.ID, BusinessName: "Northwind Ceramics LLC",
 		SupportEmail: "help@northwind.example", RefundPolicy: "Returns within 30 days.\nUnused only.",
-		OriginCountry: "US", TaxID: "EIN 12-3456789", TaxMode: buycard.TaxRates, TaxShipping: true, AskPhone: true}
+		OriginCountry: "US", TaxID: "EIN 12-3456789", TaxMode: buycard.TaxRates, PricesIncludeTax: true, TaxShipping: true, AskPhone: true}
 	must(t, s.SaveMerchantSettings(ctx, set))
 	if set.UpdatedAt.IsZero() {
 		t.Error("UpdatedAt not set")
@@ -27,7 +27,7 @@ func testMerchantSettings(t *testing.T, s Store) {
 	must(t, err)
 	wantEqual(t, "saved settings", got, set)
 
-	set.TaxMode, set.PricesIncludeTax, set.AskPhone = buycard.TaxStripe, true, false
+	set.TaxMode, set.PricesIncludeTax, set.AskPhone = buycard.TaxStripe, false, false
 	must(t, s.SaveMerchantSettings(ctx, set))
 	got, err = s.MerchantSettings(ctx, f.Merchant.ID)
 	must(t, err)
@@ -36,6 +36,10 @@ func testMerchantSettings(t *testing.T, s Store) {
 	bad := *set
 	bad.TaxMode = "vat"
 	wantError(t, s.SaveMerchantSettings(ctx, &bad), buycard.EINVALID, "The tax mode must be none, rates or stripe.")
+	bad = *set
+	bad.PricesIncludeTax = true
+	wantError(t, s.SaveMerchantSettings(ctx, &bad), buycard.EINVALID,
+		`Stripe Tax adds tax to your prices: turn off "Prices include tax", or use your own rates.`)
 	bad = *set
 	bad.MerchantID = buycard.NewID("mer")
 	if err := s.SaveMerchantSettings(ctx, &bad); buycard.ErrorCode(err) != buycard.ENOTFOUND {

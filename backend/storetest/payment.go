@@ -155,7 +155,9 @@ func testPaidAfterStockWasSoldAgain(t *testing.T, s Store) {
 }
 
 // testPaymentEventRejected checks that a bad event changes nothing, not
-// even the record of its id: the corrected event then applies.
+// even the record of its id: the corrected event then applies. A payment
+// that is not the total only flags the order with what was taken
+// (MismatchedPayment), for a refund; the flag stays.
 func testPaymentEventRejected(t *testing.T, s Store) {
 	f := Seed(t, s)
 	o := openOrder(t, s, f, 0, 2)
@@ -164,22 +166,24 @@ func testPaymentEventRejected(t *testing.T, s Store) {
 		name          string
 		edit          func(e *buycard.PaymentEvent)
 		code, message string
+		flagged       bool
 	}{
 		{"wrong amount", func(e *buycard.PaymentEvent) { e.Amount.Amount-- },
-			buycard.EINVALID, "The amount paid does not match the order total."},
+			buycard.EINVALID, "The amount paid does not match the order total.", true},
 		{"wrong currency", func(e *buycard.PaymentEvent) { e.Amount.Currency = "EUR" },
-			buycard.EINVALID, "The amount paid does not match the order total."},
+			buycard.EINVALID, "The amount paid does not match the order total.", true},
 		{"unknown session", func(e *buycard.PaymentEvent) { e.SessionID = "cs_unknown" },
-			buycard.ENOTFOUND, `No order has payment session "cs_unknown".`},
+			buycard.ENOTFOUND, `No order has payment session "cs_unknown".`, false},
 		{"session of another provider", func(e *buycard.PaymentEvent) { e.Provider = "stripe" },
-			buycard.ENOTFOUND, `No order has payment session "` + o.ProviderSessionID + `".`},
+			buycard.ENOTFOUND, `No order has payment session "` + o.ProviderSessionID + `".`, false},
 		{"unknown type", func(e *buycard.PaymentEvent) { e.Type = "payment.maybe" },
-			buycard.EINVALID, `Unknown payment event type "payment.maybe".`},
+			buycard.EINVALID, `Unknown payment event type "payment.maybe".`, false},
 		{"no event id", func(e *buycard.PaymentEvent) { e.ID = "" },
-			buycard.EINVALID, "Payment event id, provider and session or payment id are required."},
+			buycard.EINVALID, "Payment event id, provider and session or payment id are required.", false},
 		{"no time", func(e *buycard.PaymentEvent) { e.OccurredAt = time.Time{} },
-			buycard.EINVALID, "Payment event time is required."},
+			buycard.EINVALID, "Payment event time is required.", false},
 	}
+	want := *o
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := good
@@ -189,9 +193,12 @@ func testPaymentEventRejected(t *testing.T, s Store) {
 			if got != nil {
 				t.Errorf("order %+v, want nil", got)
 			}
+			if tt.flagged {
+				want.MismatchedPayment = e.Amount
+			}
 			stored, err := s.FindOrder(t.Context(), o.ID)
 			must(t, err)
-			wantEqual(t, "order", stored, o)
+			wantEqual(t, "order", stored, &want)
 			if stock := f.Stock(t, s, 0); stock != 8 {
 				t.Errorf("stock = %d, want 8", stock)
 			}

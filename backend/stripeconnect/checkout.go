@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stripe/stripe-go/v76"
 
@@ -102,17 +103,14 @@ func (p *Provider) CreatePaymentSession(ctx context.Context, o *buycard.Order) (
 // same session. An order has one session: the options must be the same
 // on every call for it.
 //
-// Errors: EPAYMENT (order not pending or with a discount, shipping or
-// tax, Stripe refused; with
+// Errors: EPAYMENT (order not pending, Stripe refused; with
 // ErrOutcomeUnknown when Stripe may have created the session anyway),
-// ECONFLICT (the merchant cannot take charges; Stripe is not called),
-// plain errors for an inconsistent order or a failed account lookup.
+// ECONFLICT (the merchant cannot take charges, or its tax settings do
+// not allow them; Stripe is not called), plain errors for an
+// inconsistent order or a failed account or settings lookup.
 func (p *Provider) CreatePaymentSessionWith(ctx context.Context, o *buycard.Order, opts buycard.PaymentSessionOptions) (*buycard.PaymentSession, error) {
 	if o.Status != buycard.OrderPending {
 		return nil, buycard.Errorf(buycard.EPAYMENT, "This order cannot be paid.")
-	}
-	if err := checkPlainPrice(o); err != nil {
-		return nil, err
 	}
 	params, err := p.sessionParams(ctx, o, opts)
 	if err != nil {
@@ -147,7 +145,9 @@ func (p *Provider) CreatePaymentSessionWith(ctx context.Context, o *buycard.Orde
 // SessionPayment reads a Checkout Session back from Stripe: for the
 // shopper's return from checkout, and for reconciliation. Once the session
 // is complete and paid it returns the payment event that
-// checkout.session.completed carries, under the id "session_paid:ID" so
+// checkout.session.completed carries (with the payer, the address and
+// the tax the session reports: paidDetails), under the id
+// "session_paid:ID" so
 // that however often the session is read the event is recorded once
 // (applying it to a paid order changes nothing either). ok is false while
 // the session is not paid. Errors: as CreatePaymentSession's.
@@ -246,6 +246,7 @@ func (p *Provider) sessionEvent(s *stripe.CheckoutSession) (buycard.PaymentEvent
 	switch {
 	case s.Status == stripe.CheckoutSessionStatusComplete && s.PaymentStatus == stripe.CheckoutSessionPaymentStatusPaid:
 		e.ID, e.Type, e.Amount = "session_paid:"+s.ID, buycard.PaymentSucceeded, money(s.AmountTotal, s.Currency)
+		paidDetails(&e, s)
 	case s.Status == stripe.CheckoutSessionStatusExpired:
 		e.ID, e.Type = "session_expired:"+s.ID, buycard.SessionExpired
 	default:
@@ -254,30 +255,50 @@ func (p *Provider) sessionEvent(s *stripe.CheckoutSession) (buycard.PaymentEvent
 	return e, true
 }
 
-// checkPlainPrice refuses an order with a discount, shipping or tax: the
-// session's one line item charges unit price × quantity, so the session
-// would charge another amount than the order's total. Discounts
-// (discounted line items), shipping (shipping_options with
-// shipping_rate_data) and tax (automatic_tax, or tax rates on the items)
-// need their own session parameters, which come with the checkout
-// steps that collect them; until then such an order is paid in the
-// sandbox only. The application fee is already computed on the
-// commission base (goods after discount, net of tax), which Stripe Tax
-// will not change: tax computed by Stripe after the session is created
-// is outside the base. Errors: EPAYMENT.
-func checkPlainPrice(o *buycard.Order) error {
-	if o.Discount != 0 || o.Shipping != 0 || o.Tax != 0 {
-		return buycard.Errorf(buycard.EPAYMENT, "Orders with a discount, shipping or tax cannot be paid by card yet.")
+// checkPrice checks that o's price adds up: a positive quantity, the
+// unit price times the quantity as the subtotal in the total's currency,
+// a valid price whose charge is the total, and shipping charged only to
+// an address. The session charges the price's parts (lineItems,
+// setShipping), so an order whose parts did not add up would be charged
+// another amount than its total. Errors: plain (an inconsistent order is a bug, not the
+// shopper's input).
+func checkPrice(o *buycard.Order) error {
+	if o.Quantity <= 0 || o.UnitPrice.Currency != o.Total.Currency || o.UnitPrice.Amount*int64(o.Quantity) != o.Subtotal ||
+		o.OrderPrice.Validate(o.Total.Currency) != nil || o.Charge() != o.Total.Amount || o.Shipping != 0 && o.ShipTo == nil {
+		return fmt.Errorf("stripe create checkout session: order %s: its price does not add up to its total", o.ID)
 	}
 	return nil
 }
 
+// usesStripeTax reports whether Stripe Tax computes o's tax: when the
+// merchant's tax mode is stripe. The order then has no tax of its own
+// (the checkout leaves it to Stripe), and its prices exclude tax: Stripe
+// Tax adds the tax to the total, and the application fee, computed on
+// the goods when the session is created, stays right. With prices that
+// include tax, Stripe would take the tax out of the goods the fee was
+// computed on (the settings refuse that; older ones may hold it). An
+// order with tax of its own was priced before the merchant turned Stripe
+// Tax on: Stripe would tax it twice. Errors: ECONFLICT.
+func usesStripeTax(o *buycard.Order, s *buycard.MerchantSettings) (bool, error) {
+	switch {
+	case s.TaxMode != buycard.TaxStripe:
+		return false, nil
+	case s.PricesIncludeTax:
+		return false, buycard.Errorf(buycard.ECONFLICT, "This merchant's tax settings do not allow card payments: Stripe Tax needs prices without tax.")
+	case o.Tax != 0:
+		return false, buycard.Errorf(buycard.ECONFLICT, "The merchant's tax settings changed. Start the checkout again.")
+	}
+	return true, nil
+}
+
 // sessionParams builds the session request for o. Every field comes from
-// the order, the options or the configuration, so retries send identical
-// parameters.
+// the order, the merchant's settings, the options or the configuration,
+// so retries send identical parameters; a merchant who edits its
+// settings between two attempts for one order gets the second refused
+// by Stripe's idempotency layer (EPAYMENT), and the shopper starts over.
 func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order, opts buycard.PaymentSessionOptions) (*stripe.CheckoutSessionParams, error) {
-	if o.Quantity <= 0 || o.UnitPrice.Currency != o.Total.Currency || o.UnitPrice.Amount*int64(o.Quantity) != o.Total.Amount {
-		return nil, fmt.Errorf("stripe create checkout session: order %s: unit price × quantity ≠ total", o.ID)
+	if err := checkPrice(o); err != nil {
+		return nil, err
 	}
 	c, err := ledger.SaleOf(o, ledger.RatesOf(o)).Commission()
 	if err != nil {
@@ -290,24 +311,21 @@ func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order, opts buy
 	if account == "" || !enabled {
 		return nil, buycard.Errorf(buycard.ECONFLICT, "This merchant cannot take payments right now.")
 	}
-
-	name := o.ProductTitle
-	if o.VariantName != "" {
-		name += " — " + o.VariantName
+	settings, err := p.merchantSettings(ctx, o.MerchantID)
+	if err != nil {
+		return nil, fmt.Errorf("stripe create checkout session: merchant settings: %w", err)
 	}
+	stripeTax, err := usesStripeTax(o, settings)
+	if err != nil {
+		return nil, err
+	}
+
 	meta := orderMetadata(o)
 	params := &stripe.CheckoutSessionParams{
 		Mode:              stripe.String(string(stripe.CheckoutSessionModePayment)),
 		ClientReferenceID: stripe.String(o.ID),
 		ExpiresAt:         stripe.Int64(SessionExpiry(o, p.cfg.Now()).Unix()),
-		LineItems: []*stripe.CheckoutSessionLineItemParams{{
-			PriceData: &stripe.CheckoutSessionLineItemPriceDataParams{
-				Currency:    stripe.String(strings.ToLower(o.UnitPrice.Currency)),
-				UnitAmount:  stripe.Int64(o.UnitPrice.Amount),
-				ProductData: &stripe.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripe.String(name)},
-			},
-			Quantity: stripe.Int64(int64(o.Quantity)),
-		}},
+		LineItems:         lineItems(o, stripeTax),
 		PaymentIntentData: &stripe.CheckoutSessionPaymentIntentDataParams{
 			OnBehalfOf:   stripe.String(account),
 			TransferData: &stripe.CheckoutSessionPaymentIntentDataTransferDataParams{Destination: stripe.String(account)},
@@ -316,7 +334,8 @@ func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order, opts buy
 			// the order.
 			Metadata: meta,
 		},
-		Metadata: meta,
+		CustomText: customText(o, settings, cmp.Or(opts.Lang, "en")),
+		Metadata:   meta,
 	}
 	if fee := c.Platform + c.Publisher; fee > 0 {
 		params.PaymentIntentData.ApplicationFeeAmount = stripe.Int64(fee)
@@ -324,8 +343,191 @@ func (p *Provider) sessionParams(ctx context.Context, o *buycard.Order, opts buy
 	if locale := cmp.Or(CheckoutLocale(opts.Lang), p.cfg.Locale); locale != "" {
 		params.Locale = stripe.String(locale)
 	}
+	setBuyer(params, o, settings)
+	setShipping(params, o, stripeTax)
+	if stripeTax {
+		params.AutomaticTax = &stripe.CheckoutSessionAutomaticTaxParams{Enabled: stripe.Bool(true)}
+	}
 	setUIMode(params, o.ID, ReturnURL(p.cfg.BaseURL, opts), opts.Hosted)
 	return params, nil
+}
+
+// merchantSettings returns the merchant's settings, or new ones without a
+// lookup (Config.MerchantSettings).
+func (p *Provider) merchantSettings(ctx context.Context, merchantID string) (*buycard.MerchantSettings, error) {
+	if p.cfg.MerchantSettings == nil {
+		return buycard.NewMerchantSettings(merchantID), nil
+	}
+	return p.cfg.MerchantSettings(ctx, merchantID)
+}
+
+// sessionText is the text Buycard itself writes on Checkout pages, in
+// English (Stripe translates its own text, not these).
+var sessionText = struct {
+	tax, shipping, soldBy, support, refunds, shipsTo, taxIncluded string
+}{
+	tax:         "Tax",
+	shipping:    "Shipping",
+	soldBy:      "Sold by %s",
+	support:     "Questions about your order: %s",
+	refunds:     "Refund policy: %s",
+	shipsTo:     "This order ships to %s, as priced at checkout.",
+	taxIncluded: "Prices include %s of tax",
+}
+
+// maxCustomText is the length of Checkout's custom_text messages (API
+// version 2023-10-16; stripe-mock does not check it). Product names (up
+// to 5000) and shipping rate names (100) are within Stripe's limits by
+// their own.
+const maxCustomText = 1200
+
+// lineItems are what the session charges besides shipping: the goods
+// after the discount and, when Buycard's rates taxed the order on top of
+// its prices, the tax as a line of its own, so that the items and the
+// shipping option add up to the order's total exactly (Stripe Tax, when
+// it computes the tax, adds its own). A discount that does not divide
+// among the units (3 units, 14.99 off) makes the goods one line, "Mug ×
+// 3", at the discounted amount: Stripe has no line discount, and units at
+// unequal prices would puzzle the shopper. A discounted line says how it
+// was made up ("3 × $19.99 − $15.00 (SPRING25)"); with Stripe Tax its
+// prices exclude tax.
+func lineItems(o *buycard.Order, stripeTax bool) []*stripe.CheckoutSessionLineItemParams {
+	currency := strings.ToLower(o.Total.Currency)
+	name := o.ProductTitle
+	if o.VariantName != "" {
+		name += " — " + o.VariantName
+	}
+	goods, qty := o.Subtotal-o.Discount, int64(o.Quantity)
+	unit := goods / qty
+	if goods%(qty*buycard.MinorUnitStep(o.Total.Currency)) != 0 {
+		unit, qty, name = goods, 1, fmt.Sprintf("%s × %d", name, o.Quantity)
+	}
+	item := &stripe.CheckoutSessionLineItemParams{
+		PriceData: &stripe.CheckoutSessionLineItemPriceDataParams{
+			Currency:    stripe.String(currency),
+			UnitAmount:  stripe.Int64(unit),
+			ProductData: &stripe.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripe.String(name)},
+		},
+		Quantity: stripe.Int64(qty),
+	}
+	if o.Discount != 0 {
+		item.PriceData.ProductData.Description = stripe.String(discountText(o))
+	}
+	if stripeTax {
+		item.PriceData.TaxBehavior = stripe.String(string(stripe.PriceTaxBehaviorExclusive))
+	}
+	items := []*stripe.CheckoutSessionLineItemParams{item}
+	if o.Tax != 0 && !o.TaxInclusive {
+		items = append(items, &stripe.CheckoutSessionLineItemParams{
+			PriceData: &stripe.CheckoutSessionLineItemPriceDataParams{
+				Currency:    stripe.String(currency),
+				UnitAmount:  stripe.Int64(o.Tax),
+				ProductData: &stripe.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripe.String(sessionText.tax)},
+			},
+			Quantity: stripe.Int64(1),
+		})
+	}
+	return items
+}
+
+// discountText says how o's discounted goods are made up: "3 × $19.99 −
+// $15.00 (SPRING25)".
+func discountText(o *buycard.Order) string {
+	off := buycard.Money{Amount: o.Discount, Currency: o.Total.Currency}
+	text := fmt.Sprintf("%d × %s − %s", o.Quantity, o.UnitPrice.Format("en"), off.Format("en"))
+	if o.DiscountCode != "" {
+		text += " (" + o.DiscountCode + ")"
+	}
+	return text
+}
+
+// setBuyer gives Checkout the buyer's email (customer_email), which
+// Checkout shows and the receipt goes to, and creates no Customer
+// (customer_creation if_required): the customer_details of the completed
+// session say who paid, and a Customer would keep the shopper's personal
+// data on the platform's Stripe account, out of reach of Buycard's
+// erasure. Checkout asks for a phone number when the merchant wants one
+// and the order has none.
+func setBuyer(params *stripe.CheckoutSessionParams, o *buycard.Order, s *buycard.MerchantSettings) {
+	params.CustomerCreation = stripe.String(string(stripe.CheckoutSessionCustomerCreationIfRequired))
+	if o.Buyer == nil {
+		return
+	}
+	params.CustomerEmail = stripe.String(o.Buyer.Email)
+	if s.AskPhone && o.Buyer.Phone == "" {
+		params.PhoneNumberCollection = &stripe.CheckoutSessionPhoneNumberCollectionParams{Enabled: stripe.Bool(true)}
+	}
+}
+
+// setShipping makes Checkout of a physical order (one with an address)
+// collect the address in the country its shipping and tax were priced
+// for, and charge the shipping option the shopper chose, as the only one
+// (shipping_rate_data: its name and amount, zero when free).
+func setShipping(params *stripe.CheckoutSessionParams, o *buycard.Order, stripeTax bool) {
+	if o.ShipTo == nil {
+		return
+	}
+	params.ShippingAddressCollection = &stripe.CheckoutSessionShippingAddressCollectionParams{
+		AllowedCountries: stripe.StringSlice([]string{o.ShipTo.Country}),
+	}
+	rate := &stripe.CheckoutSessionShippingOptionShippingRateDataParams{
+		Type:        stripe.String(string(stripe.ShippingRateTypeFixedAmount)),
+		DisplayName: stripe.String(cmp.Or(o.ShippingRateName, sessionText.shipping)),
+		FixedAmount: &stripe.CheckoutSessionShippingOptionShippingRateDataFixedAmountParams{
+			Amount:   stripe.Int64(o.Shipping),
+			Currency: stripe.String(strings.ToLower(o.Total.Currency)),
+		},
+	}
+	if stripeTax {
+		rate.TaxBehavior = stripe.String(string(stripe.ShippingRateTaxBehaviorExclusive))
+	}
+	params.ShippingOptions = []*stripe.CheckoutSessionShippingOptionParams{{ShippingRateData: rate}}
+}
+
+// customText shows the merchant on the Checkout page: its business name
+// and support email by the pay button, the tax its prices include, its
+// refund policy below the button (clipped to what Checkout shows), and
+// for a physical order where it ships. Amounts are formatted for lang.
+// Nil when there is nothing to say.
+func customText(o *buycard.Order, s *buycard.MerchantSettings, lang string) *stripe.CheckoutSessionCustomTextParams {
+	var submit []string
+	if s.BusinessName != "" {
+		submit = append(submit, fmt.Sprintf(sessionText.soldBy, s.BusinessName))
+	}
+	if s.SupportEmail != "" {
+		submit = append(submit, fmt.Sprintf(sessionText.support, s.SupportEmail))
+	}
+	if o.TaxInclusive && o.Tax != 0 {
+		submit = append(submit, fmt.Sprintf(sessionText.taxIncluded, buycard.Money{Amount: o.Tax, Currency: o.Total.Currency}.Format(lang)))
+	}
+	ct := &stripe.CheckoutSessionCustomTextParams{}
+	if len(submit) > 0 {
+		ct.Submit = &stripe.CheckoutSessionCustomTextSubmitParams{Message: stripe.String(clip(strings.Join(submit, " · "), maxCustomText))}
+	}
+	if s.RefundPolicy != "" {
+		ct.AfterSubmit = &stripe.CheckoutSessionCustomTextAfterSubmitParams{
+			Message: stripe.String(clip(fmt.Sprintf(sessionText.refunds, s.RefundPolicy), maxCustomText)),
+		}
+	}
+	if o.ShipTo != nil {
+		place := buycard.CountryName(o.ShipTo.Country)
+		if o.ShipTo.Region != "" {
+			place = o.ShipTo.Region + ", " + place
+		}
+		ct.ShippingAddress = &stripe.CheckoutSessionCustomTextShippingAddressParams{Message: stripe.String(fmt.Sprintf(sessionText.shipsTo, place))}
+	}
+	if *ct == (stripe.CheckoutSessionCustomTextParams{}) {
+		return nil
+	}
+	return ct
+}
+
+// clip returns s, or its first max−1 characters and "…" when longer.
+func clip(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max-1]) + "…"
 }
 
 // checkoutLocales are the languages Checkout pages come in (API version

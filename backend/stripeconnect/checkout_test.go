@@ -65,12 +65,9 @@ func TestCreateSessionRefusedWithoutStripe(t *testing.T) {
 	paid.Status = buycard.OrderPaid
 	bad := testOrder("ord_bad")
 	bad.Total.Amount = 999
-	priced := func(id string, price buycard.OrderPrice) *buycard.Order {
-		o := testOrder(id)
-		price.Subtotal = o.Total.Amount
-		o.OrderPrice, o.Total.Amount = price, price.Charge()
-		return o
-	}
+	unshipped := pricedOrder("ord_unshipped", "mer_1", "USD", 1250, 2, buycard.OrderPrice{Shipping: 450}, buyerAda, nil)
+	overDiscounted := pricedOrder("ord_over", "mer_1", "USD", 1250, 2, buycard.OrderPrice{}, buyerAda, nil)
+	overDiscounted.Discount = 2600
 	for _, tt := range []struct {
 		name    string
 		enabled bool
@@ -79,14 +76,14 @@ func TestCreateSessionRefusedWithoutStripe(t *testing.T) {
 	}{
 		{"charges not enabled", false, testOrder("ord_1"), buycard.ECONFLICT},
 		{"order not pending", true, paid, buycard.EPAYMENT},
-		{"total is not unit price times quantity", true, bad, buycard.EINTERNAL},
-		// Their session parameters come with the checkout steps.
-		{"a discount", true, priced("ord_code", buycard.OrderPrice{Discount: 625}), buycard.EPAYMENT},
-		{"shipping", true, priced("ord_ship", buycard.OrderPrice{Shipping: 450}), buycard.EPAYMENT},
-		{"tax included", true, priced("ord_vat", buycard.OrderPrice{Tax: 417, TaxInclusive: true}), buycard.EPAYMENT},
+		{"total is not the price's charge", true, bad, buycard.EINTERNAL},
+		{"shipping without an address", true, unshipped, buycard.EINTERNAL},
+		{"a discount above the subtotal", true, overDiscounted, buycard.EINTERNAL},
+		{"Stripe Tax on prices that include tax", true, pricedOrder("ord_incl", "mer_stripe_incl", "EUR", 2500, 1, buycard.OrderPrice{}, buyerAda, nil), buycard.ECONFLICT},
+		{"priced with own tax before Stripe Tax was on", true, pricedOrder("ord_twice", "mer_stripe", "USD", 2500, 1, buycard.OrderPrice{Tax: 222}, buyerAda, nil), buycard.ECONFLICT},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newTestProvider(t, fake.URL, func(c *Config) { c.MerchantAccount = merchantAccount(tt.enabled) })
+			p := newTestProvider(t, fake.URL, func(c *Config) { c.MerchantAccount, c.MerchantSettings = merchantAccount(tt.enabled), settingsOf })
 			_, err := p.CreatePaymentSession(context.Background(), tt.order)
 			wantCode(t, err, tt.code)
 		})

@@ -99,7 +99,7 @@ func startStripeMock(t *testing.T) string {
 // checks are that the request was accepted and the response decoded.
 func TestStripeMock(t *testing.T) {
 	url := startStripeMock(t)
-	p := newTestProvider(t, url, func(c *Config) { c.Locale = "auto"; c.MaxRetries = -1 })
+	p := newTestProvider(t, url, func(c *Config) { c.Locale = "auto"; c.MaxRetries = -1; c.MerchantSettings = settingsOf })
 	ctx := context.Background()
 
 	t.Run("checkout session", func(t *testing.T) {
@@ -119,6 +119,29 @@ func TestStripeMock(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "client secret (embedded)") {
 			t.Errorf("CreatePaymentSession against stripe-mock = %v", err)
 		}
+	})
+	t.Run("priced checkout sessions", func(t *testing.T) {
+		// Discounts, shipping, Buycard's tax and Stripe Tax, buyers and
+		// addresses, the merchant's texts: every parameter they add.
+		for _, o := range pricedOrders() {
+			for _, opts := range []buycard.PaymentSessionOptions{{Lang: "de"}, hostedOptions} {
+				mockSession(t, p, o, opts)
+			}
+		}
+	})
+	t.Run("checkout session with texts at their limits", func(t *testing.T) {
+		long := *pricedSettings["mer_rates"]
+		long.MerchantID, long.BusinessName = "mer_long", strings.Repeat("N", buycard.BusinessNameText.MaxLength)
+		long.RefundPolicy = strings.Repeat("Returns within 30 days.\n", buycard.RefundPolicyText.MaxLength/24)
+		p := newTestProvider(t, url, func(c *Config) {
+			c.MaxRetries = -1
+			c.MerchantSettings = func(context.Context, string) (*buycard.MerchantSettings, error) { return &long, nil }
+		})
+		o := pricedOrder("ord_mock_long", "mer_long", "USD", 1999, 3, buycard.OrderPrice{Discount: 1499, Shipping: 450, Tax: 399,
+			DiscountCode:     strings.Repeat("C", buycard.MaxDiscountCodeLength),
+			ShippingRateName: strings.Repeat("S", buycard.ShippingRateNameText.MaxLength)}, buyerAda, toNY)
+		o.ProductTitle, o.VariantName = strings.Repeat("T", buycard.ProductTitleText.MaxLength), strings.Repeat("V", buycard.VariantNameText.MaxLength)
+		mockSession(t, p, o, buycard.PaymentSessionOptions{})
 	})
 	t.Run("hosted checkout session", func(t *testing.T) {
 		s, err := p.CreatePaymentSessionWith(ctx, testOrder("ord_mock_hosted"), hostedOptions)

@@ -236,6 +236,7 @@ func (t *Translation) session(ev stripe.Event) error {
 		}
 		e := t.event(buycard.PaymentSucceeded, "")
 		e.Amount = money(s.AmountTotal, s.Currency)
+		paidDetails(&e, &s)
 		t.Events = []buycard.PaymentEvent{e}
 	case stripe.EventTypeCheckoutSessionAsyncPaymentFailed:
 		e := t.event(buycard.PaymentFailed, "")
@@ -245,6 +246,36 @@ func (t *Translation) session(ev stripe.Event) error {
 		t.Events = []buycard.PaymentEvent{t.event(buycard.SessionExpired, "")}
 	}
 	return nil
+}
+
+// paidDetails adds to e what the paid session s reports: the payer
+// (customer_details: email, name, phone), the address the goods ship to
+// (shipping_details), and with Stripe Tax the tax Stripe added
+// (total_details.amount_tax, of which shipping_cost.amount_tax is due on
+// shipping). A payer or an address that is not a valid Buycard buyer or
+// address (a payer without a name) is left out: the order keeps its
+// checkout's.
+func paidDetails(e *buycard.PaymentEvent, s *stripe.CheckoutSession) {
+	if d := s.CustomerDetails; d != nil {
+		b := buycard.Buyer{Email: d.Email, Name: d.Name, Phone: d.Phone}
+		if b.Normalize(false) == nil {
+			e.Payer = &b
+		}
+	}
+	if d := s.ShippingDetails; d != nil && d.Address != nil {
+		a := buycard.Address{Name: d.Name, Line1: d.Address.Line1, Line2: d.Address.Line2, City: d.Address.City,
+			Region: d.Address.State, PostalCode: d.Address.PostalCode, Country: d.Address.Country}
+		if a.Normalize() == nil {
+			e.ShipTo = &a
+		}
+	}
+	if s.AutomaticTax != nil && s.AutomaticTax.Enabled && s.TotalDetails != nil {
+		tax := buycard.TaxQuote{Tax: s.TotalDetails.AmountTax}
+		if s.ShippingCost != nil {
+			tax.OnShipping = s.ShippingCost.AmountTax
+		}
+		e.Tax = &tax
+	}
 }
 
 func (t *Translation) chargeRefunded(ev stripe.Event) error {

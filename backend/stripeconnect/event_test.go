@@ -63,11 +63,23 @@ func TestTranslate(t *testing.T) {
 	}{
 		{"checkout_session_completed_paid.json", true, with(paidSession, func(t *Translation) {
 			t.Events = session("evt_1PaidCompleted", buycard.PaymentSucceeded, 2500, "")
+			t.Events[0].Payer = &buycard.Buyer{Email: "shopper@example.com", Name: "Ada Shopper"}
+		})},
+		// Shipped with Stripe Tax: the payer (phone normalized), the
+		// address (trimmed), and the tax, 0.40 of it on shipping.
+		{"checkout_session_completed_shipped_taxed.json", true, with(paidSession, func(t *Translation) {
+			t.SessionID = "cs_test_shipped"
+			t.Events = session("evt_1PaidShippedTaxed", buycard.PaymentSucceeded, 3212, "")
+			t.Events[0].SessionID = "cs_test_shipped"
+			t.Events[0].Payer = &buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace", Phone: "+12125550100"}
+			t.Events[0].ShipTo = &buycard.Address{Name: "Ada Lovelace", Line1: "9 Elm St", City: "Brooklyn", Region: "NY", PostalCode: "11201", Country: "US"}
+			t.Events[0].Tax = &buycard.TaxQuote{Tax: 262, OnShipping: 40}
 		})},
 		{"checkout_session_completed_unpaid.json", true, with(paidSession, func(t *Translation) { t.Kind = KindAwaitingPayment })},
 		{"checkout_session_async_payment_succeeded.json", true, with(paidSession, func(t *Translation) {
 			t.Events = session("evt_1AsyncSucceeded", buycard.PaymentSucceeded, 2500, "")
 			t.Events[0].OccurredAt = at(1717259999)
+			t.Events[0].Payer = &buycard.Buyer{Email: "shopper@example.com", Name: "Ada Shopper"}
 		})},
 		{"checkout_session_async_payment_failed.json", true, with(paidSession, func(t *Translation) {
 			t.Events = session("evt_1AsyncFailed", buycard.PaymentFailed, 0, AsyncFailedMessage)

@@ -18,6 +18,7 @@ func testOrder(id string) *buycard.Order {
 		WidgetID: "wdg_1", ProductID: "prd_1", VariantID: "var_1", MerchantID: "mer_1", PublisherID: "pub_1", PlacementID: "plc_1",
 		ProductTitle: "Mug", VariantName: "Blue", Quantity: 2,
 		UnitPrice: buycard.Money{Amount: 1250, Currency: "USD"}, Total: buycard.Money{Amount: 2500, Currency: "USD"},
+		OrderPrice:        buycard.OrderPrice{Subtotal: 2500},
 		PublisherShareBPS: 1000, PlatformFeeBPS: 500, PlatformFeeFixed: 30,
 		CreatedAt: testNow, ExpiresAt: testNow.Add(30 * time.Minute),
 	}

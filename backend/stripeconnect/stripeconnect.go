@@ -18,7 +18,12 @@
 //
 //	POST /v1/checkout/sessions  Provider.CreatePaymentSession   stripe-mock (request validation) and stripetest (retries, lost response, concurrency)
 //	POST /v1/checkout/sessions  Provider.CreatePaymentSessionWith (ui_mode hosted, for the popup)  stripe-mock; stripetest (params, once under retry)
-//	GET  /v1/checkout/sessions/ID  Provider.SessionPayment  stripe-mock; stripetest (open, then paid)
+//	POST /v1/checkout/sessions  priced orders: discounted line items, Buycard's tax as a line, shipping_address_collection,
+//	                            shipping_options[shipping_rate_data], customer_email, customer_creation, phone_number_collection,
+//	                            automatic_tax with tax_behavior, custom_text  stripe-mock (every vector of pricedOrders, both ui modes;
+//	                            stripe-mock checks names, types and enums, not lengths: clip tests custom_text); stripetest (params, sums)
+//	GET  /v1/checkout/sessions/ID  Provider.SessionPayment  stripe-mock; stripetest (open, then paid: customer_details,
+//	                            shipping_details, total_details.amount_tax, shipping_cost.amount_tax read back)
 //	GET  /v1/checkout/sessions  Provider.SessionEventsSince  stripe-mock; stripetest (paid, expired, open)
 //	POST /v1/checkout/sessions/ID/expire  Provider.ExpireSession (a released order)  stripe-mock; stripetest (open, paid, expired)
 //	POST /v1/refunds            Provider.Refund          stripe-mock; stripetest (idempotent replay)
@@ -110,6 +115,11 @@ func OutcomeUnknown(err error) bool { return errors.Is(err, ErrOutcomeUnknown) }
 // whether it can take charges.
 type MerchantAccountFunc func(ctx context.Context, merchantID string) (accountID string, chargesEnabled bool, err error)
 
+// MerchantSettingsFunc returns a merchant's settings
+// (buycard.SellerService.MerchantSettings): its tax mode and what
+// Checkout shows of it.
+type MerchantSettingsFunc func(ctx context.Context, merchantID string) (*buycard.MerchantSettings, error)
+
 // Config configures a Provider.
 type Config struct {
 	// SecretKey is the platform's secret API key (sk_… or rk_…).
@@ -122,6 +132,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// MerchantAccount looks up the merchant's connected account. Required.
 	MerchantAccount MerchantAccountFunc
+	// MerchantSettings looks up the merchant's settings; nil gives every
+	// merchant buycard.NewMerchantSettings (no tax, nothing shown), for
+	// tools and tests that sell untaxed goods. The server sets it.
+	MerchantSettings MerchantSettingsFunc
 	// BaseURL is the public URL of the Buycard server, without a trailing
 	// slash. Checkout returns the shopper to
 	// BaseURL/checkout/return?session_id={CHECKOUT_SESSION_ID}.

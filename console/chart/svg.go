@@ -103,11 +103,13 @@ func srTable(caption string, head []string, rows [][]string) app.UI {
 		}
 		trs[i] = app.Tr().Body(cells...)
 	}
-	return app.Table().Attr("style", srOnly).Body(
+	// The style is on a wrapper: a table is never narrower than its
+	// cells, so a 1 px table would still widen the page.
+	return app.Div().Attr("style", srOnly).Body(app.Table().Body(
 		app.Caption().Text(caption),
 		app.THead().Body(app.Tr().Body(ths...)),
 		app.TBody().Body(trs...),
-	)
+	))
 }
 
 // figure wraps a chart: its visible heading, then the rest.

@@ -14,6 +14,7 @@
 package stripetest
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -52,6 +53,10 @@ type Server struct {
 	// Delay is how long executing a create takes, so that concurrent
 	// requests with one key overlap. Set before use.
 	Delay time.Duration
+	// TaxBPS is the rate, in basis points, of the fake's Stripe Tax: a
+	// session with automatic_tax pays it on every line and on shipping
+	// (PaySessionWith). Set before use.
+	TaxBPS int64
 
 	mu       sync.Mutex
 	faults   []Fault
@@ -222,13 +227,13 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 	var obj map[string]any
 	switch path {
 	case "/v1/checkout/sessions":
-		qty, unit := num("line_items[0][quantity]"), num("line_items[0][price_data][unit_amount]")
 		obj = map[string]any{
 			"id": id("cs_test"), "object": "checkout.session", "client_secret": id("cs_test") + "_secret_fake",
-			"expires_at": num("expires_at"), "amount_total": qty * unit, "currency": f.Get("line_items[0][price_data][currency]"),
+			"expires_at": num("expires_at"), "currency": f.Get("line_items[0][price_data][currency]"),
 			"client_reference_id": f.Get("client_reference_id"), "mode": f.Get("mode"), "ui_mode": f.Get("ui_mode"),
 			"payment_status": "unpaid", "status": "open", "livemode": false,
 		}
+		sessionCharges(obj, f)
 		hostedSession(obj, f)
 	case "/v1/refunds":
 		obj = map[string]any{"id": id("re"), "object": "refund", "amount": num("amount"), "currency": "usd",
@@ -336,12 +341,102 @@ func (s *Server) UpdateAccount(id string, chargesEnabled, payoutsEnabled bool) {
 }
 
 // PaySession completes a Checkout Session as a shopper's payment does,
-// with the payment intent paymentIntent.
-func (s *Server) PaySession(id, paymentIntent string) {
+// with the payment intent paymentIntent: PaySessionWith a shopper who
+// enters nothing of their own.
+func (s *Server) PaySession(id, paymentIntent string) { s.PaySessionWith(id, paymentIntent, Shopper{}) }
+
+// Shopper is what a shopper enters on a Checkout page.
+type Shopper struct {
+	// Email is asked for only when the session has no customer_email.
+	Email, Name, Phone string
+	// Address is where the goods ship, in a session that collects one
+	// (shipping_address_collection); nil enters none.
+	Address *Address
+}
+
+// Address is a Stripe address.
+type Address struct {
+	Line1, Line2, City, State, PostalCode, Country string
+}
+
+func (a *Address) object() map[string]any {
+	return map[string]any{"line1": a.Line1, "line2": a.Line2, "city": a.City, "state": a.State,
+		"postal_code": a.PostalCode, "country": a.Country}
+}
+
+// PaySessionWith completes a Checkout Session as the shopper's payment
+// does, with the payment intent paymentIntent: customer_details as
+// Stripe reports them (the session's customer_email, else the shopper's),
+// shipping_details when the session collects an address and the shopper
+// entered one, and with automatic_tax the tax TaxBPS computes for the
+// address, added to the total as Stripe Tax does.
+func (s *Server) PaySessionWith(id, paymentIntent string, shopper Shopper) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if obj := s.byID[id]; obj != nil {
-		obj["status"], obj["payment_status"], obj["payment_intent"] = "complete", "paid", paymentIntent
+	obj := s.byID[id]
+	if obj == nil {
+		return
+	}
+	obj["status"], obj["payment_status"], obj["payment_intent"] = "complete", "paid", paymentIntent
+	email, _ := obj["customer_email"].(string)
+	details := map[string]any{"email": cmp.Or(email, shopper.Email), "name": shopper.Name, "phone": shopper.Phone, "address": nil}
+	if shopper.Address != nil {
+		details["address"] = shopper.Address.object()
+		if obj["shipping_address_collection"] != nil {
+			obj["shipping_details"] = map[string]any{"name": shopper.Name, "address": shopper.Address.object()}
+		}
+	}
+	obj["customer_details"] = details
+	if tax, _ := obj["automatic_tax"].(map[string]any); tax["enabled"] == true {
+		s.addTax(obj)
+	}
+}
+
+// addTax adds Stripe Tax's tax to a session: TaxBPS of each line and of
+// the shipping, rounded half up.
+func (s *Server) addTax(obj map[string]any) {
+	rate := func(amount int64) int64 { return (amount*s.TaxBPS + 5000) / 10000 }
+	var tax int64
+	for _, amount := range obj["line_amounts"].([]int64) {
+		tax += rate(amount)
+	}
+	if shipping, _ := obj["shipping_cost"].(map[string]any); shipping != nil {
+		onShipping := rate(shipping["amount_subtotal"].(int64))
+		shipping["amount_tax"], shipping["amount_total"] = onShipping, shipping["amount_subtotal"].(int64)+onShipping
+		tax += onShipping
+	}
+	obj["total_details"].(map[string]any)["amount_tax"] = tax
+	obj["amount_total"] = obj["amount_total"].(int64) + tax
+	obj["automatic_tax"].(map[string]any)["status"] = "complete"
+}
+
+// sessionCharges sets what a new session charges from its parameters:
+// amount_total is its line items plus its one shipping option, as
+// total_details and shipping_cost break it down; Stripe Tax's tax comes
+// at payment (addTax). It keeps what PaySessionWith reads back:
+// customer_email, shipping_address_collection, automatic_tax.
+func sessionCharges(obj map[string]any, f url.Values) {
+	num := func(k string) int64 { v, _ := strconv.ParseInt(f.Get(k), 10, 64); return v }
+	var lines []int64
+	for i := 0; f.Has(fmt.Sprintf("line_items[%d][quantity]", i)); i++ {
+		lines = append(lines, num(fmt.Sprintf("line_items[%d][quantity]", i))*num(fmt.Sprintf("line_items[%d][price_data][unit_amount]", i)))
+	}
+	total := int64(0)
+	for _, amount := range lines {
+		total += amount
+	}
+	shipping := num("shipping_options[0][shipping_rate_data][fixed_amount][amount]")
+	// line_amounts is the fake's own, for addTax; clients ignore it.
+	obj["line_amounts"], obj["amount_subtotal"], obj["amount_total"] = lines, total, total+shipping
+	obj["total_details"] = map[string]any{"amount_discount": int64(0), "amount_shipping": shipping, "amount_tax": int64(0)}
+	obj["shipping_cost"] = nil
+	if f.Has("shipping_options[0][shipping_rate_data][fixed_amount][amount]") {
+		obj["shipping_cost"] = map[string]any{"amount_subtotal": shipping, "amount_tax": int64(0), "amount_total": shipping}
+	}
+	obj["customer_email"] = f.Get("customer_email")
+	obj["automatic_tax"] = map[string]any{"enabled": f.Get("automatic_tax[enabled]") == "true", "status": nil}
+	if f.Has("shipping_address_collection[allowed_countries][0]") {
+		obj["shipping_address_collection"] = map[string]any{"allowed_countries": f["shipping_address_collection[allowed_countries][0]"]}
 	}
 }
 
