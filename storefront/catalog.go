@@ -90,6 +90,37 @@ const (
 	msgQuantity
 	msgDone
 
+	// The shopper's order page (order_page.go).
+	msgOrderPageTitle // %s the order number, %s the seller
+	msgOrderHeading   // %s the order number
+	msgOrderPlaced    // %s the date
+	msgOrderPaid
+	msgOrderPartlyRefunded
+	msgOrderRefunded
+	msgOrderPending
+	msgOrderNotPaid
+	msgOrderBought
+	msgOrderDelivery
+	msgOrderNotShipped
+	msgOrderPartlyShipped
+	msgOrderShipped
+	msgOrderCarrier // %s the carrier
+	msgOrderTracking
+	msgOrderTrack
+	msgOrderShipTo
+	msgOrderDownloads
+	msgOrderDownloadsLeft   // %s the size, %d how many
+	msgOrderNoDownloadsLeft // %s the size
+	msgOrderLinksNote
+	msgOrderKeys
+	msgOrderOversold // %d units
+	msgOrderHelp
+	msgOrderSoldBy     // %s the seller
+	msgOrderWriteTo    // before the support email
+	msgOrderWriteAfter // after it; %s the order number
+	msgOrderRefundPolicy
+	msgOrderKeepLink
+
 	msgCount // the number of messages; keep last
 )
 
@@ -162,6 +193,36 @@ var english = [msgCount]string{
 	msgProduct:     "Product",
 	msgQuantity:    "Quantity",
 	msgDone:        "Done",
+
+	msgOrderPageTitle:       "Order %s · %s",
+	msgOrderHeading:         "Order %s",
+	msgOrderPlaced:          "Placed %s",
+	msgOrderPaid:            "Paid",
+	msgOrderPartlyRefunded:  "Paid, partly refunded",
+	msgOrderRefunded:        "Refunded",
+	msgOrderPending:         "Waiting for payment",
+	msgOrderNotPaid:         "Not paid",
+	msgOrderBought:          "What you bought",
+	msgOrderDelivery:        "Delivery",
+	msgOrderNotShipped:      "Not shipped yet",
+	msgOrderPartlyShipped:   "Partly shipped",
+	msgOrderShipped:         "Shipped",
+	msgOrderCarrier:         "Carrier: %s",
+	msgOrderTracking:        "Tracking number:",
+	msgOrderTrack:           "Track the parcel",
+	msgOrderShipTo:          "Shipping to:",
+	msgOrderDownloads:       "Downloads",
+	msgOrderDownloadsLeft:   "%s · %d downloads left",
+	msgOrderNoDownloadsLeft: "%s · No downloads left: write to the seller",
+	msgOrderLinksNote:       "Download links work for 24 hours. Open this page again for new ones.",
+	msgOrderKeys:            "License keys",
+	msgOrderOversold:        "%d of the units you paid for were sold out when your payment arrived. The seller will deliver them or refund you.",
+	msgOrderHelp:            "Questions about your order?",
+	msgOrderSoldBy:          "Sold by %s.",
+	msgOrderWriteTo:         "Write to",
+	msgOrderWriteAfter:      "and give the order number %s.",
+	msgOrderRefundPolicy:    "Refund policy",
+	msgOrderKeepLink:        "Keep this page's link: it is how you find your order again.",
 }
 
 // translations are the catalog's other languages, by base language
