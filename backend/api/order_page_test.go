@@ -192,8 +192,8 @@ func tamper(token string) string {
 }
 
 // TestOrderPageLicenseKey: a shopper buys the last license key of a pool,
-// the order page shows it, and the card then says sold out and refuses
-// another checkout.
+// the order page shows it, and the card and the product page then say
+// sold out and the checkout refuses another order.
 func TestOrderPageLicenseKey(t *testing.T) {
 	t.Parallel()
 	ts, _ := newOrderPageServer(t)
@@ -207,6 +207,9 @@ func TestOrderPageLicenseKey(t *testing.T) {
 	_, cards := ts.do(t, "GET", "/v1/cards?ids=wgt_notebook&lang=en", "", "")
 	if !strings.Contains(cards, `"sold_out"`) {
 		t.Errorf("card after the last key: %s", cards)
+	}
+	if _, page := ts.do(t, "GET", "/p/wgt_notebook", "", ""); strings.Contains(page, "schema.org/InStock") {
+		t.Errorf("product page after the last key says in stock")
 	}
 	resp, body := ts.do(t, "POST", "/v1/checkout", "application/json", jsonBody(map[string]any{
 		"token": ts.cardToken(t, "wgt_notebook"), "variant_id": ts.variantID(t, "wgt_notebook", 0), "quantity": 1,
