@@ -99,7 +99,11 @@ func (s *Server) getDownload(c *fiber.Ctx) error {
 	}
 	setPrivatePageHeaders(c, downloadCSP)
 	c.Set(fiber.HeaderContentType, f.ContentType)
-	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": f.Name})
+	if disposition == "" { // a name no filename parameter can carry
+		disposition = "attachment"
+	}
+	c.Set(fiber.HeaderContentDisposition, disposition)
 	c.Response().SetBodyStream(r, int(f.Size)) // fasthttp closes r when sent
 	return nil
 }
