@@ -2,6 +2,7 @@ package buycard
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -106,6 +107,13 @@ func (a *Address) validatePostalCode() error {
 		return Errorf(EINVALID, "A postal code has letters, digits, spaces and hyphens only.")
 	}
 	return nil
+}
+
+// Lines is a as it goes on a label, one line per part that has text: the
+// name, the street lines, "City Region PostalCode", the country's name.
+func (a *Address) Lines() []string {
+	city := strings.Join(slices.DeleteFunc([]string{a.City, a.Region, a.PostalCode}, func(s string) bool { return s == "" }), " ")
+	return slices.DeleteFunc([]string{a.Name, a.Line1, a.Line2, city, CountryName(a.Country)}, func(s string) bool { return s == "" })
 }
 
 // Buyer is who pays for an order: the email the receipt goes to, a name,

@@ -1,6 +1,7 @@
 package buycard_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,5 +106,23 @@ func TestCountries(t *testing.T) {
 	}
 	if !buycard.ValidRegion("US", "NY") || buycard.ValidRegion("FR", "NY") || !buycard.ValidRegion("CA", "QC") {
 		t.Error("region lookups")
+	}
+}
+
+// TestAddressLines: an address on a label, its empty parts left out (as
+// after a buyer's erasure).
+func TestAddressLines(t *testing.T) {
+	a := &buycard.Address{Name: "Ada Lovelace", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}
+	want := []string{"Ada Lovelace", "1 Main St", "Springfield IL 62701", buycard.CountryName("US")}
+	if got := a.Lines(); !slices.Equal(got, want) {
+		t.Errorf("lines = %q, want %q", got, want)
+	}
+	a.Line2, a.Region = "Apt 2", ""
+	if got := a.Lines(); got[2] != "Apt 2" || got[3] != "Springfield 62701" {
+		t.Errorf("lines = %q", got)
+	}
+	erased := &buycard.Address{Region: "IL", Country: "US"}
+	if got := erased.Lines(); !slices.Equal(got, []string{"IL", buycard.CountryName("US")}) {
+		t.Errorf("erased address lines = %q", got)
 	}
 }

@@ -35,6 +35,8 @@ func (c *Card) Availability() Availability {
 		return Unavailable
 	case c.Product.InStock():
 		return Buyable
+	case c.Product.LicenseKeysFree != nil && *c.Product.LicenseKeysFree <= 0:
+		return SoldOut // a hold that lapses frees no key
 	case c.Product.HeldUntil() != nil:
 		return Held
 	}

@@ -36,6 +36,36 @@ const (
 	MaxLicenseKeysCSVBytes = 2 << 20
 )
 
+// After the payment the shopper's order page (a link signed for
+// OrderPageTTL) lists the order's files, each with a download link
+// signed for DownloadLinkTTL: every visit to the page issues fresh ones.
+// Each file of an order can be downloaded MaxDownloads times, counted
+// atomically by the store, so that a link shared widely stops working.
+const (
+	OrderPageTTL    = 365 * 24 * time.Hour
+	DownloadLinkTTL = 24 * time.Hour
+	MaxDownloads    = 10
+)
+
+// ErrDownloadsUsedUp answers a download over MaxDownloads.
+var ErrDownloadsUsedUp = Errorf(ECONFLICT, "This file has been downloaded %d times, the most an order allows. Write to the seller.", MaxDownloads)
+
+// OrderDownload is a file a paid order delivers and how many times the
+// order downloaded it.
+type OrderDownload struct {
+	DeliveryFile
+	Downloads int `json:"downloads"`
+}
+
+// Left is how many more times the order may download the file.
+func (d *OrderDownload) Left() int { return max(0, MaxDownloads-d.Downloads) }
+
+// Delivers reports whether o delivers its files and keys: it is paid and
+// not refunded or lost in a dispute in full.
+func (o *Order) Delivers() bool {
+	return o.Status == OrderPaid && o.Reversed() < o.Total.Amount
+}
+
 // The text of a delivery.
 var (
 	DeliveryFileNameText = TextField{Name: "The file name", MaxLength: 200}
@@ -197,4 +227,14 @@ type DeliveryService interface {
 	AssignLicenseKey(ctx context.Context, productID, orderID string) (*LicenseKey, error)
 	// OrderLicenseKeys returns the keys assigned to the order.
 	OrderLicenseKeys(ctx context.Context, orderID string) ([]*LicenseKey, error)
+
+	// OrderDownloads returns the files of the order's product with how
+	// many times the order downloaded each, oldest first; none when the
+	// order does not deliver (Order.Delivers). Errors: ENOTFOUND.
+	OrderDownloads(ctx context.Context, orderID string) ([]*OrderDownload, error)
+	// RecordDownload counts one download of the file by the order,
+	// atomically within MaxDownloads, and returns the file. Errors:
+	// ENOTFOUND (the order, or a file that is not its product's),
+	// ECONFLICT (the order does not deliver), ErrDownloadsUsedUp.
+	RecordDownload(ctx context.Context, orderID, fileID string) (*DeliveryFile, error)
 }

@@ -101,6 +101,9 @@ func NewOffer(card *Card, token string) *Offer {
 		if v.Unlimited {
 			available = p.MaxPerOrder
 		}
+		if p.LicenseKeysFree != nil {
+			available = max(0, min(available, *p.LicenseKeysFree))
+		}
 		o.Variants = append(o.Variants, OfferVariant{
 			ID: v.ID, Name: v.Name, Price: v.Price, Available: available,
 		})

@@ -74,8 +74,9 @@ type Order struct {
 	HeldUntil   *time.Time `json:"held_until,omitempty"`
 	HoldNetwork string     `json:"-"`
 	// Oversold is how many units a payment could not take from stock: its
-	// hold had ended and others bought them meanwhile. The merchant
-	// restocks or refunds them.
+	// hold had ended and others bought them meanwhile, or (a product that
+	// delivers license keys) the pool had no key left for them. The
+	// merchant restocks or refunds them.
 	Oversold int `json:"oversold,omitempty"`
 
 	// Buyer and ShipTo are who paid and where a physical order ships;
@@ -285,6 +286,9 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 	p := &c.Product
 	v, subtotal, err := c.subtotal(n)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := p.CheckLicenseKeys(n.Quantity); err != nil {
 		return nil, nil, err
 	}
 	if err := n.checkBuyer(p); err != nil {

@@ -33,6 +33,12 @@ type Product struct {
 	// ArchivedAt is when the merchant archived the product, nil while it
 	// is on sale. Cards of an archived product cannot be bought.
 	ArchivedAt *time.Time `json:"archived_at,omitempty"`
+	// LicenseKeysFree is, for a product that delivers license keys, how
+	// many keys its pool has free: every variant's units are capped by it,
+	// for a unit paid for takes one (delivery.go). Nil for other
+	// products. Stores fill it in when they read a card; it is not part
+	// of the catalog.
+	LicenseKeysFree *int `json:"-"`
 }
 
 // ProductKind says what a product's buyer gets, and so what its checkout
@@ -142,12 +148,29 @@ func OutOfStock(left int) *Error {
 
 // InStock reports whether any variant has stock left.
 func (p *Product) InStock() bool {
+	if p.LicenseKeysFree != nil && *p.LicenseKeysFree <= 0 {
+		return false
+	}
 	for _, v := range p.Variants {
 		if v.Unlimited || v.Stock > 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// CheckLicenseKeys refuses an order of more units than p has license
+// keys free. Keys are not held for pending orders: of checkouts racing
+// for the last key, the one paid first gets it and the others are paid
+// Oversold (see Order.Oversold). Errors: ECONFLICT.
+func (p *Product) CheckLicenseKeys(quantity int) error {
+	if p.LicenseKeysFree == nil || *p.LicenseKeysFree >= quantity {
+		return nil
+	}
+	if *p.LicenseKeysFree <= 0 {
+		return ErrLicenseKeysSoldOut
+	}
+	return OutOfStock(*p.LicenseKeysFree)
 }
 
 // HeldUntil is when the first hold on any of p's variants ends: when the

@@ -34,6 +34,24 @@ type OrderClaims struct {
 	ExpiresAt time.Time `json:"exp"`
 }
 
+// OrderPageClaims is what an order page token vouches for: the bearer
+// may read one order's page, with its downloads and license keys, until
+// it expires. It outlives the checkout's OrderClaims, for the shopper
+// comes back to the page long after paying (OrderPageTTL).
+type OrderPageClaims struct {
+	OrderID   string    `json:"o"`
+	ExpiresAt time.Time `json:"exp"`
+}
+
+// DownloadClaims is what a download token vouches for: the bearer may
+// download one file of one order, until it expires (DownloadLinkTTL) and
+// within the order's download limit.
+type DownloadClaims struct {
+	OrderID   string    `json:"o"`
+	FileID    string    `json:"f"`
+	ExpiresAt time.Time `json:"exp"`
+}
+
 // OnboardingClaims is what an onboarding token vouches for: the bearer may
 // continue the payment provider's onboarding of one party's account, and
 // see what the provider allows it, until it expires.
@@ -50,6 +68,8 @@ const (
 	purposePlacement  = "p"
 	purposeOrder      = "o"
 	purposeOnboarding = "a"
+	purposeOrderPage  = "r"
+	purposeDownload   = "d"
 	tokenVersion      = "bc1"
 )
 
@@ -141,9 +161,47 @@ func (s *TokenSigner) VerifyOnboarding(token string, now time.Time) (OnboardingC
 	return c, nil
 }
 
+// SignOrderPage returns an order page token for c.
+func (s *TokenSigner) SignOrderPage(c OrderPageClaims) string {
+	return s.sign(purposeOrderPage, c)
+}
+
+// VerifyOrderPage checks an order page token at now. Errors:
+// EUNAUTHORIZED for a malformed, tampered, unknown-key or expired token.
+func (s *TokenSigner) VerifyOrderPage(token string, now time.Time) (OrderPageClaims, error) {
+	var c OrderPageClaims
+	if err := s.verify(purposeOrderPage, token, &c); err != nil || c.OrderID == "" {
+		return c, errBadOrderPage
+	}
+	if !now.Before(c.ExpiresAt) {
+		return c, Errorf(EUNAUTHORIZED, "This order link has expired. Write to the seller for a new one.")
+	}
+	return c, nil
+}
+
+// SignDownload returns a download token for c.
+func (s *TokenSigner) SignDownload(c DownloadClaims) string {
+	return s.sign(purposeDownload, c)
+}
+
+// VerifyDownload checks a download token at now. Errors: EUNAUTHORIZED
+// for a malformed, tampered, unknown-key or expired token.
+func (s *TokenSigner) VerifyDownload(token string, now time.Time) (DownloadClaims, error) {
+	var c DownloadClaims
+	if err := s.verify(purposeDownload, token, &c); err != nil || c.OrderID == "" || c.FileID == "" {
+		return c, errBadDownload
+	}
+	if !now.Before(c.ExpiresAt) {
+		return c, Errorf(EUNAUTHORIZED, "This download link has expired. Open your order page for a new one.")
+	}
+	return c, nil
+}
+
 var (
 	errBadToken      = Errorf(EUNAUTHORIZED, "The checkout token is not valid.")
 	errBadOnboarding = Errorf(EUNAUTHORIZED, "This onboarding link is not valid.")
+	errBadOrderPage  = Errorf(EUNAUTHORIZED, "This order link is not valid.")
+	errBadDownload   = Errorf(EUNAUTHORIZED, "This download link is not valid.")
 )
 
 var b64 = base64.RawURLEncoding

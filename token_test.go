@@ -176,3 +176,55 @@ func TestOnboardingToken(t *testing.T) {
 		t.Errorf("onboarding token accepted as order token: err = %v", err)
 	}
 }
+
+// TestOrderPageAndDownloadTokens checks the two tokens of the shopper's
+// order page: each round-trips, and neither is taken for the other, for
+// the checkout's order token, or after a change of its claims or expiry.
+func TestOrderPageAndDownloadTokens(t *testing.T) {
+	s := newSigner(t, "a", map[string][]byte{"a": keyA})
+	page := buycard.OrderPageClaims{OrderID: "ord_a", ExpiresAt: now.Add(time.Hour)}
+	dl := buycard.DownloadClaims{OrderID: "ord_a", FileID: "dlf_a", ExpiresAt: now.Add(time.Hour)}
+	if got, err := s.VerifyOrderPage(s.SignOrderPage(page), now); err != nil || got != page {
+		t.Fatalf("VerifyOrderPage = %+v, %v", got, err)
+	}
+	if got, err := s.VerifyDownload(s.SignDownload(dl), now); err != nil || got != dl {
+		t.Fatalf("VerifyDownload = %+v, %v", got, err)
+	}
+	parts := strings.Split(s.SignDownload(dl), ".")
+	otherFile := dl
+	otherFile.FileID = "dlf_b"
+	noFile := dl
+	noFile.FileID = ""
+	const badPage, badDownload = "This order link is not valid.", "This download link is not valid."
+	tests := []struct {
+		name, token, wantMessage string
+		verify                   func(string, time.Time) error
+	}{
+		{"page: download token", s.SignDownload(dl), badPage, verifyPage(s)},
+		{"page: order token", s.SignOrder(buycard.OrderClaims{OrderID: "ord_a", ExpiresAt: now.Add(time.Hour)}), badPage, verifyPage(s)},
+		{"page: other key", newSigner(t, "a", map[string][]byte{"a": keyB}).SignOrderPage(page), badPage, verifyPage(s)},
+		{"page: expired", s.SignOrderPage(buycard.OrderPageClaims{OrderID: "ord_a", ExpiresAt: now}),
+			"This order link has expired. Write to the seller for a new one.", verifyPage(s)},
+		{"download: page token", s.SignOrderPage(page), badDownload, verifyDownload(s)},
+		{"download: another file", strings.Join(append(parts[:3:3], b64(t, otherFile), parts[4]), "."), badDownload, verifyDownload(s)},
+		{"download: no file", s.SignDownload(noFile), badDownload, verifyDownload(s)},
+		{"download: expired", s.SignDownload(buycard.DownloadClaims{OrderID: "ord_a", FileID: "dlf_a", ExpiresAt: now}),
+			"This download link has expired. Open your order page for a new one.", verifyDownload(s)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.verify(tt.token, now)
+			if code, msg := buycard.ErrorCode(err), buycard.ErrorMessage(err); code != buycard.EUNAUTHORIZED || msg != tt.wantMessage {
+				t.Errorf("err = %s %q, want unauthorized %q", code, msg, tt.wantMessage)
+			}
+		})
+	}
+}
+
+func verifyPage(s *buycard.TokenSigner) func(string, time.Time) error {
+	return func(tok string, now time.Time) error { _, err := s.VerifyOrderPage(tok, now); return err }
+}
+
+func verifyDownload(s *buycard.TokenSigner) func(string, time.Time) error {
+	return func(tok string, now time.Time) error { _, err := s.VerifyDownload(tok, now); return err }
+}

@@ -3,7 +3,6 @@ package console
 import (
 	"encoding/json"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -318,21 +317,11 @@ func renderBuyer(o *buycard.Order) app.UI {
 		}
 	}
 	if o.ShipTo != nil {
-		lines := addressLines(o.ShipTo)
+		lines := o.ShipTo.Lines()
 		rows = append(rows, app.Div().Body(app.Dt().Text("Ship to"),
 			app.Dd().Body(app.Range(lines).Slice(func(i int) app.UI { return app.Div().Text(lines[i]) }))))
 	}
 	return app.Dl().Class("cs-split cs-buyer").Body(rows...)
-}
-
-// addressLines is a as it goes on a label.
-func addressLines(a *buycard.Address) []string {
-	lines := []string{a.Name, a.Line1}
-	if a.Line2 != "" {
-		lines = append(lines, a.Line2)
-	}
-	city := strings.Join(slices.DeleteFunc([]string{a.City, a.Region, a.PostalCode}, func(s string) bool { return s == "" }), " ")
-	return append(lines, city, buycard.CountryName(a.Country))
 }
 
 // fulfilmentStatuses are the choices of the fulfilment form.

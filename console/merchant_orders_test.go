@@ -2,7 +2,6 @@ package console
 
 import (
 	"encoding/json"
-	"reflect"
 	"testing"
 
 	"github.com/buycard/buycard"
@@ -26,17 +25,5 @@ func TestFulfilForm(t *testing.T) {
 	want := `{"status":"fulfilled","carrier":"UPS","tracking_number":"1Z9","tracking_url":"https://ups.example/t/1Z9"}`
 	if string(body) != want {
 		t.Errorf("PATCH body = %s, want %s", body, want)
-	}
-}
-
-func TestAddressLines(t *testing.T) {
-	a := &buycard.Address{Name: "Ada Lovelace", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"}
-	want := []string{"Ada Lovelace", "1 Main St", "Springfield IL 62701", buycard.CountryName("US")}
-	if got := addressLines(a); !reflect.DeepEqual(got, want) {
-		t.Errorf("lines = %q, want %q", got, want)
-	}
-	a.Line2, a.Region = "Apt 2", ""
-	if got := addressLines(a); got[2] != "Apt 2" || got[3] != "Springfield 62701" {
-		t.Errorf("lines = %q", got)
 	}
 }

@@ -8,19 +8,17 @@ import (
 	"github.com/buycard/buycard"
 )
 
-// Messages for failures the API did not word itself.
-const (
-	msgUnreachable = "Could not reach the server. Check your connection and try again."
-	msgUnexpected  = "Something went wrong. Please try again."
-)
-
 // errUnreachable is returned when no answer came back from the server.
-var errUnreachable = buycard.Errorf(buycard.EINTERNAL, msgUnreachable)
+var errUnreachable = buycard.Errorf(buycard.EINTERNAL, "%s", english[msgUnreachable])
 
-// userMessage is what the shopper reads about err.
-func userMessage(err error) string {
-	if !errors.Is(err, errUnreachable) && buycard.ErrorCode(err) == buycard.EINTERNAL {
-		return msgUnexpected
+// userMessage is what the shopper reads about err, in lang where the API
+// did not word it.
+func userMessage(err error, lang string) string {
+	switch {
+	case errors.Is(err, errUnreachable):
+		return tr(lang, msgUnreachable)
+	case buycard.ErrorCode(err) == buycard.EINTERNAL:
+		return tr(lang, msgUnexpected)
 	}
 	return buycard.ErrorMessage(err)
 }
@@ -33,20 +31,61 @@ type apiClient struct {
 
 // sendFunc sends one request and returns the answer's status and body. An
 // error means no answer came back.
-type sendFunc func(method, url string, body []byte) (status int, data []byte, err error)
+type sendFunc func(method, url, bearer string, body []byte) (status int, data []byte, err error)
 
 func newAPIClient(origin string) *apiClient {
 	return &apiClient{origin: origin, send: fetch}
 }
 
-type checkoutRequest struct {
+// CheckoutRequest is the body of POST /v1/checkout and of its quote, POST
+// /v1/checkout/quote: the choice and the details, never an amount. A
+// quote leaves out what it need not price (the buyer, an address not yet
+// complete).
+type CheckoutRequest struct {
 	Token     string `json:"token"`
 	VariantID string `json:"variant_id"`
 	Quantity  int    `json:"quantity"`
-	// Origin (the parent page's) and Lang ride along to the receipt the
-	// provider returns to, which tells that page about the purchase.
+	// Buyer is required to check out (not to quote); ShipTo is required
+	// for a physical product, in a country it ships to, with one of the
+	// shipping options for it as ShippingRateID. DiscountCode is the code
+	// the shopper typed, "" for none.
+	Buyer          *buycard.Buyer   `json:"buyer,omitempty"`
+	ShipTo         *buycard.Address `json:"ship_to,omitempty"`
+	ShippingRateID string           `json:"shipping_rate_id,omitempty"`
+	DiscountCode   string           `json:"discount_code,omitempty"`
+	// Origin is the publisher page's origin and Lang the shopper's
+	// language, both optional: the provider's return carries them to the
+	// receipt, which tells that page about the purchase. They only aim a
+	// message, so values that are not an origin or a language tag are
+	// ignored rather than refused (a page on file:// has origin "null").
 	Origin string `json:"origin,omitempty"`
 	Lang   string `json:"lang,omitempty"`
+}
+
+// Quote is what POST /v1/checkout/quote answers: the checkout priced as
+// far as it is filled in, and the shipping options for its address.
+type Quote struct {
+	Price           QuotedPrice              `json:"price"`
+	ShippingOptions []buycard.ShippingOption `json:"shipping_options"`
+	// ShippingRateID is the option priced in: the one asked for, else the
+	// cheapest; "" without options.
+	ShippingRateID string `json:"shipping_rate_id"`
+}
+
+// QuotedPrice is a quote's breakdown and its total.
+type QuotedPrice struct {
+	buycard.OrderPrice
+	Total buycard.Money `json:"total"`
+}
+
+// RateNamed is the id of the shipping option called name, or "".
+func (q *Quote) RateNamed(name string) string {
+	for _, o := range q.ShippingOptions {
+		if o.Name == name {
+			return o.RateID
+		}
+	}
+	return ""
 }
 
 // checkoutSession is a pending order and the payment session opened for it.
@@ -84,12 +123,29 @@ func (c *apiClient) offer(widgetID, token string) (*buycard.Offer, error) {
 }
 
 // startCheckout creates a pending order and its payment session.
-func (c *apiClient) startCheckout(r checkoutRequest) (*checkoutSession, error) {
+func (c *apiClient) startCheckout(r CheckoutRequest) (*checkoutSession, error) {
 	var s checkoutSession
 	if err := c.do("POST", "/v1/checkout", r, &s); err != nil {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// quote prices the checkout r describes; nothing is written or held.
+func (c *apiClient) quote(r CheckoutRequest) (*Quote, error) {
+	var q Quote
+	if err := c.do("POST", "/v1/checkout/quote", r, &q); err != nil {
+		return nil, err
+	}
+	return &q, nil
+}
+
+// release cancels the pending order the shopper went back from, so its
+// units go back on sale at once.
+func (c *apiClient) release(orderID, orderToken string) error {
+	var resp orderResponse
+	path := "/v1/orders/" + url.PathEscape(orderID) + "/release"
+	return c.doWith("POST", path, orderToken, nil, &resp)
 }
 
 // payWithTestCard pays a sandbox session. A declined card is an EPAYMENT
@@ -106,6 +162,11 @@ func (c *apiClient) payWithTestCard(r payRequest) (*buycard.Order, error) {
 // Errors are *buycard.Error values carrying the API's code and message, or
 // errUnreachable.
 func (c *apiClient) do(method, path string, body, out any) error {
+	return c.doWith(method, path, "", body, out)
+}
+
+// doWith is do with a bearer token, when not "".
+func (c *apiClient) doWith(method, path, bearer string, body, out any) error {
 	var payload []byte
 	if body != nil {
 		var err error
@@ -113,7 +174,7 @@ func (c *apiClient) do(method, path string, body, out any) error {
 			return err
 		}
 	}
-	status, data, err := c.send(method, c.origin+path, payload)
+	status, data, err := c.send(method, c.origin+path, bearer, payload)
 	switch {
 	case err != nil:
 		return errUnreachable

@@ -15,16 +15,16 @@ type fakeAPI struct {
 	body   string
 	err    error
 
-	method, url string
-	sent        []byte
+	method, url, bearer string
+	sent                []byte
 }
 
 func (f *fakeAPI) client() *apiClient {
 	return &apiClient{origin: "http://h.example", send: f.send}
 }
 
-func (f *fakeAPI) send(method, url string, body []byte) (int, []byte, error) {
-	f.method, f.url, f.sent = method, url, body
+func (f *fakeAPI) send(method, url, bearer string, body []byte) (int, []byte, error) {
+	f.method, f.url, f.bearer, f.sent = method, url, bearer, body
 	return f.status, []byte(f.body), f.err
 }
 
@@ -46,7 +46,7 @@ func TestAPIOffer(t *testing.T) {
 func TestAPIStartCheckout(t *testing.T) {
 	api := &fakeAPI{status: 201, body: `{"order":{"id":"ord_1","total":{"amount":7200,"currency":"USD"}},
 		"order_token":"bc1.o.x","payment":{"provider":"sandbox","session_id":"ses_1","client_secret":"sec_1"}}`}
-	s, err := api.client().startCheckout(checkoutRequest{Token: "tok", VariantID: "var_a5", Quantity: 3})
+	s, err := api.client().startCheckout(CheckoutRequest{Token: "tok", VariantID: "var_a5", Quantity: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,10 +70,10 @@ func TestAPIErrors(t *testing.T) {
 		{"bad card", fakeAPI{status: 400, body: `{"error":{"code":"invalid","message":"Use one of the test cards."}}`},
 			buycard.EINVALID, "Use one of the test cards."},
 		{"internal", fakeAPI{status: 500, body: `{"error":{"code":"internal","message":"internal error"}}`},
-			buycard.EINTERNAL, msgUnexpected},
-		{"not JSON", fakeAPI{status: 502, body: `<html>Bad gateway</html>`}, buycard.EINTERNAL, msgUnexpected},
-		{"garbled success", fakeAPI{status: 200, body: `{"order":`}, buycard.EINTERNAL, msgUnexpected},
-		{"network", fakeAPI{err: errors.New("TypeError: Failed to fetch")}, buycard.EINTERNAL, msgUnreachable},
+			buycard.EINTERNAL, english[msgUnexpected]},
+		{"not JSON", fakeAPI{status: 502, body: `<html>Bad gateway</html>`}, buycard.EINTERNAL, english[msgUnexpected]},
+		{"garbled success", fakeAPI{status: 200, body: `{"order":`}, buycard.EINTERNAL, english[msgUnexpected]},
+		{"network", fakeAPI{err: errors.New("TypeError: Failed to fetch")}, buycard.EINTERNAL, english[msgUnreachable]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +81,7 @@ func TestAPIErrors(t *testing.T) {
 			if code := buycard.ErrorCode(err); code != tt.code {
 				t.Errorf("code = %q, want %q (%v)", code, tt.code, err)
 			}
-			if got := userMessage(err); got != tt.message {
+			if got := userMessage(err, "en"); got != tt.message {
 				t.Errorf("message = %q, want %q", got, tt.message)
 			}
 		})

@@ -23,6 +23,8 @@ var (
 	productCSS string
 	//go:embed checkout.css
 	checkoutCSS []byte
+	//go:embed order.css
+	orderCSS []byte
 	//go:embed web/icon.svg
 	iconSVG []byte
 	//go:embed web/checkout.js
@@ -41,8 +43,9 @@ var (
 )
 
 // StaticFiles returns the files the server serves under /web/, by name:
-// checkout.css, checkout.js, stripe-checkout.js, product.css, icon.svg,
-// icon.png (192 px) and icon-512.png.
+// checkout.css, checkout.js, stripe-checkout.js, product.css, order.css
+// (the shopper's order page), icon.svg, icon.png (192 px) and
+// icon-512.png.
 func StaticFiles() map[string][]byte {
 	return maps.Clone(staticFiles())
 }
@@ -53,6 +56,7 @@ var staticFiles = sync.OnceValue(func() map[string][]byte {
 		"checkout.js":        checkoutJS,
 		"stripe-checkout.js": stripeCheckoutJS,
 		"product.css":        []byte(productCSS),
+		"order.css":          orderCSS,
 		"icon.svg":           iconSVG,
 		"icon.png":           iconPNG(192),
 		"icon-512.png":       iconPNG(512),

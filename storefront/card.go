@@ -157,8 +157,7 @@ var cardTranslations = map[string]cardWords{
 
 // cardWordsFor returns the words for lang's language, or English.
 func cardWordsFor(lang string) cardWords {
-	base, _, _ := strings.Cut(strings.ToLower(strings.ReplaceAll(lang, "_", "-")), "-")
-	if w, ok := cardTranslations[base]; ok {
+	if w, ok := cardTranslations[baseLanguage(lang)]; ok {
 		return w
 	}
 	return cardTranslations["en"]

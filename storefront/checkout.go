@@ -26,6 +26,7 @@ const actionReply = "buycard/checkout-reply"
 // Pages of the checkout under /checkout/{widget}: the choose step has no
 // suffix.
 const (
+	pageDetails = "details"
 	pagePay     = "pay"
 	pageReceipt = "receipt"
 	// pagePopup is the choose step in a window of its own (the widget's
@@ -36,15 +37,22 @@ const (
 
 // checkoutParams is what the overlay URL says:
 // /checkout/WIDGET?t=TOKEN&o=PARENT_ORIGIN&lang=LANG, or
-// /checkout/WIDGET/pay?order=ID&ot=ORDER_TOKEN&cs=CLIENT_SECRET&o=…&lang=…,
+// /checkout/WIDGET/details?t=…&o=…&lang=…&variant_id=…&quantity=…, or
+// /checkout/WIDGET/pay?order=ID&ot=ORDER_TOKEN&cs=CLIENT_SECRET&t=…&o=…&lang=…,
 // or /checkout/WIDGET/receipt?order=ID&ot=ORDER_TOKEN&o=…&lang=…, or the
 // choose step as /checkout/WIDGET/popup?t=…&o=…&lang=…. Any of them may add
-// go-app's wasm=false, which the forms carry on to the next step.
+// go-app's wasm=false, which the forms carry on to the next step, and
+// popup=1 (PopupParam), which says the steps after the choose step are the
+// popup checkout's.
 type checkoutParams struct {
 	widgetID, page, token, parentOrigin, lang string
 	orderID, orderToken, clientSecret         string
-	noWasm                                    bool
+	noWasm, popup                             bool
 }
+
+// PopupParam marks the pages after the popup checkout's choose step, so
+// that its details form asks for the provider's hosted payment page.
+const PopupParam = "popup"
 
 func parseCheckoutURL(u *url.URL) checkoutParams {
 	q := u.Query()
@@ -59,6 +67,7 @@ func parseCheckoutURL(u *url.URL) checkoutParams {
 		orderToken:   q.Get("ot"),
 		clientSecret: q.Get("cs"),
 		noWasm:       q.Get("wasm") == "false",
+		popup:        q.Get(PopupParam) == "1",
 	}
 	if !validParentOrigin(p.parentOrigin) {
 		p.parentOrigin = ""
@@ -81,6 +90,7 @@ type checkout struct {
 	api        *apiClient
 	messenger  messenger
 	generation int      // bumped by every offer load; older replies are dropped
+	quotes     int      // bumped by every quote; only the latest one's answer shows
 	focusID    string   // control focused in the prerendered page
 	stops      []func() // listeners to remove on dismount
 }
@@ -106,9 +116,43 @@ func (c *checkout) OnPreRender(ctx app.Context) {
 		c.prerenderOffer(ctx, loaders.Offer)
 		c.restoreChoice(u.Query())
 	}
-	if formError != "" && c.flow.step != stepFailed {
-		c.flow.err = formError
+	if c.params.page == pageDetails {
+		c.prerenderDetails(ctx, loaders.Quote, u.Query())
 	}
+	if formError != "" && c.flow.step != stepFailed {
+		c.flow.err, c.flow.errField = formError, u.Query().Get(FormErrorFieldParam)
+	}
+}
+
+// prerenderDetails shows the details step with what its form sent,
+// priced, when the choice can be bought. A code the form was refused for
+// is left out of the price, which would only refuse it again.
+func (c *checkout) prerenderDetails(ctx app.Context, quote QuoteLoader, q url.Values) {
+	f := &c.flow
+	if f.offer == nil {
+		return
+	}
+	f.toDetails()
+	f.details = DetailsFrom(q)
+	if f.step != stepDetails || quote == nil {
+		return
+	}
+	r := f.applyRequest()
+	if q.Get(FormErrorFieldParam) == FieldDiscountCode {
+		r.DiscountCode = ""
+	}
+	qt, err := quote(ctx, r)
+	if err != nil && r.ShippingRateID != "" {
+		// Show the options for the address all the same, the cheapest
+		// chosen, in place of the one that is not among them.
+		r.ShippingRateID = ""
+		qt, err = quote(ctx, r)
+	}
+	if err != nil {
+		f.quoteFailed(err, false)
+		return
+	}
+	f.quoted(qt)
 }
 
 // restoreChoice shows the variant and quantity a rejected form sent.
@@ -124,7 +168,7 @@ func (c *checkout) restoreChoice(q url.Values) {
 
 func (c *checkout) prerenderOffer(ctx app.Context, loadOffer OfferLoader) {
 	if loadOffer == nil || c.params.widgetID == "" {
-		c.flow.loadFailed(buycard.Errorf(buycard.EINVALID, msgInvalidLink))
+		c.flow.loadFailed(c.invalidLink())
 		return
 	}
 	offer, err := loadOffer(ctx, c.params.widgetID, c.params.token)
@@ -137,7 +181,7 @@ func (c *checkout) prerenderOffer(ctx app.Context, loadOffer OfferLoader) {
 
 func (c *checkout) prerenderOrder(ctx app.Context, loadOrder OrderLoader) {
 	if loadOrder == nil || c.params.widgetID == "" {
-		c.flow.loadFailed(buycard.Errorf(buycard.EINVALID, msgInvalidLink))
+		c.flow.loadFailed(c.invalidLink())
 		return
 	}
 	p := c.params
@@ -146,14 +190,22 @@ func (c *checkout) prerenderOrder(ctx app.Context, loadOrder OrderLoader) {
 	})
 	if err != nil {
 		c.flow.loadFailed(err)
-		c.flow.err = userMessage(err)
+		c.flow.err = userMessage(err, c.flow.lang)
 		return
 	}
+	// The pay step's Change starts over with the token the shopper came
+	// with; the new order verifies it.
+	view.Offer.Token = p.token
 	c.flow.resume(view.Offer, view.Order, p.orderToken, paymentSession{
 		Provider:     cmp.Or(view.Provider, providerSandbox),
 		ClientSecret: p.clientSecret, PublishableKey: view.PublishableKey,
 	})
-	ctx.Page().SetTitle("%s · Checkout", view.Offer.Title)
+	ctx.Page().SetTitle("%s", tr(c.flow.lang, msgTitleSuffix, view.Offer.Title))
+}
+
+// invalidLink is the error of a page that names no offer it can show.
+func (c *checkout) invalidLink() error {
+	return buycard.Errorf(buycard.EINVALID, "%s", tr(c.flow.lang, msgInvalidLink))
 }
 
 // OnInit starts the client from the prerendered page when there is one,
@@ -185,15 +237,25 @@ func (c *checkout) resume(p prerenderedState) {
 			ClientSecret: s.ClientSecret, PublishableKey: s.PublishableKey,
 		})
 		c.flow.cardNumber = p.cardNumber
+	case s.Step == stepNames[stepDetails]:
+		c.params.token = p.offer.Token
+		c.flow.start(p.offer)
+		c.flow.selectVariant(s.VariantID)
+		c.flow.setQuantity(s.Quantity)
+		c.flow.toDetails()
+		c.flow.details = p.details
+		if s.Quote != nil {
+			c.flow.quoted(s.Quote)
+		}
 	default:
 		c.params.token = p.offer.Token
 		c.flow.start(p.offer)
 		c.flow.selectVariant(p.variantID)
 		c.flow.setQuantity(p.quantity)
 	}
-	c.flow.err = s.Error
+	c.flow.err, c.flow.errField = s.Error, s.ErrorField
 	if c.flow.step == stepFailed && s.Error == "" {
-		c.flow.err = msgInvalidLink
+		c.flow.err = tr(c.flow.lang, msgInvalidLink)
 	}
 }
 
@@ -245,7 +307,7 @@ func (c *checkout) fetchOffer(ctx app.Context) {
 	c.generation++
 	c.flow.load()
 	if c.params.widgetID == "" || c.params.token == "" {
-		c.flow.loadFailed(buycard.Errorf(buycard.EINVALID, msgInvalidLink))
+		c.flow.loadFailed(c.invalidLink())
 		return
 	}
 	params := c.params
@@ -264,7 +326,7 @@ func (c *checkout) fetchOffer(ctx app.Context) {
 
 func (c *checkout) showOffer(ctx app.Context, offer *buycard.Offer) {
 	c.flow.start(offer)
-	ctx.Page().SetTitle("%s · Checkout", offer.Title)
+	ctx.Page().SetTitle("%s", tr(c.flow.lang, msgTitleSuffix, offer.Title))
 }
 
 // reply is a request's result, applied on the UI goroutine unless a newer
@@ -304,11 +366,71 @@ func (c *checkout) setCardNumber(ctx app.Context, number string) {
 	c.flow.cardNumber = number
 }
 
+// continueToDetails moves on from the choose step and prices the choice.
+func (c *checkout) continueToDetails(ctx app.Context) {
+	if c.flow.toDetails(); c.flow.step == stepDetails {
+		c.requestQuote(ctx, c.flow.quoteRequest(), false)
+	}
+	c.focusStep(ctx)
+}
+
+func (c *checkout) setDetail(ctx app.Context, name, value string) {
+	c.flow.setDetail(name, value)
+}
+
+// detailChanged prices the details again when the change changes the
+// price.
+func (c *checkout) detailChanged(ctx app.Context, name string) {
+	if c.flow.needsQuote(name) {
+		c.requestQuote(ctx, c.flow.quoteRequest(), false)
+	}
+}
+
+// applyCode prices the code in the code field.
+func (c *checkout) applyCode(ctx app.Context) {
+	c.requestQuote(ctx, c.flow.applyRequest(), true)
+}
+
+// updateShipping prices the shipping to the address, or says what the
+// address lacks.
+func (c *checkout) updateShipping(ctx app.Context) {
+	if !c.flow.checkAddress() {
+		c.focusStep(ctx)
+		return
+	}
+	c.requestQuote(ctx, c.flow.quoteRequest(), false)
+}
+
+// requestQuote prices r. Only the answer to the latest quote is shown;
+// applying says the code field's code is being tried.
+func (c *checkout) requestQuote(ctx app.Context, r CheckoutRequest, applying bool) {
+	c.quotes++
+	n := c.quotes
+	c.request(ctx, func() func(app.Context) {
+		q, err := c.api.quote(r)
+		return func(ctx app.Context) {
+			switch {
+			case n != c.quotes:
+			case err != nil:
+				c.flow.quoteFailed(err, applying)
+				c.focusStep(ctx)
+			case c.flow.quoted(q):
+				c.requestQuote(ctx, c.flow.quoteRequest(), false)
+			}
+		}
+	})
+}
+
+// continueToPayment makes the order of the details and opens its payment.
 func (c *checkout) continueToPayment(ctx app.Context) {
+	r, ok := c.flow.checkoutRequest()
+	if !ok {
+		c.focusStep(ctx)
+		return
+	}
 	if !c.flow.begin() {
 		return
 	}
-	r := c.flow.checkoutRequest()
 	r.Origin = c.params.parentOrigin
 	c.request(ctx, func() func(app.Context) {
 		session, err := c.api.startCheckout(r)
@@ -321,6 +443,19 @@ func (c *checkout) continueToPayment(ctx app.Context) {
 			c.focusStep(ctx)
 		}
 	})
+}
+
+// change goes back from the payment step to the details as they were,
+// and releases the order, whose units go back on sale.
+func (c *checkout) change(ctx app.Context) {
+	s := c.flow.change()
+	if s != nil {
+		ctx.Async(func() { c.api.release(s.Order.ID, s.OrderToken) })
+	}
+	if c.flow.quote == nil {
+		c.requestQuote(ctx, c.flow.quoteRequest(), false)
+	}
+	c.focusStep(ctx)
 }
 
 func (c *checkout) pay(ctx app.Context) {
@@ -366,10 +501,13 @@ func (c *checkout) close(ctx app.Context) {
 }
 
 // focusStep moves focus after a request: to the new step's heading, or
-// back to the step's main button when the request failed.
+// back to the field at fault or the step's main button when the request
+// failed.
 func (c *checkout) focusStep(ctx app.Context) {
 	target := stepTitleID
 	switch {
+	case c.flow.err != "" && c.flow.errField != "":
+		target = fieldID(c.flow.errField)
 	case c.flow.err != "" && c.flow.step != stepFailed:
 		target = primaryID
 	case c.flow.step == stepChoose:
@@ -422,20 +560,20 @@ func (c *checkout) panel() app.HTMLDiv {
 }
 
 func (c *checkout) renderHeader() app.UI {
-	merchant := "Checkout"
+	merchant := tr(c.flow.lang, msgCheckout)
 	if c.flow.offer != nil {
 		merchant = cmp.Or(c.flow.offer.Merchant, merchant)
 	}
 	return app.Div().Class("bc-head").Body(
 		app.P().Class("bc-merchant").Text(merchant),
-		app.Button().Type("button").Class("bc-close").Aria("label", "Close").OnClick(c.onClose).Text("×"),
+		app.Button().Type("button").Class("bc-close").Aria("label", tr(c.flow.lang, msgClose)).OnClick(c.onClose).Text("×"),
 	)
 }
 
 func (c *checkout) renderStep() app.UI {
 	switch c.flow.step {
 	case stepLoading:
-		return app.P().ID(stepTitleID).TabIndex(-1).Class("bc-status").Attr("role", "status").Text("Loading…")
+		return app.P().ID(stepTitleID).TabIndex(-1).Class("bc-status").Attr("role", "status").Text(tr(c.flow.lang, msgLoading))
 	case stepFailed:
 		return c.renderFailed()
 	}
@@ -449,7 +587,7 @@ func (c *checkout) renderFailed() app.UI {
 	return app.Div().Class("bc-failed").Body(
 		app.H1().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text(c.flow.err),
 		app.If(c.flow.retry, func() app.UI {
-			return primaryButton("Try again", false, c.retry)
+			return primaryButton(tr(c.flow.lang, msgTryAgain), false, c.retry)
 		}),
 	)
 }
@@ -457,16 +595,69 @@ func (c *checkout) renderFailed() app.UI {
 func (c *checkout) renderCurrentStep() app.UI {
 	f := &c.flow
 	switch f.step {
+	case stepDetails:
+		return c.renderDetails()
 	case stepPay:
-		if p := f.session.Payment; p.Provider == providerStripe {
-			return newStripeStep(f.session.Order.Total.Format(f.lang), p.PublishableKey, p.ClientSecret)
-		}
-		return newPaymentStep(f.session.Order.Total.Format(f.lang), f.cardNumber, f.busy, f.err,
-			c.payForm(), c.setCardNumber, c.pay)
+		return app.Div().Body(c.renderOrder(), c.renderPayment())
 	case stepReceipt:
-		return newReceipt(f.order, f.offer.OptionName, f.lang, c.params.widgetID, c.close)
+		return newReceipt(f.order, f.lang, c.params.widgetID, c.close)
 	}
 	return c.renderChoose()
+}
+
+func (c *checkout) renderDetails() app.UI {
+	f := &c.flow
+	form := stepForm{
+		action: "/checkout/" + c.params.widgetID + "/" + pageDetails,
+		fields: append(c.params.carried(f.lang), field{"t", f.offer.Token},
+			field{"variant_id", f.variantID}, field{"quantity", strconv.Itoa(f.quantity)}),
+	}
+	return &detailsStep{
+		Details: f.details, Checkout: f.offer.Checkout, Quote: f.quote, Lang: f.lang,
+		Busy: f.busy, Error: f.err, ErrorField: f.errField, Form: form,
+		OnInput: c.setDetail, OnChange: c.detailChanged, OnApply: c.applyCode, OnShip: c.updateShipping,
+		OnContinue: c.continueToPayment,
+	}
+}
+
+// renderOrder restates what the order buys and its price, with the way
+// back to change it.
+func (c *checkout) renderOrder() app.UI {
+	f, p := &c.flow, c.params
+	s := f.session
+	change := stepForm{
+		class:  "bc-change",
+		action: "/checkout/" + p.widgetID + "/change",
+		fields: append(c.params.carried(f.lang), field{"order", s.Order.ID}, field{"ot", s.OrderToken},
+			field{"cs", s.Payment.ClientSecret}, field{"t", f.offer.Token}),
+	}
+	return app.Section().Class("bc-order").Aria("labelledby", "bc-order-title").Body(
+		app.Div().Class("bc-order-head").Body(
+			app.H2().ID("bc-order-title").Class("bc-subtitle").Text(tr(f.lang, msgPayTitle)),
+			change.render(c.change, app.Button().Type("submit").Class("bc-secondary").Text(tr(f.lang, msgChange))),
+		),
+		summaryList("bc-breakdown", orderRows(&s.Order, f.lang)),
+	)
+}
+
+func (c *checkout) renderPayment() app.UI {
+	f := &c.flow
+	if p := f.session.Payment; p.Provider == providerStripe {
+		return newStripeStep(f.session.Order.Total.Format(f.lang), f.lang, p.PublishableKey, p.ClientSecret)
+	}
+	return newPaymentStep(f.session.Order.Total.Format(f.lang), f.lang, f.cardNumber, f.busy, f.err,
+		c.payForm(), c.setCardNumber, c.pay)
+}
+
+// carried are the hidden fields every step's form carries on: the
+// framing page's origin, the language, and go-app's wasm=false and the
+// popup mark of a page that has them.
+func (p checkoutParams) carried(lang string) []field {
+	fields := []field{{"o", p.parentOrigin}, {"lang", lang}, p.wasmField()}
+	if p.popup {
+		fields = append(fields, field{PopupParam, "1"})
+	}
+	return fields
 }
 
 // payForm is where the payment step posts without the WASM.
@@ -474,10 +665,8 @@ func (c *checkout) payForm() stepForm {
 	p, s := c.params, c.flow.session
 	return stepForm{
 		action: "/checkout/" + p.widgetID + "/pay",
-		fields: []field{
-			{"order", s.Order.ID}, {"ot", s.OrderToken}, {"cs", s.Payment.ClientSecret},
-			{"o", p.parentOrigin}, {"lang", c.flow.lang}, p.wasmField(),
-		},
+		fields: append(p.carried(c.flow.lang),
+			field{"order", s.Order.ID}, field{"ot", s.OrderToken}, field{"cs", s.Payment.ClientSecret}),
 	}
 }
 
@@ -534,21 +723,21 @@ func (c *checkout) renderChoose() app.UI {
 	form := stepForm{
 		class:  "bc-choose",
 		action: action,
-		fields: []field{{"t", f.offer.Token}, {"o", c.params.parentOrigin}, {"lang", f.lang}, c.params.wasmField()},
+		fields: append(c.params.carried(f.lang), field{"t", f.offer.Token}),
 	}
 	if len(f.offer.Variants) == 1 {
 		form.fields = append(form.fields, field{"variant_id", f.variantID})
 	}
-	return form.render(c.continueToPayment,
+	return form.render(c.continueToDetails,
 		app.If(len(f.offer.Variants) > 1, func() app.UI {
 			return newVariantPicker(f.offer, f.variantID, f.lang, c.selectVariant)
 		}),
 		newQuantityStepper(f.quantity, f.maxQuantity(), c.setQuantity),
 		app.P().Class("bc-total").Aria("live", "polite").Body(
-			app.Span().Text("Total"),
+			app.Span().Text(tr(f.lang, msgTotal)),
 			app.Span().Class("bc-total-amount").Text(f.totalText()),
 		),
 		errorLine(f.err),
-		submitButton("Continue to payment", f.busy),
+		submitButton(tr(f.lang, msgContinue), f.busy),
 	)
 }

@@ -7,14 +7,6 @@ import (
 	"github.com/buycard/buycard"
 )
 
-// Messages the checkout shows that do not come from the API.
-const (
-	msgInvalidLink    = "This checkout link is no longer valid. Close and try again."
-	msgNoCardNumber   = "Enter a card number, or use one of the test cards."
-	msgNoTestPayments = "Card payments are not available in this checkout yet."
-	msgOptionSoldOut  = "This option is sold out."
-)
-
 // step is where the shopper is in the checkout.
 type step int
 
@@ -22,6 +14,7 @@ const (
 	stepLoading step = iota // fetching the offer
 	stepFailed              // the offer could not be loaded
 	stepChoose              // variant, quantity and total
+	stepDetails             // buyer, address, shipping, code: the running breakdown
 	stepPay                 // sandbox test payment, or Stripe's embedded checkout
 	stepReceipt             // paid
 )
@@ -37,13 +30,22 @@ type flow struct {
 	variantID string
 	quantity  int
 
+	details Details
+	// quote prices the details as the step shows them; nil before the
+	// first answer. rateName is the shipping option to choose again when
+	// the next quote lists it (Change from an order, which names it).
+	quote    *Quote
+	code     string // the code the quote priced in
+	rateName string
+
 	session    *checkoutSession // from stepPay on
 	cardNumber string
 	order      *buycard.Order // the paid order, in stepReceipt
 
-	busy  bool   // a request is in flight
-	err   string // inline error of the current step, or why loading failed
-	retry bool   // in stepFailed: trying again may work
+	busy     bool   // a request is in flight
+	err      string // inline error of the current step, or why loading failed
+	errField string // the details field err is about, "" for the step
+	retry    bool   // in stepFailed: trying again may work
 }
 
 func newFlow(lang string) flow {
@@ -60,9 +62,9 @@ func (f *flow) load() {
 func (f *flow) loadFailed(err error) {
 	f.step, f.busy = stepFailed, false
 	f.retry = errors.Is(err, errUnreachable)
-	f.err = msgInvalidLink
+	f.err = tr(f.lang, msgInvalidLink)
 	if f.retry {
-		f.err = msgUnreachable
+		f.err = tr(f.lang, msgUnreachable)
 	}
 }
 
@@ -86,6 +88,7 @@ func (f *flow) resume(offer *buycard.Offer, o *buycard.Order, orderToken string,
 		f.step, f.order = stepReceipt, o
 		return
 	}
+	f.details, f.code, f.rateName = DetailsOf(o), o.DiscountCode, o.ShippingRateName
 	f.step = stepPay
 	f.session = &checkoutSession{Order: *o, OrderToken: orderToken, Payment: payment}
 }
@@ -150,7 +153,7 @@ func (f *flow) unavailableReason() string {
 		return note
 	}
 	if v := f.variant(); v == nil || v.Available < 1 {
-		return msgOptionSoldOut
+		return tr(f.lang, msgOptionSoldOut)
 	}
 	return ""
 }
@@ -161,27 +164,138 @@ func (f *flow) begin() bool {
 	if f.busy {
 		return false
 	}
-	f.busy, f.err = true, ""
+	f.busy, f.err, f.errField = true, "", ""
 	return true
 }
 
 // fail ends a request with err shown inline on the current step.
 func (f *flow) fail(err error) {
-	f.busy, f.err = false, userMessage(err)
+	f.busy, f.err = false, userMessage(err, f.lang)
 }
 
-func (f *flow) checkoutRequest() checkoutRequest {
-	return checkoutRequest{Token: f.offer.Token, VariantID: f.variantID, Quantity: f.quantity}
+// toDetails moves on from the choose step, whose choice can be bought.
+func (f *flow) toDetails() {
+	if f.unavailableReason() == "" {
+		f.step, f.err, f.errField = stepDetails, "", ""
+	}
+}
+
+// physical reports whether the offer ships, and so asks for an address.
+func (f *flow) physical() bool {
+	return f.offer.Checkout.Kind == buycard.ProductPhysical
+}
+
+// setDetail records what the shopper typed into a details field. A new
+// country has other shipping options: the chosen one no longer applies.
+func (f *flow) setDetail(name, value string) {
+	if name == fieldCountry && value != f.details.Country {
+		f.details.ShippingRateID = ""
+	}
+	f.details.Set(name, value)
+	if name == f.errField {
+		f.err, f.errField = "", ""
+	}
+}
+
+// quoteRequest is the request pricing the details so far, with the code
+// priced in last rather than the one in the code field.
+func (f *flow) quoteRequest() CheckoutRequest {
+	r := f.applyRequest()
+	r.DiscountCode = f.code
+	return r
+}
+
+// applyRequest prices the details with the code in the code field.
+func (f *flow) applyRequest() CheckoutRequest {
+	return f.details.Request(f.choice(), f.offer.Checkout, false)
+}
+
+func (f *flow) choice() CheckoutRequest {
+	return CheckoutRequest{Token: f.offer.Token, VariantID: f.variantID, Quantity: f.quantity}
+}
+
+// quoted shows a quote's answer. It returns true when the quote should be
+// asked again, for the shipping option the order had (see rateName).
+func (f *flow) quoted(q *Quote) (again bool) {
+	f.quote, f.code = q, q.Price.DiscountCode
+	f.details.ShippingRateID = q.ShippingRateID
+	if f.rateName == "" {
+		return false
+	}
+	id := q.RateNamed(f.rateName)
+	if len(q.ShippingOptions) > 0 {
+		f.rateName = ""
+	}
+	if id == "" || id == q.ShippingRateID {
+		return false
+	}
+	f.details.ShippingRateID = id
+	return true
+}
+
+// quoteFailed shows why the details could not be priced; applying says
+// the code field was being applied, whose fault it then is. The
+// breakdown stays as last priced. Quotes run beside the step's own
+// request, so they leave busy alone.
+func (f *flow) quoteFailed(err error, applying bool) {
+	f.err, f.errField = userMessage(err, f.lang), ""
+	if applying && buycard.ErrorCode(err) != buycard.EINTERNAL && !errors.Is(err, errUnreachable) {
+		f.errField = FieldDiscountCode
+	}
+}
+
+// needsQuote reports whether a change to field name changes the price:
+// the shipping option, the country or region the tax depends on, or
+// the address becoming complete (or no longer), which adds (or takes
+// away) shipping.
+func (f *flow) needsQuote(name string) bool {
+	if name == fieldRate {
+		return true
+	}
+	if !f.physical() || name == FieldDiscountCode {
+		return false
+	}
+	complete := f.details.addressComplete()
+	priced := f.quote != nil && len(f.quote.ShippingOptions) > 0
+	return complete != priced || complete && (name == fieldCountry || name == fieldRegion)
+}
+
+// checkAddress ties what is wrong with the address to its field before
+// shipping is priced; false when something is.
+func (f *flow) checkAddress() bool {
+	if e := f.details.CheckAddress(f.offer.Checkout, f.lang); e != nil {
+		f.err, f.errField = e.Message, e.Field
+		return false
+	}
+	return true
+}
+
+// checkoutRequest is the order to make of the details, or false (with
+// the error tied to its field) when the details need fixing first.
+func (f *flow) checkoutRequest() (CheckoutRequest, bool) {
+	if e := f.details.Check(f.offer.Checkout, f.lang); e != nil {
+		f.err, f.errField = e.Message, e.Field
+		return CheckoutRequest{}, false
+	}
+	return f.details.Request(f.choice(), f.offer.Checkout, true), true
 }
 
 // checkoutStarted moves to the payment step with the new session.
 func (f *flow) checkoutStarted(s *checkoutSession) {
 	f.busy = false
 	if !s.Payment.payable() {
-		f.err = msgNoTestPayments
+		f.err = tr(f.lang, msgNoTestPayments)
 		return
 	}
 	f.step, f.session, f.cardNumber = stepPay, s, ""
+}
+
+// change goes back from the payment step to the details, as they were
+// typed, and returns the order to release.
+func (f *flow) change() *checkoutSession {
+	s := f.session
+	f.step, f.session, f.busy, f.err, f.errField = stepDetails, nil, false, "", ""
+	return s
 }
 
 // payRequest is the test payment to send, or false (with an inline error)
@@ -189,7 +303,7 @@ func (f *flow) checkoutStarted(s *checkoutSession) {
 func (f *flow) payRequest() (payRequest, bool) {
 	number := strings.TrimSpace(f.cardNumber)
 	if number == "" {
-		f.err = msgNoCardNumber
+		f.err = tr(f.lang, msgNoCardNumber)
 		return payRequest{}, false
 	}
 	return payRequest{ClientSecret: f.session.Payment.ClientSecret, CardNumber: number}, true

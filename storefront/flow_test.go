@@ -141,7 +141,7 @@ func TestFlowPayment(t *testing.T) {
 	if f.step != stepPay {
 		t.Fatalf("step = %v, want stepPay", f.step)
 	}
-	if _, ok := f.payRequest(); ok || f.err != msgNoCardNumber {
+	if _, ok := f.payRequest(); ok || f.err != english[msgNoCardNumber] {
 		t.Errorf("empty card number: ok %v err %q", ok, f.err)
 	}
 	f.cardNumber = " 4000 0000 0000 0002 "
@@ -170,7 +170,7 @@ func TestFlowRefusesOtherProviders(t *testing.T) {
 		f := startedFlow("en")
 		f.begin()
 		f.checkoutStarted(&checkoutSession{Payment: p})
-		if f.step != stepChoose || f.err != msgNoTestPayments || f.busy {
+		if f.step != stepChoose || f.err != english[msgNoTestPayments] || f.busy {
 			t.Errorf("%s: step %v err %q busy %v", name, f.step, f.err, f.busy)
 		}
 	}
@@ -190,12 +190,175 @@ func TestFlowLoadFailed(t *testing.T) {
 	f := newFlow("en")
 	f.load()
 	f.loadFailed(errUnreachable)
-	if f.step != stepFailed || f.err != msgUnreachable || !f.retry {
+	if f.step != stepFailed || f.err != english[msgUnreachable] || !f.retry {
 		t.Errorf("network failure: step %v err %q retry %v", f.step, f.err, f.retry)
 	}
 	f.load()
 	f.loadFailed(buycard.Errorf(buycard.EUNAUTHORIZED, "The checkout token is for another card."))
-	if f.err != msgInvalidLink || f.retry {
+	if f.err != english[msgInvalidLink] || f.retry {
 		t.Errorf("bad token: err %q retry %v", f.err, f.retry)
+	}
+}
+
+// detailsFlow is a flow at the details step of testPhysicalOffer.
+func detailsFlow() flow {
+	f := newFlow("en-US")
+	f.start(testPhysicalOffer())
+	f.setQuantity(2)
+	f.toDetails()
+	return f
+}
+
+func TestFlowChooseThenDetails(t *testing.T) {
+	f := detailsFlow()
+	if f.step != stepDetails || f.variantID != "var_a5" || f.quantity != 2 {
+		t.Fatalf("toDetails: step %v, variant %q, quantity %d", f.step, f.variantID, f.quantity)
+	}
+	o := testPhysicalOffer()
+	o.Availability = buycard.SoldOut
+	g := newFlow("en")
+	g.start(o)
+	if g.toDetails(); g.step != stepChoose {
+		t.Errorf("a sold-out offer went on to the details step")
+	}
+}
+
+func TestFlowDetailsErrorsTieToFields(t *testing.T) {
+	f := detailsFlow()
+	f.details = testDetails()
+	f.details.Email = "ada@"
+	if _, ok := f.checkoutRequest(); ok || f.errField != fieldEmail || f.err == "" {
+		t.Fatalf("bad email: ok %v, field %q, err %q", ok, f.errField, f.err)
+	}
+	f.setDetail(fieldEmail, "ada@example.com")
+	if f.err != "" || f.errField != "" {
+		t.Errorf("fixing the field keeps its error: %q on %q", f.err, f.errField)
+	}
+	f.setDetail(fieldCountry, "FR")
+	if _, ok := f.checkoutRequest(); ok || f.errField != fieldCountry {
+		t.Errorf("country not shipped to: ok %v, field %q", ok, f.errField)
+	}
+	f.setDetail(fieldCountry, "US")
+	f.setDetail(fieldRate, "shr_std")
+	r, ok := f.checkoutRequest()
+	if !ok || r.Buyer == nil || r.ShipTo == nil || r.ShippingRateID != "shr_std" || r.DiscountCode != "SPRING25" ||
+		r.Token != "bc1.p.k1.token" || r.VariantID != "var_a5" || r.Quantity != 2 {
+		t.Errorf("checkoutRequest = %+v, %v", r, ok)
+	}
+}
+
+func TestFlowCountryChangeDropsTheRate(t *testing.T) {
+	f := detailsFlow()
+	f.details = testDetails()
+	f.setDetail(fieldCountry, "US")
+	if f.details.ShippingRateID != "shr_std" {
+		t.Errorf("same country dropped the rate")
+	}
+	f.setDetail(fieldCountry, "DE")
+	if f.details.ShippingRateID != "" {
+		t.Errorf("new country kept the rate %q", f.details.ShippingRateID)
+	}
+}
+
+func TestFlowQuotes(t *testing.T) {
+	f := detailsFlow()
+	if r := f.quoteRequest(); r.ShipTo != nil || r.DiscountCode != "" || r.Quantity != 2 {
+		t.Errorf("first quote = %+v, want the choice alone", r)
+	}
+	f.details = testDetails()
+	if r := f.quoteRequest(); r.ShipTo == nil || r.DiscountCode != "" {
+		t.Errorf("quote = %+v, want the address and no code until applied", r)
+	}
+	if r := f.applyRequest(); r.DiscountCode != "SPRING25" {
+		t.Errorf("apply = %+v, want the typed code", r)
+	}
+	q := testQuote()
+	q.ShippingRateID = "shr_exp"
+	if f.quoted(q) {
+		t.Error("quoted asks again without a rate to find")
+	}
+	if f.code != "SPRING25" || f.details.ShippingRateID != "shr_exp" || f.quote != q {
+		t.Errorf("after quote: code %q rate %q", f.code, f.details.ShippingRateID)
+	}
+	f.details.DiscountCode = "WRONG"
+	f.quoteFailed(buycard.Errorf(buycard.ENOTFOUND, "This code does not exist."), true)
+	if f.errField != FieldDiscountCode || f.err != "This code does not exist." || f.quote != q {
+		t.Errorf("code refused: field %q err %q, breakdown kept %v", f.errField, f.err, f.quote == q)
+	}
+	if r := f.quoteRequest(); r.DiscountCode != "SPRING25" {
+		t.Errorf("after a refused code the quote prices %q, want the applied SPRING25", r.DiscountCode)
+	}
+	f.quoteFailed(errUnreachable, true)
+	if f.errField != "" {
+		t.Errorf("a network failure is the code field's fault")
+	}
+}
+
+func TestFlowNeedsQuote(t *testing.T) {
+	f := detailsFlow()
+	f.details = testDetails()
+	f.details.City = ""
+	if f.needsQuote(fieldLine1) || f.needsQuote(FieldDiscountCode) || f.needsQuote(fieldEmail) {
+		t.Error("an incomplete address asks for a quote")
+	}
+	if !f.needsQuote(fieldRate) {
+		t.Error("a new shipping option asks for no quote")
+	}
+	f.setDetail(fieldCity, "Springfield")
+	if !f.needsQuote(fieldCity) {
+		t.Error("the address became complete and asks for no quote")
+	}
+	f.quoted(testQuote())
+	if f.needsQuote(fieldLine2) || !f.needsQuote(fieldRegion) || !f.needsQuote(fieldCountry) {
+		t.Error("after pricing: only the region, the country and the rate change the price")
+	}
+	f.setDetail(fieldLine1, "")
+	if !f.needsQuote(fieldLine1) {
+		t.Error("the address became incomplete and its shipping stays priced")
+	}
+}
+
+func TestFlowChangeKeepsDetails(t *testing.T) {
+	f := detailsFlow()
+	f.details = testDetails()
+	f.quoted(testQuote())
+	f.begin()
+	s := &checkoutSession{OrderToken: "ot", Payment: paymentSession{Provider: "sandbox", ClientSecret: "sec_1"}}
+	s.Order.ID = "ord_1"
+	f.checkoutStarted(s)
+	if f.step != stepPay {
+		t.Fatalf("step = %v", f.step)
+	}
+	if got := f.change(); got != s {
+		t.Errorf("change returned %+v, want the session to release", got)
+	}
+	if f.step != stepDetails || f.session != nil || f.details != testDetails() || f.quote == nil {
+		t.Errorf("after change: step %v, session %v, details %+v", f.step, f.session, f.details)
+	}
+}
+
+// Change from a pay page the server rendered: the details come from the
+// order, and its shipping option is found by name.
+func TestFlowChangeFromOrder(t *testing.T) {
+	o := testOrder(buycard.OrderPending)
+	o.Buyer = &buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace"}
+	o.ShipTo = testDetails().ShipTo()
+	o.DiscountCode, o.ShippingRateName = "SPRING25", "Express"
+	f := newFlow("en")
+	f.resume(testPhysicalOffer(), o, "ot", paymentSession{Provider: "sandbox", ClientSecret: "sec"})
+	f.change()
+	if f.step != stepDetails || f.details.Email != "ada@example.com" || f.details.City != "Springfield" || f.code != "SPRING25" {
+		t.Fatalf("after change: step %v, details %+v, code %q", f.step, f.details, f.code)
+	}
+	if r := f.quoteRequest(); r.ShipTo == nil || r.DiscountCode != "SPRING25" {
+		t.Errorf("quote after change = %+v", r)
+	}
+	if !f.quoted(testQuote()) || f.details.ShippingRateID != "shr_exp" {
+		t.Errorf("the cheapest option was kept, not the order's Express: rate %q", f.details.ShippingRateID)
+	}
+	q := testQuote()
+	q.ShippingRateID = "shr_exp"
+	if f.quoted(q) {
+		t.Error("asks again once the order's option is priced")
 	}
 }

@@ -54,11 +54,11 @@ func TestCheckoutPrerender(t *testing.T) {
 		`<html lang="en-US">`,
 		`Leather notebook</h1>`,
 		`Paper &amp; Co</p>`,
-		`>$24.00</p>`,           // unit price
-		`>$24.00</span>`,        // total
-		`name="variant_id"`,     // variant picker
-		`id="bc-qty"`,           // quantity stepper
-		`>Continue to payment<`, // next step
+		`>$24.00</p>`,       // unit price
+		`>$24.00</span>`,    // total
+		`name="variant_id"`, // variant picker
+		`id="bc-qty"`,       // quantity stepper
+		`>Continue<`,        // next step
 		`<script type="application/json" id="bc-offer">`,
 	} {
 		if !strings.Contains(page, want) {
@@ -128,7 +128,7 @@ func TestCheckoutPrerenderInvalidLink(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, page := get(t, tt.load, tt.path)
-			if code != http.StatusOK || !strings.Contains(page, msgInvalidLink) {
+			if code != http.StatusOK || !strings.Contains(page, english[msgInvalidLink]) {
 				t.Errorf("status %d, want the invalid-link state:\n%s", code, page)
 			}
 			if strings.Contains(page, `id="bc-offer"`) {
@@ -208,7 +208,7 @@ func TestHandlerResources(t *testing.T) {
 
 func TestStaticFiles(t *testing.T) {
 	files := StaticFiles()
-	for _, name := range []string{"checkout.css", "checkout.js", "stripe-checkout.js", "product.css", "icon.svg", "icon.png", "icon-512.png"} {
+	for _, name := range []string{"checkout.css", "checkout.js", "stripe-checkout.js", "product.css", "order.css", "icon.svg", "icon.png", "icon-512.png"} {
 		if len(files[name]) == 0 {
 			t.Errorf("%s is missing", name)
 		}

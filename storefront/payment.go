@@ -8,9 +8,12 @@ import (
 const cardNumberID = "bc-card"
 
 // Test cards of the sandbox provider (docs/contracts.md).
-var testCards = []struct{ number, outcome string }{
-	{"4242 4242 4242 4242", "succeeds"},
-	{"4000 0000 0000 0002", "is declined"},
+var testCards = []struct {
+	number  string
+	outcome msg
+}{
+	{"4242 4242 4242 4242", msgCardSucceeds},
+	{"4000 0000 0000 0002", msgCardDeclined},
 }
 
 // paymentStep is the sandbox provider's test payment: a card number field,
@@ -19,6 +22,7 @@ var testCards = []struct{ number, outcome string }{
 type paymentStep struct {
 	app.Compo
 	Total        string // formatted, as the order's total
+	Lang         string
 	CardNumber   string
 	Busy         bool
 	Error        string
@@ -27,24 +31,24 @@ type paymentStep struct {
 	OnPay        func(ctx app.Context)
 }
 
-func newPaymentStep(total, cardNumber string, busy bool, errorText string, form stepForm,
+func newPaymentStep(total, lang, cardNumber string, busy bool, errorText string, form stepForm,
 	onCardNumber func(app.Context, string), onPay func(app.Context)) *paymentStep {
 	form.class = "bc-pay"
 	return &paymentStep{
-		Total: total, CardNumber: cardNumber, Busy: busy, Error: errorText, Form: form,
+		Total: total, Lang: lang, CardNumber: cardNumber, Busy: busy, Error: errorText, Form: form,
 		OnCardNumber: onCardNumber, OnPay: onPay,
 	}
 }
 
 func (p *paymentStep) Render() app.UI {
-	payLabel := "Pay " + p.Total
+	payLabel := tr(p.Lang, msgPay, p.Total)
 	if p.Busy {
-		payLabel = "Processing…"
+		payLabel = tr(p.Lang, msgProcessing)
 	}
 	return p.Form.render(p.OnPay,
-		app.H2().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text("Test payment — no real money moves"),
-		app.P().Class("bc-hint").Text("This checkout runs in test mode. Use a test card; nothing is charged."),
-		app.Label().For(cardNumberID).Text("Card number"),
+		app.H2().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text(tr(p.Lang, msgTestPaymentTitle)),
+		app.P().Class("bc-hint").Text(tr(p.Lang, msgTestPaymentHint)),
+		app.Label().For(cardNumberID).Text(tr(p.Lang, msgCardNumber)),
 		app.Input().Type("text").ID(cardNumberID).Name("card_number").Class("bc-input").
 			Attr("inputmode", "numeric").Attr("autocomplete", "off").
 			Placeholder("4242 4242 4242 4242").Value(p.CardNumber).OnInput(p.onInput),
@@ -59,7 +63,7 @@ func (p *paymentStep) Render() app.UI {
 func (p *paymentStep) renderTestCard(i int) app.UI {
 	c := testCards[i]
 	return app.Button().Type("button").Class("bc-secondary").DataSet("card", c.number).
-		OnClick(p.useTestCard).Text("Use " + c.number + " (" + c.outcome + ")")
+		OnClick(p.useTestCard).Text(tr(p.Lang, msgUseTestCard, c.number, tr(p.Lang, c.outcome)))
 }
 
 func (p *paymentStep) onInput(ctx app.Context, e app.Event) {

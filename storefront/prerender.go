@@ -30,6 +30,10 @@ const (
 // the prerender sees, so a link can never set it.
 const FormErrorParam = "e"
 
+// FormErrorFieldParam names the details field the form error is about
+// (a name of DetailsFields), so the step ties the message to it.
+const FormErrorFieldParam = "ef"
+
 // OfferLoader returns the offer a placement token opens for widgetID, as
 // GET /v1/offers/{widget} does. Errors: EUNAUTHORIZED (bad token),
 // ENOTFOUND, ECONFLICT.
@@ -59,12 +63,17 @@ type OrderView struct {
 // ECONFLICT (not payable or not paid), ENOTFOUND.
 type OrderLoader func(ctx context.Context, r OrderRequest) (*OrderView, error)
 
-// Loaders are how a server's checkout prerender reads offers and orders.
-// Without them the prerender shows the invalid-link state and the browser
-// loads the offer itself.
+// QuoteLoader prices a checkout as POST /v1/checkout/quote does, for the
+// details page; it writes and holds nothing. Errors: as the quote's.
+type QuoteLoader func(ctx context.Context, r CheckoutRequest) (*Quote, error)
+
+// Loaders are how a server's checkout prerender reads offers and orders,
+// and prices the details step. Without them the prerender shows the
+// invalid-link state and the browser loads the offer itself.
 type Loaders struct {
 	Offer OfferLoader
 	Order OrderLoader
+	Quote QuoteLoader
 }
 
 // go-app prerenders a page with a context of its own: the request's URL is
@@ -110,10 +119,11 @@ func jsonScript(id string, v any) app.UI {
 // checkout is, for the WASM and for web/checkout.js before it.
 type pageState struct {
 	Widget       string `json:"widget"`
-	Step         string `json:"step"` // choose, pay, receipt or failed
+	Step         string `json:"step"` // choose, details, pay, receipt or failed
 	Origin       string `json:"o,omitempty"`
 	Lang         string `json:"lang"`
 	Error        string `json:"error,omitempty"`
+	ErrorField   string `json:"error_field,omitempty"`
 	OrderToken   string `json:"ot,omitempty"`
 	ClientSecret string `json:"cs,omitempty"`
 	// Provider and PublishableKey are the pay step's payment session.
@@ -123,6 +133,11 @@ type pageState struct {
 	// Prices are the formatted prices of each variant in stock, so that
 	// checkout.js shows the total live without formatting money itself.
 	Prices map[string]variantPrices `json:"prices,omitempty"`
+	// VariantID, Quantity and Quote are the details step's choice and
+	// its price; the page's fields hold what was typed.
+	VariantID string `json:"variant_id,omitempty"`
+	Quantity  int    `json:"quantity,omitempty"`
+	Quote     *Quote `json:"quote,omitempty"`
 }
 
 // variantPrices are a variant's unit price and its totals for quantities
@@ -133,14 +148,20 @@ type variantPrices struct {
 }
 
 var stepNames = map[step]string{
-	stepLoading: "loading", stepFailed: "failed", stepChoose: "choose", stepPay: "pay", stepReceipt: "receipt",
+	stepLoading: "loading", stepFailed: "failed", stepChoose: "choose", stepDetails: "details", stepPay: "pay",
+	stepReceipt: "receipt",
 }
 
 func newPageState(p checkoutParams, f *flow) pageState {
-	s := pageState{Widget: p.widgetID, Step: stepNames[f.step], Origin: p.parentOrigin, Lang: f.lang, Error: f.err}
+	s := pageState{
+		Widget: p.widgetID, Step: stepNames[f.step], Origin: p.parentOrigin, Lang: f.lang,
+		Error: f.err, ErrorField: f.errField,
+	}
 	switch f.step {
 	case stepChoose:
 		s.Prices = offerPrices(f.offer, f.lang)
+	case stepDetails:
+		s.VariantID, s.Quantity, s.Quote = f.variantID, f.quantity, f.quote
 	case stepPay:
 		p := f.session.Payment
 		s.Order, s.OrderToken, s.ClientSecret = &f.session.Order, f.session.OrderToken, p.ClientSecret
@@ -174,6 +195,7 @@ type prerenderedState struct {
 	variantID  string
 	quantity   int
 	cardNumber string
+	details    Details // what the details step's fields hold
 	focusID    string
 }
 
@@ -200,6 +222,12 @@ func CapturePrerender() {
 	}
 	if card := doc.Call("getElementById", cardNumberID); card.Truthy() {
 		state.cardNumber = card.Get("value").String()
+	}
+	for _, name := range DetailsFields {
+		sel := `.bc-details [name="` + name + `"]:not([type=radio]), .bc-details [name="` + name + `"]:checked`
+		if el := doc.Call("querySelector", sel); el.Truthy() {
+			state.details.Set(name, el.Get("value").String())
+		}
 	}
 	if active := doc.Get("activeElement"); active.Truthy() {
 		state.focusID = active.Get("id").String()

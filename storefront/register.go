@@ -15,10 +15,11 @@ import (
 )
 
 // checkoutRoute matches the overlay's pages: /checkout/{widget} (choose),
-// /checkout/{widget}/pay and /checkout/{widget}/receipt, and the choose
-// step of the popup checkout, /checkout/{widget}/popup. One component
-// serves them all, starting at the step the path names.
-const checkoutRoute = `^/checkout/wgt_[0-9a-z]{1,40}(/pay|/receipt|/popup)?$`
+// /checkout/{widget}/details, /checkout/{widget}/pay and
+// /checkout/{widget}/receipt, and the choose step of the popup checkout,
+// /checkout/{widget}/popup. One component serves them all, starting at
+// the step the path names.
+const checkoutRoute = `^/checkout/wgt_[0-9a-z]{1,40}(/details|/pay|/receipt|/popup)?$`
 
 var registerOnce sync.Once
 

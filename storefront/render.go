@@ -105,6 +105,11 @@ func writeStartTag(b *strings.Builder, s string) (tag, rest string) {
 	attrs, s := parseAttributes(s[end:])
 	slices.SortFunc(attrs, compareAttributes)
 	for _, a := range attrs {
+		if a.value == "" && strings.HasPrefix(a.name, "aria-") {
+			// go-app writes an attribute whose value is "true" as a bare
+			// name, which ARIA reads as empty: not true.
+			a.value = "true"
+		}
 		b.WriteString(" " + a.name)
 		if a.value != "" {
 			b.WriteString(`="` + html.EscapeString(a.value) + `"`)

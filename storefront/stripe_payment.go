@@ -29,17 +29,18 @@ const stripeStepServerHTML = `<div><noscript><p class="bc-note">Paying by card n
 type stripeStep struct {
 	app.Compo
 	Total          string // formatted, as the order's total
+	Lang           string
 	PublishableKey string
 	ClientSecret   string
 }
 
-func newStripeStep(total, publishableKey, clientSecret string) *stripeStep {
-	return &stripeStep{Total: total, PublishableKey: publishableKey, ClientSecret: clientSecret}
+func newStripeStep(total, lang, publishableKey, clientSecret string) *stripeStep {
+	return &stripeStep{Total: total, Lang: lang, PublishableKey: publishableKey, ClientSecret: clientSecret}
 }
 
 func (s *stripeStep) Render() app.UI {
 	return app.Div().Class("bc-stripe").Body(
-		app.H2().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text("Pay "+s.Total),
+		app.H2().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text(tr(s.Lang, msgPay, s.Total)),
 		// Loading, or why the form could not load with a retry: the
 		// script writes it.
 		app.Div().ID(stripeStatusID).Class("bc-stripe-status"),

@@ -12,27 +12,11 @@ import (
 )
 
 // checkoutRequest is the body of POST /v1/checkout and of POST
-// /v1/checkout/quote: what the shopper chose and entered. It carries no
-// amount: the store prices the order.
+// /v1/checkout/quote (storefront.CheckoutRequest, which the checkout
+// sends): what the shopper chose and entered. It carries no amount: the
+// store prices the order.
 type checkoutRequest struct {
-	Token     string `json:"token"`
-	VariantID string `json:"variant_id"`
-	Quantity  int    `json:"quantity"`
-	// Buyer is required to check out (not to quote); ShipTo is required
-	// for a physical product, in a country it ships to, with one of the
-	// shipping options for it as ShippingRateID. DiscountCode is the code
-	// the shopper typed, "" for none.
-	Buyer          *buycard.Buyer   `json:"buyer"`
-	ShipTo         *buycard.Address `json:"ship_to"`
-	ShippingRateID string           `json:"shipping_rate_id"`
-	DiscountCode   string           `json:"discount_code"`
-	// Origin is the publisher page's origin and Lang the shopper's
-	// language, both optional: the provider's return carries them to the
-	// receipt, which tells that page about the purchase. They only aim a
-	// message, so values that are not an origin or a language tag are
-	// ignored rather than refused (a page on file:// has origin "null").
-	Origin string `json:"origin"`
-	Lang   string `json:"lang"`
+	storefront.CheckoutRequest
 	// hosted asks for the provider's own payment page (the popup
 	// checkout); the JSON API always opens an embedded session.
 	hosted bool
@@ -74,7 +58,8 @@ type checkoutResponse struct {
 // pending order with reserved stock and an open payment session.
 func (s *Server) postCheckout(c *fiber.Ctx) error {
 	var req checkoutRequest
-	if err := decodeJSON(c, &req); err != nil {
+	// Into the embedded request, so errors name its fields as JSON does.
+	if err := decodeJSON(c, &req.CheckoutRequest); err != nil {
 		return err
 	}
 	req.network = s.clientIP(c)
@@ -86,21 +71,6 @@ func (s *Server) postCheckout(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(resp)
 }
 
-// quotePrice is a quote's price: the breakdown and its total.
-type quotePrice struct {
-	buycard.OrderPrice
-	Total buycard.Money `json:"total"`
-}
-
-// checkoutQuote answers POST /v1/checkout/quote.
-type checkoutQuote struct {
-	Price           quotePrice               `json:"price"`
-	ShippingOptions []buycard.ShippingOption `json:"shipping_options"`
-	// ShippingRateID is the option priced in: the one asked for, else the
-	// cheapest; "" without options.
-	ShippingRateID string `json:"shipping_rate_id"`
-}
-
 // postCheckoutQuote serves POST /v1/checkout/quote: the price of the
 // checkout the body describes (a checkout request, whose buyer is
 // optional), with the shipping options for its address. It writes and
@@ -108,7 +78,8 @@ type checkoutQuote struct {
 func (s *Server) postCheckoutQuote(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	var req checkoutRequest
-	if err := decodeJSON(c, &req); err != nil {
+	// Into the embedded request, so errors name its fields as JSON does.
+	if err := decodeJSON(c, &req.CheckoutRequest); err != nil {
 		return err
 	}
 	quote, err := guardCode(s, c, req, s.quoteCheckout)
@@ -120,7 +91,7 @@ func (s *Server) postCheckoutQuote(c *fiber.Ctx) error {
 
 // quoteCheckout prices req as startCheckout would create its order. POST
 // /v1/checkout/quote and the checkout's details form both call it.
-func (s *Server) quoteCheckout(ctx context.Context, req checkoutRequest) (*checkoutQuote, error) {
+func (s *Server) quoteCheckout(ctx context.Context, req checkoutRequest) (*storefront.Quote, error) {
 	n, err := s.newOrder(req, s.Now())
 	if err != nil {
 		return nil, err
@@ -133,7 +104,7 @@ func (s *Server) quoteCheckout(ctx context.Context, req checkoutRequest) (*check
 	if opts == nil {
 		opts = []buycard.ShippingOption{}
 	}
-	return &checkoutQuote{Price: quotePrice{OrderPrice: q.Price, Total: q.Total()}, ShippingOptions: opts,
+	return &storefront.Quote{Price: storefront.QuotedPrice{OrderPrice: q.Price, Total: q.Total()}, ShippingOptions: opts,
 		ShippingRateID: q.ShippingRateID}, nil
 }
 

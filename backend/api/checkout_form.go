@@ -27,15 +27,133 @@ import (
 // and the request log holds paths only.
 
 // postChooseForm is the choose step's submit: POST /checkout/{widget} with
-// t, o, lang, variant_id, quantity, email, name and phone.
+// t, o, lang, variant_id and quantity. A choice that can be bought goes on
+// to the details step.
 func (s *Server) postChooseForm(c *fiber.Ctx) error {
-	resp, q, err := s.submitChoose(c, "", false)
-	if resp == nil {
+	return s.submitChoose(c, "", false)
+}
+
+// providerStripe is the name the Stripe provider gives its orders.
+const providerStripe = "stripe"
+
+// submitChoose runs the choose step's form, posted to the step at page
+// (popup: the popup checkout's, whose details step then asks for the
+// provider's hosted page), and answers 303 to the details step, or the
+// choose step again with the form's error.
+func (s *Server) submitChoose(c *fiber.Ctx, page string, popup bool) error {
+	if err := s.checkFormPost(c); err != nil {
 		return err
+	}
+	q := pick(c.FormValue, append(slices.Clip(chooseParams), "variant_id", "quantity"))
+	if _, err := s.formOffer(c.UserContext(), c.Params("widget"), q); err != nil {
+		return s.formFailed(c, page, q, err)
+	}
+	if popup {
+		q.Set(storefront.PopupParam, "1")
+	}
+	return s.seeOther(c, "/"+pageDetails, q)
+}
+
+// formOffer is the offer a step's form names (t), checked to sell its
+// choice (variant_id, quantity).
+func (s *Server) formOffer(ctx context.Context, widgetID string, q url.Values) (*buycard.Offer, error) {
+	offer, err := s.loadOffer(ctx, widgetID, q.Get("t"))
+	if err != nil {
+		return nil, err
+	}
+	quantity, err := strconv.Atoi(q.Get("quantity"))
+	if err != nil {
+		return nil, errQuantity
+	}
+	_, err = offer.Total(q.Get("variant_id"), quantity)
+	return offer, err
+}
+
+var errQuantity = buycard.Errorf(buycard.EINVALID, "Quantity must be a whole number.")
+
+// postDetailsForm is the details step's submit: POST
+// /checkout/{widget}/details with the choice (t, variant_id, quantity),
+// o, lang, wasm, popup, the details (storefront.DetailsFields) and the
+// button pressed (action). Apply code and Update shipping price the
+// details and show the step again; Continue makes the order and goes on
+// to pay it: 303 to the pay step, or to the provider's hosted page from
+// the popup. A refusal shows the step again with the message, tied to
+// the field at fault, and a 4xx status; it writes and holds nothing.
+func (s *Server) postDetailsForm(c *fiber.Ctx) error {
+	if err := s.checkFormPost(c); err != nil {
+		return err
+	}
+	q, d := pick(c.FormValue, detailsParams), storefront.DetailsFrom(pick(c.FormValue, storefront.DetailsFields))
+	offer, err := s.formOffer(c.UserContext(), c.Params("widget"), q)
+	if err != nil {
+		return s.detailsFailed(c, q, d, "", err)
+	}
+	action := c.FormValue("action")
+	if check := s.checkDetails(d, offer, q.Get("lang"), action); check != nil {
+		return s.detailsFailed(c, q, d, check.Field, buycard.Errorf(buycard.EINVALID, "%s", check.Message))
+	}
+	req := s.detailsRequest(c, q, d, offer, action == "")
+	if action != "" {
+		return s.quoteDetails(c, q, d, req)
+	}
+	req.hosted = q.Get(storefront.PopupParam) == "1" && s.TestPayments == nil
+	resp, err := guardCode(s, c, req, s.startCheckout)
+	if err != nil {
+		return s.detailsFailed(c, q, d, "", err)
+	}
+	return s.checkoutStarted(c, q, resp)
+}
+
+// checkDetails checks what the button pressed needs: the address to
+// price shipping, nothing to apply a code (the quote checks it), all of
+// the details to make the order.
+func (s *Server) checkDetails(d storefront.Details, offer *buycard.Offer, lang, action string) *storefront.FieldError {
+	switch action {
+	case storefront.ActionApply:
+		return nil
+	case storefront.ActionShip:
+		return d.CheckAddress(offer.Checkout, lang)
+	}
+	return d.Check(offer.Checkout, lang)
+}
+
+// detailsRequest is the checkout request of the details form.
+func (s *Server) detailsRequest(c *fiber.Ctx, q url.Values, d storefront.Details, offer *buycard.Offer, order bool) checkoutRequest {
+	quantity, _ := strconv.Atoi(q.Get("quantity"))
+	choice := storefront.CheckoutRequest{Token: q.Get("t"), VariantID: q.Get("variant_id"), Quantity: quantity}
+	r := checkoutRequest{CheckoutRequest: d.Request(choice, offer.Checkout, order), network: s.clientIP(c)}
+	r.Origin, r.Lang = q.Get("o"), q.Get("lang")
+	return r
+}
+
+// quoteDetails prices the details for Apply code and Update shipping and
+// shows the step again, priced, or with why the quote was refused: a
+// code refused is the code field's fault.
+func (s *Server) quoteDetails(c *fiber.Ctx, q url.Values, d storefront.Details, req checkoutRequest) error {
+	if _, err := guardCode(s, c, req, s.quoteCheckout); err != nil {
+		field := ""
+		if c.FormValue("action") == storefront.ActionApply {
+			field = storefront.FieldDiscountCode
+		}
+		return s.detailsFailed(c, q, d, field, err)
+	}
+	return s.renderCheckout(c, "/"+pageDetails, withDetails(q, d), nil)
+}
+
+// checkoutStarted sends the browser on from a started checkout: to the
+// provider's hosted page (the popup with Stripe), else to the pay step.
+func (s *Server) checkoutStarted(c *fiber.Ctx, q url.Values, resp *checkoutResponse) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	if resp.Payment.URL != "" {
+		return c.Redirect(resp.Payment.URL, fiber.StatusSeeOther)
 	}
 	next := url.Values{
 		"order": {resp.Order.ID}, "ot": {resp.OrderToken}, "cs": {resp.Payment.ClientSecret},
-		"o": {q.Get("o")}, "lang": {q.Get("lang")},
+		"t": {q.Get("t")}, "o": {q.Get("o")}, "lang": {q.Get("lang")},
+	}
+	if q.Get(storefront.PopupParam) == "1" {
+		next.Set(storefront.PopupParam, "1")
 	}
 	// A page without the WASM (the popup checkout) leads to others without.
 	if resp.Payment.Provider == providerStripe || q.Get("wasm") == "false" {
@@ -49,40 +167,73 @@ func (s *Server) postChooseForm(c *fiber.Ctx) error {
 	return s.seeOther(c, "/pay", next)
 }
 
-// providerStripe is the name the Stripe provider gives its orders.
-const providerStripe = "stripe"
-
-// submitChoose runs the choose step's form, posted to the step at page
-// (hosted: the popup's, which asks for the provider's hosted page). It
-// returns the started checkout and the form; without a checkout, the
-// error to return, or nil when the step was rendered again with the form's
-// error.
-func (s *Server) submitChoose(c *fiber.Ctx, page string, hosted bool) (*checkoutResponse, url.Values, error) {
-	if err := s.checkFormPost(c); err != nil {
-		return nil, nil, err
+// detailsFailed shows the details step again with d, err's message tied
+// to field ("" for the step) and err's status.
+func (s *Server) detailsFailed(c *fiber.Ctx, q url.Values, d storefront.Details, field string, err error) error {
+	q = withDetails(q, d)
+	if field != "" {
+		q.Set(storefront.FormErrorFieldParam, field)
 	}
-	q := pick(c.FormValue, append(slices.Clip(chooseParams), "variant_id", "quantity", "email", "name", "phone"))
-	resp, err := s.startFormCheckout(c.UserContext(), c.Params("widget"), q, checkoutRequest{hosted: hosted, network: s.clientIP(c)})
-	if err != nil {
-		return nil, q, s.formFailed(c, page, q, err)
-	}
-	return resp, q, nil
+	return s.formFailed(c, "/"+pageDetails, q, err)
 }
 
-// startFormCheckout checks the form's fields and starts the checkout of
-// req (whose hosted and network the caller set) with them.
-func (s *Server) startFormCheckout(ctx context.Context, widgetID string, q url.Values, req checkoutRequest) (*checkoutResponse, error) {
-	if _, err := s.verifyPlacement(widgetID, q.Get("t")); err != nil {
-		return nil, err
+// withDetails is q with the details' fields added.
+func withDetails(q url.Values, d storefront.Details) url.Values {
+	for name, v := range d.Values() {
+		q[name] = v
 	}
-	quantity, err := strconv.Atoi(q.Get("quantity"))
+	return q
+}
+
+// postChangeForm is the pay step's Change: POST /checkout/{widget}/change
+// with order, ot, cs, t, o, lang, wasm and popup. It releases the pending
+// order, whose units go back on sale, and shows the details step again
+// with what the order was made with; an order paid meanwhile goes to its
+// receipt.
+func (s *Server) postChangeForm(c *fiber.Ctx) error {
+	if err := s.checkFormPost(c); err != nil {
+		return err
+	}
+	q := pick(c.FormValue, payParams)
+	ctx := c.UserContext()
+	view, err := s.loadOrderView(ctx, orderRequest(c.Params("widget"), q))
+	var order *buycard.Order
+	if err == nil {
+		order, err = s.releaseOrder(ctx, view.Order.ID)
+	}
 	if err != nil {
-		return nil, buycard.Errorf(buycard.EINVALID, "Quantity must be a whole number.")
+		return s.formFailed(c, "/pay", q, err)
 	}
-	req.Token, req.VariantID, req.Quantity = q.Get("t"), q.Get("variant_id"), quantity
-	req.Origin, req.Lang = q.Get("o"), q.Get("lang")
-	req.Buyer = &buycard.Buyer{Email: q.Get("email"), Name: q.Get("name"), Phone: q.Get("phone")}
-	return s.startCheckout(ctx, req)
+	if order.Status == buycard.OrderPaid {
+		q.Del("cs")
+		return s.seeOther(c, "/receipt", q)
+	}
+	next := pick(func(name string, _ ...string) string { return q.Get(name) }, detailsParams)
+	next.Set("variant_id", order.VariantID)
+	next.Set("quantity", strconv.Itoa(order.Quantity))
+	return s.renderCheckout(c, "/"+pageDetails, withDetails(next, s.changedDetails(ctx, next, order)), nil)
+}
+
+// changedDetails are the details order was made with, its shipping option
+// found again by name among the options for its address.
+func (s *Server) changedDetails(ctx context.Context, q url.Values, order *buycard.Order) storefront.Details {
+	d := storefront.DetailsOf(order)
+	if order.ShipTo == nil || order.ShippingRateName == "" {
+		return d
+	}
+	quote, err := s.quotePage(ctx, storefront.CheckoutRequest{
+		Token: q.Get("t"), VariantID: order.VariantID, Quantity: order.Quantity, ShipTo: order.ShipTo,
+	})
+	if err == nil {
+		d.ShippingRateID = quote.RateNamed(order.ShippingRateName)
+	}
+	return d
+}
+
+// quotePage prices a checkout page's details as quoteCheckout does: the
+// prerender's QuoteLoader.
+func (s *Server) quotePage(ctx context.Context, r storefront.CheckoutRequest) (*storefront.Quote, error) {
+	return s.quoteCheckout(ctx, checkoutRequest{CheckoutRequest: r})
 }
 
 // postPayForm is the test payment step's submit: POST
@@ -188,7 +339,12 @@ func (s *Server) loadOrderView(ctx context.Context, r storefront.OrderRequest) (
 	if err != nil {
 		return nil, err
 	}
-	view := &storefront.OrderView{Order: order, Offer: buycard.NewOffer(s.withPublicImage(card), ""), Provider: order.Provider}
+	offer := buycard.NewOffer(s.withPublicImage(card), "")
+	// What the checkout asks for: the pay step's Change goes back to it.
+	if offer.Checkout, err = s.offerCheckout(ctx, card); err != nil {
+		return nil, err
+	}
+	view := &storefront.OrderView{Order: order, Offer: offer, Provider: order.Provider}
 	if order.Provider == providerStripe {
 		view.PublishableKey = s.StripePublishableKey
 	}

@@ -49,29 +49,84 @@ func (ts *testServer) order(t *testing.T, id string) *buycard.Order {
 	return o
 }
 
-// formCheckout runs the choose form and returns the pay page's query.
+// formCheckout runs the choose and details forms and returns the pay
+// page's query.
 func (ts *testServer) formCheckout(t *testing.T, quantity string) url.Values {
 	t.Helper()
-	resp, body := ts.postForm(t, "/checkout/wgt_notebook", ts.chooseForm(t, "wgt_notebook", 0, quantity))
-	return seeOther(t, resp, body, "/checkout/wgt_notebook/pay")
+	return ts.formCheckoutOf(t, "wgt_notebook", quantity, buyerDetails())
+}
+
+// formCheckoutOf runs the choose form of widgetID and the details form
+// with d, and returns the pay page's query.
+func (ts *testServer) formCheckoutOf(t *testing.T, widgetID, quantity string, d url.Values) url.Values {
+	t.Helper()
+	form := ts.chooseDetails(t, widgetID, quantity)
+	for k, v := range d {
+		form[k] = v
+	}
+	resp, body := ts.postForm(t, "/checkout/"+widgetID+"/details", form)
+	return seeOther(t, resp, body, "/checkout/"+widgetID+"/pay")
+}
+
+// chooseDetails runs the choose form of widgetID and returns the details
+// page's query: the choice the details form carries.
+func (ts *testServer) chooseDetails(t *testing.T, widgetID, quantity string) url.Values {
+	t.Helper()
+	resp, body := ts.postForm(t, "/checkout/"+widgetID, ts.chooseForm(t, widgetID, 0, quantity))
+	return seeOther(t, resp, body, "/checkout/"+widgetID+"/details")
+}
+
+// detailsForm is the details form of widgetID's first variant, one unit,
+// with buyerDetails.
+func (ts *testServer) detailsForm(t *testing.T, widgetID string) url.Values {
+	t.Helper()
+	form := ts.chooseDetails(t, widgetID, "1")
+	for k, v := range buyerDetails() {
+		form[k] = v
+	}
+	return form
+}
+
+// buyerDetails are the details form's fields of a buyer of a product that
+// does not ship.
+func buyerDetails() url.Values {
+	return url.Values{"email": {"ada@example.com"}, "name": {"Ada Lovelace"}}
 }
 
 func TestCheckoutFormHappyPath(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
 	before := ts.stock(t, "wgt_notebook", 0)
+	choice := ts.chooseDetails(t, "wgt_notebook", "2")
+	if choice.Get("variant_id") == "" || choice.Get("quantity") != "2" || choice.Get("t") == "" || choice.Get("o") != "http://127.0.0.1:9000" {
+		t.Fatalf("details query = %v", choice)
+	}
+	resp, page := ts.do(t, "GET", "/checkout/wgt_notebook/details?"+choice.Encode(), "", "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("details page = %d: %s", resp.StatusCode, page)
+	}
+	wantCheckoutHeaders(t, resp)
+	for _, want := range []string{"Your details", `action="/checkout/wgt_notebook/details"`, `name="email"`, "Continue to payment", "$48.00"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("details page lacks %s", want)
+		}
+	}
+	if got := ts.stock(t, "wgt_notebook", 0); got != before {
+		t.Errorf("the choose and details pages held stock: %d, want %d", got, before)
+	}
 	q := ts.formCheckout(t, "2")
-	if q.Get("order") == "" || q.Get("ot") == "" || q.Get("cs") == "" || q.Get("o") != "http://127.0.0.1:9000" || q.Get("lang") != "en-US" {
+	if q.Get("order") == "" || q.Get("ot") == "" || q.Get("cs") == "" || q.Get("o") != "http://127.0.0.1:9000" || q.Get("lang") != "en-US" || q.Get("t") == "" {
 		t.Fatalf("pay query = %v", q)
 	}
-	if o := ts.order(t, q.Get("order")); o.Status != buycard.OrderPending || o.Quantity != 2 || o.Total.Amount != 4800 {
+	o := ts.order(t, q.Get("order"))
+	if o.Status != buycard.OrderPending || o.Quantity != 2 || o.Total.Amount != 4800 || o.Buyer == nil || o.Buyer.Email != "ada@example.com" {
 		t.Errorf("order = %+v", o)
 	}
 	if got := ts.stock(t, "wgt_notebook", 0); got != before-2 {
 		t.Errorf("stock = %d, want %d", got, before-2)
 	}
 
-	resp, page := ts.do(t, "GET", "/checkout/wgt_notebook/pay?"+q.Encode(), "", "")
+	resp, page = ts.do(t, "GET", "/checkout/wgt_notebook/pay?"+q.Encode(), "", "")
 	if resp.StatusCode != 200 {
 		t.Fatalf("pay page = %d: %s", resp.StatusCode, page)
 	}
@@ -94,7 +149,7 @@ func TestCheckoutFormHappyPath(t *testing.T) {
 	if r.Get("cs") != "" || r.Get("order") != q.Get("order") || r.Get("ot") != q.Get("ot") {
 		t.Errorf("receipt query = %v", r)
 	}
-	o := ts.order(t, q.Get("order"))
+	o = ts.order(t, q.Get("order"))
 	if o.Status != buycard.OrderPaid {
 		t.Fatalf("order after pay = %s", o.Status)
 	}

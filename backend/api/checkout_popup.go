@@ -12,11 +12,12 @@ import (
 // overlay when the browser blocks it anyway.
 //
 // Every page of the popup runs without the WASM (go-app's wasm=false,
-// carried from form to form): the prerendered forms do the work, and
-// web/checkout.js tells the opener about the purchase. With Stripe the
-// choose form opens a hosted Checkout Session and sends the window to
-// Stripe, which returns it to /checkout/return and so to the receipt; with
-// the sandbox the window goes through the sandbox's own pay page.
+// carried from form to form, with popup=1 after the choose step): the
+// prerendered forms do the work, and web/checkout.js tells the opener
+// about the purchase. With Stripe the details form opens a hosted Checkout
+// Session and sends the window to Stripe, which returns it to
+// /checkout/return and so to the receipt; with the sandbox the window goes
+// through the sandbox's own pay page.
 
 // getPopupPage is the popup's choose step. A URL without wasm=false is
 // sent to itself with it first: the WASM would take the page over and pay
@@ -31,21 +32,8 @@ func (s *Server) getPopupPage(c *fiber.Ctx) error {
 }
 
 // postPopupForm is the popup's choose submit: POST /checkout/{widget}/popup
-// with t, o, lang, wasm, variant_id and quantity. With Stripe it creates the
-// order and a hosted Checkout Session and answers 303 to Stripe's page;
-// with the sandbox it is the overlay's choose submit.
+// with t, o, lang, wasm, variant_id and quantity, which goes on to the
+// popup's details step.
 func (s *Server) postPopupForm(c *fiber.Ctx) error {
-	if s.TestPayments != nil {
-		return s.postChooseForm(c)
-	}
-	resp, _, err := s.submitChoose(c, "/popup", true)
-	if resp == nil {
-		return err
-	}
-	if resp.Payment.URL == "" {
-		return errNoHosted
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
-	return c.Redirect(resp.Payment.URL, fiber.StatusSeeOther)
+	return s.submitChoose(c, "/popup", true)
 }

@@ -61,6 +61,25 @@ func (ts *testServer) popupForm(t *testing.T) url.Values {
 	return f
 }
 
+// popupDetails runs the popup's choose form and returns its details form,
+// filled in.
+func (ts *testServer) popupDetails(t *testing.T) url.Values {
+	t.Helper()
+	resp, body := ts.postForm(t, "/checkout/wgt_notebook/popup", ts.popupForm(t))
+	q := seeOther(t, resp, body, "/checkout/wgt_notebook/details")
+	if q.Get("wasm") != "false" || q.Get("popup") != "1" {
+		t.Fatalf("popup's details query = %v", q)
+	}
+	resp, page := ts.do(t, "GET", "/checkout/wgt_notebook/details?"+q.Encode(), "", "")
+	if resp.StatusCode != http.StatusOK || !carriesNoWasm(page) || !containsTag(page, "input", `name="popup"`, `value="1"`) {
+		t.Fatalf("popup's details page = %d, carries wasm=false %v:\n%s", resp.StatusCode, carriesNoWasm(page), page)
+	}
+	for k, v := range buyerDetails() {
+		q[k] = v
+	}
+	return q
+}
+
 // The popup's first page runs without the WASM, and its form posts to the
 // popup's own path so the server knows to open a hosted session.
 func TestPopupPage(t *testing.T) {
@@ -76,7 +95,7 @@ func TestPopupPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Security-Policy") != sandboxCSP {
 		t.Fatalf("popup page = %d, CSP %q: %s", resp.StatusCode, resp.Header.Get("Content-Security-Policy"), page)
 	}
-	for _, want := range []string{`action="/checkout/wgt_notebook/popup"`, `>Continue to payment<`} {
+	for _, want := range []string{`action="/checkout/wgt_notebook/popup"`, `>Continue<`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("popup page lacks %s", want)
 		}
@@ -86,13 +105,20 @@ func TestPopupPage(t *testing.T) {
 	}
 }
 
-var inputTag = regexp.MustCompile(`<input [^>]*>`)
-
-// carriesNoWasm reports whether page has the hidden input wasm=false (go-app
-// writes attributes in any order).
+// carriesNoWasm reports whether page has the hidden input wasm=false.
 func carriesNoWasm(page string) bool {
-	for _, in := range inputTag.FindAllString(page, -1) {
-		if strings.Contains(in, `name="wasm"`) && strings.Contains(in, `value="false"`) {
+	return containsTag(page, "input", `name="wasm"`, `value="false"`)
+}
+
+// containsTag reports whether page has a tag element with all of attrs
+// (go-app writes attributes in any order).
+func containsTag(page, tag string, attrs ...string) bool {
+	for _, el := range regexp.MustCompile(`<`+tag+` [^>]*>`).FindAllString(page, -1) {
+		all := true
+		for _, a := range attrs {
+			all = all && strings.Contains(el, a)
+		}
+		if all {
 			return true
 		}
 	}
@@ -104,7 +130,7 @@ func carriesNoWasm(page string) bool {
 func TestPopupWithSandbox(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	resp, body := ts.postForm(t, "/checkout/wgt_notebook/popup", ts.popupForm(t))
+	resp, body := ts.postForm(t, "/checkout/wgt_notebook/details", ts.popupDetails(t))
 	q := seeOther(t, resp, body, "/checkout/wgt_notebook/pay")
 	if q.Get("wasm") != "false" || q.Get("o") != publisherOrigin {
 		t.Fatalf("pay page query = %v", q)
@@ -133,7 +159,7 @@ func TestPopupWithSandbox(t *testing.T) {
 func TestPopupWithStripe(t *testing.T) {
 	t.Parallel()
 	ts := newHostedTest(t)
-	resp, body := ts.postForm(t, "/checkout/wgt_notebook/popup", ts.popupForm(t))
+	resp, body := ts.postForm(t, "/checkout/wgt_notebook/details", ts.popupDetails(t))
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "https://checkout.stripe.com/c/pay/cs_test_") {
 		t.Fatalf("popup submit = %d to %q: %s", resp.StatusCode, loc, body)

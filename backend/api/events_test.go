@@ -310,9 +310,9 @@ func TestFunnelRatesNeverExceedOne(t *testing.T) {
 	if resp.StatusCode != 201 {
 		t.Fatalf("checkout from the hosted page = %d %s", resp.StatusCode, body)
 	}
-	form := ts.chooseForm(t, "wgt_notebook", 0, "1")
+	form := ts.detailsForm(t, "wgt_notebook")
 	form.Set("t", token)
-	resp, body = ts.postForm(t, "/checkout/wgt_notebook", form)
+	resp, body = ts.postForm(t, "/checkout/wgt_notebook/details", form)
 	seeOther(t, resp, body, "/checkout/wgt_notebook/pay")
 
 	f := ts.funnel(t, in, "widget=wgt_notebook")

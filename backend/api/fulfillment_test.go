@@ -26,12 +26,26 @@ func paidOrderWithBuyer(t *testing.T, ts *testServer, buyer *buycard.Buyer, to *
 		must(t, ts.db.CreateShippingZone(ctx, zone))
 		rate = zone.Rates[0].ID
 	}
-	o, err := ts.db.CreateOrder(ctx, buycard.NewOrder{
+	n := ts.notebookOrder(card)
+	n.Buyer, n.ShipTo, n.ShippingRateID = buyer, to, rate
+	return ts.payNewOrder(t, n)
+}
+
+// notebookOrder is a new order of one demo notebook (card) through the
+// demo placement.
+func (ts *testServer) notebookOrder(card *buycard.Card) buycard.NewOrder {
+	return buycard.NewOrder{
 		Claims: buycard.PlacementClaims{WidgetID: "wgt_notebook", ProductID: card.Product.ID, PublisherID: demoPublisher,
 			PlacementID: "plc_feednotebook", PriceVersion: card.Product.PriceVersion, ExpiresAt: ts.now.Add(1e12)},
 		VariantID: card.Product.Variants[0].ID, Quantity: 1, Now: ts.now, ExpiresAt: ts.now.Add(1e12),
-		Buyer: buyer, ShipTo: to, ShippingRateID: rate,
-	})
+	}
+}
+
+// payNewOrder stores n and pays it in the sandbox.
+func (ts *testServer) payNewOrder(t *testing.T, n buycard.NewOrder) *buycard.Order {
+	t.Helper()
+	ctx := t.Context()
+	o, err := ts.db.CreateOrder(ctx, n)
 	must(t, err)
 	session := "cs_" + o.ID
 	must(t, ts.db.AttachPaymentSession(ctx, o.ID, "sandbox", session))

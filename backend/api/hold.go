@@ -47,7 +47,7 @@ func (s *Server) postOrderHold(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendOrder(c, order)
+	return s.sendOrder(c, order)
 }
 
 // postOrderRelease cancels the pending order in the path, whose shopper
@@ -63,7 +63,7 @@ func (s *Server) postOrderRelease(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendOrder(c, order)
+	return s.sendOrder(c, order)
 }
 
 // releaseOrder cancels order id if it is pending. The provider's session

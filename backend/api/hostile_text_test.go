@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -41,11 +42,12 @@ var markupBreakers = []string{
 
 // merchantPages are the pages that carry merchant text, each rendered
 // through the real server from the store.
-var merchantPages = []string{"card", "product page", "choose", "popup", "pay", "receipt", "embed preview", "console"}
+var merchantPages = []string{"card", "product page", "choose", "popup", "details", "pay", "receipt", "order page", "embed preview", "console"}
 
 // TestMerchantTextCannotChangePages stores each hostile string as every
 // piece of merchant text of a product (merchant name, title, description,
-// image and its alt text, variant, option, button label), renders every page that carries it and parses the result as a browser
+// image and its alt text, variant, option, button label, the settings'
+// business name, support email and refund policy), renders every page that carries it and parses the result as a browser
 // would: the element tree, each element with its attribute names, must be
 // exactly the one rendered with harmless text, and the text must come
 // through whole where it is shown. (The design fields, drawn into style
@@ -63,7 +65,7 @@ func TestMerchantTextCannotChangePages(t *testing.T) {
 			}
 			// Browsers drop NUL from text.
 			shown := strings.ReplaceAll(text, "\x00", "")
-			for _, page := range []string{"card", "product page", "choose", "pay", "receipt"} {
+			for _, page := range []string{"card", "product page", "choose", "details", "pay", "receipt", "order page"} {
 				if !slices.Contains(got[page].texts, shown) {
 					t.Errorf("%s does not show the title %q whole; texts: %q", page, shown, got[page].texts)
 				}
@@ -109,6 +111,7 @@ func renderMerchantPages(t *testing.T, text string) map[string]renderedPage {
 	get("product page", "/p/wgt_notebook")
 	get("choose", "/checkout/wgt_notebook?t="+url.QueryEscape(token)+"&lang=en")
 	get("popup", "/checkout/wgt_notebook/popup?t="+url.QueryEscape(token)+"&lang=en&wasm=false")
+	get("details", "/checkout/wgt_notebook/details?"+ts.chooseDetails(t, "wgt_notebook", "1").Encode())
 	q := ts.formCheckout(t, "1")
 	get("pay", "/checkout/wgt_notebook/pay?"+q.Encode())
 	resp, body := ts.postForm(t, "/checkout/wgt_notebook/pay", url.Values{
@@ -116,6 +119,8 @@ func renderMerchantPages(t *testing.T, text string) map[string]renderedPage {
 		"card_number": {"4242 4242 4242 4242"},
 	})
 	get("receipt", "/checkout/wgt_notebook/receipt?"+seeOther(t, resp, body, "/checkout/wgt_notebook/receipt").Encode())
+	get("order page", "/order?t="+url.QueryEscape(ts.tokens.SignOrderPage(buycard.OrderPageClaims{
+		OrderID: q.Get("order"), ExpiresAt: ts.now.Add(time.Hour)})))
 	get("embed preview", "/embed/preview?widget=wgt_notebook")
 	get("console", "/console/products")
 
@@ -142,6 +147,9 @@ func storeMerchantText(t *testing.T, dbPath, text string) {
 		 image_url = ?1 WHERE id = 'prd_notebook'`,
 		`UPDATE variants SET name = ?1 WHERE product_id = 'prd_notebook'`,
 		`UPDATE widgets SET cta = ?1 WHERE id = 'wgt_notebook'`,
+		`INSERT INTO merchant_settings (merchant_id, business_name, support_email, refund_policy, origin_country,
+			tax_id, tax_mode, prices_include_tax, tax_shipping, ask_phone, updated_at)
+		 SELECT id, ?1, ?1, ?1, '', '', 'none', 0, 0, 0, created_at FROM merchants WHERE id = 'mer_northwind'`,
 	} {
 		if _, err := db.ExecContext(t.Context(), stmt, text); err != nil {
 			t.Fatalf("%s: %v", stmt, err)

@@ -20,13 +20,14 @@ func (s *Server) getOrder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendOrder(c, order)
+	return s.sendOrder(c, order)
 }
 
-// sendOrder answers with order, which no cache may keep.
-func sendOrder(c *fiber.Ctx, order *buycard.Order) error {
+// sendOrder answers with order, which no cache may keep, and the link to
+// its page once it is paid.
+func (s *Server) sendOrder(c *fiber.Ctx, order *buycard.Order) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(orderResponse{Order: order})
+	return c.JSON(orderResponse{Order: order, PageURL: s.orderPageURL(order)})
 }
 
 // bearerOrderID returns the order id of the path when the request

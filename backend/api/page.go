@@ -20,11 +20,17 @@ var goAppResources = []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/ma
 // nothing else in a URL (the form error above all) reaches it.
 // go-app's wasm=false rides along on every step of a page that runs
 // without the WASM (the popup checkout).
+// The details step adds the choice and the popup mark; its page never
+// takes the details themselves from a URL: only its form posts them.
 var (
 	chooseParams  = []string{"t", "o", "lang", "wasm"}
-	payParams     = []string{"order", "ot", "cs", "o", "lang", "wasm"}
+	detailsParams = []string{"t", "o", "lang", "wasm", "variant_id", "quantity", storefront.PopupParam}
+	payParams     = []string{"order", "ot", "cs", "t", "o", "lang", "wasm", storefront.PopupParam}
 	receiptParams = []string{"order", "ot", "o", "lang", "wasm"}
 )
+
+// pageDetails is the details step's page, /checkout/{widget}/details.
+const pageDetails = "details"
 
 // pageRoutes mounts the go-app checkout pages, their no-JS form posts
 // (checkout_form.go) and go-app's own resources. storefront.Register must
@@ -36,7 +42,7 @@ func (s *Server) pageRoutes() {
 		Version:  s.Wasm.Hash,
 		Domain:   strings.TrimPrefix(strings.TrimPrefix(s.PublicURL, "https://"), "http://"),
 		Stripe:   s.StripePublishableKey != "",
-		Loaders:  storefront.Loaders{Offer: s.loadOffer, Order: s.loadOrderView},
+		Loaders:  storefront.Loaders{Offer: s.loadOffer, Order: s.loadOrderView, Quote: s.quotePage},
 	}))
 	for _, p := range goAppResources {
 		s.app.Get(p, s.goapp)
@@ -45,6 +51,9 @@ func (s *Server) pageRoutes() {
 	s.app.Post("/checkout/:widget", s.postChooseForm)
 	s.app.Get("/checkout/:widget/popup", s.getPopupPage)
 	s.app.Post("/checkout/:widget/popup", s.postPopupForm)
+	s.app.Get("/checkout/:widget/details", s.getDetailsPage)
+	s.app.Post("/checkout/:widget/details", s.postDetailsForm)
+	s.app.Post("/checkout/:widget/change", s.postChangeForm)
 	s.app.Get("/checkout/:widget/pay", s.getPayPage)
 	s.app.Post("/checkout/:widget/pay", s.postPayForm)
 	s.app.Get("/checkout/:widget/receipt", s.getReceiptPage)
@@ -59,6 +68,14 @@ func (s *Server) getChoosePage(c *fiber.Ctx) error {
 func (s *Server) renderChoose(c *fiber.Ctx, page string, q url.Values) error {
 	_, err := s.verifyPlacement(c.Params("widget"), q.Get("t"))
 	return s.renderCheckout(c, page, q, err)
+}
+
+// getDetailsPage is the details step of a choice: buyer, address,
+// shipping and code, with the price so far.
+func (s *Server) getDetailsPage(c *fiber.Ctx) error {
+	q := pick(c.Query, detailsParams)
+	_, err := s.formOffer(c.UserContext(), c.Params("widget"), q)
+	return s.renderCheckout(c, "/"+pageDetails, q, err)
 }
 
 // getPayPage is the payment step of a pending order: the sandbox's test

@@ -147,7 +147,7 @@ func productJSONLD(card *buycard.Card, pageURL string) (string, error) {
 	offers := make([]offer, 0, len(p.Variants))
 	for _, v := range p.Variants {
 		availability := "https://schema.org/InStock"
-		if !v.Available(1) || !card.Merchant.ChargesEnabled {
+		if !v.Available(1) || !card.Merchant.ChargesEnabled || card.Product.CheckLicenseKeys(1) != nil {
 			availability = "https://schema.org/OutOfStock"
 		}
 		offers = append(offers, offer{

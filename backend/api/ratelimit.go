@@ -86,6 +86,21 @@ func (s *Server) checkoutLimits() []fiber.Handler {
 	return handlers
 }
 
+// orderingOnly limits the details form's posts that make an order: its
+// Apply code and Update shipping (action) only price it.
+func orderingOnly(limits []fiber.Handler) []fiber.Handler {
+	wrapped := make([]fiber.Handler, len(limits))
+	for i, limit := range limits {
+		wrapped[i] = func(c *fiber.Ctx) error {
+			if c.FormValue("action") != "" {
+				return c.Next()
+			}
+			return limit(c)
+		}
+	}
+	return wrapped
+}
+
 // limitReached answers a limited request with an ERATELIMIT error; the
 // limiter has set Retry-After already.
 func limitReached(what string) fiber.Handler {

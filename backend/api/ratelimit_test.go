@@ -107,15 +107,21 @@ func TestCheckoutLimitPerIP(t *testing.T) {
 		}
 	}
 	// The third, through the form, passes the limiter on to the form's handler.
-	resp, body := ts.postForm(t, "/checkout/wgt_notebook", ts.chooseForm(t, "wgt_notebook", 0, "1"), xff("198.51.100.7")...)
+	details := ts.detailsForm(t, "wgt_notebook")
+	resp, body := ts.postForm(t, "/checkout/wgt_notebook/details", details, xff("198.51.100.7")...)
 	seeOther(t, resp, body, "/checkout/wgt_notebook/pay")
 	stock, orders := ts.stock(t, "wgt_notebook", 0), ts.pendingOrders(t)
 
 	resp, body = ts.tryCheckout(t, "wgt_notebook:plc_feednotebook", xff("198.51.100.7")...)
 	wantLimited(t, resp, body, fromNetwork, false)
 	// The form counts against the same limit and shows the error page.
-	resp, page := ts.postForm(t, "/checkout/wgt_notebook", ts.chooseForm(t, "wgt_notebook", 0, "1"), xff("198.51.100.7")...)
+	resp, page := ts.postForm(t, "/checkout/wgt_notebook/details", details, xff("198.51.100.7")...)
 	wantLimited(t, resp, page, fromNetwork, true)
+	// Applying a code only prices the order: it is not limited.
+	details.Set("action", "apply")
+	if resp, page := ts.postForm(t, "/checkout/wgt_notebook/details", details, xff("198.51.100.7")...); resp.StatusCode != 200 {
+		t.Errorf("apply past the limit = %d: %s", resp.StatusCode, page)
+	}
 
 	if got := ts.stock(t, "wgt_notebook", 0); got != stock {
 		t.Errorf("stock moved from %d to %d on limited checkouts", stock, got)
@@ -194,8 +200,9 @@ func TestCheckoutLimitPerPublisher(t *testing.T) {
 	stock, orders := ts.stock(t, "wgt_notebook", 0), ts.pendingOrders(t)
 	resp, body := ts.tryCheckout(t, "wgt_notebook:plc_feednotebook", xff("198.51.100.3")...)
 	wantLimited(t, resp, body, onSite, false)
-	resp, page := ts.postForm(t, "/checkout/wgt_notebook", url.Values{
+	resp, page := ts.postForm(t, "/checkout/wgt_notebook/details", url.Values{
 		"t": {ts.cardToken(t, "wgt_notebook:plc_feednotebook")}, "variant_id": {ts.variantID(t, "wgt_notebook", 0)}, "quantity": {"1"},
+		"email": {"ada@example.com"}, "name": {"Ada Lovelace"},
 	}, xff("198.51.100.4")...)
 	wantLimited(t, resp, page, onSite, true)
 	if got := ts.stock(t, "wgt_notebook", 0); got != stock || ts.pendingOrders(t) != orders {

@@ -15,6 +15,8 @@ type sandboxPayRequest struct {
 
 type orderResponse struct {
 	Order *buycard.Order `json:"order"`
+	// PageURL is the shopper's order page (order_page.go), once paid.
+	PageURL string `json:"page_url,omitempty"`
 }
 
 // postSandboxPay is the sandbox provider's payment form submission as
@@ -28,8 +30,7 @@ func (s *Server) postSandboxPay(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(orderResponse{Order: order})
+	return s.sendOrder(c, order)
 }
 
 // payWithTestCard turns a test card into a payment event applied through

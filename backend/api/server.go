@@ -297,9 +297,9 @@ func (s *Server) routes() {
 
 	s.assetRoutes()
 	if len(limits) > 0 {
-		// Before pageRoutes' POST /checkout/:widget (postChooseForm),
-		// which the limiters pass on to.
-		s.app.Post("/checkout/:widget", limits...)
+		// Before pageRoutes' POST /checkout/:widget/details
+		// (postDetailsForm), which the limiters pass on to.
+		s.app.Post("/checkout/:widget/details", orderingOnly(limits)...)
 	}
 	s.app.Get("/p/:widget", s.getProductPage)
 	s.app.Get("/images/:name", s.getImage)
@@ -309,6 +309,7 @@ func (s *Server) routes() {
 		s.app.Get("/checkout/return", s.getStripeReturn)
 	}
 	s.app.Get(embedPreviewPath, s.getEmbedPreview)
+	s.orderPageRoutes()
 	s.pageRoutes()
 	s.consoleRoutes()
 }

@@ -71,8 +71,7 @@ func TestCheckoutCSP(t *testing.T) {
 func TestStripePayPage(t *testing.T) {
 	t.Parallel()
 	ts := newStripeServer(t)
-	resp, body := ts.postForm(t, "/checkout/wgt_notebook", ts.chooseForm(t, "wgt_notebook", 0, "1"))
-	q := seeOther(t, resp, body, "/checkout/wgt_notebook/pay")
+	q := ts.formCheckout(t, "1")
 	cs := q.Get("cs")
 	if q.Get("wasm") != "false" || !strings.HasPrefix(cs, "cs_test_") || !strings.Contains(cs, "_secret_") {
 		t.Fatalf("pay page query = %v", q)

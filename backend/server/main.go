@@ -52,6 +52,7 @@ type Store interface {
 	buycard.SellerService
 	buycard.FulfillmentService
 	buycard.DeliveryService
+	buycard.ErasureService
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error

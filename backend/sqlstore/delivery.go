@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/buycard/buycard"
@@ -228,5 +229,127 @@ func (db *Store) OrderLicenseKeys(ctx context.Context, orderID string) (_ []*buy
 		}
 		return list, rows.Err()
 	}, `SELECT id, product_id, license_key, order_id, created_at, assigned_at FROM license_keys
-		WHERE order_id = $1 ORDER BY assigned_at, id`, orderID)
+		WHERE order_id = $1 ORDER BY assigned_at, created_at, position`, orderID)
+}
+
+// assignOrderLicenseKeys takes one key per unit of o, just paid in tx,
+// when its product delivers license keys (has a pool at all). Units the
+// pool has no key left for are added to o.Oversold, as units a payment
+// could not take from stock are: the money was taken, so the order is
+// paid and the merchant adds keys or refunds (buycard.Order.Oversold).
+func (db *Store) assignOrderLicenseKeys(ctx context.Context, tx Tx, o *buycard.Order) error {
+	var pool int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM license_keys WHERE product_id = $1`, o.ProductID).Scan(&pool); err != nil || pool == 0 {
+		return err
+	}
+	now := time.Now()
+	for i := range o.Quantity {
+		_, err := db.assignLicenseKey(ctx, tx, o.ProductID, o.ID, now)
+		if errors.Is(err, buycard.ErrLicenseKeysSoldOut) {
+			o.Oversold += o.Quantity - i
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setLicenseKeysFree fills in Product.LicenseKeysFree of the cards whose
+// product is digital and has a license key pool. Only digital products
+// are asked about, so reading other cards costs no query.
+func setLicenseKeysFree(ctx context.Context, tx Tx, cards map[string]*buycard.Card) error {
+	var ids []string
+	for _, c := range cards {
+		if c.Product.Kind == buycard.ProductDigital && !slices.Contains(ids, c.Product.ID) {
+			ids = append(ids, c.Product.ID)
+		}
+	}
+	for _, id := range ids {
+		var pool, free int
+		err := tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN order_id IS NULL THEN 1 ELSE 0 END), 0)
+			FROM license_keys WHERE product_id = $1`, id).Scan(&pool, &free)
+		if err != nil {
+			return err
+		}
+		for _, c := range cards {
+			if c.Product.ID == id && pool > 0 {
+				n := free // each card its own, as its variants
+				c.Product.LicenseKeysFree = &n
+			}
+		}
+	}
+	return nil
+}
+
+// OrderDownloads implements buycard.DeliveryService.
+func (db *Store) OrderDownloads(ctx context.Context, orderID string) (_ []*buycard.OrderDownload, err error) {
+	defer db.wrap(&err, "order downloads")
+	return snapshot(ctx, db, func(tx Tx) ([]*buycard.OrderDownload, error) {
+		o, err := findOrderByID(ctx, tx, orderID, "")
+		if err != nil || !o.Delivers() {
+			return nil, err
+		}
+		rows, err := tx.Query(ctx, `SELECT `+deliveryFileColumns+`,
+				COALESCE((SELECT d.downloads FROM order_downloads d WHERE d.order_id = $1 AND d.file_id = delivery_files.id), 0)
+			FROM delivery_files WHERE product_id = $2 ORDER BY created_at, id`, o.ID, o.ProductID)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var list []*buycard.OrderDownload
+		for rows.Next() {
+			d := new(buycard.OrderDownload)
+			f := &d.DeliveryFile
+			if err := rows.Scan(&f.ID, &f.ProductID, &f.Name, &f.SHA256, &f.Size, &f.ContentType, &f.CreatedAt, &d.Downloads); err != nil {
+				return nil, err
+			}
+			list = append(list, d)
+		}
+		return list, rows.Err()
+	})
+}
+
+// RecordDownload implements buycard.DeliveryService. The count is one
+// upsert whose update only applies under the limit: of concurrent
+// downloads of the last allowed one, one changes a row and the others
+// none.
+func (db *Store) RecordDownload(ctx context.Context, orderID, fileID string) (_ *buycard.DeliveryFile, err error) {
+	defer db.wrap(&err, "record download")
+	return write(ctx, db, func(tx Tx) (*buycard.DeliveryFile, error) {
+		o, err := findOrderByID(ctx, tx, orderID, "")
+		if err != nil {
+			return nil, err
+		}
+		if !o.Delivers() {
+			return nil, buycard.Errorf(buycard.ECONFLICT, "This order is %s: it has nothing to download.", orderState(o))
+		}
+		f, err := scanDeliveryFile(tx.QueryRow(ctx, `SELECT `+deliveryFileColumns+` FROM delivery_files
+			WHERE id = $1 AND product_id = $2`, fileID, o.ProductID))
+		if errors.Is(err, ErrNoRows) {
+			return nil, buycard.Errorf(buycard.ENOTFOUND, "File %q not found.", fileID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		n, err := tx.Exec(ctx, `INSERT INTO order_downloads (order_id, file_id, downloads) VALUES ($1, $2, 1)
+			ON CONFLICT (order_id, file_id) DO UPDATE SET downloads = order_downloads.downloads + 1
+			WHERE order_downloads.downloads < $3`, o.ID, f.ID, buycard.MaxDownloads)
+		switch {
+		case err != nil:
+			return nil, err
+		case n == 0:
+			return nil, buycard.ErrDownloadsUsedUp
+		}
+		return f, nil
+	})
+}
+
+// orderState names why an order that does not deliver does not.
+func orderState(o *buycard.Order) string {
+	if o.Status == buycard.OrderPaid {
+		return "refunded"
+	}
+	return string(o.Status)
 }

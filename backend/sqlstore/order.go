@@ -273,9 +273,10 @@ func recordEvent(ctx context.Context, tx Tx, e buycard.PaymentEvent, orderID str
 }
 
 // applyEvent moves o according to e, as buycard.Order.Apply says, and
-// stores what changed; a payment appends the sale journal in the same
-// transaction.
+// stores what changed; a payment takes the order's license keys and
+// appends the sale journal in the same transaction.
 func (db *Store) applyEvent(ctx context.Context, tx Tx, o *buycard.Order, e buycard.PaymentEvent) error {
+	wasPaid := o.Status == buycard.OrderPaid
 	stock, changed, err := o.Apply(e)
 	if err != nil || !changed {
 		return err
@@ -284,7 +285,15 @@ func (db *Store) applyEvent(ctx context.Context, tx Tx, o *buycard.Order, e buyc
 		paidAt := db.dialect.StoredTime(*o.PaidAt)
 		o.PaidAt = &paidAt
 	}
-	if err := db.saveOrder(ctx, tx, o, stock); err != nil {
+	if err := db.restock(ctx, tx, o, stock, time.Now()); err != nil {
+		return err
+	}
+	if o.Status == buycard.OrderPaid && !wasPaid {
+		if err := db.assignOrderLicenseKeys(ctx, tx, o); err != nil {
+			return err
+		}
+	}
+	if err := updateOrderState(ctx, tx, o); err != nil {
 		return err
 	}
 	return ledger.AppendPaymentEvent(ctx, tx.Ledger(), o, e)

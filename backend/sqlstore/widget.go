@@ -102,7 +102,7 @@ func (db *Store) findCards(ctx context.Context, tx Tx, widgetIDs []string) (map[
 		// Cards of one product get their own copy to change freely.
 		c.Product.Variants = slices.Clone(variants[c.Product.ID])
 	}
-	return cards, nil
+	return cards, setLicenseKeysFree(ctx, tx, cards)
 }
 
 // cardsQuery selects the cards of the widgets in the list $1, without

@@ -108,10 +108,14 @@ func testLicenseKeys(t *testing.T, s Store) {
 	}
 	wantCounts(t, s, f.Product.ID, buycard.LicenseKeyCounts{Free: 3})
 
-	var got []string
-	for range 3 {
+	var orders []*buycard.Order // made while keys are free: an empty pool refuses new orders
+	for range 4 {
 		o, err := s.CreateOrder(ctx, f.NewOrder(0, 1))
 		must(t, err)
+		orders = append(orders, o)
+	}
+	var got []string
+	for _, o := range orders[:3] {
 		k, err := s.AssignLicenseKey(ctx, f.Product.ID, o.ID)
 		must(t, err)
 		if k.OrderID != o.ID || k.AssignedAt == nil {
@@ -128,9 +132,7 @@ func testLicenseKeys(t *testing.T, s Store) {
 		t.Errorf("assigned %q, want %q", got, want)
 	}
 	wantCounts(t, s, f.Product.ID, buycard.LicenseKeyCounts{Assigned: 3})
-	o, err := s.CreateOrder(ctx, f.NewOrder(0, 1))
-	must(t, err)
-	if _, err := s.AssignLicenseKey(ctx, f.Product.ID, o.ID); err == nil || buycard.ErrorMessage(err) != buycard.ErrorMessage(buycard.ErrLicenseKeysSoldOut) {
+	if _, err := s.AssignLicenseKey(ctx, f.Product.ID, orders[3].ID); err == nil || buycard.ErrorMessage(err) != buycard.ErrorMessage(buycard.ErrLicenseKeysSoldOut) {
 		t.Errorf("empty pool: %v, want sold out", err)
 	}
 	if _, err := s.AssignLicenseKey(ctx, f.Product.ID, "ord_missing"); buycard.ErrorCode(err) != buycard.ENOTFOUND {

@@ -30,6 +30,7 @@ type Store interface {
 	buycard.SellerService
 	buycard.FulfillmentService
 	buycard.DeliveryService
+	buycard.ErasureService
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -109,6 +110,10 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"DeliveryFiles", testDeliveryFiles},
 		{"LicenseKeys", testLicenseKeys},
 		{"ConcurrentLicenseKeys", testConcurrentLicenseKeys},
+		{"LicenseKeysAtPayment", testLicenseKeysAtPayment},
+		{"ConcurrentPaymentsOnLastKey", testConcurrentPaymentsOnLastKey},
+		{"Downloads", testDownloads},
+		{"EraseBuyer", testEraseBuyer},
 		{"MerchantSettings", testMerchantSettings},
 		{"ProductKind", testProductKind},
 		{"ShippingZones", testShippingZones},

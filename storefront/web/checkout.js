@@ -60,7 +60,7 @@
   // page can frame the checkout with scripts off, <iframe sandbox>).
   d.addEventListener("submit", (e) => {
     if (wasm()) return;
-    const form = e.target, button = form.querySelector("[type=submit]");
+    const form = e.target, button = e.submitter || form.querySelector("[type=submit]");
     form.elements.js || form.append(Object.assign(d.createElement("input"), { type: "hidden", name: "js", value: "1" }));
     if (form.classList.contains("bc-done")) {
       if (peer) {

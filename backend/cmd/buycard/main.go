@@ -26,6 +26,10 @@
 //	                       link to set the password
 //	buycard user reset-link EMAIL
 //	                       print a one-time link to set a user's password
+//	buycard buyer erase EMAIL
+//	                       erase a buyer's personal data (orders' buyer and
+//	                       street address, discount redemptions' buyer key),
+//	                       keeping every money record
 //
 // Configuration comes from the environment; see the README.
 // BUYCARD_DATABASE_URL chooses the store: sqlite:PATH (the default,
@@ -94,13 +98,18 @@ func run(logger *slog.Logger, args []string, stdout io.Writer) error {
 			return err
 		}
 		return accountCommand(ctx, m, cmd, args, stdout)
+	case "buyer":
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		return buyerCommand(ctx, m, args, stdout)
 	case "ledger", "statement", "release", "payouts", "contract", "reconcile":
 		if err := m.Open(ctx); err != nil {
 			return err
 		}
 		return ledgerCommand(ctx, m, cmd, args, stdout)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts, contract, reconcile, connect, admin create, user reset-link)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, seed-demo, precompress, ledger verify, statement, release, payouts, contract, reconcile, connect, admin create, user reset-link, buyer erase)", cmd)
 }
 
 func serve(ctx context.Context, m *server.Main) error {
