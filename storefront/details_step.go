@@ -39,7 +39,7 @@ type detailsStep struct {
 func fieldID(name string) string { return "bc-f-" + name }
 
 func (s *detailsStep) Render() app.UI {
-	s.Form.class = "bc-details"
+	s.Form.class, s.Form.noValidate = "bc-details", true
 	return s.Form.render(s.OnContinue,
 		// The form's default button, which Enter in a field presses: the
 		// step's own, not the Apply or Update shipping before it.
@@ -149,13 +149,9 @@ func withDescription(control app.UI, ids string, invalid bool) app.UI {
 	return control
 }
 
-// renderCountry is a select of the countries the offer ships to; with
-// only one, it is chosen.
+// renderCountry is a select of the countries the offer ships to.
 func (s *detailsStep) renderCountry() app.UI {
 	id, selected := fieldID(fieldCountry), s.Details.Country
-	if len(s.Checkout.ShipCountries) == 1 && selected == "" {
-		selected = s.Checkout.ShipCountries[0]
-	}
 	options := []app.UI{app.Option().Value("").Text(tr(s.Lang, msgChooseCountry))}
 	for _, code := range s.Checkout.ShipCountries {
 		options = append(options, option(code, buycard.CountryName(code), code == selected))
