@@ -224,11 +224,22 @@ func TestForeignMessagesChangeNothing(t *testing.T) {
 // clickIn clicks an element of a checkout page (in the overlay's frame or
 // a window of its own) with the mouse, once the page's clickjacking guard
 // lets clicks count (checkout.js).
+// A page that grows (a step's new content) makes the guard wait again, so
+// a click sent in that moment is refused: it is sent again.
 func clickIn(t *testing.T, frame context.Context, selector string) {
 	t.Helper()
-	if err := chromedp.Do(frame, chromedp.WaitReady("html[data-bc-armed]"), chromedp.WaitEnabled(chromedp.CSS(selector)), chromedp.Click(chromedp.CSS(selector))); err != nil {
-		t.Fatalf("click %s: %v", selector, err)
+	const refused = `+(document.documentElement.dataset.bcRefused ?? 0)`
+	for range 5 {
+		before, _ := chromedp.Run(frame, chromedp.Evaluate[int](refused))
+		if err := chromedp.Do(frame, chromedp.WaitReady("html[data-bc-armed]"), chromedp.WaitEnabled(chromedp.CSS(selector)), chromedp.Click(chromedp.CSS(selector))); err != nil {
+			t.Fatalf("click %s: %v", selector, err)
+		}
+		// An error: the click left the page, so it counted.
+		if after, err := chromedp.Run(frame, chromedp.Evaluate[int](refused)); err != nil || after == before {
+			return
+		}
 	}
+	t.Fatalf("click %s: refused five times", selector)
 }
 
 // enterDetails fills in the details step as the buyer of a product that
