@@ -2,12 +2,14 @@ package api_test
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/api"
 )
 
 // physicalNotebook makes the demo notebook a physical product its
@@ -313,5 +315,32 @@ func TestOfferCheckoutFields(t *testing.T) {
 	got = offer("wgt_tee").Checkout
 	if got.Kind != buycard.ProductService || len(got.ShipCountries) != 0 || got.Seller.Name != "Northwind Goods Ltd" {
 		t.Errorf("tee's checkout = %+v", got)
+	}
+}
+
+// TestCheckoutKeepsBuyerOutOfLogs checks out with a buyer and an address,
+// and is refused one, with the request log on: neither names the buyer.
+func TestCheckoutKeepsBuyerOutOfLogs(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	ts := newTestServerWith(t, func(_ *api.Config, svc *api.Services) {
+		svc.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	standard, _ := physicalNotebook(t, ts)
+	buyer := map[string]string{"email": "secret.shopper@example.com", "name": "Zelda Quux", "phone": "+1 212 555 0199"}
+	for _, to := range []map[string]string{newYorkAddress, {"name": "Zelda Quux", "line1": "77 Hidden Lane", "city": "Nowhere", "country": "ZZ"}} {
+		for _, path := range []string{"/v1/checkout/quote", "/v1/checkout"} {
+			ts.do(t, "POST", path, "application/json", ts.notebookCheckout(t, map[string]any{
+				"buyer": buyer, "ship_to": to, "shipping_rate_id": standard, "discount_code": "NOTE25"}))
+		}
+	}
+	got := logs.String()
+	if !strings.Contains(got, "/v1/checkout") {
+		t.Fatalf("no request logged: %s", got)
+	}
+	for _, pii := range []string{"secret.shopper", "Zelda", "Quux", "555 0199", "5550199", "Hidden Lane", "Main St"} {
+		if strings.Contains(got, pii) {
+			t.Errorf("the log shows %q: %s", pii, got)
+		}
 	}
 }

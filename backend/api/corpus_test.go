@@ -297,6 +297,9 @@ func (c *corpus) goodValues(f corpusFixture) map[string]any {
 		"page": "AbCdEfGhIjKlMnOpQrSt_-", "type": "click", "at": c.ts.now.UnixMilli(), "url": "https://cdn.example.com/a.png",
 		"client_secret": f.order.Payment.ClientSecret, "card_number": "4242424242424242",
 		"Idempotency-Key": "corpus-refund", "code": "CORPUS10", "percent_bps": 1500, "Stripe-Signature": "t=1,v1=00",
+		// A checkout of the corpus's product, which does not ship: a buyer
+		// with a phone, the merchant's code, no address.
+		"phone": "+1 212 555 0100", "discount_code": "CORPUS10", "ship_to": nil, "shipping_rate_id": "",
 	}
 }
 

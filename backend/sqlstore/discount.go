@@ -11,12 +11,12 @@ import (
 )
 
 // Discount codes (discount.go at the root) and their uses, in each store's
-// migration 00019. A use is counted by redeemDiscount, which runs in the
-// caller's write transaction so that CreateOrder can take an order's code
-// with its stock: the code's row is locked, the per-buyer uses counted
-// under that lock, and redeemed raised by a conditional UPDATE that never
-// passes max_redemptions, so that of N checkouts racing for a code's last
-// use exactly one gets it. The migration's triggers give a use back when
+// migration 00019. A use is counted by takeUse, in the caller's write
+// transaction (CreateOrder's, which takes an order's code with its stock,
+// or RedeemDiscount's): the code's row is locked when it is looked up, the
+// per-buyer uses counted under that lock, and redeemed raised by a
+// conditional UPDATE that never passes max_redemptions, so that of N
+// checkouts racing for a code's last use exactly one gets it. The migration's triggers give a use back when
 // its order is canceled or expires.
 
 var _ buycard.DiscountService = (*Store)(nil)

@@ -13,11 +13,16 @@ import (
 func (db *Store) MerchantSettings(ctx context.Context, merchantID string) (_ *buycard.MerchantSettings, err error) {
 	defer db.wrap(&err, "merchant settings")
 	return snapshot(ctx, db, func(tx Tx) (*buycard.MerchantSettings, error) {
-		return merchantSettings(ctx, tx, merchantID)
+		s, err := merchantSettings(ctx, tx, merchantID)
+		if err == nil && s.UpdatedAt.IsZero() { // never saved: is there such a merchant?
+			err = requireRow(ctx, tx, "merchants", "Merchant", merchantID)
+		}
+		return s, err
 	})
 }
 
-// merchantSettings reads the merchant's settings in tx.
+// merchantSettings reads the settings of merchantID, known to exist, in
+// tx: the defaults when it never saved any.
 func merchantSettings(ctx context.Context, tx Tx, merchantID string) (*buycard.MerchantSettings, error) {
 	s := buycard.NewMerchantSettings(merchantID)
 	err := tx.QueryRow(ctx, `
@@ -27,7 +32,7 @@ func merchantSettings(ctx context.Context, tx Tx, merchantID string) (*buycard.M
 		&s.BusinessName, &s.SupportEmail, &s.RefundPolicy, &s.OriginCountry, &s.TaxID, &s.TaxMode,
 		&s.PricesIncludeTax, &s.TaxShipping, &s.AskPhone, &s.UpdatedAt)
 	if errors.Is(err, ErrNoRows) {
-		return s, requireRow(ctx, tx, "merchants", "Merchant", merchantID)
+		return s, nil
 	}
 	return s, err
 }

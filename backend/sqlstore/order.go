@@ -32,7 +32,7 @@ func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*b
 	if err != nil {
 		return nil, err
 	}
-	if n.Pricing, err = db.pricing(ctx, tx, card.Merchant.ID, n.DiscountCode, db.dialect.ForUpdate); err != nil {
+	if n.Pricing, err = db.pricing(ctx, tx, card, n.DiscountCode, db.dialect.ForUpdate); err != nil {
 		return nil, err
 	}
 	if n.Contract, err = contractOf(ctx, tx, card.Merchant.ID, n.Credited().PublisherID); err != nil {

@@ -20,7 +20,7 @@ func (db *Store) QuoteOrder(ctx context.Context, n buycard.NewOrder) (_ *buycard
 		if err != nil {
 			return nil, err
 		}
-		if n.Pricing, err = db.pricing(ctx, tx, card.Merchant.ID, n.DiscountCode, ""); err != nil {
+		if n.Pricing, err = db.pricing(ctx, tx, card, n.DiscountCode, ""); err != nil {
 			return nil, err
 		}
 		return card.Quote(n)
@@ -36,18 +36,24 @@ func (db *Store) orderCard(ctx context.Context, tx Tx, n buycard.NewOrder) (*buy
 	return card, err
 }
 
-// pricing reads what prices a checkout of merchantID's with code ("" for
-// none), locking the code's row with lock ("" or Dialect.ForUpdate).
-// Errors: ErrUnknownDiscountCode.
-func (db *Store) pricing(ctx context.Context, tx Tx, merchantID, code, lock string) (p buycard.Pricing, err error) {
+// pricing reads what prices a checkout of card with code ("" for none),
+// locking the code's row with lock ("" or Dialect.ForUpdate): the zones
+// only for a product that ships, the tax rates only for a merchant that
+// taxes. Errors: ErrUnknownDiscountCode.
+func (db *Store) pricing(ctx context.Context, tx Tx, card *buycard.Card, code, lock string) (p buycard.Pricing, err error) {
+	merchantID := card.Merchant.ID
 	if p.Settings, err = merchantSettings(ctx, tx, merchantID); err != nil {
 		return p, err
 	}
-	if p.Zones, err = db.shippingZones(ctx, tx, `z.merchant_id = $1`, merchantID); err != nil {
-		return p, err
+	if card.Product.Kind == buycard.ProductPhysical {
+		if p.Zones, err = db.shippingZones(ctx, tx, `z.merchant_id = $1`, merchantID); err != nil {
+			return p, err
+		}
 	}
-	if p.TaxRates, err = db.taxRates(ctx, tx, merchantID); err != nil {
-		return p, err
+	if p.Settings.TaxMode != buycard.TaxNone {
+		if p.TaxRates, err = db.taxRates(ctx, tx, merchantID); err != nil {
+			return p, err
+		}
 	}
 	if code == "" {
 		return p, nil

@@ -98,8 +98,15 @@ func testOrderPrice(t *testing.T, s Store) {
 	if len(page) != 3 || page[0].JournalKey != "refund:re_ship" {
 		t.Fatalf("second page %+v: want the first refund's three entries", page)
 	}
+	wantUnwound(t, s, f)
+}
+
+// wantUnwound checks that f's merchant and publisher are back at zero
+// after full refunds, and that the ledger verifies.
+func wantUnwound(t *testing.T, s Store, f Fixture) {
+	t.Helper()
 	for _, p := range []ledger.Party{ledger.Merchant(f.Merchant.ID), ledger.Publisher(f.Publisher.ID)} {
-		balances, err := s.Balances(ctx, p)
+		balances, err := s.Balances(t.Context(), p)
 		must(t, err)
 		for _, b := range balances {
 			if b.Amount != 0 {
@@ -107,7 +114,7 @@ func testOrderPrice(t *testing.T, s Store) {
 			}
 		}
 	}
-	v, err := s.VerifyLedger(ctx)
+	v, err := s.VerifyLedger(t.Context())
 	must(t, err)
 	if !v.OK() {
 		t.Fatal(v)
@@ -151,4 +158,48 @@ func testAddress(country string) *buycard.Address {
 		"FR": {Name: "Ann Lee", Line1: "1 rue de Rivoli", City: "Paris", PostalCode: "75001", Country: "FR"},
 	}[country]
 	return &a
+}
+
+// testOrderPriceCurrencies prices the order, a 25% code on three
+// units at 19.99 with 4.50 shipping and 8.875% tax on both, in USD, JPY
+// and KWD (whose amounts step by 10 fils), pays it, refunds the
+// shipping's worth and then the rest, and finds every party's balance
+// back at zero and the ledger verifying.
+func testOrderPriceCurrencies(t *testing.T, s Store) {
+	ctx := t.Context()
+	for _, tt := range []struct {
+		currency string
+		price    int64
+		want     buycard.OrderPrice
+		total    int64
+	}{
+		// 5997 − 1499.25 → 1499 = 4498; tax 399.1975 → 399, 39.9375 → 40.
+		{"USD", 1999, buycard.OrderPrice{Subtotal: 5997, Discount: 1499, Shipping: 450, Tax: 439, TaxOnShipping: 40}, 5387},
+		{"JPY", 1999, buycard.OrderPrice{Subtotal: 5997, Discount: 1499, Shipping: 450, Tax: 439, TaxOnShipping: 40}, 5387},
+		// 59970 − 14992.5 → 14990 = 44980; tax 3991.975 → 3990, 39.9375 → 40.
+		{"KWD", 19990, buycard.OrderPrice{Subtotal: 59970, Discount: 14990, Shipping: 450, Tax: 4030, TaxOnShipping: 40}, 49460},
+	} {
+		t.Run(tt.currency, func(t *testing.T) {
+			f := Seed(t, s, func(f *Fixture) {
+				f.Product.Kind, f.Product.Currency = buycard.ProductPhysical, tt.currency
+				f.Product.Variants = []buycard.Variant{{Name: "Mug", Price: tt.price, Stock: 10}}
+			})
+			rate := setUpSale(t, s, f, "US", "NY", 88_750, false)
+			newCode(t, s, f, "SPRING25", nil)
+			n := f.NewOrder(0, 3)
+			n.Buyer, n.ShipTo, n.ShippingRateID, n.DiscountCode = testBuyer(), testAddress("US"), rate, "spring25"
+			o, err := s.CreateOrder(ctx, n)
+			must(t, err)
+			want := tt.want
+			want.DiscountCode, want.ShippingRateName = "SPRING25", "Standard (3–5 days)"
+			if o.OrderPrice != want || o.Total != (buycard.Money{Amount: tt.total, Currency: tt.currency}) {
+				t.Fatalf("price %+v, total %v; want %+v, %d", o.OrderPrice, o.Total, want, tt.total)
+			}
+			attachSession(t, s, o)
+			applyEvent(t, s, event(o, buycard.PaymentSucceeded))
+			applyEvent(t, s, moneyEvent(o, buycard.PaymentRefunded, "re_ship_"+tt.currency, 450))
+			applyEvent(t, s, moneyEvent(o, buycard.PaymentRefunded, "re_rest_"+tt.currency, o.Total.Amount-450))
+			wantUnwound(t, s, f)
+		})
+	}
 }
