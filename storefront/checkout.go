@@ -636,7 +636,7 @@ func (c *checkout) renderOrder() app.UI {
 		fields: append(c.params.carried(f.lang), field{"order", s.Order.ID}, field{"ot", s.OrderToken},
 			field{"cs", s.Payment.ClientSecret}, field{"t", f.offer.Token}),
 	}
-	return app.Section().Class("bc-order").Aria("labelledby", "bc-order-title").Body(
+	return app.Div().Class("bc-order").Aria("labelledby", "bc-order-title").Body(
 		app.Div().Class("bc-order-head").Body(
 			app.H2().ID("bc-order-title").Class("bc-subtitle").Text(tr(f.lang, msgPayTitle)),
 			change.render(c.change, app.Button().Type("submit").Class("bc-secondary").Text(tr(f.lang, msgChange))),
