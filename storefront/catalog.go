@@ -58,6 +58,7 @@ const (
 	msgEnterPhone
 	msgEnterLine1
 	msgEnterCity
+	msgChooseRegion
 	msgChooseShipping
 	msgChooseShippingOption
 
@@ -165,6 +166,7 @@ var english = [msgCount]string{
 	msgEnterPhone:           "Enter a phone number.",
 	msgEnterLine1:           "Enter the street address.",
 	msgEnterCity:            "Enter the city.",
+	msgChooseRegion:         "Choose a state or province.",
 	msgChooseShipping:       "Choose a country this shop ships to.",
 	msgChooseShippingOption: "Choose a shipping option.",
 

@@ -133,7 +133,7 @@ func (c *checkout) prerenderDetails(ctx app.Context, quote QuoteLoader, q url.Va
 		return
 	}
 	f.toDetails()
-	f.details = DetailsFrom(q)
+	f.setDetails(DetailsFrom(q))
 	if f.step != stepDetails || quote == nil {
 		return
 	}
@@ -243,7 +243,7 @@ func (c *checkout) resume(p prerenderedState) {
 		c.flow.selectVariant(s.VariantID)
 		c.flow.setQuantity(s.Quantity)
 		c.flow.toDetails()
-		c.flow.details = p.details
+		c.flow.setDetails(p.details)
 		if s.Quote != nil {
 			c.flow.quoted(s.Quote)
 		}
@@ -513,7 +513,12 @@ func (c *checkout) focusStep(ctx app.Context) {
 	case c.flow.step == stepChoose:
 		target = productTitleID
 	}
-	ctx.Defer(func(app.Context) { focusElement(target) })
+	// Through the checkout's own action: the element whose event moved
+	// the step (the choose form, Change) is gone once the new step has
+	// rendered, and a Defer on its context would then never run.
+	ctx.NewActionWithValue(actionReply, reply{generation: c.generation, apply: func(ctx app.Context) {
+		ctx.Defer(func(app.Context) { focusElement(target) })
+	}})
 }
 
 // onStartSentinel wraps Shift+Tab from the first control to the last one;
@@ -631,7 +636,7 @@ func (c *checkout) renderOrder() app.UI {
 		fields: append(c.params.carried(f.lang), field{"order", s.Order.ID}, field{"ot", s.OrderToken},
 			field{"cs", s.Payment.ClientSecret}, field{"t", f.offer.Token}),
 	}
-	return app.Section().Class("bc-order").Aria("labelledby", "bc-order-title").Body(
+	return app.Div().Class("bc-order").Aria("labelledby", "bc-order-title").Body(
 		app.Div().Class("bc-order-head").Body(
 			app.H2().ID("bc-order-title").Class("bc-subtitle").Text(tr(f.lang, msgPayTitle)),
 			change.render(c.change, app.Button().Type("submit").Class("bc-secondary").Text(tr(f.lang, msgChange))),

@@ -42,7 +42,7 @@ func TestDetailsPrerender(t *testing.T) {
 		t.Errorf("quoted %+v", got)
 	}
 	for _, want := range []string{
-		`action="/checkout/wgt_abc/details"`, `method="post"`, `>Your details</h2>`,
+		`action="/checkout/wgt_abc/details"`, `method="post"`, `novalidate`, `>Your details</h2>`,
 		`name="t" value="bc1.p.k1.token"`, `name="variant_id" value="var_a5"`, `name="quantity" value="2"`,
 		`type="email" id="bc-f-email" autocomplete="email" name="email" value="ada@example.com"`,
 		`id="bc-f-name" autocomplete="name"`, `type="tel" id="bc-f-phone" autocomplete="tel"`,

@@ -39,7 +39,7 @@ type detailsStep struct {
 func fieldID(name string) string { return "bc-f-" + name }
 
 func (s *detailsStep) Render() app.UI {
-	s.Form.class = "bc-details"
+	s.Form.class, s.Form.noValidate = "bc-details", true
 	return s.Form.render(s.OnContinue,
 		// The form's default button, which Enter in a field presses: the
 		// step's own, not the Apply or Update shipping before it.
@@ -130,7 +130,7 @@ func joinIDs(a, b string) string {
 }
 
 // withDescription sets aria-describedby, and aria-invalid when invalid,
-// on an input or select.
+// on an input or select (an app.Elem: see selectOf).
 func withDescription(control app.UI, ids string, invalid bool) app.UI {
 	switch c := control.(type) {
 	case app.HTMLInput:
@@ -139,7 +139,7 @@ func withDescription(control app.UI, ids string, invalid bool) app.UI {
 			c = c.Aria("invalid", "true")
 		}
 		return c
-	case app.HTMLSelect:
+	case app.HTMLElem:
 		c = c.Aria("describedby", ids)
 		if invalid {
 			c = c.Aria("invalid", "true")
@@ -149,19 +149,14 @@ func withDescription(control app.UI, ids string, invalid bool) app.UI {
 	return control
 }
 
-// renderCountry is a select of the countries the offer ships to; with
-// only one, it is chosen.
+// renderCountry is a select of the countries the offer ships to.
 func (s *detailsStep) renderCountry() app.UI {
 	id, selected := fieldID(fieldCountry), s.Details.Country
-	if len(s.Checkout.ShipCountries) == 1 && selected == "" {
-		selected = s.Checkout.ShipCountries[0]
-	}
-	options := []app.UI{app.Option().Value("").Text(tr(s.Lang, msgChooseCountry))}
+	options := []app.UI{option("", tr(s.Lang, msgChooseCountry), false)}
 	for _, code := range s.Checkout.ShipCountries {
-		options = append(options, option(code, buycard.CountryName(code), code == selected))
+		options = append(options, option(code, countryName(code, s.Lang), code == selected))
 	}
-	sel := app.Select().ID(id).Name(fieldCountry).Class("bc-input").Attr("autocomplete", "country").
-		OnChange(s.onSelect(fieldCountry)).Body(options...)
+	sel := s.selectOf(fieldCountry, "country", options)
 	return app.Div().Class("bc-field").Body(
 		app.Label().For(id).Text(tr(s.Lang, msgCountry)),
 		s.describe(sel, fieldCountry, ""),
@@ -176,23 +171,30 @@ func (s *detailsStep) renderRegion() app.UI {
 		return s.textField(fieldRegion, msgRegion, "text", "address-level1", "")
 	}
 	id := fieldID(fieldRegion)
-	options := []app.UI{app.Option().Value("").Text("")}
+	options := []app.UI{option("", "", false)}
 	for _, r := range regions {
 		options = append(options, option(r.Code, r.Name, r.Code == s.Details.Region))
 	}
-	sel := app.Select().ID(id).Name(fieldRegion).Class("bc-input").Attr("autocomplete", "address-level1").
-		OnChange(s.onSelect(fieldRegion)).Body(options...)
+	sel := s.selectOf(fieldRegion, "address-level1", options)
 	return app.Div().Class("bc-field").Body(
 		app.Label().For(id).Text(tr(s.Lang, msgRegion)),
 		s.describe(sel, fieldRegion, ""),
 	)
 }
 
+// selectOf is the select of field name. Select and option are generic
+// elements (app.Elem): go-app's own types for them would add their
+// hundred-odd methods each to the WASM, some 20 KB of its size budget.
+func (s *detailsStep) selectOf(name, autocomplete string, options []app.UI) app.UI {
+	return app.Elem("select").ID(fieldID(name)).Class("bc-input").Attr("name", name).
+		Attr("autocomplete", autocomplete).OnChange(s.onSelect(name)).Body(options...)
+}
+
 func option(value, text string, selected bool) app.UI {
-	o := app.Option().Value(value).Text(text)
+	o := app.Elem("option").Attr("value", value).Text(text)
 	if selected {
 		// Only ever true: go-app's server encoder writes false as selected="false".
-		o = o.Selected(true)
+		o = o.Attr("selected", true)
 	}
 	return o
 }

@@ -25,8 +25,11 @@ func TestDetailsCheck(t *testing.T) {
 		{"no city", func(d *Details) { d.City = "" }, buycard.ProductPhysical, fieldCity, "Enter the city."},
 		{"country not shipped to", func(d *Details) { d.Country = "FR" }, buycard.ProductPhysical, fieldCountry, "Choose a country this shop ships to."},
 		{"unknown country", func(d *Details) { d.Country = "ZZ" }, buycard.ProductPhysical, fieldCountry, ""},
-		{"no state", func(d *Details) { d.Region = "" }, buycard.ProductPhysical, fieldRegion, ""},
-		{"bad postal code", func(d *Details) { d.PostalCode = "ABC" }, buycard.ProductPhysical, fieldPostalCode, ""},
+		{"no state", func(d *Details) { d.Region = "" }, buycard.ProductPhysical, fieldRegion, "Choose a state or province."},
+		{"no such state", func(d *Details) { d.Region = "ZZ" }, buycard.ProductPhysical, fieldRegion, "Choose a state or province."},
+		{"postal code too long", func(d *Details) { d.PostalCode = "12345678901234567" }, buycard.ProductPhysical, fieldPostalCode, ""},
+		// Its format is the server's to check.
+		{"postal code of another format", func(d *Details) { d.PostalCode = "ABC" }, buycard.ProductPhysical, "", ""},
 		{"no shipping option", func(d *Details) { d.ShippingRateID = "" }, buycard.ProductPhysical, fieldRate, "Choose a shipping option."},
 		{"digital needs no address", func(d *Details) { d.Line1, d.Country, d.ShippingRateID = "", "", "" }, buycard.ProductDigital, "", ""},
 	}

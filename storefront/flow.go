@@ -177,7 +177,17 @@ func (f *flow) fail(err error) {
 func (f *flow) toDetails() {
 	if f.unavailableReason() == "" {
 		f.step, f.err, f.errField = stepDetails, "", ""
+		f.setDetails(f.details)
 	}
+}
+
+// setDetails shows d, in the one country the offer ships to when d names
+// none: the country select then has nothing else to choose.
+func (f *flow) setDetails(d Details) {
+	if c := f.offer.Checkout.ShipCountries; d.Country == "" && len(c) == 1 {
+		d.Country = c[0]
+	}
+	f.details = d
 }
 
 // physical reports whether the offer ships, and so asks for an address.

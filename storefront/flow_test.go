@@ -247,6 +247,19 @@ func TestFlowDetailsErrorsTieToFields(t *testing.T) {
 	}
 }
 
+func TestFlowOneCountryIsChosen(t *testing.T) {
+	o := testPhysicalOffer()
+	o.Checkout.ShipCountries = []string{"US"}
+	f := newFlow("en")
+	f.start(o)
+	if f.toDetails(); f.details.Country != "US" {
+		t.Errorf("country = %q, want the only one shipped to", f.details.Country)
+	}
+	if g := detailsFlow(); g.details.Country != "" {
+		t.Errorf("country = %q with two to choose from", g.details.Country)
+	}
+}
+
 func TestFlowCountryChangeDropsTheRate(t *testing.T) {
 	f := detailsFlow()
 	f.details = testDetails()

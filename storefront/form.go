@@ -18,6 +18,9 @@ type field struct{ name, value string }
 type stepForm struct {
 	class, method, action string
 	fields                []field
+	// noValidate leaves checking the fields to the step, which ties its
+	// own messages to them, in place of the browser's bubbles.
+	noValidate bool
 }
 
 func (f stepForm) render(onSubmit func(app.Context), body ...app.UI) app.UI {
@@ -27,12 +30,15 @@ func (f stepForm) render(onSubmit func(app.Context), body ...app.UI) app.UI {
 			inputs = append(inputs, app.Input().Type("hidden").Name(fd.name).Value(fd.value))
 		}
 	}
-	return app.Form().Class(f.class).Method(cmp.Or(f.method, "post")).Action(f.action).
-		OnSubmit(func(ctx app.Context, e app.Event) {
-			e.PreventDefault()
-			onSubmit(ctx)
-		}).
-		Body(append(inputs, body...)...)
+	form := app.Form().Class(f.class).Method(cmp.Or(f.method, "post")).Action(f.action)
+	if f.noValidate {
+		// Only ever true: go-app's server encoder writes false as novalidate="false".
+		form = form.NoValidate(true)
+	}
+	return form.OnSubmit(func(ctx app.Context, e app.Event) {
+		e.PreventDefault()
+		onSubmit(ctx)
+	}).Body(append(inputs, body...)...)
 }
 
 // errorLine is the step's inline error. It is always rendered, empty when

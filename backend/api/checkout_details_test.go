@@ -192,7 +192,7 @@ func TestDetailsFormRejected(t *testing.T) {
 		{"no street", with("", func(d url.Values) { d.Del("line1") }), 400, "line1", "Enter the street address."},
 		{"no street to price shipping", with("ship", func(d url.Values) { d.Del("line1") }), 400, "line1", "Enter the street address."},
 		{"country not shipped to", with("ship", func(d url.Values) { d.Set("country", "FR") }), 400, "country", "Choose a country this shop ships to."},
-		{"bad postal code", with("", func(d url.Values) { d.Set("postal_code", "1") }), 400, "postal_code", "Enter a postal code of United States, such as 12345 or 12345-6789."},
+		{"bad postal code", with("", func(d url.Values) { d.Set("postal_code", "1") }), 400, "", "Enter a postal code of United States, such as 12345 or 12345-6789."},
 		{"no shipping option", with("", func(url.Values) {}), 400, "shipping_rate_id", "Choose a shipping option."},
 		{"not an option", with("", func(d url.Values) { d.Set("shipping_rate_id", "shr_forged") }), 400, "", "Choose one of the shipping options for United States."},
 		{"unknown code", with("apply", func(d url.Values) { d.Set("discount_code", "NOPE") }), 404, "discount_code", ""},

@@ -297,7 +297,10 @@ func TestAccessibilityCheckout(t *testing.T) {
 		appReady(t, frame)
 		checkAxe(t, tb.ctx, "the demo feed with the overlay open")
 		checkAxeSchemes(t, frame, "the overlay's choose step")
-		clickIn(t, frame, "#bc-primary") // Continue to payment
+		clickIn(t, frame, "#bc-primary") // Continue
+		waitFor(t, frame, `document.querySelector('#bc-f-email')`)
+		checkAxeSchemes(t, frame, "the overlay's details step")
+		enterDetails(t, frame)
 		waitFor(t, frame, `document.querySelector('[data-card="4242 4242 4242 4242"]')`)
 		checkAxeSchemes(t, frame, "the overlay's pay step")
 		clickIn(t, frame, `[data-card="4242 4242 4242 4242"]`)
@@ -336,7 +339,12 @@ func TestAccessibilityCheckout(t *testing.T) {
 		tb.do(navigate(checkoutURL(t, "wgt_notebook", "")))
 		appReady(t, tb.ctx)
 		checkAxeSchemes(t, tb.ctx, "the choose step")
-		clickIn(t, tb.ctx, "#bc-primary") // Continue to payment
+		clickIn(t, tb.ctx, "#bc-primary") // Continue
+		waitFor(t, tb.ctx, `document.querySelector('#bc-f-email')`)
+		clickIn(t, tb.ctx, "#bc-primary") // Continue to payment without an email: an error on the field
+		waitFor(t, tb.ctx, `document.querySelector('#bc-f-email-error')`)
+		checkAxeSchemes(t, tb.ctx, "the details step with an error")
+		enterDetails(t, tb.ctx)
 		waitFor(t, tb.ctx, `document.querySelector('[data-card="4242 4242 4242 4242"]')`)
 		checkAxeSchemes(t, tb.ctx, "the pay step")
 		clickIn(t, tb.ctx, "#bc-primary") // Pay with no card number: an inline error
@@ -366,7 +374,10 @@ func TestAccessibilityCheckout(t *testing.T) {
 
 		tb.do(navigate(checkoutURL(t, "wgt_oud", "false")))
 		checkAxeSchemes(t, tb.ctx, "the choose step without the WASM")
-		clickIn(t, tb.ctx, "#bc-primary") // Continue to payment: a form post
+		clickIn(t, tb.ctx, "#bc-primary") // Continue: a form post
+		waitNavigated(t, tb.ctx, `!!document.querySelector('#bc-f-email')`)
+		checkAxeSchemes(t, tb.ctx, "the details step without the WASM")
+		enterDetails(t, tb.ctx) // a form post
 		waitNavigated(t, tb.ctx, `!!document.querySelector('#bc-card')`)
 		checkAxeSchemes(t, tb.ctx, "the pay step without the WASM")
 		clickIn(t, tb.ctx, "#bc-primary") // Pay with no card number: the form comes back with an error

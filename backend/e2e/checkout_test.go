@@ -101,7 +101,8 @@ func TestPurchaseShowsReceiptAndFiresEvent(t *testing.T) {
 	scrollY := eval[float64](t, tb.ctx, `scrollY`)
 	frame := tb.buy("wgt_notebook")
 	appReady(t, frame)
-	clickIn(t, frame, "#bc-primary") // Continue to payment
+	clickIn(t, frame, "#bc-primary") // Continue
+	enterDetails(t, frame)
 	waitFor(t, frame, `document.querySelector('[data-card="4242 4242 4242 4242"]')`)
 	clickIn(t, frame, `[data-card="4242 4242 4242 4242"]`)
 	clickIn(t, frame, "#bc-primary") // Pay
@@ -133,7 +134,8 @@ func TestDeclinedCardShowsMessageAndPaysNothing(t *testing.T) {
 	before := paidOrders(t)
 	frame := tb.buy("wgt_notebook")
 	appReady(t, frame)
-	clickIn(t, frame, "#bc-primary")
+	clickIn(t, frame, "#bc-primary") // Continue
+	enterDetails(t, frame)
 	waitFor(t, frame, `document.querySelector('#bc-card')`)
 	if err := chromedp.Do(frame, chromedp.SendKeys(chromedp.CSS("#bc-card"), "4000 0000 0000 0002")); err != nil {
 		t.Fatal(err)
@@ -174,7 +176,12 @@ func TestKeyboardOnlyPurchase(t *testing.T) {
 	waitFor(t, tb.ctx, overlayJS+`?.open`)
 	waitFor(t, frame, `document.hasFocus()`)
 	tb.tabTo(frame, `document.activeElement?.id === 'bc-primary'`)
-	tb.press(kb.Enter) // Continue to payment
+	tb.press(kb.Enter) // Continue
+	tb.tabTo(frame, `document.activeElement?.id === 'bc-f-email'`)
+	tb.press("ann@example.com")
+	tb.tabTo(frame, `document.activeElement?.id === 'bc-f-name'`)
+	tb.press("Ann Lee")
+	tb.press(kb.Enter) // Continue to payment, the form's default button
 	tb.tabTo(frame, `document.activeElement?.dataset.card === '4242 4242 4242 4242'`)
 	tb.press(kb.Enter)
 	tb.tabTo(frame, `document.activeElement?.id === 'bc-primary'`)
@@ -217,11 +224,36 @@ func TestForeignMessagesChangeNothing(t *testing.T) {
 // clickIn clicks an element of a checkout page (in the overlay's frame or
 // a window of its own) with the mouse, once the page's clickjacking guard
 // lets clicks count (checkout.js).
+// A page that grows (a step's new content) makes the guard wait again, so
+// a click sent in that moment is refused: it is sent again.
 func clickIn(t *testing.T, frame context.Context, selector string) {
 	t.Helper()
-	if err := chromedp.Do(frame, chromedp.WaitReady("html[data-bc-armed]"), chromedp.WaitEnabled(chromedp.CSS(selector)), chromedp.Click(chromedp.CSS(selector))); err != nil {
-		t.Fatalf("click %s: %v", selector, err)
+	const refused = `+(document.documentElement.dataset.bcRefused ?? 0)`
+	for range 5 {
+		before, _ := chromedp.Run(frame, chromedp.Evaluate[int](refused))
+		if err := chromedp.Do(frame, chromedp.WaitReady("html[data-bc-armed]"), chromedp.WaitEnabled(chromedp.CSS(selector)), chromedp.Click(chromedp.CSS(selector))); err != nil {
+			t.Fatalf("click %s: %v", selector, err)
+		}
+		// An error: the click left the page, so it counted.
+		if after, err := chromedp.Run(frame, chromedp.Evaluate[int](refused)); err != nil || after == before {
+			return
+		}
 	}
+	t.Fatalf("click %s: refused five times", selector)
+}
+
+// enterDetails fills in the details step as the buyer of a product that
+// does not ship, and continues to payment.
+func enterDetails(t *testing.T, ctx context.Context) {
+	t.Helper()
+	waitNavigated(t, ctx, `!!document.querySelector('#bc-f-email')`)
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#bc-f-email"), "ann@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#bc-f-name"), "Ann Lee"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	clickIn(t, ctx, "#bc-primary") // Continue to payment
 }
 
 // paidOrders counts paid orders in the server's database.

@@ -21,7 +21,8 @@ func TestClosingTheCheckoutReleasesTheOrder(t *testing.T) {
 	// Pay step: the order holds one unit.
 	frame := tb.buy("wgt_oud")
 	appReady(t, frame)
-	clickIn(t, frame, "#bc-primary") // Continue to payment
+	clickIn(t, frame, "#bc-primary") // Continue
+	enterDetails(t, frame)
 	waitFor(t, frame, `document.querySelector('[data-card="4242 4242 4242 4242"]')`)
 	first := newestOudOrder(t)
 	if first.status != "pending" || oudStock(t) != before-1 {
@@ -37,7 +38,8 @@ func TestClosingTheCheckoutReleasesTheOrder(t *testing.T) {
 
 	// Open again: a new order, which the shopper pays.
 	frame = tb.buy("wgt_oud")
-	clickIn(t, frame, "#bc-primary")
+	clickIn(t, frame, "#bc-primary") // Continue
+	enterDetails(t, frame)
 	waitFor(t, frame, `document.querySelector('[data-card="4242 4242 4242 4242"]')`)
 	clickIn(t, frame, `[data-card="4242 4242 4242 4242"]`)
 	clickIn(t, frame, "#bc-primary") // Pay
@@ -50,7 +52,8 @@ func TestClosingTheCheckoutReleasesTheOrder(t *testing.T) {
 
 	// A third order, left open when the shopper leaves the page.
 	frame = tb.buy("wgt_oud")
-	clickIn(t, frame, "#bc-primary")
+	clickIn(t, frame, "#bc-primary") // Continue
+	enterDetails(t, frame)
 	waitFor(t, frame, `document.querySelector('[data-card="4242 4242 4242 4242"]')`)
 	left := newestOudOrder(t)
 	tb.do(navigate("about:blank"))

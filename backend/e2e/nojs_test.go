@@ -33,6 +33,10 @@ func TestPurchaseWithoutJavaScript(t *testing.T) {
 		clickCSS(".bc-buy"),
 		chromedp.WaitVisible(chromedp.CSS("#bc-qty")),
 		chromedp.SetValue(chromedp.CSS("#bc-qty"), "2"),
+		clickCSS("#bc-primary"), // Continue
+		chromedp.WaitVisible(chromedp.CSS("#bc-f-email")),
+		chromedp.SendKeys(chromedp.CSS("#bc-f-email"), "ann@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#bc-f-name"), "Ann Lee"),
 		clickCSS("#bc-primary"), // Continue to payment
 		chromedp.WaitVisible(chromedp.CSS("#bc-card")),
 	)
@@ -48,7 +52,7 @@ func TestPurchaseWithoutJavaScript(t *testing.T) {
 	if got := text(t, tb.ctx, ".bc-order-number-value"); !strings.HasPrefix(got, "BC-") {
 		t.Errorf("order number = %q", got)
 	}
-	if got := strings.Join(strings.Fields(text(t, tb.ctx, ".bc-summary")), " "); !contains(got, "Quantity 2 Total $48.00") {
+	if got := strings.Join(strings.Fields(text(t, tb.ctx, ".bc-summary")), " "); !contains(got, "Standard × 2 $48.00 Total $48.00") {
 		t.Errorf("receipt summary = %q", got)
 	}
 	if after := paidOrders(t); after != before+1 {
@@ -68,7 +72,8 @@ func TestOverlayFormsBeforeWasm(t *testing.T) {
 	if got := text(t, frame, ".bc-total-amount"); got != "$48.00" {
 		t.Errorf("live total = %q, want $48.00", got)
 	}
-	clickIn(t, frame, "#bc-primary") // Continue to payment: a form post
+	clickIn(t, frame, "#bc-primary") // Continue: a form post
+	enterDetails(t, frame)           // a form post
 	waitNavigated(t, frame, `location.pathname.endsWith('/pay') && !!document.querySelector('#bc-card')`)
 	clickIn(t, frame, `[data-card="4242 4242 4242 4242"]`)
 	if got := eval[string](t, frame, `document.querySelector('#bc-card').value`); got != "4242 4242 4242 4242" {

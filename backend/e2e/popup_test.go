@@ -104,7 +104,8 @@ func TestPopupCheckoutPurchase(t *testing.T) {
 	tb.clickBuy("wgt_matcha")
 	waitFor(t, tb.ctx, overlayJS+`?.open`)
 
-	clickIn(t, popup, "#bc-primary") // Continue to payment
+	clickIn(t, popup, "#bc-primary") // Continue
+	enterDetails(t, popup)
 	waitNavigated(t, popup, `!!document.querySelector('[data-card="4242 4242 4242 4242"]')`)
 	clickIn(t, popup, `[data-card="4242 4242 4242 4242"]`)
 	clickIn(t, popup, "#bc-primary") // Pay

@@ -201,7 +201,8 @@ func TestStripeMountWithWasm(t *testing.T) {
 	st := newStripeTab(t)
 	st.do(navigate(chooseURL(t, origin)))
 	appReady(t, st.ctx)
-	clickIn(t, st.ctx, "#bc-primary") // Continue to payment
+	clickIn(t, st.ctx, "#bc-primary") // Continue
+	enterDetails(t, st.ctx)
 	mounted(t, st.ctx)
 	if eval[bool](t, st.ctx, `location.pathname.endsWith('/pay')`) {
 		t.Error("the WASM left the page for the pay step")
@@ -234,7 +235,8 @@ func TestStripeMountWithoutWasm(t *testing.T) {
 	st.blockWasm()
 	st.do(navigate(chooseURL(t, origin)))
 	waitFor(t, st.ctx, `!!document.querySelector('#bc-primary')`)
-	clickIn(t, st.ctx, "#bc-primary") // Continue to payment: a form post
+	clickIn(t, st.ctx, "#bc-primary") // Continue: a form post
+	enterDetails(t, st.ctx)           // a form post
 	waitNavigated(t, st.ctx, `location.pathname.endsWith('/pay') && window.__stripeMount?.length >= 1`)
 	mounted(t, st.ctx)
 	if !eval[bool](t, st.ctx, `new URLSearchParams(location.search).get('wasm') === 'false'`) {
@@ -293,7 +295,8 @@ func TestStripeLoadFailureShowsRetry(t *testing.T) {
 	st.blockWasm()
 	st.do(navigate(chooseURL(t, origin)))
 	waitFor(t, st.ctx, `!!document.querySelector('#bc-primary')`)
-	clickIn(t, st.ctx, "#bc-primary")
+	clickIn(t, st.ctx, "#bc-primary") // Continue: a form post
+	enterDetails(t, st.ctx)           // a form post
 	const failed = "The payment form could not load. Check your connection and try again."
 	waitNavigated(t, st.ctx, `location.pathname.endsWith('/pay') && document.querySelector('#bc-stripe-status [role=alert]')?.textContent === '`+failed+`'`)
 	if !eval[bool](t, st.ctx, `!!document.querySelector('[data-stripe-retry]') && !window.Stripe`) {
