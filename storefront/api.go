@@ -109,7 +109,8 @@ type payRequest struct {
 }
 
 type orderResponse struct {
-	Order buycard.Order `json:"order"`
+	Order   buycard.Order `json:"order"`
+	PageURL string        `json:"page_url"`
 }
 
 // offer fetches the offer of a widget with a placement token.
@@ -148,14 +149,14 @@ func (c *apiClient) release(orderID, orderToken string) error {
 	return c.doWith("POST", path, orderToken, nil, &resp)
 }
 
-// payWithTestCard pays a sandbox session. A declined card is an EPAYMENT
-// error.
-func (c *apiClient) payWithTestCard(r payRequest) (*buycard.Order, error) {
+// payWithTestCard pays a sandbox session and returns the paid order with
+// the link to its page. A declined card is an EPAYMENT error.
+func (c *apiClient) payWithTestCard(r payRequest) (*orderResponse, error) {
 	var resp orderResponse
 	if err := c.do("POST", "/v1/sandbox/pay", r, &resp); err != nil {
 		return nil, err
 	}
-	return &resp.Order, nil
+	return &resp, nil
 }
 
 // do sends body, when not nil, as JSON and decodes a 2xx answer into out.

@@ -90,6 +90,7 @@ const (
 	msgProduct
 	msgQuantity
 	msgDone
+	msgOrderPageLink
 
 	// The shopper's order page (order_page.go).
 	msgOrderPageTitle // %s the order number, %s the seller
@@ -195,6 +196,7 @@ var english = [msgCount]string{
 	msgProduct:     "Product",
 	msgQuantity:    "Quantity",
 	msgDone:        "Done",
+	msgOrderPageLink: "Your order page: tracking, downloads and how to reach the seller. Keep the link to find your order again.",
 
 	msgOrderPageTitle:       "Order %s · %s",
 	msgOrderHeading:         "Order %s",

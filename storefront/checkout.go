@@ -199,7 +199,7 @@ func (c *checkout) prerenderOrder(ctx app.Context, loadOrder OrderLoader) {
 	c.flow.resume(view.Offer, view.Order, p.orderToken, paymentSession{
 		Provider:     cmp.Or(view.Provider, providerSandbox),
 		ClientSecret: p.clientSecret, PublishableKey: view.PublishableKey,
-	})
+	}, view.PageURL)
 	ctx.Page().SetTitle("%s", tr(c.flow.lang, msgTitleSuffix, view.Offer.Title))
 }
 
@@ -235,7 +235,7 @@ func (c *checkout) resume(p prerenderedState) {
 		c.flow.resume(p.offer, s.Order, s.OrderToken, paymentSession{
 			Provider:     cmp.Or(s.Provider, providerSandbox),
 			ClientSecret: s.ClientSecret, PublishableKey: s.PublishableKey,
-		})
+		}, s.PageURL)
 		c.flow.cardNumber = p.cardNumber
 	case s.Step == stepNames[stepDetails]:
 		c.params.token = p.offer.Token
@@ -468,13 +468,13 @@ func (c *checkout) pay(ctx app.Context) {
 		return
 	}
 	c.request(ctx, func() func(app.Context) {
-		order, err := c.api.payWithTestCard(r)
+		paid, err := c.api.payWithTestCard(r)
 		return func(ctx app.Context) {
 			if err != nil {
 				c.flow.fail(err)
 			} else {
-				c.flow.paid(order)
-				c.messenger.post(purchaseMessage(order))
+				c.flow.paid(&paid.Order, paid.PageURL)
+				c.messenger.post(purchaseMessage(&paid.Order))
 			}
 			c.focusStep(ctx)
 		}
@@ -605,7 +605,7 @@ func (c *checkout) renderCurrentStep() app.UI {
 	case stepPay:
 		return app.Div().Body(c.renderOrder(), c.renderPayment())
 	case stepReceipt:
-		return newReceipt(f.order, f.lang, c.params.widgetID, c.close)
+		return newReceipt(f.order, f.orderPage, f.lang, c.params.widgetID, c.close)
 	}
 	return c.renderChoose()
 }

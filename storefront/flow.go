@@ -41,6 +41,7 @@ type flow struct {
 	session    *checkoutSession // from stepPay on
 	cardNumber string
 	order      *buycard.Order // the paid order, in stepReceipt
+	orderPage  string         // the link to its order page
 
 	busy     bool   // a request is in flight
 	err      string // inline error of the current step, or why loading failed
@@ -78,14 +79,14 @@ func (f *flow) start(offer *buycard.Offer) {
 	}
 }
 
-// resume shows an order made before the client ran: its receipt when it
-// is paid, else the payment step of its session.
-func (f *flow) resume(offer *buycard.Offer, o *buycard.Order, orderToken string, payment paymentSession) {
+// resume shows an order made before the client ran: its receipt, with the
+// link to its page, when it is paid, else the payment step of its session.
+func (f *flow) resume(offer *buycard.Offer, o *buycard.Order, orderToken string, payment paymentSession, pageURL string) {
 	f.start(offer)
 	// Set directly: the order's variant may have sold out since.
 	f.variantID, f.quantity = o.VariantID, o.Quantity
 	if o.Status == buycard.OrderPaid {
-		f.step, f.order = stepReceipt, o
+		f.step, f.order, f.orderPage = stepReceipt, o, pageURL
 		return
 	}
 	f.details, f.code, f.rateName = DetailsOf(o), o.DiscountCode, o.ShippingRateName
@@ -319,7 +320,7 @@ func (f *flow) payRequest() (payRequest, bool) {
 	return payRequest{ClientSecret: f.session.Payment.ClientSecret, CardNumber: number}, true
 }
 
-// paid shows the receipt of the paid order.
-func (f *flow) paid(o *buycard.Order) {
-	f.busy, f.step, f.order = false, stepReceipt, o
+// paid shows the receipt of the paid order, which links to its page.
+func (f *flow) paid(o *buycard.Order, pageURL string) {
+	f.busy, f.step, f.order, f.orderPage = false, stepReceipt, o, pageURL
 }

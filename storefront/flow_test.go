@@ -155,9 +155,9 @@ func TestFlowPayment(t *testing.T) {
 		t.Errorf("declined: step %v err %q, want to stay on the payment step", f.step, f.err)
 	}
 	f.begin()
-	f.paid(&buycard.Order{Number: "BC-1234-5678"})
-	if f.step != stepReceipt || f.busy {
-		t.Errorf("paid: step %v busy %v", f.step, f.busy)
+	f.paid(&buycard.Order{Number: "BC-1234-5678"}, "https://buycard.example/order?t=tok")
+	if f.step != stepReceipt || f.busy || f.orderPage != "https://buycard.example/order?t=tok" {
+		t.Errorf("paid: step %v busy %v order page %q", f.step, f.busy, f.orderPage)
 	}
 }
 
@@ -358,7 +358,7 @@ func TestFlowChangeFromOrder(t *testing.T) {
 	o.ShipTo = testDetails().ShipTo()
 	o.DiscountCode, o.ShippingRateName = "SPRING25", "Express"
 	f := newFlow("en")
-	f.resume(testPhysicalOffer(), o, "ot", paymentSession{Provider: "sandbox", ClientSecret: "sec"})
+	f.resume(testPhysicalOffer(), o, "ot", paymentSession{Provider: "sandbox", ClientSecret: "sec"}, "")
 	f.change()
 	if f.step != stepDetails || f.details.Email != "ada@example.com" || f.details.City != "Springfield" || f.code != "SPRING25" {
 		t.Fatalf("after change: step %v, details %+v, code %q", f.step, f.details, f.code)

@@ -60,13 +60,19 @@ func TestReceiptPrerender(t *testing.T) {
 	var got OrderRequest
 	o := testOrder(buycard.OrderPaid)
 	o.ProductTitle = `Notebook </script><script>alert(1)</script>`
-	code, page := getOrderPage(t, orderLoader(o, &got), "/checkout/wgt_abc/receipt?order=ord_1&ot=bc1.o.k1.tok&lang=en")
+	const pageURL = "https://buycard.example/order?t=bc1.op.k1.tok"
+	load := func(_ context.Context, r OrderRequest) (*OrderView, error) {
+		got = r
+		return &OrderView{Order: o, Offer: buycard.NewOffer(testCard(), ""), PageURL: pageURL}, nil
+	}
+	code, page := getOrderPage(t, load, "/checkout/wgt_abc/receipt?order=ord_1&ot=bc1.o.k1.tok&lang=en")
 	if code != 200 || got.ClientSecret != "" {
 		t.Fatalf("status %d, loader called with %+v", code, got)
 	}
 	for _, want := range []string{
 		`Thank you! Your order is confirmed.`, `>BC-7F3K-92QD<`,
 		`&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;`, `action="/p/wgt_abc"`, `>Done<`,
+		`href="` + pageURL + `" target="_blank" rel="noopener"`, `>Your order page: tracking`,
 	} {
 		if !containsAttrs(page, want) {
 			t.Errorf("receipt lacks %s", want)
@@ -76,7 +82,7 @@ func TestReceiptPrerender(t *testing.T) {
 	if strings.Contains(page, "<script>alert(1)") || strings.Contains(page, "card_number") {
 		t.Error("receipt page is not escaped, or offers the payment form")
 	}
-	if s := pageStateOf(t, page); s.Step != "receipt" || s.Order == nil || s.Order.ProductTitle != o.ProductTitle || s.ClientSecret != "" {
+	if s := pageStateOf(t, page); s.Step != "receipt" || s.Order == nil || s.Order.ProductTitle != o.ProductTitle || s.ClientSecret != "" || s.PageURL != pageURL {
 		t.Errorf("page state = %+v", s)
 	}
 }
@@ -224,13 +230,13 @@ func TestSandboxPayPrerenderHasNoStripe(t *testing.T) {
 func TestPayStepByProvider(t *testing.T) {
 	c := &checkout{params: checkoutParams{widgetID: "wgt_abc", lang: "en-US"}, flow: newFlow("en-US")}
 	c.flow.resume(testOffer(), testOrder(buycard.OrderPending), "bc1.o.k1.tok",
-		paymentSession{Provider: "stripe", ClientSecret: "cs_test_1_secret_x", PublishableKey: "pk_test_1"})
+		paymentSession{Provider: "stripe", ClientSecret: "cs_test_1_secret_x", PublishableKey: "pk_test_1"}, "")
 	stripe, ok := c.renderPayment().(*stripeStep)
 	if !ok || *stripe != (stripeStep{Total: "$48.00", Lang: "en-US", PublishableKey: "pk_test_1", ClientSecret: "cs_test_1_secret_x"}) {
 		t.Errorf("stripe pay step = %#v", c.renderPayment())
 	}
 	c.flow.resume(testOffer(), testOrder(buycard.OrderPending), "bc1.o.k1.tok",
-		paymentSession{Provider: "sandbox", ClientSecret: "sbx.ord_1.mac"})
+		paymentSession{Provider: "sandbox", ClientSecret: "sbx.ord_1.mac"}, "")
 	if _, ok := c.renderPayment().(*paymentStep); !ok {
 		t.Errorf("sandbox pay step = %#v", c.renderPayment())
 	}

@@ -56,6 +56,9 @@ type OrderView struct {
 	// when empty) or "stripe"; PublishableKey is Stripe's pk_…, with
 	// which the pay page mounts Stripe's embedded checkout.
 	Provider, PublishableKey string
+	// PageURL is the shopper's order page, once the order is paid: the
+	// receipt links to it.
+	PageURL string
 }
 
 // OrderLoader returns the order a pay or receipt page names. Errors:
@@ -130,6 +133,8 @@ type pageState struct {
 	Provider       string         `json:"provider,omitempty"`
 	PublishableKey string         `json:"pk,omitempty"`
 	Order          *buycard.Order `json:"order,omitempty"`
+	// PageURL is the receipt's link to the order page.
+	PageURL string `json:"page_url,omitempty"`
 	// Prices are the formatted prices of each variant in stock, so that
 	// checkout.js shows the total live without formatting money itself.
 	Prices map[string]variantPrices `json:"prices,omitempty"`
@@ -167,7 +172,7 @@ func newPageState(p checkoutParams, f *flow) pageState {
 		s.Order, s.OrderToken, s.ClientSecret = &f.session.Order, f.session.OrderToken, p.ClientSecret
 		s.Provider, s.PublishableKey = p.Provider, p.PublishableKey
 	case stepReceipt:
-		s.Order = f.order
+		s.Order, s.PageURL = f.order, f.orderPage
 	}
 	return s
 }

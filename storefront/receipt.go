@@ -11,13 +11,14 @@ import (
 type receipt struct {
 	app.Compo
 	Order    *buycard.Order
+	PageURL  string // the order page, "" when unknown
 	Lang     string
 	WidgetID string // Done leads to its product page when nothing else can run
 	OnDone   func(ctx app.Context)
 }
 
-func newReceipt(order *buycard.Order, lang, widgetID string, onDone func(app.Context)) *receipt {
-	return &receipt{Order: order, Lang: lang, WidgetID: widgetID, OnDone: onDone}
+func newReceipt(order *buycard.Order, pageURL, lang, widgetID string, onDone func(app.Context)) *receipt {
+	return &receipt{Order: order, PageURL: pageURL, Lang: lang, WidgetID: widgetID, OnDone: onDone}
 }
 
 func (r *receipt) Render() app.UI {
@@ -29,8 +30,20 @@ func (r *receipt) Render() app.UI {
 			app.Span().Class("bc-order-number-value").Text(r.Order.Number),
 		),
 		summaryList("bc-breakdown", rows),
+		r.orderPageLink(),
 		stepForm{class: "bc-done", method: "get", action: "/p/" + r.WidgetID}.render(r.OnDone,
 			submitButton(tr(r.Lang, msgDone), false),
 		),
+	)
+}
+
+// orderPageLink leads to the order's page, in a tab of its own: the
+// checkout may be a frame in someone else's page.
+func (r *receipt) orderPageLink() app.UI {
+	if r.PageURL == "" {
+		return nil
+	}
+	return app.P().Class("bc-order-page").Body(
+		app.A().Href(r.PageURL).Target("_blank").Rel("noopener").Text(tr(r.Lang, msgOrderPageLink)),
 	)
 }

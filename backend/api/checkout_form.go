@@ -344,7 +344,7 @@ func (s *Server) loadOrderView(ctx context.Context, r storefront.OrderRequest) (
 	if offer.Checkout, err = s.offerCheckout(ctx, card); err != nil {
 		return nil, err
 	}
-	view := &storefront.OrderView{Order: order, Offer: offer, Provider: order.Provider}
+	view := &storefront.OrderView{Order: order, Offer: offer, Provider: order.Provider, PageURL: s.orderPageURL(order)}
 	if order.Provider == providerStripe {
 		view.PublishableKey = s.StripePublishableKey
 	}

@@ -171,6 +171,23 @@ func TestPhysicalPurchaseWithCodeShippingAndTax(t *testing.T) {
 	wantBreakdown(t, frame, "receipt", "Product Stoneware mug", "Celadon × 3 $59.97", "Discount (SPRING25) −$14.99",
 		"Shipping (Express) $15.00", "Tax $5.32", "Total $65.30")
 	tb.noErrors()
+	followOrderPageLink(t, frame, "Total $65.30")
+}
+
+// followOrderPageLink opens the receipt's link to the order page in a tab
+// of its own, as the link does, and finds the order and want there.
+func followOrderPageLink(t *testing.T, receipt context.Context, want string) {
+	t.Helper()
+	link := eval[string](t, receipt, `(a => a && a.target === '_blank' && a.rel === 'noopener' ? a.href : '')(document.querySelector('.bc-order-page a'))`)
+	if !strings.HasPrefix(link, h.host+"/order?t=") {
+		t.Fatalf("receipt's order page link = %q, want one opening %s/order?t=… in a new tab", link, h.host)
+	}
+	number := eval[string](t, receipt, `document.querySelector('.bc-order-number-value').textContent`)
+	page := newTab(t)
+	page.do(navigate(link))
+	if body := eval[string](t, page.ctx, `document.body.innerText.replace(/\s+/g, ' ')`); !strings.Contains(body, number) || !strings.Contains(body, want) {
+		t.Errorf("order page lacks %s or %q: %.600s", number, want, body)
+	}
 }
 
 func TestPhysicalPurchaseWithoutJavaScript(t *testing.T) {
@@ -227,6 +244,7 @@ func TestPhysicalPurchaseWithoutJavaScript(t *testing.T) {
 	)
 	wantBreakdown(t, tb.ctx, "receipt", "Product Stoneware mug", "Celadon × 3 $59.97", "Discount (SPRING25) −$14.99",
 		"Shipping (Standard) $4.50", "Tax $4.39", "Total $53.87")
+	followOrderPageLink(t, tb.ctx, "Total $53.87")
 }
 
 // newestOrder is the id of the newest order of widget.
