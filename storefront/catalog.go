@@ -191,11 +191,11 @@ var english = [msgCount]string{
 	msgCardSucceeds:     "succeeds",
 	msgCardDeclined:     "is declined",
 
-	msgThankYou:    "Thank you! Your order is confirmed.",
-	msgOrderNumber: "Order number",
-	msgProduct:     "Product",
-	msgQuantity:    "Quantity",
-	msgDone:        "Done",
+	msgThankYou:      "Thank you! Your order is confirmed.",
+	msgOrderNumber:   "Order number",
+	msgProduct:       "Product",
+	msgQuantity:      "Quantity",
+	msgDone:          "Done",
 	msgOrderPageLink: "Your order page: tracking, downloads and how to reach the seller. Keep the link to find your order again.",
 
 	msgOrderPageTitle:       "Order %s · %s",
