@@ -38,10 +38,13 @@ $(CONSOLE): $(GOFILES) go.mod go.sum
 $(WASM).br $(CONSOLE).br &: $(WASM) $(CONSOLE) $(SERVER)
 	$(SERVER) precompress $(WASM) $(CONSOLE)
 
+# vet and test build with -trimpath, as the binaries are: without it the
+# clone's directory is part of every package's build, so a second clone or
+# worktree recompiles the whole module instead of reusing Go's build cache.
 vet:
 	test -z "$$(gofmt -l . | grep -v '^bin/')" || (gofmt -l . && exit 1)
-	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./storefront ./console/... ./browser
+	$(GO) vet -trimpath ./...
+	GOOS=js GOARCH=wasm $(GO) vet -trimpath ./wasm/... ./storefront ./console/... ./browser
 
 # Browser tests need Chromium; with CI=true they fail rather than skip
 # when it is missing (.ci/run installs it). They serve the WASMs as built:
@@ -49,7 +52,7 @@ vet:
 # (embed.LoadAsset), so a fresh clone's tests do not wait most of a
 # minute for `precompress`; make run and make bench do.
 test: $(SERVER) $(WASM) $(CONSOLE) vet
-	BUYCARD_WEB_DIR=$(CURDIR)/$(WEB) $(GO) test -race -count=1 ./...
+	BUYCARD_WEB_DIR=$(CURDIR)/$(WEB) $(GO) test -trimpath -race -count=1 ./...
 
 # Benchmarks (bench/): Buycard measured beside baselines run in the same
 # invocation. bench writes BENCHMARKS.md and fails when a DESIGN.md budget
