@@ -40,6 +40,9 @@ type productPage struct {
 	archiveErr            string
 
 	delivery deliveryState
+	// shipsTo are the countries a physical product ships to in its
+	// currency, nil until the zones are loaded.
+	shipsTo []string
 }
 
 // deliveryState is what a digital product delivers, as the page shows it:
@@ -143,7 +146,7 @@ func (p *productPage) load(ctx app.Context) {
 	p.edit, p.errs, p.busy, p.err, p.ok = productForm{}, nil, false, "", ""
 	p.uploading, p.uploadErr, p.uploadOK = false, "", ""
 	p.confirming, p.archiving, p.archiveErr = false, false, ""
-	p.delivery = deliveryState{}
+	p.delivery, p.shipsTo = deliveryState{}, nil
 	var got buycard.Product
 	ui.Run(ctx, func() error { return p.s.api.get("/v1/products/"+id, &got) }, func(ctx app.Context, err error) {
 		if p.id != id {
@@ -154,10 +157,46 @@ func (p *productPage) load(ctx app.Context) {
 			return
 		}
 		p.setProduct(&got)
-		if got.Kind == buycard.ProductDigital {
+		switch got.Kind {
+		case buycard.ProductDigital:
 			p.loadDelivery(ctx)
+		case buycard.ProductPhysical:
+			p.loadShipping(ctx)
 		}
 	})
+}
+
+// loadShipping finds where a physical product ships: the countries of the
+// merchant's zones with a rate in its currency.
+func (p *productPage) loadShipping(ctx app.Context) {
+	id, currency := p.id, p.product.Currency
+	var reply struct {
+		Zones buycard.ShippingZones `json:"shipping_zones"`
+	}
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/shipping-zones", &reply) }, func(ctx app.Context, err error) {
+		if p.id == id && err == nil {
+			p.shipsTo = reply.Zones.Countries(currency)
+		}
+	})
+}
+
+// renderShipping says where a physical product ships, or that shoppers
+// cannot buy it until a shipping zone has a rate in its currency: the
+// checkout offers only the countries the merchant ships to.
+func (p *productPage) renderShipping() app.UI {
+	if p.product.Kind != buycard.ProductPhysical || p.shipsTo == nil {
+		return app.Text("")
+	}
+	text := "Ships to " + strings.Join(p.shipsTo, ", ") + "."
+	if len(p.shipsTo) == 0 {
+		text = "Shoppers cannot buy this product yet: it ships, and none of your shipping zones has a rate in " +
+			p.product.Currency + ". Add one in Settings."
+	}
+	return app.Section().Class("cs-panel").Aria("labelledby", "ship-h").Body(
+		app.H2().ID("ship-h").Text("Shipping"),
+		app.P().ID("ship-status").Text(text),
+		app.A().Href(Base+"/settings").Text("Shipping zones and rates"),
+	)
 }
 
 func (p *productPage) setProduct(pr *buycard.Product) {
@@ -204,7 +243,7 @@ func (p *productPage) Render() app.UI {
 		app.P().Class("cs-hint").Body(app.Text("Prices in "+pr.Currency+" · id "), app.Code().Text(pr.ID)),
 		app.Div().Class("cs-grid").Body(
 			p.renderForm(),
-			app.Div().Body(p.renderImage(), p.renderDelivery(), p.renderArchive()),
+			app.Div().Body(p.renderShipping(), p.renderImage(), p.renderDelivery(), p.renderArchive()),
 		),
 	)
 }

@@ -398,3 +398,19 @@ func seeInConsole(t *testing.T, tb *tab, path, condition string) {
 		}
 	}
 }
+
+// TestConsolePhysicalProductNeedsShipping: a new product ships by default,
+// and its page says shoppers cannot buy it until a shipping zone has a
+// rate in its currency, with the way to add one.
+func TestConsolePhysicalProductNeedsShipping(t *testing.T) {
+	t.Parallel()
+	merchant, _ := signUp(t, "merchant", "Ashgrove Pottery")
+	visitConsole(t, merchant, "/console/products", `!!document.getElementById('new-title')`)
+	merchant.do(fill("#new-title", "Ash-glazed bowl"), fill("#new-price", "32.00"), fill("#new-stock", "4"),
+		clickCSS(`form button[type=submit]`))
+	waitConsole(t, merchant, `location.pathname.startsWith('/console/products/prd_') &&
+		document.getElementById('ship-status')?.textContent.includes('Shoppers cannot buy this product yet') &&
+		document.querySelector('[aria-labelledby=ship-h] a')?.getAttribute('href') === '/console/settings'`)
+	screenshot(t, merchant.ctx, "product-needs-shipping.png")
+	consoleNoErrors(merchant)
+}
