@@ -22,24 +22,12 @@ import (
 // only for the product's own merchant (deliveryUploadLimit); anyone
 // else's upload is refused from its Content-Length.
 
-// deliveries is Services.Deliveries, or the Catalog when it is a
-// DeliveryService; nil turns the routes off.
-func (s *Server) deliveries() buycard.DeliveryService {
-	if s.Deliveries != nil {
-		return s.Deliveries
-	}
-	d, _ := s.Catalog.(buycard.DeliveryService)
-	return d
-}
-
 // deliveryRoutes registers the delivery routes, which need Auth; the
 // file routes answer 404 without Files.
 func (s *Server) deliveryRoutes(v1 fiber.Router) {
-	d := s.deliveries()
-	if d == nil || s.Auth == nil {
+	if s.Deliveries == nil || s.Auth == nil {
 		return
 	}
-	s.Deliveries = d
 	merchant := func(h fiber.Handler) []fiber.Handler {
 		return []fiber.Handler{s.authenticate, s.requireMerchant, h}
 	}

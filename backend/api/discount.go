@@ -28,24 +28,12 @@ const (
 	codeGuessKey    = "buycard:codes:network:"
 )
 
-// discounts is the store's DiscountService: Services.Discounts, or the
-// Catalog when it implements it; nil turns the routes off.
-func (s *Server) discounts() buycard.DiscountService {
-	if s.Discounts != nil {
-		return s.Discounts
-	}
-	d, _ := s.Catalog.(buycard.DiscountService)
-	return d
-}
-
 // discountRoutes registers the discount routes; the merchant's and the
 // publisher's need Auth.
 func (s *Server) discountRoutes(v1 fiber.Router) {
-	d := s.discounts()
-	if d == nil {
+	if s.Discounts == nil {
 		return
 	}
-	s.Discounts = d
 	guesses := s.loginThrottle(codeGuessesFree)
 	s.codeGuesses = &guesses
 	if s.Auth == nil {

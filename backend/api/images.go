@@ -37,16 +37,6 @@ const (
 
 var imagePathPattern = regexp.MustCompile(`^([0-9a-f]{64})\.(png|jpg|gif|webp)$`)
 
-// imageService is the store's ImageService: Services.Images, or the
-// catalog when it also stores images (both stores do).
-func (s *Server) imageService() buycard.ImageService {
-	if s.Images != nil {
-		return s.Images
-	}
-	images, _ := s.Catalog.(buycard.ImageService)
-	return images
-}
-
 // uploadBodyLimit is fasthttp's HeaderReceived hook: it runs once a
 // request's headers are in, before any of its body is read, and sets the
 // limit of that body. An image upload gets maxUploadBody only when its
@@ -100,7 +90,7 @@ func (s *Server) mayUpload(h *fasthttp.RequestHeader, productID string) bool {
 // multipart field "image", or the whole body with an image content type.
 // It answers with the product, whose image now names the upload.
 func (s *Server) postProductImage(c *fiber.Ctx) error {
-	images := s.imageService()
+	images := s.Images
 	if images == nil {
 		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
 	}
@@ -193,7 +183,7 @@ func inspectImage(data []byte) (*buycard.ImageFile, error) {
 // getImage serves GET /images/{sha256}.{ext}: public, cacheable forever
 // (the name is the content's hash), never sniffed as anything else.
 func (s *Server) getImage(c *fiber.Ctx) error {
-	images := s.imageService()
+	images := s.Images
 	m := imagePathPattern.FindStringSubmatch(c.Params("name"))
 	if images == nil || m == nil {
 		return buycard.Errorf(buycard.ENOTFOUND, "Image not found.")

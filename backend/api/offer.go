@@ -45,7 +45,7 @@ func (s *Server) loadOffer(ctx context.Context, widgetID, token string) (*buycar
 // a SellerService).
 func (s *Server) offerCheckout(ctx context.Context, card *buycard.Card) (buycard.OfferCheckout, error) {
 	settings, zones := buycard.NewMerchantSettings(card.Merchant.ID), buycard.ShippingZones(nil)
-	if sellers := s.sellers(); sellers != nil {
+	if sellers := s.Sellers; sellers != nil {
 		var err error
 		if settings, err = sellers.MerchantSettings(ctx, card.Merchant.ID); err != nil {
 			return buycard.OfferCheckout{}, err

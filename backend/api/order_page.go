@@ -39,7 +39,7 @@ const downloadCSP = "default-src 'none'; sandbox"
 // orderPageRoutes mounts the order page and its downloads.
 func (s *Server) orderPageRoutes() {
 	s.app.Get(orderPagePath, s.getOrderPage)
-	if s.deliveries() != nil && s.Files != nil {
+	if s.Deliveries != nil && s.Files != nil {
 		s.app.Get(downloadPath, s.getDownload)
 	}
 }
@@ -89,7 +89,7 @@ func (s *Server) getDownload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.deliveries().RecordDownload(c.UserContext(), claims.OrderID, claims.FileID)
+	f, err := s.Deliveries.RecordDownload(c.UserContext(), claims.OrderID, claims.FileID)
 	if err != nil {
 		return err
 	}
@@ -119,14 +119,14 @@ func (s *Server) orderPageView(ctx context.Context, id, lang string) (*storefron
 		return nil, err
 	}
 	settings := buycard.NewMerchantSettings(o.MerchantID)
-	if sellers := s.sellers(); sellers != nil {
+	if sellers := s.Sellers; sellers != nil {
 		if settings, err = sellers.MerchantSettings(ctx, o.MerchantID); err != nil {
 			return nil, err
 		}
 	}
 	v := &storefront.OrderPage{Order: o, Merchant: card.Merchant.Name, OptionName: card.Product.OptionName,
 		Kind: card.Product.Kind, Settings: settings, Lang: lang}
-	if d := s.deliveries(); d != nil && o.Delivers() {
+	if d := s.Deliveries; d != nil && o.Delivers() {
 		if err := s.addDelivery(ctx, d, v); err != nil {
 			return nil, err
 		}

@@ -15,7 +15,7 @@ import (
 // sellerRoutes registers the seller routes; none without an AuthService
 // or a SellerService.
 func (s *Server) sellerRoutes(v1 fiber.Router) {
-	if s.Auth == nil || s.sellers() == nil {
+	if s.Auth == nil || s.Sellers == nil {
 		return
 	}
 	v1.Get("/merchant/settings", s.authenticate, s.requireMerchant, s.getMerchantSettings)
@@ -33,19 +33,9 @@ func (s *Server) sellerRoutes(v1 fiber.Router) {
 	r.Delete("/:id", s.deleteTaxRate)
 }
 
-// sellers is Services.Sellers, or the Catalog when it is a SellerService
-// too; nil when neither.
-func (s *Server) sellers() buycard.SellerService {
-	if s.Sellers != nil {
-		return s.Sellers
-	}
-	sellers, _ := s.Catalog.(buycard.SellerService)
-	return sellers
-}
-
 // getMerchantSettings serves GET /v1/merchant/settings.
 func (s *Server) getMerchantSettings(c *fiber.Ctx) error {
-	set, err := s.sellers().MerchantSettings(c.UserContext(), callerOf(c).PartyID)
+	set, err := s.Sellers.MerchantSettings(c.UserContext(), callerOf(c).PartyID)
 	if err != nil {
 		return err
 	}
@@ -59,7 +49,7 @@ func (s *Server) patchMerchantSettings(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	set, err := s.sellers().MerchantSettings(c.UserContext(), callerOf(c).PartyID)
+	set, err := s.Sellers.MerchantSettings(c.UserContext(), callerOf(c).PartyID)
 	if err != nil {
 		return err
 	}
@@ -67,7 +57,7 @@ func (s *Server) patchMerchantSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.sellers().SaveMerchantSettings(c.UserContext(), next); err != nil {
+	if err := s.Sellers.SaveMerchantSettings(c.UserContext(), next); err != nil {
 		return err
 	}
 	return c.JSON(next)
@@ -89,7 +79,7 @@ func (b *shippingZoneBody) zone(c *fiber.Ctx, id string) *buycard.ShippingZone {
 
 // getShippingZones serves GET /v1/shipping-zones: the caller's zones.
 func (s *Server) getShippingZones(c *fiber.Ctx) error {
-	zones, err := s.sellers().ShippingZones(c.UserContext(), callerOf(c).PartyID)
+	zones, err := s.Sellers.ShippingZones(c.UserContext(), callerOf(c).PartyID)
 	if err != nil {
 		return err
 	}
@@ -98,7 +88,7 @@ func (s *Server) getShippingZones(c *fiber.Ctx) error {
 
 // getShippingZone serves GET /v1/shipping-zones/{id}.
 func (s *Server) getShippingZone(c *fiber.Ctx) error {
-	zones, err := s.sellers().ShippingZones(c.UserContext(), callerOf(c).PartyID)
+	zones, err := s.Sellers.ShippingZones(c.UserContext(), callerOf(c).PartyID)
 	if err != nil {
 		return err
 	}
@@ -118,7 +108,7 @@ func (s *Server) postShippingZone(c *fiber.Ctx) error {
 		return err
 	}
 	z := body.zone(c, "")
-	if err := s.sellers().CreateShippingZone(c.UserContext(), z); err != nil {
+	if err := s.Sellers.CreateShippingZone(c.UserContext(), z); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(z)
@@ -131,7 +121,7 @@ func (s *Server) putShippingZone(c *fiber.Ctx) error {
 		return err
 	}
 	z := body.zone(c, c.Params("id"))
-	if err := s.sellers().UpdateShippingZone(c.UserContext(), z); err != nil {
+	if err := s.Sellers.UpdateShippingZone(c.UserContext(), z); err != nil {
 		return err
 	}
 	return c.JSON(z)
@@ -139,7 +129,7 @@ func (s *Server) putShippingZone(c *fiber.Ctx) error {
 
 // deleteShippingZone serves DELETE /v1/shipping-zones/{id}.
 func (s *Server) deleteShippingZone(c *fiber.Ctx) error {
-	if err := s.sellers().DeleteShippingZone(c.UserContext(), callerOf(c).PartyID, c.Params("id")); err != nil {
+	if err := s.Sellers.DeleteShippingZone(c.UserContext(), callerOf(c).PartyID, c.Params("id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -154,7 +144,7 @@ type taxRateBody struct {
 
 // getTaxRates serves GET /v1/tax-rates: the caller's rates.
 func (s *Server) getTaxRates(c *fiber.Ctx) error {
-	rates, err := s.sellers().TaxRates(c.UserContext(), callerOf(c).PartyID)
+	rates, err := s.Sellers.TaxRates(c.UserContext(), callerOf(c).PartyID)
 	if err != nil {
 		return err
 	}
@@ -167,7 +157,7 @@ func (s *Server) postTaxRate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.sellers().CreateTaxRate(c.UserContext(), r); err != nil {
+	if err := s.Sellers.CreateTaxRate(c.UserContext(), r); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(r)
@@ -179,7 +169,7 @@ func (s *Server) putTaxRate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.sellers().UpdateTaxRate(c.UserContext(), r); err != nil {
+	if err := s.Sellers.UpdateTaxRate(c.UserContext(), r); err != nil {
 		return err
 	}
 	return c.JSON(r)
@@ -196,7 +186,7 @@ func (s *Server) taxRateOf(c *fiber.Ctx, id string) (*buycard.TaxRate, error) {
 
 // deleteTaxRate serves DELETE /v1/tax-rates/{id}.
 func (s *Server) deleteTaxRate(c *fiber.Ctx) error {
-	if err := s.sellers().DeleteTaxRate(c.UserContext(), callerOf(c).PartyID, c.Params("id")); err != nil {
+	if err := s.Sellers.DeleteTaxRate(c.UserContext(), callerOf(c).PartyID, c.Params("id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -201,6 +201,10 @@ type Server struct {
 // New builds the server and its routes.
 func New(cfg Config, svc Services) *Server {
 	s := &Server{Config: cfg, Services: svc}
+	s.Images = serviceOf(s.Images, s.Catalog)
+	s.Sellers = serviceOf(s.Sellers, s.Catalog)
+	s.Discounts = serviceOf(s.Discounts, s.Catalog)
+	s.Deliveries = serviceOf(s.Deliveries, s.Catalog)
 	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
 	if s.HoldTTL <= 0 {
 		s.HoldTTL = DefaultHoldTTL
@@ -237,6 +241,18 @@ func New(cfg Config, svc Services) *Server {
 	s.app.Use(s.securityHeaders, recover.New(), requestid.New(), s.logRequests, compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	s.routes()
 	return s
+}
+
+// serviceOf is a service of Services: set, or else the Catalog when the
+// store behind it implements T too (both stores do), or nil, which turns
+// the service's routes off.
+func serviceOf[T comparable](set T, catalog buycard.CatalogService) T {
+	var none T
+	if set != none {
+		return set
+	}
+	t, _ := catalog.(T)
+	return t
 }
 
 // App returns the Fiber app, for app.Test in tests.
