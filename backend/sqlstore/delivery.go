@@ -238,8 +238,9 @@ func (db *Store) OrderLicenseKeys(ctx context.Context, orderID string) (_ []*buy
 // could not take from stock are: the money was taken, so the order is
 // paid and the merchant adds keys or refunds (buycard.Order.Oversold).
 func (db *Store) assignOrderLicenseKeys(ctx context.Context, tx Tx, o *buycard.Order) error {
-	var pool int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM license_keys WHERE product_id = $1`, o.ProductID).Scan(&pool); err != nil || pool == 0 {
+	var pool bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM license_keys WHERE product_id = $1)`, o.ProductID).Scan(&pool)
+	if err != nil || !pool {
 		return err
 	}
 	now := time.Now()
