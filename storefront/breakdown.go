@@ -52,9 +52,9 @@ func orderRows(o *buycard.Order, lang string) []row {
 func summaryList(class string, rows []row) app.UI {
 	items := make([]app.UI, 0, 2*len(rows))
 	for _, r := range rows {
-		items = append(items, app.Dt().Text(r.term), app.Dd().Text(r.value))
+		items = append(items, textEl("dt", nil, r.term), textEl("dd", nil, r.value))
 	}
-	return app.Dl().Class("bc-summary " + class).Body(items...)
+	return el("dl", attrs{{"class", "bc-summary " + class}}, items...)
 }
 
 // OrderBreakdown is the receipt's breakdown of o in lang, as term and

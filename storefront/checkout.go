@@ -534,15 +534,13 @@ func (c *checkout) onEndSentinel(ctx app.Context, e app.Event) {
 }
 
 func (c *checkout) Render() app.UI {
-	return app.Div().Class("bc-checkout").Body(
+	sentinel := attrs{{"class", "bc-sentinel"}, {"tabindex", "0"}}
+	return el("div", attrs{{"class", "bc-checkout"}},
 		// Sentinels on both sides of the panel wrap Tab around, so focus
 		// never leaves the overlay for the page behind it.
-		app.Span().Class("bc-sentinel").TabIndex(0).OnFocus(c.onStartSentinel),
-		c.panel().Body(
-			c.renderHeader(),
-			c.renderStep(),
-		),
-		app.Span().Class("bc-sentinel").TabIndex(0).OnFocus(c.onEndSentinel),
+		el("span", sentinel).OnFocus(c.onStartSentinel),
+		el("div", c.panelAttrs(), c.renderHeader(), c.renderStep()),
+		el("span", sentinel).OnFocus(c.onEndSentinel),
 		app.If(app.IsServer && c.flow.offer != nil, func() app.UI {
 			return offerScript(c.flow.offer)
 		}),
@@ -552,16 +550,16 @@ func (c *checkout) Render() app.UI {
 	)
 }
 
-// panel is the element around the steps. On the pay step it names the
-// order and its token for web/checkout.js, which keeps the order's hold
-// on its units alive while the page is in view and releases the order
-// when the shopper leaves, prerendered page and WASM alike.
-func (c *checkout) panel() app.HTMLDiv {
-	panel := app.Div().ID(panelID).Class("bc-panel")
+// panelAttrs are those of the element around the steps. On the pay step
+// they name the order and its token for web/checkout.js, which keeps the
+// order's hold on its units alive while the page is in view and releases
+// the order when the shopper leaves, prerendered page and WASM alike.
+func (c *checkout) panelAttrs() attrs {
+	a := attrs{{"id", panelID}, {"class", "bc-panel"}}
 	if s := c.flow.session; c.flow.step == stepPay && s != nil {
-		panel = panel.DataSet("hold-order", s.Order.ID).DataSet("hold-token", s.OrderToken)
+		a = append(a, attr{"data-hold-order", s.Order.ID}, attr{"data-hold-token", s.OrderToken})
 	}
-	return panel
+	return a
 }
 
 func (c *checkout) renderHeader() app.UI {
@@ -569,28 +567,27 @@ func (c *checkout) renderHeader() app.UI {
 	if c.flow.offer != nil {
 		merchant = cmp.Or(c.flow.offer.Merchant, merchant)
 	}
-	return app.Div().Class("bc-head").Body(
-		app.P().Class("bc-merchant").Text(merchant),
-		app.Button().Type("button").Class("bc-close").Aria("label", tr(c.flow.lang, msgClose)).OnClick(c.onClose).Text("×"),
+	return el("div", attrs{{"class", "bc-head"}},
+		textEl("p", attrs{{"class", "bc-merchant"}}, merchant),
+		textEl("button", attrs{{"type", "button"}, {"class", "bc-close"}, {"aria-label", tr(c.flow.lang, msgClose)}}, "×").
+			OnClick(c.onClose),
 	)
 }
 
 func (c *checkout) renderStep() app.UI {
 	switch c.flow.step {
 	case stepLoading:
-		return app.P().ID(stepTitleID).TabIndex(-1).Class("bc-status").Attr("role", "status").Text(tr(c.flow.lang, msgLoading))
+		return textEl("p", attrs{{"id", stepTitleID}, {"tabindex", "-1"}, {"class", "bc-status"}, {"role", "status"}},
+			tr(c.flow.lang, msgLoading))
 	case stepFailed:
 		return c.renderFailed()
 	}
-	return app.Div().Class("bc-steps").Body(
-		c.renderProduct(),
-		c.renderCurrentStep(),
-	)
+	return el("div", attrs{{"class", "bc-steps"}}, c.renderProduct(), c.renderCurrentStep())
 }
 
 func (c *checkout) renderFailed() app.UI {
-	return app.Div().Class("bc-failed").Body(
-		app.H1().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text(c.flow.err),
+	return el("div", attrs{{"class", "bc-failed"}},
+		stepTitle("h1", c.flow.err),
 		app.If(c.flow.retry, func() app.UI {
 			return primaryButton(tr(c.flow.lang, msgTryAgain), false, c.retry)
 		}),
@@ -603,7 +600,7 @@ func (c *checkout) renderCurrentStep() app.UI {
 	case stepDetails:
 		return c.renderDetails()
 	case stepPay:
-		return app.Div().Body(c.renderOrder(), c.renderPayment())
+		return el("div", nil, c.renderOrder(), c.renderPayment())
 	case stepReceipt:
 		return newReceipt(f.order, f.orderPage, f.lang, c.params.widgetID, c.close)
 	}
@@ -636,10 +633,10 @@ func (c *checkout) renderOrder() app.UI {
 		fields: append(c.params.carried(f.lang), field{"order", s.Order.ID}, field{"ot", s.OrderToken},
 			field{"cs", s.Payment.ClientSecret}, field{"t", f.offer.Token}),
 	}
-	return app.Div().Class("bc-order").Aria("labelledby", "bc-order-title").Body(
-		app.Div().Class("bc-order-head").Body(
-			app.H2().ID("bc-order-title").Class("bc-subtitle").Text(tr(f.lang, msgPayTitle)),
-			change.render(c.change, app.Button().Type("submit").Class("bc-secondary").Text(tr(f.lang, msgChange))),
+	return el("div", attrs{{"class", "bc-order"}, {"aria-labelledby", "bc-order-title"}},
+		el("div", attrs{{"class", "bc-order-head"}},
+			textEl("h2", attrs{{"id", "bc-order-title"}, {"class", "bc-subtitle"}}, tr(f.lang, msgPayTitle)),
+			change.render(c.change, textEl("button", attrs{{"type", "submit"}, {"class", "bc-secondary"}}, tr(f.lang, msgChange))),
 		),
 		summaryList("bc-breakdown", orderRows(&s.Order, f.lang)),
 	)
@@ -688,15 +685,15 @@ func (p checkoutParams) wasmField() field {
 // step.
 func (c *checkout) renderProduct() app.UI {
 	o := c.flow.offer
-	img := app.Img().Class("bc-img").Src("%s", o.Image.URL).Alt("%s", cmp.Or(o.Image.Alt, o.Title))
+	img := attrs{{"class", "bc-img"}, {"src", o.Image.URL}, {"alt", cmp.Or(o.Image.Alt, o.Title)}}
 	if o.Image.Width > 0 && o.Image.Height > 0 {
-		img = img.Width(o.Image.Width).Height(o.Image.Height)
+		img = append(img, attr{"width", strconv.Itoa(o.Image.Width)}, attr{"height", strconv.Itoa(o.Image.Height)})
 	}
-	return app.Div().Class("bc-product").Body(
-		img,
-		app.Div().Class("bc-product-text").Body(
-			app.H1().ID(productTitleID).TabIndex(-1).Class("bc-title").Text(o.Title),
-			app.P().Class("bc-unit").Text(c.unitPriceText()),
+	return el("div", attrs{{"class", "bc-product"}},
+		void("img", img),
+		el("div", attrs{{"class", "bc-product-text"}},
+			textEl("h1", attrs{{"id", productTitleID}, {"tabindex", "-1"}, {"class", "bc-title"}}, o.Title),
+			textEl("p", attrs{{"class", "bc-unit"}}, c.unitPriceText()),
 		),
 	)
 }
@@ -719,7 +716,7 @@ func (c *checkout) unitPriceText() string {
 func (c *checkout) renderChoose() app.UI {
 	f := &c.flow
 	if reason := f.unavailableReason(); reason != "" {
-		return app.P().Class("bc-note").Attr("role", "status").Text(reason)
+		return textEl("p", attrs{{"class", "bc-note"}, {"role", "status"}}, reason)
 	}
 	action := "/checkout/" + c.params.widgetID
 	if c.params.page == pagePopup {
@@ -738,9 +735,9 @@ func (c *checkout) renderChoose() app.UI {
 			return newVariantPicker(f.offer, f.variantID, f.lang, c.selectVariant)
 		}),
 		newQuantityStepper(f.quantity, f.maxQuantity(), c.setQuantity),
-		app.P().Class("bc-total").Aria("live", "polite").Body(
-			app.Span().Text(tr(f.lang, msgTotal)),
-			app.Span().Class("bc-total-amount").Text(f.totalText()),
+		el("p", attrs{{"class", "bc-total"}, {"aria-live", "polite"}},
+			textEl("span", nil, tr(f.lang, msgTotal)),
+			textEl("span", attrs{{"class", "bc-total-amount"}}, f.totalText()),
 		),
 		errorLine(f.err),
 		submitButton(tr(f.lang, msgContinue), f.busy),

@@ -43,15 +43,15 @@ func (s *detailsStep) Render() app.UI {
 	return s.Form.render(s.OnContinue,
 		// The form's default button, which Enter in a field presses: the
 		// step's own, not the Apply or Update shipping before it.
-		app.Button().Type("submit").Class("bc-default").TabIndex(-1).Aria("hidden", "true").
-			Text(tr(s.Lang, msgContinueToPayment)),
-		app.H2().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text(tr(s.Lang, msgDetailsTitle)),
+		textEl("button", attrs{{"type", "submit"}, {"class", "bc-default"}, {"tabindex", "-1"}, {"aria-hidden", "true"}},
+			tr(s.Lang, msgContinueToPayment)),
+		stepTitle("h2", tr(s.Lang, msgDetailsTitle)),
 		s.renderContact(),
 		app.If(s.Checkout.Kind == buycard.ProductPhysical, func() app.UI {
-			return app.Div().Body(s.renderAddress(), s.renderRates())
+			return el("div", nil, s.renderAddress(), s.renderRates())
 		}),
 		s.renderCode(),
-		app.Div().Aria("live", "polite").Body(s.renderBreakdown()),
+		el("div", attrs{{"aria-live", "polite"}}, s.renderBreakdown()),
 		errorLine(s.stepError()),
 		submitButton(tr(s.Lang, msgContinueToPayment), s.Busy),
 	)
@@ -64,62 +64,107 @@ func (s *detailsStep) stepError() string {
 	return s.Error
 }
 
+// A text field of the details: its name, label, input type and
+// autocomplete token.
+type textFieldSpec struct {
+	name         string
+	label        msg
+	kind         string
+	autocomplete string
+}
+
+var (
+	emailField  = textFieldSpec{fieldEmail, msgEmail, "email", "email"}
+	nameField   = textFieldSpec{fieldName, msgFullName, "text", "name"}
+	phoneField  = textFieldSpec{fieldPhone, msgPhone, "tel", "tel"}
+	regionField = textFieldSpec{fieldRegion, msgRegion, "text", "address-level1"}
+	// streetFields come before the country, postalCodeField after the
+	// region.
+	streetFields = []textFieldSpec{
+		{fieldLine1, msgLine1, "text", "address-line1"},
+		{fieldLine2, msgLine2, "text", "address-line2"},
+		{fieldCity, msgCity, "text", "address-level2"},
+	}
+	postalCodeField = textFieldSpec{fieldPostalCode, msgPostalCode, "text", "postal-code"}
+)
+
 func (s *detailsStep) renderContact() app.UI {
-	return app.FieldSet().Class("bc-fields").Body(
-		app.Legend().Text(tr(s.Lang, msgContactLegend)),
-		s.textField(fieldEmail, msgEmail, "email", "email", tr(s.Lang, msgEmailHint)),
-		s.textField(fieldName, msgFullName, "text", "name", ""),
-		app.If(s.Checkout.AskPhone, func() app.UI {
-			return s.textField(fieldPhone, msgPhone, "tel", "tel", "")
-		}),
-	)
+	fields := []app.UI{
+		textEl("legend", nil, tr(s.Lang, msgContactLegend)),
+		s.textField(emailField, tr(s.Lang, msgEmailHint)),
+		s.textField(nameField, ""),
+	}
+	if s.Checkout.AskPhone {
+		fields = append(fields, s.textField(phoneField, ""))
+	}
+	return el("fieldset", attrs{{"class", "bc-fields"}}, fields...)
 }
 
 func (s *detailsStep) renderAddress() app.UI {
-	return app.FieldSet().Class("bc-fields").Body(
-		app.Legend().Text(tr(s.Lang, msgAddressLegend)),
-		s.textField(fieldLine1, msgLine1, "text", "address-line1", ""),
-		s.textField(fieldLine2, msgLine2, "text", "address-line2", ""),
-		s.textField(fieldCity, msgCity, "text", "address-level2", ""),
-		s.renderCountry(),
-		s.renderRegion(),
-		s.textField(fieldPostalCode, msgPostalCode, "text", "postal-code", ""),
-		app.Button().Type("submit").Name("action").Value(ActionShip).Class("bc-secondary bc-ship").
-			OnClick(s.onShip).Text(tr(s.Lang, msgUpdateShipping)),
-	)
+	fields := []app.UI{textEl("legend", nil, tr(s.Lang, msgAddressLegend))}
+	for _, f := range streetFields {
+		fields = append(fields, s.textField(f, ""))
+	}
+	fields = append(fields, s.renderCountry(), s.renderRegion(), s.textField(postalCodeField, ""),
+		textEl("button", attrs{{"type", "submit"}, {"name", "action"}, {"value", ActionShip}, {"class", "bc-secondary bc-ship"}},
+			tr(s.Lang, msgUpdateShipping)).OnClick(s.onShip))
+	return el("fieldset", attrs{{"class", "bc-fields"}}, fields...)
 }
 
 // textField is a labelled input of the details, its error (when it is
 // at fault) and hint describing it.
-func (s *detailsStep) textField(name string, label msg, kind, autocomplete, hint string) app.UI {
-	id := fieldID(name)
-	input := app.Input().Type(kind).ID(id).Name(name).Class("bc-input").
-		Attr("autocomplete", autocomplete).Value(*s.Details.field(name)).
-		OnInput(s.onInput(name)).OnChange(s.onChange(name))
-	return app.Div().Class("bc-field").Body(
-		app.Label().For(id).Text(tr(s.Lang, label)),
-		s.describe(input, name, hint),
-	)
+func (s *detailsStep) textField(f textFieldSpec, hint string) app.UI {
+	a := attrs{{"type", f.kind}, {"autocomplete", f.autocomplete}, {"value", *s.Details.field(f.name)}}
+	input := void("input", s.controlAttrs(f.name, hint, a)).
+		OnInput(s.onInput(f.name)).OnChange(s.onChange(f.name))
+	return s.labelled(f.name, f.label, s.described(f.name, hint, input))
 }
 
-// describe ties a control to its hint and to the step's error when the
-// error is about it, and renders them after it.
-func (s *detailsStep) describe(control app.UI, name, hint string) app.UI {
+// controlAttrs are the attributes of field name's control: its id, name
+// and class, then a, and what describes it: its hint, and the step's
+// error when the error is about it.
+func (s *detailsStep) controlAttrs(name, hint string, a attrs) attrs {
+	id := fieldID(name)
+	a = append(attrs{{"id", id}, {"name", name}, {"class", "bc-input"}}, a...)
 	var ids string
-	var notes []app.UI
 	if hint != "" {
-		ids = fieldID(name) + "-hint"
-		notes = append(notes, app.P().ID(ids).Class("bc-field-hint").Text(hint))
+		ids = id + "-hint"
 	}
-	if s.ErrorField == name && s.Error != "" {
-		errID := fieldID(name) + "-error"
-		ids = joinIDs(ids, errID)
-		notes = append(notes, app.P().ID(errID).Class("bc-field-error").Text(s.Error))
+	if s.fieldError(name) {
+		ids = joinIDs(ids, id+"-error")
 	}
 	if ids != "" {
-		control = withDescription(control, ids, s.ErrorField == name)
+		a = append(a, attr{"aria-describedby", ids})
 	}
-	return app.Div().Body(append([]app.UI{control}, notes...)...)
+	return a.set("aria-invalid", s.fieldError(name))
+}
+
+// fieldError reports whether the step's error is about field name.
+func (s *detailsStep) fieldError(name string) bool {
+	return s.ErrorField == name && s.Error != ""
+}
+
+// labelled is field name's control with its label.
+func (s *detailsStep) labelled(name string, label msg, control app.UI) app.UI {
+	return el("div", attrs{{"class", "bc-field"}}, textEl("label", attrs{{"for", fieldID(name)}}, tr(s.Lang, label)), control)
+}
+
+// described is field name's control followed by what controlAttrs tied
+// to it: its hint, and the step's error when it is about the field.
+func (s *detailsStep) described(name, hint string, control app.UI) app.UI {
+	notes := []app.UI{control}
+	if hint != "" {
+		notes = append(notes, textEl("p", attrs{{"id", fieldID(name) + "-hint"}, {"class", "bc-field-hint"}}, hint))
+	}
+	if s.fieldError(name) {
+		notes = append(notes, s.fieldErrorLine(name))
+	}
+	return el("div", nil, notes...)
+}
+
+// fieldErrorLine is the step's error under field name.
+func (s *detailsStep) fieldErrorLine(name string) app.UI {
+	return textEl("p", attrs{{"id", fieldID(name) + "-error"}, {"class", "bc-field-error"}}, s.Error)
 }
 
 func joinIDs(a, b string) string {
@@ -129,38 +174,13 @@ func joinIDs(a, b string) string {
 	return a + " " + b
 }
 
-// withDescription sets aria-describedby, and aria-invalid when invalid,
-// on an input or select (an app.Elem: see selectOf).
-func withDescription(control app.UI, ids string, invalid bool) app.UI {
-	switch c := control.(type) {
-	case app.HTMLInput:
-		c = c.Aria("describedby", ids)
-		if invalid {
-			c = c.Aria("invalid", "true")
-		}
-		return c
-	case app.HTMLElem:
-		c = c.Aria("describedby", ids)
-		if invalid {
-			c = c.Aria("invalid", "true")
-		}
-		return c
-	}
-	return control
-}
-
 // renderCountry is a select of the countries the offer ships to.
 func (s *detailsStep) renderCountry() app.UI {
-	id, selected := fieldID(fieldCountry), s.Details.Country
 	options := []app.UI{option("", tr(s.Lang, msgChooseCountry), false)}
 	for _, code := range s.Checkout.ShipCountries {
-		options = append(options, option(code, countryName(code, s.Lang), code == selected))
+		options = append(options, option(code, countryName(code, s.Lang), code == s.Details.Country))
 	}
-	sel := s.selectOf(fieldCountry, "country", options)
-	return app.Div().Class("bc-field").Body(
-		app.Label().For(id).Text(tr(s.Lang, msgCountry)),
-		s.describe(sel, fieldCountry, ""),
-	)
+	return s.labelled(fieldCountry, msgCountry, s.described(fieldCountry, "", s.selectOf(fieldCountry, "country", options)))
 }
 
 // renderRegion is a select of the country's regions when it lists them
@@ -168,43 +188,31 @@ func (s *detailsStep) renderCountry() app.UI {
 func (s *detailsStep) renderRegion() app.UI {
 	regions := buycard.Regions[s.Details.Country]
 	if len(regions) == 0 {
-		return s.textField(fieldRegion, msgRegion, "text", "address-level1", "")
+		return s.textField(regionField, "")
 	}
-	id := fieldID(fieldRegion)
 	options := []app.UI{option("", "", false)}
 	for _, r := range regions {
 		options = append(options, option(r.Code, r.Name, r.Code == s.Details.Region))
 	}
-	sel := s.selectOf(fieldRegion, "address-level1", options)
-	return app.Div().Class("bc-field").Body(
-		app.Label().For(id).Text(tr(s.Lang, msgRegion)),
-		s.describe(sel, fieldRegion, ""),
-	)
+	return s.labelled(fieldRegion, msgRegion, s.described(fieldRegion, "", s.selectOf(fieldRegion, "address-level1", options)))
 }
 
-// selectOf is the select of field name. Select and option are generic
-// elements (app.Elem): go-app's own types for them would add their
-// hundred-odd methods each to the WASM, some 20 KB of its size budget.
+// selectOf is the select of field name.
 func (s *detailsStep) selectOf(name, autocomplete string, options []app.UI) app.UI {
-	return app.Elem("select").ID(fieldID(name)).Class("bc-input").Attr("name", name).
-		Attr("autocomplete", autocomplete).OnChange(s.onSelect(name)).Body(options...)
+	return el("select", s.controlAttrs(name, "", attrs{{"autocomplete", autocomplete}}), options...).
+		OnChange(s.onSelect(name))
 }
 
 func option(value, text string, selected bool) app.UI {
-	o := app.Elem("option").Attr("value", value).Text(text)
-	if selected {
-		// Only ever true: go-app's server encoder writes false as selected="false".
-		o = o.Attr("selected", true)
-	}
-	return o
+	return textEl("option", attrs{{"value", value}}.set("selected", selected), text)
 }
 
 // renderRates are the shipping options for the address, as radios, and
 // the step's error when it is that none is chosen.
 func (s *detailsStep) renderRates() app.UI {
-	body := []app.UI{app.Legend().Text(tr(s.Lang, msgShippingLegend))}
+	body := []app.UI{textEl("legend", nil, tr(s.Lang, msgShippingLegend))}
 	if s.Quote == nil || len(s.Quote.ShippingOptions) == 0 {
-		body = append(body, app.P().Class("bc-hint").Text(tr(s.Lang, msgShippingAfterAddress)))
+		body = append(body, textEl("p", attrs{{"class", "bc-hint"}}, tr(s.Lang, msgShippingAfterAddress)))
 	}
 	if s.Quote != nil {
 		for _, o := range s.Quote.ShippingOptions {
@@ -212,40 +220,32 @@ func (s *detailsStep) renderRates() app.UI {
 		}
 	}
 	id := fieldID(fieldRate)
-	set := app.FieldSet().ID(id).TabIndex(-1).Class("bc-variants bc-rates")
-	if s.ErrorField == fieldRate && s.Error != "" {
-		set = set.Aria("describedby", id+"-error")
-		body = append(body, app.P().ID(id+"-error").Class("bc-field-error").Text(s.Error))
+	a := attrs{{"id", id}, {"tabindex", "-1"}, {"class", "bc-variants bc-rates"}}
+	if s.fieldError(fieldRate) {
+		a = append(a, attr{"aria-describedby", id + "-error"})
+		body = append(body, s.fieldErrorLine(fieldRate))
 	}
-	return set.Body(body...)
+	return el("fieldset", a, body...)
 }
 
 func (s *detailsStep) renderRate(o buycard.ShippingOption) app.UI {
-	input := app.Input().Type("radio").ID("%s", "bc-rate-"+o.RateID).Name(fieldRate).Value(o.RateID).
-		OnChange(s.onSelect(fieldRate))
-	if o.RateID == s.Quote.ShippingRateID {
-		input = input.Checked(true)
-	}
-	return app.Label().Class("bc-option").Body(
-		input,
-		app.Span().Class("bc-option-name").Text(o.Name),
-		app.Span().Class("bc-option-detail").Text(o.Amount.Format(s.Lang)),
+	a := attrs{{"type", "radio"}, {"id", "bc-rate-" + o.RateID}, {"name", fieldRate}, {"value", o.RateID}}
+	return el("label", attrs{{"class", "bc-option"}},
+		void("input", a.set("checked", o.RateID == s.Quote.ShippingRateID)).OnChange(s.onSelect(fieldRate)),
+		textEl("span", attrs{{"class", "bc-option-name"}}, o.Name),
+		textEl("span", attrs{{"class", "bc-option-detail"}}, o.Amount.Format(s.Lang)),
 	)
 }
 
 func (s *detailsStep) renderCode() app.UI {
-	id := fieldID(FieldDiscountCode)
-	input := app.Input().Type("text").ID(id).Name(FieldDiscountCode).Class("bc-input").
-		Attr("autocomplete", "off").Attr("autocapitalize", "characters").Attr("spellcheck", "false").
-		Value(s.Details.DiscountCode).OnInput(s.onInput(FieldDiscountCode)).OnKeyDown(s.onCodeKey)
-	return app.Div().Class("bc-field bc-code").Body(
-		app.Label().For(id).Text(tr(s.Lang, msgDiscountCode)),
-		app.Div().Class("bc-code-row").Body(
-			s.describe(input, FieldDiscountCode, ""),
-			app.Button().Type("submit").Name("action").Value(ActionApply).Class("bc-secondary bc-apply").
-				OnClick(s.onApply).Text(tr(s.Lang, msgApplyCode)),
-		),
-	)
+	a := attrs{{"type", "text"}, {"autocomplete", "off"}, {"autocapitalize", "characters"}, {"spellcheck", "false"},
+		{"value", s.Details.DiscountCode}}
+	input := void("input", s.controlAttrs(FieldDiscountCode, "", a)).
+		OnInput(s.onInput(FieldDiscountCode)).OnKeyDown(s.onCodeKey)
+	apply := textEl("button", attrs{{"type", "submit"}, {"name", "action"}, {"value", ActionApply}, {"class", "bc-secondary bc-apply"}},
+		tr(s.Lang, msgApplyCode)).OnClick(s.onApply)
+	return s.labelled(FieldDiscountCode, msgDiscountCode,
+		el("div", attrs{{"class", "bc-code-row"}}, s.described(FieldDiscountCode, "", input), apply))
 }
 
 // renderBreakdown is the price so far: the subtotal, and what the last

@@ -27,41 +27,42 @@ func (f stepForm) render(onSubmit func(app.Context), body ...app.UI) app.UI {
 	inputs := make([]app.UI, 0, len(f.fields)+len(body))
 	for _, fd := range f.fields {
 		if fd.value != "" {
-			inputs = append(inputs, app.Input().Type("hidden").Name(fd.name).Value(fd.value))
+			inputs = append(inputs, void("input", attrs{{"type", "hidden"}, {"name", fd.name}, {"value", fd.value}}))
 		}
 	}
-	form := app.Form().Class(f.class).Method(cmp.Or(f.method, "post")).Action(f.action)
-	if f.noValidate {
-		// Only ever true: go-app's server encoder writes false as novalidate="false".
-		form = form.NoValidate(true)
-	}
-	return form.OnSubmit(func(ctx app.Context, e app.Event) {
-		e.PreventDefault()
-		onSubmit(ctx)
-	}).Body(append(inputs, body...)...)
+	a := attrs{{"class", f.class}, {"method", cmp.Or(f.method, "post")}, {"action", f.action}}
+	return el("form", a.set("novalidate", f.noValidate), append(inputs, body...)...).
+		OnSubmit(func(ctx app.Context, e app.Event) {
+			e.PreventDefault()
+			onSubmit(ctx)
+		})
+}
+
+// stepTitle is a step's heading, which focus moves to when the step
+// appears.
+func stepTitle(tag, text string) app.UI {
+	return textEl(tag, attrs{{"id", stepTitleID}, {"tabindex", "-1"}, {"class", "bc-step-title"}}, text)
 }
 
 // errorLine is the step's inline error. It is always rendered, empty when
 // there is no error, so screen readers announce the text when it appears.
 func errorLine(text string) app.UI {
-	return app.P().Class("bc-error").Attr("role", "alert").Text(text)
+	return textEl("p", attrs{{"class", "bc-error"}, {"role", "alert"}}, text)
 }
 
 // primaryButton is a step's main action outside a form.
 func primaryButton(label string, busy bool, onClick app.EventHandler) app.UI {
-	return busyWhile(app.Button().Type("button").ID(primaryID).Class("bc-primary").OnClick(onClick).Text(label), busy)
+	return mainButton("button", label, busy).OnClick(onClick)
 }
 
 // submitButton is a step form's main action.
 func submitButton(label string, busy bool) app.UI {
-	return busyWhile(app.Button().Type("submit").ID(primaryID).Class("bc-primary").Text(label), busy)
+	return mainButton("submit", label, busy)
 }
 
-// busyWhile disables b while a request is in flight.
-func busyWhile(b app.HTMLButton, busy bool) app.UI {
-	if busy {
-		// Only ever true: go-app's server encoder writes false as disabled="false".
-		b = b.Disabled(true).Aria("busy", "true")
-	}
-	return b
+// mainButton is a step's main button of type kind, disabled while a
+// request is in flight.
+func mainButton(kind, label string, busy bool) app.HTMLElem {
+	a := attrs{{"type", kind}, {"id", primaryID}, {"class", "bc-primary"}}
+	return textEl("button", a.set("disabled", busy).set("aria-busy", busy), label)
 }

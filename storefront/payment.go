@@ -46,15 +46,13 @@ func (p *paymentStep) Render() app.UI {
 		payLabel = tr(p.Lang, msgProcessing)
 	}
 	return p.Form.render(p.OnPay,
-		app.H2().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text(tr(p.Lang, msgTestPaymentTitle)),
-		app.P().Class("bc-hint").Text(tr(p.Lang, msgTestPaymentHint)),
-		app.Label().For(cardNumberID).Text(tr(p.Lang, msgCardNumber)),
-		app.Input().Type("text").ID(cardNumberID).Name("card_number").Class("bc-input").
-			Attr("inputmode", "numeric").Attr("autocomplete", "off").
-			Placeholder("4242 4242 4242 4242").Value(p.CardNumber).OnInput(p.onInput),
-		app.Div().Class("bc-testcards").Body(
-			app.Range(testCards).Slice(p.renderTestCard),
-		),
+		stepTitle("h2", tr(p.Lang, msgTestPaymentTitle)),
+		textEl("p", attrs{{"class", "bc-hint"}}, tr(p.Lang, msgTestPaymentHint)),
+		textEl("label", attrs{{"for", cardNumberID}}, tr(p.Lang, msgCardNumber)),
+		void("input", attrs{{"type", "text"}, {"id", cardNumberID}, {"name", "card_number"}, {"class", "bc-input"},
+			{"inputmode", "numeric"}, {"autocomplete", "off"}, {"placeholder", "4242 4242 4242 4242"}, {"value", p.CardNumber}}).
+			OnInput(p.onInput),
+		el("div", attrs{{"class", "bc-testcards"}}, app.Range(testCards).Slice(p.renderTestCard)),
 		errorLine(p.Error),
 		submitButton(payLabel, p.Busy),
 	)
@@ -62,8 +60,8 @@ func (p *paymentStep) Render() app.UI {
 
 func (p *paymentStep) renderTestCard(i int) app.UI {
 	c := testCards[i]
-	return app.Button().Type("button").Class("bc-secondary").DataSet("card", c.number).
-		OnClick(p.useTestCard).Text(tr(p.Lang, msgUseTestCard, c.number, tr(p.Lang, c.outcome)))
+	return textEl("button", attrs{{"type", "button"}, {"class", "bc-secondary"}, {"data-card", c.number}},
+		tr(p.Lang, msgUseTestCard, c.number, tr(p.Lang, c.outcome))).OnClick(p.useTestCard)
 }
 
 func (p *paymentStep) onInput(ctx app.Context, e app.Event) {

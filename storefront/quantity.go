@@ -24,12 +24,12 @@ func newQuantityStepper(quantity, maxQuantity int, onChange func(app.Context, in
 }
 
 func (q *quantityStepper) Render() app.UI {
-	return app.Div().Class("bc-qty").Body(
-		app.Label().For(quantityID).Text("Quantity"),
-		app.Div().Class("bc-stepper").Body(
+	return el("div", attrs{{"class", "bc-qty"}},
+		textEl("label", attrs{{"for", quantityID}}, "Quantity"),
+		el("div", attrs{{"class", "bc-stepper"}},
 			stepButton("−", "Decrease quantity", q.Quantity <= 1, q.decrease),
-			app.Input().Type("number").ID(quantityID).Name("quantity").
-				Attr("inputmode", "numeric").Min(1).Max(q.Max).Value(q.Quantity).
+			void("input", attrs{{"type", "number"}, {"id", quantityID}, {"name", "quantity"}, {"inputmode", "numeric"},
+				{"min", "1"}, {"max", strconv.Itoa(q.Max)}, {"value", strconv.Itoa(q.Quantity)}}).
 				OnInput(q.onInput).OnChange(q.onCommit),
 			stepButton("+", "Increase quantity", q.Quantity >= q.Max, q.increase),
 		),
@@ -38,12 +38,8 @@ func (q *quantityStepper) Render() app.UI {
 
 // stepButton is − or +, disabled at its bound.
 func stepButton(text, label string, atBound bool, onClick app.EventHandler) app.UI {
-	b := app.Button().Type("button").Class("bc-adjust").Aria("label", label).OnClick(onClick).Text(text)
-	if atBound {
-		// Only ever true: go-app's server encoder writes false as disabled="false".
-		b = b.Disabled(true)
-	}
-	return b
+	a := attrs{{"type", "button"}, {"class", "bc-adjust"}, {"aria-label", label}}
+	return textEl("button", a.set("disabled", atBound), text).OnClick(onClick)
 }
 
 func (q *quantityStepper) decrease(ctx app.Context, e app.Event) {

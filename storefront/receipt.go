@@ -23,11 +23,11 @@ func newReceipt(order *buycard.Order, pageURL, lang, widgetID string, onDone fun
 
 func (r *receipt) Render() app.UI {
 	rows := append([]row{{tr(r.Lang, msgProduct), r.Order.ProductTitle}}, orderRows(r.Order, r.Lang)...)
-	return app.Div().Class("bc-receipt").Body(
-		app.H2().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text(tr(r.Lang, msgThankYou)),
-		app.P().Class("bc-order-number").Body(
-			app.Span().Text(tr(r.Lang, msgOrderNumber)),
-			app.Span().Class("bc-order-number-value").Text(r.Order.Number),
+	return el("div", attrs{{"class", "bc-receipt"}},
+		stepTitle("h2", tr(r.Lang, msgThankYou)),
+		el("p", attrs{{"class", "bc-order-number"}},
+			textEl("span", nil, tr(r.Lang, msgOrderNumber)),
+			textEl("span", attrs{{"class", "bc-order-number-value"}}, r.Order.Number),
 		),
 		summaryList("bc-breakdown", rows),
 		r.orderPageLink(),
@@ -43,7 +43,7 @@ func (r *receipt) orderPageLink() app.UI {
 	if r.PageURL == "" {
 		return nil
 	}
-	return app.P().Class("bc-order-page").Body(
-		app.A().Href(r.PageURL).Target("_blank").Rel("noopener").Text(tr(r.Lang, msgOrderPageLink)),
+	return el("p", attrs{{"class", "bc-order-page"}},
+		textEl("a", attrs{{"href", r.PageURL}, {"target", "_blank"}, {"rel", "noopener"}}, tr(r.Lang, msgOrderPageLink)),
 	)
 }

@@ -39,14 +39,13 @@ func newStripeStep(total, lang, publishableKey, clientSecret string) *stripeStep
 }
 
 func (s *stripeStep) Render() app.UI {
-	return app.Div().Class("bc-stripe").Body(
-		app.H2().ID(stepTitleID).TabIndex(-1).Class("bc-step-title").Text(tr(s.Lang, msgPay, s.Total)),
+	return el("div", attrs{{"class", "bc-stripe"}},
+		stepTitle("h2", tr(s.Lang, msgPay, s.Total)),
 		// Loading, or why the form could not load with a retry: the
 		// script writes it.
-		app.Div().ID(stripeStatusID).Class("bc-stripe-status"),
-		app.Div().ID(stripeMountID).Class("bc-stripe-mount").
-			DataSet("publishable-key", s.PublishableKey).
-			DataSet("client-secret", s.ClientSecret),
+		el("div", attrs{{"id", stripeStatusID}, {"class", "bc-stripe-status"}}),
+		el("div", attrs{{"id", stripeMountID}, {"class", "bc-stripe-mount"},
+			{"data-publishable-key", s.PublishableKey}, {"data-client-secret", s.ClientSecret}}),
 		// Server-only, as raw HTML: go-app's script and noscript element
 		// types would cost the WASM kilobytes. Stripe.js starts loading
 		// with the prerendered page; when the WASM renders this step,

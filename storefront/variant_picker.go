@@ -24,27 +24,24 @@ func newVariantPicker(offer *buycard.Offer, selected, lang string, onSelect func
 }
 
 func (p *variantPicker) Render() app.UI {
-	return app.FieldSet().Class("bc-variants").Body(
-		app.Legend().Text(cmp.Or(p.Offer.OptionName, "Option")),
+	return el("fieldset", attrs{{"class", "bc-variants"}},
+		textEl("legend", nil, cmp.Or(p.Offer.OptionName, "Option")),
 		app.Range(p.Offer.Variants).Slice(p.renderOption),
 	)
 }
 
 func (p *variantPicker) renderOption(i int) app.UI {
 	v := p.Offer.Variants[i]
-	input := app.Input().Type("radio").ID("%s", "bc-"+v.ID).Name("variant_id").
-		Value(v.ID).OnChange(p.onChange)
-	if v.ID == p.Selected {
-		input = input.Checked(true)
-	}
+	input := attrs{{"type", "radio"}, {"id", "bc-" + v.ID}, {"name", "variant_id"}, {"value", v.ID}}.
+		set("checked", v.ID == p.Selected).set("disabled", v.Available < 1)
 	detail := buycard.Money{Amount: v.Price, Currency: p.Offer.Currency}.Format(p.Lang)
 	if v.Available < 1 {
-		input, detail = input.Disabled(true), "Sold out"
+		detail = "Sold out"
 	}
-	return app.Label().Class("bc-option").Body(
-		input,
-		app.Span().Class("bc-option-name").Text(v.Name),
-		app.Span().Class("bc-option-detail").Text(detail),
+	return el("label", attrs{{"class", "bc-option"}},
+		void("input", input).OnChange(p.onChange),
+		textEl("span", attrs{{"class", "bc-option-name"}}, v.Name),
+		textEl("span", attrs{{"class", "bc-option-detail"}}, detail),
 	)
 }
 
