@@ -146,10 +146,16 @@ func TestOrderPageDownloads(t *testing.T) {
 		{"order page: tampered", "/order?t=" + tamper(pageToken.Get("t")), 401, "This order link is not valid."},
 		{"order page: checkout token", "/order?t=" + url.QueryEscape(other.OrderToken), 401, "This order link is not valid."},
 		{"order page: download token", "/order?t=" + token, 401, "This order link is not valid."},
+		// Hostile tokens: huge, control and bidi characters, markup.
+		{"huge token", "/order/download?t=" + strings.Repeat("a.", 4000), 401, "This download link is not valid."},
+		{"order page: huge token", "/order?t=" + strings.Repeat("a.", 4000), 401, "This order link is not valid."},
+		{"control characters", "/order/download?t=%00%1b%e2%80%ae.x", 401, "This download link is not valid."},
+		{"order page: markup", "/order?t=%3Cscript%3Ealert(1)%3C/script%3E", 401, "This order link is not valid."},
+		{"order page: two tokens", "/order?t=x&t=" + url.QueryEscape(pageToken.Get("t")), 401, "This order link is not valid."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			body := ts.getPage(t, tt.path, tt.status)
-			if !strings.Contains(body, html.EscapeString(tt.message)) {
+			if !strings.Contains(body, html.EscapeString(tt.message)) || strings.Contains(body, "<script>alert") {
 				t.Errorf("body %s, want %q", body, tt.message)
 			}
 		})
