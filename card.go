@@ -16,7 +16,9 @@ const (
 	// go back on sale unless they are paid (Product.HeldUntil says when the
 	// first hold ends).
 	Held Availability = "held"
-	// Unavailable: the merchant cannot take payments.
+	// Unavailable: the merchant cannot take payments, the product is
+	// archived, or it is physical and ships nowhere in its currency
+	// (Product.ShipsNowhere).
 	Unavailable Availability = "unavailable"
 )
 
@@ -31,7 +33,7 @@ type Card struct {
 // Availability tells whether the card is buyable now.
 func (c *Card) Availability() Availability {
 	switch {
-	case !c.Merchant.ChargesEnabled, c.Product.ArchivedAt != nil:
+	case !c.Merchant.ChargesEnabled, c.Product.ArchivedAt != nil, c.Product.ShipsNowhere:
 		return Unavailable
 	case c.Product.InStock():
 		return Buyable

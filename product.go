@@ -34,11 +34,18 @@ type Product struct {
 	// is on sale. Cards of an archived product cannot be bought.
 	ArchivedAt *time.Time `json:"archived_at,omitempty"`
 	// LicenseKeysFree is, for a product that delivers license keys, how
-	// many keys its pool has free: every variant's units are capped by it,
+	// many keys its pool has free, counted up to MaxOrderLimit (no order
+	// takes more): every variant's units are capped by it,
 	// for a unit paid for takes one (delivery.go). Nil for other
 	// products. Stores fill it in when they read a card; it is not part
 	// of the catalog.
 	LicenseKeysFree *int `json:"-"`
+	// ShipsNowhere is true for a physical product whose merchant has no
+	// shipping zone with a rate in the product's currency: no address
+	// can be priced, so nobody can buy it until the merchant adds one.
+	// Stores fill it in when they read a card; it is not part of the
+	// catalog.
+	ShipsNowhere bool `json:"-"`
 }
 
 // ProductKind says what a product's buyer gets, and so what its checkout

@@ -685,17 +685,26 @@ func (p checkoutParams) wasmField() field {
 // step.
 func (c *checkout) renderProduct() app.UI {
 	o := c.flow.offer
-	img := attrs{{"class", "bc-img"}, {"src", o.Image.URL}, {"alt", cmp.Or(o.Image.Alt, o.Title)}}
-	if o.Image.Width > 0 && o.Image.Height > 0 {
-		img = append(img, attr{"width", strconv.Itoa(o.Image.Width)}, attr{"height", strconv.Itoa(o.Image.Height)})
-	}
 	return el("div", attrs{{"class", "bc-product"}},
-		void("img", img),
+		productImage(o),
 		el("div", attrs{{"class", "bc-product-text"}},
 			textEl("h1", attrs{{"id", productTitleID}, {"tabindex", "-1"}, {"class", "bc-title"}}, o.Title),
 			textEl("p", attrs{{"class", "bc-unit"}}, c.unitPriceText()),
 		),
 	)
+}
+
+// productImage is the offer's image, or its grey square when the product
+// has none yet, not a broken image.
+func productImage(o *buycard.Offer) app.UI {
+	if o.Image.URL == "" {
+		return el("div", attrs{{"class", "bc-img"}, {"aria-hidden", "true"}})
+	}
+	img := attrs{{"class", "bc-img"}, {"src", o.Image.URL}, {"alt", cmp.Or(o.Image.Alt, o.Title)}}
+	if o.Image.Width > 0 && o.Image.Height > 0 {
+		img = append(img, attr{"width", strconv.Itoa(o.Image.Width)}, attr{"height", strconv.Itoa(o.Image.Height)})
+	}
+	return void("img", img)
 }
 
 // unitPriceText is the chosen variant's price, or the order's once there

@@ -36,6 +36,20 @@ func getWith(t *testing.T, l Loaders, path string) (int, string) {
 
 const checkoutPath = "/checkout/wgt_abc?t=bc1.p.k1.token&o=https%3A%2F%2Fa.example&lang=en-US"
 
+// A product with no image yet shows the image's grey square in the
+// checkout, as its card does, not a broken image.
+func TestCheckoutWithoutImage(t *testing.T) {
+	load := func(context.Context, string, string) (*buycard.Offer, error) {
+		o := testOffer()
+		o.Image = buycard.Image{}
+		return o, nil
+	}
+	code, page := get(t, load, checkoutPath)
+	if code != http.StatusOK || strings.Count(page, "bc-img") != 1 || !strings.Contains(page, `<div class="bc-img" aria-hidden="true"></div>`) {
+		t.Errorf("checkout of a product without an image = %d:\n%s", code, page)
+	}
+}
+
 func TestCheckoutPrerender(t *testing.T) {
 	var gotWidget, gotToken string
 	load := func(_ context.Context, widgetID, token string) (*buycard.Offer, error) {

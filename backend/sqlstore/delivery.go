@@ -259,7 +259,9 @@ func (db *Store) assignOrderLicenseKeys(ctx context.Context, tx Tx, o *buycard.O
 
 // setLicenseKeysFree fills in Product.LicenseKeysFree of the cards whose
 // product is digital and has a license key pool. Only digital products
-// are asked about, so reading other cards costs no query.
+// are asked about, so reading other cards costs no query, and free keys
+// are counted up to MaxOrderLimit, the most any order can take, so a
+// card's read does not grow with its pool.
 func setLicenseKeysFree(ctx context.Context, tx Tx, cards map[string]*buycard.Card) error {
 	var ids []string
 	for _, c := range cards {
@@ -268,14 +270,16 @@ func setLicenseKeysFree(ctx context.Context, tx Tx, cards map[string]*buycard.Ca
 		}
 	}
 	for _, id := range ids {
-		var pool, free int
-		err := tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN order_id IS NULL THEN 1 ELSE 0 END), 0)
-			FROM license_keys WHERE product_id = $1`, id).Scan(&pool, &free)
+		var pool bool
+		var free int
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM license_keys WHERE product_id = $1),
+			(SELECT COUNT(*) FROM (SELECT 1 FROM license_keys WHERE product_id = $1 AND order_id IS NULL LIMIT $2) AS free)`,
+			id, buycard.MaxOrderLimit).Scan(&pool, &free)
 		if err != nil {
 			return err
 		}
 		for _, c := range cards {
-			if c.Product.ID == id && pool > 0 {
+			if c.Product.ID == id && pool {
 				n := free // each card its own, as its variants
 				c.Product.LicenseKeysFree = &n
 			}

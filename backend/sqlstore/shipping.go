@@ -158,3 +158,27 @@ func requireBelow(ctx context.Context, tx Tx, table, merchantID string, limit in
 	}
 	return nil
 }
+
+// setShipsNowhere marks the physical products of cards whose merchant has
+// no shipping zone with a rate in the product's currency
+// (buycard.Product.ShipsNowhere), asking once per merchant and currency.
+func setShipsNowhere(ctx context.Context, tx Tx, cards map[string]*buycard.Card) error {
+	ships := map[[2]string]bool{}
+	for _, c := range cards {
+		if c.Product.Kind != buycard.ProductPhysical {
+			continue
+		}
+		key := [2]string{c.Product.MerchantID, c.Product.Currency}
+		shipsIn, asked := ships[key]
+		if !asked {
+			err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM shipping_zones z JOIN shipping_rates r ON r.zone_id = z.id
+				WHERE z.merchant_id = $1 AND r.currency = $2)`, key[0], key[1]).Scan(&shipsIn)
+			if err != nil {
+				return err
+			}
+			ships[key] = shipsIn
+		}
+		c.Product.ShipsNowhere = !shipsIn
+	}
+	return nil
+}

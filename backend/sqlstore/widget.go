@@ -102,7 +102,10 @@ func (db *Store) findCards(ctx context.Context, tx Tx, widgetIDs []string) (map[
 		// Cards of one product get their own copy to change freely.
 		c.Product.Variants = slices.Clone(variants[c.Product.ID])
 	}
-	return cards, setLicenseKeysFree(ctx, tx, cards)
+	if err := setLicenseKeysFree(ctx, tx, cards); err != nil {
+		return nil, err
+	}
+	return cards, setShipsNowhere(ctx, tx, cards)
 }
 
 // cardsQuery selects the cards of the widgets in the list $1, without

@@ -73,6 +73,31 @@ func testShippingZones(t *testing.T, s Store) {
 	wantEqual(t, "zones after delete", zones, buycard.ShippingZones{gulf})
 }
 
+// testShipsNowhere covers the card of a physical product: not available
+// while its merchant has no shipping zone with a rate in its currency,
+// buyable once one has; other kinds need no zone.
+func testShipsNowhere(t *testing.T, s Store) {
+	ctx := t.Context()
+	f := Seed(t, s, func(f *Fixture) { f.Product.Kind = buycard.ProductPhysical })
+	service := Seed(t, s)
+	wantCard := func(name string, widgetID string, want buycard.Availability) {
+		t.Helper()
+		card, err := s.FindCard(ctx, widgetID)
+		must(t, err)
+		if got := card.Availability(); got != want {
+			t.Errorf("%s: card is %s, want %s", name, got, want)
+		}
+	}
+	wantCard("no zone", f.Widget.ID, buycard.Unavailable)
+	wantCard("a service with no zone", service.Widget.ID, buycard.Buyable)
+	must(t, s.CreateShippingZone(ctx, &buycard.ShippingZone{MerchantID: f.Merchant.ID, Name: "Eurozone", Countries: []string{"FR"},
+		Rates: []buycard.ShippingRate{{Name: "Poste", Currency: "EUR", Kind: buycard.ShipFlat, Amount: 500}}}))
+	wantCard("a zone in another currency", f.Widget.ID, buycard.Unavailable)
+	must(t, s.CreateShippingZone(ctx, &buycard.ShippingZone{MerchantID: f.Merchant.ID, Name: "USA", Countries: []string{"US"},
+		Rates: []buycard.ShippingRate{{Name: "Ground", Currency: "USD", Kind: buycard.ShipFlat, Amount: 600}}}))
+	wantCard("a zone in its currency", f.Widget.ID, buycard.Buyable)
+}
+
 // testShippingZoneLimit covers the cap on a merchant's zones.
 func testShippingZoneLimit(t *testing.T, s Store) {
 	ctx := t.Context()

@@ -117,6 +117,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"MerchantSettings", testMerchantSettings},
 		{"ProductKind", testProductKind},
 		{"ShippingZones", testShippingZones},
+		{"ShipsNowhere", testShipsNowhere},
 		{"ShippingZoneLimit", testShippingZoneLimit},
 		{"TaxRates", testTaxRates},
 		{"BuyerAndShipTo", testBuyerAndShipTo},
