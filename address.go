@@ -99,14 +99,26 @@ func (a *Address) validateText() error {
 // validatePostalCode checks the postal code against its country's format
 // when Buycard knows it; any other country's is optional.
 func (a *Address) validatePostalCode() error {
-	format, known := postalCodeFormat[a.Country]
-	switch {
-	case known && !format.pattern.MatchString(a.PostalCode):
-		return Errorf(EINVALID, "Enter a postal code of %s, such as %s.", CountryName(a.Country), format.example)
-	case a.PostalCode != "" && !postalCodeChars.MatchString(a.PostalCode):
+	if example, ok := PostalCodeFits(a.Country, a.PostalCode); !ok {
+		return Errorf(EINVALID, "Enter a postal code of %s, such as %s.", CountryName(a.Country), example)
+	}
+	if a.PostalCode != "" && !postalCodeChars.MatchString(a.PostalCode) {
 		return Errorf(EINVALID, "A postal code has letters, digits, spaces and hyphens only.")
 	}
 	return nil
+}
+
+// PostalCodeFits reports whether the normalized postal code fits the
+// format of country (an upper-case code) when Buycard knows that format,
+// and else true; when it does not fit, example is one that would. The
+// checkout asks it before pricing shipping, so the shopper's mistake is
+// shown at the field, in the shopper's language.
+func PostalCodeFits(country, code string) (example string, ok bool) {
+	format, known := postalCodeFormat[country]
+	if known && !format.pattern.MatchString(code) {
+		return format.example, false
+	}
+	return "", true
 }
 
 // Lines is a as it goes on a label, one line per part that has text: the

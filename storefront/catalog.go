@@ -59,6 +59,7 @@ const (
 	msgEnterLine1
 	msgEnterCity
 	msgChooseRegion
+	msgEnterPostalCode // %s is the country's name, %s an example
 	msgChooseShipping
 	msgChooseShippingOption
 
@@ -168,6 +169,7 @@ var english = [msgCount]string{
 	msgEnterLine1:           "Enter the street address.",
 	msgEnterCity:            "Enter the city.",
 	msgChooseRegion:         "Choose a state or province.",
+	msgEnterPostalCode:      "Enter a postal code of %s, such as %s.",
 	msgChooseShipping:       "Choose a country this shop ships to.",
 	msgChooseShippingOption: "Choose a shipping option.",
 

@@ -152,7 +152,7 @@ func (c *checkout) prerenderDetails(ctx app.Context, quote QuoteLoader, q url.Va
 		f.quoteFailed(err, false)
 		return
 	}
-	f.quoted(qt)
+	f.quoted(qt, false)
 }
 
 // restoreChoice shows the variant and quantity a rejected form sent.
@@ -245,7 +245,7 @@ func (c *checkout) resume(p prerenderedState) {
 		c.flow.toDetails()
 		c.flow.setDetails(p.details)
 		if s.Quote != nil {
-			c.flow.quoted(s.Quote)
+			c.flow.quoted(s.Quote, false)
 		}
 	default:
 		c.params.token = p.offer.Token
@@ -414,7 +414,7 @@ func (c *checkout) requestQuote(ctx app.Context, r CheckoutRequest, applying boo
 			case err != nil:
 				c.flow.quoteFailed(err, applying)
 				c.focusStep(ctx)
-			case c.flow.quoted(q):
+			case c.flow.quoted(q, applying):
 				c.requestQuote(ctx, c.flow.quoteRequest(), false)
 			}
 		}

@@ -197,9 +197,10 @@ func (d Details) checkBuyer(askPhone bool, lang string) *FieldError {
 }
 
 // CheckAddress checks the address of a physical offer, as Check does,
-// before shipping is priced, in page order. A postal code's format is the
-// server's to check (Address.Normalize), with the domain's table of
-// countries, which the WASM leaves out: some 13 KB of its size budget.
+// before shipping is priced, in page order, the postal code against its
+// country's format too (buycard.PostalCodeFits). The country's name in
+// the message is the browser's (countryName): the domain's table of
+// countries stays out of the WASM, some 13 KB of its size budget.
 func (d Details) CheckAddress(c buycard.OfferCheckout, lang string) *FieldError {
 	if c.Kind != buycard.ProductPhysical {
 		return nil
@@ -229,6 +230,9 @@ func (d Details) CheckAddress(c buycard.OfferCheckout, lang string) *FieldError 
 	}
 	if err := buycard.PostalCodeText.Check(d.PostalCode); err != nil {
 		return &FieldError{fieldPostalCode, buycard.ErrorMessage(err)}
+	}
+	if example, ok := buycard.PostalCodeFits(country, strings.ToUpper(strings.TrimSpace(d.PostalCode))); !ok {
+		return &FieldError{fieldPostalCode, tr(lang, msgEnterPostalCode, countryName(country, lang), example)}
 	}
 	return nil
 }

@@ -28,8 +28,9 @@ func TestDetailsCheck(t *testing.T) {
 		{"no state", func(d *Details) { d.Region = "" }, buycard.ProductPhysical, fieldRegion, "Choose a state or province."},
 		{"no such state", func(d *Details) { d.Region = "ZZ" }, buycard.ProductPhysical, fieldRegion, "Choose a state or province."},
 		{"postal code too long", func(d *Details) { d.PostalCode = "12345678901234567" }, buycard.ProductPhysical, fieldPostalCode, ""},
-		// Its format is the server's to check.
-		{"postal code of another format", func(d *Details) { d.PostalCode = "ABC" }, buycard.ProductPhysical, "", ""},
+		{"postal code of another format", func(d *Details) { d.PostalCode = "ABC" }, buycard.ProductPhysical, fieldPostalCode,
+			"Enter a postal code of United States, such as 12345 or 12345-6789."},
+		{"ZIP+4, spaced", func(d *Details) { d.PostalCode = " 10001-0001 " }, buycard.ProductPhysical, "", ""},
 		{"no shipping option", func(d *Details) { d.ShippingRateID = "" }, buycard.ProductPhysical, fieldRate, "Choose a shipping option."},
 		{"digital needs no address", func(d *Details) { d.Line1, d.Country, d.ShippingRateID = "", "", "" }, buycard.ProductDigital, "", ""},
 	}

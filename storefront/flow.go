@@ -227,8 +227,11 @@ func (f *flow) choice() CheckoutRequest {
 
 // quoted shows a quote's answer. It returns true when the quote should be
 // asked again, for the shipping option the order had (see rateName).
-func (f *flow) quoted(q *Quote) (again bool) {
+func (f *flow) quoted(q *Quote, applying bool) (again bool) {
 	f.quote, f.code = q, q.Price.DiscountCode
+	if quoteAnswers(f.errField, applying) {
+		f.err, f.errField = "", ""
+	}
 	f.details.ShippingRateID = q.ShippingRateID
 	if f.rateName == "" {
 		return false
@@ -242,6 +245,19 @@ func (f *flow) quoted(q *Quote) (again bool) {
 	}
 	f.details.ShippingRateID = id
 	return true
+}
+
+// quoteAnswers reports whether a quote that priced answers the error about
+// field name, which then goes: one about the address or shipping it
+// priced or about the step as a whole, and the code's when the quote
+// applied the code. An error about the buyer stays until the buyer's
+// fields are checked again.
+func quoteAnswers(name string, applying bool) bool {
+	switch name {
+	case "", fieldLine1, fieldLine2, fieldCity, fieldCountry, fieldRegion, fieldPostalCode, fieldRate:
+		return true
+	}
+	return applying && name == FieldDiscountCode
 }
 
 // quoteFailed shows why the details could not be priced; applying says

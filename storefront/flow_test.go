@@ -287,7 +287,7 @@ func TestFlowQuotes(t *testing.T) {
 	}
 	q := testQuote()
 	q.ShippingRateID = "shr_exp"
-	if f.quoted(q) {
+	if f.quoted(q, false) {
 		t.Error("quoted asks again without a rate to find")
 	}
 	if f.code != "SPRING25" || f.details.ShippingRateID != "shr_exp" || f.quote != q {
@@ -307,6 +307,34 @@ func TestFlowQuotes(t *testing.T) {
 	}
 }
 
+// A quote that priced clears the error it answers (the address, the
+// shipping, the step; the code only when it applied the code) and keeps
+// one about the buyer.
+func TestFlowQuoteClearsWhatItAnswers(t *testing.T) {
+	for _, tt := range []struct {
+		field    string
+		applying bool
+		cleared  bool
+	}{
+		{fieldPostalCode, false, true},
+		{fieldRegion, false, true},
+		{fieldRate, false, true},
+		{"", false, true},
+		{FieldDiscountCode, false, false},
+		{FieldDiscountCode, true, true},
+		{fieldEmail, true, false},
+		{fieldName, false, false},
+	} {
+		f := detailsFlow()
+		f.details = testDetails()
+		f.err, f.errField = "wrong", tt.field
+		f.quoted(testQuote(), tt.applying)
+		if cleared := f.err == "" && f.errField == ""; cleared != tt.cleared {
+			t.Errorf("error on %q after a quote (applying %v): %q, cleared %v, want %v", tt.field, tt.applying, f.err, cleared, tt.cleared)
+		}
+	}
+}
+
 func TestFlowNeedsQuote(t *testing.T) {
 	f := detailsFlow()
 	f.details = testDetails()
@@ -321,7 +349,7 @@ func TestFlowNeedsQuote(t *testing.T) {
 	if !f.needsQuote(fieldCity) {
 		t.Error("the address became complete and asks for no quote")
 	}
-	f.quoted(testQuote())
+	f.quoted(testQuote(), false)
 	if f.needsQuote(fieldLine2) || !f.needsQuote(fieldRegion) || !f.needsQuote(fieldCountry) {
 		t.Error("after pricing: only the region, the country and the rate change the price")
 	}
@@ -334,7 +362,7 @@ func TestFlowNeedsQuote(t *testing.T) {
 func TestFlowChangeKeepsDetails(t *testing.T) {
 	f := detailsFlow()
 	f.details = testDetails()
-	f.quoted(testQuote())
+	f.quoted(testQuote(), false)
 	f.begin()
 	s := &checkoutSession{OrderToken: "ot", Payment: paymentSession{Provider: "sandbox", ClientSecret: "sec_1"}}
 	s.Order.ID = "ord_1"
@@ -366,12 +394,12 @@ func TestFlowChangeFromOrder(t *testing.T) {
 	if r := f.quoteRequest(); r.ShipTo == nil || r.DiscountCode != "SPRING25" {
 		t.Errorf("quote after change = %+v", r)
 	}
-	if !f.quoted(testQuote()) || f.details.ShippingRateID != "shr_exp" {
+	if !f.quoted(testQuote(), false) || f.details.ShippingRateID != "shr_exp" {
 		t.Errorf("the cheapest option was kept, not the order's Express: rate %q", f.details.ShippingRateID)
 	}
 	q := testQuote()
 	q.ShippingRateID = "shr_exp"
-	if f.quoted(q) {
+	if f.quoted(q, false) {
 		t.Error("asks again once the order's option is priced")
 	}
 }
