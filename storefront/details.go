@@ -221,18 +221,21 @@ func (d Details) CheckAddress(c buycard.OfferCheckout, lang string) *FieldError 
 			return &FieldError{f.name, tr(lang, f.empty)}
 		}
 	}
-	if !slices.Contains(c.ShipCountries, strings.ToUpper(strings.TrimSpace(d.Country))) {
+	// As Address.Normalize has them: trimmed and upper-case.
+	country, region, postalCode := upperTrimmed(d.Country), upperTrimmed(d.Region), upperTrimmed(d.PostalCode)
+	if !slices.Contains(c.ShipCountries, country) {
 		return &FieldError{fieldCountry, tr(lang, msgChooseShipping)}
 	}
-	country := strings.ToUpper(strings.TrimSpace(d.Country))
-	if _, listed := buycard.Regions[country]; listed && !buycard.ValidRegion(country, strings.ToUpper(strings.TrimSpace(d.Region))) {
+	if _, listed := buycard.Regions[country]; listed && !buycard.ValidRegion(country, region) {
 		return &FieldError{fieldRegion, tr(lang, msgChooseRegion)}
 	}
 	if err := buycard.PostalCodeText.Check(d.PostalCode); err != nil {
 		return &FieldError{fieldPostalCode, buycard.ErrorMessage(err)}
 	}
-	if example, ok := buycard.PostalCodeFits(country, strings.ToUpper(strings.TrimSpace(d.PostalCode))); !ok {
+	if example, ok := buycard.PostalCodeFits(country, postalCode); !ok {
 		return &FieldError{fieldPostalCode, tr(lang, msgEnterPostalCode, countryName(country, lang), example)}
 	}
 	return nil
 }
+
+func upperTrimmed(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/buycard/buycard"
@@ -161,24 +162,36 @@ func requireBelow(ctx context.Context, tx Tx, table, merchantID string, limit in
 
 // setShipsNowhere marks the physical products of cards whose merchant has
 // no shipping zone with a rate in the product's currency
-// (buycard.Product.ShipsNowhere), asking once per merchant and currency.
-func setShipsNowhere(ctx context.Context, tx Tx, cards map[string]*buycard.Card) error {
-	ships := map[[2]string]bool{}
+// (buycard.Product.ShipsNowhere), in one query for all their merchants.
+func (db *Store) setShipsNowhere(ctx context.Context, tx Tx, cards map[string]*buycard.Card) error {
+	var merchantIDs []string
 	for _, c := range cards {
-		if c.Product.Kind != buycard.ProductPhysical {
-			continue
+		if c.Product.Kind == buycard.ProductPhysical && !slices.Contains(merchantIDs, c.Product.MerchantID) {
+			merchantIDs = append(merchantIDs, c.Product.MerchantID)
 		}
-		key := [2]string{c.Product.MerchantID, c.Product.Currency}
-		shipsIn, asked := ships[key]
-		if !asked {
-			err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM shipping_zones z JOIN shipping_rates r ON r.zone_id = z.id
-				WHERE z.merchant_id = $1 AND r.currency = $2)`, key[0], key[1]).Scan(&shipsIn)
-			if err != nil {
-				return err
-			}
-			ships[key] = shipsIn
+	}
+	if len(merchantIDs) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, `SELECT DISTINCT z.merchant_id, r.currency FROM shipping_zones z
+		JOIN shipping_rates r ON r.zone_id = z.id WHERE z.merchant_id `+db.dialect.In("$1"), merchantIDs)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	ships := map[[2]string]bool{} // merchant id, currency
+	for rows.Next() {
+		var key [2]string
+		if err := rows.Scan(&key[0], &key[1]); err != nil {
+			return err
 		}
-		c.Product.ShipsNowhere = !shipsIn
+		ships[key] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range cards {
+		c.Product.ShipsNowhere = c.Product.Kind == buycard.ProductPhysical && !ships[[2]string{c.Product.MerchantID, c.Product.Currency}]
 	}
 	return nil
 }

@@ -105,7 +105,7 @@ func (db *Store) findCards(ctx context.Context, tx Tx, widgetIDs []string) (map[
 	if err := setLicenseKeysFree(ctx, tx, cards); err != nil {
 		return nil, err
 	}
-	return cards, setShipsNowhere(ctx, tx, cards)
+	return cards, db.setShipsNowhere(ctx, tx, cards)
 }
 
 // cardsQuery selects the cards of the widgets in the list $1, without
