@@ -168,6 +168,10 @@ type AuthService interface {
 	// is spent once even when used concurrently. Errors: EUNAUTHORIZED
 	// (unknown, spent, voided or expired).
 	UsePasswordReset(ctx context.Context, id string, now time.Time, hash string) (*User, error)
+
+	// DeleteExpiredAuth deletes the sessions and password resets that
+	// expired before now, and returns how many rows it deleted.
+	DeleteExpiredAuth(ctx context.Context, now time.Time) (int64, error)
 }
 
 // NewParty is the merchant or publisher created with a user.

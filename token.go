@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -164,6 +165,18 @@ func (s *TokenSigner) VerifyOnboarding(token string, now time.Time) (OnboardingC
 // SignOrderPage returns an order page token for c.
 func (s *TokenSigner) SignOrderPage(c OrderPageClaims) string {
 	return s.sign(purposeOrderPage, c)
+}
+
+// OrderPagePath is the path of the shopper's order page; its token rides
+// in the query (t).
+const OrderPagePath = "/order"
+
+// OrderPageURL is the link under publicURL to order id's page, signed at
+// now for OrderPageTTL: what the receipt, in the overlay and by email,
+// hands the shopper.
+func (s *TokenSigner) OrderPageURL(publicURL, orderID string, now time.Time) string {
+	token := s.SignOrderPage(OrderPageClaims{OrderID: orderID, ExpiresAt: now.Add(OrderPageTTL)})
+	return publicURL + OrderPagePath + "?t=" + url.QueryEscape(token)
 }
 
 // VerifyOrderPage checks an order page token at now. Errors:

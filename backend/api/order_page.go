@@ -25,7 +25,7 @@ import (
 
 // orderPagePath and downloadPath are where the two pages live.
 const (
-	orderPagePath = "/order"
+	orderPagePath = buycard.OrderPagePath
 	downloadPath  = "/order/download"
 )
 
@@ -50,8 +50,7 @@ func (s *Server) orderPageURL(o *buycard.Order) string {
 	if o.Status != buycard.OrderPaid {
 		return ""
 	}
-	token := s.Tokens.SignOrderPage(buycard.OrderPageClaims{OrderID: o.ID, ExpiresAt: s.Now().Add(buycard.OrderPageTTL)})
-	return s.PublicURL + orderPagePath + "?t=" + url.QueryEscape(token)
+	return s.Tokens.OrderPageURL(s.PublicURL, o.ID, s.Now())
 }
 
 // getOrderPage serves GET /order?t=….

@@ -23,13 +23,15 @@ import (
 )
 
 // Store is what the workflows read and write: the ledger, the orders,
-// the payment accounts and the record of job runs.
+// the payment accounts, the record of job runs, and the sign-in sessions
+// and links that expire.
 type Store interface {
 	ledger.Books
 	ledger.ShareTransfers
 	buycard.OrderService
 	buycard.AccountService
 	buycard.AdminService
+	buycard.AuthService
 }
 
 // StripeClient is what the workflows ask of Stripe;

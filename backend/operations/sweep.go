@@ -3,6 +3,7 @@ package operations
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/buycard/buycard/backend/sandbox"
@@ -10,28 +11,39 @@ import (
 
 // Sweep does the periodic upkeep once: it ends the stock holds nobody
 // renewed, expires the orders whose payment session ran out and releases
-// the publisher shares whose hold window has passed, logging what fails.
-func (w *Workflows) Sweep(ctx context.Context, now time.Time) {
+// the publisher shares whose hold window has passed. What fails is
+// returned, after the others have run.
+func (w *Workflows) Sweep(ctx context.Context, now time.Time) error {
+	var errs []error
 	if _, err := w.Store.LapseHolds(ctx, now); err != nil {
-		w.Logger.Error("lapse stock holds", "err", err)
+		errs = append(errs, fmt.Errorf("lapse stock holds: %w", err))
 	}
 	if err := w.expireOrders(ctx); err != nil {
-		w.Logger.Error("expire orders", "err", err)
+		errs = append(errs, fmt.Errorf("expire orders: %w", err))
 	}
 	if _, err := w.ReleaseShares(ctx, now); err != nil {
-		w.Logger.Error("release publisher shares", "err", err)
+		errs = append(errs, fmt.Errorf("release publisher shares: %w", err))
 	}
+	return errors.Join(errs...)
 }
 
 // ScheduledPayouts runs the Stripe share transfers and logs what they did.
-func (w *Workflows) ScheduledPayouts(ctx context.Context, now time.Time) {
+func (w *Workflows) ScheduledPayouts(ctx context.Context, now time.Time) error {
 	run, err := w.RunStripePayouts(ctx, now)
-	log := w.Logger.With("done", len(run.Done), "failed", len(run.Failed), "pending", len(run.Pending), "waiting", len(run.Waiting))
 	if err != nil {
-		log.Error("publisher share transfers", "err", err)
-		return
+		return fmt.Errorf("publisher share transfers: %w", err)
 	}
-	log.Info("publisher share transfers")
+	w.Logger.Info("publisher share transfers", "done", len(run.Done), "failed", len(run.Failed), "pending", len(run.Pending), "waiting", len(run.Waiting))
+	return nil
+}
+
+// Cleanup deletes the sign-in sessions and password links that expired
+// before now, which nothing else deletes.
+func (w *Workflows) Cleanup(ctx context.Context, now time.Time) error {
+	if _, err := w.Store.DeleteExpiredAuth(ctx, now); err != nil {
+		return fmt.Errorf("delete expired sessions and links: %w", err)
+	}
+	return nil
 }
 
 // expireOrders releases the stock of orders whose payment session ran

@@ -80,7 +80,9 @@ func TestTransferShares(t *testing.T) {
 	}
 	// A node's schedule (BUYCARD_PAYOUT_EVERY) runs the same transfers:
 	// nothing is left to pay.
-	w.ScheduledPayouts(ctx, time.Now())
+	if err := w.ScheduledPayouts(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	if n := len(fake.Created("/v1/transfers")); n != 1 {
 		t.Fatalf("%d transfers after a scheduled run, want still 1", n)
 	}

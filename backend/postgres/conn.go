@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/buycard/buycard/backend/jobs"
 	"github.com/buycard/buycard/backend/sqlstore"
 	"github.com/buycard/buycard/ledger"
 )
@@ -34,7 +35,11 @@ type conn struct{ db *DB }
 func (c conn) Pool() sqlstore.Tx { return pgxTx{q: c.db.pool} }
 
 func (c conn) Write(ctx context.Context, fn func(sqlstore.Tx) error) error {
-	return c.db.inWrite(ctx, func(tx pgx.Tx) error { return fn(pgxTx{tx, &ledgerTx{tx: tx}}) })
+	return c.db.inWrite(ctx, func(tx pgx.Tx) error {
+		return fn(pgxTx{q: tx, ledger: &ledgerTx{tx: tx}, jobs: func(ctx context.Context, js []jobs.Job) error {
+			return c.db.jobs.Insert(ctx, tx, js...)
+		}})
+	})
 }
 
 func (c conn) Snapshot(ctx context.Context, fn func(sqlstore.Tx) error) error {
@@ -54,6 +59,15 @@ type querier interface {
 type pgxTx struct {
 	q      querier
 	ledger *ledgerTx
+	// jobs inserts jobs in the write transaction; nil outside one.
+	jobs func(context.Context, []jobs.Job) error
+}
+
+func (t pgxTx) Enqueue(ctx context.Context, js ...jobs.Job) error {
+	if t.jobs == nil {
+		return errors.New("enqueue outside a write transaction")
+	}
+	return t.jobs(ctx, js)
 }
 
 func (t pgxTx) Ledger() ledger.Tx {

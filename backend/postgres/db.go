@@ -18,6 +18,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -36,14 +37,18 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/jobs"
 	"github.com/buycard/buycard/backend/sqlstore"
 )
 
 // DB is the PostgreSQL store.
 type DB struct {
 	pool *pgxpool.Pool
+	// jobs inserts jobs in write transactions.
+	jobs *jobs.Queue[pgx.Tx]
 	*sqlstore.Store
 }
 
@@ -79,7 +84,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db := &DB{pool: pool}
+	queue, err := jobs.NewQueue(riverpgxv5.New(pool))
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	db := &DB{pool: pool, jobs: queue}
 	db.Store = sqlstore.New(conn{db}, dialect)
 	return db, nil
 }
@@ -90,10 +100,14 @@ func (db *DB) Close() error {
 	return nil
 }
 
-//go:embed migrations/*.sql
+// migrations are the numbered .sql files and river.txt, which says what
+// the Go migration riverMigration does.
+//
+//go:embed migrations/*
 var migrations embed.FS
 
-// Migrations returns the migrations Migrate applies, one .sql file each.
+// Migrations returns the migrations Migrate applies, one .sql file each
+// but for River's (river.txt).
 // Tests key a migrated template database by them (package pgtest).
 func Migrations() fs.FS {
 	dir, err := fs.Sub(migrations, "migrations")
@@ -129,12 +143,22 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 	sqlDB := stdlib.OpenDBFromPool(db.pool) // closing it leaves the pool open
 	defer sqlDB.Close()
 	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, Migrations(),
-		goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker))
+		goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker),
+		goose.WithGoMigrations(db.riverMigration()))
 	if err != nil {
 		return err
 	}
 	_, err = p.Up(ctx)
 	return err
+}
+
+// riverMigration creates the job queue's tables: River's own migrations,
+// up to the version this build needs, in a transaction of River's while
+// goose holds the migration lock.
+func (db *DB) riverMigration() *goose.Migration {
+	return goose.NewGoMigration(25, &goose.GoFunc{RunDB: func(ctx context.Context, _ *sql.DB) error {
+		return jobs.Migrate(ctx, riverpgxv5.New(db.pool))
+	}}, nil)
 }
 
 // migrationLockID is the advisory lock of migrations in schema, so that
@@ -238,4 +262,19 @@ func hasCode(err error, codes ...string) bool {
 // return equals what they later read.
 func storedTime(t time.Time) time.Time {
 	return t.Truncate(time.Microsecond).UTC()
+}
+
+// StartJobs starts working the job queue on this node. Stop it before
+// Close.
+func (db *DB) StartJobs(ctx context.Context, cfg jobs.Config) (stop func(context.Context) error, err error) {
+	r, err := jobs.Start(ctx, riverpgxv5.New(db.pool), cfg)
+	if err != nil {
+		return nil, err
+	}
+	return r.Stop, nil
+}
+
+// QueueHealth reports the state of the job queue.
+func (db *DB) QueueHealth(ctx context.Context) (jobs.Health, error) {
+	return db.jobs.Health(ctx)
 }

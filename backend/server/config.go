@@ -55,6 +55,10 @@ type Config struct {
 	// node transfer released publisher shares that often, as `buycard
 	// payouts run` does; 0 (the default) leaves payouts to the command.
 	PayoutEvery time.Duration
+	// JobPoll is how often the node looks for new jobs that came without
+	// a notification (always, on SQLite); 0 is River's default, a
+	// second. Tests shorten it.
+	JobPoll time.Duration
 	// OperatorKey (BUYCARD_OPERATOR_KEY) is the bearer token of the
 	// operator API (/v1/ledger/…). In development it is kept in
 	// data/operator.key when unset; in production the API is off without it.
@@ -81,6 +85,12 @@ type Config struct {
 	// FileMaxBytes (BUYCARD_FILE_MAX_BYTES, default 100 MB) caps a
 	// delivered file.
 	FileMaxBytes int64
+	// SMTPURL (BUYCARD_SMTP_URL, smtp://user:pass@host:587 with STARTTLS,
+	// or smtps://…:465) is the server emails go through; in development,
+	// without one, each email is written to data/mail/ as an .eml file.
+	// Production needs it, with MailFrom (BUYCARD_MAIL_FROM), the
+	// address emails come from.
+	SMTPURL, MailFrom string
 }
 
 // getenv is os.Getenv, replaceable in tests.
@@ -110,6 +120,10 @@ func LoadConfig(env getenv) (Config, error) {
 	if c.RedisURL, err = secret(env, "BUYCARD_REDIS_URL"); err != nil {
 		return c, err
 	}
+	if c.SMTPURL, err = secret(env, "BUYCARD_SMTP_URL"); err != nil {
+		return c, err
+	}
+	c.MailFrom = env("BUYCARD_MAIL_FROM")
 	if c.TrustedProxies, err = prefixes("BUYCARD_TRUSTED_PROXIES", env("BUYCARD_TRUSTED_PROXIES")); err != nil {
 		return c, err
 	}
@@ -153,6 +167,8 @@ func (c *Config) validate() error {
 			return errors.New("production needs STRIPE_WEBHOOK_SECRET: payments are confirmed by Stripe's webhooks")
 		case c.StripeAPIURL != "":
 			return errors.New("STRIPE_API_URL is for development and tests only")
+		case c.SMTPURL == "" || c.MailFrom == "":
+			return errors.New("production needs BUYCARD_SMTP_URL and BUYCARD_MAIL_FROM: receipts and password links go by email")
 		}
 	}
 	return c.validateStripe()

@@ -23,6 +23,8 @@ import (
 	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/backend/blob"
 	"github.com/buycard/buycard/backend/demo"
+	"github.com/buycard/buycard/backend/jobs"
+	"github.com/buycard/buycard/backend/notify"
 	"github.com/buycard/buycard/backend/operations"
 	"github.com/buycard/buycard/backend/postgres"
 	"github.com/buycard/buycard/backend/redisstore"
@@ -53,11 +55,18 @@ type Store interface {
 	buycard.FulfillmentService
 	buycard.DeliveryService
 	buycard.ErasureService
+	// notify.Store: the events and the fan-out of their jobs.
+	notify.Store
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error
 	// Close releases the connections.
 	Close() error
+	// StartJobs starts working the job queue (package jobs) on this
+	// node; stop it before Close.
+	StartJobs(ctx context.Context, cfg jobs.Config) (stop func(context.Context) error, err error)
+	// QueueHealth reports the state of the job queue.
+	QueueHealth(ctx context.Context) (jobs.Health, error)
 }
 
 var (
@@ -85,8 +94,13 @@ type Main struct {
 
 	// events rolls up the loader's funnel events; see analytics.go.
 	events *analytics.Ingestor
-	// workflows are what the sweeper runs; see workflows.go.
+	// workflows are what the periodic jobs run; see workflows.go and
+	// jobs.go.
 	workflows *operations.Workflows
+	// stopJobs stops working the job queue.
+	stopJobs func(context.Context) error
+	// tokens signs the links of the API and of emails.
+	tokens *buycard.TokenSigner
 }
 
 // NewMain returns a Main configured from env.
@@ -170,10 +184,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.workflows = m.Workflows()
-	sweepCtx, stop := context.WithCancel(context.Background())
+	background, stop := context.WithCancel(context.Background())
 	m.stop, m.done = stop, make(chan error, 1)
-	go m.sweep(sweepCtx, 30*time.Second)
-	go m.flushEvents(sweepCtx, eventFlushEvery)
+	if err := m.startJobs(background); err != nil {
+		stop()
+		ln.Close()
+		return err
+	}
+	go m.flushEvents(background, eventFlushEvery)
 	go func() { m.done <- m.Server.Serve(ln) }()
 	return nil
 }
@@ -193,6 +211,11 @@ func (m *Main) Close() error {
 	if m.Server != nil {
 		errs = append(errs, m.Server.Shutdown(10*time.Second))
 	}
+	if m.stopJobs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.stopJobs(ctx))
+		cancel()
+	}
 	errs = append(errs, m.finalFlush())
 	if m.redis != nil {
 		errs = append(errs, m.redis.Close())
@@ -211,6 +234,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.tokens = tokens
 	loader, err := embed.NewLoader(storefront.CardCSS)
 	if err != nil {
 		return nil, fmt.Errorf("build loader: %w", err)
@@ -355,25 +379,4 @@ func (m *Main) tokenSigner() (*buycard.TokenSigner, error) {
 		keys[keyID(s)] = []byte(s)
 	}
 	return buycard.NewTokenSigner(keyID(m.Config.Secret), keys)
-}
-
-// sweep runs the workflows' upkeep every so often and, every PayoutEvery,
-// the publisher share transfers. All are idempotent, so any number of
-// nodes may run them at once.
-func (m *Main) sweep(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	var paid time.Time // the last scheduled payout run
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			m.workflows.Sweep(ctx, now)
-			if m.Config.PayoutEvery > 0 && now.Sub(paid) >= m.Config.PayoutEvery {
-				paid = now
-				m.workflows.ScheduledPayouts(ctx, now)
-			}
-		}
-	}
 }

@@ -21,25 +21,11 @@ var postgresTemplate = pgtest.NewTemplate(postgres.Migrations(), postgres.Migrat
 // PostgreSQL (when BUYCARD_TEST_POSTGRES_URL is set), the notebook's
 // merchant (merchantID) taking charges on acct_northwind.
 func onEachStore(t *testing.T, test func(t *testing.T, m *Main, fake *stripetest.Server, merchantID string)) {
-	stores := map[string]func(t *testing.T) string{
-		"sqlite":   func(*testing.T) string { return "" },
-		"postgres": func(t *testing.T) string { return postgresTemplate.Database(t) },
-	}
-	for name, databaseURL := range stores {
+	for name, databaseURL := range testStores() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel() // each store is a node's own
 			m, fake := startStripeNodeOn(t, databaseURL(t))
-			card, err := m.DB.FindCard(t.Context(), "wgt_notebook")
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = m.DB.LinkPaymentAccount(t.Context(), &buycard.PaymentAccount{
-				ID: "acct_northwind", PartyKind: buycard.PartyMerchant, PartyID: card.Merchant.ID, ChargesEnabled: true, UpdatedAt: time.Now(),
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			test(t, m, fake, card.Merchant.ID)
+			test(t, m, fake, linkNotebookMerchant(t, m))
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -31,7 +32,7 @@ func startStripeNode(t *testing.T) (*Main, *stripetest.Server) {
 
 // startStripeNodeOn is startStripeNode on the database of databaseURL
 // (BUYCARD_DATABASE_URL), or a fresh SQLite file when it is "".
-func startStripeNodeOn(t testing.TB, databaseURL string) (*Main, *stripetest.Server) {
+func startStripeNodeOn(t testing.TB, databaseURL string, extraEnv ...map[string]string) (*Main, *stripetest.Server) {
 	t.Helper()
 	fake := stripetest.NewServer()
 	t.Cleanup(fake.Close)
@@ -48,10 +49,14 @@ func startStripeNodeOn(t testing.TB, databaseURL string) (*Main, *stripetest.Ser
 		"STRIPE_WEBHOOK_SECRET": testWebhookSecret, "STRIPE_API_URL": fake.URL,
 		"BUYCARD_OPERATOR_KEY": testOperatorKey,
 	}
+	for _, extra := range extraEnv {
+		maps.Copy(env, extra)
+	}
 	m, err := NewMain(func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.Config.JobPoll = 50 * time.Millisecond
 	if err := m.Run(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +96,15 @@ func postRaw(t *testing.T, m *Main, path string, body []byte, header map[string]
 // Daily Scroll's placement.
 func checkoutNotebook(t *testing.T, m *Main, reply any) int {
 	t.Helper()
-	resp, err := http.Get(m.Config.PublicURL + "/v1/cards?ids=wgt_notebook:plc_feednotebook")
+	return checkout(t, m, "wgt_notebook:plc_feednotebook", nil, reply)
+}
+
+// checkout starts a checkout of one unit of the card id names ("wgt_…"
+// or "wgt_…:plc_…"), its first variant, bought by Ann Lee, with the
+// request's other fields from details.
+func checkout(t *testing.T, m *Main, id string, details map[string]any, reply any) int {
+	t.Helper()
+	resp, err := http.Get(m.Config.PublicURL + "/v1/cards?ids=" + id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,14 +113,17 @@ func checkoutNotebook(t *testing.T, m *Main, reply any) int {
 	}
 	json.NewDecoder(resp.Body).Decode(&cards)
 	resp.Body.Close()
-	card, err := m.DB.FindCard(t.Context(), "wgt_notebook")
+	widget, _, _ := strings.Cut(id, ":")
+	card, err := m.DB.FindCard(t.Context(), widget)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := json.Marshal(map[string]any{
-		"token": cards.Cards["wgt_notebook:plc_feednotebook"].Token, "variant_id": card.Product.Variants[0].ID, "quantity": 1,
+	req := map[string]any{
+		"token": cards.Cards[id].Token, "variant_id": card.Product.Variants[0].ID, "quantity": 1,
 		"buyer": map[string]string{"email": "ann@example.com", "name": "Ann Lee"},
-	})
+	}
+	maps.Copy(req, details)
+	body, _ := json.Marshal(req)
 	return post(t, m, "/v1/checkout", body, nil, reply)
 }
 
@@ -200,11 +216,18 @@ func TestStripeNode(t *testing.T) {
 func paidStripeOrder(t *testing.T, m *Main, pi string) buycard.Order {
 	t.Helper()
 	o, session := stripeCheckout(t, m)
+	payStripeOrder(t, m, o, session, pi)
+	return o
+}
+
+// payStripeOrder delivers the signed webhook of session's payment, pi,
+// of o's total.
+func payStripeOrder(t *testing.T, m *Main, o buycard.Order, session, pi string) {
+	t.Helper()
 	deliver(t, m, fmt.Sprintf(`{"id":"evt_paid_%s","object":"event","api_version":"2023-10-16","created":%d,"livemode":false,
 		"type":"checkout.session.completed","data":{"object":{"id":%q,"object":"checkout.session","mode":"payment","status":"complete",
 		"payment_status":"paid","amount_total":%d,"currency":"usd","client_reference_id":%q,"payment_intent":%q}}}`,
 		pi, time.Now().Unix(), session, o.Total.Amount, o.ID, pi))
-	return o
 }
 
 // stripeCheckout checks out one notebook on a Stripe node and returns the

@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
+	"github.com/buycard/buycard/backend/jobs"
 	"github.com/buycard/buycard/backend/sqlstore"
 	"github.com/buycard/buycard/ledger"
 )
@@ -32,7 +34,11 @@ type conn struct{ db *DB }
 func (c conn) Pool() sqlstore.Tx { return sqlTx{q: c.db.read} }
 
 func (c conn) Write(ctx context.Context, fn func(sqlstore.Tx) error) error {
-	return c.db.inWrite(ctx, func(tx *sql.Tx) error { return fn(sqlTx{tx, ledgerTx{tx}}) })
+	return c.db.inWrite(ctx, func(tx *sql.Tx) error {
+		return fn(sqlTx{q: tx, ledger: ledgerTx{tx}, jobs: func(ctx context.Context, js []jobs.Job) error {
+			return c.db.jobs.Insert(ctx, tx, js...)
+		}})
+	})
 }
 
 func (c conn) Snapshot(ctx context.Context, fn func(sqlstore.Tx) error) error {
@@ -52,9 +58,18 @@ type querier interface {
 type sqlTx struct {
 	q      querier
 	ledger ledger.Tx
+	// jobs inserts jobs in the write transaction; nil outside one.
+	jobs func(context.Context, []jobs.Job) error
 }
 
 func (t sqlTx) Ledger() ledger.Tx { return t.ledger }
+
+func (t sqlTx) Enqueue(ctx context.Context, js ...jobs.Job) error {
+	if t.jobs == nil {
+		return errors.New("enqueue outside a write transaction")
+	}
+	return t.jobs(ctx, js)
+}
 
 func (t sqlTx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	res, err := t.q.ExecContext(ctx, query, encodeArgs(args)...)

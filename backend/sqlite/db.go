@@ -26,10 +26,12 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/jobs"
 	"github.com/buycard/buycard/backend/sqlstore"
 )
 
@@ -37,6 +39,8 @@ import (
 type DB struct {
 	write *sql.DB // one connection: SQLite has one writer at a time anyway
 	read  *sql.DB
+	// jobs inserts jobs in write transactions; River shares the writer.
+	jobs *jobs.Queue[*sql.Tx]
 	*sqlstore.Store
 }
 
@@ -73,7 +77,11 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, errors.Join(err, write.Close())
 	}
-	db := &DB{write: write, read: read}
+	queue, err := jobs.NewQueue(riversqlite.New(write))
+	if err != nil {
+		return nil, errors.Join(err, read.Close(), write.Close())
+	}
+	db := &DB{write: write, read: read, jobs: queue}
 	db.Store = sqlstore.New(conn{db}, dialect)
 	return db, nil
 }
@@ -97,8 +105,19 @@ func (db *DB) Close() error {
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
-//go:embed migrations/*.sql
+// migrations are the numbered .sql files and river.txt, which says what
+// the Go migration riverMigration does.
+//
+//go:embed migrations/*
 var migrations embed.FS
+
+// riverMigration creates the job queue's tables: River's own migrations,
+// up to the version this build needs, in goose's transaction.
+func (db *DB) riverMigration() *goose.Migration {
+	return goose.NewGoMigration(25, &goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+		return jobs.MigrateTx(ctx, riversqlite.New(db.write), tx)
+	}}, nil)
+}
 
 // Migrate applies the migrations the database has not seen yet. It is safe
 // to call on every start.
@@ -108,7 +127,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	// The provider is not closed: Close would close db.write.
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.write, dir, goose.WithDisableGlobalRegistry(true))
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.write, dir, goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(db.riverMigration()))
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -246,4 +266,19 @@ func jsonList(list []string) string {
 	}
 	b, _ := json.Marshal(list) // a []string always encodes
 	return string(b)
+}
+
+// StartJobs starts working the job queue on this node, through the write
+// connection, as River's SQLite driver advises. Stop it before Close.
+func (db *DB) StartJobs(ctx context.Context, cfg jobs.Config) (stop func(context.Context) error, err error) {
+	r, err := jobs.Start(ctx, riversqlite.New(db.write), cfg)
+	if err != nil {
+		return nil, err
+	}
+	return r.Stop, nil
+}
+
+// QueueHealth reports the state of the job queue.
+func (db *DB) QueueHealth(ctx context.Context) (jobs.Health, error) {
+	return db.jobs.Health(ctx)
 }

@@ -271,3 +271,17 @@ func (db *Store) UsePasswordReset(ctx context.Context, id string, now time.Time,
 		return u, tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, userID).Scan(userFields(u)...)
 	})
 }
+
+// DeleteExpiredAuth deletes expired sessions and password resets.
+func (db *Store) DeleteExpiredAuth(ctx context.Context, now time.Time) (n int64, err error) {
+	defer db.wrap(&err, "delete expired sessions and resets")
+	return write(ctx, db, func(tx Tx) (int64, error) {
+		at := db.dialect.StoredTime(now)
+		sessions, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at < $1`, at)
+		if err != nil {
+			return 0, err
+		}
+		resets, err := tx.Exec(ctx, `DELETE FROM password_resets WHERE expires_at < $1`, at)
+		return sessions + resets, err
+	})
+}

@@ -35,7 +35,11 @@ func (db *Store) UpdateFulfillment(ctx context.Context, merchantID, orderID stri
 		if err != nil {
 			return nil, err
 		}
+		shipped := f.Status == buycard.Fulfilled && o.Fulfillment.Status != buycard.Fulfilled
 		o.Fulfillment = f
+		if shipped {
+			return o, db.publishOrder(ctx, tx, buycard.EventOrderFulfilled, o, nil)
+		}
 		return o, nil
 	})
 }

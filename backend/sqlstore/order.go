@@ -151,10 +151,15 @@ func (db *Store) CancelOrder(ctx context.Context, orderID string) (err error) {
 		if err != nil {
 			return err
 		}
-		if stock, changed := o.Cancel(); changed {
-			return db.saveOrder(ctx, tx, o, stock)
+		before := o.Status
+		stock, changed := o.Cancel()
+		if !changed {
+			return nil
 		}
-		return nil
+		if err := db.saveOrder(ctx, tx, o, stock); err != nil {
+			return err
+		}
+		return db.publishOrderChange(ctx, tx, before, o, "", nil)
 	})
 }
 
@@ -276,7 +281,8 @@ func recordEvent(ctx context.Context, tx Tx, e buycard.PaymentEvent, orderID str
 // stores what changed; a payment takes the order's license keys and
 // appends the sale journal in the same transaction.
 func (db *Store) applyEvent(ctx context.Context, tx Tx, o *buycard.Order, e buycard.PaymentEvent) error {
-	wasPaid := o.Status == buycard.OrderPaid
+	before := o.Status
+	wasPaid := before == buycard.OrderPaid
 	stock, changed, err := o.Apply(e)
 	if err != nil || !changed {
 		return err
@@ -296,7 +302,25 @@ func (db *Store) applyEvent(ctx context.Context, tx Tx, o *buycard.Order, e buyc
 	if err := updateOrderState(ctx, tx, o); err != nil {
 		return err
 	}
-	return ledger.AppendPaymentEvent(ctx, tx.Ledger(), o, e)
+	if err := ledger.AppendPaymentEvent(ctx, tx.Ledger(), o, e); err != nil {
+		return err
+	}
+	return db.publishOrderChange(ctx, tx, before, o, e.Type, &e.Amount)
+}
+
+// publishOrderChange records the event, if any, of o's change from
+// status before by a payment event of type payment, with its amount.
+func (db *Store) publishOrderChange(ctx context.Context, tx Tx, before buycard.OrderStatus, o *buycard.Order,
+	payment buycard.PaymentEventType, amount *buycard.Money) error {
+	typ := buycard.OrderEventAfter(before, o, payment)
+	if typ == "" {
+		return nil
+	}
+	var refund *buycard.Money
+	if typ == buycard.EventOrderRefunded {
+		refund = amount
+	}
+	return db.publishOrder(ctx, tx, typ, o, refund)
 }
 
 // FindPaymentOrder returns the order of a provider's session or payment.

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/jobs"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -65,6 +66,10 @@ type Tx interface {
 	// Ledger is the ledger's statements in this write transaction, as
 	// the store prepares or batches them; nil outside one.
 	Ledger() ledger.Tx
+	// Enqueue inserts jobs in this write transaction (the outbox): they
+	// are worked once it commits, never if it rolls back. It fails
+	// outside a write transaction.
+	Enqueue(ctx context.Context, jobs ...jobs.Job) error
 }
 
 // Conn is a store's connection as the shared SQL uses it.

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,31 +17,6 @@ import (
 )
 
 const stripeMockModule = "github.com/stripe/stripe-mock@v0.180.0"
-
-// findStripeMock returns the stripe-mock binary: on PATH, in
-// $(go env GOPATH)/bin, or built from stripeMockModule into dir.
-func findStripeMock(t *testing.T, dir string) (string, error) {
-	if p, err := exec.LookPath("stripe-mock"); err == nil {
-		return p, nil
-	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		for gopath := range strings.SplitSeq(strings.TrimSpace(string(out)), string(os.PathListSeparator)) {
-			p := filepath.Join(gopath, "bin", "stripe-mock")
-			if _, err := os.Stat(p); err == nil {
-				return p, nil
-			}
-		}
-	}
-	t.Logf("stripe-mock not found; installing %s", stripeMockModule)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "install", stripeMockModule)
-	cmd.Env = append(os.Environ(), "GOBIN="+dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go install %s: %v: %s", stripeMockModule, err, out)
-	}
-	return filepath.Join(dir, "stripe-mock"), nil
-}
 
 func freePort(t *testing.T) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -59,21 +31,9 @@ func freePort(t *testing.T) int {
 // stripe-mock the test is skipped, unless CI=true.
 func startStripeMock(t *testing.T) string {
 	t.Helper()
-	bin, err := findStripeMock(t, t.TempDir())
-	if err != nil {
-		testenv.Missing(t, err.Error())
-	}
+	bin := testenv.Tool(t, "stripe-mock", stripeMockModule)
 	httpPort, httpsPort := freePort(t), freePort(t)
-	cmd := exec.Command(bin, "-http-port", fmt.Sprint(httpPort), "-https-port", fmt.Sprint(httpsPort))
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
+	logs := testenv.Start(t, bin, "-http-port", fmt.Sprint(httpPort), "-https-port", fmt.Sprint(httpsPort))
 	url := fmt.Sprintf("http://127.0.0.1:%d", httpPort)
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -1,0 +1,196 @@
+// Package jobs is Buycard's durable job queue: River
+// (github.com/riverqueue/river) behind one package, on the store's own
+// database, SQLite or PostgreSQL.
+//
+// A store inserts jobs in the transaction of the change that causes them
+// (Queue.Insert, the transactional outbox): they commit with it or not at
+// all, and a node that dies after the commit leaves them for the next
+// worker. Runner works them, retrying failures with backoff, and runs the
+// periodic upkeep; River elects one leader among the nodes to schedule
+// periodic jobs, and each is unique for its period, so several nodes never
+// run one twice.
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// Job is a job to insert: its kind, its arguments and how it retries.
+type Job struct {
+	// Kind names the Kind that works it.
+	Kind string
+	// Args is encoded as JSON.
+	Args any
+	// Unique keeps a second job of the same kind and arguments from being
+	// inserted while the first waits, runs or was finished lately, so a
+	// fan-out that runs twice inserts each job once.
+	Unique bool
+	// MaxAttempts is how many times it runs before it is discarded; 0 is
+	// River's default (25).
+	MaxAttempts int
+	// At delays it; zero runs it at once.
+	At time.Time
+}
+
+// args is a Job's arguments as River stores and returns them: any kind,
+// JSON that is passed through as it is.
+type args struct {
+	kind string
+	raw  json.RawMessage
+}
+
+func (a args) Kind() string                    { return a.kind }
+func (a args) MarshalJSON() ([]byte, error)    { return a.raw, nil }
+func (a *args) UnmarshalJSON(raw []byte) error { a.raw = append(a.raw[:0], raw...); return nil }
+
+// insertParams are jobs as River inserts them, each unique job once:
+// River refuses a batch that holds one twice.
+func insertParams(jobs []Job) ([]river.InsertManyParams, error) {
+	params := make([]river.InsertManyParams, 0, len(jobs))
+	seen := map[string]bool{}
+	for _, j := range jobs {
+		raw, err := json.Marshal(j.Args)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s job: %w", j.Kind, err)
+		}
+		if key := j.Kind + " " + string(raw); j.Unique {
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+		}
+		params = append(params, river.InsertManyParams{Args: args{j.Kind, raw}, InsertOpts: &river.InsertOpts{
+			MaxAttempts: j.MaxAttempts, ScheduledAt: j.At,
+			UniqueOpts: river.UniqueOpts{ByArgs: j.Unique},
+		}})
+	}
+	return params, nil
+}
+
+// Queue inserts jobs in transactions of one database driver: *sql.Tx
+// for SQLite, pgx.Tx for PostgreSQL. It works none.
+type Queue[TTx any] struct {
+	client *river.Client[TTx]
+}
+
+// NewQueue returns a queue inserting through driver.
+func NewQueue[TTx any](driver riverdriver.Driver[TTx]) (*Queue[TTx], error) {
+	// It reports every failure to its caller, so it logs nothing.
+	client, err := river.NewClient(driver, &river.Config{SkipUnknownJobCheck: true, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return &Queue[TTx]{client}, nil
+}
+
+// Insert inserts jobs in tx: they are worked once tx commits, and never
+// if it rolls back.
+func (q *Queue[TTx]) Insert(ctx context.Context, tx TTx, jobs ...Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	params, err := insertParams(jobs)
+	if err != nil {
+		return err
+	}
+	if _, err := q.client.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("insert jobs: %w", err)
+	}
+	return nil
+}
+
+// Health is the state of the queue, as the admin console shows it.
+type Health struct {
+	// Pending jobs are due or scheduled; Retrying ones failed and wait to
+	// be tried again; Running ones are being worked; Discarded ones
+	// failed every attempt (or were canceled as hopeless).
+	Pending, Retrying, Running, Discarded int
+	// OldestDue is when the longest-waiting due job fell due; zero when
+	// none waits.
+	OldestDue time.Time
+}
+
+// Health reads the queue's Health.
+func (q *Queue[TTx]) Health(ctx context.Context) (Health, error) {
+	counts, err := q.client.Driver().GetExecutor().JobCountByAllStates(ctx, &riverdriver.JobCountByAllStatesParams{})
+	if err != nil {
+		return Health{}, fmt.Errorf("queue health: %w", err)
+	}
+	h := Health{Retrying: counts[rivertype.JobStateRetryable], Running: counts[rivertype.JobStateRunning],
+		Discarded: counts[rivertype.JobStateDiscarded]}
+	for _, s := range pendingStates {
+		h.Pending += counts[s]
+	}
+	due := river.NewJobListParams().States(rivertype.JobStateAvailable, rivertype.JobStateRetryable).
+		OrderBy(river.JobListOrderByScheduledAt, river.SortOrderAsc).First(1)
+	res, err := q.client.JobList(ctx, due)
+	if err != nil {
+		return Health{}, fmt.Errorf("queue health: %w", err)
+	}
+	if len(res.Jobs) > 0 && res.Jobs[0].ScheduledAt.Before(time.Now()) {
+		h.OldestDue = res.Jobs[0].ScheduledAt
+	}
+	return h, nil
+}
+
+// pendingStates are River's states of a job that waits to be worked.
+var pendingStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStatePending}
+
+// SchemaVersion is the version of River's tables this build needs: the
+// last of River's own migrations (rivermigrate) it applies. Each store
+// applies them as one of its numbered migrations; a River upgrade that
+// adds migrations raises it and adds a store migration that applies them.
+const SchemaVersion = 8
+
+// MigrateTx brings River's tables up to SchemaVersion in tx.
+func MigrateTx[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], tx TTx) error {
+	return migrate(driver, func(m *rivermigrate.Migrator[TTx], opts *rivermigrate.MigrateOpts) error {
+		_, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, opts)
+		return err
+	})
+}
+
+// Migrate brings River's tables up to SchemaVersion in a transaction of
+// its own.
+func Migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {
+	return migrate(driver, func(m *rivermigrate.Migrator[TTx], opts *rivermigrate.MigrateOpts) error {
+		_, err := m.Migrate(ctx, rivermigrate.DirectionUp, opts)
+		return err
+	})
+}
+
+// migrate runs up, a migration of driver's River tables to SchemaVersion.
+func migrate[TTx any](driver riverdriver.Driver[TTx], up func(*rivermigrate.Migrator[TTx], *rivermigrate.MigrateOpts) error) error {
+	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err == nil {
+		err = up(m, &rivermigrate.MigrateOpts{TargetVersion: SchemaVersion})
+	}
+	if err != nil {
+		return fmt.Errorf("migrate job queue: %w", err)
+	}
+	return nil
+}
+
+// KindNotify is the job that tells of an event (buycard.Event): it fans
+// the event out into the emails and webhook deliveries it causes
+// (package notify), which are jobs of their own.
+const KindNotify = "notify"
+
+// NotifyArgs are a notify job's arguments.
+type NotifyArgs struct {
+	EventID string `json:"event_id"`
+}
+
+// Notify is the job that tells of the event id.
+func Notify(eventID string) Job {
+	return Job{Kind: KindNotify, Args: NotifyArgs{eventID}, Unique: true}
+}

@@ -1,0 +1,210 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/mail"
+	"github.com/buycard/buycard/storefront"
+)
+
+// message names an email Buycard sends.
+type message string
+
+const (
+	msgReceipt  message = "receipt"   // to the buyer, when the order is paid
+	msgNewOrder message = "new_order" // to each of the merchant's users
+	msgShipped  message = "shipped"   // to the buyer, when the order is fulfilled
+	msgRefund   message = "refund"    // to the buyer, for each refund
+)
+
+// messagesOf are the emails each event causes.
+var messagesOf = map[buycard.EventType][]message{
+	buycard.EventOrderPaid:      {msgReceipt, msgNewOrder},
+	buycard.EventOrderFulfilled: {msgShipped},
+	buycard.EventOrderRefunded:  {msgRefund},
+}
+
+// toParty reports whether m goes to the users of the event's party,
+// rather than to the one person the event names.
+func (m message) toParty() bool { return m == msgNewOrder }
+
+// errNoRecipient: the email has nobody to go to.
+var errNoRecipient = errors.New("no recipient")
+
+// orderEmail is what an order's email is written from.
+type orderEmail struct {
+	buycard.OrderEventData
+	merchant string // the name it sells under
+	settings *buycard.MerchantSettings
+	card     *buycard.Card
+}
+
+// compose writes the email args asks for about ev.
+func (n *Notifier) compose(ctx context.Context, ev *buycard.Event, args emailArgs) (mail.Message, error) {
+	var data buycard.OrderEventData
+	if err := json.Unmarshal(ev.Data, &data); err != nil || data.Order == nil {
+		return mail.Message{}, fmt.Errorf("event %s has no order: %v", ev.ID, err)
+	}
+	e, err := n.orderEmail(ctx, data)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	if args.UserID != "" {
+		u, err := n.Store.FindUser(ctx, args.UserID)
+		if buycard.ErrorCode(err) == buycard.ENOTFOUND {
+			return mail.Message{}, errNoRecipient
+		}
+		if err != nil {
+			return mail.Message{}, err
+		}
+		return n.merchantEmail(e, args.Message, u.Email)
+	}
+	if data.Order.Buyer == nil || data.Order.Buyer.Email == "" {
+		return mail.Message{}, errNoRecipient
+	}
+	return n.buyerEmail(ctx, e, args.Message)
+}
+
+// orderEmail reads what the emails of order data say about its seller.
+func (n *Notifier) orderEmail(ctx context.Context, data buycard.OrderEventData) (*orderEmail, error) {
+	o := data.Order
+	card, err := n.Store.FindCard(ctx, o.WidgetID)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := n.Store.MerchantSettings(ctx, o.MerchantID)
+	if err != nil {
+		return nil, err
+	}
+	name := settings.BusinessName
+	if name == "" {
+		name = card.Merchant.Name
+	}
+	return &orderEmail{OrderEventData: data, merchant: name, settings: settings, card: card}, nil
+}
+
+// buyerEmail writes the buyer's email m about e.
+func (n *Notifier) buyerEmail(ctx context.Context, e *orderEmail, m message) (mail.Message, error) {
+	o := e.Order
+	const lang = "en"
+	v := view{Lang: lang, Footer: footer(e, o)}
+	link := n.Tokens.OrderPageURL(n.PublicURL, o.ID, n.Now())
+	switch m {
+	case msgReceipt:
+		v.Subject = fmt.Sprintf("Your order %s from %s", o.Number, e.merchant)
+		v.Title = "Thank you for your order"
+		v.Paragraphs = []string{fmt.Sprintf("%s has your order %s.", e.merchant, o.Number)}
+		v.Item, v.Rows = o.ProductTitle, storefront.OrderBreakdown(o, lang)
+		if err := n.addDelivery(ctx, &v, o); err != nil {
+			return mail.Message{}, err
+		}
+		if o.ShipTo != nil {
+			v.Sections = append(v.Sections, section{Title: "Shipping to", Lines: o.ShipTo.Lines()})
+		}
+		v.Button = button{Label: "View your order", URL: link}
+	case msgShipped:
+		f := o.Fulfillment
+		v.Subject = fmt.Sprintf("Your order %s is on its way", o.Number)
+		v.Title = "Your order is on its way"
+		v.Paragraphs = []string{fmt.Sprintf("%s sent your order %s.", e.merchant, o.Number)}
+		if f.TrackingNumber != "" {
+			v.Rows = [][2]string{{"Carrier", f.Carrier}, {"Tracking number", f.TrackingNumber}}
+		}
+		v.Button = button{Label: "Track your package", URL: f.TrackingURL}
+		if f.TrackingURL == "" {
+			v.Button = button{Label: "View your order", URL: link}
+		}
+	case msgRefund:
+		refund := o.Total
+		if e.Refund != nil {
+			refund = *e.Refund
+		}
+		v.Subject = fmt.Sprintf("Refund of %s for your order %s", refund.Format(lang), o.Number)
+		v.Title = "Your refund"
+		v.Paragraphs = []string{
+			fmt.Sprintf("%s refunded %s of your order %s to the card you paid with.", e.merchant, refund.Format(lang), o.Number),
+			"Your bank shows it within 5 to 10 business days.",
+		}
+		v.Button = button{Label: "View your order", URL: link}
+	default:
+		return mail.Message{}, fmt.Errorf("no buyer email %q", m)
+	}
+	return v.message(o.Buyer.Email, e.merchant, e.settings.SupportEmail)
+}
+
+// footer names the seller and, when it gave a support address, how to
+// reach it: replies go there (Reply-To).
+func footer(e *orderEmail, o *buycard.Order) string {
+	if e.settings.SupportEmail == "" {
+		return fmt.Sprintf("Sold by %s.", e.merchant)
+	}
+	return fmt.Sprintf("Sold by %s. Questions about your order? Reply to this email or write to %s, and give the order number %s.",
+		e.merchant, e.settings.SupportEmail, o.Number)
+}
+
+// addDelivery adds the order's license keys and files to the receipt.
+func (n *Notifier) addDelivery(ctx context.Context, v *view, o *buycard.Order) error {
+	if !o.Delivers() {
+		return nil
+	}
+	keys, err := n.Store.OrderLicenseKeys(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	files, err := n.Store.OrderDownloads(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	if len(keys) > 0 {
+		s := section{Title: "Your license keys"}
+		for _, k := range keys {
+			s.Lines = append(s.Lines, k.Key)
+		}
+		s.Code = true
+		v.Sections = append(v.Sections, s)
+	}
+	if len(files) > 0 {
+		s := section{Title: "Your downloads", Note: "Download them from your order page."}
+		for _, f := range files {
+			s.Lines = append(s.Lines, f.Name)
+		}
+		v.Sections = append(v.Sections, s)
+	}
+	return nil
+}
+
+// merchantEmail writes the merchant's email m about e, to the user at
+// address to.
+func (n *Notifier) merchantEmail(e *orderEmail, m message, to string) (mail.Message, error) {
+	if m != msgNewOrder {
+		return mail.Message{}, fmt.Errorf("no merchant email %q", m)
+	}
+	o := e.Order
+	const lang = "en"
+	v := view{Lang: lang,
+		Subject: fmt.Sprintf("New order %s: %s", o.Number, o.Total.Format(lang)),
+		Title:   "New order " + o.Number,
+		Item:    o.ProductTitle,
+		Rows:    storefront.OrderBreakdown(o, lang),
+		Button:  button{Label: "Open your orders", URL: n.PublicURL + "/console/orders"},
+		Footer:  "You receive this because you sell with Buycard.",
+	}
+	replyTo := ""
+	if b := o.Buyer; b != nil {
+		replyTo = b.Email
+		s := section{Title: "Buyer", Lines: []string{b.Name, b.Email}}
+		if b.Phone != "" {
+			s.Lines = append(s.Lines, b.Phone)
+		}
+		v.Sections = append(v.Sections, s)
+	}
+	if o.ShipTo != nil {
+		v.Sections = append(v.Sections, section{Title: "Ship to", Lines: o.ShipTo.Lines()})
+	}
+	// A reply goes to the buyer.
+	return v.message(to, "Buycard", replyTo)
+}

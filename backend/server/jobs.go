@@ -1,0 +1,77 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/buycard/buycard/backend/jobs"
+	"github.com/buycard/buycard/backend/mail"
+	"github.com/buycard/buycard/backend/notify"
+)
+
+// Periodic work, as often as this.
+const (
+	upkeepEvery    = 30 * time.Second
+	cleanupEvery   = time.Hour
+	reconcileEvery = time.Hour
+	// reconcileSince is how far back a reconciliation reads Stripe's
+	// Checkout Sessions: a day's sessions, and a day's margin.
+	reconcileSince = 48 * time.Hour
+)
+
+// startJobs starts working the job queue on this node: the periodic
+// upkeep (BUYCARD_PAYOUT_EVERY's transfers and the hourly reconciliation
+// with Stripe) and the jobs the store inserts with its changes.
+func (m *Main) startJobs(ctx context.Context) error {
+	sender, err := m.openMail()
+	if err != nil {
+		return err
+	}
+	notifier := &notify.Notifier{Store: m.DB, Mail: sender, Tokens: m.tokens, PublicURL: m.Config.PublicURL,
+		Logger: m.Logger, Now: time.Now}
+	stop, err := m.DB.StartJobs(ctx, jobs.Config{
+		Kinds:    notifier.Kinds(),
+		Periodic: m.periodicJobs(),
+		Workers:  4,
+		Poll:     m.Config.JobPoll,
+		Logger:   m.Logger,
+	})
+	if err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	m.stopJobs = stop
+	return nil
+}
+
+// openMail opens BUYCARD_SMTP_URL, or, without it (development only), the
+// folder data/mail, beside the SQLite database or where the default one
+// would be, where each email is written as an .eml file.
+func (m *Main) openMail() (mail.Sender, error) {
+	if m.Config.SMTPURL != "" {
+		return mail.OpenSMTP(m.Config.SMTPURL, m.Config.MailFrom, !m.Config.Production())
+	}
+	return mail.OpenDir(filepath.Join(filepath.Dir(m.devKeyDir()), "mail"), m.Config.MailFrom, m.Logger)
+}
+
+// periodicJobs is the upkeep each node offers to run; River's leader
+// schedules each once per period for all nodes.
+func (m *Main) periodicJobs() []jobs.Periodic {
+	w := m.workflows
+	list := []jobs.Periodic{
+		{Name: "upkeep", Every: upkeepEvery, Work: w.Sweep},
+		{Name: "cleanup", Every: cleanupEvery, Work: w.Cleanup},
+	}
+	if w.Stripe == nil {
+		return list
+	}
+	list = append(list, jobs.Periodic{Name: "reconcile", Every: reconcileEvery, Work: func(ctx context.Context, now time.Time) error {
+		_, err := w.ReconcileRecorded(ctx, now.Add(-reconcileSince))
+		return err
+	}})
+	if m.Config.PayoutEvery > 0 {
+		list = append(list, jobs.Periodic{Name: "payouts", Every: m.Config.PayoutEvery, Work: w.ScheduledPayouts})
+	}
+	return list
+}

@@ -1,0 +1,62 @@
+-- Notifications (issue 15): the events recorded in the transaction of the
+-- change they tell of, which a job (package jobs, River; its tables are
+-- migration 00025) fans out into emails and webhook deliveries; the
+-- merchants' and publishers' webhook endpoints; and each delivery of an
+-- event to an endpoint, with the outcome of its last attempt.
+--
+-- data is the webhook body's data, kept as text so that every retry
+-- sends the same bytes. An endpoint's secret signs its deliveries
+-- (Standard Webhooks); after a rotation the previous one signs too, until
+-- previous_secret_expires_at.
+
+-- +goose Up
+CREATE TABLE events (
+    id         TEXT PRIMARY KEY,    -- "evt_…"
+    type       TEXT NOT NULL,
+    party_kind TEXT CHECK (party_kind IN ('merchant', 'publisher')),
+    party_id   TEXT,
+    order_id   TEXT,
+    user_id    TEXT,
+    data       TEXT NOT NULL CHECK (json_valid(data)),
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE webhook_endpoints (
+    id                         TEXT PRIMARY KEY, -- "whe_…"
+    party_kind                 TEXT NOT NULL CHECK (party_kind IN ('merchant', 'publisher')),
+    party_id                   TEXT NOT NULL,
+    url                        TEXT NOT NULL,
+    description                TEXT NOT NULL,
+    event_types                TEXT NOT NULL CHECK (json_valid(event_types)),
+    secret                     TEXT NOT NULL,
+    previous_secret            TEXT,
+    previous_secret_expires_at TEXT,
+    failing_since              TEXT,
+    disabled_at                TEXT,
+    disabled_reason            TEXT NOT NULL DEFAULT '',
+    created_at                 TEXT NOT NULL
+) STRICT;
+CREATE INDEX webhook_endpoints_party ON webhook_endpoints (party_kind, party_id, created_at);
+
+CREATE TABLE webhook_deliveries (
+    id              TEXT PRIMARY KEY, -- "whd_…"
+    endpoint_id     TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+    event_id        TEXT NOT NULL REFERENCES events (id),
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    response_status INTEGER,          -- of the last attempt; NULL when no response came
+    response_body   TEXT NOT NULL DEFAULT '', -- its first bytes, or why none came
+    latency_ms      INTEGER,
+    attempted_at    TEXT,
+    created_at      TEXT NOT NULL,
+    UNIQUE (endpoint_id, event_id)
+) STRICT;
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
+
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+-- +goose Down
+DROP INDEX sessions_expiry;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_endpoints;
+DROP TABLE events;

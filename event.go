@@ -1,0 +1,110 @@
+package buycard
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// EventType names something that happened that someone is told about:
+// by email, and by webhook to the endpoints that subscribed to it.
+type EventType string
+
+// The events merchants and publishers may subscribe their webhook
+// endpoints to.
+const (
+	EventOrderPaid      EventType = "order.paid"
+	EventOrderRefunded  EventType = "order.refunded"
+	EventOrderFulfilled EventType = "order.fulfilled"
+	EventOrderCanceled  EventType = "order.canceled"
+	EventLowStock       EventType = "product.low_stock"
+	EventPayoutPaid     EventType = "payout.paid"
+	EventShareChanged   EventType = "share.changed"
+	// EventTest is the event a console's "send test event" delivers to
+	// one endpoint.
+	EventTest EventType = "test.webhook"
+)
+
+// Account events are told by email only: no webhook carries them.
+const (
+	// EventPasswordReset: someone asked for a password link for a user.
+	EventPasswordReset EventType = "user.password_reset"
+	// EventSignUp: someone signed up with an email address, new or not.
+	EventSignUp EventType = "user.sign_up"
+)
+
+// WebhookEventTypes are the event types an endpoint may subscribe to,
+// in the order the console lists them.
+var WebhookEventTypes = []EventType{
+	EventOrderPaid, EventOrderRefunded, EventOrderFulfilled, EventOrderCanceled,
+	EventLowStock, EventPayoutPaid, EventShareChanged,
+}
+
+// EventAPIVersion is the version of the shape of the events' data,
+// carried in every webhook body: a change that breaks a receiver gets a
+// new version.
+const EventAPIVersion = "2026-12-01"
+
+// Event is something that happened, recorded in the transaction of the
+// change itself, so that it is told once the change commits and never if
+// it does not.
+type Event struct {
+	ID        string    `json:"id"` // "evt_…", stable across retries
+	Type      EventType `json:"type"`
+	CreatedAt time.Time `json:"created_at"`
+	// PartyKind and PartyID are the merchant or publisher whose endpoints
+	// receive it; empty for account events.
+	PartyKind string `json:"-"`
+	PartyID   string `json:"-"`
+	// OrderID or UserID is what it is about, where it is about one.
+	OrderID string `json:"-"`
+	UserID  string `json:"-"`
+	// Data is what webhooks carry, as it was when the event happened:
+	// {"order": …} for order events.
+	Data json.RawMessage `json:"data"`
+}
+
+// OrderEventData is the data of an order event.
+type OrderEventData struct {
+	Order *Order `json:"order"`
+	// Refund is the amount the refund of an order.refunded event gave
+	// back, in the order's currency.
+	Refund *Money `json:"refund,omitempty"`
+}
+
+// NewOrderEvent returns the event typ of o, as it is now, owned by its
+// merchant.
+func NewOrderEvent(typ EventType, o *Order, refund *Money) (*Event, error) {
+	data, err := json.Marshal(OrderEventData{Order: o, Refund: refund})
+	if err != nil {
+		return nil, err
+	}
+	return &Event{
+		ID: NewID("evt"), Type: typ, CreatedAt: time.Now().UTC(),
+		PartyKind: PartyMerchant, PartyID: o.MerchantID, OrderID: o.ID, Data: data,
+	}, nil
+}
+
+// EventService reads the events recorded with the changes they tell of.
+type EventService interface {
+	// FindEvent returns an event. Errors: ENOTFOUND.
+	FindEvent(ctx context.Context, id string) (*Event, error)
+	// PartyUsers returns the ids of the users who act for a merchant or
+	// publisher, oldest first.
+	PartyUsers(ctx context.Context, partyKind, partyID string) ([]string, error)
+}
+
+// OrderEventAfter is the event a change of o from status before tells
+// of, payment is the type of the provider's event that changed it ("" for
+// none); "" when the change is none the events name.
+func OrderEventAfter(before OrderStatus, o *Order, payment PaymentEventType) EventType {
+	switch {
+	case payment == PaymentRefunded:
+		return EventOrderRefunded
+	case o.Status == OrderPaid && before != OrderPaid:
+		return EventOrderPaid
+	case before == OrderPending && (o.Status == OrderExpired || o.Status == OrderCanceled):
+		return EventOrderCanceled
+	}
+	return ""
+}
