@@ -9,7 +9,7 @@ SERVER  := $(BIN)/buycard
 GOFILES := $(shell find . -name '*.go' -not -path './bin/*')
 WEBFILES := $(shell find storefront embed backend/demo -type f \( -name '*.css' -o -name '*.js' -o -name '*.svg' -o -name '*.png' \))
 
-.PHONY: run build test vet bench bench-quick clean
+.PHONY: run build test vet bench bench-quick mail clean
 
 run: build
 	$(SERVER) serve
@@ -63,6 +63,11 @@ bench: build
 
 bench-quick: build
 	$(GO) run ./bench -web $(WEB) -quick
+
+# An inbox for development's emails: Mailpit's web UI on :8025, SMTP on
+# :1025 (run the node with BUYCARD_SMTP_URL=smtp://127.0.0.1:1025).
+mail:
+	$(GO) run github.com/axllent/mailpit@v1.33.1 --listen 127.0.0.1:8025 --smtp 127.0.0.1:1025
 
 clean:
 	rm -rf $(BIN)

@@ -115,7 +115,8 @@ type PasswordReset struct {
 	ExpiresAt time.Time //
 }
 
-// AuthService stores users, sessions, API keys and password resets.
+// AuthService stores users, sessions, API keys, password resets and
+// sign-ups waiting for their email to be confirmed.
 type AuthService interface {
 	// CreateUser stores u, and for a merchant or publisher user first
 	// creates its party named partyName, setting u.PartyID, in one
@@ -169,8 +170,31 @@ type AuthService interface {
 	// (unknown, spent, voided or expired).
 	UsePasswordReset(ctx context.Context, id string, now time.Time, hash string) (*User, error)
 
-	// DeleteExpiredAuth deletes the sessions and password resets that
-	// expired before now, and returns how many rows it deleted.
+	// RequestPasswordReset records, when email has an account, an
+	// EventPasswordReset of its user, whose email job issues the link;
+	// nothing when it has none. Errors: none of its own.
+	RequestPasswordReset(ctx context.Context, email string, now time.Time) error
+
+	// StartSignUp records, in one transaction, s with an EventSignUp
+	// whose email job mails its link, setting s.ID; or, when s.Email has
+	// an account already, only an EventSignUp of that user, who is told,
+	// and s.ID is "". It sets CreatedAt when zero. Errors: EINVALID.
+	StartSignUp(ctx context.Context, s *SignUp) error
+	// IssueSignUp gives the sign-up id, unexpired at now, a new link: the
+	// digest of its token, working until expires, which voids the link
+	// issued before. It returns the sign-up. Errors: ENOTFOUND (unknown,
+	// spent or expired).
+	IssueSignUp(ctx context.Context, id, digest string, now, expires time.Time) (*SignUp, error)
+	// VerifySignUp spends the sign-up whose link has the digest,
+	// unexpired at now, creating its user and party as CreateUser does;
+	// a link is spent once even when used concurrently. Errors:
+	// EUNAUTHORIZED (ErrBadSignUp: unknown, spent or expired, or the
+	// email has an account now).
+	VerifySignUp(ctx context.Context, digest string, now time.Time) (*User, error)
+
+	// DeleteExpiredAuth deletes the sessions, password resets and
+	// sign-ups that expired before now, and returns how many rows it
+	// deleted.
 	DeleteExpiredAuth(ctx context.Context, now time.Time) (int64, error)
 }
 

@@ -31,6 +31,9 @@ const (
 	EventPasswordReset EventType = "user.password_reset"
 	// EventSignUp: someone signed up with an email address, new or not.
 	EventSignUp EventType = "user.sign_up"
+	// EventEndpointDisabled: a party's webhook endpoint failed for
+	// WebhookDisableAfter and was disabled; its users are emailed.
+	EventEndpointDisabled EventType = "webhook.endpoint_disabled"
 )
 
 // WebhookEventTypes are the event types an endpoint may subscribe to,
@@ -92,7 +95,15 @@ type EventService interface {
 	// PartyUsers returns the ids of the users who act for a merchant or
 	// publisher, oldest first.
 	PartyUsers(ctx context.Context, partyKind, partyID string) ([]string, error)
+	// DeleteOldEvents deletes the events recorded before t whose
+	// deliveries are all done, with those deliveries, and returns how
+	// many events it deleted.
+	DeleteOldEvents(ctx context.Context, t time.Time) (int64, error)
 }
+
+// EventRetention is how long events and their webhook deliveries are
+// kept: how far back a party may look at its deliveries and resend one.
+const EventRetention = 30 * 24 * time.Hour
 
 // OrderEventAfter is the event a change of o from status before tells
 // of, payment is the type of the provider's event that changed it ("" for
@@ -107,4 +118,48 @@ func OrderEventAfter(before OrderStatus, o *Order, payment PaymentEventType) Eve
 		return EventOrderCanceled
 	}
 	return ""
+}
+
+// PayoutEventData is the data of a payout.paid event: money moved to the
+// publisher (a transfer into its Stripe account, or a sandbox payout).
+type PayoutEventData struct {
+	Payout struct {
+		ID      string `json:"id"`
+		OrderID string `json:"order_id,omitempty"` // the sale a Stripe transfer pays the share of
+		Amount  Money  `json:"amount"`
+	} `json:"payout"`
+}
+
+// ShareChange is the data of a share.changed event: the share of sales a
+// publisher earns from a merchant, before and after, for sales from now
+// on. WidgetID names the widget whose share changed; empty, the
+// publisher's contract with the merchant, which covers all its widgets.
+type ShareChange struct {
+	MerchantID   string `json:"merchant_id"`
+	MerchantName string `json:"merchant_name"`
+	WidgetID     string `json:"widget_id,omitempty"`
+	ProductTitle string `json:"product_title,omitempty"`
+	// BeforeBPS is nil when a first contract replaces each widget's own
+	// share.
+	BeforeBPS *int `json:"share_bps_before"`
+	ShareBPS  int  `json:"share_bps"`
+}
+
+// LowStockThreshold is the stock at or below which a variant's sale
+// tells its merchant (product.low_stock), once until it is restocked
+// above it.
+const LowStockThreshold = 5
+
+// LowStock is the data of a product.low_stock event.
+type LowStock struct {
+	Product struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	} `json:"product"`
+	Variant struct {
+		ID    string `json:"id"`
+		Name  string `json:"name"`
+		Stock int    `json:"stock"`
+	} `json:"variant"`
+	Threshold int `json:"threshold"`
 }

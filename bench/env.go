@@ -35,8 +35,9 @@ type env struct {
 }
 
 // startEnv starts Buycard on 127.0.0.1:0 with a fresh SQLite database in
-// tmp, seeds the bench catalog, and starts the publisher site.
-func startEnv(ctx context.Context, tmp, webDir string) (*env, error) {
+// tmp, its emails going to box (when not nil), seeds the bench catalog,
+// and starts the publisher site.
+func startEnv(ctx context.Context, tmp, webDir string, box *mailbox) (*env, error) {
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	cfg := map[string]string{
@@ -53,6 +54,9 @@ func startEnv(ctx context.Context, tmp, webDir string) (*env, error) {
 		// X-Forwarded-For, as shoppers behind a load balancer do, so
 		// that the per-network bound of analytics does not apply.
 		"BUYCARD_TRUSTED_PROXIES": "127.0.0.1/32",
+	}
+	if box != nil {
+		cfg["BUYCARD_SMTP_URL"], cfg["BUYCARD_MAIL_FROM"] = box.srv.SMTPURL, "orders@buycard.test"
 	}
 	m, err := server.NewMain(func(k string) string { return cfg[k] }, slog.New(slog.DiscardHandler))
 	if err != nil {

@@ -38,7 +38,7 @@ type options struct {
 	only     []string
 }
 
-var sectionNames = []string{"sizes", "pages", "overlay", "memory", "backend", "analytics", "ledger"}
+var sectionNames = []string{"sizes", "pages", "overlay", "memory", "backend", "analytics", "ledger", "jobs"}
 
 func parseFlags() (options, error) {
 	var o options
@@ -73,6 +73,7 @@ type plan struct {
 	memoryRuns int
 	load       loadSettings
 	ledger     ledgerSettings
+	jobs       jobSettings
 }
 
 func newPlan(quick bool) plan {
@@ -83,6 +84,7 @@ func newPlan(quick bool) plan {
 			memoryRuns: 1,
 			load:       loadSettings{workers: 4, each: time.Second, reps: 3},
 			ledger:     ledgerSettings{each: 500 * time.Millisecond, reps: 3},
+			jobs:       jobSettings{workers: 4, buying: 2 * time.Second},
 		}
 	}
 	return plan{
@@ -91,6 +93,7 @@ func newPlan(quick bool) plan {
 		memoryRuns: 3,
 		load:       loadSettings{workers: 4, each: 5 * time.Second, reps: 3},
 		ledger:     ledgerSettings{each: 2 * time.Second, reps: 3},
+		jobs:       jobSettings{workers: 4, buying: 5 * time.Second},
 	}
 }
 
@@ -141,10 +144,18 @@ func finish(o options, rep *Report) int {
 // databases of its own, so it alone does not start Buycard.
 func bench(ctx context.Context, o options, tmp string) (*Report, error) {
 	p := newPlan(o.quick)
+	var box *mailbox
+	if slices.Contains(o.only, "jobs") {
+		var err error
+		if box, err = startMailbox(tmp); err != nil {
+			return nil, fmt.Errorf("mailpit: %w", err)
+		}
+		defer box.stop()
+	}
 	var e *env
 	if slices.ContainsFunc(o.only, func(s string) bool { return s != "ledger" }) {
 		var err error
-		if e, err = startEnv(ctx, tmp, o.web); err != nil {
+		if e, err = startEnv(ctx, tmp, o.web, box); err != nil {
 			return nil, err
 		}
 		defer e.close()
@@ -162,12 +173,15 @@ func bench(ctx context.Context, o options, tmp string) (*Report, error) {
 	step("backend", func() []Section { return []Section{measureBackend(ctx, e, p.load)} })
 	step("analytics", func() []Section { return []Section{measureEvents(ctx, e, p.load)} })
 	step("ledger", func() []Section { return []Section{measureLedger(ctx, tmp, p.ledger)} })
+	step("jobs", func() []Section { return []Section{measureJobs(ctx, e, box, p.jobs)} })
 	if err := browserSections(ctx, o, p, e, tmp, rep, step); err != nil {
 		return nil, err
 	}
 	// The backend and the ledger ran first, before the browser; they read
 	// best last.
-	last := func(s Section) int { return slices.Index([]string{backendTitle, eventsTitle, ledgerTitle}, s.Title) }
+	last := func(s Section) int {
+		return slices.Index([]string{backendTitle, eventsTitle, ledgerTitle, jobsTitle}, s.Title)
+	}
 	slices.SortStableFunc(rep.Sections, func(a, b Section) int { return cmp.Compare(last(a), last(b)) })
 	return rep, nil
 }

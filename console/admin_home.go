@@ -26,10 +26,26 @@ type adminStatus struct {
 		OK         bool      `json:"ok"`
 		Result     string    `json:"result"`
 	} `json:"reconcile"` // nil before the first run
+	Queue *queueHealth `json:"queue"` // nil on a server without a queue
 }
 
-// adminHome is the admin's /console: the health of the ledger and of
-// reconciliation, the platform fee, and the way to the lists.
+// queueHealth is the job queue's state: emails, webhook deliveries and
+// periodic work waiting, retrying, running, or given up on.
+type queueHealth struct {
+	Pending   int       `json:"pending"`
+	Retrying  int       `json:"retrying"`
+	Running   int       `json:"running"`
+	Discarded int       `json:"discarded"`
+	OldestDue time.Time `json:"oldest_due"`
+}
+
+// queueBacklog is how long a due job may wait before the queue looks
+// stuck: more than a few poll intervals, less than an email's patience.
+const queueBacklog = 5 * time.Minute
+
+// adminHome is the admin's /console: the health of the ledger, of
+// reconciliation and of the job queue, the platform fee, and the way to
+// the lists.
 type adminHome struct {
 	app.Compo
 	s *session
@@ -82,6 +98,7 @@ func (p *adminHome) Render() app.UI {
 		app.Div().Class("cs-grid").Body(
 			p.renderLedger(),
 			p.renderReconcile(),
+			p.renderQueue(),
 		),
 		p.renderFee(),
 	)
@@ -141,6 +158,43 @@ func (p *adminHome) renderReconcile() app.UI {
 		body = app.P().Text("Unknown.")
 	}
 	return app.Section().Class("cs-panel").Aria("labelledby", "rec-h").Body(app.H2().ID("rec-h").Class("cs-panel-title").Text("Reconciliation"), body)
+}
+
+func (p *adminHome) renderQueue() app.UI {
+	body := app.UI(app.P().Class("cs-loading").Text("Loading…"))
+	switch st := p.status; {
+	case st != nil && st.Queue == nil:
+		body = app.P().Text("This server has no job queue.")
+	case st != nil:
+		q := st.Queue
+		late := !q.OldestDue.IsZero() && time.Since(q.OldestDue) > queueBacklog
+		badge, ok := "Flowing", !late && q.Discarded == 0
+		switch {
+		case late:
+			badge = "Backlog"
+		case q.Discarded > 0:
+			badge = "Jobs given up"
+		}
+		oldest := "none waiting"
+		if !q.OldestDue.IsZero() {
+			oldest = "due " + ago(q.OldestDue)
+		}
+		body = app.Div().Body(
+			app.P().Body(app.Span().Class(healthClass(ok)).Text(badge)),
+			app.Dl().Class("cs-facts").Body(
+				app.Dt().Text("Pending"), app.Dd().Text(strconv.Itoa(q.Pending)),
+				app.Dt().Text("Retrying"), app.Dd().Text(strconv.Itoa(q.Retrying)),
+				app.Dt().Text("Running"), app.Dd().Text(strconv.Itoa(q.Running)),
+				app.Dt().Text("Given up"), app.Dd().Text(strconv.Itoa(q.Discarded)),
+				app.Dt().Text("Oldest due"), app.Dd().Text(oldest),
+			),
+		)
+	case p.loaded:
+		body = app.P().Text("Unknown.")
+	}
+	return app.Section().Class("cs-panel").Aria("labelledby", "queue-h").Body(
+		app.H2().ID("queue-h").Class("cs-panel-title").Text("Job queue"),
+		app.P().Class("cs-hint").Text("Emails, webhook deliveries and periodic work."), body)
 }
 
 func (p *adminHome) renderFee() app.UI {

@@ -149,7 +149,7 @@ func TestMerchantRoutes(t *testing.T) {
 	for _, r := range navFor(buycard.RoleMerchant) {
 		nav = append(nav, r.nav)
 	}
-	want := []string{"Overview", "Products", "Widgets", "Discount codes", "Orders", "Statement", "Settings", "API keys"}
+	want := []string{"Overview", "Products", "Widgets", "Discount codes", "Orders", "Statement", "Settings", "API keys", "Webhooks"}
 	if !reflect.DeepEqual(nav, want) {
 		t.Errorf("merchant navigation = %q, want %q", nav, want)
 	}

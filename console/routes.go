@@ -25,9 +25,12 @@ const (
 type route struct {
 	pattern *regexp.Regexp
 	role    string // anyone, signedIn, ofParty or a buycard.Role…
-	title   string // the document title
-	nav     string // its label in the navigation, "" when it has none
-	page    func(s *session, args []string) app.UI
+	// link marks the page of an emailed link: it opens for a signed-in
+	// user too, who may follow a link for another account.
+	link  bool
+	title string // the document title
+	nav   string // its label in the navigation, "" when it has none
+	page  func(s *session, args []string) app.UI
 }
 
 // navPath is where a route's navigation link goes: its pattern's literal.
@@ -51,7 +54,9 @@ var routes = []route{
 	{pattern: path(""), role: signedIn, title: "Overview", nav: "Overview", page: newHome},
 	{pattern: path("/signin"), role: anyone, title: "Sign in", page: newSignIn},
 	{pattern: path("/signup"), role: anyone, title: "Create an account", page: newSignUp},
-	{pattern: path("/reset-password"), role: anyone, title: "Set your password", page: newPasswordPage},
+	{pattern: path("/forgot-password"), role: anyone, title: "Forgot your password", page: newForgotPage},
+	{pattern: path("/reset-password"), role: anyone, link: true, title: "Set your password", page: newPasswordPage},
+	{pattern: path("/verify"), role: anyone, link: true, title: "Confirm your email", page: newVerifyPage},
 	// Merchant pages.
 	{pattern: path("/products"), role: buycard.RoleMerchant, title: "Products", nav: "Products", page: newProductsPage},
 	{pattern: path("/products/" + idExpr), role: buycard.RoleMerchant, title: "Product", page: newProductPage},
@@ -72,6 +77,7 @@ var routes = []route{
 	{pattern: path("/admin/settings"), role: buycard.RoleAdmin, title: "Platform fee", nav: "Platform fee", page: newAdminSettings},
 	// Every account.
 	{pattern: path("/keys"), role: ofParty, title: "API keys", nav: "API keys", page: newKeysPage},
+	{pattern: path("/webhooks"), role: ofParty, title: "Webhooks", nav: "Webhooks", page: newWebhooksPage},
 }
 
 // match finds the route of a console path ("/console/products/prd_1").

@@ -11,7 +11,10 @@ func TestMatch(t *testing.T) {
 		{"/console/", "Overview", true},
 		{"/console/signin", "Sign in", true},
 		{"/console/keys", "API keys", true},
+		{"/console/webhooks", "Webhooks", true},
 		{"/console/reset-password", "Set your password", true},
+		{"/console/forgot-password", "Forgot your password", true},
+		{"/console/verify", "Confirm your email", true},
 		{"/console/nope", "", false},
 		{"/consolex", "", false},
 		{"/demo", "", false},
@@ -29,6 +32,7 @@ func TestNextPath(t *testing.T) {
 	for next, want := range map[string]string{
 		"":                           "/console",
 		"/console/keys":              "/console/keys",
+		"/console/webhooks":          "/console/webhooks",
 		"https://evil.example/":      "/console",
 		"//evil.example/console":     "/console",
 		"/console/../demo":           "/console",

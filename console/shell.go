@@ -68,7 +68,7 @@ func (s *shell) gate(ctx app.Context) {
 	case !s.found:
 	case s.route.role != anyone && role == "":
 		ctx.Navigate(Base + "/signin?next=" + url.QueryEscape(s.path))
-	case s.route.role == anyone && role != "" && s.route.pattern.String() != "^/reset-password$":
+	case s.route.role == anyone && role != "" && !s.route.link:
 		ctx.Navigate(nextPath(ctx.Page().URL().Query().Get("next")))
 	default:
 		ctx.Defer(func(app.Context) { focusMain() })

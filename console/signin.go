@@ -35,8 +35,8 @@ func (p *signIn) Render() app.UI {
 			ui.Status(p.err, ""),
 			ui.SubmitButton("Sign in", p.busy),
 		),
+		app.P().Body(app.A().Href(Base+"/forgot-password").Text("Forgot your password?")),
 		app.P().Body(app.Text("New to Buycard? "), app.A().Href(Base+"/signup").Text("Create an account")),
-		app.P().Class("cs-hint").Text("Forgot your password? Ask the platform operator for a password link."),
 	)
 }
 
@@ -57,12 +57,14 @@ func (p *signIn) submit(ctx app.Context) {
 }
 
 // signUp is /console/signup: a new merchant or publisher and its first
-// user.
+// user, created once the link mailed to the address is followed
+// (verifyPage).
 type signUp struct {
 	app.Compo
 	s                           *session
 	role, name, email, password string
 	busy                        bool
+	sent                        bool // the sign-up was accepted: check your email
 	err                         string
 }
 
@@ -72,6 +74,12 @@ func (p *signUp) Render() app.UI {
 	nameLabel := "Business name"
 	if p.role == buycard.RolePublisher {
 		nameLabel = "Site or publication name"
+	}
+	if p.sent {
+		return notice("Check your email",
+			"We sent a link to "+p.email+". Open it to finish signing up; it works for 24 hours. "+
+				"No email after a few minutes? Look in your spam folder, or sign up again.",
+			Base+"/signin", "Go to sign in")
 	}
 	return app.Section().Class("cs-narrow").Body(
 		app.H1().Text("Create an account"),
@@ -94,46 +102,26 @@ func (p *signUp) Render() app.UI {
 	)
 }
 
-// errTakenOrWrong is what the sign-up page says when the sign-in after
-// the sign-up fails: the server does not tell whether the email had an
-// account, so the page cannot either.
-var errTakenOrWrong = buycard.Errorf(buycard.EUNAUTHORIZED, "We could not sign you in. If this email has an account already, sign in with its password.")
-
+// submit sends the sign-up. The server answers the same whether or not
+// the email has an account (the email tells the rest), so the page says
+// the same: check your email.
 func (p *signUp) submit(ctx app.Context) {
 	p.busy, p.err = true, ""
-	var m me
 	signup := map[string]string{"role": p.role, "name": p.name, "email": p.email, "password": p.password}
-	ui.Run(ctx, func() error { return p.signUpThenIn(signup, &m) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/signup", signup, nil) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
 			p.err = message(err)
 			return
 		}
-		p.password = ""
-		p.s.signedIn(&m)
-		ctx.Navigate(Base)
+		p.password, p.sent = "", true
 	})
 }
 
-// signUpThenIn signs up, then signs in with the same email and password:
-// the sign-up answers the same whether or not the email had an account,
-// and the sign-in works for a new account (or for an owner who typed
-// their own password).
-func (p *signUp) signUpThenIn(signup map[string]string, m *me) error {
-	if err := p.s.api.do("POST", "/v1/auth/signup", signup, nil); err != nil {
-		return err
-	}
-	err := p.s.api.do("POST", "/v1/auth/login", map[string]string{"email": signup["email"], "password": signup["password"]}, m)
-	if buycard.ErrorCode(err) == buycard.EUNAUTHORIZED {
-		return errTakenOrWrong
-	}
-	return err
-}
-
 // passwordPage is /console/reset-password#token=…: the page of a
-// password link that `buycard admin create` or `buycard user reset-link`
-// printed. The token rides in the fragment, which browsers never send
-// to a server or in a Referer.
+// password link, emailed (forgotPage) or printed by `buycard admin
+// create` or `buycard user reset-link`. The token rides in the fragment,
+// which browsers never send to a server or in a Referer.
 type passwordPage struct {
 	app.Compo
 	s        *session
@@ -161,10 +149,15 @@ func (p *passwordPage) Render() app.UI {
 	)
 }
 
+// fragmentToken is the token of an emailed link: the page's fragment,
+// "token=…".
+func fragmentToken(ctx app.Context) string {
+	return strings.TrimPrefix(ctx.Page().URL().Fragment, "token=")
+}
+
 func (p *passwordPage) submit(ctx app.Context) {
 	p.busy, p.err = true, ""
-	token := strings.TrimPrefix(ctx.Page().URL().Fragment, "token=")
-	body := map[string]string{"token": token, "new_password": p.password}
+	body := map[string]string{"token": fragmentToken(ctx), "new_password": p.password}
 	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/password-reset", body, nil) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {

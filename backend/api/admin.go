@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/jobs"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -159,10 +160,13 @@ type adminStatus struct {
 	// Reconcile is the last `buycard reconcile` run; null before the
 	// first.
 	Reconcile *buycard.JobRun `json:"reconcile"`
+	// Queue is the job queue's health: emails, webhook deliveries,
+	// periodic work. Absent on a server without one.
+	Queue *jobs.Health `json:"queue,omitempty"`
 }
 
 // getAdminStatus serves GET /v1/admin/status: the ledger check of GET
-// /v1/ledger/verify and the last reconciliation run.
+// /v1/ledger/verify, the last reconciliation run and the job queue.
 func (s *Server) getAdminStatus(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v, err := s.Ledger.VerifyLedger(ctx)
@@ -173,7 +177,15 @@ func (s *Server) getAdminStatus(c *fiber.Ctx) error {
 	if err != nil && buycard.ErrorCode(err) != buycard.ENOTFOUND {
 		return err
 	}
-	return c.JSON(adminStatus{LedgerOK: v.OK(), Ledger: v, Reconcile: run})
+	st := adminStatus{LedgerOK: v.OK(), Ledger: v, Reconcile: run}
+	if s.Queue != nil {
+		h, err := s.Queue.QueueHealth(ctx)
+		if err != nil {
+			return err
+		}
+		st.Queue = &h
+	}
+	return c.JSON(st)
 }
 
 // feeRefresh is how long a node takes the platform fee it read without

@@ -13,8 +13,8 @@ import (
 	"github.com/buycard/buycard/backend/auth"
 )
 
-// Accounts: sign up, sign in and out, and password links, for the console
-// (issue 6).
+// Accounts: sign up (confirmed by a link mailed to the address), sign in
+// and out, and password links, for the console (issue 6).
 //
 // A browser holds its session in one cookie: a random 256-bit token,
 // HttpOnly, SameSite=Lax, Path=/, and in production Secure with the
@@ -61,6 +61,20 @@ const (
 	maxLoginDelay = 15 * time.Minute
 )
 
+// The requests that email an address a client names (sign-ups, password
+// links; auth.Mailings): an address gets its first few at once, then one
+// a minute later, each wait doubling up to an hour, so that at most about
+// one an hour reaches a mailbox under attack; a client network may ask
+// for more, across addresses, on the same schedule. A count is forgotten
+// after an hour's quiet.
+const (
+	defaultMailsPerAddress = 3
+	defaultMailsPerNetwork = 50
+	mailDelay              = time.Minute
+	maxMailDelay           = time.Hour
+	mailForget             = time.Hour
+)
+
 // caller is who a request acts for: a signed-in user, or a program with an
 // API key of one party.
 type caller struct {
@@ -90,6 +104,8 @@ func (s *Server) authRoutes(v1 fiber.Router) {
 	a.Post("/logout", s.postLogout)
 	a.Get("/me", s.requireUser, s.getMe)
 	a.Post("/password-reset", s.postPasswordReset)
+	a.Post("/password-reset/request", s.postResetRequest)
+	a.Post("/verify", s.postVerify)
 	s.keyRoutes(v1.Group("/keys", s.authenticate, s.requireParty))
 }
 
@@ -107,6 +123,16 @@ func (s *Server) setAuthDefaults() {
 		Account: s.loginThrottle(cmp(s.LoginFailures, defaultLoginFailures)),
 		Network: s.loginThrottle(cmp(s.LoginFailuresPerIP, defaultLoginIPFails)),
 	}
+	s.mailings = &auth.Mailings{
+		Address: s.mailThrottle(cmp(s.MailsPerAddress, defaultMailsPerAddress)),
+		Network: s.mailThrottle(cmp(s.MailsPerNetwork, defaultMailsPerNetwork)),
+	}
+}
+
+// mailThrottle is a mailing throttle letting free requests through at
+// once, counting in the limits' storage.
+func (s *Server) mailThrottle(free int) auth.Throttle {
+	return auth.Throttle{Storage: s.limits, Free: free, Delay: mailDelay, MaxDelay: maxMailDelay, Forget: mailForget, Now: s.Now}
 }
 
 // loginThrottle is a sign-in throttle letting free failures through at

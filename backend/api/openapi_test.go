@@ -212,6 +212,11 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 	resp, body := ts.do(t, "POST", "/v1/auth/signup", "application/json",
 		`{"email":"ann@example.com","password":"`+password+`","role":"publisher","name":"Ann's"}`)
 	validateResponse(t, doc, "POST", "/v1/auth/signup", "/v1/auth/signup", resp, body)
+	resp, body = verify(ts, t, confirmationToken(t, ts, "ann@example.com"))
+	validateResponse(t, doc, "POST", "/v1/auth/verify", "/v1/auth/verify", resp, body)
+	check("POST", "/v1/auth/verify", "/v1/auth/verify", "application/json", `{"token":"spent or made up"}`)
+	check("POST", "/v1/auth/password-reset/request", "/v1/auth/password-reset/request", "application/json", `{"email":"ann@example.com"}`)
+	check("POST", "/v1/auth/password-reset/request", "/v1/auth/password-reset/request", "application/json", `{"email":"nope"}`)
 	resp, body = login(ts, t, "ann@example.com", password)
 	validateResponse(t, doc, "POST", "/v1/auth/login", "/v1/auth/login", resp, body)
 	b := signedIn(t, resp, body)

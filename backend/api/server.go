@@ -5,6 +5,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/auth"
 	"github.com/buycard/buycard/backend/blob"
+	"github.com/buycard/buycard/backend/jobs"
 	"github.com/buycard/buycard/backend/limitstore"
 	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/ledger"
@@ -97,6 +99,11 @@ type Config struct {
 	// the wait (auth.go). A count is forgotten after LoginWindow quiet.
 	LoginFailures, LoginFailuresPerIP int
 	LoginWindow                       time.Duration
+	// MailsPerAddress (per email address) and MailsPerNetwork (per client
+	// network, across addresses) are the requests that email an address
+	// (sign-ups, password links) that go through at once; after them
+	// each waits twice as long as the one before (auth.go).
+	MailsPerAddress, MailsPerNetwork int
 }
 
 // Services are the implementations the server calls.
@@ -177,6 +184,19 @@ type Services struct {
 	// content (backend/blob); nil turns the file routes off.
 	Deliveries buycard.DeliveryService
 	Files      blob.Store
+
+	// Webhooks stores the parties' webhook endpoints and deliveries
+	// (webhooks.go); nil turns /v1/webhooks off.
+	Webhooks buycard.WebhookService
+
+	// Queue reports the job queue's health in GET /v1/admin/status; nil
+	// leaves it out.
+	Queue Queue
+}
+
+// Queue is the job queue as the admin status reads it.
+type Queue interface {
+	QueueHealth(ctx context.Context) (jobs.Health, error)
 }
 
 // Server is the Fiber app with its dependencies.
@@ -192,6 +212,8 @@ type Server struct {
 	limits *limitstore.Store
 	// signIns throttles failed sign-ins.
 	signIns *auth.SignIns
+	// mailings throttles the requests that email an address.
+	mailings *auth.Mailings
 	// codeGuesses throttles wrong discount codes per client network.
 	codeGuesses *auth.Throttle
 	// fees is the platform fee new orders take (admin.go).
@@ -205,6 +227,8 @@ func New(cfg Config, svc Services) *Server {
 	s.Sellers = serviceOf(s.Sellers, s.Catalog)
 	s.Discounts = serviceOf(s.Discounts, s.Catalog)
 	s.Deliveries = serviceOf(s.Deliveries, s.Catalog)
+	s.Webhooks = serviceOf(s.Webhooks, s.Catalog)
+	s.Queue = serviceOf(s.Queue, s.Catalog)
 	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
 	if s.HoldTTL <= 0 {
 		s.HoldTTL = DefaultHoldTTL
@@ -307,6 +331,7 @@ func (s *Server) routes() {
 	s.adminRoutes(v1)
 	s.discountRoutes(v1)
 	s.deliveryRoutes(v1)
+	s.webhookRoutes(v1)
 	v1.Use(func(c *fiber.Ctx) error {
 		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
 	})

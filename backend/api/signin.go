@@ -1,8 +1,6 @@
 package api
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
@@ -26,6 +24,16 @@ type resetRequest struct {
 	NewPassword string `json:"new_password"`
 }
 
+// emailRequest asks for a password link for an address.
+type emailRequest struct {
+	Email string `json:"email"`
+}
+
+// verifyRequest spends a sign-up's confirmation link.
+type verifyRequest struct {
+	Token string `json:"token"`
+}
+
 // meReply is the signed-in user, the party it acts for, and the CSRF
 // token its unsafe requests send.
 type meReply struct {
@@ -36,15 +44,17 @@ type meReply struct {
 }
 
 // signupAccepted is the whole answer to a sign-up that passed validation,
-// whether or not its email had an account: the client signs in next.
-var signupAccepted = fiber.Map{"message": "Sign in with this email and password to continue."}
+// whether or not its email had an account: the email tells the rest.
+var signupAccepted = fiber.Map{"message": "Check your email to finish signing up."}
 
-// postSignup serves POST /v1/auth/signup: a new merchant or publisher and
-// its user, unless the email has an account already. Both cases get the
-// same answer (202, the same body and headers, no session) after the same
-// work (a password hashed, a transaction tried), so that sign-up does not
-// tell which emails have accounts. See README, "Accounts", for what the
-// sign-in that follows still tells.
+// postSignup serves POST /v1/auth/signup: a sign-up of a new merchant or
+// publisher and its user, which waits for the link mailed to its address
+// (StartSignUp); an address with an account is told of the attempt
+// instead. Both cases get the same answer (202, the same body and
+// headers, no session) after the same work (a password hashed, a
+// transaction with an event), so that sign-up does not tell which emails
+// have accounts. A request past the mailing throttle (Server.mailings)
+// records nothing and is answered the same.
 func (s *Server) postSignup(c *fiber.Ctx) error {
 	var req signupRequest
 	if err := decodeJSON(c, &req); err != nil {
@@ -60,11 +70,61 @@ func (s *Server) postSignup(c *fiber.Ctx) error {
 	if msg := auth.CheckPassword(req.Password, email); msg != "" {
 		return buycard.Errorf(buycard.EINVALID, "%s", msg)
 	}
-	u := &buycard.User{Email: email, Role: req.Role, PasswordHash: s.PasswordParams.HashPassword(req.Password)}
-	if err := s.Auth.CreateUser(c.UserContext(), u, req.Name); err != nil && !errors.Is(err, buycard.ErrEmailTaken) {
+	now := s.Now()
+	su := &buycard.SignUp{Email: email, Role: req.Role, PartyName: req.Name, CreatedAt: now, ExpiresAt: now.Add(auth.SignUpTTL)}
+	if err := su.Validate(); err != nil {
 		return err
 	}
+	su.PasswordHash = s.PasswordParams.HashPassword(req.Password)
+	if s.mailings.Allow(email, s.clientIP(c)) {
+		if err := s.Auth.StartSignUp(c.UserContext(), su); err != nil {
+			return err
+		}
+	}
 	return c.Status(fiber.StatusAccepted).JSON(signupAccepted)
+}
+
+// postVerify serves POST /v1/auth/verify: spends a sign-up's confirmation
+// link, creating its user and party, and signs the user in.
+func (s *Server) postVerify(c *fiber.Ctx) error {
+	var req verifyRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Token == "" || len(req.Token) > 100 {
+		return buycard.ErrBadSignUp
+	}
+	u, err := s.Auth.VerifySignUp(c.UserContext(), auth.Digest(req.Token), s.Now())
+	if err != nil {
+		return err
+	}
+	s.endSession(c)
+	return s.startSession(c, u)
+}
+
+// resetRequested is the whole answer to a request for a password link.
+var resetRequested = fiber.Map{"message": "If an account uses this email, we sent it a link."}
+
+// postResetRequest serves POST /v1/auth/password-reset/request: a
+// password link mailed to the address when it has an account
+// (RequestPasswordReset). It answers the same (202, the same body) after
+// the same work whether or not the address has an account, and whether
+// or not the mailing throttle let the request through.
+func (s *Server) postResetRequest(c *fiber.Ctx) error {
+	var req emailRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	email, err := buycard.NormalizeEmail(req.Email)
+	if err != nil {
+		return err
+	}
+	if s.mailings.Allow(email, s.clientIP(c)) {
+		if err := s.Auth.RequestPasswordReset(c.UserContext(), email, s.Now()); err != nil {
+			return err
+		}
+	}
+	return c.Status(fiber.StatusAccepted).JSON(resetRequested)
 }
 
 // postLogin serves POST /v1/auth/login. Failures are throttled per

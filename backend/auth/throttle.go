@@ -122,3 +122,32 @@ func (s *SignIns) Succeed(email, network string) {
 	account, _ := signInKeys(email, network)
 	s.Account.Reset(account)
 }
+
+// Mailings throttles the requests that send an email to an address a
+// client names (sign-ups, password links), counting every request: per
+// address, whatever the network, so that nobody can flood a mailbox; and
+// per client network across addresses, so that one network cannot mail
+// many. A refused request sends nothing but is answered as any other, so
+// that the throttle does not tell which addresses have accounts either.
+type Mailings struct {
+	Address, Network Throttle
+}
+
+// Prefixes of the mailing keys.
+const (
+	mailAddressKey = "buycard:mail:address:"
+	mailNetworkKey = "buycard:mail:network:"
+)
+
+// Allow reports whether a request from network may email address now,
+// and counts it when it may. The address's key is a digest, so that the
+// storage holds no email addresses.
+func (m *Mailings) Allow(address, network string) bool {
+	addr, net := mailAddressKey+Digest(address), mailNetworkKey+network
+	if m.Address.RetryAfter(addr) > 0 || m.Network.RetryAfter(net) > 0 {
+		return false
+	}
+	m.Address.Fail(addr)
+	m.Network.Fail(net)
+	return true
+}

@@ -78,22 +78,32 @@ func newSessionTab(t *testing.T) *tab {
 }
 
 // signUp creates a merchant or publisher through the sign-up form and
-// returns its tab, signed in on the overview, and its email.
+// the link it emails, and returns its tab, signed in on the overview,
+// and its email.
 func signUp(t *testing.T, role, name string) (*tab, string) {
 	t.Helper()
 	tb := newSessionTab(t)
 	email := fmt.Sprintf("%s-%d@example.com", role, userSeq.Add(1))
+	submitSignUp(t, tb, role, name, email, consolePassword)
+	tb.do(navigate(emailedLink(t, h.main, email, "/console/verify#token=")))
+	waitConsole(t, tb, `location.pathname === '/console' && !!document.querySelector('.cs-nav')`)
+	consoleReady(t, tb)
+	return tb, email
+}
+
+// submitSignUp fills and sends the sign-up form, which then says to
+// check the email, whether or not the address has an account.
+func submitSignUp(t *testing.T, tb *tab, role, name, email, password string) {
+	t.Helper()
 	openConsole(t, tb, "/console/signup")
 	tb.do(
 		clickCSS("#role-"+role),
 		fill("#name", name),
 		fill("#email", email),
-		fill("#password", consolePassword),
+		fill("#password", password),
 		clickCSS(`form button[type=submit]`),
 	)
-	waitConsole(t, tb, `location.pathname === '/console' && !!document.querySelector('.cs-nav')`)
-	consoleReady(t, tb)
-	return tb, email
+	waitConsole(t, tb, `document.querySelector('main h1').textContent === 'Check your email'`)
 }
 
 // navLabels are the console navigation's link texts.
@@ -114,13 +124,11 @@ func TestConsoleSignUpSignOutSignIn(t *testing.T) {
 	// Signed out, a console page sends to sign-in and back after it.
 	tb.do(clickCSS(`.cs-account button`))
 	waitConsole(t, tb, `location.pathname === '/console/signin'`)
-	// Signing up again with the email does not say it has an account; the
-	// sign-in that follows fails with another password, and the page says
-	// only what both cases share.
-	openConsole(t, tb, "/console/signup")
-	tb.do(fill("#name", "Impostor Ltd"), fill("#email", email), fill("#password", "another password, surely"),
-		clickCSS(`form button[type=submit]`))
-	waitConsole(t, tb, `document.querySelector('[role=alert]').textContent.includes('If this email has an account already')`)
+	// Signing up again with the email does not say it has an account: the
+	// page says to check the email, where its owner reads that someone
+	// tried, with the way to a new password.
+	submitSignUp(t, tb, "publisher", "Impostor Ltd", email, "another password, surely")
+	emailedLink(t, h.main, email, "/console/forgot-password")
 	openConsole(t, tb, "/console/keys")
 	waitConsole(t, tb, `location.pathname === '/console/signin'`)
 	if next := eval[string](t, tb.ctx, `new URLSearchParams(location.search).get('next')`); next != "/console/keys" {
@@ -132,6 +140,34 @@ func TestConsoleSignUpSignOutSignIn(t *testing.T) {
 	waitConsole(t, tb, `document.querySelector('[role=alert]').textContent.length > 0`)
 	tb.do(fill("#password", consolePassword), clickCSS(`form button[type=submit]`))
 	waitConsole(t, tb, `location.pathname === '/console/keys' && !!document.querySelector('#key-name')`)
+	consoleNoErrors(tb)
+}
+
+// TestConsoleForgotPassword: a merchant who forgot the password asks the
+// sign-in page for a link, follows the one emailed, sets a new password
+// and signs in with it; the old one no longer works.
+func TestConsoleForgotPassword(t *testing.T) {
+	t.Parallel()
+	tb, email := signUp(t, "merchant", "Larchmont Looms")
+	tb.do(clickCSS(`.cs-account button`))
+	waitConsole(t, tb, `location.pathname === '/console/signin'`)
+	consoleReady(t, tb)
+	tb.do(clickCSS(`a[href="/console/forgot-password"]`))
+	waitConsole(t, tb, `location.pathname === '/console/forgot-password' && !!document.getElementById('email')`)
+	consoleReady(t, tb)
+	tb.do(fill("#email", email), clickCSS(`form button[type=submit]`))
+	waitConsole(t, tb, `document.querySelector('main h1').textContent === 'Check your email' &&
+		document.querySelector('main').textContent.includes('If an account uses this email, we sent it a link.')`)
+
+	openConsole(t, tb, strings.TrimPrefix(emailedLink(t, h.main, email, "/console/reset-password#token="), h.host))
+	const newPassword = "a new password for the looms"
+	tb.do(fill("#new-password", newPassword), clickCSS(`form button[type=submit]`))
+	waitConsole(t, tb, `document.querySelector('h1').textContent === 'Password set'`)
+	openConsole(t, tb, "/console/signin")
+	tb.do(fill("#email", email), fill("#password", consolePassword), clickCSS(`form button[type=submit]`))
+	waitConsole(t, tb, `document.querySelector('[role=alert]').textContent.includes('Wrong email or password.')`)
+	tb.do(fill("#password", newPassword), clickCSS(`form button[type=submit]`))
+	waitConsole(t, tb, `location.pathname === '/console' && !!document.querySelector('.cs-nav')`)
 	consoleNoErrors(tb)
 }
 
@@ -247,6 +283,8 @@ func TestConsoleSignedOutPagesAreAccessible(t *testing.T) {
 	visitConsole(t, tb, "/console/signin", `!!document.getElementById('password')`)
 	visitConsole(t, tb, "/console/signup", `!!document.getElementById('role-merchant')`)
 	visitConsole(t, tb, "/console/reset-password", `!!document.getElementById('new-password')`)
+	visitConsole(t, tb, "/console/forgot-password", `!!document.getElementById('email')`)
+	visitConsole(t, tb, "/console/verify", `document.querySelector('h1').textContent === 'This link did not work'`)
 	visitConsole(t, tb, "/console/no-such-page", `document.querySelector('h1').textContent === 'Page not found'`)
 	consoleNoErrors(tb)
 }
@@ -371,8 +409,8 @@ func TestConsoleSellEmbedBuy(t *testing.T) {
 	visitConsole(t, merchant, "/console/statement", `!!document.querySelector('main a[download]')`)
 	visitConsole(t, publisher, "/console/placements", `document.querySelector('main').textContent.includes('Mug review sidebar')`)
 	fitsNarrowScreen(t, merchant, "/console", "/console/products", "/console/products/new", "/console/widgets", "/console/orders",
-		"/console/statement", "/console/discount-codes", "/console/settings", "/console/keys")
-	fitsNarrowScreen(t, publisher, "/console", "/console/catalog", "/console/placements", "/console/earnings")
+		"/console/statement", "/console/discount-codes", "/console/settings", "/console/keys", "/console/webhooks")
+	fitsNarrowScreen(t, publisher, "/console", "/console/catalog", "/console/placements", "/console/earnings", "/console/webhooks")
 	consoleNoErrors(merchant)
 	consoleNoErrors(publisher)
 }

@@ -20,12 +20,17 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/buycard/buycard/backend/server"
 	"github.com/buycard/buycard/backend/testenv"
 )
+
+// jobPoll is how often the nodes look for jobs (SQLite has no
+// notifications): the emails a test waits for go out this soon.
+const jobPoll = 50 * time.Millisecond
 
 // harness is what every test shares: one server, one publisher site, one
 // browser.
@@ -94,6 +99,7 @@ func start(chrome, tmp string) (stop func(), err error) {
 	if err != nil {
 		return nil, err
 	}
+	h.main.Config.Jobs.Poll = jobPoll
 	if err := h.main.Run(context.Background()); err != nil {
 		return nil, err
 	}

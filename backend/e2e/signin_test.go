@@ -39,6 +39,7 @@ func startNode(t *testing.T, env map[string]string, logs *outages) *server.Main 
 	if err != nil {
 		t.Fatal(err)
 	}
+	m.Config.Jobs.Poll = jobPoll
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +62,12 @@ func TestConsoleSignInWithRedisDown(t *testing.T) {
 		strings.NewReader(`{"email":"`+email+`","password":"`+consolePassword+`","role":"merchant","name":"Down Ltd"}`))
 	if err != nil || resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("signup = %v, %v", resp, err)
+	}
+	resp.Body.Close()
+	link := emailedLink(t, node, email, "/console/verify#token=")
+	resp, err = http.Post(host+"/v1/auth/verify", "application/json", strings.NewReader(`{"token":"`+link[strings.Index(link, "=")+1:]+`"}`))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("confirm = %v, %v", resp, err)
 	}
 	resp.Body.Close()
 

@@ -20,6 +20,9 @@
 //     payment events (deliveries_test.go) is killed with SIGKILL at random
 //     moments, on SQLite and PostgreSQL; the store is then held to a
 //     reference model (books_test.go) fed the same events.
+//   - TestKillBeforeWebhookDelivery (notify_kill_test.go): a node pays
+//     orders while the merchant's webhook endpoint is down and is killed
+//     with SIGKILL; a new node delivers every order.paid event once.
 //   - TestDatabaseFaults (dbfault_test.go): shoppers buy through a node
 //     whose connection to PostgreSQL runs through a proxy
 //     (proxy_test.go) that slows down, resets connections and goes down.

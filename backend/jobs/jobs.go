@@ -113,10 +113,13 @@ type Health struct {
 	// Pending jobs are due or scheduled; Retrying ones failed and wait to
 	// be tried again; Running ones are being worked; Discarded ones
 	// failed every attempt (or were canceled as hopeless).
-	Pending, Retrying, Running, Discarded int
+	Pending   int `json:"pending"`
+	Retrying  int `json:"retrying"`
+	Running   int `json:"running"`
+	Discarded int `json:"discarded"`
 	// OldestDue is when the longest-waiting due job fell due; zero when
 	// none waits.
-	OldestDue time.Time
+	OldestDue time.Time `json:"oldest_due,omitzero"`
 }
 
 // Health reads the queue's Health.
@@ -193,4 +196,25 @@ type NotifyArgs struct {
 // Notify is the job that tells of the event id.
 func Notify(eventID string) Job {
 	return Job{Kind: KindNotify, Args: NotifyArgs{eventID}, Unique: true}
+}
+
+// KindWebhook is the job that sends one webhook delivery (package
+// webhooks), retried for about three days.
+const KindWebhook = "webhook"
+
+// WebhookAttempts is how many times a delivery is tried: with the
+// backoff of package webhooks, over about three days.
+const WebhookAttempts = 15
+
+// WebhookArgs are a webhook job's arguments. Send counts the times the
+// delivery was sent on request (resent), so that each request is a job
+// of its own.
+type WebhookArgs struct {
+	DeliveryID string `json:"delivery_id"`
+	Send       int    `json:"send,omitempty"`
+}
+
+// Webhook is the job that sends the delivery id, the send-th time.
+func Webhook(deliveryID string, send int) Job {
+	return Job{Kind: KindWebhook, Args: WebhookArgs{deliveryID, send}, Unique: true, MaxAttempts: WebhookAttempts}
 }

@@ -61,9 +61,19 @@ type Config struct {
 	Workers int
 	// Poll is how often the node looks for jobs that arrived without a
 	// notification (SQLite has none; River's default is a second).
-	Poll   time.Duration
+	Poll time.Duration
+	// Rescue is how long a job may run before it is taken for abandoned
+	// (its node died) and tried again; 0 is RescueDefault.
+	Rescue time.Duration
 	Logger *slog.Logger
 }
+
+// RescueDefault is how long a job may run before another node takes it
+// for abandoned: past the longest a job of ours runs (periodicTimeout).
+const RescueDefault = 15 * time.Minute
+
+// periodicTimeout bounds a periodic run.
+const periodicTimeout = 10 * time.Minute
 
 // Runner works the jobs of a database on this node.
 type Runner[TTx any] struct {
@@ -98,6 +108,8 @@ func Start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 		// that does.
 		FetchOnlyKnownKinds: true,
 	}
+	rc.RescueStuckJobsAfter = cmp.Or(cfg.Rescue, RescueDefault)
+	rc.JobTimeout = min(river.JobTimeoutDefault, rc.RescueStuckJobsAfter/2)
 	if cfg.Poll > 0 {
 		rc.FetchPollInterval, rc.FetchCooldown = cfg.Poll, min(cfg.Poll, river.FetchCooldownDefault)
 	}
@@ -122,7 +134,7 @@ func (p Periodic) kind() (Kind, *river.PeriodicJob) {
 	k := Kind{
 		Name:    "periodic." + p.Name,
 		Work:    func(ctx context.Context, run Run) error { return p.Work(ctx, run.CreatedAt) },
-		Timeout: max(p.Every, time.Minute),
+		Timeout: periodicTimeout,
 	}
 	job := river.NewPeriodicJob(river.PeriodicInterval(p.Every), func() (river.JobArgs, *river.InsertOpts) {
 		// A failed run is not retried: the next period's comes round.

@@ -12,6 +12,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -32,32 +34,58 @@ type Server struct {
 // Start runs a Mailpit of the test's own until the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin := testenv.Tool(t, "mailpit", Module)
-	smtpAddr, httpAddr := freeAddr(t), freeAddr(t)
-	logs := testenv.Start(t, bin, "--smtp", smtpAddr, "--listen", httpAddr,
-		"--smtp-auth-accept-any", "--smtp-auth-allow-insecure", "--database", t.TempDir()+"/mailpit.db")
-	s := &Server{SMTPURL: "smtp://test:test@" + smtpAddr, API: "http://" + httpAddr}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var info struct{ Version string }
-		err := s.get("/api/v1/info", &info)
-		if err == nil && info.Version != "" && dials(smtpAddr) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("mailpit did not answer at %s: %v\n%s", s.API, err, logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func freeAddr(t testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	s, stop, err := Launch(testenv.Tool(t, "mailpit", Module), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	t.Cleanup(stop)
+	return s
+}
+
+// Launch runs the Mailpit at bin, keeping its messages in dir, until stop
+// (benchmarks use it; tests, Start).
+func Launch(bin, dir string) (s *Server, stop func(), err error) {
+	smtpAddr, httpAddr, err := freeAddrs()
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd := exec.Command(bin, "--smtp", smtpAddr, "--listen", httpAddr,
+		"--smtp-auth-accept-any", "--smtp-auth-allow-insecure", "--database", filepath.Join(dir, "mailpit.db"))
+	logs := new(testenv.Output)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	stop = func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+	s = &Server{SMTPURL: "smtp://test:test@" + smtpAddr, API: "http://" + httpAddr}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var info struct{ Version string }
+		err := s.get("/api/v1/info", &info)
+		if err == nil && info.Version != "" && dials(smtpAddr) {
+			return s, stop, nil
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return nil, nil, fmt.Errorf("mailpit did not answer at %s: %v\n%s", s.API, err, logs)
+		}
+	}
+}
+
+// freeAddrs are two loopback addresses nothing listens on.
+func freeAddrs() (string, string, error) {
+	var addrs [2]string
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return "", "", err
+		}
+		addrs[i] = l.Addr().String()
+		defer l.Close()
+	}
+	return addrs[0], addrs[1], nil
 }
 
 func dials(addr string) bool {
@@ -136,11 +164,18 @@ func (s *Server) Wait(t testing.TB, query string, n int, timeout time.Duration) 
 // Total is how many messages arrived in all.
 func (s *Server) Total(t testing.TB) int {
 	t.Helper()
-	var all struct{ Total int }
-	if err := s.get("/api/v1/messages?limit=1", &all); err != nil {
+	n, err := s.Count()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return all.Total
+	return n
+}
+
+// Count is how many messages arrived in all.
+func (s *Server) Count() (int, error) {
+	var all struct{ Total int }
+	err := s.get("/api/v1/messages?limit=1", &all)
+	return all.Total, err
 }
 
 func (s *Server) get(path string, v any) error {

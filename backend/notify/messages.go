@@ -19,6 +19,11 @@ const (
 	msgNewOrder message = "new_order" // to each of the merchant's users
 	msgShipped  message = "shipped"   // to the buyer, when the order is fulfilled
 	msgRefund   message = "refund"    // to the buyer, for each refund
+	// msgEndpointDisabled goes to each user of the endpoint's party.
+	msgEndpointDisabled message = "endpoint_disabled"
+	// To each of the publisher's users (publisher.go).
+	msgPayoutSent   message = "payout_sent"
+	msgShareChanged message = "share_changed"
 )
 
 // messagesOf are the emails each event causes.
@@ -26,11 +31,20 @@ var messagesOf = map[buycard.EventType][]message{
 	buycard.EventOrderPaid:      {msgReceipt, msgNewOrder},
 	buycard.EventOrderFulfilled: {msgShipped},
 	buycard.EventOrderRefunded:  {msgRefund},
+	// Account events (account.go).
+	buycard.EventPasswordReset: {msgPasswordLink},
+	buycard.EventSignUp:        {msgSignUp},
+
+	buycard.EventEndpointDisabled: {msgEndpointDisabled},
+	buycard.EventPayoutPaid:       {msgPayoutSent},
+	buycard.EventShareChanged:     {msgShareChanged},
 }
 
 // toParty reports whether m goes to the users of the event's party,
 // rather than to the one person the event names.
-func (m message) toParty() bool { return m == msgNewOrder }
+func (m message) toParty() bool {
+	return m == msgNewOrder || m == msgEndpointDisabled || m == msgPayoutSent || m == msgShareChanged
+}
 
 // errNoRecipient: the email has nobody to go to.
 var errNoRecipient = errors.New("no recipient")
@@ -45,6 +59,32 @@ type orderEmail struct {
 
 // compose writes the email args asks for about ev.
 func (n *Notifier) compose(ctx context.Context, ev *buycard.Event, args emailArgs) (mail.Message, error) {
+	switch args.Message {
+	case msgPasswordLink, msgSignUp:
+		return n.accountEmail(ctx, ev, args.Message)
+	case msgEndpointDisabled:
+		return n.endpointDisabledEmail(ctx, ev, args.UserID)
+	case msgPayoutSent, msgShareChanged:
+		return n.publisherEmail(ctx, ev, args)
+	}
+	return n.orderMessage(ctx, ev, args)
+}
+
+// userEmail is the address of user id; errNoRecipient when the user is
+// gone.
+func (n *Notifier) userEmail(ctx context.Context, id string) (string, error) {
+	u, err := n.Store.FindUser(ctx, id)
+	if buycard.ErrorCode(err) == buycard.ENOTFOUND {
+		return "", errNoRecipient
+	}
+	if err != nil {
+		return "", err
+	}
+	return u.Email, nil
+}
+
+// orderMessage writes the email of an order event args asks for.
+func (n *Notifier) orderMessage(ctx context.Context, ev *buycard.Event, args emailArgs) (mail.Message, error) {
 	var data buycard.OrderEventData
 	if err := json.Unmarshal(ev.Data, &data); err != nil || data.Order == nil {
 		return mail.Message{}, fmt.Errorf("event %s has no order: %v", ev.ID, err)
@@ -54,14 +94,11 @@ func (n *Notifier) compose(ctx context.Context, ev *buycard.Event, args emailArg
 		return mail.Message{}, err
 	}
 	if args.UserID != "" {
-		u, err := n.Store.FindUser(ctx, args.UserID)
-		if buycard.ErrorCode(err) == buycard.ENOTFOUND {
-			return mail.Message{}, errNoRecipient
-		}
+		to, err := n.userEmail(ctx, args.UserID)
 		if err != nil {
 			return mail.Message{}, err
 		}
-		return n.merchantEmail(e, args.Message, u.Email)
+		return n.merchantEmail(e, args.Message, to)
 	}
 	if data.Order.Buyer == nil || data.Order.Buyer.Email == "" {
 		return mail.Message{}, errNoRecipient

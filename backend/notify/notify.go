@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/auth"
 	"github.com/buycard/buycard/backend/jobs"
 	"github.com/buycard/buycard/backend/mail"
 )
@@ -34,6 +35,10 @@ type Store interface {
 	FindCard(ctx context.Context, widgetID string) (*buycard.Card, error)
 	// FindUser returns a user. Errors: ENOTFOUND.
 	FindUser(ctx context.Context, id string) (*buycard.User, error)
+	// The account emails' links (account.go): buycard.AuthService's
+	// CreatePasswordReset and IssueSignUp.
+	auth.ResetStore
+	auth.SignUpStore
 	// DispatchEvent inserts, in one transaction, the jobs that deliver
 	// the event: emails, and a webhook delivery to each endpoint of the
 	// event's party subscribed to its type.

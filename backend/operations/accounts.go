@@ -9,8 +9,10 @@ import (
 )
 
 // Accounts issues the operator's account links: a new platform admin's,
-// and a user's link to set a password. There is no mail server: the
-// operator passes the link on.
+// and a user's link to set a password. The operator passes the link on;
+// users can also have one emailed from the console's forgot-password
+// page (backend/notify), which voids the operator's unused one, and the
+// other way round.
 type Accounts struct {
 	Store buycard.AuthService
 	// PublicURL is the origin the links point at.

@@ -32,6 +32,7 @@ type Store interface {
 	buycard.AccountService
 	buycard.AdminService
 	buycard.AuthService
+	buycard.EventService
 }
 
 // StripeClient is what the workflows ask of Stripe;

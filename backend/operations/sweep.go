@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/sandbox"
 )
 
@@ -37,11 +38,16 @@ func (w *Workflows) ScheduledPayouts(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// Cleanup deletes the sign-in sessions and password links that expired
-// before now, which nothing else deletes.
+// Cleanup deletes the sign-in sessions, password links and unconfirmed
+// sign-ups that expired before now, which nothing else deletes, and the
+// events (with their webhook deliveries) older than
+// buycard.EventRetention.
 func (w *Workflows) Cleanup(ctx context.Context, now time.Time) error {
 	if _, err := w.Store.DeleteExpiredAuth(ctx, now); err != nil {
 		return fmt.Errorf("delete expired sessions and links: %w", err)
+	}
+	if _, err := w.Store.DeleteOldEvents(ctx, now.Add(-buycard.EventRetention)); err != nil {
+		return fmt.Errorf("delete old events: %w", err)
 	}
 	return nil
 }

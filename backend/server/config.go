@@ -55,10 +55,9 @@ type Config struct {
 	// node transfer released publisher shares that often, as `buycard
 	// payouts run` does; 0 (the default) leaves payouts to the command.
 	PayoutEvery time.Duration
-	// JobPoll is how often the node looks for new jobs that came without
-	// a notification (always, on SQLite); 0 is River's default, a
-	// second. Tests shorten it.
-	JobPoll time.Duration
+	// Jobs times the job queue; its zero value is production's. Tests
+	// shorten it.
+	Jobs JobTiming
 	// OperatorKey (BUYCARD_OPERATOR_KEY) is the bearer token of the
 	// operator API (/v1/ledger/…). In development it is kept in
 	// data/operator.key when unset; in production the API is off without it.
@@ -91,6 +90,20 @@ type Config struct {
 	// Production needs it, with MailFrom (BUYCARD_MAIL_FROM), the
 	// address emails come from.
 	SMTPURL, MailFrom string
+}
+
+// JobTiming is how a node's job queue is timed.
+type JobTiming struct {
+	// Poll is how often the node looks for new jobs that came without a
+	// notification (always, on SQLite); 0 is River's default, a second.
+	Poll time.Duration
+	// Rescue is how long a job may run before it is taken for abandoned
+	// by a node that died; 0 is jobs.RescueDefault.
+	Rescue time.Duration
+	// WebhookBackoff is how long a webhook delivery waits after its
+	// attempt-th failure; nil is about three days of backoff in all
+	// (package webhooks).
+	WebhookBackoff func(attempt int) time.Duration
 }
 
 // getenv is os.Getenv, replaceable in tests.

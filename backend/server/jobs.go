@@ -9,6 +9,7 @@ import (
 	"github.com/buycard/buycard/backend/jobs"
 	"github.com/buycard/buycard/backend/mail"
 	"github.com/buycard/buycard/backend/notify"
+	"github.com/buycard/buycard/backend/webhooks"
 )
 
 // Periodic work, as often as this.
@@ -23,7 +24,8 @@ const (
 
 // startJobs starts working the job queue on this node: the periodic
 // upkeep (BUYCARD_PAYOUT_EVERY's transfers and the hourly reconciliation
-// with Stripe) and the jobs the store inserts with its changes.
+// with Stripe) and the jobs the store inserts with its changes: the
+// notifications, their emails and webhook deliveries.
 func (m *Main) startJobs(ctx context.Context) error {
 	sender, err := m.openMail()
 	if err != nil {
@@ -31,11 +33,15 @@ func (m *Main) startJobs(ctx context.Context) error {
 	}
 	notifier := &notify.Notifier{Store: m.DB, Mail: sender, Tokens: m.tokens, PublicURL: m.Config.PublicURL,
 		Logger: m.Logger, Now: time.Now}
+	// In development, webhook receivers may run on this machine.
+	hooks := &webhooks.Sender{Store: m.DB, Client: webhooks.NewClient(!m.Config.Production()), Now: time.Now,
+		Backoff: m.Config.Jobs.WebhookBackoff}
 	stop, err := m.DB.StartJobs(ctx, jobs.Config{
-		Kinds:    notifier.Kinds(),
+		Kinds:    append(notifier.Kinds(), hooks.Kind()),
 		Periodic: m.periodicJobs(),
 		Workers:  4,
-		Poll:     m.Config.JobPoll,
+		Poll:     m.Config.Jobs.Poll,
+		Rescue:   m.Config.Jobs.Rescue,
 		Logger:   m.Logger,
 	})
 	if err != nil {

@@ -57,6 +57,7 @@ type Store interface {
 	buycard.ErasureService
 	// notify.Store: the events and the fan-out of their jobs.
 	notify.Store
+	buycard.WebhookService
 
 	// Migrate applies the migrations the database has not seen yet.
 	Migrate(ctx context.Context) error
@@ -294,7 +295,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	// The admin settings' platform fee overrides Config.PlatformFee for
 	// new orders once saved (api/admin.go).
 	svc.Admin = m.DB
-	svc.Discounts, svc.Deliveries = m.DB, m.DB
+	svc.Discounts, svc.Deliveries, svc.Webhooks, svc.Queue = m.DB, m.DB, m.DB, m.DB
 	if svc.Files, err = m.openFiles(); err != nil {
 		return nil, err
 	}

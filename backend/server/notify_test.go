@@ -25,10 +25,7 @@ func TestSaleEmailsOnEachStore(t *testing.T) {
 	for name, databaseURL := range testStores() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			mp := mailpittest.Start(t)
-			m, _ := startStripeNodeOn(t, databaseURL(t), map[string]string{
-				"BUYCARD_SMTP_URL": mp.SMTPURL, "BUYCARD_MAIL_FROM": "orders@buycard.test",
-			})
+			m, mp := startMailNode(t, databaseURL(t))
 			shop := openOwnedShop(t, m)
 			o := paidShopOrder(t, m, shop)
 
@@ -91,12 +88,18 @@ type ownedShop struct {
 // account taking charges.
 func openOwnedShop(t *testing.T, m *Main) ownedShop {
 	t.Helper()
+	return openOwnedShopNamed(t, m, "owner@kiln.test", "wgt_kilnmug")
+}
+
+// openOwnedShopNamed is openOwnedShop with another owner and widget.
+func openOwnedShopNamed(t *testing.T, m *Main, email, widgetID string) ownedShop {
+	t.Helper()
 	ctx := t.Context()
-	owner := &buycard.User{Email: "owner@kiln.test", Role: buycard.RoleMerchant}
+	owner := &buycard.User{Email: email, Role: buycard.RoleMerchant}
 	if err := m.DB.CreateUser(ctx, owner, "Kiln"); err != nil {
 		t.Fatal(err)
 	}
-	shop := ownedShop{merchantID: owner.PartyID, widgetID: "wgt_kilnmug"}
+	shop := ownedShop{merchantID: owner.PartyID, widgetID: widgetID}
 	p := &buycard.Product{
 		MerchantID: shop.merchantID, Title: "Stoneware mug", Currency: "USD", MaxPerOrder: 5, PriceVersion: 1,
 		Kind: buycard.ProductPhysical, Variants: []buycard.Variant{{Name: "Celadon", Price: 1999, Stock: 50}},
@@ -114,7 +117,7 @@ func openOwnedShop(t *testing.T, m *Main) ownedShop {
 				Rates: []buycard.ShippingRate{{Name: "Standard", Currency: "USD", Kind: buycard.ShipFlat, Amount: 450}}})
 		},
 		func() error {
-			return m.DB.LinkPaymentAccount(ctx, &buycard.PaymentAccount{ID: "acct_kiln", PartyKind: buycard.PartyMerchant,
+			return m.DB.LinkPaymentAccount(ctx, &buycard.PaymentAccount{ID: "acct_" + widgetID, PartyKind: buycard.PartyMerchant,
 				PartyID: shop.merchantID, ChargesEnabled: true, UpdatedAt: time.Now()})
 		},
 	}
@@ -165,6 +168,17 @@ func patchRaw(t *testing.T, m *Main, path, body, authorization string) (int, str
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// startMailNode runs a Stripe node on the database databaseURL names
+// that sends its emails to a Mailpit of the test's own.
+func startMailNode(t *testing.T, databaseURL string) (*Main, *mailpittest.Server) {
+	t.Helper()
+	mp := mailpittest.Start(t)
+	m, _ := startStripeNodeOn(t, databaseURL, map[string]string{
+		"BUYCARD_SMTP_URL": mp.SMTPURL, "BUYCARD_MAIL_FROM": "mail@buycard.test",
+	})
+	return m, mp
 }
 
 // testStores are the databases a test runs a node on, by name: a fresh

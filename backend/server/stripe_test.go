@@ -56,7 +56,7 @@ func startStripeNodeOn(t testing.TB, databaseURL string, extraEnv ...map[string]
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Config.JobPoll = 50 * time.Millisecond
+	m.Config.Jobs = JobTiming{Poll: 50 * time.Millisecond, WebhookBackoff: func(int) time.Duration { return 10 * time.Millisecond }}
 	if err := m.Run(t.Context()); err != nil {
 		t.Fatal(err)
 	}

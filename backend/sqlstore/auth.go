@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -63,19 +64,23 @@ func (db *Store) CreateUser(ctx context.Context, u *buycard.User, partyName stri
 		return err
 	}
 	u.ID, u.CreatedAt = newID(u.ID, "usr"), db.createdAt(u.CreatedAt)
-	return db.conn.Write(ctx, func(tx Tx) error {
-		if err := insertParty(ctx, tx, party, u.CreatedAt); err != nil {
-			return err
-		}
-		u.PartyID = party.ID
-		_, err := tx.Exec(ctx, `
-			INSERT INTO users (id, email, role, party_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			u.ID, u.Email, u.Role, nullIfEmpty(u.PartyID), u.PasswordHash, u.CreatedAt)
-		if db.dialect.IsUniqueViolation(err) {
-			return buycard.ErrEmailTaken
-		}
+	return db.conn.Write(ctx, func(tx Tx) error { return db.insertUser(ctx, tx, u, party) })
+}
+
+// insertUser stores the new user u, validated, and first its party.
+// Errors: ErrEmailTaken.
+func (db *Store) insertUser(ctx context.Context, tx Tx, u *buycard.User, party buycard.NewParty) error {
+	if err := insertParty(ctx, tx, party, u.CreatedAt); err != nil {
 		return err
-	})
+	}
+	u.PartyID = party.ID
+	_, err := tx.Exec(ctx, `
+		INSERT INTO users (id, email, role, party_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		u.ID, u.Email, u.Role, nullIfEmpty(u.PartyID), u.PasswordHash, u.CreatedAt)
+	if db.dialect.IsUniqueViolation(err) {
+		return buycard.ErrEmailTaken
+	}
+	return err
 }
 
 // insertParty creates the merchant or publisher a new user acts for.
@@ -110,6 +115,17 @@ func (db *Store) FindUser(ctx context.Context, id string) (_ *buycard.User, err 
 func (db *Store) FindUserByEmail(ctx context.Context, email string) (_ *buycard.User, err error) {
 	defer db.wrap(&err, "find user")
 	return db.findUser(ctx, `u.email = $1`, email)
+}
+
+// userIDByEmail is the id of the user with the normalized email, "" when
+// there is none.
+func userIDByEmail(ctx context.Context, tx Tx, email string) (string, error) {
+	var id string
+	err := tx.QueryRow(ctx, `SELECT id FROM users WHERE email = $1`, email).Scan(&id)
+	if errors.Is(err, ErrNoRows) {
+		return "", nil
+	}
+	return id, err
 }
 
 func (db *Store) findUser(ctx context.Context, where string, arg any) (*buycard.User, error) {
@@ -272,16 +288,41 @@ func (db *Store) UsePasswordReset(ctx context.Context, id string, now time.Time,
 	})
 }
 
-// DeleteExpiredAuth deletes expired sessions and password resets.
-func (db *Store) DeleteExpiredAuth(ctx context.Context, now time.Time) (n int64, err error) {
-	defer db.wrap(&err, "delete expired sessions and resets")
-	return write(ctx, db, func(tx Tx) (int64, error) {
-		at := db.dialect.StoredTime(now)
-		sessions, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at < $1`, at)
-		if err != nil {
-			return 0, err
+// RequestPasswordReset records an EventPasswordReset of the user with
+// email, if any. Both cases take a write transaction and a lookup, so
+// that they cost about the same.
+func (db *Store) RequestPasswordReset(ctx context.Context, email string, now time.Time) (err error) {
+	defer db.wrap(&err, "request password reset")
+	return db.conn.Write(ctx, func(tx Tx) error {
+		userID, err := userIDByEmail(ctx, tx, email)
+		if err != nil || userID == "" {
+			return err
 		}
-		resets, err := tx.Exec(ctx, `DELETE FROM password_resets WHERE expires_at < $1`, at)
-		return sessions + resets, err
+		return db.publish(ctx, tx, &buycard.Event{ID: buycard.NewID("evt"), Type: buycard.EventPasswordReset,
+			CreatedAt: now, UserID: userID, Data: json.RawMessage(`{}`)})
+	})
+}
+
+// expiredAuth are the statements of DeleteExpiredAuth: $1 is now.
+var expiredAuth = []string{
+	`DELETE FROM sessions WHERE expires_at < $1`,
+	`DELETE FROM password_resets WHERE expires_at < $1`,
+	`DELETE FROM sign_ups WHERE expires_at < $1`,
+}
+
+// DeleteExpiredAuth deletes expired sessions, password resets and
+// sign-ups.
+func (db *Store) DeleteExpiredAuth(ctx context.Context, now time.Time) (n int64, err error) {
+	defer db.wrap(&err, "delete expired sessions, resets and sign-ups")
+	return write(ctx, db, func(tx Tx) (int64, error) {
+		at, total := db.dialect.StoredTime(now), int64(0)
+		for _, query := range expiredAuth {
+			n, err := tx.Exec(ctx, query, at)
+			if err != nil {
+				return 0, err
+			}
+			total += n
+		}
+		return total, nil
 	})
 }

@@ -106,8 +106,9 @@ func (db *Store) UpdateProduct(ctx context.Context, p *buycard.Product) (err err
 				err = db.insertVariant(ctx, tx, p.ID, i, *v)
 			} else {
 				_, err = tx.Exec(ctx, `UPDATE variants SET position = $1, name = $2, price = $3, stock = $4, unlimited = $5,
-					held = CASE WHEN $5 THEN 0 ELSE `+variantHeld+` END WHERE id = $6`,
-					i, v.Name, v.Price, v.Stock, v.Unlimited, v.ID)
+					held = CASE WHEN $5 THEN 0 ELSE `+variantHeld+` END,
+					low_stock_told = low_stock_told AND NOT $7 WHERE id = $6`,
+					i, v.Name, v.Price, v.Stock, v.Unlimited, v.ID, v.Stock > buycard.LowStockThreshold)
 			}
 			if err != nil {
 				return err
@@ -224,11 +225,34 @@ func (db *Store) UpdateWidget(ctx context.Context, w *buycard.Widget) (err error
 			WHERE id = $11`,
 			next.CTA, next.PublisherShareBPS, nonNil(next.AllowedDomains), next.CheckoutMode,
 			next.ThemeColor, next.CornerRadius, next.ColorScheme, next.Layout, next.Locale, next.ClosedToPublishers, next.ID)
-		if err == nil {
-			*w = *next
+		if err != nil {
+			return err
 		}
-		return err
+		*w = *next
+		if old.PublisherShareBPS == next.PublisherShareBPS {
+			return nil
+		}
+		return db.publishWidgetShareChange(ctx, tx, old, next)
 	})
+}
+
+// publishWidgetShareChange tells the publishers with a placement of the
+// widget, and no contract with its merchant that overrides its share,
+// that the share changed from old's to next's.
+func (db *Store) publishWidgetShareChange(ctx context.Context, tx Tx, old, next *buycard.Widget) error {
+	publishers, err := queryColumn[string](ctx, tx, `
+		SELECT DISTINCT pl.publisher_id FROM placements pl
+		WHERE pl.widget_id = $1 AND NOT EXISTS (
+			SELECT 1 FROM publisher_contracts c WHERE c.merchant_id = $2 AND c.publisher_id = pl.publisher_id)
+		ORDER BY pl.publisher_id`, next.ID, next.MerchantID)
+	if err != nil {
+		return err
+	}
+	change := buycard.ShareChange{MerchantID: next.MerchantID, WidgetID: next.ID, BeforeBPS: &old.PublisherShareBPS, ShareBPS: next.PublisherShareBPS}
+	if err := tx.QueryRow(ctx, `SELECT title FROM products WHERE id = $1`, next.ProductID).Scan(&change.ProductTitle); err != nil {
+		return err
+	}
+	return db.publishShareChange(ctx, tx, change, publishers)
 }
 
 // nonNil is list, or an empty list for nil, which would store NULL.

@@ -22,11 +22,22 @@ func (db *Store) SetPublisherContract(ctx context.Context, c *buycard.PublisherC
 		if err := requireRow(ctx, tx, "publishers", "Publisher", c.PublisherID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `
+		before, err := contractOf(ctx, tx, c.MerchantID, c.PublisherID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
 			INSERT INTO publisher_contracts (merchant_id, publisher_id, share_bps, updated_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (merchant_id, publisher_id) DO UPDATE SET share_bps = excluded.share_bps, updated_at = excluded.updated_at`,
 			c.MerchantID, c.PublisherID, c.ShareBPS, c.UpdatedAt)
-		return err
+		if err != nil || (before != nil && before.ShareBPS == c.ShareBPS) {
+			return err
+		}
+		change := buycard.ShareChange{MerchantID: c.MerchantID, ShareBPS: c.ShareBPS}
+		if before != nil {
+			change.BeforeBPS = &before.ShareBPS
+		}
+		return db.publishShareChange(ctx, tx, change, []string{c.PublisherID})
 	})
 }
 

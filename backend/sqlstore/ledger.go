@@ -22,7 +22,7 @@ var (
 func (db *Store) Post(ctx context.Context, j ledger.Journal) (res ledger.PostResult, err error) {
 	defer db.wrap(&err, "post journal")
 	return write(ctx, db, func(tx Tx) (ledger.PostResult, error) {
-		return ledger.Append(ctx, tx.Ledger(), j)
+		return db.appendJournal(ctx, tx, j)
 	})
 }
 

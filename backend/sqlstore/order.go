@@ -298,6 +298,9 @@ func (db *Store) applyEvent(ctx context.Context, tx Tx, o *buycard.Order, e buyc
 		if err := db.assignOrderLicenseKeys(ctx, tx, o); err != nil {
 			return err
 		}
+		if err := db.tellLowStock(ctx, tx, o); err != nil {
+			return err
+		}
 	}
 	if err := updateOrderState(ctx, tx, o); err != nil {
 		return err

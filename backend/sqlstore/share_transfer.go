@@ -177,7 +177,7 @@ func (db *Store) finishShareTransfer(ctx context.Context, tx Tx, id, providerID 
 	if err != nil {
 		return err
 	}
-	_, err = ledger.Append(ctx, tx.Ledger(), j)
+	_, err = db.appendJournal(ctx, tx, j)
 	return err
 }
 

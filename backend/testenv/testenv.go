@@ -42,19 +42,29 @@ func URL(t testing.TB, name string) string {
 
 // Tool returns the path of the program name that module
 // ("github.com/axllent/mailpit@v1.33.1") installs, a service a test runs
-// (stripe-mock, Mailpit): on PATH, in $(go env GOPATH)/bin, or installed
-// with `go install` into a folder of the user's cache that each version
-// has to itself, where later runs find it. When it cannot be had, t is
-// Missing it.
+// (stripe-mock, Mailpit), as Install finds or installs it. When it cannot
+// be had, t is Missing it.
 func Tool(t testing.TB, name, module string) string {
 	t.Helper()
+	bin, err := Install(name, module, func(msg string) { t.Log(msg) })
+	if err != nil {
+		Missing(t, err.Error())
+	}
+	return bin
+}
+
+// Install returns the path of the program name that module installs: on
+// PATH, in $(go env GOPATH)/bin, or installed with `go install` into a
+// folder of the user's cache that each version has to itself, where later
+// runs find it. log hears of an install.
+func Install(name, module string, log func(string)) (string, error) {
 	if p, err := exec.LookPath(name); err == nil {
-		return p
+		return p, nil
 	}
 	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
 		for gopath := range strings.SplitSeq(strings.TrimSpace(string(out)), string(os.PathListSeparator)) {
 			if p := filepath.Join(gopath, "bin", name); isFile(p) {
-				return p
+				return p, nil
 			}
 		}
 	}
@@ -64,39 +74,41 @@ func Tool(t testing.TB, name, module string) string {
 	}
 	dir := filepath.Join(cache, "buycard-tools", strings.NewReplacer("/", "_", "@", "_").Replace(module))
 	bin := filepath.Join(dir, name)
-	if isFile(bin) {
-		return bin
-	}
 	toolMu.Lock() // one install at a time in this process
 	defer toolMu.Unlock()
 	if isFile(bin) {
-		return bin
+		return bin, nil
 	}
-	t.Logf("%s not found; installing %s", name, module)
+	log(name + " not found; installing " + module)
+	if err := goInstall(module, name, dir); err != nil && !isFile(bin) {
+		return "", err
+	}
+	return bin, nil
+}
+
+// goInstall installs module's program name into dir: into a folder of
+// its own first, then renamed, so that a process running beside this one
+// never finds half a binary.
+func goInstall(module, name, dir string) error {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "install-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	// Into a folder of its own first, then renamed, so that a test
-	// process running beside this one never finds half a binary.
-	err = os.MkdirAll(filepath.Dir(dir), 0o755)
-	var tmp string
-	if err == nil {
-		tmp, err = os.MkdirTemp(filepath.Dir(dir), "install-")
+	cmd := exec.CommandContext(ctx, "go", "install", module)
+	cmd.Env = append(os.Environ(), "GOBIN="+tmp)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go install %s: %v: %s", module, err, out)
 	}
-	if err == nil {
-		defer os.RemoveAll(tmp)
-		cmd := exec.CommandContext(ctx, "go", "install", module)
-		cmd.Env = append(os.Environ(), "GOBIN="+tmp)
-		var out []byte
-		if out, err = cmd.CombinedOutput(); err != nil {
-			err = fmt.Errorf("go install %s: %v: %s", module, err, out)
-		} else if err = os.MkdirAll(dir, 0o755); err == nil {
-			err = os.Rename(filepath.Join(tmp, name), bin)
-		}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
-	if err != nil && !isFile(bin) {
-		Missing(t, err.Error())
-	}
-	return bin
+	return os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name))
 }
 
 var toolMu sync.Mutex

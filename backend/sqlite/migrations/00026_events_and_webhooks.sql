@@ -4,10 +4,11 @@
 -- merchants' and publishers' webhook endpoints; and each delivery of an
 -- event to an endpoint, with the outcome of its last attempt.
 --
--- data is the webhook body's data, kept as text so that every retry
--- sends the same bytes. An endpoint's secret signs its deliveries
--- (Standard Webhooks); after a rotation the previous one signs too, until
--- previous_secret_expires_at.
+-- data is the webhook body's data, kept as text so that every
+-- retry sends the same bytes. The periodic cleanup deletes events after
+-- buycard.EventRetention, with their deliveries. An endpoint's secret
+-- signs its deliveries (Standard Webhooks); after a rotation the previous
+-- one signs too, until previous_secret_expires_at.
 
 -- +goose Up
 CREATE TABLE events (
@@ -20,6 +21,8 @@ CREATE TABLE events (
     data       TEXT NOT NULL CHECK (json_valid(data)),
     created_at TEXT NOT NULL
 ) STRICT;
+
+CREATE INDEX events_created ON events (created_at);
 
 CREATE TABLE webhook_endpoints (
     id                         TEXT PRIMARY KEY, -- "whe_…"
@@ -44,6 +47,7 @@ CREATE TABLE webhook_deliveries (
     event_id        TEXT NOT NULL REFERENCES events (id),
     status          TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
     attempts        INTEGER NOT NULL DEFAULT 0,
+    sends           INTEGER NOT NULL DEFAULT 0, -- times resent on request
     response_status INTEGER,          -- of the last attempt; NULL when no response came
     response_body   TEXT NOT NULL DEFAULT '', -- its first bytes, or why none came
     latency_ms      INTEGER,
@@ -52,10 +56,16 @@ CREATE TABLE webhook_deliveries (
     UNIQUE (endpoint_id, event_id)
 ) STRICT;
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
 
 CREATE INDEX sessions_expiry ON sessions (expires_at);
 
+-- A variant whose stock fell to buycard.LowStockThreshold told its
+-- merchant (product.low_stock) once, until it is restocked above it.
+ALTER TABLE variants ADD COLUMN low_stock_told INTEGER NOT NULL DEFAULT 0 CHECK (low_stock_told IN (0, 1));
+
 -- +goose Down
+ALTER TABLE variants DROP COLUMN low_stock_told;
 DROP INDEX sessions_expiry;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhook_endpoints;
