@@ -14,6 +14,9 @@ import "context"
 type Erasure struct {
 	Orders      int `json:"orders"`
 	Redemptions int `json:"redemptions"`
+	// Events are the orders' events (buycard.Event), deleted with their
+	// webhook deliveries: their data holds a copy of the buyer's.
+	Events int `json:"events"`
 }
 
 // ErasureService erases buyers' personal data.

@@ -12,6 +12,7 @@ import (
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/mailpittest"
 )
 
 // receiver is a merchant's webhook endpoint: it verifies each request
@@ -215,4 +216,59 @@ func getStatus(t *testing.T, m *Main, path, authorization string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// TestSandboxPurchaseNotifies: on the sandbox, as `make run` starts, a
+// purchase paid with the test card sends, through the queue, the
+// shopper's receipt, the merchant's new-order email and a signed
+// order.paid webhook.
+func TestSandboxPurchaseNotifies(t *testing.T) {
+	t.Parallel()
+	mp := mailpittest.Start(t)
+	m, _ := startStripeNodeOn(t, "", map[string]string{
+		"STRIPE_SECRET_KEY": "", "STRIPE_PUBLISHABLE_KEY": "", "STRIPE_WEBHOOK_SECRET": "", "STRIPE_API_URL": "",
+		"BUYCARD_SMTP_URL": mp.SMTPURL, "BUYCARD_MAIL_FROM": "mail@buycard.test",
+	})
+	if m.sandbox == nil {
+		t.Fatal("the node is not on the sandbox")
+	}
+	shop := openOwnedShop(t, m)
+	recv := newReceiver(t, 0)
+	var created struct{ Endpoint buycard.WebhookEndpoint }
+	body := `{"url":"` + recv.URL + `","event_types":["order.paid"]}`
+	key := "Bearer " + merchantKey(t, m, shop.merchantID)
+	if status := post(t, m, "/v1/webhooks", []byte(body), map[string]string{"Authorization": key}, &created); status != http.StatusCreated {
+		t.Fatalf("create endpoint = %d", status)
+	}
+	recv.mu.Lock()
+	recv.secret = created.Endpoint.Secret
+	recv.mu.Unlock()
+
+	zones, _ := m.DB.ShippingZones(t.Context(), shop.merchantID)
+	var started struct {
+		Order   buycard.Order
+		Payment struct {
+			ClientSecret string `json:"client_secret"`
+		}
+	}
+	status := checkout(t, m, shop.widgetID, map[string]any{
+		"ship_to": map[string]string{"name": "Ann Lee", "line1": "1 Main St", "city": "Springfield", "region": "IL",
+			"postal_code": "62701", "country": "US"},
+		"shipping_rate_id": zones[0].Rates[0].ID,
+	}, &started)
+	if status != http.StatusCreated {
+		t.Fatalf("checkout = %d", status)
+	}
+	pay, _ := json.Marshal(map[string]string{"client_secret": started.Payment.ClientSecret, "card_number": "4242 4242 4242 4242"})
+	if status := post(t, m, "/v1/sandbox/pay", pay, nil, nil); status != http.StatusOK {
+		t.Fatalf("sandbox pay = %d", status)
+	}
+	if typ := recv.wait(t); typ != "order.paid" {
+		t.Fatalf("webhook %s, want order.paid", typ)
+	}
+	receipt := mp.Wait(t, "to:ann@example.com", 1, 20*time.Second)[0]
+	if receipt.Subject != "Your order "+started.Order.Number+" from Kiln & Co <Ceramics>" {
+		t.Errorf("receipt subject %q", receipt.Subject)
+	}
+	mp.Wait(t, "to:owner@kiln.test", 1, 20*time.Second)
 }

@@ -40,7 +40,7 @@ func testEraseBuyer(t *testing.T, s Store) {
 	wantError(t, err, buycard.EINVALID, "Enter a valid email address.")
 	got, err := s.EraseBuyer(ctx, " ADA@example.com")
 	must(t, err)
-	wantEqual(t, "erasure", got, buycard.Erasure{Orders: 1, Redemptions: 1})
+	wantEqual(t, "erasure", got, buycard.Erasure{Orders: 1, Redemptions: 1, Events: 1})
 	erased, err := s.FindOrder(ctx, o.ID)
 	must(t, err)
 	want := *paid

@@ -27,6 +27,6 @@ func buyerCommand(ctx context.Context, m *server.Main, args []string, out io.Wri
 	default:
 		return err
 	}
-	fmt.Fprintf(out, "erased the personal data of %s: %d orders, %d discount redemptions\n", args[1], e.Orders, e.Redemptions)
+	fmt.Fprintf(out, "erased the personal data of %s: %d orders, %d discount redemptions, %d events\n", args[1], e.Orders, e.Redemptions, e.Events)
 	return nil
 }

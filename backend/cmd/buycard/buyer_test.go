@@ -35,9 +35,9 @@ func TestBuyerErase(t *testing.T) {
 		args      []string
 		want, err string
 	}{
-		{[]string{"buyer", "erase", "Ada@Example.com"}, "erased the personal data of Ada@Example.com: 1 orders, 0 discount redemptions\n", ""},
+		{[]string{"buyer", "erase", "Ada@Example.com"}, "erased the personal data of Ada@Example.com: 1 orders, 0 discount redemptions, 1 events\n", ""},
 		{[]string{"ledger", "verify"}, "", ""},
-		{[]string{"buyer", "erase", "ada@example.com"}, "erased the personal data of ada@example.com: 0 orders, 0 discount redemptions\n", ""},
+		{[]string{"buyer", "erase", "ada@example.com"}, "erased the personal data of ada@example.com: 0 orders, 0 discount redemptions, 0 events\n", ""},
 		{[]string{"buyer", "erase", "not an email"}, "", "Enter a valid email address."},
 		{[]string{"buyer", "forget", "ada@example.com"}, "", buyerUsage},
 		{[]string{"buyer", "erase"}, "", buyerUsage},
