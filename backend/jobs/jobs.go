@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -102,7 +103,15 @@ func (q *Queue[TTx]) Insert(ctx context.Context, tx TTx, jobs ...Job) error {
 	if err != nil {
 		return err
 	}
-	if _, err := q.client.InsertManyTx(ctx, tx, params); err != nil {
+	// Without unique jobs River's fast insert does: on SQLite it costs
+	// about a tenth of the insert that returns rows and handles unique
+	// conflicts, inside a transaction that holds the only writer.
+	if slices.ContainsFunc(jobs, func(j Job) bool { return j.Unique }) {
+		_, err = q.client.InsertManyTx(ctx, tx, params)
+	} else {
+		_, err = q.client.InsertManyFastTx(ctx, tx, params)
+	}
+	if err != nil {
 		return fmt.Errorf("insert jobs: %w", err)
 	}
 	return nil
@@ -193,9 +202,10 @@ type NotifyArgs struct {
 	EventID string `json:"event_id"`
 }
 
-// Notify is the job that tells of the event id.
+// Notify is the job that tells of the event id. It is inserted once, in
+// the transaction that records the event, so it needs no uniqueness.
 func Notify(eventID string) Job {
-	return Job{Kind: KindNotify, Args: NotifyArgs{eventID}, Unique: true}
+	return Job{Kind: KindNotify, Args: NotifyArgs{eventID}}
 }
 
 // KindWebhook is the job that sends one webhook delivery (package
@@ -214,7 +224,9 @@ type WebhookArgs struct {
 	Send       int    `json:"send,omitempty"`
 }
 
-// Webhook is the job that sends the delivery id, the send-th time.
+// Webhook is the job that sends the delivery id, the send-th time. It is
+// inserted once, with the delivery or its send counted, so it needs no
+// uniqueness.
 func Webhook(deliveryID string, send int) Job {
-	return Job{Kind: KindWebhook, Args: WebhookArgs{deliveryID, send}, Unique: true, MaxAttempts: WebhookAttempts}
+	return Job{Kind: KindWebhook, Args: WebhookArgs{deliveryID, send}, MaxAttempts: WebhookAttempts}
 }
