@@ -17,6 +17,7 @@ import (
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/mail"
 	"github.com/buycard/buycard/backend/mailpittest"
+	"github.com/buycard/buycard/backend/server"
 	"github.com/buycard/buycard/backend/testenv"
 	"github.com/buycard/buycard/backend/webhooks"
 )
@@ -81,7 +82,7 @@ func measureJobs(ctx context.Context, e *env, box *mailbox, s jobSettings) Secti
 		sec.Err = err
 		return sec
 	}
-	bareHooks, bareMails, err := bareLoops(ctx, s.workers, bought, recv, endpoint, box)
+	bareHooks, bareMails, err := bareLoops(ctx, server.JobWorkers, bought, recv, endpoint, box)
 	sec.Err = err
 	sec.Rows = []Row{
 		{What: fmt.Sprintf("purchases (checkout + sandbox payment, %s)", plural(s.workers, "shopper")), Unit: perSecUnit,
@@ -267,13 +268,13 @@ func jobNotes(s jobSettings) []string {
 	return []string{
 		fmt.Sprintf("%s buy for %v on the bench node (SQLite): each purchase is `POST /v1/checkout` then `POST /v1/sandbox/pay`, "+
 			"whose transaction pays the order, writes its sale journal, records the order.paid event and inserts the job that tells of it "+
-			"(the outbox). The node's job queue (River on the same SQLite database, 4 workers, polling every second) fans each event "+
+			"(the outbox). The node's job queue (River on the same SQLite database, `server.JobWorkers` = 32 workers, polling every second) fans each event "+
 			"out into a receipt email and a webhook delivery, sends the receipt to Mailpit over SMTP (go-mail, one connection a message) "+
 			"and POSTs the signed delivery to a receiver in the bench process. Deliveries and emails per second are the purchases "+
 			"divided by the time from the first purchase to the last arrival: they include the queue's wait while shoppers still buy.",
 			plural(s.workers, "shopper"), s.buying),
 		"The baselines send as many signed POSTs to the same receiver, and as many messages of about the same size to the same Mailpit, " +
-			"from a bare loop with the same concurrency, without the database or the queue. Purchases have no baseline in the run: " +
+			"from a bare loop on as many goroutines as the queue has workers, without the database or the queue. Purchases have no baseline in the run: " +
 			"the outbox's cost is measured against the build before it (see the note of issue 15 in the tracker).",
 	}
 }

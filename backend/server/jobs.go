@@ -12,6 +12,10 @@ import (
 	"github.com/buycard/buycard/backend/webhooks"
 )
 
+// JobWorkers is how many jobs a node works at once: they mostly wait on
+// other servers (SMTP, webhook receivers), so many more than its cores.
+const JobWorkers = 32
+
 // Periodic work, as often as this.
 const (
 	upkeepEvery    = 30 * time.Second
@@ -39,7 +43,7 @@ func (m *Main) startJobs(ctx context.Context) error {
 	stop, err := m.DB.StartJobs(ctx, jobs.Config{
 		Kinds:    append(notifier.Kinds(), hooks.Kind()),
 		Periodic: m.periodicJobs(),
-		Workers:  4,
+		Workers:  JobWorkers,
 		Poll:     m.Config.Jobs.Poll,
 		Rescue:   m.Config.Jobs.Rescue,
 		Logger:   m.Logger,
