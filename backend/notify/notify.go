@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/buycard/buycard"
@@ -142,7 +143,7 @@ func (n *Notifier) sendEmail(ctx context.Context, run jobs.Run) error {
 	if err != nil {
 		return fmt.Errorf("write %s email of event %s: %w", args.Message, ev.ID, err)
 	}
-	m.ID = fmt.Sprintf("%s.%s.%s", ev.ID, args.Message, args.UserID)
+	m.ID = strings.TrimSuffix(fmt.Sprintf("%s.%s.%s", ev.ID, args.Message, args.UserID), ".")
 	err = n.Mail.Send(ctx, m)
 	if _, ok := errors.AsType[mail.Permanent](err); ok {
 		return jobs.Cancel(err)
