@@ -36,13 +36,6 @@ const (
 	EventEndpointDisabled EventType = "webhook.endpoint_disabled"
 )
 
-// WebhookEventTypes are the event types an endpoint may subscribe to,
-// in the order the console lists them.
-var WebhookEventTypes = []EventType{
-	EventOrderPaid, EventOrderRefunded, EventOrderFulfilled, EventOrderCanceled,
-	EventLowStock, EventPayoutPaid, EventShareChanged,
-}
-
 // EventAPIVersion is the version of the shape of the events' data,
 // carried in every webhook body: a change that breaks a receiver gets a
 // new version.

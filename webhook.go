@@ -163,7 +163,7 @@ func joinTypes(types []EventType) string {
 
 // Subscribed reports whether e is enabled and receives events of typ.
 func (e *WebhookEndpoint) Subscribed(typ EventType) bool {
-	return e.DisabledAt == nil && (typ == EventTest || slices.Contains(e.EventTypes, typ))
+	return e.DisabledAt == nil && slices.Contains(e.EventTypes, typ)
 }
 
 // WebhookDeliveryStatus is where a delivery stands.

@@ -24,7 +24,7 @@ func TestWebhookDraft(t *testing.T) {
 	if edit, problem := d.request(types); edit != nil || problem == "" {
 		t.Errorf("none ticked: request = %+v, %q", edit, problem)
 	}
-	for _, typ := range buycard.WebhookEventTypes {
+	for _, typ := range append(buycard.PartyEventTypes(buycard.PartyMerchant), buycard.PartyEventTypes(buycard.PartyPublisher)...) {
 		if eventTypeLabel(typ) == string(typ) {
 			t.Errorf("event type %s has no note", typ)
 		}

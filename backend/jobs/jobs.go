@@ -38,8 +38,6 @@ type Job struct {
 	// MaxAttempts is how many times it runs before it is discarded; 0 is
 	// River's default (25).
 	MaxAttempts int
-	// At delays it; zero runs it at once.
-	At time.Time
 }
 
 // args is a Job's arguments as River stores and returns them: any kind,
@@ -70,8 +68,8 @@ func insertParams(jobs []Job) ([]river.InsertManyParams, error) {
 			seen[key] = true
 		}
 		params = append(params, river.InsertManyParams{Args: args{j.Kind, raw}, InsertOpts: &river.InsertOpts{
-			MaxAttempts: j.MaxAttempts, ScheduledAt: j.At,
-			UniqueOpts: river.UniqueOpts{ByArgs: j.Unique},
+			MaxAttempts: j.MaxAttempts,
+			UniqueOpts:  river.UniqueOpts{ByArgs: j.Unique},
 		}})
 	}
 	return params, nil

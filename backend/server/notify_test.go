@@ -51,8 +51,9 @@ func TestSaleEmailsOnEachStore(t *testing.T) {
 			}
 
 			key := "Bearer " + merchantKey(t, m, shop.merchantID)
-			status, body := patchRaw(t, m, "/v1/merchant/orders/"+o.ID+"/fulfillment",
-				`{"status":"fulfilled","carrier":"USPS","tracking_number":"9400100000000000000000","tracking_url":"https://tools.usps.com/go/TrackConfirmAction?tLabels=9400100000000000000000"}`, key)
+			status, body := send(t, m, "PATCH", "/v1/merchant/orders/"+o.ID+"/fulfillment",
+				[]byte(`{"status":"fulfilled","carrier":"USPS","tracking_number":"9400100000000000000000","tracking_url":"https://tools.usps.com/go/TrackConfirmAction?tLabels=9400100000000000000000"}`),
+				map[string]string{"Authorization": key})
 			if status != http.StatusOK {
 				t.Fatalf("mark shipped = %d %s", status, body)
 			}
@@ -129,45 +130,37 @@ func openOwnedShopNamed(t *testing.T, m *Main, email, widgetID string) ownedShop
 	return shop
 }
 
-// paidShopOrder checks out a mug of shop shipped to Springfield, and pays
-// it with Stripe's signed webhook.
+// paidShopOrder checks out a mug of shop, and pays it with Stripe's
+// signed webhook.
 func paidShopOrder(t *testing.T, m *Main, shop ownedShop) buycard.Order {
 	t.Helper()
-	zones, err := m.DB.ShippingZones(t.Context(), shop.merchantID)
-	if err != nil || len(zones) == 0 {
-		t.Fatalf("zones = %v, %v", zones, err)
-	}
 	var started struct {
 		Order   buycard.Order
 		Payment struct {
 			SessionID string `json:"session_id"`
 		}
 	}
-	status := checkout(t, m, shop.widgetID, map[string]any{
-		"ship_to": map[string]string{"name": "Ann Lee", "line1": "1 Main St", "city": "Springfield", "region": "IL",
-			"postal_code": "62701", "country": "US"},
-		"shipping_rate_id": zones[0].Rates[0].ID,
-	}, &started)
-	if status != http.StatusCreated {
-		t.Fatalf("checkout = %d %+v", status, started)
-	}
+	checkoutShop(t, m, shop, &started)
 	payStripeOrder(t, m, started.Order, started.Payment.SessionID, "pi_mug")
 	return started.Order
 }
 
-// patchRaw sends PATCH path with a JSON body and an Authorization.
-func patchRaw(t *testing.T, m *Main, path, body, authorization string) (int, string) {
+// checkoutShop checks out a mug of shop shipped to Springfield, decoding
+// the 201 answer into reply.
+func checkoutShop(t *testing.T, m *Main, shop ownedShop, reply any) {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(t.Context(), "PATCH", m.Config.PublicURL+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", authorization)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	zones, err := m.DB.ShippingZones(t.Context(), shop.merchantID)
+	if err != nil || len(zones) == 0 {
+		t.Fatalf("zones = %v, %v", zones, err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	status := checkout(t, m, shop.widgetID, map[string]any{
+		"ship_to": map[string]string{"name": "Ann Lee", "line1": "1 Main St", "city": "Springfield", "region": "IL",
+			"postal_code": "62701", "country": "US"},
+		"shipping_rate_id": zones[0].Rates[0].ID,
+	}, reply)
+	if status != http.StatusCreated {
+		t.Fatalf("checkout = %d %+v", status, reply)
+	}
 }
 
 // startMailNode runs a Stripe node on the database databaseURL names

@@ -78,7 +78,14 @@ func post(t *testing.T, m *Main, path string, body []byte, header map[string]str
 // the body of the reply.
 func postRaw(t *testing.T, m *Main, path string, body []byte, header map[string]string) (int, []byte) {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(t.Context(), "POST", m.Config.PublicURL+path, bytes.NewReader(body))
+	return send(t, m, "POST", path, body, header)
+}
+
+// send sends method path with a JSON body and header to the node and
+// returns the answer's status and body.
+func send(t *testing.T, m *Main, method, path string, body []byte, header map[string]string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), method, m.Config.PublicURL+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range header {
 		req.Header.Set(k, v)

@@ -69,6 +69,22 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	r.arrived <- event.Type
 }
 
+// subscribe registers the receiver as an endpoint of the party whose
+// API key authorization is, with the other fields of the request body
+// fields, and keeps its secret to verify deliveries with.
+func (r *receiver) subscribe(t *testing.T, m *Main, authorization, fields string) buycard.WebhookEndpoint {
+	t.Helper()
+	var created struct{ Endpoint buycard.WebhookEndpoint }
+	body := `{"url":"` + r.URL + `/hooks",` + fields + `}`
+	if status := post(t, m, "/v1/webhooks", []byte(body), map[string]string{"Authorization": authorization}, &created); status != http.StatusCreated {
+		t.Fatalf("create endpoint = %d %+v", status, created)
+	}
+	r.mu.Lock()
+	r.secret = created.Endpoint.Secret
+	r.mu.Unlock()
+	return created.Endpoint
+}
+
 // wait waits for the next event accepted, and returns its type.
 func (r *receiver) wait(t *testing.T) string {
 	t.Helper()
@@ -99,20 +115,14 @@ func TestMerchantWebhooksOnEachStore(t *testing.T) {
 			key := "Bearer " + merchantKey(t, m, shop.merchantID)
 			recv := newReceiver(t, 3)
 
-			var created struct{ Endpoint buycard.WebhookEndpoint }
-			body := `{"url":"` + recv.URL + `/hooks","description":"fulfilment","event_types":["order.paid","order.fulfilled","order.refunded"]}`
-			if status := post(t, m, "/v1/webhooks", []byte(body), map[string]string{"Authorization": key}, &created); status != http.StatusCreated {
-				t.Fatalf("create endpoint = %d %+v", status, created)
-			}
-			recv.mu.Lock()
-			recv.secret = created.Endpoint.Secret
-			recv.mu.Unlock()
+			endpoint := recv.subscribe(t, m, key, `"description":"fulfilment","event_types":["order.paid","order.fulfilled","order.refunded"]`)
 
 			o := paidShopOrder(t, m, shop)
 			if typ := recv.wait(t); typ != "order.paid" {
 				t.Fatalf("first event %s, want order.paid", typ)
 			}
-			if status, b := patchRaw(t, m, "/v1/merchant/orders/"+o.ID+"/fulfillment", `{"status":"fulfilled","carrier":"UPS","tracking_number":"1Z999"}`, key); status != http.StatusOK {
+			if status, b := send(t, m, "PATCH", "/v1/merchant/orders/"+o.ID+"/fulfillment", []byte(`{"status":"fulfilled","carrier":"UPS","tracking_number":"1Z999"}`),
+				map[string]string{"Authorization": key}); status != http.StatusOK {
 				t.Fatalf("mark shipped = %d %s", status, b)
 			}
 			if typ := recv.wait(t); typ != "order.fulfilled" {
@@ -127,7 +137,7 @@ func TestMerchantWebhooksOnEachStore(t *testing.T) {
 			}
 
 			var list struct{ Deliveries []buycard.WebhookDelivery }
-			getJSON(t, m, "/v1/webhooks/"+created.Endpoint.ID+"/deliveries", key, &list)
+			getJSON(t, m, "/v1/webhooks/"+endpoint.ID+"/deliveries", key, &list)
 			if len(list.Deliveries) != 3 {
 				t.Fatalf("%d deliveries listed, want 3", len(list.Deliveries))
 			}
@@ -142,7 +152,7 @@ func TestMerchantWebhooksOnEachStore(t *testing.T) {
 				t.Fatalf("resend = %d", status)
 			}
 			var test struct{ Delivery buycard.WebhookDelivery }
-			if status := post(t, m, "/v1/webhooks/"+created.Endpoint.ID+"/test", nil, map[string]string{"Authorization": key}, &test); status != http.StatusAccepted {
+			if status := post(t, m, "/v1/webhooks/"+endpoint.ID+"/test", nil, map[string]string{"Authorization": key}, &test); status != http.StatusAccepted {
 				t.Fatalf("test event = %d", status)
 			}
 			if typ := recv.wait(t); typ != string(buycard.EventTest) {
@@ -162,7 +172,7 @@ func TestMerchantWebhooksOnEachStore(t *testing.T) {
 			// Another merchant sees nothing of it.
 			other := openOwnedShopNamed(t, m, "other@kiln.test", "wgt_othermug")
 			otherKey := "Bearer " + merchantKey(t, m, other.merchantID)
-			for _, path := range []string{"/v1/webhooks/" + created.Endpoint.ID, "/v1/webhooks/" + created.Endpoint.ID + "/deliveries"} {
+			for _, path := range []string{"/v1/webhooks/" + endpoint.ID, "/v1/webhooks/" + endpoint.ID + "/deliveries"} {
 				if status := getStatus(t, m, path, otherKey); status != http.StatusNotFound {
 					t.Errorf("another merchant's GET %s = %d, want 404", path, status)
 				}
@@ -189,18 +199,11 @@ func waitFor(t *testing.T, what string, done func() bool) {
 // getJSON decodes the 200 answer to GET path with an Authorization.
 func getJSON(t *testing.T, m *Main, path, authorization string, v any) {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(t.Context(), "GET", m.Config.PublicURL+path, nil)
-	req.Header.Set("Authorization", authorization)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	status, body := send(t, m, "GET", path, nil, map[string]string{"Authorization": authorization})
+	if status != http.StatusOK {
+		t.Fatalf("GET %s = %d %s", path, status, body)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("GET %s = %d %s", path, resp.StatusCode, b)
-	}
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -208,14 +211,8 @@ func getJSON(t *testing.T, m *Main, path, authorization string, v any) {
 // getStatus is the status of GET path with an Authorization.
 func getStatus(t *testing.T, m *Main, path, authorization string) int {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(t.Context(), "GET", m.Config.PublicURL+path, nil)
-	req.Header.Set("Authorization", authorization)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	status, _ := send(t, m, "GET", path, nil, map[string]string{"Authorization": authorization})
+	return status
 }
 
 // TestSandboxPurchaseNotifies: on the sandbox, as `make run` starts, a
@@ -234,31 +231,14 @@ func TestSandboxPurchaseNotifies(t *testing.T) {
 	}
 	shop := openOwnedShop(t, m)
 	recv := newReceiver(t, 0)
-	var created struct{ Endpoint buycard.WebhookEndpoint }
-	body := `{"url":"` + recv.URL + `","event_types":["order.paid"]}`
-	key := "Bearer " + merchantKey(t, m, shop.merchantID)
-	if status := post(t, m, "/v1/webhooks", []byte(body), map[string]string{"Authorization": key}, &created); status != http.StatusCreated {
-		t.Fatalf("create endpoint = %d", status)
-	}
-	recv.mu.Lock()
-	recv.secret = created.Endpoint.Secret
-	recv.mu.Unlock()
-
-	zones, _ := m.DB.ShippingZones(t.Context(), shop.merchantID)
+	recv.subscribe(t, m, "Bearer "+merchantKey(t, m, shop.merchantID), `"event_types":["order.paid"]`)
 	var started struct {
 		Order   buycard.Order
 		Payment struct {
 			ClientSecret string `json:"client_secret"`
 		}
 	}
-	status := checkout(t, m, shop.widgetID, map[string]any{
-		"ship_to": map[string]string{"name": "Ann Lee", "line1": "1 Main St", "city": "Springfield", "region": "IL",
-			"postal_code": "62701", "country": "US"},
-		"shipping_rate_id": zones[0].Rates[0].ID,
-	}, &started)
-	if status != http.StatusCreated {
-		t.Fatalf("checkout = %d", status)
-	}
+	checkoutShop(t, m, shop, &started)
 	pay, _ := json.Marshal(map[string]string{"client_secret": started.Payment.ClientSecret, "card_number": "4242 4242 4242 4242"})
 	if status := post(t, m, "/v1/sandbox/pay", pay, nil, nil); status != http.StatusOK {
 		t.Fatalf("sandbox pay = %d", status)

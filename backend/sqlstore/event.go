@@ -128,7 +128,7 @@ func (db *Store) DispatchEvent(ctx context.Context, ev *buycard.Event, emails []
 		if err := tx.Enqueue(ctx, emails...); err != nil {
 			return err
 		}
-		if ev.PartyKind == "" || ev.Type == buycard.EventTest {
+		if ev.PartyKind == "" {
 			return nil
 		}
 		all, err := queryAll(ctx, db, tx, "list endpoints", scanEndpoints,

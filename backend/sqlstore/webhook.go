@@ -130,7 +130,10 @@ func (db *Store) UpdateWebhookEndpoint(ctx context.Context, partyKind, partyID, 
 			WHERE id = $10`,
 			e.URL, e.Description, typeList(e.EventTypes), e.Secret, nullIfEmpty(e.PreviousSecret), e.PreviousSecretExpiresAt,
 			e.FailingSince, e.DisabledAt, e.DisabledReason, e.ID)
-		return e, err
+		if err != nil || e.DisabledAt == nil {
+			return e, err
+		}
+		return e, failPending(ctx, tx, e.ID)
 	})
 }
 
@@ -335,10 +338,16 @@ func (db *Store) recordFailure(ctx context.Context, tx Tx, endpointID string, at
 		at, reason, e.ID); err != nil {
 		return false, err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = 'failed' WHERE endpoint_id = $1 AND status = 'pending'`,
-		e.ID); err != nil {
+	if err := failPending(ctx, tx, e.ID); err != nil {
 		return false, err
 	}
 	data := map[string]any{"endpoint": map[string]any{"id": e.ID, "url": e.URL, "failing_since": e.FailingSince, "disabled_reason": reason}}
 	return true, db.publishTo(ctx, tx, buycard.EventEndpointDisabled, e.PartyKind, e.PartyID, data)
+}
+
+// failPending ends the pending deliveries of a disabled endpoint: their
+// jobs send nothing to it (webhooks.Sender cancels them).
+func failPending(ctx context.Context, tx Tx, endpointID string) error {
+	_, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = 'failed' WHERE endpoint_id = $1 AND status = 'pending'`, endpointID)
+	return err
 }
