@@ -68,6 +68,25 @@ type OrderEventData struct {
 	Refund *Money `json:"refund,omitempty"`
 }
 
+// NewEventID returns the id of an event recorded at t: "evt_", t in
+// milliseconds in 9 characters, and 11 random ones (55 bits). Ids sort as
+// their events' times, so that the store keeps events in time order by
+// their id alone: a relay takes them oldest first, and the cleanup finds
+// the old ones by EventIDAt, without an index of their own.
+func NewEventID(t time.Time) string { return EventIDAt(t) + randomString(11) }
+
+// EventIDAt is the start of the ids of the events recorded in the
+// millisecond of t: the id of every event recorded earlier is smaller.
+func EventIDAt(t time.Time) string {
+	ms := uint64(max(t.UnixMilli(), 0))
+	b := make([]byte, 9) // 45 bits: until the year 3084
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = idAlphabet[ms&31]
+		ms >>= 5
+	}
+	return "evt_" + string(b)
+}
+
 // NewOrderEvent returns the event typ of o, as it is now, owned by its
 // merchant.
 func NewOrderEvent(typ EventType, o *Order, refund *Money) (*Event, error) {
@@ -75,8 +94,9 @@ func NewOrderEvent(typ EventType, o *Order, refund *Money) (*Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	now := time.Now().UTC()
 	return &Event{
-		ID: NewID("evt"), Type: typ, CreatedAt: time.Now().UTC(),
+		ID: NewEventID(now), Type: typ, CreatedAt: now,
 		PartyKind: PartyMerchant, PartyID: o.MerchantID, OrderID: o.ID, Data: data,
 	}, nil
 }

@@ -267,9 +267,9 @@ func (r *countingReceiver) count() int { return int(r.n.Load()) }
 func jobNotes(s jobSettings) []string {
 	return []string{
 		fmt.Sprintf("%s buy for %v on the bench node (SQLite): each purchase is `POST /v1/checkout` then `POST /v1/sandbox/pay`, "+
-			"whose transaction pays the order, writes its sale journal, records the order.paid event and inserts the job that tells of it "+
-			"(the outbox). The node's job queue (River on the same SQLite database, `server.JobWorkers` = 32 workers, polling every second) fans each event "+
-			"out into a receipt email and a webhook delivery, sends the receipt to Mailpit over SMTP (go-mail, one connection a message) "+
+			"whose transaction pays the order, writes its sale journal and records the order.paid event (the outbox). "+
+			"The node's relay dispatches each event into a receipt email job and a webhook delivery job, and its job queue "+
+			"(River on the same SQLite database, `server.JobWorkers` = 32 workers, polling every second) sends the receipt to Mailpit over SMTP (go-mail, one connection a message) "+
 			"and POSTs the signed delivery to a receiver in the bench process. Deliveries and emails per second are the purchases "+
 			"divided by the time from the first purchase to the last arrival: they include the queue's wait while shoppers still buy.",
 			plural(s.workers, "shopper"), s.buying),

@@ -30,13 +30,16 @@ type adminStatus struct {
 }
 
 // queueHealth is the job queue's state: emails, webhook deliveries and
-// periodic work waiting, retrying, running, or given up on.
+// periodic work waiting, retrying, running, or given up on; and the
+// events waiting for the relay to turn them into jobs.
 type queueHealth struct {
-	Pending   int       `json:"pending"`
-	Retrying  int       `json:"retrying"`
-	Running   int       `json:"running"`
-	Discarded int       `json:"discarded"`
-	OldestDue time.Time `json:"oldest_due"`
+	Pending            int       `json:"pending"`
+	Retrying           int       `json:"retrying"`
+	Running            int       `json:"running"`
+	Discarded          int       `json:"discarded"`
+	OldestDue          time.Time `json:"oldest_due"`
+	Undispatched       int       `json:"undispatched"`
+	OldestUndispatched time.Time `json:"oldest_undispatched"`
 }
 
 // queueBacklog is how long a due job may wait before the queue looks
@@ -167,7 +170,8 @@ func (p *adminHome) renderQueue() app.UI {
 		body = app.P().Text("This server has no job queue.")
 	case st != nil:
 		q := st.Queue
-		late := !q.OldestDue.IsZero() && time.Since(q.OldestDue) > queueBacklog
+		late := !q.OldestDue.IsZero() && time.Since(q.OldestDue) > queueBacklog ||
+			!q.OldestUndispatched.IsZero() && time.Since(q.OldestUndispatched) > queueBacklog
 		badge, ok := "Flowing", !late && q.Discarded == 0
 		switch {
 		case late:
@@ -187,6 +191,7 @@ func (p *adminHome) renderQueue() app.UI {
 				app.Dt().Text("Running"), app.Dd().Text(strconv.Itoa(q.Running)),
 				app.Dt().Text("Given up"), app.Dd().Text(strconv.Itoa(q.Discarded)),
 				app.Dt().Text("Oldest due"), app.Dd().Text(oldest),
+				app.Dt().Text("Events to relay"), app.Dd().Text(strconv.Itoa(q.Undispatched)),
 			),
 		)
 	case p.loaded:
@@ -194,7 +199,7 @@ func (p *adminHome) renderQueue() app.UI {
 	}
 	return app.Section().Class("cs-panel").Aria("labelledby", "queue-h").Body(
 		app.H2().ID("queue-h").Class("cs-panel-title").Text("Job queue"),
-		app.P().Class("cs-hint").Text("Emails, webhook deliveries and periodic work."), body)
+		app.P().Class("cs-hint").Text("Emails, webhook deliveries and periodic work; events to relay are recorded changes not yet turned into them."), body)
 }
 
 func (p *adminHome) renderFee() app.UI {

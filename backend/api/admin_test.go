@@ -64,15 +64,15 @@ func TestAdminRoutes(t *testing.T) {
 		t.Errorf("northwind = %+v in %s", northwind, body)
 	}
 	_, body = ts.do(t, "GET", "/v1/admin/status", "", "", operator...)
-	// No node works this store's queue: the sale's notification waits.
+	// No node relays this store's events: the sale's order.paid waits.
 	var status struct {
 		LedgerOK bool `json:"ledger_ok"`
 		Ledger   struct{ Journals int }
-		Queue    struct{ Pending, Discarded int }
+		Queue    struct{ Pending, Discarded, Undispatched int }
 	}
 	must(t, json.Unmarshal([]byte(body), &status))
 	if !status.LedgerOK || status.Ledger.Journals != 2 || !strings.Contains(body, `"reconcile":null`) ||
-		status.Queue.Pending == 0 || status.Queue.Discarded != 0 {
+		status.Queue.Undispatched == 0 || status.Queue.Pending != 0 || status.Queue.Discarded != 0 {
 		t.Errorf("status = %s", body)
 	}
 	must(t, ts.db.RecordJobRun(t.Context(), &buycard.JobRun{Job: buycard.JobReconcile, StartedAt: ts.now, FinishedAt: ts.now.Add(time.Second), OK: true, Result: "3 sessions"}))

@@ -3,9 +3,9 @@
 // database, SQLite or PostgreSQL.
 //
 // A store inserts jobs in the transaction of the change that causes them
-// (Queue.Insert, the transactional outbox): they commit with it or not at
-// all, and a node that dies after the commit leaves them for the next
-// worker. Runner works them, retrying failures with backoff, and runs the
+// (Queue.Insert) — the dispatch of a recorded event (package notify), a
+// webhook resend: they commit with it or not at all, and a node that dies
+// after the commit leaves them for the next worker. Runner works them, retrying failures with backoff, and runs the
 // periodic upkeep; River elects one leader among the nodes to schedule
 // periodic jobs, and each is unique for its period, so several nodes never
 // run one twice.
@@ -16,7 +16,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -31,10 +30,6 @@ type Job struct {
 	Kind string
 	// Args is encoded as JSON.
 	Args any
-	// Unique keeps a second job of the same kind and arguments from being
-	// inserted while the first waits, runs or was finished lately, so a
-	// fan-out that runs twice inserts each job once.
-	Unique bool
 	// MaxAttempts is how many times it runs before it is discarded; 0 is
 	// River's default (25).
 	MaxAttempts int
@@ -51,26 +46,15 @@ func (a args) Kind() string                    { return a.kind }
 func (a args) MarshalJSON() ([]byte, error)    { return a.raw, nil }
 func (a *args) UnmarshalJSON(raw []byte) error { a.raw = append(a.raw[:0], raw...); return nil }
 
-// insertParams are jobs as River inserts them, each unique job once:
-// River refuses a batch that holds one twice.
+// insertParams are jobs as River inserts them.
 func insertParams(jobs []Job) ([]river.InsertManyParams, error) {
-	params := make([]river.InsertManyParams, 0, len(jobs))
-	seen := map[string]bool{}
-	for _, j := range jobs {
+	params := make([]river.InsertManyParams, len(jobs))
+	for i, j := range jobs {
 		raw, err := json.Marshal(j.Args)
 		if err != nil {
 			return nil, fmt.Errorf("encode %s job: %w", j.Kind, err)
 		}
-		if key := j.Kind + " " + string(raw); j.Unique {
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-		}
-		params = append(params, river.InsertManyParams{Args: args{j.Kind, raw}, InsertOpts: &river.InsertOpts{
-			MaxAttempts: j.MaxAttempts,
-			UniqueOpts:  river.UniqueOpts{ByArgs: j.Unique},
-		}})
+		params[i] = river.InsertManyParams{Args: args{j.Kind, raw}, InsertOpts: &river.InsertOpts{MaxAttempts: j.MaxAttempts}}
 	}
 	return params, nil
 }
@@ -101,14 +85,10 @@ func (q *Queue[TTx]) Insert(ctx context.Context, tx TTx, jobs ...Job) error {
 	if err != nil {
 		return err
 	}
-	// Without unique jobs River's fast insert does: on SQLite it costs
-	// about a tenth of the insert that returns rows and handles unique
-	// conflicts, inside a transaction that holds the only writer.
-	if slices.ContainsFunc(jobs, func(j Job) bool { return j.Unique }) {
-		_, err = q.client.InsertManyTx(ctx, tx, params)
-	} else {
-		_, err = q.client.InsertManyFastTx(ctx, tx, params)
-	}
+	// River's fast insert: on SQLite it costs about a tenth of the
+	// insert that returns rows and handles unique conflicts, inside a
+	// transaction that holds the only writer.
+	_, err = q.client.InsertManyFastTx(ctx, tx, params)
 	if err != nil {
 		return fmt.Errorf("insert jobs: %w", err)
 	}
@@ -127,6 +107,11 @@ type Health struct {
 	// OldestDue is when the longest-waiting due job fell due; zero when
 	// none waits.
 	OldestDue time.Time `json:"oldest_due,omitzero"`
+	// Undispatched events were recorded with their changes and wait for
+	// the relay (package notify) to turn them into jobs;
+	// OldestUndispatched is when the oldest of them was recorded.
+	Undispatched       int       `json:"undispatched"`
+	OldestUndispatched time.Time `json:"oldest_undispatched,omitzero"`
 }
 
 // Health reads the queue's Health.
@@ -188,22 +173,6 @@ func migrate[TTx any](driver riverdriver.Driver[TTx], up func(*rivermigrate.Migr
 		return fmt.Errorf("migrate job queue: %w", err)
 	}
 	return nil
-}
-
-// KindNotify is the job that tells of an event (buycard.Event): it fans
-// the event out into the emails and webhook deliveries it causes
-// (package notify), which are jobs of their own.
-const KindNotify = "notify"
-
-// NotifyArgs are a notify job's arguments.
-type NotifyArgs struct {
-	EventID string `json:"event_id"`
-}
-
-// Notify is the job that tells of the event id. It is inserted once, in
-// the transaction that records the event, so it needs no uniqueness.
-func Notify(eventID string) Job {
-	return Job{Kind: KindNotify, Args: NotifyArgs{eventID}}
 }
 
 // KindWebhook is the job that sends one webhook delivery (package

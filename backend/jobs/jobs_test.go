@@ -140,24 +140,6 @@ func TestRetriesThenSucceeds(t *testing.T) {
 	}
 }
 
-// TestUniqueJobs: a unique job inserted again, even by another
-// transaction after the first was worked, is not worked again.
-func TestUniqueJobs(t *testing.T) {
-	t.Parallel()
-	rec := newRecorder(0)
-	db, q := queueDB(t, Config{Kinds: []Kind{rec.kind("once")}})
-	job := Job{Kind: "once", Args: map[string]string{"N": "evt_1"}, Unique: true}
-	insert(t, db, q, true, job, job)
-	rec.wait(t)
-	insert(t, db, q, true, job, Job{Kind: "once", Args: map[string]string{"N": "evt_2"}, Unique: true})
-	if n := rec.wait(t); n != "evt_2" {
-		t.Fatalf("worked %q, want evt_2", n)
-	}
-	if len(rec.worked) != 2 {
-		t.Fatalf("worked %v, want evt_1 and evt_2 once each", rec.worked)
-	}
-}
-
 // TestDiscardedAndPeriodic: a job out of attempts counts as discarded;
 // periodic work runs when the runner starts.
 func TestDiscardedAndPeriodic(t *testing.T) {

@@ -5,6 +5,7 @@
 package mail
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -191,15 +192,13 @@ func (d *Dir) Send(_ context.Context, m Message) error {
 		return err
 	}
 	name := filepath.Join(d.dir, time.Now().UTC().Format("20060102T150405.000")+"-"+strings.TrimSuffix(messageID(m.ID, ""), "@")+".eml")
-	f, err := os.Create(name)
-	if err != nil {
+	// go-mail writes a message in many small pieces: one write of the
+	// file, not a system call each.
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
 		return fmt.Errorf("write mail: %w", err)
 	}
-	if _, err := msg.WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("write mail: %w", err)
-	}
-	if err := f.Close(); err != nil {
+	if err := os.WriteFile(name, buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("write mail: %w", err)
 	}
 	// The recipient is not logged: a shopper's address is personal data.

@@ -1,15 +1,17 @@
 // Package notify tells people and systems about the events the store
-// records with its changes (buycard.Event): a notify job fans each event
-// out into the emails it causes — the shopper's receipt, the merchant's
-// new order, the shipping and refund notices, a publisher's payouts, the
-// password and sign-up links — each an email job of its own, so that one
-// recipient's failure retries that email alone.
+// records with its changes (buycard.Event). The events table is the
+// outbox: the relay (relay.go) dispatches each recorded event into the
+// emails it causes — the shopper's receipt, the merchant's new order, the
+// shipping and refund notices, a publisher's payouts, the password and
+// sign-up links — each an email job of its own, so that one recipient's
+// failure retries that email alone, and the store adds the event's
+// webhook deliveries.
 //
-// The jobs run on the queue of package jobs; the fan-out inserts them in
-// one transaction, unique by their arguments, so a fan-out that runs
-// twice sends nothing twice. Email jobs carry no address or personal
-// data: they name the event and the recipient's role or user, and the
-// address is read when the email is sent.
+// The jobs run on the queue of package jobs. The store dispatches an
+// event once, whichever node relays it, so nothing is sent twice. Email
+// jobs carry no address or personal data: they name the event and the
+// recipient's role or user, and the address is read when the email is
+// sent.
 package notify
 
 import (
@@ -26,8 +28,8 @@ import (
 	"github.com/buycard/buycard/backend/mail"
 )
 
-// Store is what notifications read, and where the fan-out inserts its
-// jobs.
+// Store is what notifications read, and where the relay dispatches
+// events.
 type Store interface {
 	buycard.EventService
 	buycard.SellerService
@@ -40,10 +42,15 @@ type Store interface {
 	// CreatePasswordReset and IssueSignUp.
 	auth.ResetStore
 	auth.SignUpStore
-	// DispatchEvent inserts, in one transaction, the jobs that deliver
-	// the event: emails, and a webhook delivery to each endpoint of the
-	// event's party subscribed to its type.
-	DispatchEvent(ctx context.Context, ev *buycard.Event, emails []jobs.Job) error
+	// UndispatchedEvents returns the oldest events, at most limit, that
+	// no relay dispatched yet.
+	UndispatchedEvents(ctx context.Context, limit int) ([]*buycard.Event, error)
+	// DispatchEvents inserts, in one transaction, the jobs that deliver
+	// each of events no relay dispatched yet: its emails (by event id),
+	// and a webhook delivery to each endpoint of the event's party
+	// subscribed to its type; and marks them dispatched. It returns how
+	// many it dispatched.
+	DispatchEvents(ctx context.Context, events []*buycard.Event, emails map[string][]jobs.Job) (int, error)
 }
 
 // Notifier works the notification jobs.
@@ -73,7 +80,6 @@ const emailAttempts = 16
 // Kinds are the jobs the Notifier works.
 func (n *Notifier) Kinds() []jobs.Kind {
 	return []jobs.Kind{
-		{Name: jobs.KindNotify, Work: n.fanOut},
 		{Name: KindEmail, Work: n.sendEmail, Backoff: emailBackoff},
 	}
 }
@@ -87,24 +93,7 @@ type emailArgs struct {
 }
 
 func (a emailArgs) job() jobs.Job {
-	return jobs.Job{Kind: KindEmail, Args: a, Unique: true, MaxAttempts: emailAttempts}
-}
-
-// fanOut works a notify job: it dispatches the event with its emails.
-func (n *Notifier) fanOut(ctx context.Context, run jobs.Run) error {
-	var args jobs.NotifyArgs
-	if err := run.Decode(&args); err != nil {
-		return err
-	}
-	ev, err := n.Store.FindEvent(ctx, args.EventID)
-	if err != nil {
-		return err
-	}
-	emails, err := n.emailsOf(ctx, ev)
-	if err != nil {
-		return fmt.Errorf("emails of event %s: %w", ev.ID, err)
-	}
-	return n.Store.DispatchEvent(ctx, ev, emails)
+	return jobs.Job{Kind: KindEmail, Args: a, MaxAttempts: emailAttempts}
 }
 
 // emailsOf are the email jobs ev causes.

@@ -274,7 +274,8 @@ func (db *DB) StartJobs(ctx context.Context, cfg jobs.Config) (stop func(context
 	return r.Stop, nil
 }
 
-// QueueHealth reports the state of the job queue.
+// QueueHealth reports the state of the job queue and of the events that
+// wait for it.
 func (db *DB) QueueHealth(ctx context.Context) (jobs.Health, error) {
-	return db.jobs.Health(ctx)
+	return db.QueueHealthOf(ctx, db.jobs.Health)
 }

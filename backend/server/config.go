@@ -95,7 +95,8 @@ type Config struct {
 // JobTiming is how a node's job queue is timed.
 type JobTiming struct {
 	// Poll is how often the node looks for new jobs that came without a
-	// notification (always, on SQLite); 0 is River's default, a second.
+	// notification (always, on SQLite), and for recorded events when it
+	// is shorter than notify.RelayPoll; 0 is River's default, a second.
 	Poll time.Duration
 	// Rescue is how long a job may run before it is taken for abandoned
 	// by a node that died; 0 is jobs.RescueDefault.

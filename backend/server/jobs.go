@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -28,8 +29,8 @@ const (
 
 // startJobs starts working the job queue on this node: the periodic
 // upkeep (BUYCARD_PAYOUT_EVERY's transfers and the hourly reconciliation
-// with Stripe) and the jobs the store inserts with its changes: the
-// notifications, their emails and webhook deliveries.
+// with Stripe) and the notifications: the relay of the events the store
+// records with its changes, and their emails and webhook deliveries.
 func (m *Main) startJobs(ctx context.Context) error {
 	sender, err := m.openMail()
 	if err != nil {
@@ -51,8 +52,24 @@ func (m *Main) startJobs(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
-	m.stopJobs = stop
+	m.stopJobs = relay(ctx, notifier, min(cmp.Or(m.Config.Jobs.Poll, notify.RelayPoll), notify.RelayPoll), stop)
 	return nil
+}
+
+// relay runs n's relay of events every poll, and returns a stop that
+// ends it before calling stopJobs.
+func relay(ctx context.Context, n *notify.Notifier, poll time.Duration, stopJobs func(context.Context) error) func(context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n.Relay(ctx, poll)
+	}()
+	return func(ctx context.Context) error {
+		cancel()
+		<-done
+		return stopJobs(ctx)
+	}
 }
 
 // openMail opens BUYCARD_SMTP_URL, or, without it (development only), the

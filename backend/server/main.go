@@ -55,7 +55,7 @@ type Store interface {
 	buycard.FulfillmentService
 	buycard.DeliveryService
 	buycard.ErasureService
-	// notify.Store: the events and the fan-out of their jobs.
+	// notify.Store: the events and their dispatch into jobs.
 	notify.Store
 	buycard.WebhookService
 

@@ -298,7 +298,7 @@ func (db *Store) RequestPasswordReset(ctx context.Context, email string, now tim
 		if err != nil || userID == "" {
 			return err
 		}
-		return db.publish(ctx, tx, &buycard.Event{ID: buycard.NewID("evt"), Type: buycard.EventPasswordReset,
+		return db.publish(ctx, tx, &buycard.Event{ID: buycard.NewEventID(now), Type: buycard.EventPasswordReset,
 			CreatedAt: now, UserID: userID, Data: json.RawMessage(`{}`)})
 	})
 }

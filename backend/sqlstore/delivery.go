@@ -82,17 +82,7 @@ func scanDeliveryFile(row Row) (*buycard.DeliveryFile, error) {
 // DeliveryFiles implements buycard.DeliveryService.
 func (db *Store) DeliveryFiles(ctx context.Context, productID string) (_ []*buycard.DeliveryFile, err error) {
 	defer db.wrap(&err, "delivery files")
-	return queryAll(ctx, db, db.conn.Pool(), "read delivery files", func(rows Rows) ([]*buycard.DeliveryFile, error) {
-		var list []*buycard.DeliveryFile
-		for rows.Next() {
-			f, err := scanDeliveryFile(rows)
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, f)
-		}
-		return list, rows.Err()
-	}, `SELECT `+deliveryFileColumns+` FROM delivery_files WHERE product_id = $1 ORDER BY created_at, id`, productID)
+	return queryAll(ctx, db, db.conn.Pool(), "read delivery files", scanEach(scanDeliveryFile), `SELECT `+deliveryFileColumns+` FROM delivery_files WHERE product_id = $1 ORDER BY created_at, id`, productID)
 }
 
 // DeleteDeliveryFile implements buycard.DeliveryService.

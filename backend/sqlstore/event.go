@@ -11,23 +11,21 @@ import (
 	"github.com/buycard/buycard/ledger"
 )
 
-// publish records ev in tx with the job that tells of it: both commit
-// with the change ev tells of, or neither does.
+// publish records ev in tx, undispatched: it commits with the change it
+// tells of, or not at all, and the relay (package notify) dispatches it
+// once it has (UndispatchedEvents, DispatchEvents).
 func (db *Store) publish(ctx context.Context, tx Tx, ev *buycard.Event) error {
-	if err := db.insertEvent(ctx, tx, ev); err != nil {
-		return err
-	}
-	return tx.Enqueue(ctx, jobs.Notify(ev.ID))
+	return db.insertEvent(ctx, tx, ev, nil)
 }
 
-// insertEvent records ev in tx.
-func (db *Store) insertEvent(ctx context.Context, tx Tx, ev *buycard.Event) error {
+// insertEvent records ev in tx, dispatched at dispatched (nil: not yet).
+func (db *Store) insertEvent(ctx context.Context, tx Tx, ev *buycard.Event, dispatched *time.Time) error {
 	ev.CreatedAt = db.dialect.StoredTime(ev.CreatedAt)
 	_, err := tx.Exec(ctx, `
-		INSERT INTO events (id, type, party_kind, party_id, order_id, user_id, data, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		INSERT INTO events (id, type, party_kind, party_id, order_id, user_id, data, created_at, dispatched_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		ev.ID, ev.Type, nullIfEmpty(ev.PartyKind), nullIfEmpty(ev.PartyID), nullIfEmpty(ev.OrderID),
-		nullIfEmpty(ev.UserID), string(ev.Data), ev.CreatedAt)
+		nullIfEmpty(ev.UserID), string(ev.Data), ev.CreatedAt, dispatched)
 	return err
 }
 
@@ -37,7 +35,8 @@ func (db *Store) publishTo(ctx context.Context, tx Tx, typ buycard.EventType, pa
 	if err != nil {
 		return err
 	}
-	return db.publish(ctx, tx, &buycard.Event{ID: buycard.NewID("evt"), Type: typ, CreatedAt: time.Now(),
+	now := time.Now()
+	return db.publish(ctx, tx, &buycard.Event{ID: buycard.NewEventID(now), Type: typ, CreatedAt: now,
 		PartyKind: partyKind, PartyID: partyID, Data: raw})
 }
 
@@ -97,17 +96,22 @@ func (db *Store) FindEvent(ctx context.Context, id string) (_ *buycard.Event, er
 	return findEvent(ctx, db.pool, id)
 }
 
+// eventColumns are what scanEvent reads.
+const eventColumns = `id, type, COALESCE(party_kind, ''), COALESCE(party_id, ''), COALESCE(order_id, ''),
+	COALESCE(user_id, ''), data, created_at`
+
 func findEvent(ctx context.Context, tx Tx, id string) (*buycard.Event, error) {
-	ev := &buycard.Event{ID: id}
-	var data string
-	err := tx.QueryRow(ctx, `
-		SELECT type, COALESCE(party_kind, ''), COALESCE(party_id, ''), COALESCE(order_id, ''),
-			COALESCE(user_id, ''), data, created_at
-		FROM events WHERE id = $1`, id).
-		Scan(&ev.Type, &ev.PartyKind, &ev.PartyID, &ev.OrderID, &ev.UserID, &data, &ev.CreatedAt)
+	ev, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventColumns+` FROM events WHERE id = $1`, id))
 	if errors.Is(err, ErrNoRows) {
 		return nil, buycard.Errorf(buycard.ENOTFOUND, "Event %q not found.", id)
 	}
+	return ev, err
+}
+
+func scanEvent(row Row) (*buycard.Event, error) {
+	ev := &buycard.Event{}
+	var data string
+	err := row.Scan(&ev.ID, &ev.Type, &ev.PartyKind, &ev.PartyID, &ev.OrderID, &ev.UserID, &data, &ev.CreatedAt)
 	ev.Data = json.RawMessage(data)
 	return ev, err
 }
@@ -119,49 +123,105 @@ func (db *Store) PartyUsers(ctx context.Context, partyKind, partyID string) (_ [
 		partyKind, partyID)
 }
 
-// DispatchEvent inserts, in one transaction, the email jobs of ev and a
-// delivery, with its job, to each endpoint of ev's party subscribed to
-// its type that has none yet.
-func (db *Store) DispatchEvent(ctx context.Context, ev *buycard.Event, emails []jobs.Job) (err error) {
-	defer db.wrap(&err, "dispatch event")
-	return db.conn.Write(ctx, func(tx Tx) error {
-		if err := tx.Enqueue(ctx, emails...); err != nil {
-			return err
-		}
-		if ev.PartyKind == "" {
-			return nil
-		}
-		all, err := queryAll(ctx, db, tx, "list endpoints", scanEndpoints,
-			`SELECT `+endpointColumns+` FROM webhook_endpoints WHERE party_kind = $1 AND party_id = $2 AND disabled_at IS NULL`,
-			ev.PartyKind, ev.PartyID)
-		if err != nil {
-			return err
-		}
-		var subscribed []*buycard.WebhookEndpoint
-		for _, e := range all {
-			if e.Subscribed(ev.Type) {
-				subscribed = append(subscribed, e)
+// UndispatchedEvents returns the oldest events, at most limit, that no
+// relay dispatched yet.
+func (db *Store) UndispatchedEvents(ctx context.Context, limit int) (_ []*buycard.Event, err error) {
+	defer db.wrap(&err, "undispatched events")
+	return queryAll(ctx, db, db.pool, "undispatched events", scanEach(scanEvent), `SELECT `+eventColumns+` FROM events WHERE dispatched_at IS NULL ORDER BY id LIMIT $1`, limit)
+}
+
+// DispatchEvents dispatches, in one transaction, each of events that no
+// relay dispatched yet: it inserts its email jobs (emails, by event id)
+// and a delivery, with its job, to each enabled endpoint of the event's
+// party subscribed to its type, and marks it dispatched. An event another
+// relay dispatched first, or erased since, is passed over, so that
+// relays on several nodes tell each event once. It returns how many it
+// dispatched.
+func (db *Store) DispatchEvents(ctx context.Context, events []*buycard.Event, emails map[string][]jobs.Job) (n int, err error) {
+	defer db.wrap(&err, "dispatch events")
+	return write(ctx, db, func(tx Tx) (int, error) {
+		now := db.dialect.StoredTime(time.Now())
+		var jobList []jobs.Job
+		endpoints := map[string][]*buycard.WebhookEndpoint{} // by party
+		dispatched := 0
+		for _, ev := range events {
+			won, err := tx.Exec(ctx, `UPDATE events SET dispatched_at = $2 WHERE id = $1 AND dispatched_at IS NULL`, ev.ID, now)
+			if err != nil {
+				return 0, err
 			}
+			if won == 0 {
+				continue
+			}
+			dispatched++
+			jobList = append(jobList, emails[ev.ID]...)
+			deliveries, err := db.deliverToSubscribed(ctx, tx, ev, endpoints)
+			if err != nil {
+				return 0, err
+			}
+			jobList = append(jobList, deliveryJobs(deliveries)...)
 		}
-		_, err = db.createDeliveries(ctx, tx, ev, subscribed)
-		return err
+		return dispatched, tx.Enqueue(ctx, jobList...)
 	})
 }
 
-// DeleteOldEvents implements buycard.EventService.
+// deliverToSubscribed creates a delivery of ev to each enabled endpoint of
+// its party subscribed to its type; byParty caches the party's endpoints
+// for the rest of the transaction.
+func (db *Store) deliverToSubscribed(ctx context.Context, tx Tx, ev *buycard.Event, byParty map[string][]*buycard.WebhookEndpoint) ([]*buycard.WebhookDelivery, error) {
+	if ev.PartyKind == "" {
+		return nil, nil
+	}
+	party := ev.PartyKind + " " + ev.PartyID
+	all, ok := byParty[party]
+	if !ok {
+		var err error
+		all, err = queryAll(ctx, db, tx, "list endpoints", scanEndpoints,
+			`SELECT `+endpointColumns+` FROM webhook_endpoints WHERE party_kind = $1 AND party_id = $2 AND disabled_at IS NULL`,
+			ev.PartyKind, ev.PartyID)
+		if err != nil {
+			return nil, err
+		}
+		byParty[party] = all
+	}
+	var subscribed []*buycard.WebhookEndpoint
+	for _, e := range all {
+		if e.Subscribed(ev.Type) {
+			subscribed = append(subscribed, e)
+		}
+	}
+	return db.createDeliveries(ctx, tx, ev, subscribed)
+}
+
+// QueueHealthOf is the health of the job queue, as queueHealth reads it,
+// with the events that wait for the relay.
+func (db *Store) QueueHealthOf(ctx context.Context, queueHealth func(context.Context) (jobs.Health, error)) (_ jobs.Health, err error) {
+	defer db.wrap(&err, "queue health")
+	h, err := queueHealth(ctx)
+	if err != nil {
+		return h, err
+	}
+	var oldest *time.Time
+	err = db.pool.QueryRow(ctx, `SELECT COUNT(*), MIN(created_at) FROM events WHERE dispatched_at IS NULL`).Scan(&h.Undispatched, &oldest)
+	if oldest != nil {
+		h.OldestUndispatched = *oldest
+	}
+	return h, err
+}
+
+// DeleteOldEvents implements buycard.EventService. Event ids sort as
+// their times (buycard.NewEventID), so the old ones are a range of the
+// primary key.
 func (db *Store) DeleteOldEvents(ctx context.Context, t time.Time) (n int64, err error) {
 	defer db.wrap(&err, "delete old events")
 	return write(ctx, db, func(tx Tx) (int64, error) {
-		at := db.dialect.StoredTime(t)
-		_, err := tx.Exec(ctx, `
-			DELETE FROM webhook_deliveries WHERE status <> 'pending'
-				AND event_id IN (SELECT id FROM events WHERE created_at < $1)`, at)
+		before := buycard.EventIDAt(t)
+		_, err := tx.Exec(ctx, `DELETE FROM webhook_deliveries WHERE status <> 'pending' AND event_id < $1`, before)
 		if err != nil {
 			return 0, err
 		}
 		return tx.Exec(ctx, `
-			DELETE FROM events WHERE created_at < $1
-				AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = events.id)`, at)
+			DELETE FROM events WHERE id < $1 AND dispatched_at IS NOT NULL
+				AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = events.id)`, before)
 	})
 }
 

@@ -44,7 +44,7 @@ func (db *Store) StartSignUp(ctx context.Context, s *buycard.SignUp) (err error)
 		if err != nil {
 			return err
 		}
-		ev := &buycard.Event{ID: buycard.NewID("evt"), Type: buycard.EventSignUp, CreatedAt: s.CreatedAt, UserID: userID}
+		ev := &buycard.Event{ID: buycard.NewEventID(s.CreatedAt), Type: buycard.EventSignUp, CreatedAt: s.CreatedAt, UserID: userID}
 		if userID == "" {
 			s.ID = buycard.NewID("sgn")
 			if _, err := tx.Exec(ctx, insertSignUp, s.ID, s.Email, s.Role, s.PartyName, s.PasswordHash, s.ExpiresAt, s.CreatedAt); err != nil {

@@ -193,6 +193,22 @@ func queryAll[T any](ctx context.Context, db *Store, tx Tx, op string, scan func
 	return v, nil
 }
 
+// scanEach turns scan, of one row, into a scan of every row, for
+// queryAll.
+func scanEach[T any](scan func(Row) (T, error)) func(Rows) ([]T, error) {
+	return func(rows Rows) ([]T, error) {
+		var list []T
+		for rows.Next() {
+			v, err := scan(rows)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		return list, rows.Err()
+	}
+}
+
 // queryColumn returns the one column of every row query returns.
 func queryColumn[T any](ctx context.Context, tx Tx, query string, args ...any) ([]T, error) {
 	rows, err := tx.Query(ctx, query, args...)

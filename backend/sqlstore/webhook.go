@@ -11,9 +11,10 @@ import (
 )
 
 // Webhook endpoints and deliveries (buycard.WebhookService). A delivery
-// is created with the job that sends it, in the transaction that fans
-// its event out (DispatchEvent), a resend or a test event; the job
-// records each attempt on it (RecordWebhookAttempt).
+// is created with the job that sends it, in the transaction that
+// dispatches its event (DispatchEvents) or sends a test event; a resend
+// inserts another job. The job records each attempt on the delivery
+// (RecordWebhookAttempt).
 
 const endpointColumns = `id, party_kind, party_id, url, description, event_types, secret,
 	COALESCE(previous_secret, ''), previous_secret_expires_at, failing_since, disabled_at, disabled_reason, created_at`
@@ -29,17 +30,7 @@ func scanEndpoint(row Row) (*buycard.WebhookEndpoint, error) {
 	return e, err
 }
 
-func scanEndpoints(rows Rows) ([]*buycard.WebhookEndpoint, error) {
-	var list []*buycard.WebhookEndpoint
-	for rows.Next() {
-		e, err := scanEndpoint(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, e)
-	}
-	return list, rows.Err()
-}
+var scanEndpoints = scanEach(scanEndpoint)
 
 func typeList(types []buycard.EventType) []string {
 	list := make([]string, len(types))
@@ -218,7 +209,8 @@ func requireEnabled(ctx context.Context, tx Tx, endpointID string) error {
 }
 
 // SendTestEvent implements buycard.WebhookService: the test event is
-// recorded without a notify job, so that it reaches this endpoint alone.
+// recorded dispatched, to this endpoint alone, so that the relay passes
+// it over.
 func (db *Store) SendTestEvent(ctx context.Context, partyKind, partyID, endpointID string) (_ *buycard.WebhookDelivery, err error) {
 	defer db.wrap(&err, "send test event")
 	return write(ctx, db, func(tx Tx) (*buycard.WebhookDelivery, error) {
@@ -230,20 +222,22 @@ func (db *Store) SendTestEvent(ctx context.Context, partyKind, partyID, endpoint
 			return nil, err
 		}
 		data, _ := json.Marshal(map[string]string{"endpoint_id": e.ID, "message": "A test event sent from the Buycard console."})
-		ev := &buycard.Event{ID: buycard.NewID("evt"), Type: buycard.EventTest, CreatedAt: time.Now(), PartyKind: partyKind, PartyID: partyID, Data: data}
-		if err := db.insertEvent(ctx, tx, ev); err != nil {
+		now := time.Now()
+		ev := &buycard.Event{ID: buycard.NewEventID(now), Type: buycard.EventTest, CreatedAt: now, PartyKind: partyKind, PartyID: partyID, Data: data}
+		if err := db.insertEvent(ctx, tx, ev, &ev.CreatedAt); err != nil {
 			return nil, err
 		}
 		created, err := db.createDeliveries(ctx, tx, ev, []*buycard.WebhookEndpoint{e})
 		if err != nil || len(created) == 0 {
 			return nil, err
 		}
-		return created[0], nil
+		return created[0], tx.Enqueue(ctx, deliveryJobs(created)...)
 	})
 }
 
 // createDeliveries creates a delivery of ev to each endpoint that has
-// none yet, with the job that sends it, and returns those it created.
+// none yet and returns those it created; the caller enqueues their
+// deliveryJobs.
 func (db *Store) createDeliveries(ctx context.Context, tx Tx, ev *buycard.Event, endpoints []*buycard.WebhookEndpoint) ([]*buycard.WebhookDelivery, error) {
 	var created []*buycard.WebhookDelivery
 	now := db.dialect.StoredTime(time.Now())
@@ -257,14 +251,20 @@ func (db *Store) createDeliveries(ctx context.Context, tx Tx, ev *buycard.Event,
 			return nil, err
 		}
 		if n == 0 {
-			continue // a fan-out before this one created it
-		}
-		if err := tx.Enqueue(ctx, jobs.Webhook(d.ID, 0)); err != nil {
-			return nil, err
+			continue // the event's delivery to e exists already
 		}
 		created = append(created, d)
 	}
 	return created, nil
+}
+
+// deliveryJobs are the jobs that send new deliveries.
+func deliveryJobs(ds []*buycard.WebhookDelivery) []jobs.Job {
+	list := make([]jobs.Job, len(ds))
+	for i, d := range ds {
+		list[i] = jobs.Webhook(d.ID, 0)
+	}
+	return list
 }
 
 // FindWebhookDelivery implements buycard.WebhookService.

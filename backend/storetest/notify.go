@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,12 +14,12 @@ import (
 )
 
 // Notifier is what the notification tests need of a store beyond Store:
-// its events and webhooks, the fan-out's transaction, and its job queue.
+// its events and webhooks, and the relay's dispatch.
 type Notifier interface {
 	buycard.EventService
 	buycard.WebhookService
-	DispatchEvent(ctx context.Context, ev *buycard.Event, emails []jobs.Job) error
-	StartJobs(ctx context.Context, cfg jobs.Config) (stop func(context.Context) error, err error)
+	UndispatchedEvents(ctx context.Context, limit int) ([]*buycard.Event, error)
+	DispatchEvents(ctx context.Context, events []*buycard.Event, emails map[string][]jobs.Job) (int, error)
 }
 
 // notifier returns s's notifications.
@@ -25,58 +27,54 @@ func notifier(t *testing.T, s Store) Notifier {
 	t.Helper()
 	n, ok := s.(Notifier)
 	if !ok {
-		t.Fatalf("%T has no events, webhooks or job queue", s)
+		t.Fatalf("%T has no events or webhooks", s)
 	}
 	return n
 }
 
-// startNotified works the store's notify jobs and returns the events they
-// tell of, as they come.
-func startNotified(t *testing.T, n Notifier) <-chan *buycard.Event {
+// relay dispatches the events recorded since the last relay, as the
+// relay of package notify does, and returns them, oldest first.
+func relay(t *testing.T, n Notifier) []*buycard.Event {
 	t.Helper()
-	told := make(chan *buycard.Event, 100)
-	stop, err := n.StartJobs(context.Background(), jobs.Config{Poll: 20 * time.Millisecond, Kinds: []jobs.Kind{{
-		Name: jobs.KindNotify,
-		Work: func(ctx context.Context, run jobs.Run) error {
-			var args jobs.NotifyArgs
-			if err := run.Decode(&args); err != nil {
-				return err
-			}
-			ev, err := n.FindEvent(ctx, args.EventID)
-			if err == nil {
-				told <- ev
-			}
-			return err
-		},
-	}}})
+	events, err := n.UndispatchedEvents(t.Context(), 100)
 	must(t, err)
-	t.Cleanup(func() { stop(context.Background()) })
-	return told
-}
-
-func nextEvent(t *testing.T, told <-chan *buycard.Event) *buycard.Event {
-	t.Helper()
-	select {
-	case ev := <-told:
-		return ev
-	case <-time.After(20 * time.Second):
-		t.Fatal("no event was told")
-		return nil
+	dispatched, err := n.DispatchEvents(t.Context(), events, nil)
+	must(t, err)
+	if dispatched != len(events) {
+		t.Fatalf("%d of %d events dispatched", dispatched, len(events))
 	}
+	return events
 }
 
-// testOrderEvents: each change of an order commits with its event and
-// the job that tells of it, worked once: paid (a replayed payment tells
-// nothing more), refunded with the amount, canceled.
+// relayOne relays and wants one event.
+func relayOne(t *testing.T, n Notifier) *buycard.Event {
+	t.Helper()
+	events := relay(t, n)
+	if len(events) != 1 {
+		t.Fatalf("%d events recorded, want 1: %v", len(events), eventTypes(events))
+	}
+	return events[0]
+}
+
+func eventTypes(events []*buycard.Event) []buycard.EventType {
+	types := make([]buycard.EventType, len(events))
+	for i, ev := range events {
+		types[i] = ev.Type
+	}
+	return types
+}
+
+// testOrderEvents: each change of an order commits with its event,
+// dispatched once: paid (a replayed payment records nothing more),
+// refunded with the amount, canceled.
 func testOrderEvents(t *testing.T, s Store) {
 	ctx := t.Context()
 	n := notifier(t, s)
-	told := startNotified(t, n)
 	f := Seed(t, s)
 	o := openOrder(t, s, f, 0, 2)
 	paid := event(o, buycard.PaymentSucceeded)
 	applyEvent(t, s, paid)
-	ev := nextEvent(t, told)
+	ev := relayOne(t, n)
 	var data buycard.OrderEventData
 	must(t, json.Unmarshal(ev.Data, &data))
 	if ev.Type != buycard.EventOrderPaid || ev.OrderID != o.ID || ev.PartyKind != buycard.PartyMerchant || ev.PartyID != f.Merchant.ID ||
@@ -85,20 +83,18 @@ func testOrderEvents(t *testing.T, s Store) {
 	}
 	applyEvent(t, s, paid) // replayed: no second event
 	applyEvent(t, s, moneyEvent(o, buycard.PaymentRefunded, "re_events", 1000))
-	if ev := nextEvent(t, told); ev.Type != buycard.EventOrderRefunded {
+	if ev := relayOne(t, n); ev.Type != buycard.EventOrderRefunded {
 		t.Fatalf("after a replay and a refund, %s was told, want %s", ev.Type, buycard.EventOrderRefunded)
 	} else if must(t, json.Unmarshal(ev.Data, &data)); data.Refund == nil || data.Refund.Amount != 1000 {
 		t.Errorf("refund event data %s, want a refund of 1000", ev.Data)
 	}
 	pending := openOrder(t, s, f, 0, 1)
 	must(t, s.CancelOrder(ctx, pending.ID))
-	if ev := nextEvent(t, told); ev.Type != buycard.EventOrderCanceled || ev.OrderID != pending.ID {
-		t.Fatalf("after a cancel, %s of %s was told", ev.Type, ev.OrderID)
+	if ev := relayOne(t, n); ev.Type != buycard.EventOrderCanceled || ev.OrderID != pending.ID {
+		t.Fatalf("after a cancel, %s of %s was recorded", ev.Type, ev.OrderID)
 	}
-	select {
-	case ev := <-told:
-		t.Errorf("one event too many: %s", ev.Type)
-	default:
+	if events := relay(t, n); len(events) != 0 {
+		t.Errorf("events dispatched twice: %v", eventTypes(events))
 	}
 }
 
@@ -141,8 +137,9 @@ func newEndpoint(merchantID string) *buycard.WebhookEndpoint {
 		Secret: "whsec_dGVzdA=="}
 }
 
-// testWebhookDeliveries: an event's fan-out creates one delivery per
-// enabled endpoint subscribed to its type, once however often it runs;
+// testWebhookDeliveries: an event's dispatch creates one delivery per
+// enabled endpoint subscribed to its type, once however many relays
+// dispatch it at once;
 // attempts record their outcome, and an endpoint failing for
 // buycard.WebhookDisableAfter is disabled; resends and test events reach
 // one endpoint; old events go with their deliveries.
@@ -162,16 +159,39 @@ func testWebhookDeliveries(t *testing.T, s Store) {
 	})
 	must(t, err)
 
-	told := startNotified(t, n)
-	applyEvent(t, s, event(openOrder(t, s, f, 0, 1), buycard.PaymentSucceeded))
-	ev := nextEvent(t, told)
-	// Dispatched twice, as a fan-out run again after a crash would be.
-	for range 2 {
-		must(t, n.DispatchEvent(ctx, ev, nil))
+	const orders = 3
+	for range orders {
+		applyEvent(t, s, event(openOrder(t, s, f, 0, 1), buycard.PaymentSucceeded))
+	}
+	events, err := n.UndispatchedEvents(ctx, 100)
+	if err != nil || len(events) != orders {
+		t.Fatalf("%d events recorded, %v; want %d", len(events), err, orders)
+	}
+	// Three relays dispatch the same events at once, as relays on
+	// several nodes may.
+	var wg sync.WaitGroup
+	var dispatched atomic.Int64
+	for range 3 {
+		wg.Go(func() {
+			n, err := n.DispatchEvents(ctx, events, nil)
+			if err != nil {
+				t.Error(err)
+			}
+			dispatched.Add(int64(n))
+		})
+	}
+	wg.Wait()
+	if dispatched.Load() != orders {
+		t.Fatalf("%d dispatches of %d events", dispatched.Load(), orders)
 	}
 	list, err := n.WebhookDeliveries(ctx, buycard.PartyMerchant, f.Merchant.ID, subscribed.ID, 10)
-	if err != nil || len(list) != 1 || list[0].EventID != ev.ID || list[0].Status != buycard.DeliveryPending {
-		t.Fatalf("deliveries to the subscribed endpoint: %+v, %v; want one of %s, pending", list, err, ev.ID)
+	if err != nil || len(list) != orders || list[0].Status != buycard.DeliveryPending {
+		t.Fatalf("deliveries to the subscribed endpoint: %+v, %v; want %d, pending", list, err, orders)
+	}
+	for _, d := range list {
+		if !slices.ContainsFunc(events, func(ev *buycard.Event) bool { return ev.ID == d.EventID }) {
+			t.Errorf("delivery of event %s, not one of the orders'", d.EventID)
+		}
 	}
 	for _, e := range []*buycard.WebhookEndpoint{other, off} {
 		if list, _ := n.WebhookDeliveries(ctx, buycard.PartyMerchant, f.Merchant.ID, e.ID, 10); len(list) != 0 {
@@ -182,6 +202,9 @@ func testWebhookDeliveries(t *testing.T, s Store) {
 	must(t, err)
 	if test.Status != buycard.DeliveryPending || test.EventType != buycard.EventTest || test.EndpointID != other.ID {
 		t.Errorf("test delivery %+v", test)
+	}
+	if left := relay(t, n); len(left) != 0 {
+		t.Errorf("the test event was relayed: %v", eventTypes(left))
 	}
 	attempts(t, n, subscribed, list[0])
 }
@@ -235,27 +258,23 @@ func attempts(t *testing.T, n Notifier, e *buycard.WebhookEndpoint, d *buycard.W
 // lets the next fall tell again.
 func testLowStock(t *testing.T, s Store) {
 	ctx := t.Context()
-	told := startNotified(t, notifier(t, s))
+	n := notifier(t, s)
 	f := Seed(t, s) // A4: 3 in stock
 	var lows []*buycard.Event
-	// pay pays an order of one unit of variant and waits for its
-	// order.paid, keeping the low-stock events told meanwhile.
+	// pay pays an order of one unit of variant, keeping the low-stock
+	// events recorded with its order.paid.
 	pay := func(variant int) {
 		applyEvent(t, s, event(openOrder(t, s, f, variant, 1), buycard.PaymentSucceeded))
-		for ev := nextEvent(t, told); ev.Type != buycard.EventOrderPaid; ev = nextEvent(t, told) {
-			lows = append(lows, ev)
+		for _, ev := range relay(t, n) {
+			if ev.Type != buycard.EventOrderPaid {
+				lows = append(lows, ev)
+			}
 		}
 	}
-	// wantLows waits until n low-stock events were told in all.
 	wantLows := func(n int) {
 		t.Helper()
-		for len(lows) < n {
-			lows = append(lows, nextEvent(t, told))
-		}
-		select {
-		case ev := <-told:
-			t.Fatalf("told %s %s, want %d low-stock events in all", ev.Type, ev.Data, n)
-		case <-time.After(200 * time.Millisecond): // the queue polls every 20 ms
+		if len(lows) != n {
+			t.Fatalf("%d low-stock events in all, want %d", len(lows), n)
 		}
 	}
 	pay(1)
