@@ -66,7 +66,8 @@ func eventTypes(events []*buycard.Event) []buycard.EventType {
 
 // testOrderEvents: each change of an order commits with its event,
 // dispatched once: paid (a replayed payment records nothing more),
-// refunded with the amount, canceled.
+// refunded with the amount, canceled; the cleanup of old events keeps
+// those not dispatched yet.
 func testOrderEvents(t *testing.T, s Store) {
 	ctx := t.Context()
 	n := notifier(t, s)
@@ -90,6 +91,10 @@ func testOrderEvents(t *testing.T, s Store) {
 	}
 	pending := openOrder(t, s, f, 0, 1)
 	must(t, s.CancelOrder(ctx, pending.ID))
+	// The cleanup deletes the dispatched events, never one that waits.
+	if deleted, err := n.DeleteOldEvents(ctx, time.Now().Add(time.Hour)); err != nil || deleted != 2 {
+		t.Fatalf("cleanup deleted %d events, %v; want the 2 dispatched", deleted, err)
+	}
 	if ev := relayOne(t, n); ev.Type != buycard.EventOrderCanceled || ev.OrderID != pending.ID {
 		t.Fatalf("after a cancel, %s of %s was recorded", ev.Type, ev.OrderID)
 	}
