@@ -308,7 +308,11 @@ func TestConsoleAdmin(t *testing.T) {
 	if nav := navLabels(t, tb); !strings.Contains(nav, "Merchants") || strings.Contains(nav, "Products") {
 		t.Errorf("admin navigation = %q", nav)
 	}
-	visitConsole(t, tb, "/console", `document.querySelector('main').textContent.includes('Ledger') && !document.querySelector('main .cs-loading')`)
+	// The overview: the ledger, and the job queue with the events that
+	// wait for the relay.
+	visitConsole(t, tb, "/console", `document.querySelector('main').textContent.includes('Ledger') && `+
+		`document.querySelector('main').textContent.includes('Events to relay') && !document.querySelector('main .cs-loading')`)
+	screenshot(t, tb.ctx, "console-admin.png")
 	visitConsole(t, tb, "/console/admin/merchants", `document.querySelector('main').textContent.includes('Northwind')`)
 	visitConsole(t, tb, "/console/admin/publishers", `document.querySelector('main').textContent.includes('Daily')`)
 	visitConsole(t, tb, "/console/admin/settings", `!!document.getElementById('fee-percent') && document.getElementById('fee-percent').value !== ''`)
