@@ -49,7 +49,9 @@ func Launch(bin, dir string) (s *Server, stop func(), err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cmd := exec.Command(bin, "--smtp", smtpAddr, "--listen", httpAddr,
+	// --max 0: Mailpit keeps every message (it prunes all but the newest
+	// 500 every minute by default), so that counts only grow.
+	cmd := exec.Command(bin, "--smtp", smtpAddr, "--listen", httpAddr, "--max", "0",
 		"--smtp-auth-accept-any", "--smtp-auth-allow-insecure", "--database", filepath.Join(dir, "mailpit.db"))
 	logs := new(testenv.Output)
 	cmd.Stdout, cmd.Stderr = logs, logs
