@@ -20,6 +20,10 @@ const (
 	// archived, or it is physical and ships nowhere in its currency
 	// (Product.ShipsNowhere).
 	Unavailable Availability = "unavailable"
+	// NotHere: the page showing the card is on a site the widget's
+	// allowed domains leave out (Card.OffSite), so its checkout would not
+	// open there.
+	NotHere Availability = "not_here"
 )
 
 // Card is everything needed to render a widget: the widget, its product
@@ -28,11 +32,16 @@ type Card struct {
 	Widget   Widget   `json:"widget"`
 	Product  Product  `json:"product"`
 	Merchant Merchant `json:"merchant"`
+	// OffSite is set, for one request, when the page that shows the card
+	// is on a site the widget does not allow (Widget.AllowsSite).
+	OffSite bool `json:"-"`
 }
 
 // Availability tells whether the card is buyable now.
 func (c *Card) Availability() Availability {
 	switch {
+	case c.OffSite:
+		return NotHere
 	case !c.Merchant.ChargesEnabled, c.Product.ArchivedAt != nil, c.Product.ShipsNowhere:
 		return Unavailable
 	case c.Product.InStock():

@@ -2,6 +2,7 @@ package buycard
 
 import (
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -244,6 +245,36 @@ func (w *Widget) FrameAncestors(loopbackHTTP bool) string {
 		}
 	}
 	return strings.Join(sources, " ")
+}
+
+// AllowsSite reports whether a page of origin (scheme://host[:port], as
+// a browser's Origin header names it) may show the widget: whether
+// FrameAncestors lets that page frame its checkout. An empty origin, a
+// request no browser page made, is allowed: only a page can be refused.
+func (w *Widget) AllowsSite(origin string, loopbackHTTP bool) bool {
+	if len(w.AllowedDomains) == 0 || origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	for _, d := range w.AllowedDomains {
+		d = strings.ToLower(d)
+		matches := host == d
+		if rest, ok := strings.CutPrefix(d, "*."); ok {
+			matches = strings.HasSuffix(host, "."+rest) // CSP's *. matches subdomains only
+		}
+		switch {
+		case !matches:
+		case u.Scheme == "https":
+			return true
+		case u.Scheme == "http" && loopbackHTTP && (d == "localhost" || d == "127.0.0.1"):
+			return true
+		}
+	}
+	return false
 }
 
 // Validate checks w as every store checks it in CatalogService.CreateWidget.

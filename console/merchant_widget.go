@@ -264,7 +264,7 @@ func (p *widgetDesigner) renderForm() app.UI {
 			Hint: "What the publisher earns of each sale, with up to two decimals, such as 7.50."},
 			func(_ app.Context, v string) { f.Share = v }),
 		ui.TextInput(ui.Field{ID: "w-domains", Label: "Allowed publisher domains", Type: "textarea", Value: f.Domains,
-			Hint: "One per line, such as example.com or *.example.com. Leave empty to let any site embed the card."},
+			Hint: "One per line, such as example.com (over https) or *.example.com (its subdomains). On other sites the card reads \"Not available on this site\". Leave empty to let any site embed the card."},
 			func(_ app.Context, v string) { f.Domains = v }),
 		ui.RadioGroup("w-mode", "Checkout", f.CheckoutMode, []ui.Option{
 			{Value: buycard.CheckoutOverlay, Label: "Overlay on the publisher's page"}, {Value: buycard.CheckoutPopup, Label: "Pop-up window"},

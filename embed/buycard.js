@@ -164,12 +164,13 @@
   w.addEventListener("pagehide", send);
 
   // ---- Overlay ----
-  let host, dialog, frame, ready = false, loading = false, frameKey, opener, scroll, win, pop;
+  // ours: the frame's page said it is the checkout (not a browser's error page).
+  let host, dialog, frame, ready = false, loading = false, ours = false, frameKey, opener, scroll, win, pop;
   const src = (widget, token, page = "") => `${HOST}/checkout/${widget}${page}?t=${enc(token)}&o=${enc(location.origin)}&lang=${enc(LANG)}`;
   const OVERLAY_CSS = ":host{display:contents!important}" +
     "dialog{box-sizing:border-box;width:calc(100% - 32px);max-width:460px;height:min(720px,calc(100vh - 32px));" +
     "height:min(720px,calc(100dvh - 32px));max-height:none;margin:auto;padding:0;border:0;border-radius:12px;" +
-    "overflow:hidden;background:#fff;box-shadow:0 24px 64px #0006;overscroll-behavior:contain}" +
+    "overflow:hidden;background:#fff;box-shadow:0 24px 64px #0006;overscroll-behavior:contain;outline:0}" +
     "dialog::backdrop{background:#0f1219b3}" +
     "iframe{display:block;width:100%;height:100%;border:0;outline:0}" +
     "@media(max-width:520px){dialog{width:100%;max-width:none;height:100%;border-radius:0}}";
@@ -189,6 +190,11 @@
     dialog = d.createElement("dialog");
     dialog.className = "bc-dialog";
     dialog.setAttribute("aria-label", "Checkout");
+    // The dialog, not the frame, takes focus until the checkout says it
+    // loaded: keys sent to a page that failed to load (refused, offline)
+    // never reach this one, and Esc must still close.
+    dialog.autofocus = true;
+    dialog.tabIndex = -1;
     frame = d.createElement("iframe");
     frame.allow = "payment";
     frame.title = "Checkout";
@@ -201,15 +207,7 @@
       close();
     });
     dialog.addEventListener("close", closed);
-    // Focus given to the frame before its page loaded does not reach that
-    // page; hand it over again once it has.
-    frame.addEventListener("load", () => {
-      loading = false;
-      if (dialog.open) {
-        frame.blur();
-        frame.focus();
-      }
-    });
+    frame.addEventListener("load", () => (loading = false));
     dialog.addEventListener("click", (e) => {
       const b = frame.getBoundingClientRect(), x = e.clientX, y = e.clientY;
       if (e.target === dialog && (x < b.left || x > b.right || y < b.top || y > b.bottom)) close();
@@ -231,7 +229,7 @@
       frameKey = key;
       frame.src = src(widget, token);
       // The page being replaced may still announce "ready": ignore it until the new page has loaded.
-      ready = false;
+      ready = ours = false;
       loading = true;
     }
   };
@@ -250,7 +248,7 @@
       html.setAttribute(LOCK, "");
       dialog.showModal();
     }
-    frame.focus();
+    (ours ? frame : dialog).focus();
   };
 
   const close = () => dialog?.open && dialog.close();
@@ -291,6 +289,8 @@
     if (e.origin !== HOST || !(fromFrame || e.source === win) || m?.bc !== 1) return;
     const c = fromFrame ? opener?.c : pop;
     if (m.type === "ready") fromFrame && (ready = !loading);
+    // The checkout's page script runs: hand it the focus.
+    else if (m.type === "page") fromFrame && ((ours = true), dialog.open && (frame.blur(), frame.focus()));
     else if (m.type === "close") fromFrame && close();
     else if (m.type === "purchase" && c) {
       const detail = { widget: c.widget, order: order(m.order) };

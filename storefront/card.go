@@ -105,6 +105,8 @@ func availabilityNoteIn(a buycard.Availability, heldUntil *time.Time, words card
 		return words.soldOut
 	case buycard.Held:
 		return fmt.Sprintf(words.held, checkBackMinutes(heldUntil))
+	case buycard.NotHere:
+		return words.notHere
 	}
 	return words.unavailable
 }
@@ -133,26 +135,27 @@ func checkBackMinutes(heldUntil *time.Time) int {
 type cardWords struct {
 	buy, from, soldOut, unavailable string // from has a %s for the price
 	held, backIn                    string // have a %d for the minutes to wait
+	notHere                         string
 }
 
 // cardTranslations are the card's words by language; others read English.
 var cardTranslations = map[string]cardWords{
 	"en": {"Buy", "From %s", "Sold out", "Not available right now",
-		"All held in other checkouts. Check back in %d min.", "Back in %d min"},
+		"All held in other checkouts. Check back in %d min.", "Back in %d min", "Not available on this site"},
 	"fr": {"Acheter", "À partir de %s", "Épuisé", "Indisponible pour le moment",
-		"Tout est réservé dans d'autres paniers. Revenez dans %d min.", "Retour dans %d min"},
+		"Tout est réservé dans d'autres paniers. Revenez dans %d min.", "Retour dans %d min", "Indisponible sur ce site"},
 	"de": {"Kaufen", "Ab %s", "Ausverkauft", "Derzeit nicht verfügbar",
-		"Alles in anderen Bestellungen reserviert. Schauen Sie in %d Min. wieder vorbei.", "Zurück in %d Min."},
+		"Alles in anderen Bestellungen reserviert. Schauen Sie in %d Min. wieder vorbei.", "Zurück in %d Min.", "Auf dieser Website nicht verfügbar"},
 	"es": {"Comprar", "Desde %s", "Agotado", "No disponible por ahora",
-		"Todo reservado en otras compras. Vuelve en %d min.", "Vuelve en %d min"},
+		"Todo reservado en otras compras. Vuelve en %d min.", "Vuelve en %d min", "No disponible en este sitio"},
 	"it": {"Acquista", "Da %s", "Esaurito", "Non disponibile al momento",
-		"Tutto riservato in altri acquisti. Riprova tra %d min.", "Torna tra %d min"},
+		"Tutto riservato in altri acquisti. Riprova tra %d min.", "Torna tra %d min", "Non disponibile su questo sito"},
 	"nl": {"Kopen", "Vanaf %s", "Uitverkocht", "Momenteel niet beschikbaar",
-		"Alles gereserveerd in andere bestellingen. Kijk over %d min. opnieuw.", "Terug over %d min"},
+		"Alles gereserveerd in andere bestellingen. Kijk over %d min. opnieuw.", "Terug over %d min", "Niet beschikbaar op deze site"},
 	"pt": {"Comprar", "A partir de %s", "Esgotado", "Indisponível no momento",
-		"Tudo reservado em outras compras. Volte em %d min.", "Volta em %d min"},
+		"Tudo reservado em outras compras. Volte em %d min.", "Volta em %d min", "Indisponível neste site"},
 	"ja": {"購入", "%sから", "売り切れ", "現在ご購入いただけません",
-		"ほかのお客様が購入手続き中です。%d分後にもう一度ご確認ください。", "%d分後に再開"},
+		"ほかのお客様が購入手続き中です。%d分後にもう一度ご確認ください。", "%d分後に再開", "このサイトではご購入いただけません"},
 }
 
 // cardWordsFor returns the words for lang's language, or English.

@@ -59,6 +59,8 @@ func TestCardAvailability(t *testing.T) {
 	held.Product.Variants[0].HeldUntil = &heldUntil
 	heldFR := *held
 	heldFR.Widget.Locale = "fr"
+	offSite := testCard()
+	offSite.OffSite = true
 
 	tests := []struct {
 		name     string
@@ -72,6 +74,7 @@ func TestCardAvailability(t *testing.T) {
 		{"unavailable", unavailable, "unavailable", "Not available right now", true},
 		{"held in checkouts", held, "held", "Back in 3 min", true},
 		{"held, in French", &heldFR, "held", "Retour dans 3 min", true},
+		{"off the widget's allowed sites", offSite, "not_here", "Not available on this site", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,10 +44,13 @@ type cardsJSON struct {
 // getCards serves the data for every card on a publisher page in one
 // response: rendered card HTML, placement token and state per ref.
 // It is public, cross-origin and cacheable, and reused for a few seconds
-// across shoppers (see responseCache).
+// across shoppers (see responseCache). A card whose widget does not
+// allow the page's site (its Origin) says so instead of offering Buy
+// (buycard.NotHere): its checkout would be refused there.
 func (s *Server) getCards(c *fiber.Ctx) error {
 	// Set first so the loader can also read error responses.
 	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+	origin := c.Get(fiber.HeaderOrigin)
 	refs, err := parseCardRefs(c.Query("ids"))
 	if err != nil {
 		return err
@@ -57,9 +60,9 @@ func (s *Server) getCards(c *fiber.Ctx) error {
 		return err
 	}
 	coding := embed.PreferredCoding(c.Get(fiber.HeaderAcceptEncoding))
-	key := "cards\x00" + coding + "\x00" + lang + "\x00" + refKeys(refs)
+	key := "cards\x00" + coding + "\x00" + lang + "\x00" + origin + "\x00" + refKeys(refs)
 	e, err := s.responses.get(key, func() (*embed.Asset, error) {
-		body, err := s.cards(c.UserContext(), refs, lang)
+		body, err := s.cards(c.UserContext(), refs, lang, origin)
 		if err != nil {
 			return nil, err
 		}
@@ -68,10 +71,12 @@ func (s *Server) getCards(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendAsset(c, e.asset, "public, max-age="+strconv.Itoa(s.responses.maxAge(e, s.CardTTL)))
+	err = sendAsset(c, e.asset, "public, max-age="+strconv.Itoa(s.responses.maxAge(e, s.CardTTL)))
+	c.Append(fiber.HeaderVary, fiber.HeaderOrigin)
+	return err
 }
 
-func (s *Server) cards(ctx context.Context, refs []cardRef, lang string) (*cardsJSON, error) {
+func (s *Server) cards(ctx context.Context, refs []cardRef, lang, origin string) (*cardsJSON, error) {
 	found, err := s.Catalog.FindCards(ctx, uniqueWidgetIDs(refs))
 	if err != nil {
 		return nil, err
@@ -91,10 +96,12 @@ func (s *Server) cards(ctx context.Context, refs []cardRef, lang string) (*cards
 		}
 		claims := placementClaims(card, placement, expires)
 		claims.ServedAt = served
+		shown := s.withPublicImage(card) // a copy: the found card may be shared
+		shown.OffSite = origin != s.PublicURL && !card.Widget.AllowsSite(origin, !s.Production)
 		out.Cards[ref.key] = cardJSON{
-			HTML:     storefront.CardHTML(storefront.NewCardView(s.withPublicImage(card), lang)),
+			HTML:     storefront.CardHTML(storefront.NewCardView(shown, lang)),
 			Token:    s.Tokens.SignPlacement(claims),
-			State:    card.Availability(),
+			State:    shown.Availability(),
 			Checkout: popupOnly(card.Widget.CheckoutMode),
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/buycard/buycard"
 )
 
 func TestGetCards(t *testing.T) {
@@ -120,7 +122,7 @@ func TestGetCardsReusedForAFewSeconds(t *testing.T) {
 	if got := again.Header.Get("Cache-Control"); got != "public, max-age=57" {
 		t.Errorf("Cache-Control 3 s after the response was built = %q, want max-age shortened to 57", got)
 	}
-	if got := again.Header.Get("Vary"); got != "Accept-Encoding" {
+	if got := again.Header.Get("Vary"); got != "Accept-Encoding, Origin" {
 		t.Errorf("Vary = %q", got)
 	}
 	ts.now = ts.now.Add(3 * time.Second)
@@ -143,5 +145,50 @@ func TestCardsOfAFullPage(t *testing.T) {
 	resp, body := ts.do(t, "GET", "/v1/cards?lang=en-US&ids="+strings.Join(refs, ","), "", "")
 	if resp.StatusCode != 200 {
 		t.Fatalf("GET /v1/cards with %d long refs = %d: %.200s", len(refs), resp.StatusCode, body)
+	}
+}
+
+// A widget whose allowed domains leave out the page's site (its Origin)
+// is not_here there, with Buy disabled, and buyable on them; responses
+// vary by Origin, and each site's is cached apart.
+func TestGetCardsOffSite(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	card, err := ts.db.FindCard(t.Context(), "wgt_notebook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &buycard.Widget{MerchantID: card.Merchant.ID, ProductID: card.Product.ID, CTA: "Buy", AllowedDomains: []string{"news.example", "*.blog.example"}}
+	if err := ts.db.CreateWidget(t.Context(), w); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ origin, state string }{
+		{"https://news.example", "buyable"},
+		{"https://evil.example", "not_here"},
+		{"https://a.blog.example", "buyable"},
+		{"http://news.example", "not_here"},
+		{"", "buyable"},                      // no page asked
+		{publicURL, "buyable"},               // Buycard's own pages
+		{"https://evil.example", "not_here"}, // from the cache
+	} {
+		var headers []string
+		if tt.origin != "" {
+			headers = []string{"Origin", tt.origin}
+		}
+		resp, body := ts.do(t, "GET", "/v1/cards?ids="+w.ID+",wgt_tee&lang=fr", "", "", headers...)
+		if vary := resp.Header.Get("Vary"); !strings.Contains(vary, "Origin") {
+			t.Errorf("Vary = %q, want Origin", vary)
+		}
+		var got struct {
+			Cards map[string]struct{ HTML, State string }
+		}
+		json.Unmarshal([]byte(body), &got)
+		c := got.Cards[w.ID]
+		if c.State != tt.state || got.Cards["wgt_tee"].State != "buyable" {
+			t.Errorf("from %q: states %s and %s, want %s and buyable", tt.origin, c.State, got.Cards["wgt_tee"].State, tt.state)
+		}
+		if off := tt.state == "not_here"; off != strings.Contains(c.HTML, "Indisponible sur ce site") || off != strings.Contains(c.HTML, "disabled") {
+			t.Errorf("from %q the card reads %s", tt.origin, c.HTML)
+		}
 	}
 }

@@ -27,7 +27,7 @@ import (
 // digitalProduct is a product of a new merchant that delivers a file or
 // keys, and its widget.
 type digitalProduct struct {
-	productID, widgetID string
+	merchantID, productID, widgetID string
 }
 
 // newDigitalProduct stores a merchant that can take payments, a digital
@@ -45,7 +45,7 @@ func newDigitalProduct(t *testing.T, title string) digitalProduct {
 	must(t, h.main.DB.CreateProduct(ctx, p))
 	w := &buycard.Widget{MerchantID: m.ID, ProductID: p.ID, CTA: "Buy"}
 	must(t, h.main.DB.CreateWidget(ctx, w))
-	return digitalProduct{productID: p.ID, widgetID: w.ID}
+	return digitalProduct{merchantID: m.ID, productID: p.ID, widgetID: w.ID}
 }
 
 func must(t *testing.T, err error) {

@@ -38,6 +38,11 @@
   const post = (m) => peer && parentOrigin && peer.postMessage({ bc: 1, ...m }, parentOrigin);
   const close = () => (framed ? post({ type: "close" }) : popup ? window.close() : history.back());
 
+  // Tell the overlay its checkout loaded: it hands this page the focus,
+  // which it keeps on itself until then (a page that failed to load
+  // would swallow Esc).
+  if (framed) post({ type: "page" });
+
   // Esc leaves the overlay; a window of its own stays open.
   d.addEventListener("keydown", (e) => e.key === "Escape" && !popup && !wasm() && close());
   d.addEventListener("click", (e) => {
