@@ -27,6 +27,7 @@ const (
 	msgTitleSuffix // %s is the product title
 
 	// Choose.
+	msgAboutProduct
 	msgOptionSoldOut
 	msgTotal
 	msgContinue
@@ -140,6 +141,7 @@ var english = [msgCount]string{
 
 	msgOptionSoldOut: "This option is sold out.",
 	msgTotal:         "Total",
+	msgAboutProduct:  "About this product",
 	msgContinue:      "Continue",
 
 	msgDetailsTitle:         "Your details",

@@ -582,7 +582,20 @@ func (c *checkout) renderStep() app.UI {
 	case stepFailed:
 		return c.renderFailed()
 	}
-	return el("div", attrs{{"class", "bc-steps"}}, c.renderProduct(), c.renderCurrentStep())
+	return el("div", attrs{{"class", "bc-steps"}}, c.renderProduct(),
+		app.If(c.flow.step == stepChoose && c.flow.offer.Description != "", c.renderAbout),
+		c.renderCurrentStep())
+}
+
+// renderAbout is the product's description, which the merchant's form
+// says the checkout shows: on the first step, folded under the product,
+// so that it never pushes the form out of a phone's overlay.
+func (c *checkout) renderAbout() app.UI {
+	body := []app.UI{textEl("summary", nil, tr(c.flow.lang, msgAboutProduct))}
+	for _, p := range paragraphs(c.flow.offer.Description) {
+		body = append(body, textEl("p", nil, p))
+	}
+	return el("details", attrs{{"class", "bc-about"}}, body...)
 }
 
 func (c *checkout) renderFailed() app.UI {

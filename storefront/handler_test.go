@@ -50,6 +50,32 @@ func TestCheckoutWithoutImage(t *testing.T) {
 	}
 }
 
+// The description the merchant's form says the checkout shows is there,
+// folded under the product on the first step, its paragraphs kept and its
+// markup shown as text.
+func TestCheckoutShowsDescription(t *testing.T) {
+	load := func(context.Context, string, string) (*buycard.Offer, error) {
+		o := testOffer()
+		o.Description = "A5, 192 pages.\n\n<script>alert(1)</script> & hand-stitched."
+		return o, nil
+	}
+	_, page := get(t, load, checkoutPath)
+	page = regexp.MustCompile(`>\s+<`).ReplaceAllString(page, "><") // the prerender indents
+	want := `<details class="bc-about"><summary>About this product</summary><p>A5, 192 pages.</p>` +
+		`<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; hand-stitched.</p></details>`
+	if !strings.Contains(page, want) {
+		t.Errorf("no folded description %s in:\n%s", want, page)
+	}
+	load = func(context.Context, string, string) (*buycard.Offer, error) {
+		o := testOffer()
+		o.Description = ""
+		return o, nil
+	}
+	if _, page := get(t, load, checkoutPath); strings.Contains(page, "bc-about") {
+		t.Error("a product without a description shows an empty one")
+	}
+}
+
 func TestCheckoutPrerender(t *testing.T) {
 	var gotWidget, gotToken string
 	load := func(_ context.Context, widgetID, token string) (*buycard.Offer, error) {

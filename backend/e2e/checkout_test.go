@@ -286,3 +286,31 @@ func orderStatus(t *testing.T, id string) string {
 	queryDB(t, `SELECT status FROM orders WHERE id = ?`, []any{id}, &status)
 	return status
 }
+
+// The checkout shows the product's description, as the merchant's form
+// says: folded under the product on the first step, so that at 390 px
+// the form stays in view; opened, it fits the screen and passes axe.
+func TestCheckoutShowsDescription(t *testing.T) {
+	t.Parallel()
+	axeScript(t)
+	tb := newTab(t)
+	tb.do(chromedp.EmulateViewport(narrowWidth, 844), navigate(demoURL()))
+	tb.renderedCards(demoCards)
+	frame := tb.buy("wgt_notebook")
+	const about = `document.querySelector('details.bc-about')`
+	waitFor(t, frame, about+` && !`+about+`.open`)
+	if got := text(t, frame, "details.bc-about p"); got != "A5, 192 dot-grid pages, vegetable-tanned leather cover that ages with you." {
+		t.Errorf("description = %q", got)
+	}
+	screenshot(t, tb.ctx, "checkout-description-folded-390.png")
+	appReady(t, frame) // the app renders it too
+	if err := chromedp.Do(frame, chromedp.Click(chromedp.CSS("details.bc-about summary"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, frame, about+`.open`)
+	if w := eval[int](t, frame, `document.documentElement.scrollWidth`); w > narrowWidth {
+		t.Errorf("the checkout with its description open is %d px wide at %d", w, narrowWidth)
+	}
+	checkAxe(t, frame, "checkout with its description open")
+	screenshot(t, tb.ctx, "checkout-description-open-390.png")
+}
