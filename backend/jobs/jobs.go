@@ -5,10 +5,10 @@
 // A store inserts jobs in the transaction of the change that causes them
 // (Queue.Insert) — the dispatch of a recorded event (package notify), a
 // webhook resend: they commit with it or not at all, and a node that dies
-// after the commit leaves them for the next worker. Runner works them, retrying failures with backoff, and runs the
-// periodic upkeep; River elects one leader among the nodes to schedule
-// periodic jobs, and each is unique for its period, so several nodes never
-// run one twice.
+// after the commit leaves them for the next worker. Runner works them,
+// retrying failures with backoff, and runs the periodic upkeep; River
+// elects one leader among the nodes to schedule periodic jobs, and each
+// is unique for its period, so several nodes never run one twice.
 package jobs
 
 import (

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -52,7 +51,11 @@ func (m *Main) startJobs(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
-	m.stopJobs = relay(ctx, notifier, min(cmp.Or(m.Config.Jobs.Poll, notify.RelayPoll), notify.RelayPoll), stop)
+	relayPoll := notify.RelayPoll
+	if p := m.Config.Jobs.Poll; p > 0 {
+		relayPoll = min(p, relayPoll) // tests poll faster
+	}
+	m.stopJobs = relay(ctx, notifier, relayPoll, stop)
 	return nil
 }
 

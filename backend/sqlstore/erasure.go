@@ -8,8 +8,9 @@ import (
 
 // Erasing a buyer's personal data (erasure.go at the root): the orders
 // whose buyer has the email, the discount redemptions keyed by the
-// email's hash or made by those orders, and those orders' events. Only columns that hold the
-// buyer's data change, never an amount, so the ledger still verifies.
+// email's hash or made by those orders, and those orders' events. Only
+// columns that hold the buyer's data change, never an amount, so the
+// ledger still verifies.
 
 var _ buycard.ErasureService = (*Store)(nil)
 
