@@ -2,6 +2,7 @@ package buycard
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -74,6 +75,10 @@ type MerchantSettings struct {
 	TaxShipping bool `json:"tax_shipping"`
 	// AskPhone makes the checkout ask the buyer for a phone number.
 	AskPhone bool `json:"ask_phone"`
+	// TwitterHandle is the merchant's X (Twitter) account without the @
+	// ("northwind"), named in its product pages' link previews
+	// (twitter:site); "" when it has none.
+	TwitterHandle string `json:"twitter_handle"`
 	// UpdatedAt is when the merchant last saved them, zero before.
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -99,6 +104,8 @@ func (s *MerchantSettings) Validate() error {
 		return Errorf(EINVALID, "Enter a valid support email address.")
 	case s.OriginCountry != "" && !ValidCountry(s.OriginCountry):
 		return Errorf(EINVALID, "Choose the origin country from the list.")
+	case s.TwitterHandle != "" && !twitterHandle.MatchString(s.TwitterHandle):
+		return Errorf(EINVALID, "An X (Twitter) handle is 1 to 15 letters, digits or underscores, like @northwind.")
 	case !s.TaxMode.Valid():
 		return Errorf(EINVALID, "The tax mode must be none, rates or stripe.")
 	case s.TaxMode == TaxStripe && s.OriginCountry == "":
@@ -111,6 +118,9 @@ func (s *MerchantSettings) Validate() error {
 	}
 	return nil
 }
+
+// twitterHandle is an X (Twitter) user name, without its @.
+var twitterHandle = regexp.MustCompile(`^[A-Za-z0-9_]{1,15}$`)
 
 // isNormalEmail reports whether s is a valid email as NormalizeEmail
 // returns it.
@@ -134,6 +144,7 @@ type MerchantSettingsEdit struct {
 	PricesIncludeTax *bool    `json:"prices_include_tax,omitempty"`
 	TaxShipping      *bool    `json:"tax_shipping,omitempty"`
 	AskPhone         *bool    `json:"ask_phone,omitempty"`
+	TwitterHandle    *string  `json:"twitter_handle,omitempty"`
 }
 
 // Apply returns s after the edit, normalized (text trimmed, the email
@@ -149,6 +160,8 @@ func (e *MerchantSettingsEdit) Apply(s *MerchantSettings) (*MerchantSettings, er
 	set(&next.PricesIncludeTax, e.PricesIncludeTax)
 	set(&next.TaxShipping, e.TaxShipping)
 	set(&next.AskPhone, e.AskPhone)
+	set(&next.TwitterHandle, e.TwitterHandle)
+	next.TwitterHandle = strings.TrimPrefix(strings.TrimSpace(next.TwitterHandle), "@")
 	next.BusinessName, next.TaxID = strings.TrimSpace(next.BusinessName), strings.TrimSpace(next.TaxID)
 	next.RefundPolicy = strings.TrimSpace(next.RefundPolicy)
 	next.OriginCountry = strings.ToUpper(strings.TrimSpace(next.OriginCountry))

@@ -40,14 +40,14 @@ func placeSelect(id, label, value string, options []ui.Option, onChange func(v s
 // settingsForm is the merchant's settings as the form holds them.
 type settingsForm struct {
 	BusinessName, SupportEmail, RefundPolicy, OriginCountry, TaxID string
-	TaxMode                                                        string
+	TaxMode, TwitterHandle                                         string
 	PricesIncludeTax, TaxShipping, AskPhone                        bool
 }
 
 func settingsFormOf(s *buycard.MerchantSettings) settingsForm {
 	return settingsForm{BusinessName: s.BusinessName, SupportEmail: s.SupportEmail, RefundPolicy: s.RefundPolicy,
 		OriginCountry: s.OriginCountry, TaxID: s.TaxID, TaxMode: string(s.TaxMode),
-		PricesIncludeTax: s.PricesIncludeTax, TaxShipping: s.TaxShipping, AskPhone: s.AskPhone}
+		PricesIncludeTax: s.PricesIncludeTax, TaxShipping: s.TaxShipping, AskPhone: s.AskPhone, TwitterHandle: s.TwitterHandle}
 }
 
 // request checks the form and makes the PATCH /v1/merchant/settings body,
@@ -69,7 +69,7 @@ func (f settingsForm) request() (*buycard.MerchantSettingsEdit, map[string]strin
 	}
 	return &buycard.MerchantSettingsEdit{BusinessName: &f.BusinessName, SupportEmail: &f.SupportEmail,
 		RefundPolicy: &f.RefundPolicy, OriginCountry: &f.OriginCountry, TaxID: &f.TaxID, TaxMode: &mode,
-		PricesIncludeTax: &f.PricesIncludeTax, TaxShipping: &f.TaxShipping, AskPhone: &f.AskPhone}, nil
+		PricesIncludeTax: &f.PricesIncludeTax, TaxShipping: &f.TaxShipping, AskPhone: &f.AskPhone, TwitterHandle: &f.TwitterHandle}, nil
 }
 
 // settingsPage is /console/settings: what a merchant configures for the
@@ -144,6 +144,8 @@ func (p *settingsPage) renderForm() app.UI {
 					func(_ app.Context, v string) { f.TaxID = v }),
 			),
 			app.If(p.errs["set-country"] != "", func() app.UI { return app.P().Class("cs-field-error").Text(p.errs["set-country"]) }),
+			ui.TextInput(ui.Field{ID: "set-twitter", Label: "X (Twitter) handle", Value: f.TwitterHandle, MaxLength: 16,
+				Hint: "Named in the previews of your product links, like @northwind."}, func(_ app.Context, v string) { f.TwitterHandle = v }),
 			ui.Checkbox("set-phone", "Ask buyers for a phone number", f.AskPhone, func(_ app.Context, v bool) { f.AskPhone = v }),
 		),
 		app.Section().Class("cs-panel").Aria("labelledby", "set-tax-h").Body(

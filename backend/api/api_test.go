@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -33,7 +34,11 @@ const (
 // costly to compress (brotli 11), so the tests share them.
 var (
 	sharedLoader = sync.OnceValues(func() (*embed.Loader, error) { return embed.NewLoader(storefront.CardCSS) })
-	sharedStatic = sync.OnceValue(func() map[string]*embed.Asset { return api.StaticAssets(storefront.StaticFiles()) })
+	sharedStatic = sync.OnceValue(func() map[string]*embed.Asset {
+		files := storefront.StaticFiles()
+		maps.Copy(files, demo.Files()) // as the server has them: the products' pictures
+		return api.StaticAssets(files)
+	})
 )
 
 // seeded is the demo database, migrated and seeded once; each test server

@@ -13,20 +13,20 @@ import (
 // snippet really running (console/publisher_placement.go).
 const embedPreviewPath = "/embed/preview"
 
-// embedPreviewCSP is the preview page's policy: the loader from this
-// origin, the card's style sheets, product images from anywhere secure,
-// the checkout overlay's frame from this origin, and framing by this
-// origin only (the console). publicOrigin is added to the sources when
-// the page is opened on another origin than PublicURL (development:
-// 127.0.0.1 against localhost), since the snippet loads the loader from
-// PublicURL.
-func embedPreviewCSP(publicOrigin string) string {
+// embedPageCSP is the policy of a page holding a snippet (the preview,
+// the oEmbed card): the loader from this origin, the card's style sheets,
+// product images from anywhere secure, the checkout overlay's frame from
+// this origin, and framing by frameAncestors (the preview: this origin
+// only, the console). publicOrigin is added to the sources when the page
+// is opened on another origin than PublicURL (development: 127.0.0.1
+// against localhost), since the snippet loads the loader from PublicURL.
+func embedPageCSP(publicOrigin, frameAncestors string) string {
 	extra := ""
 	if publicOrigin != "" {
 		extra = " " + publicOrigin
 	}
 	return "default-src 'self'" + extra + "; script-src 'self'" + extra + "; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:" + extra +
-		"; connect-src 'self'" + extra + "; frame-src 'self'" + extra + "; base-uri 'none'; frame-ancestors 'self'"
+		"; connect-src 'self'" + extra + "; frame-src 'self'" + extra + "; base-uri 'none'; frame-ancestors " + frameAncestors
 }
 
 // previewScript is the snippet's script form with the loader's analytics
@@ -43,14 +43,7 @@ func previewScript(script string) string {
 // snippet API checks them; an unknown widget, or a placement that does
 // not show it, is a 404 page.
 func (s *Server) getEmbedPreview(c *fiber.Ctx) error {
-	origin, public := "", s.PublicURL
-	if public == "" {
-		public = c.BaseURL()
-	}
-	if !strings.EqualFold(public, c.BaseURL()) {
-		origin = public
-	}
-	c.Set(fiber.HeaderContentSecurityPolicy, embedPreviewCSP(origin))
+	c.Set(fiber.HeaderContentSecurityPolicy, embedPageCSP(s.otherPublicOrigin(c), "'self'"))
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
@@ -84,6 +77,15 @@ func (s *Server) getEmbedPreview(c *fiber.Ctx) error {
 	snippets := s.Loader.Snippets(s.PublicURL, widgetID, placementID, card.Product.Title)
 	// Script is HTML already, its values escaped by package embed.
 	return c.SendString(previewPage("Preview of "+card.Product.Title+" · Buycard", "Preview", previewScript(snippets.Script)))
+}
+
+// otherPublicOrigin is PublicURL when the request came to another origin
+// (development: 127.0.0.1 against localhost), else "".
+func (s *Server) otherPublicOrigin(c *fiber.Ctx) string {
+	if s.PublicURL == "" || strings.EqualFold(s.PublicURL, c.BaseURL()) {
+		return ""
+	}
+	return s.PublicURL
 }
 
 // previewPage is the preview's document titled docTitle; body is HTML.

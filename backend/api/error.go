@@ -73,6 +73,9 @@ func isAPIRequest(c *fiber.Ctx) bool {
 		return true
 	}
 	path := c.Path()
+	if strings.EqualFold(path, "/oembed") {
+		return true
+	}
 	return len(path) >= 3 && strings.EqualFold(path[:3], "/v1") && (len(path) == 3 || path[3] == '/')
 }
 

@@ -19,7 +19,7 @@ func TestProductPage(t *testing.T) {
 	for _, want := range []string{
 		`<meta property="og:title" content="Leather field notebook">`,
 		`<meta name="twitter:card" content="summary_large_image">`,
-		`<meta property="og:image" content="http://localhost:8080/web/demo/notebook.svg">`,
+		`<meta property="og:image" content="http://localhost:8080/web/demo/notebook.svg.png">`,
 		`"@type":"Product"`, `"price":"24.00"`, `"priceCurrency":"USD"`, `"availability":"https://schema.org/InStock"`,
 		`data-buycard-open="wgt_notebook"`, `href="/checkout/wgt_notebook?t=`,
 	} {

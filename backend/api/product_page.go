@@ -27,19 +27,28 @@ var productPage = template.Must(template.New("product").Parse(`<!doctype html>
 <title>{{.Title}} · {{.Merchant}}</title>
 <meta name="description" content="{{.Description}}">
 <link rel="canonical" href="{{.URL}}">
+<link rel="alternate" type="application/json+oembed" href="{{.OEmbed}}" title="{{.Title}}">
 <meta property="og:type" content="product">
-<meta property="og:url" content="{{.URL}}">
+<meta property="og:url" content="{{.ShareURL}}">
 <meta property="og:title" content="{{.Title}}">
 <meta property="og:description" content="{{.Description}}">
-<meta property="og:image" content="{{.Image}}">
-<meta property="og:site_name" content="{{.Merchant}}">
+{{with .Image}}<meta property="og:image" content="{{.URL}}">
+{{if .Width}}<meta property="og:image:width" content="{{.Width}}">
+<meta property="og:image:height" content="{{.Height}}">
+{{end}}<meta property="og:image:alt" content="{{.Alt}}">
+{{end}}<meta property="og:site_name" content="{{.Merchant}}">
+<meta property="og:availability" content="{{.Availability.OpenGraph}}">
+<meta property="product:availability" content="{{.Availability.Feed}}">
+<meta property="product:condition" content="new">
 <meta property="product:price:amount" content="{{.Amount}}">
 <meta property="product:price:currency" content="{{.Currency}}">
 <meta name="twitter:card" content="summary_large_image">
-<meta name="twitter:title" content="{{.Title}}">
+{{with .TwitterSite}}<meta name="twitter:site" content="@{{.}}">
+{{end}}<meta name="twitter:title" content="{{.Title}}">
 <meta name="twitter:description" content="{{.Description}}">
-<meta name="twitter:image" content="{{.Image}}">
-<link rel="stylesheet" href="/web/product.css">
+{{with .Image}}<meta name="twitter:image" content="{{.URL}}">
+<meta name="twitter:image:alt" content="{{.Alt}}">
+{{end}}<link rel="stylesheet" href="/web/product.css">
 <script type="application/ld+json">{{.JSONLD}}</script>
 <script async src="/buycard.js"></script>
 </head>
@@ -47,9 +56,18 @@ var productPage = template.Must(template.New("product").Parse(`<!doctype html>
 </html>`))
 
 type productPageData struct {
-	Lang, Title, Merchant, Description, URL, Image, Amount, Currency string
-	JSONLD                                                           template.JS
-	Body                                                             template.HTML
+	Lang, Title, Merchant, Description, Amount, Currency string
+	// URL is the page's canonical URL; ShareURL keeps the placement
+	// (?pl=), so that a shared link stays its publisher's.
+	URL, ShareURL, OEmbed string
+	// Image is the picture previews show: a raster one (SVG has a PNG
+	// twin, raster.go); nil without an image.
+	Image        *buycard.Image
+	Availability stock
+	// TwitterSite is the merchant's X handle, without the @.
+	TwitterSite string
+	JSONLD      template.JS
+	Body        template.HTML
 }
 
 // productPageTTL is how long browsers and CDNs may cache a product page.
@@ -80,6 +98,7 @@ func (s *Server) renderProductPage(ctx context.Context, widgetID, placementID, l
 	if err != nil {
 		return nil, err
 	}
+	image := s.previewImage(card)
 	card = s.withPublicImage(card)
 	placement := s.findPlacement(ctx, placementID, card.Widget.ID)
 	token := s.Tokens.SignPlacement(placementClaims(card, placement, s.tokenExpiry()))
@@ -90,11 +109,15 @@ func (s *Server) renderProductPage(ctx context.Context, widgetID, placementID, l
 	if err != nil {
 		return nil, err
 	}
+	shareURL := productURL(s.PublicURL, card.Widget.ID, placement)
 	var page bytes.Buffer
 	err = productPage.Execute(&page, productPageData{
 		Lang: lang, Title: card.Product.Title, Merchant: card.Merchant.Name,
-		Description: card.Product.Description, URL: pageURL, Image: card.Product.Image.URL,
-		Amount: price.Decimal(), Currency: price.Currency,
+		Description: card.Product.Description, URL: pageURL, ShareURL: shareURL,
+		OEmbed: s.PublicURL + "/oembed?format=json&url=" + url.QueryEscape(shareURL),
+		Image:  image, Availability: stock(card.Availability() == buycard.Buyable),
+		TwitterSite: s.twitterSite(ctx, card.Merchant.ID),
+		Amount:      price.Decimal(), Currency: price.Currency,
 		JSONLD: template.JS(jsonLD),
 		Body: template.HTML(storefront.ProductPageHTML(storefront.ProductView{
 			Offer: offer, Lang: lang, PriceText: storefront.PriceText(&card.Product, lang),
@@ -146,12 +169,8 @@ func productJSONLD(card *buycard.Card, pageURL string) (string, error) {
 	seller := map[string]string{"@type": "Organization", "name": card.Merchant.Name}
 	offers := make([]offer, 0, len(p.Variants))
 	for _, v := range p.Variants {
-		availability := "https://schema.org/InStock"
-		if !v.Available(1) || !card.Merchant.ChargesEnabled || card.Product.CheckLicenseKeys(1) != nil {
-			availability = "https://schema.org/OutOfStock"
-		}
 		offers = append(offers, offer{
-			Type: "Offer", Name: v.Name, URL: pageURL, Seller: seller, Availability: availability,
+			Type: "Offer", Name: v.Name, URL: pageURL, Seller: seller, Availability: variantStock(card, &v).SchemaOrg(),
 			Price: buycard.Money{Amount: v.Price, Currency: p.Currency}.Decimal(), Currency: p.Currency,
 		})
 	}

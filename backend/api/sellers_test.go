@@ -73,11 +73,12 @@ func TestSellerSettings(t *testing.T) {
 		t.Errorf("default settings = %+v", set)
 	}
 	call("PATCH", "/v1/merchant/settings", "/v1/merchant/settings", `{"business_name":" Ann's Ceramics ","support_email":"Help@Ann.example",
-		"refund_policy":"30 days.","origin_country":"us","tax_mode":"rates","tax_shipping":true}`, 200, &set)
+		"refund_policy":"30 days.","origin_country":"us","tax_mode":"rates","tax_shipping":true,"twitter_handle":"@AnnCeramics"}`, 200, &set)
 	call("PATCH", "/v1/merchant/settings", "/v1/merchant/settings", `{"tax_mode":"vat"}`, 400, nil)
+	call("PATCH", "/v1/merchant/settings", "/v1/merchant/settings", `{"twitter_handle":"<script>"}`, 400, nil)
 	call("GET", "/v1/merchant/settings", "/v1/merchant/settings", "", 200, &set)
 	if set.BusinessName != "Ann's Ceramics" || set.SupportEmail != "help@ann.example" || set.OriginCountry != "US" ||
-		set.TaxMode != buycard.TaxRates || !set.TaxShipping || set.AskPhone {
+		set.TaxMode != buycard.TaxRates || !set.TaxShipping || set.AskPhone || set.TwitterHandle != "AnnCeramics" {
 		t.Errorf("saved settings = %+v", set)
 	}
 

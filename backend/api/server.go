@@ -218,6 +218,8 @@ type Server struct {
 	codeGuesses *auth.Throttle
 	// fees is the platform fee new orders take (admin.go).
 	fees *platformFees
+	// rasters are the PNG twins of the static SVGs (raster.go).
+	rasters map[string]*rasterImage
 }
 
 // New builds the server and its routes.
@@ -237,6 +239,7 @@ func New(cfg Config, svc Services) *Server {
 	s.responses = newResponseCache(cfg.ResponseCacheTTL, svc.Now)
 	s.limits = limitstore.New(svc.RateLimits, svc.Logger, svc.Now)
 	s.fees = newPlatformFees(svc.Admin, cfg.PlatformFee, svc.Now)
+	s.rasters = newRasters(svc.Static)
 	// The request line and headers must fit fasthttp's read buffer (4 KiB
 	// by default), or fasthttp answers 431 itself: one card-data request
 	// names up to maxCardRefs cards, each up to 89 characters.
@@ -337,6 +340,7 @@ func (s *Server) routes() {
 	})
 
 	s.assetRoutes()
+	s.rasterRoutes()
 	if len(limits) > 0 {
 		// Before pageRoutes' POST /checkout/:widget/details
 		// (postDetailsForm), which the limiters pass on to.
@@ -350,6 +354,9 @@ func (s *Server) routes() {
 		s.app.Get("/checkout/return", s.getStripeReturn)
 	}
 	s.app.Get(embedPreviewPath, s.getEmbedPreview)
+	s.app.Get(embedCardPath+":widget", s.getEmbedCard)
+	s.app.Get("/oembed", s.getOEmbed)
+	s.feedRoutes()
 	s.orderPageRoutes()
 	s.pageRoutes()
 	s.consoleRoutes()

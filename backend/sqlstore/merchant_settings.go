@@ -27,10 +27,10 @@ func merchantSettings(ctx context.Context, tx Tx, merchantID string) (*buycard.M
 	s := buycard.NewMerchantSettings(merchantID)
 	err := tx.QueryRow(ctx, `
 		SELECT business_name, support_email, refund_policy, origin_country, tax_id, tax_mode,
-			prices_include_tax, tax_shipping, ask_phone, updated_at
+			prices_include_tax, tax_shipping, ask_phone, twitter_handle, updated_at
 		FROM merchant_settings WHERE merchant_id = $1`, merchantID).Scan(
 		&s.BusinessName, &s.SupportEmail, &s.RefundPolicy, &s.OriginCountry, &s.TaxID, &s.TaxMode,
-		&s.PricesIncludeTax, &s.TaxShipping, &s.AskPhone, &s.UpdatedAt)
+		&s.PricesIncludeTax, &s.TaxShipping, &s.AskPhone, &s.TwitterHandle, &s.UpdatedAt)
 	if errors.Is(err, ErrNoRows) {
 		return s, nil
 	}
@@ -50,15 +50,15 @@ func (db *Store) SaveMerchantSettings(ctx context.Context, s *buycard.MerchantSe
 		}
 		_, err := tx.Exec(ctx, `
 			INSERT INTO merchant_settings (merchant_id, business_name, support_email, refund_policy, origin_country,
-				tax_id, tax_mode, prices_include_tax, tax_shipping, ask_phone, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+				tax_id, tax_mode, prices_include_tax, tax_shipping, ask_phone, twitter_handle, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (merchant_id) DO UPDATE SET business_name = excluded.business_name,
 				support_email = excluded.support_email, refund_policy = excluded.refund_policy,
 				origin_country = excluded.origin_country, tax_id = excluded.tax_id, tax_mode = excluded.tax_mode,
 				prices_include_tax = excluded.prices_include_tax, tax_shipping = excluded.tax_shipping,
-				ask_phone = excluded.ask_phone, updated_at = excluded.updated_at`,
+				ask_phone = excluded.ask_phone, twitter_handle = excluded.twitter_handle, updated_at = excluded.updated_at`,
 			s.MerchantID, s.BusinessName, s.SupportEmail, s.RefundPolicy, s.OriginCountry,
-			s.TaxID, s.TaxMode, s.PricesIncludeTax, s.TaxShipping, s.AskPhone, at)
+			s.TaxID, s.TaxMode, s.PricesIncludeTax, s.TaxShipping, s.AskPhone, s.TwitterHandle, at)
 		return err
 	})
 	if err == nil {
