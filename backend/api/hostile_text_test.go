@@ -42,12 +42,13 @@ var markupBreakers = []string{
 
 // merchantPages are the pages that carry merchant text, each rendered
 // through the real server from the store.
-var merchantPages = []string{"card", "product page", "choose", "popup", "details", "pay", "receipt", "order page", "embed preview", "console"}
+var merchantPages = []string{"card", "product page", "choose", "popup", "details", "pay", "receipt", "order page", "embed preview", "console",
+	"oembed", "embed card"}
 
 // TestMerchantTextCannotChangePages stores each hostile string as every
 // piece of merchant text of a product (merchant name, title, description,
 // image and its alt text, variant, option, button label, the settings'
-// business name, support email and refund policy), renders every page that carries it and parses the result as a browser
+// business name, support email, refund policy and X handle), renders every page that carries it and parses the result as a browser
 // would: the element tree, each element with its attribute names, must be
 // exactly the one rendered with harmless text, and the text must come
 // through whole where it is shown. (The design fields, drawn into style
@@ -123,6 +124,13 @@ func renderMerchantPages(t *testing.T, text string) map[string]renderedPage {
 		OrderID: q.Get("order"), ExpiresAt: ts.now.Add(time.Hour)})))
 	get("embed preview", "/embed/preview?widget=wgt_notebook")
 	get("console", "/console/products")
+	get("embed card", "/embed/card/wgt_notebook?pl=plc_feednotebook")
+	var embed struct{ HTML string }
+	_, body = ts.do(t, "GET", "/oembed?url="+url.QueryEscape(publicURL+"/p/wgt_notebook"), "", "")
+	if err := json.Unmarshal([]byte(body), &embed); err != nil {
+		t.Fatalf("oembed: %v: %s", err, body)
+	}
+	pages["oembed"] = embed.HTML
 
 	rendered := map[string]renderedPage{}
 	for name, page := range pages {
@@ -148,8 +156,8 @@ func storeMerchantText(t *testing.T, dbPath, text string) {
 		`UPDATE variants SET name = ?1 WHERE product_id = 'prd_notebook'`,
 		`UPDATE widgets SET cta = ?1 WHERE id = 'wgt_notebook'`,
 		`INSERT INTO merchant_settings (merchant_id, business_name, support_email, refund_policy, origin_country,
-			tax_id, tax_mode, prices_include_tax, tax_shipping, ask_phone, updated_at)
-		 SELECT id, ?1, ?1, ?1, '', '', 'none', 0, 0, 0, created_at FROM merchants WHERE id = 'mer_northwind'`,
+			tax_id, tax_mode, prices_include_tax, tax_shipping, ask_phone, twitter_handle, updated_at)
+		 SELECT id, ?1, ?1, ?1, '', '', 'none', 0, 0, 0, ?1, created_at FROM merchants WHERE id = 'mer_northwind'`,
 	} {
 		if _, err := db.ExecContext(t.Context(), stmt, text); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
@@ -157,13 +165,13 @@ func storeMerchantText(t *testing.T, dbPath, text string) {
 	}
 }
 
-// parsePage parses page as a browser does (a card as a fragment in a
-// <div>) and returns its element tree, one line per element with its
+// parsePage parses page as a browser does (a card and an oEmbed's HTML
+// as a fragment in a <div>) and returns its element tree, one line per element with its
 // depth and attribute names, and the texts it shows.
 func parsePage(t *testing.T, name, page string) renderedPage {
 	t.Helper()
 	var root *html.Node
-	if name == "card" {
+	if name == "card" || name == "oembed" {
 		nodes, err := html.ParseFragment(strings.NewReader(page), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
 		if err != nil {
 			t.Fatal(err)
