@@ -196,5 +196,6 @@ func (p *placementPage) Render() app.UI {
 			),
 		),
 		newFunnelPanel("p", pl.WidgetID, pl.ID),
+		feedsPanel(pl.ID, "This product for your own ads: the feeds' links credit this placement."),
 	)
 }

@@ -20,15 +20,15 @@ import (
 // it, so that its products can run as shopping and dynamic product ads
 // whose links open its /p/ pages.
 //
-//	GET /feeds/{merchant}/google.xml[?pl=plc_…]
-//	GET /feeds/{merchant}/meta.csv[?pl=plc_…]
+//	GET /feeds/{merchant}/google.xml   GET /feeds/{merchant}/meta.csv
+//	GET /feeds/{placement}/google.xml  GET /feeds/{placement}/meta.csv
 //
 // The feeds are public, like the /p/ pages they describe: a merchant's
 // feed holds the widgets it opened to publishers (the catalog every
 // publisher sees), one item per variant of each product that is on sale
-// from a merchant that can take payments. With ?pl= it holds the
-// placement's widget only, its links carrying ?pl=, so that sales from
-// ads a publisher runs are the publisher's.
+// from a merchant that can take payments. A placement's feed holds its
+// widget, its links carrying ?pl=, so that sales from ads a publisher
+// runs are the publisher's.
 
 var merchantIDPattern = regexp.MustCompile(`^mer_[0-9a-z_]{1,40}$`)
 
@@ -60,22 +60,19 @@ func (s *Server) feedRoutes() {
 	if s.Sellers == nil {
 		return
 	}
-	s.app.Get("/feeds/:merchant/google.xml", s.getGoogleFeed)
-	s.app.Get("/feeds/:merchant/meta.csv", s.getMetaFeed)
+	s.app.Get("/feeds/:owner/google.xml", s.getGoogleFeed)
+	s.app.Get("/feeds/:owner/meta.csv", s.getMetaFeed)
 }
 
 // feedItems are the items of the feed the request names. Errors:
-// ENOTFOUND (merchant, or a placement not showing one of its widgets).
+// ENOTFOUND (merchant or placement).
 func (s *Server) feedItems(c *fiber.Ctx) ([]feedItem, error) {
-	ctx, merchantID := c.UserContext(), c.Params("merchant")
-	if !merchantIDPattern.MatchString(merchantID) {
-		return nil, buycard.Errorf(buycard.ENOTFOUND, "No such merchant.")
-	}
-	settings, err := s.Sellers.MerchantSettings(ctx, merchantID)
+	ctx := c.UserContext()
+	merchantID, widgets, placement, err := s.feedWidgets(ctx, c.Params("owner"))
 	if err != nil {
 		return nil, err
 	}
-	widgets, placement, err := s.feedWidgets(ctx, merchantID, c.Query("pl"))
+	settings, err := s.Sellers.MerchantSettings(ctx, merchantID)
 	if err != nil {
 		return nil, err
 	}
@@ -100,33 +97,35 @@ func (s *Server) feedItems(c *fiber.Ctx) ([]feedItem, error) {
 	return items, nil
 }
 
-// feedWidgets are the ids of the widgets a feed lists, oldest first: the
-// merchant's open ones, or the placement's (pl) widget when it is one of
-// the merchant's.
-func (s *Server) feedWidgets(ctx context.Context, merchantID, pl string) ([]string, *buycard.Placement, error) {
-	widgets, err := s.Catalog.ListWidgets(ctx, merchantID)
-	if err != nil {
-		return nil, nil, err
-	}
-	slices.SortStableFunc(widgets, func(a, b *buycard.Widget) int { return a.CreatedAt.Compare(b.CreatedAt) })
-	var placement *buycard.Placement
-	if pl != "" {
-		ours := slices.ContainsFunc(widgets, func(w *buycard.Widget) bool {
-			placement = s.findPlacement(ctx, placementParam(pl), w.ID)
-			return placement != nil
-		})
-		if !ours {
-			return nil, nil, buycard.Errorf(buycard.ENOTFOUND, "No such placement of this merchant's widgets.")
+// feedWidgets are the merchant and the ids of the widgets the feed of
+// owner lists: a merchant's widgets open to publishers, oldest first, or
+// a placement's widget.
+func (s *Server) feedWidgets(ctx context.Context, owner string) (merchantID string, ids []string, placement *buycard.Placement, err error) {
+	switch {
+	case merchantIDPattern.MatchString(owner):
+		widgets, err := s.Catalog.ListWidgets(ctx, owner)
+		if err != nil {
+			return "", nil, nil, err
 		}
-		return []string{placement.WidgetID}, placement, nil
-	}
-	var ids []string
-	for _, w := range widgets {
-		if !w.ClosedToPublishers {
-			ids = append(ids, w.ID)
+		slices.SortStableFunc(widgets, func(a, b *buycard.Widget) int { return a.CreatedAt.Compare(b.CreatedAt) })
+		for _, w := range widgets {
+			if !w.ClosedToPublishers {
+				ids = append(ids, w.ID)
+			}
 		}
+		return owner, ids, nil, nil
+	case placementIDPattern.MatchString(owner):
+		found, err := s.Publishers.FindPlacements(ctx, []string{owner})
+		if placement = found[owner]; err != nil || placement == nil {
+			return "", nil, nil, stdcmp.Or[error](err, buycard.Errorf(buycard.ENOTFOUND, "No such placement."))
+		}
+		w, err := s.Catalog.FindWidget(ctx, placement.WidgetID)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		return w.MerchantID, []string{w.ID}, placement, nil
 	}
-	return ids, nil, nil
+	return "", nil, nil, buycard.Errorf(buycard.ENOTFOUND, "No such merchant or placement.")
 }
 
 // cardItems are the items of a card's product: one per variant, grouped

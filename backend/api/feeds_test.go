@@ -212,19 +212,19 @@ func TestProductFeeds(t *testing.T) {
 		}
 	}
 
-	placed := ts.googleFeed(t, "/feeds/mer_northwind/google.xml?pl=plc_feedoud")
+	placed := ts.googleFeed(t, "/feeds/plc_feedoud/google.xml")
 	if len(placed.Channel.Items) != 1 || placed.Channel.Items[0].Link != publicURL+"/p/wgt_oud?pl=plc_feedoud" ||
 		placed.Channel.Items[0].Price != "12.500 KWD" {
 		t.Errorf("placement feed = %+v", placed.Channel.Items)
 	}
-	if rows := ts.metaFeed(t, "/feeds/mer_northwind/meta.csv?pl=plc_feedtee"); len(rows) != 4 || rows[0]["link"] != publicURL+"/p/wgt_tee?pl=plc_feedtee" {
+	if rows := ts.metaFeed(t, "/feeds/plc_feedtee/meta.csv"); len(rows) != 4 || rows[0]["link"] != publicURL+"/p/wgt_tee?pl=plc_feedtee" {
 		t.Errorf("placement feed = %v", rows)
 	}
 	if f := ts.googleFeed(t, "/feeds/mer_ateliernova/google.xml"); len(f.Channel.Items) != 0 {
 		t.Errorf("a merchant that cannot take payments lists %d items", len(f.Channel.Items))
 	}
-	for _, path := range []string{"/feeds/mer_nope/google.xml", "/feeds/wgt_notebook/meta.csv", "/feeds/mer_northwind/google.xml?pl=plc_feedmug",
-		"/feeds/mer_northwind/meta.csv?pl=plc_nope", "/feeds/mer_northwind/bing.xml"} {
+	for _, path := range []string{"/feeds/mer_nope/google.xml", "/feeds/wgt_notebook/meta.csv", "/feeds/plc_nope/google.xml",
+		"/feeds/pub_dailyscroll/meta.csv", "/feeds/mer_northwind/bing.xml"} {
 		if resp, body := ts.do(t, "GET", path, "", ""); resp.StatusCode != 404 {
 			t.Errorf("GET %s = %d %s, want 404", path, resp.StatusCode, body)
 		}
