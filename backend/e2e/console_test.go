@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -454,5 +455,31 @@ func TestConsolePhysicalProductNeedsShipping(t *testing.T) {
 		document.getElementById('ship-status')?.textContent.includes('Shoppers cannot buy this product yet') &&
 		document.querySelector('[aria-labelledby=ship-h] a')?.getAttribute('href') === '/console/settings'`)
 	screenshot(t, merchant.ctx, "product-needs-shipping.png")
+	consoleNoErrors(merchant)
+}
+
+// TestConsoleSettingsForSharing: a merchant names its X handle for its
+// links' previews and finds its product feeds' URLs on its settings page;
+// the feed answers.
+func TestConsoleSettingsForSharing(t *testing.T) {
+	t.Parallel()
+	merchant, _ := signUp(t, "merchant", "Ashgrove Pottery")
+	visitConsole(t, merchant, "/console/settings", `!!document.getElementById('set-twitter')`)
+	merchant.do(fill("#set-twitter", "@ashgrove"), clickCSS(`form button[type=submit]`))
+	waitConsole(t, merchant, `document.querySelector('main').textContent.includes('Settings saved.') &&
+		document.getElementById('set-twitter').value === 'ashgrove'`)
+	feed := eval[string](t, merchant.ctx, `document.getElementById('feed-google').value`)
+	if !regexp.MustCompile(`^` + regexp.QuoteMeta(h.host) + `/feeds/mer_[0-9a-z_]+/google\.xml$`).MatchString(feed) {
+		t.Fatalf("the Google feed's URL is %q", feed)
+	}
+	if body := httpBody(t, feed); !strings.Contains(body, `<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">`) {
+		t.Errorf("the feed is not a Google feed:\n%s", body)
+	}
+	if meta := eval[string](t, merchant.ctx, `document.getElementById('feed-meta').value`); meta != strings.TrimSuffix(feed, "google.xml")+"meta.csv" {
+		t.Errorf("the Meta feed's URL is %q", meta)
+	}
+	merchant.do(chromedp.ScrollIntoView(chromedp.CSS("#feeds-h")))
+	screenshot(t, merchant.ctx, "settings-feeds.png")
+	checkAxe(t, merchant.ctx, "console settings with feeds")
 	consoleNoErrors(merchant)
 }
