@@ -379,6 +379,10 @@ func TestConsoleSellEmbedBuy(t *testing.T) {
 	publisher.do(clickCSS(`#snippet-script ~ button`))
 	waitConsole(t, publisher, `document.querySelector('#snippet-script ~ [role=status]').textContent === 'Copied.'`)
 	snippet := eval[string](t, publisher.ctx, `document.getElementById('snippet-script').value`)
+	if feed := eval[string](t, publisher.ctx, `document.getElementById('feed-google').value`); !strings.HasSuffix(feed, "/feeds/"+
+		strings.TrimPrefix(eval[string](t, publisher.ctx, `location.pathname`), "/console/placements/")+"/google.xml") {
+		t.Errorf("the placement's own feed is %q", feed)
+	}
 
 	// The snippet, pasted into the publisher's own page on another origin.
 	h.pages.Store("/kiln-weekly", `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Kiln &amp; Table Weekly</title></head>
