@@ -18,7 +18,8 @@ func testMerchantSettings(t *testing.T, s Store) {
 
 	set := &buycard.MerchantSettings{MerchantID: f.Merchant.ID, BusinessName: "Northwind Ceramics LLC",
 		SupportEmail: "help@northwind.example", RefundPolicy: "Returns within 30 days.\nUnused only.",
-		OriginCountry: "US", TaxID: "EIN 12-3456789", TaxMode: buycard.TaxRates, PricesIncludeTax: true, TaxShipping: true, AskPhone: true}
+		OriginCountry: "US", TaxID: "EIN 12-3456789", TaxMode: buycard.TaxRates, PricesIncludeTax: true, TaxShipping: true, AskPhone: true,
+		TwitterHandle: "northwind_co"}
 	must(t, s.SaveMerchantSettings(ctx, set))
 	if set.UpdatedAt.IsZero() {
 		t.Error("UpdatedAt not set")
@@ -40,6 +41,10 @@ func testMerchantSettings(t *testing.T, s Store) {
 	bad.PricesIncludeTax = true
 	wantError(t, s.SaveMerchantSettings(ctx, &bad), buycard.EINVALID,
 		`Stripe Tax adds tax to your prices: turn off "Prices include tax", or use your own rates.`)
+	bad = *set
+	bad.TwitterHandle = "@northwind"
+	wantError(t, s.SaveMerchantSettings(ctx, &bad), buycard.EINVALID,
+		"An X (Twitter) handle is 1 to 15 letters, digits or underscores, like @northwind.")
 	bad = *set
 	bad.MerchantID = buycard.NewID("mer")
 	if err := s.SaveMerchantSettings(ctx, &bad); buycard.ErrorCode(err) != buycard.ENOTFOUND {
