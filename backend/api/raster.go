@@ -21,8 +21,10 @@ import (
 // link-preview readers ask for.
 const rasterSide = 1200
 
-// rasterImage is the PNG twin of one static SVG.
+// rasterImage is the PNG twin of one static SVG: its size, known without
+// drawing it (pages name it), and the PNG, drawn when first asked for.
 type rasterImage struct {
+	size func() ([2]int, error) // width, height
 	draw func() (*raster.PNG, error)
 }
 
@@ -36,9 +38,13 @@ func newRasters(static map[string]*embed.Asset) map[string]*rasterImage {
 	out := map[string]*rasterImage{}
 	for name, a := range static {
 		if strings.HasSuffix(name, ".svg") {
-			r, _ := drawn.LoadOrStore(a.Hash, &rasterImage{draw: sync.OnceValues(func() (*raster.PNG, error) {
-				return raster.SVG(a.Raw, rasterSide)
-			})})
+			r, _ := drawn.LoadOrStore(a.Hash, &rasterImage{
+				size: sync.OnceValues(func() ([2]int, error) {
+					w, h, err := raster.Size(a.Raw, rasterSide)
+					return [2]int{w, h}, err
+				}),
+				draw: sync.OnceValues(func() (*raster.PNG, error) { return raster.SVG(a.Raw, rasterSide) }),
+			})
 			out[name] = r.(*rasterImage)
 		}
 	}
@@ -62,17 +68,18 @@ func (s *Server) rasterRoutes() {
 	}
 }
 
-// rasterOf is the PNG twin of the image at path (a path on this server,
-// "/web/demo/mug.svg"), or nil when it has none or it cannot be drawn.
-func (s *Server) rasterOf(path string) (url string, p *raster.PNG) {
+// rasterOf is the URL and size of the PNG twin of the image at path (a
+// path on this server, "/web/demo/mug.svg"); ok is false when it has none
+// or it cannot be read.
+func (s *Server) rasterOf(path string) (url string, width, height int, ok bool) {
 	r := s.rasters[strings.TrimPrefix(path, "/web/")]
 	if r == nil || !strings.HasPrefix(path, "/web/") {
-		return "", nil
+		return "", 0, 0, false
 	}
-	p, err := r.draw()
+	size, err := r.size()
 	if err != nil {
-		s.Logger.Error("draw svg", "path", path, "err", err)
-		return "", nil
+		s.Logger.Error("read svg", "path", path, "err", err)
+		return "", 0, 0, false
 	}
-	return s.PublicURL + path + ".png", p
+	return s.PublicURL + path + ".png", size[0], size[1], true
 }

@@ -63,8 +63,8 @@ func (s *Server) previewImage(card *buycard.Card) *buycard.Image {
 	if img.Alt == "" {
 		img.Alt = card.Product.Title
 	}
-	if u, p := s.rasterOf(img.URL); p != nil {
-		img.URL, img.Width, img.Height = u, p.Width, p.Height
+	if u, w, h, ok := s.rasterOf(img.URL); ok {
+		img.URL, img.Width, img.Height = u, w, h
 	} else if img.URL[0] == '/' {
 		img.URL = s.PublicURL + img.URL
 	}

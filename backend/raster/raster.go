@@ -37,26 +37,12 @@ type PNG struct {
 
 // SVG draws svg with its longer side side pixels long (at most MaxSide),
 // keeping its aspect ratio (its viewBox, else its width and height).
+// Drawing takes a while (gradients most: a second and more for 1200
+// pixels on a busy machine), so callers keep what it makes.
 func SVG(svg []byte, side int) (*PNG, error) {
-	if len(svg) > MaxSVGBytes {
-		return nil, fmt.Errorf("svg: %d bytes, at most %d", len(svg), MaxSVGBytes)
-	}
-	if side <= 0 || side > MaxSide {
-		return nil, fmt.Errorf("svg: side %d, want 1 to %d", side, MaxSide)
-	}
-	icon, err := oksvg.ReadIconStream(bytes.NewReader(svg), oksvg.IgnoreErrorMode)
+	icon, w, h, err := read(svg, side)
 	if err != nil {
-		return nil, fmt.Errorf("svg: %w", err)
-	}
-	vw, vh := icon.ViewBox.W, icon.ViewBox.H
-	if !(vw > 0 && vh > 0) || math.IsInf(vw, 0) || math.IsInf(vh, 0) {
-		return nil, errors.New("svg: no size (viewBox, or width and height)")
-	}
-	w, h := side, side
-	if vw > vh {
-		h = max(1, int(math.Round(float64(side)*vh/vw)))
-	} else {
-		w = max(1, int(math.Round(float64(side)*vw/vh)))
+		return nil, err
 	}
 	icon.SetTarget(0, 0, float64(w), float64(h))
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -66,4 +52,35 @@ func SVG(svg []byte, side int) (*PNG, error) {
 		return nil, fmt.Errorf("svg: %w", err)
 	}
 	return &PNG{Data: out.Bytes(), Width: w, Height: h}, nil
+}
+
+// Size is the size SVG would draw svg at, found without drawing it.
+func Size(svg []byte, side int) (width, height int, err error) {
+	_, width, height, err = read(svg, side)
+	return width, height, err
+}
+
+// read parses svg and sizes it for side.
+func read(svg []byte, side int) (_ *oksvg.SvgIcon, w, h int, _ error) {
+	if len(svg) > MaxSVGBytes {
+		return nil, 0, 0, fmt.Errorf("svg: %d bytes, at most %d", len(svg), MaxSVGBytes)
+	}
+	if side <= 0 || side > MaxSide {
+		return nil, 0, 0, fmt.Errorf("svg: side %d, want 1 to %d", side, MaxSide)
+	}
+	icon, err := oksvg.ReadIconStream(bytes.NewReader(svg), oksvg.IgnoreErrorMode)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("svg: %w", err)
+	}
+	vw, vh := icon.ViewBox.W, icon.ViewBox.H
+	if !(vw > 0 && vh > 0) || math.IsInf(vw, 0) || math.IsInf(vh, 0) {
+		return nil, 0, 0, errors.New("svg: no size (viewBox, or width and height)")
+	}
+	w, h = side, side
+	if vw > vh {
+		h = max(1, int(math.Round(float64(side)*vh/vw)))
+	} else {
+		w = max(1, int(math.Round(float64(side)*vw/vh)))
+	}
+	return icon, w, h, nil
 }

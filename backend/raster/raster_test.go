@@ -44,8 +44,9 @@ func TestSVG(t *testing.T) {
 			t.Parallel()
 			got, err := raster.SVG([]byte(tc.svg), tc.side)
 			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				_, _, sizeErr := raster.Size([]byte(tc.svg), tc.side)
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || sizeErr == nil {
+					t.Fatalf("err = %v, Size's %v, want %q", err, sizeErr, tc.wantErr)
 				}
 				return
 			}
@@ -57,8 +58,9 @@ func TestSVG(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := img.Bounds()
-			if b.Dx() != tc.wantW || b.Dy() != tc.wantH || got.Width != tc.wantW || got.Height != tc.wantH {
-				t.Errorf("size %dx%d (said %dx%d), want %dx%d", b.Dx(), b.Dy(), got.Width, got.Height, tc.wantW, tc.wantH)
+			w, h, err := raster.Size([]byte(tc.svg), tc.side)
+			if b.Dx() != tc.wantW || b.Dy() != tc.wantH || got.Width != tc.wantW || got.Height != tc.wantH || w != tc.wantW || h != tc.wantH || err != nil {
+				t.Errorf("size %dx%d (said %dx%d, Size %dx%d %v), want %dx%d", b.Dx(), b.Dy(), got.Width, got.Height, w, h, err, tc.wantW, tc.wantH)
 			}
 			if r, g, _, a := img.At(b.Dx()/2, b.Dy()/2).RGBA(); r>>8 != 255 || g != 0 || a>>8 != 255 {
 				t.Errorf("centre is %v, want opaque red", img.At(b.Dx()/2, b.Dy()/2))
