@@ -12,9 +12,13 @@ import (
 // failure, not a blank on the page. golang.org/x/text/message/catalog
 // would do the same job, but it brings the language tables into the
 // WASM: about 150 KB of brotli against a budget with a few KB to spare
-// (BENCHMARKS.md). For the same reason the texts only the server shows
-// (order page, emails) are translated in catalog_server.go, which the
-// WASM leaves out; the checkout's are in catalog_checkout.go.
+// (BENCHMARKS.md). For the same reason the WASM carries English only: the
+// checkout's texts in the other languages (catalog_checkout.go) reach it
+// in the prerendered page's state, for the page's language alone
+// (pageState.Words), which costs a non-English page about 1.5 KB of
+// brotli where all seven languages would cost the WASM about 12 KB. The
+// texts only the server shows (order page, emails) are in
+// catalog_server.go.
 
 // Message identifies a message of the catalog.
 type Message int
@@ -290,9 +294,13 @@ var english = [msgCount]string{
 }
 
 // translations are the catalog's other languages, by base language
-// subtag ("fr"): catalog_checkout.go fills them, and catalog_server.go
-// adds the server's texts outside the WASM.
+// subtag ("fr"): on the server, catalog_checkout.go and
+// catalog_server.go fill them; in the WASM, the prerendered page's words.
 var translations = map[string]*[msgCount]string{}
+
+// checkoutTranslations are the checkout's texts (catalog_checkout.go),
+// which the prerendered pages hand to the WASM; empty in the WASM.
+var checkoutTranslations = map[string]*[msgCount]string{}
 
 // addTranslations copies the texts of tables into translations.
 func addTranslations(tables map[string]*[msgCount]string) {

@@ -1,10 +1,13 @@
+//go:build !wasm
+
 package storefront
 
 // The checkout's own texts in the card's other languages: the overlay,
-// the details and payment steps, the receipt and the product page. They
-// are compiled into the WASM, so keep them to what the checkout shows.
+// the details and payment steps, the receipt and the product page. Each
+// prerendered checkout page hands its language's to the WASM
+// (pageState.Words), so keep them to what the checkout shows.
 func init() {
-	addTranslations(map[string]*[msgCount]string{
+	checkoutTranslations = map[string]*[msgCount]string{
 		"fr": {
 			msgLoading:              "Chargement…",
 			msgInvalidLink:          "Ce lien de paiement n'est plus valide. Fermez et réessayez.",
@@ -502,5 +505,6 @@ func init() {
 			msgDone:                 "完了",
 			msgOrderPageLink:        "ご注文ページ：配送状況、ダウンロード、販売者へのお問い合わせ。ご注文を再度確認できるよう、リンクを保存してください。",
 		},
-	})
+	}
+	addTranslations(checkoutTranslations)
 }

@@ -226,6 +226,9 @@ func (c *checkout) OnInit() {
 func (c *checkout) resume(p prerenderedState) {
 	s := p.page
 	c.params.parentOrigin, c.params.lang = s.Origin, langOrDefault(s.Lang)
+	if s.Words != nil {
+		addTranslations(map[string]*[msgCount]string{baseLanguage(c.params.lang): s.Words})
+	}
 	c.flow = newFlow(c.params.lang)
 	c.focusID = p.focusID
 	switch {
