@@ -2,6 +2,7 @@ package buycard
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -86,6 +87,11 @@ type Order struct {
 	ShipTo *Address `json:"ship_to,omitempty"`
 	// Fulfillment is the merchant's shipment of a paid physical order.
 	Fulfillment Fulfillment `json:"fulfillment,omitzero"`
+	// Lang is the language the shopper checked out in, which the receipt
+	// email and the order page speak: a base language subtag ("de") the
+	// checkout chose (NewOrder.Lang); "" on orders from before it did
+	// and from tools, which read in English.
+	Lang string `json:"lang,omitempty"`
 
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt time.Time  `json:"expires_at"`
@@ -132,6 +138,10 @@ type NewOrder struct {
 	// requires ShipTo and any other kind refuses one.
 	Buyer  *Buyer
 	ShipTo *Address
+	// Lang is the shopper's language as the checkout chose it from the
+	// languages it speaks (storefront.Language); anything else that is
+	// not a language subtag is dropped.
+	Lang string
 }
 
 // checkBuyer normalises and validates the buyer and ship-to of a new order
@@ -326,12 +336,21 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		HoldNetwork:  n.ClientNetwork,
 		Buyer:        n.Buyer,
 		ShipTo:       n.ShipTo,
+		Lang:         n.lang(),
 	}
 	o.PlatformFeeBPS, o.PlatformFeeFixed = n.PlatformFee.BPS, n.PlatformFee.Fixed[p.Currency]
 	if err := o.setPublisherShare(n.publisherShareBPS(&c.Widget)); err != nil {
 		return nil, nil, err
 	}
 	return o, v, nil
+}
+
+// lang is n.Lang when it is a base language subtag, else "".
+func (n NewOrder) lang() string {
+	if len(n.Lang) < 2 || len(n.Lang) > 3 || strings.Trim(n.Lang, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return ""
+	}
+	return n.Lang
 }
 
 // heldUntil is when the new order's hold ends: HeldUntil, or ExpiresAt

@@ -39,17 +39,12 @@ func NewCardView(card *buycard.Card, lang string) CardView {
 	}
 	words := cardWordsFor(lang)
 	availability := card.Availability()
-	cta := w.CTA
-	if cta == "" || cta == "Buy" {
-		// The default label (the API's too) reads in the card's language.
-		cta = words.buy
-	}
 	return CardView{
 		WidgetID:     w.ID,
 		Merchant:     card.Merchant.Name,
 		Title:        card.Product.Title,
 		Price:        priceText(&card.Product, lang, words),
-		CTA:          cta,
+		CTA:          buyLabel(w.CTA, words),
 		Note:         cardNote(availability, card.Product.HeldUntil(), words),
 		Image:        card.Product.Image,
 		Availability: availability,
@@ -74,10 +69,19 @@ func PreviewCardView(draft buycard.Widget, product buycard.Product, merchantName
 	}, lang)
 }
 
-// PriceText is the product's price as cards show it: "$24.00", or
-// "From $24.00" when its variants have different prices.
+// buyLabel is the merchant's label for the Buy button, or the default
+// one (the API's "Buy" too) in words' language.
+func buyLabel(cta string, words cardWords) string {
+	if cta == "" || cta == "Buy" {
+		return words.buy
+	}
+	return cta
+}
+
+// PriceText is the product's price as cards show it in lang: "$24.00",
+// or "From $24.00" when its variants have different prices.
 func PriceText(p *buycard.Product, lang string) string {
-	return priceText(p, lang, cardTranslations["en"])
+	return priceText(p, lang, cardWordsFor(lang))
 }
 
 func priceText(p *buycard.Product, lang string, words cardWords) string {
@@ -90,14 +94,10 @@ func priceText(p *buycard.Product, lang string, words cardWords) string {
 	return price
 }
 
-// availabilityNote says why something cannot be bought, or "" when it can;
-// heldUntil is when the first hold ends, for a product sold out by holds.
-func availabilityNote(a buycard.Availability, heldUntil *time.Time) string {
-	return availabilityNoteIn(a, heldUntil, cardTranslations["en"])
-}
-
-// availabilityNoteIn is availabilityNote in words' language.
-func availabilityNoteIn(a buycard.Availability, heldUntil *time.Time, words cardWords) string {
+// availabilityNote says why something cannot be bought, in words'
+// language, or "" when it can; heldUntil is when the first hold ends, for
+// a product sold out by holds.
+func availabilityNote(a buycard.Availability, heldUntil *time.Time, words cardWords) string {
 	switch a {
 	case buycard.Buyable:
 		return ""
@@ -111,7 +111,7 @@ func availabilityNoteIn(a buycard.Availability, heldUntil *time.Time, words card
 	return words.unavailable
 }
 
-// cardNote is availabilityNoteIn as a card shows it. A card has room for a
+// cardNote is availabilityNote as a card shows it. A card has room for a
 // word or two beside its Buy button (at 390 px a longer note pushes the
 // title out of the card), so a product held in checkouts only says when
 // to come back; its product page and checkout say why.
@@ -119,7 +119,7 @@ func cardNote(a buycard.Availability, heldUntil *time.Time, words cardWords) str
 	if a == buycard.Held {
 		return fmt.Sprintf(words.backIn, checkBackMinutes(heldUntil))
 	}
-	return availabilityNoteIn(a, heldUntil, words)
+	return availabilityNote(a, heldUntil, words)
 }
 
 // checkBackMinutes is in how many minutes, at least one, the first hold

@@ -5,19 +5,27 @@ import (
 	"strings"
 )
 
-// The checkout's message catalog: every string the checkout shows that
-// neither the merchant nor the API words, keyed by a typed message id, so
-// a translation is a second table and a missing text is a test failure,
-// not a blank on the page. golang.org/x/text/message/catalog would do the
-// same job, but it brings the language tables into the WASM: about 150 KB
-// of brotli against a budget with 31 KB to spare (BENCHMARKS.md).
+// The checkout's message catalog: every string the checkout, its receipt,
+// the product page, the order page and the shopper's emails show that
+// neither the merchant nor the API words, keyed by a typed message id, in
+// the card's languages (cardTranslations), so a missing text is a test
+// failure, not a blank on the page. golang.org/x/text/message/catalog
+// would do the same job, but it brings the language tables into the
+// WASM: about 150 KB of brotli against a budget with a few KB to spare
+// (BENCHMARKS.md). For the same reason the WASM carries English only: the
+// checkout's texts in the other languages (catalog_checkout.go) reach it
+// in the prerendered page's state, for the page's language alone
+// (pageState.Words), which costs a non-English page about 1.5 KB of
+// brotli where all seven languages would cost the WASM about 12 KB. The
+// texts only the server shows (order page, emails) are in
+// catalog_server.go.
 
-// msg identifies a message of the catalog.
-type msg int
+// Message identifies a message of the catalog.
+type Message int
 
 const (
 	// Loading and failures.
-	msgLoading msg = iota
+	msgLoading Message = iota
 	msgInvalidLink
 	msgUnreachable
 	msgUnexpected
@@ -25,6 +33,11 @@ const (
 	msgCheckout
 	msgClose
 	msgTitleSuffix // %s is the product title
+
+	// The product page and the choose step (besides the card's words).
+	msgOption // an offer's option when the merchant named none
+	msgDecreaseQuantity
+	msgIncreaseQuantity
 
 	// Choose.
 	msgAboutProduct
@@ -119,11 +132,33 @@ const (
 	msgOrderKeys
 	msgOrderOversold // %d units
 	msgOrderHelp
-	msgOrderSoldBy     // %s the seller
+	SoldBy             // %s the seller; the emails' footer too
 	msgOrderWriteTo    // before the support email
 	msgOrderWriteAfter // after it; %s the order number
 	msgOrderRefundPolicy
 	msgOrderKeepLink
+	msgDateLayout // a Go time layout for a day: "2 January 2006"
+
+	// The shopper's emails (package notify).
+	MailReceiptSubject // %s the order number, %s the seller
+	MailReceiptTitle
+	MailReceiptLead // %s the seller, %s the order number
+	MailShipTo
+	MailViewOrder
+	MailShippedSubject // %s the order number
+	MailShippedTitle
+	MailShippedLead // %s the seller, %s the order number
+	MailCarrier
+	MailTrackingNumber
+	MailTrackPackage
+	MailRefundSubject // %s the amount, %s the order number
+	MailRefundTitle
+	MailRefundLead // %s the seller, %s the amount, %s the order number
+	MailRefundDelay
+	MailSupport // %s the seller, %s the support address, %s the order number
+	MailKeys
+	MailDownloads
+	MailDownloadsNote
 
 	msgCount // the number of messages; keep last
 )
@@ -138,6 +173,10 @@ var english = [msgCount]string{
 	msgCheckout:    "Checkout",
 	msgClose:       "Close",
 	msgTitleSuffix: "%s · Checkout",
+
+	msgOption:           "Option",
+	msgDecreaseQuantity: "Decrease quantity",
+	msgIncreaseQuantity: "Increase quantity",
 
 	msgOptionSoldOut: "This option is sold out.",
 	msgTotal:         "Total",
@@ -226,20 +265,62 @@ var english = [msgCount]string{
 	msgOrderKeys:            "License keys",
 	msgOrderOversold:        "%d of the units you paid for were sold out when your payment arrived. The seller will deliver them or refund you.",
 	msgOrderHelp:            "Questions about your order?",
-	msgOrderSoldBy:          "Sold by %s.",
+	SoldBy:                  "Sold by %s.",
 	msgOrderWriteTo:         "Write to",
 	msgOrderWriteAfter:      "and give the order number %s.",
 	msgOrderRefundPolicy:    "Refund policy",
 	msgOrderKeepLink:        "Keep this page's link: it is how you find your order again.",
+	msgDateLayout:           "2 January 2006",
+
+	MailReceiptSubject: "Your order %s from %s",
+	MailReceiptTitle:   "Thank you for your order",
+	MailReceiptLead:    "%s has your order %s.",
+	MailShipTo:         "Shipping to",
+	MailViewOrder:      "View your order",
+	MailShippedSubject: "Your order %s is on its way",
+	MailShippedTitle:   "Your order is on its way",
+	MailShippedLead:    "%s sent your order %s.",
+	MailCarrier:        "Carrier",
+	MailTrackingNumber: "Tracking number",
+	MailTrackPackage:   "Track your package",
+	MailRefundSubject:  "Refund of %s for your order %s",
+	MailRefundTitle:    "Your refund",
+	MailRefundLead:     "%s refunded %s of your order %s to the card you paid with.",
+	MailRefundDelay:    "Your bank shows it within 5 to 10 business days.",
+	MailSupport:        "Sold by %s. Questions about your order? Reply to this email or write to %s, and give the order number %s.",
+	MailKeys:           "Your license keys",
+	MailDownloads:      "Your downloads",
+	MailDownloadsNote:  "Download them from your order page.",
 }
 
 // translations are the catalog's other languages, by base language
-// subtag ("fr"); a message missing from one reads in English. Issue 11
-// adds them.
+// subtag ("fr"): on the server, catalog_checkout.go and
+// catalog_server.go fill them; in the WASM, the prerendered page's words.
 var translations = map[string]*[msgCount]string{}
 
-// tr is message m in lang, with args put in as fmt.Sprintf does.
-func tr(lang string, m msg, args ...any) string {
+// checkoutTranslations are the checkout's texts (catalog_checkout.go),
+// which the prerendered pages hand to the WASM; empty in the WASM.
+var checkoutTranslations = map[string]*[msgCount]string{}
+
+// addTranslations copies the texts of tables into translations.
+func addTranslations(tables map[string]*[msgCount]string) {
+	for lang, table := range tables {
+		t := translations[lang]
+		if t == nil {
+			t = new([msgCount]string)
+			translations[lang] = t
+		}
+		for m, text := range table {
+			if text != "" {
+				t[m] = text
+			}
+		}
+	}
+}
+
+// tr is message m in lang, with args put in as fmt.Sprintf does; a
+// message a language lacks reads in English.
+func tr(lang string, m Message, args ...any) string {
 	text := english[m]
 	if table := translations[baseLanguage(lang)]; table != nil && table[m] != "" {
 		text = table[m]
@@ -248,6 +329,32 @@ func tr(lang string, m msg, args ...any) string {
 		return text
 	}
 	return fmt.Sprintf(text, args...)
+}
+
+// Text is message m in lang, for the server's other writers (emails).
+func Text(lang string, m Message, args ...any) string {
+	return tr(lang, m, args...)
+}
+
+// Language is the language the checkout and the card speak to a reader
+// of tag (a BCP 47 tag, or anything at all): its base subtag when tag is
+// a language tag whose language the catalog has ("de" for "de-AT"), else
+// "en". It is what an order remembers, so free text never reaches the
+// store.
+func Language(tag string) string {
+	if base := baseLanguage(tag); langPattern.MatchString(tag) && cardTranslations[base].buy != "" {
+		return base
+	}
+	return "en"
+}
+
+// HTMLLang is the lang attribute of a page written for tag: tag when the
+// catalog speaks its language, else "en", which its words then read in.
+func HTMLLang(tag string) string {
+	if Language(tag) == baseLanguage(tag) {
+		return tag
+	}
+	return "en"
 }
 
 // baseLanguage is the language subtag of a BCP 47 tag, lower case: "pt"

@@ -62,7 +62,7 @@ func parseCheckoutURL(u *url.URL) checkoutParams {
 		page:         page,
 		token:        q.Get("t"),
 		parentOrigin: q.Get("o"),
-		lang:         langOrDefault(q.Get("lang")),
+		lang:         langOrDefault(cmp.Or(q.Get("lang"), browserLanguage())),
 		orderID:      q.Get("order"),
 		orderToken:   q.Get("ot"),
 		clientSecret: q.Get("cs"),
@@ -106,7 +106,7 @@ func (c *checkout) OnPreRender(ctx app.Context) {
 	u := ctx.Page().URL()
 	c.params = parseCheckoutURL(u)
 	c.flow = newFlow(c.params.lang)
-	ctx.Page().SetLang(c.flow.lang)
+	ctx.Page().SetLang(HTMLLang(c.flow.lang))
 	formError := u.Query().Get(FormErrorParam)
 	loaders := loadersOf(u)
 	switch c.params.page {
@@ -226,6 +226,9 @@ func (c *checkout) OnInit() {
 func (c *checkout) resume(p prerenderedState) {
 	s := p.page
 	c.params.parentOrigin, c.params.lang = s.Origin, langOrDefault(s.Lang)
+	if s.Words != nil {
+		addTranslations(map[string]*[msgCount]string{baseLanguage(c.params.lang): s.Words})
+	}
 	c.flow = newFlow(c.params.lang)
 	c.focusID = p.focusID
 	switch {
@@ -299,7 +302,7 @@ func (c *checkout) OnDismount() {
 // open shows the offer the parent page asks for, from the choose step.
 func (c *checkout) open(ctx app.Context, m openMessage) {
 	c.params.widgetID, c.params.token, c.flow.lang = m.Widget, m.Token, m.Lang
-	ctx.Page().SetLang(m.Lang)
+	ctx.Page().SetLang(HTMLLang(m.Lang))
 	c.fetchOffer(ctx)
 }
 
@@ -431,7 +434,7 @@ func (c *checkout) continueToPayment(ctx app.Context) {
 	if !c.flow.begin() {
 		return
 	}
-	r.Origin = c.params.parentOrigin
+	r.Origin, r.Lang = c.params.parentOrigin, c.flow.lang
 	c.request(ctx, func() func(app.Context) {
 		session, err := c.api.startCheckout(r)
 		return func(ctx app.Context) {
@@ -756,7 +759,7 @@ func (c *checkout) renderChoose() app.UI {
 		app.If(len(f.offer.Variants) > 1, func() app.UI {
 			return newVariantPicker(f.offer, f.variantID, f.lang, c.selectVariant)
 		}),
-		newQuantityStepper(f.quantity, f.maxQuantity(), c.setQuantity),
+		newQuantityStepper(f.quantity, f.maxQuantity(), f.lang, c.setQuantity),
 		el("p", attrs{{"class", "bc-total"}, {"aria-live", "polite"}},
 			textEl("span", nil, tr(f.lang, msgTotal)),
 			textEl("span", attrs{{"class", "bc-total-amount"}}, f.totalText()),

@@ -208,7 +208,7 @@ func (d Details) CheckAddress(c buycard.OfferCheckout, lang string) *FieldError 
 	for _, f := range []struct {
 		name, value string
 		text        buycard.TextField
-		empty       msg
+		empty       Message
 	}{
 		{fieldLine1, d.Line1, buycard.AddressLineText, msgEnterLine1},
 		{fieldLine2, d.Line2, buycard.AddressLineText, -1},

@@ -68,7 +68,7 @@ func (s *detailsStep) stepError() string {
 // autocomplete token.
 type textFieldSpec struct {
 	name         string
-	label        msg
+	label        Message
 	kind         string
 	autocomplete string
 }
@@ -145,7 +145,7 @@ func (s *detailsStep) fieldError(name string) bool {
 }
 
 // labelled is field name's control with its label.
-func (s *detailsStep) labelled(name string, label msg, control app.UI) app.UI {
+func (s *detailsStep) labelled(name string, label Message, control app.UI) app.UI {
 	return el("div", attrs{{"class", "bc-field"}}, textEl("label", attrs{{"for", fieldID(name)}}, tr(s.Lang, label)), control)
 }
 

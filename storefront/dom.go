@@ -73,3 +73,13 @@ func leavePage(widgetID string, toProduct bool) {
 	}
 	app.Window().Get("location").Call("assign", "/p/"+widgetID)
 }
+
+// browserLanguage is the browser's language, as the loader reads it for
+// the cards (navigator.language), or "" on the server, where the page's
+// lang parameter comes from Accept-Language instead.
+func browserLanguage() string {
+	if !app.IsClient {
+		return ""
+	}
+	return app.Window().Get("navigator").Get("language").String()
+}

@@ -150,7 +150,7 @@ func (f *flow) totalText() string {
 
 // unavailableReason says why the choice cannot be bought, or "".
 func (f *flow) unavailableReason() string {
-	if note := availabilityNote(f.offer.Availability, f.offer.HeldUntil); note != "" {
+	if note := availabilityNote(f.offer.Availability, f.offer.HeldUntil, cardWordsFor(f.lang)); note != "" {
 		return note
 	}
 	if v := f.variant(); v == nil || v.Available < 1 {

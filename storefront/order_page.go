@@ -87,18 +87,18 @@ func newOrderPageView(p OrderPage) *orderPageView {
 	}
 	breakdown := OrderBreakdown(o, lang)
 	v := &orderPageView{
-		Lang: lang, Seller: seller,
+		Lang: HTMLLang(lang), Seller: seller,
 		Title:   tr(lang, msgOrderPageTitle, o.Number, seller),
 		Heading: tr(lang, msgOrderHeading, o.Number),
 		Status:  orderStatusText(o, lang), StatusClass: string(o.Status),
-		Placed: tr(lang, msgOrderPlaced, placedAt(o).Format("2 January 2006")),
+		Placed: tr(lang, msgOrderPlaced, placedAt(o).Format(tr(lang, msgDateLayout))),
 		Item:   o.ProductTitle,
 		Lines:  breakdown[:len(breakdown)-1], Total: breakdown[len(breakdown)-1],
 		Keys:         p.Keys,
 		SupportEmail: set.SupportEmail, RefundPolicy: set.RefundPolicy,
 		W: orderPageWords{
 			Bought: tr(lang, msgOrderBought), DownloadsTitle: tr(lang, msgOrderDownloads), LinksNote: tr(lang, msgOrderLinksNote),
-			KeysTitle: tr(lang, msgOrderKeys), Help: tr(lang, msgOrderHelp), SoldBy: tr(lang, msgOrderSoldBy, seller),
+			KeysTitle: tr(lang, msgOrderKeys), Help: tr(lang, msgOrderHelp), SoldBy: tr(lang, SoldBy, seller),
 			WriteTo: tr(lang, msgOrderWriteTo), WriteAfter: tr(lang, msgOrderWriteAfter, o.Number),
 			RefundPolicy: tr(lang, msgOrderRefundPolicy), KeepLink: tr(lang, msgOrderKeepLink),
 		},

@@ -10,7 +10,7 @@ const cardNumberID = "bc-card"
 // Test cards of the sandbox provider (docs/contracts.md).
 var testCards = []struct {
 	number  string
-	outcome msg
+	outcome Message
 }{
 	{"4242 4242 4242 4242", msgCardSucceeds},
 	{"4000 0000 0000 0002", msgCardDeclined},

@@ -143,6 +143,10 @@ type pageState struct {
 	VariantID string `json:"variant_id,omitempty"`
 	Quantity  int    `json:"quantity,omitempty"`
 	Quote     *Quote `json:"quote,omitempty"`
+	// Words are the checkout's texts in Lang's language, nil in English:
+	// the WASM speaks the page's language from them rather than carry
+	// every language's texts itself (catalog.go).
+	Words *[msgCount]string `json:"words,omitempty"`
 }
 
 // variantPrices are a variant's unit price and its totals for quantities
@@ -160,7 +164,7 @@ var stepNames = map[step]string{
 func newPageState(p checkoutParams, f *flow) pageState {
 	s := pageState{
 		Widget: p.widgetID, Step: stepNames[f.step], Origin: p.parentOrigin, Lang: f.lang,
-		Error: f.err, ErrorField: f.errField,
+		Error: f.err, ErrorField: f.errField, Words: checkoutTranslations[baseLanguage(f.lang)],
 	}
 	switch f.step {
 	case stepChoose:

@@ -65,12 +65,13 @@ func (p *productPage) renderImage() app.UI {
 
 // renderAction is the Buy link, or the reason there is none.
 func (p *productPage) renderAction() app.UI {
-	if note := availabilityNote(p.Offer.Availability, p.Offer.HeldUntil); note != "" {
+	words := cardWordsFor(p.Lang)
+	if note := availabilityNote(p.Offer.Availability, p.Offer.HeldUntil, words); note != "" {
 		return app.P().Class("bc-note").Text(note)
 	}
 	return app.A().Class("bc-buy").Href(p.CheckoutURL).
 		Attr("data-buycard-open", p.Offer.WidgetID).
-		Text(cmp.Or(p.Offer.CTA, "Buy"))
+		Text(buyLabel(p.Offer.CTA, words))
 }
 
 // paragraphs splits text at blank lines.

@@ -16,22 +16,23 @@ type quantityStepper struct {
 	app.Compo
 	Quantity int
 	Max      int
+	Lang     string
 	OnChange func(ctx app.Context, quantity int)
 }
 
-func newQuantityStepper(quantity, maxQuantity int, onChange func(app.Context, int)) *quantityStepper {
-	return &quantityStepper{Quantity: quantity, Max: maxQuantity, OnChange: onChange}
+func newQuantityStepper(quantity, maxQuantity int, lang string, onChange func(app.Context, int)) *quantityStepper {
+	return &quantityStepper{Quantity: quantity, Max: maxQuantity, Lang: lang, OnChange: onChange}
 }
 
 func (q *quantityStepper) Render() app.UI {
 	return el("div", attrs{{"class", "bc-qty"}},
-		textEl("label", attrs{{"for", quantityID}}, "Quantity"),
+		textEl("label", attrs{{"for", quantityID}}, tr(q.Lang, msgQuantity)),
 		el("div", attrs{{"class", "bc-stepper"}},
-			stepButton("−", "Decrease quantity", q.Quantity <= 1, q.decrease),
+			stepButton("−", tr(q.Lang, msgDecreaseQuantity), q.Quantity <= 1, q.decrease),
 			void("input", attrs{{"type", "number"}, {"id", quantityID}, {"name", "quantity"}, {"inputmode", "numeric"},
 				{"min", "1"}, {"max", strconv.Itoa(q.Max)}, {"value", strconv.Itoa(q.Quantity)}}).
 				OnInput(q.onInput).OnChange(q.onCommit),
-			stepButton("+", "Increase quantity", q.Quantity >= q.Max, q.increase),
+			stepButton("+", tr(q.Lang, msgIncreaseQuantity), q.Quantity >= q.Max, q.increase),
 		),
 	)
 }

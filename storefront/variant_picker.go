@@ -25,7 +25,7 @@ func newVariantPicker(offer *buycard.Offer, selected, lang string, onSelect func
 
 func (p *variantPicker) Render() app.UI {
 	return el("fieldset", attrs{{"class", "bc-variants"}},
-		textEl("legend", nil, cmp.Or(p.Offer.OptionName, "Option")),
+		textEl("legend", nil, cmp.Or(p.Offer.OptionName, tr(p.Lang, msgOption))),
 		app.Range(p.Offer.Variants).Slice(p.renderOption),
 	)
 }
@@ -36,7 +36,7 @@ func (p *variantPicker) renderOption(i int) app.UI {
 		set("checked", v.ID == p.Selected).set("disabled", v.Available < 1)
 	detail := buycard.Money{Amount: v.Price, Currency: p.Offer.Currency}.Format(p.Lang)
 	if v.Available < 1 {
-		detail = "Sold out"
+		detail = cardWordsFor(p.Lang).soldOut
 	}
 	return el("label", attrs{{"class", "bc-option"}},
 		void("input", input).OnChange(p.onChange),

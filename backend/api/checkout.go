@@ -128,6 +128,7 @@ func (s *Server) newOrder(req checkoutRequest, now time.Time) (buycard.NewOrder,
 		ShippingRateID: req.ShippingRateID,
 		DiscountCode:   req.DiscountCode,
 		Sandbox:        s.TestPayments != nil,
+		Lang:           storefront.Language(req.Lang),
 	}, err
 }
 

@@ -59,7 +59,7 @@ func (s *Server) getOrderPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view, err := s.orderPageView(c.UserContext(), claims.OrderID, pageLang(c.Get(fiber.HeaderAcceptLanguage)))
+	view, err := s.orderPageView(c.UserContext(), claims.OrderID, langParam(c), pageLang(c.Get(fiber.HeaderAcceptLanguage)))
 	if err != nil {
 		return err
 	}
@@ -107,11 +107,19 @@ func (s *Server) getDownload(c *fiber.Ctx) error {
 	return nil
 }
 
-// orderPageView gathers what the page shows of order id.
-func (s *Server) orderPageView(ctx context.Context, id, lang string) (*storefront.OrderPage, error) {
+// orderPageView gathers what the page shows of order id, in lang (the
+// page's lang parameter), or when that is "" in the language the order
+// was placed in, or else in browserLang.
+func (s *Server) orderPageView(ctx context.Context, id, lang, browserLang string) (*storefront.OrderPage, error) {
 	o, err := s.Orders.FindOrder(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if lang == "" {
+		lang = o.Lang
+	}
+	if lang == "" {
+		lang = browserLang
 	}
 	card, err := s.Catalog.FindCard(ctx, o.WidgetID)
 	if err != nil {

@@ -117,6 +117,11 @@ func (s *Server) renderCheckout(c *fiber.Ctx, page string, q url.Values, pageErr
 			return pageErr
 		}
 	}
+	if q.Get("lang") == "" {
+		// A link without the loader's lang (a /p/ page's, typed) speaks
+		// the browser's language, as the WASM will (navigator.language).
+		q.Set("lang", requestLang(c))
+	}
 	widgetID := c.Params("widget")
 	card, err := s.Catalog.FindCard(c.UserContext(), widgetID)
 	if err != nil {

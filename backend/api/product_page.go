@@ -78,7 +78,7 @@ const productPageTTL = time.Minute
 // Pages are reused for a few seconds across shoppers (see responseCache).
 func (s *Server) getProductPage(c *fiber.Ctx) error {
 	widgetID, placementID := c.Params("widget"), placementParam(c.Query("pl"))
-	lang := pageLang(c.Get(fiber.HeaderAcceptLanguage))
+	lang := requestLang(c)
 	coding := embed.PreferredCoding(c.Get(fiber.HeaderAcceptEncoding))
 	key := "page\x00" + coding + "\x00" + widgetID + "\x00" + placementID + "\x00" + lang
 	e, err := s.responses.get(key, func() (*embed.Asset, error) {
@@ -112,7 +112,7 @@ func (s *Server) renderProductPage(ctx context.Context, widgetID, placementID, l
 	shareURL := productURL(s.PublicURL, card.Widget.ID, placement)
 	var page bytes.Buffer
 	err = productPage.Execute(&page, productPageData{
-		Lang: lang, Title: card.Product.Title, Merchant: card.Merchant.Name,
+		Lang: storefront.HTMLLang(lang), Title: card.Product.Title, Merchant: card.Merchant.Name,
 		Description: card.Product.Description, URL: pageURL, ShareURL: shareURL,
 		OEmbed: s.PublicURL + "/oembed?format=json&url=" + url.QueryEscape(shareURL),
 		Image:  image, Availability: stock(card.Availability() == buycard.Buyable),
@@ -121,7 +121,7 @@ func (s *Server) renderProductPage(ctx context.Context, widgetID, placementID, l
 		JSONLD: template.JS(jsonLD),
 		Body: template.HTML(storefront.ProductPageHTML(storefront.ProductView{
 			Offer: offer, Lang: lang, PriceText: storefront.PriceText(&card.Product, lang),
-			CheckoutURL: "/checkout/" + card.Widget.ID + "?t=" + url.QueryEscape(token),
+			CheckoutURL: "/checkout/" + card.Widget.ID + "?t=" + url.QueryEscape(token) + "&lang=" + url.QueryEscape(lang),
 		})),
 	})
 	if err != nil {
@@ -181,6 +181,29 @@ func productJSONLD(card *buycard.Card, pageURL string) (string, error) {
 		"offers": offers,
 	})
 	return string(b), err
+}
+
+// requestLang is the language tag a page is written for, as the card's
+// is: its lang parameter when that is a language tag, else the browser's
+// first (Accept-Language), else "en". Its words are the catalog's for
+// the tag's language (English when the catalog lacks it), its prices
+// formatted for the whole tag.
+func requestLang(c *fiber.Ctx) string {
+	if lang := langParam(c); lang != "" {
+		return lang
+	}
+	return pageLang(c.Get(fiber.HeaderAcceptLanguage))
+}
+
+// langParam is the page's lang parameter when it is a language tag, else
+// "".
+func langParam(c *fiber.Ctx) string {
+	if lang := c.Query("lang"); lang != "" {
+		if lang, err := parseLang(lang); err == nil {
+			return lang
+		}
+	}
+	return ""
 }
 
 // pageLang is the first language of an Accept-Language header when it is a

@@ -124,49 +124,51 @@ func (n *Notifier) orderEmail(ctx context.Context, data buycard.OrderEventData) 
 	return &orderEmail{OrderEventData: data, merchant: name, settings: settings, card: card}, nil
 }
 
-// buyerEmail writes the buyer's email m about e.
+// buyerEmail writes the buyer's email m about e, in the language the
+// order was placed in.
 func (n *Notifier) buyerEmail(ctx context.Context, e *orderEmail, m message) (mail.Message, error) {
 	o := e.Order
-	const lang = "en"
-	v := view{Lang: lang, Footer: footer(e, o)}
+	lang := storefront.Language(o.Lang)
+	text := func(m storefront.Message, args ...any) string { return storefront.Text(lang, m, args...) }
+	v := view{Lang: lang, Footer: footer(e, o, lang)}
 	link := n.Tokens.OrderPageURL(n.PublicURL, o.ID, n.Now())
 	switch m {
 	case msgReceipt:
-		v.Subject = fmt.Sprintf("Your order %s from %s", o.Number, e.merchant)
-		v.Title = "Thank you for your order"
-		v.Paragraphs = []string{fmt.Sprintf("%s has your order %s.", e.merchant, o.Number)}
+		v.Subject = text(storefront.MailReceiptSubject, o.Number, e.merchant)
+		v.Title = text(storefront.MailReceiptTitle)
+		v.Paragraphs = []string{text(storefront.MailReceiptLead, e.merchant, o.Number)}
 		v.Item, v.Rows = o.ProductTitle, storefront.OrderBreakdown(o, lang)
 		if err := n.addDelivery(ctx, &v, o); err != nil {
 			return mail.Message{}, err
 		}
 		if o.ShipTo != nil {
-			v.Sections = append(v.Sections, section{Title: "Shipping to", Lines: o.ShipTo.Lines()})
+			v.Sections = append(v.Sections, section{Title: text(storefront.MailShipTo), Lines: o.ShipTo.Lines()})
 		}
-		v.Button = button{Label: "View your order", URL: link}
+		v.Button = button{Label: text(storefront.MailViewOrder), URL: link}
 	case msgShipped:
 		f := o.Fulfillment
-		v.Subject = fmt.Sprintf("Your order %s is on its way", o.Number)
-		v.Title = "Your order is on its way"
-		v.Paragraphs = []string{fmt.Sprintf("%s sent your order %s.", e.merchant, o.Number)}
+		v.Subject = text(storefront.MailShippedSubject, o.Number)
+		v.Title = text(storefront.MailShippedTitle)
+		v.Paragraphs = []string{text(storefront.MailShippedLead, e.merchant, o.Number)}
 		if f.TrackingNumber != "" {
-			v.Rows = [][2]string{{"Carrier", f.Carrier}, {"Tracking number", f.TrackingNumber}}
+			v.Rows = [][2]string{{text(storefront.MailCarrier), f.Carrier}, {text(storefront.MailTrackingNumber), f.TrackingNumber}}
 		}
-		v.Button = button{Label: "Track your package", URL: f.TrackingURL}
+		v.Button = button{Label: text(storefront.MailTrackPackage), URL: f.TrackingURL}
 		if f.TrackingURL == "" {
-			v.Button = button{Label: "View your order", URL: link}
+			v.Button = button{Label: text(storefront.MailViewOrder), URL: link}
 		}
 	case msgRefund:
 		refund := o.Total
 		if e.Refund != nil {
 			refund = *e.Refund
 		}
-		v.Subject = fmt.Sprintf("Refund of %s for your order %s", refund.Format(lang), o.Number)
-		v.Title = "Your refund"
+		v.Subject = text(storefront.MailRefundSubject, refund.Format(lang), o.Number)
+		v.Title = text(storefront.MailRefundTitle)
 		v.Paragraphs = []string{
-			fmt.Sprintf("%s refunded %s of your order %s to the card you paid with.", e.merchant, refund.Format(lang), o.Number),
-			"Your bank shows it within 5 to 10 business days.",
+			text(storefront.MailRefundLead, e.merchant, refund.Format(lang), o.Number),
+			text(storefront.MailRefundDelay),
 		}
-		v.Button = button{Label: "View your order", URL: link}
+		v.Button = button{Label: text(storefront.MailViewOrder), URL: link}
 	default:
 		return mail.Message{}, fmt.Errorf("no buyer email %q", m)
 	}
@@ -175,16 +177,16 @@ func (n *Notifier) buyerEmail(ctx context.Context, e *orderEmail, m message) (ma
 
 // footer names the seller and, when it gave a support address, how to
 // reach it: replies go there (Reply-To).
-func footer(e *orderEmail, o *buycard.Order) string {
+func footer(e *orderEmail, o *buycard.Order, lang string) string {
 	if e.settings.SupportEmail == "" {
-		return fmt.Sprintf("Sold by %s.", e.merchant)
+		return storefront.Text(lang, storefront.SoldBy, e.merchant)
 	}
-	return fmt.Sprintf("Sold by %s. Questions about your order? Reply to this email or write to %s, and give the order number %s.",
-		e.merchant, e.settings.SupportEmail, o.Number)
+	return storefront.Text(lang, storefront.MailSupport, e.merchant, e.settings.SupportEmail, o.Number)
 }
 
 // addDelivery adds the order's license keys and files to the receipt.
 func (n *Notifier) addDelivery(ctx context.Context, v *view, o *buycard.Order) error {
+	lang := v.Lang
 	if !o.Delivers() {
 		return nil
 	}
@@ -197,7 +199,7 @@ func (n *Notifier) addDelivery(ctx context.Context, v *view, o *buycard.Order) e
 		return err
 	}
 	if len(keys) > 0 {
-		s := section{Title: "Your license keys"}
+		s := section{Title: storefront.Text(lang, storefront.MailKeys)}
 		for _, k := range keys {
 			s.Lines = append(s.Lines, k.Key)
 		}
@@ -205,7 +207,7 @@ func (n *Notifier) addDelivery(ctx context.Context, v *view, o *buycard.Order) e
 		v.Sections = append(v.Sections, s)
 	}
 	if len(files) > 0 {
-		s := section{Title: "Your downloads", Note: "Download them from your order page."}
+		s := section{Title: storefront.Text(lang, storefront.MailDownloads), Note: storefront.Text(lang, storefront.MailDownloadsNote)}
 		for _, f := range files {
 			s.Lines = append(s.Lines, f.Name)
 		}

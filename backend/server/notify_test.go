@@ -77,6 +77,40 @@ func TestSaleEmailsOnEachStore(t *testing.T) {
 	}
 }
 
+// TestReceiptInShoppersLanguage: a shopper who checked out in German
+// (de-AT, as the checkout sent it) gets the receipt in German, its prices
+// as the checkout showed them, and its link opens the order page in
+// German; the merchant's new-order email stays in English.
+func TestReceiptInShoppersLanguage(t *testing.T) {
+	t.Parallel()
+	m, mp := startMailNode(t, "")
+	shop := openOwnedShop(t, m)
+	o := paidShopOrderIn(t, m, shop, "de-AT")
+
+	receipt := mp.Wait(t, "to:ann@example.com", 1, 20*time.Second)[0]
+	checkMessage(t, receipt, "ann@example.com", "help@kiln.test", "Ihre Bestellung "+o.Number+" bei Kiln & Co <Ceramics>")
+	total := buycard.Money{Amount: 2449, Currency: "USD"}.Format("de")
+	for _, want := range []string{"Vielen Dank für Ihre Bestellung", "Kiln & Co <Ceramics> hat Ihre Bestellung " + o.Number + " erhalten.",
+		"Versand (Standard): ", "Gesamt: " + total, "Lieferung an", "Bestellung ansehen: http",
+		"Verkauft von Kiln & Co <Ceramics>. Fragen zu Ihrer Bestellung?"} {
+		if !strings.Contains(receipt.Text, want) {
+			t.Errorf("the German receipt lacks %q:\n%s", want, receipt.Text)
+		}
+	}
+	if !strings.Contains(receipt.HTML, `<html lang="de">`) {
+		t.Errorf("the receipt's HTML is not marked German:\n%.300s", receipt.HTML)
+	}
+	link := regexp.MustCompile(`https?://\S+/order\?t=\S+`).FindString(receipt.Text)
+	page := getPage(t, link)
+	for _, want := range []string{`<html lang="de">`, "Bestellung " + o.Number, "Bezahlt", total} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the order page lacks %q", want)
+		}
+	}
+	news := mp.Wait(t, "to:owner@kiln.test", 1, 20*time.Second)[0]
+	checkMessage(t, news, "owner@kiln.test", "ann@example.com", "New order "+o.Number+": $24.49")
+}
+
 // ownedShop is a merchant with a user who signs in, selling a mug it
 // ships.
 type ownedShop struct {
@@ -134,20 +168,27 @@ func openOwnedShopNamed(t *testing.T, m *Main, email, widgetID string) ownedShop
 // signed webhook.
 func paidShopOrder(t *testing.T, m *Main, shop ownedShop) buycard.Order {
 	t.Helper()
+	return paidShopOrderIn(t, m, shop, "")
+}
+
+// paidShopOrderIn is paidShopOrder by a shopper whose checkout speaks
+// lang ("" for none).
+func paidShopOrderIn(t *testing.T, m *Main, shop ownedShop, lang string) buycard.Order {
+	t.Helper()
 	var started struct {
 		Order   buycard.Order
 		Payment struct {
 			SessionID string `json:"session_id"`
 		}
 	}
-	checkoutShop(t, m, shop, &started)
+	checkoutShop(t, m, shop, lang, &started)
 	payStripeOrder(t, m, started.Order, started.Payment.SessionID, "pi_mug")
 	return started.Order
 }
 
-// checkoutShop checks out a mug of shop shipped to Springfield, decoding
-// the 201 answer into reply.
-func checkoutShop(t *testing.T, m *Main, shop ownedShop, reply any) {
+// checkoutShop checks out a mug of shop shipped to Springfield, in lang
+// ("" for none), decoding the 201 answer into reply.
+func checkoutShop(t *testing.T, m *Main, shop ownedShop, lang string, reply any) {
 	t.Helper()
 	zones, err := m.DB.ShippingZones(t.Context(), shop.merchantID)
 	if err != nil || len(zones) == 0 {
@@ -156,7 +197,7 @@ func checkoutShop(t *testing.T, m *Main, shop ownedShop, reply any) {
 	status := checkout(t, m, shop.widgetID, map[string]any{
 		"ship_to": map[string]string{"name": "Ann Lee", "line1": "1 Main St", "city": "Springfield", "region": "IL",
 			"postal_code": "62701", "country": "US"},
-		"shipping_rate_id": zones[0].Rates[0].ID,
+		"shipping_rate_id": zones[0].Rates[0].ID, "lang": lang,
 	}, reply)
 	if status != http.StatusCreated {
 		t.Fatalf("checkout = %d %+v", status, reply)

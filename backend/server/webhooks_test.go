@@ -238,7 +238,7 @@ func TestSandboxPurchaseNotifies(t *testing.T) {
 			ClientSecret string `json:"client_secret"`
 		}
 	}
-	checkoutShop(t, m, shop, &started)
+	checkoutShop(t, m, shop, "", &started)
 	pay, _ := json.Marshal(map[string]string{"client_secret": started.Payment.ClientSecret, "card_number": "4242 4242 4242 4242"})
 	if status := post(t, m, "/v1/sandbox/pay", pay, nil, nil); status != http.StatusOK {
 		t.Fatalf("sandbox pay = %d", status)

@@ -82,9 +82,9 @@ func (db *Store) insertOrder(ctx context.Context, tx Tx, o *buycard.Order) error
 				payment_error, created_at, expires_at, held_until, hold_network,
 				subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name,
 				buyer_email, buyer_name, buyer_phone, ship_name, ship_line1, ship_line2, ship_city, ship_region,
-				ship_postal_code, ship_country)
+				ship_postal_code, ship_country, lang)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-				$24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41)
+				$24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42)
 			ON CONFLICT (number) DO NOTHING`,
 			o.ID, o.Number, o.Status, o.WidgetID, o.ProductID, o.VariantID, o.MerchantID,
 			nullIfEmpty(o.PublisherID), nullIfEmpty(o.PlacementID), o.ProductTitle, o.VariantName, o.Quantity,
@@ -92,7 +92,8 @@ func (db *Store) insertOrder(ctx context.Context, tx Tx, o *buycard.Order) error
 			o.PaymentError,
 			o.CreatedAt, o.ExpiresAt, heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork),
 			o.Subtotal, o.Discount, o.Shipping, o.Tax, o.TaxOnShipping, o.TaxInclusive, o.DiscountCode, o.ShippingRateName,
-			buyer.Email, buyer.Name, buyer.Phone, to.Name, to.Line1, to.Line2, to.City, to.Region, to.PostalCode, to.Country)
+			buyer.Email, buyer.Name, buyer.Phone, to.Name, to.Line1, to.Line2, to.City, to.Region, to.PostalCode, to.Country,
+			o.Lang)
 		switch {
 		case db.dialect.IsForeignKeyViolation(err): // the publisher or placement is gone
 			return buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
@@ -361,7 +362,7 @@ const selectOrders = `
 		subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name,
 		buyer_email, buyer_name, buyer_phone, ship_name, ship_line1, ship_line2, ship_city, ship_region,
 		ship_postal_code, ship_country, fulfillment_status, carrier, tracking_number, tracking_url, fulfilled_at,
-		mismatched_amount, mismatched_currency
+		mismatched_amount, mismatched_currency, lang
 	FROM orders`
 
 func scanOrder(row Row) (*buycard.Order, error) {
@@ -382,7 +383,7 @@ func scanOrder(row Row) (*buycard.Order, error) {
 		&o.Subtotal, &o.Discount, &o.Shipping, &o.Tax, &o.TaxOnShipping, &o.TaxInclusive, &o.DiscountCode, &o.ShippingRateName,
 		&buyer.Email, &buyer.Name, &buyer.Phone, &to.Name, &to.Line1, &to.Line2, &to.City, &to.Region,
 		&to.PostalCode, &to.Country, &f.Status, &f.Carrier, &f.TrackingNumber, &f.TrackingURL, &f.FulfilledAt,
-		&o.MismatchedPayment.Amount, &o.MismatchedPayment.Currency)
+		&o.MismatchedPayment.Amount, &o.MismatchedPayment.Currency, &o.Lang)
 	if err != nil {
 		return nil, err
 	}
