@@ -111,6 +111,33 @@ func (w *Widget) DrawnDesign() {
 	}
 }
 
+// Design is the part of a widget's design that the pages of a purchase
+// wear besides its card: the checkout (overlay and popup), the hosted
+// product page and the shopper's order page.
+type Design struct {
+	ThemeColor   string `json:"theme_color"`
+	CornerRadius int    `json:"corner_radius"`
+	ColorScheme  string `json:"color_scheme"`
+}
+
+// DefaultDesign is the look of pages whose widget keeps the default design.
+var DefaultDesign = Design{ThemeColor: DefaultThemeColor, CornerRadius: DefaultCornerRadius, ColorScheme: DefaultColorScheme}
+
+// Design is w's design as pages draw it (DrawnDesign).
+func (w *Widget) Design() Design {
+	return Design{ThemeColor: w.ThemeColor, CornerRadius: w.CornerRadius, ColorScheme: w.ColorScheme}.Drawn()
+}
+
+// Drawn is d as pages draw it: the default in place of each field
+// DrawnDesign would replace, the colour in lower case. Only a "#rrggbb"
+// colour, a radius of 0 to MaxCornerRadius and a scheme of three words
+// come out, whatever d holds.
+func (d Design) Drawn() Design {
+	w := Widget{ThemeColor: d.ThemeColor, CornerRadius: d.CornerRadius, ColorScheme: d.ColorScheme}
+	w.DrawnDesign()
+	return Design{ThemeColor: strings.ToLower(w.ThemeColor), CornerRadius: w.CornerRadius, ColorScheme: w.ColorScheme}
+}
+
 // ValidateDesign checks the design fields of w. Errors: EINVALID.
 func (w *Widget) ValidateDesign() error {
 	switch {

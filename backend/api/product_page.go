@@ -40,7 +40,8 @@ var productPage = template.Must(template.New("product").Parse(`<!doctype html>
 <meta name="twitter:description" content="{{.Description}}">
 <meta name="twitter:image" content="{{.Image}}">
 <link rel="stylesheet" href="/web/product.css">
-<script type="application/ld+json">{{.JSONLD}}</script>
+{{with .DesignCSS}}<link rel="stylesheet" href="{{.}}">
+{{end}}<script type="application/ld+json">{{.JSONLD}}</script>
 <script async src="/buycard.js"></script>
 </head>
 <body>{{.Body}}</body>
@@ -48,8 +49,10 @@ var productPage = template.Must(template.New("product").Parse(`<!doctype html>
 
 type productPageData struct {
 	Lang, Title, Merchant, Description, URL, Image, Amount, Currency string
-	JSONLD                                                           template.JS
-	Body                                                             template.HTML
+	// DesignCSS is the widget's design stylesheet (storefront.DesignPath).
+	DesignCSS string
+	JSONLD    template.JS
+	Body      template.HTML
 }
 
 // productPageTTL is how long browsers and CDNs may cache a product page.
@@ -95,7 +98,8 @@ func (s *Server) renderProductPage(ctx context.Context, widgetID, placementID, l
 		Lang: lang, Title: card.Product.Title, Merchant: card.Merchant.Name,
 		Description: card.Product.Description, URL: pageURL, Image: card.Product.Image.URL,
 		Amount: price.Decimal(), Currency: price.Currency,
-		JSONLD: template.JS(jsonLD),
+		DesignCSS: storefront.DesignPath(offer.Design),
+		JSONLD:    template.JS(jsonLD),
 		Body: template.HTML(storefront.ProductPageHTML(storefront.ProductView{
 			Offer: offer, Lang: lang, PriceText: storefront.PriceText(&card.Product, lang),
 			CheckoutURL: "/checkout/" + card.Widget.ID + "?t=" + url.QueryEscape(token),
