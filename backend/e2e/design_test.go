@@ -70,6 +70,9 @@ func TestCheckoutWearsTheDesign(t *testing.T) {
 			frame := tb.buy(products[i].widgetID)
 			appReady(t, frame)
 			wantDesign(t, frame, "the overlay", c, "#bc-primary")
+			if n := eval[int](t, frame, `document.querySelectorAll('head > link#bc-design').length`); n != 1 {
+				t.Errorf("the overlay of the %s design has %d design links in its head, want 1", c.name, n)
+			}
 			checkAxeSchemes(t, frame, "the overlay, "+c.name)
 			shotSchemes(t, tb.ctx, frame, "design-overlay-"+c.name)
 			tb.watchClose()
