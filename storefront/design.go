@@ -2,6 +2,7 @@ package storefront
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -51,7 +52,7 @@ const (
 // only ever holds a valid colour, radius and scheme.
 func DesignPath(d buycard.Design) string {
 	d = d.Drawn()
-	if d == buycard.DefaultDesign {
+	if d.ThemeColor = strings.ToLower(d.ThemeColor); d == buycard.DefaultDesign {
 		return ""
 	}
 	return designDir + d.ThemeColor[1:] + "-" + strconv.Itoa(d.CornerRadius) + "-" + d.ColorScheme + ".css"

@@ -23,7 +23,7 @@ func DesignCSS(name string) (string, bool) {
 	if err != nil || DesignPath(d) != designDir+name {
 		return "", false
 	}
-	return designRule(d.Drawn()), true
+	return designRule(d), true
 }
 
 // designRule is the :root rule of drawn design d. Its colour scheme waits
