@@ -24,6 +24,8 @@ type Offer struct {
 	CTA       string     `json:"cta"`
 	// Checkout is what the checkout asks the shopper for, and who sells.
 	Checkout OfferCheckout `json:"checkout"`
+	// Design is the widget's design, which the checkout wears.
+	Design Design `json:"design"`
 }
 
 // OfferCheckout is what an offer's checkout asks for besides variant and
@@ -92,6 +94,7 @@ func NewOffer(card *Card, token string) *Offer {
 		MaxQuantity:  p.MaxPerOrder,
 		Availability: card.Availability(),
 		CTA:          card.Widget.CTA,
+		Design:       card.Widget.Design(),
 	}
 	if o.Availability == Held {
 		o.HeldUntil = p.HeldUntil()

@@ -93,22 +93,53 @@ func (w *Widget) SetDesignDefaults() {
 // written by hand). Pages draw the theme colour and radius into style
 // properties, so only a colour and a length may ever reach them.
 func (w *Widget) DrawnDesign() {
-	w.SetDesignDefaults()
-	if !validHexColor(w.ThemeColor) {
-		w.ThemeColor = DefaultThemeColor
-	}
-	if w.CornerRadius < 0 || w.CornerRadius > MaxCornerRadius {
-		w.CornerRadius = DefaultCornerRadius
-	}
-	if w.ColorScheme != SchemeLight && w.ColorScheme != SchemeDark {
-		w.ColorScheme = SchemeAuto
-	}
+	d := w.Design()
+	w.ThemeColor, w.CornerRadius, w.ColorScheme = d.ThemeColor, d.CornerRadius, d.ColorScheme
 	if w.Layout != LayoutCompact {
 		w.Layout = LayoutFull
 	}
 	if !ValidLocale(w.Locale) {
 		w.Locale = ""
 	}
+}
+
+// Design is the part of a widget's design that the pages of a purchase
+// wear besides its card: the checkout (overlay and popup), the hosted
+// product page and the shopper's order page.
+type Design struct {
+	ThemeColor   string `json:"theme_color"`
+	CornerRadius int    `json:"corner_radius"`
+	ColorScheme  string `json:"color_scheme"`
+}
+
+// DefaultDesign is the look of pages whose widget keeps the default design.
+var DefaultDesign = Design{ThemeColor: DefaultThemeColor, CornerRadius: DefaultCornerRadius, ColorScheme: DefaultColorScheme}
+
+// Design is w's design as pages draw it (Design.Drawn).
+func (w *Widget) Design() Design {
+	return Design{ThemeColor: w.ThemeColor, CornerRadius: w.CornerRadius, ColorScheme: w.ColorScheme}.Drawn()
+}
+
+// Drawn is d as pages draw it: DefaultDesign when its colour is empty
+// (as SetDesignDefaults), and the default in place of each field
+// ValidateDesign would refuse. Only a "#rrggbb" colour, a radius of 0 to
+// MaxCornerRadius and one of the three schemes come out, whatever d
+// holds. (It works on a Design, not a Widget, so that the client WASM,
+// which draws the offers' designs, need not keep Widget's methods.)
+func (d Design) Drawn() Design {
+	if d.ThemeColor == "" {
+		d.ThemeColor, d.CornerRadius = DefaultThemeColor, DefaultCornerRadius
+	}
+	if !validHexColor(d.ThemeColor) {
+		d.ThemeColor = DefaultThemeColor
+	}
+	if d.CornerRadius < 0 || d.CornerRadius > MaxCornerRadius {
+		d.CornerRadius = DefaultCornerRadius
+	}
+	if d.ColorScheme != SchemeLight && d.ColorScheme != SchemeDark {
+		d.ColorScheme = SchemeAuto
+	}
+	return d
 }
 
 // ValidateDesign checks the design fields of w. Errors: EINVALID.

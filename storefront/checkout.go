@@ -329,6 +329,7 @@ func (c *checkout) fetchOffer(ctx app.Context) {
 
 func (c *checkout) showOffer(ctx app.Context, offer *buycard.Offer) {
 	c.flow.start(offer)
+	wearDesign(offer.Design)
 	ctx.Page().SetTitle("%s", tr(c.flow.lang, msgTitleSuffix, offer.Title))
 }
 
@@ -539,6 +540,9 @@ func (c *checkout) onEndSentinel(ctx app.Context, e app.Event) {
 func (c *checkout) Render() app.UI {
 	sentinel := attrs{{"class", "bc-sentinel"}, {"tabindex", "0"}}
 	return el("div", attrs{{"class", "bc-checkout"}},
+		app.If(app.IsServer && c.flow.offer != nil, func() app.UI {
+			return designLink(c.flow.offer.Design) // SafePages moves it into the head
+		}),
 		// Sentinels on both sides of the panel wrap Tab around, so focus
 		// never leaves the overlay for the page behind it.
 		el("span", sentinel).OnFocus(c.onStartSentinel),

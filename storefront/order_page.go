@@ -29,6 +29,8 @@ type OrderPage struct {
 	Downloads            []OrderPageDownload
 	Keys                 []string
 	Lang                 string
+	// Design is that of the widget the order was bought through.
+	Design buycard.Design
 }
 
 // OrderPageDownload is a file of the order: URL is its signed download
@@ -55,6 +57,7 @@ func OrderPageHTML(p OrderPage) ([]byte, error) {
 // language, formatted.
 type orderPageView struct {
 	Lang, Seller, Title, Heading, Status, StatusClass, Placed string
+	DesignCSS                                                 string
 	Item, Option                                              string
 	Lines                                                     [][2]string
 	Total                                                     [2]string
@@ -87,7 +90,7 @@ func newOrderPageView(p OrderPage) *orderPageView {
 	}
 	breakdown := OrderBreakdown(o, lang)
 	v := &orderPageView{
-		Lang: HTMLLang(lang), Seller: seller,
+		Lang: HTMLLang(lang), Seller: seller, DesignCSS: DesignPath(p.Design),
 		Title:   tr(lang, msgOrderPageTitle, o.Number, seller),
 		Heading: tr(lang, msgOrderHeading, o.Number),
 		Status:  orderStatusText(o, lang), StatusClass: string(o.Status),
@@ -188,7 +191,8 @@ var orderPageTemplate = template.Must(template.New("order").Parse(`<!doctype htm
 <meta name="robots" content="noindex">
 <title>{{.Title}}</title>
 <link rel="stylesheet" href="/web/order.css">
-</head>
+{{with .DesignCSS}}<link rel="stylesheet" href="{{.}}">
+{{end}}</head>
 <body>
 <main class="bc-order">
 <header class="bc-order-head">

@@ -13,6 +13,7 @@ import (
 // reach the browser through reencode (render.go): go-app quotes attribute
 // values with strconv.Quote, which does not HTML-escape, and it writes the
 // page title, description and image into <meta> attributes of the head.
+// It also moves a checkout's design link into the head (hoistDesignLink).
 // Responses that are not HTML (app.js, the manifest, the worker) pass
 // through untouched.
 func SafePages(h http.Handler) http.Handler {
@@ -21,7 +22,7 @@ func SafePages(h http.Handler) http.Handler {
 		h.ServeHTTP(buf, r)
 		body := buf.body.Bytes()
 		if strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
-			body = []byte(reencode(buf.body.String(), false))
+			body = []byte(hoistDesignLink(reencode(buf.body.String(), false)))
 			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		}
 		w.WriteHeader(buf.status())

@@ -9,6 +9,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/embed"
+	"github.com/buycard/buycard/storefront"
 )
 
 const (
@@ -34,6 +35,21 @@ func (s *Server) assetRoutes() {
 	for name, a := range s.Static {
 		s.app.Get("/web/"+name, assetHandler(a, cacheStatic))
 	}
+	s.app.Get("/web/design/:name", getDesignCSS)
+}
+
+// getDesignCSS serves a widget design's stylesheet (storefront.DesignCSS),
+// which the checkout, product and order pages link. Its name says all it
+// holds; it is cached like the pages' own stylesheets, which read it, and
+// may change with them in a new build.
+func getDesignCSS(c *fiber.Ctx) error {
+	css, ok := storefront.DesignCSS(c.Params("name"))
+	if !ok {
+		return buycard.Errorf(buycard.ENOTFOUND, "No such design stylesheet.")
+	}
+	c.Set(fiber.HeaderCacheControl, cacheStatic)
+	c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
+	return c.SendString(css)
 }
 
 // StaticAssets turns named files into compressed assets, typed by their

@@ -132,7 +132,7 @@ func (s *Server) orderPageView(ctx context.Context, id, lang, browserLang string
 		}
 	}
 	v := &storefront.OrderPage{Order: o, Merchant: card.Merchant.Name, OptionName: card.Product.OptionName,
-		Kind: card.Product.Kind, Settings: settings, Lang: lang}
+		Kind: card.Product.Kind, Settings: settings, Lang: lang, Design: card.Widget.Design()}
 	if d := s.Deliveries; d != nil && o.Delivers() {
 		if err := s.addDelivery(ctx, d, v); err != nil {
 			return nil, err

@@ -49,7 +49,8 @@ var productPage = template.Must(template.New("product").Parse(`<!doctype html>
 {{with .Image}}<meta name="twitter:image" content="{{.URL}}">
 <meta name="twitter:image:alt" content="{{.Alt}}">
 {{end}}<link rel="stylesheet" href="/web/product.css">
-<script type="application/ld+json">{{.JSONLD}}</script>
+{{with .DesignCSS}}<link rel="stylesheet" href="{{.}}">
+{{end}}<script type="application/ld+json">{{.JSONLD}}</script>
 <script async src="/buycard.js"></script>
 </head>
 <body>{{.Body}}</body>
@@ -66,8 +67,10 @@ type productPageData struct {
 	Availability stock
 	// TwitterSite is the merchant's X handle, without the @.
 	TwitterSite string
-	JSONLD      template.JS
-	Body        template.HTML
+	// DesignCSS is the widget's design stylesheet (storefront.DesignPath).
+	DesignCSS string
+	JSONLD    template.JS
+	Body      template.HTML
 }
 
 // productPageTTL is how long browsers and CDNs may cache a product page.
@@ -118,7 +121,8 @@ func (s *Server) renderProductPage(ctx context.Context, widgetID, placementID, l
 		Image:  image, Availability: stock(card.Availability() == buycard.Buyable),
 		TwitterSite: s.twitterSite(ctx, card.Merchant.ID),
 		Amount:      price.Decimal(), Currency: price.Currency,
-		JSONLD: template.JS(jsonLD),
+		DesignCSS: storefront.DesignPath(offer.Design),
+		JSONLD:    template.JS(jsonLD),
 		Body: template.HTML(storefront.ProductPageHTML(storefront.ProductView{
 			Offer: offer, Lang: lang, PriceText: storefront.PriceText(&card.Product, lang),
 			CheckoutURL: "/checkout/" + card.Widget.ID + "?t=" + url.QueryEscape(token) + "&lang=" + url.QueryEscape(lang),
