@@ -50,6 +50,7 @@ var feedPage = template.Must(template.New("feed").Parse(`<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>The Daily Scroll — feed</title>
+<meta name="description" content="The Daily Scroll's feed: posts from makers, with products you can buy without leaving the page.">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/web/demo/feed.css">
 <link rel="stylesheet" href="{{.Host}}{{.Stylesheet.VersionedPath}}" integrity="{{.Stylesheet.SRI}}" crossorigin="anonymous">
