@@ -38,7 +38,7 @@ type options struct {
 	only     []string
 }
 
-var sectionNames = []string{"sizes", "pages", "overlay", "memory", "backend", "analytics", "ledger", "jobs"}
+var sectionNames = []string{"sizes", "pages", "shift", "lighthouse", "overlay", "memory", "backend", "analytics", "ledger", "jobs"}
 
 func parseFlags() (options, error) {
 	var o options
@@ -69,6 +69,7 @@ func parseFlags() (options, error) {
 type plan struct {
 	pageCounts []int
 	pageRuns   int
+	shiftRuns  int
 	taps       []tapCase
 	memoryRuns int
 	load       loadSettings
@@ -79,7 +80,7 @@ type plan struct {
 func newPlan(quick bool) plan {
 	if quick {
 		return plan{
-			pageCounts: []int{10}, pageRuns: 2,
+			pageCounts: []int{10}, pageRuns: 2, shiftRuns: 1,
 			taps:       []tapCase{{runs: 3}, {link: slowLink, runs: 1}},
 			memoryRuns: 1,
 			load:       loadSettings{workers: 4, each: time.Second, reps: 3},
@@ -88,7 +89,7 @@ func newPlan(quick bool) plan {
 		}
 	}
 	return plan{
-		pageCounts: []int{1, 10, 50}, pageRuns: 5,
+		pageCounts: []int{1, 10, 50}, pageRuns: 5, shiftRuns: 3,
 		taps:       []tapCase{{runs: 5}, {warm: true, runs: 5}, {link: slowLink, runs: 3}, {warm: true, link: slowLink, runs: 3}},
 		memoryRuns: 3,
 		load:       loadSettings{workers: 4, each: 5 * time.Second, reps: 3},
@@ -188,7 +189,8 @@ func bench(ctx context.Context, o options, tmp string) (*Report, error) {
 
 // browserSections runs the sections that need Chromium.
 func browserSections(ctx context.Context, o options, p plan, e *env, tmp string, rep *Report, step func(string, func() []Section)) error {
-	if !slices.ContainsFunc(o.only, func(s string) bool { return s == "pages" || s == "overlay" || s == "memory" }) {
+	step("lighthouse", func() []Section { return []Section{measureLighthouse(ctx, e, o.chromium, tmp)} })
+	if !slices.ContainsFunc(o.only, func(s string) bool { return s == "pages" || s == "shift" || s == "overlay" || s == "memory" }) {
 		return nil
 	}
 	if o.chromium == "" {
@@ -204,6 +206,7 @@ func browserSections(ctx context.Context, o options, p plan, e *env, tmp string,
 		weight, paint := measurePages(ctx, b, e, p.pageCounts, p.pageRuns)
 		return []Section{weight, paint}
 	})
+	step("shift", func() []Section { return []Section{measureShift(ctx, b, e, p.shiftRuns)} })
 	step("overlay", func() []Section { return []Section{measureOverlay(ctx, b, e, p.taps)} })
 	step("memory", func() []Section { return []Section{measureMemory(ctx, e, o.chromium, tmp, p.memoryRuns)} })
 	return nil
@@ -233,6 +236,6 @@ func (p plan) describe() string {
 	for i, c := range p.taps {
 		taps[i] = fmt.Sprintf("%d %s", c.runs, strings.ReplaceAll(c.name(), ",", ""))
 	}
-	return fmt.Sprintf("every figure is a median, Buycard and baseline alternating: %d cold loads per page; taps: %s; %s of memory; %d runs of %v per endpoint; %d runs of %v per ledger figure",
-		p.pageRuns, strings.Join(taps, ", "), plural(p.memoryRuns, "browser"), p.load.reps, p.load.each, p.ledger.reps, p.ledger.each)
+	return fmt.Sprintf("every figure is a median, Buycard and baseline alternating: %d cold loads per page; %d per layout-shift page and width; taps: %s; %s of memory; %d runs of %v per endpoint; %d runs of %v per ledger figure",
+		p.pageRuns, p.shiftRuns, strings.Join(taps, ", "), plural(p.memoryRuns, "browser"), p.load.reps, p.load.each, p.ledger.reps, p.ledger.each)
 }

@@ -10,14 +10,16 @@ import (
 	"github.com/buycard/buycard/storefront"
 )
 
-// probeJS runs first in every publisher page. It records when the first
-// and the last of __WANT__ cards were painted (performance.now(), so from
+// probeJS runs first in every publisher page. It adds up the layout
+// shifts no input caused (the page's cumulative layout shift, cls), and
+// records when the first and the last of __WANT__ cards were painted (performance.now(), so from
 // navigation start) and when a pointer went down (on the shared clock
 // performance.timeOrigin + now, comparable with the overlay's). A card is
 // painted at the task after the animation frame that first found it in
 // the DOM: that frame's rendering, paint included, has run by then.
 const probeJS = `(() => {
-const b = window.bench = {first: 0, all: 0, tapAt: 0};
+const b = window.bench = {first: 0, all: 0, tapAt: 0, cls: 0};
+new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) b.cls += e.value; }).observe({type: "layout-shift", buffered: true});
 document.addEventListener("pointerdown", () => b.tapAt ||= performance.timeOrigin + performance.now(), {capture: true});
 const count = () => __COUNT__;
 let seen = false;
@@ -70,13 +72,24 @@ func posts(cards []string) string {
 	return b.String()
 }
 
-// buycardPage embeds widgets with Buycard's snippet.
+// buycardPage embeds widgets with Buycard's recommended snippet: the card
+// stylesheet, which reserves the cards' boxes, and the loader.
 func buycardPage(host string, widgets []string) string {
+	return snippetPage(`<link rel="stylesheet" href="`+host+`/buycard.css">`, host, widgets)
+}
+
+// scriptOnlyPage embeds widgets with the snippet published before the card
+// stylesheet: the loader and the card elements alone.
+func scriptOnlyPage(host string, widgets []string) string {
+	return snippetPage("", host, widgets)
+}
+
+func snippetPage(stylesheet, host string, widgets []string) string {
 	divs := make([]string, len(widgets))
 	for i, w := range widgets {
 		divs[i] = fmt.Sprintf(`<div data-buycard="%s"></div>`, html.EscapeString(w))
 	}
-	head := probe(countBuycardJS, len(widgets)) + `<script async src="` + host + `/buycard.js"></script>`
+	head := probe(countBuycardJS, len(widgets)) + stylesheet + `<script async src="` + host + `/buycard.js"></script>`
 	return pageShell(head, posts(divs))
 }
 

@@ -8,7 +8,7 @@ import (
 func TestBuycardPage(t *testing.T) {
 	page := buycardPage("http://localhost:8080", []string{"wgt_a", "wgt_b"})
 	for _, want := range []string{
-		`<script async src="http://localhost:8080/buycard.js"></script>`,
+		`<link rel="stylesheet" href="http://localhost:8080/buycard.css"><script async src="http://localhost:8080/buycard.js"></script>`,
 		`<p>Post 1</p><div data-buycard="wgt_a"></div><p>Post 2</p><div data-buycard="wgt_b"></div>`,
 		"if (n >= 2) return",
 	} {
@@ -22,6 +22,9 @@ func TestBuycardPage(t *testing.T) {
 	// The probe comes before the loader, so it sees the first card.
 	if strings.Index(page, "window.bench") > strings.Index(page, "buycard.js") {
 		t.Error("the probe runs after the loader")
+	}
+	if old := scriptOnlyPage("http://localhost:8080", []string{"wgt_a"}); strings.Contains(old, "buycard.css") || !strings.Contains(old, "buycard.js") {
+		t.Errorf("script-only page:\n%s", old)
 	}
 }
 

@@ -17,6 +17,7 @@ const (
 	countUnit
 	yesNoUnit  // 1 is yes, 0 is no
 	perSecUnit // events per second of any kind: journals, inserts
+	scoreUnit  // a unitless score with 4 decimals: cumulative layout shift
 )
 
 // A Budget is a bound from DESIGN.md's "Performance budgets". A missed
@@ -30,6 +31,11 @@ type Budget struct {
 
 // atMost is the budget "≤ max".
 func atMost(max float64, text string) *Budget { return &Budget{Text: text, Max: max} }
+
+// atLeast is the budget "≥ min".
+func atLeast(min float64, text string) *Budget {
+	return &Budget{Text: text, Min: min, Max: math.Inf(1)}
+}
 
 // exactly is the budget "= v".
 func exactly(v float64, text string) *Budget { return &Budget{Text: text, Min: v, Max: v} }
@@ -208,6 +214,8 @@ func format(u unit, v float64) string {
 		return thousands(int64(math.Round(v))) + " req/s"
 	case perSecUnit:
 		return thousands(int64(math.Round(v))) + " /s"
+	case scoreUnit:
+		return fmt.Sprintf("%.4f", v)
 	case yesNoUnit:
 		if v == 1 {
 			return "yes"

@@ -109,6 +109,11 @@ func measureSizes(ctx context.Context, e *env, tmp, webDir string) Section {
 		sec.Err = err
 		return sec
 	}
+	sheet, _, err := servedSizes(ctx, e.host+"/buycard.css")
+	if err != nil {
+		sec.Err = err
+		return sec
+	}
 	wasm, wasmRows, err := e.wasmSizes(ctx, webDir)
 	if err != nil {
 		sec.Err = err
@@ -119,6 +124,7 @@ func measureSizes(ctx context.Context, e *env, tmp, webDir string) Section {
 		{What: "loader `buycard.js`, raw", Unit: bytesUnit, Buycard: float64(loader.Raw), Baseline: baseline(shop.Raw)},
 		{What: "loader `buycard.js`, gzip", Unit: bytesUnit, Buycard: float64(loader.Gzip), Baseline: baseline(shop.Gzip)},
 		{What: "loader `buycard.js`, brotli", Unit: bytesUnit, Buycard: float64(loader.Brotli), Baseline: baseline(shop.Brotli), Budget: atMost(4096, "≤ 4,096 B")},
+		{What: "card stylesheet `buycard.css`, brotli", Unit: bytesUnit, Buycard: float64(sheet.Brotli), Baseline: nan},
 		{What: "client WASM, raw", Unit: bytesUnit, Buycard: float64(wasm.Raw), Baseline: nan},
 		{What: "client WASM, gzip", Unit: bytesUnit, Buycard: float64(wasm.Gzip), Baseline: nan},
 		{What: "client WASM, brotli", Unit: bytesUnit, Buycard: float64(wasm.Brotli), Baseline: nan, Budget: atMost(1_450_000, "≤ 1,450,000 B")},

@@ -138,9 +138,22 @@ func (p *placementPage) load(ctx app.Context) {
 
 // snippets are GET /v1/embed/snippet's forms of embed code.
 type snippets struct {
-	Script string `json:"script"` // the versioned loader with SRI, and the card element
-	Link   string `json:"link"`   // a link to the product page that the loader upgrades
-	Latest string `json:"latest"` // the always-latest loader, and the card element
+	Script    string `json:"script"`     // the versioned card stylesheet and loader with SRI, and the card element
+	Link      string `json:"link"`       // a link to the product page that the loader upgrades
+	Latest    string `json:"latest"`     // the always-latest stylesheet and loader, and the card element
+	LoaderURL string `json:"loader_url"` // where Script loads the loader from
+}
+
+// cspHint says what a publisher's Content-Security-Policy must allow for
+// the snippets, loaded from loaderURL's origin.
+func cspHint(loaderURL string) string {
+	origin := "Buycard's origin"
+	if u, err := url.Parse(loaderURL); err == nil && u.Host != "" {
+		origin = u.Scheme + "://" + u.Host
+	}
+	return "The stylesheet keeps the card's space from the start, so your page does not move when the card arrives; keep it before the card. " +
+		"If your site sends a Content-Security-Policy, allow " + origin + " in style-src, script-src, connect-src, img-src and frame-src: " +
+		"no 'unsafe-inline' is needed."
 }
 
 // snippetPath is the API path of a placement's embed code.
@@ -180,9 +193,10 @@ func (p *placementPage) Render() app.UI {
 			app.Section().Aria("labelledby", "embed-h").Body(
 				app.H2().ID("embed-h").Text("Embed code"),
 				app.P().Class("cs-hint cs-lead").Text("Paste one of these where the card should appear on your site."),
-				copyField("snippet-script", "Script and card (recommended: this loader version, checked by the browser)", p.snippets.Script),
-				copyField("snippet-link", "Link (a card where the loader runs, a plain link elsewhere)", p.snippets.Link),
-				copyField("snippet-latest", "Script and card, always the latest loader (no integrity check)", p.snippets.Latest),
+				copyField("snippet-script", "Stylesheet, script and card (recommended: these versions, checked by the browser)", p.snippets.Script),
+				app.P().Class("cs-hint").ID("snippet-csp").Text(cspHint(p.snippets.LoaderURL)),
+				copyField("snippet-link", "Link (a card where the loader runs, a plain link elsewhere; the page moves when it becomes a card)", p.snippets.Link),
+				copyField("snippet-latest", "Stylesheet, script and card, always the latest versions (no integrity check)", p.snippets.Latest),
 			),
 			app.Section().Aria("labelledby", "preview-h").Body(
 				app.H2().ID("preview-h").Text("Live preview"),

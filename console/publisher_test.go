@@ -1,6 +1,7 @@
 package console
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/buycard/buycard"
@@ -93,5 +94,19 @@ func TestAccountState(t *testing.T) {
 		if got, _ := accountState(tc.a, tc.merchant); got != tc.want {
 			t.Errorf("accountState(%+v) = %q, want %q", tc.a, got, tc.want)
 		}
+	}
+}
+
+func TestCSPHint(t *testing.T) {
+	tests := []struct{ name, loaderURL, want string }{
+		{"from the loader URL", "https://buy.example/buycard.0123456789abcdef.js", "allow https://buy.example in style-src, script-src,"},
+		{"no URL", "", "allow Buycard's origin in style-src, script-src,"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := cspHint(tt.loaderURL); !strings.Contains(got, tt.want) || !strings.Contains(got, "no 'unsafe-inline'") {
+				t.Errorf("cspHint = %q, want it to contain %q", got, tt.want)
+			}
+		})
 	}
 }

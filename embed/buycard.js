@@ -3,7 +3,7 @@
 // per page; it reports card impressions and Buy taps in batched beacons.
 // Contract: docs/contracts.md.
 //
-// The embed Go package serves this file minified by esbuild (ES2020), with
+// The embed Go package serves this file minified by esbuild (ES2021), with
 // "__CARD_CSS__" replaced by the card CSS.
 (() => {
   "use strict";
@@ -65,6 +65,9 @@
     const ref = pl ? `${widget}:${pl}` : widget;
     const c = { el, ref, widget };
     cards.set(el, c);
+    // The card stylesheet (buycard.css) sizes the element until it is
+    // mounted; from here the shadow root does, or nothing when it fails.
+    el.dataset.buycardMounted = "";
     if (!WGT.test(widget) || (pl && !PLC.test(pl))) return warn(ref, "bad widget or placement id", ref);
     try {
       c.root = el.attachShadow({ mode: "open" });

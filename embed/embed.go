@@ -1,7 +1,9 @@
 // Package embed holds buycard.js, the loader that publishers put on their
-// pages, and serves it: it bakes the card CSS into the loader, minifies it
-// with esbuild, compresses it, names it by content hash with an SRI hash, and
-// builds the snippets publishers paste. Shared with the server: Asset, the
+// pages, and buycard.css, the card stylesheet that reserves the cards'
+// boxes before the loader runs, and serves them: it bakes the card CSS
+// into the loader, minifies both with esbuild, compresses them, names
+// them by content hash with an SRI hash, and builds the snippets
+// publishers paste. Shared with the server: Asset, the
 // in-memory compressed file that backend/api sends for every static path.
 //
 // It depends on no HTTP framework; backend/api routes the bytes.
@@ -22,20 +24,58 @@ import (
 //go:embed buycard.js
 var loaderSource []byte
 
+//go:embed buycard.css
+var stylesheetSource []byte
+
 // cssPlaceholder is the JS string literal in buycard.js that NewLoader
 // replaces with the card CSS.
 const cssPlaceholder = `"__CARD_CSS__"`
 
-// Loader is the built buycard.js.
+// Pinned is a file that publishers' pages load from Buycard: the loader
+// or the card stylesheet. It is served at its latest path (/buycard.js)
+// and at an immutable path named by its content (/buycard.HASH.js),
+// which snippets pin with Subresource Integrity.
+type Pinned struct {
+	asset     *Asset
+	sri       string
+	name, ext string // "/buycard", ".js"
+}
+
+func newPinned(name, ext, contentType string, raw []byte) *Pinned {
+	sum := sha512.Sum384(raw)
+	return &Pinned{
+		asset: NewAsset(contentType, raw),
+		sri:   "sha384-" + base64.StdEncoding.EncodeToString(sum[:]),
+		name:  name, ext: ext,
+	}
+}
+
+// Asset returns the built file.
+func (p *Pinned) Asset() *Asset { return p.asset }
+
+// SRI returns the Subresource Integrity hash of the file, for an
+// integrity attribute on a tag that loads VersionedPath.
+func (p *Pinned) SRI() string { return p.sri }
+
+// VersionedPath is the file's immutable, content-hashed path.
+func (p *Pinned) VersionedPath() string { return p.name + "." + p.asset.Hash + p.ext }
+
+// LatestPath is the path that always serves the latest build.
+func (p *Pinned) LatestPath() string { return p.name + p.ext }
+
+// Loader is the built buycard.js, with the card stylesheet that the
+// recommended snippet links beside it.
 type Loader struct {
-	asset *Asset
-	sri   string
+	*Pinned
+	stylesheet *Pinned
 }
 
 // NewLoader builds buycard.js with cardCSS (widget.CardCSS) baked in, so
-// that cards are sized before their data arrives.
+// that cards are styled in the same task that mounts them, and the card
+// stylesheet, buycard.css, that reserves their boxes before the loader
+// runs.
 func NewLoader(cardCSS string) (*Loader, error) {
-	src, err := minify(loaderSource)
+	src, err := minify(loaderSource, api.LoaderJS)
 	if err != nil {
 		return nil, fmt.Errorf("build loader: %w", err)
 	}
@@ -48,32 +88,31 @@ func NewLoader(cardCSS string) (*Loader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build loader: %w", err)
 	}
-	raw := bytes.Replace(src, []byte(cssPlaceholder), css, 1)
-	sum := sha512.Sum384(raw)
+	sheet, err := minify(stylesheetSource, api.LoaderCSS)
+	if err != nil {
+		return nil, fmt.Errorf("build card stylesheet: %w", err)
+	}
 	return &Loader{
-		asset: NewAsset("text/javascript; charset=utf-8", raw),
-		sri:   "sha384-" + base64.StdEncoding.EncodeToString(sum[:]),
+		Pinned:     newPinned("/buycard", ".js", "text/javascript; charset=utf-8", bytes.Replace(src, []byte(cssPlaceholder), css, 1)),
+		stylesheet: newPinned("/buycard", ".css", "text/css; charset=utf-8", sheet),
 	}, nil
 }
 
-// Asset returns the built loader.
-func (l *Loader) Asset() *Asset { return l.asset }
+// Stylesheet returns the card stylesheet.
+func (l *Loader) Stylesheet() *Pinned { return l.stylesheet }
 
-// SRI returns the Subresource Integrity hash of the loader, for an
-// integrity attribute on a script tag that loads VersionedPath.
-func (l *Loader) SRI() string { return l.sri }
+// Files returns the loader and the card stylesheet: every file a
+// snippet pins.
+func (l *Loader) Files() []*Pinned { return []*Pinned{l.Pinned, l.stylesheet} }
 
-// VersionedPath is the loader's immutable, content-hashed path.
-func (l *Loader) VersionedPath() string { return "/buycard." + l.asset.Hash + ".js" }
-
-// minify shrinks JavaScript with esbuild: whitespace, comments, local
-// names and syntax. The loader is a budgeted download (4 KB brotli), and
+// minify shrinks JavaScript or CSS (loader) with esbuild: whitespace,
+// comments, local names and syntax. The loader is a budgeted download (4 KB brotli), and
 // esbuild saves about 470 bytes of it over stripping comments and
 // indentation. The target is ES2021, the newest syntax the loader already
 // used (||=): newer syntax in the source is lowered, not shipped.
-func minify(src []byte) ([]byte, error) {
+func minify(src []byte, loader api.Loader) ([]byte, error) {
 	res := api.Transform(string(src), api.TransformOptions{
-		Loader:            api.LoaderJS,
+		Loader:            loader,
 		Target:            api.ES2021,
 		MinifyWhitespace:  true,
 		MinifyIdentifiers: true,

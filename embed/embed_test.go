@@ -9,14 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/evanw/esbuild/pkg/api"
 )
 
 // testCSS stands in for widget.CardCSS, with characters that must be
 // escaped inside a JS string.
 const testCSS = ":host{display:block}\n.bc-card{height:132px;font-family:\"Inter\",sans-serif}\n.bc-x::after{content:'</script>\\u2028'}"
-
-// brotliBudget is the loader's size budget on the wire (DESIGN.md).
-const brotliBudget = 4096
 
 func newTestLoader(t *testing.T) *Loader {
 	t.Helper()
@@ -44,22 +43,52 @@ func TestLoaderContent(t *testing.T) {
 	}
 }
 
-func TestLoaderSize(t *testing.T) {
-	a := newTestLoader(t).Asset()
-	t.Logf("buycard.js: raw %d, gzip %d, brotli %d bytes", len(a.Raw), len(a.Gzip), len(a.Brotli))
-	if len(a.Brotli) > brotliBudget {
-		t.Fatalf("loader is %d bytes brotli, budget %d", len(a.Brotli), brotliBudget)
+func TestPinnedFiles(t *testing.T) {
+	l := newTestLoader(t)
+	tests := []struct {
+		name        string
+		file        *Pinned
+		ext, prefix string
+	}{
+		{"loader", l.Pinned, ".js", "text/javascript"},
+		{"stylesheet", l.Stylesheet(), ".css", "text/css"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := tt.file.Asset()
+			sum := sha512.Sum384(a.Raw)
+			if want := "sha384-" + base64.StdEncoding.EncodeToString(sum[:]); tt.file.SRI() != want {
+				t.Errorf("SRI = %s, want %s", tt.file.SRI(), want)
+			}
+			if want := "/buycard." + a.Hash + tt.ext; tt.file.VersionedPath() != want || len(a.Hash) != 16 {
+				t.Errorf("VersionedPath = %s, want %s", tt.file.VersionedPath(), want)
+			}
+			if tt.file.LatestPath() != "/buycard"+tt.ext || !strings.HasPrefix(a.ContentType, tt.prefix) {
+				t.Errorf("LatestPath = %s, type %s", tt.file.LatestPath(), a.ContentType)
+			}
+		})
+	}
+	if files := l.Files(); len(files) != 2 || files[0] != l.Pinned || files[1] != l.Stylesheet() {
+		t.Errorf("Files = %v", files)
 	}
 }
 
-func TestLoaderSRI(t *testing.T) {
-	l := newTestLoader(t)
-	sum := sha512.Sum384(l.Asset().Raw)
-	if want := "sha384-" + base64.StdEncoding.EncodeToString(sum[:]); l.SRI() != want {
-		t.Fatalf("SRI = %s, want %s", l.SRI(), want)
+// TestStylesheet: the card stylesheet is minified, reserves a box of the
+// card's height for each layout until the loader mounts the element, and
+// reserves nothing without scripting.
+func TestStylesheet(t *testing.T) {
+	css := string(newTestLoader(t).Stylesheet().Asset().Raw)
+	for _, want := range []string{
+		"@media(scripting:enabled){",
+		"[data-buycard]:not([data-buycard-mounted]){display:block;box-sizing:content-box;height:130px;border:1px solid #cfd9de;",
+		"[data-buycard][data-buycard-layout=compact]:not([data-buycard-mounted]){height:102px}",
+	} {
+		if !strings.Contains(css, want) {
+			t.Errorf("stylesheet lacks %s:\n%s", want, css)
+		}
 	}
-	if want := "/buycard." + l.Asset().Hash + ".js"; l.VersionedPath() != want || len(l.Asset().Hash) != 16 {
-		t.Fatalf("VersionedPath = %s, want %s", l.VersionedPath(), want)
+	if strings.Contains(css, "/*") || strings.Count(css, "\n") > 1 {
+		t.Errorf("stylesheet not minified:\n%s", css)
 	}
 }
 
@@ -79,38 +108,15 @@ func TestLoaderSyntax(t *testing.T) {
 }
 
 func TestMinify(t *testing.T) {
-	got, err := minify([]byte("// header\n(() => {\n  // why\n  const answer = 1;\n\n\tconsole.log(answer);\n})();\n"))
+	got, err := minify([]byte("// header\n(() => {\n  // why\n  const answer = 1;\n\n\tconsole.log(answer);\n})();\n"), api.LoaderJS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := "console.log(1);\n"; string(got) != want {
 		t.Fatalf("minify = %q, want %q", got, want)
 	}
-	if _, err := minify([]byte("const = ;")); err == nil {
+	if _, err := minify([]byte("const = ;"), api.LoaderJS); err == nil {
 		t.Fatal("minify accepted a syntax error")
-	}
-}
-
-func TestSnippet(t *testing.T) {
-	tests := []struct {
-		name, url, widget, placement, want string
-	}{
-		{"with placement", "https://buy.example/", "wgt_abc", "plc_xyz",
-			`<script async src="https://buy.example/buycard.js"></script>` + "\n" +
-				`<div data-buycard="wgt_abc" data-placement="plc_xyz"></div>` + "\n"},
-		{"without placement", "http://localhost:8080", "wgt_abc", "",
-			`<script async src="http://localhost:8080/buycard.js"></script>` + "\n" +
-				`<div data-buycard="wgt_abc"></div>` + "\n"},
-		{"escaped", `https://x/"><b>`, `wgt_"a<`, `p'&`,
-			`<script async src="https://x/&#34;&gt;&lt;b&gt;/buycard.js"></script>` + "\n" +
-				`<div data-buycard="wgt_&#34;a&lt;" data-placement="p&#39;&amp;"></div>` + "\n"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := Snippet(tt.url, tt.widget, tt.placement); got != tt.want {
-				t.Fatalf("Snippet = %q\nwant %q", got, tt.want)
-			}
-		})
 	}
 }
 

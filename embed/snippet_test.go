@@ -7,30 +7,53 @@ import (
 
 func TestSnippets(t *testing.T) {
 	l := newTestLoader(t)
-	got := l.Snippets("https://buy.example/", "wgt_abc", "plc_xyz", "Leather notebook")
-	loaderURL := "https://buy.example" + l.VersionedPath()
+	got := l.Snippets("https://buy.example/", Card{WidgetID: "wgt_abc", PlacementID: "plc_xyz", Layout: "full", Title: "Leather notebook"})
+	loaderURL, cssURL := "https://buy.example"+l.VersionedPath(), "https://buy.example"+l.Stylesheet().VersionedPath()
+	css := l.Stylesheet().SRI()
 	want := Snippets{
-		Script: `<script async src="` + loaderURL + `" integrity="` + l.SRI() + `" crossorigin="anonymous"></script>` + "\n" +
+		Script: `<link rel="stylesheet" href="` + cssURL + `" integrity="` + css + `" crossorigin="anonymous">` + "\n" +
+			`<script async src="` + loaderURL + `" integrity="` + l.SRI() + `" crossorigin="anonymous"></script>` + "\n" +
 			`<div data-buycard="wgt_abc" data-placement="plc_xyz"></div>` + "\n",
 		Link: `<a href="https://buy.example/p/wgt_abc?pl=plc_xyz">Leather notebook</a>`,
-		Latest: `<script async src="https://buy.example/buycard.js"></script>` + "\n" +
+		Latest: `<link rel="stylesheet" href="https://buy.example/buycard.css">` + "\n" +
+			`<script async src="https://buy.example/buycard.js"></script>` + "\n" +
 			`<div data-buycard="wgt_abc" data-placement="plc_xyz"></div>` + "\n",
-		LoaderURL: loaderURL,
-		Integrity: l.SRI(),
+		LoaderURL:           loaderURL,
+		Integrity:           l.SRI(),
+		StylesheetURL:       cssURL,
+		StylesheetIntegrity: css,
 	}
 	if got != want {
 		t.Fatalf("Snippets =\n%+v\nwant\n%+v", got, want)
 	}
 	// SRI values are base64 and may hold + and /; nothing in them needs
 	// escaping, so the attribute carries the value as is.
-	if !strings.HasPrefix(l.SRI(), "sha384-") || strings.ContainsAny(l.SRI(), `"<>&'`) {
-		t.Fatalf("SRI %q", l.SRI())
+	for _, sri := range []string{l.SRI(), css} {
+		if !strings.HasPrefix(sri, "sha384-") || strings.ContainsAny(sri, `"<>&'`) {
+			t.Fatalf("SRI %q", sri)
+		}
+	}
+}
+
+// TestSnippetsCompact: a compact card's element says so, for the card
+// stylesheet to reserve the compact card's height.
+func TestSnippetsCompact(t *testing.T) {
+	tests := []struct{ layout, want string }{
+		{"compact", `<div data-buycard="wgt_abc" data-buycard-layout="compact"></div>`},
+		{"full", `<div data-buycard="wgt_abc"></div>`},
+		{"", `<div data-buycard="wgt_abc"></div>`},
+	}
+	for _, tt := range tests {
+		got := newTestLoader(t).Snippets("https://buy.example", Card{WidgetID: "wgt_abc", Layout: tt.layout})
+		if !strings.HasSuffix(got.Script, tt.want+"\n") || !strings.HasSuffix(got.Latest, tt.want+"\n") {
+			t.Errorf("layout %q: script %s\nlatest %s", tt.layout, got.Script, got.Latest)
+		}
 	}
 }
 
 func TestSnippetsEscaped(t *testing.T) {
 	l := newTestLoader(t)
-	got := l.Snippets(`https://x/"><b>`, `wgt_"a<`, `p'&`, `<img src=x onerror="1">`)
+	got := l.Snippets(`https://x/"><b>`, Card{WidgetID: `wgt_"a<`, PlacementID: `p'&`, Title: `<img src=x onerror="1">`})
 	for name, s := range map[string]string{"script": got.Script, "link": got.Link, "latest": got.Latest} {
 		for _, bad := range []string{`"><b>`, `<b>`, `wgt_"a<`, `p'&`, "<img"} {
 			if strings.Contains(s, bad) {
@@ -48,7 +71,7 @@ func TestSnippetsEscaped(t *testing.T) {
 }
 
 func TestSnippetsWithoutPlacement(t *testing.T) {
-	got := newTestLoader(t).Snippets("http://localhost:8080", "wgt_abc", "", "")
+	got := newTestLoader(t).Snippets("http://localhost:8080", Card{WidgetID: "wgt_abc"})
 	if strings.Contains(got.Script, "data-placement") || strings.Contains(got.Latest, "data-placement") ||
 		got.Link != `<a href="http://localhost:8080/p/wgt_abc">http://localhost:8080/p/wgt_abc</a>` {
 		t.Fatalf("Snippets = %+v", got)

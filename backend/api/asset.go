@@ -14,23 +14,19 @@ import (
 
 const (
 	cacheImmutable = "public, max-age=31536000, immutable"
-	// cacheLoader is short so publishers pick up loader fixes quickly; the
-	// versioned URL is immutable for those who pin it with SRI.
+	// cacheLoader is short so publishers pick up loader and card
+	// stylesheet fixes quickly; the versioned URL is immutable for those
+	// who pin it with SRI.
 	cacheLoader = "public, max-age=300"
 	cacheStatic = "public, max-age=3600"
 )
 
-// assetRoutes serves the loader, the WASM and the files under /web/.
+// assetRoutes serves the loader, the card stylesheet, the WASM and the
+// files under /web/.
 func (s *Server) assetRoutes() {
-	loader := s.Loader.Asset()
-	s.app.Get("/buycard.js", assetHandler(loader, cacheLoader))
-	s.app.Get(s.Loader.VersionedPath(), assetHandler(loader, cacheImmutable))
-	// Any other version: this build does not have it. Not cached, since a
-	// node of a rolling deploy may have it a moment later.
-	s.app.Get("/buycard.:hash.js", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return buycard.Errorf(buycard.ENOTFOUND, "No such loader version; /buycard.js is the latest.")
-	})
+	for _, f := range s.Loader.Files() {
+		s.pinnedRoutes(f)
+	}
 	s.app.Get(s.wasmPath, assetHandler(s.Wasm, cacheImmutable))
 	for name, a := range s.Static {
 		s.app.Get("/web/"+name, assetHandler(a, cacheStatic))
@@ -50,6 +46,19 @@ func getDesignCSS(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, cacheStatic)
 	c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
 	return c.SendString(css)
+}
+
+// pinnedRoutes serves f at its latest and its versioned path. Any other
+// version is not found: this build does not have it. Not cached, since a
+// node of a rolling deploy may have it a moment later.
+func (s *Server) pinnedRoutes(f *embed.Pinned) {
+	s.app.Get(f.LatestPath(), assetHandler(f.Asset(), cacheLoader))
+	s.app.Get(f.VersionedPath(), assetHandler(f.Asset(), cacheImmutable))
+	ext := path.Ext(f.LatestPath())
+	s.app.Get(strings.TrimSuffix(f.LatestPath(), ext)+".:hash"+ext, func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return buycard.Errorf(buycard.ENOTFOUND, "No such version; %s is the latest.", f.LatestPath())
+	})
 }
 
 // StaticAssets turns named files into compressed assets, typed by their

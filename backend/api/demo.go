@@ -14,5 +14,5 @@ func (s *Server) getDemo(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderContentSecurityPolicy, demo.FeedCSP(s.PublicURL))
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return demo.WriteFeed(c.Response().BodyWriter(), s.PublicURL)
+	return demo.WriteFeed(c.Response().BodyWriter(), s.PublicURL, s.Loader)
 }

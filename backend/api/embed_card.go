@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/embed"
 )
 
 // getEmbedCard serves GET /embed/card/{widget}[?pl=plc_…], the page an
@@ -31,7 +32,7 @@ func (s *Server) getEmbedCard(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	snippets := s.Loader.Snippets(s.PublicURL, widgetID, placementID, "")
+	snippets := s.Loader.Snippets(s.PublicURL, embed.Card{WidgetID: widgetID, PlacementID: placementID, Layout: card.Widget.Layout})
 	// The script form's values are escaped by package embed; the card
 	// asks for a checkout window of its own.
 	body := strings.Replace(snippets.Script, "<div ", `<div data-buycard-checkout="popup" `, 1)

@@ -25,7 +25,7 @@ func embedPageCSP(publicOrigin, frameAncestors string) string {
 	if publicOrigin != "" {
 		extra = " " + publicOrigin
 	}
-	return "default-src 'self'" + extra + "; script-src 'self'" + extra + "; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:" + extra +
+	return "default-src 'self'" + extra + "; script-src 'self'" + extra + "; style-src 'self'" + extra + " 'unsafe-inline'; img-src 'self' data: https:" + extra +
 		"; connect-src 'self'" + extra + "; frame-src 'self'" + extra + "; base-uri 'none'; frame-ancestors " + frameAncestors
 }
 
@@ -74,7 +74,7 @@ func (s *Server) getEmbedPreview(c *fiber.Ctx) error {
 			return notFound()
 		}
 	}
-	snippets := s.Loader.Snippets(s.PublicURL, widgetID, placementID, card.Product.Title)
+	snippets := s.snippets(card, placementID)
 	// Script is HTML already, its values escaped by package embed.
 	return c.SendString(previewPage("Preview of "+card.Product.Title+" · Buycard", "Preview", previewScript(snippets.Script)))
 }

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/buycard/buycard/embed"
 )
 
 // getPreview asks for the preview page as a browser at host would.
@@ -34,7 +36,7 @@ func TestEmbedPreview(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("Content-Type %q", ct)
 	}
-	snippet := ts.Loader.Snippets(publicURL, "wgt_notebook", "plc_feednotebook", "Leather field notebook").Script
+	snippet := ts.Loader.Snippets(publicURL, embed.Card{WidgetID: "wgt_notebook", PlacementID: "plc_feednotebook", Title: "Leather field notebook"}).Script
 	for _, want := range []string{
 		`<html lang="en">`,
 		`<title>Preview of Leather field notebook · Buycard</title>`,

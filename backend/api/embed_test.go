@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,11 +48,19 @@ func decodeBody(t *testing.T, resp *http.Response, body string) []byte {
 	return out
 }
 
+// TestVersionedLoader: the loader and the card stylesheet, each at its
+// versioned and its latest path.
 func TestVersionedLoader(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	path := ts.Loader.VersionedPath()
-	hash := strings.TrimSuffix(strings.TrimPrefix(path, "/buycard."), ".js")
+	for _, f := range ts.Loader.Files() {
+		t.Run(f.LatestPath(), func(t *testing.T) { checkPinned(t, ts, f) })
+	}
+}
+
+func checkPinned(t *testing.T, ts *testServer, f *embed.Pinned) {
+	path, ext := f.VersionedPath(), filepath.Ext(f.LatestPath())
+	hash := strings.TrimSuffix(strings.TrimPrefix(path, "/buycard."), ext)
 	for _, tt := range []struct{ accept, encoding string }{
 		{"gzip, deflate, br", "br"},
 		{"gzip", "gzip"},
@@ -66,7 +75,7 @@ func TestVersionedLoader(t *testing.T) {
 		for header, want := range map[string]string{
 			"Cache-Control":               "public, max-age=31536000, immutable",
 			"Access-Control-Allow-Origin": "*",
-			"Content-Type":                "text/javascript; charset=utf-8",
+			"Content-Type":                f.Asset().ContentType,
 			"ETag":                        `"` + hash + `"`,
 		} {
 			if got := resp.Header.Get(header); got != want {
@@ -82,8 +91,8 @@ func TestVersionedLoader(t *testing.T) {
 		if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:8]) != hash {
 			t.Errorf("Accept-Encoding %q: decoded body hashes to %x, URL says %s", tt.accept, sum[:8], hash)
 		}
-		if sum := sha512.Sum384(raw); "sha384-"+base64.StdEncoding.EncodeToString(sum[:]) != ts.Loader.SRI() {
-			t.Errorf("Accept-Encoding %q: decoded body does not match the SRI value %s", tt.accept, ts.Loader.SRI())
+		if sum := sha512.Sum384(raw); "sha384-"+base64.StdEncoding.EncodeToString(sum[:]) != f.SRI() {
+			t.Errorf("Accept-Encoding %q: decoded body does not match the SRI value %s", tt.accept, f.SRI())
 		}
 	}
 
@@ -93,17 +102,18 @@ func TestVersionedLoader(t *testing.T) {
 	}
 
 	// /buycard.js stays the latest, with a short max-age, and the same bytes.
-	resp, body := ts.do(t, "GET", "/buycard.js", "", "", "Accept-Encoding", "gzip")
+	resp, body := ts.do(t, "GET", f.LatestPath(), "", "", "Accept-Encoding", "gzip")
 	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=300" ||
-		resp.Header.Get("ETag") != `"`+hash+`"` || !bytes.Equal(decodeBody(t, resp, body), ts.Loader.Asset().Raw) {
-		t.Errorf("/buycard.js = %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+		resp.Header.Get("ETag") != `"`+hash+`"` || !bytes.Equal(decodeBody(t, resp, body), f.Asset().Raw) {
+		t.Errorf("%s = %d, Cache-Control %q", f.LatestPath(), resp.StatusCode, resp.Header.Get("Cache-Control"))
 	}
 }
 
 func TestVersionedLoaderOtherHash(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	for _, path := range []string{"/buycard.0000000000000000.js", "/buycard.abc.js", "/buycard." + ts.Loader.Asset().Hash + "0.js"} {
+	for _, path := range []string{"/buycard.0000000000000000.js", "/buycard.abc.js", "/buycard." + ts.Loader.Asset().Hash + "0.js",
+		"/buycard.0000000000000000.css", "/buycard." + ts.Loader.Asset().Hash + ".css"} {
 		resp, body := ts.do(t, "GET", path, "", "")
 		if resp.StatusCode != 404 || resp.Header.Get("Cache-Control") != "no-store" || strings.Contains(body, "Buycard={") {
 			t.Errorf("%s = %d, Cache-Control %q", path, resp.StatusCode, resp.Header.Get("Cache-Control"))
@@ -122,10 +132,12 @@ func TestEmbedSnippet(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
 		t.Fatal(err)
 	}
-	if want := ts.Loader.Snippets(publicURL, "wgt_notebook", "plc_feednotebook", "Leather field notebook"); got != want {
+	if want := ts.Loader.Snippets(publicURL, embed.Card{WidgetID: "wgt_notebook", PlacementID: "plc_feednotebook", Layout: buycard.LayoutFull, Title: "Leather field notebook"}); got != want {
 		t.Fatalf("snippets =\n%+v\nwant\n%+v", got, want)
 	}
+	css := ts.Loader.Stylesheet()
 	for _, want := range []string{
+		`<link rel="stylesheet" href="` + publicURL + css.VersionedPath() + `" integrity="` + css.SRI() + `" crossorigin="anonymous">`,
 		`<script async src="` + publicURL + ts.Loader.VersionedPath() + `" integrity="` + ts.Loader.SRI() + `" crossorigin="anonymous"></script>`,
 		`<div data-buycard="wgt_notebook" data-placement="plc_feednotebook"></div>`,
 	} {

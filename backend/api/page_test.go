@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"html"
 	"net/url"
 	"strings"
 	"testing"
@@ -68,9 +69,17 @@ func TestAssets(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "br" || body == "" {
 		t.Errorf("loader = %d encoding %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
 	}
-	resp, _ = ts.do(t, "GET", "/demo", "", "")
-	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'self'") || strings.Contains(csp, "unsafe-inline") {
-		t.Errorf("demo CSP = %q, want strict", csp)
+	resp, body = ts.do(t, "GET", "/demo", "", "")
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'self' "+publicURL+";") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("demo CSP = %q, want strict, with the card stylesheet's origin", csp)
+	}
+	// The demo feed embeds with the recommended snippet: the pinned card
+	// stylesheet, then the pinned loader.
+	css, js := ts.Loader.Stylesheet(), ts.Loader
+	link := `<link rel="stylesheet" href="` + publicURL + css.VersionedPath() + `" integrity="` + css.SRI() + `" crossorigin="anonymous">`
+	script := `<script async src="` + publicURL + js.VersionedPath() + `" integrity="` + js.SRI() + `" crossorigin="anonymous">`
+	if page := html.UnescapeString(body); !strings.Contains(page, link) || strings.Index(page, link) > strings.Index(page, script) {
+		t.Errorf("demo page lacks %s before %s:\n%s", link, script, page)
 	}
 	resp, body = ts.do(t, "GET", "/healthz", "", "")
 	if resp.StatusCode != 200 || !strings.Contains(body, "ok") {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -107,8 +108,11 @@ func (s *Server) postPlacement(c *fiber.Ctx) error {
 	if err := s.Publishers.CreatePlacement(ctx, p); err != nil {
 		return err
 	}
-	listing := &buycard.PlacementListing{Placement: *p, WidgetName: entry.Title}
-	return c.Status(fiber.StatusCreated).JSON(s.placementReply(listing))
+	reply, err := s.placementReply(ctx, &buycard.PlacementListing{Placement: *p, WidgetName: entry.Title})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(reply)
 }
 
 // getPlacement serves GET /v1/placements/{id}: one of the caller's
@@ -125,14 +129,28 @@ func (s *Server) getPlacement(c *fiber.Ctx) error {
 	}
 	for _, p := range list {
 		if p.ID == id {
-			return c.JSON(s.placementReply(p))
+			reply, err := s.placementReply(c.UserContext(), p)
+			if err != nil {
+				return err
+			}
+			return c.JSON(reply)
 		}
 	}
 	return notFound
 }
 
-func (s *Server) placementReply(p *buycard.PlacementListing) placementReply {
-	return placementReply{Placement: p, Snippets: s.Loader.Snippets(s.PublicURL, p.WidgetID, p.ID, p.WidgetName)}
+// placementReply reads the layout of p's widget, which its snippets
+// reserve room for; a widget no longer found has the full layout's room.
+func (s *Server) placementReply(ctx context.Context, p *buycard.PlacementListing) (placementReply, error) {
+	var layout string
+	switch card, err := s.Catalog.FindCard(ctx, p.WidgetID); {
+	case err == nil:
+		layout = card.Widget.Layout
+	case buycard.ErrorCode(err) != buycard.ENOTFOUND:
+		return placementReply{}, err
+	}
+	snippets := s.Loader.Snippets(s.PublicURL, embed.Card{WidgetID: p.WidgetID, PlacementID: p.ID, Layout: layout, Title: p.WidgetName})
+	return placementReply{Placement: p, Snippets: snippets}, nil
 }
 
 // getEarnings serves GET /v1/earnings: the caller's pending, available

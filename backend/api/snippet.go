@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/embed"
 )
 
 var (
@@ -15,8 +16,8 @@ var (
 
 // getEmbedSnippet returns the embed code for a widget in an optional
 // placement (GET /v1/embed/snippet?widget=wgt_…&placement=plc_…): the
-// versioned loader with its SRI hash, the link form and the always-latest
-// loader. It holds no secrets.
+// versioned card stylesheet and loader with their SRI hashes, the link
+// form and the always-latest files. It holds no secrets.
 func (s *Server) getEmbedSnippet(c *fiber.Ctx) error {
 	widgetID, placementID := c.Query("widget"), c.Query("placement")
 	if !widgetIDPattern.MatchString(widgetID) {
@@ -41,5 +42,11 @@ func (s *Server) getEmbedSnippet(c *fiber.Ctx) error {
 	}
 	// The versioned URL changes with each loader build.
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return c.JSON(s.Loader.Snippets(s.PublicURL, widgetID, placementID, card.Product.Title))
+	return c.JSON(s.snippets(card, placementID))
+}
+
+// snippets is the embed code of card in an optional placement.
+func (s *Server) snippets(card *buycard.Card, placementID string) embed.Snippets {
+	return s.Loader.Snippets(s.PublicURL, embed.Card{WidgetID: card.Widget.ID, PlacementID: placementID,
+		Layout: card.Widget.Layout, Title: card.Product.Title})
 }

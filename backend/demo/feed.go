@@ -4,10 +4,15 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/buycard/buycard/embed"
 )
 
 // post is one entry of the demo feed. Exactly one of Widget (an embedded
 // card) and Link (a plain product link the loader upgrades) may be set.
+// A link becomes a card only when the loader runs, and moves what is
+// below it then: the feed's link is its last post, below the first
+// screen, where that moves nothing a reader sees.
 type post struct {
 	Author, Handle, Initials, Ago, Text string
 	Widget, Placement                   string
@@ -20,9 +25,6 @@ var feed = []post{
 		Widget: notebook.widget, Placement: notebook.placement},
 	{Author: "Dev Patel", Handle: "devwrites", Initials: "DP", Ago: "9m",
 		Text: "Hot take: the best productivity system is the one you actually open in the morning."},
-	{Author: "The Daily Scroll", Handle: "dailyscroll", Initials: "DS", Ago: "21m",
-		Text: "Our first merch drop is live — organic cotton, printed in small batches.",
-		Link: tee.widget, Placement: tee.placement, LinkText: "Get the Daily Scroll tee"},
 	{Author: "Aiko Tanaka", Handle: "aikobrews", Initials: "AT", Ago: "1h",
 		Text:   "Morning ritual: whisk, breathe, sip. This starter set is how I got hooked.",
 		Widget: matcha.widget, Placement: matcha.placement},
@@ -37,6 +39,9 @@ var feed = []post{
 		Widget: mug.widget, Placement: mug.placement},
 	{Author: "Tom Becker", Handle: "tombecker", Initials: "TB", Ago: "6h",
 		Text: "Reminder that you can close the laptop and go outside. I'll wait."},
+	{Author: "The Daily Scroll", Handle: "dailyscroll", Initials: "DS", Ago: "7h",
+		Text: "Our first merch drop is live — organic cotton, printed in small batches.",
+		Link: tee.widget, Placement: tee.placement, LinkText: "Get the Daily Scroll tee"},
 }
 
 var feedPage = template.Must(template.New("feed").Parse(`<!doctype html>
@@ -45,9 +50,11 @@ var feedPage = template.Must(template.New("feed").Parse(`<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>The Daily Scroll — feed</title>
+<meta name="description" content="The Daily Scroll's feed: posts from makers, with products you can buy without leaving the page.">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/web/demo/feed.css">
-<script async src="{{.Host}}/buycard.js"></script>
+<link rel="stylesheet" href="{{.Host}}{{.Stylesheet.VersionedPath}}" integrity="{{.Stylesheet.SRI}}" crossorigin="anonymous">
+<script async src="{{.Host}}{{.Loader.VersionedPath}}" integrity="{{.Loader.SRI}}" crossorigin="anonymous"></script>
 <script defer src="/web/demo/feed.js"></script>
 </head>
 <body>
@@ -68,19 +75,21 @@ var feedPage = template.Must(template.New("feed").Parse(`<!doctype html>
 </html>`))
 
 // WriteFeed writes the demo publisher page. host is Buycard's public URL:
-// the page embeds Buycard from there, as any publisher would.
-func WriteFeed(w io.Writer, host string) error {
+// the page embeds Buycard from there, as any publisher would, with the
+// recommended snippet's pinned card stylesheet and loader (l).
+func WriteFeed(w io.Writer, host string, l *embed.Loader) error {
 	return feedPage.Execute(w, map[string]any{
-		"Host": strings.TrimRight(host, "/"), "Posts": feed,
+		"Host": strings.TrimRight(host, "/"), "Posts": feed, "Loader": l.Pinned, "Stylesheet": l.Stylesheet(),
 		"MoreWidget": tee.widget, "MorePlacement": tee.placement,
 	})
 }
 
 // FeedCSP is the demo page's Content-Security-Policy: as strict as a
-// careful publisher's, allowing Buycard's origin only for the loader, card
-// data, images and the checkout frame, and no inline style or script.
+// careful publisher's, allowing Buycard's origin only for the loader, the
+// card stylesheet, card data, images and the checkout frame, and no
+// inline style or script.
 func FeedCSP(host string) string {
 	host = strings.TrimRight(host, "/")
-	return "default-src 'self'; script-src 'self' " + host + "; style-src 'self'; img-src 'self' data: " + host +
+	return "default-src 'self'; script-src 'self' " + host + "; style-src 'self' " + host + "; img-src 'self' data: " + host +
 		"; connect-src " + host + "; frame-src " + host + "; base-uri 'none'; form-action 'none'"
 }

@@ -40,6 +40,7 @@ type harness struct {
 	// publisher's (http://127.0.0.1:PORT2), a different site for the browser.
 	host, site string
 	pages      sync.Map // publisher path → HTML
+	policies   sync.Map // publisher path → its Content-Security-Policy, if any
 	browser    context.Context
 }
 
@@ -183,6 +184,9 @@ func servePublisherPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if csp, ok := h.policies.Load(r.URL.Path); ok {
+		w.Header().Set("Content-Security-Policy", csp.(string))
+	}
 	io.WriteString(w, page.(string))
 }
 
