@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -25,14 +26,26 @@ import (
 // consoleFormRoutes mounts the console's form posts, each at its page's
 // path.
 func (s *Server) consoleFormRoutes() {
-	post := func(page string, h fiber.Handler) {
-		s.app.Post(console.Base+page, s.consoleFormPost, s.authenticate, h)
+	post := func(page string, h ...fiber.Handler) {
+		s.app.Post(console.Base+page, append([]fiber.Handler{s.consoleFormPost, s.authenticate}, h...)...)
 	}
 	post("/signin", s.postSignInForm)
 	post("/signup", s.postSignUpForm)
 	post("/forgot-password", s.postForgotForm)
 	post("/reset-password", s.postResetForm)
 	post("/verify", s.postVerifyForm)
+	post("/products", s.consoleSignedIn("/products"), s.requireMerchant, s.postNewProductForm)
+}
+
+// consoleSignedIn sends a form posted without a session (it ended while
+// the page was open) to sign in, and back to page after.
+func (s *Server) consoleSignedIn(page string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if callerOf(c) == nil {
+			return s.consoleSeeOther(c, console.Base+"/signin?next="+url.QueryEscape(console.Base+page))
+		}
+		return c.Next()
+	}
 }
 
 // consoleFormPost lets through urlencoded form posts from this origin,
@@ -94,6 +107,26 @@ func (s *Server) postVerifyForm(c *fiber.Ctx) error {
 		return s.consoleFormFailed(c, "/verify", err)
 	}
 	return s.consoleSeeOther(c, console.Base)
+}
+
+// postNewProductForm is the products page's new-product form
+// (console.NewProductFields): the product is made as the page's WASM
+// makes it, and the browser goes on to its page.
+func (s *Server) postNewProductForm(c *fiber.Ctx) error {
+	form := url.Values{}
+	for _, name := range console.NewProductFields {
+		form.Set(name, c.FormValue(name))
+	}
+	edit, msgs := console.NewProductForm(form)
+	if edit == nil {
+		err := buycard.Errorf(buycard.EINVALID, "%s", strings.Join(msgs, " "))
+		return s.consoleFormFailed(c, "/products", err, console.NewProductFields...)
+	}
+	p, err := s.createProduct(c, edit)
+	if err != nil {
+		return s.consoleFormFailed(c, "/products", err, console.NewProductFields...)
+	}
+	return s.consoleSeeOther(c, console.Base+"/products/"+p.ID)
 }
 
 // consoleFormFailed shows the console page at page again with err's

@@ -304,3 +304,53 @@ func TestConsoleWrongHost(t *testing.T) {
 		t.Fatalf("post on the wrong host = %d: %.300s", got.status, got.page)
 	}
 }
+
+// The products page's new-product form makes the product the page's WASM
+// would, for the signed-in merchant only, with the session's CSRF token.
+func TestConsoleNewProductForm(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	merchant, _ := signup(t, ts, "ann@example.com", "merchant")
+	publisher, _ := signup(t, ts, "bo@example.com", "publisher")
+	products := func() int { return countRows(t, ts, `SELECT count(*) FROM products`) }
+	form := func(title, price, csrf string) url.Values {
+		return url.Values{"new-title": {title}, "new-currency": {"EUR"}, "new-price": {price}, "new-stock": {"3"},
+			"new-kind": {"digital"}, "csrf_token": {csrf}}
+	}
+	for _, tt := range []struct {
+		name     string
+		form     url.Values
+		headers  []string
+		status   int
+		location string
+		page     string
+	}{
+		{name: "bad fields", form: form(" ", "12,5x", merchant.csrf), headers: []string{"Cookie", merchant.cookie},
+			status: 400, page: "Enter a title."},
+		{name: "without the CSRF token", form: form("Mug", "12.50", ""), headers: []string{"Cookie", merchant.cookie}, status: 403},
+		{name: "another session's token", form: form("Mug", "12.50", publisher.csrf), headers: []string{"Cookie", merchant.cookie}, status: 403},
+		{name: "cross-site", form: form("Mug", "12.50", merchant.csrf), headers: append([]string{"Cookie", merchant.cookie}, crossSite...), status: 403},
+		{name: "signed out", form: form("Mug", "12.50", ""), status: 303, location: "/console/signin?next=%2Fconsole%2Fproducts"},
+		{name: "publisher", form: form("Mug", "12.50", publisher.csrf), headers: []string{"Cookie", publisher.cookie}, status: 403},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := products()
+			got := postConsole(t, ts, "/products", tt.form, tt.headers...)
+			if got.status != tt.status || got.location != tt.location || !strings.Contains(got.page, tt.page) {
+				t.Fatalf("= %d to %q, want %d to %q with %q: %.300s", got.status, got.location, tt.status, tt.location, tt.page, got.page)
+			}
+			if products() != before {
+				t.Error("a refused form made a product")
+			}
+		})
+	}
+	got := postConsole(t, ts, "/products", form("Mug", "12.50", merchant.csrf), "Cookie", merchant.cookie)
+	id, ok := strings.CutPrefix(got.location, "/console/products/")
+	if got.status != 303 || !ok {
+		t.Fatalf("create = %d to %q: %.300s", got.status, got.location, got.page)
+	}
+	p, err := ts.db.FindProduct(t.Context(), id)
+	if err != nil || p.Title != "Mug" || p.Currency != "EUR" || p.Kind != "digital" || len(p.Variants) != 1 || p.Variants[0].Price != 1250 || p.Variants[0].Stock != 3 {
+		t.Fatalf("product = %+v, %v", p, err)
+	}
+}
