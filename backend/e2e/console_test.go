@@ -415,6 +415,7 @@ func TestConsoleSellEmbedBuy(t *testing.T) {
 	fitsNarrowScreen(t, merchant, "/console", "/console/products", "/console/products/new", "/console/widgets", "/console/orders",
 		"/console/statement", "/console/discount-codes", "/console/settings", "/console/keys", "/console/webhooks")
 	fitsNarrowScreen(t, publisher, "/console", "/console/catalog", "/console/placements", "/console/earnings", "/console/webhooks")
+	narrowDesignerAndOrders(t, merchant, "/console/widgets/"+widgetID)
 	consoleNoErrors(merchant)
 	consoleNoErrors(publisher)
 }
