@@ -164,4 +164,3 @@ func narrowDesignerAndOrders(t *testing.T, tb *tab, designer string) {
 	}
 	screenshot(t, tb.ctx, "console-orders-390.png")
 }
-
