@@ -83,12 +83,8 @@ func (f formFill) value(name, def string) string {
 	return def
 }
 
-// prerenderFocus is the id of the field that had focus when the WASM
-// took the page over; focusMain moves focus back to it, once.
-var prerenderFocus string
-
-// CapturePrerender reads the prerendered page's forms: their fields, the
-// error they show, and the focused field. The console WASM's main calls
+// CapturePrerender reads the prerendered page's forms: their fields and
+// the error they show. The console WASM's main calls
 // it before app.RunWhenOnBrowser, while the prerendered DOM is still
 // there.
 func CapturePrerender() {
@@ -110,9 +106,6 @@ func CapturePrerender() {
 	}
 	if e := doc.Call("querySelector", "form."+ui.PageFormClass+" .cs-error"); e.Truthy() {
 		f.err = e.Get("textContent").String()
-	}
-	if active := doc.Get("activeElement"); active.Truthy() {
-		prerenderFocus = active.Get("id").String()
 	}
 	current.mu.Lock()
 	current.fill = f

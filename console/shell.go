@@ -93,13 +93,6 @@ func NextPath(next string) string {
 // is already in the page (typing in a field that showed before the
 // session loaded, say).
 func focusMain() {
-	if id := prerenderFocus; id != "" {
-		prerenderFocus = ""
-		if el := app.Window().GetElementByID(id); el.Truthy() {
-			el.Call("focus", map[string]any{"preventScroll": true})
-			return
-		}
-	}
 	main := app.Window().GetElementByID(mainID)
 	if !main.Truthy() {
 		return
