@@ -410,8 +410,8 @@ func TestConsoleSellEmbedBuy(t *testing.T) {
 	// 12.5% of the publisher's share of $24.00, pending.
 	visitConsole(t, publisher, "/console/earnings", `document.querySelector('main').textContent.includes('$3.00')`)
 	visitConsole(t, merchant, "/console/orders", `document.querySelector('main').textContent.includes('Speckled stoneware mug') || document.querySelector('main').textContent.includes('BC-')`)
-	narrowDesignerAndOrders(t, merchant, "/console/widgets/"+widgetID)
 	visitConsole(t, merchant, "/console/statement", `!!document.querySelector('main a[download]')`)
+	narrowDesignerAndOrders(t, merchant, "/console/widgets/"+widgetID)
 	visitConsole(t, publisher, "/console/placements", `document.querySelector('main').textContent.includes('Mug review sidebar')`)
 	fitsNarrowScreen(t, merchant, "/console", "/console/products", "/console/products/new", "/console/widgets", "/console/orders",
 		"/console/statement", "/console/discount-codes", "/console/settings", "/console/keys", "/console/webhooks")

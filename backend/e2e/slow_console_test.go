@@ -128,7 +128,7 @@ func TestConsoleWasmTakesOverSignIn(t *testing.T) {
 	if _, err := chromedp.Call(tb.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: <-held}); err != nil {
 		t.Fatal(err)
 	}
-	waitConsole(t, tb, `!!document.querySelector('.cs-app[data-client=true]')`)
+	waitConsole(t, tb, `!!document.querySelector('.cs-app[data-client=true] #email')`)
 	got := eval[string](t, tb.ctx, `[document.querySelector('#email').value, document.querySelector('#password').value === `+
 		fmt.Sprintf("%q", consolePassword)+`, !!document.querySelector('.cs-boot')].join('|')`)
 	if got != email+"|true|false" {
