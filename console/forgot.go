@@ -18,7 +18,18 @@ type forgotPage struct {
 	err   string
 }
 
-func newForgotPage(s *session, _ []string) app.UI { return &forgotPage{s: s} }
+func newForgotPage(s *session, _ []string) app.UI {
+	f := s.takeFill()
+	p := &forgotPage{s: s, email: f.value("email", ""), err: f.err}
+	if f.done {
+		p.sent = ResetRequested
+	}
+	return p
+}
+
+// ResetRequested is the whole answer to a request for a password link,
+// the API's and the page's.
+const ResetRequested = "If an account uses this email, we sent it a link."
 
 func (p *forgotPage) Render() app.UI {
 	if p.sent != "" {
@@ -28,7 +39,7 @@ func (p *forgotPage) Render() app.UI {
 	return app.Section().Class("cs-narrow").Body(
 		app.H1().Text("Forgot your password?"),
 		app.P().Text("Enter the email of your account, and we will send it a link to set a new password."),
-		ui.Form("Send a password link", p.submit,
+		ui.PageForm("Send a password link", Base+"/forgot-password", []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.submit,
 			ui.TextInput(ui.Field{ID: "email", Label: "Email", Type: "email", Value: p.email, Autocomplete: "username", Required: true},
 				func(_ app.Context, v string) { p.email = v }),
 			ui.Status(p.err, ""),

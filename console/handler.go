@@ -14,11 +14,16 @@ import (
 //go:embed console.css
 var consoleCSS []byte
 
-// StaticFiles are the files the console adds under /web/: its stylesheet
-// and the card's, which the widget designer's live preview uses.
+//go:embed console.js
+var consoleJS []byte
+
+// StaticFiles are the files the console adds under /web/: its stylesheet,
+// its script for the page before the WASM, and the card's stylesheet,
+// which the widget designer's live preview uses.
 func StaticFiles() map[string][]byte {
 	return map[string][]byte{
 		"console.css": consoleCSS,
+		"console.js":  consoleJS,
 		"card.css":    []byte(storefront.CardCSS),
 	}
 }
@@ -56,6 +61,7 @@ func NewHandler(o HandlerOptions) http.Handler {
 		ThemeColor:            "#1d4ed8",
 		LoadingLabel:          "Loading the console…",
 		Styles:                []string{"/web/console.css", "/web/card.css"},
+		Scripts:               []string{"/web/console.js defer"},
 		RawHeaders:            []string{`<meta name="robots" content="noindex">`},
 		Resources:             resolver{wasmPath: o.WasmPath},
 		StartURL:              Base,

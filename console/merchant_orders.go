@@ -216,7 +216,10 @@ func (p *ordersPage) renderList() app.UI {
 			app.Caption().Class("cs-sr").Text("Orders, newest first"),
 			app.THead().Body(app.Tr().Body(app.Range(head).Slice(func(i int) app.UI {
 				th := app.Th().Scope("col")
-				if i == 4 || i == 5 {
+				switch i {
+				case 0, 2:
+					th = th.Class("cs-lesser")
+				case 4, 5:
 					th = th.Class("cs-num")
 				}
 				if head[i] == "" {
@@ -253,9 +256,9 @@ func (p *ordersPage) renderOrder(mo *orderLine) app.UI {
 		})
 	return app.TBody().Body(
 		app.Tr().Body(
-			app.Td().Text(dateTimeText(o.CreatedAt)),
+			app.Td().Class("cs-lesser").Text(dateTimeText(o.CreatedAt)),
 			app.Td().Body(app.Code().Text(orDefault(o.Number, o.ID))),
-			app.Td().Text(product),
+			app.Td().Class("cs-lesser").Text(product),
 			app.Td().Body(app.Span().Class("cs-badge cs-st-"+string(o.Status)).Text(statusLabel(o))),
 			app.Td().Class("cs-num").Text(ui.MoneyText(o.Total.Amount, cur)),
 			app.Td().Class("cs-num").Text(netText(mo)),

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -71,18 +72,48 @@ func (f newProductDraft) request() (*buycard.ProductEdit, map[string]string) {
 	return edit, nil
 }
 
+// NewProductFields are the ids (and form names) of the new-product
+// form's fields, in the order the form shows them.
+var NewProductFields = []string{"new-title", "new-currency", "new-price", "new-stock", "new-kind", "new-unlimited"}
+
+// draftOf is the draft a posted new-product form holds, or a new one.
+func draftOf(f formFill) newProductDraft {
+	return newProductDraft{
+		Title: f.value("new-title", ""), Currency: f.value("new-currency", "USD"), Price: f.value("new-price", ""),
+		Stock: f.value("new-stock", "0"), Kind: f.value("new-kind", string(buycard.ProductPhysical)), Unlimited: f.value("new-unlimited", "") != "",
+	}
+}
+
+// NewProductForm checks a posted new-product form as the page checks it
+// before sending it: the product to create, or each field's error in
+// form order.
+func NewProductForm(form url.Values) (*buycard.ProductEdit, []string) {
+	edit, errs := draftOf(formFill{values: form}).request()
+	var msgs []string
+	for _, id := range NewProductFields {
+		if msg, ok := errs[id]; ok {
+			msgs = append(msgs, msg)
+		}
+	}
+	return edit, msgs
+}
+
 func newProductsPage(s *session, _ []string) app.UI {
-	return &productsPage{s: s, draft: newProductDraft{Currency: "USD", Stock: "0", Kind: string(buycard.ProductPhysical)}}
+	f := s.takeFill()
+	return &productsPage{s: s, draft: draftOf(f), err: f.err}
 }
 
 func (p *productsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
 func (p *productsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
 
 func (p *productsPage) load(ctx app.Context) {
+	revisit := p.loaded != ""
 	if app.IsServer || !atPath(ctx, "/products") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.draft, p.errs, p.busy, p.err, p.ok = newProductDraft{Currency: "USD", Stock: "0", Kind: string(buycard.ProductPhysical)}, nil, false, "", ""
+	if revisit { // the first visit keeps what the prerendered form held
+		p.draft, p.errs, p.busy, p.err, p.ok = draftOf(formFill{}), nil, false, "", ""
+	}
 	p.reload(ctx)
 }
 
@@ -108,7 +139,7 @@ func (p *productsPage) Render() app.UI {
 		app.H1().Text("Products"),
 		app.Section().Class("cs-panel").Aria("labelledby", "new-h").Body(
 			app.H2().ID("new-h").Text("New product"),
-			ui.Form("New product", p.create,
+			ui.PageForm("New product", Base+"/products", []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.create,
 				app.Div().Class("cs-row").Body(
 					ui.TextInput(ui.Field{ID: "new-title", Label: "Title", Value: p.draft.Title, Required: true, MaxLength: 200, Error: p.errs["new-title"]},
 						func(_ app.Context, v string) { p.draft.Title = v }),

@@ -40,8 +40,8 @@ func TestNextPath(t *testing.T) {
 		"javascript:alert(1)":        "/console",
 		"/console/keys?x=1#fragment": "/console",
 	} {
-		if got := nextPath(next); got != want {
-			t.Errorf("nextPath(%q) = %q, want %q", next, got, want)
+		if got := NextPath(next); got != want {
+			t.Errorf("NextPath(%q) = %q, want %q", next, got, want)
 		}
 	}
 }

@@ -23,6 +23,8 @@ type session struct {
 	mu     sync.Mutex
 	loaded bool // me was asked for
 	user   *me  // nil when signed out
+	// fill is what the first page's form starts with (prefill.go).
+	fill formFill
 }
 
 func newSession() *session {
@@ -31,6 +33,36 @@ func newSession() *session {
 
 // current is the WASM's session.
 var current = newSession()
+
+// prerenderSession is the session of one server prerender: the user the
+// server named in the page's PageState, and the form it refused.
+func prerenderSession(p PageState) *session {
+	s := &session{api: newClient(), loaded: true, fill: formFill{err: p.Error, values: p.Values, done: p.Done}}
+	if p.Role != "" {
+		s.user = &me{User: buycard.User{Role: p.Role}, CSRFToken: p.CSRF}
+	}
+	return s
+}
+
+// takeFill returns what the page's form starts with, once: later pages
+// start empty.
+func (s *session) takeFill() formFill {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.fill
+	s.fill = formFill{}
+	return f
+}
+
+// csrf is the CSRF token a page's forms carry, "" when signed out.
+func (s *session) csrf() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.user == nil {
+		return ""
+	}
+	return s.user.CSRFToken
+}
 
 // load asks the server who is signed in, once; later calls return what
 // the first learned. An error means the server could not say.

@@ -24,6 +24,9 @@ type shell struct {
 	path     string
 	waiting  bool   // the session is being loaded
 	err      string // why the session could not be loaded
+	// sess is the session of the server's prerender (PageState); the
+	// WASM's is current.
+	sess *session
 }
 
 func newShell() app.Composer { return &shell{} }
@@ -40,6 +43,7 @@ func (s *shell) OnNav(ctx app.Context) {
 	}
 	ctx.Page().SetTitle("%s · Buycard console", title)
 	if app.IsServer {
+		s.sess = prerenderSession(pageStateOf(ctx.Page().URL()))
 		return
 	}
 	if current.known() {
@@ -69,15 +73,15 @@ func (s *shell) gate(ctx app.Context) {
 	case s.route.role != anyone && role == "":
 		ctx.Navigate(Base + "/signin?next=" + url.QueryEscape(s.path))
 	case s.route.role == anyone && role != "" && !s.route.link:
-		ctx.Navigate(nextPath(ctx.Page().URL().Query().Get("next")))
+		ctx.Navigate(NextPath(ctx.Page().URL().Query().Get("next")))
 	default:
 		ctx.Defer(func(app.Context) { focusMain() })
 	}
 }
 
-// nextPath is where to go after signing in: a console path the sign-in
+// NextPath is where to go after signing in: a console path the sign-in
 // link named, or the overview.
-func nextPath(next string) string {
+func NextPath(next string) string {
 	if _, _, ok := match(next); ok && strings.HasPrefix(next, Base) && !strings.HasPrefix(next, "//") {
 		return next
 	}
@@ -99,13 +103,22 @@ func focusMain() {
 	main.Call("focus", map[string]any{"preventScroll": true})
 }
 
+// session is the session the page shows: the prerender's on the server.
+func (s *shell) session() *session {
+	if s.sess != nil {
+		return s.sess
+	}
+	return current
+}
+
 func (s *shell) Render() app.UI {
-	role := current.role()
+	role := s.session().role()
 	// data-client is true once the WASM renders the page in place of the
 	// server's prerender (which it replaces, typed text included).
 	return app.Div().Class("cs-app").DataSet("client", !app.IsServer).Body(
 		app.A().Class("cs-skip").Href("#"+mainID).Text("Skip to content"),
 		s.renderHeader(role),
+		app.If(app.IsServer, loadingNote),
 		app.Main().ID(mainID).TabIndex(-1).Class("cs-main").Body(s.renderPage(role)),
 	)
 }
@@ -143,13 +156,23 @@ func (s *shell) renderPage(role string) app.UI {
 	case s.err != "":
 		return notice("The console could not load", s.err, s.path, "Try again")
 	case s.route.role == anyone:
-		return s.route.page(current, s.args)
+		return s.route.page(s.session(), s.args)
 	case s.waiting || role == "":
 		return app.P().Class("cs-loading").Aria("busy", "true").Text("Loading…")
 	case !s.route.allows(role):
 		return notice("Not for this account", "This page belongs to another kind of account.", Base, "Go to your overview")
 	}
-	return s.route.page(current, s.args)
+	return s.route.page(s.session(), s.args)
+}
+
+// loadingNote says, on the prerendered page, that the console is still
+// loading: its forms work already, the rest comes with the WASM, whose
+// page replaces this one (and the note) when it runs.
+func loadingNote() app.UI {
+	return app.P().Class("cs-boot").Role("status").Body(
+		app.Span().Class("cs-spinner").Aria("hidden", "true"),
+		app.Text("The console is still loading."),
+	)
 }
 
 // notice is a page that only says something and offers one way on.

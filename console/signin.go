@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -18,16 +19,27 @@ type signIn struct {
 	app.Compo
 	s               *session
 	email, password string
+	next            string // where to go after: the sign-in link's
 	busy            bool
 	err             string
 }
 
-func newSignIn(s *session, _ []string) app.UI { return &signIn{s: s} }
+func newSignIn(s *session, _ []string) app.UI {
+	f := s.takeFill()
+	return &signIn{s: s, email: f.value("email", ""), password: f.value("password", ""), err: f.err, next: f.value("next", "")}
+}
+
+// OnNav keeps the sign-in link's next, which the form posts along.
+func (p *signIn) OnNav(ctx app.Context) {
+	if next := ctx.Page().URL().Query().Get("next"); next != "" {
+		p.next = next
+	}
+}
 
 func (p *signIn) Render() app.UI {
 	return app.Section().Class("cs-narrow").Body(
 		app.H1().Text("Sign in"),
-		ui.Form("Sign in", p.submit,
+		ui.PageForm("Sign in", Base+"/signin", []ui.Hidden{{Name: "next", Value: p.next}, {Name: CSRFField, Value: p.s.csrf()}}, p.submit,
 			ui.TextInput(ui.Field{ID: "email", Label: "Email", Type: "email", Value: p.email, Autocomplete: "username", Required: true},
 				func(_ app.Context, v string) { p.email = v }),
 			ui.TextInput(ui.Field{ID: "password", Label: "Password", Type: "password", Value: p.password, Autocomplete: "current-password", Required: true},
@@ -52,7 +64,7 @@ func (p *signIn) submit(ctx app.Context) {
 		}
 		p.password = ""
 		p.s.signedIn(&m)
-		ctx.Navigate(nextPath(ctx.Page().URL().Query().Get("next")))
+		ctx.Navigate(NextPath(p.next))
 	})
 }
 
@@ -68,7 +80,11 @@ type signUp struct {
 	err                         string
 }
 
-func newSignUp(s *session, _ []string) app.UI { return &signUp{s: s, role: buycard.RoleMerchant} }
+func newSignUp(s *session, _ []string) app.UI {
+	f := s.takeFill()
+	return &signUp{s: s, role: f.value("role", buycard.RoleMerchant), name: f.value("name", ""), email: f.value("email", ""),
+		password: f.value("password", ""), err: f.err, sent: f.done}
+}
 
 func (p *signUp) Render() app.UI {
 	nameLabel := "Business name"
@@ -83,7 +99,7 @@ func (p *signUp) Render() app.UI {
 	}
 	return app.Section().Class("cs-narrow").Body(
 		app.H1().Text("Create an account"),
-		ui.Form("Create an account", p.submit,
+		ui.PageForm("Create an account", Base+"/signup", []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.submit,
 			ui.RadioGroup("role", "I want to", p.role, []ui.Option{
 				{Value: buycard.RoleMerchant, Label: "Sell my products (merchant)"},
 				{Value: buycard.RolePublisher, Label: "Earn from cards on my site (publisher)"},
@@ -125,13 +141,17 @@ func (p *signUp) submit(ctx app.Context) {
 type passwordPage struct {
 	app.Compo
 	s        *session
+	token    string // the link's, once a post without the WASM moved it out of the fragment
 	password string
 	busy     bool
 	err      string
 	done     bool
 }
 
-func newPasswordPage(s *session, _ []string) app.UI { return &passwordPage{s: s} }
+func newPasswordPage(s *session, _ []string) app.UI {
+	f := s.takeFill()
+	return &passwordPage{s: s, token: f.value("token", ""), password: f.value("new-password", ""), err: f.err, done: f.done}
+}
 
 func (p *passwordPage) Render() app.UI {
 	if p.done {
@@ -139,7 +159,7 @@ func (p *passwordPage) Render() app.UI {
 	}
 	return app.Section().Class("cs-narrow").Body(
 		app.H1().Text("Set your password"),
-		ui.Form("Set your password", p.submit,
+		ui.PageForm("Set your password", Base+"/reset-password", []ui.Hidden{{Name: "token", Value: p.token}, {Name: CSRFField, Value: p.s.csrf()}}, p.submit,
 			ui.TextInput(ui.Field{ID: "new-password", Label: "New password", Type: "password", Value: p.password, Autocomplete: "new-password", Required: true,
 				Hint: "At least " + minPassword + " characters."},
 				func(_ app.Context, v string) { p.password = v }),
@@ -150,14 +170,15 @@ func (p *passwordPage) Render() app.UI {
 }
 
 // fragmentToken is the token of an emailed link: the page's fragment,
-// "token=…".
+// "token=…". Before the WASM, web/console.js copies it into the form's
+// token field; a form the server refused carries it back in that field.
 func fragmentToken(ctx app.Context) string {
 	return strings.TrimPrefix(ctx.Page().URL().Fragment, "token=")
 }
 
 func (p *passwordPage) submit(ctx app.Context) {
 	p.busy, p.err = true, ""
-	body := map[string]string{"token": fragmentToken(ctx), "new_password": p.password}
+	body := map[string]string{"token": cmp.Or(fragmentToken(ctx), p.token), "new_password": p.password}
 	ui.Run(ctx, func() error { return p.s.api.do("POST", "/v1/auth/password-reset", body, nil) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {

@@ -17,7 +17,10 @@ type verifyPage struct {
 	err     string
 }
 
-func newVerifyPage(s *session, _ []string) app.UI { return &verifyPage{s: s} }
+func newVerifyPage(s *session, _ []string) app.UI {
+	f := s.takeFill()
+	return &verifyPage{s: s, err: f.err}
+}
 
 // OnMount and OnNav post the link's token: a page shown after the
 // session loads gets no OnNav, one reused by go-app no OnMount.
@@ -52,6 +55,17 @@ func (p *verifyPage) Render() app.UI {
 			app.H1().Text("This link did not work"),
 			app.P().Role("alert").Text(p.err),
 			app.P().Body(app.A().Href(Base+"/signin").Text("Sign in"), app.Text(" or "), app.A().Href(Base+"/signup").Text("sign up again")),
+		)
+	}
+	if app.IsServer {
+		// Before the WASM: a button posts the link's token, which
+		// web/console.js copies from the fragment into the form.
+		return app.Section().Class("cs-narrow").Body(
+			app.H1().Text("Confirm your email"),
+			ui.PageForm("Confirm your email", Base+"/verify", []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, func(app.Context) {},
+				app.Input().Type("hidden").Name("token"),
+				ui.SubmitButton("Create my account", false),
+			),
 		)
 	}
 	return app.Section().Class("cs-narrow").Body(

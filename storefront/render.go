@@ -92,6 +92,12 @@ func copyUntilFold(b *strings.Builder, s, end string) string {
 
 type attribute struct{ name, value string }
 
+// booleanAttrs are the HTML attributes that are true when present.
+var booleanAttrs = map[string]bool{
+	"checked": true, "disabled": true, "required": true, "selected": true, "readonly": true, "multiple": true,
+	"hidden": true, "autofocus": true, "novalidate": true, "open": true, "inert": true,
+}
+
 // writeStartTag re-encodes the start tag at the head of s and returns its
 // lower-case name and the rest of s.
 func writeStartTag(b *strings.Builder, s string) (tag, rest string) {
@@ -105,6 +111,11 @@ func writeStartTag(b *strings.Builder, s string) (tag, rest string) {
 	attrs, s := parseAttributes(s[end:])
 	slices.SortFunc(attrs, compareAttributes)
 	for _, a := range attrs {
+		if a.value == "false" && booleanAttrs[a.name] {
+			// go-app writes Disabled(false) as disabled="false", which
+			// HTML reads as disabled: the attribute's presence is its value.
+			continue
+		}
 		if a.value == "" && strings.HasPrefix(a.name, "aria-") {
 			// go-app writes an attribute whose value is "true" as a bare
 			// name, which ARIA reads as empty: not true.

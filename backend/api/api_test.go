@@ -114,10 +114,17 @@ func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services))
 func (ts *testServer) do(t *testing.T, method, path, contentType, body string, headers ...string) (*http.Response, string) {
 	t.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	// A browser asks for the public URL's host; a "Host" header says
+	// otherwise.
+	req.Host = strings.TrimPrefix(publicURL, "http://")
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i] == "Host" {
+			req.Host = headers[i+1]
+			continue
+		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	resp, err := ts.App().Test(req, 10_000)

@@ -212,7 +212,7 @@ func (s *Server) resolve(ctx context.Context, cred credentials) (*caller, *buyca
 		return who, nil, err
 	}
 	if cred.unsafe && cred.origin != "" && cred.origin != s.PublicURL {
-		return nil, nil, buycard.Errorf(buycard.EFORBIDDEN, "Cross-site requests are refused.")
+		return nil, nil, buycard.Errorf(buycard.EFORBIDDEN, "Cross-site requests are refused. Open %s/console to use the console.", s.PublicURL)
 	}
 	if cred.cookie == "" {
 		return nil, nil, nil

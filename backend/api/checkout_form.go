@@ -259,22 +259,32 @@ func (s *Server) postPayForm(c *fiber.Ctx) error {
 // urlencoded forms, and posts from a frame that web/checkout.js did not
 // see (see scriptedField).
 func (s *Server) checkFormPost(c *fiber.Ctx) error {
+	if err := s.checkFormOrigin(c, errCrossSite); err != nil {
+		return err
+	}
+	if c.Get("Sec-Fetch-Dest") == "iframe" && c.FormValue(scriptedField) == "" {
+		return errFrameNeedsScript
+	}
+	return nil
+}
+
+// checkFormOrigin refuses with refused form posts from other sites, and
+// bodies that are not urlencoded forms: the checks of every HTML form
+// the server answers (the checkout's, the console's).
+func (s *Server) checkFormOrigin(c *fiber.Ctx, refused error) error {
 	switch c.Get("Sec-Fetch-Site") {
 	case "", "same-origin", "none":
 	default:
-		return errCrossSite
+		return refused
 	}
 	// A page whose referrer policy is no-referrer posts with Origin: null;
 	// Sec-Fetch-Site above still vouches for it.
 	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" && o != s.PublicURL && o != c.BaseURL() {
-		return errCrossSite
+		return refused
 	}
 	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || mt != fiber.MIMEApplicationForm {
 		return &fiber.Error{Code: fiber.StatusUnsupportedMediaType, Message: "Send the form as application/x-www-form-urlencoded."}
-	}
-	if c.Get("Sec-Fetch-Dest") == "iframe" && c.FormValue(scriptedField) == "" {
-		return errFrameNeedsScript
 	}
 	return nil
 }

@@ -67,11 +67,18 @@ func (s *Server) postProduct(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	p := edit.NewProduct(callerOf(c).PartyID, s.Now())
-	if err := s.Catalog.CreateProduct(c.UserContext(), p); err != nil {
+	p, err := s.createProduct(c, &edit)
+	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(p)
+}
+
+// createProduct makes the caller's product of edit; the console's
+// new-product form runs it too.
+func (s *Server) createProduct(c *fiber.Ctx, edit *buycard.ProductEdit) (*buycard.Product, error) {
+	p := edit.NewProduct(callerOf(c).PartyID, s.Now())
+	return p, s.Catalog.CreateProduct(c.UserContext(), p)
 }
 
 // getProduct serves GET /v1/products/{id}.

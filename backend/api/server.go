@@ -206,6 +206,8 @@ type Server struct {
 	app      *fiber.App
 	wasmPath string
 	goapp    fiber.Handler // go-app's handler: checkout pages and its resources
+	// consolePages is the console's go-app handler (console.go).
+	consolePages fiber.Handler
 	// responses holds recent card data and product pages.
 	responses *responseCache
 	// limits holds the counts of every limit and throttle (ratelimit.go).

@@ -5,6 +5,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/auth"
+	"github.com/buycard/buycard/console"
 )
 
 type signupRequest struct {
@@ -60,6 +61,15 @@ func (s *Server) postSignup(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	if err := s.signUp(c, req); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(signupAccepted)
+}
+
+// signUp starts the sign-up req asks for, as postSignup says; the
+// console's sign-up form runs it too.
+func (s *Server) signUp(c *fiber.Ctx, req signupRequest) error {
 	if req.Role != buycard.RoleMerchant && req.Role != buycard.RolePublisher {
 		return buycard.Errorf(buycard.EINVALID, "role must be merchant or publisher.")
 	}
@@ -77,11 +87,9 @@ func (s *Server) postSignup(c *fiber.Ctx) error {
 	}
 	su.PasswordHash = s.PasswordParams.HashPassword(req.Password)
 	if s.mailings.Allow(email, s.clientIP(c)) {
-		if err := s.Auth.StartSignUp(c.UserContext(), su); err != nil {
-			return err
-		}
+		return s.Auth.StartSignUp(c.UserContext(), su)
 	}
-	return c.Status(fiber.StatusAccepted).JSON(signupAccepted)
+	return nil
 }
 
 // postVerify serves POST /v1/auth/verify: spends a sign-up's confirmation
@@ -91,19 +99,29 @@ func (s *Server) postVerify(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Token == "" || len(req.Token) > 100 {
-		return buycard.ErrBadSignUp
-	}
-	u, err := s.Auth.VerifySignUp(c.UserContext(), auth.Digest(req.Token), s.Now())
+	reply, err := s.verifySignUp(c, req.Token)
 	if err != nil {
 		return err
+	}
+	return c.JSON(reply)
+}
+
+// verifySignUp spends a sign-up's confirmation link and signs its new
+// user in (startSession), ending the request's session.
+func (s *Server) verifySignUp(c *fiber.Ctx, token string) (meReply, error) {
+	if token == "" || len(token) > 100 {
+		return meReply{}, buycard.ErrBadSignUp
+	}
+	u, err := s.Auth.VerifySignUp(c.UserContext(), auth.Digest(token), s.Now())
+	if err != nil {
+		return meReply{}, err
 	}
 	s.endSession(c)
 	return s.startSession(c, u)
 }
 
 // resetRequested is the whole answer to a request for a password link.
-var resetRequested = fiber.Map{"message": "If an account uses this email, we sent it a link."}
+var resetRequested = fiber.Map{"message": console.ResetRequested}
 
 // postResetRequest serves POST /v1/auth/password-reset/request: a
 // password link mailed to the address when it has an account
@@ -115,16 +133,23 @@ func (s *Server) postResetRequest(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	email, err := buycard.NormalizeEmail(req.Email)
+	if err := s.requestReset(c, req.Email); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(resetRequested)
+}
+
+// requestReset mails a password link to address, as postResetRequest
+// says; the console's form runs it too.
+func (s *Server) requestReset(c *fiber.Ctx, address string) error {
+	email, err := buycard.NormalizeEmail(address)
 	if err != nil {
 		return err
 	}
 	if s.mailings.Allow(email, s.clientIP(c)) {
-		if err := s.Auth.RequestPasswordReset(c.UserContext(), email, s.Now()); err != nil {
-			return err
-		}
+		return s.Auth.RequestPasswordReset(c.UserContext(), email, s.Now())
 	}
-	return c.Status(fiber.StatusAccepted).JSON(resetRequested)
+	return nil
 }
 
 // postLogin serves POST /v1/auth/login. Failures are throttled per
@@ -135,18 +160,29 @@ func (s *Server) postLogin(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	reply, err := s.signIn(c, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(reply)
+}
+
+// signIn checks req's email and password, throttled as postLogin says,
+// and signs the user in (startSession), ending the request's session;
+// the console's sign-in form runs it too.
+func (s *Server) signIn(c *fiber.Ctx, req loginRequest) (meReply, error) {
 	email, _ := buycard.NormalizeEmail(req.Email)
 	network := s.clientIP(c)
 	if wait := s.signIns.RetryAfter(email, network); wait > 0 {
-		return retryLater(c, wait)
+		return meReply{}, retryLater(c, wait)
 	}
 	u, err := s.checkPassword(c, email, req.Password)
 	if buycard.ErrorCode(err) == buycard.EUNAUTHORIZED {
 		s.signIns.Fail(email, network)
-		return err
+		return meReply{}, err
 	}
 	if err != nil {
-		return err
+		return meReply{}, err
 	}
 	s.signIns.Succeed(email, network)
 	s.endSession(c)
@@ -184,14 +220,14 @@ func (s *Server) checkPassword(c *fiber.Ctx, email, password string) (*buycard.U
 
 // startSession signs u in: a new session and its cookie, and the reply
 // GET /v1/auth/me gives.
-func (s *Server) startSession(c *fiber.Ctx, u *buycard.User) error {
+func (s *Server) startSession(c *fiber.Ctx, u *buycard.User) (meReply, error) {
 	token, now := auth.NewToken(), s.Now()
 	sess := &buycard.Session{ID: auth.Digest(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.SessionIdle)}
 	if err := s.Auth.CreateSession(c.UserContext(), sess, u.PasswordHash); err != nil {
-		return err
+		return meReply{}, err
 	}
 	s.setCookie(c, token, now.Add(s.SessionMaxAge))
-	return c.JSON(me(u, token))
+	return me(u, token), nil
 }
 
 func me(u *buycard.User, sessionToken string) meReply {
@@ -227,16 +263,26 @@ func (s *Server) postPasswordReset(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Token == "" || len(req.Token) > 100 {
-		return buycard.ErrBadReset
-	}
-	if msg := auth.CheckPassword(req.NewPassword, ""); msg != "" {
-		return buycard.Errorf(buycard.EINVALID, "%s", msg)
-	}
-	u, err := s.Auth.UsePasswordReset(c.UserContext(), auth.Digest(req.Token), s.Now(), s.PasswordParams.HashPassword(req.NewPassword))
+	u, err := s.resetPassword(c, req)
 	if err != nil {
 		return err
 	}
-	s.clearCookie(c)
 	return c.JSON(fiber.Map{"user": u})
+}
+
+// resetPassword spends the password link req names, as postPasswordReset
+// says, and clears the request's cookie; the console's form runs it too.
+func (s *Server) resetPassword(c *fiber.Ctx, req resetRequest) (*buycard.User, error) {
+	if req.Token == "" || len(req.Token) > 100 {
+		return nil, buycard.ErrBadReset
+	}
+	if msg := auth.CheckPassword(req.NewPassword, ""); msg != "" {
+		return nil, buycard.Errorf(buycard.EINVALID, "%s", msg)
+	}
+	u, err := s.Auth.UsePasswordReset(c.UserContext(), auth.Digest(req.Token), s.Now(), s.PasswordParams.HashPassword(req.NewPassword))
+	if err != nil {
+		return nil, err
+	}
+	s.clearCookie(c)
+	return u, nil
 }

@@ -416,6 +416,7 @@ func TestConsoleSellEmbedBuy(t *testing.T) {
 	visitConsole(t, publisher, "/console/earnings", `document.querySelector('main').textContent.includes('$3.00')`)
 	visitConsole(t, merchant, "/console/orders", `document.querySelector('main').textContent.includes('Speckled stoneware mug') || document.querySelector('main').textContent.includes('BC-')`)
 	visitConsole(t, merchant, "/console/statement", `!!document.querySelector('main a[download]')`)
+	narrowDesignerAndOrders(t, merchant, "/console/widgets/"+widgetID)
 	visitConsole(t, publisher, "/console/placements", `document.querySelector('main').textContent.includes('Mug review sidebar')`)
 	fitsNarrowScreen(t, merchant, "/console", "/console/products", "/console/products/new", "/console/widgets", "/console/orders",
 		"/console/statement", "/console/discount-codes", "/console/settings", "/console/keys", "/console/webhooks")

@@ -132,11 +132,11 @@ func Checkbox(id, label string, checked bool, onChange func(ctx app.Context, che
 	)
 }
 
-// SubmitButton is a form's submit button. It is disabled in the server's
-// prerender, so a form cannot be sent before the WASM runs it, and while
-// busy.
+// SubmitButton is a form's submit button, disabled while busy. (A Form's
+// fieldset disables it in the server's prerender; a PageForm's works
+// there.)
 func SubmitButton(label string, busy bool) app.UI {
-	b := app.Button().Type("submit").Class("cs-primary").Disabled(app.IsServer || busy).Text(label)
+	b := app.Button().Type("submit").Class("cs-primary").Disabled(busy).Text(label)
 	if busy {
 		b = b.Aria("busy", "true")
 	}
@@ -157,10 +157,36 @@ func Status(err, ok string) app.UI {
 // In the server's prerender its controls are disabled: the WASM replaces
 // the prerendered page, so whatever was typed there would be lost.
 func Form(label string, onSubmit func(ctx app.Context), body ...app.UI) app.HTMLForm {
-	return app.Form().Aria("label", label).Method("post").Action("#").OnSubmit(func(ctx app.Context, e app.Event) {
+	return form(label, "#", onSubmit).Body(app.FieldSet().Class("cs-form-body").Disabled(app.IsServer).Body(body...))
+}
+
+// PageFormClass marks the PageForms, whose fields the console WASM reads
+// from the prerendered page before it takes the page over.
+const PageFormClass = "cs-page-form"
+
+// Hidden is a hidden field of a PageForm.
+type Hidden struct{ Name, Value string }
+
+// PageForm is a form that works before the WASM runs: the server's
+// prerender shows it enabled, and the browser posts it to action, a
+// console path the server answers (backend/api/console_form.go), with
+// its hidden fields that have a value. Once the WASM runs, onSubmit
+// handles it in place, as Form's does.
+func PageForm(label, action string, hidden []Hidden, onSubmit func(ctx app.Context), body ...app.UI) app.HTMLForm {
+	fields := make([]app.UI, 0, len(hidden)+len(body))
+	for _, h := range hidden {
+		if h.Value != "" {
+			fields = append(fields, app.Input().Type("hidden").Name(h.Name).Value(h.Value))
+		}
+	}
+	return form(label, action, onSubmit).Class(PageFormClass).Body(app.Div().Class("cs-form-body").Body(append(fields, body...)...))
+}
+
+func form(label, action string, onSubmit func(ctx app.Context)) app.HTMLForm {
+	return app.Form().Aria("label", label).Method("post").Action(action).OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
 		onSubmit(ctx)
-	}).Body(app.FieldSet().Class("cs-form-body").Disabled(app.IsServer).Body(body...))
+	})
 }
 
 // Run calls call off the UI goroutine, then done with its error on it.

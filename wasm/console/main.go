@@ -12,5 +12,6 @@ import (
 func main() {
 	console.Register()
 	console.RegisterLeave()
+	console.CapturePrerender()
 	app.RunWhenOnBrowser()
 }

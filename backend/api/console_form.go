@@ -1,0 +1,170 @@
+package api
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/console"
+)
+
+// The console before its WASM (issue 16): its prerendered account forms
+// are plain HTML forms that post here. Each post runs the same code as
+// its JSON twin (signIn, signUp, requestReset, resetPassword,
+// verifySignUp), so the same throttles apply, and answers 303 See Other
+// to the next page, or shows its page again with the message, what was
+// entered (passwords left out) and a 4xx status.
+//
+// CSRF: a post must come from this origin (Sec-Fetch-Site, Origin: the
+// same checks the checkout's forms make, which also stop login CSRF), and
+// a post with a session cookie must carry the session's CSRF token in
+// console.CSRFField, which the prerender puts in every form of a
+// signed-in page; authenticate checks it as it checks X-CSRF-Token.
+
+// consoleFormRoutes mounts the console's form posts, each at its page's
+// path.
+func (s *Server) consoleFormRoutes() {
+	post := func(page string, h ...fiber.Handler) {
+		s.app.Post(console.Base+page, append([]fiber.Handler{s.consoleFormPost, s.authenticate}, h...)...)
+	}
+	post("/signin", s.postSignInForm)
+	post("/signup", s.postSignUpForm)
+	post("/forgot-password", s.postForgotForm)
+	post("/reset-password", s.postResetForm)
+	post("/verify", s.postVerifyForm)
+	post("/products", s.consoleSignedIn("/products"), s.requireMerchant, s.postNewProductForm)
+}
+
+// consoleSignedIn sends a form posted without a session (it ended while
+// the page was open) to sign in, and back to page after.
+func (s *Server) consoleSignedIn(page string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if callerOf(c) == nil {
+			return s.consoleSeeOther(c, console.Base+"/signin?next="+url.QueryEscape(console.Base+page))
+		}
+		return c.Next()
+	}
+}
+
+// consoleFormPost lets through urlencoded form posts from this origin,
+// with the form's CSRF token where authenticate reads it.
+func (s *Server) consoleFormPost(c *fiber.Ctx) error {
+	if err := s.checkFormOrigin(c, errConsoleCrossSite); err != nil {
+		return err
+	}
+	if token := c.FormValue(console.CSRFField); token != "" && c.Get(csrfHeader) == "" {
+		c.Request().Header.Set(csrfHeader, token)
+	}
+	return c.Next()
+}
+
+var errConsoleCrossSite = buycard.Errorf(buycard.EFORBIDDEN, "This form can only be sent from the console.")
+
+// postSignInForm is the sign-in form: email, password and next. A
+// sign-in goes on to next (a console path) or the overview.
+func (s *Server) postSignInForm(c *fiber.Ctx) error {
+	req := loginRequest{Email: c.FormValue("email"), Password: c.FormValue("password")}
+	next := c.FormValue("next")
+	if _, err := s.signIn(c, req); err != nil {
+		return s.consoleFormFailed(c, "/signin", err, "email", "next")
+	}
+	return s.consoleSeeOther(c, console.NextPath(next))
+}
+
+// postSignUpForm is the sign-up form: role, name, email and password.
+// The page then says to check the email, whatever the address.
+func (s *Server) postSignUpForm(c *fiber.Ctx) error {
+	req := signupRequest{Role: c.FormValue("role"), Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password")}
+	if err := s.signUp(c, req); err != nil {
+		return s.consoleFormFailed(c, "/signup", err, "role", "name", "email")
+	}
+	return s.renderConsole(c, "/signup", console.PageState{Done: true, Values: url.Values{"email": {req.Email}}}, fiber.StatusOK)
+}
+
+// postForgotForm is the form asking for a password link: email.
+func (s *Server) postForgotForm(c *fiber.Ctx) error {
+	if err := s.requestReset(c, c.FormValue("email")); err != nil {
+		return s.consoleFormFailed(c, "/forgot-password", err, "email")
+	}
+	return s.renderConsole(c, "/forgot-password", console.PageState{Done: true}, fiber.StatusOK)
+}
+
+// postResetForm is the password link's form: token and new-password.
+func (s *Server) postResetForm(c *fiber.Ctx) error {
+	req := resetRequest{Token: c.FormValue("token"), NewPassword: c.FormValue("new-password")}
+	if _, err := s.resetPassword(c, req); err != nil {
+		return s.consoleFormFailed(c, "/reset-password", err, "token")
+	}
+	return s.renderConsole(c, "/reset-password", console.PageState{Done: true}, fiber.StatusOK)
+}
+
+// postVerifyForm is the sign-up link's form: token. It signs the new
+// user in and goes on to the overview.
+func (s *Server) postVerifyForm(c *fiber.Ctx) error {
+	if _, err := s.verifySignUp(c, c.FormValue("token")); err != nil {
+		return s.consoleFormFailed(c, "/verify", err)
+	}
+	return s.consoleSeeOther(c, console.Base)
+}
+
+// postNewProductForm is the products page's new-product form
+// (console.NewProductFields): the product is made as the page's WASM
+// makes it, and the browser goes on to its page.
+func (s *Server) postNewProductForm(c *fiber.Ctx) error {
+	form := url.Values{}
+	for _, name := range console.NewProductFields {
+		form.Set(name, c.FormValue(name))
+	}
+	edit, msgs := console.NewProductForm(form)
+	if edit == nil {
+		err := buycard.Errorf(buycard.EINVALID, "%s", strings.Join(msgs, " "))
+		return s.consoleFormFailed(c, "/products", err, console.NewProductFields...)
+	}
+	p, err := s.createProduct(c, edit)
+	if err != nil {
+		return s.consoleFormFailed(c, "/products", err, console.NewProductFields...)
+	}
+	return s.consoleSeeOther(c, console.Base+"/products/"+p.ID)
+}
+
+// consoleFormFailed shows the console page at page again with err's
+// message and status, and the form's fields named keep as sent.
+// Unexpected errors go to the error handler, which logs them.
+func (s *Server) consoleFormFailed(c *fiber.Ctx, page string, err error, keep ...string) error {
+	status, code, message := s.classify(err)
+	if code == buycard.EINTERNAL {
+		return err
+	}
+	state := console.PageState{Error: message, Values: url.Values{}}
+	if who := callerOf(c); who != nil && who.User != nil {
+		state = withSession(state, who)
+	}
+	for _, name := range keep {
+		if v := c.FormValue(name); v != "" {
+			state.Values.Set(name, v)
+		}
+	}
+	return s.renderConsole(c, page, state, status)
+}
+
+// consoleSeeOther sends the browser on to the console path to.
+func (s *Server) consoleSeeOther(c *fiber.Ctx, to string) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// renderConsole answers with the prerendered console page at page (a
+// path after console.Base) showing state, with status.
+func (s *Server) renderConsole(c *fiber.Ctx, page string, state console.PageState, status int) error {
+	req := c.Request()
+	req.Header.SetMethod(fiber.MethodGet)
+	req.SetRequestURI(console.Base + page + "?" + url.Values{console.PageParam: {state.Encode()}}.Encode())
+	req.ResetBody()
+	if err := s.serveConsolePage(c, s.consolePages); err != nil {
+		return err
+	}
+	c.Status(status)
+	return nil
+}

@@ -1,0 +1,356 @@
+package api_test
+
+import (
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/buycard/buycard/backend/api"
+	"github.com/buycard/buycard/backend/auth"
+	"github.com/buycard/buycard/embed"
+)
+
+// consoleForm is what a console form post answered: its status, where it
+// went (303) and the page it showed otherwise.
+type consoleForm struct {
+	status   int
+	location string
+	page     string
+	cookie   string // the session cookie it set, "" when none
+}
+
+// postConsole posts a console page's form as a browser on the console
+// page does, with headers on top.
+func postConsole(t *testing.T, ts *testServer, page string, form url.Values, headers ...string) consoleForm {
+	t.Helper()
+	resp, body := ts.postForm(t, "/console"+page, form, headers...)
+	got := consoleForm{status: resp.StatusCode, location: resp.Header.Get("Location"), page: body}
+	for _, c := range resp.Cookies() {
+		if c.Value != "" {
+			got.cookie = c.Name + "=" + c.Value
+		}
+	}
+	return got
+}
+
+// newConsolePages is the test server with accounts and the console on,
+// its trusted proxies set by configure.
+func newConsolePages(t *testing.T, configure ...func(*api.Config)) *testServer {
+	t.Helper()
+	return newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
+		authConfig(cfg, svc)
+		svc.ConsoleWasm = embed.NewAsset("application/wasm", []byte("\x00asm console"))
+		for _, f := range configure {
+			f(cfg)
+		}
+	})
+}
+
+// crossSite is what a post from another site's page sends.
+var crossSite = []string{"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"}
+
+func TestConsoleSignInForm(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	b, _ := signup(t, ts, "ann@example.com", "merchant")
+	sessions := func() int { return countRows(t, ts, `SELECT count(*) FROM sessions`) }
+	for _, tt := range []struct {
+		name       string
+		form       url.Values
+		headers    []string
+		status     int
+		location   string // of a sign-in
+		page       string // of a refusal: its message
+		newSession bool
+	}{
+		{name: "ok", form: url.Values{"email": {"ann@example.com"}, "password": {password}, "next": {"/console/products"}},
+			status: 303, location: "/console/products", newSession: true},
+		{name: "next off-site", form: url.Values{"email": {"ANN@example.com "}, "password": {password}, "next": {"//evil.example/console"}},
+			status: 303, location: "/console", newSession: true},
+		{name: "wrong password", form: url.Values{"email": {"ann@example.com"}, "password": {"not the password"}, "next": {"/console/orders"}},
+			status: 401, page: "Wrong email or password."},
+		{name: "cross-site", form: url.Values{"email": {"ann@example.com"}, "password": {password}}, headers: crossSite,
+			status: 403},
+		{name: "other origin", form: url.Values{"email": {"ann@example.com"}, "password": {password}},
+			headers: []string{"Origin", "https://evil.example", "Sec-Fetch-Site", ""}, status: 403},
+		{name: "session without its token", form: url.Values{"email": {"ann@example.com"}, "password": {password}},
+			headers: []string{"Cookie", b.cookie}, status: 403},
+		{name: "session with its token", form: url.Values{"email": {"ann@example.com"}, "password": {password}, "csrf_token": {b.csrf}},
+			headers: []string{"Cookie", b.cookie}, status: 303, location: "/console", newSession: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := sessions()
+			got := postConsole(t, ts, "/signin", tt.form, tt.headers...)
+			if got.status != tt.status || got.location != tt.location {
+				t.Fatalf("= %d to %q, want %d to %q: %.300s", got.status, got.location, tt.status, tt.location, got.page)
+			}
+			if (got.cookie != "") != tt.newSession || !tt.newSession && sessions() != before {
+				t.Errorf("cookie %q, sessions %d → %d; want a new session: %v", got.cookie, before, sessions(), tt.newSession)
+			}
+			if tt.page == "" {
+				return
+			}
+			for _, want := range []string{tt.page, `value="ann@example.com"`, `name="next" value="/console/orders"`, `action="/console/signin"`} {
+				if !strings.Contains(got.page, want) {
+					t.Errorf("page lacks %q", want)
+				}
+			}
+			if strings.Contains(got.page, tt.form.Get("password")) {
+				t.Error("the page shows the password back")
+			}
+		})
+	}
+}
+
+// The form's sign-ins are the JSON API's: failures count against the same
+// throttle, and a throttled form says how long to wait.
+func TestConsoleSignInFormThrottled(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	signup(t, ts, "ann@example.com", "merchant")
+	for range 5 {
+		login(ts, t, "ann@example.com", "wrong password!")
+	}
+	got := postConsole(t, ts, "/signin", url.Values{"email": {"ann@example.com"}, "password": {password}})
+	if got.status != http.StatusTooManyRequests || !strings.Contains(got.page, "Too many failed sign-ins. Try again in") || got.cookie != "" {
+		t.Fatalf("throttled sign-in = %d %q: %.300s", got.status, got.cookie, got.page)
+	}
+}
+
+func TestConsoleSignUpForm(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	signUps := func() int { return countRows(t, ts, `SELECT count(*) FROM sign_ups`) }
+	hostile := `Bo"><img src=x onerror=alert(1)>`
+	for _, tt := range []struct {
+		name    string
+		form    url.Values
+		headers []string
+		status  int
+		page    string
+		started bool
+	}{
+		{name: "ok", form: url.Values{"role": {"merchant"}, "name": {"Acme"}, "email": {"ann@example.com"}, "password": {password}},
+			status: 200, page: "We sent a link to ann@example.com", started: true},
+		{name: "short password", form: url.Values{"role": {"publisher"}, "name": {hostile}, "email": {"bo@example.com"}, "password": {"short"}},
+			status: 400, page: "The password must be at least 12 characters."},
+		{name: "no role", form: url.Values{"name": {"Acme"}, "email": {"cy@example.com"}, "password": {password}},
+			status: 400, page: "role must be merchant or publisher."},
+		{name: "bad email", form: url.Values{"role": {"merchant"}, "name": {"Acme"}, "email": {"not an email"}, "password": {password}},
+			status: 400},
+		{name: "cross-site", form: url.Values{"role": {"merchant"}, "name": {"Acme"}, "email": {"dee@example.com"}, "password": {password}},
+			headers: crossSite, status: 403},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := signUps()
+			got := postConsole(t, ts, "/signup", tt.form, tt.headers...)
+			if got.status != tt.status || !strings.Contains(got.page, tt.page) || got.cookie != "" {
+				t.Fatalf("= %d %q, want %d with %q: %.400s", got.status, got.cookie, tt.status, tt.page, got.page)
+			}
+			if started := signUps() > before; started != tt.started {
+				t.Errorf("sign-up started: %v, want %v", started, tt.started)
+			}
+			if tt.status != 400 {
+				return
+			}
+			if strings.Contains(got.page, password) || strings.Contains(got.page, "<img src=x") {
+				t.Error("the page shows the password back, or the name unescaped")
+			}
+			if want := `value="` + tt.form.Get("email") + `"`; !strings.Contains(got.page, want) {
+				t.Errorf("page lacks %q", want)
+			}
+		})
+	}
+}
+
+// A password link works through the forms as through the API: ask for
+// one, then set the password with it; a refusal keeps the link's token
+// in the form, so that the person can try again.
+func TestConsolePasswordForms(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	signup(t, ts, "ann@example.com", "merchant")
+	got := postConsole(t, ts, "/forgot-password", url.Values{"email": {"ann@example.com"}})
+	if got.status != 200 || !strings.Contains(got.page, "If an account uses this email, we sent it a link.") {
+		t.Fatalf("ask for a link = %d: %.300s", got.status, got.page)
+	}
+	if got := postConsole(t, ts, "/forgot-password", url.Values{"email": {"nobody"}}); got.status != 400 || !strings.Contains(got.page, `value="nobody"`) {
+		t.Fatalf("bad email = %d: %.300s", got.status, got.page)
+	}
+	u, _ := ts.db.FindUserByEmail(t.Context(), "ann@example.com")
+	link, _, err := auth.IssueReset(t.Context(), ts.db, publicURL, u.ID, ts.now)
+	must(t, err)
+	token := link[strings.Index(link, "=")+1:]
+
+	got = postConsole(t, ts, "/reset-password", url.Values{"token": {token}, "new-password": {"short"}})
+	if got.status != 400 || !strings.Contains(got.page, "at least 12 characters") || !strings.Contains(got.page, `name="token" value="`+token+`"`) {
+		t.Fatalf("short password = %d: %.400s", got.status, got.page)
+	}
+	if got := postConsole(t, ts, "/reset-password", url.Values{"token": {token}, "new-password": {"a brand new password"}}, crossSite...); got.status != 403 {
+		t.Fatalf("cross-site reset = %d", got.status)
+	}
+	if resp, _ := login(ts, t, "ann@example.com", password); resp.StatusCode != 200 {
+		t.Fatalf("refused resets changed the password: %d", resp.StatusCode)
+	}
+	got = postConsole(t, ts, "/reset-password", url.Values{"token": {token}, "new-password": {"a brand new password"}})
+	if got.status != 200 || !strings.Contains(got.page, "Password set") {
+		t.Fatalf("reset = %d: %.300s", got.status, got.page)
+	}
+	if got := postConsole(t, ts, "/reset-password", url.Values{"token": {token}, "new-password": {"a third password!"}}); got.status != 401 ||
+		!strings.Contains(got.page, "was used already") {
+		t.Fatalf("second use = %d: %.300s", got.status, got.page)
+	}
+	if resp, _ := login(ts, t, "ann@example.com", "a brand new password"); resp.StatusCode != 200 {
+		t.Errorf("sign-in with the new password = %d", resp.StatusCode)
+	}
+}
+
+// The sign-up link's form creates the account and signs in.
+func TestConsoleVerifyForm(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	got := postConsole(t, ts, "/signup", url.Values{"role": {"publisher"}, "name": {"Blog"}, "email": {"bo@example.com"}, "password": {password}})
+	if got.status != 200 {
+		t.Fatalf("sign-up = %d", got.status)
+	}
+	token := confirmationToken(t, ts, "bo@example.com")
+	if got := postConsole(t, ts, "/verify", url.Values{"token": {token}}, crossSite...); got.status != 403 || got.cookie != "" {
+		t.Fatalf("cross-site = %d %q", got.status, got.cookie)
+	}
+	if got := postConsole(t, ts, "/verify", url.Values{"token": {"nope"}}); got.status != 401 || !strings.Contains(got.page, "This confirmation link is not valid") {
+		t.Fatalf("bad token = %d: %.300s", got.status, got.page)
+	}
+	got = postConsole(t, ts, "/verify", url.Values{"token": {token}})
+	if got.status != 303 || got.location != "/console" || got.cookie == "" {
+		t.Fatalf("verify = %d to %q, cookie %q", got.status, got.location, got.cookie)
+	}
+	// Signed in, the console's pages are prerendered for the publisher,
+	// with the session's CSRF token in their forms.
+	resp, page := ts.do(t, "GET", "/console/signin", "", "", "Cookie", got.cookie)
+	if resp.StatusCode != 200 || !strings.Contains(page, `name="csrf_token" value="`) || !strings.Contains(page, `href="/console/earnings"`) {
+		t.Fatalf("signed-in page = %d: %.600s", resp.StatusCode, page)
+	}
+}
+
+// Only the server says what a prerendered page shows: a link cannot put
+// a message, a role or a value on it.
+func TestConsolePageStateNotFromLinks(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	state := url.Values{"error": {"Your account is locked, call 555"}, "role": {"admin"}, "v.email": {"victim@example.com"}}
+	resp, page := ts.do(t, "GET", "/console/signin?bc-page="+url.QueryEscape(state.Encode()), "", "")
+	if resp.StatusCode != 200 || strings.Contains(page, "call 555") || strings.Contains(page, "victim@") || strings.Contains(page, "/console/admin") {
+		t.Fatalf("page = %d: %s", resp.StatusCode, page)
+	}
+	if !strings.Contains(page, `action="/console/signin"`) || strings.Contains(page, "<fieldset disabled") {
+		t.Errorf("the sign-in form must work before the WASM: %.600s", page)
+	}
+	if !strings.Contains(page, `role="status"`) || !strings.Contains(page, "The console is still loading.") {
+		t.Error("the page does not say the console is still loading")
+	}
+}
+
+// A console page asked for on another host than the public URL's goes
+// there, unless the host the browser asked for cannot be told: then it
+// is served, so that no proxy makes the redirect loop.
+func TestConsoleWrongHost(t *testing.T) {
+	t.Parallel()
+	direct := newConsolePages(t, func(cfg *api.Config) {
+		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} // not the test client
+	})
+	proxied := newConsolePages(t) // the test client is a trusted proxy
+	const path = "/console/signin?next=%2Fconsole%2Forders"
+	for _, tt := range []struct {
+		name     string
+		ts       *testServer
+		headers  []string
+		location string // "" when served
+	}{
+		{name: "public host", ts: direct},
+		{name: "public host, other case", ts: direct, headers: []string{"Host", "LOCALHOST:8080"}},
+		{name: "loopback address", ts: direct, headers: []string{"Host", "127.0.0.1:8080"}, location: publicURL + path},
+		{name: "node's own name", ts: direct, headers: []string{"Host", "node-2.internal"}, location: publicURL + path},
+		{name: "untrusted proxy that rewrote Host", ts: direct, headers: []string{"Host", "127.0.0.1:8080", "X-Forwarded-For", "203.0.113.9"}},
+		{name: "untrusted proxy naming a host", ts: direct, headers: []string{"Host", "127.0.0.1:8080", "X-Forwarded-Host", "localhost:8080"}},
+		{name: "trusted proxy that rewrote Host", ts: proxied, headers: []string{"Host", "127.0.0.1:8080", "X-Forwarded-Host", "localhost:8080"}},
+		{name: "trusted proxy, other host", ts: proxied, headers: []string{"Host", "localhost:8080", "X-Forwarded-Host", "127.0.0.1:9000"},
+			location: publicURL + path},
+		{name: "trusted proxy, client's forged host first", ts: proxied, headers: []string{"Host", "127.0.0.1:8080", "X-Forwarded-Host", "evil.example, localhost:8080"}},
+		{name: "trusted proxy, other scheme", ts: proxied, headers: []string{"X-Forwarded-Host", "localhost:8080", "X-Forwarded-Proto", "https"},
+			location: publicURL + path},
+		{name: "trusted proxy, same scheme", ts: proxied, headers: []string{"Host", "10.1.2.3", "X-Forwarded-Host", "localhost:8080", "X-Forwarded-Proto", "http"}},
+		{name: "trusted proxy that does not say", ts: proxied, headers: []string{"Host", "127.0.0.1:8080"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := tt.ts.do(t, "GET", path, "", "", tt.headers...)
+			if tt.location == "" {
+				if resp.StatusCode != 200 {
+					t.Fatalf("= %d to %q, want the page", resp.StatusCode, resp.Header.Get("Location"))
+				}
+				return
+			}
+			if resp.StatusCode != http.StatusPermanentRedirect || resp.Header.Get("Location") != tt.location {
+				t.Fatalf("= %d to %q, want 308 to %s: %.200s", resp.StatusCode, resp.Header.Get("Location"), tt.location, body)
+			}
+		})
+	}
+	// A form posted on the wrong host is refused, saying where the
+	// console is.
+	form := url.Values{"email": {"ann@example.com"}, "password": {password}}
+	got := postConsole(t, direct, "/signin", form, "Host", "127.0.0.1:8080", "Origin", "http://127.0.0.1:8080")
+	if got.status != 403 || !strings.Contains(got.page, "Cross-site requests are refused") || !strings.Contains(got.page, publicURL) {
+		t.Fatalf("post on the wrong host = %d: %.300s", got.status, got.page)
+	}
+}
+
+// The products page's new-product form makes the product the page's WASM
+// would, for the signed-in merchant only, with the session's CSRF token.
+func TestConsoleNewProductForm(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	merchant, _ := signup(t, ts, "ann@example.com", "merchant")
+	publisher, _ := signup(t, ts, "bo@example.com", "publisher")
+	products := func() int { return countRows(t, ts, `SELECT count(*) FROM products`) }
+	form := func(title, price, csrf string) url.Values {
+		return url.Values{"new-title": {title}, "new-currency": {"EUR"}, "new-price": {price}, "new-stock": {"3"},
+			"new-kind": {"digital"}, "csrf_token": {csrf}}
+	}
+	for _, tt := range []struct {
+		name     string
+		form     url.Values
+		headers  []string
+		status   int
+		location string
+		page     string
+	}{
+		{name: "bad fields", form: form(" ", "12,5x", merchant.csrf), headers: []string{"Cookie", merchant.cookie},
+			status: 400, page: "Enter a title."},
+		{name: "without the CSRF token", form: form("Mug", "12.50", ""), headers: []string{"Cookie", merchant.cookie}, status: 403},
+		{name: "another session's token", form: form("Mug", "12.50", publisher.csrf), headers: []string{"Cookie", merchant.cookie}, status: 403},
+		{name: "cross-site", form: form("Mug", "12.50", merchant.csrf), headers: append([]string{"Cookie", merchant.cookie}, crossSite...), status: 403},
+		{name: "signed out", form: form("Mug", "12.50", ""), status: 303, location: "/console/signin?next=%2Fconsole%2Fproducts"},
+		{name: "publisher", form: form("Mug", "12.50", publisher.csrf), headers: []string{"Cookie", publisher.cookie}, status: 403},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := products()
+			got := postConsole(t, ts, "/products", tt.form, tt.headers...)
+			if got.status != tt.status || got.location != tt.location || !strings.Contains(got.page, tt.page) {
+				t.Fatalf("= %d to %q, want %d to %q with %q: %.300s", got.status, got.location, tt.status, tt.location, tt.page, got.page)
+			}
+			if products() != before {
+				t.Error("a refused form made a product")
+			}
+		})
+	}
+	got := postConsole(t, ts, "/products", form("Mug", "12.50", merchant.csrf), "Cookie", merchant.cookie)
+	id, ok := strings.CutPrefix(got.location, "/console/products/")
+	if got.status != 303 || !ok {
+		t.Fatalf("create = %d to %q: %.300s", got.status, got.location, got.page)
+	}
+	p, err := ts.db.FindProduct(t.Context(), id)
+	if err != nil || p.Title != "Mug" || p.Currency != "EUR" || p.Kind != "digital" || len(p.Variants) != 1 || p.Variants[0].Price != 1250 || p.Variants[0].Stock != 3 {
+		t.Fatalf("product = %+v, %v", p, err)
+	}
+}

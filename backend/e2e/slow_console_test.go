@@ -1,0 +1,166 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// The console on a slow phone: its WASM takes about ten seconds to arrive,
+// and until then the prerendered pages must work as plain HTML forms.
+
+// blockWasm stops every WASM download in tb, so its pages stay what the
+// server prerendered, as on a slow link before the WASM has arrived.
+func blockWasm(t *testing.T, tb *tab) {
+	t.Helper()
+	block := network.SetBlockedURLsParams{URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/*.wasm", Block: true}}}
+	if _, err := chromedp.Call(tb.ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(tb.ctx, network.SetBlockedURLs, block); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// submitted clicks the main form's submit button and waits for the page
+// the server answers to hold predicate.
+func submitted(t *testing.T, tb *tab, predicate string) {
+	t.Helper()
+	eval[bool](t, tb.ctx, `(window.beforeSubmit = true, document.querySelector('main form button[type=submit]').click(), true)`)
+	waitNavigated(t, tb.ctx, `!window.beforeSubmit && `+predicate)
+}
+
+// noWasmRan checks that the page is still the server's prerender.
+func noWasmRan(t *testing.T, tb *tab) {
+	t.Helper()
+	if eval[bool](t, tb.ctx, `!!document.querySelector('.cs-app[data-client=true]')`) {
+		t.Fatal("the console WASM ran although it was blocked")
+	}
+}
+
+// TestConsoleBeforeWasm: on a phone whose console WASM never arrives, a
+// merchant signs up (a mistake first), confirms the emailed link, signs
+// in from another browser (a wrong password first) and creates a
+// product, all through the prerendered forms. Each page says the console
+// is still loading, and its forms are enabled.
+func TestConsoleBeforeWasm(t *testing.T) {
+	t.Parallel()
+	tb := newSessionTab(t)
+	blockWasm(t, tb)
+	email := fmt.Sprintf("slow-%d@example.com", userSeq.Add(1))
+	tb.do(chromedp.EmulateViewport(narrowWidth, 844), navigate(h.host+"/console/signup"))
+	waitNavigated(t, tb.ctx, `!!document.querySelector('.cs-boot[role=status]') && !!document.querySelector('#name')`)
+	if eval[bool](t, tb.ctx, `document.querySelector('main form button[type=submit]').disabled || !!document.querySelector('main fieldset[disabled]')`) {
+		t.Fatal("the sign-up form is disabled before the WASM")
+	}
+	screenshot(t, tb.ctx, "console-signup-before-wasm.png")
+	checkAxe(t, tb.ctx, "the sign-up page before the WASM")
+
+	tb.do(clickCSS("#role-merchant"), fill("#name", "Slow Phone Ltd"), fill("#email", email), fill("#password", "too short"))
+	submitted(t, tb, `document.querySelector('.cs-error').textContent.includes('at least 12 characters')`)
+	kept := eval[string](t, tb.ctx, `['#role-merchant:checked', '#name', '#email', '#password'].map(s => document.querySelector(s)?.value).join('|')`)
+	if kept != "merchant|Slow Phone Ltd|"+email+"|" {
+		t.Errorf("refused sign-up shows %q, want the fields kept but the password", kept)
+	}
+	screenshot(t, tb.ctx, "console-signup-refused.png")
+	tb.do(fill("#password", consolePassword))
+	submitted(t, tb, `document.querySelector('main h1').textContent === 'Check your email'`)
+
+	tb.do(navigate(emailedLink(t, h.main, email, "/console/verify#token=")))
+	waitNavigated(t, tb.ctx, `!!document.querySelector('main form input[name=token]')?.value`)
+	submitted(t, tb, `location.pathname === '/console' && !!document.querySelector('.cs-nav a[href="/console/products"]')`)
+	noWasmRan(t, tb)
+
+	other := newSessionTab(t)
+	blockWasm(t, other)
+	other.do(chromedp.EmulateViewport(narrowWidth, 844), navigate(h.host+"/console/signin?next=%2Fconsole%2Fproducts"))
+	waitNavigated(t, other.ctx, `!!document.querySelector('#email')`)
+	other.do(fill("#email", email), fill("#password", "not my password"))
+	submitted(t, other, `document.querySelector('.cs-error').textContent.includes('Wrong email or password.')`)
+	if got := eval[string](t, other.ctx, `document.querySelector('#email').value + '|' + document.querySelector('#password').value`); got != email+"|" {
+		t.Errorf("refused sign-in shows %q", got)
+	}
+	other.do(fill("#password", consolePassword))
+	submitted(t, other, `location.pathname === '/console/products' && !!document.querySelector('#new-title')`)
+	screenshot(t, other.ctx, "console-products-before-wasm.png")
+
+	other.do(fill("#new-title", "Slow Mug"), fill("#new-price", "9.50"), fill("#new-stock", "4"))
+	submitted(t, other, `location.pathname.startsWith('/console/products/prd_')`)
+	id := strings.TrimPrefix(eval[string](t, other.ctx, `location.pathname`), "/console/products/")
+	var title string
+	var price int64
+	queryDB(t, `SELECT p.title, v.price FROM products p JOIN variants v ON v.product_id = p.id WHERE p.id = ?`, []any{id}, &title, &price)
+	if title != "Slow Mug" || price != 950 {
+		t.Errorf("product %s = %q at %d, want Slow Mug at 950", id, title, price)
+	}
+	noWasmRan(t, other)
+}
+
+// TestConsoleWasmTakesOverSignIn: a person types into the prerendered
+// sign-in form while the WASM is still on its way; when it arrives it
+// takes the page over with what was typed, and
+// signs in without reloading the page.
+func TestConsoleWasmTakesOverSignIn(t *testing.T) {
+	t.Parallel()
+	_, email := signUp(t, "merchant", "Patient Ltd")
+
+	tb := newSessionTab(t)
+	held := make(chan fetch.RequestID, 1)
+	if err := chromedp.Listen(tb.ctx, func(ev any) {
+		if ev, ok := ev.(*fetch.EventRequestPaused); ok {
+			held <- ev.RequestID
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(tb.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/web/console.*.wasm"}}}); err != nil {
+		t.Fatal(err)
+	}
+	tb.do(navigate(h.host + "/console/signin"))
+	waitNavigated(t, tb.ctx, `!!document.querySelector('.cs-boot') && !!document.querySelector('#email')`)
+	tb.do(fill("#email", email), fill("#password", consolePassword))
+	noWasmRan(t, tb)
+
+	if _, err := chromedp.Call(tb.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: <-held}); err != nil {
+		t.Fatal(err)
+	}
+	waitConsole(t, tb, `!!document.querySelector('.cs-app[data-client=true] #email')`)
+	got := eval[string](t, tb.ctx, `[document.querySelector('#email').value, document.querySelector('#password').value === `+
+		fmt.Sprintf("%q", consolePassword)+`, !!document.querySelector('.cs-boot')].join('|')`)
+	if got != email+"|true|false" {
+		t.Fatalf("after the WASM took over: %q, want the email, the password and no loading note", got)
+	}
+	eval[bool](t, tb.ctx, `(window.samePage = true, document.querySelector('main form button[type=submit]').click(), true)`)
+	waitConsole(t, tb, `location.pathname === '/console' && !!document.querySelector('.cs-nav') && window.samePage === true`)
+}
+
+// narrowDesignerAndOrders: at 390 px the widget designer does not scroll
+// sideways, and the orders table shows each order's Total and net
+// without scrolling.
+func narrowDesignerAndOrders(t *testing.T, tb *tab, designer string) {
+	t.Helper()
+	tb.do(chromedp.EmulateViewport(narrowWidth, 844))
+	defer tb.do(chromedp.EmulateReset())
+	openConsole(t, tb, designer)
+	if w := eval[int](t, tb.ctx, `document.documentElement.scrollWidth`); w > narrowWidth {
+		t.Errorf("the designer at %d px is %d px wide", narrowWidth, w)
+	}
+	screenshot(t, tb.ctx, "console-designer-390.png")
+	openConsole(t, tb, "/console/orders")
+	waitConsole(t, tb, `!!document.querySelector('.cs-orders tbody tr')`)
+	visible := eval[string](t, tb.ctx, `[...document.querySelectorAll('.cs-orders thead th')].filter(th => {
+		const r = th.getBoundingClientRect();
+		return r.width > 0 && r.left >= 0 && r.right <= innerWidth;
+	}).map(th => th.textContent.trim()).join('|')`)
+	if !strings.Contains(visible, "Total") || !strings.Contains(visible, "Your net") {
+		t.Errorf("at %d px the orders table shows only %q, want Total and Your net", narrowWidth, visible)
+	}
+	if w := eval[int](t, tb.ctx, `document.documentElement.scrollWidth`); w > narrowWidth {
+		t.Errorf("the orders page at %d px is %d px wide", narrowWidth, w)
+	}
+	screenshot(t, tb.ctx, "console-orders-390.png")
+}

@@ -1,0 +1,113 @@
+package console
+
+import (
+	"net/url"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/buycard/buycard/console/ui"
+)
+
+// The console before its WASM: the server prerenders each page with what
+// only it knows (who is signed in, the session's CSRF token, a refused
+// form's message and fields), and the prerendered forms post to the
+// server. When the WASM starts, go-app replaces the prerendered DOM with
+// its own; CapturePrerender reads what the person typed there first, so
+// the WASM's page starts from it.
+
+// PageParam is the query parameter through which the server hands the
+// prerender a PageState. The server drops it from every URL a browser
+// sends, so a link can never set it.
+const PageParam = "bc-page"
+
+// CSRFField is the hidden field of a signed-in page's forms that carries
+// the session's CSRF token, which the server checks as it checks the
+// X-CSRF-Token header.
+const CSRFField = "csrf_token"
+
+// PageState is what the server tells the prerender of a console page.
+type PageState struct {
+	Role string // the signed-in user's role, "" when signed out
+	CSRF string // the session's CSRF token, for the page's forms
+	// Error is why the server refused the page's form; Values are the
+	// fields it was sent with, passwords left out.
+	Error  string
+	Values url.Values
+	// Done marks a form the server accepted, whose page then says so
+	// (check your email, password set).
+	Done bool
+}
+
+// Encode is p as the value of PageParam.
+func (p PageState) Encode() string {
+	q := url.Values{}
+	for name, v := range p.Values {
+		q["v."+name] = v
+	}
+	for name, v := range map[string]string{"role": p.Role, "csrf": p.CSRF, "error": p.Error} {
+		if v != "" {
+			q.Set(name, v)
+		}
+	}
+	if p.Done {
+		q.Set("done", "1")
+	}
+	return q.Encode()
+}
+
+// pageStateOf reads the PageState of a prerendered page's URL.
+func pageStateOf(u *url.URL) PageState {
+	q, _ := url.ParseQuery(u.Query().Get(PageParam))
+	p := PageState{Role: q.Get("role"), CSRF: q.Get("csrf"), Error: q.Get("error"), Done: q.Get("done") == "1", Values: url.Values{}}
+	for name, v := range q {
+		if len(name) > 2 && name[:2] == "v." {
+			p.Values[name[2:]] = v
+		}
+	}
+	return p
+}
+
+// formFill is what a page's form starts with: the server's refusal, or
+// what was typed before the WASM took the page over.
+type formFill struct {
+	err    string
+	values url.Values
+	done   bool
+}
+
+// value is the named field's starting value, or def.
+func (f formFill) value(name, def string) string {
+	if v, ok := f.values[name]; ok && len(v) > 0 {
+		return v[0]
+	}
+	return def
+}
+
+// CapturePrerender reads the prerendered page's forms: their fields and
+// the error they show. The console WASM's main calls
+// it before app.RunWhenOnBrowser, while the prerendered DOM is still
+// there.
+func CapturePrerender() {
+	doc := app.Window().Get("document")
+	fields := doc.Call("querySelectorAll", "form."+ui.PageFormClass+" [name]")
+	f := formFill{values: url.Values{}}
+	for i := 0; i < fields.Length(); i++ {
+		el := fields.Index(i)
+		name, kind := el.Get("name").String(), el.Get("type").String()
+		switch {
+		case name == CSRFField || kind == "submit":
+		case kind == "checkbox" || kind == "radio":
+			if el.Get("checked").Bool() {
+				f.values.Add(name, el.Get("value").String())
+			}
+		default:
+			f.values.Set(name, el.Get("value").String())
+		}
+	}
+	if e := doc.Call("querySelector", "form."+ui.PageFormClass+" .cs-error"); e.Truthy() {
+		f.err = e.Get("textContent").String()
+	}
+	current.mu.Lock()
+	current.fill = f
+	current.mu.Unlock()
+}
