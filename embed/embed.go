@@ -35,7 +35,14 @@ type Loader struct {
 // NewLoader builds buycard.js with cardCSS (widget.CardCSS) baked in, so
 // that cards are sized before their data arrives.
 func NewLoader(cardCSS string) (*Loader, error) {
-	src, err := minify(loaderSource)
+	return BuildLoader(loaderSource, cardCSS)
+}
+
+// BuildLoader builds a loader from another source than this binary's
+// buycard.js, such as an older one: tests run a node serving an older
+// build, as a fleet does before its deploy.
+func BuildLoader(source []byte, cardCSS string) (*Loader, error) {
+	src, err := minify(source)
 	if err != nil {
 		return nil, fmt.Errorf("build loader: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/embed"
 )
 
@@ -21,15 +20,11 @@ const (
 
 // assetRoutes serves the loader, the WASM and the files under /web/.
 func (s *Server) assetRoutes() {
-	loader := s.Loader.Asset()
-	s.app.Get("/buycard.js", assetHandler(loader, cacheLoader))
-	s.app.Get(s.Loader.VersionedPath(), assetHandler(loader, cacheImmutable))
-	// Any other version: this build does not have it. Not cached, since a
-	// node of a rolling deploy may have it a moment later.
-	s.app.Get("/buycard.:hash.js", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return buycard.Errorf(buycard.ENOTFOUND, "No such loader version; /buycard.js is the latest.")
-	})
+	s.app.Get("/buycard.js", assetHandler(s.Loader.Asset(), cacheLoader))
+	for ext, a := range s.pinnedAssets() {
+		s.app.Get("/"+pinnedName(a.Hash, ext), assetHandler(a, cacheImmutable))
+		s.app.Get("/buycard.:hash."+ext, s.servePinned(ext))
+	}
 	s.app.Get(s.wasmPath, assetHandler(s.Wasm, cacheImmutable))
 	for name, a := range s.Static {
 		s.app.Get("/web/"+name, assetHandler(a, cacheStatic))
