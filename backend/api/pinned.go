@@ -26,8 +26,9 @@ func (s *Server) pinnedAssets() map[string]*embed.Asset {
 func pinnedName(hash, ext string) string { return "buycard." + hash + "." + ext }
 
 // PinAssets records this node's builds of the pinned assets in the store
-// the nodes share, before the node serves: a node that a deploy starts
-// records its builds before any page can ask another node for them.
+// the nodes share. Main calls it before the node serves, so that by the
+// time a snippet names a build every node of the fleet can serve it, the
+// nodes a rolling deploy has not replaced yet included.
 func (s *Server) PinAssets(ctx context.Context) error {
 	if s.Pinned == nil {
 		return nil
