@@ -50,7 +50,8 @@ type compressedForms struct{ gzip, brotli []byte }
 
 // compressed holds, by the SHA-256 of the raw bytes, a func (sync.OnceValue)
 // returning their compressedForms. Its callers make a bounded set of
-// assets, fixed at build time, so it is never pruned.
+// assets: this binary's, and the recorded builds of pinned assets that
+// nodes served (a few per deploy), so it is never pruned.
 var compressed sync.Map // [sha256.Size]byte -> func() compressedForms
 
 // bestForms returns raw's forms for NewAsset, compressing on the first call

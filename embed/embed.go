@@ -75,7 +75,14 @@ type Loader struct {
 // stylesheet, buycard.css, that reserves their boxes before the loader
 // runs.
 func NewLoader(cardCSS string) (*Loader, error) {
-	src, err := minify(loaderSource, api.LoaderJS)
+	return BuildLoader(loaderSource, cardCSS)
+}
+
+// BuildLoader builds a loader from another source than this binary's
+// buycard.js, such as an older one: tests run a node serving an older
+// build, as a fleet does before its deploy.
+func BuildLoader(source []byte, cardCSS string) (*Loader, error) {
+	src, err := minify(source, api.LoaderJS)
 	if err != nil {
 		return nil, fmt.Errorf("build loader: %w", err)
 	}

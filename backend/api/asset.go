@@ -48,17 +48,13 @@ func getDesignCSS(c *fiber.Ctx) error {
 	return c.SendString(css)
 }
 
-// pinnedRoutes serves f at its latest and its versioned path. Any other
-// version is not found: this build does not have it. Not cached, since a
-// node of a rolling deploy may have it a moment later.
+// pinnedRoutes serves f at its latest and its versioned path, and any
+// other version of f that a node recorded (servePinned).
 func (s *Server) pinnedRoutes(f *embed.Pinned) {
 	s.app.Get(f.LatestPath(), assetHandler(f.Asset(), cacheLoader))
 	s.app.Get(f.VersionedPath(), assetHandler(f.Asset(), cacheImmutable))
 	ext := path.Ext(f.LatestPath())
-	s.app.Get(strings.TrimSuffix(f.LatestPath(), ext)+".:hash"+ext, func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return buycard.Errorf(buycard.ENOTFOUND, "No such version; %s is the latest.", f.LatestPath())
-	})
+	s.app.Get(strings.TrimSuffix(f.LatestPath(), ext)+".:hash"+ext, s.servePinned(strings.TrimPrefix(ext, ".")))
 }
 
 // StaticAssets turns named files into compressed assets, typed by their

@@ -54,11 +54,23 @@ func TestVersionedLoader(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
 	for _, f := range ts.Loader.Files() {
-		t.Run(f.LatestPath(), func(t *testing.T) { checkPinned(t, ts, f) })
+		t.Run(f.LatestPath(), func(t *testing.T) {
+			wantPinned(t, ts, f)
+			// The latest path stays the latest, with a short max-age, and the same bytes.
+			resp, body := ts.do(t, "GET", f.LatestPath(), "", "", "Accept-Encoding", "gzip")
+			if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=300" ||
+				resp.Header.Get("ETag") != f.Asset().ETag || !bytes.Equal(decodeBody(t, resp, body), f.Asset().Raw) {
+				t.Errorf("%s = %d, Cache-Control %q", f.LatestPath(), resp.StatusCode, resp.Header.Get("Cache-Control"))
+			}
+		})
 	}
 }
 
-func checkPinned(t *testing.T, ts *testServer, f *embed.Pinned) {
+// wantPinned checks that ts serves the build f at its versioned URL:
+// immutable, open to CORS, in every encoding decoding to f's bytes, which
+// match both the URL's hash and f's SRI value, and 304 to its ETag.
+func wantPinned(t *testing.T, ts *testServer, f *embed.Pinned) {
+	t.Helper()
 	path, ext := f.VersionedPath(), filepath.Ext(f.LatestPath())
 	hash := strings.TrimSuffix(strings.TrimPrefix(path, "/buycard."), ext)
 	for _, tt := range []struct{ accept, encoding string }{
@@ -70,7 +82,7 @@ func checkPinned(t *testing.T, ts *testServer, f *embed.Pinned) {
 	} {
 		resp, body := ts.do(t, "GET", path, "", "", "Accept-Encoding", tt.accept)
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != tt.encoding {
-			t.Fatalf("Accept-Encoding %q: %d, encoding %q, want %q", tt.accept, resp.StatusCode, resp.Header.Get("Content-Encoding"), tt.encoding)
+			t.Fatalf("%s, Accept-Encoding %q: %d, encoding %q, want %q", path, tt.accept, resp.StatusCode, resp.Header.Get("Content-Encoding"), tt.encoding)
 		}
 		for header, want := range map[string]string{
 			"Cache-Control":               "public, max-age=31536000, immutable",
@@ -79,34 +91,31 @@ func checkPinned(t *testing.T, ts *testServer, f *embed.Pinned) {
 			"ETag":                        `"` + hash + `"`,
 		} {
 			if got := resp.Header.Get(header); got != want {
-				t.Errorf("Accept-Encoding %q: %s = %q, want %q", tt.accept, header, got, want)
+				t.Errorf("%s, Accept-Encoding %q: %s = %q, want %q", path, tt.accept, header, got, want)
 			}
 		}
 		if !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
-			t.Errorf("Accept-Encoding %q: Vary = %q", tt.accept, resp.Header.Get("Vary"))
+			t.Errorf("%s, Accept-Encoding %q: Vary = %q", path, tt.accept, resp.Header.Get("Vary"))
 		}
 		// Browsers check SRI, and the URL names the content, on the
-		// decoded body: every encoding must decode to the same bytes.
+		// decoded body: every encoding must decode to the build's bytes.
 		raw := decodeBody(t, resp, body)
+		if !bytes.Equal(raw, f.Asset().Raw) {
+			t.Errorf("%s, Accept-Encoding %q: the decoded body is not the build", path, tt.accept)
+		}
 		if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:8]) != hash {
-			t.Errorf("Accept-Encoding %q: decoded body hashes to %x, URL says %s", tt.accept, sum[:8], hash)
+			t.Errorf("%s, Accept-Encoding %q: decoded body hashes to %x", path, tt.accept, sum[:8])
 		}
 		if sum := sha512.Sum384(raw); "sha384-"+base64.StdEncoding.EncodeToString(sum[:]) != f.SRI() {
-			t.Errorf("Accept-Encoding %q: decoded body does not match the SRI value %s", tt.accept, f.SRI())
+			t.Errorf("%s, Accept-Encoding %q: decoded body does not match the SRI value %s", path, tt.accept, f.SRI())
 		}
 	}
 
 	resp, _ := ts.do(t, "GET", path, "", "", "If-None-Match", `"`+hash+`"`, "Accept-Encoding", "br")
 	if resp.StatusCode != 304 || resp.Header.Get("Access-Control-Allow-Origin") != "*" || resp.Header.Get("ETag") != `"`+hash+`"` {
-		t.Errorf("conditional GET = %d, CORS %q", resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
+		t.Errorf("%s conditional GET = %d, CORS %q", path, resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
 	}
 
-	// /buycard.js stays the latest, with a short max-age, and the same bytes.
-	resp, body := ts.do(t, "GET", f.LatestPath(), "", "", "Accept-Encoding", "gzip")
-	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=300" ||
-		resp.Header.Get("ETag") != `"`+hash+`"` || !bytes.Equal(decodeBody(t, resp, body), f.Asset().Raw) {
-		t.Errorf("%s = %d, Cache-Control %q", f.LatestPath(), resp.StatusCode, resp.Header.Get("Cache-Control"))
-	}
 }
 
 func TestVersionedLoaderOtherHash(t *testing.T) {

@@ -192,6 +192,11 @@ type Services struct {
 	// Queue reports the job queue's health in GET /v1/admin/status; nil
 	// leaves it out.
 	Queue Queue
+
+	// Pinned keeps every build of the pinned assets that any node served
+	// (pinned.go); nil uses the Catalog when it implements
+	// buycard.PinnedAssetService, else serves this node's builds only.
+	Pinned buycard.PinnedAssetService
 }
 
 // Queue is the job queue as the admin status reads it.
@@ -222,6 +227,9 @@ type Server struct {
 	fees *platformFees
 	// rasters are the PNG twins of the static SVGs (raster.go).
 	rasters map[string]*rasterImage
+	// pinned holds the recorded builds of pinned assets this node served
+	// (pinned.go).
+	pinned *pinnedBuilds
 }
 
 // New builds the server and its routes.
@@ -233,6 +241,7 @@ func New(cfg Config, svc Services) *Server {
 	s.Deliveries = serviceOf(s.Deliveries, s.Catalog)
 	s.Webhooks = serviceOf(s.Webhooks, s.Catalog)
 	s.Queue = serviceOf(s.Queue, s.Catalog)
+	s.Pinned = serviceOf(s.Pinned, s.Catalog)
 	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
 	if s.HoldTTL <= 0 {
 		s.HoldTTL = DefaultHoldTTL
@@ -242,6 +251,7 @@ func New(cfg Config, svc Services) *Server {
 	s.limits = limitstore.New(svc.RateLimits, svc.Logger, svc.Now)
 	s.fees = newPlatformFees(svc.Admin, cfg.PlatformFee, svc.Now)
 	s.rasters = newRasters(svc.Static)
+	s.pinned = newPinnedBuilds(s.Pinned)
 	// The request line and headers must fit fasthttp's read buffer (4 KiB
 	// by default), or fasthttp answers 431 itself: one card-data request
 	// names up to maxCardRefs cards, each up to 89 characters.

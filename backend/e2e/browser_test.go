@@ -167,7 +167,8 @@ func (tb *tab) clickBuy(widget string) {
 }
 
 // frame returns a context attached to the checkout iframe (a cross-site
-// iframe is its own target), once it shows the prerendered product.
+// iframe is its own target) of whichever Buycard host, once it shows the
+// prerendered product.
 func (tb *tab) frame() context.Context {
 	tb.t.Helper()
 	page := chromedp.FromContext(tb.ctx).Target.TargetID
@@ -178,7 +179,7 @@ func (tb *tab) frame() context.Context {
 			tb.t.Fatal(err)
 		}
 		for _, info := range infos {
-			if info.Type == "iframe" && info.ParentID == page && strings.HasPrefix(info.URL, h.host+"/checkout/") {
+			if info.Type == "iframe" && info.ParentID == page && strings.Contains(info.URL, "/checkout/") {
 				ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(info.TargetID))
 				tb.t.Cleanup(cancel)
 				return ctx

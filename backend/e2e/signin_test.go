@@ -25,8 +25,9 @@ func (o *outages) Write(p []byte) (int, error) {
 }
 
 // startNode runs another node the way start does, with env on top of the
-// harness's, logging to logs. It stops with the test.
-func startNode(t *testing.T, env map[string]string, logs *outages) *server.Main {
+// harness's, logging to logs, after setup changes it. It stops with the
+// test.
+func startNode(t *testing.T, env map[string]string, logs *outages, setup ...func(*server.Main)) *server.Main {
 	t.Helper()
 	all := map[string]string{
 		"BUYCARD_ADDR":         "127.0.0.1:0",
@@ -40,6 +41,9 @@ func startNode(t *testing.T, env map[string]string, logs *outages) *server.Main 
 		t.Fatal(err)
 	}
 	m.Config.Jobs.Poll = jobPoll
+	for _, f := range setup {
+		f(m)
+	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

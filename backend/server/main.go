@@ -55,6 +55,7 @@ type Store interface {
 	buycard.FulfillmentService
 	buycard.DeliveryService
 	buycard.ErasureService
+	buycard.PinnedAssetService
 	// notify.Store: the events and their dispatch into jobs.
 	notify.Store
 	buycard.WebhookService
@@ -80,8 +81,11 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	DB      Store // set by Open
-	Server  *api.Server
+	DB     Store // set by Open
+	Server *api.Server
+	// Loader is the loader build the node serves; nil (the binary) builds
+	// its own buycard.js. Tests set an older build, to deploy over it.
+	Loader  *embed.Loader
 	sandbox *sandbox.Provider
 	// redis holds the counts of the limits the nodes share and the
 	// analytics counters when
@@ -184,6 +188,10 @@ func (m *Main) Run(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	if err := m.Server.PinAssets(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("record the loader build: %w", err)
+	}
 	m.workflows = m.Workflows()
 	background, stop := context.WithCancel(context.Background())
 	m.stop, m.done = stop, make(chan error, 1)
@@ -236,9 +244,10 @@ func (m *Main) newServer() (*api.Server, error) {
 		return nil, err
 	}
 	m.tokens = tokens
-	loader, err := embed.NewLoader(storefront.CardCSS)
-	if err != nil {
-		return nil, fmt.Errorf("build loader: %w", err)
+	if m.Loader == nil {
+		if m.Loader, err = embed.NewLoader(storefront.CardCSS); err != nil {
+			return nil, fmt.Errorf("build loader: %w", err)
+		}
 	}
 	wasm, err := embed.LoadAsset("application/wasm", filepath.Join(m.Config.WebDir, "app.wasm"))
 	if err != nil {
@@ -285,7 +294,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	m.events = analytics.New(tokens, m.DB, m.analyticsOptions())
 	svc := api.Services{
 		Catalog: m.DB, Publishers: m.DB, Orders: m.DB, Ledger: m.DB, Sellers: m.DB,
-		Tokens: tokens, Loader: loader, Wasm: wasm, ConsoleWasm: consoleWasm,
+		Tokens: tokens, Loader: m.Loader, Wasm: wasm, ConsoleWasm: consoleWasm,
 		Static:     api.StaticAssets(static),
 		RateLimits: rateLimits,
 		Logger:     m.Logger, Now: time.Now,
@@ -296,6 +305,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	// new orders once saved (api/admin.go).
 	svc.Admin = m.DB
 	svc.Discounts, svc.Deliveries, svc.Webhooks, svc.Queue = m.DB, m.DB, m.DB, m.DB
+	svc.Pinned = m.DB
 	if svc.Files, err = m.openFiles(); err != nil {
 		return nil, err
 	}

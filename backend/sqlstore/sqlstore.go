@@ -10,8 +10,8 @@
 // It holds the catalog, publishers, orders, payments, refunds, accounts
 // and auth; the ledger's statements, the decoding of its rows and its read
 // side (ledger.Books) and share transfers (ledger.go, ledger_reader.go,
-// share_transfer.go); funnel analytics (funnel.go); and stock holds
-// (hold.go).
+// share_transfer.go); funnel analytics (funnel.go); stock holds
+// (hold.go); and the builds of pinned assets (pinned_asset.go).
 //
 // The seam is Conn (the store's transactions), Tx (one transaction's
 // statements, adapted from database/sql or pgx) and Dialect (the few SQL

@@ -31,6 +31,7 @@ type Store interface {
 	buycard.FulfillmentService
 	buycard.DeliveryService
 	buycard.ErasureService
+	buycard.PinnedAssetService
 }
 
 // Run runs the suite, opening a store for each test with open.
@@ -130,6 +131,9 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"BuyerAndShipTo", testBuyerAndShipTo},
 		{"Fulfillment", testFulfillment},
 		{"FulfillmentRejected", testFulfillmentRejected},
+		{"PinnedAssets", testPinnedAssets},
+		{"PinnedAssetRejected", testPinnedAssetRejected},
+		{"ConcurrentPins", testConcurrentPins},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
