@@ -123,4 +123,8 @@ type PublisherService interface {
 	// did not close (widgets.closed_to_publishers), whose merchant can take
 	// charges and whose product is not archived.
 	PublisherCatalog(ctx context.Context, publisherID string) ([]*CatalogEntry, error)
+	// PublisherSales returns the publisher's paid sales, newest first, at
+	// most limit, each SharePending or ShareAvailable as the ledger
+	// released its share (SettleSales tells the rest).
+	PublisherSales(ctx context.Context, publisherID string, limit int) ([]*PublisherSale, error)
 }

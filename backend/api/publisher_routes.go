@@ -2,6 +2,7 @@ package api
 
 import (
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,8 +18,13 @@ import (
 // CSRF on POST, or an API key): another publisher's placement is not
 // found, and merchants and admins are refused.
 
-// maxPayoutHistory bounds the entries and transfers of GET /v1/payouts.
+// maxPayoutHistory bounds the entries and transfers of GET /v1/payouts,
+// and the sales of GET /v1/earnings/sales.
 const maxPayoutHistory = 1000
+
+// defaultSalesPage is how many sales GET /v1/earnings/sales lists
+// without limit=.
+const defaultSalesPage = 200
 
 // publisherRoutes registers the publisher routes; none without Auth.
 func (s *Server) publisherRoutes(v1 fiber.Router) {
@@ -31,9 +37,9 @@ func (s *Server) publisherRoutes(v1 fiber.Router) {
 	v1.Post("/placements", append(only, s.postPlacement)...)
 	v1.Get("/placements/:id", append(only, s.getPlacement)...)
 	v1.Get("/earnings", append(only, s.getEarnings)...)
-	if s.Transfers != nil {
-		v1.Get("/payouts", append(only, s.getPayouts)...)
-	}
+	v1.Get("/earnings/sales", append(only, s.getEarningSales)...)
+	v1.Get("/earnings/statement", append(only, s.getEarningStatement)...)
+	v1.Get("/payouts", append(only, s.getPayouts)...)
 }
 
 // requirePublisher lets through callers acting for a publisher only.
@@ -153,6 +159,59 @@ func (s *Server) getEarnings(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"earnings": earnings})
 }
 
+// getEarningSales serves GET /v1/earnings/sales[?limit=N]: the caller's
+// sales, newest first, with the share each earns and where it stands
+// (pending until a date, available, paid, refunded).
+func (s *Server) getEarningSales(c *fiber.Ctx) error {
+	limit, err := queryInt(c, "limit", 1, maxPayoutHistory)
+	if err != nil {
+		return err
+	}
+	if limit == 0 {
+		limit = defaultSalesPage
+	}
+	ctx, pub := c.UserContext(), publisherOf(c)
+	sales, err := s.Publishers.PublisherSales(ctx, pub, int(limit))
+	if err != nil {
+		return err
+	}
+	balances, err := s.Ledger.Balances(ctx, ledger.Publisher(pub))
+	if err != nil {
+		return err
+	}
+	available := map[string]int64{}
+	for _, b := range balances {
+		if b.Account.Kind == ledger.Available {
+			available[b.Account.Currency] = b.Amount
+		}
+	}
+	buycard.SettleSales(sales, available, s.PublisherHold)
+	if sales == nil {
+		sales = []*buycard.PublisherSale{}
+	}
+	return c.JSON(fiber.Map{"sales": sales, "hold_seconds": int64(s.PublisherHold / time.Second)})
+}
+
+// publisherAccounts are the kinds of a publisher's accounts a statement
+// may name with account=.
+var publisherAccounts = map[string]ledger.AccountKind{
+	"": ledger.Pending, "pending": ledger.Pending, "available": ledger.Available, "paid": ledger.Paid,
+}
+
+// getEarningStatement serves GET /v1/earnings/statement?currency=USD
+// [&account=pending|available|paid][&from&to][&format=csv]: the entries
+// of one of the caller's accounts (pending by default), as the
+// merchant's statement has them.
+func (s *Server) getEarningStatement(c *fiber.Ctx) error {
+	kind, ok := publisherAccounts[c.Query("account")]
+	if !ok {
+		return buycard.Errorf(buycard.EINVALID, "account must be pending, available or paid.")
+	}
+	return s.sendStatement(c, func(cur string) ledger.AccountID {
+		return ledger.Account(ledger.Publisher(publisherOf(c)), kind, cur)
+	})
+}
+
 // paidStatement is the entries of the caller's paid account in one
 // currency.
 type paidStatement struct {
@@ -161,8 +220,9 @@ type paidStatement struct {
 }
 
 // getPayouts serves GET /v1/payouts: the caller's payout history, the
-// statements of its paid accounts and its share transfers, newest last
-// and newest first respectively, each at most maxPayoutHistory long.
+// statements of its paid accounts and its share transfers (none without
+// Stripe), newest last and newest first respectively, each at most
+// maxPayoutHistory long.
 func (s *Server) getPayouts(c *fiber.Ctx) error {
 	ctx, pub := c.UserContext(), publisherOf(c)
 	balances, err := s.Ledger.Balances(ctx, ledger.Publisher(pub))
@@ -183,9 +243,11 @@ func (s *Server) getPayouts(c *fiber.Ctx) error {
 		}
 		paid = append(paid, paidStatement{Currency: b.Account.Currency, Entries: entries})
 	}
-	transfers, err := s.Transfers.ShareTransfersTo(ctx, pub, maxPayoutHistory)
-	if err != nil {
-		return err
+	var transfers []ledger.ShareTransfer
+	if s.Transfers != nil {
+		if transfers, err = s.Transfers.ShareTransfersTo(ctx, pub, maxPayoutHistory); err != nil {
+			return err
+		}
 	}
 	if transfers == nil {
 		transfers = []ledger.ShareTransfer{}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"time"
 
 	"github.com/buycard/buycard"
 )
@@ -120,4 +121,38 @@ func (db *Store) PublisherCatalog(ctx context.Context, publisherID string) (_ []
 		}
 		return list, rows.Err()
 	})
+}
+
+// publisherSales selects a publisher's sales, newest first, with what
+// its share is after refunds and lost disputes, and whether the ledger
+// released it: $1 = publisher id, $2 = limit.
+const publisherSales = `
+	SELECT o.id, COALESCE(o.placement_id, ''), o.product_title, s.effective_at, o.currency, o.total, o.publisher_share_bps,
+		(SELECT CAST(COALESCE(SUM(p.normal), 0) AS BIGINT) FROM ledger_postings p JOIN ledger_journals j ON j.seq = p.journal_seq
+		 WHERE j.order_id = o.id AND j.kind IN ('sale', 'refund', 'dispute_lost') AND p.account LIKE 'publisher:%'),
+		EXISTS (SELECT 1 FROM ledger_journals r WHERE r.key = 'publisher_release:' || o.id)
+	FROM orders o JOIN ledger_journals s ON s.key = 'sale:' || o.id
+	WHERE o.publisher_id = $1
+	ORDER BY s.seq DESC
+	LIMIT $2`
+
+// PublisherSales implements buycard.PublisherService.
+func (db *Store) PublisherSales(ctx context.Context, publisherID string, limit int) (_ []*buycard.PublisherSale, err error) {
+	defer db.wrap(&err, "publisher sales")
+	return queryAll(ctx, db, db.pool, "publisher sales", scanEach(scanPublisherSale), publisherSales, publisherID, limit)
+}
+
+func scanPublisherSale(row Row) (*buycard.PublisherSale, error) {
+	var (
+		s        buycard.PublisherSale
+		soldAt   int64
+		released bool
+	)
+	err := row.Scan(&s.OrderID, &s.PlacementID, &s.ProductTitle, &soldAt, &s.Total.Currency, &s.Total.Amount, &s.ShareBPS,
+		&s.Share.Amount, &released)
+	s.SoldAt, s.Share.Currency, s.Status = time.UnixMicro(soldAt).UTC(), s.Total.Currency, buycard.SharePending
+	if released {
+		s.Status = buycard.ShareAvailable
+	}
+	return &s, err
 }
