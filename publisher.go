@@ -85,11 +85,12 @@ type CatalogEntry struct {
 	ShareBPS int   `json:"share_bps"`
 }
 
-// PlacementListing is a placement with the title of its widget's product,
-// for a publisher's list of placements.
+// PlacementListing is a placement with the title of its widget's product
+// and the share it earns, for a publisher's list of placements.
 type PlacementListing struct {
 	Placement
-	WidgetName string `json:"widget_name"`
+	WidgetName string         `json:"widget_name"`
+	Share      PlacementShare `json:"share"`
 }
 
 // DefaultShareNotice is how long a placement keeps its share after its

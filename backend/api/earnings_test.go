@@ -25,7 +25,7 @@ func TestPublisherEarningSales(t *testing.T) {
 		svc.Auth = svc.Catalog.(buycard.AuthService)
 	})
 	doc := loadOpenAPI(t)
-	key := publisherKey(t, ts, demo.PublisherID)
+	key := partyKey(t, ts, buycard.PartyPublisher, demo.PublisherID)
 	_, otherKey := publisherWithKey(t, ts, "Other")
 	mer, _ := signup(t, ts, "meg@example.com", "merchant")
 	paid, released, pending := ts.buyNotebook(t), ts.buyNotebook(t), ts.buyNotebook(t)
@@ -101,5 +101,38 @@ func post(t *testing.T, ts *testServer) func(ledger.Journal, error) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestPlacementShareNotice: the Daily Scroll's placement page says what
+// it earns and from where; when Northwind lowers the notebook's share,
+// the placement keeps its share for the notice and says until when, the
+// next checkout through it still snapshots the old share, and another
+// publisher cannot read the placement.
+func TestPlacementShareNotice(t *testing.T) {
+	t.Parallel()
+	ts := newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
+		cfg.PasswordParams = auth.TestParams
+		svc.Auth = svc.Catalog.(buycard.AuthService)
+	})
+	doc := loadOpenAPI(t)
+	key := partyKey(t, ts, buycard.PartyPublisher, demo.PublisherID)
+	_, otherKey := publisherWithKey(t, ts, "Other")
+	merchant := partyKey(t, ts, buycard.PartyMerchant, "mer_northwind")
+	const path = "/v1/placements/plc_feednotebook"
+	publisherRequest{"before", "GET", path, "", key, 200, `"share":{"share_bps":1000,"source":"widget","base_share_bps":1000}`, "kept_until"}.run(t, ts, doc, "/v1/placements/{id}")
+
+	resp, body := ts.do(t, "PATCH", "/v1/widgets/wgt_notebook", "application/json", `{"publisher_share_bps":250}`, merchant...)
+	if resp.StatusCode != 200 {
+		t.Fatalf("PATCH = %d %s", resp.StatusCode, body)
+	}
+	body = publisherRequest{"kept", "GET", path, "", key, 200, `"share_bps":1000,"source":"widget","base_share_bps":250,"kept_until":"`, ""}.run(t, ts, doc, "/v1/placements/{id}")
+	if !strings.Contains(body, `"next_share_bps":250`) {
+		t.Errorf("placement after the lowering = %s", body)
+	}
+	publisherRequest{"listed", "GET", "/v1/placements", "", key, 200, `"kept_until"`, ""}.run(t, ts, doc, "/v1/placements")
+	publisherRequest{"another publisher's", "GET", path, "", otherKey, 404, "not_found", "kept_until"}.run(t, ts, doc, "/v1/placements/{id}")
+	if o := ts.checkout(t, "wgt_notebook:plc_feednotebook", 0, 1).Order; o.PublisherShareBPS != 1000 {
+		t.Errorf("checkout inside the notice snapshots %d, want the kept 1000", o.PublisherShareBPS)
 	}
 }

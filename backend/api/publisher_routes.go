@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -100,41 +101,48 @@ func (s *Server) postPlacement(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var entry *buycard.CatalogEntry
-	for _, e := range catalog {
-		if e.WidgetID == req.WidgetID {
-			entry = e
-		}
-	}
-	if entry == nil {
+	if !slices.ContainsFunc(catalog, func(e *buycard.CatalogEntry) bool { return e.WidgetID == req.WidgetID }) {
 		return buycard.Errorf(buycard.EINVALID, "widget_id must be a widget of GET /v1/catalog.")
 	}
 	p := &buycard.Placement{PublisherID: publisherOf(c), WidgetID: req.WidgetID, Name: req.Name, CreatedAt: s.Now()}
 	if err := s.Publishers.CreatePlacement(ctx, p); err != nil {
 		return err
 	}
-	listing := &buycard.PlacementListing{Placement: *p, WidgetName: entry.Title}
+	listing, err := s.ownPlacement(c, p.ID)
+	if err != nil {
+		return err
+	}
 	return c.Status(fiber.StatusCreated).JSON(s.placementReply(listing))
 }
 
 // getPlacement serves GET /v1/placements/{id}: one of the caller's
-// placements with its snippets; another publisher's is not found.
+// placements with its share and snippets; another publisher's is not
+// found.
 func (s *Server) getPlacement(c *fiber.Ctx) error {
-	id := c.Params("id")
-	notFound := buycard.Errorf(buycard.ENOTFOUND, "No placement %s.", id)
-	if !placementIDPattern.MatchString(id) {
-		return notFound
-	}
-	list, err := s.Publishers.ListPlacements(c.UserContext(), publisherOf(c))
+	p, err := s.ownPlacement(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
+	return c.JSON(s.placementReply(p))
+}
+
+// ownPlacement returns the caller's placement id. Errors: ENOTFOUND
+// (another publisher's too).
+func (s *Server) ownPlacement(c *fiber.Ctx, id string) (*buycard.PlacementListing, error) {
+	notFound := buycard.Errorf(buycard.ENOTFOUND, "No placement %s.", id)
+	if !placementIDPattern.MatchString(id) {
+		return nil, notFound
+	}
+	list, err := s.Publishers.ListPlacements(c.UserContext(), publisherOf(c))
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range list {
 		if p.ID == id {
-			return c.JSON(s.placementReply(p))
+			return p, nil
 		}
 	}
-	return notFound
+	return nil, notFound
 }
 
 func (s *Server) placementReply(p *buycard.PlacementListing) placementReply {

@@ -38,19 +38,7 @@ func publisherWithKey(t *testing.T, ts *testServer, name string) (string, []stri
 	if err := ts.db.CreatePublisher(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	return p.ID, publisherKey(t, ts, p.ID)
-}
-
-// publisherKey makes an API key of a stored publisher and returns the
-// headers that send it.
-func publisherKey(t *testing.T, ts *testServer, publisherID string) []string {
-	t.Helper()
-	secret, shown, digest := auth.NewAPIKey(false)
-	k := &buycard.APIKey{Prefix: shown, Hash: digest, Name: "test", PartyKind: buycard.PartyPublisher, PartyID: publisherID, CreatedAt: ts.now}
-	if err := ts.db.CreateAPIKey(t.Context(), k); err != nil {
-		t.Fatal(err)
-	}
-	return []string{"Authorization", "Bearer " + secret}
+	return p.ID, partyKey(t, ts, buycard.PartyPublisher, p.ID)
 }
 
 // pay makes amount available to the publisher (an adjustment from the

@@ -138,6 +138,7 @@ func (m *Main) openStore(ctx context.Context) (Store, error) {
 		if err != nil {
 			return nil, err
 		}
+		db.ShareNotice = m.Config.ShareNotice
 		return db, nil
 	}
 	path, err := m.Config.SQLitePath()
@@ -148,6 +149,7 @@ func (m *Main) openStore(ctx context.Context) (Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.ShareNotice = m.Config.ShareNotice
 	return db, nil
 }
 

@@ -68,28 +68,68 @@ func (db *Store) findPlacements(ctx context.Context, tx Tx, ids []string) (map[s
 	return placements, rows.Err()
 }
 
-// ListPlacements returns the publisher's placements, newest first.
+// ListPlacements returns the publisher's placements, newest first, with
+// the share each earns now.
 func (db *Store) ListPlacements(ctx context.Context, publisherID string) (_ []*buycard.PlacementListing, err error) {
 	defer db.wrap(&err, "list placements")
 	return snapshot(ctx, db, func(tx Tx) ([]*buycard.PlacementListing, error) {
+		notices, err := publisherNotices(ctx, tx, publisherID)
+		if err != nil {
+			return nil, err
+		}
 		rows, err := tx.Query(ctx, `
-			SELECT pl.id, pl.publisher_id, pl.widget_id, pl.name, pl.created_at, p.title
+			SELECT pl.id, pl.publisher_id, pl.widget_id, pl.name, pl.created_at, p.title, w.publisher_share_bps, c.share_bps
 			FROM placements pl JOIN widgets w ON w.id = pl.widget_id JOIN products p ON p.id = w.product_id
+			LEFT JOIN publisher_contracts c ON c.merchant_id = w.merchant_id AND c.publisher_id = pl.publisher_id
 			WHERE pl.publisher_id = $1 ORDER BY pl.created_at DESC, pl.id DESC`, publisherID)
 		if err != nil {
 			return nil, err
 		}
 		defer rows.Close()
+		now := time.Now()
 		list := []*buycard.PlacementListing{}
 		for rows.Next() {
-			p := new(buycard.PlacementListing)
-			if err := rows.Scan(&p.ID, &p.PublisherID, &p.WidgetID, &p.Name, &p.CreatedAt, &p.WidgetName); err != nil {
+			var (
+				p        = new(buycard.PlacementListing)
+				widget   int
+				contract *int
+			)
+			if err := rows.Scan(&p.ID, &p.PublisherID, &p.WidgetID, &p.Name, &p.CreatedAt, &p.WidgetName, &widget, &contract); err != nil {
 				return nil, err
 			}
+			base, source := widget, buycard.ShareFromWidget
+			if contract != nil {
+				base, source = *contract, buycard.ShareFromContract
+			}
+			p.Share = buycard.NewPlacementShare(base, source, notices[p.ID], now)
 			list = append(list, p)
 		}
 		return list, rows.Err()
 	})
+}
+
+// publisherNotices returns the share notices of a publisher's placements
+// still in force, by placement.
+func publisherNotices(ctx context.Context, tx Tx, publisherID string) (map[string][]buycard.ShareNotice, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT n.placement_id, n.share_bps, n.until FROM share_notices n JOIN placements pl ON pl.id = n.placement_id
+		WHERE pl.publisher_id = $1 AND n.until > $2`, publisherID, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	notices := map[string][]buycard.ShareNotice{}
+	for rows.Next() {
+		var (
+			id string
+			n  buycard.ShareNotice
+		)
+		if err := rows.Scan(&id, &n.ShareBPS, &n.Until); err != nil {
+			return nil, err
+		}
+		notices[id] = append(notices[id], n)
+	}
+	return notices, rows.Err()
 }
 
 // PublisherCatalog returns the widgets open to publishers with the share
