@@ -136,3 +136,31 @@ func TestPlacementShareNotice(t *testing.T) {
 		t.Errorf("checkout inside the notice snapshots %d, want the kept 1000", o.PublisherShareBPS)
 	}
 }
+
+// TestZeroShareWidgetsUnlisted: a widget whose share drops to 0% leaves
+// the catalog until its merchant lists it at 0% (listed_without_share,
+// which PATCH and GET /v1/widgets carry).
+func TestZeroShareWidgetsUnlisted(t *testing.T) {
+	t.Parallel()
+	ts := newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
+		cfg.PasswordParams = auth.TestParams
+		svc.Auth = svc.Catalog.(buycard.AuthService)
+	})
+	doc := loadOpenAPI(t)
+	_, key := publisherWithKey(t, ts, "Reader")
+	merchant := partyKey(t, ts, buycard.PartyMerchant, "mer_northwind")
+	patch := func(body, want string) {
+		t.Helper()
+		resp, got := ts.do(t, "PATCH", "/v1/widgets/wgt_tee", "application/json", body, merchant...)
+		if resp.StatusCode != 200 || !strings.Contains(got, want) {
+			t.Fatalf("PATCH %s = %d %s", body, resp.StatusCode, got)
+		}
+		validateResponse(t, doc, "PATCH", "/v1/widgets/{id}", "/v1/widgets/wgt_tee", resp, got)
+	}
+	publisherRequest{"shared", "GET", "/v1/catalog", "", key, 200, `"widget_id":"wgt_tee"`, ""}.run(t, ts, doc, "/v1/catalog")
+	patch(`{"publisher_share_bps":0}`, `"listed_without_share":false`)
+	publisherRequest{"at 0%", "GET", "/v1/catalog", "", key, 200, `"widgets":[`, `"widget_id":"wgt_tee"`}.run(t, ts, doc, "/v1/catalog")
+	publisherRequest{"not a catalog widget", "POST", "/v1/placements", `{"widget_id":"wgt_tee","name":"X"}`, key, 400, "GET /v1/catalog", ""}.run(t, ts, doc, "/v1/placements")
+	patch(`{"listed_without_share":true}`, `"listed_without_share":true`)
+	publisherRequest{"listed at 0%", "GET", "/v1/catalog", "", key, 200, `"widget_id":"wgt_tee"`, ""}.run(t, ts, doc, "/v1/catalog")
+}

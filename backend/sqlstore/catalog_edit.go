@@ -221,10 +221,12 @@ func (db *Store) UpdateWidget(ctx context.Context, w *buycard.Widget) (err error
 		}
 		_, err = tx.Exec(ctx, `
 			UPDATE widgets SET cta = $1, publisher_share_bps = $2, allowed_domains = $3, checkout_mode = $4,
-				theme_color = $5, corner_radius = $6, color_scheme = $7, layout = $8, locale = $9, closed_to_publishers = $10
+				theme_color = $5, corner_radius = $6, color_scheme = $7, layout = $8, locale = $9, closed_to_publishers = $10,
+				list_without_share = $12
 			WHERE id = $11`,
 			next.CTA, next.PublisherShareBPS, nonNil(next.AllowedDomains), next.CheckoutMode,
-			next.ThemeColor, next.CornerRadius, next.ColorScheme, next.Layout, next.Locale, next.ClosedToPublishers, next.ID)
+			next.ThemeColor, next.CornerRadius, next.ColorScheme, next.Layout, next.Locale, next.ClosedToPublishers, next.ID,
+			next.ListedWithoutShare)
 		if err != nil {
 			return err
 		}

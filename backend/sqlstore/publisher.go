@@ -144,6 +144,7 @@ func (db *Store) PublisherCatalog(ctx context.Context, publisherID string) (_ []
 			FROM widgets w JOIN merchants m ON m.id = w.merchant_id JOIN products p ON p.id = w.product_id
 			LEFT JOIN publisher_contracts c ON c.merchant_id = w.merchant_id AND c.publisher_id = $1
 			WHERE NOT w.closed_to_publishers AND m.charges_enabled AND p.archived_at IS NULL
+				AND (coalesce(c.share_bps, w.publisher_share_bps) > 0 OR w.list_without_share)
 			ORDER BY w.created_at DESC, w.id DESC`, publisherID)
 		if err != nil {
 			return nil, err
