@@ -121,6 +121,12 @@ type PublisherService interface {
 	// PublisherCatalog returns the widgets open to publishers, newest
 	// first, with the share publisherID would get: widgets the merchant
 	// did not close (widgets.closed_to_publishers), whose merchant can take
-	// charges and whose product is not archived.
+	// charges and whose product is not archived; a widget whose share for
+	// publisherID is 0% only when its merchant lists it all the same
+	// (Widget.ListedWithoutShare).
 	PublisherCatalog(ctx context.Context, publisherID string) ([]*CatalogEntry, error)
+	// PublisherSales returns the publisher's paid sales, newest first, at
+	// most limit, each SharePending or ShareAvailable as the ledger
+	// released its share (SettleSales tells the rest).
+	PublisherSales(ctx context.Context, publisherID string, limit int) ([]*PublisherSale, error)
 }

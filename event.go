@@ -156,6 +156,10 @@ type ShareChange struct {
 	// share.
 	BeforeBPS *int `json:"share_bps_before"`
 	ShareBPS  int  `json:"share_bps"`
+	// KeptUntil is set when the share went down: the publisher's
+	// placements that earned more keep what they earned until then
+	// (ShareNotice), and share_bps applies to their sales after it.
+	KeptUntil *time.Time `json:"kept_until,omitempty"`
 }
 
 // LowStockThreshold is the stock at or below which a variant's sale

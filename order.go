@@ -119,6 +119,9 @@ type NewOrder struct {
 	// Contract is the merchant's contract with the publisher of Claims,
 	// nil when there is none. Its share replaces the widget's.
 	Contract *PublisherContract
+	// Notices are the share notices of the credited placement: a share
+	// one keeps at the order's creation replaces a lower one.
+	Notices []ShareNotice
 	// Pricing prices the order (Card.Quote): CreateOrder reads it from the
 	// store in its transaction, whatever the caller set.
 	Pricing Pricing
@@ -186,10 +189,18 @@ func (n NewOrder) Credited() PlacementClaims {
 	return claims
 }
 
-// publisherShareBPS is the publisher's share the new order snapshots:
-// the contract's, else that of the widget carrying the credited
-// placement (w's, unless a code's placement is credited).
-func (n NewOrder) publisherShareBPS(w *Widget) int {
+// publisherShareBPS is the publisher's share the new order created at
+// t snapshots: the contract's, else that of the widget carrying the
+// credited placement (w's, unless a code's placement is credited),
+// unless a notice of the placement keeps a higher one at t.
+func (n NewOrder) publisherShareBPS(w *Widget, t time.Time) int {
+	bps, _ := EffectiveShare(n.baseShareBPS(w), n.Notices, t)
+	return bps
+}
+
+// baseShareBPS is the share of the contract or widget publisherShareBPS
+// starts from.
+func (n NewOrder) baseShareBPS(w *Widget) int {
 	switch owner := n.Pricing.CodeOwner; {
 	case n.Contract != nil:
 		return n.Contract.ShareBPS
@@ -339,7 +350,7 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 		Lang:         n.lang(),
 	}
 	o.PlatformFeeBPS, o.PlatformFeeFixed = n.PlatformFee.BPS, n.PlatformFee.Fixed[p.Currency]
-	if err := o.setPublisherShare(n.publisherShareBPS(&c.Widget)); err != nil {
+	if err := o.setPublisherShare(n.publisherShareBPS(&c.Widget, o.CreatedAt)); err != nil {
 		return nil, nil, err
 	}
 	return o, v, nil

@@ -61,6 +61,7 @@ func (w *Widget) Edited(edit *Widget) *Widget {
 		next.AllowedDomains = nil
 	}
 	next.CheckoutMode, next.ClosedToPublishers = edit.CheckoutMode, edit.ClosedToPublishers
+	next.ListedWithoutShare = edit.ListedWithoutShare
 	if next.CheckoutMode == "" {
 		next.CheckoutMode = CheckoutOverlay
 	}

@@ -85,9 +85,67 @@ type CatalogEntry struct {
 	ShareBPS int   `json:"share_bps"`
 }
 
-// PlacementListing is a placement with the title of its widget's product,
-// for a publisher's list of placements.
+// PlacementListing is a placement with the title of its widget's product
+// and the share it earns, for a publisher's list of placements.
 type PlacementListing struct {
 	Placement
-	WidgetName string `json:"widget_name"`
+	WidgetName string         `json:"widget_name"`
+	Share      PlacementShare `json:"share"`
+}
+
+// DefaultShareNotice is how long a placement keeps its share after its
+// merchant lowered it, unless the operator sets another notice period.
+const DefaultShareNotice = 30 * 24 * time.Hour
+
+// ShareNotice is a share a placement keeps after its merchant lowered the
+// share it earned (its widget's, or the merchant's contract with its
+// publisher): publishers are told before a lower share applies, and until
+// then the placement's sales earn the old one. A raise applies at once.
+type ShareNotice struct {
+	ShareBPS int       `json:"share_bps"`
+	Until    time.Time `json:"until"`
+}
+
+// Where a placement's share comes from.
+const (
+	ShareFromWidget   = "widget"
+	ShareFromContract = "contract"
+)
+
+// PlacementShare is the share a placement earns now and where it comes
+// from: Source's share (BaseBPS), or a higher one a notice keeps until
+// KeptUntil, after which it earns NextBPS.
+type PlacementShare struct {
+	ShareBPS  int        `json:"share_bps"`
+	Source    string     `json:"source"`
+	BaseBPS   int        `json:"base_share_bps"`
+	KeptUntil *time.Time `json:"kept_until,omitempty"`
+	NextBPS   *int       `json:"next_share_bps,omitempty"`
+}
+
+// EffectiveShare is the share a placement earns at t: base, the share of
+// its widget or contract, unless a notice still in force at t keeps a
+// higher one, the highest of them. until is when that share ends (zero
+// for base).
+func EffectiveShare(base int, notices []ShareNotice, t time.Time) (bps int, until time.Time) {
+	bps = base
+	for _, n := range notices {
+		if n.Until.After(t) && n.ShareBPS > bps {
+			bps, until = n.ShareBPS, n.Until
+		}
+	}
+	return bps, until
+}
+
+// NewPlacementShare is the share of a placement at now, base coming from
+// source, with the notices it has.
+func NewPlacementShare(base int, source string, notices []ShareNotice, now time.Time) PlacementShare {
+	s := PlacementShare{Source: source, BaseBPS: base}
+	var until time.Time
+	s.ShareBPS, until = EffectiveShare(base, notices, now)
+	if !until.IsZero() {
+		next, _ := EffectiveShare(base, notices, until)
+		s.KeptUntil, s.NextBPS = &until, &next
+	}
+	return s
 }

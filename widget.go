@@ -29,6 +29,10 @@ type Widget struct {
 	// only publishers the merchant gives the snippet to embed it, and no
 	// placement can be made for it from the catalog.
 	ClosedToPublishers bool `json:"closed_to_publishers"`
+	// ListedWithoutShare lists the widget in the publishers' catalog even
+	// while its share is 0%, which it otherwise is not (a publisher whose
+	// contract gives it a share sees it all the same).
+	ListedWithoutShare bool `json:"listed_without_share"`
 	// The card's design. A widget stored with an empty ThemeColor takes
 	// the whole DefaultDesign (radius included), so widgets made before
 	// the designer, and Go callers that leave it out, keep the original

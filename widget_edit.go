@@ -16,6 +16,7 @@ type WidgetEdit struct {
 	AllowedDomains     ListEdit[string] `json:"allowed_domains,omitzero"`
 	CheckoutMode       *string          `json:"checkout_mode,omitempty"`
 	ClosedToPublishers *bool            `json:"closed_to_publishers,omitempty"`
+	ListedWithoutShare *bool            `json:"listed_without_share,omitempty"`
 	// ThemeColor "" is DefaultThemeColor, leaving the radius as it is.
 	ThemeColor   *string `json:"theme_color,omitempty"`
 	CornerRadius *int    `json:"corner_radius,omitempty"`
@@ -56,6 +57,7 @@ func (e *WidgetEdit) apply(w *Widget) {
 	e.AllowedDomains.apply(&w.AllowedDomains)
 	set(&w.CheckoutMode, e.CheckoutMode)
 	set(&w.ClosedToPublishers, e.ClosedToPublishers)
+	set(&w.ListedWithoutShare, e.ListedWithoutShare)
 	set(&w.ThemeColor, e.ThemeColor)
 	if w.ThemeColor == "" {
 		// An empty colour would reset the whole design, radius included.

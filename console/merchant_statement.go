@@ -32,11 +32,20 @@ var statementEntryKinds = map[string]string{
 	"publisher_reversal": "Publisher reversal",
 }
 
-// statementQuery is a statement's query: its UTC days (inclusive)
-// and currency; csv asks for the CSV file.
-func statementQuery(from, to, currency string, csv bool) string {
+// statementAccounts are a publisher's accounts its statement may show.
+var statementAccounts = []ui.Option{
+	{Value: "pending", Label: "Pending"}, {Value: "available", Label: "Available"}, {Value: "paid", Label: "Paid out"},
+}
+
+// statementQuery is a statement's query: its UTC days (inclusive),
+// currency and, for a publisher, account ("" for a merchant's payable);
+// csv asks for the CSV file.
+func statementQuery(from, to, currency, account string, csv bool) string {
 	q := url.Values{}
 	q.Set("currency", currency)
+	if account != "" {
+		q.Set("account", account)
+	}
 	if from != "" {
 		q.Set("from", from)
 	}
@@ -45,6 +54,9 @@ func statementQuery(from, to, currency string, csv bool) string {
 	}
 	if csv {
 		q.Set("format", "csv")
+	}
+	if account != "" {
+		return "/v1/earnings/statement?" + q.Encode()
 	}
 	return "/v1/merchant/statement?" + q.Encode()
 }
@@ -66,8 +78,9 @@ func checkRange(from, to string) string {
 }
 
 // statementPage is /console/statement: what the merchant was owed
-// and settled, entry by entry, over a range of days in one currency,
-// with the same statement as a CSV file to download.
+// and settled, or what one of the publisher's accounts (pending,
+// available, paid out) holds, entry by entry, over a range of days in one
+// currency, with the same statement as a CSV file to download.
 type statementPage struct {
 	app.Compo
 	pageAnchor
@@ -76,6 +89,7 @@ type statementPage struct {
 	loaded             string
 	from, to, currency string
 	currencies         []ui.Option
+	account            string // a publisher's account kind; "" for a merchant
 
 	entries []statementEntry
 	shown   string // the query of entries
@@ -95,19 +109,24 @@ func (p *statementPage) load(ctx app.Context) {
 	now := time.Now().UTC()
 	p.to, p.from = now.Format(buycard.DayLayout), now.AddDate(0, 0, -29).Format(buycard.DayLayout)
 	p.currency, p.currencies, p.entries, p.shown, p.err = "USD", ui.Currencies, nil, "", ""
-	// Offer the currencies the merchant has balances in first.
+	// Offer the currencies the party has balances in first.
 	var reply struct {
 		Balances map[string]currencyBalance `json:"balances"`
+		Earnings earnings                   `json:"earnings"`
+	}
+	path := "/v1/merchant/balances"
+	if p.account = ""; p.s.role() == buycard.RolePublisher {
+		path, p.account = "/v1/earnings", "pending"
 	}
 	key := p.loaded
 	p.busy = true
-	ui.Run(ctx, func() error { return p.s.api.get("/v1/merchant/balances", &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return p.s.api.get(path, &reply) }, func(ctx app.Context, err error) {
 		if key != p.loaded {
 			return
 		}
 		p.busy = false
-		if err == nil && len(reply.Balances) > 0 {
-			var own []string
+		if err == nil && len(reply.Balances)+len(reply.Earnings) > 0 {
+			own := reply.Earnings.currencies()
 			for c := range reply.Balances {
 				own = append(own, c)
 			}
@@ -124,7 +143,7 @@ func (p *statementPage) show(ctx app.Context) {
 		p.err = msg
 		return
 	}
-	path := statementQuery(p.from, p.to, p.currency, false)
+	path := statementQuery(p.from, p.to, p.currency, p.account, false)
 	p.busy, p.err, p.shown = true, "", path
 	var st struct {
 		Entries []statementEntry `json:"entries"`
@@ -148,7 +167,11 @@ func (p *statementPage) show(ctx app.Context) {
 func (p *statementPage) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("Statement"),
-		app.P().Text("Every change of what you are owed: sales, refunds, disputes and what was settled to you. Days are in UTC."),
+		app.If(p.account == "", func() app.UI {
+			return app.P().Text("Every change of what you are owed: sales, refunds, disputes and what was settled to you. Days are in UTC.")
+		}).Else(func() app.UI {
+			return app.P().Text("Every change of your earnings: shares of sales and refunds while pending, releases once available, and payouts. Days are in UTC.")
+		}),
 		ui.Form("Statement range", p.show,
 			app.Div().Class("cs-row cs-filters").Body(
 				ui.TextInput(ui.Field{ID: "st-from", Label: "From", Type: "date", Value: p.from, Required: true},
@@ -156,12 +179,15 @@ func (p *statementPage) Render() app.UI {
 				ui.TextInput(ui.Field{ID: "st-to", Label: "To", Type: "date", Value: p.to, Required: true},
 					func(_ app.Context, v string) { p.to = v }),
 				ui.SelectInput("st-currency", "Currency", p.currency, p.currencies, func(_ app.Context, v string) { p.currency = v }),
+				app.If(p.account != "", func() app.UI {
+					return ui.SelectInput("st-account", "Account", p.account, statementAccounts, func(_ app.Context, v string) { p.account = v })
+				}),
 			),
 			app.Div().Class("cs-actions").Body(
 				ui.SubmitButton("Show statement", p.busy),
 				app.If(p.shown != "" && checkRange(p.from, p.to) == "", func() app.UI {
-					return app.A().Class("cs-button").Href(statementQuery(p.from, p.to, p.currency, true)).
-						Attr("download", "statement-"+p.currency+"-"+p.from+"-"+p.to+".csv").
+					return app.A().Class("cs-button").Href(statementQuery(p.from, p.to, p.currency, p.account, true)).
+						Attr("download", "statement-"+orDefault(p.account+"-", "")+p.currency+"-"+p.from+"-"+p.to+".csv").
 						Text("Download CSV")
 				}),
 			),

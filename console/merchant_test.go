@@ -125,8 +125,11 @@ func TestMerchPaths(t *testing.T) {
 	if got := ordersPath("paid", "ord_9", 25); got != "/v1/merchant/orders?before=ord_9&limit=25&status=paid" {
 		t.Errorf("ordersPath = %q", got)
 	}
-	if got := statementQuery("2026-11-01", "2026-11-30", "EUR", true); got != "/v1/merchant/statement?currency=EUR&format=csv&from=2026-11-01&to=2026-11-30" {
+	if got := statementQuery("2026-11-01", "2026-11-30", "EUR", "", true); got != "/v1/merchant/statement?currency=EUR&format=csv&from=2026-11-01&to=2026-11-30" {
 		t.Errorf("statementQuery = %q", got)
+	}
+	if got := statementQuery("2026-11-01", "2026-11-30", "USD", "paid", false); got != "/v1/earnings/statement?account=paid&currency=USD&from=2026-11-01&to=2026-11-30" {
+		t.Errorf("publisher's statementQuery = %q", got)
 	}
 	for from, ok := range map[string]bool{"2026-11-01": true, "2026-12-01": true, "2026-12-02": false, "2025-11-01": false, "": false} {
 		if msg := checkRange(from, "2026-12-01"); (msg == "") != ok {
@@ -141,7 +144,7 @@ func TestMerchantRoutes(t *testing.T) {
 		"/console/widgets/wgt_1": "Widget designer", "/console/orders": "Orders", "/console/statement": "Statement",
 	} {
 		r, _, ok := match(path)
-		if !ok || r.title != title || r.role != buycard.RoleMerchant {
+		if !ok || r.title != title || !r.allows(buycard.RoleMerchant) || r.allows(buycard.RoleAdmin) {
 			t.Errorf("match(%q) = %q, %q, %v", path, r.title, r.role, ok)
 		}
 	}

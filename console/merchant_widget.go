@@ -47,6 +47,7 @@ type widgetForm struct {
 	CTA, ThemeColor, Radius, Scheme, Layout, Locale string
 	Domains, Share, CheckoutMode                    string
 	Closed                                          bool // out of the publishers' catalog
+	ListedWithoutShare                              bool // in the catalog at 0% too
 }
 
 // widgetFormOf is the form of a stored widget.
@@ -59,7 +60,8 @@ func widgetFormOf(w *buycard.Widget) widgetForm {
 	}
 	return widgetForm{CTA: d.CTA, ThemeColor: strings.ToLower(d.ThemeColor), Radius: strconv.Itoa(d.CornerRadius),
 		Scheme: d.ColorScheme, Layout: d.Layout, Locale: d.Locale, Domains: strings.Join(d.AllowedDomains, "\n"),
-		Share: ui.PercentField(d.PublisherShareBPS), CheckoutMode: mode, Closed: d.ClosedToPublishers}
+		Share: ui.PercentField(d.PublisherShareBPS), CheckoutMode: mode, Closed: d.ClosedToPublishers,
+		ListedWithoutShare: d.ListedWithoutShare}
 }
 
 // request checks the form and makes the PATCH body, or returns the error
@@ -94,7 +96,7 @@ func (f widgetForm) request(productID string) (*buycard.WidgetEdit, map[string]s
 	}
 	return &buycard.WidgetEdit{ProductID: &productID, CTA: &cta, PublisherShareBPS: &share,
 		AllowedDomains: buycard.Replace(ui.ParseDomains(f.Domains)...), CheckoutMode: &f.CheckoutMode,
-		ClosedToPublishers: &f.Closed, ThemeColor: &f.ThemeColor, CornerRadius: &radius,
+		ClosedToPublishers: &f.Closed, ListedWithoutShare: &f.ListedWithoutShare, ThemeColor: &f.ThemeColor, CornerRadius: &radius,
 		ColorScheme: &f.Scheme, Layout: &f.Layout, Locale: &locale}, nil
 }
 
@@ -261,8 +263,10 @@ func (p *widgetDesigner) renderForm() app.UI {
 		ui.Checkbox("w-open", "Open to publishers: list it in their catalog, where any publisher can make a placement for it", !f.Closed,
 			func(_ app.Context, open bool) { f.Closed = !open }),
 		ui.TextInput(ui.Field{ID: "w-share", Label: "Publisher share (%)", Value: f.Share, Error: p.errs["w-share"], Autocomplete: "off",
-			Hint: "What the publisher earns of each sale, with up to two decimals, such as 7.50."},
+			Hint: "What the publisher earns of each sale, with up to two decimals, such as 7.50. Lowering it leaves existing placements their share for a notice period (30 days by default) and tells their publishers."},
 			func(_ app.Context, v string) { f.Share = v }),
+		ui.Checkbox("w-zero", "List it in the catalog at a 0% share too (otherwise a widget that shares nothing stays out of it)", f.ListedWithoutShare,
+			func(_ app.Context, on bool) { f.ListedWithoutShare = on }),
 		ui.TextInput(ui.Field{ID: "w-domains", Label: "Allowed publisher domains", Type: "textarea", Value: f.Domains,
 			Hint: "One per line, such as example.com (over https) or *.example.com (its subdomains). On other sites the card reads \"Not available on this site\". Leave empty to let any site embed the card."},
 			func(_ app.Context, v string) { f.Domains = v }),

@@ -42,14 +42,16 @@ type shareTransfer struct {
 
 // Words for the API's codes.
 var (
+	saleStatuses     = map[string]string{"available": "Available", "paid": "Paid", "refunded": "Refunded"}
 	transferKinds    = map[string]string{"transfer": "Payout", "reversal": "Taken back (refund)"}
 	transferStatuses = map[string]string{"pending": "In progress", "done": "Done", "failed": "Failed"}
 	entryKinds       = map[string]string{"publisher_payout": "Payout", "publisher_reversal": "Taken back (refund)"}
 )
 
 // earningsPage is /console/earnings: the publisher's balances per
-// currency (GET /v1/earnings), its payout history (GET /v1/payouts, only
-// with Stripe) and its payout account.
+// currency (GET /v1/earnings), the sales behind them (GET
+// /v1/earnings/sales), its payout history (GET /v1/payouts) and its
+// payout account.
 type earningsPage struct {
 	app.Compo
 	s *session
@@ -57,9 +59,11 @@ type earningsPage struct {
 	earnings    earnings
 	loaded      bool
 	err         string
+	sales       []buycard.PublisherSale
+	salesDone   bool
+	salesErr    string
 	payouts     *payouts
 	payoutsDone bool
-	sandbox     bool // the server has no payouts: the sandbox
 	payoutsErr  string
 	loadedAt    string
 }
@@ -74,7 +78,8 @@ func (p *earningsPage) load(ctx app.Context) {
 		return
 	}
 	p.earnings, p.loaded, p.err = nil, false, ""
-	p.payouts, p.payoutsDone, p.sandbox, p.payoutsErr = nil, false, false, ""
+	p.sales, p.salesDone, p.salesErr = nil, false, ""
+	p.payouts, p.payoutsDone, p.payoutsErr = nil, false, ""
 	var reply struct {
 		Earnings earnings `json:"earnings"`
 	}
@@ -86,17 +91,25 @@ func (p *earningsPage) load(ctx app.Context) {
 		}
 		p.earnings = reply.Earnings
 	})
+	var sales struct {
+		Sales []buycard.PublisherSale `json:"sales"`
+	}
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/earnings/sales", &sales) }, func(ctx app.Context, err error) {
+		p.salesDone = true
+		if err != nil {
+			p.salesErr = message(err)
+			return
+		}
+		p.sales = sales.Sales
+	})
 	var got payouts
 	ui.Run(ctx, func() error { return p.s.api.get("/v1/payouts", &got) }, func(ctx app.Context, err error) {
 		p.payoutsDone = true
-		switch {
-		case buycard.ErrorCode(err) == buycard.ENOTFOUND:
-			p.sandbox = true // GET /v1/payouts exists only with Stripe
-		case err != nil:
+		if err != nil {
 			p.payoutsErr = message(err)
-		default:
-			p.payouts = &got
+			return
 		}
+		p.payouts = &got
 	})
 }
 
@@ -107,6 +120,12 @@ func (p *earningsPage) Render() app.UI {
 		app.H2().Text("Balances"),
 		ui.Status(p.err, ""),
 		app.If(p.err == "", func() app.UI { return earningsSummary(p.earnings, p.loaded) }),
+		app.P().Body(app.A().Href(Base+"/statement").Text("Statement of each account, with a CSV file to download")),
+		app.Section().Aria("labelledby", "sales-h").Body(
+			app.H2().ID("sales-h").Text("Sales"),
+			ui.Status(p.salesErr, ""),
+			p.renderSales(),
+		),
 		newAccountPanel("acct", false),
 		app.Section().Aria("labelledby", "payouts-h").Body(
 			app.H2().ID("payouts-h").Text("Payout history"),
@@ -116,12 +135,39 @@ func (p *earningsPage) Render() app.UI {
 	)
 }
 
+func (p *earningsPage) renderSales() app.UI {
+	switch {
+	case !p.salesDone:
+		return app.P().Class("cs-loading").Text("Loading…")
+	case p.salesErr != "":
+		return app.Div()
+	case len(p.sales) == 0:
+		return app.P().Text("No sales yet. Each sale your placements make shows here with your share of it.")
+	}
+	return ui.Table("Your sales, newest first", []string{"Date", "Product", "Order", "Share", "You earn", "Status"}, nil, len(p.sales), func(i int) []app.UI {
+		sale := p.sales[i]
+		return []app.UI{
+			app.Text(sale.SoldAt.Format(time.DateOnly)), app.Text(sale.ProductTitle),
+			app.Span().Class("cs-num").Text(sale.Total.Format("en")),
+			app.Span().Class("cs-num").Text(ui.BPSText(sale.ShareBPS)),
+			app.Span().Class("cs-num").Text(sale.Share.Format("en")),
+			app.Text(saleStatus(sale)),
+		}
+	})
+}
+
+// saleStatus words where a sale's share stands.
+func saleStatus(s buycard.PublisherSale) string {
+	if s.Status == buycard.SharePending && s.PendingUntil != nil {
+		return "Pending until " + s.PendingUntil.UTC().Format(time.DateOnly)
+	}
+	return orDefault(saleStatuses[s.Status], s.Status)
+}
+
 func (p *earningsPage) renderPayouts() app.UI {
 	switch {
 	case !p.payoutsDone:
 		return app.P().Class("cs-loading").Text("Loading…")
-	case p.sandbox:
-		return app.P().Class("cs-note").Text("This server runs payments in the sandbox: sales count towards your balances, but no money is paid out, so there is no payout history.")
 	case p.payouts == nil:
 		return app.Div()
 	}
@@ -135,8 +181,8 @@ func (p *earningsPage) renderPayouts() app.UI {
 	}
 	ts := p.payouts.Transfers
 	return app.Div().Body(
-		app.H3().Text("Transfers to your Stripe account"),
-		app.If(len(ts) == 0, func() app.UI { return app.P().Text("No transfers yet.") }).Else(func() app.UI {
+		app.If(len(ts) > 0, func() app.UI { return app.H3().Text("Transfers to your Stripe account") }),
+		app.If(len(ts) > 0, func() app.UI {
 			return ui.Table("Transfers, newest first", []string{"Date", "Order", "Movement", "Amount", "Status"}, nil, len(ts), func(i int) []app.UI {
 				t := ts[i]
 				st := app.UI(app.Text(orDefault(transferStatuses[t.Status], t.Status)))

@@ -3,6 +3,7 @@ package console
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/console/ui"
 )
 
@@ -15,7 +16,8 @@ type publisherHome struct {
 	earnings earnings
 	loaded   bool
 	err      string
-	loadedAt string // the path loaded, so OnMount and OnNav load once
+	notices  []*buycard.PlacementListing // placements whose share is going down
+	loadedAt string                      // the path loaded, so OnMount and OnNav load once
 }
 
 func newPublisherHome(s *session) app.UI { return &publisherHome{s: s} }
@@ -39,6 +41,17 @@ func (p *publisherHome) load(ctx app.Context) {
 		}
 		p.earnings = reply.Earnings
 	})
+	p.notices = nil
+	var placements struct {
+		Placements []*buycard.PlacementListing `json:"placements"`
+	}
+	ui.Run(ctx, func() error { return p.s.api.get("/v1/placements", &placements) }, func(ctx app.Context, err error) {
+		for _, pl := range placements.Placements {
+			if err == nil && pl.Share.KeptUntil != nil {
+				p.notices = append(p.notices, pl)
+			}
+		}
+	})
 }
 
 func (p *publisherHome) Render() app.UI {
@@ -49,6 +62,7 @@ func (p *publisherHome) Render() app.UI {
 			app.Text(", paste their snippets on your site from "), app.A().Href(Base+"/placements").Text("placements"),
 			app.Text(", and earn a share of every sale."),
 		),
+		app.Range(p.notices).Slice(func(i int) app.UI { return shareNotice(p.notices[i]) }),
 		app.Section().Class("cs-panel").Aria("labelledby", "earn-h").Body(
 			app.Div().Class("cs-panel-head").Body(
 				app.H2().ID("earn-h").Text("Earnings"),

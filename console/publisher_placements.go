@@ -67,11 +67,12 @@ func (p *placementsPage) renderList() app.UI {
 	case len(p.list) == 0:
 		return app.P().Body(app.Text("No placements yet. "), app.A().Href(Base+"/catalog").Text("Pick a product in the catalog"), app.Text(" to make your first."))
 	}
-	return ui.Table("Your placements", []string{"Placement", "Product", "Created", "Id"}, nil, len(p.list), func(i int) []app.UI {
+	return ui.Table("Your placements", []string{"Placement", "Product", "Your share", "Created", "Id"}, nil, len(p.list), func(i int) []app.UI {
 		pl := p.list[i]
 		return []app.UI{
 			app.A().Href(Base + "/placements/" + pl.ID).Text(orDefault(pl.Name, pl.ID)),
 			app.Text(pl.WidgetName),
+			app.Span().Class("cs-num").Text(ui.BPSText(pl.Share.ShareBPS)),
 			app.Text(pl.CreatedAt.Format(time.DateOnly)),
 			app.Code().Text(pl.ID),
 		}
@@ -189,6 +190,8 @@ func (p *placementPage) Render() app.UI {
 			app.Text("Shows "), app.Strong().Text(pl.WidgetName),
 			app.Text(". Created "+pl.CreatedAt.Format(time.DateOnly)+". Id "), app.Code().Text(pl.ID), app.Text("."),
 		),
+		app.P().ID("placement-share").Text(shareText(pl.Share)),
+		app.If(pl.Share.KeptUntil != nil, func() app.UI { return shareNotice(pl) }),
 		app.Div().Class("cs-grid").Body(
 			app.Section().Aria("labelledby", "embed-h").Body(
 				app.H2().ID("embed-h").Text("Embed code"),
@@ -211,5 +214,31 @@ func (p *placementPage) Render() app.UI {
 		),
 		newFunnelPanel("p", pl.WidgetID, pl.ID),
 		feedsPanel(pl.ID, "This product for your own ads: the feeds' links credit this placement."),
+	)
+}
+
+// shareSources word where a placement's share comes from.
+var shareSources = map[string]string{
+	buycard.ShareFromWidget:   "the share the merchant set on this product's widget",
+	buycard.ShareFromContract: "your contract with the merchant, which covers all its products",
+}
+
+// shareText says what a placement earns and where that comes from.
+func shareText(s buycard.PlacementShare) string {
+	from := orDefault(shareSources[s.Source], s.Source)
+	if s.KeptUntil != nil {
+		return "You earn " + ui.BPSText(s.ShareBPS) + " of each sale, kept after the merchant lowered " + from + " to " + ui.BPSText(s.BaseBPS) + "."
+	}
+	return "You earn " + ui.BPSText(s.ShareBPS) + " of each sale: " + from + "."
+}
+
+// shareNotice tells a publisher that a placement's share is going down,
+// and when.
+func shareNotice(pl *buycard.PlacementListing) app.UI {
+	s := pl.Share
+	return app.P().Class("cs-note").Role("status").Body(
+		app.Strong().Text("Share going down: "),
+		app.Text(orDefault(pl.Name, pl.ID)+" ("+pl.WidgetName+") keeps "+ui.BPSText(s.ShareBPS)+" until "+
+			s.KeptUntil.UTC().Format(time.DateOnly)+", then earns "+ui.BPSText(*s.NextBPS)+"."),
 	)
 }

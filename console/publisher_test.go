@@ -33,7 +33,7 @@ func TestPublisherAdminRoutes(t *testing.T) {
 		t.Error("a malformed placement id matched")
 	}
 	for role, want := range map[string][]string{
-		buycard.RolePublisher: {"Overview", "Catalog", "Placements", "Earnings", "API keys", "Webhooks"},
+		buycard.RolePublisher: {"Overview", "Statement", "Catalog", "Placements", "Earnings", "API keys", "Webhooks"},
 		buycard.RoleAdmin:     {"Overview", "Merchants", "Publishers", "Platform fee"},
 	} {
 		var got []string

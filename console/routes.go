@@ -64,7 +64,8 @@ var routes = []route{
 	{pattern: path("/widgets/" + idExpr), role: buycard.RoleMerchant, title: "Widget designer", page: newWidgetDesigner},
 	{pattern: path("/discounts"), role: buycard.RoleMerchant, title: "Discount codes", nav: "Discount codes", page: newDiscountsPage},
 	{pattern: path("/orders"), role: buycard.RoleMerchant, title: "Orders", nav: "Orders", page: newOrdersPage},
-	{pattern: path("/statement"), role: buycard.RoleMerchant, title: "Statement", nav: "Statement", page: newStatementPage},
+	// A publisher's statement too: of its earnings accounts.
+	{pattern: path("/statement"), role: ofParty, title: "Statement", nav: "Statement", page: newStatementPage},
 	{pattern: path("/settings"), role: buycard.RoleMerchant, title: "Settings", nav: "Settings", page: newSettingsPage},
 	// Publisher pages.
 	{pattern: path("/catalog"), role: buycard.RolePublisher, title: "Catalog", nav: "Catalog", page: newCatalogPage},

@@ -217,9 +217,10 @@ func (s *Server) dayRange(c *fiber.Ctx) (from, to string, start, end time.Time, 
 	return q.From, q.To, start, end, nil
 }
 
-// merchantStatement is the entries of the caller's payable account in one
-// currency over a range of days.
-type merchantStatement struct {
+// partyStatement is the entries of one of the caller's accounts in one
+// currency over a range of days: a merchant's payable, a publisher's
+// pending, available or paid.
+type partyStatement struct {
 	Account  ledger.AccountID `json:"account"`
 	Currency string           `json:"currency"`
 	From     string           `json:"from"`
@@ -232,6 +233,15 @@ type merchantStatement struct {
 // merchant was owed and settled, entry by entry, as JSON, or as CSV
 // (amounts in major units, with the currency) to download.
 func (s *Server) getMerchantStatement(c *fiber.Ctx) error {
+	return s.sendStatement(c, func(cur string) ledger.AccountID {
+		return ledger.Account(ledger.Merchant(callerOf(c).PartyID), ledger.Payable, cur)
+	})
+}
+
+// sendStatement answers a statement request (currency=, from=, to=,
+// format=json|csv) with the entries of the caller's account of the
+// currency, as account names it.
+func (s *Server) sendStatement(c *fiber.Ctx, account func(currency string) ledger.AccountID) error {
 	cur := strings.ToUpper(c.Query("currency"))
 	switch {
 	case cur == "":
@@ -247,12 +257,12 @@ func (s *Server) getMerchantStatement(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	account := ledger.Account(ledger.Merchant(callerOf(c).PartyID), ledger.Payable, cur)
-	all, err := s.Ledger.Statement(c.UserContext(), ledger.StatementQuery{Account: account})
+	a := account(cur)
+	all, err := s.Ledger.Statement(c.UserContext(), ledger.StatementQuery{Account: a})
 	if err != nil {
 		return err
 	}
-	st := merchantStatement{Account: account, Currency: cur, From: from, To: to, Entries: []ledger.Entry{}}
+	st := partyStatement{Account: a, Currency: cur, From: from, To: to, Entries: []ledger.Entry{}}
 	for _, e := range all {
 		if !e.EffectiveAt.Before(start) && e.EffectiveAt.Before(end) {
 			st.Entries = append(st.Entries, e)
@@ -261,9 +271,13 @@ func (s *Server) getMerchantStatement(c *fiber.Ctx) error {
 	if format != "csv" {
 		return c.JSON(st)
 	}
+	name := "statement-" + a.Party.ID + "-"
+	if a.Party.Kind == ledger.PartyPublisher {
+		name += string(a.Kind) + "-"
+	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="statement-`+callerOf(c).PartyID+"-"+cur+"-"+from+"-"+to+`.csv"`)
-	return ledger.WriteStatementCSV(c.Response().BodyWriter(), account, st.Entries)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+cur+"-"+from+"-"+to+`.csv"`)
+	return ledger.WriteStatementCSV(c.Response().BodyWriter(), a, st.Entries)
 }
 
 // getMerchantBalances serves GET /v1/merchant/balances: per currency,

@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,8 +20,13 @@ import (
 // CSRF on POST, or an API key): another publisher's placement is not
 // found, and merchants and admins are refused.
 
-// maxPayoutHistory bounds the entries and transfers of GET /v1/payouts.
+// maxPayoutHistory bounds the entries and transfers of GET /v1/payouts,
+// and the sales of GET /v1/earnings/sales.
 const maxPayoutHistory = 1000
+
+// defaultSalesPage is how many sales GET /v1/earnings/sales lists
+// without limit=.
+const defaultSalesPage = 200
 
 // publisherRoutes registers the publisher routes; none without Auth.
 func (s *Server) publisherRoutes(v1 fiber.Router) {
@@ -32,9 +39,9 @@ func (s *Server) publisherRoutes(v1 fiber.Router) {
 	v1.Post("/placements", append(only, s.postPlacement)...)
 	v1.Get("/placements/:id", append(only, s.getPlacement)...)
 	v1.Get("/earnings", append(only, s.getEarnings)...)
-	if s.Transfers != nil {
-		v1.Get("/payouts", append(only, s.getPayouts)...)
-	}
+	v1.Get("/earnings/sales", append(only, s.getEarningSales)...)
+	v1.Get("/earnings/statement", append(only, s.getEarningStatement)...)
+	v1.Get("/payouts", append(only, s.getPayouts)...)
 }
 
 // requirePublisher lets through callers acting for a publisher only.
@@ -95,20 +102,18 @@ func (s *Server) postPlacement(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var entry *buycard.CatalogEntry
-	for _, e := range catalog {
-		if e.WidgetID == req.WidgetID {
-			entry = e
-		}
-	}
-	if entry == nil {
+	if !slices.ContainsFunc(catalog, func(e *buycard.CatalogEntry) bool { return e.WidgetID == req.WidgetID }) {
 		return buycard.Errorf(buycard.EINVALID, "widget_id must be a widget of GET /v1/catalog.")
 	}
 	p := &buycard.Placement{PublisherID: publisherOf(c), WidgetID: req.WidgetID, Name: req.Name, CreatedAt: s.Now()}
 	if err := s.Publishers.CreatePlacement(ctx, p); err != nil {
 		return err
 	}
-	reply, err := s.placementReply(ctx, &buycard.PlacementListing{Placement: *p, WidgetName: entry.Title})
+	listing, err := s.ownPlacement(c, p.ID)
+	if err != nil {
+		return err
+	}
+	reply, err := s.placementReply(ctx, listing)
 	if err != nil {
 		return err
 	}
@@ -116,27 +121,37 @@ func (s *Server) postPlacement(c *fiber.Ctx) error {
 }
 
 // getPlacement serves GET /v1/placements/{id}: one of the caller's
-// placements with its snippets; another publisher's is not found.
+// placements with its share and snippets; another publisher's is not
+// found.
 func (s *Server) getPlacement(c *fiber.Ctx) error {
-	id := c.Params("id")
-	notFound := buycard.Errorf(buycard.ENOTFOUND, "No placement %s.", id)
-	if !placementIDPattern.MatchString(id) {
-		return notFound
-	}
-	list, err := s.Publishers.ListPlacements(c.UserContext(), publisherOf(c))
+	p, err := s.ownPlacement(c, c.Params("id"))
 	if err != nil {
 		return err
 	}
+	reply, err := s.placementReply(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(reply)
+}
+
+// ownPlacement returns the caller's placement id. Errors: ENOTFOUND
+// (another publisher's too).
+func (s *Server) ownPlacement(c *fiber.Ctx, id string) (*buycard.PlacementListing, error) {
+	notFound := buycard.Errorf(buycard.ENOTFOUND, "No placement %s.", id)
+	if !placementIDPattern.MatchString(id) {
+		return nil, notFound
+	}
+	list, err := s.Publishers.ListPlacements(c.UserContext(), publisherOf(c))
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range list {
 		if p.ID == id {
-			reply, err := s.placementReply(c.UserContext(), p)
-			if err != nil {
-				return err
-			}
-			return c.JSON(reply)
+			return p, nil
 		}
 	}
-	return notFound
+	return nil, notFound
 }
 
 // placementReply reads the layout of p's widget, which its snippets
@@ -171,6 +186,59 @@ func (s *Server) getEarnings(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"earnings": earnings})
 }
 
+// getEarningSales serves GET /v1/earnings/sales[?limit=N]: the caller's
+// sales, newest first, with the share each earns and where it stands
+// (pending until a date, available, paid, refunded).
+func (s *Server) getEarningSales(c *fiber.Ctx) error {
+	limit, err := queryInt(c, "limit", 1, maxPayoutHistory)
+	if err != nil {
+		return err
+	}
+	if limit == 0 {
+		limit = defaultSalesPage
+	}
+	ctx, pub := c.UserContext(), publisherOf(c)
+	sales, err := s.Publishers.PublisherSales(ctx, pub, int(limit))
+	if err != nil {
+		return err
+	}
+	balances, err := s.Ledger.Balances(ctx, ledger.Publisher(pub))
+	if err != nil {
+		return err
+	}
+	available := map[string]int64{}
+	for _, b := range balances {
+		if b.Account.Kind == ledger.Available {
+			available[b.Account.Currency] = b.Amount
+		}
+	}
+	buycard.SettleSales(sales, available, s.PublisherHold)
+	if sales == nil {
+		sales = []*buycard.PublisherSale{}
+	}
+	return c.JSON(fiber.Map{"sales": sales, "hold_seconds": int64(s.PublisherHold / time.Second)})
+}
+
+// publisherAccounts are the kinds of a publisher's accounts a statement
+// may name with account=.
+var publisherAccounts = map[string]ledger.AccountKind{
+	"": ledger.Pending, "pending": ledger.Pending, "available": ledger.Available, "paid": ledger.Paid,
+}
+
+// getEarningStatement serves GET /v1/earnings/statement?currency=USD
+// [&account=pending|available|paid][&from&to][&format=csv]: the entries
+// of one of the caller's accounts (pending by default), as the
+// merchant's statement has them.
+func (s *Server) getEarningStatement(c *fiber.Ctx) error {
+	kind, ok := publisherAccounts[c.Query("account")]
+	if !ok {
+		return buycard.Errorf(buycard.EINVALID, "account must be pending, available or paid.")
+	}
+	return s.sendStatement(c, func(cur string) ledger.AccountID {
+		return ledger.Account(ledger.Publisher(publisherOf(c)), kind, cur)
+	})
+}
+
 // paidStatement is the entries of the caller's paid account in one
 // currency.
 type paidStatement struct {
@@ -179,8 +247,9 @@ type paidStatement struct {
 }
 
 // getPayouts serves GET /v1/payouts: the caller's payout history, the
-// statements of its paid accounts and its share transfers, newest last
-// and newest first respectively, each at most maxPayoutHistory long.
+// statements of its paid accounts and its share transfers (none without
+// Stripe), newest last and newest first respectively, each at most
+// maxPayoutHistory long.
 func (s *Server) getPayouts(c *fiber.Ctx) error {
 	ctx, pub := c.UserContext(), publisherOf(c)
 	balances, err := s.Ledger.Balances(ctx, ledger.Publisher(pub))
@@ -201,9 +270,11 @@ func (s *Server) getPayouts(c *fiber.Ctx) error {
 		}
 		paid = append(paid, paidStatement{Currency: b.Account.Currency, Entries: entries})
 	}
-	transfers, err := s.Transfers.ShareTransfersTo(ctx, pub, maxPayoutHistory)
-	if err != nil {
-		return err
+	var transfers []ledger.ShareTransfer
+	if s.Transfers != nil {
+		if transfers, err = s.Transfers.ShareTransfersTo(ctx, pub, maxPayoutHistory); err != nil {
+			return err
+		}
 	}
 	if transfers == nil {
 		transfers = []ledger.ShareTransfer{}

@@ -38,12 +38,7 @@ func publisherWithKey(t *testing.T, ts *testServer, name string) (string, []stri
 	if err := ts.db.CreatePublisher(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	secret, shown, digest := auth.NewAPIKey(false)
-	k := &buycard.APIKey{Prefix: shown, Hash: digest, Name: "test", PartyKind: buycard.PartyPublisher, PartyID: p.ID, CreatedAt: ts.now}
-	if err := ts.db.CreateAPIKey(ctx, k); err != nil {
-		t.Fatal(err)
-	}
-	return p.ID, []string{"Authorization", "Bearer " + secret}
+	return p.ID, partyKey(t, ts, buycard.PartyPublisher, p.ID)
 }
 
 // pay makes amount available to the publisher (an adjustment from the

@@ -62,6 +62,9 @@ type Config struct {
 	// HoldTTL is how long a pending order holds its units unless its
 	// checkout page renews the hold (hold.go); 0 means DefaultHoldTTL.
 	HoldTTL time.Duration
+	// PublisherHold is how long a publisher's share stays pending after
+	// its sale (the releases' window), which the earnings list tells.
+	PublisherHold time.Duration
 	// MaxFileBytes caps a digital product's uploaded file
 	// (BUYCARD_FILE_MAX_BYTES); 0 means blob.DefaultMaxBytes.
 	MaxFileBytes int64

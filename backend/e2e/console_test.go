@@ -407,7 +407,28 @@ func TestConsoleSellEmbedBuy(t *testing.T) {
 		document.querySelector('[aria-labelledby=balances-h]').textContent.includes('$')`)
 	seeInConsole(t, publisher, "/console", `stat('Sales') === '1' && stat('Impressions') !== '0' && stat('Clicks') === '1'`)
 	// 12.5% of the publisher's share of $24.00, pending.
-	visitConsole(t, publisher, "/console/earnings", `document.querySelector('main').textContent.includes('$3.00')`)
+	// The sale behind it, pending until the hold window ends, and the
+	// statement's CSV holds the same money.
+	visitConsole(t, publisher, "/console/earnings", `document.querySelector('main').textContent.includes('$3.00') &&
+		document.querySelector('[aria-labelledby=sales-h]').textContent.includes('Pending until ')`)
+	visitConsole(t, publisher, "/console/statement", `document.querySelector('main a[download]')?.href.includes('/v1/earnings/statement')`)
+	csv := eval[string](t, publisher.ctx, `fetch(document.querySelector('main a[download]').href).then(r => r.text())`)
+	if !strings.Contains(csv, "sale:ord_") || !strings.Contains(csv, ",3.00,3.00,USD") {
+		t.Errorf("the publisher's statement CSV:\n%s", csv)
+	}
+	// The merchant lowers the share: the placement keeps 12.5% for the
+	// notice, and its publisher is told on the console.
+	visitConsole(t, merchant, "/console/widgets/"+widgetID, `!!document.getElementById('w-share')`)
+	merchant.do(fill("#w-share", "5"), clickCSS(`form[aria-label="Widget design"] button[type=submit]`))
+	waitConsole(t, merchant, `[...document.querySelectorAll('[role=status]')].some(e => e.textContent.includes('saved'))`)
+	visitConsole(t, publisher, "/console", `document.querySelector('main').textContent.includes('Share going down') &&
+		document.querySelector('main').textContent.includes('keeps 12.50% until')`)
+	publisher.do(chromedp.EmulateViewport(narrowWidth, 844))
+	visitConsole(t, publisher, "/console/earnings", `document.querySelector('[aria-labelledby=sales-h]').textContent.includes('Pending until ')`)
+	screenshot(t, publisher.ctx, "publisher-earnings-390")
+	visitConsole(t, publisher, "/console", `document.querySelector('main').textContent.includes('Share going down')`)
+	screenshot(t, publisher.ctx, "publisher-notice-390")
+	publisher.do(chromedp.EmulateReset())
 	visitConsole(t, merchant, "/console/orders", `document.querySelector('main').textContent.includes('Speckled stoneware mug') || document.querySelector('main').textContent.includes('BC-')`)
 	visitConsole(t, merchant, "/console/statement", `!!document.querySelector('main a[download]')`)
 	narrowDesignerAndOrders(t, merchant, "/console/widgets/"+widgetID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/mail"
@@ -40,8 +41,18 @@ func (n *Notifier) publisherEmail(ctx context.Context, ev *buycard.Event, args e
 	}
 	v.Subject, v.Title = "Your share of "+c.MerchantName+"'s sales changed", "Your share changed"
 	v.Paragraphs = []string{fmt.Sprintf("From now on you earn %s of each sale of %s that your pages make.", percent(c.ShareBPS), what)}
+	if c.KeptUntil != nil {
+		day := c.KeptUntil.UTC().Format("January 2, 2006")
+		v.Paragraphs = []string{
+			fmt.Sprintf("%s lowered your share of each sale of %s to %s.", c.MerchantName, what, percent(c.ShareBPS)),
+			fmt.Sprintf("Your placements that earned more keep what they earned until %s (UTC); the new share applies to their sales after that. New placements earn the new share at once.", day),
+		}
+	}
 	if c.BeforeBPS != nil {
 		v.Rows = [][2]string{{"Before", percent(*c.BeforeBPS)}, {"Now", percent(c.ShareBPS)}}
+		if c.KeptUntil != nil {
+			v.Rows[1][0] = "From " + c.KeptUntil.UTC().Format(time.DateOnly)
+		}
 	}
 	v.Paragraphs = append(v.Paragraphs, "Sales made before keep the share they were made at.")
 	return v.message(to, "Buycard", "")

@@ -48,6 +48,9 @@ type Config struct {
 	// PublisherHold (BUYCARD_PUBLISHER_HOLD, default 168h) is how long a
 	// publisher share stays pending before it becomes available.
 	PublisherHold time.Duration
+	// ShareNotice (BUYCARD_SHARE_NOTICE, default 720h) is how long
+	// placements keep a share their merchant lowered.
+	ShareNotice time.Duration
 	// PayoutMinimum (BUYCARD_PAYOUT_MINIMUM, "USD:1000,JPY:1000") is the
 	// smallest available balance a payout batch pays, per currency.
 	PayoutMinimum map[string]int64
@@ -282,6 +285,9 @@ func (c *Config) loadMoney(env getenv) error {
 	}
 	if c.PublisherHold, err = time.ParseDuration(or(env("BUYCARD_PUBLISHER_HOLD"), "168h")); err != nil || c.PublisherHold < 0 {
 		return fmt.Errorf("BUYCARD_PUBLISHER_HOLD must be a duration such as 168h, not %q", env("BUYCARD_PUBLISHER_HOLD"))
+	}
+	if c.ShareNotice, err = time.ParseDuration(or(env("BUYCARD_SHARE_NOTICE"), "720h")); err != nil || c.ShareNotice <= 0 {
+		return fmt.Errorf("BUYCARD_SHARE_NOTICE must be a positive duration such as 720h, not %q", env("BUYCARD_SHARE_NOTICE"))
 	}
 	if c.PayoutEvery, err = time.ParseDuration(or(env("BUYCARD_PAYOUT_EVERY"), "0")); err != nil || c.PayoutEvery < 0 {
 		return fmt.Errorf("BUYCARD_PAYOUT_EVERY must be a duration such as 24h, not %q", env("BUYCARD_PAYOUT_EVERY"))

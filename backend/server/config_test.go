@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/demo"
 	"github.com/buycard/buycard/backend/pgtest"
 	"github.com/buycard/buycard/backend/postgres"
@@ -88,8 +89,14 @@ func TestDefaults(t *testing.T) {
 	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite:./data/buycard.db" || c.Env != "development" {
 		t.Errorf("defaults = %+v", c)
 	}
-	if c.PlatformFee.BPS != 875 || len(c.PlatformFee.Fixed) != 0 || c.PublisherHold != 7*24*time.Hour || len(c.PayoutMinimum) != 0 {
-		t.Errorf("money defaults: fee %+v, hold %v, payout minimum %v", c.PlatformFee, c.PublisherHold, c.PayoutMinimum)
+	if c.PlatformFee.BPS != 875 || len(c.PlatformFee.Fixed) != 0 || c.PublisherHold != 7*24*time.Hour || len(c.PayoutMinimum) != 0 ||
+		c.ShareNotice != buycard.DefaultShareNotice {
+		t.Errorf("money defaults: fee %+v, hold %v, payout minimum %v, share notice %v", c.PlatformFee, c.PublisherHold, c.PayoutMinimum, c.ShareNotice)
+	}
+	for _, v := range []string{"0", "-1h", "30 days"} {
+		if _, err := LoadConfig(func(k string) string { return map[string]string{"BUYCARD_SHARE_NOTICE": v}[k] }); err == nil {
+			t.Errorf("BUYCARD_SHARE_NOTICE=%s loaded", v)
+		}
 	}
 	if p, err := c.SQLitePath(); err != nil || p != "./data/buycard.db" {
 		t.Errorf("SQLitePath = %q, %v", p, err)

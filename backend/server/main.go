@@ -142,6 +142,7 @@ func (m *Main) openStore(ctx context.Context) (Store, error) {
 		if err != nil {
 			return nil, err
 		}
+		db.ShareNotice = m.Config.ShareNotice
 		return db, nil
 	}
 	path, err := m.Config.SQLitePath()
@@ -152,6 +153,7 @@ func (m *Main) openStore(ctx context.Context) (Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.ShareNotice = m.Config.ShareNotice
 	return db, nil
 }
 
@@ -280,9 +282,10 @@ func (m *Main) newServer() (*api.Server, error) {
 		OrderTTL:         30 * time.Minute,
 		// A checkout holds its units for minutes unless its page, open
 		// and in view, renews the hold; never past OrderTTL.
-		HoldTTL:     api.DefaultHoldTTL,
-		PlatformFee: m.Config.PlatformFee,
-		OperatorKey: operatorKey,
+		HoldTTL:       api.DefaultHoldTTL,
+		PublisherHold: m.Config.PublisherHold,
+		PlatformFee:   m.Config.PlatformFee,
+		OperatorKey:   operatorKey,
 		// Checkout rate limits, per minute: roomy for shoppers, many
 		// behind one NAT included, and tight for a script reserving
 		// stock in a loop.

@@ -221,10 +221,12 @@ func (db *Store) UpdateWidget(ctx context.Context, w *buycard.Widget) (err error
 		}
 		_, err = tx.Exec(ctx, `
 			UPDATE widgets SET cta = $1, publisher_share_bps = $2, allowed_domains = $3, checkout_mode = $4,
-				theme_color = $5, corner_radius = $6, color_scheme = $7, layout = $8, locale = $9, closed_to_publishers = $10
+				theme_color = $5, corner_radius = $6, color_scheme = $7, layout = $8, locale = $9, closed_to_publishers = $10,
+				list_without_share = $12
 			WHERE id = $11`,
 			next.CTA, next.PublisherShareBPS, nonNil(next.AllowedDomains), next.CheckoutMode,
-			next.ThemeColor, next.CornerRadius, next.ColorScheme, next.Layout, next.Locale, next.ClosedToPublishers, next.ID)
+			next.ThemeColor, next.CornerRadius, next.ColorScheme, next.Layout, next.Locale, next.ClosedToPublishers, next.ID,
+			next.ListedWithoutShare)
 		if err != nil {
 			return err
 		}
@@ -238,17 +240,30 @@ func (db *Store) UpdateWidget(ctx context.Context, w *buycard.Widget) (err error
 
 // publishWidgetShareChange tells the publishers with a placement of the
 // widget, and no contract with its merchant that overrides its share,
-// that the share changed from old's to next's.
+// that the share changed from old's to next's; a lower share comes with
+// a notice for each of their placements of it, which keeps old's share
+// until the notice period ends.
 func (db *Store) publishWidgetShareChange(ctx context.Context, tx Tx, old, next *buycard.Widget) error {
+	const uncontracted = `pl.widget_id = $1 AND NOT EXISTS (
+			SELECT 1 FROM publisher_contracts c WHERE c.merchant_id = $2 AND c.publisher_id = pl.publisher_id)`
 	publishers, err := queryColumn[string](ctx, tx, `
-		SELECT DISTINCT pl.publisher_id FROM placements pl
-		WHERE pl.widget_id = $1 AND NOT EXISTS (
-			SELECT 1 FROM publisher_contracts c WHERE c.merchant_id = $2 AND c.publisher_id = pl.publisher_id)
+		SELECT DISTINCT pl.publisher_id FROM placements pl WHERE `+uncontracted+`
 		ORDER BY pl.publisher_id`, next.ID, next.MerchantID)
 	if err != nil {
 		return err
 	}
 	change := buycard.ShareChange{MerchantID: next.MerchantID, WidgetID: next.ID, BeforeBPS: &old.PublisherShareBPS, ShareBPS: next.PublisherShareBPS}
+	if next.PublisherShareBPS < old.PublisherShareBPS && len(publishers) > 0 {
+		now := time.Now()
+		change.KeptUntil = db.noticeUntil(now)
+		_, err := tx.Exec(ctx, `
+			INSERT INTO share_notices (placement_id, share_bps, until, created_at)
+			SELECT pl.id, $3, $4, $5 FROM placements pl WHERE `+uncontracted,
+			next.ID, next.MerchantID, old.PublisherShareBPS, *change.KeptUntil, db.dialect.StoredTime(now))
+		if err != nil {
+			return err
+		}
+	}
 	if err := tx.QueryRow(ctx, `SELECT title FROM products WHERE id = $1`, next.ProductID).Scan(&change.ProductTitle); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/buycard/buycard"
 )
@@ -37,8 +38,40 @@ func (db *Store) SetPublisherContract(ctx context.Context, c *buycard.PublisherC
 		if before != nil {
 			change.BeforeBPS = &before.ShareBPS
 		}
+		if change.KeptUntil, err = db.keepContractShares(ctx, tx, c, change.BeforeBPS); err != nil {
+			return err
+		}
 		return db.publishShareChange(ctx, tx, change, []string{c.PublisherID})
 	})
+}
+
+// keepContractShares gives each placement of c's publisher that earned
+// more than c's share from c's merchant a notice keeping what it earned
+// (the contract's before, else its widget's), and returns when the
+// notices end; nil when no placement earned more.
+func (db *Store) keepContractShares(ctx context.Context, tx Tx, c *buycard.PublisherContract, before *int) (*time.Time, error) {
+	now := time.Now()
+	until := db.noticeUntil(now)
+	n, err := tx.Exec(ctx, `
+		INSERT INTO share_notices (placement_id, share_bps, until, created_at)
+		SELECT pl.id, COALESCE(CAST($3 AS INTEGER), w.publisher_share_bps), $4, $5
+		FROM placements pl JOIN widgets w ON w.id = pl.widget_id
+		WHERE pl.publisher_id = $1 AND w.merchant_id = $2 AND COALESCE(CAST($3 AS INTEGER), w.publisher_share_bps) > $6`,
+		c.PublisherID, c.MerchantID, before, *until, db.dialect.StoredTime(now), c.ShareBPS)
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	return until, nil
+}
+
+// noticeUntil is when a share lowered at now stops being kept.
+func (db *Store) noticeUntil(now time.Time) *time.Time {
+	d := db.ShareNotice
+	if d == 0 {
+		d = buycard.DefaultShareNotice
+	}
+	until := db.dialect.StoredTime(now.Add(d))
+	return &until
 }
 
 // contractOf returns the merchant's contract with the publisher, nil when
@@ -57,4 +90,25 @@ func contractOf(ctx context.Context, tx Tx, merchantID, publisherID string) (*bu
 		return nil, err
 	}
 	return &c, nil
+}
+
+// shareNotices returns the notices of a placement ("" for none).
+func shareNotices(ctx context.Context, tx Tx, placementID string) ([]buycard.ShareNotice, error) {
+	if placementID == "" {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT share_bps, until FROM share_notices WHERE placement_id = $1`, placementID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []buycard.ShareNotice
+	for rows.Next() {
+		var n buycard.ShareNotice
+		if err := rows.Scan(&n.ShareBPS, &n.Until); err != nil {
+			return nil, err
+		}
+		list = append(list, n)
+	}
+	return list, rows.Err()
 }

@@ -24,7 +24,8 @@ func (db *Store) CreateOrder(ctx context.Context, n buycard.NewOrder) (_ *buycar
 }
 
 // createOrder is CreateOrder in tx: the card, what prices the order (the
-// code's row locked), the credited publisher's contract, then the order
+// code's row locked), the credited publisher's contract and its
+// placement's share notices, then the order
 // priced, its units held, the order stored and the code's use taken. Any
 // failure rolls all of it back.
 func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*buycard.Order, error) {
@@ -35,7 +36,11 @@ func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*b
 	if n.Pricing, err = db.pricing(ctx, tx, card, n.DiscountCode, db.dialect.ForUpdate); err != nil {
 		return nil, err
 	}
-	if n.Contract, err = contractOf(ctx, tx, card.Merchant.ID, n.Credited().PublisherID); err != nil {
+	credited := n.Credited()
+	if n.Contract, err = contractOf(ctx, tx, card.Merchant.ID, credited.PublisherID); err != nil {
+		return nil, err
+	}
+	if n.Notices, err = shareNotices(ctx, tx, credited.PlacementID); err != nil {
 		return nil, err
 	}
 	o, v, err := card.Order(n)

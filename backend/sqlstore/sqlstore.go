@@ -121,6 +121,9 @@ type Store struct {
 	// OrderNumbers makes order numbers; tests replace it to force
 	// collisions.
 	OrderNumbers func() string
+	// ShareNotice is how long placements keep a share their merchant
+	// lowered (buycard.ShareNotice); 0 is buycard.DefaultShareNotice.
+	ShareNotice time.Duration
 
 	conn    Conn
 	pool    Tx // conn.Pool(), for single reads

@@ -29,10 +29,10 @@ func (db *Store) CreateWidget(ctx context.Context, w *buycard.Widget) (err error
 		}
 		return db.insert(ctx, tx, "Widget", w.ID, `
 			INSERT INTO widgets (id, merchant_id, product_id, cta, publisher_share_bps, allowed_domains, checkout_mode,
-				theme_color, corner_radius, color_scheme, layout, locale, closed_to_publishers, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				theme_color, corner_radius, color_scheme, layout, locale, closed_to_publishers, created_at, list_without_share)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			w.ID, w.MerchantID, w.ProductID, w.CTA, w.PublisherShareBPS, domains, w.CheckoutMode,
-			w.ThemeColor, w.CornerRadius, w.ColorScheme, w.Layout, w.Locale, w.ClosedToPublishers, w.CreatedAt)
+			w.ThemeColor, w.CornerRadius, w.ColorScheme, w.Layout, w.Locale, w.ClosedToPublishers, w.CreatedAt, w.ListedWithoutShare)
 	})
 }
 
@@ -141,10 +141,10 @@ func (db *Store) scanCards(ctx context.Context, tx Tx, widgetIDs []string, cards
 
 // widgetColumns are read with widgetFields; w is the widgets alias.
 const widgetColumns = `w.id, w.merchant_id, w.product_id, w.cta, w.publisher_share_bps, w.allowed_domains, w.checkout_mode,
-	w.theme_color, w.corner_radius, w.color_scheme, w.layout, w.locale, w.closed_to_publishers, w.created_at`
+	w.theme_color, w.corner_radius, w.color_scheme, w.layout, w.locale, w.closed_to_publishers, w.created_at, w.list_without_share`
 
 func widgetFields(w *buycard.Widget) []any {
 	return []any{&w.ID, &w.MerchantID, &w.ProductID, &w.CTA, &w.PublisherShareBPS,
 		&w.AllowedDomains, &w.CheckoutMode,
-		&w.ThemeColor, &w.CornerRadius, &w.ColorScheme, &w.Layout, &w.Locale, &w.ClosedToPublishers, &w.CreatedAt}
+		&w.ThemeColor, &w.CornerRadius, &w.ColorScheme, &w.Layout, &w.Locale, &w.ClosedToPublishers, &w.CreatedAt, &w.ListedWithoutShare}
 }

@@ -16,9 +16,10 @@ func testListPlacements(t *testing.T, s Store) {
 	must(t, s.CreatePlacement(ctx, later))
 	list, err := s.ListPlacements(ctx, f.Publisher.ID)
 	must(t, err)
+	share := buycard.PlacementShare{ShareBPS: 1000, Source: buycard.ShareFromWidget, BaseBPS: 1000}
 	wantEqual(t, "placements", list, []*buycard.PlacementListing{
-		{Placement: *later, WidgetName: other.Product.Title},
-		{Placement: f.Placement, WidgetName: f.Product.Title},
+		{Placement: *later, WidgetName: other.Product.Title, Share: share},
+		{Placement: f.Placement, WidgetName: f.Product.Title, Share: share},
 	})
 	none, err := s.ListPlacements(ctx, "pub_nobody")
 	must(t, err)
@@ -61,5 +62,27 @@ func testPublisherCatalog(t *testing.T, s Store) {
 	}
 	if e := entry(f.Publisher.ID, archived.Widget.ID); e != nil {
 		t.Errorf("widget of an archived product in the catalog: %+v", e)
+	}
+
+	// At a 0% share a widget is listed only when its merchant says so, or
+	// for a publisher whose contract gives it a share.
+	w := f.Widget
+	w.PublisherShareBPS = 0
+	must(t, s.UpdateWidget(ctx, &w))
+	if e := entry(f.Publisher.ID, f.Widget.ID); e != nil {
+		t.Errorf("widget at 0%% in the catalog: %+v", e)
+	}
+	if e := entry(closed.Publisher.ID, f.Widget.ID); e == nil || e.ShareBPS != 2500 {
+		t.Errorf("widget at 0%% for a publisher with a contract: %+v", e)
+	}
+	w.ListedWithoutShare = true
+	must(t, s.UpdateWidget(ctx, &w))
+	if e := entry(f.Publisher.ID, f.Widget.ID); e == nil || e.ShareBPS != 0 {
+		t.Errorf("widget at 0%% its merchant lists: %+v", e)
+	}
+	stored, err := s.FindWidget(ctx, f.Widget.ID)
+	must(t, err)
+	if !stored.ListedWithoutShare {
+		t.Error("listed_without_share did not round-trip")
 	}
 }

@@ -81,6 +81,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"RefundRequests", testRefundRequests},
 		{"ConcurrentRefundRequests", testConcurrentRefundRequests},
 		{"PublisherContract", testPublisherContract},
+		{"ShareNotice", testShareNotice},
 		{"PaymentAccounts", testPaymentAccounts},
 		{"ShareTransfers", testShareTransfers},
 		{"ShareTransferFailed", testShareTransferFailed},

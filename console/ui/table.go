@@ -7,7 +7,8 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // columns (by index) are aligned on their digits, header included; a
 // header of "" is an actions column, named for screen readers only.
 func Table(caption string, head []string, numeric map[int]bool, n int, row func(i int) []app.UI) app.UI {
-	return app.Div().Class("cs-table-wrap").Body(
+	// A wrap that scrolls on a narrow screen is a region keyboards reach.
+	return app.Div().Class("cs-table-wrap").TabIndex(0).Role("region").Aria("label", caption).Body(
 		app.Table().Class("cs-table").Body(
 			app.Caption().Class("cs-sr").Text(caption),
 			app.THead().Body(app.Tr().Body(app.Range(head).Slice(func(i int) app.UI {
