@@ -64,7 +64,10 @@ func (p *signIn) submit(ctx app.Context) {
 		}
 		p.password = ""
 		p.s.signedIn(&m)
-		ctx.Navigate(NextPath(p.next))
+		// The page's own link says where to go; a page go-app shows
+		// again after the session loads gets no OnNav to read it into
+		// p.next, which holds what a refused form post carried.
+		ctx.Navigate(NextPath(cmp.Or(ctx.Page().URL().Query().Get("next"), p.next)))
 	})
 }
 

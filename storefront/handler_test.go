@@ -259,9 +259,10 @@ func TestStaticFiles(t *testing.T) {
 	// A rough guard only: the budget that counts is the loader's brotli
 	// size with CardCSS baked in (embed's and e2e's tests, make bench).
 	// The card design rules (scheme, layout, theme, radius) took it from
-	// 1,518 to 1,750 bytes; the loader is about 3,600 of the 4,096 B
-	// brotli since esbuild minifies it.
-	if len(CardCSS) > 1760 || strings.Contains(CardCSS, "\n") {
+	// 1,518 to 1,750 bytes, the compact skeleton (issue 16) to 1,809;
+	// the loader is about 3,700 of the 4,096 B brotli since esbuild
+	// minifies it.
+	if len(CardCSS) > 1830 || strings.Contains(CardCSS, "\n") {
 		t.Errorf("CardCSS is %d bytes with newlines %v; the loader budget wants it small", len(CardCSS), strings.Contains(CardCSS, "\n"))
 	}
 }
