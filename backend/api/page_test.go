@@ -62,6 +62,27 @@ func TestCheckoutPagePrerendersOfferUnderCSP(t *testing.T) {
 	}
 }
 
+// TestRobots: crawlers may read product pages and the demo feed, not a
+// shopper's checkout or order, the console or the API.
+func TestRobots(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	resp, body := ts.do(t, "GET", "/robots.txt", "", "")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") || !strings.HasPrefix(body, "User-agent: *\n") {
+		t.Fatalf("/robots.txt = %d %q:\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	for _, path := range []string{"/checkout/", "/orders/", "/console/", "/v1/"} {
+		if !strings.Contains(body, "\nDisallow: "+path+"\n") {
+			t.Errorf("robots.txt does not keep crawlers out of %s", path)
+		}
+	}
+	for _, path := range []string{"/p/", "/demo", "/feeds/"} {
+		if strings.Contains(body, "Disallow: "+path) {
+			t.Errorf("robots.txt keeps crawlers out of %s", path)
+		}
+	}
+}
+
 func TestAssets(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)

@@ -317,6 +317,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 
 func (s *Server) routes() {
 	s.app.Get("/healthz", s.getHealth)
+	s.app.Get("/robots.txt", getRobots)
 
 	v1 := s.app.Group("/v1")
 	s.openAPIRoutes(v1)
