@@ -50,9 +50,11 @@ vet:
 # when it is missing (.ci/run installs it). They serve the WASMs as built:
 # without the brotli 11 siblings a node compresses them faster at start
 # (embed.LoadAsset), so a fresh clone's tests do not wait most of a
-# minute for `precompress`; make run and make bench do.
+# minute for `precompress`; make run and make bench do. The browser
+# stories run about 11 minutes under -race on two cores, past go test's
+# default 10-minute timeout for a package.
 test: $(SERVER) $(WASM) $(CONSOLE) vet
-	BUYCARD_WEB_DIR=$(CURDIR)/$(WEB) $(GO) test -trimpath -race -count=1 ./...
+	BUYCARD_WEB_DIR=$(CURDIR)/$(WEB) $(GO) test -trimpath -race -count=1 -timeout 30m ./...
 
 # Benchmarks (bench/): Buycard measured beside baselines run in the same
 # invocation. bench writes BENCHMARKS.md and fails when a DESIGN.md budget
