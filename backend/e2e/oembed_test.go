@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -100,12 +101,23 @@ func tokenClaims(t *testing.T, token string) string {
 }
 
 // targetContext returns a context attached to the first target of kind
-// ("page", "iframe") whose URL starts with prefix.
+// ("page", "iframe") whose URL starts with prefix and that belongs to this
+// tab: one of its frames, or a window it or one of its frames opened. The
+// browser is shared, so another test's window at the same URL is not ours
+// (and a context attached to it would close it when this test ends).
 func (tb *tab) targetContext(kind, prefix string) context.Context {
 	tb.t.Helper()
+	page := chromedp.FromContext(tb.ctx).Target.TargetID
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		for _, info := range tb.targets() {
-			if info.Type == kind && strings.HasPrefix(info.URL, prefix) {
+		infos := tb.targets()
+		ours := map[target.ID]bool{page: true}
+		for _, info := range infos {
+			if info.Type == "iframe" && info.ParentID == page {
+				ours[info.TargetID] = true
+			}
+		}
+		for _, info := range infos {
+			if info.Type == kind && strings.HasPrefix(info.URL, prefix) && (ours[info.TargetID] || ours[info.OpenerID]) && info.TargetID != page {
 				ctx, cancel := chromedp.NewContext(tb.ctx, chromedp.WithTargetID(info.TargetID))
 				tb.t.Cleanup(cancel)
 				return ctx
