@@ -196,6 +196,23 @@ func (in *Ingestor) Add(ctx context.Context, body []byte, now time.Time, userAge
 	return nil
 }
 
+// Entry counts a shopper who opened a checkout from a link rather than
+// from a card: a hosted product page read without JavaScript, or a link
+// of the publisher's own. No loader saw that shopper, so the server counts
+// the page it served as both the view and the tap, under the same checks
+// as a beacon's events: a bot's entry is discarded, one network adds at
+// most PerNetwork entries to a placement a minute, and the same network
+// entering with the same token again (a reload, a form sent back) counts
+// once. token is the checkout link's placement token, client text: one
+// that does not verify counts nothing.
+func (in *Ingestor) Entry(ctx context.Context, token string, now time.Time, userAgent, network string) {
+	at := now.UnixMilli()
+	events := in.attribute([]event{{Type: buycard.EventImpression, Token: token, At: at}, {Type: buycard.EventClick, Token: token, At: at}}, now, IsBot(userAgent))
+	in.bound(ctx, events, now, network)
+	in.dedupe(ctx, events, "entry\x00"+network+"\x00"+token)
+	in.count(events)
+}
+
 // attribute verifies each event and returns those it can attribute to a
 // card, judged as far as the sender and the token tell.
 func (in *Ingestor) attribute(events []event, now time.Time, bot bool) []attributed {

@@ -133,6 +133,28 @@ func TestAddCountsOncePerPageView(t *testing.T) {
 	}
 }
 
+// TestEntryCountsALinkVisit: a checkout opened from a link counts as a
+// view and a tap, once per network and token, not for bots or over the
+// bound, and nothing for a token that does not verify.
+func TestEntryCountsALinkVisit(t *testing.T) {
+	t.Parallel()
+	in, store, s := newTestIngestor(t, Options{})
+	a, b := token(s, "wgt_a", "plc_1"), token(s, "wgt_b", "")
+	in.Entry(t.Context(), a, t0, browserUA, net1)
+	in.Entry(t.Context(), a, t0.Add(time.Second), browserUA, net1)                   // a reload
+	in.Entry(t.Context(), a, t0, browserUA, "2001:db8:1:2::/64")                     // another shopper
+	in.Entry(t.Context(), b, t0, "Googlebot/2.1", net1)                              // a crawler
+	in.Entry(t.Context(), "not a token", t0, browserUA, net1)                        // counts nothing
+	in.Entry(t.Context(), a, t0.Add(ProofTTL+time.Minute), browserUA, "203.0.113.9") // a stale link
+	wantCounts(t, flushed(t, in, store), map[buycard.FunnelKey]buycard.FunnelCounts{
+		key("wgt_a", "plc_1"): {Impressions: 2, Clicks: 2, Discarded: buycard.FunnelDiscards{Duplicate: 2, Unproven: 2}},
+		key("wgt_b", ""):      {Discarded: buycard.FunnelDiscards{Bot: 2}},
+	})
+	if st := in.Stats(); st.BadToken != 2 {
+		t.Fatalf("stats %+v, want 2 bad tokens", st)
+	}
+}
+
 func TestAddDiscardsBots(t *testing.T) {
 	t.Parallel()
 	in, store, s := newTestIngestor(t, Options{})

@@ -16,6 +16,9 @@ type Events interface {
 	// what the client can add. It fails with EINVALID for a malformed
 	// body, which then counts nothing.
 	Add(ctx context.Context, batch []byte, now time.Time, userAgent, network string) error
+	// Entry counts a checkout opened from a link with this placement
+	// token, which no loader reported: a view and a tap at once.
+	Entry(ctx context.Context, token string, now time.Time, userAgent, network string)
 }
 
 // defaultFunnelDays is the range of a funnel query that names no dates:

@@ -256,6 +256,31 @@ func (ts *testServer) tokenFromProductPage(t *testing.T, path string) string {
 	return ""
 }
 
+// TestLinkEntriesReachTheFunnel: a shopper who reads the hosted product
+// page without JavaScript and follows its Buy link counts as a view and a
+// tap, once, so that the funnel's rates stay within 100 % when that
+// shopper buys; a checkout a loader opened (o=) is the loader's to report.
+func TestLinkEntriesReachTheFunnel(t *testing.T) {
+	t.Parallel()
+	ts, in := newAnalyticsServer(t)
+	token := ts.tokenFromProductPage(t, "/p/wgt_notebook?pl=plc_feednotebook")
+	choose := "/checkout/wgt_notebook?t=" + url.QueryEscape(token) + "&lang=en"
+	for _, path := range []string{choose, choose, choose + "&o=" + url.QueryEscape("https://blog.example")} {
+		if resp, body := ts.do(t, "GET", path, "", "", "User-Agent", chromeUA, "X-Forwarded-For", "198.51.100.23"); resp.StatusCode != 200 {
+			t.Fatalf("GET %s = %d %s", path, resp.StatusCode, body)
+		}
+	}
+	ts.do(t, "GET", choose, "", "", "User-Agent", "curl/8.5.0", "X-Forwarded-For", "198.51.100.24")
+	ts.buyNotebook(t)
+	f := ts.funnel(t, in, "widget=wgt_notebook&placement=plc_feednotebook")
+	if f.Total.Impressions != 1 || f.Total.Clicks != 1 || f.Total.Checkouts != 1 || f.Total.Discarded.Duplicate != 2 || f.Total.Discarded.Bot != 2 {
+		t.Errorf("funnel total %+v, want 1 view, 1 tap, 1 checkout, the reload's 2 duplicates and the bot's 2", f.Total)
+	}
+	if r := f.Rates; r.ClickThrough != 1 || r.CheckoutRate != 1 || r.SaleRate != 1 {
+		t.Errorf("rates %+v, want 100 %% each, never more", r)
+	}
+}
+
 // TestEventsDeduplicatedAcrossNodes runs two nodes on one Redis: a page
 // view's event counts once whichever node it reaches, and the bound of a
 // network holds across both.

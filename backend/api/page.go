@@ -61,7 +61,21 @@ func (s *Server) pageRoutes() {
 
 // getChoosePage is the overlay's first step: variant, quantity, total.
 func (s *Server) getChoosePage(c *fiber.Ctx) error {
-	return s.renderChoose(c, "", pick(c.Query, chooseParams))
+	q := pick(c.Query, chooseParams)
+	s.countLinkEntry(c, q)
+	return s.renderChoose(c, "", q)
+}
+
+// countLinkEntry counts a checkout opened from a link in the funnel
+// (Events.Entry): the loader names the page that opened an overlay or a
+// window (o) and reports its card's view and tap itself, so a choose page
+// without o is a shopper whom no loader counted, a hosted product page
+// read without JavaScript or a link of the publisher's own.
+func (s *Server) countLinkEntry(c *fiber.Ctx, q url.Values) {
+	if s.Events == nil || q.Get("o") != "" || q.Get("t") == "" {
+		return
+	}
+	s.Events.Entry(c.UserContext(), q.Get("t"), s.Now(), c.Get(fiber.HeaderUserAgent), s.clientIP(c))
 }
 
 // renderChoose renders the choose step at page with q.

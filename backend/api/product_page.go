@@ -104,7 +104,12 @@ func (s *Server) renderProductPage(ctx context.Context, widgetID, placementID, l
 	image := s.previewImage(card)
 	card = s.withPublicImage(card)
 	placement := s.findPlacement(ctx, placementID, card.Widget.ID)
-	token := s.Tokens.SignPlacement(placementClaims(card, placement, s.tokenExpiry()))
+	// The Buy link's token proves to the funnel that this page was served
+	// lately, as card data's do: a shopper who follows it without
+	// JavaScript is counted as a link entry (page.go, countLinkEntry).
+	claims := placementClaims(card, placement, s.tokenExpiry())
+	claims.ServedAt = s.servedAt()
+	token := s.Tokens.SignPlacement(claims)
 	offer := buycard.NewOffer(card, token)
 	price := card.Product.FromPrice()
 	pageURL := s.PublicURL + "/p/" + card.Widget.ID

@@ -306,3 +306,18 @@ func TestAnalyticsOffForThePage(t *testing.T) {
 	bt.noBeacons()
 	bt.noErrors()
 }
+
+// On the hosted product page, Buy opens the overlay and counts the page's
+// view and tap at once: the page has no card to watch, and without
+// JavaScript the server counts the same two when the link opens the
+// checkout (api's TestLinkEntriesReachTheFunnel).
+func TestAnalyticsProductPageBuy(t *testing.T) {
+	t.Parallel()
+	bt := newBeaconTab(t)
+	bt.do(navigate(h.host + "/p/wgt_notebook"))
+	waitFor(t, bt.ctx, `!!window.Buycard`)
+	bt.do(clickCSS(`a[data-buycard-open]`))
+	waitFor(t, bt.ctx, overlayJS+`.open`)
+	bt.do(navigate("about:blank")) // pagehide
+	sameEvents(t, "after Buy", events(t, bt.waitBeacons(1)[0], ""), "impression wgt_notebook", "click wgt_notebook")
+}
