@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	stdcmp "cmp" // the package has its own cmp (auth.go)
 	"context"
 	"encoding/csv"
@@ -8,11 +9,13 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/embed"
 )
 
 // Product feeds (issue 16): a merchant's catalog as Google Merchant
@@ -32,8 +35,8 @@ import (
 
 var merchantIDPattern = regexp.MustCompile(`^mer_[0-9a-z_]{1,40}$`)
 
-// feedTTL is how long readers may keep a feed (seconds): they fetch daily.
-const feedTTL = 900
+// feedTTL is how long readers may keep a feed: they fetch daily.
+const feedTTL = 15 * time.Minute
 
 // Limits of Google's items.
 const (
@@ -64,11 +67,10 @@ func (s *Server) feedRoutes() {
 	s.app.Get("/feeds/:owner/meta.csv", s.getMetaFeed)
 }
 
-// feedItems are the items of the feed the request names. Errors:
-// ENOTFOUND (merchant or placement).
-func (s *Server) feedItems(c *fiber.Ctx) ([]feedItem, error) {
-	ctx := c.UserContext()
-	merchantID, widgets, placement, err := s.feedWidgets(ctx, c.Params("owner"))
+// feedItems are the items of owner's feed (a merchant or a placement).
+// Errors: ENOTFOUND (merchant or placement).
+func (s *Server) feedItems(ctx context.Context, owner string) ([]feedItem, error) {
+	merchantID, widgets, placement, err := s.feedWidgets(ctx, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -201,13 +203,14 @@ type googleShipping struct {
 	Price   string `xml:"g:price"`
 }
 
-// getGoogleFeed serves GET /feeds/{merchant}/google.xml. encoding/xml
-// escapes merchant text, and writes characters XML cannot hold as U+FFFD.
+// getGoogleFeed serves GET /feeds/{merchant}/google.xml.
 func (s *Server) getGoogleFeed(c *fiber.Ctx) error {
-	items, err := s.feedItems(c)
-	if err != nil {
-		return err
-	}
+	return s.serveFeed(c, "google", "application/rss+xml; charset=utf-8", s.googleFeed)
+}
+
+// googleFeed writes items as Google's RSS. encoding/xml escapes merchant
+// text, and writes characters XML cannot hold as U+FFFD.
+func (s *Server) googleFeed(items []feedItem) ([]byte, error) {
 	feed := googleFeed{Version: "2.0", NS: "http://base.google.com/ns/1.0",
 		Title: "Buycard products", Link: s.PublicURL, About: "Products sold with Buycard."}
 	for _, it := range items {
@@ -221,11 +224,9 @@ func (s *Server) getGoogleFeed(c *fiber.Ctx) error {
 	}
 	out, err := xml.MarshalIndent(feed, "", " ")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(feedTTL))
-	c.Set(fiber.HeaderContentType, "application/rss+xml; charset=utf-8")
-	return c.Send(append([]byte(xml.Header), out...))
+	return append([]byte(xml.Header), out...), nil
 }
 
 // metaColumns are the columns of Meta's catalog CSV: its required
@@ -234,25 +235,48 @@ var metaColumns = []string{"id", "title", "description", "availability", "condit
 
 // getMetaFeed serves GET /feeds/{merchant}/meta.csv.
 func (s *Server) getMetaFeed(c *fiber.Ctx) error {
-	items, err := s.feedItems(c)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(feedTTL))
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	w := csv.NewWriter(c)
+	return s.serveFeed(c, "meta", "text/csv; charset=utf-8", metaFeed)
+}
+
+// metaFeed writes items as Meta's catalog CSV.
+func metaFeed(items []feedItem) ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
 	if err := w.Write(metaColumns); err != nil {
-		return err
+		return nil, err
 	}
 	for _, it := range items {
 		err := w.Write([]string{it.ID, it.Title, it.Description, it.Stock.Feed(), "new", feedPrice(it.Price),
 			it.Link, it.ImageLink, it.Brand, it.GroupID})
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
 	w.Flush()
-	return w.Error()
+	return buf.Bytes(), w.Error()
+}
+
+// serveFeed serves the feed of the request's owner in one format, written
+// by write. Feeds are public and cost several reads to build, so a built
+// feed is reused for a few seconds across readers (see responseCache):
+// a crawler or a flood costs one build per owner and format.
+func (s *Server) serveFeed(c *fiber.Ctx, format, contentType string, write func([]feedItem) ([]byte, error)) error {
+	owner, coding := c.Params("owner"), embed.PreferredCoding(c.Get(fiber.HeaderAcceptEncoding))
+	e, err := s.responses.get("feed\x00"+format+"\x00"+coding+"\x00"+owner, func() (*embed.Asset, error) {
+		items, err := s.feedItems(c.UserContext(), owner)
+		if err != nil {
+			return nil, err
+		}
+		body, err := write(items)
+		if err != nil {
+			return nil, err
+		}
+		return embed.NewResponseAsset(contentType, body, coding), nil
+	})
+	if err != nil {
+		return err
+	}
+	return sendAsset(c, e.asset, "public, max-age="+strconv.Itoa(s.responses.maxAge(e, feedTTL)))
 }
 
 // truncateRunes is s cut to its first n characters.

@@ -2,12 +2,14 @@ package api_test
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/buycard/buycard"
@@ -262,5 +264,31 @@ func TestMerchantTextInFeeds(t *testing.T) {
 				t.Errorf("meta row %v, want text %q", m, text)
 			}
 		})
+	}
+}
+
+// TestFeedsAndOEmbedReuseTheirResponse: feeds and oEmbed replies are
+// public and cost several reads to build, so readers within the response
+// cache's few seconds share one build. A product renamed in the database
+// shows once the built responses are older than that.
+func TestFeedsAndOEmbedReuseTheirResponse(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	titles := func() []string {
+		var r oEmbedReply
+		_, body := ts.do(t, "GET", oEmbedPath(publicURL+"/p/wgt_notebook", ""), "", "")
+		must(t, json.Unmarshal([]byte(body), &r))
+		return []string{ts.googleFeed(t, "/feeds/mer_northwind/google.xml").Channel.Items[0].Title,
+			ts.metaFeed(t, "/feeds/plc_feednotebook/meta.csv")[0]["title"], r.Title}
+	}
+	before := titles()
+	_, err := ts.sql(t).ExecContext(t.Context(), `UPDATE products SET title = 'Renamed notebook' WHERE id = 'prd_notebook'`)
+	must(t, err)
+	if got := titles(); !slices.Equal(got, before) {
+		t.Errorf("within the cache's TTL the titles are %q, want the built ones %q", got, before)
+	}
+	ts.now = ts.now.Add(6 * time.Second)
+	if got, want := titles(), []string{"Renamed notebook", "Renamed notebook", "Renamed notebook"}; !slices.Equal(got, want) {
+		t.Errorf("after the cache's TTL the titles are %q, want %q", got, want)
 	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"html"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/embed"
 )
 
 // oEmbed (https://oembed.com): a CMS or chat app given a /p/ link asks
@@ -70,11 +72,31 @@ func (s *Server) getOEmbed(c *fiber.Ctx) error {
 	if err1 != nil || err2 != nil {
 		return buycard.Errorf(buycard.EINVALID, "maxwidth and maxheight are whole numbers of pixels.")
 	}
-	card, err := s.Catalog.FindCard(c.UserContext(), widgetID)
+	coding := embed.PreferredCoding(c.Get(fiber.HeaderAcceptEncoding))
+	key := "oembed\x00" + coding + "\x00" + widgetID + "\x00" + placementID + "\x00" + strconv.Itoa(maxWidth) + "\x00" + strconv.Itoa(maxHeight)
+	e, err := s.responses.get(key, func() (*embed.Asset, error) {
+		reply, err := s.oEmbed(c.UserContext(), widgetID, placementID, maxWidth, maxHeight)
+		if err != nil {
+			return nil, err
+		}
+		return jsonAsset(reply, coding)
+	})
 	if err != nil {
 		return err
 	}
-	placement := s.findPlacement(c.UserContext(), placementID, widgetID)
+	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+	return sendAsset(c, e.asset, "public, max-age="+strconv.Itoa(s.responses.maxAge(e, productPageTTL)))
+}
+
+// oEmbed is the reply for a widget's card, placed or not (placementID ""),
+// within maxWidth×maxHeight (0: no limit). Replies are reused for a few
+// seconds across consumers (see responseCache).
+func (s *Server) oEmbed(ctx context.Context, widgetID, placementID string, maxWidth, maxHeight int) (*oEmbedReply, error) {
+	card, err := s.Catalog.FindCard(ctx, widgetID)
+	if err != nil {
+		return nil, err
+	}
+	placement := s.findPlacement(ctx, placementID, widgetID)
 	width, height := embedWidth, embedFullHeight
 	if card.Widget.Layout == buycard.LayoutCompact {
 		height = embedCompactHeight
@@ -83,9 +105,9 @@ func (s *Server) getOEmbed(c *fiber.Ctx) error {
 		width = min(width, maxWidth)
 	}
 	if width < embedMinWidth || (maxHeight > 0 && maxHeight < height) {
-		return buycard.Errorf(buycard.ENOTFOUND, "The card needs at least %d×%d pixels.", embedMinWidth, height)
+		return nil, buycard.Errorf(buycard.ENOTFOUND, "The card needs at least %d×%d pixels.", embedMinWidth, height)
 	}
-	reply := oEmbedReply{Version: "1.0", Type: "rich", Title: card.Product.Title, AuthorName: card.Merchant.Name,
+	reply := &oEmbedReply{Version: "1.0", Type: "rich", Title: card.Product.Title, AuthorName: card.Merchant.Name,
 		ProviderName: "Buycard", ProviderURL: s.PublicURL, CacheAge: oEmbedCacheAge,
 		HTML:  embedIframe(s.PublicURL, card, placement, width, height),
 		Width: width, Height: height}
@@ -93,9 +115,7 @@ func (s *Server) getOEmbed(c *fiber.Ctx) error {
 		(maxWidth == 0 || img.Width <= maxWidth) && (maxHeight == 0 || img.Height <= maxHeight) {
 		reply.ThumbnailURL, reply.ThumbWidth, reply.ThumbHeight = img.URL, img.Width, img.Height
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(int(productPageTTL.Seconds())))
-	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
-	return c.JSON(reply)
+	return reply, nil
 }
 
 // productPageOf reads a product page URL of this server,
