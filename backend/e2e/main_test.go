@@ -200,6 +200,11 @@ func demoURL() string {
 // where they share demo data one of them counts: the paid orders of the
 // whole database and the perfume's stock. A test that counts holds the
 // lock exclusively, a test that changes what is counted holds it shared.
+//
+// Only a test without parallel subtests may hold a lock: a parent holds it
+// until its subtests end, they wait for a parallel slot, and the slots may
+// be taken by exclusive tests waiting for the parent's lock — the whole
+// suite then waits forever (it did, in CI). Take the lock in the subtests.
 var (
 	paidOrdersLock sync.RWMutex
 	oudStockLock   sync.RWMutex
