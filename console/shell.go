@@ -134,7 +134,7 @@ func (s *shell) renderHeader(role string) app.UI {
 				})),
 			)
 		}),
-		app.If(role != "", func() app.UI { return newAccountMenu() }),
+		app.If(role != "", func() app.UI { return newAccountMenu(s.session()) }),
 	)
 }
 

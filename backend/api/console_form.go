@@ -34,6 +34,7 @@ func (s *Server) consoleFormRoutes() {
 	post("/forgot-password", s.postForgotForm)
 	post("/reset-password", s.postResetForm)
 	post("/verify", s.postVerifyForm)
+	post("/signout", s.postSignOutForm)
 	post("/products", s.consoleSignedIn("/products"), s.requireMerchant, s.postNewProductForm)
 }
 
@@ -107,6 +108,13 @@ func (s *Server) postVerifyForm(c *fiber.Ctx) error {
 		return s.consoleFormFailed(c, "/verify", err)
 	}
 	return s.consoleSeeOther(c, console.Base)
+}
+
+// postSignOutForm is the account menu's sign-out form: it ends the
+// session (signed out already is fine) and goes on to sign in.
+func (s *Server) postSignOutForm(c *fiber.Ctx) error {
+	s.endSession(c)
+	return s.consoleSeeOther(c, console.Base+"/signin")
 }
 
 // postNewProductForm is the products page's new-product form

@@ -354,3 +354,51 @@ func TestConsoleNewProductForm(t *testing.T) {
 		t.Fatalf("product = %+v, %v", p, err)
 	}
 }
+
+// The account menu's Sign out works before the WASM: the form ends the
+// session and goes on to sign in. Only the session's own page can send
+// it: without its CSRF token, or from another site, it ends nothing.
+func TestConsoleSignOutForm(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	ann, _ := signup(t, ts, "ann@example.com", "merchant")
+	bo, _ := signup(t, ts, "bo@example.com", "publisher")
+	page := func(cookie string) string {
+		_, body := ts.do(t, "GET", "/console/products", "", "", "Cookie", cookie)
+		return body
+	}
+	if body := page(ann.cookie); !strings.Contains(body, `action="/console/signout"`) || !strings.Contains(body, ann.csrf) {
+		t.Fatalf("the prerendered page has no sign-out form with the session's token: %.500s", body)
+	}
+	sessions := func() int { return countRows(t, ts, `SELECT count(*) FROM sessions`) }
+	for _, tt := range []struct {
+		name    string
+		form    url.Values
+		headers []string
+	}{
+		{name: "without the CSRF token", headers: []string{"Cookie", ann.cookie}},
+		{name: "another session's token", form: url.Values{"csrf_token": {bo.csrf}}, headers: []string{"Cookie", ann.cookie}},
+		{name: "cross-site", form: url.Values{"csrf_token": {ann.csrf}}, headers: append([]string{"Cookie", ann.cookie}, crossSite...)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := sessions()
+			if got := postConsole(t, ts, "/signout", tt.form, tt.headers...); got.status != 403 {
+				t.Errorf("= %d to %q, want 403", got.status, got.location)
+			}
+			if sessions() != before {
+				t.Error("a refused sign-out ended a session")
+			}
+		})
+	}
+	before := sessions()
+	got := postConsole(t, ts, "/signout", url.Values{"csrf_token": {ann.csrf}}, "Cookie", ann.cookie)
+	if got.status != 303 || got.location != "/console/signin" || sessions() != before-1 {
+		t.Fatalf("sign out = %d to %q, sessions %d → %d", got.status, got.location, before, sessions())
+	}
+	if _, body := ts.do(t, "GET", "/v1/auth/me", "", "", "Cookie", ann.cookie); !strings.Contains(body, "unauthorized") {
+		t.Errorf("the ended session still answers: %.200s", body)
+	}
+	if got := postConsole(t, ts, "/signout", nil); got.status != 303 || got.location != "/console/signin" {
+		t.Errorf("signed out already = %d to %q, want 303 to sign in", got.status, got.location)
+	}
+}

@@ -102,7 +102,7 @@ func submitSignUp(t *testing.T, tb *tab, role, name, email, password string) {
 		fill("#name", name),
 		fill("#email", email),
 		fill("#password", password),
-		clickCSS(`form button[type=submit]`),
+		clickCSS(`main form button[type=submit]`),
 	)
 	waitConsole(t, tb, `document.querySelector('main h1').textContent === 'Check your email'`)
 }
@@ -137,9 +137,9 @@ func TestConsoleSignUpSignOutSignIn(t *testing.T) {
 	}
 	consoleReady(t, tb)
 	tb.do(fill("#email", email), fill("#password", "wrong password, surely"),
-		clickCSS(`form button[type=submit]`))
+		clickCSS(`main form button[type=submit]`))
 	waitConsole(t, tb, `document.querySelector('[role=alert]').textContent.length > 0`)
-	tb.do(fill("#password", consolePassword), clickCSS(`form button[type=submit]`))
+	tb.do(fill("#password", consolePassword), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, tb, `location.pathname === '/console/keys' && !!document.querySelector('#key-name')`)
 	consoleNoErrors(tb)
 }
@@ -156,18 +156,18 @@ func TestConsoleForgotPassword(t *testing.T) {
 	tb.do(clickCSS(`a[href="/console/forgot-password"]`))
 	waitConsole(t, tb, `location.pathname === '/console/forgot-password' && !!document.getElementById('email')`)
 	consoleReady(t, tb)
-	tb.do(fill("#email", email), clickCSS(`form button[type=submit]`))
+	tb.do(fill("#email", email), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, tb, `document.querySelector('main h1').textContent === 'Check your email' &&
 		document.querySelector('main').textContent.includes('If an account uses this email, we sent it a link.')`)
 
 	openConsole(t, tb, strings.TrimPrefix(emailedLink(t, h.main, email, "/console/reset-password#token="), h.host))
 	const newPassword = "a new password for the looms"
-	tb.do(fill("#new-password", newPassword), clickCSS(`form button[type=submit]`))
+	tb.do(fill("#new-password", newPassword), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, tb, `document.querySelector('h1').textContent === 'Password set'`)
 	openConsole(t, tb, "/console/signin")
-	tb.do(fill("#email", email), fill("#password", consolePassword), clickCSS(`form button[type=submit]`))
+	tb.do(fill("#email", email), fill("#password", consolePassword), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, tb, `document.querySelector('[role=alert]').textContent.includes('Wrong email or password.')`)
-	tb.do(fill("#password", newPassword), clickCSS(`form button[type=submit]`))
+	tb.do(fill("#password", newPassword), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, tb, `location.pathname === '/console' && !!document.querySelector('.cs-nav')`)
 	consoleNoErrors(tb)
 }
@@ -179,7 +179,7 @@ func TestConsoleAPIKeyShownOnceAndRevoked(t *testing.T) {
 	axeScript(t)
 	tb, _ := signUp(t, "publisher", "The Daily Fold")
 	visitConsole(t, tb, "/console/keys", `!!document.getElementById('key-name')`)
-	tb.do(fill("#key-name", "feed sync"), clickCSS(`form button[type=submit]`))
+	tb.do(fill("#key-name", "feed sync"), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, tb, `!!document.getElementById('new-key') && document.querySelectorAll('.cs-table tbody tr').length === 1`)
 	secret := eval[string](t, tb.ctx, `document.getElementById('new-key').value`)
 	if !strings.HasPrefix(secret, "bc_test_") {
@@ -262,7 +262,7 @@ func isExpectedRefusal(logged string) bool {
 func signInAs(t *testing.T, tb *tab, email string) {
 	t.Helper()
 	openConsole(t, tb, "/console/signin")
-	tb.do(fill("#email", email), fill("#password", consolePassword), clickCSS(`form button[type=submit]`))
+	tb.do(fill("#email", email), fill("#password", consolePassword), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, tb, `location.pathname === '/console' && !!document.querySelector('.cs-nav')`)
 	consoleReady(t, tb)
 }
@@ -303,7 +303,7 @@ func TestConsoleAdmin(t *testing.T) {
 	}
 	tb := newSessionTab(t)
 	openConsole(t, tb, strings.TrimPrefix(link, h.host))
-	tb.do(fill("#new-password", consolePassword), clickCSS(`form button[type=submit]`))
+	tb.do(fill("#new-password", consolePassword), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, tb, `document.querySelector('h1').textContent === 'Password set'`)
 	signInAs(t, tb, email)
 	if nav := navLabels(t, tb); !strings.Contains(nav, "Merchants") || strings.Contains(nav, "Products") {
@@ -344,12 +344,12 @@ func TestConsoleSellEmbedBuy(t *testing.T) {
 	// needs no shipping zones (TestPhysicalPurchaseWithCodeShippingAndTax
 	// ships one).
 	merchant.do(fill("#new-title", "Speckled stoneware mug"), fill("#new-price", "24.00"), fill("#new-stock", "10"),
-		clickCSS("#new-kind-service"), clickCSS(`form button[type=submit]`))
+		clickCSS("#new-kind-service"), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, merchant, `location.pathname.startsWith('/console/products/prd_')`)
 	consoleReady(t, merchant)
 	checkAxeSchemes(t, merchant.ctx, "console product page")
 	visitConsole(t, merchant, "/console/widgets", `!!document.getElementById('w-product')`)
-	merchant.do(clickCSS(`form button[type=submit]`))
+	merchant.do(clickCSS(`main form button[type=submit]`))
 	waitConsole(t, merchant, `location.pathname.startsWith('/console/widgets/wgt_') && !!document.querySelector('.cs-card-box .bc-buy')`)
 	consoleReady(t, merchant)
 	widgetID := eval[string](t, merchant.ctx, `location.pathname.split('/').pop()`)
@@ -372,7 +372,7 @@ func TestConsoleSellEmbedBuy(t *testing.T) {
 	visitConsole(t, publisher, "/console/catalog", `document.querySelector('main').textContent.includes('Speckled stoneware mug')`)
 	publisher.do(clickCSS(`button[aria-label="Create placement for Speckled stoneware mug"]`))
 	waitConsole(t, publisher, `!!document.getElementById('placement-name')`)
-	publisher.do(fill("#placement-name", "Mug review sidebar"), clickCSS(`form button[type=submit]`))
+	publisher.do(fill("#placement-name", "Mug review sidebar"), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, publisher, `location.pathname.startsWith('/console/placements/plc_') && document.getElementById('snippet-script')?.value.includes('`+widgetID+`')`)
 	consoleReady(t, publisher)
 	checkAxeSchemes(t, publisher.ctx, "console placement page")
@@ -470,7 +470,7 @@ func TestConsolePhysicalProductNeedsShipping(t *testing.T) {
 	merchant, _ := signUp(t, "merchant", "Ashgrove Pottery")
 	visitConsole(t, merchant, "/console/products", `!!document.getElementById('new-title')`)
 	merchant.do(fill("#new-title", "Ash-glazed bowl"), fill("#new-price", "32.00"), fill("#new-stock", "4"),
-		clickCSS(`form button[type=submit]`))
+		clickCSS(`main form button[type=submit]`))
 	waitConsole(t, merchant, `location.pathname.startsWith('/console/products/prd_') &&
 		document.getElementById('ship-status')?.textContent.includes('Shoppers cannot buy this product yet') &&
 		document.querySelector('[aria-labelledby=ship-h] a')?.getAttribute('href') === '/console/settings'`)
@@ -485,7 +485,7 @@ func TestConsoleSettingsForSharing(t *testing.T) {
 	t.Parallel()
 	merchant, _ := signUp(t, "merchant", "Ashgrove Pottery")
 	visitConsole(t, merchant, "/console/settings", `!!document.getElementById('set-twitter')`)
-	merchant.do(fill("#set-twitter", "@ashgrove"), clickCSS(`form button[type=submit]`))
+	merchant.do(fill("#set-twitter", "@ashgrove"), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, merchant, `document.querySelector('main').textContent.includes('Settings saved.') &&
 		document.getElementById('set-twitter').value === 'ashgrove'`)
 	feed := eval[string](t, merchant.ctx, `document.getElementById('feed-google').value`)

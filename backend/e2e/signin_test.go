@@ -97,7 +97,7 @@ func TestConsoleSignInWithRedisDown(t *testing.T) {
 		t.Fatalf("30 wrong passwords = %s, want 5 × 401, then 429 but for a 401 after each wait that ran out", statuses)
 	}
 
-	tb.do(fill("#email", email), fill("#password", consolePassword), clickCSS(`form button[type=submit]`))
+	tb.do(fill("#email", email), fill("#password", consolePassword), clickCSS(`main form button[type=submit]`))
 	// The wait after the fifth failure is one second, which a loaded
 	// machine may spend filling the form: the right password then signs in
 	// at once. Either way it never meets an internal error.
@@ -106,7 +106,7 @@ func TestConsoleSignInWithRedisDown(t *testing.T) {
 	// Submit again whenever the form is idle, until the wait is over and
 	// the page moves on: refused attempts do not count as failures.
 	waitConsole(t, tb, `location.pathname === '/console' || (() => {
-		const b = document.querySelector('form button[type=submit]');
+		const b = document.querySelector('main form button[type=submit]');
 		if (b && !b.disabled) b.click();
 		return false;
 	})()`)

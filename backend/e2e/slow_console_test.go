@@ -30,7 +30,14 @@ func blockWasm(t *testing.T, tb *tab) {
 // the server answers to hold predicate.
 func submitted(t *testing.T, tb *tab, predicate string) {
 	t.Helper()
-	eval[bool](t, tb.ctx, `(window.beforeSubmit = true, document.querySelector('main form button[type=submit]').click(), true)`)
+	submittedWith(t, tb, "main form button[type=submit]", predicate)
+}
+
+// submittedWith clicks the button (a selector) and waits for the page the
+// server answers to hold predicate.
+func submittedWith(t *testing.T, tb *tab, button, predicate string) {
+	t.Helper()
+	eval[bool](t, tb.ctx, `(window.beforeSubmit = true, document.querySelector('`+button+`').click(), true)`)
 	waitNavigated(t, tb.ctx, `!window.beforeSubmit && `+predicate)
 }
 
@@ -44,9 +51,9 @@ func noWasmRan(t *testing.T, tb *tab) {
 
 // TestConsoleBeforeWasm: on a phone whose console WASM never arrives, a
 // merchant signs up (a mistake first), confirms the emailed link, signs
-// in from another browser (a wrong password first) and creates a
-// product, all through the prerendered forms. Each page says the console
-// is still loading, and its forms are enabled.
+// in from another browser (a wrong password first), creates a product
+// and signs out, all through the prerendered forms. Each page says the
+// console is still loading, and its forms are enabled.
 func TestConsoleBeforeWasm(t *testing.T) {
 	t.Parallel()
 	tb := newSessionTab(t)
@@ -96,6 +103,11 @@ func TestConsoleBeforeWasm(t *testing.T) {
 	queryDB(t, `SELECT p.title, v.price FROM products p JOIN variants v ON v.product_id = p.id WHERE p.id = ?`, []any{id}, &title, &price)
 	if title != "Slow Mug" || price != 950 {
 		t.Errorf("product %s = %q at %d, want Slow Mug at 950", id, title, price)
+	}
+
+	submittedWith(t, other, ".cs-account form button[type=submit]", `location.pathname === '/console/signin' && !!document.querySelector('#email')`)
+	if status := eval[int](t, other.ctx, `fetch('/v1/auth/me').then(r => r.status)`); status != 401 {
+		t.Errorf("after Sign out /v1/auth/me answers %d, want 401", status)
 	}
 	noWasmRan(t, other)
 }

@@ -85,7 +85,7 @@ func TestWebhooksTestEvent(t *testing.T) {
 	receiver := newHookReceiver(t)
 	merchant, _ := signUp(t, "merchant", "Birchwood Candles")
 	visitConsole(t, merchant, "/console/webhooks", `!!document.getElementById('wh-type-order-paid') && !!document.querySelector('main a[href="https://www.standardwebhooks.com"]')`)
-	merchant.do(fill("#wh-url", receiver.URL+"/buycard"), fill("#wh-description", "Order sync"), clickCSS(`form button[type=submit]`))
+	merchant.do(fill("#wh-url", receiver.URL+"/buycard"), fill("#wh-description", "Order sync"), clickCSS(`main form button[type=submit]`))
 	waitConsole(t, merchant, `!!document.getElementById('wh-secret') && document.querySelectorAll('.cs-table tbody tr').length === 1 &&
 		document.getElementById('wh-url').value === ''`)
 	secret := eval[string](t, merchant.ctx, `document.getElementById('wh-secret').value`)
