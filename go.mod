@@ -77,7 +77,7 @@ require (
 	github.com/stripe/stripe-go/v76 v76.25.0
 	github.com/tinylib/msgp v1.2.5 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
-	golang.org/x/text v0.43.0 // indirect
+	golang.org/x/text v0.43.0
 )
 
 require (
