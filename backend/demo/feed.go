@@ -87,9 +87,11 @@ func WriteFeed(w io.Writer, host string, l *embed.Loader) error {
 // FeedCSP is the demo page's Content-Security-Policy: as strict as a
 // careful publisher's, allowing Buycard's origin only for the loader, the
 // card stylesheet, card data, images and the checkout frame, and no
-// inline style or script.
+// inline style or script. connect-src keeps 'self' as a publisher's own
+// pages would: Lighthouse fetches robots.txt from inside the page, and
+// without it reports the file missing (SEO 92 instead of 100).
 func FeedCSP(host string) string {
 	host = strings.TrimRight(host, "/")
 	return "default-src 'self'; script-src 'self' " + host + "; style-src 'self' " + host + "; img-src 'self' data: " + host +
-		"; connect-src " + host + "; frame-src " + host + "; base-uri 'none'; form-action 'none'"
+		"; connect-src 'self' " + host + "; frame-src " + host + "; base-uri 'none'; form-action 'none'"
 }
