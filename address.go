@@ -77,7 +77,7 @@ func (a *Address) Validate() error {
 		return Errorf(EINVALID, "Choose a country from the list.")
 	}
 	if _, listed := Regions[a.Country]; listed && !ValidRegion(a.Country, a.Region) {
-		return Errorf(EINVALID, "Choose a state or province of %s.", CountryName(a.Country))
+		return Errorf(EINVALID, "Choose a state or province of %s.", CountryCode(a.Country))
 	}
 	return a.validatePostalCode()
 }
@@ -100,7 +100,7 @@ func (a *Address) validateText() error {
 // when Buycard knows it; any other country's is optional.
 func (a *Address) validatePostalCode() error {
 	if example, ok := PostalCodeFits(a.Country, a.PostalCode); !ok {
-		return Errorf(EINVALID, "Enter a postal code of %s, such as %s.", CountryName(a.Country), example)
+		return Errorf(EINVALID, "Enter a postal code of %s, such as %s.", CountryCode(a.Country), example)
 	}
 	if a.PostalCode != "" && !postalCodeChars.MatchString(a.PostalCode) {
 		return Errorf(EINVALID, "A postal code has letters, digits, spaces and hyphens only.")

@@ -166,12 +166,12 @@ func (c *Card) ship(n NewOrder, to Address, mustChoose bool, q *CheckoutQuote) e
 	p := &q.Price
 	q.ShippingOptions = n.Pricing.Zones.Options(to.Country, q.Currency, p.Subtotal-p.Discount, n.Quantity)
 	if len(q.ShippingOptions) == 0 {
-		return Errorf(EINVALID, "%s doesn't ship to %s.", c.sellerName(n.Pricing.Settings), CountryName(to.Country))
+		return Errorf(EINVALID, "%s doesn't ship to %s.", c.sellerName(n.Pricing.Settings), CountryCode(to.Country))
 	}
 	i := slices.IndexFunc(q.ShippingOptions, func(o ShippingOption) bool { return o.RateID == n.ShippingRateID })
 	switch {
 	case i < 0 && (mustChoose || n.ShippingRateID != ""):
-		return Errorf(EINVALID, "Choose one of the shipping options for %s.", CountryName(to.Country))
+		return Errorf(EINVALID, "Choose one of the shipping options for %s.", CountryCode(to.Country))
 	case i < 0:
 		i = 0
 	}

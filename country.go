@@ -364,6 +364,13 @@ func placeIndex(places []Place, code string) int {
 // upper case.
 func ValidCountry(code string) bool { return placeIndex(Countries, code) >= 0 }
 
+// CountryCode is an ISO 3166-1 alpha-2 code as an error message's
+// argument: it prints as the country's English name, and a translation of
+// the message (Error.Template) names the country in its own language.
+type CountryCode string
+
+func (c CountryCode) String() string { return CountryName(string(c)) }
+
 // CountryName returns the English name of the country code, or code.
 func CountryName(code string) string {
 	if i := placeIndex(Countries, code); i >= 0 {

@@ -232,7 +232,7 @@ func (c *DiscountCode) check(subtotal Money, productID, widgetID string, now tim
 	case c.PercentBPS == 0 && c.AmountOff[cur] == 0, len(c.MinSubtotal) > 0 && !hasMinimum:
 		return Errorf(EINVALID, "The code %s cannot be used in %s.", c.Code, cur)
 	case subtotal.Amount < minimum:
-		return Errorf(EINVALID, "The code %s needs a subtotal of at least %s.", c.Code, Money{Amount: minimum, Currency: cur}.Format("en"))
+		return Errorf(EINVALID, "The code %s needs a subtotal of at least %s.", c.Code, MoneyText{Amount: minimum, Currency: cur})
 	case subtotal.Amount < 0 || subtotal.Amount > math.MaxInt64/BPSDenominator:
 		return Errorf(EINVALID, "The subtotal is out of range.")
 	}

@@ -31,6 +31,11 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// format and args are what Errorf made Message of: a shopper's page
+	// words a message it has a translation of in the shopper's language
+	// (Template).
+	format string
+	args   []any
 }
 
 func (e *Error) Error() string {
@@ -39,7 +44,15 @@ func (e *Error) Error() string {
 
 // Errorf returns an *Error with a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), format: format, args: args}
+}
+
+// Template returns the English format and the arguments e's message was
+// made of, ("", nil) for an error read back from a reply (DecodeError).
+// Arguments that name a country are CountryCodes and amounts are Money,
+// so a translation can word them in its own language too.
+func (e *Error) Template() (format string, args []any) {
+	return e.format, e.args
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, or EINTERNAL.

@@ -124,6 +124,13 @@ func lookupLocale(tag string) locale {
 	return locales["en"]
 }
 
+// MoneyText is an amount as an error message's argument: it prints in
+// English, and a translation of the message (Error.Template) formats it
+// for its own language.
+type MoneyText Money
+
+func (m MoneyText) String() string { return Money(m).Format("en") }
+
 // Format writes m for people reading localeTag (a BCP 47 tag such as
 // "en-US", "de-DE" or "ja"): the currency's own number of decimals (JPY
 // none, KWD three), the locale's separators, and its symbol placement.

@@ -11,8 +11,8 @@ import (
 // errUnreachable is returned when no answer came back from the server.
 var errUnreachable = buycard.Errorf(buycard.EINTERNAL, "%s", english[msgUnreachable])
 
-// userMessage is what the shopper reads about err, in lang where the API
-// did not word it.
+// userMessage is what the shopper reads about err, in lang: the API words
+// the checkout's refusals in the shopper's language (catalog_errors.go).
 func userMessage(err error, lang string) string {
 	switch {
 	case errors.Is(err, errUnreachable):
@@ -20,7 +20,7 @@ func userMessage(err error, lang string) string {
 	case buycard.ErrorCode(err) == buycard.EINTERNAL:
 		return tr(lang, msgUnexpected)
 	}
-	return buycard.ErrorMessage(err)
+	return localizedMessage(err, lang)
 }
 
 // apiClient calls the JSON API of docs/contracts.md.
@@ -55,9 +55,10 @@ type CheckoutRequest struct {
 	DiscountCode   string           `json:"discount_code,omitempty"`
 	// Origin is the publisher page's origin and Lang the shopper's
 	// language, both optional: the provider's return carries them to the
-	// receipt, which tells that page about the purchase. They only aim a
-	// message, so values that are not an origin or a language tag are
-	// ignored rather than refused (a page on file:// has origin "null").
+	// receipt, which tells that page about the purchase, and the API words
+	// its refusals in Lang. They only aim a message, so values that are
+	// not an origin or a language tag are ignored rather than refused (a
+	// page on file:// has origin "null").
 	Origin string `json:"origin,omitempty"`
 	Lang   string `json:"lang,omitempty"`
 }

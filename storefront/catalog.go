@@ -70,6 +70,8 @@ const (
 	msgEnterEmail
 	msgEnterName
 	msgEnterPhone
+	msgEnterValidEmail
+	msgEnterValidPhone
 	msgEnterLine1
 	msgEnterCity
 	msgChooseRegion
@@ -207,6 +209,8 @@ var english = [msgCount]string{
 	msgEnterEmail:           "Enter your email address.",
 	msgEnterName:            "Enter your name.",
 	msgEnterPhone:           "Enter a phone number.",
+	msgEnterValidEmail:      "Enter a valid email address.",
+	msgEnterValidPhone:      "Enter a phone number of 6 to 15 digits, such as +1 212 555 0100.",
 	msgEnterLine1:           "Enter the street address.",
 	msgEnterCity:            "Enter the city.",
 	msgChooseRegion:         "Choose a state or province.",

@@ -408,6 +408,7 @@ func (c *checkout) updateShipping(ctx app.Context) {
 // requestQuote prices r. Only the answer to the latest quote is shown;
 // applying says the code field's code is being tried.
 func (c *checkout) requestQuote(ctx app.Context, r CheckoutRequest, applying bool) {
+	r.Lang = c.flow.lang
 	c.quotes++
 	n := c.quotes
 	c.request(ctx, func() func(app.Context) {

@@ -176,10 +176,10 @@ func (d Details) checkBuyer(askPhone bool, lang string) *FieldError {
 		return &FieldError{fieldEmail, tr(lang, msgEnterEmail)}
 	}
 	if _, err := buycard.NormalizeEmail(d.Email); err != nil {
-		return &FieldError{fieldEmail, buycard.ErrorMessage(err)}
+		return &FieldError{fieldEmail, tr(lang, msgEnterValidEmail)}
 	}
 	if err := buycard.PersonNameText.Check(d.Name); err != nil {
-		return &FieldError{fieldName, buycard.ErrorMessage(err)}
+		return &FieldError{fieldName, localizedMessage(err, lang)}
 	}
 	if strings.TrimSpace(d.Name) == "" {
 		return &FieldError{fieldName, tr(lang, msgEnterName)}
@@ -191,7 +191,7 @@ func (d Details) checkBuyer(askPhone bool, lang string) *FieldError {
 		return nil
 	}
 	if _, err := buycard.NormalizePhone(d.Phone); err != nil {
-		return &FieldError{fieldPhone, buycard.ErrorMessage(err)}
+		return &FieldError{fieldPhone, tr(lang, msgEnterValidPhone)}
 	}
 	return nil
 }
@@ -215,7 +215,7 @@ func (d Details) CheckAddress(c buycard.OfferCheckout, lang string) *FieldError 
 		{fieldCity, d.City, buycard.CityText, msgEnterCity},
 	} {
 		if err := f.text.Check(f.value); err != nil {
-			return &FieldError{f.name, buycard.ErrorMessage(err)}
+			return &FieldError{f.name, localizedMessage(err, lang)}
 		}
 		if f.empty >= 0 && strings.TrimSpace(f.value) == "" {
 			return &FieldError{f.name, tr(lang, f.empty)}
@@ -230,7 +230,7 @@ func (d Details) CheckAddress(c buycard.OfferCheckout, lang string) *FieldError 
 		return &FieldError{fieldRegion, tr(lang, msgChooseRegion)}
 	}
 	if err := buycard.PostalCodeText.Check(d.PostalCode); err != nil {
-		return &FieldError{fieldPostalCode, buycard.ErrorMessage(err)}
+		return &FieldError{fieldPostalCode, localizedMessage(err, lang)}
 	}
 	if example, ok := buycard.PostalCodeFits(country, postalCode); !ok {
 		return &FieldError{fieldPostalCode, tr(lang, msgEnterPostalCode, countryName(country, lang), example)}

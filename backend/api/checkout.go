@@ -65,7 +65,7 @@ func (s *Server) postCheckout(c *fiber.Ctx) error {
 	req.network = s.clientIP(c)
 	resp, err := guardCode(s, c, req, s.startCheckout)
 	if err != nil {
-		return err
+		return storefront.LocalizeError(err, req.Lang)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(resp)
@@ -84,7 +84,7 @@ func (s *Server) postCheckoutQuote(c *fiber.Ctx) error {
 	}
 	quote, err := guardCode(s, c, req, s.quoteCheckout)
 	if err != nil {
-		return err
+		return storefront.LocalizeError(err, req.Lang)
 	}
 	return c.JSON(quote)
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	stdcmp "cmp" // the package has its own cmp (auth.go)
 	"context"
 	"mime"
 	"net/url"
@@ -302,11 +303,12 @@ var (
 	errFrameNeedsScript = buycard.Errorf(buycard.EFORBIDDEN, "Inside another page this checkout needs JavaScript. Open it in a window of its own to pay without.")
 )
 
-// formFailed re-renders the step at page with err's message, what the
+// formFailed re-renders the step at page with err's message in the
+// shopper's language, what the
 // shopper chose (q) and err's status. Unexpected errors go to the error
 // handler, which logs them.
 func (s *Server) formFailed(c *fiber.Ctx, page string, q url.Values, err error) error {
-	_, code, message := s.classify(err)
+	_, code, message := s.classify(storefront.LocalizeError(err, stdcmp.Or(q.Get("lang"), requestLang(c))))
 	if code == buycard.EINTERNAL {
 		return err
 	}

@@ -199,6 +199,25 @@ func TestCheckoutRefusesChangingNothing(t *testing.T) {
 			wantError(t, resp, body, tt.status, tt.code, tt.message)
 		})
 	}
+	// A German shopper's checkout (lang) reads the same refusals in German,
+	// on the quote too, with the same status and code.
+	german := func(fields map[string]any) map[string]any { fields["lang"] = "de-DE"; return fields }
+	for _, tt := range []struct {
+		path          string
+		fields        map[string]any
+		status        int
+		code, message string
+	}{
+		{"/v1/checkout", german(with("buyer", nil)), 400, "invalid", "Geben Sie Ihre E-Mail-Adresse ein."},
+		{"/v1/checkout", german(with("ship_to", address("country", "FR"))), 400, "invalid", "Northwind Goods Ltd liefert nicht nach Frankreich."},
+		{"/v1/checkout", german(with("shipping_rate_id", nil)), 400, "invalid", "Wählen Sie eine der Versandoptionen für Vereinigte Staaten."},
+		{"/v1/checkout", german(with("discount_code", "old10")), 409, "conflict", "Der Code OLD10 ist abgelaufen."},
+		{"/v1/checkout/quote", german(with("discount_code", "NOVA50")), 404, "not_found", "Dieser Rabattcode ist ungültig."},
+		{"/v1/checkout/quote", german(with("ship_to", address("region", "XX"))), 400, "invalid", "Wählen Sie einen Bundesstaat oder eine Provinz: Vereinigte Staaten."},
+	} {
+		resp, body := ts.do(t, "POST", tt.path, "application/json", ts.notebookCheckout(t, tt.fields))
+		wantError(t, resp, body, tt.status, tt.code, tt.message)
+	}
 	if got := ts.stock(t, "wgt_notebook", 0); got != stock {
 		t.Errorf("stock moved from %d to %d after refused checkouts", stock, got)
 	}

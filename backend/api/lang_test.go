@@ -78,6 +78,14 @@ func TestCheckoutFormInGerman(t *testing.T) {
 	for k, v := range buyerDetails() {
 		choice[k] = v
 	}
+	// A code the shop does not have is refused in German.
+	choice.Set("discount_code", "NOPE10")
+	resp, page = ts.postForm(t, "/checkout/wgt_notebook/details", choice)
+	if resp.StatusCode != 404 {
+		t.Errorf("details with an unknown code = %d", resp.StatusCode)
+	}
+	wantWords(t, "details refused", page, "Dieser Rabattcode ist ungültig.")
+	choice.Del("discount_code")
 	resp, body = ts.postForm(t, "/checkout/wgt_notebook/details", choice)
 	q := seeOther(t, resp, body, "/checkout/wgt_notebook/pay")
 	o := ts.order(t, q.Get("order"))

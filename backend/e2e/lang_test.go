@@ -60,6 +60,12 @@ func TestGermanShopperBuysAMug(t *testing.T) {
 		t.Errorf("details title = %q", got)
 	}
 	wantBreakdown(t, frame, "German details", "Zwischensumme 39,98\u00a0$", "Versand (Standard) 4,50\u00a0$", "MwSt. 3,95\u00a0$", "Gesamt 48,43\u00a0$")
+	// A code the shop does not have: the API refuses it in German.
+	typeInto(t, frame, "#bc-f-discount_code", "nope")
+	clickIn(t, frame, ".bc-apply")
+	waitFor(t, frame, `document.querySelector('#bc-f-discount_code-error')?.textContent === 'Dieser Rabattcode ist ungültig.'`)
+	screenshot(t, tb.ctx, "code-refused-de-390.png")
+	eval[bool](t, frame, `(c => (c.value = '', ['input', 'change'].forEach(e => c.dispatchEvent(new Event(e, {bubbles: true}))), true))(document.querySelector('#bc-f-discount_code'))`)
 	checkAxe(t, frame, "the German details step")
 	fitsWidth(t, frame, "the German details step")
 	screenshot(t, tb.ctx, "details-de-390.png")
