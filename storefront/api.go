@@ -107,6 +107,7 @@ type paymentSession struct {
 type payRequest struct {
 	ClientSecret string `json:"client_secret"`
 	CardNumber   string `json:"card_number"`
+	Lang         string `json:"lang,omitempty"`
 }
 
 type orderResponse struct {

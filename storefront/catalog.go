@@ -100,6 +100,8 @@ const (
 	msgUseTestCard // %s is the number, %s what it does
 	msgCardSucceeds
 	msgCardDeclined
+	msgCardWasDeclined // the sandbox's decline (sandbox.DeclineMessage)
+	msgNotATestCard    // the sandbox's refusal of another number
 
 	// Receipt.
 	msgThankYou
@@ -237,6 +239,8 @@ var english = [msgCount]string{
 	msgUseTestCard:      "Use %s (%s)",
 	msgCardSucceeds:     "succeeds",
 	msgCardDeclined:     "is declined",
+	msgCardWasDeclined:  "Your card was declined. Try another card.",
+	msgNotATestCard:     "Use a test card: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.",
 
 	msgThankYou:      "Thank you! Your order is confirmed.",
 	msgOrderNumber:   "Order number",

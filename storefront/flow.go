@@ -333,7 +333,7 @@ func (f *flow) payRequest() (payRequest, bool) {
 		f.err = tr(f.lang, msgNoCardNumber)
 		return payRequest{}, false
 	}
-	return payRequest{ClientSecret: f.session.Payment.ClientSecret, CardNumber: number}, true
+	return payRequest{ClientSecret: f.session.Payment.ClientSecret, CardNumber: number, Lang: f.lang}, true
 }
 
 // paid shows the receipt of the paid order, which links to its page.

@@ -146,7 +146,7 @@ func TestFlowPayment(t *testing.T) {
 	}
 	f.cardNumber = " 4000 0000 0000 0002 "
 	r, ok := f.payRequest()
-	if !ok || r != (payRequest{ClientSecret: "sec_1", CardNumber: "4000 0000 0000 0002"}) {
+	if !ok || r != (payRequest{ClientSecret: "sec_1", CardNumber: "4000 0000 0000 0002", Lang: "en"}) {
 		t.Fatalf("payRequest = %+v, %v", r, ok)
 	}
 	f.begin()

@@ -148,6 +148,14 @@ func TestSandboxPayment(t *testing.T) {
 	if status, body := pay(r.Payment.ClientSecret, "1234"); status != 400 || !strings.Contains(body, "Use a test card") {
 		t.Errorf("non-test card = %d %s", status, body)
 	}
+	// In the shopper's language (lang), with the same status.
+	for card, want := range map[string]string{"4000 0000 0000 0002": "Ihre Karte wurde abgelehnt.", "1234": "Verwenden Sie eine Testkarte"} {
+		resp, body := ts.do(t, "POST", "/v1/sandbox/pay", "application/json",
+			jsonBody(map[string]string{"client_secret": r.Payment.ClientSecret, "card_number": card, "lang": "de-CH"}))
+		if resp.StatusCode >= 500 || resp.StatusCode < 400 || !strings.Contains(body, want) {
+			t.Errorf("%s in German = %d %s", card, resp.StatusCode, body)
+		}
+	}
 	if status, _ := pay(r.Payment.ClientSecret+"x", "4242424242424242"); status != 401 {
 		t.Errorf("forged secret = %d, want 401", status)
 	}

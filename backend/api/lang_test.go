@@ -96,10 +96,16 @@ func TestCheckoutFormInGerman(t *testing.T) {
 	_, page = ts.do(t, "GET", "/checkout/wgt_notebook/pay?"+q.Encode(), "", "")
 	wantWords(t, "pay page", page, "Testzahlung – es fließt kein echtes Geld", "Kartennummer", total+" bezahlen")
 
-	resp, body = ts.postForm(t, "/checkout/wgt_notebook/pay", url.Values{
-		"order": {q.Get("order")}, "ot": {q.Get("ot")}, "cs": {q.Get("cs")}, "o": {q.Get("o")}, "lang": {"de-DE"},
-		"card_number": {"4242 4242 4242 4242"},
-	})
+	payForm := func(card string) url.Values {
+		return url.Values{"order": {q.Get("order")}, "ot": {q.Get("ot")}, "cs": {q.Get("cs")}, "o": {q.Get("o")}, "lang": {"de-DE"},
+			"card_number": {card}}
+	}
+	resp, page = ts.postForm(t, "/checkout/wgt_notebook/pay", payForm("4000 0000 0000 0002"))
+	if resp.StatusCode != 402 {
+		t.Errorf("declined card = %d", resp.StatusCode)
+	}
+	wantWords(t, "declined", page, "Ihre Karte wurde abgelehnt. Versuchen Sie es mit einer anderen Karte.")
+	resp, body = ts.postForm(t, "/checkout/wgt_notebook/pay", payForm("4242 4242 4242 4242"))
 	r := seeOther(t, resp, body, "/checkout/wgt_notebook/receipt")
 	_, page = ts.do(t, "GET", "/checkout/wgt_notebook/receipt?"+r.Encode(), "", "")
 	wantWords(t, "receipt", page, "Vielen Dank! Ihre Bestellung ist bestätigt.", "Bestellnummer", o.Number, total)

@@ -6,11 +6,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/sandbox"
+	"github.com/buycard/buycard/storefront"
 )
 
 type sandboxPayRequest struct {
 	ClientSecret string `json:"client_secret"`
 	CardNumber   string `json:"card_number"`
+	// Lang is the shopper's language, optional: a refusal is worded in it.
+	Lang string `json:"lang,omitempty"`
 }
 
 type orderResponse struct {
@@ -28,7 +32,7 @@ func (s *Server) postSandboxPay(c *fiber.Ctx) error {
 	}
 	order, err := s.payWithTestCard(c.UserContext(), req.ClientSecret, req.CardNumber)
 	if err != nil {
-		return err
+		return storefront.LocalizeError(err, req.Lang)
 	}
 	return s.sendOrder(c, order)
 }
@@ -51,10 +55,14 @@ func (s *Server) payWithTestCard(ctx context.Context, clientSecret, cardNumber s
 		return nil, err
 	}
 	if event.Type == buycard.PaymentFailed {
-		return nil, buycard.Errorf(buycard.EPAYMENT, "%s", event.Message)
+		return nil, errDeclined
 	}
 	return order, nil
 }
+
+// errDeclined is the sandbox's decline, which the checkout's catalog
+// words in the shopper's language.
+var errDeclined = buycard.Errorf(buycard.EPAYMENT, sandbox.DeclineMessage)
 
 // findOrderBySecret returns the order a sandbox client secret pays for,
 // while the secret's session is still the order's.
