@@ -63,11 +63,12 @@ type adminHome struct {
 
 func newAdminHome(s *session) app.UI { return &adminHome{s: s} }
 
-func (p *adminHome) OnMount(ctx app.Context) { p.load(ctx) }
-func (p *adminHome) OnNav(ctx app.Context)   { p.load(ctx) }
+func (p *adminHome) OnMount(ctx app.Context)     { p.load(ctx) }
+func (p *adminHome) OnPreRender(ctx app.Context) { p.load(ctx) }
+func (p *adminHome) OnNav(ctx app.Context)       { p.load(ctx) }
 
 func (p *adminHome) load(ctx app.Context) {
-	if app.IsServer || !onPage(ctx, &p.loadedAt) {
+	if !p.s.canRead() || !onPage(ctx, &p.loadedAt) {
 		return
 	}
 	p.status, p.fee, p.loaded, p.err, p.feeErr = nil, nil, false, "", ""

@@ -59,11 +59,12 @@ func newAdminPublishers(s *session, _ []string) app.UI {
 	return &adminParties{s: s, kind: publisherKind}
 }
 
-func (p *adminParties) OnMount(ctx app.Context) { p.load(ctx) }
-func (p *adminParties) OnNav(ctx app.Context)   { p.load(ctx) }
+func (p *adminParties) OnMount(ctx app.Context)     { p.load(ctx) }
+func (p *adminParties) OnPreRender(ctx app.Context) { p.load(ctx) }
+func (p *adminParties) OnNav(ctx app.Context)       { p.load(ctx) }
 
 func (p *adminParties) load(ctx app.Context) {
-	if app.IsServer || !onPage(ctx, &p.loadedAt) {
+	if !p.s.canRead() || !onPage(ctx, &p.loadedAt) {
 		return
 	}
 	p.kind = merchantKind

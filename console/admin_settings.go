@@ -55,11 +55,12 @@ type adminSettings struct {
 
 func newAdminSettings(s *session, _ []string) app.UI { return &adminSettings{s: s} }
 
-func (p *adminSettings) OnMount(ctx app.Context) { p.load(ctx) }
-func (p *adminSettings) OnNav(ctx app.Context)   { p.load(ctx) }
+func (p *adminSettings) OnMount(ctx app.Context)     { p.load(ctx) }
+func (p *adminSettings) OnPreRender(ctx app.Context) { p.load(ctx) }
+func (p *adminSettings) OnNav(ctx app.Context)       { p.load(ctx) }
 
 func (p *adminSettings) load(ctx app.Context) {
-	if app.IsServer || !onPage(ctx, &p.loadedAt) {
+	if !p.s.canRead() || !onPage(ctx, &p.loadedAt) {
 		return
 	}
 	p.saved, p.loaded, p.loadErr, p.err, p.ok, p.errs, p.busy = nil, false, "", "", "", nil, false

@@ -26,11 +26,12 @@ func newKeysPage(s *session, _ []string) app.UI { return &keysPage{s: s} }
 
 // OnMount and OnNav load the keys once per visit: a page shown after the
 // session loads gets no OnNav, one reused by go-app no OnMount.
-func (p *keysPage) OnMount(ctx app.Context) { p.visit(ctx) }
-func (p *keysPage) OnNav(ctx app.Context)   { p.visit(ctx) }
+func (p *keysPage) OnMount(ctx app.Context)     { p.visit(ctx) }
+func (p *keysPage) OnPreRender(ctx app.Context) { p.visit(ctx) }
+func (p *keysPage) OnNav(ctx app.Context)       { p.visit(ctx) }
 
 func (p *keysPage) visit(ctx app.Context) {
-	if !app.IsServer && onPage(ctx, &p.loaded) {
+	if p.s.canRead() && onPage(ctx, &p.loaded) {
 		p.reload(ctx)
 	}
 }

@@ -43,11 +43,12 @@ func newDiscountsPage(s *session, _ []string) app.UI {
 	return &discountsPage{s: s, form: discountForm{kind: "percent", currency: "USD"}}
 }
 
-func (p *discountsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *discountsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *discountsPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
+func (p *discountsPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *discountsPage) OnNav(ctx app.Context)       { p.anchor(ctx); p.load(ctx) }
 
 func (p *discountsPage) load(ctx app.Context) {
-	if app.IsServer || !atPath(ctx, "/discounts") || !onPage(ctx, &p.loaded) {
+	if !p.s.canRead() || !atPath(ctx, "/discounts") || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.reload(ctx)

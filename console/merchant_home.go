@@ -29,11 +29,12 @@ type merchantHome struct {
 
 func newMerchantHome(s *session) app.UI { return &merchantHome{s: s} }
 
-func (p *merchantHome) OnMount(ctx app.Context) { p.load(ctx) }
-func (p *merchantHome) OnNav(ctx app.Context)   { p.load(ctx) }
+func (p *merchantHome) OnMount(ctx app.Context)     { p.load(ctx) }
+func (p *merchantHome) OnPreRender(ctx app.Context) { p.load(ctx) }
+func (p *merchantHome) OnNav(ctx app.Context)       { p.load(ctx) }
 
 func (p *merchantHome) load(ctx app.Context) {
-	if app.IsServer || !atPath(ctx, "") || !onPage(ctx, &p.loaded) {
+	if !p.s.canRead() || !atPath(ctx, "") || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.balances, p.balanceErr = nil, ""

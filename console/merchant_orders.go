@@ -114,11 +114,12 @@ type ordersPage struct {
 
 func newOrdersPage(s *session, _ []string) app.UI { return &ordersPage{s: s} }
 
-func (p *ordersPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *ordersPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *ordersPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
+func (p *ordersPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *ordersPage) OnNav(ctx app.Context)       { p.anchor(ctx); p.load(ctx) }
 
 func (p *ordersPage) load(ctx app.Context) {
-	if app.IsServer || !atPath(ctx, "/orders") || !onPage(ctx, &p.loaded) {
+	if !p.s.canRead() || !atPath(ctx, "/orders") || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.status = ctx.Page().URL().Query().Get("status")

@@ -134,12 +134,13 @@ func (f productForm) request(p *buycard.Product) (*buycard.ProductEdit, map[stri
 
 func newProductPage(s *session, _ []string) app.UI { return &productPage{s: s} }
 
-func (p *productPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *productPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *productPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
+func (p *productPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *productPage) OnNav(ctx app.Context)       { p.anchor(ctx); p.load(ctx) }
 
 func (p *productPage) load(ctx app.Context) {
 	id := pathID(ctx.Page().URL().Path, "/products")
-	if app.IsServer || id == "" || !onPage(ctx, &p.loaded) {
+	if !p.s.canRead() || id == "" || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.id, p.product, p.loadErr = id, nil, ""

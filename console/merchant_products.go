@@ -103,12 +103,13 @@ func newProductsPage(s *session, _ []string) app.UI {
 	return &productsPage{s: s, draft: draftOf(f), err: f.err}
 }
 
-func (p *productsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *productsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *productsPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
+func (p *productsPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *productsPage) OnNav(ctx app.Context)       { p.anchor(ctx); p.load(ctx) }
 
 func (p *productsPage) load(ctx app.Context) {
 	revisit := p.loaded != ""
-	if app.IsServer || !atPath(ctx, "/products") || !onPage(ctx, &p.loaded) {
+	if !p.s.canRead() || !atPath(ctx, "/products") || !onPage(ctx, &p.loaded) {
 		return
 	}
 	if revisit { // the first visit keeps what the prerendered form held

@@ -91,11 +91,12 @@ type settingsPage struct {
 
 func newSettingsPage(s *session, _ []string) app.UI { return &settingsPage{s: s} }
 
-func (p *settingsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *settingsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *settingsPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
+func (p *settingsPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *settingsPage) OnNav(ctx app.Context)       { p.anchor(ctx); p.load(ctx) }
 
 func (p *settingsPage) load(ctx app.Context) {
-	if app.IsServer || !atPath(ctx, "/settings") || !onPage(ctx, &p.loaded) {
+	if !p.s.canRead() || !atPath(ctx, "/settings") || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.saved, p.loadErr, p.errs, p.busy, p.err, p.ok = nil, "", nil, false, "", ""

@@ -102,11 +102,12 @@ type shippingPanel struct {
 	deleting string
 }
 
-func (p *shippingPanel) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *shippingPanel) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *shippingPanel) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
+func (p *shippingPanel) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *shippingPanel) OnNav(ctx app.Context)       { p.anchor(ctx); p.load(ctx) }
 
 func (p *shippingPanel) load(ctx app.Context) {
-	if app.IsServer || !atPath(ctx, "/settings") || !onPage(ctx, &p.loaded) {
+	if !p.S.canRead() || !atPath(ctx, "/settings") || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.form, p.errs, p.err, p.ok = newZoneForm(), nil, "", ""

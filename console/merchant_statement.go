@@ -99,11 +99,12 @@ type statementPage struct {
 
 func newStatementPage(s *session, _ []string) app.UI { return &statementPage{s: s} }
 
-func (p *statementPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *statementPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *statementPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
+func (p *statementPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *statementPage) OnNav(ctx app.Context)       { p.anchor(ctx); p.load(ctx) }
 
 func (p *statementPage) load(ctx app.Context) {
-	if app.IsServer || !atPath(ctx, "/statement") || !onPage(ctx, &p.loaded) {
+	if !p.s.canRead() || !atPath(ctx, "/statement") || !onPage(ctx, &p.loaded) {
 		return
 	}
 	now := time.Now().UTC()

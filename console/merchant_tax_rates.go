@@ -60,11 +60,12 @@ type taxRatesPanel struct {
 	deleting              string // the id of the rate being deleted
 }
 
-func (p *taxRatesPanel) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *taxRatesPanel) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *taxRatesPanel) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
+func (p *taxRatesPanel) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *taxRatesPanel) OnNav(ctx app.Context)       { p.anchor(ctx); p.load(ctx) }
 
 func (p *taxRatesPanel) load(ctx app.Context) {
-	if app.IsServer || !atPath(ctx, "/settings") || !onPage(ctx, &p.loaded) {
+	if !p.S.canRead() || !atPath(ctx, "/settings") || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.country, p.region, p.rate, p.errs, p.err, p.ok = "", "", "", nil, "", ""

@@ -128,12 +128,13 @@ var cardLocales = []ui.Option{
 
 func newWidgetDesigner(s *session, _ []string) app.UI { return &widgetDesigner{s: s} }
 
-func (p *widgetDesigner) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *widgetDesigner) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func (p *widgetDesigner) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
+func (p *widgetDesigner) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *widgetDesigner) OnNav(ctx app.Context)       { p.anchor(ctx); p.load(ctx) }
 
 func (p *widgetDesigner) load(ctx app.Context) {
 	id := pathID(ctx.Page().URL().Path, "/widgets")
-	if app.IsServer || id == "" || !onPage(ctx, &p.loaded) {
+	if !p.s.canRead() || id == "" || !onPage(ctx, &p.loaded) {
 		return
 	}
 	p.id, p.widget, p.product, p.merchant, p.loadErr = id, nil, nil, "", ""

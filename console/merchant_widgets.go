@@ -24,16 +24,24 @@ type widgetsPage struct {
 	err       string
 }
 
-func newWidgetsPage(s *session, _ []string) app.UI { return &widgetsPage{s: s} }
+// NewWidgetProductField is the id and form name of the new-widget form's
+// product, which the server reads when the form is posted before the WASM.
+const NewWidgetProductField = "w-product"
 
-func (p *widgetsPage) OnMount(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
-func (p *widgetsPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.load(ctx) }
+func newWidgetsPage(s *session, _ []string) app.UI {
+	f := s.takeFill()
+	return &widgetsPage{s: s, err: f.err, productID: f.value(NewWidgetProductField, "")}
+}
+
+func (p *widgetsPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
+func (p *widgetsPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
+func (p *widgetsPage) OnNav(ctx app.Context)       { p.anchor(ctx); p.load(ctx) }
 
 func (p *widgetsPage) load(ctx app.Context) {
-	if app.IsServer || !atPath(ctx, "/widgets") || !onPage(ctx, &p.loaded) {
+	if !p.s.canRead() || !atPath(ctx, "/widgets") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.widgets, p.products, p.listErr, p.productID, p.busy, p.err = nil, nil, "", "", false, ""
+	p.widgets, p.products, p.listErr, p.busy = nil, nil, "", false
 	var ws struct {
 		Widgets []buycard.Widget `json:"widgets"`
 	}
@@ -52,9 +60,8 @@ func (p *widgetsPage) load(ctx app.Context) {
 		}
 		p.widgets, p.products = ws.Widgets, ps.Products
 		for _, pr := range p.products {
-			if pr.ArchivedAt == nil {
+			if pr.ArchivedAt == nil && p.productID == "" {
 				p.productID = pr.ID
-				break
 			}
 		}
 	})
@@ -84,8 +91,8 @@ func (p *widgetsPage) Render() app.UI {
 	case len(options) == 0 && p.listErr == "":
 		create = app.P().Body(app.Text("Widgets sell a product. "), app.A().Href(Base+"/products").Text("Create a product first."))
 	case len(options) > 0:
-		create = ui.Form("New widget", p.create,
-			ui.SelectInput("w-product", "Product", p.productID, options, func(_ app.Context, v string) { p.productID = v }),
+		create = ui.PageForm("New widget", Base+"/widgets", []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.create,
+			ui.SelectInput(NewWidgetProductField, "Product", p.productID, options, func(_ app.Context, v string) { p.productID = v }),
 			ui.Status(p.err, ""),
 			ui.SubmitButton("Create widget", p.busy),
 		)

@@ -10,7 +10,9 @@ import (
 
 // The console before its WASM: the server prerenders each page with what
 // only it knows (who is signed in, the session's CSRF token, a refused
-// form's message and fields), and the prerendered forms post to the
+// form's message and fields) and the page's data, which the page loads in
+// OnPreRender as it does in OnMount, its reads answered by the server
+// in-process (ServerReads); the prerendered PageForms post to the
 // server. When the WASM starts, go-app replaces the prerendered DOM with
 // its own; CapturePrerender reads what the person typed there first, so
 // the WASM's page starts from it.
@@ -36,6 +38,10 @@ type PageState struct {
 	// Done marks a form the server accepted, whose page then says so
 	// (check your email, password set).
 	Done bool
+	// Reads is the ticket through which the server answers the
+	// prerender's API reads as the signed-in user (ServerReads), so a
+	// page shows its data before the WASM; "" when signed out.
+	Reads string
 }
 
 // Encode is p as the value of PageParam.
@@ -44,7 +50,7 @@ func (p PageState) Encode() string {
 	for name, v := range p.Values {
 		q["v."+name] = v
 	}
-	for name, v := range map[string]string{"role": p.Role, "csrf": p.CSRF, "error": p.Error} {
+	for name, v := range map[string]string{"role": p.Role, "csrf": p.CSRF, "error": p.Error, "reads": p.Reads} {
 		if v != "" {
 			q.Set(name, v)
 		}
@@ -58,7 +64,7 @@ func (p PageState) Encode() string {
 // pageStateOf reads the PageState of a prerendered page's URL.
 func pageStateOf(u *url.URL) PageState {
 	q, _ := url.ParseQuery(u.Query().Get(PageParam))
-	p := PageState{Role: q.Get("role"), CSRF: q.Get("csrf"), Error: q.Get("error"), Done: q.Get("done") == "1", Values: url.Values{}}
+	p := PageState{Role: q.Get("role"), CSRF: q.Get("csrf"), Error: q.Get("error"), Done: q.Get("done") == "1", Reads: q.Get("reads"), Values: url.Values{}}
 	for name, v := range q {
 		if len(name) > 2 && name[:2] == "v." {
 			p.Values[name[2:]] = v

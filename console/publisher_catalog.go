@@ -25,16 +25,28 @@ type catalogPage struct {
 	loadedAt string
 }
 
-func newCatalogPage(s *session, _ []string) app.UI { return &catalogPage{s: s} }
+// The new-placement form's field ids and form names, which the server
+// reads when the form is posted before the WASM.
+const (
+	NewPlacementWidgetField = "placement-widget"
+	NewPlacementNameField   = "placement-name"
+)
 
-func (p *catalogPage) OnMount(ctx app.Context) { p.load(ctx) }
-func (p *catalogPage) OnNav(ctx app.Context)   { p.load(ctx) }
+func newCatalogPage(s *session, _ []string) app.UI {
+	f := s.takeFill()
+	return &catalogPage{s: s, formErr: f.err, widget: f.value(NewPlacementWidgetField, ""), name: f.value(NewPlacementNameField, "")}
+}
+
+func (p *catalogPage) OnMount(ctx app.Context)     { p.load(ctx) }
+func (p *catalogPage) OnPreRender(ctx app.Context) { p.load(ctx) }
+func (p *catalogPage) OnNav(ctx app.Context)       { p.load(ctx) }
 
 func (p *catalogPage) load(ctx app.Context) {
-	if app.IsServer || !onPage(ctx, &p.loadedAt) {
+	if !p.s.canRead() || !onPage(ctx, &p.loadedAt) {
 		return
 	}
-	p.entries, p.loaded, p.err, p.formErr, p.widget, p.name, p.busy = nil, false, "", "", "", "", false
+	// The form keeps what it holds: a refused form's fields (takeFill).
+	p.entries, p.loaded, p.err, p.busy = nil, false, "", false
 	var reply struct {
 		Widgets []*buycard.CatalogEntry `json:"widgets"`
 	}
@@ -45,7 +57,7 @@ func (p *catalogPage) load(ctx app.Context) {
 			return
 		}
 		p.entries = reply.Widgets
-		if len(p.entries) > 0 {
+		if len(p.entries) > 0 && p.widget == "" {
 			p.widget = p.entries[0].WidgetID
 		}
 	})
@@ -93,7 +105,7 @@ func (p *catalogPage) renderEntries() app.UI {
 func (p *catalogPage) pick(ctx app.Context, widgetID string) {
 	p.widget, p.formErr = widgetID, ""
 	ctx.Defer(func(app.Context) {
-		if el := app.Window().GetElementByID("placement-name"); el.Truthy() {
+		if el := app.Window().GetElementByID(NewPlacementNameField); el.Truthy() {
 			el.Call("focus")
 		}
 	})
@@ -107,9 +119,9 @@ func (p *catalogPage) renderForm() app.UI {
 	return app.Section().Class("cs-panel").Aria("labelledby", "new-placement-h").Body(
 		app.H2().ID("new-placement-h").Class("cs-panel-title").Text("Create a placement"),
 		app.P().Class("cs-hint cs-lead").Text("A placement is one spot on your site that shows a card, such as a post or a sidebar. Its sales and funnel are counted on their own."),
-		ui.Form("Create a placement", p.create,
-			ui.SelectInput("placement-widget", "Product", p.widget, options, func(_ app.Context, v string) { p.widget = v }),
-			ui.TextInput(ui.Field{ID: "placement-name", Label: "Placement name", Value: p.name, Required: true, MaxLength: 100,
+		ui.PageForm("Create a placement", Base+"/catalog", []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.create,
+			ui.SelectInput(NewPlacementWidgetField, "Product", p.widget, options, func(_ app.Context, v string) { p.widget = v }),
+			ui.TextInput(ui.Field{ID: NewPlacementNameField, Label: "Placement name", Value: p.name, Required: true, MaxLength: 100,
 				Hint: "Where the card goes, such as “Spring gift guide post”."},
 				func(_ app.Context, v string) { p.name = v }),
 			ui.Status(p.formErr, ""),

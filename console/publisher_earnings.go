@@ -70,11 +70,12 @@ type earningsPage struct {
 
 func newEarningsPage(s *session, _ []string) app.UI { return &earningsPage{s: s} }
 
-func (p *earningsPage) OnMount(ctx app.Context) { p.load(ctx) }
-func (p *earningsPage) OnNav(ctx app.Context)   { p.load(ctx) }
+func (p *earningsPage) OnMount(ctx app.Context)     { p.load(ctx) }
+func (p *earningsPage) OnPreRender(ctx app.Context) { p.load(ctx) }
+func (p *earningsPage) OnNav(ctx app.Context)       { p.load(ctx) }
 
 func (p *earningsPage) load(ctx app.Context) {
-	if app.IsServer || !onPage(ctx, &p.loadedAt) {
+	if !p.s.canRead() || !onPage(ctx, &p.loadedAt) {
 		return
 	}
 	p.earnings, p.loaded, p.err = nil, false, ""

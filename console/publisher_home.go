@@ -22,11 +22,12 @@ type publisherHome struct {
 
 func newPublisherHome(s *session) app.UI { return &publisherHome{s: s} }
 
-func (p *publisherHome) OnMount(ctx app.Context) { p.load(ctx) }
-func (p *publisherHome) OnNav(ctx app.Context)   { p.load(ctx) }
+func (p *publisherHome) OnMount(ctx app.Context)     { p.load(ctx) }
+func (p *publisherHome) OnPreRender(ctx app.Context) { p.load(ctx) }
+func (p *publisherHome) OnNav(ctx app.Context)       { p.load(ctx) }
 
 func (p *publisherHome) load(ctx app.Context) {
-	if app.IsServer || !onPage(ctx, &p.loadedAt) {
+	if !p.s.canRead() || !onPage(ctx, &p.loadedAt) {
 		return
 	}
 	p.earnings, p.loaded, p.err = nil, false, ""

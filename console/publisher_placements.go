@@ -24,11 +24,12 @@ type placementsPage struct {
 
 func newPlacementsPage(s *session, _ []string) app.UI { return &placementsPage{s: s} }
 
-func (p *placementsPage) OnMount(ctx app.Context) { p.load(ctx) }
-func (p *placementsPage) OnNav(ctx app.Context)   { p.load(ctx) }
+func (p *placementsPage) OnMount(ctx app.Context)     { p.load(ctx) }
+func (p *placementsPage) OnPreRender(ctx app.Context) { p.load(ctx) }
+func (p *placementsPage) OnNav(ctx app.Context)       { p.load(ctx) }
 
 func (p *placementsPage) load(ctx app.Context) {
-	if app.IsServer || !onPage(ctx, &p.loadedAt) {
+	if !p.s.canRead() || !onPage(ctx, &p.loadedAt) {
 		return
 	}
 	p.list, p.loaded, p.err = nil, false, ""
@@ -95,14 +96,15 @@ type placementPage struct {
 
 func newPlacementPage(s *session, _ []string) app.UI { return &placementPage{s: s} }
 
-func (p *placementPage) OnMount(ctx app.Context) { p.load(ctx) }
-func (p *placementPage) OnNav(ctx app.Context)   { p.load(ctx) }
+func (p *placementPage) OnMount(ctx app.Context)     { p.load(ctx) }
+func (p *placementPage) OnPreRender(ctx app.Context) { p.load(ctx) }
+func (p *placementPage) OnNav(ctx app.Context)       { p.load(ctx) }
 
 // load reads the placement of the current path: a navigation from one
 // placement to another reuses this component, so the id comes from the
 // URL, not from when it was made.
 func (p *placementPage) load(ctx app.Context) {
-	if app.IsServer || !onPage(ctx, &p.loadedAt) {
+	if !p.s.canRead() || !onPage(ctx, &p.loadedAt) {
 		return
 	}
 	p.placement, p.snippets, p.loaded, p.err = nil, snippets{}, false, ""

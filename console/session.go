@@ -1,9 +1,13 @@
 package console
 
 import (
+	"errors"
 	"sync"
 
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/browser"
 )
 
 // me is GET /v1/auth/me: the signed-in user, its party and its CSRF token.
@@ -15,10 +19,12 @@ type me struct {
 }
 
 // session is the browser's view of who is signed in. The WASM has one;
-// the server's prerender never loads it, so it renders every page as if
-// signed out and the WASM fills in the rest.
+// each server prerender has its own, made from the page's PageState.
 type session struct {
 	api *client
+	// serverReads is set in a prerender whose API reads the server
+	// answers (PageState.Reads): its pages load their data as the WASM's.
+	serverReads bool
 
 	mu     sync.Mutex
 	loaded bool // me was asked for
@@ -41,8 +47,29 @@ func prerenderSession(p PageState) *session {
 	if p.Role != "" {
 		s.user = &me{User: buycard.User{Role: p.Role}, CSRFToken: p.CSRF}
 	}
+	if p.Reads != "" && ServerReads != nil {
+		s.api.send = func(r browser.Request) (int, []byte, error) {
+			if r.Method != "GET" {
+				return 0, nil, errPrerenderWrites
+			}
+			return ServerReads(p.Reads, r)
+		}
+		s.serverReads = true
+	}
 	return s
 }
+
+// ServerReads answers a server prerender's API reads in-process, as the
+// user whose page it is, named by the ticket the server put in the page's
+// PageState (Reads). The server sets it; nil in the browser.
+var ServerReads func(ticket string, r browser.Request) (status int, body []byte, err error)
+
+// errPrerenderWrites: a prerender only reads; forms post to the server.
+var errPrerenderWrites = errors.New("console: a prerender does not write")
+
+// canRead reports whether a page may load its data now: always in the
+// browser, and in a server prerender whose reads the server answers.
+func (s *session) canRead() bool { return !app.IsServer || s.serverReads }
 
 // takeFill returns what the page's form starts with, once: later pages
 // start empty.

@@ -29,7 +29,7 @@ func (p *verifyPage) OnNav(ctx app.Context)   { p.visit(ctx) }
 
 func (p *verifyPage) visit(ctx app.Context) {
 	token := fragmentToken(ctx)
-	if app.IsServer || !atPath(ctx, "/verify") || (p.visited && token == p.posted) {
+	if !p.s.canRead() || !atPath(ctx, "/verify") || (p.visited && token == p.posted) {
 		return
 	}
 	p.visited, p.posted, p.err = true, token, ""

@@ -1,14 +1,20 @@
 package api
 
 import (
+	"crypto/rand"
+	"errors"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/auth"
+	"github.com/buycard/buycard/browser"
 	"github.com/buycard/buycard/console"
 )
 
@@ -65,7 +71,9 @@ func (s *Server) getConsolePage(c *fiber.Ctx) error {
 		return err
 	}
 	if who != nil {
-		state = withSession(state, who)
+		var done func()
+		state, done = s.withSession(state, who)
+		defer done()
 	}
 	if next := c.Query("next"); next != "" {
 		state.Values = url.Values{"next": {next}}
@@ -94,11 +102,66 @@ func (s *Server) pageCaller(c *fiber.Ctx) (*caller, error) {
 	return who, err
 }
 
-// withSession is state for who's session: its role and CSRF token.
-func withSession(state console.PageState, who *caller) console.PageState {
+// withSession is state for who's session: its role, its CSRF token, and
+// a ticket through which the prerender reads the API as who (Reads), so
+// the page shows its data before the WASM. done ends the ticket: call it
+// once the page is rendered.
+func (s *Server) withSession(state console.PageState, who *caller) (_ console.PageState, done func()) {
 	state.Role, state.CSRF = who.User.Role, auth.CSRFToken(who.sessionToken)
-	return state
+	if who.sessionToken == "" {
+		return state, func() {}
+	}
+	ticket := rand.Text()
+	prerenderReaders.Store(ticket, prerenderReader{server: s, cookie: s.cookieName() + "=" + who.sessionToken})
+	state.Reads = ticket
+	return state, func() { prerenderReaders.Delete(ticket) }
 }
+
+// prerenderReader is whom a prerender's API reads go as: the server
+// rendering the page and the session cookie of its user.
+type prerenderReader struct {
+	server *Server
+	cookie string
+}
+
+// prerenderReaders holds the tickets of the console pages being
+// rendered (withSession), each for the length of its render. A ticket is
+// random and only this process reads it: the browser never gets one that
+// still works.
+var prerenderReaders sync.Map // ticket → prerenderReader
+
+func init() { console.ServerReads = readForPrerender }
+
+// readForPrerender answers a console prerender's API read (a GET of a
+// /v1 path) through the server's own routes, as the ticket's user: the
+// same handlers, checks and limits as the browser's read.
+func readForPrerender(ticket string, r browser.Request) (int, []byte, error) {
+	v, ok := prerenderReaders.Load(ticket)
+	if !ok || r.Method != fiber.MethodGet || !strings.HasPrefix(r.URL, "/v1/") {
+		return 0, nil, errNoPrerenderRead
+	}
+	reader := v.(prerenderReader)
+	req, err := http.NewRequest(fiber.MethodGet, reader.server.PublicURL+r.URL, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	for name, value := range r.Header {
+		req.Header.Set(name, value)
+	}
+	req.Header.Set(fiber.HeaderCookie, reader.cookie)
+	resp, err := reader.server.app.Test(req, prerenderReadTimeout)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
+}
+
+// prerenderReadTimeout bounds a prerender's read, in milliseconds.
+const prerenderReadTimeout = 10_000
+
+var errNoPrerenderRead = errors.New("api: no such prerender, or not a read of the API")
 
 // serveConsolePage serves a prerendered console page: private, never
 // cached, never framed.

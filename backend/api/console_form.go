@@ -36,6 +36,8 @@ func (s *Server) consoleFormRoutes() {
 	post("/verify", s.postVerifyForm)
 	post("/signout", s.postSignOutForm)
 	post("/products", s.consoleSignedIn("/products"), s.requireMerchant, s.postNewProductForm)
+	post("/widgets", s.consoleSignedIn("/widgets"), s.requireMerchant, s.postNewWidgetForm)
+	post("/catalog", s.consoleSignedIn("/catalog"), s.requirePublisher, s.postNewPlacementForm)
 }
 
 // consoleSignedIn sends a form posted without a session (it ended while
@@ -137,6 +139,31 @@ func (s *Server) postNewProductForm(c *fiber.Ctx) error {
 	return s.consoleSeeOther(c, console.Base+"/products/"+p.ID)
 }
 
+// postNewWidgetForm is the widgets page's new-widget form (console
+// field w-product): the widget is made as the page's WASM makes it, and
+// the browser goes on to its designer.
+func (s *Server) postNewWidgetForm(c *fiber.Ctx) error {
+	productID := c.FormValue(console.NewWidgetProductField)
+	w, err := s.createWidget(c, &buycard.WidgetEdit{ProductID: &productID})
+	if err != nil {
+		return s.consoleFormFailed(c, "/widgets", err, console.NewWidgetProductField)
+	}
+	return s.consoleSeeOther(c, console.Base+"/widgets/"+w.ID)
+}
+
+// postNewPlacementForm is the catalog's new-placement form (console
+// fields placement-widget and placement-name): the placement is made as
+// the page's WASM makes it, and the browser goes on to its page, with
+// the code to embed it.
+func (s *Server) postNewPlacementForm(c *fiber.Ctx) error {
+	req := placementRequest{WidgetID: c.FormValue(console.NewPlacementWidgetField), Name: c.FormValue(console.NewPlacementNameField)}
+	p, err := s.createPlacement(c, req)
+	if err != nil {
+		return s.consoleFormFailed(c, "/catalog", err, console.NewPlacementWidgetField, console.NewPlacementNameField)
+	}
+	return s.consoleSeeOther(c, console.Base+"/placements/"+p.ID)
+}
+
 // consoleFormFailed shows the console page at page again with err's
 // message and status, and the form's fields named keep as sent.
 // Unexpected errors go to the error handler, which logs them.
@@ -147,7 +174,9 @@ func (s *Server) consoleFormFailed(c *fiber.Ctx, page string, err error, keep ..
 	}
 	state := console.PageState{Error: message, Values: url.Values{}}
 	if who := callerOf(c); who != nil && who.User != nil {
-		state = withSession(state, who)
+		var done func()
+		state, done = s.withSession(state, who)
+		defer done()
 	}
 	for _, name := range keep {
 		if v := c.FormValue(name); v != "" {

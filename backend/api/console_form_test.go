@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/backend/auth"
+	browser_ "github.com/buycard/buycard/browser"
+	"github.com/buycard/buycard/console"
 	"github.com/buycard/buycard/embed"
 )
 
@@ -400,5 +403,130 @@ func TestConsoleSignOutForm(t *testing.T) {
 	}
 	if got := postConsole(t, ts, "/signout", nil); got.status != 303 || got.location != "/console/signin" {
 		t.Errorf("signed out already = %d to %q, want 303 to sign in", got.status, got.location)
+	}
+}
+
+// A signed-in page comes with its data: the prerender reads the API as
+// the page's user, so a slow phone shows the merchant's widgets and the
+// publisher's catalog before the WASM. A signed-out page reads nothing,
+// and only a page being rendered can read.
+func TestConsolePagesPrerenderTheirData(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	ann, _ := signup(t, ts, "ann@example.com", "merchant")
+	bo, _ := signup(t, ts, "bo@example.com", "publisher")
+	form := url.Values{"new-title": {"Speckled mug"}, "new-currency": {"EUR"}, "new-price": {"18"}, "new-stock": {"3"},
+		"new-kind": {"physical"}, "csrf_token": {ann.csrf}}
+	product := strings.TrimPrefix(postConsole(t, ts, "/products", form, "Cookie", ann.cookie).location, "/console/products/")
+	resp, body := ts.do(t, "POST", "/v1/widgets", "application/json", `{"product_id":"`+product+`"}`, ann.headers()...)
+	if resp.StatusCode != 201 {
+		t.Fatalf("new widget = %d %s", resp.StatusCode, body)
+	}
+	var widget struct{ ID string }
+	must(t, json.Unmarshal([]byte(body), &widget))
+
+	page := func(path string, b browser) string {
+		t.Helper()
+		resp, body := ts.do(t, "GET", path, "", "", "Cookie", b.cookie)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s = %d", path, resp.StatusCode)
+		}
+		return body
+	}
+	wantWords(t, "the widgets page", page("/console/widgets", ann), widget.ID, "Speckled mug", `value="`+product+`"`)
+	wantWords(t, "the product's page", page("/console/products/"+product, ann), `value="Speckled mug"`)
+	wantWords(t, "the publisher's catalog", page("/console/catalog", bo), "Leather field notebook")
+	if body := page("/console/widgets", browser{}); strings.Contains(body, widget.ID) || strings.Contains(body, "reads") {
+		t.Error("a signed-out page shows a widget, or a ticket")
+	}
+	if body := page("/console/catalog", ann); strings.Contains(body, "Leather field notebook") {
+		t.Error("a merchant's prerender read the publisher catalog")
+	}
+	// Every page of every role renders with its data, none fails on the
+	// server.
+	admin := adminBrowser(t, ts)
+	for _, tt := range []struct {
+		b     browser
+		paths []string
+	}{
+		{ann, []string{"", "/products", "/products/" + product, "/widgets", "/widgets/" + widget.ID, "/discounts", "/orders", "/statement",
+			"/settings", "/keys", "/webhooks"}},
+		{bo, []string{"", "/catalog", "/placements", "/placements/plc_feednotebook", "/earnings", "/statement", "/keys"}},
+		{admin, []string{"", "/admin/merchants", "/admin/publishers", "/admin/settings"}},
+	} {
+		for _, path := range tt.paths {
+			if body := page("/console"+path, tt.b); strings.Contains(body, "internal error") || strings.Contains(body, "could not load") {
+				t.Errorf("/console%s: %.300s", path, body)
+			}
+		}
+	}
+	for _, r := range []browser_.Request{{Method: "GET", URL: "/v1/widgets"}, {Method: "POST", URL: "/v1/widgets"}} {
+		if _, _, err := console.ServerReads("forged", r); err == nil {
+			t.Errorf("%s %s with a forged ticket: no error", r.Method, r.URL)
+		}
+	}
+}
+
+// The widgets page's New widget and the catalog's Create a placement work
+// before the WASM: each makes what the page's WASM makes and goes on to
+// its page; a refused form shows the page again with the message and
+// makes nothing; only the right role's own session can send it.
+func TestConsoleNewWidgetAndPlacementForms(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	ann, _ := signup(t, ts, "ann@example.com", "merchant")
+	bo, _ := signup(t, ts, "bo@example.com", "publisher")
+	product := strings.TrimPrefix(postConsole(t, ts, "/products", url.Values{"new-title": {"Speckled mug"}, "new-currency": {"EUR"},
+		"new-price": {"18"}, "new-stock": {"3"}, "new-kind": {"physical"}, "csrf_token": {ann.csrf}}, "Cookie", ann.cookie).location, "/console/products/")
+	count := func(table string) int { return countRows(t, ts, `SELECT count(*) FROM `+table) }
+	for _, tt := range []struct {
+		name, page, table string
+		form              url.Values
+		headers           []string
+		status            int
+		location, shows   string
+	}{
+		{"another merchant's product", "/widgets", "widgets", url.Values{"w-product": {"prd_notebook"}, "csrf_token": {ann.csrf}},
+			[]string{"Cookie", ann.cookie}, 404, "", `Product &#34;prd_notebook&#34; not found.`},
+		{"widget without the CSRF token", "/widgets", "widgets", url.Values{"w-product": {product}}, []string{"Cookie", ann.cookie}, 403, "", ""},
+		{"widget cross-site", "/widgets", "widgets", url.Values{"w-product": {product}, "csrf_token": {ann.csrf}},
+			append([]string{"Cookie", ann.cookie}, crossSite...), 403, "", ""},
+		{"widget by a publisher", "/widgets", "widgets", url.Values{"w-product": {product}, "csrf_token": {bo.csrf}}, []string{"Cookie", bo.cookie}, 403, "", ""},
+		{"widget signed out", "/widgets", "widgets", url.Values{"w-product": {product}}, nil, 303, "/console/signin?next=%2Fconsole%2Fwidgets", ""},
+		{"a widget not in the catalog", "/catalog", "placements", url.Values{"placement-widget": {"wgt_nope"}, "placement-name": {"Sidebar"}, "csrf_token": {bo.csrf}},
+			[]string{"Cookie", bo.cookie}, 400, "", "widget_id must be a widget of GET /v1/catalog."},
+		{"placement by a merchant", "/catalog", "placements", url.Values{"placement-widget": {"wgt_notebook"}, "placement-name": {"Sidebar"}, "csrf_token": {ann.csrf}},
+			[]string{"Cookie", ann.cookie}, 403, "", ""},
+		{"placement cross-site", "/catalog", "placements", url.Values{"placement-widget": {"wgt_notebook"}, "placement-name": {"Sidebar"}, "csrf_token": {bo.csrf}},
+			append([]string{"Cookie", bo.cookie}, crossSite...), 403, "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := count(tt.table)
+			got := postConsole(t, ts, tt.page, tt.form, tt.headers...)
+			if got.status != tt.status || got.location != tt.location || !strings.Contains(got.page, tt.shows) {
+				t.Fatalf("= %d to %q, want %d to %q showing %q: %.300s", got.status, got.location, tt.status, tt.location, tt.shows, got.page)
+			}
+			if count(tt.table) != before {
+				t.Errorf("a refused form added to %s", tt.table)
+			}
+		})
+	}
+	got := postConsole(t, ts, "/widgets", url.Values{"w-product": {product}, "csrf_token": {ann.csrf}}, "Cookie", ann.cookie)
+	widget, ok := strings.CutPrefix(got.location, "/console/widgets/wgt_")
+	if got.status != 303 || !ok {
+		t.Fatalf("new widget = %d to %q: %.300s", got.status, got.location, got.page)
+	}
+	if w, err := ts.db.FindWidget(t.Context(), "wgt_"+widget); err != nil || w.ProductID != product || w.MerchantID == "" {
+		t.Errorf("widget = %+v, %v", w, err)
+	}
+	got = postConsole(t, ts, "/catalog", url.Values{"placement-widget": {"wgt_notebook"}, "placement-name": {"  Spring gift guide  "}, "csrf_token": {bo.csrf}},
+		"Cookie", bo.cookie)
+	placement, ok := strings.CutPrefix(got.location, "/console/placements/")
+	if got.status != 303 || !ok {
+		t.Fatalf("new placement = %d to %q: %.300s", got.status, got.location, got.page)
+	}
+	found, err := ts.db.FindPlacements(t.Context(), []string{placement})
+	if p := found[placement]; err != nil || p == nil || p.Name != "Spring gift guide" || p.WidgetID != "wgt_notebook" {
+		t.Errorf("placement = %+v, %v", p, err)
 	}
 }

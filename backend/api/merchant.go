@@ -153,15 +153,25 @@ func (s *Server) postWidget(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	w := edit.NewWidget(callerOf(c).PartyID, s.Now())
-	// Another merchant's product reads as unknown.
-	if p, err := s.Catalog.FindProduct(c.UserContext(), w.ProductID); err != nil || p.MerchantID != w.MerchantID {
-		return buycard.Errorf(buycard.ENOTFOUND, "Product %q not found.", w.ProductID)
-	}
-	if err := s.Catalog.CreateWidget(c.UserContext(), w); err != nil {
+	w, err := s.createWidget(c, &edit)
+	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(w)
+}
+
+// createWidget makes the widget edit describes for the caller's merchant;
+// the console's new-widget form runs it too.
+func (s *Server) createWidget(c *fiber.Ctx, edit *buycard.WidgetEdit) (*buycard.Widget, error) {
+	w := edit.NewWidget(callerOf(c).PartyID, s.Now())
+	// Another merchant's product reads as unknown.
+	if p, err := s.Catalog.FindProduct(c.UserContext(), w.ProductID); err != nil || p.MerchantID != w.MerchantID {
+		return nil, buycard.Errorf(buycard.ENOTFOUND, "Product %q not found.", w.ProductID)
+	}
+	if err := s.Catalog.CreateWidget(c.UserContext(), w); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // getWidget serves GET /v1/widgets/{id}.

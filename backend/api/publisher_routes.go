@@ -96,19 +96,11 @@ func (s *Server) postPlacement(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	req.Name = strings.TrimSpace(req.Name)
-	ctx := c.UserContext()
-	catalog, err := s.Publishers.PublisherCatalog(ctx, publisherOf(c))
+	p, err := s.createPlacement(c, req)
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(catalog, func(e *buycard.CatalogEntry) bool { return e.WidgetID == req.WidgetID }) {
-		return buycard.Errorf(buycard.EINVALID, "widget_id must be a widget of GET /v1/catalog.")
-	}
-	p := &buycard.Placement{PublisherID: publisherOf(c), WidgetID: req.WidgetID, Name: req.Name, CreatedAt: s.Now()}
-	if err := s.Publishers.CreatePlacement(ctx, p); err != nil {
-		return err
-	}
+	ctx := c.UserContext()
 	listing, err := s.ownPlacement(c, p.ID)
 	if err != nil {
 		return err
@@ -118,6 +110,24 @@ func (s *Server) postPlacement(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(reply)
+}
+
+// createPlacement makes the placement req asks for, of a widget of the
+// caller's catalog; the console's catalog form runs it too.
+func (s *Server) createPlacement(c *fiber.Ctx, req placementRequest) (*buycard.Placement, error) {
+	ctx := c.UserContext()
+	catalog, err := s.Publishers.PublisherCatalog(ctx, publisherOf(c))
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(catalog, func(e *buycard.CatalogEntry) bool { return e.WidgetID == req.WidgetID }) {
+		return nil, buycard.Errorf(buycard.EINVALID, "widget_id must be a widget of GET /v1/catalog.")
+	}
+	p := &buycard.Placement{PublisherID: publisherOf(c), WidgetID: req.WidgetID, Name: strings.TrimSpace(req.Name), CreatedAt: s.Now()}
+	if err := s.Publishers.CreatePlacement(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // getPlacement serves GET /v1/placements/{id}: one of the caller's

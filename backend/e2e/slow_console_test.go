@@ -52,8 +52,9 @@ func noWasmRan(t *testing.T, tb *tab) {
 // TestConsoleBeforeWasm: on a phone whose console WASM never arrives, a
 // merchant signs up (a mistake first), confirms the emailed link, signs
 // in from another browser (a wrong password first), creates a product
-// and signs out, all through the prerendered forms. Each page says the
-// console is still loading, and its forms are enabled.
+// and a widget for it, and signs out, all through the prerendered forms.
+// Each page says the console is still loading, shows its data, and its
+// forms are enabled.
 func TestConsoleBeforeWasm(t *testing.T) {
 	t.Parallel()
 	tb := newSessionTab(t)
@@ -103,6 +104,18 @@ func TestConsoleBeforeWasm(t *testing.T) {
 	queryDB(t, `SELECT p.title, v.price FROM products p JOIN variants v ON v.product_id = p.id WHERE p.id = ?`, []any{id}, &title, &price)
 	if title != "Slow Mug" || price != 950 {
 		t.Errorf("product %s = %q at %d, want Slow Mug at 950", id, title, price)
+	}
+
+	// The widgets page comes with the merchant's products (the prerender
+	// reads them), and its New widget form works too.
+	other.do(navigate(h.host + "/console/widgets"))
+	waitNavigated(t, other.ctx, `document.querySelector('#w-product')?.value === '`+id+`' && document.querySelector('main').textContent.includes('No widgets yet.')`)
+	screenshot(t, other.ctx, "console-widgets-before-wasm.png")
+	submitted(t, other, `location.pathname.startsWith('/console/widgets/wgt_')`)
+	var widgets int
+	queryDB(t, `SELECT count(*) FROM widgets WHERE product_id = ?`, []any{id}, &widgets)
+	if widgets != 1 {
+		t.Errorf("%d widgets of the product, want 1", widgets)
 	}
 
 	submittedWith(t, other, ".cs-account form button[type=submit]", `location.pathname === '/console/signin' && !!document.querySelector('#email')`)
