@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -87,9 +88,49 @@ type settingsPage struct {
 	errs    map[string]string
 	busy    bool
 	err, ok string
+	// filled marks a form that starts from a fill (newSettingsPage), which
+	// the first load leaves as it is.
+	filled bool
 }
 
-func newSettingsPage(s *session, _ []string) app.UI { return &settingsPage{s: s} }
+// SettingsFields are the ids and form names of the settings form's fields,
+// which the server reads when the form is posted before the WASM
+// (SettingsForm).
+var SettingsFields = []string{"set-name", "set-email", "set-refunds", "set-country", "set-taxid", "set-twitter", "set-phone",
+	"set-taxmode", "set-inclusive", "set-taxship"}
+
+// settingsFormFrom reads a posted settings form (SettingsFields): a
+// checkbox is on when it was sent, a country "-" is none.
+func settingsFormFrom(v url.Values) settingsForm {
+	country := v.Get("set-country")
+	if country == noPlace {
+		country = ""
+	}
+	return settingsForm{BusinessName: v.Get("set-name"), SupportEmail: v.Get("set-email"), RefundPolicy: v.Get("set-refunds"),
+		OriginCountry: country, TaxID: v.Get("set-taxid"), TwitterHandle: v.Get("set-twitter"), TaxMode: v.Get("set-taxmode"),
+		AskPhone: v.Has("set-phone"), PricesIncludeTax: v.Has("set-inclusive"), TaxShipping: v.Has("set-taxship")}
+}
+
+// SettingsForm checks a posted settings form as the page checks it and
+// returns the PATCH /v1/merchant/settings edit, or the error of each field.
+func SettingsForm(v url.Values) (*buycard.MerchantSettingsEdit, map[string]string) {
+	return settingsFormFrom(v).request()
+}
+
+func newSettingsPage(s *session, _ []string) app.UI {
+	p := &settingsPage{s: s}
+	f := s.takeFill()
+	if len(f.values) > 0 || f.err != "" {
+		// A form the server refused, or typed before the WASM: the page
+		// starts from it, not from the stored settings.
+		p.form, p.err, p.filled = settingsFormFrom(f.values), f.err, true
+	}
+	if f.done {
+		// Saved by the server: the page shows what is stored, saying so.
+		p.ok, p.filled = "Settings saved.", true
+	}
+	return p
+}
 
 func (p *settingsPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
 func (p *settingsPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
@@ -99,14 +140,21 @@ func (p *settingsPage) load(ctx app.Context) {
 	if !p.s.canRead() || !atPath(ctx, "/settings") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.saved, p.loadErr, p.errs, p.busy, p.err, p.ok = nil, "", nil, false, "", ""
+	filled := p.filled
+	p.saved, p.loadErr, p.errs, p.busy, p.filled = nil, "", nil, false, false
+	if !filled {
+		p.err, p.ok = "", ""
+	}
 	var got buycard.MerchantSettings
 	ui.Run(ctx, func() error { return p.s.api.get("/v1/merchant/settings", &got) }, func(ctx app.Context, err error) {
 		if err != nil {
 			p.loadErr = message(err)
 			return
 		}
-		p.saved, p.form = &got, settingsFormOf(&got)
+		p.saved = &got
+		if !filled || p.ok != "" {
+			p.form = settingsFormOf(&got)
+		}
 	})
 }
 
@@ -132,7 +180,7 @@ func (p *settingsPage) renderForm() app.UI {
 		{Value: string(buycard.TaxRates), Label: "My tax rates (below)"},
 		{Value: string(buycard.TaxStripe), Label: "Stripe Tax (my rates in the sandbox)"},
 	}
-	return ui.Form("Settings", p.save,
+	return ui.PageForm("Settings", Base+"/settings", []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.save,
 		app.Section().Class("cs-panel").Aria("labelledby", "set-business-h").Body(
 			app.H2().ID("set-business-h").Class("cs-panel-title").Text("Business"),
 			ui.TextInput(ui.Field{ID: "set-name", Label: "Business name", Value: f.BusinessName, MaxLength: 120,

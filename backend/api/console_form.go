@@ -1,7 +1,9 @@
 package api
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -38,6 +40,7 @@ func (s *Server) consoleFormRoutes() {
 	post("/products", s.consoleSignedIn("/products"), s.requireMerchant, s.postNewProductForm)
 	post("/widgets", s.consoleSignedIn("/widgets"), s.requireMerchant, s.postNewWidgetForm)
 	post("/catalog", s.consoleSignedIn("/catalog"), s.requirePublisher, s.postNewPlacementForm)
+	post("/settings", s.consoleSignedIn("/settings"), s.requireMerchant, s.postSettingsForm)
 }
 
 // consoleSignedIn sends a form posted without a session (it ended while
@@ -162,6 +165,29 @@ func (s *Server) postNewPlacementForm(c *fiber.Ctx) error {
 		return s.consoleFormFailed(c, "/catalog", err, console.NewPlacementWidgetField, console.NewPlacementNameField)
 	}
 	return s.consoleSeeOther(c, console.Base+"/placements/"+p.ID)
+}
+
+// postSettingsForm is the settings page's form (console.SettingsFields):
+// the settings are saved as the page's WASM saves them, and the page
+// shows again saying so.
+func (s *Server) postSettingsForm(c *fiber.Ctx) error {
+	form := url.Values{}
+	for _, name := range console.SettingsFields {
+		if v := c.Request().PostArgs().Peek(name); v != nil {
+			form.Set(name, string(v))
+		}
+	}
+	edit, errs := console.SettingsForm(form)
+	if edit == nil {
+		msgs := slices.Sorted(maps.Values(errs))
+		return s.consoleFormFailed(c, "/settings", buycard.Errorf(buycard.EINVALID, "%s", strings.Join(msgs, " ")), console.SettingsFields...)
+	}
+	if _, err := s.editMerchantSettings(c, edit); err != nil {
+		return s.consoleFormFailed(c, "/settings", err, console.SettingsFields...)
+	}
+	state, done := s.withSession(console.PageState{Done: true}, callerOf(c))
+	defer done()
+	return s.renderConsole(c, "/settings", state, fiber.StatusOK)
 }
 
 // consoleFormFailed shows the console page at page again with err's

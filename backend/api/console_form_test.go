@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/backend/auth"
 	browser_ "github.com/buycard/buycard/browser"
@@ -528,5 +529,60 @@ func TestConsoleNewWidgetAndPlacementForms(t *testing.T) {
 	found, err := ts.db.FindPlacements(t.Context(), []string{placement})
 	if p := found[placement]; err != nil || p == nil || p.Name != "Spring gift guide" || p.WidgetID != "wgt_notebook" {
 		t.Errorf("placement = %+v, %v", p, err)
+	}
+}
+
+// The settings page's Save works before the WASM: the form saves what it
+// sends (a checkbox not sent is off) and shows the page saying so; a
+// refused form shows what was typed with the message and saves nothing.
+func TestConsoleSettingsForm(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	ann, _ := signup(t, ts, "ann@example.com", "merchant")
+	bo, _ := signup(t, ts, "bo@example.com", "publisher")
+	var merchant string
+	must(t, ts.sql(t).QueryRow(`SELECT party_id FROM users WHERE email = 'ann@example.com'`).Scan(&merchant))
+	form := func(email, csrf string) url.Values {
+		return url.Values{"set-name": {"Speckle & Co"}, "set-email": {email}, "set-refunds": {"30 days."}, "set-country": {"DE"},
+			"set-taxid": {"DE123"}, "set-twitter": {"@speckle"}, "set-taxmode": {"none"}, "set-taxship": {"on"}, "csrf_token": {csrf}}
+	}
+	saved := func() *buycard.MerchantSettings {
+		set, err := ts.db.MerchantSettings(t.Context(), merchant)
+		must(t, err)
+		return set
+	}
+	before := saved()
+	for _, tt := range []struct {
+		name    string
+		form    url.Values
+		headers []string
+		status  int
+		shows   []string
+	}{
+		{"a bad email", form("ann@", ann.csrf), []string{"Cookie", ann.cookie}, 400,
+			[]string{"Enter a valid email address, or leave it empty.", `value="Speckle &amp; Co"`, `value="ann@"`}},
+		{"without the CSRF token", form("help@speckle.example", ""), []string{"Cookie", ann.cookie}, 403, nil},
+		{"cross-site", form("help@speckle.example", ann.csrf), append([]string{"Cookie", ann.cookie}, crossSite...), 403, nil},
+		{"a publisher", form("help@speckle.example", bo.csrf), []string{"Cookie", bo.cookie}, 403, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := postConsole(t, ts, "/settings", tt.form, tt.headers...)
+			if got.status != tt.status {
+				t.Fatalf("= %d, want %d: %.300s", got.status, tt.status, got.page)
+			}
+			wantWords(t, tt.name, got.page, tt.shows...)
+			if *saved() != *before {
+				t.Error("a refused form saved settings")
+			}
+		})
+	}
+	got := postConsole(t, ts, "/settings", form("help@speckle.example", ann.csrf), "Cookie", ann.cookie)
+	if got.status != 200 || !strings.Contains(got.page, "Settings saved.") {
+		t.Fatalf("save = %d: %.300s", got.status, got.page)
+	}
+	set := saved()
+	if set.BusinessName != "Speckle & Co" || set.SupportEmail != "help@speckle.example" || set.OriginCountry != "DE" ||
+		set.TwitterHandle != "speckle" || !set.TaxShipping || set.AskPhone || set.PricesIncludeTax {
+		t.Errorf("settings = %+v", set)
 	}
 }

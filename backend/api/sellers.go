@@ -49,18 +49,28 @@ func (s *Server) patchMerchantSettings(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	set, err := s.Sellers.MerchantSettings(c.UserContext(), callerOf(c).PartyID)
+	next, err := s.editMerchantSettings(c, &edit)
 	if err != nil {
-		return err
-	}
-	next, err := edit.Apply(set)
-	if err != nil {
-		return err
-	}
-	if err := s.Sellers.SaveMerchantSettings(c.UserContext(), next); err != nil {
 		return err
 	}
 	return c.JSON(next)
+}
+
+// editMerchantSettings applies edit to the caller's settings and saves
+// them; the console's settings form runs it too.
+func (s *Server) editMerchantSettings(c *fiber.Ctx, edit *buycard.MerchantSettingsEdit) (*buycard.MerchantSettings, error) {
+	set, err := s.Sellers.MerchantSettings(c.UserContext(), callerOf(c).PartyID)
+	if err != nil {
+		return nil, err
+	}
+	next, err := edit.Apply(set)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Sellers.SaveMerchantSettings(c.UserContext(), next); err != nil {
+		return nil, err
+	}
+	return next, nil
 }
 
 // shippingZoneBody is the body of POST and PUT /v1/shipping-zones: the

@@ -52,9 +52,9 @@ func noWasmRan(t *testing.T, tb *tab) {
 // TestConsoleBeforeWasm: on a phone whose console WASM never arrives, a
 // merchant signs up (a mistake first), confirms the emailed link, signs
 // in from another browser (a wrong password first), creates a product
-// and a widget for it, and signs out, all through the prerendered forms.
-// Each page says the console is still loading, shows its data, and its
-// forms are enabled.
+// and a widget for it, saves its settings and signs out, all through the
+// prerendered forms. Each page says the console is still loading, shows
+// its data, and its forms are enabled.
 func TestConsoleBeforeWasm(t *testing.T) {
 	t.Parallel()
 	tb := newSessionTab(t)
@@ -117,6 +117,13 @@ func TestConsoleBeforeWasm(t *testing.T) {
 	if widgets != 1 {
 		t.Errorf("%d widgets of the product, want 1", widgets)
 	}
+
+	// Settings come filled in with what is stored, and Save keeps them.
+	other.do(navigate(h.host + "/console/settings"))
+	waitNavigated(t, other.ctx, `document.querySelector('#set-name')?.value === '' && !document.querySelector('main .cs-loading')`)
+	other.do(fill("#set-name", "Slow Phone Ltd"), fill("#set-twitter", "@slowphone"))
+	submitted(t, other, `document.querySelector('main').textContent.includes('Settings saved.') && document.querySelector('#set-name').value === 'Slow Phone Ltd'`)
+	screenshot(t, other.ctx, "console-settings-before-wasm.png")
 
 	submittedWith(t, other, ".cs-account form button[type=submit]", `location.pathname === '/console/signin' && !!document.querySelector('#email')`)
 	if status := eval[int](t, other.ctx, `fetch('/v1/auth/me').then(r => r.status)`); status != 401 {
