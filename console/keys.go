@@ -22,7 +22,18 @@ type keysPage struct {
 	loaded  string // the URL the keys were loaded for
 }
 
-func newKeysPage(s *session, _ []string) app.UI { return &keysPage{s: s} }
+// NewKeyNameField is the id and form name of the new-key form's name,
+// which the server reads when the form is posted before the WASM.
+const NewKeyNameField = "key-name"
+
+func newKeysPage(s *session, _ []string) app.UI {
+	f := s.takeFill()
+	p := &keysPage{s: s, err: f.err, name: f.value(NewKeyNameField, ""), secret: f.secret}
+	if f.secret != "" {
+		p.name, p.ok = "", "Key created."
+	}
+	return p
+}
 
 // OnMount and OnNav load the keys once per visit: a page shown after the
 // session loads gets no OnNav, one reused by go-app no OnMount.
@@ -53,8 +64,8 @@ func (p *keysPage) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("API keys"),
 		app.P().Text("Programs use a key to call the Buycard API for your account. Each key is shown once; keep it secret."),
-		ui.Form("New API key", p.create,
-			ui.TextInput(ui.Field{ID: "key-name", Label: "Key name", Value: p.name, Required: true, MaxLength: 100, Hint: "What the key is for, such as “inventory sync”."},
+		ui.PageForm("New API key", Base+"/keys", []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.create,
+			ui.TextInput(ui.Field{ID: NewKeyNameField, Label: "Key name", Value: p.name, Required: true, MaxLength: 100, Hint: "What the key is for, such as “inventory sync”."},
 				func(_ app.Context, v string) { p.name = v }),
 			ui.SubmitButton("Create key", p.busy),
 		),

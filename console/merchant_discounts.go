@@ -1,7 +1,9 @@
 package console
 
 import (
+	"cmp"
 	"maps"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,8 +41,29 @@ type discountForm struct {
 	code, kind, percent, amount, currency, minimum, total, perBuyer, ends, placement string
 }
 
+// NewDiscountFields are the ids and form names of the new-code form's
+// fields, which the server reads when the form is posted before the WASM
+// (NewDiscountForm).
+var NewDiscountFields = []string{"d-code", "d-kind", "d-percent", "d-amount", "d-currency", "d-minimum", "d-total", "d-per-buyer",
+	"d-ends", "d-placement"}
+
+// discountFormFrom reads a posted new-code form (NewDiscountFields).
+func discountFormFrom(v url.Values) discountForm {
+	return discountForm{code: v.Get("d-code"), kind: cmp.Or(v.Get("d-kind"), "percent"), percent: v.Get("d-percent"),
+		amount: v.Get("d-amount"), currency: cmp.Or(v.Get("d-currency"), "USD"), minimum: v.Get("d-minimum"), total: v.Get("d-total"),
+		perBuyer: v.Get("d-per-buyer"), ends: v.Get("d-ends"), placement: v.Get("d-placement")}
+}
+
+// NewDiscountForm checks a posted new-code form as the page checks it and
+// returns the POST /v1/discount-codes edit.
+func NewDiscountForm(v url.Values) (*buycard.DiscountCodeEdit, error) {
+	f := discountFormFrom(v)
+	return f.edit()
+}
+
 func newDiscountsPage(s *session, _ []string) app.UI {
-	return &discountsPage{s: s, form: discountForm{kind: "percent", currency: "USD"}}
+	f := s.takeFill()
+	return &discountsPage{s: s, form: discountFormFrom(f.values), err: f.err}
 }
 
 func (p *discountsPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
@@ -91,16 +114,25 @@ func (p *discountsPage) Render() app.UI {
 func (p *discountsPage) renderForm() app.UI {
 	f := &p.form
 	input := func(field *string) func(app.Context, string) { return func(_ app.Context, v string) { *field = v } }
-	value := ui.TextInput(ui.Field{ID: "d-percent", Label: "Percent off", Value: f.percent, Required: true, Hint: "25 takes 25% off the goods.",
-		Type: "text", MaxLength: 6}, input(&f.percent))
-	if f.kind == "amount" {
-		value = app.Div().Class("cs-row").Body(
-			ui.TextInput(ui.Field{ID: "d-amount", Label: "Amount off", Value: f.amount, Required: true, MaxLength: 12}, input(&f.amount)),
-			ui.SelectInput("d-currency", "Currency", f.currency, ui.Currencies, func(ctx app.Context, v string) { f.currency = v }),
-		)
+	// Before the WASM the kind cannot swap the fields, so the prerender
+	// shows both, neither required: the server reads the one the kind names.
+	percent := ui.TextInput(ui.Field{ID: "d-percent", Label: "Percent off", Value: f.percent, Required: !app.IsServer,
+		Hint: "25 takes 25% off the goods.", Type: "text", MaxLength: 6}, input(&f.percent))
+	amount := app.Div().Class("cs-row").Body(
+		ui.TextInput(ui.Field{ID: "d-amount", Label: "Amount off", Value: f.amount, Required: !app.IsServer, MaxLength: 12}, input(&f.amount)),
+		ui.SelectInput("d-currency", "Currency", f.currency, ui.Currencies, func(ctx app.Context, v string) { f.currency = v }),
+	)
+	var value app.UI
+	switch {
+	case app.IsServer:
+		value = app.Div().Body(percent, amount)
+	case f.kind == "amount":
+		value = amount
+	default:
+		value = percent
 	}
 	placements := placementOptions(p.placements, "None: the code is the shop's own")
-	return ui.Form("New discount code", p.create,
+	return ui.PageForm("New discount code", Base+"/discounts", []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.create,
 		ui.TextInput(ui.Field{ID: "d-code", Label: "Code", Value: f.code, Required: true, MaxLength: buycard.MaxDiscountCodeLength,
 			Hint: "3 to 32 letters, digits, dashes or underscores; shoppers may type it in any case.", Autocomplete: "off"}, input(&f.code)),
 		ui.RadioGroup("d-kind", "Takes off", f.kind, []ui.Option{{Value: "percent", Label: "A percentage"}, {Value: "amount", Label: "A fixed amount"}},

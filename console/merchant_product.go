@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,9 @@ type productPage struct {
 	archiveErr            string
 
 	delivery deliveryState
+	// fill is the form the server refused or saved (or typed before the
+	// WASM), which the first load shows over the stored product.
+	fill formFill
 	// shipsTo are the countries a physical product ships to in its
 	// currency, nil until the zones are loaded.
 	shipsTo []string
@@ -132,7 +136,50 @@ func (f productForm) request(p *buycard.Product) (*buycard.ProductEdit, map[stri
 	return edit, nil
 }
 
-func newProductPage(s *session, _ []string) app.UI { return &productPage{s: s} }
+// productFormFrom is the stored product p's form with a posted form's
+// fields over it (EditProductFields): before the WASM, variants can be
+// neither added nor removed, so the posted variant i is p's, and a field
+// the page did not show (a stock of unlimited stock) keeps p's value.
+func productFormFrom(v url.Values, p *buycard.Product) productForm {
+	f := productFormOf(p)
+	for name, field := range map[string]*string{"p-title": &f.Title, "p-description": &f.Description, "p-kind": &f.Kind,
+		"p-max": &f.MaxPerOrder, "p-option": &f.OptionName} {
+		if v.Has(name) {
+			*field = v.Get(name)
+		}
+	}
+	for i := range f.Variants {
+		for name, field := range map[string]*string{"v-name": &f.Variants[i].Name, "v-price": &f.Variants[i].Price, "v-stock": &f.Variants[i].Stock} {
+			if v.Has(fieldID(name, i)) {
+				*field = v.Get(fieldID(name, i))
+			}
+		}
+		f.Variants[i].Unlimited = v.Has(fieldID("v-unlimited", i))
+	}
+	return f
+}
+
+// EditProductFields are the form names of the product form's fields for a
+// product of n variants.
+func EditProductFields(n int) []string {
+	names := []string{"p-title", "p-description", "p-kind", "p-max", "p-option"}
+	for i := range n {
+		names = append(names, fieldID("v-name", i), fieldID("v-price", i), fieldID("v-stock", i), fieldID("v-unlimited", i))
+	}
+	return names
+}
+
+// EditProductForm checks a product form posted before the WASM, over the
+// stored product p, as the page checks it, and returns the PATCH
+// /v1/products/{id} edit or the error of each field.
+func EditProductForm(v url.Values, p *buycard.Product) (*buycard.ProductEdit, map[string]string) {
+	return productFormFrom(v, p).request(p)
+}
+
+func newProductPage(s *session, _ []string) app.UI {
+	f := s.takeFill()
+	return &productPage{s: s, fill: f}
+}
 
 func (p *productPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
 func (p *productPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
@@ -158,6 +205,15 @@ func (p *productPage) load(ctx app.Context) {
 			return
 		}
 		p.setProduct(&got)
+		if f := p.fill; len(f.values) > 0 || f.err != "" || f.done {
+			p.fill = formFill{}
+			if len(f.values) > 0 {
+				p.edit = productFormFrom(f.values, &got)
+			}
+			if p.err = f.err; f.done {
+				p.ok = "Product saved."
+			}
+		}
 		switch got.Kind {
 		case buycard.ProductDigital:
 			p.loadDelivery(ctx)
@@ -252,7 +308,7 @@ func (p *productPage) Render() app.UI {
 func (p *productPage) renderForm() app.UI {
 	f := &p.edit
 	cur := p.product.Currency
-	return ui.Form("Edit product", p.save,
+	return ui.PageForm("Edit product", Base+"/products/"+p.id, []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.save,
 		ui.TextInput(ui.Field{ID: "p-title", Label: "Title", Value: f.Title, Required: true, MaxLength: 200, Error: p.errs["p-title"]},
 			func(_ app.Context, v string) { f.Title = v }),
 		ui.TextInput(ui.Field{ID: "p-description", Label: "Description", Type: "textarea", Value: f.Description,

@@ -38,6 +38,10 @@ type PageState struct {
 	// Done marks a form the server accepted, whose page then says so
 	// (check your email, password set).
 	Done bool
+	// Secret is a secret the page shows once, a new API key's: only the
+	// answer to the form that made it carries it (the request log has
+	// paths only).
+	Secret string
 	// Reads is the ticket through which the server answers the
 	// prerender's API reads as the signed-in user (ServerReads), so a
 	// page shows its data before the WASM; "" when signed out.
@@ -50,7 +54,7 @@ func (p PageState) Encode() string {
 	for name, v := range p.Values {
 		q["v."+name] = v
 	}
-	for name, v := range map[string]string{"role": p.Role, "csrf": p.CSRF, "error": p.Error, "reads": p.Reads} {
+	for name, v := range map[string]string{"role": p.Role, "csrf": p.CSRF, "error": p.Error, "reads": p.Reads, "secret": p.Secret} {
 		if v != "" {
 			q.Set(name, v)
 		}
@@ -64,7 +68,8 @@ func (p PageState) Encode() string {
 // pageStateOf reads the PageState of a prerendered page's URL.
 func pageStateOf(u *url.URL) PageState {
 	q, _ := url.ParseQuery(u.Query().Get(PageParam))
-	p := PageState{Role: q.Get("role"), CSRF: q.Get("csrf"), Error: q.Get("error"), Done: q.Get("done") == "1", Reads: q.Get("reads"), Values: url.Values{}}
+	p := PageState{Role: q.Get("role"), CSRF: q.Get("csrf"), Error: q.Get("error"), Done: q.Get("done") == "1", Reads: q.Get("reads"),
+		Secret: q.Get("secret"), Values: url.Values{}}
 	for name, v := range q {
 		if len(name) > 2 && name[:2] == "v." {
 			p.Values[name[2:]] = v
@@ -79,6 +84,7 @@ type formFill struct {
 	err    string
 	values url.Values
 	done   bool
+	secret string // shown once (PageState.Secret)
 }
 
 // value is the named field's starting value, or def.

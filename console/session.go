@@ -43,7 +43,7 @@ var current = newSession()
 // prerenderSession is the session of one server prerender: the user the
 // server named in the page's PageState, and the form it refused.
 func prerenderSession(p PageState) *session {
-	s := &session{api: newClient(), loaded: true, fill: formFill{err: p.Error, values: p.Values, done: p.Done}}
+	s := &session{api: newClient(), loaded: true, fill: formFill{err: p.Error, values: p.Values, done: p.Done, secret: p.Secret}}
 	if p.Role != "" {
 		s.user = &me{User: buycard.User{Role: p.Role}, CSRFToken: p.CSRF}
 	}

@@ -41,6 +41,9 @@ func (s *Server) consoleFormRoutes() {
 	post("/widgets", s.consoleSignedIn("/widgets"), s.requireMerchant, s.postNewWidgetForm)
 	post("/catalog", s.consoleSignedIn("/catalog"), s.requirePublisher, s.postNewPlacementForm)
 	post("/settings", s.consoleSignedIn("/settings"), s.requireMerchant, s.postSettingsForm)
+	post("/discounts", s.consoleSignedIn("/discounts"), s.requireMerchant, s.postNewDiscountForm)
+	post("/products/:id", s.consoleSignedIn("/products"), s.requireMerchant, s.postEditProductForm)
+	post("/keys", s.consoleSignedIn("/keys"), s.requireParty, s.postNewKeyForm)
 }
 
 // consoleSignedIn sends a form posted without a session (it ended while
@@ -171,13 +174,7 @@ func (s *Server) postNewPlacementForm(c *fiber.Ctx) error {
 // the settings are saved as the page's WASM saves them, and the page
 // shows again saying so.
 func (s *Server) postSettingsForm(c *fiber.Ctx) error {
-	form := url.Values{}
-	for _, name := range console.SettingsFields {
-		if v := c.Request().PostArgs().Peek(name); v != nil {
-			form.Set(name, string(v))
-		}
-	}
-	edit, errs := console.SettingsForm(form)
+	edit, errs := console.SettingsForm(postedFields(c, console.SettingsFields))
 	if edit == nil {
 		msgs := slices.Sorted(maps.Values(errs))
 		return s.consoleFormFailed(c, "/settings", buycard.Errorf(buycard.EINVALID, "%s", strings.Join(msgs, " ")), console.SettingsFields...)
@@ -188,6 +185,68 @@ func (s *Server) postSettingsForm(c *fiber.Ctx) error {
 	state, done := s.withSession(console.PageState{Done: true}, callerOf(c))
 	defer done()
 	return s.renderConsole(c, "/settings", state, fiber.StatusOK)
+}
+
+// postNewDiscountForm is the discount codes page's new-code form
+// (console.NewDiscountFields): the code is made as the page's WASM makes
+// it, and the page shows again with it in the list.
+func (s *Server) postNewDiscountForm(c *fiber.Ctx) error {
+	edit, err := console.NewDiscountForm(postedFields(c, console.NewDiscountFields))
+	if err == nil {
+		_, err = s.createDiscountCode(c, edit)
+	}
+	if err != nil {
+		return s.consoleFormFailed(c, "/discounts", err, console.NewDiscountFields...)
+	}
+	return s.consoleSeeOther(c, console.Base+"/discounts")
+}
+
+// postEditProductForm is a product page's form (console.EditProductForm):
+// the product is saved as the page's WASM saves it, and the page shows
+// again saying so.
+func (s *Server) postEditProductForm(c *fiber.Ctx) error {
+	p, err := s.ownProduct(c)
+	if err != nil {
+		return err
+	}
+	page, fields := "/products/"+p.ID, console.EditProductFields(len(p.Variants))
+	edit, errs := console.EditProductForm(postedFields(c, fields), p)
+	if edit == nil {
+		msgs := slices.Sorted(maps.Values(errs))
+		return s.consoleFormFailed(c, page, buycard.Errorf(buycard.EINVALID, "%s", strings.Join(msgs, " ")), fields...)
+	}
+	if _, err := s.editProduct(c, p, edit); err != nil {
+		return s.consoleFormFailed(c, page, err, fields...)
+	}
+	state, done := s.withSession(console.PageState{Done: true}, callerOf(c))
+	defer done()
+	return s.renderConsole(c, page, state, fiber.StatusOK)
+}
+
+// postNewKeyForm is the API keys page's new-key form
+// (console.NewKeyNameField): the key is made as the page's WASM makes it,
+// and the page shows its secret, this once. The answer is the page itself,
+// not a redirect: nothing else holds the secret.
+func (s *Server) postNewKeyForm(c *fiber.Ctx) error {
+	reply, err := s.createKey(c, c.FormValue(console.NewKeyNameField))
+	if err != nil {
+		return s.consoleFormFailed(c, "/keys", err, console.NewKeyNameField)
+	}
+	state, done := s.withSession(console.PageState{Secret: reply.Secret}, callerOf(c))
+	defer done()
+	return s.renderConsole(c, "/keys", state, fiber.StatusOK)
+}
+
+// postedFields are the named fields of a posted form, those sent only: an
+// unchecked checkbox is not sent.
+func postedFields(c *fiber.Ctx, names []string) url.Values {
+	form := url.Values{}
+	for _, name := range names {
+		if v := c.Request().PostArgs().Peek(name); v != nil {
+			form.Set(name, string(v))
+		}
+	}
+	return form
 }
 
 // consoleFormFailed shows the console page at page again with err's
@@ -204,11 +263,7 @@ func (s *Server) consoleFormFailed(c *fiber.Ctx, page string, err error, keep ..
 		state, done = s.withSession(state, who)
 		defer done()
 	}
-	for _, name := range keep {
-		if v := c.FormValue(name); v != "" {
-			state.Values.Set(name, v)
-		}
-	}
+	maps.Copy(state.Values, postedFields(c, keep))
 	return s.renderConsole(c, page, state, status)
 }
 

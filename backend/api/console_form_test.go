@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -364,9 +365,7 @@ func TestConsoleNewProductForm(t *testing.T) {
 // it: without its CSRF token, or from another site, it ends nothing.
 func TestConsoleSignOutForm(t *testing.T) {
 	t.Parallel()
-	ts := newConsolePages(t)
-	ann, _ := signup(t, ts, "ann@example.com", "merchant")
-	bo, _ := signup(t, ts, "bo@example.com", "publisher")
+	ts, ann, bo := newConsoleParties(t)
 	page := func(cookie string) string {
 		_, body := ts.do(t, "GET", "/console/products", "", "", "Cookie", cookie)
 		return body
@@ -413,12 +412,8 @@ func TestConsoleSignOutForm(t *testing.T) {
 // and only a page being rendered can read.
 func TestConsolePagesPrerenderTheirData(t *testing.T) {
 	t.Parallel()
-	ts := newConsolePages(t)
-	ann, _ := signup(t, ts, "ann@example.com", "merchant")
-	bo, _ := signup(t, ts, "bo@example.com", "publisher")
-	form := url.Values{"new-title": {"Speckled mug"}, "new-currency": {"EUR"}, "new-price": {"18"}, "new-stock": {"3"},
-		"new-kind": {"physical"}, "csrf_token": {ann.csrf}}
-	product := strings.TrimPrefix(postConsole(t, ts, "/products", form, "Cookie", ann.cookie).location, "/console/products/")
+	ts, ann, bo := newConsoleParties(t)
+	product := newConsoleProduct(t, ts, ann)
 	resp, body := ts.do(t, "POST", "/v1/widgets", "application/json", `{"product_id":"`+product+`"}`, ann.headers()...)
 	if resp.StatusCode != 201 {
 		t.Fatalf("new widget = %d %s", resp.StatusCode, body)
@@ -474,11 +469,8 @@ func TestConsolePagesPrerenderTheirData(t *testing.T) {
 // makes nothing; only the right role's own session can send it.
 func TestConsoleNewWidgetAndPlacementForms(t *testing.T) {
 	t.Parallel()
-	ts := newConsolePages(t)
-	ann, _ := signup(t, ts, "ann@example.com", "merchant")
-	bo, _ := signup(t, ts, "bo@example.com", "publisher")
-	product := strings.TrimPrefix(postConsole(t, ts, "/products", url.Values{"new-title": {"Speckled mug"}, "new-currency": {"EUR"},
-		"new-price": {"18"}, "new-stock": {"3"}, "new-kind": {"physical"}, "csrf_token": {ann.csrf}}, "Cookie", ann.cookie).location, "/console/products/")
+	ts, ann, bo := newConsoleParties(t)
+	product := newConsoleProduct(t, ts, ann)
 	count := func(table string) int { return countRows(t, ts, `SELECT count(*) FROM `+table) }
 	for _, tt := range []struct {
 		name, page, table string
@@ -537,9 +529,7 @@ func TestConsoleNewWidgetAndPlacementForms(t *testing.T) {
 // refused form shows what was typed with the message and saves nothing.
 func TestConsoleSettingsForm(t *testing.T) {
 	t.Parallel()
-	ts := newConsolePages(t)
-	ann, _ := signup(t, ts, "ann@example.com", "merchant")
-	bo, _ := signup(t, ts, "bo@example.com", "publisher")
+	ts, ann, bo := newConsoleParties(t)
 	var merchant string
 	must(t, ts.sql(t).QueryRow(`SELECT party_id FROM users WHERE email = 'ann@example.com'`).Scan(&merchant))
 	form := func(email, csrf string) url.Values {
@@ -585,4 +575,159 @@ func TestConsoleSettingsForm(t *testing.T) {
 		set.TwitterHandle != "speckle" || !set.TaxShipping || set.AskPhone || set.PricesIncludeTax {
 		t.Errorf("settings = %+v", set)
 	}
+}
+
+// The discount codes page's New code works before the WASM: with both
+// kinds' fields on the page, the kind sent picks which counts.
+func TestConsoleNewDiscountForm(t *testing.T) {
+	t.Parallel()
+	ts, ann, bo := newConsoleParties(t)
+	form := func(code, kind, csrf string) url.Values {
+		return url.Values{"d-code": {code}, "d-kind": {kind}, "d-percent": {"15"}, "d-amount": {"5.00"}, "d-currency": {"EUR"},
+			"d-total": {"100"}, "d-per-buyer": {""}, "d-ends": {""}, "d-placement": {"none"}, "csrf_token": {csrf}}
+	}
+	codes := func() int { return countRows(t, ts, `SELECT count(*) FROM discount_codes`) }
+	for _, tt := range []struct {
+		name    string
+		form    url.Values
+		headers []string
+		status  int
+		shows   string
+	}{
+		{"a malformed code", form("no spaces", "percent", ann.csrf), []string{"Cookie", ann.cookie}, 400, "letters, digits, dashes or underscores"},
+		{"without the CSRF token", form("SPRING", "percent", ""), []string{"Cookie", ann.cookie}, 403, ""},
+		{"cross-site", form("SPRING", "percent", ann.csrf), append([]string{"Cookie", ann.cookie}, crossSite...), 403, ""},
+		{"a publisher", form("SPRING", "percent", bo.csrf), []string{"Cookie", bo.cookie}, 403, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := codes()
+			if got := postConsole(t, ts, "/discounts", tt.form, tt.headers...); got.status != tt.status || !strings.Contains(got.page, tt.shows) {
+				t.Fatalf("= %d, want %d showing %q: %.300s", got.status, tt.status, tt.shows, got.page)
+			}
+			if codes() != before {
+				t.Error("a refused form made a code")
+			}
+		})
+	}
+	for code, kind := range map[string]string{"SPRING15": "percent", "FIVEOFF": "amount"} {
+		if got := postConsole(t, ts, "/discounts", form(code, kind, ann.csrf), "Cookie", ann.cookie); got.status != 303 || got.location != "/console/discounts" {
+			t.Fatalf("%s = %d to %q: %.300s", code, got.status, got.location, got.page)
+		}
+	}
+	var percent, amounts string
+	must(t, ts.sql(t).QueryRow(`SELECT percent_bps FROM discount_codes WHERE code = 'SPRING15'`).Scan(&percent))
+	must(t, ts.sql(t).QueryRow(`SELECT amount_off FROM discount_codes WHERE code = 'FIVEOFF'`).Scan(&amounts))
+	if percent != "1500" || !strings.Contains(amounts, `"EUR":500`) {
+		t.Errorf("SPRING15 takes %s bps, FIVEOFF %s", percent, amounts)
+	}
+}
+
+// A product's page saves before the WASM: the posted fields go over the
+// stored product (its variants by position, a stock not shown kept), and
+// the page shows the saved product; a refused form shows what was sent.
+func TestConsoleEditProductForm(t *testing.T) {
+	t.Parallel()
+	ts, ann, bo := newConsoleParties(t)
+	id := newConsoleProduct(t, ts, ann)
+	form := func(title, price, csrf string) url.Values {
+		return url.Values{"p-title": {title}, "p-description": {"Glazed by hand."}, "p-kind": {"physical"}, "p-max": {"4"},
+			"v-name-0": {"Default"}, "v-price-0": {price}, "v-stock-0": {"7"}, "csrf_token": {csrf}}
+	}
+	stored := func() *buycard.Product {
+		p, err := ts.db.FindProduct(t.Context(), id)
+		must(t, err)
+		return p
+	}
+	before := stored()
+	for _, tt := range []struct {
+		name    string
+		form    url.Values
+		headers []string
+		status  int
+		shows   []string
+	}{
+		{"no title", form("", "19.50", ann.csrf), []string{"Cookie", ann.cookie}, 400, []string{"Enter a title.", `value="19.50"`}},
+		{"a bad price", form("Mug", "19,5x", ann.csrf), []string{"Cookie", ann.cookie}, 400, []string{`value="19,5x"`}},
+		{"without the CSRF token", form("Mug", "19.50", ""), []string{"Cookie", ann.cookie}, 403, nil},
+		{"cross-site", form("Mug", "19.50", ann.csrf), append([]string{"Cookie", ann.cookie}, crossSite...), 403, nil},
+		{"a publisher", form("Mug", "19.50", bo.csrf), []string{"Cookie", bo.cookie}, 403, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := postConsole(t, ts, "/products/"+id, tt.form, tt.headers...)
+			if got.status != tt.status {
+				t.Fatalf("= %d, want %d: %.300s", got.status, tt.status, got.page)
+			}
+			wantWords(t, tt.name, got.page, tt.shows...)
+			if after := stored(); after.Title != before.Title || after.Variants[0].Price != before.Variants[0].Price {
+				t.Error("a refused form saved the product")
+			}
+		})
+	}
+	got := postConsole(t, ts, "/products/"+id, form("Speckled mug, large", "19.50", ann.csrf), "Cookie", ann.cookie)
+	if got.status != 200 || !strings.Contains(got.page, "Product saved.") || !strings.Contains(got.page, `value="Speckled mug, large"`) {
+		t.Fatalf("save = %d: %.500s", got.status, got.page)
+	}
+	p := stored()
+	if p.Title != "Speckled mug, large" || p.Description != "Glazed by hand." || p.MaxPerOrder != 4 || len(p.Variants) != 1 ||
+		p.Variants[0].ID != before.Variants[0].ID || p.Variants[0].Price != 1950 || p.Variants[0].Stock != 7 {
+		t.Errorf("product = %+v", p)
+	}
+	if got := postConsole(t, ts, "/products/prd_notebook", form("Mine now", "1", ann.csrf), "Cookie", ann.cookie); got.status < 400 {
+		t.Errorf("another merchant's product = %d", got.status)
+	}
+}
+
+// New API key works before the WASM: the answer is the keys page showing
+// the new key's secret, this once, and the key works.
+func TestConsoleNewKeyForm(t *testing.T) {
+	t.Parallel()
+	ts := newConsolePages(t)
+	ann, _ := signup(t, ts, "ann@example.com", "merchant")
+	keys := func() int { return countRows(t, ts, `SELECT count(*) FROM api_keys`) }
+	for name, headers := range map[string][]string{
+		"without the CSRF token": {"Cookie", ann.cookie},
+		"cross-site":             append([]string{"Cookie", ann.cookie}, crossSite...),
+	} {
+		csrf := ann.csrf
+		if name == "without the CSRF token" {
+			csrf = ""
+		}
+		if got := postConsole(t, ts, "/keys", url.Values{"key-name": {"sync"}, "csrf_token": {csrf}}, headers...); got.status != 403 || keys() != 0 {
+			t.Errorf("%s = %d, %d keys", name, got.status, keys())
+		}
+	}
+	got := postConsole(t, ts, "/keys", url.Values{"key-name": {"inventory sync"}, "csrf_token": {ann.csrf}}, "Cookie", ann.cookie)
+	secret := regexp.MustCompile(`bc_test_[0-9A-Za-z_-]+`).FindString(got.page)
+	if got.status != 200 || secret == "" || !strings.Contains(got.page, "Key created.") || !strings.Contains(got.page, "inventory sync") {
+		t.Fatalf("new key = %d: %.500s", got.status, got.page)
+	}
+	if resp, body := ts.do(t, "GET", "/v1/products", "", "", "Authorization", "Bearer "+secret); resp.StatusCode != 200 {
+		t.Errorf("the shown key = %d %s", resp.StatusCode, body)
+	}
+	if _, page := ts.do(t, "GET", "/console/keys", "", "", "Cookie", ann.cookie); strings.Contains(page, secret) {
+		t.Error("the keys page shows the secret again")
+	}
+}
+
+// newConsoleProduct makes a physical product, Speckled mug at 18 EUR, as
+// b does on the console's products page, and returns its id.
+func newConsoleProduct(t *testing.T, ts *testServer, b browser) string {
+	t.Helper()
+	got := postConsole(t, ts, "/products", url.Values{"new-title": {"Speckled mug"}, "new-currency": {"EUR"}, "new-price": {"18"},
+		"new-stock": {"3"}, "new-kind": {"physical"}, "csrf_token": {b.csrf}}, "Cookie", b.cookie)
+	id, ok := strings.CutPrefix(got.location, "/console/products/")
+	if got.status != 303 || !ok {
+		t.Fatalf("new product = %d to %q", got.status, got.location)
+	}
+	return id
+}
+
+// newConsoleParties is the console test server with a merchant (ann) and
+// a publisher (bo) signed in.
+func newConsoleParties(t *testing.T) (ts *testServer, ann, bo browser) {
+	t.Helper()
+	ts = newConsolePages(t)
+	ann, _ = signup(t, ts, "ann@example.com", "merchant")
+	bo, _ = signup(t, ts, "bo@example.com", "publisher")
+	return ts, ann, bo
 }

@@ -67,14 +67,24 @@ func (s *Server) postDiscountCode(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	code, err := edit.NewDiscountCode(callerOf(c).PartyID, s.Now())
+	code, err := s.createDiscountCode(c, &edit)
 	if err != nil {
 		return err
 	}
-	if err := s.Discounts.CreateDiscountCode(c.UserContext(), code); err != nil {
-		return err
-	}
 	return c.Status(fiber.StatusCreated).JSON(code)
+}
+
+// createDiscountCode makes the code edit describes for the caller's
+// merchant; the console's new-code form runs it too.
+func (s *Server) createDiscountCode(c *fiber.Ctx, edit *buycard.DiscountCodeEdit) (*buycard.DiscountCode, error) {
+	code, err := edit.NewDiscountCode(callerOf(c).PartyID, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Discounts.CreateDiscountCode(c.UserContext(), code); err != nil {
+		return nil, err
+	}
+	return code, nil
 }
 
 // ownDiscountCode returns the caller's code of the :id parameter; another

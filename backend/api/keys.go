@@ -41,13 +41,23 @@ func (s *Server) postKey(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	who := callerOf(c)
-	secret, shown, digest := auth.NewAPIKey(s.LiveKeys)
-	k := &buycard.APIKey{Prefix: shown, Hash: digest, Name: req.Name, PartyKind: who.PartyKind, PartyID: who.PartyID, CreatedAt: s.Now()}
-	if err := s.Auth.CreateAPIKey(c.UserContext(), k); err != nil {
+	reply, err := s.createKey(c, req.Name)
+	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(newKeyReply{Key: k, Secret: secret})
+	return c.Status(fiber.StatusCreated).JSON(reply)
+}
+
+// createKey makes a key named name for the caller's party; the console's
+// new-key form runs it too.
+func (s *Server) createKey(c *fiber.Ctx, name string) (*newKeyReply, error) {
+	who := callerOf(c)
+	secret, shown, digest := auth.NewAPIKey(s.LiveKeys)
+	k := &buycard.APIKey{Prefix: shown, Hash: digest, Name: name, PartyKind: who.PartyKind, PartyID: who.PartyID, CreatedAt: s.Now()}
+	if err := s.Auth.CreateAPIKey(c.UserContext(), k); err != nil {
+		return nil, err
+	}
+	return &newKeyReply{Key: k, Secret: secret}, nil
 }
 
 // deleteKey serves DELETE /v1/keys/{id}: revokes one of the caller's

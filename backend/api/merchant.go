@@ -102,14 +102,24 @@ func (s *Server) patchProduct(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	next, err := edit.Apply(p)
+	next, err := s.editProduct(c, p, &edit)
 	if err != nil {
 		return err
 	}
-	if err := s.Catalog.UpdateProduct(c.UserContext(), next); err != nil {
-		return err
-	}
 	return c.JSON(next)
+}
+
+// editProduct applies edit to the stored product p and saves it; the
+// console's product form runs it too.
+func (s *Server) editProduct(c *fiber.Ctx, p *buycard.Product, edit *buycard.ProductEdit) (*buycard.Product, error) {
+	next, err := edit.Apply(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Catalog.UpdateProduct(c.UserContext(), next); err != nil {
+		return nil, err
+	}
+	return next, nil
 }
 
 // postArchiveProduct serves POST /v1/products/{id}/archive: its cards can

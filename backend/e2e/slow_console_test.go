@@ -51,10 +51,10 @@ func noWasmRan(t *testing.T, tb *tab) {
 
 // TestConsoleBeforeWasm: on a phone whose console WASM never arrives, a
 // merchant signs up (a mistake first), confirms the emailed link, signs
-// in from another browser (a wrong password first), creates a product
-// and a widget for it, saves its settings and signs out, all through the
-// prerendered forms. Each page says the console is still loading, shows
-// its data, and its forms are enabled.
+// in from another browser (a wrong password first), creates a product,
+// edits it, makes a widget for it and a discount code, saves its settings
+// and signs out, all through the prerendered forms. Each page says the
+// console is still loading, shows its data, and its forms are enabled.
 func TestConsoleBeforeWasm(t *testing.T) {
 	t.Parallel()
 	tb := newSessionTab(t)
@@ -105,6 +105,16 @@ func TestConsoleBeforeWasm(t *testing.T) {
 	if title != "Slow Mug" || price != 950 {
 		t.Errorf("product %s = %q at %d, want Slow Mug at 950", id, title, price)
 	}
+	// Its page comes filled in with the product, and Save works too.
+	if got := eval[string](t, other.ctx, `document.querySelector('#p-title').value + '|' + document.querySelector('#v-price-0').value`); got != "Slow Mug|9.50" {
+		t.Errorf("the product's page shows %q", got)
+	}
+	other.do(fill("#v-price-0", "10.50"))
+	submitted(t, other, `document.querySelector('main').textContent.includes('Product saved.')`)
+	queryDB(t, `SELECT v.price FROM variants v WHERE v.product_id = ?`, []any{id}, &price)
+	if price != 1050 {
+		t.Errorf("price after Save = %d, want 1050", price)
+	}
 
 	// The widgets page comes with the merchant's products (the prerender
 	// reads them), and its New widget form works too.
@@ -117,6 +127,12 @@ func TestConsoleBeforeWasm(t *testing.T) {
 	if widgets != 1 {
 		t.Errorf("%d widgets of the product, want 1", widgets)
 	}
+
+	// A discount code, from a page that shows both kinds' fields.
+	other.do(navigate(h.host + "/console/discounts"))
+	waitNavigated(t, other.ctx, `!!document.querySelector('#d-amount') && !!document.querySelector('#d-percent')`)
+	other.do(fill("#d-code", "SLOW10"), fill("#d-percent", "10"))
+	submitted(t, other, `location.pathname === '/console/discounts' && document.querySelector('main table')?.textContent.includes('SLOW10')`)
 
 	// Settings come filled in with what is stored, and Save keeps them.
 	other.do(navigate(h.host + "/console/settings"))
