@@ -205,15 +205,7 @@ func (p *productPage) load(ctx app.Context) {
 			return
 		}
 		p.setProduct(&got)
-		if f := p.fill; len(f.values) > 0 || f.err != "" || f.done {
-			p.fill = formFill{}
-			if len(f.values) > 0 {
-				p.edit = productFormFrom(f.values, &got)
-			}
-			if p.err = f.err; f.done {
-				p.ok = "Product saved."
-			}
-		}
+		p.fill = p.fill.spend(func(v url.Values) { p.edit = productFormFrom(v, &got) }, &p.err, &p.ok, "Product saved.")
 		switch got.Kind {
 		case buycard.ProductDigital:
 			p.loadDelivery(ctx)

@@ -34,6 +34,9 @@ type widgetDesigner struct {
 	errs    map[string]string
 	busy    bool
 	err, ok string
+	// fill is the form the server refused or saved (or typed before the
+	// WASM), which the first load shows over the stored widget.
+	fill formFill
 }
 
 // embedSnippets is GET /v1/embed/snippet.
@@ -126,7 +129,37 @@ var cardLocales = []ui.Option{
 	{Value: "it", Label: "Italiano"}, {Value: "nl", Label: "Nederlands"}, {Value: "pt", Label: "Português"}, {Value: "ja", Label: "日本語"},
 }
 
-func newWidgetDesigner(s *session, _ []string) app.UI { return &widgetDesigner{s: s} }
+// EditWidgetFields are the form names of the designer form's fields.
+var EditWidgetFields = []string{"w-cta", "w-color", "w-radius", "w-scheme", "w-layout", "w-locale", "w-open", "w-share", "w-zero",
+	"w-domains", "w-mode"}
+
+// widgetFormFrom is the stored widget w's form with a posted designer
+// form (EditWidgetFields) over it: a checkbox not sent is off.
+func widgetFormFrom(v url.Values, w *buycard.Widget) widgetForm {
+	f := widgetFormOf(w)
+	for name, field := range map[string]*string{"w-cta": &f.CTA, "w-color": &f.ThemeColor, "w-radius": &f.Radius, "w-scheme": &f.Scheme,
+		"w-layout": &f.Layout, "w-locale": &f.Locale, "w-share": &f.Share, "w-domains": &f.Domains, "w-mode": &f.CheckoutMode} {
+		if v.Has(name) {
+			*field = v.Get(name)
+		}
+	}
+	if f.Locale == followShopper {
+		f.Locale = ""
+	}
+	f.ThemeColor, f.Closed, f.ListedWithoutShare = strings.ToLower(f.ThemeColor), !v.Has("w-open"), v.Has("w-zero")
+	return f
+}
+
+// EditWidgetForm checks a designer form posted before the WASM, over the
+// stored widget w, as the page checks it, and returns the PATCH
+// /v1/widgets/{id} edit or the error of each field.
+func EditWidgetForm(v url.Values, w *buycard.Widget) (*buycard.WidgetEdit, map[string]string) {
+	return widgetFormFrom(v, w).request(w.ProductID)
+}
+
+func newWidgetDesigner(s *session, _ []string) app.UI {
+	return &widgetDesigner{s: s, fill: s.takeFill()}
+}
 
 func (p *widgetDesigner) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
 func (p *widgetDesigner) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
@@ -155,6 +188,7 @@ func (p *widgetDesigner) load(ctx app.Context) {
 			return
 		}
 		p.widget, p.product, p.edit = &w, &pr, widgetFormOf(&w)
+		p.fill = p.fill.spend(func(v url.Values) { p.edit = widgetFormFrom(v, &w) }, &p.err, &p.ok, "Widget saved.")
 		productTitle("Widget for " + pr.Title)
 	})
 	var snip embedSnippets
@@ -234,7 +268,7 @@ func (p *widgetDesigner) renderForm() app.UI {
 	if onColor == "#000000" {
 		onColorName = "black"
 	}
-	return ui.Form("Widget design", p.save,
+	return ui.PageForm("Widget design", Base+"/widgets/"+p.id, []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.save,
 		app.H2().Text("Design"),
 		ui.TextInput(ui.Field{Live: true, ID: "w-cta", Label: "Button text", Value: f.CTA, MaxLength: 40, Error: p.errs["w-cta"],
 			Required: true, Hint: "Such as Buy, Pre-order or Get it."},

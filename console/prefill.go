@@ -123,3 +123,20 @@ func CapturePrerender() {
 	current.fill = f
 	current.mu.Unlock()
 }
+
+// spend applies f to a page's form once its first load has the stored
+// object: a refused or typed form's values (fromValues), the server's
+// message (err), or that the server saved it (ok, set to saved). It
+// returns the empty fill, which later loads leave alone.
+func (f formFill) spend(fromValues func(url.Values), err, ok *string, saved string) formFill {
+	if len(f.values) > 0 {
+		fromValues(f.values)
+	}
+	if f.err != "" {
+		*err = f.err
+	}
+	if f.done {
+		*ok = saved
+	}
+	return formFill{}
+}

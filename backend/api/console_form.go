@@ -44,6 +44,7 @@ func (s *Server) consoleFormRoutes() {
 	post("/discounts", s.consoleSignedIn("/discounts"), s.requireMerchant, s.postNewDiscountForm)
 	post("/products/:id", s.consoleSignedIn("/products"), s.requireMerchant, s.postEditProductForm)
 	post("/keys", s.consoleSignedIn("/keys"), s.requireParty, s.postNewKeyForm)
+	post("/widgets/:id", s.consoleSignedIn("/widgets"), s.requireMerchant, s.postEditWidgetForm)
 }
 
 // consoleSignedIn sends a form posted without a session (it ended while
@@ -176,15 +177,12 @@ func (s *Server) postNewPlacementForm(c *fiber.Ctx) error {
 func (s *Server) postSettingsForm(c *fiber.Ctx) error {
 	edit, errs := console.SettingsForm(postedFields(c, console.SettingsFields))
 	if edit == nil {
-		msgs := slices.Sorted(maps.Values(errs))
-		return s.consoleFormFailed(c, "/settings", buycard.Errorf(buycard.EINVALID, "%s", strings.Join(msgs, " ")), console.SettingsFields...)
+		return s.consoleFormFailed(c, "/settings", fieldErrors(errs), console.SettingsFields...)
 	}
 	if _, err := s.editMerchantSettings(c, edit); err != nil {
 		return s.consoleFormFailed(c, "/settings", err, console.SettingsFields...)
 	}
-	state, done := s.withSession(console.PageState{Done: true}, callerOf(c))
-	defer done()
-	return s.renderConsole(c, "/settings", state, fiber.StatusOK)
+	return s.consoleSaved(c, "/settings")
 }
 
 // postNewDiscountForm is the discount codes page's new-code form
@@ -212,15 +210,31 @@ func (s *Server) postEditProductForm(c *fiber.Ctx) error {
 	page, fields := "/products/"+p.ID, console.EditProductFields(len(p.Variants))
 	edit, errs := console.EditProductForm(postedFields(c, fields), p)
 	if edit == nil {
-		msgs := slices.Sorted(maps.Values(errs))
-		return s.consoleFormFailed(c, page, buycard.Errorf(buycard.EINVALID, "%s", strings.Join(msgs, " ")), fields...)
+		return s.consoleFormFailed(c, page, fieldErrors(errs), fields...)
 	}
 	if _, err := s.editProduct(c, p, edit); err != nil {
 		return s.consoleFormFailed(c, page, err, fields...)
 	}
-	state, done := s.withSession(console.PageState{Done: true}, callerOf(c))
-	defer done()
-	return s.renderConsole(c, page, state, fiber.StatusOK)
+	return s.consoleSaved(c, page)
+}
+
+// postEditWidgetForm is the widget designer's form
+// (console.EditWidgetForm): the widget is saved as the designer's WASM
+// saves it, and the page shows again saying so.
+func (s *Server) postEditWidgetForm(c *fiber.Ctx) error {
+	w, err := s.ownWidget(c)
+	if err != nil {
+		return err
+	}
+	page := "/widgets/" + w.ID
+	edit, errs := console.EditWidgetForm(postedFields(c, console.EditWidgetFields), w)
+	if edit == nil {
+		return s.consoleFormFailed(c, page, fieldErrors(errs), console.EditWidgetFields...)
+	}
+	if _, err := s.editWidget(c, w, edit); err != nil {
+		return s.consoleFormFailed(c, page, err, console.EditWidgetFields...)
+	}
+	return s.consoleSaved(c, page)
 }
 
 // postNewKeyForm is the API keys page's new-key form
@@ -235,6 +249,20 @@ func (s *Server) postNewKeyForm(c *fiber.Ctx) error {
 	state, done := s.withSession(console.PageState{Secret: reply.Secret}, callerOf(c))
 	defer done()
 	return s.renderConsole(c, "/keys", state, fiber.StatusOK)
+}
+
+// fieldErrors is a form's errors by field as one EINVALID error, its
+// messages in a stable order.
+func fieldErrors(errs map[string]string) error {
+	return buycard.Errorf(buycard.EINVALID, "%s", strings.Join(slices.Sorted(maps.Values(errs)), " "))
+}
+
+// consoleSaved shows the console page at page again, saying its form was
+// saved, with the stored data.
+func (s *Server) consoleSaved(c *fiber.Ctx, page string) error {
+	state, done := s.withSession(console.PageState{Done: true}, callerOf(c))
+	defer done()
+	return s.renderConsole(c, page, state, fiber.StatusOK)
 }
 
 // postedFields are the named fields of a posted form, those sent only: an

@@ -731,3 +731,56 @@ func newConsoleParties(t *testing.T) (ts *testServer, ann, bo browser) {
 	bo, _ = signup(t, ts, "bo@example.com", "publisher")
 	return ts, ann, bo
 }
+
+// The widget designer saves before the WASM: the posted design goes over
+// the stored widget (a box not sent is unticked), and the page shows the
+// saved widget; a refused form shows what was sent and saves nothing.
+func TestConsoleEditWidgetForm(t *testing.T) {
+	t.Parallel()
+	ts, ann, bo := newConsoleParties(t)
+	resp, body := ts.do(t, "POST", "/v1/widgets", "application/json", `{"product_id":"`+newConsoleProduct(t, ts, ann)+`"}`, ann.headers()...)
+	if resp.StatusCode != 201 {
+		t.Fatalf("new widget = %d %s", resp.StatusCode, body)
+	}
+	var w buycard.Widget
+	must(t, json.Unmarshal([]byte(body), &w))
+	form := func(cta, csrf string) url.Values {
+		return url.Values{"w-cta": {cta}, "w-color": {"#0F766E"}, "w-radius": {"12"}, "w-scheme": {"dark"}, "w-layout": {"compact"},
+			"w-locale": {"shopper"}, "w-share": {"7.5"}, "w-domains": {"example.com"}, "w-mode": {"popup"}, "csrf_token": {csrf}}
+	}
+	stored := func() *buycard.Widget {
+		got, err := ts.db.FindWidget(t.Context(), w.ID)
+		must(t, err)
+		return got
+	}
+	for _, tt := range []struct {
+		name    string
+		form    url.Values
+		headers []string
+		status  int
+		shows   string
+	}{
+		{"no button text", form(" ", ann.csrf), []string{"Cookie", ann.cookie}, 400, "Enter the button&#39;s text."},
+		{"without the CSRF token", form("Get it", ""), []string{"Cookie", ann.cookie}, 403, ""},
+		{"a publisher", form("Get it", bo.csrf), []string{"Cookie", bo.cookie}, 403, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := postConsole(t, ts, "/widgets/"+w.ID, tt.form, tt.headers...); got.status != tt.status || !strings.Contains(got.page, tt.shows) {
+				t.Fatalf("= %d, want %d showing %q: %.300s", got.status, tt.status, tt.shows, got.page)
+			}
+			if stored().CTA != w.CTA {
+				t.Error("a refused form saved the widget")
+			}
+		})
+	}
+	got := postConsole(t, ts, "/widgets/"+w.ID, form("Get it", ann.csrf), "Cookie", ann.cookie)
+	if got.status != 200 || !strings.Contains(got.page, "Widget saved.") {
+		t.Fatalf("save = %d: %.300s", got.status, got.page)
+	}
+	s := stored()
+	if s.CTA != "Get it" || s.ThemeColor != "#0f766e" || s.CornerRadius != 12 || s.ColorScheme != "dark" || s.Layout != "compact" ||
+		s.PublisherShareBPS != 750 || s.CheckoutMode != "popup" || !s.ClosedToPublishers || s.ListedWithoutShare ||
+		len(s.AllowedDomains) != 1 || s.AllowedDomains[0] != "example.com" {
+		t.Errorf("widget = %+v", s)
+	}
+}

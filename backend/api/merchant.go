@@ -204,14 +204,24 @@ func (s *Server) patchWidget(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	next, err := edit.Apply(w)
+	next, err := s.editWidget(c, w, &edit)
 	if err != nil {
 		return err
 	}
-	if err := s.Catalog.UpdateWidget(c.UserContext(), next); err != nil {
-		return err
-	}
 	return c.JSON(next)
+}
+
+// editWidget applies edit to the stored widget w and saves it; the
+// console's designer form runs it too.
+func (s *Server) editWidget(c *fiber.Ctx, w *buycard.Widget, edit *buycard.WidgetEdit) (*buycard.Widget, error) {
+	next, err := edit.Apply(w)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Catalog.UpdateWidget(c.UserContext(), next); err != nil {
+		return nil, err
+	}
+	return next, nil
 }
 
 // nonNilList is list, or an empty list for nil, so JSON shows [].

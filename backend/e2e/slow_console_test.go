@@ -52,9 +52,10 @@ func noWasmRan(t *testing.T, tb *tab) {
 // TestConsoleBeforeWasm: on a phone whose console WASM never arrives, a
 // merchant signs up (a mistake first), confirms the emailed link, signs
 // in from another browser (a wrong password first), creates a product,
-// edits it, makes a widget for it and a discount code, saves its settings
-// and signs out, all through the prerendered forms. Each page says the
-// console is still loading, shows its data, and its forms are enabled.
+// edits it, makes and designs a widget for it, makes a discount code,
+// saves its settings and signs out, all through the prerendered forms.
+// Each page says the console is still loading, shows its data, and its
+// forms are enabled.
 func TestConsoleBeforeWasm(t *testing.T) {
 	t.Parallel()
 	tb := newSessionTab(t)
@@ -122,10 +123,14 @@ func TestConsoleBeforeWasm(t *testing.T) {
 	waitNavigated(t, other.ctx, `document.querySelector('#w-product')?.value === '`+id+`' && document.querySelector('main').textContent.includes('No widgets yet.')`)
 	screenshot(t, other.ctx, "console-widgets-before-wasm.png")
 	submitted(t, other, `location.pathname.startsWith('/console/widgets/wgt_')`)
-	var widgets int
-	queryDB(t, `SELECT count(*) FROM widgets WHERE product_id = ?`, []any{id}, &widgets)
-	if widgets != 1 {
-		t.Errorf("%d widgets of the product, want 1", widgets)
+	// The designer comes with the widget, and Save works too.
+	waitNavigated(t, other.ctx, `document.querySelector('#w-cta')?.value === 'Buy' && !!document.querySelector('.cs-card-preview')`)
+	other.do(fill("#w-cta", "Get the mug"))
+	submitted(t, other, `document.querySelector('main').textContent.includes('Widget saved.')`)
+	var cta string
+	queryDB(t, `SELECT cta FROM widgets WHERE product_id = ?`, []any{id}, &cta)
+	if cta != "Get the mug" {
+		t.Errorf("the widget's button reads %q, want Get the mug", cta)
 	}
 
 	// A discount code, from a page that shows both kinds' fields.
