@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -35,6 +36,10 @@ type webhooksPage struct {
 
 	chosen string // the endpoint whose deliveries show
 	tests  int    // test events sent: each reloads the deliveries
+
+	// fill is the form the server refused or saved (or typed before the
+	// WASM), which the first load, knowing the event types, shows.
+	fill formFill
 }
 
 // webhookDraft is the new-endpoint form as typed. off holds the event
@@ -56,14 +61,45 @@ type webhookReply struct {
 	Endpoint buycard.WebhookEndpoint `json:"endpoint"`
 }
 
-func newWebhooksPage(s *session, _ []string) app.UI { return &webhooksPage{s: s} }
+// NewWebhookFields are the form names of the new-endpoint form of a party
+// that may subscribe to types.
+func NewWebhookFields(types []buycard.EventType) []string {
+	names := []string{"wh-url", "wh-description"}
+	for _, t := range types {
+		names = append(names, eventTypeID(t))
+	}
+	return names
+}
+
+// webhookDraftFrom reads a posted new-endpoint form: an event type whose
+// box was not sent is unticked.
+func webhookDraftFrom(v url.Values, types []buycard.EventType) webhookDraft {
+	d := webhookDraft{URL: v.Get("wh-url"), Description: v.Get("wh-description"), off: map[buycard.EventType]bool{}}
+	for _, t := range types {
+		d.off[t] = !v.Has(eventTypeID(t))
+	}
+	return d
+}
+
+// NewWebhookForm checks a new-endpoint form posted before the WASM as the
+// page checks it, for a party that may subscribe to types, and returns
+// the POST /v1/webhooks edit or what is wrong.
+func NewWebhookForm(v url.Values, types []buycard.EventType) (*buycard.WebhookEndpointEdit, string) {
+	return webhookDraftFrom(v, types).request(types)
+}
+
+func newWebhooksPage(s *session, _ []string) app.UI {
+	f := s.takeFill()
+	return &webhooksPage{s: s, fill: f, secret: shownSecret{Value: f.secret}}
+}
 
 // OnMount and OnNav load the endpoints once per visit (see onPage).
-func (p *webhooksPage) OnMount(ctx app.Context) { p.anchor(ctx); p.visit(ctx) }
-func (p *webhooksPage) OnNav(ctx app.Context)   { p.anchor(ctx); p.visit(ctx) }
+func (p *webhooksPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.visit(ctx) }
+func (p *webhooksPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.visit(ctx) }
+func (p *webhooksPage) OnNav(ctx app.Context)       { p.anchor(ctx); p.visit(ctx) }
 
 func (p *webhooksPage) visit(ctx app.Context) {
-	if !app.IsServer && atPath(ctx, "/webhooks") && onPage(ctx, &p.loaded) {
+	if p.s.canRead() && atPath(ctx, "/webhooks") && onPage(ctx, &p.loaded) {
 		p.reload(ctx)
 	}
 }
@@ -80,6 +116,7 @@ func (p *webhooksPage) reload(ctx app.Context) {
 			return
 		}
 		p.listErr, p.endpoints, p.types = "", reply.Endpoints, reply.EventTypes
+		p.fill = p.fill.spend(func(v url.Values) { p.draft = webhookDraftFrom(v, p.types) }, &p.err, &p.ok, "Endpoint added.")
 	})
 }
 
@@ -102,7 +139,7 @@ func (p *webhooksPage) Render() app.UI {
 func (p *webhooksPage) renderForm() app.UI {
 	return app.Section().Class("cs-panel").Aria("labelledby", "wh-new-h").Body(
 		app.H2().ID("wh-new-h").Text("Add an endpoint"),
-		ui.Form("Add an endpoint", p.create,
+		ui.PageForm("Add an endpoint", Base+"/webhooks", []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.create,
 			ui.TextInput(ui.Field{ID: "wh-url", Label: "Endpoint URL", Type: "url", Value: p.draft.URL, Required: true, MaxLength: 2048,
 				Hint: "Where Buycard posts the events, such as https://example.com/buycard/webhooks."},
 				func(_ app.Context, v string) { p.draft.URL = v }),
@@ -131,7 +168,7 @@ func (p *webhooksPage) renderSecret() app.UI {
 	if p.secret.Value == "" {
 		return app.Text("")
 	}
-	note := "Copy the signing secret of " + p.secret.URL + " now. It will not be shown again."
+	note := "Copy the signing secret of " + orDefault(p.secret.URL, "the new endpoint") + " now. It will not be shown again."
 	if p.secret.OldUntil != "" {
 		note += " The old secret also signs deliveries until " + p.secret.OldUntil + ", while your receiver switches to the new one."
 	}

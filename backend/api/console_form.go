@@ -45,6 +45,9 @@ func (s *Server) consoleFormRoutes() {
 	post("/products/:id", s.consoleSignedIn("/products"), s.requireMerchant, s.postEditProductForm)
 	post("/keys", s.consoleSignedIn("/keys"), s.requireParty, s.postNewKeyForm)
 	post("/widgets/:id", s.consoleSignedIn("/widgets"), s.requireMerchant, s.postEditWidgetForm)
+	if s.Webhooks != nil {
+		post("/webhooks", s.consoleSignedIn("/webhooks"), s.requireParty, s.postNewWebhookForm)
+	}
 }
 
 // consoleSignedIn sends a form posted without a session (it ended while
@@ -237,6 +240,23 @@ func (s *Server) postEditWidgetForm(c *fiber.Ctx) error {
 	return s.consoleSaved(c, page)
 }
 
+// postNewWebhookForm is the webhooks page's new-endpoint form
+// (console.NewWebhookFields): the endpoint is made as the page's WASM
+// makes it, and the page shows its signing secret, this once.
+func (s *Server) postNewWebhookForm(c *fiber.Ctx) error {
+	types := buycard.PartyEventTypes(callerOf(c).PartyKind)
+	fields := console.NewWebhookFields(types)
+	edit, problem := console.NewWebhookForm(postedFields(c, fields), types)
+	if problem != "" {
+		return s.consoleFormFailed(c, "/webhooks", buycard.Errorf(buycard.EINVALID, "%s", problem), fields...)
+	}
+	e, err := s.createWebhook(c, edit)
+	if err != nil {
+		return s.consoleFormFailed(c, "/webhooks", err, fields...)
+	}
+	return s.consoleAnswer(c, "/webhooks", console.PageState{Secret: e.Secret, Done: true})
+}
+
 // postNewKeyForm is the API keys page's new-key form
 // (console.NewKeyNameField): the key is made as the page's WASM makes it,
 // and the page shows its secret, this once. The answer is the page itself,
@@ -246,9 +266,7 @@ func (s *Server) postNewKeyForm(c *fiber.Ctx) error {
 	if err != nil {
 		return s.consoleFormFailed(c, "/keys", err, console.NewKeyNameField)
 	}
-	state, done := s.withSession(console.PageState{Secret: reply.Secret}, callerOf(c))
-	defer done()
-	return s.renderConsole(c, "/keys", state, fiber.StatusOK)
+	return s.consoleAnswer(c, "/keys", console.PageState{Secret: reply.Secret})
 }
 
 // fieldErrors is a form's errors by field as one EINVALID error, its
@@ -260,7 +278,13 @@ func fieldErrors(errs map[string]string) error {
 // consoleSaved shows the console page at page again, saying its form was
 // saved, with the stored data.
 func (s *Server) consoleSaved(c *fiber.Ctx, page string) error {
-	state, done := s.withSession(console.PageState{Done: true}, callerOf(c))
+	return s.consoleAnswer(c, page, console.PageState{Done: true})
+}
+
+// consoleAnswer answers a form with the console page at page showing
+// state, for the caller's session.
+func (s *Server) consoleAnswer(c *fiber.Ctx, page string, state console.PageState) error {
+	state, done := s.withSession(state, callerOf(c))
 	defer done()
 	return s.renderConsole(c, page, state, fiber.StatusOK)
 }

@@ -784,3 +784,53 @@ func TestConsoleEditWidgetForm(t *testing.T) {
 		t.Errorf("widget = %+v", s)
 	}
 }
+
+// Add an endpoint works before the WASM: the answer is the webhooks page
+// showing the endpoint's signing secret, this once; its events are the
+// boxes sent.
+func TestConsoleNewWebhookForm(t *testing.T) {
+	t.Parallel()
+	ts, ann, _ := newConsoleParties(t)
+	endpoints := func() int { return countRows(t, ts, `SELECT count(*) FROM webhook_endpoints`) }
+	form := func(endpoint, csrf string, types ...string) url.Values {
+		v := url.Values{"wh-url": {endpoint}, "wh-description": {"Order sync"}, "csrf_token": {csrf}}
+		for _, t := range types {
+			v.Set(t, "on")
+		}
+		return v
+	}
+	for _, tt := range []struct {
+		name    string
+		form    url.Values
+		headers []string
+		status  int
+		shows   string
+	}{
+		{"no events", form("https://example.com/hook", ann.csrf), []string{"Cookie", ann.cookie}, 400, "Choose at least one event to send."},
+		{"not a URL", form("example", ann.csrf, "wh-type-order-paid"), []string{"Cookie", ann.cookie}, 400, `value="example"`},
+		{"without the CSRF token", form("https://example.com/hook", "", "wh-type-order-paid"), []string{"Cookie", ann.cookie}, 403, ""},
+		{"cross-site", form("https://example.com/hook", ann.csrf, "wh-type-order-paid"), append([]string{"Cookie", ann.cookie}, crossSite...), 403, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := postConsole(t, ts, "/webhooks", tt.form, tt.headers...); got.status != tt.status || !strings.Contains(got.page, tt.shows) {
+				t.Fatalf("= %d, want %d showing %q: %.300s", got.status, tt.status, tt.shows, got.page)
+			}
+			if endpoints() != 0 {
+				t.Error("a refused form made an endpoint")
+			}
+		})
+	}
+	got := postConsole(t, ts, "/webhooks", form("https://example.com/hook", ann.csrf, "wh-type-order-paid", "wh-type-order-refunded"), "Cookie", ann.cookie)
+	secret := regexp.MustCompile(`whsec_[0-9A-Za-z+/=]+`).FindString(got.page)
+	if got.status != 200 || secret == "" || !strings.Contains(got.page, "Endpoint added.") {
+		t.Fatalf("new endpoint = %d: %.500s", got.status, got.page)
+	}
+	var types string
+	must(t, ts.sql(t).QueryRow(`SELECT event_types FROM webhook_endpoints`).Scan(&types))
+	if !strings.Contains(types, "order.paid") || !strings.Contains(types, "order.refunded") || strings.Contains(types, "order.fulfilled") {
+		t.Errorf("event types = %s", types)
+	}
+	if _, page := ts.do(t, "GET", "/console/webhooks", "", "", "Cookie", ann.cookie); strings.Contains(page, secret) || !strings.Contains(page, "https://example.com/hook") {
+		t.Error("the webhooks page shows the secret again, or not the endpoint")
+	}
+}

@@ -82,15 +82,25 @@ func (s *Server) postWebhook(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	who := callerOf(c)
-	e := &buycard.WebhookEndpoint{PartyKind: who.PartyKind, PartyID: who.PartyID, Secret: webhooks.NewSecret()}
-	if err := edit.Apply(e, s.Production, s.Now()); err != nil {
-		return err
-	}
-	if err := s.Webhooks.CreateWebhookEndpoint(c.UserContext(), e); err != nil {
+	e, err := s.createWebhook(c, &edit)
+	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(endpointReply{e})
+}
+
+// createWebhook makes the endpoint edit describes for the caller's party,
+// with a new signing secret; the console's new-endpoint form runs it too.
+func (s *Server) createWebhook(c *fiber.Ctx, edit *buycard.WebhookEndpointEdit) (*buycard.WebhookEndpoint, error) {
+	who := callerOf(c)
+	e := &buycard.WebhookEndpoint{PartyKind: who.PartyKind, PartyID: who.PartyID, Secret: webhooks.NewSecret()}
+	if err := edit.Apply(e, s.Production, s.Now()); err != nil {
+		return nil, err
+	}
+	if err := s.Webhooks.CreateWebhookEndpoint(c.UserContext(), e); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // getWebhook serves GET /v1/webhooks/{id}.
