@@ -542,30 +542,13 @@ func TestConsoleSettingsForm(t *testing.T) {
 		return set
 	}
 	before := saved()
-	for _, tt := range []struct {
-		name    string
-		form    url.Values
-		headers []string
-		status  int
-		shows   []string
-	}{
+	wantRefused(t, ts, "/settings", func() bool { return *saved() == *before }, []formRefusal{
 		{"a bad email", form("ann@", ann.csrf), []string{"Cookie", ann.cookie}, 400,
 			[]string{"Enter a valid email address, or leave it empty.", `value="Speckle &amp; Co"`, `value="ann@"`}},
 		{"without the CSRF token", form("help@speckle.example", ""), []string{"Cookie", ann.cookie}, 403, nil},
 		{"cross-site", form("help@speckle.example", ann.csrf), append([]string{"Cookie", ann.cookie}, crossSite...), 403, nil},
 		{"a publisher", form("help@speckle.example", bo.csrf), []string{"Cookie", bo.cookie}, 403, nil},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			got := postConsole(t, ts, "/settings", tt.form, tt.headers...)
-			if got.status != tt.status {
-				t.Fatalf("= %d, want %d: %.300s", got.status, tt.status, got.page)
-			}
-			wantWords(t, tt.name, got.page, tt.shows...)
-			if *saved() != *before {
-				t.Error("a refused form saved settings")
-			}
-		})
-	}
+	})
 	got := postConsole(t, ts, "/settings", form("help@speckle.example", ann.csrf), "Cookie", ann.cookie)
 	if got.status != 200 || !strings.Contains(got.page, "Settings saved.") {
 		t.Fatalf("save = %d: %.300s", got.status, got.page)
@@ -587,28 +570,12 @@ func TestConsoleNewDiscountForm(t *testing.T) {
 			"d-total": {"100"}, "d-per-buyer": {""}, "d-ends": {""}, "d-placement": {"none"}, "csrf_token": {csrf}}
 	}
 	codes := func() int { return countRows(t, ts, `SELECT count(*) FROM discount_codes`) }
-	for _, tt := range []struct {
-		name    string
-		form    url.Values
-		headers []string
-		status  int
-		shows   string
-	}{
-		{"a malformed code", form("no spaces", "percent", ann.csrf), []string{"Cookie", ann.cookie}, 400, "letters, digits, dashes or underscores"},
-		{"without the CSRF token", form("SPRING", "percent", ""), []string{"Cookie", ann.cookie}, 403, ""},
-		{"cross-site", form("SPRING", "percent", ann.csrf), append([]string{"Cookie", ann.cookie}, crossSite...), 403, ""},
-		{"a publisher", form("SPRING", "percent", bo.csrf), []string{"Cookie", bo.cookie}, 403, ""},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			before := codes()
-			if got := postConsole(t, ts, "/discounts", tt.form, tt.headers...); got.status != tt.status || !strings.Contains(got.page, tt.shows) {
-				t.Fatalf("= %d, want %d showing %q: %.300s", got.status, tt.status, tt.shows, got.page)
-			}
-			if codes() != before {
-				t.Error("a refused form made a code")
-			}
-		})
-	}
+	wantRefused(t, ts, "/discounts", func() bool { return codes() == 0 }, []formRefusal{
+		{"a malformed code", form("no spaces", "percent", ann.csrf), []string{"Cookie", ann.cookie}, 400, []string{"letters, digits, dashes or underscores"}},
+		{"without the CSRF token", form("SPRING", "percent", ""), []string{"Cookie", ann.cookie}, 403, nil},
+		{"cross-site", form("SPRING", "percent", ann.csrf), append([]string{"Cookie", ann.cookie}, crossSite...), 403, nil},
+		{"a publisher", form("SPRING", "percent", bo.csrf), []string{"Cookie", bo.cookie}, 403, nil},
+	})
 	for code, kind := range map[string]string{"SPRING15": "percent", "FIVEOFF": "amount"} {
 		if got := postConsole(t, ts, "/discounts", form(code, kind, ann.csrf), "Cookie", ann.cookie); got.status != 303 || got.location != "/console/discounts" {
 			t.Fatalf("%s = %d to %q: %.300s", code, got.status, got.location, got.page)
@@ -639,30 +606,16 @@ func TestConsoleEditProductForm(t *testing.T) {
 		return p
 	}
 	before := stored()
-	for _, tt := range []struct {
-		name    string
-		form    url.Values
-		headers []string
-		status  int
-		shows   []string
-	}{
+	wantRefused(t, ts, "/products/"+id, func() bool {
+		after := stored()
+		return after.Title == before.Title && after.Variants[0].Price == before.Variants[0].Price
+	}, []formRefusal{
 		{"no title", form("", "19.50", ann.csrf), []string{"Cookie", ann.cookie}, 400, []string{"Enter a title.", `value="19.50"`}},
 		{"a bad price", form("Mug", "19,5x", ann.csrf), []string{"Cookie", ann.cookie}, 400, []string{`value="19,5x"`}},
 		{"without the CSRF token", form("Mug", "19.50", ""), []string{"Cookie", ann.cookie}, 403, nil},
 		{"cross-site", form("Mug", "19.50", ann.csrf), append([]string{"Cookie", ann.cookie}, crossSite...), 403, nil},
 		{"a publisher", form("Mug", "19.50", bo.csrf), []string{"Cookie", bo.cookie}, 403, nil},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			got := postConsole(t, ts, "/products/"+id, tt.form, tt.headers...)
-			if got.status != tt.status {
-				t.Fatalf("= %d, want %d: %.300s", got.status, tt.status, got.page)
-			}
-			wantWords(t, tt.name, got.page, tt.shows...)
-			if after := stored(); after.Title != before.Title || after.Variants[0].Price != before.Variants[0].Price {
-				t.Error("a refused form saved the product")
-			}
-		})
-	}
+	})
 	got := postConsole(t, ts, "/products/"+id, form("Speckled mug, large", "19.50", ann.csrf), "Cookie", ann.cookie)
 	if got.status != 200 || !strings.Contains(got.page, "Product saved.") || !strings.Contains(got.page, `value="Speckled mug, large"`) {
 		t.Fatalf("save = %d: %.500s", got.status, got.page)
@@ -753,26 +706,11 @@ func TestConsoleEditWidgetForm(t *testing.T) {
 		must(t, err)
 		return got
 	}
-	for _, tt := range []struct {
-		name    string
-		form    url.Values
-		headers []string
-		status  int
-		shows   string
-	}{
-		{"no button text", form(" ", ann.csrf), []string{"Cookie", ann.cookie}, 400, "Enter the button&#39;s text."},
-		{"without the CSRF token", form("Get it", ""), []string{"Cookie", ann.cookie}, 403, ""},
-		{"a publisher", form("Get it", bo.csrf), []string{"Cookie", bo.cookie}, 403, ""},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := postConsole(t, ts, "/widgets/"+w.ID, tt.form, tt.headers...); got.status != tt.status || !strings.Contains(got.page, tt.shows) {
-				t.Fatalf("= %d, want %d showing %q: %.300s", got.status, tt.status, tt.shows, got.page)
-			}
-			if stored().CTA != w.CTA {
-				t.Error("a refused form saved the widget")
-			}
-		})
-	}
+	wantRefused(t, ts, "/widgets/"+w.ID, func() bool { return stored().CTA == w.CTA }, []formRefusal{
+		{"no button text", form(" ", ann.csrf), []string{"Cookie", ann.cookie}, 400, []string{"Enter the button&#39;s text."}},
+		{"without the CSRF token", form("Get it", ""), []string{"Cookie", ann.cookie}, 403, nil},
+		{"a publisher", form("Get it", bo.csrf), []string{"Cookie", bo.cookie}, 403, nil},
+	})
 	got := postConsole(t, ts, "/widgets/"+w.ID, form("Get it", ann.csrf), "Cookie", ann.cookie)
 	if got.status != 200 || !strings.Contains(got.page, "Widget saved.") {
 		t.Fatalf("save = %d: %.300s", got.status, got.page)
@@ -799,27 +737,12 @@ func TestConsoleNewWebhookForm(t *testing.T) {
 		}
 		return v
 	}
-	for _, tt := range []struct {
-		name    string
-		form    url.Values
-		headers []string
-		status  int
-		shows   string
-	}{
-		{"no events", form("https://example.com/hook", ann.csrf), []string{"Cookie", ann.cookie}, 400, "Choose at least one event to send."},
-		{"not a URL", form("example", ann.csrf, "wh-type-order-paid"), []string{"Cookie", ann.cookie}, 400, `value="example"`},
-		{"without the CSRF token", form("https://example.com/hook", "", "wh-type-order-paid"), []string{"Cookie", ann.cookie}, 403, ""},
-		{"cross-site", form("https://example.com/hook", ann.csrf, "wh-type-order-paid"), append([]string{"Cookie", ann.cookie}, crossSite...), 403, ""},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := postConsole(t, ts, "/webhooks", tt.form, tt.headers...); got.status != tt.status || !strings.Contains(got.page, tt.shows) {
-				t.Fatalf("= %d, want %d showing %q: %.300s", got.status, tt.status, tt.shows, got.page)
-			}
-			if endpoints() != 0 {
-				t.Error("a refused form made an endpoint")
-			}
-		})
-	}
+	wantRefused(t, ts, "/webhooks", func() bool { return endpoints() == 0 }, []formRefusal{
+		{"no events", form("https://example.com/hook", ann.csrf), []string{"Cookie", ann.cookie}, 400, []string{"Choose at least one event to send."}},
+		{"not a URL", form("example", ann.csrf, "wh-type-order-paid"), []string{"Cookie", ann.cookie}, 400, []string{`value="example"`}},
+		{"without the CSRF token", form("https://example.com/hook", "", "wh-type-order-paid"), []string{"Cookie", ann.cookie}, 403, nil},
+		{"cross-site", form("https://example.com/hook", ann.csrf, "wh-type-order-paid"), append([]string{"Cookie", ann.cookie}, crossSite...), 403, nil},
+	})
 	got := postConsole(t, ts, "/webhooks", form("https://example.com/hook", ann.csrf, "wh-type-order-paid", "wh-type-order-refunded"), "Cookie", ann.cookie)
 	secret := regexp.MustCompile(`whsec_[0-9A-Za-z+/=]+`).FindString(got.page)
 	if got.status != 200 || secret == "" || !strings.Contains(got.page, "Endpoint added.") {
@@ -832,5 +755,33 @@ func TestConsoleNewWebhookForm(t *testing.T) {
 	}
 	if _, page := ts.do(t, "GET", "/console/webhooks", "", "", "Cookie", ann.cookie); strings.Contains(page, secret) || !strings.Contains(page, "https://example.com/hook") {
 		t.Error("the webhooks page shows the secret again, or not the endpoint")
+	}
+}
+
+// formRefusal is a console form post the server must refuse: the status
+// it answers with, and what the page it shows holds.
+type formRefusal struct {
+	name    string
+	form    url.Values
+	headers []string
+	status  int
+	shows   []string
+}
+
+// wantRefused posts each refusal to the console page and checks its
+// answer, and with unchanged that it changed nothing.
+func wantRefused(t *testing.T, ts *testServer, page string, unchanged func() bool, refusals []formRefusal) {
+	t.Helper()
+	for _, tt := range refusals {
+		t.Run(tt.name, func(t *testing.T) {
+			got := postConsole(t, ts, page, tt.form, tt.headers...)
+			if got.status != tt.status {
+				t.Fatalf("= %d, want %d: %.300s", got.status, tt.status, got.page)
+			}
+			wantWords(t, tt.name, got.page, tt.shows...)
+			if !unchanged() {
+				t.Error("a refused form changed what is stored")
+			}
+		})
 	}
 }
