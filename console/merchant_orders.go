@@ -107,12 +107,15 @@ type ordersPage struct {
 	loading bool
 	err     string
 
-	open   string // the order whose details show
+	open   string // the order whose details show (?open= before the WASM)
 	refund refundForm
 	fulfil fulfilForm
+	// fill is the fulfilment form the server refused (or typed before
+	// the WASM), which the open order's form shows once it is loaded.
+	fill formFill
 }
 
-func newOrdersPage(s *session, _ []string) app.UI { return &ordersPage{s: s} }
+func newOrdersPage(s *session, _ []string) app.UI { return &ordersPage{s: s, fill: s.takeFill()} }
 
 func (p *ordersPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
 func (p *ordersPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
@@ -122,8 +125,9 @@ func (p *ordersPage) load(ctx app.Context) {
 	if !p.s.canRead() || !atPath(ctx, "/orders") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	p.status = ctx.Page().URL().Query().Get("status")
-	p.orders, p.next, p.err, p.open, p.refund, p.fulfil = nil, "", "", "", refundForm{}, fulfilForm{}
+	q := ctx.Page().URL().Query()
+	p.status = q.Get("status")
+	p.orders, p.next, p.err, p.open, p.refund, p.fulfil = nil, "", "", q.Get("open"), refundForm{}, fulfilForm{}
 	p.fetch(ctx, "")
 }
 
@@ -169,7 +173,29 @@ func (p *ordersPage) fetch(ctx app.Context, before string) {
 			}
 		}
 		p.next = page.Next
+		p.openNamed()
 	})
+}
+
+// openNamed opens the order the page's URL names (?open=), with the
+// fulfilment form the server refused, if any.
+func (p *ordersPage) openNamed() {
+	for _, mo := range p.orders {
+		if o := mo.Order; o.ID == p.open && p.fulfil.Status == "" {
+			p.refund, p.fulfil = refundForm{Full: true}, newFulfilForm(o)
+			p.fill = p.fill.spend(func(v url.Values) { p.fulfil = fulfilFormFrom(v, o) }, &p.fulfil.Err, &p.fulfil.OK, "Saved.")
+		}
+	}
+}
+
+// openHref is the orders page with the order id open, for a browser
+// without the WASM.
+func (p *ordersPage) openHref(id string) string {
+	q := url.Values{"open": {id}}
+	if p.status != "" {
+		q.Set("status", p.status)
+	}
+	return Base + "/orders?" + q.Encode()
 }
 
 func (p *ordersPage) Render() app.UI {
@@ -245,7 +271,7 @@ func (p *ordersPage) renderOrder(mo *orderLine) app.UI {
 	if o.Quantity > 1 {
 		product += " × " + strconv.Itoa(o.Quantity)
 	}
-	toggle := app.Button().Type("button").Class("cs-link").Aria("expanded", strconv.FormatBool(open)).Aria("controls", detailsID).
+	var toggle app.UI = app.Button().Type("button").Class("cs-link").Aria("expanded", strconv.FormatBool(open)).Aria("controls", detailsID).
 		Aria("label", map[bool]string{true: "Hide", false: "Details"}[open]+" of order "+orDefault(o.Number, o.ID)).
 		Text(map[bool]string{true: "Hide", false: "Details"}[open]).
 		OnClick(func(ctx app.Context, e app.Event) {
@@ -255,6 +281,10 @@ func (p *ordersPage) renderOrder(mo *orderLine) app.UI {
 				p.open, p.refund, p.fulfil = o.ID, refundForm{Full: true}, newFulfilForm(o)
 			}
 		})
+	if app.IsServer && !open {
+		// Before the WASM a link opens the order.
+		toggle = app.A().Class("cs-link").Href(p.openHref(o.ID)).Aria("label", "Details of order "+orDefault(o.Number, o.ID)).Text("Details")
+	}
 	return app.TBody().Body(
 		app.Tr().Body(
 			app.Td().Class("cs-lesser").Text(dateTimeText(o.CreatedAt)),
@@ -342,6 +372,27 @@ type fulfilForm struct {
 	Err, OK                      string
 }
 
+// FulfilmentFields are the ids and form names of the fulfilment form's
+// fields, which the server reads when it is posted before the WASM.
+var FulfilmentFields = []string{"fulfil-status", "fulfil-carrier", "fulfil-number", "fulfil-url"}
+
+// fulfilFormFrom is o's fulfilment form with a posted one over it.
+func fulfilFormFrom(v url.Values, o *buycard.Order) fulfilForm {
+	f := newFulfilForm(o)
+	for name, field := range map[string]*string{"fulfil-status": &f.Status, "fulfil-carrier": &f.Carrier, "fulfil-number": &f.Number, "fulfil-url": &f.URL} {
+		if v.Has(name) {
+			*field = v.Get(name)
+		}
+	}
+	return f
+}
+
+// FulfilmentForm is a fulfilment form posted before the WASM as the PATCH
+// /v1/merchant/orders/{id}/fulfillment edit: the store checks it.
+func FulfilmentForm(v url.Values) buycard.FulfillmentEdit {
+	return fulfilFormFrom(v, &buycard.Order{}).edit()
+}
+
 // newFulfilForm is the form showing o's fulfilment.
 func newFulfilForm(o *buycard.Order) fulfilForm {
 	f := o.Fulfillment
@@ -367,7 +418,8 @@ func (p *ordersPage) renderFulfilment(mo *orderLine) app.UI {
 		app.If(o.Fulfillment.FulfilledAt != nil, func() app.UI {
 			return app.P().Text("Fulfilled " + dateTimeText(*o.Fulfillment.FulfilledAt) + ".")
 		}),
-		ui.Form("Fulfilment of order "+orDefault(o.Number, o.ID), func(ctx app.Context) { p.sendFulfilment(ctx, mo) },
+		ui.PageForm("Fulfilment of order "+orDefault(o.Number, o.ID), Base+"/orders/"+url.PathEscape(o.ID)+"/fulfillment",
+			[]ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, func(ctx app.Context) { p.sendFulfilment(ctx, mo) },
 			ui.SelectInput("fulfil-status", "Status", f.Status, fulfilmentStatuses, func(_ app.Context, v string) { f.Status = v }),
 			ui.TextInput(ui.Field{ID: "fulfil-carrier", Label: "Carrier", Value: f.Carrier, MaxLength: buycard.CarrierText.MaxLength,
 				Hint: "Such as UPS or Royal Mail."}, func(_ app.Context, v string) { f.Carrier = v }),

@@ -45,6 +45,9 @@ func (s *Server) consoleFormRoutes() {
 	post("/products/:id", s.consoleSignedIn("/products"), s.requireMerchant, s.postEditProductForm)
 	post("/keys", s.consoleSignedIn("/keys"), s.requireParty, s.postNewKeyForm)
 	post("/widgets/:id", s.consoleSignedIn("/widgets"), s.requireMerchant, s.postEditWidgetForm)
+	if s.fulfillment() != nil {
+		post("/orders/:id/fulfillment", s.consoleSignedIn("/orders"), s.requireMerchant, s.postFulfilmentForm)
+	}
 	if s.Webhooks != nil {
 		post("/webhooks", s.consoleSignedIn("/webhooks"), s.requireParty, s.postNewWebhookForm)
 	}
@@ -240,6 +243,20 @@ func (s *Server) postEditWidgetForm(c *fiber.Ctx) error {
 	return s.consoleSaved(c, page)
 }
 
+// postFulfilmentForm is an open order's fulfilment form
+// (console.FulfilmentFields): the store checks and saves it as for the
+// page's WASM, which tells the buyer, and the browser goes back to the
+// open order.
+func (s *Server) postFulfilmentForm(c *fiber.Ctx) error {
+	id := c.Params("id")
+	page := "/orders?" + url.Values{"open": {id}}.Encode()
+	edit := console.FulfilmentForm(postedFields(c, console.FulfilmentFields))
+	if _, err := s.fulfillment().UpdateFulfillment(c.UserContext(), callerOf(c).PartyID, id, edit, s.Now()); err != nil {
+		return s.consoleFormFailed(c, page, err, console.FulfilmentFields...)
+	}
+	return s.consoleSeeOther(c, console.Base+page)
+}
+
 // postNewWebhookForm is the webhooks page's new-endpoint form
 // (console.NewWebhookFields): the endpoint is made as the page's WASM
 // makes it, and the page shows its signing secret, this once.
@@ -326,11 +343,15 @@ func (s *Server) consoleSeeOther(c *fiber.Ctx, to string) error {
 }
 
 // renderConsole answers with the prerendered console page at page (a
-// path after console.Base) showing state, with status.
+// path after console.Base, with a query or not) showing state, with
+// status.
 func (s *Server) renderConsole(c *fiber.Ctx, page string, state console.PageState, status int) error {
+	path, query, _ := strings.Cut(page, "?")
+	q, _ := url.ParseQuery(query)
+	q.Set(console.PageParam, state.Encode())
 	req := c.Request()
 	req.Header.SetMethod(fiber.MethodGet)
-	req.SetRequestURI(console.Base + page + "?" + url.Values{console.PageParam: {state.Encode()}}.Encode())
+	req.SetRequestURI(console.Base + path + "?" + q.Encode())
 	req.ResetBody()
 	if err := s.serveConsolePage(c, s.consolePages); err != nil {
 		return err

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -10,8 +11,10 @@ import (
 	"testing"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/analytics"
 	"github.com/buycard/buycard/backend/api"
 	"github.com/buycard/buycard/backend/auth"
+	"github.com/buycard/buycard/backend/sqlite"
 	browser_ "github.com/buycard/buycard/browser"
 	"github.com/buycard/buycard/console"
 	"github.com/buycard/buycard/embed"
@@ -46,6 +49,10 @@ func newConsolePages(t *testing.T, configure ...func(*api.Config)) *testServer {
 	t.Helper()
 	return newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
 		authConfig(cfg, svc)
+		// Every service the console's pages read, as a node has them.
+		db := svc.Catalog.(*sqlite.DB)
+		svc.Events, svc.Funnels = analytics.New(svc.Tokens, db, analytics.Options{}), db
+		svc.Accounts, svc.Transfers, svc.Admin = db, db, db
 		svc.ConsoleWasm = embed.NewAsset("application/wasm", []byte("\x00asm console"))
 		for _, f := range configure {
 			f(cfg)
@@ -451,7 +458,8 @@ func TestConsolePagesPrerenderTheirData(t *testing.T) {
 		{admin, []string{"", "/admin/merchants", "/admin/publishers", "/admin/settings"}},
 	} {
 		for _, path := range tt.paths {
-			if body := page("/console"+path, tt.b); strings.Contains(body, "internal error") || strings.Contains(body, "could not load") {
+			if body := page("/console"+path, tt.b); strings.Contains(body, "internal error") || strings.Contains(body, "could not load") ||
+				strings.Contains(body, "No such API endpoint") || strings.Contains(body, `class="cs-error" role="alert"><p>`) {
 				t.Errorf("/console%s: %.300s", path, body)
 			}
 		}
@@ -783,5 +791,53 @@ func wantRefused(t *testing.T, ts *testServer, page string, unchanged func() boo
 				t.Error("a refused form changed what is stored")
 			}
 		})
+	}
+}
+
+// An order's fulfilment saves before the WASM: the orders page opens the
+// order its URL names (?open=), its form posts, and the browser goes back
+// to the open order showing the shipment; a refusal shows the open order
+// with the message and what was sent.
+func TestConsoleFulfilmentForm(t *testing.T) {
+	t.Parallel()
+	ts, _, bo := newConsoleParties(t)
+	u := &buycard.User{Email: "north@example.com", Role: buycard.RoleMerchant, PasswordHash: auth.TestParams.HashPassword(password), CreatedAt: ts.now}
+	must(t, ts.db.CreateUser(t.Context(), u, "Northwind"))
+	// The demo merchant's user, whose notebook sells.
+	_, err := ts.sql(t).ExecContext(t.Context(), `UPDATE users SET party_id = ? WHERE email = ?`, demoMerchant, u.Email)
+	must(t, err)
+	resp, body := login(ts, t, u.Email, password)
+	if resp.StatusCode != 200 {
+		t.Fatalf("login = %d %s", resp.StatusCode, body)
+	}
+	north := signedIn(t, resp, body)
+	_, err = ts.sql(t).ExecContext(t.Context(), `UPDATE products SET kind = 'physical' WHERE id = 'prd_notebook'`)
+	must(t, err)
+	o := paidOrderWithBuyer(t, ts, &buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace"},
+		&buycard.Address{Name: "Ada Lovelace", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"})
+	open := "/console/orders?open=" + o.ID
+	if _, page := ts.do(t, "GET", "/console/orders", "", "", "Cookie", north.cookie); !strings.Contains(page, `href="`+html.EscapeString(open)+`"`) {
+		t.Fatalf("the orders page has no link opening the order: %.500s", page)
+	}
+	form := func(status, tracking, csrf string) url.Values {
+		return url.Values{"fulfil-status": {status}, "fulfil-carrier": {"UPS"}, "fulfil-number": {"1Z999"}, "fulfil-url": {tracking}, "csrf_token": {csrf}}
+	}
+	fulfilled := func() bool {
+		got, err := ts.db.FindOrder(t.Context(), o.ID)
+		must(t, err)
+		return got.Fulfillment.Status == buycard.Fulfilled
+	}
+	wantRefused(t, ts, "/orders/"+o.ID+"/fulfillment", func() bool { return !fulfilled() }, []formRefusal{
+		{"an http tracking link", form("fulfilled", "http://ups.example/1Z999", north.csrf), []string{"Cookie", north.cookie}, 400,
+			[]string{`value="http://ups.example/1Z999"`, `value="1Z999"`}},
+		{"without the CSRF token", form("fulfilled", "", ""), []string{"Cookie", north.cookie}, 403, nil},
+		{"a publisher", form("fulfilled", "", bo.csrf), []string{"Cookie", bo.cookie}, 403, nil},
+	})
+	got := postConsole(t, ts, "/orders/"+o.ID+"/fulfillment", form("fulfilled", "https://ups.example/1Z999", north.csrf), "Cookie", north.cookie)
+	if got.status != 303 || got.location != open || !fulfilled() {
+		t.Fatalf("fulfil = %d to %q, fulfilled %v: %.300s", got.status, got.location, fulfilled(), got.page)
+	}
+	if _, page := ts.do(t, "GET", open, "", "", "Cookie", north.cookie); !strings.Contains(page, "Fulfilled ") || !strings.Contains(page, `value="1Z999"`) {
+		t.Errorf("the open order does not show its shipment: %.500s", page)
 	}
 }
