@@ -110,6 +110,12 @@ func newTestServerWith(t *testing.T, configure func(*api.Config, *api.Services))
 	return ts
 }
 
+// requestTimeout bounds one request of a test, in milliseconds: long
+// enough for the slowest answer under -race on a busy two-core machine
+// (drawing a product's 1200 px PNG twin takes about 14 s there, 1 s
+// without the race detector), short enough to name a hung handler.
+const requestTimeout = 60_000
+
 // do sends a request through Fiber's app.Test and returns status and body.
 func (ts *testServer) do(t *testing.T, method, path, contentType, body string, headers ...string) (*http.Response, string) {
 	t.Helper()
@@ -127,7 +133,7 @@ func (ts *testServer) do(t *testing.T, method, path, contentType, body string, h
 		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := ts.App().Test(req, 10_000)
+	resp, err := ts.App().Test(req, requestTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}
