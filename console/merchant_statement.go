@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"net/url"
 	"sort"
 	"strconv"
@@ -107,9 +108,13 @@ func (p *statementPage) load(ctx app.Context) {
 	if !p.s.canRead() || !atPath(ctx, "/statement") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	now := time.Now().UTC()
+	now, q := time.Now().UTC(), ctx.Page().URL().Query()
 	p.to, p.from = now.Format(buycard.DayLayout), now.AddDate(0, 0, -29).Format(buycard.DayLayout)
 	p.currency, p.currencies, p.entries, p.shown, p.err = "USD", ui.Currencies, nil, "", ""
+	// A range the page's URL names (the form sent before the WASM, or a
+	// link) is shown as it is.
+	asked := q.Get("st-from") != ""
+	p.from, p.to, p.currency = cmp.Or(q.Get("st-from"), p.from), cmp.Or(q.Get("st-to"), p.to), cmp.Or(q.Get("st-currency"), p.currency)
 	// Offer the currencies the party has balances in first.
 	var reply struct {
 		Balances map[string]currencyBalance `json:"balances"`
@@ -117,7 +122,11 @@ func (p *statementPage) load(ctx app.Context) {
 	}
 	path := "/v1/merchant/balances"
 	if p.account = ""; p.s.role() == buycard.RolePublisher {
-		path, p.account = "/v1/earnings", "pending"
+		path, p.account = "/v1/earnings", cmp.Or(q.Get("st-account"), "pending")
+	}
+	if asked {
+		p.show(ctx)
+		return
 	}
 	key := p.loaded
 	p.busy = true
@@ -173,7 +182,7 @@ func (p *statementPage) Render() app.UI {
 		}).Else(func() app.UI {
 			return app.P().Text("Every change of your earnings: shares of sales and refunds while pending, releases once available, and payouts. Days are in UTC.")
 		}),
-		ui.Form("Statement range", p.show,
+		ui.QueryForm("Statement range", Base+"/statement", p.show,
 			app.Div().Class("cs-row cs-filters").Body(
 				ui.TextInput(ui.Field{ID: "st-from", Label: "From", Type: "date", Value: p.from, Required: true},
 					func(_ app.Context, v string) { p.from = v }),

@@ -448,18 +448,20 @@ func TestConsolePagesPrerenderTheirData(t *testing.T) {
 	// Every page of every role renders with its data, none fails on the
 	// server.
 	admin := adminBrowser(t, ts)
+	placement := strings.TrimPrefix(postConsole(t, ts, "/catalog", url.Values{"placement-widget": {"wgt_notebook"}, "placement-name": {"Sidebar"},
+		"csrf_token": {bo.csrf}}, "Cookie", bo.cookie).location, "/console/placements/")
 	for _, tt := range []struct {
 		b     browser
 		paths []string
 	}{
 		{ann, []string{"", "/products", "/products/" + product, "/widgets", "/widgets/" + widget.ID, "/discounts", "/orders", "/statement",
 			"/settings", "/keys", "/webhooks"}},
-		{bo, []string{"", "/catalog", "/placements", "/placements/plc_feednotebook", "/earnings", "/statement", "/keys"}},
+		{bo, []string{"", "/catalog", "/placements", "/placements/" + placement, "/earnings", "/statement", "/keys", "/webhooks"}},
 		{admin, []string{"", "/admin/merchants", "/admin/publishers", "/admin/settings"}},
 	} {
 		for _, path := range tt.paths {
 			if body := page("/console"+path, tt.b); strings.Contains(body, "internal error") || strings.Contains(body, "could not load") ||
-				strings.Contains(body, "No such API endpoint") || strings.Contains(body, `class="cs-error" role="alert"><p>`) {
+				strings.Contains(body, "No such API endpoint") || shownError.MatchString(body) {
 				t.Errorf("/console%s: %.300s", path, body)
 			}
 		}
@@ -841,3 +843,30 @@ func TestConsoleFulfilmentForm(t *testing.T) {
 		t.Errorf("the open order does not show its shipment: %.500s", page)
 	}
 }
+
+// The statement's range works before the WASM: the form asks the page
+// again with the range in its query (a GET), and the page shows that
+// range and offers its CSV; a bad range says so.
+func TestConsoleStatementRange(t *testing.T) {
+	t.Parallel()
+	ts, ann, bo := newConsoleParties(t)
+	get := func(b browser, query string) string {
+		resp, page := ts.do(t, "GET", "/console/statement?"+query, "", "", "Cookie", b.cookie)
+		if resp.StatusCode != 200 {
+			t.Fatalf("statement = %d", resp.StatusCode)
+		}
+		return page
+	}
+	page := get(ann, "st-from=2026-01-01&st-to=2026-03-31&st-currency=EUR")
+	wantWords(t, "the merchant's range", page, `method="get"`, `value="2026-01-01"`, `value="2026-03-31"`,
+		html.EscapeString("/v1/merchant/statement?currency=EUR&format=csv&from=2026-01-01&to=2026-03-31"))
+	wantWords(t, "the publisher's account", get(bo, "st-from=2026-02-01&st-to=2026-02-28&st-currency=USD&st-account=paid"),
+		html.EscapeString("/v1/earnings/statement?account=paid&currency=USD&format=csv&from=2026-02-01&to=2026-02-28"))
+	if page := get(ann, "st-from=2026-03-31&st-to=2026-01-01"); strings.Contains(page, "format=csv") ||
+		!strings.Contains(page, "The end date must not be before the start date.") {
+		t.Errorf("a range that ends before it starts: %.300s", page)
+	}
+}
+
+// shownError matches a console page's error region holding a message.
+var shownError = regexp.MustCompile(`class="cs-error" role="alert">\s*<p>`)

@@ -182,6 +182,13 @@ func PageForm(label, action string, hidden []Hidden, onSubmit func(ctx app.Conte
 	return form(label, action, onSubmit).Class(PageFormClass).Body(app.Div().Class("cs-form-body").Body(append(fields, body...)...))
 }
 
+// QueryForm is a form that asks its own page for other data: before the
+// WASM runs the browser sends its fields in the query of action (a GET),
+// which the page reads; once the WASM runs, onSubmit handles it in place.
+func QueryForm(label, action string, onSubmit func(ctx app.Context), body ...app.UI) app.HTMLForm {
+	return form(label, action, onSubmit).Method("get").Body(app.Div().Class("cs-form-body").Body(body...))
+}
+
 func form(label, action string, onSubmit func(ctx app.Context)) app.HTMLForm {
 	return app.Form().Aria("label", label).Method("post").Action(action).OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
