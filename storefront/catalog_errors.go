@@ -5,6 +5,7 @@ package storefront
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/buycard/buycard"
 )
@@ -176,14 +177,15 @@ var errorTranslations = map[string]map[string]string{
 	},
 }
 
-// catalogMessageOf is the catalog's message of each English text.
-var catalogMessageOf = func() map[string]Message {
+// catalogMessageOf is the catalog's message of each English text, made
+// on first use: after every init has filled english (catalog_server.go).
+var catalogMessageOf = sync.OnceValue(func() map[string]Message {
 	out := make(map[string]Message, msgCount)
 	for m, text := range english {
 		out[text] = Message(m)
 	}
 	return out
-}()
+})
 
 // LocalizeError is err worded in lang (a tag; see Language) when it is a
 // buycard.Error whose format the catalog translates, and err as it is
@@ -210,7 +212,7 @@ func translateError(e *buycard.Error, lang string) (string, bool) {
 	format, args := e.Template()
 	lang = Language(lang)
 	translated := errorTranslations[format][lang]
-	if m, ok := catalogMessageOf[format]; ok && lang != "en" {
+	if m, ok := catalogMessageOf()[format]; ok && lang != "en" {
 		translated = tr(lang, m)
 	}
 	if translated == "" {

@@ -21,7 +21,7 @@ import (
 // never be read: the checkout's wins).
 func TestErrorCatalogComplete(t *testing.T) {
 	for format, byLang := range errorTranslations {
-		if _, dup := catalogMessageOf[format]; dup {
+		if _, dup := catalogMessageOf()[format]; dup {
 			t.Errorf("%q is in the checkout's catalog too", format)
 		}
 		want := formatVerb.FindAllString(format, -1)
