@@ -88,9 +88,9 @@ type settingsPage struct {
 	errs    map[string]string
 	busy    bool
 	err, ok string
-	// filled marks a form that starts from a fill (newSettingsPage), which
-	// the first load leaves as it is.
-	filled bool
+	// fill is the form the server refused or saved (or typed before the
+	// WASM), which the first load shows over the stored settings.
+	fill formFill
 }
 
 // SettingsFields are the ids and form names of the settings form's fields,
@@ -117,20 +117,7 @@ func SettingsForm(v url.Values) (*buycard.MerchantSettingsEdit, map[string]strin
 	return settingsFormFrom(v).request()
 }
 
-func newSettingsPage(s *session, _ []string) app.UI {
-	p := &settingsPage{s: s}
-	f := s.takeFill()
-	if len(f.values) > 0 || f.err != "" {
-		// A form the server refused, or typed before the WASM: the page
-		// starts from it, not from the stored settings.
-		p.form, p.err, p.filled = settingsFormFrom(f.values), f.err, true
-	}
-	if f.done {
-		// Saved by the server: the page shows what is stored, saying so.
-		p.ok, p.filled = "Settings saved.", true
-	}
-	return p
-}
+func newSettingsPage(s *session, _ []string) app.UI { return &settingsPage{s: s, fill: s.takeFill()} }
 
 func (p *settingsPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
 func (p *settingsPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
@@ -140,21 +127,15 @@ func (p *settingsPage) load(ctx app.Context) {
 	if !p.s.canRead() || !atPath(ctx, "/settings") || !onPage(ctx, &p.loaded) {
 		return
 	}
-	filled := p.filled
-	p.saved, p.loadErr, p.errs, p.busy, p.filled = nil, "", nil, false, false
-	if !filled {
-		p.err, p.ok = "", ""
-	}
+	p.saved, p.loadErr, p.errs, p.busy, p.err, p.ok = nil, "", nil, false, "", ""
 	var got buycard.MerchantSettings
 	ui.Run(ctx, func() error { return p.s.api.get("/v1/merchant/settings", &got) }, func(ctx app.Context, err error) {
 		if err != nil {
 			p.loadErr = message(err)
 			return
 		}
-		p.saved = &got
-		if !filled || p.ok != "" {
-			p.form = settingsFormOf(&got)
-		}
+		p.saved, p.form = &got, settingsFormOf(&got)
+		p.fill = p.fill.spend(func(v url.Values) { p.form = settingsFormFrom(v) }, &p.err, &p.ok, "Settings saved.")
 	})
 }
 

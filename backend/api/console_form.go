@@ -136,11 +136,7 @@ func (s *Server) postSignOutForm(c *fiber.Ctx) error {
 // (console.NewProductFields): the product is made as the page's WASM
 // makes it, and the browser goes on to its page.
 func (s *Server) postNewProductForm(c *fiber.Ctx) error {
-	form := url.Values{}
-	for _, name := range console.NewProductFields {
-		form.Set(name, c.FormValue(name))
-	}
-	edit, msgs := console.NewProductForm(form)
+	edit, msgs := console.NewProductForm(postedFields(c, console.NewProductFields))
 	if edit == nil {
 		err := buycard.Errorf(buycard.EINVALID, "%s", strings.Join(msgs, " "))
 		return s.consoleFormFailed(c, "/products", err, console.NewProductFields...)
@@ -271,7 +267,7 @@ func (s *Server) postNewWebhookForm(c *fiber.Ctx) error {
 	if err != nil {
 		return s.consoleFormFailed(c, "/webhooks", err, fields...)
 	}
-	return s.consoleAnswer(c, "/webhooks", console.PageState{Secret: e.Secret, Done: true})
+	return s.consoleAnswer(c, "/webhooks", console.PageState{Secret: e.Secret, Done: true}, fiber.StatusOK)
 }
 
 // postNewKeyForm is the API keys page's new-key form
@@ -283,7 +279,7 @@ func (s *Server) postNewKeyForm(c *fiber.Ctx) error {
 	if err != nil {
 		return s.consoleFormFailed(c, "/keys", err, console.NewKeyNameField)
 	}
-	return s.consoleAnswer(c, "/keys", console.PageState{Secret: reply.Secret})
+	return s.consoleAnswer(c, "/keys", console.PageState{Secret: reply.Secret}, fiber.StatusOK)
 }
 
 // fieldErrors is a form's errors by field as one EINVALID error, its
@@ -295,15 +291,18 @@ func fieldErrors(errs map[string]string) error {
 // consoleSaved shows the console page at page again, saying its form was
 // saved, with the stored data.
 func (s *Server) consoleSaved(c *fiber.Ctx, page string) error {
-	return s.consoleAnswer(c, page, console.PageState{Done: true})
+	return s.consoleAnswer(c, page, console.PageState{Done: true}, fiber.StatusOK)
 }
 
 // consoleAnswer answers a form with the console page at page showing
-// state, for the caller's session.
-func (s *Server) consoleAnswer(c *fiber.Ctx, page string, state console.PageState) error {
-	state, done := s.withSession(state, callerOf(c))
-	defer done()
-	return s.renderConsole(c, page, state, fiber.StatusOK)
+// state, for the caller's session if there is one, with status.
+func (s *Server) consoleAnswer(c *fiber.Ctx, page string, state console.PageState, status int) error {
+	if who := callerOf(c); who != nil && who.User != nil {
+		var done func()
+		state, done = s.withSession(state, who)
+		defer done()
+	}
+	return s.renderConsole(c, page, state, status)
 }
 
 // postedFields are the named fields of a posted form, those sent only: an
@@ -326,14 +325,7 @@ func (s *Server) consoleFormFailed(c *fiber.Ctx, page string, err error, keep ..
 	if code == buycard.EINTERNAL {
 		return err
 	}
-	state := console.PageState{Error: message, Values: url.Values{}}
-	if who := callerOf(c); who != nil && who.User != nil {
-		var done func()
-		state, done = s.withSession(state, who)
-		defer done()
-	}
-	maps.Copy(state.Values, postedFields(c, keep))
-	return s.renderConsole(c, page, state, status)
+	return s.consoleAnswer(c, page, console.PageState{Error: message, Values: postedFields(c, keep)}, status)
 }
 
 // consoleSeeOther sends the browser on to the console path to.
