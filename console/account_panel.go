@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -18,31 +19,49 @@ const sandboxAccountPrefix = "acct_sandbox_"
 // /v1/payment-account/onboarding answers a link to Stripe's onboarding,
 // which the browser then opens, or, on a server without Stripe, the
 // sandbox account it connected at once.
+//
+// Before the WASM its button is a form posting to OnboardingAction with
+// the page it is on (OnboardingFromField): the server answers with
+// Stripe's onboarding, or with that page again, the sandbox account
+// connected.
 type accountPanel struct {
 	app.Compo
+	S        *session
 	ID       string // the id of its heading; unique in the page
 	Merchant bool   // a merchant's account takes payments; a publisher's receives payouts
 
 	account *buycard.PaymentAccount
 	loaded  bool
+	from    string // the console path of the page it is on
 	busy    bool
 	err     string
 	note    string // what the API said instead of a link
 }
 
-func newAccountPanel(id string, merchant bool) *accountPanel {
-	return &accountPanel{ID: id, Merchant: merchant}
+// OnboardingAction is where the account panel's button posts before the
+// WASM, with OnboardingFromField.
+const OnboardingAction = Base + "/payment-account"
+
+// OnboardingFromField names the console page the onboarding form was
+// sent from, which the server shows again after connecting a sandbox
+// account.
+const OnboardingFromField = "from"
+
+func newAccountPanel(s *session, id string, merchant bool) *accountPanel {
+	return &accountPanel{S: s, ID: id, Merchant: merchant}
 }
 
-func (a *accountPanel) OnMount(ctx app.Context) { a.load(ctx) }
+func (a *accountPanel) OnMount(ctx app.Context)     { a.load(ctx) }
+func (a *accountPanel) OnPreRender(ctx app.Context) { a.load(ctx) }
 
 func (a *accountPanel) load(ctx app.Context) {
-	if app.IsServer {
+	if !a.S.canRead() {
 		return
 	}
-	a.account, a.loaded, a.err, a.note = nil, false, "", ""
+	a.account, a.loaded, a.err, a.note, a.from = nil, false, "", "", ctx.Page().URL().Path
+	a.S.takeFill(OnboardingAction).spend(func(url.Values) {}, &a.err, &a.note, sandboxConnected)
 	var got buycard.PaymentAccount
-	ui.Run(ctx, func() error { return current.api.get("/v1/payment-account", &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return a.S.api.get("/v1/payment-account", &got) }, func(ctx app.Context, err error) {
 		a.loaded = true
 		switch {
 		case buycard.ErrorCode(err) == buycard.ENOTFOUND:
@@ -92,11 +111,8 @@ func (a *accountPanel) Render() app.UI {
 						return app.P().Class("cs-hint").Body(app.Text("Account "), app.Code().Text(a.account.ID))
 					}),
 					app.If(!done, func() app.UI {
-						b := app.Button().Type("button").Class("cs-primary").Disabled(app.IsServer || a.busy).Text(label).OnClick(a.onboard)
-						if a.busy {
-							b = b.Aria("busy", "true")
-						}
-						return b
+						return ui.PageForm("", OnboardingAction, []ui.Hidden{{Name: CSRFField, Value: a.S.csrf()}, {Name: OnboardingFromField, Value: a.from}},
+							a.onboard, ui.SubmitButton(label, a.busy))
 					}),
 				)
 			}),
@@ -112,12 +128,15 @@ type onboarding struct {
 	buycard.PaymentAccount
 }
 
+// sandboxConnected says a sandbox account was connected.
+const sandboxConnected = "Your sandbox account is connected."
+
 // onboard asks for a link to Stripe's onboarding and opens it; in the
 // sandbox it shows the account connected at once.
-func (a *accountPanel) onboard(ctx app.Context, e app.Event) {
+func (a *accountPanel) onboard(ctx app.Context) {
 	a.busy, a.err, a.note = true, "", ""
 	var reply onboarding
-	ui.Run(ctx, func() error { return current.api.do("POST", "/v1/payment-account/onboarding", nil, &reply) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return a.S.api.do("POST", "/v1/payment-account/onboarding", nil, &reply) }, func(ctx app.Context, err error) {
 		a.busy = false
 		switch {
 		case err != nil:
@@ -127,7 +146,7 @@ func (a *accountPanel) onboard(ctx app.Context, e app.Event) {
 			app.Window().Get("location").Call("assign", reply.URL)
 		case reply.ID != "":
 			a.account = &reply.PaymentAccount
-			a.note = "Your sandbox account is connected."
+			a.note = sandboxConnected
 		default:
 			a.err = msgUnexpected
 		}

@@ -1,12 +1,15 @@
 package console
 
 import (
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/console/ui"
 )
 
@@ -43,9 +46,9 @@ type adminSettings struct {
 
 	saved    *platformSettings
 	loaded   bool
-	percent  string
-	rows     []feeRow
+	form     feeForm
 	add      string // the currency to add a row for
+	fill     formFill
 	errs     map[string]string
 	busy     bool
 	err, ok  string
@@ -53,7 +56,50 @@ type adminSettings struct {
 	loadedAt string
 }
 
-func newAdminSettings(s *session, _ []string) app.UI { return &adminSettings{s: s} }
+// feeForm is the platform fee as the form holds it.
+type feeForm struct {
+	percent string
+	rows    []feeRow
+}
+
+// Fields of the platform fee form (PlatformFeeForm): the percentage, and
+// a fixed fee per currency.
+const feePercentField = "fee-percent"
+
+func feeFixedField(cur string) string { return "fee-fixed-" + cur }
+
+// PlatformFeeFields are the platform fee form's fields.
+var PlatformFeeFields = func() []string {
+	names := []string{feePercentField}
+	for _, cur := range feeCurrencies {
+		names = append(names, feeFixedField(cur))
+	}
+	return names
+}()
+
+// PlatformFeeAction is where the platform fee form posts.
+const PlatformFeeAction = Base + "/admin/settings"
+
+// PlatformFeeForm reads a posted platform fee form (PlatformFeeFields)
+// as the fee it saves, or the error of each field: "percent", or a
+// currency. A currency's empty field is no fixed fee.
+func PlatformFeeForm(v url.Values) (*buycard.PlatformFee, map[string]string) {
+	return feeFormFrom(v).request()
+}
+
+func feeFormFrom(v url.Values) feeForm {
+	f := feeForm{percent: v.Get(feePercentField)}
+	for _, cur := range feeCurrencies {
+		if amount := v.Get(feeFixedField(cur)); strings.TrimSpace(amount) != "" {
+			f.rows = append(f.rows, feeRow{cur, amount})
+		}
+	}
+	return f
+}
+
+func newAdminSettings(s *session, _ []string) app.UI {
+	return &adminSettings{s: s, fill: s.takeFill(PlatformFeeAction)}
+}
 
 func (p *adminSettings) OnMount(ctx app.Context)     { p.load(ctx) }
 func (p *adminSettings) OnPreRender(ctx app.Context) { p.load(ctx) }
@@ -72,31 +118,56 @@ func (p *adminSettings) load(ctx app.Context) {
 			return
 		}
 		p.show(&got)
+		p.fill = p.fill.spend(func(v url.Values) { p.form = feeFormFrom(v); p.add = p.addable() }, &p.err, &p.ok, feeSaved(got.RefreshSeconds))
 	})
+}
+
+// feeSaved says the fee was saved, and when the servers take it.
+func feeSaved(refreshSeconds int) string {
+	return "Saved. New orders on this server take the new fee now, on other servers within " + strconv.Itoa(refreshSeconds) + " seconds."
 }
 
 // show fills the form with settings.
 func (p *adminSettings) show(set *platformSettings) {
 	p.saved = set
-	p.percent = ui.PercentField(set.BPS)
-	p.rows = nil
+	p.form = feeForm{percent: ui.PercentField(set.BPS)}
 	for _, cur := range feeCurrencies {
 		if amount, ok := set.Fixed[cur]; ok {
-			p.rows = append(p.rows, feeRow{cur, ui.DecimalText(amount, cur)})
+			p.form.rows = append(p.form.rows, feeRow{cur, ui.DecimalText(amount, cur)})
 		}
 	}
 	for cur, amount := range set.Fixed { // any the console does not list
 		if !slices.Contains(feeCurrencies, cur) {
-			p.rows = append(p.rows, feeRow{cur, strconv.FormatInt(amount, 10)})
+			p.form.rows = append(p.form.rows, feeRow{cur, strconv.FormatInt(amount, 10)})
 		}
 	}
 	p.add = p.addable()
 }
 
+// shownRows are the fixed fee rows the form shows: its own, and before
+// the WASM, which cannot add a row, one for every currency, empty where
+// there is no fee.
+func (p *adminSettings) shownRows() []feeRow {
+	if !app.IsServer {
+		return p.form.rows
+	}
+	rows := slices.Clone(p.form.rows)
+	for _, cur := range feeCurrencies {
+		if !p.hasRow(cur) {
+			rows = append(rows, feeRow{cur: cur})
+		}
+	}
+	return rows
+}
+
+func (p *adminSettings) hasRow(cur string) bool {
+	return slices.ContainsFunc(p.form.rows, func(r feeRow) bool { return r.cur == cur })
+}
+
 // addable is the first currency without a row, "" when all have one.
 func (p *adminSettings) addable() string {
 	for _, cur := range feeCurrencies {
-		if !slices.ContainsFunc(p.rows, func(r feeRow) bool { return r.cur == cur }) {
+		if !p.hasRow(cur) {
 			return cur
 		}
 	}
@@ -120,38 +191,41 @@ func (p *adminSettings) renderForm() app.UI {
 	}
 	var missing []ui.Option
 	for _, cur := range feeCurrencies {
-		if !slices.ContainsFunc(p.rows, func(r feeRow) bool { return r.cur == cur }) {
+		if !p.hasRow(cur) && !app.IsServer {
 			missing = append(missing, ui.Option{Value: cur, Label: cur})
 		}
 	}
+	rows := p.shownRows()
 	return app.Div().Body(
 		app.Dl().Class("cs-stats").Body(
 			stat("Current percentage", ui.BPSText(p.saved.BPS)+" ("+strconv.Itoa(p.saved.BPS)+" bps)"),
 			stat("Fixed fees", fixedCount(len(p.saved.Fixed))),
 		),
 		app.P().Class("cs-hint cs-lead").Text(source),
-		ui.Form("Platform fee", p.submit,
-			ui.TextInput(ui.Field{ID: "fee-percent", Label: "Percentage of each order (%)", Value: p.percent, Required: true, MaxLength: 7,
+		ui.PageForm("Platform fee", PlatformFeeAction, []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, p.submit,
+			ui.TextInput(ui.Field{ID: feePercentField, Label: "Percentage of each order (%)", Value: p.form.percent, Required: true, MaxLength: 7,
 				Hint: "0 to 100, in steps of 0.01% (one basis point), such as 8.75.", Error: p.errs["percent"]},
-				func(_ app.Context, v string) { p.percent = v }),
+				func(_ app.Context, v string) { p.form.percent = v }),
 			app.FieldSet().Class("cs-fees").Body(
 				app.Legend().Text("Fixed fee per order"),
 				app.P().Class("cs-hint cs-lead").Text("In the currency’s own units, such as 0.30 for 30 cents. Orders in a currency without one pay the percentage only."),
-				app.If(len(p.rows) == 0, func() app.UI { return app.P().Text("No fixed fees.") }),
-				app.Range(p.rows).Slice(func(i int) app.UI {
-					r := p.rows[i]
-					id := "fee-fixed-" + r.cur
+				app.If(app.IsServer, func() app.UI { return app.P().Class("cs-hint").Text("Leave a currency empty for no fixed fee.") }),
+				app.If(len(rows) == 0, func() app.UI { return app.P().Text("No fixed fees.") }),
+				app.Range(rows).Slice(func(i int) app.UI {
+					r := rows[i]
 					return app.Div().Class("cs-fee-row").Body(
-						ui.TextInput(ui.Field{ID: id, Label: "Fixed fee in " + r.cur, Value: r.value, MaxLength: 20, Error: p.errs[r.cur]},
+						ui.TextInput(ui.Field{ID: feeFixedField(r.cur), Label: "Fixed fee in " + r.cur, Value: r.value, MaxLength: 20, Error: p.errs[r.cur]},
 							func(_ app.Context, v string) { p.setRow(r.cur, v) }),
-						app.Button().Type("button").Class("cs-danger").Aria("label", "Remove the "+r.cur+" fixed fee").Text("Remove").
-							OnClick(func(ctx app.Context, _ app.Event) { p.removeRow(ctx, r.cur) }),
+						app.If(!app.IsServer, func() app.UI {
+							return app.Button().Type("button").Class("cs-danger").Aria("label", "Remove the "+r.cur+" fixed fee").Text("Remove").
+								OnClick(func(ctx app.Context, _ app.Event) { p.removeRow(ctx, r.cur) })
+						}),
 					)
 				}),
 				app.If(len(missing) > 0, func() app.UI {
 					return app.Div().Class("cs-fee-row").Body(
 						ui.SelectInput("fee-add", "Add a currency", p.add, missing, func(_ app.Context, v string) { p.add = v }),
-						app.Button().Type("button").Text("Add").Disabled(app.IsServer).OnClick(p.addRow),
+						app.Button().Type("button").Text("Add").OnClick(p.addRow),
 					)
 				}),
 			),
@@ -162,15 +236,15 @@ func (p *adminSettings) renderForm() app.UI {
 }
 
 func (p *adminSettings) setRow(cur, v string) {
-	for i := range p.rows {
-		if p.rows[i].cur == cur {
-			p.rows[i].value = v
+	for i := range p.form.rows {
+		if p.form.rows[i].cur == cur {
+			p.form.rows[i].value = v
 		}
 	}
 }
 
 func (p *adminSettings) removeRow(ctx app.Context, cur string) {
-	p.rows = slices.DeleteFunc(p.rows, func(r feeRow) bool { return r.cur == cur })
+	p.form.rows = slices.DeleteFunc(p.form.rows, func(r feeRow) bool { return r.cur == cur })
 	delete(p.errs, cur)
 	p.add = p.addable()
 	p.ok = ""
@@ -178,26 +252,27 @@ func (p *adminSettings) removeRow(ctx app.Context, cur string) {
 }
 
 func (p *adminSettings) addRow(ctx app.Context, _ app.Event) {
-	if p.add == "" || slices.ContainsFunc(p.rows, func(r feeRow) bool { return r.cur == p.add }) {
+	if p.add == "" || p.hasRow(p.add) {
 		return
 	}
 	cur := p.add
-	p.rows = append(p.rows, feeRow{cur: cur})
+	p.form.rows = append(p.form.rows, feeRow{cur: cur})
 	p.add = p.addable()
 	p.ok = ""
-	ui.Focus(ctx, "fee-fixed-"+cur)
+	ui.Focus(ctx, feeFixedField(cur))
 }
 
-// request reads the form as PUT /v1/admin/settings' body; errs holds a
-// message per field ("percent", or a currency) when it cannot.
-func (p *adminSettings) request() (body map[string]any, errs map[string]string) {
-	errs = map[string]string{}
-	bps, err := ui.ParsePercent(p.percent, "The fee")
+// request reads the form as the fee it saves; errs holds a message per
+// field ("percent", or a currency) when it cannot. The server checks
+// everything again.
+func (f feeForm) request() (*buycard.PlatformFee, map[string]string) {
+	errs := map[string]string{}
+	bps, err := ui.ParsePercent(f.percent, "The fee")
 	if err != nil {
 		errs["percent"] = message(err)
 	}
 	fixed := map[string]int64{}
-	for _, r := range p.rows {
+	for _, r := range f.rows {
 		amount, msg := parseFixed(r.value, r.cur)
 		switch {
 		case msg != "":
@@ -209,21 +284,21 @@ func (p *adminSettings) request() (body map[string]any, errs map[string]string) 
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return map[string]any{"platform_fee_bps": bps, "platform_fee_fixed": fixed}, nil
+	return &buycard.PlatformFee{BPS: bps, Fixed: fixed}, nil
 }
 
 func (p *adminSettings) submit(ctx app.Context) {
 	p.err, p.ok = "", ""
-	body, errs := p.request()
+	fee, errs := p.form.request()
 	p.errs = errs
 	if len(errs) > 0 {
 		p.err = "Check the highlighted fields."
 		for _, id := range append([]string{"percent"}, feeCurrencies...) {
 			if errs[id] != "" {
 				if id == "percent" {
-					ui.Focus(ctx, "fee-percent")
+					ui.Focus(ctx, feePercentField)
 				} else {
-					ui.Focus(ctx, "fee-fixed-"+id)
+					ui.Focus(ctx, feeFixedField(id))
 				}
 				break
 			}
@@ -232,6 +307,7 @@ func (p *adminSettings) submit(ctx app.Context) {
 	}
 	p.busy = true
 	var got platformSettings
+	body := map[string]any{"platform_fee_bps": fee.BPS, "platform_fee_fixed": fee.Fixed}
 	ui.Run(ctx, func() error { return p.s.api.do("PUT", "/v1/admin/settings", body, &got) }, func(ctx app.Context, err error) {
 		p.busy = false
 		if err != nil {
@@ -239,6 +315,6 @@ func (p *adminSettings) submit(ctx app.Context) {
 			return
 		}
 		p.show(&got)
-		p.ok = "Saved. New orders on this server take the new fee now, on other servers within " + strconv.Itoa(got.RefreshSeconds) + " seconds."
+		p.ok = feeSaved(got.RefreshSeconds)
 	})
 }

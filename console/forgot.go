@@ -19,7 +19,7 @@ type forgotPage struct {
 }
 
 func newForgotPage(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/forgot-password")
 	p := &forgotPage{s: s, email: f.value("email", ""), err: f.err}
 	if f.done {
 		p.sent = ResetRequested

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/url"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -27,7 +28,7 @@ type keysPage struct {
 const NewKeyNameField = "key-name"
 
 func newKeysPage(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/keys")
 	p := &keysPage{s: s, err: f.err, name: f.value(NewKeyNameField, ""), secret: f.secret}
 	if f.secret != "" {
 		p.name, p.ok = "", "Key created."
@@ -80,14 +81,17 @@ func (p *keysPage) Render() app.UI {
 	)
 }
 
+// KeyRevokeAction is where the Revoke button of the key id posts.
+func KeyRevokeAction(id string) string { return Base + "/keys/" + url.PathEscape(id) + "/revoke" }
+
 func (p *keysPage) renderKeys() app.UI {
 	if len(p.keys) == 0 {
 		return app.P().Text("No keys yet.")
 	}
 	return ui.Table("API keys", []string{"Name", "Key", "Created", "State", ""}, nil, len(p.keys), func(i int) []app.UI {
 		k := p.keys[i]
-		state, action := app.UI(app.Text("Active")), app.UI(app.Button().Type("button").Class("cs-danger").
-			Aria("label", "Revoke "+k.Name).Text("Revoke").OnClick(func(ctx app.Context, e app.Event) { p.revoke(ctx, k.ID) }))
+		state, action := app.UI(app.Text("Active")), p.s.rowAction("Revoke "+k.Name, KeyRevokeAction(k.ID), "Revoke", false,
+			func(ctx app.Context) { p.revoke(ctx, k.ID) })
 		if k.RevokedAt != nil {
 			state, action = app.Text("Revoked "+k.RevokedAt.Format(time.DateOnly)), app.Text("")
 		}

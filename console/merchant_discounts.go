@@ -62,7 +62,7 @@ func NewDiscountForm(v url.Values) (*buycard.DiscountCodeEdit, error) {
 }
 
 func newDiscountsPage(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/discounts")
 	return &discountsPage{s: s, form: discountFormFrom(f.values), err: f.err}
 }
 
@@ -259,33 +259,56 @@ func (p *discountsPage) renderList() app.UI {
 				p.placementControl(i, c),
 				app.Text(codeStatus(c, now)),
 				app.If(c.ArchivedAt == nil, func() app.UI {
-					return app.Button().Type("button").Class("cs-danger").Text("End").Aria("label", "End "+c.Code+" now").
-						OnClick(func(ctx app.Context, e app.Event) { p.archive(ctx, c) })
+					return p.s.rowAction("End "+c.Code+" now", DiscountArchiveAction(c.ID), "End", false, func(ctx app.Context) { p.archive(ctx, c) })
 				}),
 			}
 		})
 }
 
+// DiscountArchiveAction is where the End button of the code id posts.
+func DiscountArchiveAction(id string) string {
+	return Base + "/discounts/" + url.PathEscape(id) + "/archive"
+}
+
+// DiscountPlacementAction is where the placement of the code id posts
+// before the WASM, in DiscountPlacementField.
+func DiscountPlacementAction(id string) string {
+	return Base + "/discounts/" + url.PathEscape(id) + "/placement"
+}
+
+// DiscountPlacementField is the placement a code's row form sends: a
+// placement id, or "none".
+const DiscountPlacementField = "placement"
+
+// DiscountPlacement reads a posted placement (DiscountPlacementField) as
+// the code's edit.
+func DiscountPlacement(v string) buycard.DiscountCodeEdit {
+	if v == noPlacement {
+		v = ""
+	}
+	return buycard.DiscountCodeEdit{PlacementID: &v}
+}
+
 // placementControl picks the placement a code belongs to; choosing one
-// saves it.
+// saves it. Before the WASM it is a form of its own, with a Save button.
 func (p *discountsPage) placementControl(i int, c *buycard.DiscountCode) app.UI {
 	options := placementOptions(p.placements, "None")
 	id := fieldID("d-place", i)
-	return app.Div().Body(
+	return ui.PageForm("", DiscountPlacementAction(c.ID), []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, func(app.Context) {},
 		app.Label().For(id).Class("cs-sr").Text("Placement of "+c.Code),
-		app.Select().ID(id).Disabled(app.IsServer || c.ArchivedAt != nil).OnChange(func(ctx app.Context, e app.Event) {
+		app.Select().ID(id).Name(DiscountPlacementField).Disabled(c.ArchivedAt != nil).OnChange(func(ctx app.Context, e app.Event) {
 			p.assign(ctx, c, ctx.JSSrc().Get("value").String())
 		}).Body(app.Range(options).Slice(func(j int) app.UI {
 			return app.Option().Value(options[j].Value).Selected(options[j].Value == orDefault(c.PlacementID, noPlacement)).Text(options[j].Label)
 		})),
-	)
+		app.If(app.IsServer && c.ArchivedAt == nil, func() app.UI {
+			return app.Button().Type("submit").Aria("label", "Save the placement of "+c.Code).Text("Save")
+		}),
+	).Class("cs-row-action")
 }
 
 func (p *discountsPage) assign(ctx app.Context, c *buycard.DiscountCode, placement string) {
-	if placement == noPlacement {
-		placement = ""
-	}
-	p.change(ctx, "PATCH", "/v1/discount-codes/"+c.ID, buycard.DiscountCodeEdit{PlacementID: &placement})
+	p.change(ctx, "PATCH", "/v1/discount-codes/"+c.ID, DiscountPlacement(placement))
 }
 
 func (p *discountsPage) archive(ctx app.Context, c *buycard.DiscountCode) {

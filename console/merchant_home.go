@@ -56,7 +56,7 @@ func (p *merchantHome) load(ctx app.Context) {
 func (p *merchantHome) Render() app.UI {
 	return app.Section().Body(
 		app.H1().Text("Overview"),
-		newAccountPanel("acct", true),
+		newAccountPanel(p.s, "acct", true),
 		p.renderBalances(),
 		newFunnelPanel("all", "", ""),
 	)

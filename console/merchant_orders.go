@@ -110,12 +110,9 @@ type ordersPage struct {
 	open   string // the order whose details show (?open= before the WASM)
 	refund refundForm
 	fulfil fulfilForm
-	// fill is the fulfilment form the server refused (or typed before
-	// the WASM), which the open order's form shows once it is loaded.
-	fill formFill
 }
 
-func newOrdersPage(s *session, _ []string) app.UI { return &ordersPage{s: s, fill: s.takeFill()} }
+func newOrdersPage(s *session, _ []string) app.UI { return &ordersPage{s: s} }
 
 func (p *ordersPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
 func (p *ordersPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }
@@ -178,14 +175,19 @@ func (p *ordersPage) fetch(ctx app.Context, before string) {
 }
 
 // openNamed opens the order the page's URL names (?open=), with the
-// fulfilment form the server refused, if any.
+// fulfilment form the server refused (or typed before the WASM), if any.
 func (p *ordersPage) openNamed() {
 	for _, mo := range p.orders {
 		if o := mo.Order; o.ID == p.open && p.fulfil.Status == "" {
 			p.refund, p.fulfil = refundForm{Full: true}, newFulfilForm(o)
-			p.fill = p.fill.spend(func(v url.Values) { p.fulfil = fulfilFormFrom(v, o) }, &p.fulfil.Err, &p.fulfil.OK, "Saved.")
+			p.s.takeFill(fulfilmentAction(o.ID)).spend(func(v url.Values) { p.fulfil = fulfilFormFrom(v, o) }, &p.fulfil.Err, &p.fulfil.OK, "Saved.")
 		}
 	}
+}
+
+// fulfilmentAction is where an order's fulfilment form posts.
+func fulfilmentAction(id string) string {
+	return Base + "/orders/" + url.PathEscape(id) + "/fulfillment"
 }
 
 // openHref is the orders page with the order id open, for a browser
@@ -418,7 +420,7 @@ func (p *ordersPage) renderFulfilment(mo *orderLine) app.UI {
 		app.If(o.Fulfillment.FulfilledAt != nil, func() app.UI {
 			return app.P().Text("Fulfilled " + dateTimeText(*o.Fulfillment.FulfilledAt) + ".")
 		}),
-		ui.PageForm("Fulfilment of order "+orDefault(o.Number, o.ID), Base+"/orders/"+url.PathEscape(o.ID)+"/fulfillment",
+		ui.PageForm("Fulfilment of order "+orDefault(o.Number, o.ID), fulfilmentAction(o.ID),
 			[]ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}}, func(ctx app.Context) { p.sendFulfilment(ctx, mo) },
 			ui.SelectInput("fulfil-status", "Status", f.Status, fulfilmentStatuses, func(_ app.Context, v string) { f.Status = v }),
 			ui.TextInput(ui.Field{ID: "fulfil-carrier", Label: "Carrier", Value: f.Carrier, MaxLength: buycard.CarrierText.MaxLength,

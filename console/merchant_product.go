@@ -176,9 +176,8 @@ func EditProductForm(v url.Values, p *buycard.Product) (*buycard.ProductEdit, ma
 	return productFormFrom(v, p).request(p)
 }
 
-func newProductPage(s *session, _ []string) app.UI {
-	f := s.takeFill()
-	return &productPage{s: s, fill: f}
+func newProductPage(s *session, args []string) app.UI {
+	return &productPage{s: s, fill: s.takeFill(Base + "/products/" + args[0])}
 }
 
 func (p *productPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }

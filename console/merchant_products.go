@@ -99,7 +99,7 @@ func NewProductForm(form url.Values) (*buycard.ProductEdit, []string) {
 }
 
 func newProductsPage(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/products")
 	return &productsPage{s: s, draft: draftOf(f), err: f.err}
 }
 

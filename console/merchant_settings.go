@@ -117,7 +117,9 @@ func SettingsForm(v url.Values) (*buycard.MerchantSettingsEdit, map[string]strin
 	return settingsFormFrom(v).request()
 }
 
-func newSettingsPage(s *session, _ []string) app.UI { return &settingsPage{s: s, fill: s.takeFill()} }
+func newSettingsPage(s *session, _ []string) app.UI {
+	return &settingsPage{s: s, fill: s.takeFill(Base + "/settings")}
+}
 
 func (p *settingsPage) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }
 func (p *settingsPage) OnPreRender(ctx app.Context) { p.anchor(ctx); p.load(ctx) }

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/url"
 	"reflect"
 	"testing"
 
@@ -33,14 +34,14 @@ func TestZoneForm(t *testing.T) {
 	f.Name, f.Countries = "North America", "us, CA"
 	f.Rates[0].Amount, f.Rates[0].FreeOver = "4.50", "100"
 	f.Rates = append(f.Rates, rateForm{Name: "Courier", Currency: "KWD", Kind: "per_item", Amount: "1.250"})
-	body, errs := f.request()
+	zone, errs := f.request()
 	if errs != nil {
 		t.Fatal(errs)
 	}
 	want := []buycard.ShippingRate{{Name: "Standard", Currency: "USD", Kind: buycard.ShipFlat, Amount: 450, FreeOver: 10000},
 		{Name: "Courier", Currency: "KWD", Kind: buycard.ShipPerItem, Amount: 1250}}
-	if !reflect.DeepEqual(body["rates"], want) || !reflect.DeepEqual(body["countries"], []string{"US", "CA"}) {
-		t.Errorf("body = %+v", body)
+	if !reflect.DeepEqual(zone.Rates, want) || !reflect.DeepEqual(zone.Countries, []string{"US", "CA"}) || zone.ID != "" {
+		t.Errorf("zone = %+v", zone)
 	}
 	stored := &buycard.ShippingZone{ID: "shz_1", Name: "North America", Countries: []string{"CA", "US"}, Rates: want}
 	if back := zoneFormOf(stored); back.Rates[0].Amount != "4.50" || back.Rates[0].FreeOver != "100.00" || back.Rates[1].FreeOver != "" {
@@ -52,6 +53,39 @@ func TestZoneForm(t *testing.T) {
 		if errs[id] == "" {
 			t.Errorf("no error for %s: %v", id, errs)
 		}
+	}
+}
+
+// TestPostedZoneForm: the form posted before the WASM, its empty rate
+// and an emptied one left out, reads as the zone the WASM would save.
+func TestPostedZoneForm(t *testing.T) {
+	posted := url.Values{zoneIDField: {"shz_1"}, zoneNameField: {"EU"}, zoneCountriesField: {"FR DE"},
+		"rate-name-0": {""}, "rate-currency-0": {"EUR"}, "rate-kind-0": {"flat"}, "rate-amount-0": {" "}, "rate-free-0": {""},
+		"rate-name-1": {"Post"}, "rate-currency-1": {"EUR"}, "rate-kind-1": {"per_item"}, "rate-amount-1": {"3"}, "rate-free-1": {""},
+		"rate-name-2": {""}, "rate-currency-2": {"USD"}, "rate-kind-2": {"flat"}, "rate-amount-2": {""}, "rate-free-2": {""}}
+	zone, errs := ShippingZoneForm(posted)
+	want := []buycard.ShippingRate{{Name: "Post", Currency: "EUR", Kind: buycard.ShipPerItem, Amount: 300}}
+	if errs != nil || zone.ID != "shz_1" || zone.Name != "EU" || !reflect.DeepEqual(zone.Rates, want) {
+		t.Fatalf("zone = %+v, %v", zone, errs)
+	}
+	posted.Set("rate-name-1", "")
+	posted.Set("rate-amount-1", "")
+	if zone, errs := ShippingZoneForm(posted); zone != nil || errs["zone-rates"] == "" {
+		t.Errorf("a zone without rates = %+v, %v", zone, errs)
+	}
+	if missing := ShippingZoneFields[len(ShippingZoneFields)-1]; missing != fieldID("rate-free", buycard.MaxRatesPerZone) {
+		t.Errorf("the last field is %s", missing)
+	}
+}
+
+func TestPostedTaxRateForm(t *testing.T) {
+	rate, errs := TaxRateForm(url.Values{taxCountryField: {"US"}, taxRegionField: {"NY"}, taxRateField: {"8.875%"}})
+	if errs != nil || *rate != (buycard.TaxRate{Country: "US", Region: "NY", RatePPM: 88_750}) {
+		t.Errorf("rate = %+v, %v", rate, errs)
+	}
+	rate, errs = TaxRateForm(url.Values{taxCountryField: {noPlace}, taxRegionField: {noPlace}, taxRateField: {"101"}})
+	if rate != nil || errs[taxCountryField] == "" || errs[taxRateField] == "" {
+		t.Errorf("a rate without a country, over 100%% = %+v, %v", rate, errs)
 	}
 }
 

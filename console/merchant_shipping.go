@@ -1,6 +1,8 @@
 package console
 
 import (
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,11 +17,70 @@ type rateForm struct {
 	Name, Currency, Kind, Amount, FreeOver string
 }
 
+// blank reports whether nothing was typed in the rate: the form leaves
+// it out, so that a rate emptied before the WASM is removed.
+func (r rateForm) blank() bool {
+	return strings.TrimSpace(r.Name+r.Amount+r.FreeOver) == ""
+}
+
 // zoneForm is a shipping zone as the form holds it; ID is "" for a new
 // one.
 type zoneForm struct {
 	ID, Name, Countries string
 	Rates               []rateForm
+}
+
+// Fields of the shipping zone form (ShippingZoneForm); rate i's fields
+// are fieldID(name, i) of rateFields.
+const (
+	zoneIDField        = "zone-id"
+	zoneNameField      = "zone-name"
+	zoneCountriesField = "zone-countries"
+)
+
+var rateFields = []string{"rate-name", "rate-currency", "rate-kind", "rate-amount", "rate-free"}
+
+// ShippingZoneFields are the shipping zone form's fields, with those of
+// as many rates as a zone can have and the empty one the form offers
+// before the WASM.
+var ShippingZoneFields = func() []string {
+	names := []string{zoneIDField, zoneNameField, zoneCountriesField}
+	for i := 0; i <= buycard.MaxRatesPerZone; i++ {
+		for _, name := range rateFields {
+			names = append(names, fieldID(name, i))
+		}
+	}
+	return names
+}()
+
+// ShippingZonesAction is where the shipping zone form posts, for a new
+// zone or an edited one; a zone's delete button posts to
+// ShippingZoneDeleteAction.
+const ShippingZonesAction = Base + "/settings/shipping-zones"
+
+// ShippingZoneDeleteAction is where the delete button of the zone id
+// posts.
+func ShippingZoneDeleteAction(id string) string {
+	return ShippingZonesAction + "/" + url.PathEscape(id) + "/delete"
+}
+
+// ShippingZoneForm reads a posted shipping zone form
+// (ShippingZoneFields) as the zone it saves, of no merchant yet (ID ""
+// for a new one), or the error of each field.
+func ShippingZoneForm(v url.Values) (*buycard.ShippingZone, map[string]string) {
+	return zoneFormFrom(v).request()
+}
+
+func zoneFormFrom(v url.Values) zoneForm {
+	f := zoneForm{ID: v.Get(zoneIDField), Name: v.Get(zoneNameField), Countries: v.Get(zoneCountriesField)}
+	for i := 0; i <= buycard.MaxRatesPerZone; i++ {
+		r := rateForm{Name: v.Get(fieldID("rate-name", i)), Currency: v.Get(fieldID("rate-currency", i)), Kind: v.Get(fieldID("rate-kind", i)),
+			Amount: v.Get(fieldID("rate-amount", i)), FreeOver: v.Get(fieldID("rate-free", i))}
+		if !r.blank() {
+			f.Rates = append(f.Rates, r)
+		}
+	}
+	return f
 }
 
 func newZoneForm() zoneForm {
@@ -39,22 +100,23 @@ func zoneFormOf(z *buycard.ShippingZone) zoneForm {
 	return f
 }
 
-// request checks the form and makes the POST or PUT /v1/shipping-zones
-// body, or returns the error of each field by its input id.
-func (f zoneForm) request() (map[string]any, map[string]string) {
+// request checks the form and returns the zone it saves, of no merchant
+// yet, or the error of each field by its input id. The server checks
+// everything again.
+func (f zoneForm) request() (*buycard.ShippingZone, map[string]string) {
 	errs := map[string]string{}
 	if strings.TrimSpace(f.Name) == "" {
-		errs["zone-name"] = "Enter a name, such as Domestic."
+		errs[zoneNameField] = "Enter a name, such as Domestic."
 	}
 	countries := strings.FieldsFunc(strings.ToUpper(f.Countries), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
 	for _, c := range countries {
 		if !buycard.ValidCountry(c) {
-			errs["zone-countries"] = c + " is not a country code: use two letters, such as US or FR."
+			errs[zoneCountriesField] = c + " is not a country code: use two letters, such as US or FR."
 			break
 		}
 	}
 	if len(countries) == 0 {
-		errs["zone-countries"] = "Enter at least one country code."
+		errs[zoneCountriesField] = "Enter at least one country code."
 	}
 	if len(f.Rates) == 0 {
 		errs["zone-rates"] = "Add at least one rate."
@@ -80,7 +142,7 @@ func (f zoneForm) request() (map[string]any, map[string]string) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return map[string]any{"name": strings.TrimSpace(f.Name), "countries": countries, "rates": rates}, nil
+	return &buycard.ShippingZone{ID: f.ID, Name: strings.TrimSpace(f.Name), Countries: countries, Rates: rates}, nil
 }
 
 // shippingPanel lists a merchant's shipping zones on the settings page,
@@ -96,6 +158,7 @@ type shippingPanel struct {
 	listErr string
 
 	form     zoneForm
+	editing  string // the zone to edit once loaded (?zone= before the WASM)
 	errs     map[string]string
 	busy     bool
 	err, ok  string
@@ -111,6 +174,8 @@ func (p *shippingPanel) load(ctx app.Context) {
 		return
 	}
 	p.form, p.errs, p.err, p.ok = newZoneForm(), nil, "", ""
+	p.editing = ctx.Page().URL().Query().Get("zone")
+	p.S.takeFill(ShippingZonesAction).spend(func(v url.Values) { p.form, p.editing = zoneFormFrom(v), "" }, &p.err, &p.ok, "Zone saved.")
 	p.reload(ctx)
 }
 
@@ -126,6 +191,12 @@ func (p *shippingPanel) reload(ctx app.Context) {
 			return
 		}
 		p.zones = reply.Zones
+		for _, z := range p.zones {
+			if z.ID == p.editing {
+				p.form = zoneFormOf(z)
+			}
+		}
+		p.editing = ""
 	})
 }
 
@@ -167,10 +238,12 @@ func (p *shippingPanel) renderZone(z *buycard.ShippingZone) app.UI {
 		app.P().Text(strings.Join(names, ", ")),
 		app.Ul().Body(app.Range(z.Rates).Slice(func(j int) app.UI { return app.Li().Text(rateText(z.Rates[j])) })),
 		app.Div().Class("cs-actions").Body(
-			app.Button().Type("button").Aria("label", "Edit "+z.Name).Text("Edit").
-				OnClick(func(ctx app.Context, _ app.Event) { p.edit(ctx, z) }),
-			app.Button().Type("button").Class("cs-danger").Aria("label", "Delete "+z.Name).Disabled(p.deleting != "").Text("Delete").
-				OnClick(func(ctx app.Context, _ app.Event) { p.delete(ctx, z.ID) }),
+			app.If(app.IsServer, func() app.UI {
+				return app.A().Class("cs-button").Href(Base+"/settings?"+url.Values{"zone": {z.ID}}.Encode()+"#zone-h").Aria("label", "Edit "+z.Name).Text("Edit")
+			}).Else(func() app.UI {
+				return app.Button().Type("button").Aria("label", "Edit "+z.Name).Text("Edit").OnClick(func(ctx app.Context, _ app.Event) { p.edit(ctx, z) })
+			}),
+			p.S.rowAction("Delete "+z.Name, ShippingZoneDeleteAction(z.ID), "Delete", p.deleting != "", func(ctx app.Context) { p.delete(ctx, z.ID) }),
 		),
 	)
 }
@@ -181,21 +254,34 @@ func (p *shippingPanel) renderForm() app.UI {
 	if f.ID != "" {
 		title, submit = "Edit "+f.Name, "Save zone"
 	}
-	return ui.Form(title, p.save,
-		app.H3().Text(title),
-		ui.TextInput(ui.Field{ID: "zone-name", Label: "Zone name", Value: f.Name, Required: true, MaxLength: 100, Error: p.errs["zone-name"]},
+	rates := f.Rates
+	if app.IsServer && len(rates) < buycard.MaxRatesPerZone {
+		// Before the WASM, an empty rate stands in for Add rate.
+		rates = append(slices.Clip(rates), rateForm{Currency: "USD", Kind: string(buycard.ShipFlat)})
+	}
+	return ui.PageForm(title, ShippingZonesAction, []ui.Hidden{{Name: CSRFField, Value: p.S.csrf()}, {Name: zoneIDField, Value: f.ID}}, p.save,
+		app.H3().ID("zone-h").Text(title),
+		ui.TextInput(ui.Field{ID: zoneNameField, Label: "Zone name", Value: f.Name, Required: true, MaxLength: 100, Error: p.errs[zoneNameField]},
 			func(_ app.Context, v string) { f.Name = v }),
-		ui.TextInput(ui.Field{ID: "zone-countries", Label: "Country codes", Value: f.Countries, Required: true, Autocomplete: "off",
-			Hint: "Two-letter codes separated by commas, such as US, CA.", Error: p.errs["zone-countries"]},
+		ui.TextInput(ui.Field{ID: zoneCountriesField, Label: "Country codes", Value: f.Countries, Required: true, Autocomplete: "off",
+			Hint: "Two-letter codes separated by commas, such as US, CA.", Error: p.errs[zoneCountriesField]},
 			func(_ app.Context, v string) { f.Countries = v }),
 		app.If(p.errs["zone-rates"] != "", func() app.UI { return app.P().Class("cs-field-error").Text(p.errs["zone-rates"]) }),
-		app.Range(f.Rates).Slice(func(i int) app.UI { return p.renderRate(i) }),
+		app.If(app.IsServer, func() app.UI {
+			return app.P().Class("cs-hint").Text("Leave a rate empty to remove it; fill in the empty one to add it.")
+		}),
+		app.Range(rates).Slice(func(i int) app.UI { return p.renderRate(rates, i) }),
 		app.Div().Class("cs-actions cs-add").Body(
-			app.Button().Type("button").Text("Add rate").OnClick(func(ctx app.Context, _ app.Event) {
-				f.Rates = append(f.Rates, rateForm{Currency: "USD", Kind: string(buycard.ShipFlat)})
-				ui.Focus(ctx, fieldID("rate-name", len(f.Rates)-1))
+			app.If(!app.IsServer, func() app.UI {
+				return app.Button().Type("button").Text("Add rate").OnClick(func(ctx app.Context, _ app.Event) {
+					f.Rates = append(f.Rates, rateForm{Currency: "USD", Kind: string(buycard.ShipFlat)})
+					ui.Focus(ctx, fieldID("rate-name", len(f.Rates)-1))
+				})
 			}),
 			app.If(f.ID != "", func() app.UI {
+				if app.IsServer {
+					return app.A().Class("cs-button").Href(Base + "/settings#ship-h").Text("Cancel")
+				}
 				return app.Button().Type("button").Text("Cancel").OnClick(func(ctx app.Context, _ app.Event) { p.form, p.errs = newZoneForm(), nil })
 			}),
 		),
@@ -204,8 +290,10 @@ func (p *shippingPanel) renderForm() app.UI {
 	)
 }
 
-func (p *shippingPanel) renderRate(i int) app.UI {
-	r := &p.form.Rates[i]
+// renderRate is rate i of rates, the form's (and, before the WASM, the
+// empty one after them).
+func (p *shippingPanel) renderRate(rates []rateForm, i int) app.UI {
+	r := &rates[i]
 	kinds := []ui.Option{{Value: string(buycard.ShipFlat), Label: "Per order"}, {Value: string(buycard.ShipPerItem), Label: "Per item"}}
 	return app.FieldSet().Class("cs-variant").Body(
 		app.Legend().Text("Rate "+strconv.Itoa(i+1)),
@@ -216,36 +304,39 @@ func (p *shippingPanel) renderRate(i int) app.UI {
 			ui.SelectInput(fieldID("rate-kind", i), "Charged", r.Kind, kinds, func(_ app.Context, v string) { r.Kind = v }),
 		),
 		app.Div().Class("cs-row").Body(
-			ui.TextInput(ui.Field{ID: fieldID("rate-amount", i), Label: "Price", Value: r.Amount, Required: true, Autocomplete: "off",
+			ui.TextInput(ui.Field{ID: fieldID("rate-amount", i), Label: "Price", Value: r.Amount, Required: !app.IsServer, Autocomplete: "off",
 				Error: p.errs[fieldID("rate-amount", i)]}, func(_ app.Context, v string) { r.Amount = v }),
 			ui.TextInput(ui.Field{ID: fieldID("rate-free", i), Label: "Free from (optional)", Value: r.FreeOver, Autocomplete: "off",
 				Hint: "Orders of at least this subtotal ship free.", Error: p.errs[fieldID("rate-free", i)]}, func(_ app.Context, v string) { r.FreeOver = v }),
 		),
-		app.Button().Type("button").Class("cs-danger").Aria("label", "Remove rate "+strconv.Itoa(i+1)).Text("Remove rate").
-			OnClick(func(ctx app.Context, _ app.Event) {
-				p.form.Rates = append(p.form.Rates[:i:i], p.form.Rates[i+1:]...)
-			}),
+		app.If(!app.IsServer, func() app.UI {
+			return app.Button().Type("button").Class("cs-danger").Aria("label", "Remove rate "+strconv.Itoa(i+1)).Text("Remove rate").
+				OnClick(func(ctx app.Context, _ app.Event) {
+					p.form.Rates = append(p.form.Rates[:i:i], p.form.Rates[i+1:]...)
+				})
+		}),
 	)
 }
 
 func (p *shippingPanel) edit(ctx app.Context, z *buycard.ShippingZone) {
 	p.form, p.errs, p.err, p.ok = zoneFormOf(z), nil, "", ""
-	ui.Focus(ctx, "zone-name")
+	ui.Focus(ctx, zoneNameField)
 }
 
 func (p *shippingPanel) save(ctx app.Context) {
 	p.err, p.ok = "", ""
-	body, errs := p.form.request()
+	zone, errs := p.form.request()
 	p.errs = errs
 	if len(errs) > 0 {
 		p.err = "Check the highlighted fields."
-		ids := []string{"zone-name", "zone-countries"}
+		ids := []string{zoneNameField, zoneCountriesField}
 		for i := range p.form.Rates {
 			ids = append(ids, fieldID("rate-name", i), fieldID("rate-amount", i), fieldID("rate-free", i))
 		}
 		ui.FocusFirst(ctx, errs, ids...)
 		return
 	}
+	body := map[string]any{"name": zone.Name, "countries": zone.Countries, "rates": zone.Rates}
 	method, path, done := "POST", "/v1/shipping-zones", "Zone added."
 	if p.form.ID != "" {
 		method, path, done = "PUT", "/v1/shipping-zones/"+p.form.ID, "Zone saved."

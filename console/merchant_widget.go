@@ -157,8 +157,8 @@ func EditWidgetForm(v url.Values, w *buycard.Widget) (*buycard.WidgetEdit, map[s
 	return widgetFormFrom(v, w).request(w.ProductID)
 }
 
-func newWidgetDesigner(s *session, _ []string) app.UI {
-	return &widgetDesigner{s: s, fill: s.takeFill()}
+func newWidgetDesigner(s *session, args []string) app.UI {
+	return &widgetDesigner{s: s, fill: s.takeFill(Base + "/widgets/" + args[0])}
 }
 
 func (p *widgetDesigner) OnMount(ctx app.Context)     { p.anchor(ctx); p.load(ctx) }

@@ -29,7 +29,7 @@ type widgetsPage struct {
 const NewWidgetProductField = "w-product"
 
 func newWidgetsPage(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/widgets")
 	return &widgetsPage{s: s, err: f.err, productID: f.value(NewWidgetProductField, "")}
 }
 

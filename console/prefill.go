@@ -31,8 +31,11 @@ const CSRFField = "csrf_token"
 type PageState struct {
 	Role string // the signed-in user's role, "" when signed out
 	CSRF string // the session's CSRF token, for the page's forms
-	// Error is why the server refused the page's form; Values are the
-	// fields it was sent with, passwords left out.
+	// Form is the action of the page's form that Error, Values, Done
+	// and Secret are about: a page can have several.
+	Form string
+	// Error is why the server refused the form; Values are the fields it
+	// was sent with, passwords left out.
 	Error  string
 	Values url.Values
 	// Done marks a form the server accepted, whose page then says so
@@ -54,7 +57,7 @@ func (p PageState) Encode() string {
 	for name, v := range p.Values {
 		q["v."+name] = v
 	}
-	for name, v := range map[string]string{"role": p.Role, "csrf": p.CSRF, "error": p.Error, "reads": p.Reads, "secret": p.Secret} {
+	for name, v := range map[string]string{"role": p.Role, "csrf": p.CSRF, "form": p.Form, "error": p.Error, "reads": p.Reads, "secret": p.Secret} {
 		if v != "" {
 			q.Set(name, v)
 		}
@@ -68,7 +71,7 @@ func (p PageState) Encode() string {
 // pageStateOf reads the PageState of a prerendered page's URL.
 func pageStateOf(u *url.URL) PageState {
 	q, _ := url.ParseQuery(u.Query().Get(PageParam))
-	p := PageState{Role: q.Get("role"), CSRF: q.Get("csrf"), Error: q.Get("error"), Done: q.Get("done") == "1", Reads: q.Get("reads"),
+	p := PageState{Role: q.Get("role"), CSRF: q.Get("csrf"), Form: q.Get("form"), Error: q.Get("error"), Done: q.Get("done") == "1", Reads: q.Get("reads"),
 		Secret: q.Get("secret"), Values: url.Values{}}
 	for name, v := range q {
 		if len(name) > 2 && name[:2] == "v." {
@@ -95,13 +98,25 @@ func (f formFill) value(name, def string) string {
 	return def
 }
 
-// CapturePrerender reads the prerendered page's forms: their fields and
-// the error they show. The console WASM's main calls
-// it before app.RunWhenOnBrowser, while the prerendered DOM is still
-// there.
+// CapturePrerender reads the prerendered page's forms, each by its
+// action: their fields, the error they show and whether they say they
+// were saved. The console WASM's main calls it before
+// app.RunWhenOnBrowser, while the prerendered DOM is still there.
 func CapturePrerender() {
-	doc := app.Window().Get("document")
-	fields := doc.Call("querySelectorAll", "form."+ui.PageFormClass+" [name]")
+	forms := app.Window().Get("document").Call("querySelectorAll", "form."+ui.PageFormClass)
+	fills := map[string]formFill{}
+	for i := 0; i < forms.Length(); i++ {
+		form := forms.Index(i)
+		fills[form.Call("getAttribute", "action").String()] = captureForm(form)
+	}
+	current.mu.Lock()
+	current.fills = fills
+	current.mu.Unlock()
+}
+
+// captureForm reads one prerendered form.
+func captureForm(form app.Value) formFill {
+	fields := form.Call("querySelectorAll", "[name]")
 	f := formFill{values: url.Values{}}
 	for i := 0; i < fields.Length(); i++ {
 		el := fields.Index(i)
@@ -116,12 +131,13 @@ func CapturePrerender() {
 			f.values.Set(name, el.Get("value").String())
 		}
 	}
-	if e := doc.Call("querySelector", "form."+ui.PageFormClass+" .cs-error"); e.Truthy() {
+	if e := form.Call("querySelector", ".cs-error"); e.Truthy() {
 		f.err = e.Get("textContent").String()
 	}
-	current.mu.Lock()
-	current.fill = f
-	current.mu.Unlock()
+	if ok := form.Call("querySelector", ".cs-ok"); ok.Truthy() && ok.Get("textContent").String() != "" {
+		f.done = true
+	}
+	return f
 }
 
 // spend applies f to a page's form once its first load has the stored
@@ -139,4 +155,14 @@ func (f formFill) spend(fromValues func(url.Values), err, ok *string, saved stri
 		*ok = saved
 	}
 	return formFill{}
+}
+
+// rowAction is a row's button (delete, revoke) as a form of its own, so
+// that it works before the WASM: the browser posts it to action with the
+// session's CSRF token, and the server answers with the page again. Once
+// the WASM runs, onClick handles it in place. label names the button for
+// screen readers: "Delete the rate of France".
+func (s *session) rowAction(label, action, text string, busy bool, onClick func(ctx app.Context)) app.UI {
+	return ui.PageForm("", action, []ui.Hidden{{Name: CSRFField, Value: s.csrf()}}, onClick,
+		app.Button().Type("submit").Class("cs-danger").Aria("label", label).Disabled(busy).Text(text)).Class("cs-row-action")
 }

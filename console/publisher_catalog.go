@@ -33,7 +33,7 @@ const (
 )
 
 func newCatalogPage(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/catalog")
 	return &catalogPage{s: s, formErr: f.err, widget: f.value(NewPlacementWidgetField, ""), name: f.value(NewPlacementNameField, "")}
 }
 

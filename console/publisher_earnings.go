@@ -127,7 +127,7 @@ func (p *earningsPage) Render() app.UI {
 			ui.Status(p.salesErr, ""),
 			p.renderSales(),
 		),
-		newAccountPanel("acct", false),
+		newAccountPanel(p.s, "acct", false),
 		app.Section().Aria("labelledby", "payouts-h").Body(
 			app.H2().ID("payouts-h").Text("Payout history"),
 			ui.Status(p.payoutsErr, ""),

@@ -72,7 +72,7 @@ func (p *publisherHome) Render() app.UI {
 			ui.Status(p.err, ""),
 			earningsSummary(p.earnings, p.loaded),
 		),
-		newAccountPanel("acct", false),
+		newAccountPanel(p.s, "acct", false),
 		newFunnelPanel("all", "", ""),
 	)
 }

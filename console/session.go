@@ -29,8 +29,9 @@ type session struct {
 	mu     sync.Mutex
 	loaded bool // me was asked for
 	user   *me  // nil when signed out
-	// fill is what the first page's form starts with (prefill.go).
-	fill formFill
+	// fills are what the first page's forms start with, by their
+	// action (prefill.go).
+	fills map[string]formFill
 }
 
 func newSession() *session {
@@ -43,7 +44,8 @@ var current = newSession()
 // prerenderSession is the session of one server prerender: the user the
 // server named in the page's PageState, and the form it refused.
 func prerenderSession(p PageState) *session {
-	s := &session{api: newClient(), loaded: true, fill: formFill{err: p.Error, values: p.Values, done: p.Done, secret: p.Secret}}
+	s := &session{api: newClient(), loaded: true,
+		fills: map[string]formFill{p.Form: {err: p.Error, values: p.Values, done: p.Done, secret: p.Secret}}}
 	if p.Role != "" {
 		s.user = &me{User: buycard.User{Role: p.Role}, CSRFToken: p.CSRF}
 	}
@@ -71,13 +73,13 @@ var errPrerenderWrites = errors.New("console: a prerender does not write")
 // browser, and in a server prerender whose reads the server answers.
 func (s *session) canRead() bool { return !app.IsServer || s.serverReads }
 
-// takeFill returns what the page's form starts with, once: later pages
-// start empty.
-func (s *session) takeFill() formFill {
+// takeFill returns what the page's form posting to action starts with,
+// once: later pages start empty.
+func (s *session) takeFill(action string) formFill {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f := s.fill
-	s.fill = formFill{}
+	f := s.fills[action]
+	delete(s.fills, action)
 	return f
 }
 

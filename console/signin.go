@@ -25,7 +25,7 @@ type signIn struct {
 }
 
 func newSignIn(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/signin")
 	return &signIn{s: s, email: f.value("email", ""), password: f.value("password", ""), err: f.err, next: f.value("next", "")}
 }
 
@@ -84,7 +84,7 @@ type signUp struct {
 }
 
 func newSignUp(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/signup")
 	return &signUp{s: s, role: f.value("role", buycard.RoleMerchant), name: f.value("name", ""), email: f.value("email", ""),
 		password: f.value("password", ""), err: f.err, sent: f.done}
 }
@@ -152,7 +152,7 @@ type passwordPage struct {
 }
 
 func newPasswordPage(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/reset-password")
 	return &passwordPage{s: s, token: f.value("token", ""), password: f.value("new-password", ""), err: f.err, done: f.done}
 }
 

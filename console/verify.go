@@ -18,7 +18,7 @@ type verifyPage struct {
 }
 
 func newVerifyPage(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/verify")
 	return &verifyPage{s: s, err: f.err}
 }
 

@@ -89,7 +89,7 @@ func NewWebhookForm(v url.Values, types []buycard.EventType) (*buycard.WebhookEn
 }
 
 func newWebhooksPage(s *session, _ []string) app.UI {
-	f := s.takeFill()
+	f := s.takeFill(Base + "/webhooks")
 	return &webhooksPage{s: s, fill: f, secret: shownSecret{Value: f.secret}}
 }
 

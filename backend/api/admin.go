@@ -139,18 +139,28 @@ func (s *Server) putAdminSettings(c *fiber.Ctx) error {
 	if req.PlatformFeeBPS == nil {
 		return buycard.Errorf(buycard.EINVALID, "platform_fee_bps is required.")
 	}
-	set := &buycard.PlatformSettings{PlatformFee: buycard.PlatformFee{BPS: *req.PlatformFeeBPS, Fixed: req.PlatformFeeFixed}, UpdatedAt: s.Now().UTC()}
-	if set.PlatformFee.Fixed == nil {
-		set.PlatformFee.Fixed = map[string]int64{}
-	}
-	if err := set.PlatformFee.Validate(); err != nil {
+	set, err := s.savePlatformFee(c, buycard.PlatformFee{BPS: *req.PlatformFeeBPS, Fixed: req.PlatformFeeFixed})
+	if err != nil {
 		return err
 	}
+	return c.JSON(s.settingsReply(set.PlatformFee, set))
+}
+
+// savePlatformFee checks and saves the fee of new orders; the console's
+// platform fee form runs it too.
+func (s *Server) savePlatformFee(c *fiber.Ctx, fee buycard.PlatformFee) (*buycard.PlatformSettings, error) {
+	if fee.Fixed == nil {
+		fee.Fixed = map[string]int64{}
+	}
+	if err := fee.Validate(); err != nil {
+		return nil, err
+	}
+	set := &buycard.PlatformSettings{PlatformFee: fee, UpdatedAt: s.Now().UTC()}
 	if err := s.Admin.SavePlatformSettings(c.UserContext(), set); err != nil {
-		return err
+		return nil, err
 	}
 	s.fees.invalidate()
-	return c.JSON(s.settingsReply(set.PlatformFee, set))
+	return set, nil
 }
 
 // adminStatus is the health the console shows the operator.

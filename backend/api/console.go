@@ -23,9 +23,11 @@ import (
 // sets them with setAttribute, for the charts' geometry and the card
 // preview's design; style elements and sheets still come from this
 // origin only. frame-src 'self' lets the snippet preview frame the
-// publisher page it renders.
+// publisher page it renders. form-action allows Stripe's onboarding:
+// browsers apply it to the redirect after a submit, and the payment
+// account form, before the WASM, is answered with one to Stripe.
 const consoleCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; style-src-attr 'unsafe-inline'; " +
-	"img-src 'self' data: https:; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	"img-src 'self' data: https:; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self' https://connect.stripe.com; frame-ancestors 'none'"
 
 // consoleRoutes mounts the console (package console): its go-app pages
 // under /console, go-app's files under /console/ too, and its WASM. There
@@ -76,7 +78,9 @@ func (s *Server) getConsolePage(c *fiber.Ctx) error {
 		defer done()
 	}
 	if next := c.Query("next"); next != "" {
-		state.Values = url.Values{"next": {next}}
+		// The sign-in link's next, for the sign-in form, which posts
+		// to its page's path.
+		state.Form, state.Values = c.Path(), url.Values{"next": {next}}
 	}
 	// The browser's query minus any PageParam it sent: only the server
 	// says what the prerender shows.

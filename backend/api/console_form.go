@@ -40,11 +40,25 @@ func (s *Server) consoleFormRoutes() {
 	post("/products", s.consoleSignedIn("/products"), s.requireMerchant, s.postNewProductForm)
 	post("/widgets", s.consoleSignedIn("/widgets"), s.requireMerchant, s.postNewWidgetForm)
 	post("/catalog", s.consoleSignedIn("/catalog"), s.requirePublisher, s.postNewPlacementForm)
-	post("/settings", s.consoleSignedIn("/settings"), s.requireMerchant, s.postSettingsForm)
 	post("/discounts", s.consoleSignedIn("/discounts"), s.requireMerchant, s.postNewDiscountForm)
+	post("/discounts/:id/archive", s.consoleSignedIn("/discounts"), s.requireMerchant, s.postArchiveDiscountForm)
+	post("/discounts/:id/placement", s.consoleSignedIn("/discounts"), s.requireMerchant, s.postDiscountPlacementForm)
 	post("/products/:id", s.consoleSignedIn("/products"), s.requireMerchant, s.postEditProductForm)
 	post("/keys", s.consoleSignedIn("/keys"), s.requireParty, s.postNewKeyForm)
+	post("/keys/:id/revoke", s.consoleSignedIn("/keys"), s.requireParty, s.postRevokeKeyForm)
+	post("/payment-account", s.consoleSignedIn(""), s.requireParty, s.postOnboardingForm)
 	post("/widgets/:id", s.consoleSignedIn("/widgets"), s.requireMerchant, s.postEditWidgetForm)
+	if s.Admin != nil {
+		post("/admin/settings", s.consoleSignedIn("/admin/settings"), s.requireAdmin, s.postPlatformFeeForm)
+	}
+	if s.Sellers != nil {
+		settings := []fiber.Handler{s.consoleSignedIn("/settings"), s.requireMerchant}
+		post("/settings", append(settings, s.postSettingsForm)...)
+		post("/settings/tax-rates", append(settings, s.postTaxRateForm)...)
+		post("/settings/tax-rates/:id/delete", append(settings, s.postDeleteTaxRateForm)...)
+		post("/settings/shipping-zones", append(settings, s.postShippingZoneForm)...)
+		post("/settings/shipping-zones/:id/delete", append(settings, s.postDeleteShippingZoneForm)...)
+	}
 	if s.fulfillment() != nil {
 		post("/orders/:id/fulfillment", s.consoleSignedIn("/orders"), s.requireMerchant, s.postFulfilmentForm)
 	}
@@ -187,6 +201,55 @@ func (s *Server) postSettingsForm(c *fiber.Ctx) error {
 	return s.consoleSaved(c, "/settings")
 }
 
+// postTaxRateForm is the settings page's new tax rate form
+// (console.TaxRateFields): the rate is added as for the page's WASM,
+// and the page shows again saying so.
+func (s *Server) postTaxRateForm(c *fiber.Ctx) error {
+	rate, errs := console.TaxRateForm(postedFields(c, console.TaxRateFields))
+	if rate == nil {
+		return s.consoleFormFailed(c, "/settings", fieldErrors(errs), console.TaxRateFields...)
+	}
+	rate.MerchantID = callerOf(c).PartyID
+	if err := s.Sellers.CreateTaxRate(c.UserContext(), rate); err != nil {
+		return s.consoleFormFailed(c, "/settings", err, console.TaxRateFields...)
+	}
+	return s.consoleSaved(c, "/settings")
+}
+
+// postDeleteTaxRateForm is a tax rate's delete button: the browser goes
+// back to the tax rates, without it.
+func (s *Server) postDeleteTaxRateForm(c *fiber.Ctx) error {
+	err := s.Sellers.DeleteTaxRate(c.UserContext(), callerOf(c).PartyID, c.Params("id"))
+	return s.consoleRowDone(c, "/settings#tax-h", console.TaxRatesAction, err)
+}
+
+// postShippingZoneForm is the settings page's shipping zone form
+// (console.ShippingZoneFields), for a new zone or, with its id, an edited
+// one: the zone is saved as for the page's WASM, and the page shows again
+// saying so.
+func (s *Server) postShippingZoneForm(c *fiber.Ctx) error {
+	zone, errs := console.ShippingZoneForm(postedFields(c, console.ShippingZoneFields))
+	if zone == nil {
+		return s.consoleFormFailed(c, "/settings", fieldErrors(errs), console.ShippingZoneFields...)
+	}
+	zone.MerchantID = callerOf(c).PartyID
+	save := s.Sellers.CreateShippingZone
+	if zone.ID != "" {
+		save = s.Sellers.UpdateShippingZone
+	}
+	if err := save(c.UserContext(), zone); err != nil {
+		return s.consoleFormFailed(c, "/settings", err, console.ShippingZoneFields...)
+	}
+	return s.consoleSaved(c, "/settings")
+}
+
+// postDeleteShippingZoneForm is a shipping zone's delete button: the
+// browser goes back to the zones, without it.
+func (s *Server) postDeleteShippingZoneForm(c *fiber.Ctx) error {
+	err := s.Sellers.DeleteShippingZone(c.UserContext(), callerOf(c).PartyID, c.Params("id"))
+	return s.consoleRowDone(c, "/settings#ship-h", console.ShippingZonesAction, err)
+}
+
 // postNewDiscountForm is the discount codes page's new-code form
 // (console.NewDiscountFields): the code is made as the page's WASM makes
 // it, and the page shows again with it in the list.
@@ -282,6 +345,63 @@ func (s *Server) postNewKeyForm(c *fiber.Ctx) error {
 	return s.consoleAnswer(c, "/keys", console.PageState{Secret: reply.Secret}, fiber.StatusOK)
 }
 
+// postOnboardingForm is the payment account panel's button: the browser
+// goes on to Stripe's onboarding or, on a server without Stripe, back to
+// the page it was on (console.OnboardingFromField), the sandbox account
+// connected.
+func (s *Server) postOnboardingForm(c *fiber.Ctx) error {
+	page := strings.TrimPrefix(console.NextPath(c.FormValue(console.OnboardingFromField)), console.Base)
+	if s.StripeOnboarding == nil {
+		if _, _, err := s.connectSandbox(c); err != nil {
+			return s.consoleFormFailed(c, page, err)
+		}
+		return s.consoleSaved(c, page)
+	}
+	l, err := s.startOwnOnboarding(c, onboardingRequest{})
+	if err != nil {
+		return s.consoleFormFailed(c, page, err)
+	}
+	return s.consoleSeeOther(c, l.URL)
+}
+
+// postPlatformFeeForm is the admin's platform fee form
+// (console.PlatformFeeFields): the fee is saved as for the page's WASM,
+// and the page shows again saying so.
+func (s *Server) postPlatformFeeForm(c *fiber.Ctx) error {
+	fee, errs := console.PlatformFeeForm(postedFields(c, console.PlatformFeeFields))
+	if fee == nil {
+		return s.consoleFormFailed(c, "/admin/settings", fieldErrors(errs), console.PlatformFeeFields...)
+	}
+	if _, err := s.savePlatformFee(c, *fee); err != nil {
+		return s.consoleFormFailed(c, "/admin/settings", err, console.PlatformFeeFields...)
+	}
+	return s.consoleSaved(c, "/admin/settings")
+}
+
+// postRevokeKeyForm is a key's Revoke button: the browser goes back to
+// the keys, the key revoked.
+func (s *Server) postRevokeKeyForm(c *fiber.Ctx) error {
+	return s.consoleRowDone(c, "/keys", console.Base+"/keys", s.revokeKey(c))
+}
+
+// postArchiveDiscountForm is a discount code's End button: the browser
+// goes back to the codes, the code ended.
+func (s *Server) postArchiveDiscountForm(c *fiber.Ctx) error {
+	_, err := s.archiveDiscountCode(c)
+	return s.consoleRowDone(c, "/discounts", console.Base+"/discounts", err)
+}
+
+// postDiscountPlacementForm is a discount code's placement and its Save
+// button: the browser goes back to the codes, the code's placement saved.
+func (s *Server) postDiscountPlacementForm(c *fiber.Ctx) error {
+	code, err := s.ownDiscountCode(c)
+	if err == nil {
+		edit := console.DiscountPlacement(c.FormValue(console.DiscountPlacementField))
+		_, err = s.editDiscountCode(c, code, &edit)
+	}
+	return s.consoleRowDone(c, "/discounts", console.Base+"/discounts", err)
+}
+
 // fieldErrors is a form's errors by field as one EINVALID error, its
 // messages in a stable order.
 func fieldErrors(errs map[string]string) error {
@@ -305,13 +425,13 @@ func (s *Server) consoleAnswer(c *fiber.Ctx, page string, state console.PageStat
 	return s.renderConsole(c, page, state, status)
 }
 
-// postedFields are the named fields of a posted form, those sent only: an
-// unchecked checkbox is not sent.
+// postedFields are the named fields of a posted form, those sent only
+// (empty or not): an unchecked checkbox is not sent.
 func postedFields(c *fiber.Ctx, names []string) url.Values {
-	form := url.Values{}
+	form, posted := url.Values{}, c.Request().PostArgs()
 	for _, name := range names {
-		if v := c.Request().PostArgs().Peek(name); v != nil {
-			form.Set(name, string(v))
+		if posted.Has(name) {
+			form.Set(name, string(posted.Peek(name)))
 		}
 	}
 	return form
@@ -321,14 +441,35 @@ func postedFields(c *fiber.Ctx, names []string) url.Values {
 // message and status, and the form's fields named keep as sent.
 // Unexpected errors go to the error handler, which logs them.
 func (s *Server) consoleFormFailed(c *fiber.Ctx, page string, err error, keep ...string) error {
+	return s.consoleRefused(c, page, console.PageState{Values: postedFields(c, keep)}, err)
+}
+
+// consoleRowDone answers a row's button (delete, revoke): the browser
+// goes back to page (a console path, with an anchor or not), or after
+// err, page shows again with its message in the form posting to form.
+func (s *Server) consoleRowDone(c *fiber.Ctx, page, form string, err error) error {
+	if err != nil {
+		path, _, _ := strings.Cut(page, "#")
+		return s.consoleRefused(c, path, console.PageState{Form: form}, err)
+	}
+	return s.consoleSeeOther(c, console.Base+page)
+}
+
+// consoleRefused shows the console page at page again with state and
+// err's message and status. A row's button (delete, revoke), which has
+// no form to show the message in, names in state.Form the form that
+// shows it. Unexpected errors go to the error handler, which logs them.
+func (s *Server) consoleRefused(c *fiber.Ctx, page string, state console.PageState, err error) error {
 	status, code, message := s.classify(err)
 	if code == buycard.EINTERNAL {
 		return err
 	}
-	return s.consoleAnswer(c, page, console.PageState{Error: message, Values: postedFields(c, keep)}, status)
+	state.Error = message
+	return s.consoleAnswer(c, page, state, status)
 }
 
-// consoleSeeOther sends the browser on to the console path to.
+// consoleSeeOther sends the browser on to to: a console path, or
+// Stripe's onboarding.
 func (s *Server) consoleSeeOther(c *fiber.Ctx, to string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Redirect(to, fiber.StatusSeeOther)
@@ -336,8 +477,12 @@ func (s *Server) consoleSeeOther(c *fiber.Ctx, to string) error {
 
 // renderConsole answers with the prerendered console page at page (a
 // path after console.Base, with a query or not) showing state, with
-// status.
+// status. The state is about the form posted, whose action is the path
+// it was posted to, unless it names another.
 func (s *Server) renderConsole(c *fiber.Ctx, page string, state console.PageState, status int) error {
+	if state.Form == "" {
+		state.Form = c.Path()
+	}
 	path, query, _ := strings.Cut(page, "?")
 	q, _ := url.ParseQuery(query)
 	q.Set(console.PageParam, state.Encode())

@@ -44,8 +44,8 @@ func postConsole(t *testing.T, ts *testServer, page string, form url.Values, hea
 }
 
 // newConsolePages is the test server with accounts and the console on,
-// its trusted proxies set by configure.
-func newConsolePages(t *testing.T, configure ...func(*api.Config)) *testServer {
+// then configure's settings and services.
+func newConsolePages(t *testing.T, configure ...func(*api.Config, *api.Services)) *testServer {
 	t.Helper()
 	return newTestServerWith(t, func(cfg *api.Config, svc *api.Services) {
 		authConfig(cfg, svc)
@@ -55,7 +55,7 @@ func newConsolePages(t *testing.T, configure ...func(*api.Config)) *testServer {
 		svc.Accounts, svc.Transfers, svc.Admin = db, db, db
 		svc.ConsoleWasm = embed.NewAsset("application/wasm", []byte("\x00asm console"))
 		for _, f := range configure {
-			f(cfg)
+			f(cfg, svc)
 		}
 	})
 }
@@ -67,6 +67,9 @@ func TestConsoleSignInForm(t *testing.T) {
 	t.Parallel()
 	ts := newConsolePages(t)
 	b, _ := signup(t, ts, "ann@example.com", "merchant")
+	if _, page := ts.do(t, "GET", "/console/signin?next=%2Fconsole%2Forders", "", ""); !strings.Contains(page, `name="next" value="/console/orders"`) {
+		t.Errorf("the sign-in link's page does not post its next along: %.300s", page)
+	}
 	sessions := func() int { return countRows(t, ts, `SELECT count(*) FROM sessions`) }
 	for _, tt := range []struct {
 		name       string
@@ -269,7 +272,7 @@ func TestConsolePageStateNotFromLinks(t *testing.T) {
 // is served, so that no proxy makes the redirect loop.
 func TestConsoleWrongHost(t *testing.T) {
 	t.Parallel()
-	direct := newConsolePages(t, func(cfg *api.Config) {
+	direct := newConsolePages(t, func(cfg *api.Config, _ *api.Services) {
 		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} // not the test client
 	})
 	proxied := newConsolePages(t) // the test client is a trusted proxy
@@ -560,7 +563,8 @@ func TestConsoleSettingsForm(t *testing.T) {
 		{"a publisher", form("help@speckle.example", bo.csrf), []string{"Cookie", bo.cookie}, 403, nil},
 	})
 	got := postConsole(t, ts, "/settings", form("help@speckle.example", ann.csrf), "Cookie", ann.cookie)
-	if got.status != 200 || !strings.Contains(got.page, "Settings saved.") {
+	// The note takes the focus, so the browser shows it, below the fold.
+	if got.status != 200 || !regexp.MustCompile(`<p [^>]*autofocus[^>]*>Settings saved.</p>`).MatchString(got.page) {
 		t.Fatalf("save = %d: %.300s", got.status, got.page)
 	}
 	set := saved()
@@ -723,7 +727,7 @@ func TestConsoleEditWidgetForm(t *testing.T) {
 	})
 	got := postConsole(t, ts, "/widgets/"+w.ID, form("Get it", ann.csrf), "Cookie", ann.cookie)
 	if got.status != 200 || !strings.Contains(got.page, "Widget saved.") {
-		t.Fatalf("save = %d: %.300s", got.status, got.page)
+		t.Fatalf("save = %d: %s", got.status, got.page)
 	}
 	s := stored()
 	if s.CTA != "Get it" || s.ThemeColor != "#0f766e" || s.CornerRadius != 12 || s.ColorScheme != "dark" || s.Layout != "compact" ||

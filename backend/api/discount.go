@@ -121,28 +121,41 @@ func (s *Server) patchDiscountCode(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	next, err := edit.Apply(code)
+	next, err := s.editDiscountCode(c, code, &edit)
 	if err != nil {
-		return err
-	}
-	if err := s.Discounts.UpdateDiscountCode(c.UserContext(), next); err != nil {
 		return err
 	}
 	return c.JSON(next)
 }
 
+// editDiscountCode applies edit to the caller's code and saves it; the
+// console's placement form runs it too.
+func (s *Server) editDiscountCode(c *fiber.Ctx, code *buycard.DiscountCode, edit *buycard.DiscountCodeEdit) (*buycard.DiscountCode, error) {
+	next, err := edit.Apply(code)
+	if err != nil {
+		return nil, err
+	}
+	return next, s.Discounts.UpdateDiscountCode(c.UserContext(), next)
+}
+
 // postArchiveDiscountCode serves POST /v1/discount-codes/{id}/archive:
 // the code can no longer be used.
 func (s *Server) postArchiveDiscountCode(c *fiber.Ctx) error {
-	code, err := s.ownDiscountCode(c)
-	if err != nil {
-		return err
-	}
-	code, err = s.Discounts.ArchiveDiscountCode(c.UserContext(), code.MerchantID, code.ID, s.Now())
+	code, err := s.archiveDiscountCode(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(code)
+}
+
+// archiveDiscountCode archives the caller's code named by the path's id;
+// the console's End button runs it too.
+func (s *Server) archiveDiscountCode(c *fiber.Ctx) (*buycard.DiscountCode, error) {
+	code, err := s.ownDiscountCode(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Discounts.ArchiveDiscountCode(c.UserContext(), code.MerchantID, code.ID, s.Now())
 }
 
 // getWidgetPlacements serves GET /v1/widget-placements: the placements

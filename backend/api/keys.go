@@ -63,9 +63,15 @@ func (s *Server) createKey(c *fiber.Ctx, name string) (*newKeyReply, error) {
 // deleteKey serves DELETE /v1/keys/{id}: revokes one of the caller's
 // party's keys, effective with the next request that sends it.
 func (s *Server) deleteKey(c *fiber.Ctx) error {
-	who := callerOf(c)
-	if err := s.Auth.RevokeAPIKey(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id"), s.Now()); err != nil {
+	if err := s.revokeKey(c); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// revokeKey revokes the caller's party's key named by the path's id; the
+// console's Revoke button runs it too.
+func (s *Server) revokeKey(c *fiber.Ctx) error {
+	who := callerOf(c)
+	return s.Auth.RevokeAPIKey(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id"), s.Now())
 }

@@ -43,7 +43,14 @@ const sandboxAccountPrefix = "acct_sandbox_"
 // email defaults to the signed-in user's.
 func (s *Server) postOwnOnboarding(c *fiber.Ctx) error {
 	if s.StripeOnboarding == nil {
-		return s.connectSandbox(c)
+		a, created, err := s.connectSandbox(c)
+		if err != nil {
+			return err
+		}
+		if created {
+			c.Status(fiber.StatusCreated)
+		}
+		return c.JSON(a)
 	}
 	var req onboardingRequest
 	if len(c.Body()) > 0 {
@@ -51,40 +58,44 @@ func (s *Server) postOwnOnboarding(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	who := callerOf(c)
-	if req.Email == "" && who.User != nil {
-		req.Email = who.User.Email
-	}
-	l, err := s.StripeOnboarding.Start(c.UserContext(), who.PartyKind, who.PartyID, req.Country, req.Email)
+	l, err := s.startOwnOnboarding(c, req)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(l)
 }
 
+// startOwnOnboarding creates the caller's Express account unless it has
+// one and returns the link to Stripe's onboarding; the email defaults to
+// the signed-in user's. The console's onboarding form runs it too.
+func (s *Server) startOwnOnboarding(c *fiber.Ctx, req onboardingRequest) (*buycard.OnboardingLink, error) {
+	who := callerOf(c)
+	if req.Email == "" && who.User != nil {
+		req.Email = who.User.Email
+	}
+	return s.StripeOnboarding.Start(c.UserContext(), who.PartyKind, who.PartyID, req.Country, req.Email)
+}
+
 // connectSandbox is onboarding without Stripe (development and tests;
 // production refuses the sandbox): the caller's party gets a sandbox
 // account that may take charges and receive payouts at once, so a new
-// merchant's cards can be bought with the sandbox's test cards. It answers
-// 201 with the new account, or 200 with the one the party has.
-func (s *Server) connectSandbox(c *fiber.Ctx) error {
+// merchant's cards can be bought with the sandbox's test cards. It
+// returns the new account (created), or the one the party has.
+func (s *Server) connectSandbox(c *fiber.Ctx) (a *buycard.PaymentAccount, created bool, err error) {
 	ctx, who := c.UserContext(), callerOf(c)
 	if s.Accounts == nil {
-		return buycard.Errorf(buycard.ECONFLICT, "Payments run in the sandbox: no onboarding needed.")
+		return nil, false, buycard.Errorf(buycard.ECONFLICT, "Payments run in the sandbox: no onboarding needed.")
 	}
-	a := &buycard.PaymentAccount{ID: sandboxAccountPrefix + who.PartyID, PartyKind: who.PartyKind, PartyID: who.PartyID,
+	a = &buycard.PaymentAccount{ID: sandboxAccountPrefix + who.PartyID, PartyKind: who.PartyKind, PartyID: who.PartyID,
 		ChargesEnabled: true, PayoutsEnabled: true, UpdatedAt: s.Now()}
-	err := s.Accounts.LinkPaymentAccount(ctx, a)
+	err = s.Accounts.LinkPaymentAccount(ctx, a)
 	if buycard.ErrorCode(err) == buycard.ECONFLICT {
 		// Linked already, by an earlier or a concurrent request.
-		linked, err := s.Accounts.FindPaymentAccount(ctx, who.PartyKind, who.PartyID)
-		if err != nil {
-			return err
-		}
-		return c.JSON(linked)
+		a, err = s.Accounts.FindPaymentAccount(ctx, who.PartyKind, who.PartyID)
+		return a, false, err
 	}
 	if err != nil {
-		return err
+		return nil, false, err
 	}
-	return c.Status(fiber.StatusCreated).JSON(a)
+	return a, true, nil
 }

@@ -130,7 +130,8 @@ func waitNavigated(t *testing.T, ctx context.Context, predicate string) {
 			return
 		}
 	}
-	t.Fatalf("waiting for %s after a navigation", predicate)
+	where, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + ': ' + (document.body?.innerText ?? '').slice(0, 400)`))
+	t.Fatalf("waiting for %s after a navigation; the page is %s", predicate, where)
 }
 
 // screenshot saves the page to BUYCARD_SCREENSHOTS/name when that is set.

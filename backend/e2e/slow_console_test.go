@@ -53,7 +53,9 @@ func noWasmRan(t *testing.T, tb *tab) {
 // merchant signs up (a mistake first), confirms the emailed link, signs
 // in from another browser (a wrong password first), creates a product,
 // edits it, makes and designs a widget for it, makes a discount code,
-// saves its settings and signs out, all through the prerendered forms.
+// saves its settings, adds a tax rate and a shipping zone, deletes the
+// rate, connects a sandbox payment account and signs out, all through the
+// prerendered forms.
 // Each page says the console is still loading, shows its data, and its
 // forms are enabled.
 func TestConsoleBeforeWasm(t *testing.T) {
@@ -145,6 +147,31 @@ func TestConsoleBeforeWasm(t *testing.T) {
 	other.do(fill("#set-name", "Slow Phone Ltd"), fill("#set-twitter", "@slowphone"))
 	submitted(t, other, `document.querySelector('main').textContent.includes('Settings saved.') && document.querySelector('#set-name').value === 'Slow Phone Ltd'`)
 	screenshot(t, other.ctx, "console-settings-before-wasm.png")
+
+	// A tax rate, its state picked from every country's, and a shipping
+	// zone with a second rate typed into the empty one the page offers in
+	// place of Add rate; then the tax rate's Delete.
+	eval[bool](t, other.ctx, `(document.querySelector('#tax-country').value = 'US', document.querySelector('#tax-region').value = 'NY', true)`)
+	other.do(fill("#tax-rate", "8.875"))
+	submittedWith(t, other, `form[action$="/tax-rates"] button[type=submit]`, `document.querySelector('main').textContent.includes('Tax rate added.')`)
+	if got := eval[string](t, other.ctx, `document.querySelector('#tax-h').parentElement.querySelector('table').textContent`); !strings.Contains(got, "New York, United States") {
+		t.Errorf("the tax rates read %q", got)
+	}
+	other.do(fill("#zone-name", "Home"), fill("#zone-countries", "US"), fill("#rate-amount-0", "4"), fill("#rate-name-1", "Express"), fill("#rate-amount-1", "12"))
+	submittedWith(t, other, `form[action$="/shipping-zones"] button[type=submit]`, `document.querySelector('main').textContent.includes('Zone saved.')`)
+	var rates int
+	queryDB(t, `SELECT count(*) FROM shipping_rates r JOIN shipping_zones z ON z.id = r.zone_id WHERE z.name = 'Home' AND z.merchant_id = (SELECT merchant_id FROM products WHERE id = ?)`, []any{id}, &rates)
+	if rates != 2 {
+		t.Errorf("the zone has %d rates, want Standard and Express", rates)
+	}
+	screenshot(t, other.ctx, "console-shipping-before-wasm.png")
+	checkAxe(t, other.ctx, "the settings page before the WASM")
+	submittedWith(t, other, `form[action*="/tax-rates/"] button[type=submit]`, `document.querySelector('main').textContent.includes('No tax rates yet.')`)
+
+	// The overview's payment account button connects the sandbox's.
+	other.do(navigate(h.host + "/console"))
+	waitNavigated(t, other.ctx, `!!document.querySelector('form[action="/console/payment-account"] button:not([disabled])')`)
+	submittedWith(t, other, `form[action="/console/payment-account"] button`, `document.querySelector('main').textContent.includes('Your sandbox account is connected.')`)
 
 	submittedWith(t, other, ".cs-account form button[type=submit]", `location.pathname === '/console/signin' && !!document.querySelector('#email')`)
 	if status := eval[int](t, other.ctx, `fetch('/v1/auth/me').then(r => r.status)`); status != 401 {

@@ -145,12 +145,22 @@ func SubmitButton(label string, busy bool) app.UI {
 
 // Status is a form's outcome: an error read out at once, or a success
 // note read out politely. Both regions exist before they are filled, so
-// screen readers announce what appears in them.
+// screen readers announce what appears in them. In the server's answer
+// to a form posted before the WASM, the outcome takes the focus, so the
+// browser shows it wherever the form is on the page.
 func Status(err, ok string) app.UI {
 	return app.Div().Body(
-		app.Div().Class("cs-error").Role("alert").Body(app.If(err != "", func() app.UI { return app.P().Text(err) })),
-		app.Div().Class("cs-ok").Role("status").Body(app.If(ok != "", func() app.UI { return app.P().Text(ok) })),
+		app.Div().Class("cs-error").Role("alert").Body(app.If(err != "", func() app.UI { return outcome(err) })),
+		app.Div().Class("cs-ok").Role("status").Body(app.If(ok != "", func() app.UI { return outcome(ok) })),
 	)
+}
+
+func outcome(text string) app.UI {
+	p := app.P().Text(text)
+	if app.IsServer {
+		p = p.TabIndex(-1).Attr("autofocus", true)
+	}
+	return p
 }
 
 // Form is a form that runs onSubmit in place of the browser's submit.
@@ -189,11 +199,17 @@ func QueryForm(label, action string, onSubmit func(ctx app.Context), body ...app
 	return form(label, action, onSubmit).Method("get").Body(app.Div().Class("cs-form-body").Body(body...))
 }
 
+// form is a form named label for screen readers, which makes it a
+// landmark; "" leaves it unnamed, for a row's one-button form.
 func form(label, action string, onSubmit func(ctx app.Context)) app.HTMLForm {
-	return app.Form().Aria("label", label).Method("post").Action(action).OnSubmit(func(ctx app.Context, e app.Event) {
+	f := app.Form().Method("post").Action(action).OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
 		onSubmit(ctx)
 	})
+	if label != "" {
+		f = f.Aria("label", label)
+	}
+	return f
 }
 
 // Run calls call off the UI goroutine, then done with its error on it.
