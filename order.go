@@ -391,6 +391,12 @@ func (o *Order) setPublisherShare(bps int) error {
 // Reversed is what refunds and lost disputes took back of the payment.
 func (o *Order) Reversed() int64 { return o.Refunded + o.DisputeLost }
 
+// Refundable is what a refund of the paid order may still give back:
+// what is left of the payment, less what a dispute holds.
+func (o *Order) Refundable() int64 {
+	return max(0, o.Total.Amount-o.Reversed()-o.DisputeHeld)
+}
+
 // CheckRefund checks that amount can be refunded now: the order is paid and
 // the amount is positive and at most what is left of the payment, less
 // what an open dispute holds. Errors: ECONFLICT, EINVALID.
@@ -400,7 +406,7 @@ func (o *Order) CheckRefund(amount int64) error {
 		return Errorf(ECONFLICT, "This order is %s: only a paid order can be refunded or disputed.", o.Status)
 	case amount <= 0:
 		return Errorf(EINVALID, "The amount must be positive, in the order's currency.")
-	case amount > o.Total.Amount-o.Reversed()-o.DisputeHeld:
+	case amount > o.Refundable():
 		return Errorf(EINVALID, "The refund exceeds what is left of the payment.")
 	}
 	return nil

@@ -73,12 +73,13 @@ type refundForm struct {
 	Minor          int64 // the amount being confirmed
 }
 
-// refundAmount checks the refund form of o: the minor units to give
-// back, or the error to show by the amount field.
-func refundAmount(r refundForm, mo *orderLine) (int64, string) {
-	cur := mo.Order.Total.Currency
+// refundAmount checks the refund form of o, of which refundable can
+// still be refunded: the minor units to give back, or the error to show
+// by the amount field.
+func refundAmount(r refundForm, o *buycard.Order, refundable int64) (int64, string) {
+	cur := o.Total.Currency
 	if r.Full {
-		return mo.Refundable, ""
+		return refundable, ""
 	}
 	n, err := ui.ParseMoney(r.Amount, cur, "Amount")
 	switch {
@@ -86,10 +87,76 @@ func refundAmount(r refundForm, mo *orderLine) (int64, string) {
 		return 0, message(err)
 	case n <= 0:
 		return 0, "Amount must be more than 0."
-	case n > mo.Refundable:
-		return 0, "At most " + ui.MoneyText(mo.Refundable, cur) + " can still be refunded."
+	case n > refundable:
+		return 0, "At most " + ui.MoneyText(refundable, cur) + " can still be refunded."
 	}
 	return n, ""
+}
+
+// Fields of the refund form (RefundFields); its confirmation, before the
+// WASM, posts refundKeyField and refundMinorField with the reason.
+const (
+	refundKindField   = "refund-kind"
+	refundAmountField = "refund-amount"
+	refundReasonField = "refund-reason"
+	refundKeyField    = "refund-key"
+	refundMinorField  = "refund-minor"
+)
+
+// RefundFields are the refund form's fields, its confirmation's too.
+var RefundFields = []string{refundKindField, refundAmountField, refundReasonField, refundKeyField, refundMinorField}
+
+// RefundAction is where the refund form of the order id posts, and its
+// confirmation, before the WASM.
+func RefundAction(id string) string { return Base + "/orders/" + url.PathEscape(id) + "/refund" }
+
+// refundFormFrom is the refund form as posted or refused: a confirmation
+// when it carries its key and amount.
+func refundFormFrom(v url.Values) refundForm {
+	r := refundForm{Full: v.Get(refundKindField) != "partial", Amount: v.Get(refundAmountField), Reason: v.Get(refundReasonField)}
+	r.Minor, _ = strconv.ParseInt(v.Get(refundMinorField), 10, 64)
+	r.Key = v.Get(refundKeyField)
+	r.Confirming = r.Key != "" && r.Minor > 0
+	return r
+}
+
+// RefundReview reads a posted refund form (RefundFields) of o, of which
+// refundable can still be refunded: the confirmation to show, with the
+// amount and a new key naming the attempt, or why not.
+func RefundReview(v url.Values, o *buycard.Order, refundable int64) (url.Values, error) {
+	r := refundFormFrom(v)
+	n, msg := refundAmount(r, o, refundable)
+	if msg != "" {
+		return nil, buycard.Errorf(buycard.EINVALID, "%s", msg)
+	}
+	if err := buycard.RefundReasonText.Check(r.Reason); err != nil {
+		return nil, err
+	}
+	confirm := url.Values{refundKeyField: {idempotencyKey()}, refundMinorField: {strconv.FormatInt(n, 10)}, refundReasonField: {r.Reason}}
+	return confirm, nil
+}
+
+// RefundConfirmed reads a posted refund confirmation: its key, the amount
+// in minor units and the reason; key is "" when it is not one.
+func RefundConfirmed(v url.Values) (key string, amount int64, reason string) {
+	if r := refundFormFrom(v); r.Confirming {
+		return r.Key, r.Minor, r.Reason
+	}
+	return "", 0, ""
+}
+
+// RefundRetry is what the refund form keeps after its confirmation was
+// refused: the reason. The next attempt is a new refund, with a new key.
+func RefundRetry(reason string) url.Values { return url.Values{refundReasonField: {reason}} }
+
+// RefundDone is what the order's page is told after a refund of amount.
+func RefundDone(amount int64) url.Values {
+	return url.Values{refundMinorField: {strconv.FormatInt(amount, 10)}}
+}
+
+// refundedText says a refund was made.
+func refundedText(amount int64, cur string) string {
+	return "Refunded " + ui.MoneyText(amount, cur) + "."
 }
 
 // ordersPage is /console/orders: the merchant's orders, newest
@@ -181,6 +248,9 @@ func (p *ordersPage) openNamed() {
 		if o := mo.Order; o.ID == p.open && p.fulfil.Status == "" {
 			p.refund, p.fulfil = refundForm{Full: true}, newFulfilForm(o)
 			p.s.takeFill(fulfilmentAction(o.ID)).spend(func(v url.Values) { p.fulfil = fulfilFormFrom(v, o) }, &p.fulfil.Err, &p.fulfil.OK, "Saved.")
+			refund := p.s.takeFill(RefundAction(o.ID))
+			refunded := refundedText(refundFormFrom(refund.values).Minor, o.Total.Currency)
+			refund.spend(func(v url.Values) { p.refund = refundFormFrom(v) }, &p.refund.Err, &p.refund.OK, refunded)
 		}
 	}
 }
@@ -499,29 +569,35 @@ func (p *ordersPage) renderRefund(mo *orderLine) app.UI {
 			app.Div().Class("cs-ok").Role("status").Body(app.If(r.OK != "", func() app.UI { return app.P().Text(r.OK) })),
 		)
 	}
+	question := "Refund " + ui.MoneyText(r.Minor, cur) + " of order " + orDefault(o.Number, o.ID) + " to the shopper? This cannot be undone."
+	yes := "Refund " + ui.MoneyText(r.Minor, cur)
+	if r.Confirming && app.IsServer {
+		return app.Div().Class("cs-refund").Body(app.H3().Text("Refund"), p.renderRefundConfirmation(o, question, yes), ui.Status(r.Err, r.OK))
+	}
 	var confirm app.UI = app.Text("")
 	if r.Confirming {
-		confirm = confirmBox("refund-confirm", "Refund "+ui.MoneyText(r.Minor, cur)+" of order "+orDefault(o.Number, o.ID)+
-			" to the shopper? This cannot be undone.", "Refund "+ui.MoneyText(r.Minor, cur), r.Busy,
+		confirm = confirmBox("refund-confirm", question, yes, r.Busy,
 			func(ctx app.Context) { p.sendRefund(ctx, mo) },
 			func(ctx app.Context) { r.Confirming = false; ui.Focus(ctx, "refund-submit") })
 	}
 	return app.Div().Class("cs-refund").Body(
 		app.H3().Text("Refund"),
 		app.P().Text("Up to "+ui.MoneyText(mo.Refundable, cur)+" can be refunded."),
-		ui.Form("Refund order "+orDefault(o.Number, o.ID), func(ctx app.Context) { p.askRefund(ctx, mo) },
-			ui.RadioGroup("refund-kind", "Amount", map[bool]string{true: "full", false: "partial"}[r.Full], []ui.Option{
+		ui.PageForm("Refund order "+orDefault(o.Number, o.ID), RefundAction(o.ID), []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()}},
+			func(ctx app.Context) { p.askRefund(ctx, mo) },
+			ui.RadioGroup(refundKindField, "Amount", map[bool]string{true: "full", false: "partial"}[r.Full], []ui.Option{
 				{Value: "full", Label: "Full: " + ui.MoneyText(mo.Refundable, cur)}, {Value: "partial", Label: "Part of it"},
 			}, func(_ app.Context, v string) { r.Full, r.Confirming, r.AmountErr = v == "full", false, "" }),
-			app.If(!r.Full, func() app.UI {
-				return ui.TextInput(ui.Field{ID: "refund-amount", Label: "Amount to refund (" + cur + ")", Value: r.Amount, Autocomplete: "off",
+			// Before the WASM the amount shows for both: Part of it picks it.
+			app.If(!r.Full || app.IsServer, func() app.UI {
+				return ui.TextInput(ui.Field{ID: refundAmountField, Label: "Amount to refund (" + cur + ")", Value: r.Amount, Autocomplete: "off",
 					Error: r.AmountErr, Hint: "Such as " + ui.DecimalText(mo.Refundable/2/buycard.MinorUnitStep(cur)*buycard.MinorUnitStep(cur), cur) + "."},
 					func(_ app.Context, v string) { r.Amount, r.Confirming = v, false })
 			}),
-			ui.TextInput(ui.Field{ID: "refund-reason", Label: "Reason (optional)", Type: "textarea", Value: r.Reason, MaxLength: 500,
+			ui.TextInput(ui.Field{ID: refundReasonField, Label: "Reason (optional)", Type: "textarea", Value: r.Reason, MaxLength: buycard.RefundReasonText.MaxLength,
 				Hint: "For your records; the shopper does not see it."}, func(_ app.Context, v string) { r.Reason = v }),
 			app.If(!r.Confirming, func() app.UI {
-				return app.Button().ID("refund-submit").Type("submit").Class("cs-danger").Disabled(app.IsServer || r.Busy).Text("Refund…")
+				return app.Button().ID("refund-submit").Type("submit").Class("cs-danger").Disabled(r.Busy).Text("Refund…")
 			}),
 		),
 		confirm,
@@ -529,11 +605,29 @@ func (p *ordersPage) renderRefund(mo *orderLine) app.UI {
 	)
 }
 
+// renderRefundConfirmation is the refund's second step before the WASM: a
+// form of its own that posts the attempt's key, amount and reason, or a
+// link back to the order.
+func (p *ordersPage) renderRefundConfirmation(o *buycard.Order, question, yes string) app.UI {
+	r := &p.refund
+	return ui.PageForm("Confirm the refund", RefundAction(o.ID), []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()},
+		{Name: refundKeyField, Value: r.Key}, {Name: refundMinorField, Value: strconv.FormatInt(r.Minor, 10)}, {Name: refundReasonField, Value: r.Reason}},
+		func(ctx app.Context) {},
+		app.Div().ID("refund-confirm").Class("cs-confirm").Body(
+			app.P().ID("refund-confirm-q").TabIndex(-1).Attr("autofocus", true).Text(question),
+			app.Div().Class("cs-actions").Body(
+				app.Button().Type("submit").Class("cs-danger-solid").Text(yes),
+				app.A().Class("cs-button").Href(p.openHref(o.ID)).Text("Cancel"),
+			),
+		),
+	)
+}
+
 // askRefund checks the form and asks for confirmation.
 func (p *ordersPage) askRefund(ctx app.Context, mo *orderLine) {
 	r := &p.refund
 	r.Err, r.OK = "", ""
-	n, msg := refundAmount(*r, mo)
+	n, msg := refundAmount(*r, mo.Order, mo.Refundable)
 	r.AmountErr = msg
 	if msg != "" {
 		ui.Focus(ctx, "refund-amount")
@@ -560,7 +654,7 @@ func (p *ordersPage) sendRefund(ctx app.Context, mo *orderLine) {
 	body, _ := json.Marshal(map[string]any{"amount": r.Minor, "reason": strings.TrimSpace(r.Reason)})
 	req := browser.Request{Method: "POST", URL: "/v1/merchant/orders/" + url.PathEscape(id) + "/refunds", Body: string(body),
 		Header: map[string]string{"Accept": "application/json", "Content-Type": "application/json", "Idempotency-Key": r.Key}}
-	amount := ui.MoneyText(r.Minor, mo.Order.Total.Currency)
+	refunded := refundedText(r.Minor, mo.Order.Total.Currency)
 	var fresh orderLine
 	ui.Run(ctx, func() error {
 		if err := p.s.api.exchange(req, nil); err != nil {
@@ -582,7 +676,7 @@ func (p *ordersPage) sendRefund(ctx app.Context, mo *orderLine) {
 			}
 			return
 		}
-		*r = refundForm{Full: true, OK: "Refunded " + amount + "."}
+		*r = refundForm{Full: true, OK: refunded}
 		for i, o := range p.orders {
 			if fresh.Order != nil && o.Order.ID == id {
 				p.orders[i] = &fresh

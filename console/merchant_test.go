@@ -100,14 +100,14 @@ func TestMerchWidgetForm(t *testing.T) {
 func TestMerchRefundAmount(t *testing.T) {
 	mo := &orderLine{Order: &buycard.Order{Status: buycard.OrderPaid, Total: buycard.Money{Amount: 5000, Currency: "USD"}, Refunded: 1000},
 		Refundable: 4000}
-	if n, msg := refundAmount(refundForm{Full: true}, mo); n != 4000 || msg != "" {
+	if n, msg := refundAmount(refundForm{Full: true}, mo.Order, mo.Refundable); n != 4000 || msg != "" {
 		t.Errorf("full = %d, %q", n, msg)
 	}
-	if n, msg := refundAmount(refundForm{Amount: "12.34"}, mo); n != 1234 || msg != "" {
+	if n, msg := refundAmount(refundForm{Amount: "12.34"}, mo.Order, mo.Refundable); n != 1234 || msg != "" {
 		t.Errorf("partial = %d, %q", n, msg)
 	}
 	for _, in := range []string{"40.01", "0", "", "1.001", "-3"} {
-		if n, msg := refundAmount(refundForm{Amount: in}, mo); msg == "" {
+		if n, msg := refundAmount(refundForm{Amount: in}, mo.Order, mo.Refundable); msg == "" {
 			t.Errorf("refund of %q = %d, want an error", in, n)
 		}
 	}

@@ -62,6 +62,9 @@ func (s *Server) consoleFormRoutes() {
 	if s.fulfillment() != nil {
 		post("/orders/:id/fulfillment", s.consoleSignedIn("/orders"), s.requireMerchant, s.postFulfilmentForm)
 	}
+	if s.Refunds != nil {
+		post("/orders/:id/refund", s.consoleSignedIn("/orders"), s.requireMerchant, s.postRefundForm)
+	}
 	if s.Webhooks != nil {
 		post("/webhooks", s.consoleSignedIn("/webhooks"), s.requireParty, s.postNewWebhookForm)
 	}
@@ -314,6 +317,33 @@ func (s *Server) postFulfilmentForm(c *fiber.Ctx) error {
 		return s.consoleFormFailed(c, page, err, console.FulfilmentFields...)
 	}
 	return s.consoleSeeOther(c, console.Base+page)
+}
+
+// postRefundForm is an open order's refund form
+// (console.RefundFields), in two steps as in the page's WASM: the form
+// sent is checked and the order shows again asking to confirm the amount,
+// with a new key naming the attempt; the confirmation sent makes the
+// refund, once per key (a confirmation sent twice refunds once), as POST
+// /v1/merchant/orders/{id}/refunds does, and the order shows refunded.
+func (s *Server) postRefundForm(c *fiber.Ctx) error {
+	page := "/orders?" + url.Values{"open": {c.Params("id")}}.Encode()
+	posted := postedFields(c, console.RefundFields)
+	key, amount, reason := console.RefundConfirmed(posted)
+	if key == "" {
+		o, err := s.ownOrder(c)
+		if err != nil {
+			return err
+		}
+		confirm, err := console.RefundReview(posted, o, o.Refundable())
+		if err != nil {
+			return s.consoleFormFailed(c, page, err, console.RefundFields...)
+		}
+		return s.consoleAnswer(c, page, console.PageState{Values: confirm}, fiber.StatusOK)
+	}
+	if _, err := s.merchantRefund(c, key, merchantRefundRequest{Amount: amount, Reason: reason}); err != nil {
+		return s.consoleRefused(c, page, console.PageState{Values: console.RefundRetry(reason)}, err)
+	}
+	return s.consoleAnswer(c, page, console.PageState{Done: true, Values: console.RefundDone(amount)}, fiber.StatusOK)
 }
 
 // postNewWebhookForm is the webhooks page's new-endpoint form

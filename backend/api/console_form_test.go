@@ -689,6 +689,25 @@ func newConsoleProduct(t *testing.T, ts *testServer, b browser) string {
 	return id
 }
 
+// northwindOrder signs in a user of the demo merchant, whose notebook
+// sells, as a physical product, and returns a paid order of it.
+func northwindOrder(t *testing.T, ts *testServer) (browser, *buycard.Order) {
+	t.Helper()
+	u := &buycard.User{Email: "north@example.com", Role: buycard.RoleMerchant, PasswordHash: auth.TestParams.HashPassword(password), CreatedAt: ts.now}
+	must(t, ts.db.CreateUser(t.Context(), u, "Northwind"))
+	_, err := ts.sql(t).ExecContext(t.Context(), `UPDATE users SET party_id = ? WHERE email = ?`, demoMerchant, u.Email)
+	must(t, err)
+	resp, body := login(ts, t, u.Email, password)
+	if resp.StatusCode != 200 {
+		t.Fatalf("login = %d %s", resp.StatusCode, body)
+	}
+	_, err = ts.sql(t).ExecContext(t.Context(), `UPDATE products SET kind = 'physical' WHERE id = 'prd_notebook'`)
+	must(t, err)
+	o := paidOrderWithBuyer(t, ts, &buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace"},
+		&buycard.Address{Name: "Ada Lovelace", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"})
+	return signedIn(t, resp, body), o
+}
+
 // newConsoleParties is the console test server with a merchant (ann) and
 // a publisher (bo) signed in.
 func newConsoleParties(t *testing.T) (ts *testServer, ann, bo browser) {
@@ -807,20 +826,7 @@ func wantRefused(t *testing.T, ts *testServer, page string, unchanged func() boo
 func TestConsoleFulfilmentForm(t *testing.T) {
 	t.Parallel()
 	ts, _, bo := newConsoleParties(t)
-	u := &buycard.User{Email: "north@example.com", Role: buycard.RoleMerchant, PasswordHash: auth.TestParams.HashPassword(password), CreatedAt: ts.now}
-	must(t, ts.db.CreateUser(t.Context(), u, "Northwind"))
-	// The demo merchant's user, whose notebook sells.
-	_, err := ts.sql(t).ExecContext(t.Context(), `UPDATE users SET party_id = ? WHERE email = ?`, demoMerchant, u.Email)
-	must(t, err)
-	resp, body := login(ts, t, u.Email, password)
-	if resp.StatusCode != 200 {
-		t.Fatalf("login = %d %s", resp.StatusCode, body)
-	}
-	north := signedIn(t, resp, body)
-	_, err = ts.sql(t).ExecContext(t.Context(), `UPDATE products SET kind = 'physical' WHERE id = 'prd_notebook'`)
-	must(t, err)
-	o := paidOrderWithBuyer(t, ts, &buycard.Buyer{Email: "ada@example.com", Name: "Ada Lovelace"},
-		&buycard.Address{Name: "Ada Lovelace", Line1: "1 Main St", City: "Springfield", Region: "IL", PostalCode: "62701", Country: "US"})
+	north, o := northwindOrder(t, ts)
 	open := "/console/orders?open=" + o.ID
 	if _, page := ts.do(t, "GET", "/console/orders", "", "", "Cookie", north.cookie); !strings.Contains(page, `href="`+html.EscapeString(open)+`"`) {
 		t.Fatalf("the orders page has no link opening the order: %.500s", page)

@@ -7,6 +7,7 @@ package api_test
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -281,4 +282,65 @@ func TestConsoleDiscountRowForms(t *testing.T) {
 	if got := postConsole(t, ts, end, url.Values{"csrf_token": {ann.csrf}}, "Cookie", ann.cookie); got.status != 303 || got.location != "/console/discounts" || !ended() {
 		t.Errorf("End = %d to %q", got.status, got.location)
 	}
+}
+
+// An order's refund works before the WASM, in two steps as in the page's
+// WASM: the form asks to confirm the amount, and the confirmation, with
+// the attempt's key, refunds once however often it is sent; a refused
+// form or a forged confirmation moves nothing.
+func TestConsoleRefundForm(t *testing.T) {
+	t.Parallel()
+	ts, ann, bo := newConsoleParties(t)
+	north, o := northwindOrder(t, ts)
+	action := "/orders/" + o.ID + "/refund"
+	wantWords(t, "the open order", consolePage(t, ts, "/console/orders?open="+o.ID, north), `action="/console`+action+`"`, `name="refund-amount"`)
+	refunded := func() int64 {
+		got, err := ts.db.FindOrder(t.Context(), o.ID)
+		must(t, err)
+		return got.Refunded
+	}
+	form := func(kind, amount, csrf string) url.Values {
+		return url.Values{"refund-kind": {kind}, "refund-amount": {amount}, "refund-reason": {"Arrived damaged"}, "csrf_token": {csrf}}
+	}
+	wantRefused(t, ts, action, func() bool { return refunded() == 0 }, []formRefusal{
+		{"nothing", form("partial", "0", north.csrf), []string{"Cookie", north.cookie}, 400, []string{"Amount must be more than 0.", `value="0"`}},
+		{"too much", form("partial", "1000000", north.csrf), []string{"Cookie", north.cookie}, 400, []string{"can still be refunded."}},
+		{"without the CSRF token", form("full", "", ""), []string{"Cookie", north.cookie}, 403, nil},
+		{"a publisher", form("full", "", bo.csrf), []string{"Cookie", bo.cookie}, 403, nil},
+		{"another merchant", form("full", "", ann.csrf), []string{"Cookie", ann.cookie}, 404, nil},
+	})
+
+	review := postConsole(t, ts, action, form("partial", "5", north.csrf), "Cookie", north.cookie)
+	if review.status != 200 || refunded() != 0 {
+		t.Fatalf("review = %d, refunded %d: %.300s", review.status, refunded(), review.page)
+	}
+	wantWords(t, "the confirmation", review.page, "Refund $5.00 of order", "This cannot be undone.", `value="500"`, "Arrived damaged")
+	key := hiddenValue(t, review.page, "refund-key")
+	confirm := func(amount, csrf string) url.Values {
+		return url.Values{"refund-key": {key}, "refund-minor": {amount}, "refund-reason": {"Arrived damaged"}, "csrf_token": {csrf}}
+	}
+	if got := postConsole(t, ts, action, confirm("500", ann.csrf), "Cookie", ann.cookie); got.status != 404 || refunded() != 0 {
+		t.Errorf("another merchant's confirmation = %d, refunded %d", got.status, refunded())
+	}
+	for i := range 2 { // sent twice, as a reload would
+		got := postConsole(t, ts, action, confirm("500", north.csrf), "Cookie", north.cookie)
+		if got.status != 200 || refunded() != 500 {
+			t.Fatalf("confirmation %d = %d, refunded %d: %.300s", i, got.status, refunded(), got.page)
+		}
+		wantWords(t, "the refunded order", got.page, "Refunded $5.00.")
+	}
+	if got := postConsole(t, ts, action, confirm("900", north.csrf), "Cookie", north.cookie); got.status != 400 || refunded() != 500 {
+		t.Errorf("the key with another amount = %d, refunded %d: %.300s", got.status, refunded(), got.page)
+	}
+}
+
+// hiddenValue is the value of the page's hidden field name.
+func hiddenValue(t *testing.T, page, name string) string {
+	t.Helper()
+	input := regexp.MustCompile(`<input [^>]*name="` + regexp.QuoteMeta(name) + `"[^>]*>`).FindString(page)
+	value := regexp.MustCompile(`value="([^"]*)"`).FindStringSubmatch(input)
+	if value == nil {
+		t.Fatalf("no field %s in %.300s", name, page)
+	}
+	return value[1]
 }

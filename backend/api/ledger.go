@@ -219,7 +219,16 @@ func (s *Server) postRefund(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	return s.refund(c, buycard.RefundRequest{Caller: buycard.RefundByOperator, Key: key, OrderID: c.Params("id"), Amount: req.Amount}, s.routeOrder)
+	r, err := s.refund(c, buycard.RefundRequest{Caller: buycard.RefundByOperator, Key: key, OrderID: c.Params("id"), Amount: req.Amount}, s.routeOrder)
+	return refundReply(c, r, err)
+}
+
+// refundReply answers a refund's request: 201 and the refund, or err.
+func refundReply(c *fiber.Ctx, r *buycard.Refund, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(moneyEventReply{Order: r.Order, ObjectID: r.RefundID})
 }
 
 // routeOrder is the order of the route's :id parameter.
@@ -249,19 +258,16 @@ func idempotencyKey(c *fiber.Ctx) (string, error) {
 // lost reply gets the same refund); the store then applies the refund and
 // records the key in one transaction, so of two concurrent requests with
 // one key, one records it and the other answers with its reply.
-func (s *Server) refund(c *fiber.Ctx, req buycard.RefundRequest, find func(*fiber.Ctx) (*buycard.Order, error)) error {
+func (s *Server) refund(c *fiber.Ctx, req buycard.RefundRequest, find func(*fiber.Ctx) (*buycard.Order, error)) (*buycard.Refund, error) {
 	ctx := c.UserContext()
 	r, err := s.Orders.FindRefund(ctx, req.Caller, req.Key)
 	if buycard.ErrorCode(err) == buycard.ENOTFOUND {
 		r, err = s.newRefund(c, req, find)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := r.CheckSameRequest(req); err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(moneyEventReply{Order: r.Order, ObjectID: r.RefundID})
+	return r, r.CheckSameRequest(req)
 }
 
 // newRefund gives req.Amount of the order back through the provider and

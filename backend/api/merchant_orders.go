@@ -75,7 +75,7 @@ func (s *Server) merchantOrderOf(c *fiber.Ctx, o *buycard.Order) (*merchantOrder
 	if o.Status != buycard.OrderPaid {
 		return mo, nil
 	}
-	mo.Refundable = max(0, o.Total.Amount-o.Reversed()-o.DisputeHeld)
+	mo.Refundable = o.Refundable()
 	journals, err := s.Ledger.OrderJournals(c.UserContext(), o.ID)
 	if err != nil {
 		return nil, err
@@ -180,8 +180,15 @@ func (s *Server) postMerchantRefund(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	r, err := s.merchantRefund(c, key, req)
+	return refundReply(c, r, err)
+}
+
+// merchantRefund makes the caller's refund of the route's order, once per
+// key; the console's refund form runs it too.
+func (s *Server) merchantRefund(c *fiber.Ctx, key string, req merchantRefundRequest) (*buycard.Refund, error) {
 	if err := buycard.RefundReasonText.Check(req.Reason); err != nil {
-		return err
+		return nil, err
 	}
 	// The reason is logged when a refund of the merchant's own order is
 	// about to be made, not for a request sent again.

@@ -140,6 +140,8 @@ func TestConsoleBeforeWasm(t *testing.T) {
 	waitNavigated(t, other.ctx, `!!document.querySelector('#d-amount') && !!document.querySelector('#d-percent')`)
 	other.do(fill("#d-code", "SLOW10"), fill("#d-percent", "10"))
 	submitted(t, other, `location.pathname === '/console/discounts' && document.querySelector('main table')?.textContent.includes('SLOW10')`)
+	eval[bool](t, other.ctx, `(document.querySelector('main table').scrollIntoView(), true)`)
+	screenshot(t, other.ctx, "console-discounts-before-wasm.png")
 
 	// Settings come filled in with what is stored, and Save keeps them.
 	other.do(navigate(h.host + "/console/settings"))
