@@ -6,10 +6,10 @@ import (
 
 // feedsPanel shows the product feeds of owner, a merchant or a placement
 // (GET /feeds/{owner}/google.xml and meta.csv on the server), to paste
-// into Google Merchant Center or a Meta catalog. The console is served
-// from the server's public URL, whose origin the links take.
-func feedsPanel(owner, lead string) app.UI {
-	base := app.Window().Get("location").Get("origin").String() + "/feeds/" + owner
+// into Google Merchant Center or a Meta catalog. The links take the
+// server's public origin.
+func feedsPanel(s *session, owner, lead string) app.UI {
+	base := s.publicOrigin() + "/feeds/" + owner
 	return app.Section().Class("cs-panel").Aria("labelledby", "feeds-h").Body(
 		app.H2().ID("feeds-h").Class("cs-panel-title").Text("Product feeds"),
 		app.P().Class("cs-hint cs-lead").Text(lead),

@@ -151,7 +151,7 @@ func (p *settingsPage) Render() app.UI {
 		&taxRatesPanel{S: p.s},
 		&shippingPanel{S: p.s},
 		app.If(p.saved != nil, func() app.UI {
-			return feedsPanel(p.saved.MerchantID, "Your products open to publishers, for shopping and dynamic product ads: add one of these URLs as a scheduled feed.")
+			return feedsPanel(p.s, p.saved.MerchantID, "Your products open to publishers, for shopping and dynamic product ads: add one of these URLs as a scheduled feed.")
 		}),
 	)
 }

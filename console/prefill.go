@@ -45,6 +45,9 @@ type PageState struct {
 	// answer to the form that made it carries it (the request log has
 	// paths only).
 	Secret string
+	// Origin is the server's public origin, for the links a page shows
+	// (its feeds) before the WASM, which reads its window's.
+	Origin string
 	// Reads is the ticket through which the server answers the
 	// prerender's API reads as the signed-in user (ServerReads), so a
 	// page shows its data before the WASM; "" when signed out.
@@ -57,7 +60,7 @@ func (p PageState) Encode() string {
 	for name, v := range p.Values {
 		q["v."+name] = v
 	}
-	for name, v := range map[string]string{"role": p.Role, "csrf": p.CSRF, "form": p.Form, "error": p.Error, "reads": p.Reads, "secret": p.Secret} {
+	for name, v := range map[string]string{"role": p.Role, "csrf": p.CSRF, "form": p.Form, "error": p.Error, "reads": p.Reads, "secret": p.Secret, "origin": p.Origin} {
 		if v != "" {
 			q.Set(name, v)
 		}
@@ -72,7 +75,7 @@ func (p PageState) Encode() string {
 func pageStateOf(u *url.URL) PageState {
 	q, _ := url.ParseQuery(u.Query().Get(PageParam))
 	p := PageState{Role: q.Get("role"), CSRF: q.Get("csrf"), Form: q.Get("form"), Error: q.Get("error"), Done: q.Get("done") == "1", Reads: q.Get("reads"),
-		Secret: q.Get("secret"), Values: url.Values{}}
+		Secret: q.Get("secret"), Origin: q.Get("origin"), Values: url.Values{}}
 	for name, v := range q {
 		if len(name) > 2 && name[:2] == "v." {
 			p.Values[name[2:]] = v

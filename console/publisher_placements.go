@@ -215,7 +215,7 @@ func (p *placementPage) Render() app.UI {
 			),
 		),
 		newFunnelPanel("p", pl.WidgetID, pl.ID),
-		feedsPanel(pl.ID, "This product for your own ads: the feeds' links credit this placement."),
+		feedsPanel(p.s, pl.ID, "This product for your own ads: the feeds' links credit this placement."),
 	)
 }
 

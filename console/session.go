@@ -32,6 +32,8 @@ type session struct {
 	// fills are what the first page's forms start with, by their
 	// action (prefill.go).
 	fills map[string]formFill
+	// origin is the server's public origin in a prerender (PageState).
+	origin string
 }
 
 func newSession() *session {
@@ -44,7 +46,7 @@ var current = newSession()
 // prerenderSession is the session of one server prerender: the user the
 // server named in the page's PageState, and the form it refused.
 func prerenderSession(p PageState) *session {
-	s := &session{api: newClient(), loaded: true,
+	s := &session{api: newClient(), loaded: true, origin: p.Origin,
 		fills: map[string]formFill{p.Form: {err: p.Error, values: p.Values, done: p.Done, secret: p.Secret}}}
 	if p.Role != "" {
 		s.user = &me{User: buycard.User{Role: p.Role}, CSRFToken: p.CSRF}
@@ -81,6 +83,15 @@ func (s *session) takeFill(action string) formFill {
 	f := s.fills[action]
 	delete(s.fills, action)
 	return f
+}
+
+// publicOrigin is the origin of the server's public URL, which links to
+// it take: the window's in the browser.
+func (s *session) publicOrigin() string {
+	if app.IsServer {
+		return s.origin
+	}
+	return app.Window().Get("location").Get("origin").String()
 }
 
 // csrf is the CSRF token a page's forms carry, "" when signed out.

@@ -67,7 +67,7 @@ func (s *Server) getConsolePage(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Redirect(to, fiber.StatusPermanentRedirect)
 	}
-	state := console.PageState{}
+	state := console.PageState{Origin: s.PublicURL}
 	who, err := s.pageCaller(c)
 	if err != nil {
 		return err

@@ -513,6 +513,7 @@ func (s *Server) renderConsole(c *fiber.Ctx, page string, state console.PageStat
 	if state.Form == "" {
 		state.Form = c.Path()
 	}
+	state.Origin = s.PublicURL
 	path, query, _ := strings.Cut(page, "?")
 	q, _ := url.ParseQuery(query)
 	q.Set(console.PageParam, state.Encode())

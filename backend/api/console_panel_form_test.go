@@ -25,6 +25,10 @@ func TestConsoleTaxRateForms(t *testing.T) {
 	cy, _ := signup(t, ts, "cy@example.com", "merchant")
 	page := consolePage(t, ts, "/console/settings", ann)
 	wantWords(t, "the settings page", page, `action="/console/settings/tax-rates"`, `<optgroup label="United States">`, "No tax rates yet.")
+	// The feeds' links take the server's public origin before the WASM.
+	if feed := regexp.MustCompile(`https?://[^"<\s]+/feeds/` + partyOf(t, ts, "ann@example.com") + `/google.xml`); !feed.MatchString(page) {
+		t.Errorf("the settings page has no link to its Google feed")
+	}
 
 	form := func(country, region, rate, csrf string) url.Values {
 		return url.Values{"tax-country": {country}, "tax-region": {region}, "tax-rate": {rate}, "csrf_token": {csrf}}
