@@ -221,7 +221,7 @@ func (c *DiscountCode) check(subtotal Money, productID, widgetID string, now tim
 	case c.ArchivedAt != nil:
 		return Errorf(ECONFLICT, "The code %s has ended.", c.Code)
 	case c.StartsAt != nil && now.Before(*c.StartsAt):
-		return Errorf(ECONFLICT, "The code %s is not valid yet: it starts on %s.", c.Code, c.StartsAt.UTC().Format("2 January 2006, 15:04 MST"))
+		return Errorf(ECONFLICT, "The code %s is not valid yet: it starts on %s.", c.Code, TimeText(*c.StartsAt))
 	case c.EndsAt != nil && !now.Before(*c.EndsAt):
 		return Errorf(ECONFLICT, "The code %s has expired.", c.Code)
 	case c.MaxRedemptions > 0 && c.Redeemed >= c.MaxRedemptions:

@@ -2,6 +2,7 @@ package buycard
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -17,12 +18,24 @@ import (
 
 // TextField is one kind of merchant or publisher text and its limits.
 type TextField struct {
-	Name      string // the field in messages: "The product title"
-	MaxLength int    // in characters
+	Name      FieldName // the field in messages: "The product title"
+	MaxLength int       // in characters
 	// Multiline allows tabs and line breaks (a description), which
 	// one-line fields refuse like any other control character.
 	Multiline bool
 }
+
+// FieldName is a field as messages name it ("The city"): as an error
+// message's argument, a translation of the message (Error.Template) names
+// the field in its own language.
+type FieldName string
+
+// TimeText is a time as an error message's argument: it prints in
+// English, "2 January 2006, 15:04 UTC", and a translation of the message
+// writes it as its language does.
+type TimeText time.Time
+
+func (t TimeText) String() string { return time.Time(t).UTC().Format("2 January 2006, 15:04 MST") }
 
 // The fields of merchant and publisher text.
 var (

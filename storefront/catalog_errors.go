@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/buycard/buycard"
 )
@@ -169,12 +170,49 @@ var errorTranslations = map[string]map[string]string{
 		"es": "El código %s no se puede usar en %s.", "it": "Il codice %s non si può usare in %s.",
 		"nl": "De code %s kan niet in %s worden gebruikt.", "pt": "O cupom %s não pode ser usado em %s.", "ja": "コード%sは%sでは使えません。",
 	},
+	"%s must be at most %d characters.": {
+		"fr": "%s ne doit pas dépasser %d caractères.", "de": "%s darf höchstens %d Zeichen lang sein.",
+		"es": "%s debe tener como máximo %d caracteres.", "it": "%s deve contenere al massimo %d caratteri.",
+		"nl": "%s mag maximaal %d tekens lang zijn.", "pt": "%s deve ter no máximo %d caracteres.",
+		"ja": "%sは%d文字以内で入力してください。",
+	},
+	"%s is not valid UTF-8 text.": {
+		"fr": "%s n'est pas un texte UTF-8 valide.", "de": "%s ist kein gültiger UTF-8-Text.", "es": "%s no es un texto UTF-8 válido.",
+		"it": "%s non è un testo UTF-8 valido.", "nl": "%s is geen geldige UTF-8-tekst.", "pt": "%s não é um texto UTF-8 válido.",
+		"ja": "%sは有効なUTF-8テキストではありません。",
+	},
+	"%s must not contain control characters or text direction controls.": {
+		"fr": "%s ne doit pas contenir de caractères de contrôle ni de contrôles de direction du texte.",
+		"de": "%s darf keine Steuerzeichen oder Textrichtungszeichen enthalten.",
+		"es": "%s no debe contener caracteres de control ni de dirección del texto.",
+		"it": "%s non deve contenere caratteri di controllo o di direzione del testo.",
+		"nl": "%s mag geen stuurtekens of tekens voor tekstrichting bevatten.",
+		"pt": "%s não deve conter caracteres de controle nem de direção do texto.",
+		"ja": "%sに制御文字やテキストの方向を変える文字は使えません。",
+	},
 	"The code %s needs a subtotal of at least %s.": {
 		"fr": "Le code %s demande un sous-total d'au moins %s.", "de": "Der Code %s gilt ab einer Zwischensumme von %s.",
 		"es": "El código %s requiere un subtotal de al menos %s.", "it": "Il codice %s richiede un subtotale di almeno %s.",
 		"nl": "De code %s vraagt een subtotaal van minstens %s.", "pt": "O cupom %s exige um subtotal de pelo menos %s.",
 		"ja": "コード%sのご利用には小計%s以上が必要です。",
 	},
+}
+
+// fieldNames are the names of the fields a shopper fills in
+// (buycard.FieldName), in the card's other languages, as the subject of
+// a message. A message naming another field stays English.
+var fieldNames = map[buycard.FieldName]map[string]string{
+	buycard.PersonNameText.Name: {"fr": "Le nom", "de": "Der Name", "es": "El nombre", "it": "Il nome", "nl": "De naam", "pt": "O nome", "ja": "お名前"},
+	buycard.AddressLineText.Name: {"fr": "L'adresse", "de": "Die Adresse", "es": "La dirección", "it": "L'indirizzo", "nl": "Het adres",
+		"pt": "O endereço", "ja": "住所"},
+	buycard.CityText.Name:   {"fr": "La ville", "de": "Der Ort", "es": "La ciudad", "it": "La città", "nl": "De plaats", "pt": "A cidade", "ja": "市区町村"},
+	buycard.RegionText.Name: {"fr": "La région", "de": "Die Region", "es": "La región", "it": "La regione", "nl": "De regio", "pt": "A região", "ja": "地域"},
+	buycard.PostalCodeText.Name: {"fr": "Le code postal", "de": "Die Postleitzahl", "es": "El código postal", "it": "Il CAP", "nl": "De postcode",
+		"pt": "O código postal", "ja": "郵便番号"},
+	buycard.PhoneNumberText.Name: {"fr": "Le numéro de téléphone", "de": "Die Telefonnummer", "es": "El número de teléfono",
+		"it": "Il numero di telefono", "nl": "Het telefoonnummer", "pt": "O número de telefone", "ja": "電話番号"},
+	buycard.DiscountCodeText.Name: {"fr": "Le code de réduction", "de": "Der Rabattcode", "es": "El código de descuento",
+		"it": "Il codice sconto", "nl": "De kortingscode", "pt": "O cupom", "ja": "割引コード"},
 }
 
 // catalogMessageOf is the catalog's message of each English text, made
@@ -206,8 +244,8 @@ func localizedMessage(err error, lang string) string {
 	return buycard.ErrorMessage(LocalizeError(err, lang))
 }
 
-// translateError words e in lang, its countries and amounts as lang has
-// them too.
+// translateError words e in lang, its countries, amounts, fields and
+// times as lang has them too.
 func translateError(e *buycard.Error, lang string) (string, bool) {
 	format, args := e.Template()
 	lang = Language(lang)
@@ -225,6 +263,12 @@ func translateError(e *buycard.Error, lang string) (string, bool) {
 			worded[i] = countryName(string(a), lang)
 		case buycard.MoneyText:
 			worded[i] = buycard.Money(a).Format(lang)
+		case buycard.FieldName:
+			if worded[i] = fieldNames[a][lang]; worded[i] == "" {
+				return "", false
+			}
+		case buycard.TimeText:
+			worded[i] = time.Time(a).UTC().Format("2006-01-02 15:04 MST")
 		default:
 			worded[i] = a
 		}

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/buycard/buycard"
 )
@@ -113,6 +115,10 @@ func TestLocalizeError(t *testing.T) {
 	ships := buycard.Errorf(buycard.EINVALID, "%s doesn't ship to %s.", "Northwind Goods", buycard.CountryCode("JP"))
 	minimum := buycard.Errorf(buycard.EINVALID, "The code %s needs a subtotal of at least %s.", "SPRING25", buycard.MoneyText{Amount: 5000, Currency: "EUR"})
 	other := errors.New("disk full")
+	longCity := buycard.CityText.Check(strings.Repeat("x", buycard.CityText.MaxLength+1))
+	longTitle := buycard.ProductTitleText.Check(strings.Repeat("x", buycard.ProductTitleText.MaxLength+1))
+	starts := time.Date(2027, 3, 1, 9, 30, 0, 0, time.UTC)
+	early := buycard.Errorf(buycard.ECONFLICT, "The code %s is not valid yet: it starts on %s.", "SPRING", buycard.TimeText(starts))
 	for _, tt := range []struct {
 		err  error
 		lang string
@@ -127,6 +133,12 @@ func TestLocalizeError(t *testing.T) {
 		{buycard.Errorf(buycard.EINVALID, "Enter your name."), "fr", "Saisissez votre nom."}, // the checkout's catalog
 		{buycard.Errorf(buycard.ECONFLICT, "Something %s.", "new"), "fr", "Something new."},
 		{other, "fr", "internal error"},
+		{longCity, "de", "Der Ort darf höchstens 80 Zeichen lang sein."},
+		{longCity, "ja", "市区町村は80文字以内で入力してください。"},
+		{longCity, "en", "The city must be at most 80 characters."},
+		{longTitle, "fr", "The product title must be at most 200 characters."}, // a field shoppers do not fill in
+		{early, "nl", "De code SPRING is nog niet geldig: hij begint op 2027-03-01 09:30 UTC."},
+		{early, "en", "The code SPRING is not valid yet: it starts on 1 March 2027, 09:30 UTC."},
 	} {
 		got := LocalizeError(tt.err, tt.lang)
 		if msg := buycard.ErrorMessage(got); msg != tt.want {
