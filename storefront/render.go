@@ -110,7 +110,14 @@ func writeStartTag(b *strings.Builder, s string) (tag, rest string) {
 	b.WriteString(s[:end])
 	attrs, s := parseAttributes(s[end:])
 	slices.SortFunc(attrs, compareAttributes)
+	content, isTextarea := "", tag == "textarea"
 	for _, a := range attrs {
+		if isTextarea && a.name == "value" {
+			// go-app writes a textarea's text as its value attribute,
+			// which browsers ignore: it is the element's content.
+			content = a.value
+			continue
+		}
 		if a.value == "false" && booleanAttrs[a.name] {
 			// go-app writes Disabled(false) as disabled="false", which
 			// HTML reads as disabled: the attribute's presence is its value.
@@ -127,6 +134,10 @@ func writeStartTag(b *strings.Builder, s string) (tag, rest string) {
 		}
 	}
 	b.WriteByte('>')
+	if strings.HasPrefix(content, "\n") {
+		b.WriteByte('\n') // HTML drops a textarea's first line break
+	}
+	b.WriteString(html.EscapeString(content))
 	return tag, s
 }
 
