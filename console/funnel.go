@@ -23,10 +23,12 @@ var rangeOptions = []ui.Option{{Value: "7", Label: "Last 7 days"}, {Value: "30",
 // caller may see.
 type funnelPanel struct {
 	app.Compo
+	S         *session
 	ID        string // prefixes the ids of its charts; unique in the page
 	Widget    string
 	Placement string
 
+	path    string // the page's, which the range form asks again before the WASM
 	days    string
 	funnel  *buycard.Funnel
 	loading bool
@@ -34,12 +36,26 @@ type funnelPanel struct {
 	loaded  string // the query of funnel, to reload when the props change
 }
 
-func newFunnelPanel(id, widget, placement string) *funnelPanel {
-	return &funnelPanel{ID: id, Widget: widget, Placement: placement}
+func newFunnelPanel(s *session, id, widget, placement string) *funnelPanel {
+	return &funnelPanel{S: s, ID: id, Widget: widget, Placement: placement}
 }
 
-func (f *funnelPanel) OnMount(ctx app.Context)  { f.load(ctx) }
-func (f *funnelPanel) OnUpdate(ctx app.Context) { f.load(ctx) }
+func (f *funnelPanel) OnMount(ctx app.Context)     { f.start(ctx) }
+func (f *funnelPanel) OnPreRender(ctx app.Context) { f.start(ctx) }
+func (f *funnelPanel) OnUpdate(ctx app.Context)    { f.load(ctx) }
+
+// start loads the range the page's URL names (the range form's, sent
+// before the WASM), or the last 30 days.
+func (f *funnelPanel) start(ctx app.Context) {
+	f.path = ctx.Page().URL().Path
+	if days := ctx.Page().URL().Query().Get(f.daysField()); days != "" {
+		f.days = days
+	}
+	f.load(ctx)
+}
+
+// daysField is the name of the range select.
+func (f *funnelPanel) daysField() string { return f.ID + "-days" }
 
 // query is the API path of the panel's funnel.
 func (f *funnelPanel) query(now time.Time) string {
@@ -61,7 +77,7 @@ func (f *funnelPanel) query(now time.Time) string {
 }
 
 func (f *funnelPanel) load(ctx app.Context) {
-	if app.IsServer {
+	if !f.S.canRead() {
 		return
 	}
 	path := f.query(time.Now())
@@ -70,7 +86,7 @@ func (f *funnelPanel) load(ctx app.Context) {
 	}
 	f.loaded, f.loading, f.err = path, true, ""
 	var got buycard.Funnel
-	ui.Run(ctx, func() error { return current.api.get(path, &got) }, func(ctx app.Context, err error) {
+	ui.Run(ctx, func() error { return f.S.api.get(path, &got) }, func(ctx app.Context, err error) {
 		if path != f.loaded {
 			return // a newer range was asked for
 		}
@@ -87,10 +103,13 @@ func (f *funnelPanel) Render() app.UI {
 	return app.Section().Class("cs-panel").Aria("labelledby", f.ID+"-h").Body(
 		app.Div().Class("cs-panel-head").Body(
 			app.H2().ID(f.ID+"-h").Text("Funnel"),
-			ui.SelectInput(f.ID+"-days", "Days", orDefault(f.days, "30"), rangeOptions, func(ctx app.Context, v string) {
-				f.days = v
-				f.load(ctx)
-			}),
+			ui.QueryForm("Funnel range", f.path, f.load,
+				ui.SelectInput(f.daysField(), "Days", orDefault(f.days, "30"), rangeOptions, func(ctx app.Context, v string) {
+					f.days = v
+					f.load(ctx)
+				}),
+				app.If(app.IsServer, func() app.UI { return app.Button().Type("submit").Text("Show") }),
+			),
 		),
 		ui.Status(f.err, ""),
 		f.renderCharts(),
@@ -99,7 +118,7 @@ func (f *funnelPanel) Render() app.UI {
 
 func (f *funnelPanel) renderCharts() app.UI {
 	if f.funnel == nil {
-		if f.loading || app.IsServer {
+		if f.loading || !f.S.canRead() {
 			return app.P().Class("cs-loading").Text("Loading…")
 		}
 		return app.P().Text("No funnel yet.")

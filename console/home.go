@@ -18,6 +18,6 @@ func newHome(s *session, _ []string) app.UI {
 	}
 	return app.Section().Body(
 		app.H1().Text("Overview"),
-		newFunnelPanel("all", "", ""),
+		newFunnelPanel(s, "all", "", ""),
 	)
 }

@@ -90,8 +90,8 @@ func (p *keysPage) renderKeys() app.UI {
 	}
 	return ui.Table("API keys", []string{"Name", "Key", "Created", "State", ""}, nil, len(p.keys), func(i int) []app.UI {
 		k := p.keys[i]
-		state, action := app.UI(app.Text("Active")), p.s.rowAction("Revoke "+k.Name, KeyRevokeAction(k.ID), "Revoke", false,
-			func(ctx app.Context) { p.revoke(ctx, k.ID) })
+		state, action := app.UI(app.Text("Active")), p.s.rowAction(KeyRevokeAction(k.ID),
+			rowButton("Revoke", "Revoke "+k.Name).Class("cs-danger"), func(ctx app.Context) { p.revoke(ctx, k.ID) })
 		if k.RevokedAt != nil {
 			state, action = app.Text("Revoked "+k.RevokedAt.Format(time.DateOnly)), app.Text("")
 		}

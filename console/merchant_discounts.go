@@ -259,7 +259,8 @@ func (p *discountsPage) renderList() app.UI {
 				p.placementControl(i, c),
 				app.Text(codeStatus(c, now)),
 				app.If(c.ArchivedAt == nil, func() app.UI {
-					return p.s.rowAction("End "+c.Code+" now", DiscountArchiveAction(c.ID), "End", false, func(ctx app.Context) { p.archive(ctx, c) })
+					return p.s.rowAction(DiscountArchiveAction(c.ID), rowButton("End", "End "+c.Code+" now").Class("cs-danger"),
+						func(ctx app.Context) { p.archive(ctx, c) })
 				}),
 			}
 		})

@@ -58,7 +58,7 @@ func (p *merchantHome) Render() app.UI {
 		app.H1().Text("Overview"),
 		newAccountPanel(p.s, "acct", true),
 		p.renderBalances(),
-		newFunnelPanel("all", "", ""),
+		newFunnelPanel(p.s, "all", "", ""),
 	)
 }
 

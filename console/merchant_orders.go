@@ -192,7 +192,17 @@ func (p *ordersPage) load(ctx app.Context) {
 	q := ctx.Page().URL().Query()
 	p.status = q.Get("status")
 	p.orders, p.next, p.err, p.open, p.refund, p.fulfil = nil, "", "", q.Get("open"), refundForm{}, fulfilForm{}
-	p.fetch(ctx, "")
+	p.fetch(ctx, q.Get("before")) // older orders, before the WASM (olderHref)
+}
+
+// olderHref is the page of the orders older than the ones shown, for a
+// browser without the WASM, whose Load more adds them in place.
+func (p *ordersPage) olderHref() string {
+	q := url.Values{"before": {p.next}}
+	if p.status != "" {
+		q.Set("status", p.status)
+	}
+	return Base + "/orders?" + q.Encode()
 }
 
 // ordersPath is the API path of a page of orders.
@@ -289,7 +299,9 @@ func (p *ordersPage) Render() app.UI {
 		),
 		ui.Status(p.err, ""),
 		p.renderList(),
-		app.If(p.next != "", func() app.UI {
+		app.If(p.next != "" && app.IsServer, func() app.UI {
+			return app.Div().Class("cs-actions").Body(app.A().Class("cs-button").Href(p.olderHref()).Text("Older orders"))
+		}).ElseIf(p.next != "", func() app.UI {
 			return app.Div().Class("cs-actions").Body(
 				app.Button().Type("button").Disabled(p.loading).Text("Load more").OnClick(func(ctx app.Context, e app.Event) {
 					p.fetch(ctx, p.next)
@@ -605,22 +617,14 @@ func (p *ordersPage) renderRefund(mo *orderLine) app.UI {
 	)
 }
 
-// renderRefundConfirmation is the refund's second step before the WASM: a
-// form of its own that posts the attempt's key, amount and reason, or a
-// link back to the order.
+// renderRefundConfirmation is the refund's second step before the WASM:
+// a form of its own that posts the attempt's key, amount and reason, or
+// a link back to the order.
 func (p *ordersPage) renderRefundConfirmation(o *buycard.Order, question, yes string) app.UI {
 	r := &p.refund
-	return ui.PageForm("Confirm the refund", RefundAction(o.ID), []ui.Hidden{{Name: CSRFField, Value: p.s.csrf()},
-		{Name: refundKeyField, Value: r.Key}, {Name: refundMinorField, Value: strconv.FormatInt(r.Minor, 10)}, {Name: refundReasonField, Value: r.Reason}},
-		func(ctx app.Context) {},
-		app.Div().ID("refund-confirm").Class("cs-confirm").Body(
-			app.P().ID("refund-confirm-q").TabIndex(-1).Attr("autofocus", true).Text(question),
-			app.Div().Class("cs-actions").Body(
-				app.Button().Type("submit").Class("cs-danger-solid").Text(yes),
-				app.A().Class("cs-button").Href(p.openHref(o.ID)).Text("Cancel"),
-			),
-		),
-	)
+	return p.s.confirmForm("refund-confirm", question, yes, RefundAction(o.ID), p.openHref(o.ID),
+		ui.Hidden{Name: refundKeyField, Value: r.Key}, ui.Hidden{Name: refundMinorField, Value: strconv.FormatInt(r.Minor, 10)},
+		ui.Hidden{Name: refundReasonField, Value: r.Reason})
 }
 
 // askRefund checks the form and asks for confirmation.

@@ -137,9 +137,10 @@ func (f productForm) request(p *buycard.Product) (*buycard.ProductEdit, map[stri
 }
 
 // productFormFrom is the stored product p's form with a posted form's
-// fields over it (EditProductFields): before the WASM, variants can be
-// neither added nor removed, so the posted variant i is p's, and a field
-// the page did not show (a stock of unlimited stock) keeps p's value.
+// fields over it (EditProductFields): the posted variant i is p's (a
+// field the page did not show, the stock of unlimited stock, keeps p's
+// value) unless its removal is ticked, and the empty variant the form
+// offers before the WASM is added when it was filled in.
 func productFormFrom(v url.Values, p *buycard.Product) productForm {
 	f := productFormOf(p)
 	for name, field := range map[string]*string{"p-title": &f.Title, "p-description": &f.Description, "p-kind": &f.Kind,
@@ -148,23 +149,32 @@ func productFormFrom(v url.Values, p *buycard.Product) productForm {
 			*field = v.Get(name)
 		}
 	}
-	for i := range f.Variants {
-		for name, field := range map[string]*string{"v-name": &f.Variants[i].Name, "v-price": &f.Variants[i].Price, "v-stock": &f.Variants[i].Stock} {
+	f.Variants = append(f.Variants, variantForm{Stock: "0"})
+	kept := f.Variants[:0]
+	for i, variant := range f.Variants {
+		for name, field := range map[string]*string{"v-name": &variant.Name, "v-price": &variant.Price, "v-stock": &variant.Stock} {
 			if v.Has(fieldID(name, i)) {
 				*field = v.Get(fieldID(name, i))
 			}
 		}
-		f.Variants[i].Unlimited = v.Has(fieldID("v-unlimited", i))
+		variant.Unlimited = v.Has(fieldID("v-unlimited", i))
+		added := variant.ID == "" && strings.TrimSpace(variant.Name+variant.Price) != ""
+		if v.Has(fieldID("v-remove", i)) || variant.ID == "" && !added {
+			continue
+		}
+		kept = append(kept, variant)
 	}
+	f.Variants = kept
 	return f
 }
 
 // EditProductFields are the form names of the product form's fields for a
-// product of n variants.
+// product of n variants, and the empty one the form offers before the
+// WASM.
 func EditProductFields(n int) []string {
 	names := []string{"p-title", "p-description", "p-kind", "p-max", "p-option"}
-	for i := range n {
-		names = append(names, fieldID("v-name", i), fieldID("v-price", i), fieldID("v-stock", i), fieldID("v-unlimited", i))
+	for i := range n + 1 {
+		names = append(names, fieldID("v-name", i), fieldID("v-price", i), fieldID("v-stock", i), fieldID("v-unlimited", i), fieldID("v-remove", i))
 	}
 	return names
 }
@@ -205,6 +215,10 @@ func (p *productPage) load(ctx app.Context) {
 		}
 		p.setProduct(&got)
 		p.fill = p.fill.spend(func(v url.Values) { p.edit = productFormFrom(v, &got) }, &p.err, &p.ok, "Product saved.")
+		p.s.takeFill(ProductImageAction(id)).spend(func(url.Values) {}, &p.uploadErr, &p.uploadOK, imageUploaded(got.Image))
+		p.s.takeFill(ProductFilesAction(id)).spend(func(url.Values) {}, &p.delivery.err, &p.delivery.ok, fileUploaded)
+		keys := p.s.takeFill(ProductKeysAction(id))
+		keys.spend(func(url.Values) {}, &p.delivery.err, &p.delivery.ok, keysAdded(keys.value(keysAddedField, "0")))
 		switch got.Kind {
 		case buycard.ProductDigital:
 			p.loadDelivery(ctx)
@@ -313,39 +327,55 @@ func (p *productPage) renderForm() app.UI {
 				Error: p.errs["p-option"], MaxLength: 60}, func(_ app.Context, v string) { f.OptionName = v })
 		}),
 		app.If(p.errs["variants"] != "", func() app.UI { return app.P().Class("cs-field-error").Text(p.errs["variants"]) }),
-		app.Range(f.Variants).Slice(func(i int) app.UI { return p.renderVariant(i, cur) }),
-		app.Div().Class("cs-actions cs-add").Body(
-			app.Button().Type("button").Text("Add variant").OnClick(func(ctx app.Context, e app.Event) {
-				f.Variants = append(f.Variants, variantForm{Stock: "0"})
-				ui.Focus(ctx, fieldID("v-name", len(f.Variants)-1))
-			}),
-		),
+		app.Range(f.Variants).Slice(func(i int) app.UI { return p.renderVariant(&f.Variants[i], i, cur) }),
+		app.If(app.IsServer, func() app.UI {
+			// Before the WASM, an empty variant stands in for Add variant.
+			return p.renderVariant(&variantForm{Stock: "0"}, len(f.Variants), cur)
+		}).Else(func() app.UI {
+			return app.Div().Class("cs-actions cs-add").Body(
+				app.Button().Type("button").Text("Add variant").OnClick(func(ctx app.Context, e app.Event) {
+					f.Variants = append(f.Variants, variantForm{Stock: "0"})
+					ui.Focus(ctx, fieldID("v-name", len(f.Variants)-1))
+				}),
+			)
+		}),
 		ui.Status(p.err, p.ok),
 		ui.SubmitButton("Save product", p.busy),
 	)
 }
 
-func (p *productPage) renderVariant(i int, cur string) app.UI {
-	v := &p.edit.Variants[i]
+// renderVariant is the variant v, row i of the form. Before the WASM the
+// row after the product's is an empty one, which adds a variant when
+// filled in, and the product's have a box to remove them instead of a
+// button.
+func (p *productPage) renderVariant(v *variantForm, i int, cur string) app.UI {
+	added := i == len(p.edit.Variants)
 	legend := "Variant " + strconv.Itoa(i+1)
-	if strings.TrimSpace(v.Name) != "" {
+	switch {
+	case added:
+		legend = "New variant (optional)"
+	case strings.TrimSpace(v.Name) != "":
 		legend += ": " + v.Name
 	}
+	removable := len(p.edit.Variants) > 1 && !added
 	return app.FieldSet().Class("cs-variant").Body(
 		app.Legend().Text(legend),
 		app.Div().Class("cs-row").Body(
-			ui.TextInput(ui.Field{ID: fieldID("v-name", i), Label: "Name", Value: v.Name, Required: true, MaxLength: 100, Error: p.errs[fieldID("v-name", i)]},
-				func(_ app.Context, s string) { p.edit.Variants[i].Name = s }),
-			ui.TextInput(ui.Field{ID: fieldID("v-price", i), Label: "Price (" + cur + ")", Value: v.Price, Required: true, Autocomplete: "off",
-				Error: p.errs[fieldID("v-price", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Price = s }),
+			ui.TextInput(ui.Field{ID: fieldID("v-name", i), Label: "Name", Value: v.Name, Required: !added, MaxLength: 100, Error: p.errs[fieldID("v-name", i)]},
+				func(_ app.Context, s string) { p.setVariant(i, func(v *variantForm) { v.Name = s }) }),
+			ui.TextInput(ui.Field{ID: fieldID("v-price", i), Label: "Price (" + cur + ")", Value: v.Price, Required: !added, Autocomplete: "off",
+				Error: p.errs[fieldID("v-price", i)]}, func(_ app.Context, s string) { p.setVariant(i, func(v *variantForm) { v.Price = s }) }),
 			app.If(!v.Unlimited, func() app.UI {
 				return ui.TextInput(ui.Field{ID: fieldID("v-stock", i), Label: "Stock", Type: "number", Min: "0", Step: "1", Value: v.Stock,
-					Error: p.errs[fieldID("v-stock", i)]}, func(_ app.Context, s string) { p.edit.Variants[i].Stock = s })
+					Error: p.errs[fieldID("v-stock", i)]}, func(_ app.Context, s string) { p.setVariant(i, func(v *variantForm) { v.Stock = s }) })
 			}),
 		),
 		app.Div().Class("cs-actions").Body(
-			ui.Checkbox(fieldID("v-unlimited", i), "Unlimited stock", v.Unlimited, func(_ app.Context, b bool) { p.edit.Variants[i].Unlimited = b }),
-			app.If(len(p.edit.Variants) > 1, func() app.UI {
+			ui.Checkbox(fieldID("v-unlimited", i), "Unlimited stock", v.Unlimited, func(_ app.Context, b bool) { p.setVariant(i, func(v *variantForm) { v.Unlimited = b }) }),
+			app.If(removable && app.IsServer, func() app.UI {
+				return ui.Checkbox(fieldID("v-remove", i), "Remove this variant", false, func(app.Context, bool) {})
+			}),
+			app.If(removable && !app.IsServer, func() app.UI {
 				return app.Button().Type("button").Class("cs-link").Aria("label", "Remove "+legend).Text("Remove").
 					OnClick(func(ctx app.Context, e app.Event) {
 						p.edit.Variants = append(p.edit.Variants[:i:i], p.edit.Variants[i+1:]...)
@@ -354,6 +384,13 @@ func (p *productPage) renderVariant(i int, cur string) app.UI {
 			}),
 		),
 	)
+}
+
+// setVariant changes the form's variant i, if it still has it.
+func (p *productPage) setVariant(i int, change func(v *variantForm)) {
+	if i < len(p.edit.Variants) {
+		change(&p.edit.Variants[i])
+	}
 }
 
 func (p *productPage) save(ctx app.Context) {
@@ -397,12 +434,8 @@ func (p *productPage) renderImage() app.UI {
 				app.FigCaption().Text(strconv.Itoa(img.Width)+" × "+strconv.Itoa(img.Height)+" pixels"),
 			)
 		}).Else(func() app.UI { return app.P().Text("No image yet. Cards show a blank square until you add one.") }),
-		app.Div().Class("cs-field").Body(
-			app.Label().For("p-image").Text(imageLabel(img.URL)),
-			app.Input().ID("p-image").Type("file").Accept(imageAccept).Disabled(app.IsServer || p.uploading).
-				Aria("describedby", "p-image-hint").OnChange(p.upload),
-			app.P().ID("p-image-hint").Class("cs-hint").Text("PNG, JPEG, WebP or GIF, at most 5 MB and 8000 pixels either side. It is saved at once."),
-		),
+		p.s.uploadForm(ProductImageAction(p.id), "p-image", "image", imageLabel(img.URL), imageAccept,
+			"PNG, JPEG, WebP or GIF, at most 5 MB and 8000 pixels either side. It is saved at once.", "Upload image", p.uploading, p.upload),
 		app.Div().Class("cs-error").Role("alert").Body(app.If(p.uploadErr != "", func() app.UI { return app.P().Text(p.uploadErr) })),
 		app.Div().Class("cs-ok").Role("status").Body(
 			app.If(p.uploading, func() app.UI { return app.P().Text("Uploading…") }),
@@ -445,8 +478,37 @@ func (p *productPage) upload(ctx app.Context, e app.Event) {
 		}
 		// Keep the other fields as typed; the image is saved already.
 		p.product.Image.URL, p.product.Image.Width, p.product.Image.Height = got.Image.URL, got.Image.Width, got.Image.Height
-		p.uploadOK = "Image uploaded: " + strconv.Itoa(got.Image.Width) + " × " + strconv.Itoa(got.Image.Height) + " pixels."
+		p.uploadOK = imageUploaded(got.Image)
 	})
+}
+
+// Where the product id's forms post before the WASM: the image (the
+// multipart field "image"), a delivery file and license keys (both the
+// field "file"), and a file's Delete.
+func ProductImageAction(id string) string { return Base + "/products/" + url.PathEscape(id) + "/image" }
+func ProductFilesAction(id string) string { return Base + "/products/" + url.PathEscape(id) + "/files" }
+func ProductKeysAction(id string) string {
+	return Base + "/products/" + url.PathEscape(id) + "/license-keys"
+}
+func ProductFileDeleteAction(id, file string) string {
+	return ProductFilesAction(id) + "/" + url.PathEscape(file) + "/delete"
+}
+
+// keysAddedField tells the product page how many license keys its form
+// added (KeysAdded).
+const keysAddedField = "added"
+
+// KeysAdded is what the server tells the product page after its license
+// keys form added n keys.
+func KeysAdded(n int) url.Values { return url.Values{keysAddedField: {strconv.Itoa(n)}} }
+
+// Outcomes of the product page's uploads.
+const fileUploaded = "File uploaded."
+
+func keysAdded(n string) string { return n + " license keys added." }
+
+func imageUploaded(img buycard.Image) string {
+	return "Image uploaded: " + strconv.Itoa(img.Width) + " × " + strconv.Itoa(img.Height) + " pixels."
 }
 
 func (p *productPage) renderArchive() app.UI {
@@ -459,11 +521,17 @@ func (p *productPage) renderArchive() app.UI {
 	return app.Section().Class("cs-panel").Aria("labelledby", "arch-h").Body(
 		app.H2().ID("arch-h").Text("Archive"),
 		app.P().Text("Archiving stops all sales of this product: its cards show as unavailable. Past orders are kept."),
-		app.If(p.confirming, func() app.UI {
+		app.If(app.IsServer, func() app.UI {
+			// Before the WASM, the question opens in place.
+			return app.Details().Body(
+				app.Summary().Class("cs-button cs-danger").Text("Archive product…"),
+				p.s.confirmForm("p-archive", "Archive "+p.product.Title+"?", "Archive product", ProductArchiveAction(p.id), Base+"/products/"+p.id),
+			)
+		}).ElseIf(p.confirming, func() app.UI {
 			return confirmBox("p-archive", "Archive "+p.product.Title+"?", "Archive product", p.archiving,
 				p.archive, func(ctx app.Context) { p.confirming = false; ui.Focus(ctx, "p-archive-btn") })
 		}).Else(func() app.UI {
-			return app.Button().ID("p-archive-btn").Type("button").Class("cs-danger").Disabled(app.IsServer).Text("Archive product…").
+			return app.Button().ID("p-archive-btn").Type("button").Class("cs-danger").Text("Archive product…").
 				OnClick(func(ctx app.Context, e app.Event) {
 					p.confirming, p.archiveErr = true, ""
 					ui.Focus(ctx, "p-archive-q")
@@ -535,27 +603,22 @@ func (p *productPage) renderDelivery() app.UI {
 				f := d.files[i]
 				return []app.UI{
 					app.Text(f.Name), app.Text(f.ContentType), app.Text(sizeText(f.Size)),
-					app.Button().Type("button").Class("cs-link").Disabled(app.IsServer || d.busy).
-						Aria("label", "Delete "+f.Name).Text("Delete").
-						OnClick(func(ctx app.Context, e app.Event) { p.deleteFile(ctx, f) }),
+					p.s.rowAction(ProductFileDeleteAction(p.id, f.ID), rowButton("Delete", "Delete "+f.Name).Class("cs-link").Disabled(d.busy),
+						func(ctx app.Context) { p.deleteFile(ctx, f) }),
 				}
 			})
 		}),
 		app.If(!hasKeys, func() app.UI {
-			return app.Div().Class("cs-field").Body(
-				app.Label().For("p-file").Text("Upload a file"),
-				app.Input().ID("p-file").Type("file").Accept(deliveryAccept).Disabled(app.IsServer || d.busy).
-					Aria("describedby", "p-file-hint").OnChange(p.uploadFile),
-				app.P().ID("p-file-hint").Class("cs-hint").Text("PDF, ZIP, EPUB, image, audio, video or plain text, checked by its content; at most 100 MB unless the operator says otherwise."),
-			)
+			return p.s.uploadForm(ProductFilesAction(p.id), "p-file", "file", "Upload a file", deliveryAccept,
+				"PDF, ZIP, EPUB, image, audio, video or plain text, checked by its content; at most 100 MB unless the operator says otherwise.",
+				"Upload file", d.busy, p.uploadFile)
 		}),
 		app.If(len(d.files) == 0, func() app.UI {
-			return app.Div().Class("cs-field").Body(
+			return app.Div().Body(
 				app.P().Role("status").Text(strconv.Itoa(d.keys.Free)+" license keys free, "+strconv.Itoa(d.keys.Assigned)+" assigned."),
-				app.Label().For("p-keys").Text("Upload license keys (CSV)"),
-				app.Input().ID("p-keys").Type("file").Accept(".csv,.txt,text/csv,text/plain").Disabled(app.IsServer || d.busy).
-					Aria("describedby", "p-keys-hint").OnChange(p.uploadKeys),
-				app.P().ID("p-keys-hint").Class("cs-hint").Text("One key per row. Keys already in the pool are skipped; if a row is not a key, nothing is added and its line is named."),
+				p.s.uploadForm(ProductKeysAction(p.id), "p-keys", "file", "Upload license keys (CSV)", ".csv,.txt,text/csv,text/plain",
+					"One key per row. Keys already in the pool are skipped; if a row is not a key, nothing is added and its line is named.",
+					"Upload keys", d.busy, p.uploadKeys),
 			)
 		}),
 		app.Div().Class("cs-error").Role("alert").Body(app.If(d.err != "", func() app.UI { return app.P().Text(d.err) })),
@@ -615,7 +678,7 @@ func (p *productPage) sendDelivery(ctx app.Context, method, path string, body an
 
 func (p *productPage) uploadFile(ctx app.Context, e app.Event) {
 	if body, ok := chosenFile(ctx, "file"); ok {
-		p.sendDelivery(ctx, "POST", "/files", body, func([]byte) string { return "File uploaded." })
+		p.sendDelivery(ctx, "POST", "/files", body, func([]byte) string { return fileUploaded })
 	}
 }
 
@@ -627,7 +690,7 @@ func (p *productPage) uploadKeys(ctx app.Context, e app.Event) {
 	p.sendDelivery(ctx, "POST", "/license-keys", body, func(reply []byte) string {
 		var got struct{ Added int }
 		_ = json.Unmarshal(reply, &got) // the counts reload anyway
-		return strconv.Itoa(got.Added) + " license keys added."
+		return keysAdded(strconv.Itoa(got.Added))
 	})
 }
 

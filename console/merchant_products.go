@@ -130,8 +130,28 @@ func (p *productsPage) reload(ctx app.Context) {
 			return
 		}
 		p.products = reply.Products
+		for _, pr := range p.products {
+			f := p.s.takeFill(ProductArchiveAction(pr.ID))
+			switch {
+			case f.err != "":
+				p.archiveErr = f.err
+			case f.asksConfirm():
+				p.confirming = pr.ID
+			case f.done:
+				p.archiveOK = productArchived
+			}
+		}
 	})
 }
+
+// ProductArchiveAction is where the Archive button of the product id
+// posts before the WASM, and its confirmation.
+func ProductArchiveAction(id string) string {
+	return Base + "/products/" + url.PathEscape(id) + "/archive"
+}
+
+// productArchived says a product was archived.
+const productArchived = "Product archived."
 
 func (p *productsPage) Render() app.UI {
 	exp := ui.Exponent(p.draft.Currency)
@@ -206,18 +226,25 @@ func (p *productsPage) renderArchive(pr *buycard.Product) app.UI {
 	switch {
 	case pr.ArchivedAt != nil:
 		return app.Text("")
+	case p.confirming == pr.ID && app.IsServer:
+		return p.s.confirmForm("archive-"+pr.ID, archiveQuestion(pr), "Archive", ProductArchiveAction(pr.ID), Base+"/products")
 	case p.confirming == pr.ID:
 		id := pr.ID
-		return confirmBox("archive-"+id, "Archive "+pr.Title+"? Its cards can no longer be bought.", "Archive", p.archiving,
+		return confirmBox("archive-"+id, archiveQuestion(pr), "Archive", p.archiving,
 			func(ctx app.Context) { p.archive(ctx, id) },
 			func(ctx app.Context) { p.confirming = ""; ui.Focus(ctx, "archive-btn-"+id) })
 	}
 	id := pr.ID
-	return app.Button().ID("archive-btn-"+id).Type("button").Class("cs-danger").Aria("label", "Archive "+pr.Title).Text("Archive").
-		OnClick(func(ctx app.Context, e app.Event) {
+	return p.s.rowAction(ProductArchiveAction(id), rowButton("Archive", "Archive "+pr.Title).ID("archive-btn-"+id).Class("cs-danger"),
+		func(ctx app.Context) {
 			p.confirming, p.archiveErr, p.archiveOK = id, "", ""
 			ui.Focus(ctx, "archive-"+id+"-q")
 		})
+}
+
+// archiveQuestion asks to confirm archiving pr.
+func archiveQuestion(pr *buycard.Product) string {
+	return "Archive " + pr.Title + "? Its cards can no longer be bought."
 }
 
 func (p *productsPage) archive(ctx app.Context, id string) {
@@ -229,7 +256,7 @@ func (p *productsPage) archive(ctx app.Context, id string) {
 			p.archiveErr = message(err)
 			return
 		}
-		p.archiveOK = "Product archived."
+		p.archiveOK = productArchived
 		p.reload(ctx)
 	})
 }

@@ -243,7 +243,8 @@ func (p *shippingPanel) renderZone(z *buycard.ShippingZone) app.UI {
 			}).Else(func() app.UI {
 				return app.Button().Type("button").Aria("label", "Edit "+z.Name).Text("Edit").OnClick(func(ctx app.Context, _ app.Event) { p.edit(ctx, z) })
 			}),
-			p.S.rowAction("Delete "+z.Name, ShippingZoneDeleteAction(z.ID), "Delete", p.deleting != "", func(ctx app.Context) { p.delete(ctx, z.ID) }),
+			p.S.rowAction(ShippingZoneDeleteAction(z.ID), rowButton("Delete", "Delete "+z.Name).Class("cs-danger").Disabled(p.deleting != ""),
+				func(ctx app.Context) { p.delete(ctx, z.ID) }),
 		),
 	)
 }

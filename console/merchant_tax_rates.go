@@ -157,7 +157,7 @@ func (p *taxRatesPanel) Render() app.UI {
 				return []app.UI{
 					app.Text(where),
 					app.Text(ppmPercent(r.RatePPM) + "%"),
-					p.S.rowAction("Delete the rate of "+where, TaxRateDeleteAction(r.ID), "Delete", p.deleting != "",
+					p.S.rowAction(TaxRateDeleteAction(r.ID), rowButton("Delete", "Delete the rate of "+where).Class("cs-danger").Disabled(p.deleting != ""),
 						func(ctx app.Context) { p.delete(ctx, r.ID) }),
 				}
 			})

@@ -248,7 +248,7 @@ func (p *widgetDesigner) Render() app.UI {
 			app.Div().Class("cs-sticky").Body(p.renderPreview()),
 		),
 		p.renderSnippet(),
-		newFunnelPanel("w", p.widget.ID, ""),
+		newFunnelPanel(p.s, "w", p.widget.ID, ""),
 	)
 }
 

@@ -163,9 +163,56 @@ func (f formFill) spend(fromValues func(url.Values), err, ok *string, saved stri
 // rowAction is a row's button (delete, revoke) as a form of its own, so
 // that it works before the WASM: the browser posts it to action with the
 // session's CSRF token, and the server answers with the page again. Once
-// the WASM runs, onClick handles it in place. label names the button for
-// screen readers: "Delete the rate of France".
-func (s *session) rowAction(label, action, text string, busy bool, onClick func(ctx app.Context)) app.UI {
-	return ui.PageForm("", action, []ui.Hidden{{Name: CSRFField, Value: s.csrf()}}, onClick,
-		app.Button().Type("submit").Class("cs-danger").Aria("label", label).Disabled(busy).Text(text)).Class("cs-row-action")
+// the WASM runs, onClick handles it in place. The button (rowButton) has
+// no click handler of its own.
+func (s *session) rowAction(action string, button app.HTMLButton, onClick func(ctx app.Context)) app.UI {
+	return ui.PageForm("", action, []ui.Hidden{{Name: CSRFField, Value: s.csrf()}}, onClick, button.Type("submit")).Class("cs-row-action")
+}
+
+// rowButton is a row's button that says text and, to screen readers,
+// label, which names what it acts on: "Delete the rate of France".
+func rowButton(text, label string) app.HTMLButton {
+	return app.Button().Aria("label", label).Text(text)
+}
+
+// ConfirmedField marks the second step of a row's destructive action
+// before the WASM (confirmForm): without it, the server answers with the
+// page asking to confirm (ConfirmValues).
+const ConfirmedField = "confirmed"
+
+// ConfirmValues are what the server tells a page whose row action awaits
+// confirmation, in the PageState of that action.
+var ConfirmValues = url.Values{"confirm": {"yes"}}
+
+// asksConfirm reports whether f is the server's question: confirm the
+// action.
+func (f formFill) asksConfirm() bool { return f.values.Get("confirm") == "yes" }
+
+// confirmForm is confirmBox before the WASM: a form posting action again,
+// confirmed, with hidden, or a link to cancel back to the page.
+func (s *session) confirmForm(id, question, yes, action, cancel string, hidden ...ui.Hidden) app.UI {
+	hidden = append([]ui.Hidden{{Name: CSRFField, Value: s.csrf()}, {Name: ConfirmedField, Value: "yes"}}, hidden...)
+	return ui.PageForm("", action, hidden, func(app.Context) {},
+		app.Div().ID(id).Class("cs-confirm").Role("group").Aria("labelledby", id+"-q").Body(
+			app.P().ID(id+"-q").TabIndex(-1).Attr("autofocus", true).Text(question),
+			app.Div().Class("cs-actions").Body(
+				app.Button().Type("submit").Class("cs-danger-solid").Text(yes),
+				app.A().Class("cs-button").Href(cancel).Text("Cancel"),
+			),
+		),
+	)
+}
+
+// uploadForm is a file input that, in the WASM, uploads the file once
+// chosen (onChange), and before the WASM is a form of its own posting it
+// to action as the multipart field name, with a button.
+func (s *session) uploadForm(action, id, name, label, accept, hint, button string, busy bool, onChange func(ctx app.Context, e app.Event)) app.UI {
+	return ui.PageForm("", action, []ui.Hidden{{Name: CSRFField, Value: s.csrf()}}, func(app.Context) {},
+		app.Div().Class("cs-field").Body(
+			app.Label().For(id).Text(label),
+			app.Input().ID(id).Name(name).Type("file").Accept(accept).Disabled(busy).Aria("describedby", id+"-hint").OnChange(onChange),
+			app.P().ID(id+"-hint").Class("cs-hint").Text(hint),
+		),
+		app.If(app.IsServer, func() app.UI { return app.Button().Type("submit").Text(button) }),
+	).EncType("multipart/form-data")
 }

@@ -1,6 +1,8 @@
 package console
 
 import (
+	"net/url"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/buycard/buycard"
@@ -45,8 +47,12 @@ func (p *catalogPage) load(ctx app.Context) {
 	if !p.s.canRead() || !onPage(ctx, &p.loadedAt) {
 		return
 	}
-	// The form keeps what it holds: a refused form's fields (takeFill).
+	// The form keeps what it holds: a refused form's fields (takeFill),
+	// or the product a row's link picked before the WASM (?widget=).
 	p.entries, p.loaded, p.err, p.busy = nil, false, "", false
+	if w := ctx.Page().URL().Query().Get("widget"); w != "" && p.widget == "" {
+		p.widget = w
+	}
 	var reply struct {
 		Widgets []*buycard.CatalogEntry `json:"widgets"`
 	}
@@ -95,8 +101,13 @@ func (p *catalogPage) renderEntries() app.UI {
 			app.Text(e.MerchantName),
 			app.Span().Class("cs-num").Text(priceRangeText(e.MinPrice, e.MaxPrice, e.Currency)),
 			app.Span().Class("cs-num").Text(ui.BPSText(e.ShareBPS)),
-			app.Button().Type("button").Aria("label", "Create placement for "+e.Title).Text("Create placement").
-				OnClick(func(ctx app.Context, _ app.Event) { p.pick(ctx, e.WidgetID) }),
+			app.If(app.IsServer, func() app.UI {
+				return app.A().Class("cs-button").Href(Base+"/catalog?"+url.Values{"widget": {e.WidgetID}}.Encode()+"#new-placement-h").
+					Aria("label", "Create placement for "+e.Title).Text("Create placement")
+			}).Else(func() app.UI {
+				return app.Button().Type("button").Aria("label", "Create placement for "+e.Title).Text("Create placement").
+					OnClick(func(ctx app.Context, _ app.Event) { p.pick(ctx, e.WidgetID) })
+			}),
 		}
 	})
 }

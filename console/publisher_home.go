@@ -73,7 +73,7 @@ func (p *publisherHome) Render() app.UI {
 			earningsSummary(p.earnings, p.loaded),
 		),
 		newAccountPanel(p.s, "acct", false),
-		newFunnelPanel("all", "", ""),
+		newFunnelPanel(p.s, "all", "", ""),
 	)
 }
 

@@ -214,7 +214,7 @@ func (p *placementPage) Render() app.UI {
 				),
 			),
 		),
-		newFunnelPanel("p", pl.WidgetID, pl.ID),
+		newFunnelPanel(p.s, "p", pl.WidgetID, pl.ID),
 		feedsPanel(p.s, pl.ID, "This product for your own ads: the feeds' links credit this placement."),
 	)
 }

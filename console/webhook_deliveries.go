@@ -35,14 +35,15 @@ func newWebhookDeliveries(s *session, id, url string, tests int) *webhookDeliver
 	return &webhookDeliveries{s: s, EndpointID: id, URL: url, Tests: tests}
 }
 
-func (w *webhookDeliveries) OnMount(ctx app.Context)  { w.anchor(ctx); w.load(ctx) }
-func (w *webhookDeliveries) OnUpdate(ctx app.Context) { w.load(ctx) }
+func (w *webhookDeliveries) OnMount(ctx app.Context)     { w.anchor(ctx); w.load(ctx) }
+func (w *webhookDeliveries) OnPreRender(ctx app.Context) { w.anchor(ctx); w.load(ctx) }
+func (w *webhookDeliveries) OnUpdate(ctx app.Context)    { w.load(ctx) }
 
 // load loads the list when another endpoint is chosen or a test event
 // was sent.
 func (w *webhookDeliveries) load(ctx app.Context) {
 	key := w.EndpointID + " " + strconv.Itoa(w.Tests)
-	if app.IsServer || key == w.loaded {
+	if !w.s.canRead() || key == w.loaded {
 		return
 	}
 	w.loaded, w.listed, w.deliveries, w.ok = key, false, nil, ""
@@ -73,8 +74,12 @@ func (w *webhookDeliveries) Render() app.UI {
 	return app.Section().Class("cs-panel").Aria("labelledby", "wh-deliveries-h").Body(
 		app.Div().Class("cs-panel-head").Body(
 			app.H2().ID("wh-deliveries-h").Class("cs-wh-url").TabIndex(-1).Text("Deliveries to "+w.URL),
-			actionButton("Refresh", "Refresh deliveries to "+w.URL, func(ctx app.Context) {
-				w.refresh(ctx, "Deliveries updated at "+time.Now().Format(time.TimeOnly)+".")
+			app.If(app.IsServer, func() app.UI {
+				return app.A().Class("cs-button").Href(Base+WebhookDeliveriesPage(w.EndpointID)).Aria("label", "Refresh deliveries to "+w.URL).Text("Refresh")
+			}).Else(func() app.UI {
+				return actionButton("Refresh", "Refresh deliveries to "+w.URL, func(ctx app.Context) {
+					w.refresh(ctx, "Deliveries updated at "+time.Now().Format(time.TimeOnly)+".")
+				})
 			}),
 		),
 		ui.Status(w.err, w.ok),
@@ -111,7 +116,8 @@ func (w *webhookDeliveries) deliveryRow(i int) []app.UI {
 		app.Text(latencyText(&d)),
 		// The receiver's answer is shown as text, never as markup.
 		app.If(d.ResponseBody != "", func() app.UI { return app.Pre().Class("cs-wh-body").Text(d.ResponseBody) }),
-		actionButton("Resend", "Resend "+string(d.EventType)+" of "+when+" to "+w.URL, func(ctx app.Context) { w.resend(ctx, d.ID) }),
+		w.s.rowAction(WebhookResendAction(d.ID), rowButton("Resend", "Resend "+string(d.EventType)+" of "+when+" to "+w.URL),
+			func(ctx app.Context) { w.resend(ctx, d.ID) }),
 	}
 }
 

@@ -100,8 +100,76 @@ func (p *webhooksPage) OnNav(ctx app.Context)       { p.anchor(ctx); p.visit(ctx
 
 func (p *webhooksPage) visit(ctx app.Context) {
 	if p.s.canRead() && atPath(ctx, "/webhooks") && onPage(ctx, &p.loaded) {
+		p.chosen = ctx.Page().URL().Query().Get("deliveries")
 		p.reload(ctx)
 	}
+}
+
+// WebhookAction is where the button verb of the endpoint id posts before
+// the WASM: one of webhookVerbs.
+func WebhookAction(id, verb string) string {
+	return Base + "/webhooks/" + url.PathEscape(id) + "/" + verb
+}
+
+// WebhookResendAction is where the Resend button of the delivery id
+// posts before the WASM.
+func WebhookResendAction(id string) string {
+	return Base + "/webhooks/deliveries/" + url.PathEscape(id) + "/resend"
+}
+
+// webhookVerbs are an endpoint's buttons that post before the WASM.
+var webhookVerbs = []string{"test", "rotate-secret", "enable", "disable", "delete"}
+
+// WebhookDeliveriesPage is the webhooks page showing the deliveries of
+// the endpoint id.
+func WebhookDeliveriesPage(id string) string {
+	return "/webhooks?" + url.Values{"deliveries": {id}}.Encode() + "#wh-deliveries-h"
+}
+
+// webhookDone says what the button verb did to e.
+func webhookDone(verb string, e buycard.WebhookEndpoint) string {
+	switch verb {
+	case "test":
+		return "Test event sent to " + e.URL + "."
+	case "rotate-secret":
+		return "Secret of " + e.URL + " rotated."
+	case "enable":
+		return e.URL + " enabled."
+	case "disable":
+		return e.URL + " disabled."
+	}
+	return e.URL + " deleted."
+}
+
+// takeRowFills shows what the server answered an endpoint's button
+// before the WASM: its refusal, what it did and the secret it made, or
+// the question a deletion asks first.
+func (p *webhooksPage) takeRowFills() {
+	for _, e := range p.endpoints {
+		for _, verb := range webhookVerbs {
+			f := p.s.takeFill(WebhookAction(e.ID, verb))
+			switch {
+			case f.err != "":
+				p.actErr = f.err
+			case f.asksConfirm():
+				p.confirming = e.ID
+			case f.done:
+				p.actOK = webhookDone(verb, e)
+			}
+			if f.secret != "" {
+				p.secret = newSecretOf(e, f.secret)
+			}
+		}
+	}
+}
+
+// newSecretOf is the secret e was just given, shown once.
+func newSecretOf(e buycard.WebhookEndpoint, secret string) shownSecret {
+	shown := shownSecret{Value: secret, URL: e.URL}
+	if until := e.PreviousSecretExpiresAt; until != nil {
+		shown.OldUntil = dateTimeText(*until)
+	}
+	return shown
 }
 
 func (p *webhooksPage) reload(ctx app.Context) {
@@ -117,6 +185,7 @@ func (p *webhooksPage) reload(ctx app.Context) {
 		}
 		p.listErr, p.endpoints, p.types = "", reply.Endpoints, reply.EventTypes
 		p.fill = p.fill.spend(func(v url.Values) { p.draft = webhookDraftFrom(v, p.types) }, &p.err, &p.ok, "Endpoint added.")
+		p.takeRowFills()
 	})
 }
 
@@ -223,29 +292,41 @@ func endpointState(e *buycard.WebhookEndpoint) app.UI {
 
 // renderActions are an endpoint's buttons, each named with its URL for
 // screen readers, or the confirmation of its deletion.
+// Each posts as a form of its own before the WASM (rowAction); Deliveries
+// is a link there.
 func (p *webhooksPage) renderActions(e buycard.WebhookEndpoint) app.UI {
 	if p.confirming == e.ID {
-		return confirmBox("wh-delete-"+e.ID, "Delete "+e.URL+"? Nothing more is sent to it, and its deliveries are deleted.",
-			"Delete endpoint", p.acting == e.ID,
+		question := "Delete " + e.URL + "? Nothing more is sent to it, and its deliveries are deleted."
+		if app.IsServer {
+			return p.s.confirmForm("wh-delete-"+e.ID, question, "Delete endpoint", WebhookAction(e.ID, "delete"), Base+"/webhooks#wh-list-h")
+		}
+		return confirmBox("wh-delete-"+e.ID, question, "Delete endpoint", p.acting == e.ID,
 			func(ctx app.Context) { p.remove(ctx, e) },
 			func(ctx app.Context) { p.confirming = ""; ui.Focus(ctx, "wh-delete-btn-"+e.ID) })
 	}
 	disabled := e.DisabledAt != nil
-	toggle := "Disable"
+	toggle, verb := "Disable", "disable"
 	if disabled {
-		toggle = "Enable"
+		toggle, verb = "Enable", "enable"
+	}
+	deliveries := app.UI(actionButton("Deliveries", "Deliveries to "+e.URL, func(ctx app.Context) { p.choose(ctx, e.ID) }).
+		Aria("pressed", p.chosen == e.ID))
+	if app.IsServer {
+		deliveries = app.A().Class("cs-button").Href(Base+WebhookDeliveriesPage(e.ID)).Aria("label", "Deliveries to "+e.URL).Text("Deliveries")
 	}
 	return app.Div().Class("cs-actions cs-wh-actions").Body(
-		actionButton("Deliveries", "Deliveries to "+e.URL, func(ctx app.Context) { p.choose(ctx, e.ID) }).
-			Aria("pressed", p.chosen == e.ID),
-		actionButton("Send test event", "Send test event to "+e.URL, func(ctx app.Context) { p.sendTest(ctx, e) }).
-			Disabled(disabled),
-		actionButton("Rotate secret", "Rotate secret of "+e.URL, func(ctx app.Context) { p.rotate(ctx, e) }),
-		actionButton(toggle, toggle+" "+e.URL, func(ctx app.Context) { p.setEnabled(ctx, e, disabled) }),
-		actionButton("Delete", "Delete "+e.URL, func(ctx app.Context) {
-			p.confirming, p.actErr, p.actOK = e.ID, "", ""
-			ui.Focus(ctx, "wh-delete-"+e.ID+"-q")
-		}).ID("wh-delete-btn-"+e.ID).Class("cs-danger"),
+		deliveries,
+		p.s.rowAction(WebhookAction(e.ID, "test"), rowButton("Send test event", "Send test event to "+e.URL).Disabled(disabled),
+			func(ctx app.Context) { p.sendTest(ctx, e) }),
+		p.s.rowAction(WebhookAction(e.ID, "rotate-secret"), rowButton("Rotate secret", "Rotate secret of "+e.URL),
+			func(ctx app.Context) { p.rotate(ctx, e) }),
+		p.s.rowAction(WebhookAction(e.ID, verb), rowButton(toggle, toggle+" "+e.URL),
+			func(ctx app.Context) { p.setEnabled(ctx, e, disabled) }),
+		p.s.rowAction(WebhookAction(e.ID, "delete"), rowButton("Delete", "Delete "+e.URL).ID("wh-delete-btn-"+e.ID).Class("cs-danger"),
+			func(ctx app.Context) {
+				p.confirming, p.actErr, p.actOK = e.ID, "", ""
+				ui.Focus(ctx, "wh-delete-"+e.ID+"-q")
+			}),
 	)
 }
 
@@ -327,7 +408,7 @@ func (p *webhooksPage) act(ctx app.Context, id, method, path string, in, out any
 
 func (p *webhooksPage) sendTest(ctx app.Context, e buycard.WebhookEndpoint) {
 	p.act(ctx, e.ID, "POST", "/v1/webhooks/"+e.ID+"/test", nil, nil, func(ctx app.Context) {
-		p.actOK, p.chosen = "Test event sent to "+e.URL+".", e.ID
+		p.actOK, p.chosen = webhookDone("test", e), e.ID
 		p.tests++
 	})
 }
@@ -335,30 +416,27 @@ func (p *webhooksPage) sendTest(ctx app.Context, e buycard.WebhookEndpoint) {
 func (p *webhooksPage) rotate(ctx app.Context, e buycard.WebhookEndpoint) {
 	var reply webhookReply
 	p.act(ctx, e.ID, "POST", "/v1/webhooks/"+e.ID+"/rotate-secret", nil, &reply, func(ctx app.Context) {
-		p.secret = shownSecret{Value: reply.Endpoint.Secret, URL: e.URL}
-		if until := reply.Endpoint.PreviousSecretExpiresAt; until != nil {
-			p.secret.OldUntil = dateTimeText(*until)
-		}
-		p.actOK = "Secret of " + e.URL + " rotated."
+		p.secret = newSecretOf(reply.Endpoint, reply.Endpoint.Secret)
+		p.actOK = webhookDone("rotate-secret", e)
 		ui.Focus(ctx, "wh-secret-note")
 	})
 }
 
 // setEnabled enables the endpoint when on, else disables it.
 func (p *webhooksPage) setEnabled(ctx app.Context, e buycard.WebhookEndpoint, on bool) {
-	outcome := " disabled."
+	verb := "disable"
 	if on {
-		outcome = " enabled."
+		verb = "enable"
 	}
 	p.act(ctx, e.ID, "PATCH", "/v1/webhooks/"+e.ID, buycard.WebhookEndpointEdit{Enabled: &on}, nil, func(ctx app.Context) {
-		p.actOK = e.URL + outcome
+		p.actOK = webhookDone(verb, e)
 		p.reload(ctx)
 	})
 }
 
 func (p *webhooksPage) remove(ctx app.Context, e buycard.WebhookEndpoint) {
 	p.act(ctx, e.ID, "DELETE", "/v1/webhooks/"+e.ID, nil, nil, func(ctx app.Context) {
-		p.actOK = e.URL + " deleted."
+		p.actOK = webhookDone("delete", e)
 		// Its row and buttons are gone: focus goes back to the list.
 		ui.Focus(ctx, "wh-list-h")
 		p.reload(ctx)

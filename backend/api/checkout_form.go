@@ -273,6 +273,12 @@ func (s *Server) checkFormPost(c *fiber.Ctx) error {
 // bodies that are not urlencoded forms: the checks of every HTML form
 // the server answers (the checkout's, the console's).
 func (s *Server) checkFormOrigin(c *fiber.Ctx, refused error) error {
+	return s.checkFormSent(c, refused, fiber.MIMEApplicationForm, "Send the form as application/x-www-form-urlencoded.")
+}
+
+// checkFormSent refuses with refused form posts from other sites, and
+// bodies not of mediaType, saying so with wrongType.
+func (s *Server) checkFormSent(c *fiber.Ctx, refused error, mediaType, wrongType string) error {
 	switch c.Get("Sec-Fetch-Site") {
 	case "", "same-origin", "none":
 	default:
@@ -284,8 +290,8 @@ func (s *Server) checkFormOrigin(c *fiber.Ctx, refused error) error {
 		return refused
 	}
 	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil || mt != fiber.MIMEApplicationForm {
-		return &fiber.Error{Code: fiber.StatusUnsupportedMediaType, Message: "Send the form as application/x-www-form-urlencoded."}
+	if err != nil || mt != mediaType {
+		return &fiber.Error{Code: fiber.StatusUnsupportedMediaType, Message: wrongType}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"maps"
 	"net/url"
 	"slices"
@@ -31,6 +32,9 @@ func (s *Server) consoleFormRoutes() {
 	post := func(page string, h ...fiber.Handler) {
 		s.app.Post(console.Base+page, append([]fiber.Handler{s.consoleFormPost, s.authenticate}, h...)...)
 	}
+	upload := func(page string, h ...fiber.Handler) {
+		s.app.Post(console.Base+page, append([]fiber.Handler{s.consoleUploadPost, s.authenticate}, h...)...)
+	}
 	post("/signin", s.postSignInForm)
 	post("/signup", s.postSignUpForm)
 	post("/forgot-password", s.postForgotForm)
@@ -44,6 +48,13 @@ func (s *Server) consoleFormRoutes() {
 	post("/discounts/:id/archive", s.consoleSignedIn("/discounts"), s.requireMerchant, s.postArchiveDiscountForm)
 	post("/discounts/:id/placement", s.consoleSignedIn("/discounts"), s.requireMerchant, s.postDiscountPlacementForm)
 	post("/products/:id", s.consoleSignedIn("/products"), s.requireMerchant, s.postEditProductForm)
+	post("/products/:id/archive", s.consoleSignedIn("/products"), s.requireMerchant, s.postArchiveProductForm)
+	upload("/products/:id/image", s.consoleSignedIn("/products"), s.requireMerchant, s.postProductImageForm)
+	if s.Deliveries != nil {
+		upload("/products/:id/files", s.consoleSignedIn("/products"), s.requireMerchant, s.postDeliveryFileForm)
+		post("/products/:id/files/:file/delete", s.consoleSignedIn("/products"), s.requireMerchant, s.postDeleteDeliveryFileForm)
+		upload("/products/:id/license-keys", s.consoleSignedIn("/products"), s.requireMerchant, s.postLicenseKeysForm)
+	}
 	post("/keys", s.consoleSignedIn("/keys"), s.requireParty, s.postNewKeyForm)
 	post("/keys/:id/revoke", s.consoleSignedIn("/keys"), s.requireParty, s.postRevokeKeyForm)
 	post("/payment-account", s.consoleSignedIn(""), s.requireParty, s.postOnboardingForm)
@@ -66,7 +77,15 @@ func (s *Server) consoleFormRoutes() {
 		post("/orders/:id/refund", s.consoleSignedIn("/orders"), s.requireMerchant, s.postRefundForm)
 	}
 	if s.Webhooks != nil {
-		post("/webhooks", s.consoleSignedIn("/webhooks"), s.requireParty, s.postNewWebhookForm)
+		hooks := []fiber.Handler{s.consoleSignedIn("/webhooks"), s.requireParty}
+		sends := append(hooks, s.webhookSends())
+		post("/webhooks", append(hooks, s.postNewWebhookForm)...)
+		post("/webhooks/:id/test", append(sends, s.postWebhookTestForm)...)
+		post("/webhooks/:id/rotate-secret", append(hooks, s.postRotateSecretForm)...)
+		post("/webhooks/:id/enable", append(hooks, s.postWebhookEnabledForm(true))...)
+		post("/webhooks/:id/disable", append(hooks, s.postWebhookEnabledForm(false))...)
+		post("/webhooks/:id/delete", append(hooks, s.postDeleteWebhookForm)...)
+		post("/webhooks/deliveries/:id/resend", append(sends, s.postResendForm)...)
 	}
 }
 
@@ -87,6 +106,20 @@ func (s *Server) consoleFormPost(c *fiber.Ctx) error {
 	if err := s.checkFormOrigin(c, errConsoleCrossSite); err != nil {
 		return err
 	}
+	return s.consoleFormCSRF(c)
+}
+
+// consoleUploadPost is consoleFormPost for the forms that send a file,
+// as multipart/form-data.
+func (s *Server) consoleUploadPost(c *fiber.Ctx) error {
+	if err := s.checkFormSent(c, errConsoleCrossSite, fiber.MIMEMultipartForm, "Send the file as multipart/form-data."); err != nil {
+		return err
+	}
+	return s.consoleFormCSRF(c)
+}
+
+// consoleFormCSRF puts the form's CSRF token where authenticate reads it.
+func (s *Server) consoleFormCSRF(c *fiber.Ctx) error {
 	if token := c.FormValue(console.CSRFField); token != "" && c.Get(csrfHeader) == "" {
 		c.Request().Header.Set(csrfHeader, token)
 	}
@@ -363,6 +396,127 @@ func (s *Server) postNewWebhookForm(c *fiber.Ctx) error {
 	return s.consoleAnswer(c, "/webhooks", console.PageState{Secret: e.Secret, Done: true}, fiber.StatusOK)
 }
 
+// The buttons of a webhook endpoint (console.WebhookAction) and of a
+// delivery: each runs its API twin's code and answers with the webhooks
+// page, which shows what it did, or its refusal, by the button's action.
+
+// postWebhookTestForm is an endpoint's Send test event: the page shows
+// the endpoint's deliveries, the test among them.
+func (s *Server) postWebhookTestForm(c *fiber.Ctx) error {
+	if _, err := s.sendTestEvent(c); err != nil {
+		return s.consoleRefused(c, "/webhooks", console.PageState{}, err)
+	}
+	return s.consoleSaved(c, console.WebhookDeliveriesPage(c.Params("id")))
+}
+
+// postRotateSecretForm is an endpoint's Rotate secret: the page shows the
+// new secret, this once.
+func (s *Server) postRotateSecretForm(c *fiber.Ctx) error {
+	e, err := s.rotateSecret(c)
+	if err != nil {
+		return s.consoleRefused(c, "/webhooks", console.PageState{}, err)
+	}
+	return s.consoleAnswer(c, "/webhooks", console.PageState{Done: true, Secret: e.Secret}, fiber.StatusOK)
+}
+
+// postWebhookEnabledForm is an endpoint's Enable (on) or Disable button.
+func (s *Server) postWebhookEnabledForm(on bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if _, err := s.editWebhook(c, &buycard.WebhookEndpointEdit{Enabled: &on}); err != nil {
+			return s.consoleRefused(c, "/webhooks", console.PageState{}, err)
+		}
+		return s.consoleSaved(c, "/webhooks")
+	}
+}
+
+// postDeleteWebhookForm is an endpoint's Delete, in two steps as in the
+// page's WASM: the page asks to confirm, and the confirmation deletes.
+func (s *Server) postDeleteWebhookForm(c *fiber.Ctx) error {
+	if !consoleConfirmed(c) {
+		return s.consoleAskConfirm(c, "/webhooks")
+	}
+	return s.consoleRowDone(c, "/webhooks#wh-list-h", "", s.removeWebhook(c))
+}
+
+// postArchiveProductForm is a product's Archive, in two steps as in the
+// page's WASM: the page asks to confirm, and the confirmation archives.
+func (s *Server) postArchiveProductForm(c *fiber.Ctx) error {
+	if !consoleConfirmed(c) {
+		return s.consoleAskConfirm(c, "/products")
+	}
+	if _, err := s.archiveProduct(c); err != nil {
+		return s.consoleRefused(c, "/products", console.PageState{}, err)
+	}
+	return s.consoleSaved(c, "/products")
+}
+
+// The product page's uploads and a delivery file's Delete: each runs
+// its API twin's code and shows the product page again, saying what it
+// did or why not, by the form's action.
+
+// postProductImageForm is the product page's image form.
+func (s *Server) postProductImageForm(c *fiber.Ctx) error {
+	_, err := s.setProductImage(c)
+	return s.consoleProductAnswer(c, err, nil)
+}
+
+// postDeliveryFileForm is the product page's file form.
+func (s *Server) postDeliveryFileForm(c *fiber.Ctx) error {
+	_, err := s.addDeliveryFile(c)
+	return s.consoleProductAnswer(c, err, nil)
+}
+
+// postLicenseKeysForm is the product page's license keys form; the page
+// says how many were added, or names the rows that are not keys.
+func (s *Server) postLicenseKeysForm(c *fiber.Ctx) error {
+	reply, err := s.addLicenseKeys(c)
+	var rows *buycard.LicenseKeysError
+	if errors.As(err, &rows) {
+		err = buycard.Errorf(buycard.EINVALID, "%s", rows.Error())
+	}
+	if err != nil {
+		return s.consoleProductAnswer(c, err, nil)
+	}
+	return s.consoleProductAnswer(c, nil, console.KeysAdded(reply.Added))
+}
+
+// postDeleteDeliveryFileForm is a delivery file's Delete: the browser
+// goes back to the product's files.
+func (s *Server) postDeleteDeliveryFileForm(c *fiber.Ctx) error {
+	_, err := s.removeDeliveryFile(c)
+	return s.consoleRowDone(c, "/products/"+c.Params("id")+"#dl-h", console.ProductFilesAction(c.Params("id")), err)
+}
+
+// consoleProductAnswer shows the product page of the route again after
+// its form: err's message, or that it was done, with values.
+func (s *Server) consoleProductAnswer(c *fiber.Ctx, err error, values url.Values) error {
+	page := "/products/" + c.Params("id")
+	if err != nil {
+		return s.consoleRefused(c, page, console.PageState{}, err)
+	}
+	return s.consoleAnswer(c, page, console.PageState{Done: true, Values: values}, fiber.StatusOK)
+}
+
+// consoleConfirmed reports whether a row's destructive button was sent
+// from its confirmation (console.ConfirmedField).
+func consoleConfirmed(c *fiber.Ctx) bool { return c.FormValue(console.ConfirmedField) == "yes" }
+
+// consoleAskConfirm answers a row's destructive button with page asking
+// to confirm it.
+func (s *Server) consoleAskConfirm(c *fiber.Ctx, page string) error {
+	return s.consoleAnswer(c, page, console.PageState{Values: console.ConfirmValues}, fiber.StatusOK)
+}
+
+// postResendForm is a delivery's Resend: the page shows the endpoint's
+// deliveries, the resend among them.
+func (s *Server) postResendForm(c *fiber.Ctx) error {
+	d, err := s.resendDelivery(c)
+	if err != nil {
+		return s.consoleRefused(c, "/webhooks", console.PageState{Form: console.Base + "/webhooks"}, err)
+	}
+	return s.consoleSeeOther(c, console.Base+console.WebhookDeliveriesPage(d.EndpointID))
+}
+
 // postNewKeyForm is the API keys page's new-key form
 // (console.NewKeyNameField): the key is made as the page's WASM makes it,
 // and the page shows its secret, this once. The answer is the page itself,
@@ -479,8 +633,7 @@ func (s *Server) consoleFormFailed(c *fiber.Ctx, page string, err error, keep ..
 // err, page shows again with its message in the form posting to form.
 func (s *Server) consoleRowDone(c *fiber.Ctx, page, form string, err error) error {
 	if err != nil {
-		path, _, _ := strings.Cut(page, "#")
-		return s.consoleRefused(c, path, console.PageState{Form: form}, err)
+		return s.consoleRefused(c, page, console.PageState{Form: form}, err)
 	}
 	return s.consoleSeeOther(c, console.Base+page)
 }
@@ -506,14 +659,15 @@ func (s *Server) consoleSeeOther(c *fiber.Ctx, to string) error {
 }
 
 // renderConsole answers with the prerendered console page at page (a
-// path after console.Base, with a query or not) showing state, with
-// status. The state is about the form posted, whose action is the path
-// it was posted to, unless it names another.
+// path after console.Base, with a query or not, an anchor ignored)
+// showing state, with status. The state is about the form posted, whose
+// action is the path it was posted to, unless it names another.
 func (s *Server) renderConsole(c *fiber.Ctx, page string, state console.PageState, status int) error {
 	if state.Form == "" {
 		state.Form = c.Path()
 	}
 	state.Origin = s.PublicURL
+	page, _, _ = strings.Cut(page, "#")
 	path, query, _ := strings.Cut(page, "?")
 	q, _ := url.ParseQuery(query)
 	q.Set(console.PageParam, state.Encode())

@@ -567,6 +567,10 @@ func TestConsoleSettingsForm(t *testing.T) {
 	if got.status != 200 || !regexp.MustCompile(`<p [^>]*autofocus[^>]*>Settings saved.</p>`).MatchString(got.page) {
 		t.Fatalf("save = %d: %.300s", got.status, got.page)
 	}
+	// The refund policy's textarea shows it (go-app writes a textarea's
+	// text as an attribute, which browsers ignore): saved again before
+	// the WASM, it is kept.
+	wantWords(t, "the settings page", consolePage(t, ts, "/console/settings", ann), `>30 days.</textarea>`)
 	set := saved()
 	if set.BusinessName != "Speckle & Co" || set.SupportEmail != "help@speckle.example" || set.OriginCountry != "DE" ||
 		set.TwitterHandle != "speckle" || !set.TaxShipping || set.AskPhone || set.PricesIncludeTax {
@@ -641,6 +645,32 @@ func TestConsoleEditProductForm(t *testing.T) {
 	}
 	if got := postConsole(t, ts, "/products/prd_notebook", form("Mine now", "1", ann.csrf), "Cookie", ann.cookie); got.status < 400 {
 		t.Errorf("another merchant's product = %d", got.status)
+	}
+
+	// The empty variant the page offers adds one when filled in (the
+	// page then offers another), and a ticked box removes one.
+	wantWords(t, "the product page", got.page, `name="v-name-1"`, "New variant (optional)")
+	grown := form("Speckled mug", "19.50", ann.csrf)
+	grown.Set("p-option", "Size")
+	grown.Set("v-name-1", "Large")
+	grown.Set("v-price-1", "24")
+	grown.Set("v-stock-1", "2")
+	if got := postConsole(t, ts, "/products/"+id, grown, "Cookie", ann.cookie); got.status != 200 || len(stored().Variants) != 2 {
+		t.Fatalf("a variant added = %d, %d variants: %.300s", got.status, len(stored().Variants), got.page)
+	} else {
+		wantWords(t, "the product page", got.page, `name="v-name-2"`, `name="v-remove-0"`)
+	}
+	large := stored().Variants[1]
+	if large.Name != "Large" || large.Price != 2400 || large.Stock != 2 {
+		t.Errorf("the added variant = %+v", large)
+	}
+	shrunk := form("Speckled mug", "19.50", ann.csrf)
+	shrunk.Set("v-remove-0", "on")
+	shrunk.Set("v-name-1", "Large")
+	shrunk.Set("v-price-1", "24")
+	shrunk.Set("p-option", "Size")
+	if got := postConsole(t, ts, "/products/"+id, shrunk, "Cookie", ann.cookie); got.status != 200 || len(stored().Variants) != 1 || stored().Variants[0].ID != large.ID {
+		t.Errorf("a variant removed = %d, variants %+v: %.300s", got.status, stored().Variants, got.page)
 	}
 }
 

@@ -6,13 +6,19 @@ package api_test
 // has each page's main form).
 
 import (
+	"encoding/json"
+	"fmt"
+	"html"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/api"
+	"github.com/buycard/buycard/backend/blob"
 )
 
 // The settings page's tax rates work before the WASM: the new rate form
@@ -347,4 +353,211 @@ func hiddenValue(t *testing.T, page, name string) string {
 		t.Fatalf("no field %s in %.300s", name, page)
 	}
 	return value[1]
+}
+
+// A webhook endpoint's buttons work before the WASM: Send test event
+// shows the endpoint's deliveries with the test, whose Resend sends it
+// again; Rotate secret shows the new secret once; Disable and Enable;
+// Delete asks first, then deletes. Another party's endpoint is not
+// found.
+func TestConsoleWebhookRowForms(t *testing.T) {
+	t.Parallel()
+	ts, ann, bo := newConsoleParties(t)
+	created := postConsole(t, ts, "/webhooks", url.Values{"wh-url": {"https://example.com/hook"}, "wh-type-order-paid": {"on"},
+		"csrf_token": {ann.csrf}}, "Cookie", ann.cookie)
+	if created.status != 200 {
+		t.Fatalf("new endpoint = %d: %.300s", created.status, created.page)
+	}
+	var id, secret string
+	must(t, ts.sql(t).QueryRow(`SELECT id, secret FROM webhook_endpoints`).Scan(&id, &secret))
+	wantWords(t, "the webhooks page", consolePage(t, ts, "/console/webhooks", ann), `action="/console/webhooks/`+id+`/test"`,
+		`action="/console/webhooks/`+id+`/rotate-secret"`, `action="/console/webhooks/`+id+`/disable"`, `href="/console/webhooks?deliveries=`+id+`#wh-deliveries-h"`)
+	button := func(b browser, verb string, extra ...string) consoleForm {
+		form := url.Values{"csrf_token": {b.csrf}}
+		for i := 0; i+1 < len(extra); i += 2 {
+			form.Set(extra[i], extra[i+1])
+		}
+		return postConsole(t, ts, "/webhooks/"+id+"/"+verb, form, "Cookie", b.cookie)
+	}
+	for _, verb := range []string{"test", "rotate-secret", "disable", "delete"} {
+		if got := button(bo, verb, "confirmed", "yes"); got.status != 404 {
+			t.Errorf("another party's %s = %d", verb, got.status)
+		}
+	}
+	if got := button(ann, "test"); got.status != 200 {
+		t.Fatalf("test = %d: %.300s", got.status, got.page)
+	} else {
+		wantWords(t, "the test", got.page, "Test event sent to https://example.com/hook.", "Deliveries to https://example.com/hook",
+			"test.webhook", `action="/console/webhooks/deliveries/`)
+	}
+	var delivery string
+	must(t, ts.sql(t).QueryRow(`SELECT id FROM webhook_deliveries WHERE endpoint_id = ?`, id).Scan(&delivery))
+	if got := postConsole(t, ts, "/webhooks/deliveries/"+delivery+"/resend", url.Values{"csrf_token": {ann.csrf}}, "Cookie", ann.cookie); got.status != 303 ||
+		got.location != "/console/webhooks?deliveries="+id+"#wh-deliveries-h" {
+		t.Errorf("resend = %d to %q: %.300s", got.status, got.location, got.page)
+	}
+
+	rotated := button(ann, "rotate-secret")
+	var next string
+	must(t, ts.sql(t).QueryRow(`SELECT secret FROM webhook_endpoints`).Scan(&next))
+	if rotated.status != 200 || next == secret || !strings.Contains(rotated.page, next) {
+		t.Errorf("rotate = %d, the new secret shown: %v", rotated.status, strings.Contains(rotated.page, next))
+	}
+	wantWords(t, "the rotation", rotated.page, "Secret of https://example.com/hook rotated.", "The old secret also signs deliveries until")
+
+	disabled := func() bool {
+		return countRows(t, ts, `SELECT count(*) FROM webhook_endpoints WHERE disabled_at IS NOT NULL`) == 1
+	}
+	if got := button(ann, "disable"); got.status != 200 || !disabled() || !strings.Contains(got.page, "https://example.com/hook disabled.") {
+		t.Errorf("disable = %d, disabled %v", got.status, disabled())
+	}
+	if got := button(ann, "enable"); got.status != 200 || disabled() {
+		t.Errorf("enable = %d, disabled %v", got.status, disabled())
+	}
+
+	endpoints := func() int { return countRows(t, ts, `SELECT count(*) FROM webhook_endpoints`) }
+	asked := button(ann, "delete")
+	if asked.status != 200 || endpoints() != 1 {
+		t.Fatalf("delete, unconfirmed = %d, %d endpoints", asked.status, endpoints())
+	}
+	wantWords(t, "the question", asked.page, "Delete https://example.com/hook? Nothing more is sent to it", `name="confirmed"`, "Delete endpoint")
+	if got := button(ann, "delete", "confirmed", "yes"); got.status != 303 || got.location != "/console/webhooks#wh-list-h" || endpoints() != 0 {
+		t.Errorf("delete, confirmed = %d to %q, %d endpoints", got.status, got.location, endpoints())
+	}
+}
+
+// A product's Archive works before the WASM: the page asks first, then
+// the confirmation archives it; another merchant's product is not found.
+func TestConsoleArchiveProductForm(t *testing.T) {
+	t.Parallel()
+	ts, ann, _ := newConsoleParties(t)
+	cy, _ := signup(t, ts, "cy@example.com", "merchant")
+	id := newConsoleProduct(t, ts, ann)
+	archived := func() bool {
+		return countRows(t, ts, `SELECT count(*) FROM products WHERE id = ? AND archived_at IS NOT NULL`, id) == 1
+	}
+	action := "/products/" + id + "/archive"
+	if got := postConsole(t, ts, action, url.Values{"csrf_token": {cy.csrf}, "confirmed": {"yes"}}, "Cookie", cy.cookie); got.status != 404 || archived() {
+		t.Errorf("another merchant's archive = %d", got.status)
+	}
+	asked := postConsole(t, ts, action, url.Values{"csrf_token": {ann.csrf}}, "Cookie", ann.cookie)
+	if asked.status != 200 || archived() {
+		t.Fatalf("archive, unconfirmed = %d, archived %v", asked.status, archived())
+	}
+	wantWords(t, "the question", asked.page, "Archive Speckled mug? Its cards can no longer be bought.", `name="confirmed"`)
+	if got := postConsole(t, ts, action, url.Values{"csrf_token": {ann.csrf}, "confirmed": {"yes"}}, "Cookie", ann.cookie); got.status != 200 ||
+		!archived() || !strings.Contains(got.page, "Product archived.") {
+		t.Errorf("archive, confirmed = %d, archived %v: %.300s", got.status, archived(), got.page)
+	}
+}
+
+// The product page's uploads work before the WASM, each a multipart form
+// of its own: the image, a delivery file (and its Delete), license keys.
+// Each is checked as the API checks it; another merchant's product is not
+// found, and a post without the session's CSRF token changes nothing.
+func TestConsoleProductUploadForms(t *testing.T) {
+	t.Parallel()
+	files, err := blob.OpenDir(filepath.Join(t.TempDir(), "files"), 4096)
+	must(t, err)
+	t.Cleanup(func() { files.Close() })
+	ts := newConsolePages(t, func(cfg *api.Config, svc *api.Services) { cfg.MaxFileBytes, svc.Files = 4096, files })
+	ann, _ := signup(t, ts, "ann@example.com", "merchant")
+	cy, _ := signup(t, ts, "cy@example.com", "merchant")
+	id := newProduct(t, ts, ann, buycard.ProductDigital)
+	wantWords(t, "the product page", consolePage(t, ts, "/console/products/"+id, ann), `enctype="multipart/form-data"`,
+		`action="/console/products/`+id+`/image"`, `action="/console/products/`+id+`/files"`, `action="/console/products/`+id+`/license-keys"`)
+	upload := func(b browser, what, field, name string, content []byte, csrf string) consoleForm {
+		body, contentType := multipartForm(t, field, name, content, url.Values{"csrf_token": {csrf}})
+		resp, page := ts.do(t, "POST", "/console/products/"+id+"/"+what, contentType, body,
+			"Origin", publicURL, "Sec-Fetch-Site", "same-origin", "Cookie", b.cookie)
+		return consoleForm{status: resp.StatusCode, location: resp.Header.Get("Location"), page: page}
+	}
+
+	png := []byte(testImage(t, 640, 480, encodePNG))
+	if got := upload(ann, "image", "image", "mug.png", png, ""); got.status != 403 {
+		t.Errorf("an image without the CSRF token = %d", got.status)
+	}
+	if got := upload(cy, "image", "image", "mug.png", png, cy.csrf); got.status != 404 {
+		t.Errorf("another merchant's image = %d", got.status)
+	}
+	if got := upload(ann, "image", "image", "mug.png", []byte("not an image"), ann.csrf); got.status/100 != 4 || !strings.Contains(got.page, "cs-error") {
+		t.Errorf("not an image = %d: %.300s", got.status, got.page)
+	}
+	if got := postConsole(t, ts, "/products/"+id+"/image", url.Values{"csrf_token": {ann.csrf}}, "Cookie", ann.cookie); got.status != 415 {
+		t.Errorf("an image form not multipart = %d", got.status)
+	}
+	if got := upload(ann, "image", "image", "mug.png", png, ann.csrf); got.status != 200 || !strings.Contains(got.page, "Image uploaded: 640 × 480 pixels.") {
+		t.Errorf("image = %d: %.300s", got.status, got.page)
+	}
+
+	keys := upload(ann, "license-keys", "file", "keys.csv", []byte("KEY-1\nKEY-2\n"), ann.csrf)
+	if keys.status != 200 || !strings.Contains(keys.page, "2 license keys added.") {
+		t.Errorf("keys = %d: %.300s", keys.status, keys.page)
+	}
+	if got := upload(ann, "files", "file", "guide.pdf", testPDF, ann.csrf); got.status != 409 {
+		t.Errorf("a file for a product with keys = %d", got.status)
+	}
+
+	pdfProduct := newProduct(t, ts, ann, buycard.ProductDigital)
+	id = pdfProduct
+	if got := upload(ann, "files", "file", "guide.pdf", testPDF, ann.csrf); got.status != 200 || !strings.Contains(got.page, "File uploaded.") ||
+		!strings.Contains(got.page, "guide.pdf") {
+		t.Fatalf("file = %d: %.300s", got.status, got.page)
+	}
+	var file string
+	must(t, ts.sql(t).QueryRow(`SELECT id FROM delivery_files WHERE product_id = ?`, id).Scan(&file))
+	del := "/products/" + id + "/files/" + file + "/delete"
+	if got := postConsole(t, ts, del, url.Values{"csrf_token": {cy.csrf}}, "Cookie", cy.cookie); got.status != 404 {
+		t.Errorf("another merchant's delete = %d", got.status)
+	}
+	if got := postConsole(t, ts, del, url.Values{"csrf_token": {ann.csrf}}, "Cookie", ann.cookie); got.status != 303 ||
+		got.location != "/console/products/"+id+"#dl-h" || countRows(t, ts, `SELECT count(*) FROM delivery_files`) != 0 {
+		t.Errorf("delete = %d to %q", got.status, got.location)
+	}
+}
+
+// The orders page before the WASM pages with a link where the WASM's
+// Load more adds orders in place: Older orders shows the next page.
+func TestConsoleOlderOrders(t *testing.T) {
+	t.Parallel()
+	ts, _, _ := newConsoleParties(t)
+	var ids []string    // oldest first
+	for i := range 26 { // from shoppers of their own: one may hold only so many
+		ts.now = ts.now.Add(time.Second)
+		resp, body := ts.checkoutFrom(t, fmt.Sprintf("203.0.113.%d", i+1), 1)
+		var r checkoutReply
+		if resp.StatusCode != 201 || json.Unmarshal([]byte(body), &r) != nil {
+			t.Fatalf("checkout = %d %s", resp.StatusCode, body)
+		}
+		ids = append(ids, r.Order.ID)
+	}
+	ts.now = ts.now.Add(time.Second)
+	north, _ := northwindOrder(t, ts) // the 27th, newest
+	first := consolePage(t, ts, "/console/orders", north)
+	older := regexp.MustCompile(`href="(/console/orders\?before=[^"]+)"`).FindStringSubmatch(first)
+	if older == nil || !strings.Contains(first, "Older orders") || !strings.Contains(first, ids[25]) || strings.Contains(first, ids[0]) {
+		t.Fatalf("the first page has no link to older orders: %.300s", first)
+	}
+	next := consolePage(t, ts, html.UnescapeString(older[1]), north)
+	if strings.Contains(next, ids[25]) || !strings.Contains(next, ids[0]) {
+		t.Errorf("the older page shows the newest order, or not the oldest")
+	}
+}
+
+// The funnel comes with its figures before the WASM, for the range its
+// form asks for (a GET of the page), and the catalog's rows pick the
+// product of the new placement with a link.
+func TestConsoleFunnelAndCatalogBeforeWasm(t *testing.T) {
+	t.Parallel()
+	ts, _, bo := newConsoleParties(t)
+	page := consolePage(t, ts, "/console?all-days=7", bo)
+	wantWords(t, "the overview", page, "Click-through", "Impressions to sales", `name="all-days"`)
+	if !regexp.MustCompile(`<option [^>]*(selected[^>]*value="7"|value="7"[^>]*selected)`).MatchString(page) {
+		t.Error("the funnel's range is not the one asked for")
+	}
+	catalog := consolePage(t, ts, "/console/catalog?widget=wgt_tee", bo)
+	wantWords(t, "the catalog", catalog, `href="/console/catalog?widget=wgt_tee#new-placement-h"`, `href="/console/catalog?widget=wgt_notebook#new-placement-h"`)
+	if !regexp.MustCompile(`<option [^>]*(selected[^>]*value="wgt_tee"|value="wgt_tee"[^>]*selected)`).MatchString(catalog) {
+		t.Error("the catalog's link does not pick its product")
+	}
 }

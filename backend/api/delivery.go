@@ -114,49 +114,56 @@ func (s *Server) getDeliveryFiles(c *fiber.Ctx) error {
 // field "file", streamed to Files, which sniffs and caps it; its name is
 // the part's file name. It answers 201 with the stored file.
 func (s *Server) postDeliveryFile(c *fiber.Ctx) error {
-	if _, err := s.ownFilesProduct(c); err != nil {
+	df, err := s.addDeliveryFile(c)
+	if err != nil {
 		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(df)
+}
+
+// addDeliveryFile stores the upload as a file of the caller's digital
+// product of the route; the console's file form runs it too.
+func (s *Server) addDeliveryFile(c *fiber.Ctx) (*buycard.DeliveryFile, error) {
+	if _, err := s.ownFilesProduct(c); err != nil {
+		return nil, err
 	}
 	p, err := s.ownDigitalProduct(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.mayTakeFile(c, p.ID); err != nil {
-		return err
+		return nil, err
 	}
 	if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err != nil || mt != fiber.MIMEMultipartForm {
-		return &fiber.Error{Code: fiber.StatusUnsupportedMediaType, Message: `Send the file as the multipart/form-data field "file".`}
+		return nil, &fiber.Error{Code: fiber.StatusUnsupportedMediaType, Message: `Send the file as the multipart/form-data field "file".`}
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return buycard.Errorf(buycard.EINVALID, `Send the file in the form field "file".`)
+		return nil, buycard.Errorf(buycard.EINVALID, `Send the file in the form field "file".`)
 	}
 	if fh.Size > s.maxFileBytes() {
-		return buycard.Errorf(buycard.EINVALID, "The file is over %d MB.", s.maxFileBytes()>>20)
+		return nil, buycard.Errorf(buycard.EINVALID, "The file is over %d MB.", s.maxFileBytes()>>20)
 	}
 	df := &buycard.DeliveryFile{ProductID: p.ID, Name: fh.Filename, CreatedAt: s.Now()}
 	// Check the name before anything is stored.
 	df.SHA256, df.Size, df.ContentType = strings.Repeat("0", 64), 1, "application/octet-stream"
 	if err := df.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	file, err := fh.Open()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer file.Close()
 	stored, err := s.Files.Put(c.UserContext(), df.Name, file)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	df.SHA256, df.Size, df.ContentType = stored.SHA256, stored.Size, stored.ContentType
-	if err := s.Deliveries.AddDeliveryFile(c.UserContext(), df); err != nil {
-		// The content stays: another product may name it, and the
-		// checks of mayTakeFile made this a race with the merchant's
-		// own other request.
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(df)
+	// On an error the content stays: another product may name it, and
+	// the checks of mayTakeFile made this a race with the merchant's own
+	// other request.
+	return df, s.Deliveries.AddDeliveryFile(c.UserContext(), df)
 }
 
 // mayTakeFile refuses, before the upload is stored, what
@@ -183,20 +190,29 @@ func (s *Server) mayTakeFile(c *fiber.Ctx, productID string) error {
 // deleteDeliveryFile serves DELETE /v1/products/{id}/files/{file}; the
 // content goes too when no other product names it.
 func (s *Server) deleteDeliveryFile(c *fiber.Ctx) error {
+	if _, err := s.removeDeliveryFile(c); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// removeDeliveryFile deletes the route's file of the caller's product
+// and returns it; the console's Delete button runs it too.
+func (s *Server) removeDeliveryFile(c *fiber.Ctx) (*buycard.DeliveryFile, error) {
 	p, err := s.ownFilesProduct(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f, referenced, err := s.Deliveries.DeleteDeliveryFile(c.UserContext(), p.ID, c.Params("file"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !referenced {
 		if err := s.Files.Delete(c.UserContext(), f.SHA256); err != nil {
 			s.Logger.Warn("delivery file not removed", "sha256", f.SHA256, "err", err)
 		}
 	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return f, nil
 }
 
 // getLicenseKeys serves GET /v1/products/{id}/license-keys: how many keys
@@ -223,33 +239,44 @@ type licenseKeysReply struct {
 // keys as the body (text/csv or text/plain) or the multipart field
 // "file". Bad rows answer 400 with each row's line and nothing is added.
 func (s *Server) postLicenseKeys(c *fiber.Ctx) error {
-	p, err := s.ownDigitalProduct(c)
+	reply, err := s.addLicenseKeys(c)
+	var rows *buycard.LicenseKeysError
+	if errors.As(err, &rows) {
+		errReply := buycard.NewErrorReply(buycard.EINVALID, buycard.ErrorMessage(err))
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": errReply.Error, "rows": rows.Rows})
+	}
 	if err != nil {
 		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(reply)
+}
+
+// addLicenseKeys adds the uploaded keys to the pool of the caller's
+// digital product of the route; the console's keys form runs it too. A
+// row that is not a key is a *buycard.LicenseKeysError, and adds none.
+func (s *Server) addLicenseKeys(c *fiber.Ctx) (*licenseKeysReply, error) {
+	p, err := s.ownDigitalProduct(c)
+	if err != nil {
+		return nil, err
 	}
 	r, err := licenseKeysBody(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer r.Close()
 	keys, err := buycard.ParseLicenseKeys(r)
-	var rows *buycard.LicenseKeysError
-	if errors.As(err, &rows) {
-		reply := buycard.NewErrorReply(buycard.EINVALID, buycard.ErrorMessage(err))
-		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": reply.Error, "rows": rows.Rows})
-	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	added, err := s.Deliveries.AddLicenseKeys(c.UserContext(), p.ID, keys)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counts, err := s.Deliveries.LicenseKeyCounts(c.UserContext(), p.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.Status(fiber.StatusCreated).JSON(licenseKeysReply{Added: added, LicenseKeyCounts: counts})
+	return &licenseKeysReply{Added: added, LicenseKeyCounts: counts}, nil
 }
 
 // licenseKeysBody is the CSV of an upload of keys.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,9 +34,19 @@ func newDeliveryServer(t *testing.T, maxFile int64) (*testServer, *blob.Files) {
 // "file" named name, and its content type.
 func multipartFile(t *testing.T, name string, content []byte) (string, string) {
 	t.Helper()
+	return multipartForm(t, "file", name, content, nil)
+}
+
+// multipartForm is a multipart/form-data body with content as the file
+// field named name, and fields, and its content type.
+func multipartForm(t *testing.T, field, name string, content []byte, fields url.Values) (string, string) {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	part, err := w.CreateFormFile("file", name)
+	for k := range fields {
+		must(t, w.WriteField(k, fields.Get(k)))
+	}
+	part, err := w.CreateFormFile(field, name)
 	must(t, err)
 	_, err = part.Write(content)
 	must(t, err)

@@ -90,28 +90,35 @@ func (s *Server) mayUpload(h *fasthttp.RequestHeader, productID string) bool {
 // multipart field "image", or the whole body with an image content type.
 // It answers with the product, whose image now names the upload.
 func (s *Server) postProductImage(c *fiber.Ctx) error {
-	images := s.Images
-	if images == nil {
-		return buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
-	}
-	p, err := s.ownProduct(c)
-	if err != nil {
-		return err
-	}
-	data, err := uploadedImage(c)
-	if err != nil {
-		return err
-	}
-	f, err := inspectImage(data)
-	if err != nil {
-		return err
-	}
-	f.MerchantID, f.CreatedAt = p.MerchantID, s.Now()
-	p, err = images.SetProductImage(c.UserContext(), p.MerchantID, p.ID, f)
+	p, err := s.setProductImage(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(p)
+}
+
+// setProductImage makes the upload the image of the caller's product of
+// the route and returns the product; the console's image form runs it
+// too.
+func (s *Server) setProductImage(c *fiber.Ctx) (*buycard.Product, error) {
+	images := s.Images
+	if images == nil {
+		return nil, buycard.Errorf(buycard.ENOTFOUND, "No such API endpoint: %s %s.", c.Method(), c.Path())
+	}
+	p, err := s.ownProduct(c)
+	if err != nil {
+		return nil, err
+	}
+	data, err := uploadedImage(c)
+	if err != nil {
+		return nil, err
+	}
+	f, err := inspectImage(data)
+	if err != nil {
+		return nil, err
+	}
+	f.MerchantID, f.CreatedAt = p.MerchantID, s.Now()
+	return images.SetProductImage(c.UserContext(), p.MerchantID, p.ID, f)
 }
 
 // uploadedImage returns the bytes of the upload.

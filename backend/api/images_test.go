@@ -17,7 +17,6 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -65,17 +64,11 @@ func tooManyPixels(w, h int) string {
 	return fmt.Sprintf("The image is %d×%d pixels; at most 8000 pixels either side and 25 megapixels in all, please.", w, h)
 }
 
-// multipartImage is a form with data in the field "image".
+// multipartImage is a form with data in the file field.
 func multipartImage(t *testing.T, field, data string) (contentType, body string) {
 	t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	fw, err := mw.CreateFormFile(field, "picture.png")
-	must(t, err)
-	_, err = fw.Write([]byte(data))
-	must(t, err)
-	must(t, mw.Close())
-	return mw.FormDataContentType(), b.String()
+	body, contentType = multipartForm(t, field, "picture.png", []byte(data), nil)
+	return contentType, body
 }
 
 func TestProductImages(t *testing.T) {

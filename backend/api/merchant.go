@@ -125,17 +125,24 @@ func (s *Server) editProduct(c *fiber.Ctx, p *buycard.Product, edit *buycard.Pro
 // postArchiveProduct serves POST /v1/products/{id}/archive: its cards can
 // no longer be bought.
 func (s *Server) postArchiveProduct(c *fiber.Ctx) error {
-	p, err := s.ownProduct(c)
+	p, err := s.archiveProduct(c)
 	if err != nil {
 		return err
 	}
-	if err := s.Catalog.ArchiveProduct(c.UserContext(), p.MerchantID, p.ID, s.Now()); err != nil {
-		return err
-	}
-	if p, err = s.Catalog.FindProduct(c.UserContext(), p.ID); err != nil {
-		return err
-	}
 	return c.JSON(p)
+}
+
+// archiveProduct archives the caller's product of the route and returns
+// it; the console's Archive button runs it too.
+func (s *Server) archiveProduct(c *fiber.Ctx) (*buycard.Product, error) {
+	p, err := s.ownProduct(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Catalog.ArchiveProduct(c.UserContext(), p.MerchantID, p.ID, s.Now()); err != nil {
+		return nil, err
+	}
+	return s.Catalog.FindProduct(c.UserContext(), p.ID)
 }
 
 // ownWidget returns the caller's widget of the :id parameter.

@@ -33,14 +33,7 @@ func (s *Server) webhookRoutes(v1 fiber.Router) {
 	w := v1.Group("/webhooks", s.authenticate, s.requireParty)
 	w.Get("/", s.getWebhooks)
 	w.Post("/", s.postWebhook)
-	sends := limiter.New(limiter.Config{
-		Max: webhookSendsPerMinute, Expiration: time.Minute, Storage: s.limits,
-		KeyGenerator: func(c *fiber.Ctx) string {
-			who := callerOf(c)
-			return "webhook-sends:" + who.PartyKind + ":" + who.PartyID
-		},
-		LimitReached: limitReached("Too many test events and resends."),
-	})
+	sends := s.webhookSends()
 	w.Post("/deliveries/:id/resend", sends, s.postResendDelivery)
 	w.Get("/:id", s.getWebhook)
 	w.Patch("/:id", s.patchWebhook)
@@ -48,6 +41,20 @@ func (s *Server) webhookRoutes(v1 fiber.Router) {
 	w.Post("/:id/rotate-secret", s.postRotateSecret)
 	w.Get("/:id/deliveries", s.getDeliveries)
 	w.Post("/:id/test", sends, s.postTestEvent)
+}
+
+// webhookSends bounds the test events and resends of a party, in the
+// API and the console's forms alike: each call counts in the same store
+// under the same key.
+func (s *Server) webhookSends() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max: webhookSendsPerMinute, Expiration: time.Minute, Storage: s.limits,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			who := callerOf(c)
+			return "webhook-sends:" + who.PartyKind + ":" + who.PartyID
+		},
+		LimitReached: limitReached("Too many test events and resends."),
+	})
 }
 
 // endpointReply is an endpoint as the API shows it: without its secret,
@@ -119,42 +126,61 @@ func (s *Server) patchWebhook(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &edit); err != nil {
 		return err
 	}
-	return s.updateWebhook(c, func(e *buycard.WebhookEndpoint) error { return edit.Apply(e, s.Production, s.Now()) }, false)
+	e, err := s.editWebhook(c, &edit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(endpointReply{hideSecret(e)})
+}
+
+// editWebhook applies edit to the caller's endpoint of the route; the
+// console's Enable and Disable buttons run it too.
+func (s *Server) editWebhook(c *fiber.Ctx, edit *buycard.WebhookEndpointEdit) (*buycard.WebhookEndpoint, error) {
+	return s.updateWebhook(c, func(e *buycard.WebhookEndpoint) error { return edit.Apply(e, s.Production, s.Now()) })
 }
 
 // postRotateSecret serves POST /v1/webhooks/{id}/rotate-secret: a new
 // secret, shown this once; the old one signs too for
 // buycard.WebhookSecretOverlap, while the receiver switches.
 func (s *Server) postRotateSecret(c *fiber.Ctx) error {
+	e, err := s.rotateSecret(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(endpointReply{e})
+}
+
+// rotateSecret gives the caller's endpoint of the route a new secret and
+// returns it, secret and all; the console's Rotate button runs it too.
+func (s *Server) rotateSecret(c *fiber.Ctx) (*buycard.WebhookEndpoint, error) {
 	return s.updateWebhook(c, func(e *buycard.WebhookEndpoint) error {
 		until := s.Now().Add(buycard.WebhookSecretOverlap)
 		e.PreviousSecret, e.PreviousSecretExpiresAt, e.Secret = e.Secret, &until, webhooks.NewSecret()
 		return nil
-	}, true)
+	})
 }
 
 // updateWebhook applies edit to the caller's endpoint of the route and
-// answers with it, its secret shown when showSecret.
-func (s *Server) updateWebhook(c *fiber.Ctx, edit func(*buycard.WebhookEndpoint) error, showSecret bool) error {
+// returns it, its secret included.
+func (s *Server) updateWebhook(c *fiber.Ctx, edit func(*buycard.WebhookEndpoint) error) (*buycard.WebhookEndpoint, error) {
 	who := callerOf(c)
-	e, err := s.Webhooks.UpdateWebhookEndpoint(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id"), edit)
-	if err != nil {
-		return err
-	}
-	if !showSecret {
-		e = hideSecret(e)
-	}
-	return c.JSON(endpointReply{e})
+	return s.Webhooks.UpdateWebhookEndpoint(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id"), edit)
 }
 
 // deleteWebhook serves DELETE /v1/webhooks/{id}: the endpoint and its
 // deliveries go; nothing more is sent to it.
 func (s *Server) deleteWebhook(c *fiber.Ctx) error {
-	who := callerOf(c)
-	if err := s.Webhooks.DeleteWebhookEndpoint(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id")); err != nil {
+	if err := s.removeWebhook(c); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// removeWebhook deletes the caller's endpoint of the route; the
+// console's Delete button runs it too.
+func (s *Server) removeWebhook(c *fiber.Ctx) error {
+	who := callerOf(c)
+	return s.Webhooks.DeleteWebhookEndpoint(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id"))
 }
 
 // getDeliveries serves GET /v1/webhooks/{id}/deliveries?limit=N: the
@@ -179,19 +205,33 @@ func (s *Server) getDeliveries(c *fiber.Ctx) error {
 // postTestEvent serves POST /v1/webhooks/{id}/test: a test event, sent to
 // this endpoint alone.
 func (s *Server) postTestEvent(c *fiber.Ctx) error {
+	d, err := s.sendTestEvent(c)
+	return deliveryReply(c, d, err)
+}
+
+// sendTestEvent sends a test event to the caller's endpoint of the route;
+// the console's Send test event button runs it too.
+func (s *Server) sendTestEvent(c *fiber.Ctx) (*buycard.WebhookDelivery, error) {
 	who := callerOf(c)
-	d, err := s.Webhooks.SendTestEvent(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"delivery": d})
+	return s.Webhooks.SendTestEvent(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id"))
 }
 
 // postResendDelivery serves POST /v1/webhooks/deliveries/{id}/resend:
 // the delivery is sent again, with the same event id.
 func (s *Server) postResendDelivery(c *fiber.Ctx) error {
+	d, err := s.resendDelivery(c)
+	return deliveryReply(c, d, err)
+}
+
+// resendDelivery sends the caller's delivery of the route again; the
+// console's Resend button runs it too.
+func (s *Server) resendDelivery(c *fiber.Ctx) (*buycard.WebhookDelivery, error) {
 	who := callerOf(c)
-	d, err := s.Webhooks.ResendWebhookDelivery(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id"))
+	return s.Webhooks.ResendWebhookDelivery(c.UserContext(), who.PartyKind, who.PartyID, c.Params("id"))
+}
+
+// deliveryReply answers a delivery sent: 202 and the delivery, or err.
+func deliveryReply(c *fiber.Ctx, d *buycard.WebhookDelivery, err error) error {
 	if err != nil {
 		return err
 	}

@@ -246,3 +246,38 @@ func narrowDesignerAndOrders(t *testing.T, tb *tab, designer string) {
 	}
 	screenshot(t, tb.ctx, "console-orders-390.png")
 }
+
+// TestWebhooksBeforeWasm: on a phone whose console WASM never arrives, a
+// merchant adds an endpoint (its secret shown once), sends it a test
+// event, sees it among the endpoint's deliveries, resends it, and deletes
+// the endpoint after confirming, all through the prerendered forms; the
+// receiver gets the event twice, signed with that secret.
+func TestWebhooksBeforeWasm(t *testing.T) {
+	t.Parallel()
+	receiver := newHookReceiver(t)
+	tb, _ := signUp(t, "merchant", "Slow Hooks")
+	blockWasm(t, tb)
+	tb.do(chromedp.EmulateViewport(narrowWidth, 844), navigate(h.host+"/console/webhooks"))
+	waitNavigated(t, tb.ctx, `!!document.querySelector('#wh-url')`)
+	tb.do(fill("#wh-url", receiver.URL+"/buycard"))
+	submitted(t, tb, `document.querySelector('#wh-secret')?.value.startsWith('whsec_')`)
+	receiver.setSecret(eval[string](t, tb.ctx, `document.querySelector('#wh-secret').value`))
+
+	submittedWith(t, tb, `form[action$="/test"] button`, `document.querySelector('main').textContent.includes('Test event sent to')`)
+	receiver.wait(t)
+	tb.do(navigate(eval[string](t, tb.ctx, `document.querySelector('a[aria-label^="Refresh deliveries"]').href`)))
+	waitNavigated(t, tb.ctx, `document.querySelector('[aria-labelledby=wh-deliveries-h] table')?.textContent.includes('test.webhook')`)
+	screenshot(t, tb.ctx, "console-webhooks-before-wasm.png")
+	submittedWith(t, tb, `form[action$="/resend"] button`, `!!document.querySelector('[aria-labelledby=wh-deliveries-h] table')`)
+	receiver.wait(t)
+
+	submittedWith(t, tb, `form[action$="/delete"] button`, `document.querySelector('main').textContent.includes('Nothing more is sent to it')`)
+	checkAxe(t, tb.ctx, "the webhooks page asking to confirm a deletion, before the WASM")
+	submittedWith(t, tb, `form[action$="/delete"] button[type=submit].cs-danger-solid`, `document.querySelector('main').textContent.includes('No endpoints yet.')`)
+	noWasmRan(t, tb)
+	receiver.mu.Lock()
+	defer receiver.mu.Unlock()
+	if receiver.signed != 2 || len(receiver.unsigned) > 0 {
+		t.Errorf("receiver got %d signed requests and these unsigned or badly signed: %q; want 2 signed", receiver.signed, receiver.unsigned)
+	}
+}
