@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
@@ -24,6 +25,7 @@ import (
 	"github.com/buycard/buycard/backend/blob"
 	"github.com/buycard/buycard/backend/jobs"
 	"github.com/buycard/buycard/backend/limitstore"
+	"github.com/buycard/buycard/backend/metrics"
 	"github.com/buycard/buycard/embed"
 	"github.com/buycard/buycard/ledger"
 )
@@ -200,6 +202,10 @@ type Services struct {
 	// (pinned.go); nil uses the Catalog when it implements
 	// buycard.PinnedAssetService, else serves this node's builds only.
 	Pinned buycard.PinnedAssetService
+
+	// Metrics counts every request and serves /metrics to the operator
+	// key; nil counts nothing and turns /metrics off.
+	Metrics *metrics.Metrics
 }
 
 // Queue is the job queue as the admin status reads it.
@@ -317,6 +323,9 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 
 func (s *Server) routes() {
 	s.app.Get("/healthz", s.getHealth)
+	if s.Metrics != nil {
+		s.app.Get("/metrics", s.requireOperator, adaptor.HTTPHandler(s.Metrics.Handler()))
+	}
 	s.app.Get("/robots.txt", getRobots)
 
 	v1 := s.app.Group("/v1")
@@ -382,8 +391,9 @@ func (s *Server) getHealth(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// logRequests writes one line per request. It logs the path without the
-// query string: queries carry tokens.
+// logRequests writes one line per request and counts it in the metrics,
+// by the route that served it. It logs the path without the query string:
+// queries carry tokens.
 func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -392,6 +402,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			return herr
 		}
 	}
+	s.Metrics.ObserveRequest(c.Route().Path, c.Method(), c.Response().StatusCode(), time.Since(start))
 	s.Logger.Info("request",
 		"id", c.Locals(requestid.ConfigDefault.ContextKey),
 		"method", c.Method(),

@@ -41,6 +41,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/jobs"
+	"github.com/buycard/buycard/backend/metrics"
 	"github.com/buycard/buycard/backend/sqlstore"
 )
 
@@ -278,4 +279,12 @@ func (db *DB) StartJobs(ctx context.Context, cfg jobs.Config) (stop func(context
 // wait for it.
 func (db *DB) QueueHealth(ctx context.Context) (jobs.Health, error) {
 	return db.QueueHealthOf(ctx, db.jobs.Health)
+}
+
+// Pools reports the connection pool, for the node's metrics: a wait is
+// an acquire that found no idle connection.
+func (db *DB) Pools() []metrics.Pool {
+	s := db.pool.Stat()
+	return []metrics.Pool{{Name: "postgres", Max: int(s.MaxConns()), Open: int(s.TotalConns()), InUse: int(s.AcquiredConns()),
+		Waits: s.EmptyAcquireCount(), Waited: s.EmptyAcquireWaitTime()}}
 }

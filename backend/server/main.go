@@ -24,6 +24,7 @@ import (
 	"github.com/buycard/buycard/backend/blob"
 	"github.com/buycard/buycard/backend/demo"
 	"github.com/buycard/buycard/backend/jobs"
+	"github.com/buycard/buycard/backend/metrics"
 	"github.com/buycard/buycard/backend/notify"
 	"github.com/buycard/buycard/backend/operations"
 	"github.com/buycard/buycard/backend/postgres"
@@ -58,6 +59,8 @@ type Store interface {
 	buycard.PinnedAssetService
 	// notify.Store: the events and their dispatch into jobs.
 	notify.Store
+	// Pools reports the database's connection pools, for /metrics.
+	Pools() []metrics.Pool
 	buycard.WebhookService
 
 	// Migrate applies the migrations the database has not seen yet.
@@ -309,6 +312,8 @@ func (m *Main) newServer() (*api.Server, error) {
 	svc.Admin = m.DB
 	svc.Discounts, svc.Deliveries, svc.Webhooks, svc.Queue = m.DB, m.DB, m.DB, m.DB
 	svc.Pinned = m.DB
+	svc.Metrics = metrics.New()
+	svc.Metrics.WatchPools(m.DB.Pools)
 	if svc.Files, err = m.openFiles(); err != nil {
 		return nil, err
 	}

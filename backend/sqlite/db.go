@@ -32,6 +32,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/jobs"
+	"github.com/buycard/buycard/backend/metrics"
 	"github.com/buycard/buycard/backend/sqlstore"
 )
 
@@ -282,4 +283,15 @@ func (db *DB) StartJobs(ctx context.Context, cfg jobs.Config) (stop func(context
 // wait for it.
 func (db *DB) QueueHealth(ctx context.Context) (jobs.Health, error) {
 	return db.QueueHealthOf(ctx, db.jobs.Health)
+}
+
+// Pools reports the writer's and the readers' connection pools, for the
+// node's metrics.
+func (db *DB) Pools() []metrics.Pool {
+	return []metrics.Pool{sqlPool("write", db.write), sqlPool("read", db.read)}
+}
+
+func sqlPool(name string, pool *sql.DB) metrics.Pool {
+	s := pool.Stats()
+	return metrics.Pool{Name: name, Max: s.MaxOpenConnections, Open: s.OpenConnections, InUse: s.InUse, Waits: s.WaitCount, Waited: s.WaitDuration}
 }

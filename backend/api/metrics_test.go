@@ -1,0 +1,48 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/buycard/buycard/backend/api"
+	"github.com/buycard/buycard/backend/metrics"
+	"github.com/buycard/buycard/backend/sqlite"
+)
+
+// /metrics answers the operator key only, and counts each request by the
+// route that served it, not its path (an order id would make a series
+// per order); the store's pools show too.
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	ts := newTestServerWith(t, func(_ *api.Config, svc *api.Services) {
+		svc.Metrics = metrics.New()
+		svc.Metrics.WatchPools(svc.Catalog.(*sqlite.DB).Pools)
+	})
+	for _, id := range []string{"ord_nope", "ord_other"} {
+		if resp, _ := ts.do(t, "GET", "/v1/orders/"+id, "", ""); resp.StatusCode != 401 { // no order token
+			t.Fatalf("GET /v1/orders/%s = %d", id, resp.StatusCode)
+		}
+	}
+	for _, headers := range [][]string{nil, {"Authorization", "Bearer not-the-key"}} {
+		if resp, _ := ts.do(t, "GET", "/metrics", "", "", headers...); resp.StatusCode != 401 {
+			t.Errorf("/metrics with %v = %d, want 401", headers, resp.StatusCode)
+		}
+	}
+	resp, body := ts.do(t, "GET", "/metrics", "", "", "Authorization", "Bearer "+operatorKey)
+	if resp.StatusCode != 200 {
+		t.Fatalf("/metrics = %d %s", resp.StatusCode, body)
+	}
+	for _, want := range []string{
+		`buycard_http_requests_total{method="GET",route="/v1/orders/:id",status="401"} 2`,
+		`buycard_http_requests_total{method="GET",route="/metrics",status="401"} 2`,
+		`buycard_db_pool_max_connections{pool="write"} 1`,
+		`buycard_db_pool_open_connections{pool="read"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "ord_nope") {
+		t.Error("/metrics names a path, not its route")
+	}
+}
