@@ -206,6 +206,10 @@ type Services struct {
 	// Metrics counts every request and serves /metrics to the operator
 	// key; nil counts nothing and turns /metrics off.
 	Metrics *metrics.Metrics
+
+	// ReadyChecks are the dependencies /readyz reports (ready.go); none
+	// is always ready.
+	ReadyChecks []ReadyCheck
 }
 
 // Queue is the job queue as the admin status reads it.
@@ -323,6 +327,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 
 func (s *Server) routes() {
 	s.app.Get("/healthz", s.getHealth)
+	s.app.Get("/readyz", s.getReady)
 	if s.Metrics != nil {
 		s.app.Get("/metrics", s.requireOperator, adaptor.HTTPHandler(s.Metrics.Handler()))
 	}

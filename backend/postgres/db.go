@@ -143,14 +143,31 @@ func (db *DB) Migrate(ctx context.Context) (err error) {
 	}
 	sqlDB := stdlib.OpenDBFromPool(db.pool) // closing it leaves the pool open
 	defer sqlDB.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, Migrations(),
-		goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker),
-		goose.WithGoMigrations(db.riverMigration()))
+	p, err := db.migrator(sqlDB, goose.WithSessionLocker(locker))
 	if err != nil {
 		return err
 	}
 	_, err = p.Up(ctx)
 	return err
+}
+
+// SchemaVersions returns the migration the schema is at and the one this
+// build migrates it to, without the migration lock: /readyz asks, and
+// must not wait for a node that is migrating.
+func (db *DB) SchemaVersions(ctx context.Context) (current, target int64, err error) {
+	sqlDB := stdlib.OpenDBFromPool(db.pool)
+	defer sqlDB.Close()
+	p, err := db.migrator(sqlDB)
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.GetVersions(ctx)
+}
+
+// migrator is goose's provider of the migrations on sqlDB, with options.
+func (db *DB) migrator(sqlDB *sql.DB, options ...goose.ProviderOption) (*goose.Provider, error) {
+	return goose.NewProvider(goose.DialectPostgres, sqlDB, Migrations(),
+		append([]goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(db.riverMigration())}, options...)...)
 }
 
 // riverMigration creates the job queue's tables: River's own migrations,

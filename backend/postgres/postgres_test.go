@@ -55,6 +55,9 @@ func TestMigrate(t *testing.T) {
 		return db
 	}
 	dbs := []*DB{open(), open(), open()}
+	if current, target, err := dbs[0].SchemaVersions(t.Context()); err == nil && current >= target {
+		t.Errorf("a new schema is at migration %d of %d", current, target)
+	}
 	var wg sync.WaitGroup
 	for _, db := range dbs {
 		wg.Go(func() {
@@ -70,6 +73,9 @@ func TestMigrate(t *testing.T) {
 	}
 	if _, err := dbs[2].FindCard(t.Context(), f.Widget.ID); err != nil {
 		t.Fatalf("card after migrating again: %v", err)
+	}
+	if current, target, err := dbs[2].SchemaVersions(t.Context()); err != nil || current != target || target < 30 {
+		t.Errorf("a migrated schema is at %d of %d: %v", current, target, err)
 	}
 }
 

@@ -61,6 +61,8 @@ type Store interface {
 	notify.Store
 	// Pools reports the database's connection pools, for /metrics.
 	Pools() []metrics.Pool
+	// SchemaVersions says where the schema's migrations are, for /readyz.
+	SchemaVersions(ctx context.Context) (current, target int64, err error)
 	buycard.WebhookService
 
 	// Migrate applies the migrations the database has not seen yet.
@@ -314,6 +316,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	svc.Pinned = m.DB
 	svc.Metrics = metrics.New()
 	svc.Metrics.WatchPools(m.DB.Pools)
+	svc.ReadyChecks = m.readyChecks()
 	if svc.Files, err = m.openFiles(); err != nil {
 		return nil, err
 	}

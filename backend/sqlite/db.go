@@ -123,20 +123,36 @@ func (db *DB) riverMigration() *goose.Migration {
 // Migrate applies the migrations the database has not seen yet. It is safe
 // to call on every start.
 func (db *DB) Migrate(ctx context.Context) error {
-	dir, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+	p, err := db.migrator(db.write)
+	if err == nil {
+		_, err = p.Up(ctx)
 	}
-	// The provider is not closed: Close would close db.write.
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.write, dir, goose.WithDisableGlobalRegistry(true),
-		goose.WithGoMigrations(db.riverMigration()))
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+// SchemaVersions returns the migration the database is at and the one
+// this build migrates it to, read on a reader: /readyz asks, and must not
+// wait for the writer.
+func (db *DB) SchemaVersions(ctx context.Context) (current, target int64, err error) {
+	p, err := db.migrator(db.read)
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.GetVersions(ctx)
+}
+
+// migrator is goose's provider of the migrations on pool. It is not
+// closed: Close would close the pool.
+func (db *DB) migrator(pool *sql.DB) (*goose.Provider, error) {
+	dir, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectSQLite3, pool, dir, goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(db.riverMigration()))
 }
 
 // inWrite runs fn in a BEGIN IMMEDIATE transaction on the write

@@ -57,10 +57,16 @@ func TestOpenAndMigrate(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("database file: %v", err)
 	}
+	if current, target, err := db.SchemaVersions(t.Context()); err == nil && current >= target {
+		t.Errorf("a new database is at migration %d of %d", current, target)
+	}
 	for range 2 {
 		if err := db.Migrate(t.Context()); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if current, target, err := db.SchemaVersions(t.Context()); err != nil || current != target || target < 30 {
+		t.Errorf("a migrated database is at %d of %d: %v", current, target, err)
 	}
 	f := storetest.Seed(t, db)
 	if err := db.Close(); err != nil {

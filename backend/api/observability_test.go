@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -44,5 +46,35 @@ func TestMetrics(t *testing.T) {
 	}
 	if strings.Contains(body, "ord_nope") {
 		t.Error("/metrics names a path, not its route")
+	}
+}
+
+// /readyz: 200 when every check passes, 200 "degraded" while only one the
+// node can do without fails, 503 "down" while a required one fails.
+func TestReady(t *testing.T) {
+	t.Parallel()
+	away := func(context.Context) error { return errors.New("unreachable") }
+	fine := func(context.Context) error { return nil }
+	for _, tt := range []struct {
+		name   string
+		checks []api.ReadyCheck
+		status int
+		body   string
+	}{
+		{"none", nil, 200, `{"status":"ready","checks":{}}`},
+		{"all there", []api.ReadyCheck{{Name: "database", Required: true, Check: fine}, {Name: "redis", Check: fine}}, 200,
+			`{"status":"ready","checks":{"database":"ok","redis":"ok"}}`},
+		{"redis away", []api.ReadyCheck{{Name: "database", Required: true, Check: fine}, {Name: "redis", Check: away}}, 200,
+			`{"status":"degraded","checks":{"database":"ok","redis":"unreachable"}}`},
+		{"database away", []api.ReadyCheck{{Name: "database", Required: true, Check: away}, {Name: "redis", Check: away}}, 503,
+			`{"status":"down","checks":{"database":"unreachable","redis":"unreachable"}}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ts := newTestServerWith(t, func(_ *api.Config, svc *api.Services) { svc.ReadyChecks = tt.checks })
+			if resp, body := ts.do(t, "GET", "/readyz", "", ""); resp.StatusCode != tt.status || body != tt.body {
+				t.Errorf("/readyz = %d %s, want %d %s", resp.StatusCode, body, tt.status, tt.body)
+			}
+		})
 	}
 }
