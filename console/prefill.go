@@ -182,7 +182,7 @@ const ConfirmedField = "confirmed"
 
 // ConfirmValues are what the server tells a page whose row action awaits
 // confirmation, in the PageState of that action.
-var ConfirmValues = url.Values{"confirm": {"yes"}}
+func ConfirmValues() url.Values { return url.Values{"confirm": {"yes"}} }
 
 // asksConfirm reports whether f is the server's question: confirm the
 // action.

@@ -150,7 +150,7 @@ func consoleConfirmed(c *fiber.Ctx) bool { return c.FormValue(console.ConfirmedF
 // consoleAskConfirm answers a row's destructive button with page asking
 // to confirm it.
 func (s *Server) consoleAskConfirm(c *fiber.Ctx, page string) error {
-	return s.consoleAnswer(c, page, console.PageState{Values: console.ConfirmValues}, fiber.StatusOK)
+	return s.consoleAnswer(c, page, console.PageState{Values: console.ConfirmValues()}, fiber.StatusOK)
 }
 
 // postProductImageForm is the product page's image form.
