@@ -131,14 +131,8 @@ func (p *productsPage) reload(ctx app.Context) {
 		}
 		p.products = reply.Products
 		for _, pr := range p.products {
-			f := p.s.takeFill(ProductArchiveAction(pr.ID))
-			switch {
-			case f.err != "":
-				p.archiveErr = f.err
-			case f.asksConfirm():
+			if p.s.takeFill(ProductArchiveAction(pr.ID)).spendRow(&p.archiveErr, &p.archiveOK, productArchived) {
 				p.confirming = pr.ID
-			case f.done:
-				p.archiveOK = productArchived
 			}
 		}
 	})

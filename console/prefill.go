@@ -184,9 +184,20 @@ const ConfirmedField = "confirmed"
 // confirmation, in the PageState of that action.
 func ConfirmValues() url.Values { return url.Values{"confirm": {"yes"}} }
 
-// asksConfirm reports whether f is the server's question: confirm the
-// action.
-func (f formFill) asksConfirm() bool { return f.values.Get("confirm") == "yes" }
+// spendRow applies a row button's fill: its refusal to err, or done to
+// ok when the server did it. It reports whether the server asks to
+// confirm the action first (ConfirmValues).
+func (f formFill) spendRow(err, ok *string, done string) (confirm bool) {
+	switch {
+	case f.err != "":
+		*err = f.err
+	case f.values.Get("confirm") == "yes":
+		return true
+	case f.done:
+		*ok = done
+	}
+	return false
+}
 
 // confirmForm is confirmBox before the WASM: a form posting action again,
 // confirmed, with hidden, or a link to cancel back to the page.

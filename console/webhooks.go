@@ -148,13 +148,8 @@ func (p *webhooksPage) takeRowFills() {
 	for _, e := range p.endpoints {
 		for _, verb := range webhookVerbs {
 			f := p.s.takeFill(WebhookAction(e.ID, verb))
-			switch {
-			case f.err != "":
-				p.actErr = f.err
-			case f.asksConfirm():
+			if f.spendRow(&p.actErr, &p.actOK, webhookDone(verb, e)) {
 				p.confirming = e.ID
-			case f.done:
-				p.actOK = webhookDone(verb, e)
 			}
 			if f.secret != "" {
 				p.secret = newSecretOf(e, f.secret)

@@ -543,8 +543,7 @@ func TestConsoleNewWidgetAndPlacementForms(t *testing.T) {
 func TestConsoleSettingsForm(t *testing.T) {
 	t.Parallel()
 	ts, ann, bo := newConsoleParties(t)
-	var merchant string
-	must(t, ts.sql(t).QueryRow(`SELECT party_id FROM users WHERE email = 'ann@example.com'`).Scan(&merchant))
+	merchant := partyOf(t, ts, "ann@example.com")
 	form := func(email, csrf string) url.Values {
 		return url.Values{"set-name": {"Speckle & Co"}, "set-email": {email}, "set-refunds": {"30 days."}, "set-country": {"DE"},
 			"set-taxid": {"DE123"}, "set-twitter": {"@speckle"}, "set-taxmode": {"none"}, "set-taxship": {"on"}, "csrf_token": {csrf}}

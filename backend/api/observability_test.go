@@ -25,6 +25,12 @@ func TestMetrics(t *testing.T) {
 			t.Fatalf("GET /v1/orders/%s = %d", id, resp.StatusCode)
 		}
 	}
+	// Paths no route serves make no series of their own either.
+	for _, path := range []string{"/no/such/page", "/v1/nothing/here"} {
+		if resp, _ := ts.do(t, "GET", path, "", ""); resp.StatusCode != 404 {
+			t.Fatalf("GET %s = %d", path, resp.StatusCode)
+		}
+	}
 	for _, headers := range [][]string{nil, {"Authorization", "Bearer not-the-key"}} {
 		if resp, _ := ts.do(t, "GET", "/metrics", "", "", headers...); resp.StatusCode != 401 {
 			t.Errorf("/metrics with %v = %d, want 401", headers, resp.StatusCode)
@@ -44,8 +50,10 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	if strings.Contains(body, "ord_nope") {
-		t.Error("/metrics names a path, not its route")
+	for _, path := range []string{"ord_nope", "/no/such/page", "/v1/nothing/here"} {
+		if strings.Contains(body, path) {
+			t.Errorf("/metrics names the path %s, not its route", path)
+		}
 	}
 }
 
