@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"maps"
 	"math"
 	"slices"
 
@@ -15,26 +16,52 @@ import (
 // The transaction must hold the ledger's append lock: appends are
 // serialized, because each journal's chain hash names the one before.
 type Tx interface {
-	// JournalDigest returns the digest stored with the journal key, if any.
-	JournalDigest(ctx context.Context, key string) (digest string, found bool, err error)
-	// Head returns the sequence number and chain hash of the last journal;
-	// 0 and "" for an empty ledger.
-	Head(ctx context.Context) (seq int64, hash string, err error)
-	// AccountBalances returns the balances of accounts on their normal
-	// sides; an account never posted to is absent (its balance is 0).
-	AccountBalances(ctx context.Context, accounts []AccountID) (map[AccountID]int64, error)
-	// Insert writes the journal, its postings and the new balances.
-	Insert(ctx context.Context, r Record) error
+	// JournalDigests returns the digests stored with those of keys that
+	// exist, by key.
+	JournalDigests(ctx context.Context, keys []string) (map[string]string, error)
+	// State reads what AppendAll decides journals on: the digests of
+	// keys, the balances of accounts and the head, together (PostgreSQL
+	// in one round trip).
+	State(ctx context.Context, keys []string, accounts []AccountID) (State, error)
+	// Insert writes the batch: its journals with their postings, the
+	// balances after them, and the new head (the last record's).
+	Insert(ctx context.Context, b Batch) error
+}
+
+// State is what a store holds that a batch of appends depends on.
+type State struct {
+	Digests map[string]string // by key, of the keys asked for that exist
+	// Balances are on the accounts' normal sides; an account never
+	// posted to is absent (its balance is 0).
+	Balances map[AccountID]int64
+	// Seq and Hash are the sequence number and chain hash of the last
+	// journal; 0 and "" for an empty ledger.
+	Seq  int64
+	Hash string
 }
 
 // Record is a journal as Append hands it to a store: its position in the
-// chain, and the balances of the accounts it touches after it.
+// chain and its digest and chain hash.
 type Record struct {
-	Seq      int64
-	Journal  Journal // EffectiveAt in UTC, to the microsecond
-	Digest   string
-	Hash     string // ChainHash(previous hash, Journal)
+	Seq     int64
+	Journal Journal // EffectiveAt in UTC, to the microsecond
+	Digest  string
+	Hash    string // ChainHash(previous hash, Journal)
+}
+
+// Batch is what one AppendAll writes: the new journals in chain order,
+// each record's Seq one more than the one before it, and the balance of
+// every account they post to after the last of them.
+type Batch struct {
+	Records  []Record
 	Balances map[AccountID]int64
+}
+
+// Outcome is what became of one journal of AppendAll: appended (or found
+// already there, Result.Existed), or refused with Err.
+type Outcome struct {
+	Result PostResult
+	Err    error
 }
 
 // Append validates j and appends it within tx: the same key with the same
@@ -43,46 +70,123 @@ type Record struct {
 // negative where it may not is refused. On any error nothing was written,
 // and the caller must roll tx back.
 func Append(ctx context.Context, tx Tx, j Journal) (PostResult, error) {
+	outcomes, err := AppendAll(ctx, tx, []Journal{j})
+	if err != nil {
+		return PostResult{}, err
+	}
+	return outcomes[0].Result, outcomes[0].Err
+}
+
+// AppendAll appends journals within tx as if Append were called on each
+// in turn, refusing some without undoing the others: journal i sees the
+// balances, keys and head that journals 0..i-1 left, and a refused
+// journal leaves them as they were. It reads what the batch needs once
+// (the stored digests of its keys, the balances of its accounts, the
+// head), decides every journal in memory, and writes the appended ones in
+// one Insert, so a batch costs a few statements however many journals it
+// holds. The error is the store's: then nothing may be kept, and the
+// caller rolls tx back; otherwise there is one Outcome per journal.
+func AppendAll(ctx context.Context, tx Tx, journals []Journal) ([]Outcome, error) {
+	b, err := newBatcher(ctx, tx, journals)
+	if err != nil {
+		return nil, err
+	}
+	outcomes := make([]Outcome, len(journals))
+	for i, j := range journals {
+		outcomes[i].Result, outcomes[i].Err = b.add(j)
+	}
+	if len(b.batch.Records) == 0 {
+		return outcomes, nil
+	}
+	return outcomes, tx.Insert(ctx, b.batch)
+}
+
+// batcher decides the journals of one AppendAll against what the store
+// held before it and what the batch appended so far.
+type batcher struct {
+	digests  map[string]string   // by key: stored, then appended here
+	balances map[AccountID]int64 // of every account the batch may touch
+	seq      int64
+	hash     string
+	batch    Batch
+}
+
+// newBatcher reads the digests, balances and head that journals need.
+// Invalid journals are left out of the reads; add refuses them.
+func newBatcher(ctx context.Context, tx Tx, journals []Journal) (*batcher, error) {
+	var keys []string
+	var accounts []AccountID
+	for _, j := range journals {
+		if j.Validate() != nil {
+			continue
+		}
+		keys = append(keys, j.Key)
+		for _, p := range j.Postings {
+			accounts = append(accounts, p.Account)
+		}
+	}
+	b := &batcher{batch: Batch{Balances: make(map[AccountID]int64)}}
+	if len(keys) == 0 {
+		return b, nil
+	}
+	state, err := tx.State(ctx, keys, uniqueAccounts(accounts))
+	if err != nil {
+		return nil, err
+	}
+	b.digests, b.balances = maps.Clone(state.Digests), maps.Clone(state.Balances)
+	b.seq, b.hash = state.Seq, state.Hash
+	if b.digests == nil {
+		b.digests = make(map[string]string)
+	}
+	if b.balances == nil {
+		b.balances = make(map[AccountID]int64)
+	}
+	return b, nil
+}
+
+// add decides j: appended to the batch, found already there, or refused.
+func (b *batcher) add(j Journal) (PostResult, error) {
 	if err := j.Validate(); err != nil {
 		return PostResult{}, err
 	}
 	j.Postings = slices.Clone(j.Postings)
 	j.EffectiveAt = effectiveTime(j.EffectiveAt)
 	digest := j.Digest()
-	stored, found, err := tx.JournalDigest(ctx, j.Key)
-	if err != nil {
-		return PostResult{}, err
-	}
-	if found {
+	if stored, found := b.digests[j.Key]; found {
 		if stored != digest {
 			return PostResult{}, buycard.Errorf(buycard.ECONFLICT, "Journal %s already exists with other content.", j.Key)
 		}
 		return PostResult{Existed: true}, nil
 	}
-	balances, err := nextBalances(ctx, tx, j)
+	next, err := nextBalances(b.balances, j)
 	if err != nil {
 		return PostResult{}, err
 	}
-	seq, prev, err := tx.Head(ctx)
-	if err != nil {
-		return PostResult{}, err
-	}
-	return PostResult{}, tx.Insert(ctx, Record{
-		Seq: seq + 1, Journal: j, Digest: digest, Hash: ChainHash(prev, j), Balances: balances,
-	})
+	maps.Copy(b.balances, next)
+	maps.Copy(b.batch.Balances, next)
+	b.digests[j.Key] = digest
+	b.seq, b.hash = b.seq+1, chainHash(b.hash, digest)
+	b.batch.Records = append(b.batch.Records, Record{Seq: b.seq, Journal: j, Digest: digest, Hash: b.hash})
+	return PostResult{}, nil
 }
 
-// nextBalances returns the balances of the accounts j touches after j, or
-// an error if one would overflow or go negative where it may not.
-func nextBalances(ctx context.Context, tx Tx, j Journal) (map[AccountID]int64, error) {
-	accounts := make([]AccountID, len(j.Postings))
-	for i, p := range j.Postings {
-		accounts[i] = p.Account
+// uniqueAccounts returns accounts without repeats, in first-seen order.
+func uniqueAccounts(accounts []AccountID) []AccountID {
+	seen := make(map[AccountID]bool, len(accounts))
+	out := accounts[:0:0]
+	for _, a := range accounts {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
 	}
-	current, err := tx.AccountBalances(ctx, accounts)
-	if err != nil {
-		return nil, err
-	}
+	return out
+}
+
+// nextBalances returns the balances of the accounts j touches after j,
+// from current (an account absent is at 0), or an error if one would
+// overflow or go negative where it may not.
+func nextBalances(current map[AccountID]int64, j Journal) (map[AccountID]int64, error) {
 	next := make(map[AccountID]int64, len(j.Postings))
 	for _, p := range j.Postings {
 		old, change := current[p.Account], p.NormalAmount()
@@ -142,10 +246,12 @@ func eventJournals(ctx context.Context, tx Tx, o *buycard.Order, e buycard.Payme
 		j, err := build(Dispute{Sale: sale, DisputeID: e.ObjectID, Amount: e.Amount.Amount, EffectiveAt: at})
 		return []Journal{j}, err
 	case buycard.PaymentRefunded, buycard.DisputeLost:
-		_, released, err := tx.JournalDigest(ctx, string(KindPublisherRelease)+":"+o.ID)
+		release := string(KindPublisherRelease) + ":" + o.ID
+		stored, err := tx.JournalDigests(ctx, []string{release})
 		if err != nil {
 			return nil, err
 		}
+		_, released := stored[release]
 		before := o.Reversed() - e.Amount.Amount
 		var j Journal
 		if e.Type == buycard.PaymentRefunded {

@@ -72,4 +72,31 @@
 // Digest) changes nothing; the same key with other content is ECONFLICT.
 // Stores chain journals with ChainHash so that VerifyChain can name the
 // first journal that was altered.
+//
+// # Appending many at once
+//
+// Appends are serialized, because each chain hash names the journal before
+// it: SQLite has one writer, and PostgreSQL appenders lock the head row. A
+// transaction per journal therefore caps the ledger at one commit per
+// journal (and, on PostgreSQL, a few round trips under the lock). Two
+// choices lift that cap without giving up any guarantee:
+//
+//   - AppendAll appends a batch in one transaction with a fixed number of
+//     statements: one read of everything the batch depends on (Tx.State:
+//     the digests of its keys, the balances of its accounts and the head)
+//     and one write (Tx.Insert). Invariant: the outcome of every journal,
+//     the chain and the balances are exactly those of appending the
+//     journals one at a time in the batch's order, refusals included
+//     (FuzzOperations' checkBatched holds Memory to it for random runs,
+//     storetest to it for both stores under 32 concurrent writers).
+//   - Group is group commit for Post: journals posted at the same time
+//     share one AppendAll. Invariants: Post returns only once its journal
+//     committed (or with an error); no journal is appended twice, since a
+//     failed group is retried a journal at a time and idempotency keys
+//     make the retry of a journal that did commit a no-op; one journal
+//     cannot fail another (group_test.go).
+//
+// Journals appended with an order's change (the sale with the order
+// becoming paid) stay in that change's transaction: a paid order always
+// has its sale journal.
 package ledger

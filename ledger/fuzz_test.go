@@ -51,6 +51,22 @@ type fuzzLedger struct {
 	in     *bytesReader
 	orders []*fuzzOrder
 	n      int // operation counter: unique ids and times
+	// posted is every Post in order with what it returned, for
+	// checkBatched.
+	posted []fuzzPost
+}
+
+// fuzzPost is one Post of a fuzz run and its outcome.
+type fuzzPost struct {
+	journal ledger.Journal
+	outcome ledger.Outcome
+}
+
+// post posts j to the Memory and logs it.
+func (f *fuzzLedger) post(j ledger.Journal) (ledger.PostResult, error) {
+	res, err := f.m.Post(context.Background(), j)
+	f.posted = append(f.posted, fuzzPost{j, ledger.Outcome{Result: res, Err: err}})
+	return res, err
 }
 
 var (
@@ -223,7 +239,7 @@ func (f *fuzzLedger) replay() {
 	}
 	j := links[f.in.pick(len(links))].Journal
 	before := f.snapshot()
-	res, err := f.m.Post(context.Background(), j)
+	res, err := f.post(j)
 	if err != nil || !res.Existed {
 		f.t.Fatalf("replay of %s = %+v, %v; want Existed", j.Key, res, err)
 	}
@@ -287,7 +303,7 @@ func (f *fuzzLedger) mustPost(j ledger.Journal, err error) {
 	if err != nil {
 		f.t.Fatalf("operation %d: %v", f.n, err)
 	}
-	res, err := f.m.Post(context.Background(), j)
+	res, err := f.post(j)
 	if err != nil || res.Existed {
 		f.t.Fatalf("operation %d: Post(%s) = %+v, %v", f.n, j.Key, res, err)
 	}
@@ -300,7 +316,7 @@ func (f *fuzzLedger) wantRefused(j ledger.Journal, err error) {
 		return
 	}
 	before := f.snapshot()
-	if _, err := f.m.Post(context.Background(), j); err == nil {
+	if _, err := f.post(j); err == nil {
 		f.t.Fatalf("operation %d: Post(%s) succeeded, want it refused", f.n, j.Key)
 	}
 	f.unchanged(before)
@@ -431,7 +447,41 @@ func FuzzOperations(f *testing.F) {
 			fl.run()
 		}
 		fl.checkJournals()
+		fl.checkBatched()
 	})
+}
+
+// checkBatched posts the run's journals again to a new Memory, in groups
+// of random sizes as a database store's Group commits them (PostAll),
+// and fails unless every journal's outcome, the chain and the balances
+// are what posting them one at a time gave.
+func (f *fuzzLedger) checkBatched() {
+	m := ledger.NewMemory()
+	rng := rand.New(rand.NewPCG(uint64(len(f.posted)), uint64(f.n)))
+	for rest := f.posted; len(rest) > 0; {
+		group := rest[:1+rng.IntN(min(len(rest), 12))]
+		rest = rest[len(group):]
+		journals := make([]ledger.Journal, len(group))
+		for i, p := range group {
+			journals[i] = p.journal
+		}
+		outcomes, err := m.PostAll(context.Background(), journals)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		for i, p := range group {
+			got, want := outcomes[i], p.outcome
+			if got.Result != want.Result || buycard.ErrorCode(got.Err) != buycard.ErrorCode(want.Err) || (got.Err == nil) != (want.Err == nil) {
+				f.t.Fatalf("batched %s = %+v, one at a time %+v", p.journal.Key, got, want)
+			}
+		}
+	}
+	if got, want := m.Journals(), f.m.Journals(); !slices.EqualFunc(got, want, func(a, b ledger.Link) bool { return a.Hash == b.Hash }) || len(got) != len(want) {
+		f.t.Fatalf("batched chain has %d journals, one at a time %d, or their hashes differ", len(got), len(want))
+	}
+	if got, want := m.AllBalances(), f.m.AllBalances(); !slices.Equal(got, want) {
+		f.t.Fatalf("batched balances %v, one at a time %v", got, want)
+	}
 }
 
 // FuzzSplit checks that parts sum to the total, are multiples of the step,

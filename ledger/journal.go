@@ -212,7 +212,12 @@ func (j Journal) Digest() string {
 // hash is prev; the first journal of a store has prev "". A store records it
 // with each journal so that VerifyChain can find the first altered one.
 func ChainHash(prev string, j Journal) string {
-	sum := sha256.Sum256([]byte("buycard-ledger-chain-v1\n" + prev + "\n" + j.Digest()))
+	return chainHash(prev, j.Digest())
+}
+
+// chainHash is ChainHash of the journal whose Digest is digest.
+func chainHash(prev, digest string) string {
+	sum := sha256.Sum256([]byte("buycard-ledger-chain-v1\n" + prev + "\n" + digest))
 	return hex.EncodeToString(sum[:])
 }
 

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -42,6 +43,18 @@ func (m *Memory) Post(ctx context.Context, j Journal) (PostResult, error) {
 	return Append(ctx, memoryTx{m}, j)
 }
 
+// PostAll appends journals as one batch (AppendAll), as a database store
+// appends a group of posts in one transaction: a ledger.CommitFunc. Its
+// outcomes are what Post would have given each in turn.
+func (m *Memory) PostAll(ctx context.Context, journals []Journal) ([]Outcome, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return AppendAll(ctx, memoryTx{m}, journals)
+}
+
 // AppendPaymentEvent appends the journals of provider event e applied to
 // order o (o after the event), as a database store does in the
 // transaction that changes the order: a test feeds the model the events
@@ -60,34 +73,46 @@ func (m *Memory) AppendPaymentEvent(ctx context.Context, o *buycard.Order, e buy
 // lock.
 type memoryTx struct{ m *Memory }
 
-func (tx memoryTx) JournalDigest(_ context.Context, key string) (string, bool, error) {
-	i, ok := tx.m.byKey[key]
-	if !ok {
-		return "", false, nil
-	}
-	return tx.m.digests[i], true, nil
-}
-
-func (tx memoryTx) Head(context.Context) (int64, string, error) {
-	n := len(tx.m.links)
-	if n == 0 {
-		return 0, "", nil
-	}
-	return int64(n), tx.m.links[n-1].Hash, nil
-}
-
-func (tx memoryTx) AccountBalances(_ context.Context, accounts []AccountID) (map[AccountID]int64, error) {
-	out := make(map[AccountID]int64, len(accounts))
-	for _, a := range accounts {
-		if b, ok := tx.m.balances[a]; ok {
-			out[a] = b
+func (tx memoryTx) JournalDigests(_ context.Context, keys []string) (map[string]string, error) {
+	out := make(map[string]string, len(keys))
+	for _, key := range keys {
+		if i, ok := tx.m.byKey[key]; ok {
+			out[key] = tx.m.digests[i]
 		}
 	}
 	return out, nil
 }
 
-func (tx memoryTx) Insert(_ context.Context, r Record) error {
-	m, j := tx.m, r.Journal
+func (tx memoryTx) State(ctx context.Context, keys []string, accounts []AccountID) (State, error) {
+	digests, _ := tx.JournalDigests(ctx, keys)
+	state := State{Digests: digests, Balances: make(map[AccountID]int64, len(accounts))}
+	for _, a := range accounts {
+		if b, ok := tx.m.balances[a]; ok {
+			state.Balances[a] = b
+		}
+	}
+	if n := len(tx.m.links); n > 0 {
+		state.Seq, state.Hash = int64(n), tx.m.links[n-1].Hash
+	}
+	return state, nil
+}
+
+// Insert appends each record as its own journal; the balances it keeps
+// are its own sums of the postings, which the batch's must agree with.
+func (tx memoryTx) Insert(_ context.Context, b Batch) error {
+	for _, r := range b.Records {
+		tx.m.insert(r)
+	}
+	for a, amount := range b.Balances {
+		if tx.m.balances[a] != amount {
+			return fmt.Errorf("ledger memory: batch balance of %s is %d, the postings make %d", a, amount, tx.m.balances[a])
+		}
+	}
+	return nil
+}
+
+func (m *Memory) insert(r Record) {
+	j := r.Journal
 	m.links = append(m.links, Link{Journal: j, Hash: r.Hash})
 	m.digests = append(m.digests, r.Digest)
 	m.byKey[j.Key] = len(m.links) - 1
@@ -107,7 +132,6 @@ func (tx memoryTx) Insert(_ context.Context, r Record) error {
 			Balance:     m.balances[p.Account],
 		})
 	}
-	return nil
 }
 
 // Balance implements Store.

@@ -43,10 +43,32 @@ func (db *Store) publishTo(ctx context.Context, tx Tx, typ buycard.EventType, pa
 // appendJournal appends j in tx and, when it pays a publisher, records
 // payout.paid.
 func (db *Store) appendJournal(ctx context.Context, tx Tx, j ledger.Journal) (ledger.PostResult, error) {
-	res, err := ledger.Append(ctx, tx.Ledger(), j)
-	if err != nil || res.Existed || j.Kind != ledger.KindPublisherPayout {
-		return res, err
+	outcomes, err := db.appendJournals(ctx, tx, []ledger.Journal{j})
+	if err != nil {
+		return ledger.PostResult{}, err
 	}
+	return outcomes[0].Result, outcomes[0].Err
+}
+
+// appendJournals appends journals in tx (ledger.AppendAll) and records
+// payout.paid for each appended one that pays a publisher.
+func (db *Store) appendJournals(ctx context.Context, tx Tx, journals []ledger.Journal) ([]ledger.Outcome, error) {
+	outcomes, err := ledger.AppendAll(ctx, tx.Ledger(), journals)
+	if err != nil {
+		return nil, err
+	}
+	for i, o := range outcomes {
+		if o.Err == nil && !o.Result.Existed && journals[i].Kind == ledger.KindPublisherPayout {
+			if err := db.publishPayout(ctx, tx, journals[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return outcomes, nil
+}
+
+// publishPayout records payout.paid for payout journal j.
+func (db *Store) publishPayout(ctx context.Context, tx Tx, j ledger.Journal) error {
 	var data buycard.PayoutEventData
 	data.Payout.ID, data.Payout.OrderID = j.Key, j.OrderID
 	publisher := ""
@@ -55,7 +77,7 @@ func (db *Store) appendJournal(ctx context.Context, tx Tx, j ledger.Journal) (le
 			publisher, data.Payout.Amount = p.Account.Party.ID, buycard.Money{Amount: abs(p.Amount), Currency: j.Currency}
 		}
 	}
-	return res, db.publishTo(ctx, tx, buycard.EventPayoutPaid, buycard.PartyPublisher, publisher, data)
+	return db.publishTo(ctx, tx, buycard.EventPayoutPaid, buycard.PartyPublisher, publisher, data)
 }
 
 func abs(n int64) int64 {

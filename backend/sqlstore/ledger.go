@@ -17,45 +17,57 @@ var (
 	_ ledger.ShareTransfers = (*Store)(nil)
 )
 
-// Post implements ledger.Store: it appends j in its own write transaction,
-// with the ledger statements the store runs (Tx.Ledger).
+// Post implements ledger.Store: it appends j in a write transaction with
+// the ledger statements the store runs (Tx.Ledger), shared with the
+// journals posted at the same time (ledger.Group).
 func (db *Store) Post(ctx context.Context, j ledger.Journal) (res ledger.PostResult, err error) {
 	defer db.wrap(&err, "post journal")
-	return write(ctx, db, func(tx Tx) (ledger.PostResult, error) {
-		return db.appendJournal(ctx, tx, j)
-	})
+	return db.posts.Post(ctx, j)
 }
 
-// Statements of ledger.Append's transaction, which each store runs in its
-// ledger.Tx (Tx.Ledger).
+// commitJournals is the posts' ledger.CommitFunc: one write transaction
+// appending journals.
+func (db *Store) commitJournals(ctx context.Context, journals []ledger.Journal) ([]ledger.Outcome, error) {
+	outcomes, err := write(ctx, db, func(tx Tx) ([]ledger.Outcome, error) {
+		return db.appendJournals(ctx, tx, journals)
+	})
+	return outcomes, db.dialect.Translate(err)
+}
+
+// Statements of ledger.AppendAll's transaction, which each store runs in
+// its ledger.Tx (Tx.Ledger): SQLite a row at a time with prepared
+// statements, PostgreSQL a batch at a time (package postgres).
 const (
 	LedgerJournalDigest  = `SELECT digest FROM ledger_journals WHERE key = $1`
 	LedgerHead           = `SELECT seq, hash FROM ledger_head`
 	LedgerAccountBalance = `SELECT amount FROM ledger_balances WHERE account = $1`
-	insertJournal        = `
+	LedgerInsertJournal  = `
 		INSERT INTO ledger_journals (seq, key, kind, order_id, currency, effective_at, digest, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
-	insertPosting = `
+	LedgerInsertPosting = `
 		INSERT INTO ledger_postings (journal_seq, account, amount, normal, memo) VALUES ($1, $2, $3, $4, $5)`
-	upsertBalance = `
+	LedgerUpsertBalance = `
 		INSERT INTO ledger_balances (account, party, amount) VALUES ($1, $2, $3)
 		ON CONFLICT (account) DO UPDATE SET amount = excluded.amount`
-	moveHead = `UPDATE ledger_head SET seq = $1, hash = $2`
+	LedgerMoveHead = `UPDATE ledger_head SET seq = $1, hash = $2`
 )
 
-// LedgerInsertArgs returns the statements and arguments that write r: the
-// journal, each posting with its account's new balance, and the new head.
-func LedgerInsertArgs(r ledger.Record) (queries []string, args [][]any) {
-	j := r.Journal
-	queries = append(queries, insertJournal)
-	args = append(args, []any{r.Seq, j.Key, string(j.Kind), j.OrderID, j.Currency, j.EffectiveAt.UnixMicro(), r.Digest, r.Hash})
-	for _, p := range j.Postings {
-		queries = append(queries, insertPosting, upsertBalance)
-		args = append(args,
-			[]any{r.Seq, p.Account.String(), p.Amount, p.NormalAmount(), p.Memo},
-			[]any{p.Account.String(), p.Account.Party.String(), r.Balances[p.Account]})
+// LedgerRows returns the rows b writes, as the arguments of
+// LedgerInsertJournal, LedgerInsertPosting and LedgerUpsertBalance, and
+// of LedgerMoveHead for the new head.
+func LedgerRows(b ledger.Batch) (journals, postings, balances [][]any, head []any) {
+	for _, r := range b.Records {
+		j := r.Journal
+		journals = append(journals, []any{r.Seq, j.Key, string(j.Kind), j.OrderID, j.Currency, j.EffectiveAt.UnixMicro(), r.Digest, r.Hash})
+		for _, p := range j.Postings {
+			postings = append(postings, []any{r.Seq, p.Account.String(), p.Amount, p.NormalAmount(), p.Memo})
+		}
 	}
-	return append(queries, moveHead), append(args, []any{r.Seq, r.Hash})
+	for a, amount := range b.Balances {
+		balances = append(balances, []any{a.String(), a.Party.String(), amount})
+	}
+	last := b.Records[len(b.Records)-1]
+	return journals, postings, balances, []any{last.Seq, last.Hash}
 }
 
 // balanceOf selects one account's balance, $1 = AccountID.String().

@@ -129,6 +129,7 @@ type Store struct {
 	pool    Tx // conn.Pool(), for single reads
 	dialect Dialect
 	queries queries
+	posts   *ledger.Group // Post's group commit
 }
 
 // queries are the statements of the hot paths that depend on the dialect,
@@ -145,6 +146,7 @@ type queries struct {
 // New returns the shared SQL over conn in dialect d.
 func New(conn Conn, d Dialect) *Store {
 	db := &Store{conn: conn, pool: conn.Pool(), dialect: d, OrderNumbers: buycard.NewOrderNumber}
+	db.posts = ledger.NewGroup(db.commitJournals, nil)
 	db.queries = queries{
 		cards: cardsQuery(d), variants: variantsQuery(d),
 		lockVariant:  `SELECT stock, unlimited, held FROM variants WHERE id = $1` + d.ForNoKeyUpdate,
