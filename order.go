@@ -1,6 +1,7 @@
 package buycard
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -102,6 +103,10 @@ type Order struct {
 // from a verified placement token; the price is read from the store, never
 // from the shopper.
 type NewOrder struct {
+	// ID is the order's id, "" for a new one: a checkout that opens its
+	// payment session before it stores the order (PrepareOrder) names it
+	// first, so that the session and the order agree.
+	ID        string
 	Claims    PlacementClaims
 	VariantID string
 	Quantity  int
@@ -131,6 +136,10 @@ type NewOrder struct {
 	// DiscountCode is the code the shopper typed, "" for none. CreateOrder
 	// takes one use of it with the order.
 	DiscountCode string
+	// Session is the payment session opened for the order PrepareOrder
+	// priced, which CreateOrder stores with the order; nil when the
+	// session is to be attached later (AttachPaymentSession).
+	Session *PreparedSession
 	// Sandbox says the sandbox takes the payment: it has no Stripe Tax,
 	// so merchants taxing with Stripe are taxed at their own rates.
 	Sandbox bool
@@ -223,8 +232,16 @@ type OrderService interface {
 	// EINVALID (variant, quantity, buyer, address, shipping, code),
 	// ENOTFOUND (widget, product, code), ECONFLICT (sold out, not enough
 	// stock, over the network's cap, price changed, merchant cannot take
-	// payments, code ended or used up, the buyer's uses of it are up).
+	// payments, code ended or used up, the buyer's uses of it are up;
+	// n.Session's order charges otherwise, as when the price changed).
+	// With n.Session the order is stored with its payment session.
 	CreateOrder(ctx context.Context, n NewOrder) (*Order, error)
+
+	// PrepareOrder returns the order CreateOrder would create for n (its
+	// id n.ID), writing and holding nothing, for a payment session to be
+	// opened for it before it is stored (NewOrder.Session). Errors: as
+	// CreateOrder, but for stock, which only CreateOrder holds.
+	PrepareOrder(ctx context.Context, n NewOrder) (*Order, error)
 
 	// QuoteOrder prices n as CreateOrder would (Card.Quote, with the
 	// store's Pricing), writing nothing and holding nothing. Errors: as
@@ -271,6 +288,37 @@ type OrderService interface {
 
 	// ExpiredOrders lists pending orders whose ExpiresAt is before t.
 	ExpiredOrders(ctx context.Context, t time.Time) ([]*Order, error)
+}
+
+// PreparedSession is a payment session a provider opened for an order
+// PrepareOrder priced, before the order was stored.
+type PreparedSession struct {
+	Provider string
+	ID       string
+	// Order is the order the session charges for, as PrepareOrder
+	// returned it. CreateOrder stores the session only with an order of
+	// the same charge (Order.SameCharge): a price, share or fee that
+	// changed in between is refused, and the session is left unused.
+	Order *Order
+}
+
+// SameCharge reports whether o and p charge the shopper the same for
+// the same thing and split it the same: what a payment session opened
+// for p takes and pays out is right for o.
+func (o *Order) SameCharge(p *Order) bool {
+	type charge struct {
+		id, merchant, publisher, placement, variant, title, variantName string
+		quantity                                                        int
+		unit, total                                                     Money
+		price                                                           OrderPrice
+		shareBPS, feeBPS                                                int
+		feeFixed                                                        int64
+	}
+	of := func(o *Order) charge {
+		return charge{o.ID, o.MerchantID, o.PublisherID, o.PlacementID, o.VariantID, o.ProductTitle, o.VariantName,
+			o.Quantity, o.UnitPrice, o.Total, o.OrderPrice, o.PublisherShareBPS, o.PlatformFeeBPS, o.PlatformFeeFixed}
+	}
+	return of(o) == of(p)
 }
 
 // StaleCardMessage tells a shopper that the placement token no longer
@@ -327,7 +375,7 @@ func (c *Card) Order(n NewOrder) (*Order, *Variant, error) {
 	}
 	held := n.heldUntil()
 	o := &Order{
-		ID:           NewID("ord"),
+		ID:           cmp.Or(n.ID, NewID("ord")),
 		Status:       OrderPending,
 		WidgetID:     c.Widget.ID,
 		ProductID:    p.ID,

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -148,11 +147,7 @@ func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*check
 	if n.PlatformFee, err = s.fees.current(ctx); err != nil {
 		return nil, err
 	}
-	order, err := s.Orders.CreateOrder(ctx, n)
-	if err != nil {
-		return nil, err
-	}
-	session, err := s.openPaymentSession(ctx, order, req.sessionOptions())
+	order, session, err := s.createOrderWithSession(ctx, n, req.sessionOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -189,19 +184,27 @@ func (s *Server) createPaymentSession(ctx context.Context, order *buycard.Order,
 	return s.Payments.CreatePaymentSession(ctx, order)
 }
 
-// openPaymentSession asks the provider for a session and records it on the order.
-// If either step fails the order is canceled so its stock is released.
-func (s *Server) openPaymentSession(ctx context.Context, order *buycard.Order, opts buycard.PaymentSessionOptions) (*buycard.PaymentSession, error) {
-	session, err := s.createPaymentSession(ctx, order, opts)
-	if err == nil {
-		err = s.Orders.AttachPaymentSession(ctx, order.ID, s.Payments.Name(), session.ID)
-	}
+// createOrderWithSession stores the order n asks for with its payment
+// session, in one write transaction: the order is priced in a snapshot
+// first (PrepareOrder), the provider opens a session for that order, and
+// CreateOrder stores both, refusing if the charge changed meanwhile. A
+// session the provider refuses leaves nothing behind; a session whose
+// order is then refused (sold out, price changed) is never shown to the
+// shopper and lapses at the provider.
+func (s *Server) createOrderWithSession(ctx context.Context, n buycard.NewOrder, opts buycard.PaymentSessionOptions) (*buycard.Order, *buycard.PaymentSession, error) {
+	n.ID = buycard.NewID("ord")
+	prepared, err := s.Orders.PrepareOrder(ctx, n)
 	if err != nil {
-		if cerr := s.Orders.CancelOrder(ctx, order.ID); cerr != nil {
-			return nil, fmt.Errorf("open session: %w (and cancel order: %v)", err, cerr)
-		}
-		return nil, err
+		return nil, nil, err
 	}
-	order.Provider, order.ProviderSessionID = s.Payments.Name(), session.ID
-	return session, nil
+	session, err := s.createPaymentSession(ctx, prepared, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	n.Session = &buycard.PreparedSession{Provider: s.Payments.Name(), ID: session.ID, Order: prepared}
+	order, err := s.Orders.CreateOrder(ctx, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	return order, session, nil
 }

@@ -1,12 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/api"
 )
 
 type checkoutReply struct {
@@ -206,4 +208,52 @@ func TestGetOffer(t *testing.T) {
 	}
 	resp, body = ts.do(t, "GET", "/v1/offers/wgt_notebook?t="+token, "", "")
 	wantError(t, resp, body, 401, "unauthorized", "The checkout token is for another card.")
+}
+
+// refusingProvider is a provider whose sessions are all refused, as
+// Stripe refuses a session when it is down or the account is restricted.
+type refusingProvider struct{ fakeStripe }
+
+func (refusingProvider) CreatePaymentSession(context.Context, *buycard.Order) (*buycard.PaymentSession, error) {
+	return nil, buycard.Errorf(buycard.EPAYMENT, "The payment could not be started. Try again later.")
+}
+
+// A checkout stores its order and the order's payment session in one
+// transaction, after the provider opened the session: a refused session
+// leaves no order behind and holds no stock.
+func TestCheckoutStoresOrderWithItsSession(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	r := ts.checkout(t, "wgt_notebook:plc_feednotebook", 0, 1)
+	stored, err := ts.db.FindOrder(t.Context(), r.Order.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Provider != "sandbox" || stored.ProviderSessionID != r.Payment.SessionID || stored.Total != r.Order.Total {
+		t.Fatalf("stored order %s with session %q of %q, total %v; want the checkout's session %q and total %v",
+			stored.ID, stored.ProviderSessionID, stored.Provider, stored.Total, r.Payment.SessionID, r.Order.Total)
+	}
+
+	refused := newTestServerWith(t, func(_ *api.Config, svc *api.Services) { svc.Payments = refusingProvider{} })
+	before := refused.stock(t, "wgt_notebook", 0)
+	orders := func() int {
+		list, err := refused.db.ListMerchantOrders(t.Context(), buycard.OrderListQuery{MerchantID: r.Order.MerchantID, Limit: buycard.MaxOrderPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(list)
+	}
+	ordersBefore := orders()
+	resp, body := refused.do(t, "POST", "/v1/checkout", "application/json", jsonBody(map[string]any{
+		"token": refused.cardToken(t, "wgt_notebook"), "variant_id": refused.variantID(t, "wgt_notebook", 0), "quantity": 1, "buyer": testBuyer,
+	}))
+	if resp.StatusCode != 402 || !strings.Contains(body, "The payment could not be started.") {
+		t.Fatalf("checkout with a refused session = %d %s", resp.StatusCode, body)
+	}
+	if after := refused.stock(t, "wgt_notebook", 0); after != before {
+		t.Errorf("stock %d after a refused session, want %d: an order holds it", after, before)
+	}
+	if n := orders() - ordersBefore; n != 0 {
+		t.Errorf("%d orders stored for a refused session, want none", n)
+	}
 }

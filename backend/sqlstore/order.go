@@ -23,32 +23,31 @@ func (db *Store) CreateOrder(ctx context.Context, n buycard.NewOrder) (_ *buycar
 	})
 }
 
-// createOrder is CreateOrder in tx: the card, what prices the order (the
-// code's row locked), the credited publisher's contract and its
-// placement's share notices, then the order
-// priced, its units held, the order stored and the code's use taken. Any
-// failure rolls all of it back.
+// PrepareOrder implements buycard.OrderService: the order createOrder
+// would price, read in one snapshot.
+func (db *Store) PrepareOrder(ctx context.Context, n buycard.NewOrder) (_ *buycard.Order, err error) {
+	defer db.wrap(&err, "prepare order")
+	return snapshot(ctx, db, func(tx Tx) (*buycard.Order, error) {
+		o, _, err := db.priceOrder(ctx, tx, &n, "")
+		return o, err
+	})
+}
+
+// createOrder is CreateOrder in tx: the order priced (priceOrder, the
+// code's row locked) and checked against the charge of its prepared
+// session, its units held, the order stored with the session and the
+// code's use taken. Any failure rolls all of it back.
 func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*buycard.Order, error) {
-	card, err := db.orderCard(ctx, tx, n)
+	o, v, err := db.priceOrder(ctx, tx, &n, db.dialect.ForUpdate)
 	if err != nil {
 		return nil, err
 	}
-	if n.Pricing, err = db.pricing(ctx, tx, card, n.DiscountCode, db.dialect.ForUpdate); err != nil {
-		return nil, err
+	if n.Session != nil {
+		if n.Session.Order == nil || !o.SameCharge(n.Session.Order) {
+			return nil, errChargeChanged
+		}
+		o.Provider, o.ProviderSessionID = n.Session.Provider, n.Session.ID
 	}
-	credited := n.Credited()
-	if n.Contract, err = contractOf(ctx, tx, card.Merchant.ID, credited.PublisherID); err != nil {
-		return nil, err
-	}
-	if n.Notices, err = shareNotices(ctx, tx, credited.PlacementID); err != nil {
-		return nil, err
-	}
-	o, v, err := card.Order(n)
-	if err != nil {
-		return nil, err
-	}
-	// Return the times as the database keeps them.
-	o.CreatedAt, o.ExpiresAt = db.dialect.StoredTime(o.CreatedAt), db.dialect.StoredTime(o.ExpiresAt)
 	if err := db.reserve(ctx, tx, o, v.Unlimited, o.CreatedAt); err != nil {
 		return nil, err
 	}
@@ -56,6 +55,38 @@ func (db *Store) createOrder(ctx context.Context, tx Tx, n buycard.NewOrder) (*b
 		return nil, err
 	}
 	return o, db.takeOrderCode(ctx, tx, n.Pricing.Code, o)
+}
+
+// errChargeChanged refuses an order whose price, share or fee changed
+// after its payment session was opened.
+var errChargeChanged = buycard.Errorf(buycard.ECONFLICT, "The price changed. Review the new price and try again.")
+
+// priceOrder reads what prices n in tx into n: the card, its pricing (the
+// code's row locked with lock, "" or Dialect.ForUpdate), the credited
+// publisher's contract and its placement's share notices; and returns
+// the order priced, with the variant it buys.
+func (db *Store) priceOrder(ctx context.Context, tx Tx, n *buycard.NewOrder, lock string) (*buycard.Order, *buycard.Variant, error) {
+	card, err := db.orderCard(ctx, tx, *n)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n.Pricing, err = db.pricing(ctx, tx, card, n.DiscountCode, lock); err != nil {
+		return nil, nil, err
+	}
+	credited := n.Credited()
+	if n.Contract, err = contractOf(ctx, tx, card.Merchant.ID, credited.PublisherID); err != nil {
+		return nil, nil, err
+	}
+	if n.Notices, err = shareNotices(ctx, tx, credited.PlacementID); err != nil {
+		return nil, nil, err
+	}
+	o, v, err := card.Order(*n)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Return the times as the database keeps them.
+	o.CreatedAt, o.ExpiresAt = db.dialect.StoredTime(o.CreatedAt), db.dialect.StoredTime(o.ExpiresAt)
+	return o, v, nil
 }
 
 // takeOrderCode takes the use of code (nil for none) by the new order o.
@@ -87,9 +118,9 @@ func (db *Store) insertOrder(ctx context.Context, tx Tx, o *buycard.Order) error
 				payment_error, created_at, expires_at, held_until, hold_network,
 				subtotal, discount, shipping, tax, tax_on_shipping, tax_inclusive, discount_code, shipping_rate_name,
 				buyer_email, buyer_name, buyer_phone, ship_name, ship_line1, ship_line2, ship_city, ship_region,
-				ship_postal_code, ship_country, lang)
+				ship_postal_code, ship_country, lang, provider, provider_session_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-				$24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42)
+				$24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44)
 			ON CONFLICT (number) DO NOTHING`,
 			o.ID, o.Number, o.Status, o.WidgetID, o.ProductID, o.VariantID, o.MerchantID,
 			nullIfEmpty(o.PublisherID), nullIfEmpty(o.PlacementID), o.ProductTitle, o.VariantName, o.Quantity,
@@ -98,10 +129,12 @@ func (db *Store) insertOrder(ctx context.Context, tx Tx, o *buycard.Order) error
 			o.CreatedAt, o.ExpiresAt, heldMicros(o.HeldUntil), nullIfEmpty(o.HoldNetwork),
 			o.Subtotal, o.Discount, o.Shipping, o.Tax, o.TaxOnShipping, o.TaxInclusive, o.DiscountCode, o.ShippingRateName,
 			buyer.Email, buyer.Name, buyer.Phone, to.Name, to.Line1, to.Line2, to.City, to.Region, to.PostalCode, to.Country,
-			o.Lang)
+			o.Lang, nullIfEmpty(o.Provider), nullIfEmpty(o.ProviderSessionID))
 		switch {
 		case db.dialect.IsForeignKeyViolation(err): // the publisher or placement is gone
 			return buycard.Errorf(buycard.ENOTFOUND, buycard.StaleCardMessage)
+		case db.dialect.IsUniqueViolation(err): // the session is another order's (a taken number does nothing)
+			return errSessionTaken(o.ProviderSessionID)
 		case err != nil:
 			return err
 		case res == 0: // the number is taken
@@ -128,10 +161,15 @@ func (db *Store) AttachPaymentSession(ctx context.Context, orderID, provider, se
 			UPDATE orders SET provider = $1, provider_session_id = $2 WHERE id = $3`,
 			provider, sessionID, o.ID)
 		if db.dialect.IsUniqueViolation(err) {
-			return buycard.Errorf(buycard.ECONFLICT, "Payment session %q belongs to another order.", sessionID)
+			return errSessionTaken(sessionID)
 		}
 		return err
 	})
+}
+
+// errSessionTaken refuses a payment session recorded on another order.
+func errSessionTaken(sessionID string) error {
+	return buycard.Errorf(buycard.ECONFLICT, "Payment session %q belongs to another order.", sessionID)
 }
 
 // findOpenOrder locks and returns the order with id if it is pending and

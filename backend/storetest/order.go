@@ -289,6 +289,56 @@ func testAttachPaymentSession(t *testing.T, s Store) {
 	must(t, s.AttachPaymentSession(ctx, second.ID, "stripe", session))
 }
 
+// testPreparedSession stores an order with the payment session opened
+// for it before it was stored, in CreateOrder's one transaction, and
+// refuses it, storing nothing, when its charge changed in between or the
+// session is another order's.
+func testPreparedSession(t *testing.T, s Store) {
+	ctx := t.Context()
+	f := Seed(t, s)
+	before := f.Stock(t, s, 0)
+	prepare := func() (buycard.NewOrder, *buycard.Order) {
+		n := f.NewOrder(0, 2)
+		n.ID = buycard.NewID("ord")
+		prepared, err := s.PrepareOrder(ctx, n)
+		must(t, err)
+		if prepared.ID != n.ID || prepared.Total.Amount == 0 {
+			t.Fatalf("prepared order %s of %v, want id %s and a total", prepared.ID, prepared.Total, n.ID)
+		}
+		n.Session = &buycard.PreparedSession{Provider: "sandbox", ID: buycard.NewID("cs"), Order: prepared}
+		return n, prepared
+	}
+
+	n, prepared := prepare()
+	o, err := s.CreateOrder(ctx, n)
+	must(t, err)
+	if o.ID != prepared.ID || o.Provider != "sandbox" || o.ProviderSessionID != n.Session.ID || !o.SameCharge(prepared) {
+		t.Fatalf("created %+v, want the prepared order with its session %s", o, n.Session.ID)
+	}
+	found, err := s.FindPaymentOrder(ctx, "sandbox", n.Session.ID, "")
+	must(t, err)
+	wantEqual(t, "order of the session", found.ID, o.ID)
+	taken := n.Session.ID
+
+	changed, _ := prepare()
+	changed.PlatformFee.BPS++ // the operator changed the fee after the session opened
+	_, err = s.CreateOrder(ctx, changed)
+	wantError(t, err, buycard.ECONFLICT, "The price changed. Review the new price and try again.")
+	_, err = s.FindOrder(ctx, changed.ID)
+	wantError(t, err, buycard.ENOTFOUND, fmt.Sprintf("Order %q not found.", changed.ID))
+
+	other, _ := prepare()
+	other.Session.ID = taken
+	_, err = s.CreateOrder(ctx, other)
+	wantError(t, err, buycard.ECONFLICT, fmt.Sprintf("Payment session %q belongs to another order.", taken))
+	_, err = s.FindOrder(ctx, other.ID)
+	wantError(t, err, buycard.ENOTFOUND, fmt.Sprintf("Order %q not found.", other.ID))
+
+	// Only the stored order holds units; preparing and refused orders
+	// hold none.
+	wantEqual(t, "units on sale", f.Stock(t, s, 0), before-2)
+}
+
 // testCancelOrder cancels orders with and without a payment session: each
 // puts its units back once, and canceling again, or canceling an order no
 // longer pending, changes nothing.

@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ConcurrentBuyers", testConcurrentBuyers},
 		{"ConcurrentSessions", testConcurrentSessions},
 		{"AttachPaymentSession", testAttachPaymentSession},
+		{"PreparedSession", testPreparedSession},
 		{"CancelOrder", testCancelOrder},
 		{"PaymentEvents", testPaymentEvents},
 		{"PaymentEventReplayed", testPaymentEventReplayed},
