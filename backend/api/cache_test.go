@@ -25,7 +25,7 @@ func countingBuild(builds *atomic.Int32) func() (*embed.Asset, error) {
 func TestResponseCacheReusesUntilTTL(t *testing.T) {
 	t.Parallel()
 	clock := &fakeClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
-	rc := newResponseCache(5*time.Second, clock.now)
+	rc := newResponseCache(5*time.Second, clock.now, nil)
 	var builds atomic.Int32
 	first, _ := rc.get("k", countingBuild(&builds))
 	clock.t = clock.t.Add(4900 * time.Millisecond)
@@ -48,7 +48,7 @@ func TestResponseCacheReusesUntilTTL(t *testing.T) {
 
 func TestResponseCacheDoesNotKeepErrors(t *testing.T) {
 	t.Parallel()
-	rc := newResponseCache(time.Minute, time.Now)
+	rc := newResponseCache(time.Minute, time.Now, nil)
 	boom := errors.New("boom")
 	if _, err := rc.get("k", func() (*embed.Asset, error) { return nil, boom }); err != boom {
 		t.Fatalf("err = %v, want the build's error", err)
@@ -61,7 +61,7 @@ func TestResponseCacheDoesNotKeepErrors(t *testing.T) {
 
 func TestResponseCacheDisabled(t *testing.T) {
 	t.Parallel()
-	rc := newResponseCache(0, time.Now)
+	rc := newResponseCache(0, time.Now, nil)
 	var builds atomic.Int32
 	rc.get("k", countingBuild(&builds))
 	rc.get("k", countingBuild(&builds))
@@ -72,7 +72,7 @@ func TestResponseCacheDisabled(t *testing.T) {
 
 func TestResponseCacheBuildsOnceForConcurrentMisses(t *testing.T) {
 	t.Parallel()
-	rc := newResponseCache(time.Minute, time.Now)
+	rc := newResponseCache(time.Minute, time.Now, nil)
 	var builds atomic.Int32
 	release := make(chan struct{})
 	slowBuild := func() (*embed.Asset, error) {

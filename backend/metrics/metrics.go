@@ -1,9 +1,18 @@
 // Package metrics is a node's Prometheus metrics (issue 17), the one
 // package that imports client_golang: the Go runtime's and the process's,
-// every HTTP request by route, method and status with its latency, and
-// the database pools' connections and waits. The server exposes them at
-// /metrics to the operator key. A nil *Metrics records nothing, so a
-// server without metrics needs no checks.
+// every HTTP request by route, method and status with its latency, the
+// database pools' connections and waits, the job queue's depth and age;
+// checkouts, payments, refunds and webhook deliveries; the caches' hits,
+// the rate limits' refusals and the beacons' discards; and the ledger's
+// commits. The server exposes them at /metrics to the operator key. A nil
+// *Metrics records nothing, so a server without metrics needs no checks.
+//
+// Every label takes its values from a small set fixed by the code (a
+// route pattern, an error code, a currency of the supported list), never
+// from an id, a path or anything a client sent, so the series stay few
+// whatever the traffic. A series is counted where its outcome is decided,
+// once that outcome is stored: a retried or replayed request that changes
+// nothing counts nothing.
 package metrics
 
 import (
@@ -21,6 +30,11 @@ type Metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	sales    sales
+	webhooks [numWebhookOutcomes]prometheus.Counter
+	caches   *prometheus.CounterVec
+	limited  *prometheus.CounterVec
+	ledger   ledgerSeries
 }
 
 // requestBuckets are the latency histogram's bounds, in seconds: from a
@@ -44,6 +58,10 @@ func New() *Metrics {
 	}
 	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requests, m.duration)
+	m.sales = newSales(m.registry)
+	m.webhooks = newWebhookSeries(m.registry)
+	m.caches, m.limited = newGuardSeries(m.registry)
+	m.ledger = newLedgerSeries(m.registry)
 	return m
 }
 

@@ -32,6 +32,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/jobs"
+	"github.com/buycard/buycard/backend/metrics"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -129,6 +130,9 @@ type Store struct {
 	pool    Tx // conn.Pool(), for single reads
 	dialect Dialect
 	queries queries
+	// metrics counts what the store's commits did (SetMetrics); nil
+	// counts nothing.
+	metrics *metrics.Metrics
 }
 
 // queries are the statements of the hot paths that depend on the dialect,
@@ -153,6 +157,11 @@ func New(conn Conn, d Dialect) *Store {
 	}
 	return db
 }
+
+// SetMetrics has the store count in m what its commits do: the payment
+// events that changed an order (and the refunds among them). Set it
+// before the store is used.
+func (db *Store) SetMetrics(m *metrics.Metrics) { db.metrics = m }
 
 // write runs fn in a write transaction and returns its result.
 func write[T any](ctx context.Context, db *Store, fn func(Tx) (T, error)) (T, error) {
