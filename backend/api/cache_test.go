@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/buycard/buycard/backend/metrics"
 	"github.com/buycard/buycard/embed"
 )
 
@@ -89,4 +90,22 @@ func TestResponseCacheBuildsOnceForConcurrentMisses(t *testing.T) {
 	if n := builds.Load(); n < 1 || n > 2 {
 		t.Errorf("50 concurrent misses made %d builds, want 1 (2 if one caller came after the first build)", n)
 	}
+}
+
+// BenchmarkResponseCacheHit is what a cached response costs to find,
+// its lookup counted.
+func BenchmarkResponseCacheHit(b *testing.B) {
+	rc := newResponseCache(time.Hour, time.Now, metrics.New())
+	key := "cards\x00br\x00en\x00\x00wgt_notebook"
+	var builds atomic.Int32
+	if _, err := rc.get(key, countingBuild(&builds)); err != nil {
+		b.Fatal(err)
+	}
+	build := countingBuild(&builds)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			rc.get(key, build)
+		}
+	})
 }
