@@ -2,10 +2,10 @@ package metrics
 
 import (
 	"context"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/buycard/buycard/backend/jobs"
 )
@@ -17,9 +17,9 @@ const QueueTimeout = 2 * time.Second
 
 // WatchQueue reports the job queue's health, as health reads it, on each
 // scrape: jobs by state, how long the oldest due job has waited, and the
-// events that wait for the relay. One read runs at a time: while one is
-// still running past QueueTimeout, scrapes report the queue down without
-// starting another.
+// events that wait for the relay. Scrapes at once (two Prometheus servers)
+// share one read, and while a read hangs past QueueTimeout, scrapes report
+// the queue down without starting another.
 func (m *Metrics) WatchQueue(health func(context.Context) (jobs.Health, error)) {
 	if m == nil {
 		return
@@ -31,7 +31,7 @@ type queueCollector struct {
 	health  func(context.Context) (jobs.Health, error)
 	timeout time.Duration
 	now     func() time.Time
-	reading atomic.Bool
+	reads   singleflight.Group
 }
 
 var (
@@ -73,28 +73,20 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(queueUndispatchedAge, age(now, h.OldestUndispatched))
 }
 
-// read reads the health within the timeout; false when it failed, took
-// too long, or a read is still running.
+// read reads the health within the timeout, joining a read under way;
+// false when it failed or took too long.
 func (c *queueCollector) read() (jobs.Health, bool) {
-	if !c.reading.CompareAndSwap(false, true) {
-		return jobs.Health{}, false
-	}
-	type result struct {
-		h   jobs.Health
-		err error
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	defer cancel()
-	done := make(chan result, 1)
-	go func() {
-		defer c.reading.Store(false)
-		h, err := c.health(ctx)
-		done <- result{h, err}
-	}()
+	done := c.reads.DoChan("", func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+		defer cancel()
+		return c.health(ctx)
+	})
+	timeout := time.NewTimer(c.timeout)
+	defer timeout.Stop()
 	select {
 	case r := <-done:
-		return r.h, r.err == nil
-	case <-ctx.Done():
+		return r.Val.(jobs.Health), r.Err == nil
+	case <-timeout.C:
 		return jobs.Health{}, false
 	}
 }

@@ -38,7 +38,8 @@ func TestQueue(t *testing.T) {
 
 // A failing or slow database leaves the queue's series out and says so,
 // and a scrape never waits for it longer than the timeout; a read still
-// running is not started again.
+// running is not started again: a scrape joins it, as scrapes at once
+// (two Prometheus servers) share one read.
 func TestQueueDown(t *testing.T) {
 	t.Parallel()
 	failing := New()
