@@ -27,6 +27,10 @@ func TestMetrics(t *testing.T) {
 			t.Fatalf("GET /v1/orders/%s = %d", id, resp.StatusCode)
 		}
 	}
+	// A POST stays a POST after the GETs that reuse its buffer.
+	if resp, _ := ts.do(t, "POST", "/v1/orders/ord_nope/hold", "application/json", `{}`); resp.StatusCode != 401 {
+		t.Fatalf("POST /v1/orders/ord_nope/hold = %d", resp.StatusCode)
+	}
 	// Paths no route serves make no series of their own either.
 	for _, path := range []string{"/no/such/page", "/v1/nothing/here"} {
 		if resp, _ := ts.do(t, "GET", path, "", ""); resp.StatusCode != 404 {
@@ -45,6 +49,7 @@ func TestMetrics(t *testing.T) {
 	for _, want := range []string{
 		`buycard_http_requests_total{method="GET",route="/v1/orders/:id",status="401"} 2`,
 		`buycard_http_requests_total{method="GET",route="/metrics",status="401"} 2`,
+		`buycard_http_requests_total{method="POST",route="/v1/orders/:id/hold",status="401"} 1`,
 		`buycard_db_pool_max_connections{pool="write"} 1`,
 		`buycard_db_pool_open_connections{pool="read"}`,
 	} {

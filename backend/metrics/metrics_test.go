@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/analytics"
@@ -57,6 +58,22 @@ func wantSeries(t *testing.T, scraped string, lines ...string) {
 			t.Errorf("the scrape lacks %s", want)
 		}
 	}
+}
+
+// A request's method is counted as a constant: Fiber's is a view of the
+// request's buffer, which the next request overwrites; a method that is
+// not a standard one counts as other.
+func TestRequestMethodIsKept(t *testing.T) {
+	t.Parallel()
+	m := New()
+	buf := []byte("POST")
+	m.ObserveRequest("/v1/checkout", unsafe.String(&buf[0], len(buf)), 201, time.Millisecond)
+	copy(buf, "GETT") // the next request, GET, in the same buffer
+	m.ObserveRequest("/v1/checkout", "BREW", 405, time.Millisecond)
+	wantSeries(t, scrape(t, m),
+		`buycard_http_requests_total{method="POST",route="/v1/checkout",status="201"} 1`,
+		`buycard_http_requests_total{method="other",route="/v1/checkout",status="405"} 1`,
+	)
 }
 
 // A nil *Metrics records nothing, and does not panic.

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -30,10 +31,12 @@ var (
 // other stands for a label value outside its bounded set.
 const other = "other"
 
-// bounded is v when set holds it, else other.
+// bounded is v when set holds it, else other: set's own string, which
+// a series may keep, never the caller's, which may be a view of a buffer
+// (see methodLabel).
 func bounded[T ~string](v T, set []T) string {
-	if slices.Contains(set, v) {
-		return string(v)
+	if i := slices.Index(set, v); i >= 0 {
+		return string(set[i])
 	}
 	return other
 }
@@ -101,7 +104,7 @@ func (m *Metrics) PaymentApplied(e buycard.PaymentEvent) {
 	}
 	currency := other
 	if buycard.ValidCurrency(e.Amount.Currency) {
-		currency = e.Amount.Currency
+		currency = strings.Clone(e.Amount.Currency) // a series keeps it (see bounded)
 	}
 	m.sales.refunds.WithLabelValues(currency).Inc()
 	m.sales.refunded.WithLabelValues(currency).Add(float64(e.Amount.Amount))
