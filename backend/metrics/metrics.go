@@ -76,34 +76,18 @@ func (m *Metrics) ObserveRequest(route, method string, status int, d time.Durati
 	if m == nil {
 		return
 	}
-	method = methodLabel(method)
+	method = bounded(method, methods)
 	m.requests.WithLabelValues(route, method, statusText(status)).Inc()
 	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
 }
 
-// methodLabel is method as a label value: one of the standard methods,
-// as a constant, or other. A series keeps its label values, and Fiber's
-// method is a view of the request's buffer, which the next request on
-// the connection overwrites: a POST kept as it came turned into a GETT.
-func methodLabel(method string) string {
-	switch method {
-	case http.MethodGet:
-		return http.MethodGet
-	case http.MethodHead:
-		return http.MethodHead
-	case http.MethodPost:
-		return http.MethodPost
-	case http.MethodPut:
-		return http.MethodPut
-	case http.MethodPatch:
-		return http.MethodPatch
-	case http.MethodDelete:
-		return http.MethodDelete
-	case http.MethodOptions:
-		return http.MethodOptions
-	}
-	return other
-}
+// methods are the label values of a request's method; any other counts
+// as other. A series keeps its label values, and Fiber's method is a view
+// of the request's buffer, which the next request on the connection
+// overwrites (a POST kept as it came turned into a GETT): bounded gives
+// the set's own string.
+var methods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+	http.MethodDelete, http.MethodOptions}
 
 // statusTexts are the common statuses as label values, made once.
 var statusTexts = func() map[int]string {
