@@ -33,7 +33,7 @@ const other = "other"
 
 // bounded is v when set holds it, else other: set's own string, which
 // a series may keep, never the caller's, which may be a view of a buffer
-// (see methodLabel).
+// (see methods).
 func bounded[T ~string](v T, set []T) string {
 	if i := slices.Index(set, v); i >= 0 {
 		return string(set[i])
