@@ -17,6 +17,7 @@ package metrics
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -105,4 +106,17 @@ func statusText(status int) string {
 		return s
 	}
 	return strconv.Itoa(status)
+}
+
+// other stands for a label value outside its bounded set.
+const other = "other"
+
+// bounded is v when set holds it, else other: set's own string, which
+// a series may keep, never the caller's, which may be a view of a buffer
+// (see methods).
+func bounded[T ~string](v T, set []T) string {
+	if i := slices.Index(set, v); i >= 0 {
+		return string(set[i])
+	}
+	return other
 }

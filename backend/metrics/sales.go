@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,19 +26,6 @@ var (
 	paymentTypes = []buycard.PaymentEventType{buycard.PaymentSucceeded, buycard.PaymentFailed, buycard.SessionExpired,
 		buycard.PaymentRefunded, buycard.DisputeOpened, buycard.DisputeWon, buycard.DisputeLost}
 )
-
-// other stands for a label value outside its bounded set.
-const other = "other"
-
-// bounded is v when set holds it, else other: set's own string, which
-// a series may keep, never the caller's, which may be a view of a buffer
-// (see methods).
-func bounded[T ~string](v T, set []T) string {
-	if i := slices.Index(set, v); i >= 0 {
-		return string(set[i])
-	}
-	return other
-}
 
 func newSales(r *prometheus.Registry) sales {
 	s := sales{
