@@ -10,6 +10,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
+
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/analytics"
 	"github.com/buycard/buycard/backend/jobs"
@@ -101,4 +103,25 @@ func BenchmarkObserveRequest(b *testing.B) {
 			m.ObserveRequest("/v1/cards", "GET", 200, 300*time.Microsecond)
 		}
 	})
+}
+
+// Every series of a node, each kind of collector registered, follows
+// Prometheus's naming conventions (promlint: units, _total on counters…).
+func TestNamesLint(t *testing.T) {
+	t.Parallel()
+	m := New()
+	m.WatchPools(func() []Pool { return []Pool{{Name: "write"}} })
+	m.WatchQueue(func(context.Context) (jobs.Health, error) { return jobs.Health{}, nil })
+	m.WatchBeacons(func() analytics.Stats { return analytics.Stats{} })
+	m.ObserveRequest("/", "GET", 200, time.Millisecond)
+	m.RateLimited("sign_in")
+	m.Cache("cards")
+	m.PaymentApplied(buycard.PaymentEvent{Provider: "stripe", Type: buycard.PaymentRefunded, Amount: buycard.Money{Amount: 1, Currency: "EUR"}})
+	problems, err := promlint.New(strings.NewReader(scrape(t, m))).Lint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("%s: %s", p.Metric, p.Text)
+	}
 }
