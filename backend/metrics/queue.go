@@ -2,6 +2,8 @@ package metrics
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -40,6 +42,8 @@ var (
 	queueJobs = prometheus.NewDesc("buycard_jobs",
 		"Jobs in the queue, by state: pending (due or scheduled), retrying, running, discarded (failed every attempt).",
 		[]string{"state"}, nil)
+	queueWaiting = prometheus.NewDesc("buycard_jobs_waiting",
+		"Jobs pending or retrying, by kind (email, webhook, the periodic work's names).", []string{"kind"}, nil)
 	queueOldest = prometheus.NewDesc("buycard_jobs_oldest_due_age_seconds",
 		"How long the longest-waiting due job has waited to be worked; 0 when none waits.", nil, nil)
 	queueUndispatched = prometheus.NewDesc("buycard_events_undispatched",
@@ -49,7 +53,7 @@ var (
 )
 
 func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{queueUp, queueJobs, queueOldest, queueUndispatched, queueUndispatchedAge} {
+	for _, d := range []*prometheus.Desc{queueUp, queueJobs, queueWaiting, queueOldest, queueUndispatched, queueUndispatchedAge} {
 		ch <- d
 	}
 }
@@ -66,6 +70,9 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(queueUp, 1)
 	for state, n := range map[string]int{"pending": h.Pending, "retrying": h.Retrying, "running": h.Running, "discarded": h.Discarded} {
 		gauge(queueJobs, float64(n), state)
+	}
+	for kind, n := range boundedKinds(h.Waiting) {
+		gauge(queueWaiting, float64(n), kind)
 	}
 	now := c.now()
 	gauge(queueOldest, age(now, h.OldestDue))
@@ -89,6 +96,24 @@ func (c *queueCollector) read() (jobs.Health, bool) {
 	case <-timeout.C:
 		return jobs.Health{}, false
 	}
+}
+
+// maxKinds bounds the kinds of job the queue's series name: this build's
+// are a handful, a rolling deploy's other build may add a few.
+const maxKinds = 32
+
+// boundedKinds is waiting, or, should it name more than maxKinds kinds,
+// the first maxKinds of them by name.
+func boundedKinds(waiting map[string]int) map[string]int {
+	if len(waiting) <= maxKinds {
+		return waiting
+	}
+	kinds := slices.Sorted(maps.Keys(waiting))
+	bounded := make(map[string]int, maxKinds)
+	for _, kind := range kinds[:maxKinds] {
+		bounded[kind] = waiting[kind]
+	}
+	return bounded
 }
 
 // age is the seconds from since to now, 0 for a zero since.

@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ func TestQueue(t *testing.T) {
 	m.registry.MustRegister(&queueCollector{timeout: time.Second, now: func() time.Time { return now },
 		health: func(context.Context) (jobs.Health, error) {
 			return jobs.Health{Pending: 4, Retrying: 2, Running: 1, Discarded: 3, OldestDue: now.Add(-90 * time.Second),
-				Undispatched: 5, OldestUndispatched: now.Add(-2 * time.Second)}, nil
+				Undispatched: 5, OldestUndispatched: now.Add(-2 * time.Second), Waiting: map[string]int{"email": 2, "webhook": 4}}, nil
 		}})
 	wantSeries(t, scrape(t, m),
 		`buycard_job_queue_up 1`,
@@ -27,6 +28,8 @@ func TestQueue(t *testing.T) {
 		`buycard_jobs{state="retrying"} 2`,
 		`buycard_jobs{state="running"} 1`,
 		`buycard_jobs{state="discarded"} 3`,
+		`buycard_jobs_waiting{kind="email"} 2`,
+		`buycard_jobs_waiting{kind="webhook"} 4`,
 		`buycard_jobs_oldest_due_age_seconds 90`,
 		`buycard_events_undispatched 5`,
 		`buycard_events_oldest_undispatched_age_seconds 2`,
@@ -34,6 +37,22 @@ func TestQueue(t *testing.T) {
 	idle := New()
 	idle.WatchQueue(func(context.Context) (jobs.Health, error) { return jobs.Health{}, nil })
 	wantSeries(t, scrape(t, idle), `buycard_jobs_oldest_due_age_seconds 0`, `buycard_events_oldest_undispatched_age_seconds 0`)
+}
+
+// However many kinds the queue holds, the series name maxKinds of them.
+func TestQueueKindsBounded(t *testing.T) {
+	t.Parallel()
+	waiting := map[string]int{}
+	for i := range 3 * maxKinds {
+		waiting[fmt.Sprintf("kind%03d", i)] = i
+	}
+	m := New()
+	m.WatchQueue(func(context.Context) (jobs.Health, error) { return jobs.Health{Waiting: waiting}, nil })
+	got := scrape(t, m)
+	if n := strings.Count(got, "\nbuycard_jobs_waiting{"); n != maxKinds {
+		t.Errorf("%d kinds of %d scraped, want %d", n, len(waiting), maxKinds)
+	}
+	wantSeries(t, got, `buycard_jobs_waiting{kind="kind000"} 0`, `buycard_jobs_waiting{kind="kind031"} 31`)
 }
 
 // A failing or slow database leaves the queue's series out and says so,
