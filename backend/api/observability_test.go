@@ -256,8 +256,10 @@ func TestMetricsCountRefusals(t *testing.T) {
 	resp, body = ts.tryCheckout(t, ref, xff("198.51.100.2")...)
 	wantLimited(t, resp, body, onSite, false)
 
-	signup(t, ts, "ann@example.com", "merchant") // emails ann once
-	for i := range 3 {                           // two more at once, the third held up
+	// The sign-up emails ann once; two more links go at once, the third
+	// is held up.
+	signup(t, ts, "ann@example.com", "merchant")
+	for i := range 3 {
 		resetRequest(ts, t, jsonBody(map[string]string{"email": "ann@example.com"}), xff(fmt.Sprintf("203.0.113.%d", i))...)
 	}
 	for range 6 { // five failures are free
