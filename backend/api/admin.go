@@ -11,6 +11,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/jobs"
+	"github.com/buycard/buycard/backend/metrics"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -206,16 +207,19 @@ const feeRefresh = 10 * time.Second
 // platformFees is the platform fee new orders take: the saved settings,
 // else the configured fee, cached for feeRefresh.
 type platformFees struct {
-	store  buycard.AdminService // nil: always def
-	def    buycard.PlatformFee
-	now    func() time.Time
-	mu     sync.Mutex
-	fee    buycard.PlatformFee
-	readAt time.Time // zero: read again
+	store buycard.AdminService // nil: always def
+	def   buycard.PlatformFee
+	now   func() time.Time
+	// lookups counts the reads of the fee that the cache answered (hits)
+	// and those that read the store (misses).
+	lookups *metrics.Cache
+	mu      sync.Mutex
+	fee     buycard.PlatformFee
+	readAt  time.Time // zero: read again
 }
 
-func newPlatformFees(store buycard.AdminService, def buycard.PlatformFee, now func() time.Time) *platformFees {
-	return &platformFees{store: store, def: def, now: now}
+func newPlatformFees(store buycard.AdminService, def buycard.PlatformFee, now func() time.Time, m *metrics.Metrics) *platformFees {
+	return &platformFees{store: store, def: def, now: now, lookups: m.Cache("platform_fee")}
 }
 
 // current returns the fee of a new order.
@@ -227,9 +231,11 @@ func (f *platformFees) current(ctx context.Context) (buycard.PlatformFee, error)
 	if age := f.now().Sub(f.readAt); !f.readAt.IsZero() && age >= 0 && age < feeRefresh {
 		fee := f.fee
 		f.mu.Unlock()
+		f.lookups.Lookup(true)
 		return fee, nil
 	}
 	f.mu.Unlock()
+	f.lookups.Lookup(false)
 	fee, _, err := f.load(ctx)
 	return fee, err
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/buycard/buycard/backend/metrics"
 	"github.com/buycard/buycard/embed"
 )
 
@@ -25,7 +26,7 @@ func countingBuild(builds *atomic.Int32) func() (*embed.Asset, error) {
 func TestResponseCacheReusesUntilTTL(t *testing.T) {
 	t.Parallel()
 	clock := &fakeClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
-	rc := newResponseCache(5*time.Second, clock.now)
+	rc := newResponseCache(5*time.Second, clock.now, nil)
 	var builds atomic.Int32
 	first, _ := rc.get("k", countingBuild(&builds))
 	clock.t = clock.t.Add(4900 * time.Millisecond)
@@ -48,7 +49,7 @@ func TestResponseCacheReusesUntilTTL(t *testing.T) {
 
 func TestResponseCacheDoesNotKeepErrors(t *testing.T) {
 	t.Parallel()
-	rc := newResponseCache(time.Minute, time.Now)
+	rc := newResponseCache(time.Minute, time.Now, nil)
 	boom := errors.New("boom")
 	if _, err := rc.get("k", func() (*embed.Asset, error) { return nil, boom }); err != boom {
 		t.Fatalf("err = %v, want the build's error", err)
@@ -61,7 +62,7 @@ func TestResponseCacheDoesNotKeepErrors(t *testing.T) {
 
 func TestResponseCacheDisabled(t *testing.T) {
 	t.Parallel()
-	rc := newResponseCache(0, time.Now)
+	rc := newResponseCache(0, time.Now, nil)
 	var builds atomic.Int32
 	rc.get("k", countingBuild(&builds))
 	rc.get("k", countingBuild(&builds))
@@ -72,7 +73,7 @@ func TestResponseCacheDisabled(t *testing.T) {
 
 func TestResponseCacheBuildsOnceForConcurrentMisses(t *testing.T) {
 	t.Parallel()
-	rc := newResponseCache(time.Minute, time.Now)
+	rc := newResponseCache(time.Minute, time.Now, nil)
 	var builds atomic.Int32
 	release := make(chan struct{})
 	slowBuild := func() (*embed.Asset, error) {
@@ -89,4 +90,22 @@ func TestResponseCacheBuildsOnceForConcurrentMisses(t *testing.T) {
 	if n := builds.Load(); n < 1 || n > 2 {
 		t.Errorf("50 concurrent misses made %d builds, want 1 (2 if one caller came after the first build)", n)
 	}
+}
+
+// BenchmarkResponseCacheHit is what a cached response costs to find,
+// its lookup counted.
+func BenchmarkResponseCacheHit(b *testing.B) {
+	rc := newResponseCache(time.Hour, time.Now, metrics.New())
+	key := "cards\x00br\x00en\x00\x00wgt_notebook"
+	var builds atomic.Int32
+	if _, err := rc.get(key, countingBuild(&builds)); err != nil {
+		b.Fatal(err)
+	}
+	build := countingBuild(&builds)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			rc.get(key, build)
+		}
+	})
 }

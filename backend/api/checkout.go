@@ -62,7 +62,7 @@ func (s *Server) postCheckout(c *fiber.Ctx) error {
 		return err
 	}
 	req.network = s.clientIP(c)
-	resp, err := guardCode(s, c, req, s.startCheckout)
+	resp, err := guardCode(s, c, req, s.createCheckout)
 	if err != nil {
 		return storefront.LocalizeError(err, req.Lang)
 	}
@@ -159,6 +159,15 @@ func (s *Server) startCheckout(ctx context.Context, req checkoutRequest) (*check
 			PublishableKey: s.StripePublishableKey, URL: session.URL,
 		},
 	}, nil
+}
+
+// createCheckout is startCheckout counted in the metrics: created, or
+// refused by its error's code. POST /v1/checkout and the checkout form
+// call it.
+func (s *Server) createCheckout(ctx context.Context, req checkoutRequest) (*checkoutResponse, error) {
+	resp, err := s.startCheckout(ctx, req)
+	s.Metrics.Checkout(err)
+	return resp, err
 }
 
 // PaymentSessionOpener is a payment provider that takes session options

@@ -98,7 +98,7 @@ func (s *Server) postDetailsForm(c *fiber.Ctx) error {
 		return s.quoteDetails(c, q, d, req)
 	}
 	req.hosted = q.Get(storefront.PopupParam) == "1" && s.TestPayments == nil
-	resp, err := guardCode(s, c, req, s.startCheckout)
+	resp, err := guardCode(s, c, req, s.createCheckout)
 	if err != nil {
 		return s.detailsFailed(c, q, d, "", err)
 	}

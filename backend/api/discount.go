@@ -189,6 +189,7 @@ func guardCode[T any](s *Server, c *fiber.Ctx, req checkoutRequest, fn func(cont
 	}
 	key := codeGuessKey + s.clientIP(c)
 	if wait := s.codeGuesses.RetryAfter(key); wait > 0 {
+		s.Metrics.RateLimited(limitDiscountCode)
 		var none T
 		secs := int((wait + time.Second - 1) / time.Second)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))

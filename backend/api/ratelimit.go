@@ -52,6 +52,17 @@ const (
 	publisherLimitKey = "buycard:checkouts:pub:"
 )
 
+// Names of the limits and throttles in the metrics
+// (buycard_rate_limited_total).
+const (
+	limitCheckoutIP        = "checkout_ip"
+	limitCheckoutPublisher = "checkout_publisher"
+	limitSignIn            = "sign_in"
+	limitMail              = "mail"
+	limitDiscountCode      = "discount_code"
+	limitWebhookSends      = "webhook_sends"
+)
+
 // localsPublisher holds the publisher the publisher limit counts against.
 const localsPublisher = "buycard.limitPublisher"
 
@@ -68,7 +79,7 @@ func (s *Server) checkoutLimits() []fiber.Handler {
 		handlers = append(handlers, limiter.New(limiter.Config{
 			Max: s.CheckoutsPerIP, Expiration: window, Storage: s.limits,
 			KeyGenerator: func(c *fiber.Ctx) string { return ipLimitKey + s.clientIP(c) },
-			LimitReached: limitReached("Too many checkouts from this network."),
+			LimitReached: s.limitReached(limitCheckoutIP, "Too many checkouts from this network."),
 		}))
 	}
 	if s.CheckoutsPerPublisher > 0 {
@@ -80,7 +91,7 @@ func (s *Server) checkoutLimits() []fiber.Handler {
 				return pub == ""
 			},
 			KeyGenerator: func(c *fiber.Ctx) string { return publisherLimitKey + c.Locals(localsPublisher).(string) },
-			LimitReached: limitReached("Too many checkouts on this site right now."),
+			LimitReached: s.limitReached(limitCheckoutPublisher, "Too many checkouts on this site right now."),
 		}))
 	}
 	return handlers
@@ -101,10 +112,11 @@ func orderingOnly(limits []fiber.Handler) []fiber.Handler {
 	return wrapped
 }
 
-// limitReached answers a limited request with an ERATELIMIT error; the
-// limiter has set Retry-After already.
-func limitReached(what string) fiber.Handler {
+// limitReached answers a request the limiter refused with an ERATELIMIT
+// error, and counts it; the limiter has set Retry-After already.
+func (s *Server) limitReached(limiter, what string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		s.Metrics.RateLimited(limiter)
 		secs, _ := strconv.Atoi(string(c.Response().Header.Peek(fiber.HeaderRetryAfter)))
 		return tooMany(what, secs)
 	}

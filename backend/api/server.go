@@ -260,9 +260,9 @@ func New(cfg Config, svc Services) *Server {
 		s.HoldTTL = DefaultHoldTTL
 	}
 	s.wasmPath = "/web/app." + svc.Wasm.Hash + ".wasm"
-	s.responses = newResponseCache(cfg.ResponseCacheTTL, svc.Now)
+	s.responses = newResponseCache(cfg.ResponseCacheTTL, svc.Now, svc.Metrics)
 	s.limits = limitstore.New(svc.RateLimits, svc.Logger, svc.Now)
-	s.fees = newPlatformFees(svc.Admin, cfg.PlatformFee, svc.Now)
+	s.fees = newPlatformFees(svc.Admin, cfg.PlatformFee, svc.Now, svc.Metrics)
 	s.rasters = newRasters(svc.Static)
 	s.pinned = newPinnedBuilds(s.Pinned)
 	// The request line and headers must fit fasthttp's read buffer (4 KiB

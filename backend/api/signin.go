@@ -86,10 +86,20 @@ func (s *Server) signUp(c *fiber.Ctx, req signupRequest) error {
 		return err
 	}
 	su.PasswordHash = s.PasswordParams.HashPassword(req.Password)
-	if s.mailings.Allow(email, s.clientIP(c)) {
+	if s.mayMail(c, email) {
 		return s.Auth.StartSignUp(c.UserContext(), su)
 	}
 	return nil
+}
+
+// mayMail reports whether the mailing throttle lets the request email
+// address now (auth.Mailings), counting a refusal.
+func (s *Server) mayMail(c *fiber.Ctx, address string) bool {
+	if s.mailings.Allow(address, s.clientIP(c)) {
+		return true
+	}
+	s.Metrics.RateLimited(limitMail)
+	return false
 }
 
 // postVerify serves POST /v1/auth/verify: spends a sign-up's confirmation
@@ -146,7 +156,7 @@ func (s *Server) requestReset(c *fiber.Ctx, address string) error {
 	if err != nil {
 		return err
 	}
-	if s.mailings.Allow(email, s.clientIP(c)) {
+	if s.mayMail(c, email) {
 		return s.Auth.RequestPasswordReset(c.UserContext(), email, s.Now())
 	}
 	return nil
@@ -174,6 +184,7 @@ func (s *Server) signIn(c *fiber.Ctx, req loginRequest) (meReply, error) {
 	email, _ := buycard.NormalizeEmail(req.Email)
 	network := s.clientIP(c)
 	if wait := s.signIns.RetryAfter(email, network); wait > 0 {
+		s.Metrics.RateLimited(limitSignIn)
 		return meReply{}, retryLater(c, wait)
 	}
 	u, err := s.checkPassword(c, email, req.Password)

@@ -53,7 +53,7 @@ func (s *Server) webhookSends() fiber.Handler {
 			who := callerOf(c)
 			return "webhook-sends:" + who.PartyKind + ":" + who.PartyID
 		},
-		LimitReached: limitReached("Too many test events and resends."),
+		LimitReached: s.limitReached(limitWebhookSends, "Too many test events and resends."),
 	})
 }
 

@@ -112,7 +112,18 @@ type Health struct {
 	// OldestUndispatched is when the oldest of them was recorded.
 	Undispatched       int       `json:"undispatched"`
 	OldestUndispatched time.Time `json:"oldest_undispatched,omitzero"`
+	// Waiting counts the pending and retrying jobs by kind (email,
+	// webhook, the periodic work's names), as WaitingByKind reads them;
+	// a kind without any is absent.
+	Waiting map[string]int `json:"waiting_by_kind,omitempty"`
 }
+
+// WaitingByKind is the query of Health.Waiting: kind and count of the
+// jobs pending or retrying, a row per kind. It reads River's table, the
+// same in both databases, where the store runs it: River's driver counts
+// jobs by state and by queue, not by kind.
+const WaitingByKind = `SELECT kind, COUNT(*) FROM river_job
+	WHERE state IN ('available', 'scheduled', 'pending', 'retryable') GROUP BY kind`
 
 // Health reads the queue's Health.
 func (q *Queue[TTx]) Health(ctx context.Context) (Health, error) {

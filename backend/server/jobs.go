@@ -39,7 +39,7 @@ func (m *Main) startJobs(ctx context.Context) error {
 		Logger: m.Logger, Now: time.Now}
 	// In development, webhook receivers may run on this machine.
 	hooks := &webhooks.Sender{Store: m.DB, Client: webhooks.NewClient(!m.Config.Production()), Now: time.Now,
-		Backoff: m.Config.Jobs.WebhookBackoff}
+		Backoff: m.Config.Jobs.WebhookBackoff, Metrics: m.metrics}
 	stop, err := m.DB.StartJobs(ctx, jobs.Config{
 		Kinds:    append(notifier.Kinds(), hooks.Kind()),
 		Periodic: m.periodicJobs(),

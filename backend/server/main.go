@@ -61,6 +61,9 @@ type Store interface {
 	notify.Store
 	// Pools reports the database's connection pools, for /metrics.
 	Pools() []metrics.Pool
+	// SetMetrics has the store count what its commits do (payments,
+	// refunds).
+	SetMetrics(m *metrics.Metrics)
 	// SchemaVersions says where the schema's migrations are, for /readyz.
 	SchemaVersions(ctx context.Context) (current, target int64, err error)
 	buycard.WebhookService
@@ -111,6 +114,9 @@ type Main struct {
 	stopJobs func(context.Context) error
 	// tokens signs the links of the API and of emails.
 	tokens *buycard.TokenSigner
+	// metrics are the node's, which the API serves at /metrics and the
+	// store, the job queue and the webhooks count in.
+	metrics *metrics.Metrics
 }
 
 // NewMain returns a Main configured from env.
@@ -314,8 +320,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	svc.Admin = m.DB
 	svc.Discounts, svc.Deliveries, svc.Webhooks, svc.Queue = m.DB, m.DB, m.DB, m.DB
 	svc.Pinned = m.DB
-	svc.Metrics = metrics.New()
-	svc.Metrics.WatchPools(m.DB.Pools)
+	svc.Metrics = m.newMetrics()
 	svc.ReadyChecks = m.readyChecks()
 	if svc.Files, err = m.openFiles(); err != nil {
 		return nil, err
@@ -326,6 +331,18 @@ func (m *Main) newServer() (*api.Server, error) {
 		return nil, err
 	}
 	return api.New(cfg, svc), nil
+}
+
+// newMetrics makes the node's metrics: the store counts its payments in
+// them, and each scrape reads its pools, the job queue and the beacons'
+// counts.
+func (m *Main) newMetrics() *metrics.Metrics {
+	m.metrics = metrics.New()
+	m.DB.SetMetrics(m.metrics)
+	m.metrics.WatchPools(m.DB.Pools)
+	m.metrics.WatchQueue(m.DB.QueueHealth)
+	m.metrics.WatchBeacons(m.events.Stats)
+	return m.metrics
 }
 
 // openFiles opens the storage of delivered files: BUYCARD_BLOB_URL, or

@@ -9,7 +9,7 @@ import (
 
 // A node's /readyz: its database ready, and Redis away leaves it
 // degraded but serving (200); with Redis there, ready. Its /metrics
-// shows the store's pools.
+// shows the store's pools, the job queue and the beacons.
 func TestReadyAndMetrics(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -36,10 +36,28 @@ func TestReadyAndMetrics(t *testing.T) {
 				reply.Checks["database"] != "ok" || reply.Checks["redis"] != tt.redisCheck {
 				t.Errorf("/readyz = %d %s", status, body)
 			}
-			status, body = send(t, m, "GET", "/metrics", nil, map[string]string{"Authorization": "Bearer " + testOperatorKey})
-			if status != 200 || !strings.Contains(string(body), `buycard_db_pool_max_connections{pool="write"} 1`) {
-				t.Errorf("/metrics = %d %.300s", status, body)
+			scraped := scrapeMetrics(t, m)
+			for _, want := range []string{
+				`buycard_db_pool_max_connections{pool="write"} 1`, // the store's pools
+				`buycard_job_queue_up 1`,                          // its job queue
+				`buycard_beacon_events_counted_total 0`,           // the ingestor's counts
+				`buycard_checkouts_created_total 0`,
+			} {
+				if !strings.Contains(scraped, "\n"+want+"\n") {
+					t.Errorf("/metrics lacks %s", want)
+				}
 			}
 		})
 	}
+}
+
+// scrapeMetrics is the node's /metrics, as the operator's Prometheus
+// reads it.
+func scrapeMetrics(t *testing.T, m *Main) string {
+	t.Helper()
+	status, body := send(t, m, "GET", "/metrics", nil, map[string]string{"Authorization": "Bearer " + testOperatorKey})
+	if status != 200 {
+		t.Fatalf("/metrics = %d %.300s", status, body)
+	}
+	return string(body)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -168,6 +169,23 @@ func TestMerchantWebhooksOnEachStore(t *testing.T) {
 				t.Errorf("receiver: bad %v, accepted %v; want 4 events, all verified", recv.bad, recv.accepted)
 			}
 			recv.mu.Unlock()
+			// The node counted each attempt once recorded: order.paid's
+			// three failures and its delivery, then four deliveries; and
+			// the payment and the refund it applied.
+			waitFor(t, "the last attempt counted", func() bool {
+				return strings.Contains(scrapeMetrics(t, m), "\n"+`buycard_webhook_attempts_total{outcome="delivered"} 5`+"\n")
+			})
+			scraped := scrapeMetrics(t, m)
+			for _, want := range []string{
+				`buycard_webhook_attempts_total{outcome="failed"} 3`,
+				`buycard_webhook_attempts_total{outcome="gave_up"} 0`,
+				`buycard_payment_events_applied_total{event="payment.succeeded",provider="stripe"} 1`,
+				`buycard_payment_events_applied_total{event="payment.refunded",provider="stripe"} 1`,
+			} {
+				if !strings.Contains(scraped, "\n"+want+"\n") {
+					t.Errorf("/metrics lacks %s", want)
+				}
+			}
 
 			// Another merchant sees nothing of it.
 			other := openOwnedShopNamed(t, m, "other@kiln.test", "wgt_othermug")

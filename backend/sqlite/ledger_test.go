@@ -1,8 +1,11 @@
 package sqlite
 
 import (
+	"net/http/httptest"
+	"strings"
 	"testing"
 
+	"github.com/buycard/buycard/backend/metrics"
 	"github.com/buycard/buycard/backend/storetest"
 )
 
@@ -24,4 +27,23 @@ func TestLedgerAppendOnly(t *testing.T) {
 			`DROP TRIGGER ledger_journals_append_only_update`,
 		},
 	})
+}
+
+// TestLedgerCommitMetrics: each of Post's group commits is counted with
+// its journals.
+func TestLedgerCommitMetrics(t *testing.T) {
+	t.Parallel()
+	db := openTest(t)
+	m := metrics.New()
+	db.SetMetrics(m)
+	if err := storetest.PostBenchSale(t.Context(), db.Post, 1); err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{"buycard_ledger_commit_journals_sum 1\n", "buycard_ledger_commit_duration_seconds_count 1\n"} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("scrape lacks %q", want)
+		}
+	}
 }

@@ -227,7 +227,27 @@ func (db *Store) QueueHealthOf(ctx context.Context, queueHealth func(context.Con
 	if oldest != nil {
 		h.OldestUndispatched = *oldest
 	}
+	if err != nil {
+		return h, err
+	}
+	h.Waiting, err = queryAll(ctx, db, db.pool, "jobs waiting by kind", scanCounts, jobs.WaitingByKind)
 	return h, err
+}
+
+// scanCounts scans rows of a name and a count.
+func scanCounts(rows Rows) (map[string]int, error) {
+	counts := map[string]int{}
+	for rows.Next() {
+		var (
+			name string
+			n    int
+		)
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, err
+		}
+		counts[name] = n
+	}
+	return counts, rows.Err()
 }
 
 // DeleteOldEvents implements buycard.EventService. Event ids sort as

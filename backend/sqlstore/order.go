@@ -263,13 +263,25 @@ func (db *Store) ApplyPaymentEvent(ctx context.Context, e buycard.PaymentEvent) 
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
-	o, err := write(ctx, db, func(tx Tx) (*buycard.Order, error) {
-		return db.applyPaymentEvent(ctx, tx, e)
+	var changed bool
+	o, err := write(ctx, db, func(tx Tx) (o *buycard.Order, err error) {
+		o, changed, err = db.applyPaymentEvent(ctx, tx, e)
+		return o, err
 	})
 	if errors.Is(err, buycard.ErrPaymentMismatch) {
 		return nil, db.flagMismatch(ctx, e, err)
 	}
+	db.countPayment(e, changed && err == nil)
 	return o, err
+}
+
+// countPayment counts e in the metrics when it changed its order, once
+// that change committed: a replayed event, or one the order was past,
+// counts nothing.
+func (db *Store) countPayment(e buycard.PaymentEvent, changed bool) {
+	if changed {
+		db.metrics.PaymentApplied(e)
+	}
 }
 
 // flagMismatch flags the order of e with the payment e reports, which
@@ -293,17 +305,19 @@ func (db *Store) flagMismatch(ctx context.Context, e buycard.PaymentEvent, misma
 	return mismatch
 }
 
-// applyPaymentEvent is ApplyPaymentEvent of a valid event in tx.
-func (db *Store) applyPaymentEvent(ctx context.Context, tx Tx, e buycard.PaymentEvent) (*buycard.Order, error) {
+// applyPaymentEvent is ApplyPaymentEvent of a valid event in tx, and
+// reports whether it changed the order.
+func (db *Store) applyPaymentEvent(ctx context.Context, tx Tx, e buycard.PaymentEvent) (*buycard.Order, bool, error) {
 	o, err := findPaymentOrder(ctx, tx, e.Provider, e.SessionID, e.PaymentID, db.dialect.ForUpdate)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	fresh, err := recordEvent(ctx, tx, e, o.ID)
 	if err != nil || !fresh {
-		return o, err
+		return o, false, err
 	}
-	return o, db.applyEvent(ctx, tx, o, e)
+	changed, err := db.applyEvent(ctx, tx, o, e)
+	return o, changed, err
 }
 
 // recordEvent stores the de-duplication record of e and reports whether
@@ -322,15 +336,22 @@ func recordEvent(ctx context.Context, tx Tx, e buycard.PaymentEvent, orderID str
 }
 
 // applyEvent moves o according to e, as buycard.Order.Apply says, and
-// stores what changed; a payment takes the order's license keys and
-// appends the sale journal in the same transaction.
-func (db *Store) applyEvent(ctx context.Context, tx Tx, o *buycard.Order, e buycard.PaymentEvent) error {
+// stores what changed, reporting whether anything did; a payment takes
+// the order's license keys and appends the sale journal in the same
+// transaction.
+func (db *Store) applyEvent(ctx context.Context, tx Tx, o *buycard.Order, e buycard.PaymentEvent) (bool, error) {
 	before := o.Status
-	wasPaid := before == buycard.OrderPaid
 	stock, changed, err := o.Apply(e)
 	if err != nil || !changed {
-		return err
+		return false, err
 	}
+	return true, db.storeEvent(ctx, tx, before, o, e, stock)
+}
+
+// storeEvent stores the change of o, from status before, that e made,
+// which moved stock units back on sale (see restock).
+func (db *Store) storeEvent(ctx context.Context, tx Tx, before buycard.OrderStatus, o *buycard.Order, e buycard.PaymentEvent, stock int) error {
+	wasPaid := before == buycard.OrderPaid
 	if o.PaidAt != nil {
 		paidAt := db.dialect.StoredTime(*o.PaidAt)
 		o.PaidAt = &paidAt

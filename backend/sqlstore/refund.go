@@ -44,11 +44,14 @@ func (db *Store) ApplyRefund(ctx context.Context, req buycard.RefundRequest, e b
 	if err := checkRefundEvent(req, e); err != nil {
 		return nil, fmt.Errorf("apply refund: %w", err)
 	}
-	var ref *buycard.Refund
+	var (
+		ref     *buycard.Refund
+		changed bool
+	)
 	// PostgreSQL holds the order's row from the event on, so that one
 	// order's refunds are recorded one after the other.
 	err := db.conn.Write(ctx, func(tx Tx) (err error) {
-		ref, err = db.recordRefund(ctx, tx, req, e)
+		ref, changed, err = db.recordRefund(ctx, tx, req, e)
 		return err
 	})
 	switch {
@@ -57,6 +60,7 @@ func (db *Store) ApplyRefund(ctx context.Context, req buycard.RefundRequest, e b
 	case err != nil:
 		return nil, fmt.Errorf("apply refund: %w", err)
 	}
+	db.countPayment(e, changed)
 	return ref, nil
 }
 
@@ -71,28 +75,29 @@ func checkRefundEvent(req buycard.RefundRequest, e buycard.PaymentEvent) error {
 	return nil
 }
 
-// recordRefund applies e and records req with its result in tx.
-func (db *Store) recordRefund(ctx context.Context, tx Tx, req buycard.RefundRequest, e buycard.PaymentEvent) (*buycard.Refund, error) {
-	o, err := db.applyPaymentEvent(ctx, tx, e)
+// recordRefund applies e and records req with its result in tx, and
+// reports whether e changed the order.
+func (db *Store) recordRefund(ctx context.Context, tx Tx, req buycard.RefundRequest, e buycard.PaymentEvent) (*buycard.Refund, bool, error) {
+	o, changed, err := db.applyPaymentEvent(ctx, tx, e)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if o.ID != req.OrderID {
-		return nil, fmt.Errorf("refund %s is about order %s, not %s", e.ObjectID, o.ID, req.OrderID)
+		return nil, false, fmt.Errorf("refund %s is about order %s, not %s", e.ObjectID, o.ID, req.OrderID)
 	}
 	reply, err := json.Marshal(o)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	ref := &buycard.Refund{RefundRequest: req, RefundID: e.ObjectID, Order: o, CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
 	n, err := tx.Exec(ctx, insertRefund, req.Caller, req.Key, req.OrderID, req.Amount, ref.RefundID, string(reply), ref.CreatedAt.UnixMicro())
 	switch {
 	case err != nil:
-		return nil, err
+		return nil, false, err
 	case n == 0:
-		return nil, errKeyTaken
+		return nil, false, errKeyTaken
 	}
-	return ref, nil
+	return ref, changed, nil
 }
 
 // findRefund returns the one refund query selects. Errors: ENOTFOUND.

@@ -32,6 +32,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/jobs"
+	"github.com/buycard/buycard/backend/metrics"
 	"github.com/buycard/buycard/ledger"
 )
 
@@ -130,6 +131,9 @@ type Store struct {
 	dialect Dialect
 	queries queries
 	posts   *ledger.Group // Post's group commit
+	// metrics counts what the store's commits did (SetMetrics); nil
+	// counts nothing.
+	metrics *metrics.Metrics
 }
 
 // queries are the statements of the hot paths that depend on the dialect,
@@ -146,7 +150,7 @@ type queries struct {
 // New returns the shared SQL over conn in dialect d.
 func New(conn Conn, d Dialect) *Store {
 	db := &Store{conn: conn, pool: conn.Pool(), dialect: d, OrderNumbers: buycard.NewOrderNumber}
-	db.posts = ledger.NewGroup(db.commitJournals, nil)
+	db.posts = ledger.NewGroup(db.commitJournals, db.observeLedgerCommit)
 	db.queries = queries{
 		cards: cardsQuery(d), variants: variantsQuery(d),
 		lockVariant:  `SELECT stock, unlimited, held FROM variants WHERE id = $1` + d.ForNoKeyUpdate,
@@ -154,6 +158,16 @@ func New(conn Conn, d Dialect) *Store {
 		funnelOrders: funnelOrdersQuery(d.Day("created_at")),
 	}
 	return db
+}
+
+// SetMetrics has the store count in m what its commits do: the payment
+// events that changed an order (and the refunds among them), and the
+// size and time of Post's group commits. Set it before the store is used.
+func (db *Store) SetMetrics(m *metrics.Metrics) { db.metrics = m }
+
+// observeLedgerCommit counts one of Post's group commits.
+func (db *Store) observeLedgerCommit(journals int, d time.Duration) {
+	db.metrics.ObserveLedgerCommit(journals, d)
 }
 
 // write runs fn in a write transaction and returns its result.

@@ -64,6 +64,37 @@ func eventTypes(events []*buycard.Event) []buycard.EventType {
 	return types
 }
 
+// testJobsWaitingByKind: the queue's health counts the jobs waiting by
+// kind, as the dispatch of events inserts them.
+func testJobsWaitingByKind(t *testing.T, s Store) {
+	ctx := t.Context()
+	q, ok := s.(interface {
+		QueueHealth(ctx context.Context) (jobs.Health, error)
+	})
+	if !ok {
+		t.Fatalf("%T has no job queue", s)
+	}
+	n := notifier(t, s)
+	f := Seed(t, s)
+	applyEvent(t, s, event(openOrder(t, s, f, 0, 1), buycard.PaymentSucceeded))
+	events, err := n.UndispatchedEvents(ctx, 100)
+	must(t, err)
+	kind, other := "storetest_"+buycard.NewID("k"), "storetest_"+buycard.NewID("k")
+	emails := map[string][]jobs.Job{}
+	for _, ev := range events {
+		args := map[string]string{"event_id": ev.ID}
+		emails[ev.ID] = []jobs.Job{{Kind: kind, Args: args}, {Kind: kind, Args: args}, {Kind: other, Args: args}}
+	}
+	_, err = n.DispatchEvents(ctx, events, emails)
+	must(t, err)
+	h, err := q.QueueHealth(ctx)
+	must(t, err)
+	if len(events) == 0 || h.Waiting[kind] != 2*len(events) || h.Waiting[other] != len(events) {
+		t.Errorf("after %d events of 3 jobs each: %v waiting, want %d %s and %d %s",
+			len(events), h.Waiting, 2*len(events), kind, len(events), other)
+	}
+}
+
 // testOrderEvents: each change of an order commits with its event,
 // dispatched once: paid (a replayed payment records nothing more),
 // refunded with the amount, canceled; the cleanup of old events keeps

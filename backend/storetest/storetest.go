@@ -103,6 +103,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"ExpiredSignUpsDeleted", testExpiredSignUpsDeleted},
 		{"WidgetDesign", testWidgetDesign},
 		{"OrderEvents", testOrderEvents},
+		{"JobsWaitingByKind", testJobsWaitingByKind},
 		{"WebhookEndpoints", testWebhookEndpoints},
 		{"WebhookDeliveries", testWebhookDeliveries},
 		{"LowStock", testLowStock},

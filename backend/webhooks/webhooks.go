@@ -28,6 +28,7 @@ import (
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/jobs"
+	"github.com/buycard/buycard/backend/metrics"
 )
 
 // Store is what deliveries read and record.
@@ -44,6 +45,9 @@ type Sender struct {
 	// Backoff is how long a delivery waits after its attempt-th
 	// failure; nil is Backoff, about three days in all. Tests shorten it.
 	Backoff func(attempt int) time.Duration
+	// Metrics counts each attempt's outcome once it is recorded; nil
+	// counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Kind is the webhook job.
@@ -104,15 +108,29 @@ func (s *Sender) deliver(ctx context.Context, run jobs.Run) error {
 	a := s.attempt(ctx, d, e, ev)
 	a.Final = !a.OK && run.Attempt >= jobs.WebhookAttempts
 	disabled, err := s.Store.RecordWebhookAttempt(context.WithoutCancel(ctx), a)
+	if err != nil {
+		return err // not counted: the job tries again, and that attempt counts
+	}
+	s.Metrics.WebhookAttempt(outcome(a, disabled))
 	switch {
-	case err != nil:
-		return err
 	case a.OK:
 		return nil
 	case disabled:
 		return jobs.Cancel(fmt.Errorf("endpoint %s disabled after failing for days", e.ID))
 	}
 	return fmt.Errorf("delivery %s to endpoint %s: %s", d.ID, e.ID, a.ResponseBody)
+}
+
+// outcome is what became of attempt a, recorded, after which its
+// endpoint was disabled or not.
+func outcome(a buycard.WebhookAttempt, disabled bool) metrics.WebhookOutcome {
+	switch {
+	case a.OK:
+		return metrics.WebhookDelivered
+	case a.Final || disabled:
+		return metrics.WebhookGaveUp
+	}
+	return metrics.WebhookFailed
 }
 
 // attempt POSTs ev to e once and returns the outcome.
