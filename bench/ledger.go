@@ -245,10 +245,13 @@ func ledgerNotes(s ledgerSettings) []string {
 			"the baseline inserts/s, so the ratio is journals/s ÷ inserts/s: 0.10× means one sale journal takes as long as ten plain INSERTs. "+
 			"After %d calls of each to warm up, journals and inserts run alternately %d times for %v each, and each figure is the median "+
 			"of those runs. \"1 writer\" is one goroutine calling in a loop; \"8 writers\" is eight at once.", warmCalls, s.reps, s.each),
-		"A sale journal is one transaction that checks the idempotency key (the journal may already exist), reads the 4 balances it " +
-			"touches and the ledger head, computes the digest and the chain hash (SHA-256) in Go, then writes 1 journal row, 4 postings, " +
-			"4 balance upserts and the new head. Appends are serialized (each chain hash names the journal before), so 8 writers queue: " +
-			"on SQLite's one write connection, on PostgreSQL's lock of the head row (the store sends the writes in one batch). " +
+		"`Post` group-commits (`ledger.Group`): the journals posted while a transaction is under way wait and go together in the " +
+			"next one, up to 128, so \"8 writers\" measures groups of up to 8 and \"1 writer\" a transaction per journal. A group is one " +
+			"transaction (`ledger.AppendAll`) that reads what it depends on at once (the digests of its keys, the balances of its accounts " +
+			"and the ledger head; one round trip on PostgreSQL, which locks the head row first), decides each journal in Go (digest, " +
+			"balances, chain hash), then writes the journal rows, their postings (4 each), the balances they changed (one upsert per " +
+			"account) and the new head: a statement per row on SQLite's one write connection, a statement per table (`unnest` of arrays) " +
+			"in one batch on PostgreSQL. " +
 			"The baseline is one `INSERT INTO bench_inserts (id, note)` (integer key, a 23-character text), autocommitted, one row per transaction.",
 		"SQLite: a file in the temp directory, WAL with `synchronous=NORMAL` (commits do not fsync; checkpoints do), as the store runs; " +
 			"the store writes on its one write connection in `BEGIN IMMEDIATE` transactions, the baseline on one connection of its own with the " +
