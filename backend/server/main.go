@@ -48,6 +48,8 @@ type Store interface {
 	buycard.AuthService
 	ledger.Books
 	ledger.ShareTransfers
+	ledger.ProviderBooks
+	buycard.ReconciliationService
 	buycard.FunnelService
 	buycard.AdminService
 	buycard.ImageService

@@ -1,0 +1,147 @@
+package stripeconnect
+
+import (
+	"context"
+	"time"
+
+	"github.com/stripe/stripe-go/v76"
+
+	"github.com/buycard/buycard"
+)
+
+// moneyPage is how many objects a page of the money lists holds:
+// Stripe's most.
+const moneyPage = 100
+
+// MoneyBetween lists, for reconciliation, the money objects Stripe
+// created in [from, to) on the platform's account, every page of each
+// list:
+//
+//   - from GET /v1/balance_transactions (the sources expanded): charges,
+//     and the transfers and transfer reversals (type transfer_refund) of
+//     publisher shares, which MoveShare marks (metadata share_transfer);
+//     the transfers of destination charges to merchants and their
+//     reversals are Stripe's side of the charge, which the ledger does
+//     not journal apart, and the rest (Stripe's fees, payouts to the
+//     platform's bank, disputes) the ledger does not record either;
+//   - from GET /v1/application_fees (the charges expanded): each fee with
+//     its charge's payment intent;
+//   - from GET /v1/refunds: refunds that took money back (pending or
+//     succeeded), with their payment intents.
+//
+// Amounts are what the objects moved in the currency the shopper paid
+// (the charge's), not the balance's settlement currency: the ledger has
+// no exchange rates. Errors: EPAYMENT (with ErrOutcomeUnknown when Stripe
+// did not answer).
+func (p *Provider) MoneyBetween(ctx context.Context, from, to time.Time) ([]buycard.ProviderMoney, error) {
+	created := &stripe.RangeQueryParams{GreaterThanOrEqual: from.Unix(), LesserThan: to.Unix()}
+	var money []buycard.ProviderMoney
+	for _, list := range []func(context.Context, *stripe.RangeQueryParams) ([]buycard.ProviderMoney, error){
+		p.balanceMoney, p.feeMoney, p.refundMoney,
+	} {
+		m, err := list(ctx, created)
+		if err != nil {
+			return nil, err
+		}
+		money = append(money, m...)
+	}
+	return money, nil
+}
+
+// balanceMoney lists the charges and share movements of the balance.
+func (p *Provider) balanceMoney(ctx context.Context, created *stripe.RangeQueryParams) ([]buycard.ProviderMoney, error) {
+	var txns []*stripe.BalanceTransaction
+	err := p.call(ctx, "list balance transactions", func(ctx context.Context) (err error) {
+		params := &stripe.BalanceTransactionListParams{CreatedRange: created}
+		params.Context = ctx
+		params.Limit = stripe.Int64(moneyPage)
+		params.AddExpand("data.source")
+		params.AddExpand("data.source.transfer")
+		txns, err = p.api.listBalance(params)
+		return err
+	})
+	var money []buycard.ProviderMoney
+	for _, t := range txns {
+		if m, ok := balanceObject(t); ok {
+			money = append(money, m)
+		}
+	}
+	return money, err
+}
+
+// balanceObject is the money object of a balance transaction that
+// reconciliation compares, if it is one.
+func balanceObject(t *stripe.BalanceTransaction) (buycard.ProviderMoney, bool) {
+	src := t.Source
+	switch {
+	case src == nil:
+	case src.Charge != nil && (t.Type == stripe.BalanceTransactionTypeCharge || t.Type == stripe.BalanceTransactionTypePayment):
+		c := src.Charge
+		m := moneyObject(buycard.MoneyCharge, c.ID, c.Amount, c.Currency, c.Created)
+		if c.PaymentIntent != nil {
+			m.PaymentID = c.PaymentIntent.ID
+		}
+		return m, true
+	case src.Transfer != nil && src.Transfer.Metadata["share_transfer"] != "":
+		tr := src.Transfer
+		m := moneyObject(buycard.MoneyTransfer, tr.ID, tr.Amount, tr.Currency, tr.Created)
+		m.ShareTransfer = tr.Metadata["share_transfer"]
+		return m, true
+	case src.TransferReversal != nil && src.TransferReversal.Transfer != nil && src.TransferReversal.Transfer.Metadata["share_transfer"] != "":
+		r := src.TransferReversal
+		m := moneyObject(buycard.MoneyTransferReversal, r.ID, r.Amount, r.Currency, r.Created)
+		m.ShareTransfer = r.Transfer.Metadata["share_transfer"]
+		return m, true
+	}
+	return buycard.ProviderMoney{}, false
+}
+
+// feeMoney lists the application fees, with their charges' payments.
+func (p *Provider) feeMoney(ctx context.Context, created *stripe.RangeQueryParams) ([]buycard.ProviderMoney, error) {
+	var fees []*stripe.ApplicationFee
+	err := p.call(ctx, "list application fees", func(ctx context.Context) (err error) {
+		params := &stripe.ApplicationFeeListParams{CreatedRange: created}
+		params.Context = ctx
+		params.Limit = stripe.Int64(moneyPage)
+		params.AddExpand("data.charge")
+		fees, err = p.api.listFees(params)
+		return err
+	})
+	money := make([]buycard.ProviderMoney, 0, len(fees))
+	for _, f := range fees {
+		m := moneyObject(buycard.MoneyApplicationFee, f.ID, f.Amount, f.Currency, f.Created)
+		if f.Charge != nil && f.Charge.PaymentIntent != nil {
+			m.PaymentID = f.Charge.PaymentIntent.ID
+		}
+		money = append(money, m)
+	}
+	return money, err
+}
+
+// refundMoney lists the refunds that took money back.
+func (p *Provider) refundMoney(ctx context.Context, created *stripe.RangeQueryParams) ([]buycard.ProviderMoney, error) {
+	var refunds []*stripe.Refund
+	err := p.call(ctx, "list refunds", func(ctx context.Context) (err error) {
+		params := &stripe.RefundListParams{CreatedRange: created}
+		params.Context = ctx
+		params.Limit = stripe.Int64(moneyPage)
+		refunds, err = p.api.listRefunds(params)
+		return err
+	})
+	var money []buycard.ProviderMoney
+	for _, r := range refunds {
+		if r.Status != stripe.RefundStatusSucceeded && r.Status != stripe.RefundStatusPending {
+			continue
+		}
+		m := moneyObject(buycard.MoneyRefund, r.ID, r.Amount, r.Currency, r.Created)
+		if r.PaymentIntent != nil {
+			m.PaymentID = r.PaymentIntent.ID
+		}
+		money = append(money, m)
+	}
+	return money, err
+}
+
+func moneyObject(kind buycard.MoneyKind, id string, amount int64, currency stripe.Currency, created int64) buycard.ProviderMoney {
+	return buycard.ProviderMoney{Kind: kind, ID: id, Amount: money(amount, currency), Created: time.Unix(created, 0).UTC()}
+}
