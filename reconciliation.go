@@ -35,10 +35,12 @@ type ProviderMoney struct {
 	// PaymentID is the payment (Stripe: payment intent) a charge, fee or
 	// refund is about: an order's ProviderPaymentID.
 	PaymentID string `json:"payment_id,omitempty"`
-	// ShareTransfer is what a transfer or a reversal's transfer claims
-	// to be (Stripe metadata share_transfer): "" for one that is not a
-	// publisher share's.
+	// ShareTransfer is the publisher share transfer a transfer or a
+	// reversal claims to be (Stripe metadata share_transfer, "ORDER/N"),
+	// "" when it names none.
 	ShareTransfer string `json:"share_transfer,omitempty"`
+	// TransferID is the transfer a reversal reverses.
+	TransferID string `json:"transfer_id,omitempty"`
 	// Amount is positive, in the currency the shopper paid.
 	Amount  Money     `json:"amount"`
 	Created time.Time `json:"created"`

@@ -29,6 +29,9 @@ type ProviderBooks interface {
 	// PaymentOrders returns, of paymentIDs, those that are the payment
 	// of an order paid through provider, with the order's id.
 	PaymentOrders(ctx context.Context, provider string, paymentIDs []string) (map[string]string, error)
+	// TransferShares returns, of transferIDs (the provider's "tr_…"),
+	// those that made a share transfer, with its id ("ORDER/N").
+	TransferShares(ctx context.Context, transferIDs []string) (map[string]string, error)
 }
 
 // ProviderMoney returns the amounts of the provider's objects journal j

@@ -132,21 +132,30 @@ func (w *Workflows) compareDay(ctx context.Context, day string) (*buycard.Reconc
 	if err != nil {
 		return nil, err
 	}
-	orders, err := w.Store.PaymentOrders(ctx, stripe.Name(), paymentIDs(money))
+	orders, err := w.Store.PaymentOrders(ctx, stripe.Name(), idsOf(money, func(m buycard.ProviderMoney) string { return m.PaymentID }))
 	if err != nil {
 		return nil, err
+	}
+	shares, err := w.Store.TransferShares(ctx, idsOf(money, func(m buycard.ProviderMoney) string { return m.TransferID }))
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range money {
+		if m.Kind == buycard.MoneyTransferReversal && m.ShareTransfer == "" {
+			money[i].ShareTransfer = shares[m.TransferID] // a reversal made in the Dashboard
+		}
 	}
 	return compare(day, start, end, money, journals, orders), nil
 }
 
-// paymentIDs are the payments money names, each once.
-func paymentIDs(money []buycard.ProviderMoney) []string {
-	seen := map[string]bool{}
+// idsOf are the ids id reads of money, each once, empty ones left out.
+func idsOf(money []buycard.ProviderMoney, id func(buycard.ProviderMoney) string) []string {
+	seen := map[string]bool{"": true}
 	var ids []string
 	for _, m := range money {
-		if m.PaymentID != "" && !seen[m.PaymentID] {
-			seen[m.PaymentID] = true
-			ids = append(ids, m.PaymentID)
+		if v := id(m); !seen[v] {
+			seen[v] = true
+			ids = append(ids, v)
 		}
 	}
 	return ids

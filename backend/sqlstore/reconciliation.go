@@ -237,16 +237,29 @@ func scanStrings(row Row, n int) ([]string, error) {
 // PaymentOrders implements ledger.ProviderBooks.
 func (db *Store) PaymentOrders(ctx context.Context, provider string, paymentIDs []string) (_ map[string]string, err error) {
 	defer db.wrap(&err, "payment orders")
-	orders := map[string]string{}
-	for chunk := range slices.Chunk(paymentIDs, 500) {
-		pairs, err := queryAll(ctx, db, db.pool, "payment orders", scanEach(func(r Row) ([]string, error) { return scanStrings(r, 2) }), `
-			SELECT provider_payment_id, id FROM orders WHERE provider = $1 AND provider_payment_id `+db.dialect.In("$2"), provider, chunk)
+	return db.lookup(ctx, paymentIDs, `SELECT provider_payment_id, id FROM orders WHERE provider = $2 AND provider_payment_id `+db.dialect.In("$1"), provider)
+}
+
+// TransferShares implements ledger.ProviderBooks.
+func (db *Store) TransferShares(ctx context.Context, transferIDs []string) (_ map[string]string, err error) {
+	defer db.wrap(&err, "transfer shares")
+	return db.lookup(ctx, transferIDs, `SELECT provider_id, id FROM share_transfers WHERE kind = 'transfer' AND provider_id `+db.dialect.In("$1"))
+}
+
+// lookup runs query, which selects pairs of (key, value) for the keys
+// in the list $1 (and args after), over keys in chunks, and returns the
+// pairs found.
+func (db *Store) lookup(ctx context.Context, keys []string, query string, args ...any) (map[string]string, error) {
+	found := map[string]string{}
+	for chunk := range slices.Chunk(keys, 500) {
+		pairs, err := queryAll(ctx, db, db.pool, "lookup", scanEach(func(r Row) ([]string, error) { return scanStrings(r, 2) }),
+			query, append([]any{chunk}, args...)...)
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range pairs {
-			orders[p[0]] = p[1]
+			found[p[0]] = p[1]
 		}
 	}
-	return orders, nil
+	return found, nil
 }

@@ -18,10 +18,12 @@ const moneyPage = 100
 // list:
 //
 //   - from GET /v1/balance_transactions (the sources expanded): charges,
-//     and the transfers and transfer reversals (type transfer_refund) of
-//     publisher shares, which MoveShare marks (metadata share_transfer);
-//     the transfers of destination charges to merchants and their
-//     reversals are Stripe's side of the charge, which the ledger does
+//     the transfers of publisher shares, which MoveShare marks (metadata
+//     share_transfer), and every transfer reversal (type
+//     transfer_refund) with its transfer, for the caller to tell a share
+//     transfer's (a reversal made in the Dashboard has no metadata) from
+//     one of a destination charge's transfer to the merchant. Those
+//     transfers are Stripe's side of the charge, which the ledger does
 //     not journal apart, and the rest (Stripe's fees, payouts to the
 //     platform's bank, disputes) the ledger does not record either;
 //   - from GET /v1/application_fees (the charges expanded): each fee with
@@ -56,7 +58,6 @@ func (p *Provider) balanceMoney(ctx context.Context, created *stripe.RangeQueryP
 		params.Context = ctx
 		params.Limit = stripe.Int64(moneyPage)
 		params.AddExpand("data.source")
-		params.AddExpand("data.source.transfer")
 		txns, err = p.api.listBalance(params)
 		return err
 	})
@@ -87,10 +88,10 @@ func balanceObject(t *stripe.BalanceTransaction) (buycard.ProviderMoney, bool) {
 		m := moneyObject(buycard.MoneyTransfer, tr.ID, tr.Amount, tr.Currency, tr.Created)
 		m.ShareTransfer = tr.Metadata["share_transfer"]
 		return m, true
-	case src.TransferReversal != nil && src.TransferReversal.Transfer != nil && src.TransferReversal.Transfer.Metadata["share_transfer"] != "":
+	case src.TransferReversal != nil && src.TransferReversal.Transfer != nil:
 		r := src.TransferReversal
 		m := moneyObject(buycard.MoneyTransferReversal, r.ID, r.Amount, r.Currency, r.Created)
-		m.ShareTransfer = r.Transfer.Metadata["share_transfer"]
+		m.ShareTransfer, m.TransferID = r.Metadata["share_transfer"], r.Transfer.ID
 		return m, true
 	}
 	return buycard.ProviderMoney{}, false

@@ -21,7 +21,7 @@ import (
 // GET /v1/balance_transactions; GET /v1/application_fees and
 // GET /v1/refunds list the fees and refunds. Lists are newest first,
 // filtered by created[gte|gt|lt|lte], paged by limit and starting_after,
-// and expand[]=data.source, data.source.transfer and data.charge embed
+// and expand (data.source, data.source.transfer, data.charge) embeds
 // the objects named.
 
 // now is the fake's clock: Now when set, else time.Now.
@@ -173,8 +173,14 @@ func (s *Server) writeMoney(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	data := make([]map[string]any, len(page))
+	var expand []string // expand[]=… or stripe-go's expand[0]=…
+	for k, v := range r.Form {
+		if strings.HasPrefix(k, "expand[") {
+			expand = append(expand, v...)
+		}
+	}
 	for i, obj := range page {
-		data[i] = s.expanded(obj, r.Form["expand[]"])
+		data[i] = s.expanded(obj, expand)
 	}
 	b, _ := json.Marshal(map[string]any{"object": "list", "url": r.URL.Path, "has_more": more, "data": data})
 	w.Header().Set("Content-Type", "application/json")
