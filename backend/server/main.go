@@ -316,8 +316,10 @@ func (m *Main) newServer() (*api.Server, error) {
 	svc.Admin = m.DB
 	svc.Discounts, svc.Deliveries, svc.Webhooks, svc.Queue = m.DB, m.DB, m.DB, m.DB
 	svc.Pinned = m.DB
+	svc.Reconciliation = reconciliation{m.DB, m}
 	svc.Metrics = metrics.New()
 	svc.Metrics.WatchPools(m.DB.Pools)
+	svc.Metrics.WatchReconciliation(m.reconciliationState)
 	svc.ReadyChecks = m.readyChecks()
 	if svc.Files, err = m.openFiles(); err != nil {
 		return nil, err
