@@ -119,7 +119,7 @@ func (p *adminReconciliation) renderState() app.UI {
 			return app.P().Class("cs-hint").Text("This server takes no Stripe payments: sandbox payments never reach a payment provider, so there is nothing to compare the ledger with.")
 		}),
 		app.Range(st.Alerts).Slice(func(i int) app.UI { return p.renderAlert(st.Alerts[i]) }),
-		app.If(st.Provider, p.renderRunForm),
+		p.renderRunForm(),
 		p.renderRuns(),
 	)
 }
