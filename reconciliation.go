@@ -80,7 +80,7 @@ func (d Difference) String() string {
 	case MissingInLedger:
 		s = fmt.Sprintf("%s %s of %s at the provider has no journal", what, d.ProviderID, amount(d.ProviderAmount))
 	case MissingAtProvider:
-		s = fmt.Sprintf("journal %s records a %s of %s the provider does not have", d.JournalKey, what, amount(d.LedgerAmount))
+		s = fmt.Sprintf("journal %s records the %s of %s, which the provider does not have", d.JournalKey, what, amount(d.LedgerAmount))
 	default:
 		s = fmt.Sprintf("%s %s is %s at the provider but %s in journal %s", what, d.ProviderID, amount(d.ProviderAmount), amount(d.LedgerAmount), d.JournalKey)
 	}
