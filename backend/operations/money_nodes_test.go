@@ -1,7 +1,6 @@
 package operations
 
 import (
-	"context"
 	"log/slog"
 	"sync"
 	"testing"
@@ -9,8 +8,6 @@ import (
 
 	"github.com/buycard/buycard/backend/pgtest"
 	"github.com/buycard/buycard/backend/postgres"
-	"github.com/buycard/buycard/backend/stripeconnect"
-	"github.com/buycard/buycard/backend/stripeconnect/stripetest"
 )
 
 var postgresTemplate = pgtest.NewTemplate(postgres.Migrations(), postgres.MigrateDatabase)
@@ -21,25 +18,17 @@ var postgresTemplate = pgtest.NewTemplate(postgres.Migrations(), postgres.Migrat
 func TestReconcileOnTwoNodes(t *testing.T) {
 	t.Parallel()
 	url := postgresTemplate.Database(t)
-	fake := stripetest.NewServer()
-	t.Cleanup(fake.Close)
-	provider, err := stripeconnect.New(stripeconnect.Config{
-		SecretKey: "sk_test_operations", APIURL: fake.URL, BaseURL: "http://localhost:8080",
-		MerchantAccount: func(context.Context, string) (string, bool, error) { return "acct_northwind", true, nil },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	node := func() *Workflows {
 		db, err := postgres.Open(t.Context(), url)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		return &Workflows{Store: db, Logger: slog.New(slog.DiscardHandler), Now: time.Now,
-			Stripe: func() (StripeClient, error) { return provider, nil }}
+		return &Workflows{Store: db, Logger: slog.New(slog.DiscardHandler), Now: time.Now}
 	}
 	nodes := []*Workflows{node(), node()}
+	_, fake := withStripe(t, nodes[0]) // one Stripe account
+	nodes[1].Stripe = nodes[0].Stripe
 	now := time.Date(2026, 12, 8, 3, 0, 0, 0, time.UTC)
 	var wg sync.WaitGroup
 	for range 3 { // three rounds of both nodes at once

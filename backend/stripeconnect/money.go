@@ -52,15 +52,9 @@ func (p *Provider) MoneyBetween(ctx context.Context, from, to time.Time) ([]buyc
 
 // balanceMoney lists the charges and share movements of the balance.
 func (p *Provider) balanceMoney(ctx context.Context, created *stripe.RangeQueryParams) ([]buycard.ProviderMoney, error) {
-	var txns []*stripe.BalanceTransaction
-	err := p.call(ctx, "list balance transactions", func(ctx context.Context) (err error) {
-		params := &stripe.BalanceTransactionListParams{CreatedRange: created}
-		params.Context = ctx
-		params.Limit = stripe.Int64(moneyPage)
-		params.AddExpand("data.source")
-		txns, err = p.api.listBalance(params)
-		return err
-	})
+	params := &stripe.BalanceTransactionListParams{CreatedRange: created}
+	params.AddExpand("data.source")
+	txns, err := listPages(ctx, p, "list balance transactions", params, p.api.listBalance)
 	var money []buycard.ProviderMoney
 	for _, t := range txns {
 		if m, ok := balanceObject(t); ok {
@@ -99,15 +93,9 @@ func balanceObject(t *stripe.BalanceTransaction) (buycard.ProviderMoney, bool) {
 
 // feeMoney lists the application fees, with their charges' payments.
 func (p *Provider) feeMoney(ctx context.Context, created *stripe.RangeQueryParams) ([]buycard.ProviderMoney, error) {
-	var fees []*stripe.ApplicationFee
-	err := p.call(ctx, "list application fees", func(ctx context.Context) (err error) {
-		params := &stripe.ApplicationFeeListParams{CreatedRange: created}
-		params.Context = ctx
-		params.Limit = stripe.Int64(moneyPage)
-		params.AddExpand("data.charge")
-		fees, err = p.api.listFees(params)
-		return err
-	})
+	params := &stripe.ApplicationFeeListParams{CreatedRange: created}
+	params.AddExpand("data.charge")
+	fees, err := listPages(ctx, p, "list application fees", params, p.api.listFees)
 	money := make([]buycard.ProviderMoney, 0, len(fees))
 	for _, f := range fees {
 		m := moneyObject(buycard.MoneyApplicationFee, f.ID, f.Amount, f.Currency, f.Created)
@@ -121,14 +109,7 @@ func (p *Provider) feeMoney(ctx context.Context, created *stripe.RangeQueryParam
 
 // refundMoney lists the refunds that took money back.
 func (p *Provider) refundMoney(ctx context.Context, created *stripe.RangeQueryParams) ([]buycard.ProviderMoney, error) {
-	var refunds []*stripe.Refund
-	err := p.call(ctx, "list refunds", func(ctx context.Context) (err error) {
-		params := &stripe.RefundListParams{CreatedRange: created}
-		params.Context = ctx
-		params.Limit = stripe.Int64(moneyPage)
-		refunds, err = p.api.listRefunds(params)
-		return err
-	})
+	refunds, err := listPages(ctx, p, "list refunds", &stripe.RefundListParams{CreatedRange: created}, p.api.listRefunds)
 	var money []buycard.ProviderMoney
 	for _, r := range refunds {
 		if r.Status != stripe.RefundStatusSucceeded && r.Status != stripe.RefundStatusPending {
@@ -141,6 +122,19 @@ func (p *Provider) refundMoney(ctx context.Context, created *stripe.RangeQueryPa
 		money = append(money, m)
 	}
 	return money, err
+}
+
+// listPages reads every page of a list (pages of moneyPage) as op, in
+// one call: a retry reads the list again from its start.
+func listPages[T any, P interface{ GetListParams() *stripe.ListParams }](ctx context.Context, p *Provider, op string, params P, list func(P) ([]T, error)) ([]T, error) {
+	var out []T
+	err := p.call(ctx, op, func(ctx context.Context) (err error) {
+		lp := params.GetListParams()
+		lp.Context, lp.Limit = ctx, stripe.Int64(moneyPage)
+		out, err = list(params)
+		return err
+	})
+	return out, err
 }
 
 func moneyObject(kind buycard.MoneyKind, id string, amount int64, currency stripe.Currency, created int64) buycard.ProviderMoney {
