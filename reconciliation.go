@@ -35,6 +35,11 @@ type ProviderMoney struct {
 	// PaymentID is the payment (Stripe: payment intent) a charge, fee or
 	// refund is about: an order's ProviderPaymentID.
 	PaymentID string `json:"payment_id,omitempty"`
+	// OrderID is the order a charge or fee claims to be for (Stripe
+	// metadata order_id, which Buycard sets on its payments): a hint,
+	// for a payment the order does not record yet (its webhook was
+	// missed).
+	OrderID string `json:"order_id,omitempty"`
 	// ShareTransfer is the publisher share transfer a transfer or a
 	// reversal claims to be (Stripe metadata share_transfer, "ORDER/N"),
 	// "" when it names none.

@@ -29,6 +29,9 @@ type ProviderBooks interface {
 	// PaymentOrders returns, of paymentIDs, those that are the payment
 	// of an order paid through provider, with the order's id.
 	PaymentOrders(ctx context.Context, provider string, paymentIDs []string) (map[string]string, error)
+	// ProviderOrders returns, of orderIDs, those of orders paid, or
+	// being paid, through provider, each mapped to itself.
+	ProviderOrders(ctx context.Context, provider string, orderIDs []string) (map[string]string, error)
 	// TransferShares returns, of transferIDs (the provider's "tr_…"),
 	// those that made a share transfer, with its id ("ORDER/N").
 	TransferShares(ctx context.Context, transferIDs []string) (map[string]string, error)

@@ -132,7 +132,7 @@ func (w *Workflows) compareDay(ctx context.Context, day string) (*buycard.Reconc
 	if err != nil {
 		return nil, err
 	}
-	orders, err := w.Store.PaymentOrders(ctx, stripe.Name(), idsOf(money, func(m buycard.ProviderMoney) string { return m.PaymentID }))
+	orders, err := w.paymentOrders(ctx, stripe.Name(), money)
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +146,30 @@ func (w *Workflows) compareDay(ctx context.Context, day string) (*buycard.Reconc
 		}
 	}
 	return compare(day, start, end, money, journals, orders), nil
+}
+
+// paymentOrders maps the payments of money to our orders: those the
+// orders record, and those of charges and fees whose metadata names an
+// order of ours that does not record its payment yet (a missed
+// webhook), so that the money shows as missing in the ledger instead of
+// foreign.
+func (w *Workflows) paymentOrders(ctx context.Context, provider string, money []buycard.ProviderMoney) (map[string]string, error) {
+	orders, err := w.Store.PaymentOrders(ctx, provider, idsOf(money, func(m buycard.ProviderMoney) string { return m.PaymentID }))
+	if err != nil {
+		return nil, err
+	}
+	claimed, err := w.Store.ProviderOrders(ctx, provider, idsOf(money, func(m buycard.ProviderMoney) string {
+		if orders[m.PaymentID] != "" {
+			return ""
+		}
+		return m.OrderID
+	}))
+	for _, m := range money {
+		if orders[m.PaymentID] == "" && m.PaymentID != "" && claimed[m.OrderID] != "" {
+			orders[m.PaymentID] = m.OrderID
+		}
+	}
+	return orders, err
 }
 
 // idsOf are the ids id reads of money, each once, empty ones left out.

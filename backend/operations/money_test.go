@@ -155,3 +155,34 @@ func TestReconcileDue(t *testing.T) {
 		t.Fatalf("%d balance transaction lists for three days, want 3", n)
 	}
 }
+
+// TestReconcileMissedWebhook: a payment whose webhook never came shows
+// as Stripe's money missing in the ledger (the charge names its order),
+// not as another integration's; once the hourly session reconciliation
+// has repaired the order, the day reconciles.
+func TestReconcileMissedWebhook(t *testing.T) {
+	t.Parallel()
+	w, db := newWorkflows(t)
+	provider, fake := withStripe(t, w)
+	ctx := t.Context()
+	day, noon := yesterday()
+	fake.Now = func() time.Time { return noon }
+	o, session := stripeCheckout(t, db, provider, storetest.Seed(t, db))
+	fake.PaySession(session, "pi_missed")
+
+	runs, err := w.ReconcileDays(ctx, []string{day}, false)
+	if err != nil || len(runs) != 1 || runs[0].Report.Foreign != 0 {
+		t.Fatalf("runs = %+v, %v", runs, err)
+	}
+	diffs := runs[0].Report.Differences
+	if len(diffs) != 2 || diffs[0].Object != buycard.MoneyApplicationFee || diffs[1].Object != buycard.MoneyCharge ||
+		diffs[1].Kind != buycard.MissingInLedger || diffs[1].OrderID != o.ID || diffs[1].ProviderAmount != o.Total.Amount {
+		t.Fatalf("differences = %+v", diffs)
+	}
+	if _, err := w.Reconcile(ctx, noon.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if runs, err = w.ReconcileDays(ctx, []string{day}, true); err != nil || runs[0].Status != buycard.ReconciliationClean {
+		t.Fatalf("after the repair: %+v, %v", runs[0].Report, err)
+	}
+}

@@ -240,6 +240,12 @@ func (db *Store) PaymentOrders(ctx context.Context, provider string, paymentIDs 
 	return db.lookup(ctx, paymentIDs, `SELECT provider_payment_id, id FROM orders WHERE provider = $2 AND provider_payment_id `+db.dialect.In("$1"), provider)
 }
 
+// ProviderOrders implements ledger.ProviderBooks.
+func (db *Store) ProviderOrders(ctx context.Context, provider string, orderIDs []string) (_ map[string]string, err error) {
+	defer db.wrap(&err, "provider orders")
+	return db.lookup(ctx, orderIDs, `SELECT id, id FROM orders WHERE provider = $2 AND id `+db.dialect.In("$1"), provider)
+}
+
 // TransferShares implements ledger.ProviderBooks.
 func (db *Store) TransferShares(ctx context.Context, transferIDs []string) (_ map[string]string, err error) {
 	defer db.wrap(&err, "transfer shares")

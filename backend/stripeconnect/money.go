@@ -73,9 +73,7 @@ func balanceObject(t *stripe.BalanceTransaction) (buycard.ProviderMoney, bool) {
 	case src.Charge != nil && (t.Type == stripe.BalanceTransactionTypeCharge || t.Type == stripe.BalanceTransactionTypePayment):
 		c := src.Charge
 		m := moneyObject(buycard.MoneyCharge, c.ID, c.Amount, c.Currency, c.Created)
-		if c.PaymentIntent != nil {
-			m.PaymentID = c.PaymentIntent.ID
-		}
+		m.PaymentID, m.OrderID = chargePayment(c)
 		return m, true
 	case src.Transfer != nil && src.Transfer.Metadata["share_transfer"] != "":
 		tr := src.Transfer
@@ -99,8 +97,8 @@ func (p *Provider) feeMoney(ctx context.Context, created *stripe.RangeQueryParam
 	money := make([]buycard.ProviderMoney, 0, len(fees))
 	for _, f := range fees {
 		m := moneyObject(buycard.MoneyApplicationFee, f.ID, f.Amount, f.Currency, f.Created)
-		if f.Charge != nil && f.Charge.PaymentIntent != nil {
-			m.PaymentID = f.Charge.PaymentIntent.ID
+		if f.Charge != nil {
+			m.PaymentID, m.OrderID = chargePayment(f.Charge)
 		}
 		money = append(money, m)
 	}
@@ -135,6 +133,15 @@ func listPages[T any, P interface{ GetListParams() *stripe.ListParams }](ctx con
 		return err
 	})
 	return out, err
+}
+
+// chargePayment is the payment intent of a charge, and the order its
+// metadata names.
+func chargePayment(c *stripe.Charge) (paymentID, orderID string) {
+	if c.PaymentIntent != nil {
+		paymentID = c.PaymentIntent.ID
+	}
+	return paymentID, c.Metadata["order_id"]
 }
 
 func moneyObject(kind buycard.MoneyKind, id string, amount int64, currency stripe.Currency, created int64) buycard.ProviderMoney {
