@@ -27,21 +27,12 @@ func reconcileMoney(ctx context.Context, w *operations.Workflows, args []string,
 		return errors.New(buycard.ErrorMessage(err))
 	}
 	runs, err := w.ReconcileDays(ctx, days, true)
-	if buycard.ErrorCode(err) == buycard.ECONFLICT {
+	if errors.Is(err, operations.ErrNoProvider) {
 		return errors.New(buycard.ErrorMessage(err))
 	}
 	mismatch := false
 	for _, r := range runs {
-		fmt.Fprintf(out, "%s  %s", r.Day, r.Status)
-		if r.Report == nil {
-			fmt.Fprintf(out, "  %s\n", r.Error)
-			continue
-		}
-		fmt.Fprintf(out, "  %d objects compared, %d not Buycard's\n", r.Report.Compared, r.Report.Foreign)
-		mismatch = mismatch || !r.Report.Clean()
-		for _, d := range r.Report.Differences {
-			fmt.Fprintf(out, "  - %s\n", d)
-		}
+		mismatch = printRun(out, r) || mismatch
 	}
 	if len(runs) < len(days) {
 		fmt.Fprintf(out, "%d of %d days are being reconciled by another run now\n", len(days)-len(runs), len(days))
@@ -50,4 +41,19 @@ func reconcileMoney(ctx context.Context, w *operations.Workflows, args []string,
 		err = errors.Join(err, errors.New("the ledger and Stripe differ: payouts are held until an admin clears the alert in the console"))
 	}
 	return err
+}
+
+// printRun prints what run r found, and reports whether it found
+// differences.
+func printRun(out io.Writer, r *buycard.ReconciliationRun) (differ bool) {
+	fmt.Fprintf(out, "%s  %s", r.Day, r.Status)
+	if r.Report == nil {
+		fmt.Fprintf(out, "  %s\n", r.Error)
+		return false
+	}
+	fmt.Fprintf(out, "  %d objects compared, %d not Buycard's\n", r.Report.Compared, r.Report.Foreign)
+	for _, d := range r.Report.Differences {
+		fmt.Fprintf(out, "  - %s\n", d)
+	}
+	return !r.Report.Clean()
 }
