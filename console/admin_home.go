@@ -171,7 +171,7 @@ func (p *adminHome) renderReconcile() app.UI {
 				app.Text(" The ledger and Stripe differ. "), app.A().Href(Base+"/admin/reconciliation").Text("Review the differences"), app.Text("."))
 		}),
 		app.If(p.status != nil && !p.status.PayoutsHeld, func() app.UI {
-			return app.P().Body(app.Text("The ledger and Stripe’s money agree on every day checked. "),
+			return app.P().Body(app.Text("No difference with Stripe’s money waits for you. "),
 				app.A().Href(Base+"/admin/reconciliation").Text("See the daily reconciliation"), app.Text("."))
 		}),
 	)
