@@ -185,6 +185,9 @@ type ReconciliationService interface {
 	// OpenReconciliationAlerts returns the alerts not cleared, oldest
 	// first. Payouts are held while there is one.
 	OpenReconciliationAlerts(ctx context.Context) ([]*ReconciliationAlert, error)
+	// ClearedReconciliationAlerts returns the alerts cleared, the last
+	// cleared first, at most limit: who cleared each, when and why.
+	ClearedReconciliationAlerts(ctx context.Context, limit int) ([]*ReconciliationAlert, error)
 	// ClearReconciliationAlert records that by cleared alert id at now
 	// with note. Errors: EINVALID (no note, or too long), ENOTFOUND,
 	// ECONFLICT (cleared already).

@@ -17,6 +17,7 @@ type reconciliationState struct {
 	Provider    bool                           `json:"provider"`
 	PayoutsHeld bool                           `json:"payouts_held"`
 	Alerts      []*buycard.ReconciliationAlert `json:"alerts"`
+	Cleared     []*buycard.ReconciliationAlert `json:"cleared"`
 	Runs        []*buycard.ReconciliationRun   `json:"runs"`
 }
 
@@ -121,7 +122,22 @@ func (p *adminReconciliation) renderState() app.UI {
 		app.Range(st.Alerts).Slice(func(i int) app.UI { return p.renderAlert(st.Alerts[i]) }),
 		p.renderRunForm(),
 		p.renderRuns(),
+		p.renderCleared(),
 	)
+}
+
+func (p *adminReconciliation) renderCleared() app.UI {
+	cleared := p.state.Cleared
+	return app.If(len(cleared) > 0, func() app.UI {
+		return app.Section().Class("cs-panel").Aria("labelledby", "cleared-h").Body(
+			app.H2().ID("cleared-h").Class("cs-panel-title").Text("Cleared alerts"),
+			ui.Table("Cleared alerts", []string{"Day", "Differences", "Cleared", "By", "Note"}, map[int]bool{1: true}, len(cleared), func(i int) []app.UI {
+				a := cleared[i]
+				return []app.UI{app.Text(a.Day), app.Text(strconv.Itoa(len(a.Differences))), app.Text(a.ClearedAt.UTC().Format("2006-01-02 15:04 UTC")),
+					app.Text(a.ClearedBy), app.Text(a.Note)}
+			}),
+		)
+	})
 }
 
 func (p *adminReconciliation) renderAlert(a *buycard.ReconciliationAlert) app.UI {

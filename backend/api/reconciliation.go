@@ -26,17 +26,21 @@ type Reconciliation interface {
 	HasProvider() bool
 }
 
-// maxReconciliationRuns bounds the runs GET /v1/admin/reconciliation
-// lists: a month of days.
-const maxReconciliationRuns = 31
+// maxReconciliationRuns and maxClearedAlerts bound the runs (a month of
+// days) and the cleared alerts GET /v1/admin/reconciliation lists.
+const (
+	maxReconciliationRuns = 31
+	maxClearedAlerts      = 10
+)
 
 // reconciliationReply is GET /v1/admin/reconciliation.
 type reconciliationReply struct {
 	// Provider is false on a server without Stripe: nothing to compare.
 	Provider    bool                           `json:"provider"`
 	PayoutsHeld bool                           `json:"payouts_held"`
-	Alerts      []*buycard.ReconciliationAlert `json:"alerts"` // open, oldest first
-	Runs        []*buycard.ReconciliationRun   `json:"runs"`   // newest day first
+	Alerts      []*buycard.ReconciliationAlert `json:"alerts"`  // open, oldest first
+	Cleared     []*buycard.ReconciliationAlert `json:"cleared"` // the last cleared first
+	Runs        []*buycard.ReconciliationRun   `json:"runs"`    // newest day first
 }
 
 // reconciliationRoutes registers /v1/admin/reconciliation in the admin
@@ -68,8 +72,12 @@ func (s *Server) reconciliationState(ctx context.Context) (*reconciliationReply,
 	if err != nil {
 		return nil, err
 	}
+	cleared, err := s.Reconciliation.ClearedReconciliationAlerts(ctx, maxClearedAlerts)
+	if err != nil {
+		return nil, err
+	}
 	return &reconciliationReply{Provider: s.Reconciliation.HasProvider(), PayoutsHeld: len(alerts) > 0,
-		Alerts: nonNilList(alerts), Runs: nonNilList(runs)}, nil
+		Alerts: nonNilList(alerts), Cleared: nonNilList(cleared), Runs: nonNilList(runs)}, nil
 }
 
 // payoutsHeld says whether an open reconciliation alert holds payouts.

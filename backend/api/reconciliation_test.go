@@ -139,5 +139,5 @@ func TestReconciliationForms(t *testing.T) {
 	if alerts, _ := ts.db.OpenReconciliationAlerts(t.Context()); len(alerts) != 0 {
 		t.Fatalf("alerts after clearing: %+v", alerts)
 	}
-	wantWords(t, "the page after clearing", page(), "Payouts running")
+	wantWords(t, "the page after clearing", page(), "Payouts running", "Cleared alerts", "root@example.com", "Checked with Stripe.")
 }

@@ -130,12 +130,20 @@ func utcOrNil(t *time.Time) *time.Time {
 	return &u
 }
 
+// selectAlerts selects alerts, followed by a condition and an order.
+const selectAlerts = `
+	SELECT id, day, raised_at, updated_at, CAST(differences AS TEXT), cleared_at, cleared_by, note
+	FROM reconciliation_alerts WHERE `
+
 // OpenReconciliationAlerts implements buycard.ReconciliationService.
-func (db *Store) OpenReconciliationAlerts(ctx context.Context) (_ []*buycard.ReconciliationAlert, err error) {
-	defer db.wrap(&err, "open reconciliation alerts")
-	return queryAll(ctx, db, db.pool, "open reconciliation alerts", scanEach(scanAlert), `
-		SELECT id, day, raised_at, updated_at, CAST(differences AS TEXT), cleared_at, cleared_by, note
-		FROM reconciliation_alerts WHERE cleared_at IS NULL ORDER BY day, id`)
+func (db *Store) OpenReconciliationAlerts(ctx context.Context) ([]*buycard.ReconciliationAlert, error) {
+	return queryAll(ctx, db, db.pool, "open reconciliation alerts", scanEach(scanAlert), selectAlerts+`cleared_at IS NULL ORDER BY day, id`)
+}
+
+// ClearedReconciliationAlerts implements buycard.ReconciliationService.
+func (db *Store) ClearedReconciliationAlerts(ctx context.Context, limit int) ([]*buycard.ReconciliationAlert, error) {
+	return queryAll(ctx, db, db.pool, "cleared reconciliation alerts", scanEach(scanAlert),
+		selectAlerts+`cleared_at IS NOT NULL ORDER BY cleared_at DESC, id DESC LIMIT $1`, limit)
 }
 
 func scanAlert(row Row) (*buycard.ReconciliationAlert, error) {

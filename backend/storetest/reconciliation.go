@@ -85,6 +85,12 @@ func testReconciliationRuns(t *testing.T, s Store) {
 	if alerts, err := r.OpenReconciliationAlerts(ctx); err != nil || len(alerts) != 0 {
 		t.Fatalf("open alerts after clearing = %+v, %v", alerts, err)
 	}
+	cleared, err := r.ClearedReconciliationAlerts(ctx, 5)
+	must(t, err)
+	if len(cleared) != 1 || cleared[0].ID != id || cleared[0].ClearedBy != "ops@example.com" || cleared[0].ClearedAt == nil ||
+		!cleared[0].ClearedAt.Equal(t1) || cleared[0].Note != "Refund made in the Dashboard, booked by hand." {
+		t.Fatalf("cleared alerts = %+v", cleared)
+	}
 }
 
 // testProviderJournals reads what a reconciliation compares: a paid
