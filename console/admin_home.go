@@ -27,6 +27,9 @@ type adminStatus struct {
 		Result     string    `json:"result"`
 	} `json:"reconcile"` // nil before the first run
 	Queue *queueHealth `json:"queue"` // nil on a server without a queue
+	// PayoutsHeld: a reconciliation with Stripe found differences no
+	// admin has cleared.
+	PayoutsHeld bool `json:"payouts_held"`
 }
 
 // queueHealth is the job queue's state: emails, webhook deliveries and
@@ -161,7 +164,17 @@ func (p *adminHome) renderReconcile() app.UI {
 	case p.loaded:
 		body = app.P().Text("Unknown.")
 	}
-	return app.Section().Class("cs-panel").Aria("labelledby", "rec-h").Body(app.H2().ID("rec-h").Class("cs-panel-title").Text("Reconciliation"), body)
+	return app.Section().Class("cs-panel").Aria("labelledby", "rec-h").Body(
+		app.H2().ID("rec-h").Class("cs-panel-title").Text("Reconciliation"), body,
+		app.If(p.status != nil && p.status.PayoutsHeld, func() app.UI {
+			return app.P().Body(app.Span().Class(healthClass(false)).Text("Payouts held"),
+				app.Text(" The ledger and Stripe differ. "), app.A().Href(Base+"/admin/reconciliation").Text("Review the differences"), app.Text("."))
+		}),
+		app.If(p.status != nil && !p.status.PayoutsHeld, func() app.UI {
+			return app.P().Body(app.Text("No difference with Stripe’s money waits for you. "),
+				app.A().Href(Base+"/admin/reconciliation").Text("See the daily reconciliation"), app.Text("."))
+		}),
+	)
 }
 
 func (p *adminHome) renderQueue() app.UI {

@@ -9,9 +9,10 @@ import (
 	"github.com/buycard/buycard/console/ui"
 )
 
-// payouts is GET /v1/payouts: the statements of the publisher's paid
-// accounts and its share transfers.
+// payouts is GET /v1/payouts: whether payouts are held, the statements
+// of the publisher's paid accounts and its share transfers.
 type payouts struct {
+	Held bool `json:"held"`
 	Paid []struct {
 		Currency string      `json:"currency"`
 		Entries  []paidEntry `json:"entries"`
@@ -182,6 +183,9 @@ func (p *earningsPage) renderPayouts() app.UI {
 	}
 	ts := p.payouts.Transfers
 	return app.Div().Body(
+		app.If(p.payouts.Held, func() app.UI {
+			return app.P().Class("cs-notice").Role("status").Text("Payouts are paused while the platform checks its books with the payment provider. Your earnings are safe and will be paid once the check is done.")
+		}),
 		app.If(len(ts) > 0, func() app.UI { return app.H3().Text("Transfers to your Stripe account") }),
 		app.If(len(ts) > 0, func() app.UI {
 			return ui.Table("Transfers, newest first", []string{"Date", "Order", "Movement", "Amount", "Status"}, nil, len(ts), func(i int) []app.UI {

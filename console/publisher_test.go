@@ -34,7 +34,7 @@ func TestPublisherAdminRoutes(t *testing.T) {
 	}
 	for role, want := range map[string][]string{
 		buycard.RolePublisher: {"Overview", "Statement", "Catalog", "Placements", "Earnings", "API keys", "Webhooks"},
-		buycard.RoleAdmin:     {"Overview", "Merchants", "Publishers", "Platform fee"},
+		buycard.RoleAdmin:     {"Overview", "Merchants", "Publishers", "Platform fee", "Reconciliation"},
 	} {
 		var got []string
 		for _, r := range navFor(role) {

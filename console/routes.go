@@ -76,6 +76,7 @@ var routes = []route{
 	{pattern: path("/admin/merchants"), role: buycard.RoleAdmin, title: "Merchants", nav: "Merchants", page: newAdminMerchants},
 	{pattern: path("/admin/publishers"), role: buycard.RoleAdmin, title: "Publishers", nav: "Publishers", page: newAdminPublishers},
 	{pattern: path("/admin/settings"), role: buycard.RoleAdmin, title: "Platform fee", nav: "Platform fee", page: newAdminSettings},
+	{pattern: path("/admin/reconciliation"), role: buycard.RoleAdmin, title: "Reconciliation", nav: "Reconciliation", page: newAdminReconciliation},
 	// Every account.
 	{pattern: path("/keys"), role: ofParty, title: "API keys", nav: "API keys", page: newKeysPage},
 	{pattern: path("/webhooks"), role: ofParty, title: "Webhooks", nav: "Webhooks", page: newWebhooksPage},

@@ -32,6 +32,7 @@ func (s *Server) adminRoutes(v1 fiber.Router) {
 	a.Get("/settings", s.getAdminSettings)
 	a.Put("/settings", s.putAdminSettings)
 	a.Get("/status", s.getAdminStatus)
+	s.reconciliationRoutes(a)
 }
 
 // operatorOrCaller lets the operator key through as the operator, and
@@ -174,6 +175,9 @@ type adminStatus struct {
 	// Queue is the job queue's health: emails, webhook deliveries,
 	// periodic work. Absent on a server without one.
 	Queue *jobs.Health `json:"queue,omitempty"`
+	// PayoutsHeld: a reconciliation with the payment provider found
+	// differences no admin has cleared yet.
+	PayoutsHeld bool `json:"payouts_held"`
 }
 
 // getAdminStatus serves GET /v1/admin/status: the ledger check of GET
@@ -189,6 +193,9 @@ func (s *Server) getAdminStatus(c *fiber.Ctx) error {
 		return err
 	}
 	st := adminStatus{LedgerOK: v.OK(), Ledger: v, Reconcile: run}
+	if st.PayoutsHeld, err = s.payoutsHeld(ctx); err != nil {
+		return err
+	}
 	if s.Queue != nil {
 		h, err := s.Queue.QueueHealth(ctx)
 		if err != nil {

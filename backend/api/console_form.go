@@ -61,6 +61,11 @@ func (s *Server) consoleFormRoutes() {
 	if s.Admin != nil {
 		post("/admin/settings", s.consoleSignedIn("/admin/settings"), s.requireAdmin, s.postPlatformFeeForm)
 	}
+	if s.Reconciliation != nil {
+		recon := []fiber.Handler{s.consoleSignedIn("/admin/reconciliation"), s.requireAdmin}
+		post("/admin/reconciliation", append(recon, s.postReconcileForm)...)
+		post("/admin/reconciliation/alerts/:id/clear", append(recon, s.postClearAlertForm)...)
+	}
 	if s.Sellers != nil {
 		settings := []fiber.Handler{s.consoleSignedIn("/settings"), s.requireMerchant}
 		post("/settings", append(settings, s.postSettingsForm)...)

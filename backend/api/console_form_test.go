@@ -53,6 +53,7 @@ func newConsolePages(t *testing.T, configure ...func(*api.Config, *api.Services)
 		db := svc.Catalog.(*sqlite.DB)
 		svc.Events, svc.Funnels = analytics.New(svc.Tokens, db, analytics.Options{}), db
 		svc.Accounts, svc.Transfers, svc.Admin = db, db, db
+		svc.Reconciliation = sandboxReconciliation{db}
 		svc.ConsoleWasm = embed.NewAsset("application/wasm", []byte("\x00asm console"))
 		for _, f := range configure {
 			f(cfg, svc)
@@ -460,7 +461,7 @@ func TestConsolePagesPrerenderTheirData(t *testing.T) {
 		{ann, []string{"", "/products", "/products/" + product, "/widgets", "/widgets/" + widget.ID, "/discounts", "/orders", "/statement",
 			"/settings", "/keys", "/webhooks"}},
 		{bo, []string{"", "/catalog", "/placements", "/placements/" + placement, "/earnings", "/statement", "/keys", "/webhooks"}},
-		{admin, []string{"", "/admin/merchants", "/admin/publishers", "/admin/settings"}},
+		{admin, []string{"", "/admin/merchants", "/admin/publishers", "/admin/settings", "/admin/reconciliation"}},
 	} {
 		for _, path := range tt.paths {
 			if body := page("/console"+path, tt.b); strings.Contains(body, "internal error") || strings.Contains(body, "could not load") ||

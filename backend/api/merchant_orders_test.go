@@ -28,6 +28,7 @@ func newConsoleServer(t *testing.T) *testServer {
 		db := svc.Catalog.(*sqlite.DB)
 		svc.Events, svc.Funnels = analytics.New(svc.Tokens, db, analytics.Options{}), db
 		svc.Auth, svc.Accounts, svc.Transfers, svc.Admin = db, db, db, db
+		svc.Reconciliation = sandboxReconciliation{db}
 	})
 }
 

@@ -34,6 +34,7 @@ func newFullServer(t *testing.T) *testServer {
 		svc.Events, svc.Funnels = analytics.New(svc.Tokens, db, analytics.Options{}), db
 		svc.Auth, svc.Accounts, svc.Transfers, svc.Admin = db, db, db, db
 		svc.StripeWebhooks, svc.StripeOnboarding = stripeStub{}, stripeStub{}
+		svc.Reconciliation = sandboxReconciliation{db}
 	})
 }
 

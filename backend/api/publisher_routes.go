@@ -256,7 +256,8 @@ type paidStatement struct {
 	Entries  []ledger.Entry `json:"entries"`
 }
 
-// getPayouts serves GET /v1/payouts: the caller's payout history, the
+// getPayouts serves GET /v1/payouts: whether payouts are held (by a
+// reconciliation alert), and the caller's payout history, the
 // statements of its paid accounts and its share transfers (none without
 // Stripe), newest last and newest first respectively, each at most
 // maxPayoutHistory long.
@@ -289,5 +290,9 @@ func (s *Server) getPayouts(c *fiber.Ctx) error {
 	if transfers == nil {
 		transfers = []ledger.ShareTransfer{}
 	}
-	return c.JSON(fiber.Map{"paid": paid, "transfers": transfers})
+	held, err := s.payoutsHeld(ctx)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"paid": paid, "transfers": transfers, "held": held})
 }

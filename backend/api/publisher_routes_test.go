@@ -140,7 +140,7 @@ func TestPublisherRoutes(t *testing.T) {
 			{"merchant", "GET", "/v1/earnings", "", mer.headers(), 403, "forbidden", ""},
 		}},
 		{"/v1/payouts", []publisherRequest{
-			{"none yet", "GET", "/v1/payouts", "", pub.headers(), 200, `{"paid":[],"transfers":[]}`, ""},
+			{"none yet", "GET", "/v1/payouts", "", pub.headers(), 200, `{"held":false,"paid":[],"transfers":[]}`, ""},
 			{"paid", "GET", "/v1/payouts", "", key, 200, `"journal_key":"publisher_payout:test-payout-1"`, ""},
 			{"anonymous", "GET", "/v1/payouts", "", nil, 401, "unauthorized", ""},
 			{"merchant", "GET", "/v1/payouts", "", mer.headers(), 403, "forbidden", ""},

@@ -198,6 +198,11 @@ type Services struct {
 	// leaves it out.
 	Queue Queue
 
+	// Reconciliation runs the reconciliation with the payment provider
+	// and keeps its runs and alerts (reconciliation.go); nil turns
+	// /v1/admin/reconciliation off and never holds payouts.
+	Reconciliation Reconciliation
+
 	// Pinned keeps every build of the pinned assets that any node served
 	// (pinned.go); nil uses the Catalog when it implements
 	// buycard.PinnedAssetService, else serves this node's builds only.

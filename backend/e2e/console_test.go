@@ -292,7 +292,7 @@ func TestConsoleSignedOutPagesAreAccessible(t *testing.T) {
 
 // TestConsoleAdmin creates the platform admin as the CLI does, sets its
 // password through the printed link, and walks the admin's pages: the
-// status, the parties and the fee, which it changes.
+// status, the parties, the fee, which it changes, and the reconciliation.
 func TestConsoleAdmin(t *testing.T) {
 	t.Parallel()
 	axeScript(t)
@@ -317,6 +317,11 @@ func TestConsoleAdmin(t *testing.T) {
 	visitConsole(t, tb, "/console/admin/merchants", `document.querySelector('main').textContent.includes('Northwind')`)
 	visitConsole(t, tb, "/console/admin/publishers", `document.querySelector('main').textContent.includes('Daily')`)
 	visitConsole(t, tb, "/console/admin/settings", `!!document.getElementById('fee-percent') && document.getElementById('fee-percent').value !== ''`)
+	// The reconciliation with Stripe: a sandbox server has nothing to
+	// compare, and says so.
+	visitConsole(t, tb, "/console/admin/reconciliation", `document.querySelector('main').textContent.includes('Latest runs') && `+
+		`document.querySelector('main').textContent.includes('nothing to compare') && !!document.getElementById('recon-from')`)
+	checkAxeSchemes(t, tb.ctx, "console admin reconciliation")
 	consoleNoErrors(tb)
 }
 

@@ -4,7 +4,9 @@
 // accounts with Stripe), reconciling Checkout Sessions whose webhooks were
 // missed, and the sweep that expires abandoned checkouts; each is
 // idempotent, so any number of nodes may run it at once. And the account
-// links the operator hands out (a new admin's, a password reset's).
+// links the operator hands out (a new admin's, a password reset's). And
+// the daily reconciliation of the ledger with Stripe's money, whose
+// differences hold payouts (money.go, compare.go).
 //
 // They are built from explicit dependencies (the store, the payment
 // provider, a clock, a logger), so the CLI and tests call them without
@@ -23,11 +25,13 @@ import (
 )
 
 // Store is what the workflows read and write: the ledger, the orders,
-// the payment accounts, the record of job runs, and the sign-in sessions
-// and links that expire.
+// the payment accounts, the record of job runs and reconciliations, and
+// the sign-in sessions and links that expire.
 type Store interface {
 	ledger.Books
 	ledger.ShareTransfers
+	ledger.ProviderBooks
+	buycard.ReconciliationService
 	buycard.OrderService
 	buycard.AccountService
 	buycard.AdminService
@@ -39,6 +43,7 @@ type Store interface {
 // *stripeconnect.Provider is one.
 type StripeClient interface {
 	ShareMover
+	MoneyReader
 	// SessionEventsSince returns the events that the Checkout Sessions
 	// created since t imply (paid, expired).
 	SessionEventsSince(ctx context.Context, t time.Time) ([]buycard.PaymentEvent, error)

@@ -47,9 +47,13 @@ type PayoutBatch struct {
 // pays nothing twice (each payout's key is batch, publisher and currency),
 // and the ledger refuses a payout above the available balance, so batches
 // that race cannot overpay. The transfers themselves are the payment
-// provider's (issue 5); the journals record them.
+// provider's (issue 5); the journals record them. While a reconciliation
+// alert is open, it pays nothing (PayoutsHeld).
 func (w *Workflows) RunPayouts(ctx context.Context, batchID string, now time.Time) (PayoutBatch, error) {
 	batch := PayoutBatch{ID: batchID}
+	if err := w.PayoutsHeld(ctx); err != nil {
+		return batch, err
+	}
 	available, err := w.Store.BalancesOfKind(ctx, ledger.PartyPublisher, ledger.Available)
 	if err != nil {
 		return batch, err

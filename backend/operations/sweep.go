@@ -28,8 +28,16 @@ func (w *Workflows) Sweep(ctx context.Context, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-// ScheduledPayouts runs the Stripe share transfers and logs what they did.
+// ScheduledPayouts runs the Stripe share transfers and logs what they
+// did, or that they are held.
 func (w *Workflows) ScheduledPayouts(ctx context.Context, now time.Time) error {
+	if err := w.PayoutsHeld(ctx); err != nil {
+		if buycard.ErrorCode(err) == buycard.ECONFLICT {
+			w.Logger.Warn("publisher share transfers held", "reason", buycard.ErrorMessage(err))
+			return nil
+		}
+		return err
+	}
 	run, err := w.RunStripePayouts(ctx, now)
 	if err != nil {
 		return fmt.Errorf("publisher share transfers: %w", err)

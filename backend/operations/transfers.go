@@ -33,9 +33,13 @@ type ShareTransferRun struct {
 // publisher's Stripe account, and takes back by reversal what a refund or
 // a dispute after the transfer left overpaid. Every movement is claimed
 // before Stripe is called and resumed, never repeated, by a later run, so
-// it is safe to run twice, or on two nodes at once.
+// it is safe to run twice, or on two nodes at once. While a
+// reconciliation alert is open, it moves nothing (PayoutsHeld).
 func (w *Workflows) TransferShares(ctx context.Context, mover ShareMover, now time.Time) (ShareTransferRun, error) {
 	var run ShareTransferRun
+	if err := w.PayoutsHeld(ctx); err != nil {
+		return run, err
+	}
 	shares, err := w.Store.OrderShares(ctx)
 	if err != nil {
 		return run, err

@@ -27,8 +27,9 @@ const (
 )
 
 // startJobs starts working the job queue on this node: the periodic
-// upkeep (BUYCARD_PAYOUT_EVERY's transfers and the hourly reconciliation
-// with Stripe) and the notifications: the relay of the events the store
+// upkeep (BUYCARD_PAYOUT_EVERY's transfers, the hourly reconciliation of
+// Checkout Sessions with Stripe, and the daily reconciliation of the
+// ledger with Stripe's money, which looks hourly for a day to do) and the notifications: the relay of the events the store
 // records with its changes, and their emails and webhook deliveries.
 func (m *Main) startJobs(ctx context.Context) error {
 	sender, err := m.openMail()
@@ -99,7 +100,7 @@ func (m *Main) periodicJobs() []jobs.Periodic {
 	list = append(list, jobs.Periodic{Name: "reconcile", Every: reconcileEvery, Work: func(ctx context.Context, now time.Time) error {
 		_, err := w.ReconcileRecorded(ctx, now.Add(-reconcileSince))
 		return err
-	}})
+	}}, jobs.Periodic{Name: "reconcile-money", Every: reconcileEvery, Work: w.ReconcileDue})
 	if m.Config.PayoutEvery > 0 {
 		list = append(list, jobs.Periodic{Name: "payouts", Every: m.Config.PayoutEvery, Work: w.ScheduledPayouts})
 	}

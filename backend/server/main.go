@@ -48,6 +48,8 @@ type Store interface {
 	buycard.AuthService
 	ledger.Books
 	ledger.ShareTransfers
+	ledger.ProviderBooks
+	buycard.ReconciliationService
 	buycard.FunnelService
 	buycard.AdminService
 	buycard.ImageService
@@ -320,6 +322,7 @@ func (m *Main) newServer() (*api.Server, error) {
 	svc.Admin = m.DB
 	svc.Discounts, svc.Deliveries, svc.Webhooks, svc.Queue = m.DB, m.DB, m.DB, m.DB
 	svc.Pinned = m.DB
+	svc.Reconciliation = reconciliation{m.DB, m}
 	svc.Metrics = m.newMetrics()
 	svc.ReadyChecks = m.readyChecks()
 	if svc.Files, err = m.openFiles(); err != nil {
@@ -342,6 +345,7 @@ func (m *Main) newMetrics() *metrics.Metrics {
 	m.metrics.WatchPools(m.DB.Pools)
 	m.metrics.WatchQueue(m.DB.QueueHealth)
 	m.metrics.WatchBeacons(m.events.Stats)
+	m.metrics.WatchReconciliation(m.reconciliationState)
 	return m.metrics
 }
 

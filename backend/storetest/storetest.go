@@ -86,6 +86,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"PaymentAccounts", testPaymentAccounts},
 		{"ShareTransfers", testShareTransfers},
 		{"ShareTransferFailed", testShareTransferFailed},
+		{"ReconciliationRuns", testReconciliationRuns},
+		{"ProviderJournals", testProviderJournals},
 		{"FunnelCountsAdd", testFunnelCountsAdd},
 		{"FunnelOrders", testFunnelOrders},
 		{"FunnelScopes", testFunnelScopes},

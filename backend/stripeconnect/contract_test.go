@@ -194,6 +194,14 @@ func TestStripeMock(t *testing.T) {
 			t.Fatal(id, err)
 		}
 	})
+	t.Run("money of a day", func(t *testing.T) {
+		// Balance transactions (sources expanded), application fees
+		// (charges expanded) and refunds, by creation time.
+		day := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+		if _, err := p.MoneyBetween(ctx, day, day.AddDate(0, 0, 1)); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("express account", func(t *testing.T) {
 		a, err := p.CreateExpressAccount(ctx, "owner@example.com", "us", "buycard-account-mer_1")
 		if err != nil || a.ID == "" {

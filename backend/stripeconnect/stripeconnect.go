@@ -36,6 +36,9 @@
 //	POST /v1/accounts           Provider.CreateExpressAccount  stripe-mock
 //	POST /v1/account_links      Provider.AccountLink     stripe-mock
 //	GET  /v1/accounts/ID        Provider.RetrieveAccount  stripe-mock; stripetest (onboarding: Onboarding.Return)
+//	GET  /v1/balance_transactions?created=  Provider.MoneyBetween (charges, share transfers and reversals; sources expanded)  stripe-mock; stripetest (pages)
+//	GET  /v1/application_fees?created=      Provider.MoneyBetween (charges expanded)  stripe-mock; stripetest (pages)
+//	GET  /v1/refunds?created=               Provider.MoneyBetween  stripe-mock; stripetest (pages)
 //
 // stripe-mock validates parameters against Stripe's OpenAPI spec but keeps
 // no state and ignores Idempotency-Key, so idempotency and retry behaviour
@@ -182,6 +185,8 @@ type stripeAPI struct {
 	}
 	listRefunds  func(*stripe.RefundListParams) ([]*stripe.Refund, error)
 	listSessions func(*stripe.CheckoutSessionListParams) ([]*stripe.CheckoutSession, error)
+	listBalance  func(*stripe.BalanceTransactionListParams) ([]*stripe.BalanceTransaction, error)
+	listFees     func(*stripe.ApplicationFeeListParams) ([]*stripe.ApplicationFee, error)
 	transfers    interface {
 		New(*stripe.TransferParams) (*stripe.Transfer, error)
 		Get(string, *stripe.TransferParams) (*stripe.Transfer, error)
@@ -262,35 +267,35 @@ func New(cfg Config) (*Provider, error) {
 		sessions: sc.CheckoutSessions,
 		refunds:  sc.Refunds,
 		listRefunds: func(p *stripe.RefundListParams) ([]*stripe.Refund, error) {
-			var out []*stripe.Refund
-			it := sc.Refunds.List(p)
-			for it.Next() {
-				out = append(out, it.Refund())
-			}
-			return out, it.Err()
+			return all[*stripe.Refund](sc.Refunds.List(p).Iter)
 		},
 		listSessions: func(p *stripe.CheckoutSessionListParams) ([]*stripe.CheckoutSession, error) {
-			var out []*stripe.CheckoutSession
-			it := sc.CheckoutSessions.List(p)
-			for it.Next() {
-				out = append(out, it.CheckoutSession())
-			}
-			return out, it.Err()
+			return all[*stripe.CheckoutSession](sc.CheckoutSessions.List(p).Iter)
+		},
+		listBalance: func(p *stripe.BalanceTransactionListParams) ([]*stripe.BalanceTransaction, error) {
+			return all[*stripe.BalanceTransaction](sc.BalanceTransactions.List(p).Iter)
+		},
+		listFees: func(p *stripe.ApplicationFeeListParams) ([]*stripe.ApplicationFee, error) {
+			return all[*stripe.ApplicationFee](sc.ApplicationFees.List(p).Iter)
 		},
 		transfers: sc.Transfers,
 		listTransfers: func(p *stripe.TransferListParams) ([]*stripe.Transfer, error) {
-			var out []*stripe.Transfer
-			it := sc.Transfers.List(p)
-			for it.Next() {
-				out = append(out, it.Transfer())
-			}
-			return out, it.Err()
+			return all[*stripe.Transfer](sc.Transfers.List(p).Iter)
 		},
 		transferReversals: sc.TransferReversals,
 		paymentIntents:    sc.PaymentIntents,
 		accounts:          sc.Accounts,
 		accountLinks:      sc.AccountLinks,
 	}}, nil
+}
+
+// all reads every page of a list through its iterator.
+func all[T any](it *stripe.Iter) ([]T, error) {
+	var out []T
+	for it.Next() {
+		out = append(out, it.Current().(T))
+	}
+	return out, it.Err()
 }
 
 // Name returns "stripe".

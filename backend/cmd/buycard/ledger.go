@@ -144,8 +144,12 @@ func contract(ctx context.Context, m *server.Main, args []string, out io.Writer)
 	return nil
 }
 
-// reconcile repairs what missed Stripe webhooks left behind.
+// reconcile repairs what missed Stripe webhooks left behind, or with
+// "money" compares days of the ledger with Stripe's money.
 func reconcile(ctx context.Context, w *operations.Workflows, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "money" {
+		return reconcileMoney(ctx, w, args[1:], out)
+	}
 	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
 	since := fs.Duration("since", 48*time.Hour, "how far back to read Checkout Sessions")
 	if err := fs.Parse(args); err != nil {

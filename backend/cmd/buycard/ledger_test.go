@@ -72,6 +72,19 @@ func TestLedgerCommands(t *testing.T) {
 	if _, err := cli("statement", "publisher:pub_cli:cash:USD"); err == nil {
 		t.Error("a bad account must fail")
 	}
+	day := func(d int) string { return time.Now().UTC().AddDate(0, 0, d).Format(buycard.DayLayout) }
+	for _, tt := range []struct{ args, want string }{
+		{"2026-02-30", `"2026-02-30" is not a day: write it as YYYY-MM-DD (UTC).`},
+		{day(1), "Day " + day(1) + " is not over yet: a day can be reconciled once it has ended (UTC)."},
+		{day(-1) + " " + day(-3), "The last day " + day(-3) + " is before the first " + day(-1) + "."},
+		{day(-1), "Nothing to reconcile: this server takes no Stripe payments"},
+		{"", "usage: buycard reconcile money FROM [TO]"},
+	} {
+		args := append([]string{"reconcile", "money"}, strings.Fields(tt.args)...)
+		if _, err := cli(args...); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("reconcile money %s: %v, want %q", tt.args, err, tt.want)
+		}
+	}
 }
 
 // TestReleaseNeedsNoStripe: with Stripe keys but no BUYCARD_PUBLIC_URL,
@@ -87,5 +100,14 @@ func TestReleaseNeedsNoStripe(t *testing.T) {
 	}
 	if err := run(slog.New(slog.DiscardHandler), []string{"payouts", "run"}, io.Discard); err == nil || !strings.Contains(err.Error(), "BaseURL is required") {
 		t.Errorf("payouts run: err = %v, want Stripe's client refusing the configuration", err)
+	}
+	// The day is claimed, fails, and says why; the next run takes it.
+	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(buycard.DayLayout)
+	for range 2 {
+		out.Reset()
+		err := run(slog.New(slog.DiscardHandler), []string{"reconcile", "money", yesterday}, &out)
+		if err == nil || !strings.Contains(out.String(), yesterday+"  failed  stripe: stripeconnect: BaseURL is required") {
+			t.Fatalf("reconcile money: %q, %v", out.String(), err)
+		}
 	}
 }

@@ -21,6 +21,11 @@
 //	buycard reconcile [-since 48h]
 //	                       apply Stripe Checkout Sessions' state that missed
 //	                       webhooks left behind
+//	buycard reconcile money FROM [TO]
+//	                       compare the ledger with Stripe's charges,
+//	                       application fees, refunds and share transfers
+//	                       of the UTC days FROM to TO; a difference holds
+//	                       payouts until an admin clears it in the console
 //	buycard admin create EMAIL
 //	                       create a platform admin; prints a one-time
 //	                       link to set the password

@@ -57,6 +57,9 @@ type Server struct {
 	// session with automatic_tax pays it on every line and on shipping
 	// (PaySessionWith). Set before use.
 	TaxBPS int64
+	// Now is the clock of the objects' created times; nil is time.Now.
+	// Set before use.
+	Now func() time.Time
 
 	mu       sync.Mutex
 	faults   []Fault
@@ -66,6 +69,10 @@ type Server struct {
 	requests int
 	seq      int
 	closing  chan struct{}
+	// The platform's balance transactions, application fees and
+	// refunds, oldest first (money.go), and the list requests by path.
+	balance, fees, refunds []map[string]any
+	lists                  map[string]int
 }
 
 type result struct {
@@ -77,7 +84,8 @@ type result struct {
 
 // NewServer starts a fake Stripe API.
 func NewServer() *Server {
-	s := &Server{keys: map[string]*result{}, objects: map[string][]url.Values{}, byID: map[string]map[string]any{}, closing: make(chan struct{})}
+	s := &Server{keys: map[string]*result{}, objects: map[string][]url.Values{}, byID: map[string]map[string]any{},
+		closing: make(chan struct{}), lists: map[string]int{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -237,19 +245,26 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 		hostedSession(obj, f)
 	case "/v1/refunds":
 		obj = map[string]any{"id": id("re"), "object": "refund", "amount": num("amount"), "currency": "usd",
-			"status": "succeeded", "payment_intent": f.Get("payment_intent"), "charge": f.Get("charge")}
+			"status": "succeeded", "payment_intent": f.Get("payment_intent"), "charge": f.Get("charge"), "metadata": metadata(f)}
+		s.mu.Lock()
+		s.refund(obj, f)
+		s.refunds = append(s.refunds, obj)
+		s.mu.Unlock()
 	case "/v1/transfers":
 		obj = map[string]any{"id": id("tr"), "object": "transfer", "amount": num("amount"), "currency": f.Get("currency"),
 			"destination": f.Get("destination"), "source_transaction": f.Get("source_transaction"),
 			"transfer_group": f.Get("transfer_group"), "amount_reversed": int64(0), "reversed": false,
-			"metadata": metadata(f), "created": time.Now().Unix(),
+			"metadata": metadata(f), "created": s.now().Unix(),
 			"reversals": map[string]any{"object": "list", "data": []map[string]any{}, "has_more": false}}
+		s.mu.Lock()
+		s.moveBalance("transfer", obj["id"].(string), -obj["amount"].(int64), obj["currency"])
+		s.mu.Unlock()
 	case "/v1/accounts":
 		obj = map[string]any{"id": id("acct"), "object": "account", "type": f.Get("type"), "country": f.Get("country"),
 			"email": f.Get("email"), "charges_enabled": false, "payouts_enabled": false}
 	case "/v1/account_links":
 		obj = map[string]any{"object": "account_link", "url": "https://connect.stripe.com/setup/e/" + f.Get("account") + "/" + id("link"),
-			"expires_at": time.Now().Add(5 * time.Minute).Unix()}
+			"expires_at": s.now().Add(5 * time.Minute).Unix()}
 	default:
 		if rest, ok := strings.CutPrefix(path, "/v1/checkout/sessions/"); ok {
 			if cs, ok := strings.CutSuffix(rest, "/expire"); ok {
@@ -276,6 +291,12 @@ func (s *Server) create(path string, f url.Values) (int, []byte) {
 func (s *Server) reverse(tr string, amount int64, id string, meta map[string]string) (int, []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.reverseLocked(tr, amount, id, meta)
+}
+
+// reverseLocked is reverse with s.mu held, moving the platform's balance
+// back by the amount.
+func (s *Server) reverseLocked(tr string, amount int64, id string, meta map[string]string) (int, []byte) {
 	t := s.byID[tr]
 	if t == nil || t["object"] != "transfer" {
 		return 404, errorBody("invalid_request_error", "resource_missing", "No such transfer: "+tr)
@@ -290,9 +311,11 @@ func (s *Server) reverse(tr string, amount int64, id string, meta map[string]str
 	t["amount_reversed"] = t["amount_reversed"].(int64) + amount
 	t["reversed"] = t["amount_reversed"] == t["amount"]
 	r := map[string]any{"id": id, "object": "transfer_reversal", "amount": amount, "currency": t["currency"], "transfer": tr,
-		"metadata": meta, "created": time.Now().Unix()}
+		"metadata": meta, "created": s.now().Unix()}
+	s.byID[id] = r
 	list := t["reversals"].(map[string]any)
 	list["data"] = append(list["data"].([]map[string]any), r)
+	s.moveBalance("transfer_refund", id, amount, t["currency"])
 	b, _ := json.Marshal(r)
 	return 200, b
 }
@@ -316,10 +339,13 @@ func (s *Server) expire(cs string) (int, []byte) {
 }
 
 // metadata returns the metadata[…] parameters of a create request.
-func metadata(f url.Values) map[string]string {
+func metadata(f url.Values) map[string]string { return prefixed(f, "metadata[") }
+
+// prefixed returns the parameters prefix…] of a request by name.
+func prefixed(f url.Values, prefix string) map[string]string {
 	m := map[string]string{}
 	for k := range f {
-		if name, ok := strings.CutPrefix(k, "metadata["); ok {
+		if name, ok := strings.CutPrefix(k, prefix); ok {
 			m[strings.TrimSuffix(name, "]")] = f.Get(k)
 		}
 	}
@@ -390,6 +416,7 @@ func (s *Server) PaySessionWith(id, paymentIntent string, shopper Shopper) {
 	if tax, _ := obj["automatic_tax"].(map[string]any); tax["enabled"] == true {
 		s.addTax(obj)
 	}
+	s.charge(obj, paymentIntent)
 }
 
 // addTax adds Stripe Tax's tax to a session: TaxBPS of each line and of
@@ -434,6 +461,10 @@ func sessionCharges(obj map[string]any, f url.Values) {
 		obj["shipping_cost"] = map[string]any{"amount_subtotal": shipping, "amount_tax": int64(0), "amount_total": shipping}
 	}
 	obj["customer_email"] = f.Get("customer_email")
+	// fake_payment is the fake's own, for the charge (money.go).
+	pi := func(k string) string { return f.Get("payment_intent_data[" + k + "]") }
+	obj["fake_payment"] = map[string]any{"application_fee_amount": num("payment_intent_data[application_fee_amount]"),
+		"destination": pi("transfer_data][destination"), "metadata": prefixed(f, "payment_intent_data[metadata][")}
 	obj["automatic_tax"] = map[string]any{"enabled": f.Get("automatic_tax[enabled]") == "true", "status": nil}
 	if f.Has("shipping_address_collection[allowed_countries][0]") {
 		obj["shipping_address_collection"] = map[string]any{"allowed_countries": f["shipping_address_collection[allowed_countries][0]"]}
@@ -483,8 +514,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		s.writeList(w, p, "checkout.session", "", "")
 	case p == "/v1/transfers":
 		s.writeList(w, p, "transfer", "transfer_group", r.Form.Get("transfer_group"))
-	case p == "/v1/refunds":
+	case p == "/v1/refunds" && r.Form.Has("charge"):
 		s.writeRefunds(w, r.Form.Get("charge"))
+	case s.writeMoney(w, r):
 	case strings.HasPrefix(p, "/v1/payment_intents/"):
 		pi := strings.TrimPrefix(p, "/v1/payment_intents/")
 		writeJSON(w, map[string]any{"id": pi, "object": "payment_intent", "latest_charge": ChargeOf(pi)})
@@ -520,23 +552,26 @@ func (s *Server) writeList(w http.ResponseWriter, url, object, field, value stri
 	w.Write(b)
 }
 
-// writeRefunds lists the refunds created for charge. The fake knows a
-// charge by its refunds: one it has none of is unknown, a 404 as Stripe
-// answers for a charge that is not the platform's.
+// writeRefunds lists the refunds created for charge, as they were
+// created. The fake knows a charge by its refunds: one it has none of is
+// unknown, a 404 as Stripe answers for a charge that is not the
+// platform's.
 func (s *Server) writeRefunds(w http.ResponseWriter, charge string) {
 	var data []map[string]any
-	for i, f := range s.Created("/v1/refunds") {
-		if f.Get("charge") == charge && charge != "" {
-			amount, _ := strconv.ParseInt(f.Get("amount"), 10, 64)
-			data = append(data, map[string]any{"id": fmt.Sprintf("re_list%03d", i), "object": "refund", "amount": amount,
-				"currency": "usd", "status": "succeeded", "charge": charge})
+	s.mu.Lock()
+	for _, r := range s.refunds {
+		if r["charge"] == charge && charge != "" {
+			data = append(data, r)
 		}
 	}
+	b, _ := json.Marshal(map[string]any{"object": "list", "url": "/v1/refunds", "has_more": false, "data": data})
+	s.mu.Unlock()
 	if data == nil {
 		writeError(w, 404, "invalid_request_error", "resource_missing", "No such charge: '"+charge+"'")
 		return
 	}
-	writeJSON(w, map[string]any{"object": "list", "url": "/v1/refunds", "has_more": false, "data": data})
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
