@@ -9,6 +9,7 @@ package metrics
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -58,6 +59,11 @@ func (m *Metrics) ObserveRequest(route, method string, status int, d time.Durati
 	if m == nil {
 		return
 	}
+	// Fiber's strings (the method above all) alias the request's buffer,
+	// which the next request on the connection overwrites; a series keeps
+	// its label values, so they are copied ("GET" must not become the
+	// "GETT" of a POST read into the same bytes).
+	route, method = strings.Clone(route), strings.Clone(method)
 	m.requests.WithLabelValues(route, method, statusText(status)).Inc()
 	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // scrape is what m serves at /metrics.
@@ -45,6 +46,22 @@ func TestRequestsAndPools(t *testing.T) {
 }
 
 // A nil *Metrics records nothing, and does not panic.
+// TestLabelsCopied observes requests whose method is read from a buffer
+// that the next request overwrites, as Fiber's is: the series must keep
+// the values they were made with.
+func TestLabelsCopied(t *testing.T) {
+	t.Parallel()
+	m := New()
+	buf := []byte("GET")
+	m.ObserveRequest("/readyz", unsafe.String(&buf[0], len(buf)), 200, time.Millisecond)
+	copy(buf, "PUT")
+	m.ObserveRequest("/readyz", "GET", 200, time.Millisecond)
+	got := scrape(t, m)
+	if want := `buycard_http_requests_total{method="GET",route="/readyz",status="200"} 2`; !strings.Contains(got, want) {
+		t.Errorf("scrape lacks %s:\n%s", want, got)
+	}
+}
+
 func TestNilMetrics(t *testing.T) {
 	t.Parallel()
 	var m *Metrics
