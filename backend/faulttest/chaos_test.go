@@ -36,6 +36,9 @@ func TestClusterChaos(t *testing.T) {
 	maps.Copy(env, map[string]string{"BUYCARD_REDIS_URL": redisURL})
 	c := startCluster(t, env)
 	outcomes := conduct(t, chaosPhases(t, c, pg, rd), newShopper(t, c.URL, f), c.URL)
+	// A pool of its own: the first one's connections died with the
+	// database.
+	db = openDirect(t, databaseURL)
 	wantAcknowledged(t, db, outcomes)
 	wantWhole(t, db, f, stock)
 	wantBalances(t, db, paidBooks(t, db), f)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"math/rand/v2"
@@ -120,7 +121,8 @@ func requests(t *testing.T, node *cluster.Node, method, route string) map[int]fl
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s/metrics: %d", node.URL, resp.StatusCode)
+		body, _ := io.ReadAll(resp.Body)
+		t.Fatalf("GET %s/metrics: %d %s", node.URL, resp.StatusCode, body)
 	}
 	counts := make(map[int]float64)
 	prefix := "buycard_http_requests_total{"

@@ -65,7 +65,7 @@ func TestCluster(t *testing.T) {
 		t.Run("checkout limit", func(t *testing.T) { t.Parallel(); clusterLimit(t, c, s) })
 		t.Run("beacons", func(t *testing.T) { t.Parallel(); clusterBeacons(t, c, shop, s.token) })
 	})
-	t.Run("upkeep", func(t *testing.T) { clusterUpkeep(t, shop) })
+	t.Run("upkeep", func(t *testing.T) { clusterUpkeep(t, shop, c.URL) })
 	t.Run("price change", func(t *testing.T) { clusterPriceChange(t, c, shop) })
 	shop.db.wantLedgerOK(t)
 }
@@ -223,11 +223,12 @@ func beacon(t *testing.T, c *http.Client, base, page, token string) {
 }
 
 // clusterUpkeep runs the upkeep (the sweeper) and the share transfers on
-// three nodes at once, twice, with orders left pending past their expiry
-// to cancel and the purchases' shares due: each expired order is
-// cancelled once (its unit back in stock once), each share released once
-// and transferred once.
-func clusterUpkeep(t *testing.T, shop *stripeShop) {
+// three nodes of the cluster at publicURL at once, twice, with orders
+// left pending past their expiry to cancel and the purchases' shares due:
+// each expired order is cancelled once (its unit back in stock once),
+// each share released once and transferred once. The nodes are opened in
+// this process, so that the test decides when they run their upkeep.
+func clusterUpkeep(t *testing.T, shop *stripeShop, publicURL string) {
 	const expired = 5
 	stock := shop.fixture.Stock(t, shop.db, 0)
 	for range expired {
@@ -237,9 +238,11 @@ func clusterUpkeep(t *testing.T, shop *stripeShop) {
 			t.Fatal(err)
 		}
 	}
+	env := maps.Clone(shop.env)
+	env["BUYCARD_PUBLIC_URL"] = publicURL
 	var nodes []*server.Main
 	for range 3 {
-		m, err := openNode(t.Context(), shop.env)
+		m, err := openNode(t.Context(), env)
 		if err != nil {
 			t.Fatal(err)
 		}
