@@ -118,6 +118,21 @@ func keys(t *testing.T, f *Files) []string {
 	}
 }
 
+// read reads the file sha from f.
+func read(t *testing.T, f *Files, sha string) []byte {
+	t.Helper()
+	r, err := f.Open(t.Context(), sha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func TestPutOpenDelete(t *testing.T) {
 	t.Parallel()
 	backends(t, 0, testPutOpenDelete)
@@ -141,14 +156,8 @@ func testPutOpenDelete(t *testing.T, f *Files) {
 	if got := keys(t, f); len(got) != 1 || got[0] != "sha256/"+want.SHA256 {
 		t.Fatalf("stored %v, want the file once, under its content key", got)
 	}
-	r, err := f.Open(ctx, file.SHA256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := io.ReadAll(r)
-	r.Close()
-	if err != nil || !bytes.Equal(got, pdf) {
-		t.Fatalf("Open read %d bytes, %v", len(got), err)
+	if got := read(t, f, file.SHA256); !bytes.Equal(got, pdf) {
+		t.Fatalf("Open read %d bytes, want %d", len(got), len(pdf))
 	}
 	if err := f.Delete(ctx, file.SHA256); err != nil {
 		t.Fatal(err)
@@ -207,14 +216,8 @@ func TestS3SharedByNodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := b.Open(t.Context(), file.SHA256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := io.ReadAll(r)
-	r.Close()
-	if err != nil || !bytes.Equal(got, pdf) {
-		t.Fatalf("the other node read %d bytes, %v", len(got), err)
+	if got := read(t, b, file.SHA256); !bytes.Equal(got, pdf) {
+		t.Fatalf("the other node read %d bytes, want %d", len(got), len(pdf))
 	}
 	if err := b.Delete(t.Context(), file.SHA256); err != nil {
 		t.Fatal(err)
