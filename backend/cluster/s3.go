@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -52,7 +53,7 @@ func StartS3(ctx context.Context, weed, dir string, out io.Writer) (*S3, error) 
 		return nil, err
 	}
 	args := []string{"server", "-dir=" + dir, "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-master.telemetry=false",
-		"-master.volumeSizeLimitMB=64", "-volume.max=8", "-s3", "-s3.port.iceberg=0", "-s3.port.lance=0"}
+		"-master.volumeSizeLimitMB=64", "-volume.max=8", "-volume.preStopSeconds=0", "-s3", "-s3.port.iceberg=0", "-s3.port.lance=0"}
 	for i, name := range []string{"master", "volume", "filer", "s3"} {
 		args = append(args, fmt.Sprintf("-%s.port=%d", name, ports[2*i]), fmt.Sprintf("-%s.port.grpc=%d", name, ports[2*i+1]))
 	}
@@ -133,8 +134,11 @@ func do(ctx context.Context, method, url string) error {
 	return fmt.Errorf("%s %s: %s", method, url, resp.Status)
 }
 
-// Close stops SeaweedFS.
+// Close stops SeaweedFS gracefully, which takes it seconds.
 func (s *S3) Close() error { return s.proc.stop() }
+
+// Kill stops SeaweedFS at once, for data no one keeps (tests').
+func (s *S3) Kill() error { return s.proc.signal(syscall.SIGKILL) }
 
 // freePorts returns n loopback ports no one listens on now, all
 // different.

@@ -101,7 +101,8 @@ func startCluster(t *testing.T, env map[string]string) *cluster.Cluster {
 // randomLoopback is a loopback address (127.0.0.0/8) of its own for a
 // scenario: the client network a scenario's requests come from, through
 // Caddy, which the limits shared in Redis count by. Scenarios that run at
-// once, or again within the limits' minute, use different ones.
+// once, or again within the limits' minute, use different ones. (Linux
+// answers on the whole of 127.0.0.0/8.)
 func randomLoopback() string {
 	return fmt.Sprintf("127.%d.%d.%d", 1+rand.IntN(254), 1+rand.IntN(254), 1+rand.IntN(254))
 }

@@ -56,6 +56,7 @@ func main() {
 type settings struct {
 	databaseURL, redisURL, blobURL, dir string
 	port                                int
+	s3                                  string // SeaweedFS's S3 API, when the cluster runs it
 }
 
 func readSettings() (settings, error) {
@@ -100,12 +101,18 @@ func run(ctx context.Context, buycard string) error {
 		if err != nil {
 			return err
 		}
-		bucket, err := cluster.StartS3(ctx, weed, filepath.Join(s.dir, "seaweedfs"), os.Stderr)
+		// SeaweedFS logs much: into a file of the state folder.
+		log, err := os.OpenFile(filepath.Join(s.dir, "seaweedfs.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		bucket, err := cluster.StartS3(ctx, weed, filepath.Join(s.dir, "seaweedfs"), log)
 		if err != nil {
 			return err
 		}
 		defer bucket.Close()
-		s.blobURL = bucket.URL
+		s.blobURL, s.s3 = bucket.URL, bucket.Endpoint
 	}
 	env, err := nodeEnv(s)
 	if err != nil {
@@ -171,6 +178,9 @@ func printURLs(c *cluster.Cluster, s settings) {
 		fmt.Printf("  %s:            %s   (readiness %s/readyz)\n", n.Name, n.URL, n.URL)
 	}
 	fmt.Printf("  metrics:          %s/metrics with the operator key in %s\n", public, filepath.Join(s.dir, "operator.key"))
+	if s.s3 != "" {
+		fmt.Printf("  files (S3):       %s, bucket %s   (SeaweedFS; its log: %s)\n", s.s3, cluster.Bucket, filepath.Join(s.dir, "seaweedfs.log"))
+	}
 	fmt.Println("Ctrl-C stops it all.")
 }
 
