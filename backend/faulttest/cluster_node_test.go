@@ -5,83 +5,74 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"maps"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
-	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/buycard/buycard/backend/cluster"
-	"github.com/buycard/buycard/backend/server"
 	"github.com/buycard/buycard/backend/testenv"
 )
 
-// clusterNodeEnv marks a cluster scenario's node: this test binary run
-// again as TestClusterNode.
-const clusterNodeEnv = "BUYCARD_FAULTTEST_CLUSTER_NODE"
-
-// TestClusterNode is a node of the cluster scenarios: a process of its
-// own, which the scenarios kill, configured by its environment as the
-// binary is, and serving until SIGTERM, as `buycard serve` does. Its job
-// queue polls fast, so that jobs do not wait for a second.
-func TestClusterNode(t *testing.T) {
-	if os.Getenv(clusterNodeEnv) == "" {
-		t.Skip("run by the cluster scenarios")
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	m, err := server.NewMain(os.Getenv, logger)
+// buycardBinary builds the buycard binary, which the cluster scenarios run as
+// their nodes, once per test process, into a folder TestMain removes.
+// The nodes are the binary as operators run it, and not this test binary
+// started again: under -race a node takes ten times as long to start
+// (its assets' brotli compression above all), and the scenarios start
+// seven. `make test` builds the binary first, so this build finds every
+// package in Go's cache.
+var buycardBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "faulttest-buycard-")
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	m.Config.Jobs = server.JobTiming{Poll: 50 * time.Millisecond}
-	if err := m.Run(ctx); err != nil {
-		t.Fatal(err)
+	builtDir = dir
+	bin := filepath.Join(dir, "buycard")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, "github.com/buycard/buycard/backend/cmd/buycard")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build buycard: %v\n%s", err, out)
 	}
-	select {
-	case <-ctx.Done():
-	case err := <-waitServer(m):
-		t.Error(err)
+	return bin, nil
+})
+
+// builtDir is the folder buycardBinary built into, if it did.
+var builtDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtDir != "" {
+		os.RemoveAll(builtDir)
 	}
-	if err := m.Close(); err != nil {
-		t.Error(err)
-	}
+	os.Exit(code)
 }
 
-// waitServer brings the error the node's server stops with.
-func waitServer(m *server.Main) <-chan error {
-	ch := make(chan error, 1)
-	go func() { ch <- m.Wait() }()
-	return ch
-}
-
-// startCluster runs three nodes (TestClusterNode) configured by env
+// startCluster runs three nodes (`buycard serve`) configured by env
 // behind Caddy (package cluster) until the test ends. What they print is
 // logged if the test fails.
 func startCluster(t *testing.T, env map[string]string) *cluster.Cluster {
 	t.Helper()
 	caddy := testenv.Tool(t, "caddy", cluster.CaddyModule)
+	bin, err := buycardBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
 	env = maps.Clone(env)
 	delete(env, "BUYCARD_ADDR")
-	env[clusterNodeEnv] = "1"
 	env["BUYCARD_WEB_DIR"] = webDir(t)
 	out := new(output)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	c, err := cluster.Start(ctx, cluster.Config{
-		Env: env,
-		Command: func() *exec.Cmd {
-			return exec.Command(os.Args[0], "-test.run=^TestClusterNode$", "-test.count=1")
-		},
-		Caddy: caddy, Dir: t.TempDir(), Output: out,
+		Env:     env,
+		Command: func() *exec.Cmd { return exec.Command(bin, "serve") },
+		Caddy:   caddy, Dir: t.TempDir(), Output: out,
 		HealthInterval: 100 * time.Millisecond,
 	})
 	t.Cleanup(func() {

@@ -26,9 +26,9 @@
 //   - TestDatabaseFaults (dbfault_test.go): shoppers buy through a node
 //     whose connection to PostgreSQL runs through a proxy
 //     (proxy_test.go) that slows down, resets connections and goes down.
-//   - TestCluster (cluster_test.go): three node processes
-//     (TestClusterNode, cluster_node_test.go) behind Caddy, as `make
-//     cluster` runs them (package cluster), on PostgreSQL and Redis:
+//   - TestCluster (cluster_test.go): three `buycard serve` processes
+//     (cluster_node_test.go) behind Caddy, as `make cluster` runs them
+//     (package cluster), on PostgreSQL and Redis:
 //     purchases spread over the nodes and paid once with the webhook and
 //     the return at different nodes, upkeep on every node at once, limits
 //     and beacon bounds shared, a price change seen everywhere in time.
