@@ -9,12 +9,19 @@ SERVER  := $(BIN)/buycard
 GOFILES := $(shell find . -name '*.go' -not -path './bin/*')
 WEBFILES := $(shell find storefront embed backend/demo -type f \( -name '*.css' -o -name '*.js' -o -name '*.svg' -o -name '*.png' \))
 
-.PHONY: run build test vet bench bench-quick mail clean
+.PHONY: run build cluster test vet bench bench-quick mail clean
 
 run: build
 	$(SERVER) serve
 
 build: $(SERVER) $(WASM).br $(CONSOLE).br
+
+# Three nodes on the local PostgreSQL and Redis behind Caddy, files in a
+# SeaweedFS S3 bucket (backend/cmd/cluster; README, "Operating a
+# cluster"). Caddy and SeaweedFS are installed from their Go modules on
+# first use. Ctrl-C stops it all.
+cluster: build
+	$(GO) run -trimpath ./backend/cmd/cluster -buycard $(SERVER)
 
 $(SERVER): $(GOFILES) $(WEBFILES) go.mod go.sum
 	$(GO) build -trimpath -o $@ ./backend/cmd/buycard

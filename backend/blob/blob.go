@@ -2,8 +2,9 @@
 // content-addressed: a file's key is the hex SHA-256 of its bytes, so an
 // upload of the same file twice stores it once and a key names exactly
 // one content. Files lives over gocloud.dev/blob: fileblob on local disk
-// by default (under the data directory), any bucket URL gocloud opens for
-// a shared store later (multi-node work).
+// by default (under the data directory), or an S3-compatible bucket that
+// every node of a cluster shares (s3blob: s3://BUCKET?endpoint=…; see
+// OpenURL).
 //
 // Put checks what it is given before anything is kept: the type sniffed
 // from the first bytes (http.DetectContentType) must be on the allow-list
@@ -29,6 +30,7 @@ import (
 
 	gcblob "gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob"
+	_ "gocloud.dev/blob/s3blob" // s3:// bucket URLs
 	"gocloud.dev/gcerrors"
 
 	"github.com/buycard/buycard"
@@ -80,8 +82,13 @@ func OpenDir(dir string, maxBytes int64) (*Files, error) {
 	return New(b, maxBytes), nil
 }
 
-// OpenURL opens a Store on the bucket a gocloud URL names (file:///path,
-// or a cloud bucket whose driver the binary imports).
+// OpenURL opens a Store on the bucket a gocloud URL names: file:///path,
+// or s3://BUCKET with, for a server other than AWS's,
+// endpoint=http://HOST:PORT, region, use_path_style=true and
+// disable_https=true for plain HTTP (gocloud.dev/blob/s3blob and
+// gocloud.dev/aws read these). Credentials come from AWS's usual
+// environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a profile or an
+// instance role), or none with anonymous=true.
 func OpenURL(ctx context.Context, url string, maxBytes int64) (*Files, error) {
 	b, err := gcblob.OpenBucket(ctx, url)
 	if err != nil {

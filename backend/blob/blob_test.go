@@ -6,46 +6,139 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/buycard/buycard"
+	"github.com/buycard/buycard/backend/cluster"
+	"github.com/buycard/buycard/backend/testenv"
 )
 
 var pdf = append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 2000)...)
 
-func open(t *testing.T, maxBytes int64) (*Files, string) {
+// backends runs test against a Files of each kind with a size cap of
+// maxBytes: on local disk (fileblob), and in a bucket of its own on a
+// real S3-compatible server, SeaweedFS (s3blob), when it can be had
+// (backend/testenv: with CI=true, it must).
+func backends(t *testing.T, maxBytes int64, test func(t *testing.T, f *Files)) {
+	t.Run("file", func(t *testing.T) {
+		t.Parallel()
+		f, err := OpenDir(filepath.Join(t.TempDir(), "files"), maxBytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		test(t, f)
+	})
+	t.Run("s3", func(t *testing.T) {
+		t.Parallel()
+		f, _ := openS3(t, maxBytes)
+		test(t, f)
+	})
+}
+
+// openS3 opens a Files in a folder of its own (a key prefix) of the
+// bucket of the package's SeaweedFS, and returns it with its URL. A
+// folder rather than a bucket: SeaweedFS takes seconds to make the first
+// volume of each bucket.
+func openS3(t *testing.T, maxBytes int64) (*Files, string) {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "files")
-	f, err := OpenDir(dir, maxBytes)
+	bucket := seaweed.get(t).URL + "&prefix=" + url.QueryEscape(t.Name()+"/")
+	f, err := OpenURL(t.Context(), bucket, maxBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	return f, dir
+	return f, bucket
 }
 
-// stored lists the regular files under dir.
-func stored(t *testing.T, dir string) []string {
+// seaweed is the SeaweedFS server the package's tests share, started by
+// the first that needs it and stopped by TestMain.
+var seaweed sharedS3
+
+type sharedS3 struct {
+	mu  sync.Mutex
+	s3  *cluster.S3
+	err error
+	out testenv.Output
+}
+
+func (s *sharedS3) get(t *testing.T) *cluster.S3 {
+	t.Helper()
+	weed := testenv.ToolSource(t, "weed", cluster.SeaweedModule, cluster.SeaweedPackage)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.s3 == nil && s.err == nil {
+		dir, err := os.MkdirTemp("", "blob-seaweedfs-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		s.s3, s.err = cluster.StartS3(ctx, weed, dir, &s.out)
+	}
+	if s.err != nil {
+		t.Fatalf("SeaweedFS: %v\n%s", s.err, s.out.String())
+	}
+	return s.s3
+}
+
+func (s *sharedS3) close() {
+	if s.s3 != nil {
+		s.s3.Kill()
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	seaweed.close()
+	os.Exit(code)
+}
+
+// keys lists every key f's bucket holds.
+func keys(t *testing.T, f *Files) []string {
 	t.Helper()
 	var names []string
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			names = append(names, strings.TrimPrefix(p, dir))
+	it := f.bucket.List(nil)
+	for {
+		obj, err := it.Next(t.Context())
+		if err == io.EOF {
+			return names
 		}
-		return err
-	})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, obj.Key)
+	}
+}
+
+// read reads the file sha from f.
+func read(t *testing.T, f *Files, sha string) []byte {
+	t.Helper()
+	r, err := f.Open(t.Context(), sha)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return names
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestPutOpenDelete(t *testing.T) {
-	f, dir := open(t, 0)
-	ctx := context.Background()
+	t.Parallel()
+	backends(t, 0, testPutOpenDelete)
+}
+
+func testPutOpenDelete(t *testing.T, f *Files) {
+	ctx := t.Context()
 	file, err := f.Put(ctx, "guide.pdf", bytes.NewReader(pdf))
 	if err != nil {
 		t.Fatal(err)
@@ -59,17 +152,11 @@ func TestPutOpenDelete(t *testing.T) {
 	if err != nil || again != want {
 		t.Fatalf("second Put = %+v, %v", again, err)
 	}
-	if got := stored(t, dir); len(got) != 2 { // the file and fileblob's attributes
-		t.Fatalf("stored %v, want one file and its attributes", got)
+	if got := keys(t, f); len(got) != 1 || got[0] != "sha256/"+want.SHA256 {
+		t.Fatalf("stored %v, want the file once, under its content key", got)
 	}
-	r, err := f.Open(ctx, file.SHA256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := io.ReadAll(r)
-	r.Close()
-	if err != nil || !bytes.Equal(got, pdf) {
-		t.Fatalf("Open read %d bytes, %v", len(got), err)
+	if got := read(t, f, file.SHA256); !bytes.Equal(got, pdf) {
+		t.Fatalf("Open read %d bytes, want %d", len(got), len(pdf))
 	}
 	if err := f.Delete(ctx, file.SHA256); err != nil {
 		t.Fatal(err)
@@ -87,8 +174,12 @@ func TestPutOpenDelete(t *testing.T) {
 
 // TestPutRefuses checks that a refused upload leaves nothing behind.
 func TestPutRefuses(t *testing.T) {
-	f, dir := open(t, 1024)
-	ctx := context.Background()
+	t.Parallel()
+	backends(t, 1024, testPutRefuses)
+}
+
+func testPutRefuses(t *testing.T, f *Files) {
+	ctx := t.Context()
 	for _, tc := range []struct {
 		name string
 		body []byte
@@ -104,8 +195,34 @@ func TestPutRefuses(t *testing.T) {
 			t.Errorf("%s: Put = %v, want invalid with %q", tc.name, err, tc.want)
 		}
 	}
-	if got := stored(t, dir); len(got) != 0 {
+	if got := keys(t, f); len(got) != 0 {
 		t.Fatalf("refused uploads left %v", got)
+	}
+}
+
+// TestS3SharedByNodes stores a file through one Files and reads and
+// deletes it through another on the same bucket, as two nodes of a
+// cluster do.
+func TestS3SharedByNodes(t *testing.T) {
+	t.Parallel()
+	a, bucket := openS3(t, 0)
+	b, err := OpenURL(t.Context(), bucket, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	file, err := a.Put(t.Context(), "guide.pdf", bytes.NewReader(pdf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, b, file.SHA256); !bytes.Equal(got, pdf) {
+		t.Fatalf("the other node read %d bytes, want %d", len(got), len(pdf))
+	}
+	if err := b.Delete(t.Context(), file.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Open(t.Context(), file.SHA256); buycard.ErrorCode(err) != buycard.ENOTFOUND {
+		t.Fatalf("Open after the other node's Delete: %v, want not found", err)
 	}
 }
 

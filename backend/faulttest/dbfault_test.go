@@ -12,7 +12,6 @@ import (
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/pgtest"
 	"github.com/buycard/buycard/backend/postgres"
-	"github.com/buycard/buycard/backend/server"
 	"github.com/buycard/buycard/backend/storetest"
 	"github.com/buycard/buycard/ledger"
 )
@@ -48,7 +47,7 @@ func TestDatabaseFaults(t *testing.T) {
 	f := storetest.Seed(t, db, withStock(1000))
 	stock := f.Stock(t, db, 0)
 
-	outcomes := conduct(t, proxy, newShopper(t, node, f), node)
+	outcomes := conduct(t, proxyPhases(proxy), newShopper(t, node.Config.PublicURL, f), node.Config.PublicURL)
 	wantAcknowledged(t, db, outcomes)
 	wantWhole(t, db, f, stock)
 }
@@ -65,34 +64,38 @@ type outcome struct {
 // acknowledged reports whether the node said the request succeeded.
 func (o outcome) acknowledged() bool { return o.status/100 == 2 && o.err == nil }
 
-// phase is one state of the database under the shoppers, kept until
+// phase is one state of the system under the shoppers, kept until
 // enough of their requests ended in it.
 type phase struct {
 	name string
-	// enter breaks or mends the database when the phase begins; after,
-	// when not nil, runs after each request that ends in it.
-	enter, after func(*faultProxy)
+	// enter breaks or mends something when the phase begins; after, when
+	// not nil, runs after each request that ends in it.
+	enter, after func()
 	// The phase lasts until so many requests ended in it, and so many of
 	// them were purchases (acknowledged payments).
 	requests, purchases int
 }
 
-var phases = []phase{
-	{name: "healthy", purchases: 5},
-	{name: "slow", enter: func(p *faultProxy) { p.SetLatency(5 * time.Millisecond) }, requests: 20},
-	{name: "connections reset", enter: func(p *faultProxy) { p.SetLatency(0) }, after: (*faultProxy).Reset, requests: 30},
-	{name: "down", enter: func(p *faultProxy) { p.SetDown(true) }, requests: 30},
-	{name: "back up", enter: func(p *faultProxy) { p.SetDown(false) }, purchases: 5},
+// proxyPhases break the database behind p.
+func proxyPhases(p *faultProxy) []phase {
+	return []phase{
+		{name: "healthy", purchases: 5},
+		{name: "slow", enter: func() { p.SetLatency(5 * time.Millisecond) }, requests: 20},
+		{name: "connections reset", enter: func() { p.SetLatency(0) }, after: p.Reset, requests: 30},
+		{name: "down", enter: func() { p.SetDown(true) }, requests: 30},
+		{name: "back up", enter: func() { p.SetDown(false) }, purchases: 5},
+	}
 }
 
 // phaseTimeout bounds how long a phase may wait for its requests: a node
 // that hangs, or never recovers, fails the test instead of stalling it.
 const phaseTimeout = time.Minute
 
-// conduct runs the shoppers through the phases and returns the outcome of
-// every request they made. It logs how each phase went and how long the
-// node took to sell again once the database was back.
-func conduct(t *testing.T, proxy *faultProxy, s *shopper, node *server.Main) (all []outcome) {
+// conduct runs the shoppers, buying at base (a node, or a proxy in front
+// of nodes), through the phases and returns the outcome of every request
+// they made. It logs how each phase went and how long the first purchase
+// took in each.
+func conduct(t *testing.T, phases []phase, s *shopper, base string) (all []outcome) {
 	t.Helper()
 	results := make(chan outcome)
 	stop := make(chan struct{})
@@ -101,7 +104,7 @@ func conduct(t *testing.T, proxy *faultProxy, s *shopper, node *server.Main) (al
 	phaseOf := func() string { return current.Load().(string) }
 	var wg sync.WaitGroup
 	for range shoppers {
-		wg.Go(func() { shop(s, node, stop, phaseOf, results) })
+		wg.Go(func() { shop(s, base, stop, phaseOf, results) })
 	}
 	defer func() { // the shoppers finish their last requests, which count too
 		close(stop)
@@ -113,15 +116,15 @@ func conduct(t *testing.T, proxy *faultProxy, s *shopper, node *server.Main) (al
 	for _, p := range phases {
 		current.Store(p.name)
 		if p.enter != nil {
-			p.enter(proxy)
+			p.enter()
 		}
-		all = append(all, runPhase(t, proxy, p, results)...)
+		all = append(all, runPhase(t, p, results)...)
 	}
 	return all
 }
 
 // runPhase collects the outcomes of requests until p is done.
-func runPhase(t *testing.T, proxy *faultProxy, p phase, results <-chan outcome) []outcome {
+func runPhase(t *testing.T, p phase, results <-chan outcome) []outcome {
 	t.Helper()
 	start := time.Now()
 	timeout := time.NewTimer(phaseTimeout)
@@ -141,7 +144,7 @@ func runPhase(t *testing.T, proxy *faultProxy, p phase, results <-chan outcome) 
 				}
 			}
 			if p.after != nil {
-				p.after(proxy)
+				p.after()
 			}
 		case <-timeout.C:
 			t.Fatalf("%s: %d requests and %d purchases in %v", p.name, len(got), purchases, phaseTimeout)
@@ -151,9 +154,9 @@ func runPhase(t *testing.T, proxy *faultProxy, p phase, results <-chan outcome) 
 	return got
 }
 
-// shop buys one unit after another at node until stop is closed, and
+// shop buys one unit after another at base until stop is closed, and
 // reports how each request ended, in the phase phaseOf names then.
-func shop(s *shopper, node *server.Main, stop <-chan struct{}, phaseOf func() string, report chan<- outcome) {
+func shop(s *shopper, base string, stop <-chan struct{}, phaseOf func() string, report chan<- outcome) {
 	ctx := context.Background()
 	for {
 		select {
@@ -161,12 +164,12 @@ func shop(s *shopper, node *server.Main, stop <-chan struct{}, phaseOf func() st
 			return
 		default:
 		}
-		c, status, err := s.checkout(ctx, node, 1)
+		c, status, err := s.checkout(ctx, base, 1)
 		report <- outcome{phase: phaseOf(), status: status, err: err, c: c}
 		if status != http.StatusCreated || err != nil {
 			continue
 		}
-		status, err = s.pay(ctx, node, c)
+		status, err = s.pay(ctx, base, c)
 		report <- outcome{phase: phaseOf(), pay: true, status: status, err: err, c: c}
 	}
 }

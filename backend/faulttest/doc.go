@@ -26,8 +26,19 @@
 //   - TestDatabaseFaults (dbfault_test.go): shoppers buy through a node
 //     whose connection to PostgreSQL runs through a proxy
 //     (proxy_test.go) that slows down, resets connections and goes down.
+//   - TestCluster (cluster_test.go): three `buycard serve` processes
+//     (cluster_node_test.go) behind Caddy, as `make cluster` runs them
+//     (package cluster), on PostgreSQL and Redis:
+//     purchases spread over the nodes and paid once with the webhook and
+//     the return at different nodes, upkeep on every node at once, limits
+//     and beacon bounds shared, a price change seen everywhere in time.
+//   - TestClusterChaos (chaos_test.go): shoppers buy through Caddy while
+//     a node is SIGKILLed and started again, and a PostgreSQL and a Redis
+//     of the test's own (services_test.go) are stopped and started again.
 //
 // The PostgreSQL scenarios need BUYCARD_TEST_POSTGRES_URL (package
-// pgtest): they skip without it, except in CI. They take seconds, the kill
-// test tens of seconds; go test -short skips them all.
+// pgtest), TestCluster BUYCARD_TEST_REDIS_URL too, and the cluster
+// scenarios Caddy (installed from its Go module on first use): they skip
+// without them, except in CI. They take seconds, the kill and cluster
+// tests tens of seconds; go test -short skips them all.
 package faulttest

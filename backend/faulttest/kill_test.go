@@ -314,15 +314,22 @@ func wantBooks(t *testing.T, db *direct, b *books, f storetest.Fixture, events [
 	if got := f.Stock(t, db, 0); got != b.stock {
 		t.Errorf("stock = %d, want %d", got, b.stock)
 	}
+	wantBalances(t, db, b, f)
+	wantJournals(t, db, b)
+}
+
+// wantBalances checks that every party's balances are what the books
+// have.
+func wantBalances(t *testing.T, db *direct, b *books, f storetest.Fixture) {
+	t.Helper()
 	parties := []ledger.Party{ledger.Merchant(f.Merchant.ID), ledger.Publisher(f.Publisher.ID), ledger.Platform(), ledger.Provider(sandbox.Name)}
 	for _, p := range parties {
-		got, err := db.Balances(ctx, p)
-		want, _ := b.ledger.Balances(ctx, p)
+		got, err := db.Balances(t.Context(), p)
+		want, _ := b.ledger.Balances(t.Context(), p)
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("balances of %s: %v\n got %+v\nwant %+v", p, err, got, want)
 		}
 	}
-	wantJournals(t, db, b)
 }
 
 // wantJournals checks that the ledger verifies and that each order has the

@@ -67,18 +67,10 @@ func openNode(ctx context.Context, env map[string]string) (*server.Main, error) 
 }
 
 // startNode runs a node configured by env on port 0 until the test ends.
-// The client WASMs it would serve are placeholders: no scenario loads
-// them.
 func startNode(t *testing.T, env map[string]string) *server.Main {
 	t.Helper()
-	web := t.TempDir()
-	for _, name := range []string{"app.wasm", "console.wasm"} {
-		if err := os.WriteFile(filepath.Join(web, name), []byte("\x00asm"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	env = maps.Clone(env)
-	env["BUYCARD_WEB_DIR"] = web
+	env["BUYCARD_WEB_DIR"] = webDir(t)
 	m, err := newMain(env)
 	if err != nil {
 		t.Fatal(err)
@@ -88,6 +80,19 @@ func startNode(t *testing.T, env map[string]string) *server.Main {
 	}
 	t.Cleanup(func() { m.Close() })
 	return m
+}
+
+// webDir is a BUYCARD_WEB_DIR for nodes. The client WASMs in it are
+// placeholders: no scenario loads them.
+func webDir(t *testing.T) string {
+	t.Helper()
+	web := t.TempDir()
+	for _, name := range []string{"app.wasm", "console.wasm"} {
+		if err := os.WriteFile(filepath.Join(web, name), []byte("\x00asm"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return web
 }
 
 // direct is a scenario's own way into the database, around the nodes: it

@@ -121,13 +121,7 @@ func TestNotifyChild(t *testing.T) {
 	}
 	spec, events := readSpec(t, env)
 	cfg := nodeEnv(spec.DatabaseURL)
-	web := t.TempDir()
-	for _, name := range []string{"app.wasm", "console.wasm"} {
-		if err := os.WriteFile(filepath.Join(web, name), []byte("\x00asm"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg["BUYCARD_WEB_DIR"] = web
+	cfg["BUYCARD_WEB_DIR"] = webDir(t)
 	m, err := newMain(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/buycard/buycard"
 	"github.com/buycard/buycard/backend/sandbox"
-	"github.com/buycard/buycard/backend/server"
 	"github.com/buycard/buycard/backend/storetest"
 )
 
@@ -32,6 +32,9 @@ type shopper struct {
 	// a trusted proxy, see startNode), "" for the loopback address. A
 	// network may hold only a fifth of the stock left at once.
 	network string
+	// client is the shopper's own HTTP client (see fromLoopback), nil
+	// for the scenarios' client.
+	client *http.Client
 }
 
 // from is the shopper buying from another client network.
@@ -40,12 +43,29 @@ func (s shopper) from(network string) *shopper {
 	return &s
 }
 
-// newShopper reads the placement token of the fixture's card from node;
-// every node sharing node's secret takes it.
-func newShopper(t *testing.T, node *server.Main, f storetest.Fixture) *shopper {
+// fromLoopback is the shopper connecting from the loopback address addr
+// (any of 127.0.0.0/8), which is the network a proxy in front of the
+// nodes tells them of.
+func (s shopper) fromLoopback(addr string) *shopper {
+	s.client = loopbackClient(addr)
+	return &s
+}
+
+// loopbackClient is the scenarios' client connecting from the loopback
+// address addr.
+func loopbackClient(addr string) *http.Client {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(addr)}}
+	c := *client
+	c.Transport = &http.Transport{DialContext: dialer.DialContext}
+	return &c
+}
+
+// newShopper reads the placement token of the fixture's card at the node
+// or proxy at base; every node sharing the secret takes it.
+func newShopper(t *testing.T, base string, f storetest.Fixture) *shopper {
 	t.Helper()
 	ref := f.Widget.ID + ":" + f.Placement.ID
-	resp, err := client.Get(node.Config.PublicURL + "/v1/cards?ids=" + ref)
+	resp, err := client.Get(base + "/v1/cards?ids=" + ref)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,34 +89,36 @@ type checkout struct {
 	} `json:"payment"`
 }
 
-// checkout starts a checkout of quantity units at node. status is the
-// node's answer, 0 when none came.
-func (s *shopper) checkout(ctx context.Context, node *server.Main, quantity int) (c checkout, status int, err error) {
+// checkout starts a checkout of quantity units at the node or proxy at
+// base. status is the answer, 0 when none came.
+func (s *shopper) checkout(ctx context.Context, base string, quantity int) (c checkout, status int, err error) {
 	b, err := json.Marshal(map[string]any{"token": s.token, "variant_id": s.variantID, "quantity": quantity,
 		"buyer": map[string]string{"email": "ann@example.com", "name": "Ann Lee"}})
 	if err != nil {
 		return c, 0, err
 	}
-	req, err := newRequest(ctx, http.MethodPost, node.Config.PublicURL+"/v1/checkout", b)
+	req, err := newRequest(ctx, http.MethodPost, base+"/v1/checkout", b)
 	if err != nil {
 		return c, 0, err
 	}
 	if s.network != "" {
 		req.Header.Set("X-Forwarded-For", s.network)
 	}
-	status, err = send(req, &c)
+	status, err = sendWith(s.client, req, &c)
 	return c, status, err
 }
 
-// pay pays a sandbox checkout at node with the test card that succeeds.
-func (s *shopper) pay(ctx context.Context, node *server.Main, c checkout) (status int, err error) {
+// pay pays a sandbox checkout at the node or proxy at base with the test
+// card that succeeds.
+func (s *shopper) pay(ctx context.Context, base string, c checkout) (status int, err error) {
 	body := map[string]string{"client_secret": c.Payment.ClientSecret, "card_number": sandbox.CardSucceeds}
-	return post(ctx, node.Config.PublicURL+"/v1/sandbox/pay", body, nil)
+	return post(ctx, s.client, base+"/v1/sandbox/pay", body, nil)
 }
 
-// post sends body as JSON and decodes a 2xx answer into reply, when not
-// nil. status is 0 when no answer came.
-func post(ctx context.Context, url string, body, reply any) (status int, err error) {
+// post sends body as JSON with the client c (nil: the scenarios') and
+// decodes a 2xx answer into reply, when not nil. status is 0 when no
+// answer came.
+func post(ctx context.Context, c *http.Client, url string, body, reply any) (status int, err error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return 0, err
@@ -105,7 +127,7 @@ func post(ctx context.Context, url string, body, reply any) (status int, err err
 	if err != nil {
 		return 0, err
 	}
-	return send(req, reply)
+	return sendWith(c, req, reply)
 }
 
 // newRequest makes a request with the JSON body b.
@@ -119,7 +141,15 @@ func newRequest(ctx context.Context, method, url string, b []byte) (*http.Reques
 
 // send sends req and decodes a 2xx answer into reply, when not nil.
 func send(req *http.Request, reply any) (status int, err error) {
-	resp, err := client.Do(req)
+	return sendWith(client, req, reply)
+}
+
+// sendWith is send with the HTTP client c; nil is the scenarios' client.
+func sendWith(c *http.Client, req *http.Request, reply any) (status int, err error) {
+	if c == nil {
+		c = client
+	}
+	resp, err := c.Do(req)
 	if err != nil {
 		return 0, err
 	}

@@ -38,7 +38,7 @@ const (
 // orders side by side, as a cluster's traffic does.
 func TestTwoNodesOnePayment(t *testing.T) {
 	scenario(t)
-	c := newCluster(t)
+	c := newTwoNodes(t)
 	var byReturn atomic.Int64
 	t.Run("payments", func(t *testing.T) {
 		for lane := range lanes {
@@ -65,51 +65,70 @@ func TestTwoNodesOnePayment(t *testing.T) {
 	c.db.wantLedgerOK(t)
 }
 
-// cluster is two nodes sharing a PostgreSQL database and a fake Stripe,
-// selling the fixture's card of a merchant connected to Stripe.
-type cluster struct {
+// stripeShop is a PostgreSQL database selling the fixture's card of a
+// merchant connected to a fake Stripe, and the configuration of the nodes
+// that sell it.
+type stripeShop struct {
 	fake    *stripetest.Server
-	nodes   []*server.Main
+	env     map[string]string
 	db      *direct
 	fixture storetest.Fixture
-	shopper *shopper
 }
 
-func newCluster(t *testing.T) *cluster {
+// newStripeShop makes a stripeShop on a database of its own whose card
+// has stock units.
+func newStripeShop(t *testing.T, stock int) *stripeShop {
 	t.Helper()
-	c := &cluster{fake: stripetest.NewServer()}
-	t.Cleanup(c.fake.Close)
+	s := &stripeShop{fake: stripetest.NewServer()}
+	t.Cleanup(s.fake.Close)
 	databaseURL := postgresTemplate.Database(t)
-	env := nodeEnv(databaseURL)
-	maps.Copy(env, map[string]string{
+	s.env = nodeEnv(databaseURL)
+	maps.Copy(s.env, map[string]string{
 		"STRIPE_SECRET_KEY": "sk_test_faulttest", "STRIPE_PUBLISHABLE_KEY": "pk_test_faulttest",
-		"STRIPE_WEBHOOK_SECRET": webhookSecret, "STRIPE_API_URL": c.fake.URL,
+		"STRIPE_WEBHOOK_SECRET": webhookSecret, "STRIPE_API_URL": s.fake.URL,
 	})
-	c.nodes = []*server.Main{startNode(t, env), startNode(t, env)}
-	c.db = openDirect(t, databaseURL)
-	c.fixture = storetest.Seed(t, c.db, withStock(payments))
-	err := c.db.LinkPaymentAccount(t.Context(), &buycard.PaymentAccount{
-		ID: "acct_faulttest", PartyKind: buycard.PartyMerchant, PartyID: c.fixture.Merchant.ID, ChargesEnabled: true, PayoutsEnabled: true,
+	s.db = openDirect(t, databaseURL)
+	s.fixture = storetest.Seed(t, s.db, withStock(stock))
+	err := s.db.LinkPaymentAccount(t.Context(), &buycard.PaymentAccount{
+		ID: "acct_faulttest", PartyKind: buycard.PartyMerchant, PartyID: s.fixture.Merchant.ID, ChargesEnabled: true, PayoutsEnabled: true,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.shopper = newShopper(t, c.nodes[0], c.fixture)
+	return s
+}
+
+// twoNodes is two nodes sharing a stripeShop's database.
+type twoNodes struct {
+	*stripeShop
+	nodes   []*server.Main
+	shopper *shopper
+}
+
+func newTwoNodes(t *testing.T) *twoNodes {
+	t.Helper()
+	c := &twoNodes{stripeShop: newStripeShop(t, payments)}
+	c.nodes = []*server.Main{startNode(t, c.env), startNode(t, c.env)}
+	c.shopper = newShopper(t, c.nodes[0].Config.PublicURL, c.fixture)
 	return c
 }
 
 // payOnce checks out one unit at node, pays it at Stripe, delivers the
 // payment four times at once and checks that the order was paid once. It
 // reports whether the webhook's event paid it, rather than the return's.
-func (c *cluster) payOnce(t *testing.T, s *shopper, node *server.Main) (byWebhook bool) {
+func (c *twoNodes) payOnce(t *testing.T, s *shopper, node *server.Main) (byWebhook bool) {
 	t.Helper()
-	started, status, err := s.checkout(t.Context(), node, 1)
+	started, status, err := s.checkout(t.Context(), node.Config.PublicURL, 1)
 	if status != http.StatusCreated || err != nil {
 		t.Fatalf("checkout: %d, %v", status, err)
 	}
 	c.fake.PaySession(started.Payment.SessionID, "pi_"+started.Order.ID)
 	webhook := payment{eventID: "evt_" + started.Order.ID, created: time.Now().Truncate(time.Second)}
-	webhook.deliver(t, c.fake, c.nodes, started)
+	var urls []string
+	for _, n := range c.nodes {
+		urls = append(urls, n.Config.PublicURL)
+	}
+	webhook.deliver(t, c.fake, started, urls, urls)
 	return wantPaidOnce(t, c.db, started, webhook.eventID).PaidAt.Equal(webhook.created)
 }
 
@@ -119,11 +138,11 @@ type payment struct {
 	created time.Time // whole seconds, as Stripe's events say
 }
 
-// deliver delivers the payment of c four times at once: Stripe's webhook
-// and the shopper's return from checkout, each to every node. Each must
-// be answered as a success: 200 for the webhook, a redirect to the
-// receipt (303) for the return.
-func (p payment) deliver(t *testing.T, fake *stripetest.Server, nodes []*server.Main, c checkout) {
+// deliver delivers the payment of c at once as Stripe's webhook to each
+// node of webhooks and as the shopper's return from checkout to each
+// node of returns (their URLs). Each must be answered as a success: 200
+// for the webhook, a redirect to the receipt (303) for the return.
+func (p payment) deliver(t *testing.T, fake *stripetest.Server, c checkout, webhooks, returns []string) {
 	t.Helper()
 	payload := fake.Event(p.eventID, "checkout.session.completed", c.Payment.SessionID, p.created)
 	type delivery struct {
@@ -131,17 +150,20 @@ func (p payment) deliver(t *testing.T, fake *stripetest.Server, nodes []*server.
 		want int
 	}
 	var deliveries []delivery
-	for _, n := range nodes {
-		webhook, err := newRequest(t.Context(), http.MethodPost, n.Config.PublicURL+"/v1/stripe/webhook", payload)
+	for _, base := range webhooks {
+		webhook, err := newRequest(t.Context(), http.MethodPost, base+"/v1/stripe/webhook", payload)
 		if err != nil {
 			t.Fatal(err)
 		}
 		webhook.Header.Set("Stripe-Signature", stripetest.Sign(payload, webhookSecret, time.Now()))
-		back, err := newRequest(t.Context(), http.MethodGet, n.Config.PublicURL+"/checkout/return?session_id="+c.Payment.SessionID, nil)
+		deliveries = append(deliveries, delivery{webhook, http.StatusOK})
+	}
+	for _, base := range returns {
+		back, err := newRequest(t.Context(), http.MethodGet, base+"/checkout/return?session_id="+c.Payment.SessionID, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		deliveries = append(deliveries, delivery{webhook, http.StatusOK}, delivery{back, http.StatusSeeOther})
+		deliveries = append(deliveries, delivery{back, http.StatusSeeOther})
 	}
 	start := make(chan struct{}) // released at once, so that they race
 	errs := make([]error, len(deliveries))

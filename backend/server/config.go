@@ -378,13 +378,14 @@ func redactURL(s string) string {
 // DevSecret returns the development signing secret kept beside the
 // database, creating it on first use, so tokens survive restarts.
 func DevSecret(dbPath string) (string, error) {
-	return devKey(dbPath, "secret.key")
+	return DevKey(filepath.Dir(dbPath), "secret.key")
 }
 
-// devKey returns the random key kept in the file name beside the database,
-// creating it on first use.
-func devKey(dbPath, name string) (string, error) {
-	path := filepath.Join(filepath.Dir(dbPath), name)
+// DevKey returns the random key (64 hex digits) kept in the file name in
+// dir, creating it on first use: a development node's secrets beside its
+// database, and the secrets `make cluster` gives its nodes.
+func DevKey(dir, name string) (string, error) {
+	path := filepath.Join(dir, name)
 	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
 		return strings.TrimSpace(string(b)), nil
 	}

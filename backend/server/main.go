@@ -399,7 +399,7 @@ func (m *Main) operatorKey() (string, error) {
 	if m.Config.OperatorKey != "" || m.Config.Production() {
 		return m.Config.OperatorKey, nil
 	}
-	key, err := devKey(m.devKeyDir(), "operator.key")
+	key, err := DevKey(filepath.Dir(m.devKeyDir()), "operator.key")
 	if err != nil {
 		return "", fmt.Errorf("development operator key: %w", err)
 	}

@@ -7,6 +7,7 @@ package testenv
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -46,7 +47,21 @@ func URL(t testing.TB, name string) string {
 // be had, t is Missing it.
 func Tool(t testing.TB, name, module string) string {
 	t.Helper()
-	bin, err := Install(name, module, func(msg string) { t.Log(msg) })
+	return tool(t, func(log func(string)) (string, error) { return Install(name, module, log) })
+}
+
+// ToolSource is Tool for a program InstallSource builds: package pkg of
+// module.
+func ToolSource(t testing.TB, name, module, pkg string) string {
+	t.Helper()
+	return tool(t, func(log func(string)) (string, error) { return InstallSource(name, module, pkg, log) })
+}
+
+// tool returns the program install finds or installs, telling t of an
+// install; when it cannot be had, t is Missing it.
+func tool(t testing.TB, install func(log func(string)) (string, error)) string {
+	t.Helper()
+	bin, err := install(func(msg string) { t.Log(msg) })
 	if err != nil {
 		Missing(t, err.Error())
 	}
@@ -58,6 +73,38 @@ func Tool(t testing.TB, name, module string) string {
 // folder of the user's cache that each version has to itself, where later
 // runs find it. log hears of an install.
 func Install(name, module string, log func(string)) (string, error) {
+	return install(name, module, log, func(ctx context.Context, gobin string) error {
+		cmd := exec.CommandContext(ctx, "go", "install", module)
+		cmd.Env = append(os.Environ(), "GOBIN="+gobin)
+		return run(cmd)
+	})
+}
+
+// InstallSource is Install for a module that `go install module@version`
+// refuses because its go.mod has replace directives (SeaweedFS): it
+// downloads the module and builds its package pkg ("./weed") inside it,
+// as its own main module, which honors them.
+func InstallSource(name, module, pkg string, log func(string)) (string, error) {
+	return install(name, module, log, func(ctx context.Context, gobin string) error {
+		out, err := exec.CommandContext(ctx, "go", "mod", "download", "-json", module).Output()
+		if err != nil {
+			return fmt.Errorf("go mod download %s: %v", module, err)
+		}
+		var dl struct{ Dir string }
+		if err := json.Unmarshal(out, &dl); err != nil || dl.Dir == "" {
+			return fmt.Errorf("go mod download %s: no folder in %s", module, out)
+		}
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", filepath.Join(gobin, name), pkg)
+		cmd.Dir = dl.Dir
+		// The module's own go.sum decides, not this one's settings.
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off")
+		return run(cmd)
+	})
+}
+
+// install returns the path of the program name, finding it as Install
+// says or building it with build, which writes it into the folder gobin.
+func install(name, module string, log func(string), build func(ctx context.Context, gobin string) error) (string, error) {
 	if p, err := exec.LookPath(name); err == nil {
 		return p, nil
 	}
@@ -80,16 +127,16 @@ func Install(name, module string, log func(string)) (string, error) {
 		return bin, nil
 	}
 	log(name + " not found; installing " + module)
-	if err := goInstall(module, name, dir); err != nil && !isFile(bin) {
+	if err := buildInto(dir, name, build); err != nil && !isFile(bin) {
 		return "", err
 	}
 	return bin, nil
 }
 
-// goInstall installs module's program name into dir: into a folder of
-// its own first, then renamed, so that a process running beside this one
-// never finds half a binary.
-func goInstall(module, name, dir string) error {
+// buildInto builds the program name into dir: into a folder of its own
+// first, then renamed, so that a process running beside this one never
+// finds half a binary.
+func buildInto(dir, name string, build func(ctx context.Context, gobin string) error) error {
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return err
 	}
@@ -98,17 +145,23 @@ func goInstall(module, name, dir string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "install", module)
-	cmd.Env = append(os.Environ(), "GOBIN="+tmp)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go install %s: %v: %s", module, err, out)
+	if err := build(ctx, tmp); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	return os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name))
+}
+
+// run runs cmd, with what it printed in its error.
+func run(cmd *exec.Cmd) error {
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s: %v: %s", strings.Join(cmd.Args, " "), err, out)
+	}
+	return nil
 }
 
 var toolMu sync.Mutex
