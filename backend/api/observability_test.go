@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/buycard/buycard"
@@ -320,4 +322,34 @@ func TestMetricsReadTheQueue(t *testing.T) {
 		t.Errorf("the oldest undispatched event is %v s old", age)
 	}
 	ts.seriesValue(t, `buycard_jobs{state="pending"}`)
+}
+
+// A health probe that passed is logged at debug level, since a load
+// balancer probes every node every second; one that failed, and every
+// other request, at info.
+func TestHealthProbesLogQuietly(t *testing.T) {
+	t.Parallel()
+	var lines syncBuffer
+	var down atomic.Bool
+	ts := newTestServerWith(t, func(_ *api.Config, svc *api.Services) {
+		svc.Logger = slog.New(slog.NewTextHandler(&lines, nil))
+		svc.ReadyChecks = []api.ReadyCheck{{Name: "database", Required: true, Check: func(context.Context) error {
+			if down.Load() {
+				return errors.New("unreachable")
+			}
+			return nil
+		}}}
+	})
+	ts.do(t, "GET", "/readyz", "", "")
+	ts.do(t, "GET", "/healthz", "", "")
+	ts.do(t, "GET", "/buycard.js", "", "")
+	down.Store(true)
+	ts.do(t, "GET", "/readyz", "", "")
+	got := lines.String()
+	if n := strings.Count(got, "path=/readyz"); n != 1 || !strings.Contains(got, "path=/readyz status=503") {
+		t.Errorf("/readyz logged %d times, want once, when it failed:\n%s", n, got)
+	}
+	if strings.Contains(got, "path=/healthz") || !strings.Contains(got, "path=/buycard.js") {
+		t.Errorf("want /buycard.js logged and /healthz not:\n%s", got)
+	}
 }

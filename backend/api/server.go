@@ -403,7 +403,8 @@ func (s *Server) getHealth(c *fiber.Ctx) error {
 
 // logRequests writes one line per request and counts it in the metrics,
 // by the route that served it. It logs the path without the query string:
-// queries carry tokens.
+// queries carry tokens. A health probe that passed is logged at debug
+// level: a load balancer sends one to each node every second or so.
 func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -412,12 +413,17 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			return herr
 		}
 	}
-	s.Metrics.ObserveRequest(c.Route().Path, c.Method(), c.Response().StatusCode(), time.Since(start))
-	s.Logger.Info("request",
+	status := c.Response().StatusCode()
+	s.Metrics.ObserveRequest(c.Route().Path, c.Method(), status, time.Since(start))
+	level := slog.LevelInfo
+	if status == fiber.StatusOK && (c.Route().Path == "/readyz" || c.Route().Path == "/healthz") {
+		level = slog.LevelDebug
+	}
+	s.Logger.Log(c.UserContext(), level, "request",
 		"id", c.Locals(requestid.ConfigDefault.ContextKey),
 		"method", c.Method(),
 		"path", c.Path(),
-		"status", c.Response().StatusCode(),
+		"status", status,
 		"duration", time.Since(start).Round(time.Microsecond),
 	)
 	return nil
