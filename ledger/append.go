@@ -87,13 +87,21 @@ func Append(ctx context.Context, tx Tx, j Journal) (PostResult, error) {
 // holds. The error is the store's: then nothing may be kept, and the
 // caller rolls tx back; otherwise there is one Outcome per journal.
 func AppendAll(ctx context.Context, tx Tx, journals []Journal) ([]Outcome, error) {
-	b, err := newBatcher(ctx, tx, journals)
+	outcomes := make([]Outcome, len(journals))
+	var valid []Journal
+	for i, j := range journals {
+		if outcomes[i].Err = j.Validate(); outcomes[i].Err == nil {
+			valid = append(valid, j)
+		}
+	}
+	b, err := newBatcher(ctx, tx, valid)
 	if err != nil {
 		return nil, err
 	}
-	outcomes := make([]Outcome, len(journals))
 	for i, j := range journals {
-		outcomes[i].Result, outcomes[i].Err = b.add(j)
+		if outcomes[i].Err == nil {
+			outcomes[i].Result, outcomes[i].Err = b.add(j)
+		}
 	}
 	if len(b.batch.Records) == 0 {
 		return outcomes, nil
@@ -111,15 +119,12 @@ type batcher struct {
 	batch    Batch
 }
 
-// newBatcher reads the digests, balances and head that journals need.
-// Invalid journals are left out of the reads; add refuses them.
+// newBatcher reads the digests, balances and head that journals, all
+// valid, need.
 func newBatcher(ctx context.Context, tx Tx, journals []Journal) (*batcher, error) {
 	var keys []string
 	var accounts []AccountID
 	for _, j := range journals {
-		if j.Validate() != nil {
-			continue
-		}
 		keys = append(keys, j.Key)
 		for _, p := range j.Postings {
 			accounts = append(accounts, p.Account)
@@ -144,11 +149,9 @@ func newBatcher(ctx context.Context, tx Tx, journals []Journal) (*batcher, error
 	return b, nil
 }
 
-// add decides j: appended to the batch, found already there, or refused.
+// add decides j, a valid journal: appended to the batch, found already
+// there, or refused.
 func (b *batcher) add(j Journal) (PostResult, error) {
-	if err := j.Validate(); err != nil {
-		return PostResult{}, err
-	}
 	j.Postings = slices.Clone(j.Postings)
 	j.EffectiveAt = effectiveTime(j.EffectiveAt)
 	digest := j.Digest()
